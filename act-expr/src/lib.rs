@@ -1,0 +1,1 @@
+//! Formula engine of act.
