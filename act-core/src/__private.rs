@@ -61,3 +61,89 @@ pub fn map2<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) -> F) {
         *oi = f(*xi, *gi);
     }
 }
+
+/// Elements per chunk for the limit fix-up: small enough to stay in L1 between the two loops.
+const CHUNK: usize = 512;
+
+/// Where the input is ±∞ and the straight-line code gave NaN (an `∞ * 0`), recompute at the
+/// largest finite input of that sign, which gives the limit.
+#[inline(always)]
+fn fix_limits<F: Float>(x: &[F], y: &mut [F], f: &impl Fn(F) -> F) {
+    let mut any = false;
+    for (xi, yi) in x.iter().zip(y.iter()) {
+        any |= xi.is_infinite() & yi.is_nan();
+    }
+    if any {
+        for (xi, yi) in x.iter().zip(y.iter_mut()) {
+            if xi.is_infinite() && yi.is_nan() {
+                *yi = f(xi.signed_max());
+            }
+        }
+    }
+}
+
+/// [`map1`] for formulas whose straight-line code gives NaN at ±∞.
+#[inline(always)]
+pub fn map1_limit<F: Float>(x: &[F], y: &mut [F], f: impl Fn(F) -> F) {
+    check_len("x", x.len(), "y", y.len());
+    for (xc, yc) in x.chunks(CHUNK).zip(y.chunks_mut(CHUNK)) {
+        for (xi, yi) in xc.iter().zip(yc.iter_mut()) {
+            *yi = f(*xi);
+        }
+        fix_limits(xc, yc, &f);
+    }
+}
+
+/// [`map2`] for formulas whose straight-line code gives NaN at ±∞.
+#[inline(always)]
+pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) -> F) {
+    check_len("x", x.len(), "grad_y", g.len());
+    check_len("x", x.len(), "grad_x", out.len());
+    for ((xc, gc), oc) in x.chunks(CHUNK).zip(g.chunks(CHUNK)).zip(out.chunks_mut(CHUNK)) {
+        for ((xi, gi), oi) in xc.iter().zip(gc).zip(oc.iter_mut()) {
+            *oi = f(*xi, *gi);
+        }
+        let mut any = false;
+        for (xi, oi) in xc.iter().zip(oc.iter()) {
+            any |= xi.is_infinite() & oi.is_nan();
+        }
+        if any {
+            for ((xi, gi), oi) in xc.iter().zip(gc).zip(oc.iter_mut()) {
+                if xi.is_infinite() && oi.is_nan() {
+                    *oi = f(xi.signed_max(), *gi);
+                }
+            }
+        }
+    }
+}
+
+/// Folds `map(x[i])` with `combine` over eight independent lanes, so that the loop vectorises
+/// (a single accumulator would serialise on the floating-point dependency).
+#[inline(always)]
+pub fn fold_lanes<F: Float>(x: &[F], init: F, map: impl Fn(F) -> F, combine: impl Fn(F, F) -> F) -> F {
+    const LANES: usize = 8;
+    let mut acc = [init; LANES];
+    let chunks = x.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for l in 0..LANES {
+            acc[l] = combine(acc[l], map(c[l]));
+        }
+    }
+    let mut total = init;
+    for &v in rest {
+        total = combine(total, map(v));
+    }
+    // Pairwise, for accuracy.
+    let [a, b, c, d, e, f, g, h] = acc;
+    let t = combine(combine(combine(a, b), combine(c, d)), combine(combine(e, f), combine(g, h)));
+    combine(t, total)
+}
+
+/// The range of a parametric activation at its current parameters, by the same analysis the
+/// macro runs at compile time.
+pub fn analyse_range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64) -> crate::Range {
+    let kinks = act_expr::analysis::sign_changes(df, &act_expr::analysis::grid());
+    let r = act_expr::analysis::range(f, df, &kinks);
+    crate::Range::new(r.min, r.min_attained, r.max, r.max_attained)
+}

@@ -14,6 +14,7 @@ extern crate self as act_core;
 mod activation;
 mod builtins;
 mod float;
+pub mod guide;
 pub mod math;
 mod range;
 
@@ -34,6 +35,6 @@ pub mod prelude {
     pub use crate::activation;
     pub use crate::builtins::*;
     pub use crate::{
-        Activation, DynActivation, Elementwise, Float, Properties, Range, VectorActivation,
+        Activation, Elementwise, Float, Properties, Range, VectorActivation,
     };
 }

@@ -1,9 +1,13 @@
-//! The `activation!` macro. Use it through `act_core::activation`.
+//! The `activation!` procedural macro. Use it through `act_core::activation` (or
+//! `act_core::prelude::*`); its documentation and examples live there.
+//!
+//! This crate is a thin front: the parser, the symbolic engine and the code generator are in
+//! `act-expr`, where they are unit-tested without a macro.
+
 use proc_macro::TokenStream;
 
-/// Declares an activation function. See act-core's documentation.
+/// Declares an activation function from its formula. See `act_core::activation`.
 #[proc_macro]
 pub fn activation(input: TokenStream) -> TokenStream {
-    let _ = input;
-    TokenStream::new()
+    act_expr::expand_activation(input.into()).into()
 }

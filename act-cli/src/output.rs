@@ -1,0 +1,182 @@
+//! Shared output plumbing: the context commands write to, text and markdown tables, wrapping.
+
+use std::io::{self, Write};
+
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+
+use crate::catalog::Entry;
+use crate::number::write_number;
+
+/// What a command needs besides its arguments.
+pub struct Ctx<'a> {
+    /// The built-in activations.
+    pub entries: &'a [Entry],
+    /// Standard output (buffered).
+    pub out: &'a mut dyn Write,
+    /// Colour the output (a terminal, and NO_COLOR unset).
+    pub color: bool,
+    /// Terminal size in characters, if standard output is a terminal.
+    pub terminal: Option<(u16, u16)>,
+}
+
+impl Ctx<'_> {
+    /// Width to wrap prose at: the terminal's, at most 100; 80 when not on a terminal.
+    pub fn wrap_width(&self) -> usize {
+        self.terminal.map_or(80, |(w, _)| usize::from(w).clamp(40, 100))
+    }
+}
+
+/// Whether to colour: standard output is a terminal and NO_COLOR is unset or empty.
+pub fn color_wanted(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// An aligned text table; `numeric[i]` right-aligns column `i`.
+pub fn text_table(header: &[&str], rows: &[Vec<String>], numeric: &[bool], color: bool) -> String {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_HORIZONTAL_ONLY)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .force_no_tty();
+    if color {
+        table.enforce_styling();
+    }
+    table.set_header(header.iter().map(|h| {
+        let cell = Cell::new(h);
+        if color { cell.add_attribute(Attribute::Bold).fg(Color::Cyan) } else { cell }
+    }));
+    for row in rows {
+        table.add_row(row.iter().map(Cell::new));
+    }
+    for (i, &num) in numeric.iter().enumerate() {
+        if let Some(col) = table.column_mut(i) {
+            col.set_cell_alignment(if num { CellAlignment::Right } else { CellAlignment::Left });
+        }
+    }
+    let mut s = table.to_string();
+    s.push('\n');
+    s
+}
+
+/// Escapes a Markdown table cell.
+pub fn md_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Writes a Markdown table header; `numeric[i]` right-aligns column `i`.
+pub fn md_header(out: &mut dyn Write, header: &[&str], numeric: &[bool]) -> io::Result<()> {
+    write!(out, "|")?;
+    for h in header {
+        write!(out, " {} |", md_cell(h))?;
+    }
+    write!(out, "\n|")?;
+    for i in 0..header.len() {
+        let right = numeric.get(i).copied().unwrap_or(false);
+        write!(out, "{}|", if right { " ---: " } else { " --- " })?;
+    }
+    writeln!(out)
+}
+
+/// A whole Markdown table.
+pub fn md_table(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    numeric: &[bool],
+) -> io::Result<()> {
+    md_header(out, header, numeric)?;
+    for row in rows {
+        write!(out, "|")?;
+        for cell in row {
+            write!(out, " {} |", md_cell(cell))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// A CSV table (the csv crate quotes as needed).
+pub fn csv_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header)?;
+    for row in rows {
+        w.write_record(row)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// A JSON number, `null` when not finite (JSON has no inf or NaN).
+pub fn write_json_number(out: &mut dyn Write, v: f64) -> io::Result<()> {
+    if v.is_finite() { write_number(out, v) } else { out.write_all(b"null") }
+}
+
+/// A JSON value for a number (`null` when not finite), at full precision.
+pub fn json_number(v: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+/// Greedy word wrap of `text` at `width`, each line prefixed by `indent` (the first by
+/// `first`).
+pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::from(first);
+    let mut line_len = first.chars().count();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let w = word.chars().count();
+        if !empty && line_len + 1 + w > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(indent);
+            line_len = indent.chars().count();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+            line_len += 1;
+        }
+        line.push_str(word);
+        line_len += w;
+        empty = false;
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_words() {
+        let s = wrap("aaa bbb ccc ddd", 9, "- ", "  ");
+        assert_eq!(s, "- aaa bbb\n  ccc ddd\n");
+        assert_eq!(wrap("", 10, "x ", "  "), "x\n");
+    }
+
+    #[test]
+    fn markdown_escapes_pipes() {
+        let mut out = Vec::new();
+        md_table(&mut out, &["a", "b"], &[vec!["x|y".into(), "1".into()]], &[false, true]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "| a | b |\n| --- | ---: |\n| x\\|y | 1 |\n");
+    }
+
+    #[test]
+    fn json_numbers_are_null_when_not_finite() {
+        let mut out = Vec::new();
+        write_json_number(&mut out, f64::NAN).unwrap();
+        write_json_number(&mut out, 1e-20).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "null1e-20");
+    }
+
+    #[test]
+    fn text_table_aligns_numbers_right() {
+        let rows = vec![vec!["a".into(), "1".into()], vec!["bbb".into(), "-10.5".into()]];
+        let t = text_table(&["name", "value"], &rows, &[false, true], false);
+        let lines: Vec<&str> = t.lines().collect();
+        assert!(lines.iter().any(|l| l.contains("a  ") && l.trim_end().ends_with("    1")), "{t}");
+        assert!(!t.contains('\x1b'));
+    }
+}

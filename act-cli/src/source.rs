@@ -1,0 +1,162 @@
+//! Where an activation comes from: a built-in (act-core) or a `--formula` (act-expr). The
+//! commands see both through [`Curve`].
+
+use act_core::{DynActivation, ParamError, Properties, Range};
+
+use crate::catalog::{self, Entry};
+use crate::error::{did_you_mean, usage};
+use crate::formula;
+
+/// What the commands need from an activation, whichever way it was given.
+pub trait Curve {
+    /// How the user named it: the CLI name, or the formula as typed.
+    fn label(&self) -> String;
+    /// The Rust type in act-core (`"LeakyRelu"`), for built-ins.
+    fn type_name(&self) -> Option<&'static str>;
+    /// One-sentence description, for built-ins.
+    fn summary(&self) -> Option<&'static str>;
+    /// The formula, pretty-printed.
+    fn formula(&self) -> String;
+    /// The derivative, simplified.
+    fn derivative_formula(&self) -> String;
+    /// The range at the current parameters.
+    fn range(&self) -> Range;
+    /// Shape properties, where known.
+    fn properties(&self) -> Option<Properties>;
+    /// Parameters with their current values.
+    fn params(&self) -> Vec<(String, f64)>;
+    /// Parameters with their defaults.
+    fn defaults(&self) -> Vec<(String, f64)>;
+    /// Sets a parameter.
+    fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError>;
+    /// True for softmax-like activations (outputs depend on the whole input).
+    fn is_vector(&self) -> bool;
+    /// Values and derivatives (Jacobian diagonal for vector activations) over `x`.
+    fn table(&self, x: &[f64], value: &mut [f64], derivative: &mut [f64]);
+}
+
+/// A built-in activation from act-core.
+#[derive(Debug)]
+pub struct Builtin {
+    name: &'static str,
+    act: Box<dyn DynActivation>,
+}
+
+impl Builtin {
+    /// A fresh instance of `entry` at its defaults.
+    pub fn new(entry: &Entry) -> Self {
+        Builtin {
+            name: entry.name,
+            act: (entry.make)(),
+        }
+    }
+}
+
+impl Curve for Builtin {
+    fn label(&self) -> String {
+        self.name.to_string()
+    }
+    fn type_name(&self) -> Option<&'static str> {
+        Some(self.act.name())
+    }
+    fn summary(&self) -> Option<&'static str> {
+        Some(self.act.summary()).filter(|s| !s.is_empty())
+    }
+    fn formula(&self) -> String {
+        self.act.formula().to_string()
+    }
+    fn derivative_formula(&self) -> String {
+        self.act.derivative_formula().to_string()
+    }
+    fn range(&self) -> Range {
+        self.act.range()
+    }
+    fn properties(&self) -> Option<Properties> {
+        Some(self.act.properties())
+    }
+    fn params(&self) -> Vec<(String, f64)> {
+        self.act.params().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    }
+    fn defaults(&self) -> Vec<(String, f64)> {
+        self.act.param_info().iter().map(|p| (p.name.to_string(), p.default)).collect()
+    }
+    fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError> {
+        self.act.set_param(name, value)
+    }
+    fn is_vector(&self) -> bool {
+        self.act.is_vector()
+    }
+    fn table(&self, x: &[f64], value: &mut [f64], derivative: &mut [f64]) {
+        self.act.table(x, value, derivative)
+    }
+}
+
+/// Looks up a built-in by name, with a suggestion when it is misspelt.
+pub fn builtin(entries: &[Entry], name: &str) -> anyhow::Result<Box<dyn Curve>> {
+    match catalog::lookup(entries, name) {
+        Some(e) => Ok(Box::new(Builtin::new(e))),
+        None => Err(usage(format!(
+            "unknown activation '{name}'{}",
+            did_you_mean(catalog::suggest(entries, name))
+        ))),
+    }
+}
+
+/// A NAME or a `--formula`, with `--param`s applied.
+pub fn one(
+    entries: &[Entry],
+    name: Option<&str>,
+    formula_text: Option<&str>,
+    params: &[(String, f64)],
+) -> anyhow::Result<Box<dyn Curve>> {
+    let mut curves = many(entries, name.into_iter(), formula_text.into_iter(), params)?;
+    curves
+        .pop()
+        .ok_or_else(|| usage("give an activation NAME or --formula"))
+}
+
+/// Several NAMEs and `--formula`s, with each `--param` applied to every one that has it.
+pub fn many<'a>(
+    entries: &[Entry],
+    names: impl Iterator<Item = &'a str>,
+    formulas: impl Iterator<Item = &'a str>,
+    params: &[(String, f64)],
+) -> anyhow::Result<Vec<Box<dyn Curve>>> {
+    let mut curves: Vec<Box<dyn Curve>> = Vec::new();
+    for name in names {
+        curves.push(builtin(entries, name)?);
+    }
+    let builtin_count = curves.len();
+    for text in formulas {
+        curves.push(formula::parse(text, params)?);
+    }
+    // Formulas take their parameters when parsed; built-ins get them set here.
+    for (key, value) in params {
+        let mut used = curves.len() > builtin_count;
+        let mut valid: Vec<String> = Vec::new();
+        for c in curves.iter_mut().take(builtin_count) {
+            match c.set_param(key, *value) {
+                Ok(()) => used = true,
+                Err(ParamError::Unknown { valid: v, .. }) => {
+                    valid.extend(v.iter().map(|s| s.to_string()));
+                }
+                Err(e) => return Err(usage(e.to_string())),
+            }
+        }
+        if !used {
+            valid.sort();
+            valid.dedup();
+            let labels: Vec<String> = curves.iter().map(|c| c.label()).collect();
+            let whose = labels.join(", ");
+            return Err(usage(if valid.is_empty() {
+                format!("unknown parameter '{key}'; {whose} has no parameters")
+            } else {
+                format!(
+                    "unknown parameter '{key}' for {whose}; valid parameters: {}",
+                    valid.join(", ")
+                )
+            }));
+        }
+    }
+    Ok(curves)
+}

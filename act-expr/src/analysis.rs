@@ -1,0 +1,203 @@
+//! Range and shape analysis of a function of one variable, given its value and derivative.
+//!
+//! Works on closures so that the same code serves the macro at compile time (through the
+//! interpreter) and act-core at run time (through the generated code, for parameter values
+//! other than the defaults).
+//!
+//! The infimum is the least of: the limits at ±∞, the values at the critical points (where
+//! `f'` changes sign, located by bisection to full precision), at the kinks given by the
+//! caller, and on a grid over [-16, 16] (which catches flat pieces such as relu's). It is
+//! attained when a finite input reaches it. The supremum likewise.
+
+/// The range of a function and where its extremes are.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RangeInfo {
+    /// Infimum (may be -∞).
+    pub min: f64,
+    /// Supremum (may be ∞).
+    pub max: f64,
+    /// Whether a finite input gives the infimum.
+    pub min_attained: bool,
+    /// Whether a finite input gives the supremum.
+    pub max_attained: bool,
+    /// An input giving the infimum, when attained.
+    pub argmin: Option<f64>,
+    /// An input giving the supremum, when attained.
+    pub argmax: Option<f64>,
+}
+
+/// The grid the analysis samples: dense over [-16, 16], logarithmic out to ±1e300.
+pub fn grid() -> Vec<f64> {
+    let mut xs: Vec<f64> = (-1024..=1024).map(|i| f64::from(i) / 64.0).collect();
+    for k in -240..=2400 {
+        let v = 10f64.powf(f64::from(k) / 8.0);
+        xs.push(v);
+        xs.push(-v);
+    }
+    xs.push(f64::MAX);
+    xs.push(-f64::MAX);
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    xs
+}
+
+/// Points where `g` changes sign on `xs`, refined by bisection, and the points of `xs` with
+/// `|x| <= 16` where `g` is exactly 0. (Farther out an exact 0 is more likely an underflow, as
+/// of sigmoid' at -1000, than a true zero.)
+pub fn sign_changes(g: &dyn Fn(f64) -> f64, xs: &[f64]) -> Vec<f64> {
+    let mut roots = Vec::new();
+    let vals: Vec<f64> = xs.iter().map(|&x| g(x)).collect();
+    for i in 0..xs.len() {
+        if vals[i] == 0.0 && xs[i].abs() <= 16.0 {
+            roots.push(xs[i]);
+        }
+        if i + 1 < xs.len() && vals[i] * vals[i + 1] < 0.0 {
+            roots.push(bisect(g, xs[i], xs[i + 1], vals[i]));
+        }
+    }
+    roots
+}
+
+fn bisect(g: &dyn Fn(f64) -> f64, mut lo: f64, mut hi: f64, glo: f64) -> f64 {
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        let gm = g(mid);
+        if gm == 0.0 {
+            return mid;
+        }
+        if (gm < 0.0) == (glo < 0.0) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    // The endpoint where |g| is smaller.
+    if g(lo).abs() <= g(hi).abs() { lo } else { hi }
+}
+
+/// The range of `f` over the real line. `df` is its derivative; `kinks` are inputs where `f`
+/// or `f'` may jump (branch thresholds), whose values are candidates too.
+pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> RangeInfo {
+    let xs = grid();
+    let mut candidates: Vec<f64> = xs.iter().copied().filter(|x| x.abs() <= 16.0).collect();
+    candidates.extend(sign_changes(df, &xs));
+    for &k in kinks {
+        candidates.extend([k, k.next_down(), k.next_up()]);
+    }
+    let mut lo = (f64::INFINITY, None);
+    let mut hi = (f64::NEG_INFINITY, None);
+    for x in candidates {
+        let y = f(x);
+        if y < lo.0 {
+            lo = (y, Some(x));
+        }
+        if y > hi.0 {
+            hi = (y, Some(x));
+        }
+    }
+    let limits = [f(f64::NEG_INFINITY), f(f64::INFINITY)];
+    let lim_lo = limits.iter().copied().fold(f64::INFINITY, f64::min);
+    let lim_hi = limits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (min, min_attained, argmin) = if lim_lo < lo.0 { (lim_lo, false, None) } else { (lo.0, true, lo.1) };
+    let (max, max_attained, argmax) = if lim_hi > hi.0 { (lim_hi, false, None) } else { (hi.0, true, hi.1) };
+    RangeInfo {
+        min,
+        max,
+        min_attained: min_attained && min.is_finite(),
+        max_attained: max_attained && max.is_finite(),
+        argmin: argmin.filter(|_| min.is_finite()),
+        argmax: argmax.filter(|_| max.is_finite()),
+    }
+}
+
+/// Shape of a function, as reported by `act_core::Properties`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shape {
+    /// `f' >= 0` everywhere, or `f' <= 0` everywhere.
+    pub monotonic: bool,
+    /// `f(0) = 0` and `f` takes values of both signs.
+    pub zero_centred: bool,
+    /// Inputs where `f'` jumps.
+    pub kinks: Vec<f64>,
+    /// `f(0)`.
+    pub value_at_zero: f64,
+    /// `f'(0)`.
+    pub derivative_at_zero: f64,
+    /// `f'(x) -> 0` as `x -> -∞`.
+    pub saturating_left: bool,
+    /// `f'(x) -> 0` as `x -> ∞`.
+    pub saturating_right: bool,
+}
+
+/// The shape of `f`, given its range and the candidate kinks.
+pub fn shape(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, range: &RangeInfo, kinks: &[f64]) -> Shape {
+    let xs = grid();
+    let ds: Vec<f64> = xs.iter().map(|&x| df(x)).filter(|d| !d.is_nan()).collect();
+    let monotonic = ds.iter().all(|&d| d >= 0.0) || ds.iter().all(|&d| d <= 0.0);
+    let mut jumps: Vec<f64> = Vec::new();
+    for &k in kinks {
+        let h = 1e-7 * k.abs().max(1.0);
+        let (l, r) = (df(k - h), df(k + h));
+        if (l - r).abs() > 1e-4 * (1.0 + l.abs() + r.abs()) && !jumps.contains(&k) {
+            jumps.push(k);
+        }
+    }
+    jumps.sort_by(f64::total_cmp);
+    let f0 = f(0.0);
+    Shape {
+        monotonic,
+        zero_centred: f0 == 0.0 && range.min < 0.0 && range.max > 0.0,
+        kinks: jumps,
+        value_at_zero: f0,
+        derivative_at_zero: df(0.0),
+        saturating_left: df(f64::NEG_INFINITY) == 0.0,
+        saturating_right: df(f64::INFINITY) == 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sigmoid(x: f64) -> f64 {
+        crate::eval::sigmoid(x)
+    }
+
+    #[test]
+    fn swish_minimum_is_found_and_attained() {
+        // Closed form: the minimum of x σ(x) is at x* = -1 - W(e^-1), value x* + 1 ... checked
+        // here through its defining property f'(x*) = 0 and against the value in the issue.
+        let f = |x: f64| x * sigmoid(x);
+        let df = |x: f64| sigmoid(x) + x * sigmoid(x) * sigmoid(-x);
+        let r = range(&f, &df, &[]);
+        assert!(r.min_attained && !r.max_attained);
+        assert!((r.min - -0.2784645427610738).abs() < 1e-16, "{}", r.min);
+        assert!((r.argmin.unwrap() - -1.2784645427610738).abs() < 1e-8);
+        assert_eq!(r.max, f64::INFINITY);
+    }
+
+    #[test]
+    fn limits_are_not_attained_and_flat_pieces_are() {
+        let r = range(&sigmoid, &|x| crate::eval::sigmoid_prime(x), &[]);
+        assert_eq!((r.min, r.max, r.min_attained, r.max_attained), (0.0, 1.0, false, false));
+        let relu = |x: f64| if x > 0.0 { x } else { 0.0 };
+        let drelu = |x: f64| if x > 0.0 { 1.0 } else { 0.0 };
+        let r = range(&relu, &drelu, &[0.0]);
+        assert_eq!((r.min, r.min_attained, r.max, r.max_attained), (0.0, true, f64::INFINITY, false));
+        let s = shape(&relu, &drelu, &r, &[0.0]);
+        assert_eq!(s.kinks, vec![0.0]);
+        assert!(s.monotonic && !s.zero_centred && s.saturating_left && !s.saturating_right);
+    }
+
+    #[test]
+    fn tanh_is_zero_centred_and_saturates_both_ways() {
+        let r = range(&f64::tanh, &|x| crate::eval::tanh_prime(x), &[]);
+        assert_eq!((r.min, r.max, r.min_attained), (-1.0, 1.0, false));
+        let s = shape(&f64::tanh, &|x| crate::eval::tanh_prime(x), &r, &[]);
+        assert!(s.zero_centred && s.monotonic && s.saturating_left && s.saturating_right);
+        assert!(s.kinks.is_empty());
+    }
+}

@@ -1,0 +1,683 @@
+//! Code generation: a [`Model`] to the Rust items `activation!` expands to.
+//!
+//! Each expression becomes a straight-line `#[inline(always)]` function generic over
+//! `act_core::Float`: one `let` per node, branches lowered to `Float::select`, constant
+//! subexpressions folded to one literal. Straight-line code without jumps is what lets the
+//! compiler vectorise the slice loops.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::eval;
+use crate::graph::{Graph, Id, Named, Node, Reduce};
+use crate::model::Model;
+
+fn lit(v: f64) -> TokenStream {
+    if v.is_nan() {
+        quote!(::core::f64::NAN)
+    } else if v == f64::INFINITY {
+        quote!(::core::f64::INFINITY)
+    } else if v == f64::NEG_INFINITY {
+        quote!(::core::f64::NEG_INFINITY)
+    } else {
+        let l = Literal::f64_suffixed(v);
+        quote!(#l)
+    }
+}
+
+fn constant(v: f64) -> TokenStream {
+    let l = lit(v);
+    quote!(<F as ::act_core::Float>::from_f64(#l))
+}
+
+/// Statements computing `root`, ending in an expression of type `F`. Uses `x`, `self` (for the
+/// parameters) and, in a vector activation, `r: [F; K]`.
+fn body(g: &Graph, root: Id, params: &[String]) -> TokenStream {
+    let live = g.reachable(&[root]);
+    let mut constant_flag = vec![false; root.index() + 1];
+    for &id in &live {
+        let n = g.node(id);
+        constant_flag[id.index()] = match n {
+            Node::X | Node::Param(_) | Node::Red(_) => false,
+            Node::Const(_) | Node::Named(_) => true,
+            _ => g.children(n).iter().all(|c| constant_flag[c.index()]),
+        };
+    }
+    // Only nodes a non-constant node (or the root) needs get a binding.
+    let mut needed = vec![false; root.index() + 1];
+    needed[root.index()] = true;
+    for &id in live.iter().rev() {
+        if needed[id.index()] && !constant_flag[id.index()] {
+            for c in g.children(g.node(id)) {
+                needed[c.index()] = true;
+            }
+        }
+    }
+    let t = |id: Id| format_ident!("t{}", id.index());
+    let mut stmts = Vec::new();
+    for &id in &live {
+        if !needed[id.index()] {
+            continue;
+        }
+        let name = t(id);
+        let e = if constant_flag[id.index()] {
+            constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])
+        } else {
+            node_expr(g, id, params, &t)
+        };
+        stmts.push(quote!(let #name: F = #e;));
+    }
+    let r = t(root);
+    quote!(#(#stmts)* #r)
+}
+
+fn node_expr(g: &Graph, id: Id, params: &[String], t: &dyn Fn(Id) -> proc_macro2::Ident) -> TokenStream {
+    let fl = quote!(<F as ::act_core::Float>);
+    match g.node(id) {
+        Node::Const(b) => constant(f64::from_bits(*b)),
+        Node::Named(Named::Pi) => constant(core::f64::consts::PI),
+        Node::Named(Named::E) => constant(core::f64::consts::E),
+        Node::X => quote!(x),
+        Node::Param(i) => {
+            let p = format_ident!("{}", params[*i as usize]);
+            quote!(#fl::from_f64(self.#p))
+        }
+        Node::Red(j) => {
+            let j = *j as usize;
+            quote!(r[#j])
+        }
+        Node::Sum(ts) => {
+            let ts = ts.iter().map(|&i| t(i));
+            quote!(#(#ts)+*)
+        }
+        Node::Prod(fs) => {
+            let mut num = Vec::new();
+            let mut den = Vec::new();
+            for &f in fs {
+                match *g.node(f) {
+                    Node::Pow(a, k) if k < 0 => {
+                        let a = t(a);
+                        den.push(if k == -1 { quote!(#a) } else { quote!(#fl::powi(#a, #k.wrapping_neg())) });
+                    }
+                    _ => {
+                        let f = t(f);
+                        num.push(quote!(#f));
+                    }
+                }
+            }
+            let join = |v: Vec<TokenStream>| {
+                v.into_iter().reduce(|a, b| quote!(#a * #b)).unwrap_or(quote!(#fl::ONE))
+            };
+            let num = join(num);
+            if den.is_empty() {
+                num
+            } else {
+                let den = join(den);
+                quote!(#num / (#den))
+            }
+        }
+        Node::Pow(a, k) => {
+            let a = t(*a);
+            if *k < 0 {
+                let m = -*k;
+                quote!(#fl::ONE / #fl::powi(#a, #m))
+            } else {
+                quote!(#fl::powi(#a, #k))
+            }
+        }
+        Node::PowF(a, b) => {
+            let (a, b) = (t(*a), t(*b));
+            quote!(#fl::powf(#a, #b))
+        }
+        Node::Call(f, a) => {
+            let m = format_ident!("{}", f.name());
+            let a = t(*a);
+            quote!(#fl::#m(#a))
+        }
+        Node::Max(a, b) => {
+            let (a, b) = (t(*a), t(*b));
+            quote!(#fl::max(#a, #b))
+        }
+        Node::Min(a, b) => {
+            let (a, b) = (t(*a), t(*b));
+            quote!(#fl::min(#a, #b))
+        }
+        Node::Select(c, a, b, th, el) => {
+            let (a, b, th, el) = (t(*a), t(*b), t(*th), t(*el));
+            let op: TokenStream = c.symbol().parse().expect("comparison operator");
+            quote!(#fl::select(#a #op #b, #th, #el))
+        }
+    }
+}
+
+/// A hidden method computing `root` for one element.
+fn method(m: &Model, name: &proc_macro2::Ident, root: Id) -> TokenStream {
+    let b = body(&m.graph, root, &m.param_names);
+    let k = m.graph.reductions().len();
+    let red_arg = if m.decl.vector { quote!(, r: [F; #k]) } else { quote!() };
+    quote! {
+        #[doc(hidden)]
+        #[inline(always)]
+        #[allow(unused_variables, clippy::all)]
+        pub fn #name<F: ::act_core::Float>(&self, x: F #red_arg) -> F {
+            let y: F = { #b };
+            <F as ::act_core::Float>::select(<F as ::act_core::Float>::is_nan(x), x, y)
+        }
+    }
+}
+
+/// Expands a model into the struct and its trait implementations.
+pub fn expand(m: &Model) -> TokenStream {
+    let decl = &m.decl;
+    let name = &decl.name;
+    let name_str = name.to_string();
+    let attrs = &decl.attrs;
+    let vis = &decl.vis;
+    let pnames: Vec<proc_macro2::Ident> = decl.params.iter().map(|p| p.name.clone()).collect();
+    let pstrs: Vec<String> = m.param_names.clone();
+    let defaults: Vec<TokenStream> = m.defaults.iter().map(|&d| lit(d)).collect();
+    let fields = if pnames.is_empty() {
+        quote!(;)
+    } else {
+        let docs = pstrs.iter().zip(&m.defaults).map(|(p, d)| format!("The `{p}` parameter (default {}).", crate::print::number(*d)));
+        quote!({ #( #[doc = #docs] pub #pnames: f64, )* })
+    };
+    let ctor = if pnames.is_empty() { quote!(#name) } else { quote!(#name { #(#pnames),* }) };
+    let default_ctor = if pnames.is_empty() { quote!(#name) } else { quote!(#name { #(#pnames: #defaults),* }) };
+    let new_doc = if pnames.is_empty() {
+        format!("Creates a `{name_str}` (it has no parameters).")
+    } else {
+        format!("Creates a `{name_str}` with the given {}.", pstrs.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "))
+    };
+    let formula = &m.formula_text;
+    let derivative = &m.derivative_text;
+    let summary = attrs
+        .iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value().trim().to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .take_while(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let is_vector = decl.vector;
+
+    // Range: declared bounds evaluated for the current parameters; otherwise the analysed
+    // range (constant without parameters, recomputed at run time with them).
+    let r = &m.range;
+    let (min_att, max_att) = (r.min_attained, r.max_attained);
+    let range_body = match m.range_bounds {
+        Some((lo, hi)) => {
+            let lo_b = body(&m.graph, lo, &m.param_names);
+            let hi_b = body(&m.graph, hi, &m.param_names);
+            quote! {
+                type F = f64;
+                let lo: f64 = { #lo_b };
+                let hi: f64 = { #hi_b };
+                ::act_core::Range::new(lo, #min_att, hi, #max_att)
+            }
+        }
+        None if !pnames.is_empty() && !is_vector => quote! {
+            ::act_core::__private::analyse_range(
+                &|x: f64| ::act_core::Elementwise::forward(self, x),
+                &|x: f64| ::act_core::Elementwise::derivative(self, x),
+            )
+        },
+        None => {
+            let (lo, hi) = (lit(r.min), lit(r.max));
+            quote!(::act_core::Range::new(#lo, #min_att, #hi, #max_att))
+        }
+    };
+
+    let s = &m.shape;
+    let monotonic = s.monotonic;
+    let bounded_below = r.min.is_finite();
+    let bounded_above = r.max.is_finite();
+    let zero_centred = s.zero_centred;
+    let smooth = s.kinks.is_empty();
+    let kinks: Vec<TokenStream> = s.kinks.iter().map(|&k| lit(k)).collect();
+    let f0 = lit(s.value_at_zero);
+    let df0 = lit(s.derivative_at_zero);
+    let (sl, sr) = (s.saturating_left, s.saturating_right);
+
+    let set_arms = pnames.iter().zip(&pstrs).map(|(p, s)| {
+        quote!(#s => { self.#p = value; ::core::result::Result::Ok(()) })
+    });
+    let set_names = pnames.iter().zip(&pstrs).map(|(_, s)| quote!(#s));
+    let valid = pstrs.clone();
+
+    let common = quote! {
+        const NAME: &'static str = #name_str;
+        const FORMULA: &'static str = #formula;
+        const DERIVATIVE: &'static str = #derivative;
+        const PARAMS: &'static [::act_core::ParamInfo] = &[
+            #( ::act_core::ParamInfo { name: #pstrs, default: #defaults } ),*
+        ];
+        const PROPERTIES: ::act_core::Properties = ::act_core::Properties {
+            monotonic: #monotonic,
+            bounded_below: #bounded_below,
+            bounded_above: #bounded_above,
+            zero_centred: #zero_centred,
+            smooth: #smooth,
+            kinks: &[#(#kinks),*],
+            value_at_zero: #f0,
+            derivative_at_zero: #df0,
+            saturating: ::act_core::Saturation { left: #sl, right: #sr },
+        };
+        const IS_VECTOR: bool = #is_vector;
+
+        fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> {
+            ::std::vec![#( (#pstrs, self.#pnames) ),*]
+        }
+
+        fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
+            match name {
+                #( #set_names if !value.is_finite() => ::core::result::Result::Err(
+                    ::act_core::ParamError::NotFinite { name: #valid, value }), )*
+                #( #set_arms )*
+                _ => ::core::result::Result::Err(::act_core::ParamError::Unknown {
+                    name: ::std::string::String::from(name),
+                    valid: ::std::vec![#(#pstrs),*],
+                }),
+            }
+        }
+
+        #[allow(clippy::all)]
+        fn range(&self) -> ::act_core::Range {
+            #range_body
+        }
+    };
+
+    let dyn_table = if is_vector {
+        quote! {
+            ::act_core::Activation::forward_slice(self, x, value);
+            self.__act_jacobian_diagonal(x, derivative);
+        }
+    } else {
+        quote! {
+            ::act_core::Activation::forward_slice(self, x, value);
+            ::act_core::Elementwise::derivative_slice(self, x, derivative);
+        }
+    };
+
+    let specific = if is_vector { expand_vector(m) } else { expand_elementwise(m) };
+
+    quote! {
+        #(#attrs)*
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        #vis struct #name #fields
+
+        impl ::core::default::Default for #name {
+            fn default() -> Self {
+                #default_ctor
+            }
+        }
+
+        impl #name {
+            #[doc = #new_doc]
+            #[allow(clippy::new_without_default)]
+            pub const fn new(#(#pnames: f64),*) -> Self {
+                #ctor
+            }
+        }
+
+        #specific
+
+        impl ::act_core::DynActivation for #name {
+            fn name(&self) -> &'static str { <Self as ::act_core::Activation>::NAME }
+            fn summary(&self) -> &'static str { #summary }
+            fn formula(&self) -> &'static str { <Self as ::act_core::Activation>::FORMULA }
+            fn derivative_formula(&self) -> &'static str { <Self as ::act_core::Activation>::DERIVATIVE }
+            fn param_info(&self) -> &'static [::act_core::ParamInfo] { <Self as ::act_core::Activation>::PARAMS }
+            fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> { ::act_core::Activation::params(self) }
+            fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
+                ::act_core::Activation::set_param(self, name, value)
+            }
+            fn range(&self) -> ::act_core::Range { ::act_core::Activation::range(self) }
+            fn properties(&self) -> ::act_core::Properties { ::act_core::Activation::properties(self) }
+            fn is_vector(&self) -> bool { #is_vector }
+            fn table(&self, x: &[f64], value: &mut [f64], derivative: &mut [f64]) {
+                #dyn_table
+            }
+        }
+
+        impl ::act_core::Activation for #name {
+            #common
+            #[inline]
+            fn forward_slice<F: ::act_core::Float>(&self, x: &[F], y: &mut [F]) {
+                self.__act_forward_slice(x, y)
+            }
+            #[inline]
+            fn backward_slice<F: ::act_core::Float>(&self, x: &[F], grad_y: &[F], grad_x: &mut [F]) {
+                self.__act_backward_slice(x, grad_y, grad_x)
+            }
+        }
+    }
+}
+
+fn expand_elementwise(m: &Model) -> TokenStream {
+    let name = &m.decl.name;
+    let value = format_ident!("__act_value");
+    let deriv = format_ident!("__act_deriv");
+    let value_fn = method(m, &value, m.f);
+    let deriv_fn = method(m, &deriv, m.df);
+    let (map1, map2, scalar_fix) = if m.needs_limit {
+        (quote!(map1_limit), quote!(map2_limit), true)
+    } else {
+        (quote!(map1), quote!(map2), false)
+    };
+    let fix = |inner: TokenStream| {
+        if scalar_fix {
+            quote! {
+                let y = #inner(x);
+                if <F as ::act_core::Float>::is_infinite(x) && <F as ::act_core::Float>::is_nan(y) {
+                    #inner(<F as ::act_core::Float>::signed_max(x))
+                } else {
+                    y
+                }
+            }
+        } else {
+            quote!(#inner(x))
+        }
+    };
+    let fwd = fix(quote!(self.__act_value));
+    let der = fix(quote!(self.__act_deriv));
+    quote! {
+        impl #name {
+            #value_fn
+            #deriv_fn
+
+            #[doc(hidden)]
+            #[inline]
+            pub fn __act_forward_slice<F: ::act_core::Float>(&self, x: &[F], y: &mut [F]) {
+                ::act_core::__private::#map1(x, y, |v| self.__act_value(v))
+            }
+
+            #[doc(hidden)]
+            #[inline]
+            pub fn __act_backward_slice<F: ::act_core::Float>(&self, x: &[F], grad_y: &[F], grad_x: &mut [F]) {
+                ::act_core::__private::#map2(x, grad_y, grad_x, |v, g| g * self.__act_deriv(v))
+            }
+        }
+
+        impl ::act_core::Elementwise for #name {
+            #[inline]
+            fn forward<F: ::act_core::Float>(&self, x: F) -> F {
+                #fwd
+            }
+            #[inline]
+            fn derivative<F: ::act_core::Float>(&self, x: F) -> F {
+                #der
+            }
+            #[inline]
+            fn derivative_slice<F: ::act_core::Float>(&self, x: &[F], dy: &mut [F]) {
+                ::act_core::__private::#map1(x, dy, |v| self.__act_deriv(v))
+            }
+            #[inline]
+            fn forward_in_place<F: ::act_core::Float>(&self, x: &mut [F]) {
+                ::act_core::__private::map_in_place(x, |v| <Self as ::act_core::Elementwise>::forward(self, v))
+            }
+        }
+    }
+}
+
+fn expand_vector(m: &Model) -> TokenStream {
+    let name = &m.decl.name;
+    let g = &m.graph;
+    let reds = g.reductions();
+    let k = reds.len();
+    let mut methods = Vec::new();
+    let value = format_ident!("__act_value");
+    methods.push(method(m, &value, m.f));
+    let deriv = format_ident!("__act_deriv");
+    methods.push(method(m, &deriv, m.df));
+    for (j, (&(_, body_id), rm)) in reds.iter().zip(&m.reductions).enumerate() {
+        methods.push(method(m, &format_ident!("__act_body{}", j), body_id));
+        methods.push(method(m, &format_ident!("__act_out_partial{}", j), rm.output_partial));
+        methods.push(method(m, &format_ident!("__act_body_dx{}", j), rm.body_dx));
+        for &(kk, d) in &rm.body_dr {
+            methods.push(method(m, &format_ident!("__act_body{}_dr{}", j, kk), d));
+        }
+    }
+    let max_level = m.reductions.iter().map(|r| r.level).max().unwrap_or(0);
+
+    // Forward reductions, level by level (one pass per reduction; each level needs the
+    // previous ones). `track` also records the index of a max/min (for the VJP).
+    let reductions_code = |track: bool| {
+        let mut code = Vec::new();
+        for level in 1..=max_level {
+            for (j, (&(kind, _), rm)) in reds.iter().zip(&m.reductions).enumerate() {
+                if rm.level != level {
+                    continue;
+                }
+                let body = format_ident!("__act_body{}", j);
+                let stmt = match kind {
+                    Reduce::Sum | Reduce::Mean => {
+                        let scale = if kind == Reduce::Mean { quote!(/ n) } else { quote!() };
+                        quote! {
+                            r[#j] = ::act_core::__private::fold_lanes(
+                                x, <F as ::act_core::Float>::ZERO,
+                                |v| self.#body(v, r), |a, b| a + b) #scale;
+                        }
+                    }
+                    Reduce::Max | Reduce::Min => {
+                        let (init, comb, better) = if kind == Reduce::Max {
+                            (quote!(-<F as ::act_core::Float>::INFINITY), quote!(max), quote!(>))
+                        } else {
+                            (quote!(<F as ::act_core::Float>::INFINITY), quote!(min), quote!(<))
+                        };
+                        if track {
+                            quote! {
+                                {
+                                    let mut best = self.#body(x[0], r);
+                                    let mut at = 0usize;
+                                    for (i, &xi) in x.iter().enumerate().skip(1) {
+                                        let v = self.#body(xi, r);
+                                        if v #better best || (<F as ::act_core::Float>::is_nan(v) && !<F as ::act_core::Float>::is_nan(best)) {
+                                            best = v;
+                                            at = i;
+                                        }
+                                    }
+                                    r[#j] = best;
+                                    arg[#j] = at;
+                                }
+                            }
+                        } else {
+                            quote! {
+                                r[#j] = ::act_core::__private::fold_lanes(
+                                    x, #init, |v| self.#body(v, r),
+                                    <F as ::act_core::Float>::#comb);
+                            }
+                        }
+                    }
+                };
+                code.push(stmt);
+            }
+        }
+        quote!(#(#code)*)
+    };
+    let fwd_reds = reductions_code(false);
+    let vjp_reds = reductions_code(true);
+
+    // Aggregates of ∂g_j/∂r_k over the input (sum/mean) or at the extreme (max/min).
+    let mut t_sum = Vec::new();
+    let mut t_at = Vec::new();
+    for (j, (&(kind, _), rm)) in reds.iter().zip(&m.reductions).enumerate() {
+        for &(kk, _) in &rm.body_dr {
+            let kk = kk as usize;
+            let f = format_ident!("__act_body{}_dr{}", j, kk);
+            match kind {
+                Reduce::Sum => t_sum.push(quote!(t[#j][#kk] = t[#j][#kk] + self.#f(xi, r);)),
+                Reduce::Mean => {
+                    t_sum.push(quote!(t[#j][#kk] = t[#j][#kk] + self.#f(xi, r);));
+                    t_at.push(quote!(t[#j][#kk] = t[#j][#kk] / n;));
+                }
+                Reduce::Max | Reduce::Min => t_at.push(quote!(t[#j][#kk] = self.#f(x[arg[#j]], r);)),
+            }
+        }
+    }
+    let s_sum: Vec<TokenStream> = (0..k)
+        .map(|j| {
+            let f = format_ident!("__act_out_partial{}", j);
+            quote!(s[#j] = s[#j] + gi * self.#f(xi, r);)
+        })
+        .collect();
+    // Contribution of reduction j to element i, times `w`.
+    let per_elem = |w: TokenStream| -> Vec<TokenStream> {
+        reds.iter()
+            .enumerate()
+            .map(|(j, &(kind, _))| {
+                let f = format_ident!("__act_body_dx{}", j);
+                match kind {
+                    Reduce::Sum => quote!(acc = acc + #w[#j] * self.#f(xi, r);),
+                    Reduce::Mean => quote!(acc = acc + #w[#j] * self.#f(xi, r) / n;),
+                    Reduce::Max | Reduce::Min => quote!(if i == arg[#j] { acc = acc + #w[#j] * self.#f(xi, r); }),
+                }
+            })
+            .collect()
+    };
+    let grad_terms = per_elem(quote!(rbar));
+    // Forward-mode dr_j/dx_i for the Jacobian's diagonal.
+    let diag_terms: Vec<TokenStream> = reds
+        .iter()
+        .enumerate()
+        .map(|(j, &(kind, _))| {
+            let f = format_ident!("__act_body_dx{}", j);
+            let own = match kind {
+                Reduce::Sum => quote!(self.#f(xi, r)),
+                Reduce::Mean => quote!(self.#f(xi, r) / n),
+                Reduce::Max | Reduce::Min => {
+                    quote!(if i == arg[#j] { self.#f(xi, r) } else { <F as ::act_core::Float>::ZERO })
+                }
+            };
+            let chain = m.reductions[j].body_dr.iter().map(|&(kk, _)| {
+                let kk = kk as usize;
+                quote!(+ t[#j][#kk] * dr[#kk])
+            });
+            let p = format_ident!("__act_out_partial{}", j);
+            quote! {
+                dr[#j] = #own #(#chain)*;
+                acc = acc + self.#p(xi, r) * dr[#j];
+            }
+        })
+        .collect();
+
+    quote! {
+        #[allow(unused_variables, unused_mut, clippy::all)]
+        impl #name {
+            #(#methods)*
+
+            #[doc(hidden)]
+            pub fn __act_forward_slice<F: ::act_core::Float>(&self, x: &[F], y: &mut [F]) {
+                ::act_core::__private::check_len("x", x.len(), "y", y.len());
+                if x.is_empty() {
+                    return;
+                }
+                let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+                let mut r = [<F as ::act_core::Float>::ZERO; #k];
+                #fwd_reds
+                for (xi, yi) in x.iter().zip(y.iter_mut()) {
+                    *yi = self.__act_value(*xi, r);
+                }
+            }
+
+            /// Reductions, argmax/argmin positions and the aggregates `t` of the chain rule.
+            #[doc(hidden)]
+            #[inline(always)]
+            fn __act_prepare<F: ::act_core::Float>(&self, x: &[F]) -> ([F; #k], [usize; #k], [[F; #k]; #k]) {
+                let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+                let mut r = [<F as ::act_core::Float>::ZERO; #k];
+                let mut arg = [0usize; #k];
+                #vjp_reds
+                let mut t = [[<F as ::act_core::Float>::ZERO; #k]; #k];
+                for &xi in x {
+                    #(#t_sum)*
+                }
+                #(#t_at)*
+                (r, arg, t)
+            }
+
+            #[doc(hidden)]
+            pub fn __act_backward_slice<F: ::act_core::Float>(&self, x: &[F], grad_y: &[F], grad_x: &mut [F]) {
+                ::act_core::__private::check_len("x", x.len(), "grad_y", grad_y.len());
+                ::act_core::__private::check_len("x", x.len(), "grad_x", grad_x.len());
+                if x.is_empty() {
+                    return;
+                }
+                let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+                let (r, arg, t) = self.__act_prepare(x);
+                let mut s = [<F as ::act_core::Float>::ZERO; #k];
+                for (&xi, &gi) in x.iter().zip(grad_y) {
+                    #(#s_sum)*
+                }
+                // Adjoints of the reductions, latest first.
+                let mut rbar = s;
+                for j in (0..#k).rev() {
+                    for kk in 0..j {
+                        rbar[kk] = rbar[kk] + rbar[j] * t[j][kk];
+                    }
+                }
+                for (i, ((&xi, &gi), gx)) in x.iter().zip(grad_y).zip(grad_x.iter_mut()).enumerate() {
+                    let mut acc = gi * self.__act_deriv(xi, r);
+                    #(#grad_terms)*
+                    *gx = acc;
+                }
+            }
+
+            /// `out[i] = ∂y_i/∂x_i`.
+            #[doc(hidden)]
+            pub fn __act_jacobian_diagonal<F: ::act_core::Float>(&self, x: &[F], out: &mut [F]) {
+                ::act_core::__private::check_len("x", x.len(), "out", out.len());
+                if x.is_empty() {
+                    return;
+                }
+                let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+                let (r, arg, t) = self.__act_prepare(x);
+                for (i, (&xi, o)) in x.iter().zip(out.iter_mut()).enumerate() {
+                    let mut dr = [<F as ::act_core::Float>::ZERO; #k];
+                    let mut acc = self.__act_deriv(xi, r);
+                    #(#diag_terms)*
+                    *o = acc;
+                }
+            }
+        }
+
+        impl ::act_core::VectorActivation for #name {
+            fn forward_rows<F: ::act_core::Float>(&self, x: &[F], cols: usize, y: &mut [F]) {
+                ::act_core::__private::check_rows("x", x.len(), "y", y.len(), cols);
+                if cols == 0 {
+                    return;
+                }
+                for (xr, yr) in x.chunks(cols).zip(y.chunks_mut(cols)) {
+                    self.__act_forward_slice(xr, yr);
+                }
+            }
+
+            fn backward_rows<F: ::act_core::Float>(&self, x: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]) {
+                ::act_core::__private::check_rows("x", x.len(), "grad_y", grad_y.len(), cols);
+                ::act_core::__private::check_rows("x", x.len(), "grad_x", grad_x.len(), cols);
+                if cols == 0 {
+                    return;
+                }
+                for ((xr, gr), gx) in x.chunks(cols).zip(grad_y.chunks(cols)).zip(grad_x.chunks_mut(cols)) {
+                    self.__act_backward_slice(xr, gr, gx);
+                }
+            }
+
+            fn jacobian<F: ::act_core::Float>(&self, x: &[F]) -> ::std::vec::Vec<F> {
+                let n = x.len();
+                let mut jac = ::std::vec![<F as ::act_core::Float>::ZERO; n * n];
+                let mut unit = ::std::vec![<F as ::act_core::Float>::ZERO; n];
+                for (row, out) in jac.chunks_mut(n.max(1)).enumerate().take(n) {
+                    unit[row] = <F as ::act_core::Float>::ONE;
+                    self.__act_backward_slice(x, &unit, out);
+                    unit[row] = <F as ::act_core::Float>::ZERO;
+                }
+                jac
+            }
+        }
+    }
+}

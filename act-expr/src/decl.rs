@@ -1,0 +1,163 @@
+//! The declaration grammar of `activation!`:
+//!
+//! ```text
+//! #[attrs] /// docs
+//! VIS [vector] struct NAME [(PARAM = DEFAULT, ...)];
+//! f(x) = EXPR;
+//! [df(x) = EXPR;]
+//! [range = (LO, HI);]
+//! ```
+
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, Expr, Ident, Token, Visibility};
+
+mod kw {
+    syn::custom_keyword!(vector);
+    syn::custom_keyword!(f);
+    syn::custom_keyword!(df);
+    syn::custom_keyword!(range);
+}
+
+/// A declared parameter.
+#[derive(Clone, Debug)]
+pub struct ParamDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its default value.
+    pub default: f64,
+}
+
+/// A parsed `activation!` input.
+#[derive(Clone)]
+pub struct Decl {
+    /// Attributes and doc comments, kept on the generated struct.
+    pub attrs: Vec<Attribute>,
+    /// Visibility of the struct.
+    pub vis: Visibility,
+    /// `vector struct`: outputs depend on the whole input.
+    pub vector: bool,
+    /// The struct's name.
+    pub name: Ident,
+    /// Parameters with defaults.
+    pub params: Vec<ParamDecl>,
+    /// The formula.
+    pub f: Expr,
+    /// The hand-written derivative, if any.
+    pub df: Option<Expr>,
+    /// The declared range `(LO, HI)`, if any.
+    pub range: Option<(Expr, Expr)>,
+    /// The `range` keyword (where range errors point).
+    pub range_kw: Option<proc_macro2::Span>,
+}
+
+impl Parse for Decl {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let vector = if input.peek(kw::vector) {
+            input.parse::<kw::vector>()?;
+            true
+        } else {
+            false
+        };
+        let lookahead = input.lookahead1();
+        if !lookahead.peek(Token![struct]) {
+            return Err(lookahead.error());
+        }
+        input.parse::<Token![struct]>()?;
+        let name: Ident = input.parse()?;
+        let mut params = Vec::new();
+        if input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            while !content.is_empty() {
+                let pname: Ident = content.parse()?;
+                if params.iter().any(|p: &ParamDecl| p.name == pname) {
+                    return Err(syn::Error::new(pname.span(), format!("duplicate parameter `{pname}`")));
+                }
+                if ["x", "pi", "e", "inf"].contains(&pname.to_string().as_str()) {
+                    return Err(syn::Error::new(pname.span(), format!("`{pname}` is reserved in formulas; choose another parameter name")));
+                }
+                if !content.peek(Token![=]) {
+                    return Err(syn::Error::new(
+                        pname.span(),
+                        format!("parameter `{pname}` needs a default: `{pname} = 1.0`"),
+                    ));
+                }
+                content.parse::<Token![=]>()?;
+                let default = signed_number(&content)?;
+                params.push(ParamDecl { name: pname, default });
+                if content.is_empty() {
+                    break;
+                }
+                content.parse::<Token![,]>()?;
+            }
+        }
+        input.parse::<Token![;]>()?;
+
+        let mut f = None;
+        let mut df = None;
+        let mut range = None;
+        let mut range_kw = None;
+        while !input.is_empty() {
+            let lookahead = input.lookahead1();
+            if lookahead.peek(kw::f) || lookahead.peek(kw::df) {
+                let is_df = input.peek(kw::df);
+                let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+                let content;
+                syn::parenthesized!(content in input);
+                let var: Ident = content.parse()?;
+                if var != "x" {
+                    return Err(syn::Error::new(var.span(), "the input is always named `x`: write `f(x) = ...`"));
+                }
+                input.parse::<Token![=]>()?;
+                let e: Expr = input.parse()?;
+                input.parse::<Token![;]>()?;
+                let slot = if is_df { &mut df } else { &mut f };
+                if slot.is_some() {
+                    return Err(syn::Error::new(key.span(), format!("`{key}(x)` is declared twice")));
+                }
+                *slot = Some(e);
+            } else if lookahead.peek(kw::range) {
+                let kw: kw::range = input.parse()?;
+                if range.is_some() {
+                    return Err(syn::Error::new(kw.span, "`range` is declared twice"));
+                }
+                input.parse::<Token![=]>()?;
+                let content;
+                syn::parenthesized!(content in input);
+                let lo: Expr = content.parse()?;
+                content.parse::<Token![,]>()?;
+                let hi: Expr = content.parse()?;
+                if !content.is_empty() {
+                    return Err(content.error("expected `(LO, HI)`"));
+                }
+                input.parse::<Token![;]>()?;
+                range = Some((lo, hi));
+                range_kw = Some(kw.span);
+            } else {
+                return Err(lookahead.error());
+            }
+        }
+        let Some(f) = f else {
+            return Err(syn::Error::new(name.span(), format!("`{name}` has no formula: add `f(x) = ...;` after the struct line")));
+        };
+        Ok(Decl { attrs, vis, vector, name, params, f, df, range, range_kw })
+    }
+}
+
+fn signed_number(input: ParseStream) -> syn::Result<f64> {
+    let negative = input.peek(Token![-]);
+    if negative {
+        input.parse::<Token![-]>()?;
+    }
+    let lookahead = input.lookahead1();
+    let v = if lookahead.peek(syn::LitFloat) {
+        input.parse::<syn::LitFloat>()?.base10_parse::<f64>()?
+    } else if lookahead.peek(syn::LitInt) {
+        input.parse::<syn::LitInt>()?.base10_parse::<f64>()?
+    } else {
+        return Err(lookahead.error());
+    };
+    Ok(if negative { -v } else { v })
+}

@@ -1,0 +1,144 @@
+//! Symbolic differentiation.
+//!
+//! Derivatives are memoised per node, so a shared subexpression is differentiated once and the
+//! derivative graph stays linear in the size of the formula (no exponential blow-up through
+//! the product rule). The result goes through the same smart constructors as everything else,
+//! so it comes out simplified and stability-rewritten.
+
+use crate::graph::{Cmp, Func, Graph, Id, Named, Node, Var};
+
+impl Graph {
+    /// `d(id)/d(wrt)`.
+    pub fn diff(&mut self, id: Id, wrt: Var) -> Id {
+        if let Some(&d) = self.diff_memo.get(&(id, wrt)) {
+            return d;
+        }
+        let d = self.diff_node(id, wrt);
+        self.diff_memo.insert((id, wrt), d);
+        d
+    }
+
+    fn diff_node(&mut self, id: Id, wrt: Var) -> Id {
+        let zero = self.num(0.0);
+        match self.node(id).clone() {
+            Node::Const(_) | Node::Named(_) | Node::Param(_) => zero,
+            Node::X => self.num(if wrt == Var::X { 1.0 } else { 0.0 }),
+            Node::Red(j) => self.num(if wrt == Var::Red(j) { 1.0 } else { 0.0 }),
+            Node::Sum(ts) => {
+                let ds = ts.iter().map(|&t| self.diff(t, wrt)).collect();
+                self.sum(ds)
+            }
+            Node::Prod(fs) => {
+                let mut terms = Vec::with_capacity(fs.len());
+                for i in 0..fs.len() {
+                    let di = self.diff(fs[i], wrt);
+                    if di == zero {
+                        continue;
+                    }
+                    let mut factors: Vec<Id> = fs
+                        .iter()
+                        .enumerate()
+                        .filter(|&(j, _)| j != i)
+                        .map(|(_, &f)| f)
+                        .collect();
+                    factors.push(di);
+                    terms.push(self.prod(factors));
+                }
+                self.sum(terms)
+            }
+            Node::Pow(a, k) => {
+                let da = self.diff(a, wrt);
+                let p = self.powi(a, k - 1);
+                let kk = self.num(f64::from(k));
+                self.prod(vec![kk, p, da])
+            }
+            Node::PowF(a, b) => {
+                // d(a^b) = a^b * (b' ln a + b a' / a)
+                let da = self.diff(a, wrt);
+                let db = self.diff(b, wrt);
+                let ln_a = self.call(Func::Ln, a);
+                let t1 = self.mul(db, ln_a);
+                let ba = self.mul(b, da);
+                let t2 = self.div(ba, a);
+                let s = self.add(t1, t2);
+                self.mul(id, s)
+            }
+            Node::Call(f, a) => {
+                let da = self.diff(a, wrt);
+                if da == zero {
+                    return zero;
+                }
+                let outer = self.diff_call(f, a);
+                self.mul(outer, da)
+            }
+            Node::Max(a, b) => {
+                let (da, db) = (self.diff(a, wrt), self.diff(b, wrt));
+                self.select(Cmp::Ge, a, b, da, db)
+            }
+            Node::Min(a, b) => {
+                let (da, db) = (self.diff(a, wrt), self.diff(b, wrt));
+                self.select(Cmp::Le, a, b, da, db)
+            }
+            Node::Select(c, a, b, t, e) => {
+                let (dt, de) = (self.diff(t, wrt), self.diff(e, wrt));
+                self.select(c, a, b, dt, de)
+            }
+        }
+    }
+
+    /// `f'(a)` for a unary function.
+    fn diff_call(&mut self, f: Func, a: Id) -> Id {
+        match f {
+            Func::Exp => self.call(Func::Exp, a),
+            Func::Expm1 => self.call(Func::Exp, a),
+            Func::Ln => self.powi(a, -1),
+            Func::Log1p => {
+                let one = self.num(1.0);
+                let s = self.add(one, a);
+                self.powi(s, -1)
+            }
+            Func::Sqrt => {
+                let s = self.call(Func::Sqrt, a);
+                let two = self.num(2.0);
+                let d = self.mul(two, s);
+                self.powi(d, -1)
+            }
+            Func::Abs => {
+                // abs(u) = max(u, -u): the first on a tie, so abs'(0) = 1.
+                let zero = self.num(0.0);
+                let one = self.num(1.0);
+                let minus = self.num(-1.0);
+                self.select(Cmp::Ge, a, zero, one, minus)
+            }
+            Func::Tanh => self.call(Func::TanhPrime, a),
+            Func::Sigmoid => self.call(Func::SigmoidPrime, a),
+            Func::Softplus => self.call(Func::Sigmoid, a),
+            Func::Erf | Func::Erfc => {
+                // erf'(u) = 2/sqrt(pi) exp(-u^2)
+                let sq = self.powi(a, 2);
+                let nsq = self.neg(sq);
+                let e = self.call(Func::Exp, nsq);
+                let pi = self.named(Named::Pi);
+                let rp = self.call(Func::Sqrt, pi);
+                let inv = self.powi(rp, -1);
+                let c = self.num(if f == Func::Erf { 2.0 } else { -2.0 });
+                self.prod(vec![c, e, inv])
+            }
+            Func::SigmoidPrime => {
+                // σ'' = σ'(u) (1 - 2σ(u)) = -σ'(u) tanh(u/2): no cancellation in the tails.
+                let s = self.call(Func::SigmoidPrime, a);
+                let half = self.scale(0.5, a);
+                let t = self.call(Func::Tanh, half);
+                let m = self.num(-1.0);
+                self.prod(vec![m, s, t])
+            }
+            Func::TanhPrime => {
+                // (sech^2)' = -2 sech^2(u) tanh(u)
+                let s = self.call(Func::TanhPrime, a);
+                let t = self.call(Func::Tanh, a);
+                let m = self.num(-2.0);
+                self.prod(vec![m, s, t])
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The numeric interpreter, in `f64`, with the same semantics as the generated code.
+
+use crate::graph::{Func, Graph, Id, Named, Node, Reduce};
+
+/// `σ(x) = 1 / (1 + e^-x)` without overflow.
+pub fn sigmoid(x: f64) -> f64 {
+    let e = (-x.abs()).exp();
+    if x >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) }
+}
+
+/// `σ'(x) = e / (1 + e)^2`, `e = exp(-|x|)`.
+pub fn sigmoid_prime(x: f64) -> f64 {
+    let e = (-x.abs()).exp();
+    e / ((1.0 + e) * (1.0 + e))
+}
+
+/// `tanh'(x) = 4e / (1 + e)^2`, `e = exp(-2|x|)`.
+pub fn tanh_prime(x: f64) -> f64 {
+    let e = (-2.0 * x.abs()).exp();
+    4.0 * e / ((1.0 + e) * (1.0 + e))
+}
+
+/// `ln(1 + e^x)` without overflow or cancellation.
+pub fn softplus(x: f64) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    x.max(0.0) + (-x.abs()).exp().ln_1p()
+}
+
+/// `max(a, b)`: `a` on a tie, NaN if either is NaN.
+pub fn max(a: f64, b: f64) -> f64 {
+    if a.is_nan() || a >= b { a } else { b }
+}
+
+/// `min(a, b)`: `a` on a tie, NaN if either is NaN.
+pub fn min(a: f64, b: f64) -> f64 {
+    if a.is_nan() || a <= b { a } else { b }
+}
+
+/// Applies a unary function.
+pub fn apply(f: Func, x: f64) -> f64 {
+    match f {
+        Func::Exp => x.exp(),
+        Func::Ln => x.ln(),
+        Func::Log1p => x.ln_1p(),
+        Func::Expm1 => x.exp_m1(),
+        Func::Sqrt => x.sqrt(),
+        Func::Abs => x.abs(),
+        Func::Tanh => x.tanh(),
+        Func::Sigmoid => sigmoid(x),
+        Func::Softplus => softplus(x),
+        Func::Erf => libm::erf(x),
+        Func::Erfc => libm::erfc(x),
+        Func::SigmoidPrime => sigmoid_prime(x),
+        Func::TanhPrime => tanh_prime(x),
+    }
+}
+
+/// Integer power by repeated squaring (what the generated code does too).
+pub fn powi(x: f64, k: i32) -> f64 {
+    x.powi(k)
+}
+
+/// The value of every node up to `top` for input `x`, parameters `params` and reduction
+/// values `reds`.
+pub fn eval_all(g: &Graph, top: Id, x: f64, params: &[f64], reds: &[f64]) -> Vec<f64> {
+    let mut v: Vec<f64> = Vec::with_capacity(top.index() + 1);
+    for n in &g.nodes()[..=top.index()] {
+        let val = match *n {
+            Node::Const(b) => f64::from_bits(b),
+            Node::Named(Named::Pi) => core::f64::consts::PI,
+            Node::Named(Named::E) => core::f64::consts::E,
+            Node::X => x,
+            Node::Param(i) => params.get(i as usize).copied().unwrap_or(f64::NAN),
+            Node::Red(j) => reds.get(j as usize).copied().unwrap_or(f64::NAN),
+            Node::Sum(ref ts) => ts.iter().map(|t| v[t.index()]).sum(),
+            Node::Prod(ref fs) => prod_value(g, fs, &v),
+            Node::Pow(a, k) => powi(v[a.index()], k),
+            Node::PowF(a, b) => v[a.index()].powf(v[b.index()]),
+            Node::Call(f, a) => apply(f, v[a.index()]),
+            Node::Max(a, b) => max(v[a.index()], v[b.index()]),
+            Node::Min(a, b) => min(v[a.index()], v[b.index()]),
+            Node::Select(c, a, b, t, e) => {
+                if c.holds(v[a.index()], v[b.index()]) {
+                    v[t.index()]
+                } else {
+                    v[e.index()]
+                }
+            }
+        };
+        v.push(val);
+    }
+    v
+}
+
+/// A product evaluated as the generated code does: numerator factors multiplied, then divided
+/// by the product of the `Pow(_, -k)` factors.
+pub(crate) fn prod_value(g: &Graph, fs: &[Id], v: &[f64]) -> f64 {
+    let mut num = 1.0;
+    let mut den = 1.0;
+    let mut has_den = false;
+    for f in fs {
+        match *g.node(*f) {
+            Node::Pow(a, k) if k < 0 => {
+                den *= powi(v[a.index()], -k);
+                has_den = true;
+            }
+            _ => num *= v[f.index()],
+        }
+    }
+    if has_den { num / den } else { num }
+}
+
+/// Evaluates `root` at `x`, with `x` NaN giving NaN (as the generated code guarantees).
+pub fn eval(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    let y = eval_all(g, root, x, params, reds)[root.index()];
+    if y.is_nan() && x.is_infinite() {
+        // The limit at ±∞, where a product like x * sigmoid(x) would give ∞ * 0.
+        return eval_all(g, root, f64::MAX.copysign(x), params, reds)[root.index()];
+    }
+    y
+}
+
+/// The reduction values of a vector formula over the input `xs`, in order.
+pub fn eval_reductions(g: &Graph, xs: &[f64], params: &[f64]) -> Vec<f64> {
+    let mut reds: Vec<f64> = Vec::with_capacity(g.reductions().len());
+    for &(kind, body) in g.reductions() {
+        let vals = xs.iter().map(|&x| eval_all(g, body, x, params, &reds)[body.index()]);
+        let r = match kind {
+            Reduce::Sum => vals.sum(),
+            Reduce::Mean => vals.sum::<f64>() / xs.len() as f64,
+            Reduce::Max => vals.fold(f64::NEG_INFINITY, max),
+            Reduce::Min => vals.fold(f64::INFINITY, min),
+        };
+        reds.push(r);
+    }
+    reds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Cmp;
+
+    #[test]
+    fn tails_of_the_helpers_are_finite_and_right() {
+        // Closed forms: σ'(40) = e^-40 / (1 + e^-40)^2; tanh'(20) = 4 e^-40 / (1 + e^-40)^2.
+        let e40 = (-40.0f64).exp();
+        assert_eq!(sigmoid_prime(40.0), e40 / ((1.0 + e40) * (1.0 + e40)));
+        assert!((tanh_prime(20.0) / (4.0 * e40) - 1.0).abs() < 1e-15);
+        assert_eq!(softplus(-800.0), 0.0f64.max((-800.0f64).exp()));
+        assert_eq!(softplus(1e300), 1e300);
+        assert_eq!(sigmoid(-800.0), 0.0);
+        assert_eq!(sigmoid(f64::INFINITY), 1.0);
+    }
+
+    #[test]
+    fn max_and_min_take_the_first_on_a_tie_and_propagate_nan() {
+        assert!(max(f64::NAN, 1.0).is_nan());
+        assert!(max(1.0, f64::NAN).is_nan());
+        assert!(min(f64::NAN, 1.0).is_nan());
+        assert!(min(1.0, f64::NAN).is_nan());
+        assert_eq!(max(0.0, -0.0).to_bits(), 0.0f64.to_bits());
+        assert_eq!(min(-0.0, 0.0).to_bits(), (-0.0f64).to_bits());
+        assert!(Cmp::Ge.holds(1.0, 1.0) && !Cmp::Gt.holds(1.0, 1.0));
+    }
+}

@@ -1,0 +1,172 @@
+//! [`Formula`]: a formula parsed, differentiated and analysed at run time, as the CLI's
+//! `--formula` needs.
+
+use core::fmt;
+
+use crate::analysis::{self, RangeInfo};
+use crate::eval;
+use crate::graph::{Graph, Id, Var};
+use crate::model::{eval_vector, thresholds};
+use crate::parse::{MAX_DEPTH, Scope, lower};
+use crate::print::print;
+
+/// Longest formula text accepted, in bytes.
+pub const MAX_LEN: usize = 10_000;
+
+/// A formula error: a message and the byte range of the text it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+    span: core::ops::Range<usize>,
+}
+
+impl Error {
+    /// What is wrong and how to fix it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// Byte offsets of the offending part of the text.
+    pub fn span(&self) -> core::ops::Range<usize> {
+        self.span.clone()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A formula in the macro's language, ready to evaluate.
+#[derive(Clone, Debug)]
+pub struct Formula {
+    graph: Graph,
+    f: Id,
+    df: Id,
+    params: Vec<String>,
+    values: Vec<f64>,
+    vector: bool,
+}
+
+/// Byte offset of a line/column position (column in characters).
+fn offset(text: &str, line: usize, column: usize) -> usize {
+    let mut off = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return off + l.char_indices().nth(column).map_or(l.len(), |(b, _)| b);
+        }
+        off += l.len();
+    }
+    text.len()
+}
+
+fn to_error(text: &str, e: &syn::Error) -> Error {
+    let span = e.span();
+    let (s, t) = (span.start(), span.end());
+    let start = offset(text, s.line, s.column);
+    let end = offset(text, t.line, t.column).max(start);
+    Error { message: e.to_string(), span: start..end }
+}
+
+/// Refuses text that would nest deeper than the parser can take before parsing it.
+fn check_shape(text: &str) -> Result<(), Error> {
+    if text.len() > MAX_LEN {
+        return Err(Error {
+            message: format!("formula too long ({} bytes; the limit is {MAX_LEN})", text.len()),
+            span: 0..text.len(),
+        });
+    }
+    let mut depth = 0usize;
+    let mut prefix_run = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '{' | '[' => depth += 1,
+            ')' | '}' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        prefix_run = match c {
+            '-' | '!' | '*' | '&' => prefix_run + 1,
+            c if c.is_whitespace() => prefix_run,
+            _ => 0,
+        };
+        if depth > MAX_DEPTH || prefix_run > MAX_DEPTH {
+            return Err(Error {
+                message: format!("formula nested too deeply (more than {MAX_DEPTH} levels)"),
+                span: i..i + c.len_utf8(),
+            });
+        }
+    }
+    Ok(())
+}
+
+impl Formula {
+    /// Parses an elementwise formula in `x`.
+    pub fn parse(text: &str) -> Result<Formula, Error> {
+        Formula::parse_with_params(text, &[])
+    }
+
+    /// Parses a formula that may use the named parameters.
+    pub fn parse_with_params(text: &str, params: &[(&str, f64)]) -> Result<Formula, Error> {
+        Formula::build(text, params, false)
+    }
+
+    /// Parses a vector formula (one-argument `sum`, `mean`, `max`, `min` reduce over the input).
+    pub fn parse_vector(text: &str, params: &[(&str, f64)]) -> Result<Formula, Error> {
+        Formula::build(text, params, true)
+    }
+
+    fn build(text: &str, params: &[(&str, f64)], vector: bool) -> Result<Formula, Error> {
+        check_shape(text)?;
+        let expr: syn::Expr = syn::parse_str(text).map_err(|e| to_error(text, &e))?;
+        let names: Vec<String> = params.iter().map(|(n, _)| n.to_string()).collect();
+        let mut scope = Scope::new(names.clone(), vector);
+        let mut graph = Graph::new();
+        let f = lower(&mut graph, &expr, &mut scope).map_err(|e| to_error(text, &e))?;
+        let df = graph.diff(f, Var::X);
+        Ok(Formula { graph, f, df, params: names, values: params.iter().map(|p| p.1).collect(), vector })
+    }
+
+    /// True for a vector formula.
+    pub fn is_vector(&self) -> bool {
+        self.vector
+    }
+
+    /// `f(x)` (elementwise formulas; reductions count as NaN otherwise).
+    pub fn eval(&self, x: f64) -> f64 {
+        eval::eval(&self.graph, self.f, x, &self.values, &[])
+    }
+
+    /// `f'(x)`.
+    pub fn eval_derivative(&self, x: f64) -> f64 {
+        eval::eval(&self.graph, self.df, x, &self.values, &[])
+    }
+
+    /// A vector formula over a whole input. Panics if the lengths differ.
+    pub fn eval_vector(&self, xs: &[f64], out: &mut [f64]) {
+        assert_eq!(xs.len(), out.len(), "length mismatch: xs has {} elements, out {}", xs.len(), out.len());
+        out.copy_from_slice(&eval_vector(&self.graph, self.f, xs, &self.values));
+    }
+
+    /// The simplified derivative, pretty-printed.
+    pub fn derivative_text(&self) -> String {
+        print(&self.graph, self.df, &self.params)
+    }
+
+    /// The range over the real line (elementwise formulas).
+    pub fn range(&self) -> RangeInfo {
+        let mut g = self.graph.clone();
+        let kinks = thresholds(&mut g, &[self.f, self.df], &self.values);
+        let f = |x: f64| self.eval(x);
+        let df = |x: f64| self.eval_derivative(x);
+        analysis::range(&f, &df, &kinks)
+    }
+}
+
+impl fmt::Display for Formula {
+    /// The formula after simplification and stability rewrites.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&print(&self.graph, self.f, &self.params))
+    }
+}

@@ -1,0 +1,354 @@
+//! The formula language: `syn` expressions lowered into a [`Graph`], with spanned errors that
+//! say how to fix the mistake. The macro hands over the tokens of its input; the CLI hands over
+//! text through `syn::parse_str`; both go through [`lower`].
+
+use syn::spanned::Spanned;
+use syn::{BinOp, Expr, Lit, Stmt, UnOp};
+
+use crate::graph::{Cmp, Func, Graph, Id, Named, Reduce};
+
+/// How deeply expressions may nest before the formula is refused.
+pub const MAX_DEPTH: usize = 128;
+
+/// Names visible to a formula.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Parameter names, in declaration order.
+    pub params: Vec<String>,
+    /// True in a `vector` activation, where one-argument `sum/mean/max/min` reduce.
+    pub vector: bool,
+    lets: Vec<(String, Id)>,
+}
+
+impl Scope {
+    /// A scope with the given parameters.
+    pub fn new(params: Vec<String>, vector: bool) -> Self {
+        Scope {
+            params,
+            vector,
+            lets: Vec::new(),
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = vec!["x".into()];
+        v.extend(self.params.iter().cloned());
+        v.extend(self.lets.iter().map(|(n, _)| n.clone()));
+        v.extend(["pi", "e", "inf"].map(String::from));
+        v
+    }
+}
+
+const FUNCTIONS: [&str; 18] = [
+    "exp", "ln", "log1p", "expm1", "sqrt", "abs", "tanh", "sigmoid", "softplus", "erf", "erfc",
+    "max", "min", "clamp", "powi", "powf", "sum", "mean",
+];
+
+fn err<T>(span: &impl Spanned, msg: impl std::fmt::Display) -> syn::Result<T> {
+    Err(syn::Error::new(span.span(), msg))
+}
+
+/// The closest of `candidates` to `name`, if close enough to be a likely typo.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|&(score, _)| score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// Lowers a formula expression into `g`.
+pub fn lower(g: &mut Graph, e: &Expr, scope: &mut Scope) -> syn::Result<Id> {
+    Lowering { g, scope }.expr(e, 0)
+}
+
+struct Lowering<'a> {
+    g: &'a mut Graph,
+    scope: &'a mut Scope,
+}
+
+impl Lowering<'_> {
+    fn expr(&mut self, e: &Expr, depth: usize) -> syn::Result<Id> {
+        if depth > MAX_DEPTH {
+            return err(e, format!("formula nested too deeply (more than {MAX_DEPTH} levels); split it with `let` bindings"));
+        }
+        let d = depth + 1;
+        match e {
+            Expr::Lit(l) => self.literal(&l.lit, false),
+            Expr::Path(p) => self.path(p),
+            Expr::Paren(p) => self.expr(&p.expr, d),
+            Expr::Group(p) => self.expr(&p.expr, d),
+            Expr::Unary(u) => match u.op {
+                UnOp::Neg(_) => {
+                    if let Expr::Lit(l) = &*u.expr {
+                        return self.literal(&l.lit, true);
+                    }
+                    let a = self.expr(&u.expr, d)?;
+                    Ok(self.g.neg(a))
+                }
+                _ => err(&u.op, "only unary `-` is supported in a formula"),
+            },
+            Expr::Binary(b) => self.binary(b, d),
+            Expr::Call(c) => self.call(c, d),
+            Expr::If(i) => self.if_expr(i, d),
+            Expr::Block(b) => self.block(&b.block, d),
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                let hint = if FUNCTIONS.contains(&name.as_str()) {
+                    format!("write `{name}(...)` with the receiver as the first argument")
+                } else {
+                    format!("the functions are: {}", FUNCTIONS.join(", "))
+                };
+                err(&m.method, format!("method calls are not part of the formula language; {hint}"))
+            }
+            Expr::Tuple(_) => err(e, "a tuple is only allowed in `range = (LO, HI);`"),
+            _ => err(
+                e,
+                "not part of the formula language: use numbers, `x`, parameters, + - * /, \
+                 function calls, `if`/`else` and `{ let ...; }` blocks",
+            ),
+        }
+    }
+
+    fn literal(&mut self, lit: &Lit, negative: bool) -> syn::Result<Id> {
+        let (v, suffix) = match lit {
+            Lit::Int(i) => (i.base10_parse::<f64>(), i.suffix().to_string()),
+            Lit::Float(f) => (f.base10_parse::<f64>(), f.suffix().to_string()),
+            _ => return err(lit, "expected a number"),
+        };
+        if !suffix.is_empty() {
+            return err(lit, format!("remove the `{suffix}` suffix: every number in a formula is a real number"));
+        }
+        let v = v?;
+        if !v.is_finite() {
+            return err(lit, "number out of range: it does not fit in an f64 (use `inf` for infinity)");
+        }
+        Ok(self.g.num(if negative { -v } else { v }))
+    }
+
+    fn path(&mut self, p: &syn::ExprPath) -> syn::Result<Id> {
+        let Some(ident) = p.path.get_ident() else {
+            return err(p, "expected a name such as `x`, a parameter, `pi`, `e` or `inf`");
+        };
+        let name = ident.to_string();
+        if let Some((_, id)) = self.scope.lets.iter().rev().find(|(n, _)| *n == name) {
+            return Ok(*id);
+        }
+        if name == "x" {
+            return Ok(self.g.x());
+        }
+        if let Some(i) = self.scope.params.iter().position(|n| *n == name) {
+            return Ok(self.g.param(i as u32));
+        }
+        match name.as_str() {
+            "pi" => return Ok(self.g.named(Named::Pi)),
+            "e" => return Ok(self.g.named(Named::E)),
+            "inf" => return Ok(self.g.num(f64::INFINITY)),
+            _ => {}
+        }
+        if FUNCTIONS.contains(&name.as_str()) {
+            return err(ident, format!("`{name}` is a function: call it, e.g. `{name}(x)`"));
+        }
+        let names = self.scope.names();
+        let mut msg = format!("cannot find `{name}` in this formula");
+        if let Some(s) = suggest(&name, names.iter().map(String::as_str)) {
+            msg.push_str(&format!("; did you mean `{s}`?"));
+        }
+        msg.push_str(&format!(" In scope: {}", names.join(", ")));
+        err(ident, msg)
+    }
+
+    fn binary(&mut self, b: &syn::ExprBinary, d: usize) -> syn::Result<Id> {
+        let op = match b.op {
+            BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) => b.op.clone(),
+            BinOp::BitXor(_) => {
+                return err(
+                    &b.op,
+                    "`^` is bitwise XOR in Rust and binds looser than `*`; write `powi(a, 2)` \
+                     for an integer power or `powf(a, b)` for a real one",
+                );
+            }
+            BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_) => {
+                return err(&b.op, "a comparison is only allowed as the condition of `if`");
+            }
+            BinOp::Eq(_) | BinOp::Ne(_) => {
+                return err(&b.op, "`==` and `!=` are not supported: compare with <, <=, > or >=");
+            }
+            BinOp::Rem(_) => return err(&b.op, "`%` is not supported in a formula"),
+            _ => return err(&b.op, "unsupported operator: use + - * /"),
+        };
+        let l = self.expr(&b.left, d)?;
+        let r = self.expr(&b.right, d)?;
+        Ok(match op {
+            BinOp::Add(_) => self.g.add(l, r),
+            BinOp::Sub(_) => self.g.sub(l, r),
+            BinOp::Mul(_) => self.g.mul(l, r),
+            _ => self.g.div(l, r),
+        })
+    }
+
+    fn call(&mut self, c: &syn::ExprCall, d: usize) -> syn::Result<Id> {
+        let Expr::Path(p) = &*c.func else {
+            return err(&c.func, "expected a function name");
+        };
+        let Some(ident) = p.path.get_ident() else {
+            return err(&c.func, "expected a function name such as `exp`");
+        };
+        let name = ident.to_string();
+        let args: Vec<&Expr> = c.args.iter().collect();
+        let arity = |n: usize, usage: &str| -> syn::Result<()> {
+            if args.len() == n {
+                return Ok(());
+            }
+            let msg = format!("`{name}` takes {n} argument(s): `{usage}`; got {}", args.len());
+            if args.is_empty() { err(c, msg) } else { err(&c.args, msg) }
+        };
+        if let Some(f) = Func::CALLABLE.iter().find(|f| f.name() == name) {
+            arity(1, &format!("{name}(u)"))?;
+            let a = self.expr(args[0], d)?;
+            return Ok(self.g.call(*f, a));
+        }
+        match name.as_str() {
+            "max" | "min" | "sum" | "mean" if args.len() == 1 => {
+                if !self.scope.vector {
+                    return err(
+                        ident,
+                        format!("`{name}(E)` with one argument reduces over the whole input, which only a `vector` activation has; write `pub vector struct ...`, or give `{name}` two arguments"),
+                    );
+                }
+                let kind = match name.as_str() {
+                    "max" => Reduce::Max,
+                    "min" => Reduce::Min,
+                    "sum" => Reduce::Sum,
+                    _ => Reduce::Mean,
+                };
+                let body = self.expr(args[0], d)?;
+                Ok(self.g.reduce(kind, body))
+            }
+            "sum" | "mean" => {
+                arity(1, &format!("{name}(E)"))?;
+                err(c, "unreachable: one-argument reductions are handled above")
+            }
+            "max" | "min" => {
+                arity(2, &format!("{name}(a, b)"))?;
+                let a = self.expr(args[0], d)?;
+                let b = self.expr(args[1], d)?;
+                Ok(if name == "max" { self.g.max(a, b) } else { self.g.min(a, b) })
+            }
+            "clamp" => {
+                arity(3, "clamp(a, lo, hi)")?;
+                let a = self.expr(args[0], d)?;
+                let lo = self.expr(args[1], d)?;
+                let hi = self.expr(args[2], d)?;
+                let m = self.g.max(a, lo);
+                Ok(self.g.min(m, hi))
+            }
+            "powi" => {
+                arity(2, "powi(a, INTEGER)")?;
+                let a = self.expr(args[0], d)?;
+                let k = integer(args[1])?;
+                Ok(self.g.powi(a, k))
+            }
+            "powf" => {
+                arity(2, "powf(a, b)")?;
+                let a = self.expr(args[0], d)?;
+                let b = self.expr(args[1], d)?;
+                Ok(self.g.powf(a, b))
+            }
+            _ => {
+                let hint = match name.as_str() {
+                    "log" => Some("`ln` (natural logarithm) or `log1p`".to_string()),
+                    "pow" => Some("`powi(a, INTEGER)` or `powf(a, b)`".to_string()),
+                    "relu" => Some("`max(0, x)`".to_string()),
+                    "sinh" | "cosh" => Some("an expression in `exp`".to_string()),
+                    _ => suggest(&name, FUNCTIONS).map(|s| format!("`{s}`")),
+                };
+                let mut msg = format!("unknown function `{name}`");
+                if let Some(h) = hint {
+                    msg.push_str(&format!("; did you mean {h}?"));
+                }
+                msg.push_str(&format!(" Functions: {}", FUNCTIONS.join(", ")));
+                err(ident, msg)
+            }
+        }
+    }
+
+    fn if_expr(&mut self, i: &syn::ExprIf, d: usize) -> syn::Result<Id> {
+        let Expr::Binary(cond) = &*i.cond else {
+            return err(&i.cond, "the condition must compare two expressions with <, <=, > or >=");
+        };
+        let cmp = match cond.op {
+            BinOp::Lt(_) => Cmp::Lt,
+            BinOp::Le(_) => Cmp::Le,
+            BinOp::Gt(_) => Cmp::Gt,
+            BinOp::Ge(_) => Cmp::Ge,
+            _ => return err(&cond.op, "the condition must compare with <, <=, > or >="),
+        };
+        let Some((_, else_branch)) = &i.else_branch else {
+            return err(i, "this `if` has no `else`: the formula needs a value for every x");
+        };
+        let a = self.expr(&cond.left, d)?;
+        let b = self.expr(&cond.right, d)?;
+        let t = self.block(&i.then_branch, d)?;
+        let e = self.expr(else_branch, d)?;
+        Ok(self.g.select(cmp, a, b, t, e))
+    }
+
+    fn block(&mut self, b: &syn::Block, d: usize) -> syn::Result<Id> {
+        let depth_before = self.scope.lets.len();
+        let mut result = None;
+        for (k, stmt) in b.stmts.iter().enumerate() {
+            let last = k + 1 == b.stmts.len();
+            match stmt {
+                Stmt::Local(local) => {
+                    let syn::Pat::Ident(pi) = &local.pat else {
+                        return err(&local.pat, "expected `let NAME = EXPR;`");
+                    };
+                    let Some(init) = &local.init else {
+                        return err(local, "a `let` needs a value: `let NAME = EXPR;`");
+                    };
+                    let name = pi.ident.to_string();
+                    if name == "x" || self.scope.params.contains(&name) {
+                        return err(&pi.ident, format!("`{name}` would shadow the input or a parameter; choose another name"));
+                    }
+                    let v = self.expr(&init.expr, d)?;
+                    self.scope.lets.push((name, v));
+                }
+                Stmt::Expr(e, None) if last => result = Some(self.expr(e, d)?),
+                Stmt::Expr(e, Some(semi)) if last => {
+                    let _ = e;
+                    return err(semi, "remove this `;`: the block's last expression is its value");
+                }
+                _ => return err(stmt, "expected `let NAME = EXPR;` (only the last line is a bare expression)"),
+            }
+        }
+        self.scope.lets.truncate(depth_before);
+        match result {
+            Some(r) => Ok(r),
+            None => err(b, "this block has no value: end it with an expression"),
+        }
+    }
+}
+
+/// An integer literal, optionally negated.
+fn integer(e: &Expr) -> syn::Result<i32> {
+    let (lit, neg) = match e {
+        Expr::Lit(l) => (&l.lit, false),
+        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {
+            Expr::Lit(l) => (&l.lit, true),
+            _ => return err(e, "the exponent of `powi` must be an integer literal; use `powf(a, b)` otherwise"),
+        },
+        _ => return err(e, "the exponent of `powi` must be an integer literal; use `powf(a, b)` otherwise"),
+    };
+    match lit {
+        Lit::Int(i) => {
+            let v: i32 = i.base10_parse().map_err(|_| syn::Error::new(i.span(), "exponent out of range"))?;
+            if !(-64..=64).contains(&v) {
+                return err(i, "`powi` exponents are limited to -64..=64; use `powf` for larger ones");
+            }
+            Ok(if neg { -v } else { v })
+        }
+        _ => err(e, "the exponent of `powi` must be an integer literal; use `powf(a, b)` otherwise"),
+    }
+}

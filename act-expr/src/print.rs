@@ -1,0 +1,269 @@
+//! Pretty printer. Its output is in the formula language itself, so it parses back (to an
+//! expression with the same values).
+
+use crate::graph::{Func, Graph, Id, Named, Node};
+
+/// Binding strength of what is printed, loosest first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Prec {
+    If,
+    Sum,
+    Prod,
+    Unary,
+    Atom,
+}
+
+/// Formats a number the way the formula language reads it: `2`, `0.5`, `1e-300`, `inf`.
+pub fn number(v: f64) -> String {
+    if v.is_nan() {
+        "nan".to_string()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf" } else { "-inf" }.to_string()
+    } else if v.fract() == 0.0 && v.abs() < 1e16 {
+        format!("{}", v as i64)
+    } else {
+        let plain = format!("{v}");
+        if plain.len() > 18 { format!("{v:e}") } else { plain }
+    }
+}
+
+/// Prints node `id` of `g`; `params` names the parameters.
+pub fn print(g: &Graph, id: Id, params: &[String]) -> String {
+    let p = Printer { g, params };
+    let mut out = String::new();
+    p.expr(id, Prec::If, &mut out);
+    out
+}
+
+struct Printer<'a> {
+    g: &'a Graph,
+    params: &'a [String],
+}
+
+impl Printer<'_> {
+    fn expr(&self, id: Id, ctx: Prec, out: &mut String) {
+        let own = self.prec(id);
+        if own < ctx {
+            out.push('(');
+            self.bare(id, out);
+            out.push(')');
+        } else {
+            self.bare(id, out);
+        }
+    }
+
+    fn prec(&self, id: Id) -> Prec {
+        match self.g.node(id) {
+            Node::Const(b) if f64::from_bits(*b) < 0.0 => Prec::Unary,
+            Node::Sum(_) | Node::Call(Func::TanhPrime, _) => Prec::Sum,
+            Node::Prod(fs) => match self.g.as_const(fs[0]) {
+                Some(c) if c == -1.0 && fs.len() == 2 => Prec::Unary,
+                _ => Prec::Prod,
+            },
+            Node::Pow(_, k) if *k < 0 => Prec::Prod,
+            Node::Call(Func::SigmoidPrime, _) => Prec::Prod,
+            Node::Select(..) => Prec::If,
+            _ => Prec::Atom,
+        }
+    }
+
+    fn bare(&self, id: Id, out: &mut String) {
+        match self.g.node(id) {
+            Node::Const(b) => out.push_str(&number(f64::from_bits(*b))),
+            Node::Named(Named::Pi) => out.push_str("pi"),
+            Node::Named(Named::E) => out.push_str("e"),
+            Node::X => out.push('x'),
+            Node::Param(i) => match self.params.get(*i as usize) {
+                Some(name) => out.push_str(name),
+                None => out.push_str(&format!("p{i}")),
+            },
+            Node::Red(j) => {
+                let (kind, body) = self.g.reductions()[*j as usize];
+                out.push_str(kind.name());
+                out.push('(');
+                self.expr(body, Prec::If, out);
+                out.push(')');
+            }
+            Node::Sum(ts) => self.sum(ts, out),
+            Node::Prod(fs) => self.prod(fs, out),
+            Node::Pow(a, k) if *k < 0 => {
+                out.push_str("1 / ");
+                self.power(*a, -*k, Prec::Unary, out);
+            }
+            Node::Pow(a, k) => self.power(*a, *k, Prec::Atom, out),
+            Node::PowF(a, b) => {
+                out.push_str("powf(");
+                self.expr(*a, Prec::If, out);
+                out.push_str(", ");
+                self.expr(*b, Prec::If, out);
+                out.push(')');
+            }
+            Node::Call(Func::SigmoidPrime, a) => {
+                out.push_str("sigmoid(");
+                self.expr(*a, Prec::If, out);
+                out.push_str(") * (1 - sigmoid(");
+                self.expr(*a, Prec::If, out);
+                out.push_str("))");
+            }
+            Node::Call(Func::TanhPrime, a) => {
+                out.push_str("1 - powi(tanh(");
+                self.expr(*a, Prec::If, out);
+                out.push_str("), 2)");
+            }
+            Node::Call(f, a) => {
+                out.push_str(f.name());
+                out.push('(');
+                self.expr(*a, Prec::If, out);
+                out.push(')');
+            }
+            Node::Max(a, b) | Node::Min(a, b) => {
+                let name = if matches!(self.g.node(id), Node::Max(..)) { "max" } else { "min" };
+                out.push_str(name);
+                out.push('(');
+                self.expr(*a, Prec::If, out);
+                out.push_str(", ");
+                self.expr(*b, Prec::If, out);
+                out.push(')');
+            }
+            Node::Select(c, a, b, t, e) => {
+                out.push_str("if ");
+                self.expr(*a, Prec::Sum, out);
+                out.push_str(&format!(" {} ", c.symbol()));
+                self.expr(*b, Prec::Sum, out);
+                out.push_str(" { ");
+                self.expr(*t, Prec::If, out);
+                out.push_str(" } else ");
+                if matches!(self.g.node(*e), Node::Select(..)) {
+                    self.bare(*e, out);
+                } else {
+                    out.push_str("{ ");
+                    self.expr(*e, Prec::If, out);
+                    out.push_str(" }");
+                }
+            }
+        }
+    }
+
+    fn power(&self, a: Id, k: i32, ctx: Prec, out: &mut String) {
+        if k == 1 {
+            self.expr(a, ctx, out);
+        } else {
+            out.push_str("powi(");
+            self.expr(a, Prec::If, out);
+            out.push_str(&format!(", {k})"));
+        }
+    }
+
+    fn sum(&self, ts: &[Id], out: &mut String) {
+        // Non-constant terms in order of appearance; a positive constant first (`1 + exp(-x)`),
+        // a negative one last (`exp(x) - 1`).
+        let mut order: Vec<Id> = ts.iter().copied().filter(|&t| self.g.as_const(t).is_none()).collect();
+        if let Some(&c) = ts.iter().find(|&&t| self.g.as_const(t).is_some()) {
+            if self.g.as_const(c).is_some_and(|v| v > 0.0) {
+                order.insert(0, c);
+            } else {
+                order.push(c);
+            }
+        }
+        for (i, &t) in order.iter().enumerate() {
+            let (negative, body) = self.negated(t);
+            match (i, negative) {
+                (0, true) => out.push('-'),
+                (0, false) => {}
+                (_, true) => out.push_str(" - "),
+                (_, false) => out.push_str(" + "),
+            }
+            match body {
+                Term::Number(v) => out.push_str(&number(v)),
+                Term::Scaled(c, base) => self.scaled(c, base, out),
+            }
+        }
+    }
+
+    /// A term as sign and magnitude.
+    fn negated(&self, t: Id) -> (bool, Term) {
+        match self.g.node(t) {
+            Node::Const(b) => {
+                let v = f64::from_bits(*b);
+                (v < 0.0, Term::Number(v.abs()))
+            }
+            Node::Prod(fs) => match self.g.as_const(fs[0]) {
+                Some(c) => (c < 0.0, Term::Scaled(c.abs(), t)),
+                None => (false, Term::Scaled(1.0, t)),
+            },
+            _ => (false, Term::Scaled(1.0, t)),
+        }
+    }
+
+    /// Prints `c * t` where `t` may itself carry a constant factor (ignored: `c` replaces it).
+    fn scaled(&self, c: f64, t: Id, out: &mut String) {
+        match self.g.node(t) {
+            Node::Prod(fs) => {
+                let rest = if self.g.as_const(fs[0]).is_some() { &fs[1..] } else { &fs[..] };
+                self.factors(c, rest, out);
+            }
+            _ if c == 1.0 => self.expr(t, Prec::Sum, out),
+            _ => self.factors(c, &[t], out),
+        }
+    }
+
+    fn prod(&self, fs: &[Id], out: &mut String) {
+        match self.g.as_const(fs[0]) {
+            Some(c) if c < 0.0 => {
+                out.push('-');
+                let mut inner = String::new();
+                self.factors(-c, &fs[1..], &mut inner);
+                out.push_str(&inner);
+            }
+            Some(c) => self.factors(c, &fs[1..], out),
+            None => self.factors(1.0, fs, out),
+        }
+    }
+
+    fn factors(&self, c: f64, fs: &[Id], out: &mut String) {
+        let mut num: Vec<(Id, i32)> = Vec::new();
+        let mut den: Vec<(Id, i32)> = Vec::new();
+        for &f in fs {
+            match *self.g.node(f) {
+                Node::Pow(a, k) if k < 0 => den.push((a, -k)),
+                _ => num.push((f, 1)),
+            }
+        }
+        let mut first = true;
+        if c != 1.0 || num.is_empty() {
+            out.push_str(&number(c));
+            first = false;
+        }
+        for (f, k) in num {
+            if !first {
+                out.push_str(" * ");
+            }
+            first = false;
+            self.power(f, k, Prec::Prod, out);
+        }
+        for (a, k) in den {
+            out.push_str(" / ");
+            self.power(a, k, Prec::Unary, out);
+        }
+    }
+}
+
+enum Term {
+    Number(f64),
+    Scaled(f64, Id),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn numbers_print_short_and_parseable() {
+        assert_eq!(number(2.0), "2");
+        assert_eq!(number(0.5), "0.5");
+        assert_eq!(number(-3.0), "-3");
+        assert_eq!(number(1e-300), "1e-300");
+        assert_eq!(number(f64::INFINITY), "inf");
+        assert_eq!(number(0.044715), "0.044715");
+    }
+}
