@@ -65,8 +65,27 @@ pub fn map2<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) -> F) {
 /// Elements per chunk for the limit fix-up: small enough to stay in L1 between the two loops.
 const CHUNK: usize = 512;
 
-/// Where the input is ±∞ and the straight-line code gave NaN (an `∞ * 0`), recompute at the
-/// largest finite input of that sign, which gives the limit.
+/// The limit of `f` at the infinity `x`, for formulas whose straight-line code gives NaN there
+/// (`∞ * 0` in `x * sigmoid(x)`): `f` at the largest finite input of that sign, or, where that
+/// overflows an intermediate (`x^3` in gelu-tanh), at smaller ones. Activations reach their
+/// limits in floating point long before 1e9.
+#[cold]
+#[inline(never)]
+pub fn limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
+    for m in act_expr::eval::LIMIT_PROBES {
+        let v = F::from_f64(m);
+        if v.is_infinite() {
+            continue;
+        }
+        let y = f(F::select(x > F::ZERO, v, -v));
+        if !y.is_nan() {
+            return y;
+        }
+    }
+    F::NAN
+}
+
+/// Where the input is ±∞ and the straight-line code gave NaN, replace the value by the limit.
 #[inline(always)]
 fn fix_limits<F: Float>(x: &[F], y: &mut [F], f: &impl Fn(F) -> F) {
     let mut any = false;
@@ -76,7 +95,7 @@ fn fix_limits<F: Float>(x: &[F], y: &mut [F], f: &impl Fn(F) -> F) {
     if any {
         for (xi, yi) in x.iter().zip(y.iter_mut()) {
             if xi.is_infinite() && yi.is_nan() {
-                *yi = f(xi.signed_max());
+                *yi = limit(*xi, f);
             }
         }
     }
@@ -110,7 +129,7 @@ pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) ->
         if any {
             for ((xi, gi), oi) in xc.iter().zip(gc).zip(oc.iter_mut()) {
                 if xi.is_infinite() && oi.is_nan() {
-                    *oi = f(xi.signed_max(), *gi);
+                    *oi = limit(*xi, |v| f(v, *gi));
                 }
             }
         }

@@ -63,7 +63,7 @@ fn body(g: &Graph, root: Id, params: &[String]) -> TokenStream {
         let e = if constant_flag[id.index()] {
             constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])
         } else {
-            node_expr(g, id, params, &t)
+            node_expr(g, id, params, &t, &|i: Id| constant_flag[i.index()])
         };
         stmts.push(quote!(let #name: F = #e;));
     }
@@ -71,7 +71,13 @@ fn body(g: &Graph, root: Id, params: &[String]) -> TokenStream {
     quote!(#(#stmts)* #r)
 }
 
-fn node_expr(g: &Graph, id: Id, params: &[String], t: &dyn Fn(Id) -> proc_macro2::Ident) -> TokenStream {
+fn node_expr(
+    g: &Graph,
+    id: Id,
+    params: &[String],
+    t: &dyn Fn(Id) -> proc_macro2::Ident,
+    is_const: &dyn Fn(Id) -> bool,
+) -> TokenStream {
     let fl = quote!(<F as ::act_core::Float>);
     match g.node(id) {
         Node::Const(b) => constant(f64::from_bits(*b)),
@@ -95,7 +101,8 @@ fn node_expr(g: &Graph, id: Id, params: &[String], t: &dyn Fn(Id) -> proc_macro2
             let mut den = Vec::new();
             for &f in fs {
                 match *g.node(f) {
-                    Node::Pow(a, k) if k < 0 => {
+                    // A constant reciprocal is folded into one literal; others divide.
+                    Node::Pow(a, k) if k < 0 && !is_const(f) => {
                         let a = t(a);
                         den.push(if k == -1 { quote!(#a) } else { quote!(#fl::powi(#a, #k.wrapping_neg())) });
                     }
@@ -374,7 +381,7 @@ fn expand_elementwise(m: &Model) -> TokenStream {
             quote! {
                 let y = #inner(x);
                 if <F as ::act_core::Float>::is_infinite(x) && <F as ::act_core::Float>::is_nan(y) {
-                    #inner(<F as ::act_core::Float>::signed_max(x))
+                    ::act_core::__private::limit(x, |v| #inner(v))
                 } else {
                     y
                 }

@@ -120,10 +120,19 @@ pub fn eval(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
     let y = eval_all(g, root, x, params, reds)[root.index()];
     if y.is_nan() && x.is_infinite() {
         // The limit at ±∞, where a product like x * sigmoid(x) would give ∞ * 0.
-        return eval_all(g, root, f64::MAX.copysign(x), params, reds)[root.index()];
+        for m in LIMIT_PROBES {
+            let y = eval_all(g, root, m.copysign(x), params, reds)[root.index()];
+            if !y.is_nan() {
+                return y;
+            }
+        }
     }
     y
 }
+
+/// Inputs at which a formula whose straight-line code gives NaN at ±∞ is evaluated instead,
+/// largest first, to get its limit (the generated code uses the same list).
+pub const LIMIT_PROBES: [f64; 6] = [f64::MAX, 1e150, 1e75, 1e37, 1e18, 1e9];
 
 /// The reduction values of a vector formula over the input `xs`, in order.
 pub fn eval_reductions(g: &Graph, xs: &[f64], params: &[f64]) -> Vec<f64> {

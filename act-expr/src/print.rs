@@ -23,7 +23,7 @@ pub fn number(v: f64) -> String {
         format!("{}", v as i64)
     } else {
         let plain = format!("{v}");
-        if plain.len() > 18 { format!("{v:e}") } else { plain }
+        if plain.len() > 24 { format!("{v:e}") } else { plain }
     }
 }
 
@@ -155,11 +155,11 @@ impl Printer<'_> {
     }
 
     fn sum(&self, ts: &[Id], out: &mut String) {
-        // Non-constant terms in order of appearance; a positive constant first (`1 + exp(-x)`),
-        // a negative one last (`exp(x) - 1`).
+        // Non-constant terms in order of appearance; the constant last (`x + 3`, `exp(x) - 1`)
+        // except a leading 1 (`1 + exp(-x)`, `1 - powi(tanh(x), 2)`).
         let mut order: Vec<Id> = ts.iter().copied().filter(|&t| self.g.as_const(t).is_none()).collect();
         if let Some(&c) = ts.iter().find(|&&t| self.g.as_const(t).is_some()) {
-            if self.g.as_const(c).is_some_and(|v| v > 0.0) {
+            if self.g.as_const(c) == Some(1.0) {
                 order.insert(0, c);
             } else {
                 order.push(c);
@@ -229,8 +229,12 @@ impl Printer<'_> {
                 _ => num.push((f, 1)),
             }
         }
+        // `x / 6` reads better than `0.16666666666666666 * x`.
+        let divisor = (c != 1.0 && !num.is_empty())
+            .then(|| 1.0 / c)
+            .filter(|d| d.fract() == 0.0 && d.abs() <= 1e6 && 1.0 / d == c);
         let mut first = true;
-        if c != 1.0 || num.is_empty() {
+        if divisor.is_none() && (c != 1.0 || num.is_empty()) {
             out.push_str(&number(c));
             first = false;
         }
@@ -240,6 +244,10 @@ impl Printer<'_> {
             }
             first = false;
             self.power(f, k, Prec::Prod, out);
+        }
+        if let Some(d) = divisor {
+            out.push_str(" / ");
+            out.push_str(&number(d));
         }
         for (a, k) in den {
             out.push_str(" / ");
