@@ -167,7 +167,7 @@ activation! {
     /// ```
     /// use act_core::prelude::*;
     /// assert_eq!(Selu::default().derivative(f64::NEG_INFINITY), 0.0);
-    /// assert!((Selu.range().min() - -1.7580993408473766).abs() < 1e-15);
+    /// assert!((Selu::default().range().min() - -1.7580993408473766).abs() < 1e-15);
     /// ```
     pub struct Selu(alpha = 1.6732632423543772848170429916717, scale = 1.0507009873554804934193349852946);
     f(x) = scale * (if x > 0 { x } else { alpha * (exp(x) - 1) });
@@ -257,7 +257,7 @@ activation! {
     /// Softplus: ln(1 + exp(x)), a smooth ReLU.
     ///
     /// - f(x) = ln(1 + exp(x)), computed without overflow (softplus(1000) = 1000) or
-    ///   underflow loss (softplus(-800) = exp(-800), subnormal)
+    ///   underflow loss (softplus(-700) = exp(-700) = 9.86e-305)
     /// - f'(x) = sigmoid(x)
     /// - range (0, ∞); no parameters (PyTorch's β = 1).
     ///
@@ -266,7 +266,7 @@ activation! {
     /// ```
     /// use act_core::prelude::*;
     /// assert_eq!(Softplus.forward(1000.0), 1000.0);
-    /// assert!(Softplus.derivative(-800.0f64) > 0.0);
+    /// assert!(Softplus.derivative(-700.0f64) > 9.8e-305); // e^-700, where 1 - σ(700) is 0
     /// assert_eq!(Softplus.range().to_string(), "(0, ∞)");
     /// ```
     pub struct Softplus;

@@ -17,10 +17,78 @@ mod float;
 pub mod guide;
 pub mod math;
 mod range;
+pub mod registry;
 
 #[doc(hidden)]
 pub mod __private;
 
+/// Declares an activation function from its formula.
+///
+/// The macro differentiates the formula symbolically at compile time, rewrites it into
+/// numerically stable forms, and generates a struct implementing [`Activation`] and
+/// [`Elementwise`] (or [`VectorActivation`]): scalar and slice forward and backward passes for
+/// `f32` and `f64`, plus metadata (formula, simplified derivative, range, properties).
+///
+/// ```
+/// use act_core::prelude::*;
+///
+/// activation! {
+///     /// Softplus written the textbook way; the macro runs it as a stable softplus.
+///     pub struct MySoftplus;
+///     f(x) = ln(1 + exp(x));
+/// }
+///
+/// assert_eq!(MySoftplus.forward(1000.0), 1000.0); // ln(1 + e^1000) without overflow
+/// assert_eq!(MySoftplus::DERIVATIVE, "sigmoid(x)");
+/// assert_eq!(MySoftplus.range().to_string(), "(0, ∞)");
+/// ```
+///
+/// # Grammar
+///
+/// ```text
+/// #[attributes] /// doc comments        (kept on the struct)
+/// VIS [vector] struct NAME [(PARAM = DEFAULT, ...)];
+/// f(x) = EXPR;
+/// [df(x) = EXPR;]                        hand-written derivative, checked against the macro's
+/// [range = (LO, HI);]                    checked against the formula
+/// ```
+///
+/// `EXPR`: numbers (integers too), `x`, parameters, `pi`, `e`, `inf`; `+ - * /`, unary `-`,
+/// parentheses; `exp ln log1p expm1 sqrt abs tanh sigmoid softplus erf erfc`, `max(a, b)`,
+/// `min(a, b)`, `clamp(a, lo, hi)`, `powi(a, INT)`, `powf(a, b)`;
+/// `if A < B { E } else if ... { E } else { E }` with `< <= > >=`; blocks
+/// `{ let name = EXPR; ... EXPR }`. In a `vector` activation, `sum(E)`, `mean(E)`, `max(E)` and
+/// `min(E)` with one argument reduce over the whole input.
+///
+/// At a kink the derivative is that of the branch taken, and `max(a, b)` takes `a` on a tie:
+/// `max(0, x)` has derivative 0 at 0 (as PyTorch).
+///
+/// ```
+/// use act_core::prelude::*;
+///
+/// activation! {
+///     /// A parametric, piecewise activation with a declared range.
+///     pub struct Clipped(limit = 6.0);
+///     f(x) = if x < 0 { 0 } else if x < limit { x } else { limit };
+///     range = (0, limit);
+/// }
+///
+/// activation! {
+///     /// Log-softmax, over the whole input.
+///     pub vector struct LogSoftmax;
+///     f(x) = { let m = max(x); x - m - ln(sum(exp(x - m))) };
+/// }
+///
+/// assert_eq!(Clipped::new(1.0).forward(5.0), 1.0);
+/// assert_eq!(Clipped::default().range().max(), 6.0);
+/// let mut y = [0.0; 2];
+/// LogSoftmax.forward_slice(&[1000.0, 1000.0], &mut y);
+/// assert_eq!(y, [-std::f64::consts::LN_2; 2]);
+/// ```
+///
+/// Mistakes are compile errors on the offending tokens, with a fix: `sigmod(x)` suggests
+/// `sigmoid`, `x ^ 2` explains that `^` is XOR and points to `powi`, a wrong `range` or `df`
+/// names an input where the formula disagrees and both values.
 pub use act_macros::activation;
 pub use activation::{
     Activation, DynActivation, Elementwise, ParamError, ParamInfo, Properties, Saturation,

@@ -1,0 +1,126 @@
+//! Look-up of the built-in activations by name, for tools that choose one at run time.
+//!
+//! ```
+//! use act_core::registry;
+//! let entry = registry::lookup("Leaky_ReLU").unwrap();
+//! assert_eq!(entry.name, "leaky-relu");
+//! let mut act = (entry.make)();
+//! act.set_param("alpha", 0.01).unwrap();
+//! assert_eq!(act.params(), vec![("alpha", 0.01)]);
+//! assert_eq!(registry::suggest("rleu"), Some("relu"));
+//! ```
+
+use crate::DynActivation;
+use crate::builtins::*;
+
+/// A built-in activation: its command-line name, aliases, and a constructor.
+#[derive(Clone, Copy)]
+pub struct Entry {
+    /// Canonical lower-case name, e.g. `"leaky-relu"`.
+    pub name: &'static str,
+    /// Other accepted names (compared case-insensitively, `_` equal to `-`).
+    pub aliases: &'static [&'static str],
+    /// A new instance with the default parameters.
+    pub make: fn() -> Box<dyn DynActivation>,
+}
+
+impl core::fmt::Debug for Entry {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Entry").field("name", &self.name).field("aliases", &self.aliases).finish()
+    }
+}
+
+fn boxed<A: DynActivation + Default + 'static>() -> Box<dyn DynActivation> {
+    Box::new(A::default())
+}
+
+static ENTRIES: [Entry; 15] = [
+    Entry { name: "sigmoid", aliases: &["logistic"], make: boxed::<Sigmoid> },
+    Entry { name: "tanh", aliases: &[], make: boxed::<Tanh> },
+    Entry { name: "softmax", aliases: &[], make: boxed::<Softmax> },
+    Entry { name: "relu", aliases: &[], make: boxed::<Relu> },
+    Entry { name: "leaky-relu", aliases: &["leakyrelu", "lrelu"], make: boxed::<LeakyRelu> },
+    Entry { name: "elu", aliases: &[], make: boxed::<Elu> },
+    Entry { name: "selu", aliases: &[], make: boxed::<Selu> },
+    Entry { name: "swish", aliases: &["silu"], make: boxed::<Swish> },
+    Entry { name: "linear", aliases: &["identity"], make: boxed::<Linear> },
+    Entry { name: "gelu", aliases: &[], make: boxed::<Gelu> },
+    Entry { name: "gelu-tanh", aliases: &["gelutanh", "gelu-approx"], make: boxed::<GeluTanh> },
+    Entry { name: "softplus", aliases: &[], make: boxed::<Softplus> },
+    Entry { name: "mish", aliases: &[], make: boxed::<Mish> },
+    Entry { name: "hard-sigmoid", aliases: &["hardsigmoid"], make: boxed::<HardSigmoid> },
+    Entry { name: "hard-swish", aliases: &["hardswish"], make: boxed::<HardSwish> },
+];
+
+/// Every built-in, the article's eight (and linear) first.
+pub fn all() -> &'static [Entry] {
+    &ENTRIES
+}
+
+fn normalise(name: &str) -> String {
+    name.trim().to_lowercase().replace('_', "-")
+}
+
+/// The built-in called `name` (case-insensitive; `leaky_relu`, `LeakyReLU`, `silu` work).
+pub fn lookup(name: &str) -> Option<&'static Entry> {
+    let n = normalise(name);
+    ENTRIES.iter().find(|e| {
+        e.name == n || e.name.replace('-', "") == n || e.aliases.iter().any(|a| *a == n)
+    })
+}
+
+/// The closest built-in name to a misspelt one, if any is close.
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let n = normalise(name);
+    ENTRIES
+        .iter()
+        .flat_map(|e| core::iter::once(e.name).chain(e.aliases.iter().copied()).map(move |a| (a, e.name)))
+        .map(|(alias, canonical)| (levenshtein(&n, alias), canonical))
+        .filter(|&(d, _)| d <= 2)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, &cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_is_found_by_its_names_and_builds_its_type() {
+        for e in all() {
+            assert_eq!(lookup(e.name).unwrap().name, e.name);
+            assert_eq!(lookup(&e.name.to_uppercase()).unwrap().name, e.name);
+            for a in e.aliases {
+                assert_eq!(lookup(a).unwrap().name, e.name);
+            }
+            let act = (e.make)();
+            assert_eq!(act.name().to_lowercase(), e.name.replace('-', ""));
+        }
+        assert_eq!(lookup("leaky_relu").unwrap().name, "leaky-relu");
+        assert_eq!(lookup("LeakyReLU").unwrap().name, "leaky-relu");
+        assert_eq!(lookup("SiLU").unwrap().name, "swish");
+        assert_eq!(lookup("identity").unwrap().name, "linear");
+        assert!(lookup("nope").is_none());
+    }
+
+    #[test]
+    fn misspellings_get_a_suggestion() {
+        assert_eq!(suggest("rleu"), Some("relu"));
+        assert_eq!(suggest("sigmod"), Some("sigmoid"));
+        assert_eq!(suggest("sofmax"), Some("softmax"));
+        assert_eq!(suggest("completely-different"), None);
+    }
+}
