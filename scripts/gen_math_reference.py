@@ -194,7 +194,8 @@ def unary(fmt, name, fn, rng):
         xs = [abs(v) for v in xs if v != 0] + [fmt.exact(rng.uniform(0.5, 2)) for _ in range(200)]
     if name == "log1p":
         xs = [v for v in xs if v > -1]
-        xs += [fmt.exact(rng.uniform(-1, 1)) for _ in range(200)]
+        xs += [fmt.exact(rng.uniform(-1, 1)) for _ in range(300)]
+        xs += [fmt.exact(10.0 ** rng.uniform(-20, 0) - 1) for _ in range(50)]
     seen, rows = set(), []
     for x in xs:
         key = fmt.hex(x)

@@ -177,11 +177,11 @@ fn expm1_core(x: f64) -> f64 {
     let t = x * core::f64::consts::LOG2_E + SHIFT;
     let k = t - SHIFT;
     let r = (x - k * LN2_HI) - k * LN2_LO;
-    let p = r + r * r * poly(r, &EXP_Q);
     // e^x - 1 = 2 * (h p + (h - 1/2)) with h = 2^(k-1): h - 1/2 is exact while it matters,
     // the sum rounds once, and h stays finite up to the overflow threshold.
     let h = pow2_from_shifted(t - 1.0);
-    2.0 * (h * p + (h - 0.5))
+    // Adding h r before the small h r^2 q term avoids rounding p = e^r - 1 on its own.
+    2.0 * (((h - 0.5) + h * r) + h * (r * r * poly(r, &EXP_Q)))
 }
 
 /// `e^x - 1`, accurate near 0.
@@ -217,7 +217,11 @@ fn ln_core(x: f64, e_adj: f64, c: f64) -> f64 {
 #[inline(always)]
 pub fn ln(x: f64) -> f64 {
     let tiny = x < f64::MIN_POSITIVE;
-    let xs = if tiny { x * 18_014_398_509_481_984.0 } else { x }; // 2^54
+    let xs = if tiny {
+        x * 18_014_398_509_481_984.0
+    } else {
+        x
+    }; // 2^54
     let y = ln_core(xs, if tiny { -54.0 } else { 0.0 }, 0.0);
     let y = if x == f64::INFINITY { x } else { y };
     let y = if x == 0.0 { f64::NEG_INFINITY } else { y };
@@ -335,8 +339,26 @@ pub fn erf(x: f64) -> f64 {
 /// Complementary error function `1 - erf(x)`, accurate for large `x`.
 #[inline(always)]
 pub fn erfc(x: f64) -> f64 {
-    let c = erfc_pos(x.abs());
-    if x < 0.0 { 2.0 - c } else { c }
+    let a = x.abs();
+    // Below 0.5, 1 -+ erf(a) is better conditioned than the e^(-a^2) form.
+    let e = a + a * poly(a * a, &ERF_Q);
+    let small = if x < 0.0 { 1.0 + e } else { 1.0 - e };
+    let c = erfc_pos(a);
+    let large = if x < 0.0 { 2.0 - c } else { c };
+    if a < 0.5 { small } else { large }
+}
+
+/// Double-double product, normalised; past overflow the low part (NaN from inf - inf) is 0.
+#[inline(always)]
+fn dd_mul(ah: f64, al: f64, bh: f64, bl: f64) -> (f64, f64) {
+    let (ph, pl) = two_prod(ah, bh);
+    let pl = pl + (ah * bl + al * bh);
+    let h = ph + pl;
+    if h.is_finite() {
+        (h, (ph - h) + pl)
+    } else {
+        (ph, 0.0)
+    }
 }
 
 /// `x^n` by binary powering; the exponent is not data, so the loop over its bits is fine.
@@ -356,22 +378,15 @@ pub fn powi(x: f64, n: i32) -> f64 {
             let mut e = m;
             loop {
                 if e & 1 == 1 {
-                    let (ph, pl) = two_prod(rh, bh);
-                    let pl = pl + (rh * bl + rl * bh);
-                    rh = ph + pl;
-                    rl = (ph - rh) + pl;
+                    (rh, rl) = dd_mul(rh, rl, bh, bl);
                 }
                 e >>= 1;
                 if e == 0 {
                     break;
                 }
-                let (ph, pl) = two_prod(bh, bh);
-                let pl = pl + 2.0 * bh * bl;
-                bh = ph + pl;
-                bl = (ph - bh) + pl;
+                (bh, bl) = dd_mul(bh, bl, bh, bl);
             }
-            // At overflow the low part is NaN (inf - inf); the high part is the answer.
-            if rh.is_finite() { rh + rl } else { rh }
+            rh + rl
         }
     };
     if n < 0 { 1.0 / y } else { y }
@@ -382,7 +397,11 @@ pub fn powi(x: f64, n: i32) -> f64 {
 fn ln_dd(x: f64) -> (f64, f64) {
     let x = x.abs();
     let tiny = x < f64::MIN_POSITIVE;
-    let x = if tiny { x * 18_014_398_509_481_984.0 } else { x };
+    let x = if tiny {
+        x * 18_014_398_509_481_984.0
+    } else {
+        x
+    };
     let bits = x.to_bits();
     let u = bits.wrapping_add(0x3FF0_0000_0000_0000 - 0x3FE6_A09E_667F_3BCD);
     let eb = u >> 52;
@@ -410,7 +429,11 @@ fn ln_dd(x: f64) -> (f64, f64) {
     let a = e * LN2_HI;
     let b = 2.0 * sh;
     let hi1 = a + b;
-    let lo1 = if a.abs() >= b.abs() { (a - hi1) + b } else { (b - hi1) + a };
+    let lo1 = if a.abs() >= b.abs() {
+        (a - hi1) + b
+    } else {
+        (b - hi1) + a
+    };
     let hi2 = hi1 + th;
     let lo2 = (hi1 - hi2) + th;
     let lo = lo1 + lo2 + (tl + 2.0 * sl + rest + e * LN2_LO);
@@ -429,11 +452,24 @@ pub(crate) fn pow_finish(x: f64, y: f64, mag: f64) -> f64 {
     let int_below = (t - 4_503_599_627_370_496.0) == ay;
     let is_int = ay >= 4_503_599_627_370_496.0 || int_below;
     let odd = (ay < 4_503_599_627_370_496.0 && int_below && t.to_bits() & 1 == 1)
-        || (ay >= 4_503_599_627_370_496.0 && ay < 9_007_199_254_740_992.0 && ay.to_bits() & 1 == 1);
-    let r = if x.is_sign_negative() && odd { -mag } else { mag };
-    let r = if x < 0.0 && x.is_finite() && !is_int && ay.is_finite() { f64::NAN } else { r };
+        || ((4_503_599_627_370_496.0..9_007_199_254_740_992.0).contains(&ay)
+            && ay.to_bits() & 1 == 1);
+    let r = if x.is_sign_negative() && odd {
+        -mag
+    } else {
+        mag
+    };
+    let r = if x < 0.0 && x.is_finite() && !is_int && ay.is_finite() {
+        f64::NAN
+    } else {
+        r
+    };
     // 1^y and x^0 are 1 even for NaN; (-1)^(+-inf) is 1.
-    let r = if x.abs() == 1.0 && ay == f64::INFINITY { 1.0 } else { r };
+    let r = if x.abs() == 1.0 && ay == f64::INFINITY {
+        1.0
+    } else {
+        r
+    };
     let r = if x == 1.0 || y == 0.0 { 1.0 } else { r };
     if x.is_nan() && y != 0.0 { x } else { r }
 }
@@ -446,14 +482,22 @@ pub fn powf(x: f64, y: f64) -> f64 {
     let pl = pl + y * ll;
     // Out of range (or infinite: 0^y, inf^y, x^inf): e^(+-1000) over/underflows correctly and
     // the low part, possibly NaN from inf - inf, is dropped.
-    let big = !(ph.abs() <= 1000.0);
+    let big = ph.is_nan() || ph.abs() > 1000.0;
     let ph = at_least(at_most(ph, 1000.0), -1000.0);
     let pl = if big { 0.0 } else { pl };
     let (p, s1, s2) = exp_reduce(ph, pl);
     let mag = (1.0 + p) * s1 * s2;
     // ln|x| = +-inf for x = 0 or inf: then x^y is inf or 0 by the sign of y ln|x|.
     let inf_ln = x == 0.0 || x.is_infinite();
-    let lnx = if x == 0.0 { f64::NEG_INFINITY } else { f64::INFINITY };
-    let mag = if inf_ln { exp(at_least(at_most(y * lnx, 1000.0), -1000.0)) } else { mag };
+    let lnx = if x == 0.0 {
+        f64::NEG_INFINITY
+    } else {
+        f64::INFINITY
+    };
+    let mag = if inf_ln {
+        exp(at_least(at_most(y * lnx, 1000.0), -1000.0))
+    } else {
+        mag
+    };
     pow_finish(x, y, mag)
 }

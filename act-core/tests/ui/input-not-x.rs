@@ -1,0 +1,6 @@
+use act_core::activation;
+activation! {
+    pub struct Named;
+    f(y) = y;
+}
+fn main() {}

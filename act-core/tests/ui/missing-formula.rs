@@ -1,0 +1,5 @@
+use act_core::activation;
+activation! {
+    pub struct Nothing;
+}
+fn main() {}

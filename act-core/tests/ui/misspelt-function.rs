@@ -1,0 +1,6 @@
+use act_core::activation;
+activation! {
+    pub struct Bad;
+    f(x) = x * sigmod(x);
+}
+fn main() {}
