@@ -74,7 +74,7 @@ const CHUNK: usize = 512;
 pub fn limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
     for m in act_expr::eval::LIMIT_PROBES {
         let v = F::from_f64(m);
-        if v.is_infinite() {
+        if v.is_infinite() || v > x.abs() {
             continue;
         }
         let y = f(F::select(x > F::ZERO, v, -v));
@@ -85,16 +85,24 @@ pub fn limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
     F::NAN
 }
 
-/// Where the input is ±∞ and the straight-line code gave NaN, replace the value by the limit.
+/// Whether a NaN result `y` at input `x` is an artefact to replace by the limit: `x` is a number
+/// of magnitude at least the smallest probe (where `∞ * 0` or `∞ - ∞` can arise from an
+/// overflowing intermediate) and the result is NaN.
+#[inline(always)]
+pub fn is_limit_artefact<F: Float>(x: F, y: F) -> bool {
+    y.is_nan() & !x.is_nan() & (x.abs() >= F::from_f64(act_expr::eval::LIMIT_PROBES[5]))
+}
+
+/// Where the straight-line code gave an artefact NaN, replace the value by the limit.
 #[inline(always)]
 fn fix_limits<F: Float>(x: &[F], y: &mut [F], f: &impl Fn(F) -> F) {
     let mut any = false;
     for (xi, yi) in x.iter().zip(y.iter()) {
-        any |= xi.is_infinite() & yi.is_nan();
+        any |= is_limit_artefact(*xi, *yi);
     }
     if any {
         for (xi, yi) in x.iter().zip(y.iter_mut()) {
-            if xi.is_infinite() && yi.is_nan() {
+            if is_limit_artefact(*xi, *yi) {
                 *yi = limit(*xi, f);
             }
         }
@@ -124,11 +132,11 @@ pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) ->
         }
         let mut any = false;
         for (xi, oi) in xc.iter().zip(oc.iter()) {
-            any |= xi.is_infinite() & oi.is_nan();
+            any |= is_limit_artefact(*xi, *oi);
         }
         if any {
             for ((xi, gi), oi) in xc.iter().zip(gc).zip(oc.iter_mut()) {
-                if xi.is_infinite() && oi.is_nan() {
+                if is_limit_artefact(*xi, *oi) {
                     *oi = limit(*xi, |v| f(v, *gi));
                 }
             }

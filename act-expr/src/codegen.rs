@@ -323,6 +323,7 @@ pub fn expand(m: &Model) -> TokenStream {
             }
         }
 
+        #[allow(clippy::all, clippy::pedantic)]
         impl #name {
             #[doc = #new_doc]
             #[allow(clippy::new_without_default)]
@@ -333,6 +334,7 @@ pub fn expand(m: &Model) -> TokenStream {
 
         #specific
 
+        #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::DynActivation for #name {
             fn name(&self) -> &'static str { <Self as ::act_core::Activation>::NAME }
             fn summary(&self) -> &'static str { #summary }
@@ -351,6 +353,7 @@ pub fn expand(m: &Model) -> TokenStream {
             }
         }
 
+        #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::Activation for #name {
             #common
             #[inline]
@@ -371,28 +374,23 @@ fn expand_elementwise(m: &Model) -> TokenStream {
     let deriv = format_ident!("__act_deriv");
     let value_fn = method(m, &value, m.f);
     let deriv_fn = method(m, &deriv, m.df);
-    let (map1, map2, scalar_fix) = if m.needs_limit {
-        (quote!(map1_limit), quote!(map2_limit), true)
-    } else {
-        (quote!(map1), quote!(map2), false)
-    };
+    // Straight-line code gives NaN where an intermediate overflows (`x * sigmoid(x)` at -∞ is
+    // `∞ * 0`); those results are replaced by the limit, off the hot path.
+    let (map1, map2) = (quote!(map1_limit), quote!(map2_limit));
     let fix = |inner: TokenStream| {
-        if scalar_fix {
-            quote! {
-                let y = #inner(x);
-                if <F as ::act_core::Float>::is_infinite(x) && <F as ::act_core::Float>::is_nan(y) {
-                    ::act_core::__private::limit(x, |v| #inner(v))
-                } else {
-                    y
-                }
+        quote! {
+            let y = #inner(x);
+            if ::act_core::__private::is_limit_artefact(x, y) {
+                ::act_core::__private::limit(x, |v| #inner(v))
+            } else {
+                y
             }
-        } else {
-            quote!(#inner(x))
         }
     };
     let fwd = fix(quote!(self.__act_value));
     let der = fix(quote!(self.__act_deriv));
     quote! {
+        #[allow(clippy::all, clippy::pedantic)]
         impl #name {
             #value_fn
             #deriv_fn
@@ -410,6 +408,7 @@ fn expand_elementwise(m: &Model) -> TokenStream {
             }
         }
 
+        #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::Elementwise for #name {
             #[inline]
             fn forward<F: ::act_core::Float>(&self, x: F) -> F {
@@ -652,6 +651,7 @@ fn expand_vector(m: &Model) -> TokenStream {
             }
         }
 
+        #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::VectorActivation for #name {
             fn forward_rows<F: ::act_core::Float>(&self, x: &[F], cols: usize, y: &mut [F]) {
                 ::act_core::__private::check_rows("x", x.len(), "y", y.len(), cols);

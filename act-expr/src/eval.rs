@@ -118,9 +118,10 @@ pub fn eval(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
         return x;
     }
     let y = eval_all(g, root, x, params, reds)[root.index()];
-    if y.is_nan() && x.is_infinite() {
-        // The limit at ±∞, where a product like x * sigmoid(x) would give ∞ * 0.
-        for m in LIMIT_PROBES {
+    if y.is_nan() && x.abs() >= LIMIT_PROBES[5] {
+        // The limit at ±∞, where a product like x * sigmoid(x) would give ∞ * 0, or an
+        // intermediate such as x^3 overflows.
+        for m in LIMIT_PROBES.into_iter().filter(|&m| m <= x.abs()) {
             let y = eval_all(g, root, m.copysign(x), params, reds)[root.index()];
             if !y.is_nan() {
                 return y;
@@ -130,8 +131,9 @@ pub fn eval(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
     y
 }
 
-/// Inputs at which a formula whose straight-line code gives NaN at ±∞ is evaluated instead,
-/// largest first, to get its limit (the generated code uses the same list).
+/// Inputs at which a formula whose straight-line code gives NaN at ±∞ (or at a huge finite
+/// input, through an overflowing intermediate) is evaluated instead, largest first, to get its
+/// limit. The generated code uses the same list.
 pub const LIMIT_PROBES: [f64; 6] = [f64::MAX, 1e150, 1e75, 1e37, 1e18, 1e9];
 
 /// The reduction values of a vector formula over the input `xs`, in order.

@@ -149,6 +149,11 @@ impl Formula {
         out.copy_from_slice(&eval_vector(&self.graph, self.f, xs, &self.values));
     }
 
+    /// Number of nodes in the formula's graph (formula and derivative, shared).
+    pub fn size(&self) -> usize {
+        self.graph.len()
+    }
+
     /// The simplified derivative, pretty-printed.
     pub fn derivative_text(&self) -> String {
         print(&self.graph, self.df, &self.params)

@@ -419,6 +419,14 @@ impl Graph {
         if constant != 0.0 || constant.is_nan() {
             out.push(self.num(constant));
         }
+        out.sort();
+        if out.len() >= 2 {
+            // Already built (and so already rewritten): rules need not run again. Without this
+            // the rules' own constructions would recurse through every level of nesting.
+            if let Some(&id) = self.dedup.get(&Node::Sum(out.clone())) {
+                return id;
+            }
+        }
         if !self.raw {
             if let Some(r) = crate::rewrite::sum(self, &out) {
                 return r;
@@ -427,10 +435,7 @@ impl Graph {
         match out.len() {
             0 => self.num(0.0),
             1 => out[0],
-            _ => {
-                out.sort();
-                self.intern(Node::Sum(out))
-            }
+            _ => self.intern(Node::Sum(out)),
         }
     }
 
@@ -502,23 +507,29 @@ impl Graph {
                 }
             }
         }
+        out.sort();
+        if out.is_empty() {
+            return self.num(constant);
+        }
+        let mut key = out.clone();
+        if constant != 1.0 {
+            let k = self.num(constant);
+            key.insert(0, k);
+        }
+        if key.len() >= 2 {
+            if let Some(&id) = self.dedup.get(&Node::Prod(key.clone())) {
+                return id;
+            }
+        }
         if !self.raw {
             if let Some(r) = crate::rewrite::prod(self, constant, &out) {
                 return r;
             }
         }
-        out.sort();
-        if out.is_empty() {
-            return self.num(constant);
+        if key.len() == 1 {
+            return key[0];
         }
-        if constant != 1.0 {
-            let k = self.num(constant);
-            out.insert(0, k);
-        }
-        if out.len() == 1 {
-            return out[0];
-        }
-        self.intern(Node::Prod(out))
+        self.intern(Node::Prod(key))
     }
 
     /// `a^k` for an integer `k`.
@@ -580,6 +591,9 @@ impl Graph {
                 Func::Sqrt if c.sqrt() * c.sqrt() != c => {}
                 _ => return self.num(crate::eval::apply(f, c)),
             }
+        }
+        if let Some(&id) = self.dedup.get(&Node::Call(f, a)) {
+            return id;
         }
         if !self.raw {
             if let Some(r) = crate::rewrite::call(self, f, a) {

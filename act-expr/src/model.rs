@@ -48,9 +48,6 @@ pub struct Model {
     pub formula_text: String,
     /// The derivative, simplified and pretty-printed.
     pub derivative_text: String,
-    /// The value or derivative is NaN at ±∞ by direct evaluation (e.g. `∞ * 0`), so the generated
-    /// code must take the limit through the largest finite input.
-    pub needs_limit: bool,
     /// Reductions, for vector activations.
     pub reductions: Vec<ReductionModel>,
 }
@@ -123,7 +120,6 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         },
         formula_text,
         derivative_text,
-        needs_limit: false,
         reductions: Vec::new(),
     };
     if model.decl.vector {
@@ -172,9 +168,6 @@ fn scalar_analysis(m: &mut Model) -> syn::Result<()> {
     let dfx = |x: f64| value(g, df, x, p);
     m.range = analysis::range(&fx, &dfx, &kinks);
     m.shape = analysis::shape(&fx, &dfx, &m.range, &kinks);
-    m.needs_limit = [f64::NEG_INFINITY, f64::INFINITY].iter().any(|&x| {
-        [f, df].iter().any(|&id| eval::eval_all(g, id, x, p, &[])[id.index()].is_nan())
-    });
     if let Some((lo, hi)) = m.range_bounds {
         let (lo_e, hi_e) = m.decl.range.as_ref().map(|(a, b)| (a.clone(), b.clone())).expect("declared");
         let lo_v = value(g, lo, 0.0, p);

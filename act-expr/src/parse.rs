@@ -286,7 +286,7 @@ impl Lowering<'_> {
             _ => return err(&cond.op, "the condition must compare with <, <=, > or >="),
         };
         let Some((_, else_branch)) = &i.else_branch else {
-            return err(i, "this `if` has no `else`: the formula needs a value for every x");
+            return err(&i.if_token, "this `if` has no `else`: the formula needs a value for every x");
         };
         let a = self.expr(&cond.left, d)?;
         let b = self.expr(&cond.right, d)?;

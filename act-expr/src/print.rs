@@ -27,21 +27,58 @@ pub fn number(v: f64) -> String {
     }
 }
 
+/// Above this many nodes when written out in full, shared subexpressions get `let` bindings
+/// (a derivative's tree can be exponentially larger than its graph).
+const INLINE_LIMIT: u64 = 400;
+
 /// Prints node `id` of `g`; `params` names the parameters.
 pub fn print(g: &Graph, id: Id, params: &[String]) -> String {
-    let p = Printer { g, params };
+    let live = g.reachable(&[id]);
+    let mut weight = vec![0u64; id.index() + 1];
+    let mut uses = vec![0u32; id.index() + 1];
+    for &n in &live {
+        let children = g.children(g.node(n));
+        weight[n.index()] = children.iter().fold(1u64, |w, c| w.saturating_add(weight[c.index()]));
+        for c in children {
+            uses[c.index()] += 1;
+        }
+    }
+    let mut p = Printer { g, params, bound: std::collections::HashMap::new() };
     let mut out = String::new();
+    if weight[id.index()] <= INLINE_LIMIT {
+        p.expr(id, Prec::If, &mut out);
+        return out;
+    }
+    out.push_str("{ ");
+    for &n in &live {
+        if n != id && uses[n.index()] >= 2 && weight[n.index()] >= 4 {
+            let mut name = format!("v{}", p.bound.len() + 1);
+            while params.contains(&name) {
+                name.insert(0, '_');
+            }
+            out.push_str(&format!("let {name} = "));
+            p.expr(n, Prec::If, &mut out);
+            out.push_str("; ");
+            p.bound.insert(n, name);
+        }
+    }
     p.expr(id, Prec::If, &mut out);
+    out.push_str(" }");
     out
 }
 
 struct Printer<'a> {
     g: &'a Graph,
     params: &'a [String],
+    bound: std::collections::HashMap<Id, String>,
 }
 
 impl Printer<'_> {
     fn expr(&self, id: Id, ctx: Prec, out: &mut String) {
+        if let Some(name) = self.bound.get(&id) {
+            out.push_str(name);
+            return;
+        }
         let own = self.prec(id);
         if own < ctx {
             out.push('(');
@@ -156,10 +193,15 @@ impl Printer<'_> {
 
     fn sum(&self, ts: &[Id], out: &mut String) {
         // Non-constant terms in order of appearance; the constant last (`x + 3`, `exp(x) - 1`)
-        // except a leading 1 (`1 + exp(-x)`, `1 - powi(tanh(x), 2)`).
+        // except a leading 1 before non-linear terms (`1 + exp(-x)`, `1 - powi(tanh(x), 2)`).
         let mut order: Vec<Id> = ts.iter().copied().filter(|&t| self.g.as_const(t).is_none()).collect();
         if let Some(&c) = ts.iter().find(|&&t| self.g.as_const(t).is_some()) {
-            if self.g.as_const(c) == Some(1.0) {
+            let linear = order.iter().any(|&t| match self.g.node(t) {
+                Node::X | Node::Param(_) => true,
+                Node::Prod(fs) => fs.len() == 2 && matches!(self.g.node(fs[1]), Node::X | Node::Param(_)),
+                _ => false,
+            });
+            if self.g.as_const(c) == Some(1.0) && !linear {
                 order.insert(0, c);
             } else {
                 order.push(c);
