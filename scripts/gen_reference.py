@@ -382,8 +382,9 @@ def _builtins():
         Fn("HardSigmoid", lambda x: relu6(x + 3) / 6,
            lambda x: mpf(1) / 6 if -3 < x < 3 else zero, lambda x: relu6(x + 3) / 6,
            kinks=(-3, 3)),
+        # f' = x/3 + 1/2 on (-3, 3]: an interior root at -3/2, cancelling like swish's
         Fn("HardSwish", lambda x: x * relu6(x + 3) / 6, dhardswish,
-           lambda x: x * relu6(x + 3) / 6, kinks=(-3, 3)),
+           lambda x: x * relu6(x + 3) / 6, kinks=(-3, 3), root_guess=-1.5),
     ]
 
 
@@ -394,10 +395,10 @@ def find_root(fn):
         return mpmath.findroot(fn.df, mpf(fn.root_guess))
 
 
-# The derivative's interior-root allowance applies where |x - x0| <= 1 and |f'(x)| <= 1/4:
+# The derivative's interior-root allowance (Swish, Gelu, GeluTanh, Mish, HardSwish) applies where |x - x0| <= 1.5 and |f'(x)| <= 1/4:
 # there f' is the difference of two terms of size ~0.2-0.5 (e.g. sigma(x) + x sigma'(x)), so a
 # few eps of absolute error is what working precision gives, however many ULPs of f' that is.
-ROOT_HALF_WIDTH = 1
+ROOT_HALF_WIDTH = 1.5
 ROOT_MAX_DERIVATIVE = mpf(1) / 4
 
 CROSS_CHECK_MAX = 30
@@ -489,7 +490,7 @@ FILE_NOTE = """\
 # x: input bits (hex). value, derivative: the exact result correctly rounded to the type (hex
 # bits; +inf/-inf when it overflows). *_frac: (exact - rounded) / ulp(exact), ulp(exact) the
 # spacing of the type at the exact value. root: 1 where the interior-root allowance applies to
-# the derivative (|x - x0| <= 1 and |f'(x)| <= 1/4). kappa_value = |x f'/f|,
+# the derivative (|x - x0| <= 1.5 and |f'(x)| <= 1/4). kappa_value = |x f'/f|,
 # kappa_derivative = |x f''/f'| (condition numbers; only where the argument is rounded).
 """
 

@@ -1,30 +1,13 @@
 //! The built-in activations, as the CLI sees them: a name, aliases, and a constructor.
 //!
-//! The data comes from act-core's registry; the CLI only looks names up.
+//! The data comes from act-core's registry; the CLI only looks names up. Lookups take the
+//! entries as a slice so that unit tests can pass fakes.
 
-use act_core::DynActivation;
+pub use act_core::registry::Entry;
 
-/// One built-in activation.
-#[derive(Clone, Copy)]
-pub struct Entry {
-    /// CLI name, e.g. `"leaky-relu"`.
-    pub name: &'static str,
-    /// Other accepted names, e.g. `"leaky_relu"`.
-    pub aliases: &'static [&'static str],
-    /// A fresh instance at the default parameters.
-    pub make: fn() -> Box<dyn DynActivation>,
-}
-
-impl std::fmt::Debug for Entry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Entry").field("name", &self.name).finish()
-    }
-}
-
-/// The built-in activations.
+/// The built-in activations, from act-core's registry.
 pub fn builtins() -> &'static [Entry] {
-    // TODO(wire): replace with act_core::registry::all() once the registry lands.
-    &[]
+    act_core::registry::all()
 }
 
 fn normalize(name: &str) -> String {
@@ -40,8 +23,11 @@ fn normalize(name: &str) -> String {
 /// Looks a name up (case-insensitive, `_` for `-`, aliases).
 pub fn lookup<'a>(entries: &'a [Entry], name: &str) -> Option<&'a Entry> {
     let key = normalize(name);
+    let bare = key.replace('-', "");
     entries.iter().find(|e| {
-        normalize(e.name) == key || e.aliases.iter().any(|a| normalize(a) == key)
+        normalize(e.name) == key
+            || normalize(e.name).replace('-', "") == bare
+            || e.aliases.iter().any(|a| normalize(a) == key)
     })
 }
 
@@ -59,4 +45,50 @@ pub fn suggest(entries: &[Entry], name: &str) -> Option<&'static str> {
         }
     }
     best.map(|(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::testing::FAKES;
+
+    #[test]
+    fn lookup_is_case_and_separator_insensitive() {
+        for name in [
+            "leaky-relu",
+            "Leaky_ReLU",
+            "LEAKYRELU",
+            "lrelu",
+            " leaky relu ",
+        ] {
+            assert_eq!(
+                lookup(FAKES, name).map(|e| e.name),
+                Some("leaky-relu"),
+                "{name}"
+            );
+        }
+        assert!(lookup(FAKES, "relu").is_none());
+    }
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(suggest(FAKES, "leaky-rleu"), Some("leaky-relu"));
+        assert_eq!(suggest(FAKES, "sofmax"), Some("softmax"));
+        assert_eq!(suggest(FAKES, "quux"), None);
+    }
+
+    #[test]
+    fn real_registry_has_design_names() {
+        for name in [
+            "relu",
+            "leaky_relu",
+            "silu",
+            "identity",
+            "logistic",
+            "gelu-tanh",
+        ] {
+            assert!(lookup(builtins(), name).is_some(), "{name}");
+        }
+        assert_eq!(suggest(builtins(), "rleu"), Some("relu"));
+    }
 }

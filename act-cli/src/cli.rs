@@ -78,7 +78,9 @@ Examples:
   act-cli recommend transformer --format json")]
     Recommend(RecommendArgs),
     /// Print a shell completion script.
-    #[command(after_help = "Examples:\n  act-cli completions bash > ~/.local/share/bash-completion/completions/act-cli")]
+    #[command(
+        after_help = "Examples:\n  act-cli completions bash > ~/.local/share/bash-completion/completions/act-cli"
+    )]
     Completions(CompletionsArgs),
 }
 
@@ -275,14 +277,20 @@ mod tests {
     #[test]
     fn negative_numbers_are_plain_arguments() {
         let cli = Cli::try_parse_from(["act-cli", "eval", "relu", "-2", "-0.5e1"]).unwrap();
-        let Command::Eval(e) = cli.command else { panic!() };
+        let Command::Eval(e) = cli.command else {
+            panic!()
+        };
         assert_eq!(e.args, ["relu", "-2", "-0.5e1"]);
         let cli = Cli::try_parse_from(["act-cli", "table", "relu", "--from", "-5", "--to", "-1"])
             .unwrap();
-        let Command::Table(t) = cli.command else { panic!() };
+        let Command::Table(t) = cli.command else {
+            panic!()
+        };
         assert_eq!((t.grid.from, t.grid.to), (-5.0, -1.0));
         let cli = Cli::try_parse_from(["act-cli", "compare", "relu", "--at", "-1,0"]).unwrap();
-        let Command::Compare(c) = cli.command else { panic!() };
+        let Command::Compare(c) = cli.command else {
+            panic!()
+        };
         assert_eq!(c.at, [-1.0, 0.0]);
     }
 }

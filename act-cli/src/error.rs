@@ -22,5 +22,7 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
 
 /// `"; did you mean 'x'?"`, or nothing.
 pub fn did_you_mean(suggestion: Option<&str>) -> String {
-    suggestion.map(|s| format!("; did you mean '{s}'?")).unwrap_or_default()
+    suggestion
+        .map(|s| format!("; did you mean '{s}'?"))
+        .unwrap_or_default()
 }

@@ -1,21 +1,96 @@
 //! `--formula`: any formula in the macro's language, parsed, differentiated and evaluated at
 //! run time by act-expr.
 
+use act_core::{ParamError, Properties, Range};
+use act_expr::Formula;
+
 use crate::error::usage;
 use crate::source::Curve;
 
-/// Parses `text` with the `--param`s as the formula's parameters.
-pub fn parse(text: &str, params: &[(String, f64)]) -> anyhow::Result<Box<dyn Curve>> {
-    // TODO(wire): act_expr::Formula::parse_with_params once it lands.
-    let _ = params;
-    Err(usage(caret_message(
-        text,
-        "--formula is not available yet (act-expr's run-time API has not landed)",
-        0..0,
-    )))
+/// A formula given on the command line.
+#[derive(Debug)]
+pub struct FormulaCurve {
+    text: String,
+    formula: Formula,
+    params: Vec<(String, f64)>,
 }
 
-/// `error in formula: MESSAGE`, then the formula, then a caret line under `span` (byte
+/// Parses `text` with the `--param`s as the formula's parameters. An elementwise formula is
+/// tried first; one that needs one-argument reductions (`sum(e)`, `max(x)`) is read as a
+/// vector formula.
+pub fn parse(text: &str, params: &[(String, f64)]) -> anyhow::Result<Box<dyn Curve>> {
+    let named: Vec<(&str, f64)> = params.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let formula = match Formula::parse_with_params(text, &named) {
+        Ok(f) => f,
+        Err(first) => match Formula::parse_vector(text, &named) {
+            Ok(f) => f,
+            Err(_) => return Err(usage(caret_message(text, first.message(), first.span()))),
+        },
+    };
+    Ok(Box::new(FormulaCurve {
+        text: text.trim().to_string(),
+        formula,
+        params: params.to_vec(),
+    }))
+}
+
+impl Curve for FormulaCurve {
+    fn label(&self) -> String {
+        self.text.clone()
+    }
+    fn type_name(&self) -> Option<&'static str> {
+        None
+    }
+    fn summary(&self) -> Option<&'static str> {
+        None
+    }
+    fn formula(&self) -> String {
+        self.formula.to_string()
+    }
+    fn derivative_formula(&self) -> String {
+        self.formula.derivative_text()
+    }
+    fn range(&self) -> Range {
+        if self.formula.is_vector() {
+            return Range::REAL;
+        }
+        let r = self.formula.range();
+        Range::new(r.min, r.min_attained, r.max, r.max_attained)
+    }
+    fn properties(&self) -> Option<Properties> {
+        None
+    }
+    fn params(&self) -> Vec<(String, f64)> {
+        self.params.clone()
+    }
+    fn defaults(&self) -> Vec<(String, f64)> {
+        self.params.clone()
+    }
+    fn set_param(&mut self, name: &str, _value: f64) -> Result<(), ParamError> {
+        // Parameters are bound when the formula is parsed.
+        Err(ParamError::Unknown {
+            name: name.to_string(),
+            valid: Vec::new(),
+        })
+    }
+    fn is_vector(&self) -> bool {
+        self.formula.is_vector()
+    }
+    fn table(&self, x: &[f64], value: &mut [f64], derivative: &mut [f64]) {
+        if self.formula.is_vector() {
+            self.formula.eval_vector(x, value);
+            // act-expr has no run-time Jacobian for vector formulas yet.
+            derivative.fill(f64::NAN);
+            return;
+        }
+        for i in 0..x.len() {
+            value[i] = self.formula.eval(x[i]);
+            derivative[i] = self.formula.eval_derivative(x[i]);
+        }
+    }
+}
+
+/// `invalid formula: MESSAGE`, then the formula, then a caret line under `span` (byte
 /// offsets into `text`). Tabs and newlines in the formula are shown as spaces so the caret
 /// lines up.
 pub fn caret_message(text: &str, message: &str, span: core::ops::Range<usize>) -> String {
@@ -34,7 +109,7 @@ pub fn caret_message(text: &str, message: &str, span: core::ops::Range<usize>) -
     let pad = text[..start].chars().count();
     let width = text[start..end].chars().count().max(1);
     format!(
-        "error in formula: {message}\n  {shown}\n  {}{}",
+        "invalid formula: {message}\n  {shown}\n  {}{}",
         " ".repeat(pad),
         "^".repeat(width)
     )
@@ -49,7 +124,7 @@ mod tests {
         let m = caret_message("x * tanhh(x)", "unknown function 'tanhh'", 4..9);
         assert_eq!(
             m,
-            "error in formula: unknown function 'tanhh'\n  x * tanhh(x)\n      ^^^^^"
+            "invalid formula: unknown function 'tanhh'\n  x * tanhh(x)\n      ^^^^^"
         );
     }
 
@@ -61,5 +136,35 @@ mod tests {
         assert!(m.ends_with("\n  σ(x)\n  ^^^^"), "{m}");
         let m = caret_message("σ(x)", "unknown", 1..1);
         assert!(m.ends_with("\n  ^"), "{m}");
+    }
+
+    #[test]
+    fn evaluates_a_formula_and_its_derivative() {
+        let c = parse("x * sigmoid(x)", &[]).unwrap();
+        let (mut v, mut d) = ([0.0; 2], [0.0; 2]);
+        c.table(&[0.0, 1.0], &mut v, &mut d);
+        assert_eq!(v[0], 0.0);
+        assert!((d[0] - 0.5).abs() < 1e-15);
+        let s = 1.0 / (1.0 + (-1.0f64).exp());
+        assert!((v[1] - s).abs() < 1e-15);
+        assert!(!c.is_vector());
+    }
+
+    #[test]
+    fn formula_params_are_bound_at_parse_time() {
+        let c = parse("max(alpha * x, x)", &[("alpha".into(), 0.2)]).unwrap();
+        let (mut v, mut d) = ([0.0], [0.0]);
+        c.table(&[-1.0], &mut v, &mut d);
+        assert_eq!((v[0], d[0]), (-0.2, 0.2));
+        assert_eq!(c.params(), [("alpha".to_string(), 0.2)]);
+    }
+
+    #[test]
+    fn bad_formula_is_a_usage_error_with_a_caret() {
+        let e = parse("x * tanhh(x)", &[]).err().unwrap();
+        assert!(e.downcast_ref::<crate::error::UsageError>().is_some());
+        let m = e.to_string();
+        assert!(m.starts_with("invalid formula: "), "{m}");
+        assert!(m.contains("\n  x * tanhh(x)\n") && m.contains('^'), "{m}");
     }
 }

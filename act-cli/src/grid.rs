@@ -26,10 +26,14 @@ impl Grid {
     pub fn new(args: &GridArgs) -> anyhow::Result<Grid> {
         let (from, to) = (args.from, args.to);
         if !from.is_finite() || !to.is_finite() {
-            return Err(usage(format!("--from and --to must be finite, got {from} and {to}")));
+            return Err(usage(format!(
+                "--from and --to must be finite, got {from} and {to}"
+            )));
         }
         if from > to {
-            return Err(usage(format!("--from ({from}) must not be greater than --to ({to})")));
+            return Err(usage(format!(
+                "--from ({from}) must not be greater than --to ({to})"
+            )));
         }
         if let Some(points) = args.points {
             if points == 0 {
@@ -38,7 +42,12 @@ impl Grid {
             if points > MAX_ROWS {
                 return Err(usage(format!("--points must be at most {MAX_ROWS}")));
             }
-            return Ok(Grid { from, to, len: points, spacing: Spacing::Points });
+            return Ok(Grid {
+                from,
+                to,
+                len: points,
+                spacing: Spacing::Points,
+            });
         }
         let step = args.step.unwrap_or(1.0);
         if step.is_nan() || step <= 0.0 {
@@ -46,12 +55,17 @@ impl Grid {
         }
         // A small tolerance so that --to is included despite rounding (0.1 steps to 1).
         let intervals = ((to - from) / step * (1.0 + 1e-12) + 1e-9).floor();
-        if !(intervals < MAX_ROWS as f64) {
+        if intervals.is_nan() || intervals >= MAX_ROWS as f64 {
             return Err(usage(format!(
                 "--step {step} from {from} to {to} gives more than {MAX_ROWS} rows"
             )));
         }
-        Ok(Grid { from, to, len: intervals as u64 + 1, spacing: Spacing::Step(step) })
+        Ok(Grid {
+            from,
+            to,
+            len: intervals as u64 + 1,
+            spacing: Spacing::Step(step),
+        })
     }
 
     /// Number of inputs.
@@ -85,7 +99,12 @@ mod tests {
     use super::*;
 
     fn grid(from: f64, to: f64, step: Option<f64>, points: Option<u64>) -> anyhow::Result<Grid> {
-        Grid::new(&GridArgs { from, to, step, points })
+        Grid::new(&GridArgs {
+            from,
+            to,
+            step,
+            points,
+        })
     }
 
     #[test]

@@ -27,13 +27,35 @@ pub fn parse_param(text: &str) -> Result<(String, f64), String> {
 
 /// Writes `v` with the fewest digits that read back as the same `f64`: plain decimal for
 /// moderate magnitudes, scientific otherwise (`4.248354255291589e-18`), `inf`, `-inf`, `NaN`.
-pub fn write_number(out: &mut impl Write, v: f64) -> io::Result<()> {
+pub fn write_number(out: &mut (impl Write + ?Sized), v: f64) -> io::Result<()> {
     let a = v.abs();
     if v == 0.0 || !v.is_finite() || (1e-5..1e16).contains(&a) {
         write!(out, "{v}")
     } else {
         write!(out, "{v:e}")
     }
+}
+
+/// At most 6 significant digits, for summaries people read (`compare`'s text table).
+pub fn fmt_short(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return fmt_number(v);
+    }
+    let a = v.abs();
+    if !(1e-4..1e7).contains(&a) {
+        let s = format!("{v:.5e}");
+        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
+        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+        return format!("{mantissa}e{exp}");
+    }
+    let decimals = (5 - a.log10().floor() as i32).max(0) as usize;
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &s
+    };
+    if s == "-0" { "0".into() } else { s.to_string() }
 }
 
 /// [`write_number`] into a new string.
@@ -95,5 +117,16 @@ mod tests {
         assert_eq!(fmt_number(f64::INFINITY), "inf");
         assert_eq!(fmt_number(f64::NAN), "NaN");
         assert_eq!(fmt_number(1e300), "1e300");
+    }
+
+    #[test]
+    fn short_numbers() {
+        assert_eq!(fmt_short(0.7310585786300049), "0.731059");
+        assert_eq!(fmt_short(-0.2384058440442351), "-0.238406");
+        assert_eq!(fmt_short(2.0), "2");
+        assert_eq!(fmt_short(1234.5678), "1234.57");
+        assert_eq!(fmt_short(4.248354255291589e-18), "4.24835e-18");
+        assert_eq!(fmt_short(-1e-9), "-1e-9");
+        assert_eq!(fmt_short(0.0), "0");
     }
 }

@@ -2,7 +2,10 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+
+/// A comfy-table preset with no borders and one line under the header.
+const HEADER_LINE_ONLY: &str = "     ─             ";
 
 use crate::catalog::Entry;
 use crate::number::write_number;
@@ -22,7 +25,8 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// Width to wrap prose at: the terminal's, at most 100; 80 when not on a terminal.
     pub fn wrap_width(&self) -> usize {
-        self.terminal.map_or(80, |(w, _)| usize::from(w).clamp(40, 100))
+        self.terminal
+            .map_or(80, |(w, _)| usize::from(w).clamp(40, 100))
     }
 }
 
@@ -35,7 +39,7 @@ pub fn color_wanted(is_terminal: bool) -> bool {
 pub fn text_table(header: &[&str], rows: &[Vec<String>], numeric: &[bool], color: bool) -> String {
     let mut table = Table::new();
     table
-        .load_preset(presets::UTF8_HORIZONTAL_ONLY)
+        .load_preset(HEADER_LINE_ONLY)
         .set_content_arrangement(ContentArrangement::Disabled)
         .force_no_tty();
     if color {
@@ -43,18 +47,30 @@ pub fn text_table(header: &[&str], rows: &[Vec<String>], numeric: &[bool], color
     }
     table.set_header(header.iter().map(|h| {
         let cell = Cell::new(h);
-        if color { cell.add_attribute(Attribute::Bold).fg(Color::Cyan) } else { cell }
+        if color {
+            cell.add_attribute(Attribute::Bold).fg(Color::Cyan)
+        } else {
+            cell
+        }
     }));
     for row in rows {
         table.add_row(row.iter().map(Cell::new));
     }
     for (i, &num) in numeric.iter().enumerate() {
         if let Some(col) = table.column_mut(i) {
-            col.set_cell_alignment(if num { CellAlignment::Right } else { CellAlignment::Left });
+            col.set_cell_alignment(if num {
+                CellAlignment::Right
+            } else {
+                CellAlignment::Left
+            });
         }
     }
-    let mut s = table.to_string();
-    s.push('\n');
+    // comfy-table pads every line to the table's width.
+    let mut s = String::new();
+    for line in table.to_string().lines() {
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
     s
 }
 
@@ -108,7 +124,11 @@ pub fn csv_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> 
 
 /// A JSON number, `null` when not finite (JSON has no inf or NaN).
 pub fn write_json_number(out: &mut dyn Write, v: f64) -> io::Result<()> {
-    if v.is_finite() { write_number(out, v) } else { out.write_all(b"null") }
+    if v.is_finite() {
+        write_number(out, v)
+    } else {
+        out.write_all(b"null")
+    }
 }
 
 /// A JSON value for a number (`null` when not finite), at full precision.
@@ -159,8 +179,17 @@ mod tests {
     #[test]
     fn markdown_escapes_pipes() {
         let mut out = Vec::new();
-        md_table(&mut out, &["a", "b"], &[vec!["x|y".into(), "1".into()]], &[false, true]).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "| a | b |\n| --- | ---: |\n| x\\|y | 1 |\n");
+        md_table(
+            &mut out,
+            &["a", "b"],
+            &[vec!["x|y".into(), "1".into()]],
+            &[false, true],
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "| a | b |\n| --- | ---: |\n| x\\|y | 1 |\n"
+        );
     }
 
     #[test]
@@ -173,10 +202,18 @@ mod tests {
 
     #[test]
     fn text_table_aligns_numbers_right() {
-        let rows = vec![vec!["a".into(), "1".into()], vec!["bbb".into(), "-10.5".into()]];
+        let rows = vec![
+            vec!["a".into(), "1".into()],
+            vec!["bbb".into(), "-10.5".into()],
+        ];
         let t = text_table(&["name", "value"], &rows, &[false, true], false);
         let lines: Vec<&str> = t.lines().collect();
-        assert!(lines.iter().any(|l| l.contains("a  ") && l.trim_end().ends_with("    1")), "{t}");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("a  ") && l.trim_end().ends_with("    1")),
+            "{t}"
+        );
         assert!(!t.contains('\x1b'));
     }
 }

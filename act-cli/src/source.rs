@@ -75,10 +75,18 @@ impl Curve for Builtin {
         Some(self.act.properties())
     }
     fn params(&self) -> Vec<(String, f64)> {
-        self.act.params().into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        self.act
+            .params()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
     }
     fn defaults(&self) -> Vec<(String, f64)> {
-        self.act.param_info().iter().map(|p| (p.name.to_string(), p.default)).collect()
+        self.act
+            .param_info()
+            .iter()
+            .map(|p| (p.name.to_string(), p.default))
+            .collect()
     }
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError> {
         self.act.set_param(name, value)

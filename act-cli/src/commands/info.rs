@@ -1,7 +1,5 @@
 //! `list` and `show`.
 
-use std::io::Write;
-
 use act_core::{Properties, Range, guide};
 use serde_json::json;
 
@@ -13,8 +11,11 @@ use crate::source::{self, Builtin, Curve};
 
 /// `act-cli list`.
 pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let curves: Vec<(&[&str], Builtin)> =
-        ctx.entries.iter().map(|e| (e.aliases, Builtin::new(e))).collect();
+    let curves: Vec<(&[&str], Builtin)> = ctx
+        .entries
+        .iter()
+        .map(|e| (e.aliases, Builtin::new(e)))
+        .collect();
     let header = ["name", "aliases", "range", "parameters", "summary"];
     let rows: Vec<Vec<String>> = curves
         .iter()
@@ -30,7 +31,11 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         .collect();
     match args.format.format {
         Format::Text => {
-            write!(ctx.out, "{}", text_table(&header, &rows, &[false; 5], ctx.color))?;
+            write!(
+                ctx.out,
+                "{}",
+                text_table(&header, &rows, &[false; 5], ctx.color)
+            )?;
         }
         Format::Markdown => md_table(ctx.out, &header, &rows, &[false; 5])?,
         Format::Csv => csv_table(ctx.out, &header, &rows)?,
@@ -99,8 +104,10 @@ fn property_pairs(p: &Properties) -> Vec<(&'static str, String)> {
 /// How to use it from the CLI and from Rust.
 fn usage_lines(c: &dyn Curve) -> Vec<String> {
     let params = c.params();
-    let cli_params: String =
-        params.iter().map(|(k, v)| format!(" --param {k}={}", fmt_number(*v))).collect();
+    let cli_params: String = params
+        .iter()
+        .map(|(k, v)| format!(" --param {k}={}", fmt_number(*v)))
+        .collect();
     match c.type_name() {
         Some(ty) => {
             let value = if params.is_empty() {
@@ -142,6 +149,15 @@ fn recommended_for(label: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// Guide tasks that list this activation as an alternative.
+fn alternative_in(label: &str) -> Vec<&'static str> {
+    guide::tasks()
+        .iter()
+        .filter(|t| t.alternatives.iter().any(|a| a.activation == label))
+        .map(|t| t.name)
+        .collect()
+}
+
 /// `act-cli show`.
 pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     let c = source::one(
@@ -151,8 +167,10 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         &args.params.params,
     )?;
     let label = c.label();
-    let notes: Vec<&guide::FrameworkDefault> =
-        guide::framework_defaults().iter().filter(|d| d.activation == label).collect();
+    let notes: Vec<&guide::FrameworkDefault> = guide::framework_defaults()
+        .iter()
+        .filter(|d| d.activation == label)
+        .collect();
     let tasks = recommended_for(&label);
     let params = c.params();
     let defaults = c.defaults();
@@ -177,17 +195,46 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     if !param_text.is_empty() {
         pairs.push(("parameters".into(), param_text.join(", ")));
     }
-    if let Some(p) = c.properties() {
-        pairs.extend(property_pairs(&p).into_iter().map(|(k, v)| (k.to_string(), v)));
+    if let Some(mut p) = c.properties() {
+        // The declared properties are at the defaults; f(0) and f'(0) follow --param.
+        if !c.is_vector() {
+            let (mut v, mut d) = ([0.0], [0.0]);
+            c.table(&[0.0], &mut v, &mut d);
+            (p.value_at_zero, p.derivative_at_zero) = (v[0], d[0]);
+        }
+        pairs.extend(
+            property_pairs(&p)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v)),
+        );
+    } else if !c.is_vector() {
+        let (mut v, mut d) = ([0.0], [0.0]);
+        c.table(&[0.0], &mut v, &mut d);
+        pairs.push(("f(0)".into(), fmt_number(v[0])));
+        pairs.push(("f'(0)".into(), fmt_number(d[0])));
     }
     if c.is_vector() {
-        pairs.push(("vector".into(), "yes: each output depends on the whole input".into()));
+        pairs.push((
+            "vector".into(),
+            "yes: each output depends on the whole input".into(),
+        ));
     }
     if !tasks.is_empty() {
         pairs.push(("recommended for".into(), tasks.join(", ")));
     }
+    let alternative_in = alternative_in(&label);
+    if !alternative_in.is_empty() {
+        pairs.push(("alternative in".into(), alternative_in.join(", ")));
+    }
     for (i, u) in usage_lines(c.as_ref()).into_iter().enumerate() {
-        pairs.push((if i == 0 { "usage".into() } else { String::new() }, u));
+        pairs.push((
+            if i == 0 {
+                "usage".into()
+            } else {
+                String::new()
+            },
+            u,
+        ));
     }
     match args.format.format {
         Format::Text => {
@@ -201,27 +248,44 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 _ => s.push_str("formula\n"),
             }
             s.push('\n');
-            let width = pairs.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+            let width = pairs
+                .iter()
+                .map(|(k, _)| k.chars().count())
+                .max()
+                .unwrap_or(0);
             for (k, v) in &pairs[1..] {
                 s.push_str(&format!("  {k:<width$}  {v}\n"));
             }
             for n in &notes {
                 s.push_str(&format!("\n  {} elsewhere ({}):\n", n.topic, label));
-                for (who, what) in
-                    [("act", n.ours), ("PyTorch", n.pytorch), ("JAX", n.jax), ("Keras", n.keras)]
-                {
-                    s.push_str(&wrap(what, ctx.wrap_width(), &format!("    {who:<8} "), "             "));
+                for (who, what) in [
+                    ("act", n.ours),
+                    ("PyTorch", n.pytorch),
+                    ("JAX", n.jax),
+                    ("Keras", n.keras),
+                ] {
+                    s.push_str(&wrap(
+                        what,
+                        ctx.wrap_width(),
+                        &format!("    {who:<8} "),
+                        "             ",
+                    ));
                 }
             }
             write!(ctx.out, "{s}")?;
         }
         Format::Markdown => {
-            let rows: Vec<Vec<String>> =
-                pairs.iter().map(|(k, v)| vec![k.clone(), format!("`{v}`")]).collect();
+            let rows: Vec<Vec<String>> = pairs
+                .iter()
+                .map(|(k, v)| vec![k.clone(), format!("`{v}`")])
+                .collect();
             md_table(ctx.out, &["field", "value"], &rows, &[false, false])?;
         }
         Format::Csv => {
-            let rows: Vec<Vec<String>> = pairs.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect();
+            let rows: Vec<Vec<String>> = pairs
+                .iter()
+                .map(|(k, v)| vec![k.clone(), v.clone()])
+                .collect();
             csv_table(ctx.out, &["field", "value"], &rows)?;
         }
         Format::Json => {

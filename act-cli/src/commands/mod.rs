@@ -4,7 +4,7 @@ mod info;
 mod recommend;
 mod values;
 
-use crate::cli::{Command, Cli};
+use crate::cli::{Cli, Command};
 use crate::output::Ctx;
 
 /// Runs the parsed command.
@@ -37,7 +37,10 @@ pub(crate) fn params_text(params: &[(String, f64)]) -> String {
 /// A JSON object of parameters.
 pub(crate) fn params_json(params: &[(String, f64)]) -> serde_json::Value {
     serde_json::Value::Object(
-        params.iter().map(|(k, v)| (k.clone(), crate::output::json_number(*v))).collect(),
+        params
+            .iter()
+            .map(|(k, v)| (k.clone(), crate::output::json_number(*v)))
+            .collect(),
     )
 }
 

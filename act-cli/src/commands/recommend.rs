@@ -1,7 +1,5 @@
 //! `recommend`: prints act-core's task guide. No advice is written here.
 
-use std::io::Write;
-
 use act_core::guide::{self, Task};
 use serde_json::json;
 
@@ -17,7 +15,7 @@ pub fn run(args: &RecommendArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     };
     let Some(task) = guide::task(name) else {
         return Err(usage(format!(
-            "unknown task '{name}'{}; run 'act-cli recommend' to list the tasks",
+            "unknown task '{name}'{} ('act-cli recommend' lists the tasks)",
             did_you_mean(guide::suggest(name))
         )));
     };
@@ -44,7 +42,15 @@ pub fn run(args: &RecommendArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                     ]
                 })
                 .collect();
-            let header = ["task", "activation", "layer", "position", "units", "loss", "init"];
+            let header = [
+                "task",
+                "activation",
+                "layer",
+                "position",
+                "units",
+                "loss",
+                "init",
+            ];
             csv_table(ctx.out, &header, &rows)?;
         }
     }
@@ -57,12 +63,21 @@ fn list(format: Format, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         .iter()
         .map(|t| {
             let acts: Vec<&str> = t.placements.iter().map(|p| p.activation).collect();
-            vec![t.name.into(), t.layer.to_string(), acts.join(", "), t.summary.into()]
+            vec![
+                t.name.into(),
+                t.layer.to_string(),
+                acts.join(", "),
+                t.summary.into(),
+            ]
         })
         .collect();
     match format {
         Format::Text => {
-            write!(ctx.out, "{}", text_table(&header, &rows, &[false; 4], ctx.color))?;
+            write!(
+                ctx.out,
+                "{}",
+                text_table(&header, &rows, &[false; 4], ctx.color)
+            )?;
             writeln!(ctx.out, "\nact-cli recommend TASK for the details.")?;
         }
         Format::Markdown => md_table(ctx.out, &header, &rows, &[false; 4])?,
@@ -101,7 +116,12 @@ fn gains_text(task: &Task) -> Option<String> {
                 Some(p) => format!("'{}', {}", g.nonlinearity, fmt_number(p)),
                 None => format!("'{}'", g.nonlinearity),
             };
-            format!("calculate_gain({arg}) = {} = {}", g.expression, fmt_number(g.value))
+            let value = fmt_number(g.value);
+            if value == g.expression {
+                format!("calculate_gain({arg}) = {value}")
+            } else {
+                format!("calculate_gain({arg}) = {} = {value}", g.expression)
+            }
         })
         .collect();
     Some(format!("PyTorch: {}.", g.join("; ")))
@@ -115,13 +135,24 @@ fn text(task: &Task, width: usize) -> String {
         task.title,
         task.name,
         task.layer,
-        if task.from_article { "" } else { "; beyond the article" }
+        if task.from_article {
+            ""
+        } else {
+            "; beyond the article"
+        }
     );
     s.push_str(&wrap(task.summary, width, "", ""));
     s.push('\n');
     for (i, p) in task.placements.iter().enumerate() {
-        let head = if i == 0 { label("activation") } else { label("") };
-        let line = format!("{}: {} ({} layer; units: {})", p.activation, p.position, p.layer, p.units);
+        let head = if i == 0 {
+            label("activation")
+        } else {
+            label("")
+        };
+        let line = format!(
+            "{} ({}): {}; units: {}",
+            p.activation, p.layer, p.position, p.units
+        );
         s.push_str(&wrap(&line, width, &head, IND));
     }
     s.push_str(&wrap(task.why, width, &label("why"), IND));
@@ -134,7 +165,12 @@ fn text(task: &Task, width: usize) -> String {
     }
     s.push_str(&format!("{}\n", label("alternatives").trim_end()));
     for a in task.alternatives {
-        s.push_str(&wrap(&format!("{}: {}", a.activation, a.when), width, &format!("{IND}- "), &format!("{IND}  ")));
+        s.push_str(&wrap(
+            &format!("{}: {}", a.activation, a.when),
+            width,
+            &format!("{IND}- "),
+            &format!("{IND}  "),
+        ));
     }
     s.push_str(&format!("{}\n", label("pitfalls").trim_end()));
     for p in task.pitfalls {
@@ -144,14 +180,26 @@ fn text(task: &Task, width: usize) -> String {
 }
 
 fn markdown(task: &Task) -> String {
-    let mut s = format!("## {} (`{}`)\n\n{}\n\n", task.title, task.name, task.summary);
+    let mut s = format!(
+        "## {} (`{}`)\n\n{}\n\n",
+        task.title, task.name, task.summary
+    );
     s.push_str("| activation | layer | where | units |\n| --- | --- | --- | --- |\n");
     for p in task.placements {
-        s.push_str(&format!("| `{}` | {} | {} | {} |\n", p.activation, p.layer, p.position, p.units));
+        s.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            p.activation, p.layer, p.position, p.units
+        ));
     }
     s.push_str(&format!("\n**Why.** {}\n\n", task.why));
-    s.push_str(&format!("**Loss: {}.** {}\n\n", task.loss.name, task.loss.detail));
-    s.push_str(&format!("**Initialisation: {}.** {}", task.init.scheme, task.init.detail));
+    s.push_str(&format!(
+        "**Loss: {}.** {}\n\n",
+        task.loss.name, task.loss.detail
+    ));
+    s.push_str(&format!(
+        "**Initialisation: {}.** {}",
+        task.init.scheme, task.init.detail
+    ));
     if let Some(g) = gains_text(task) {
         s.push_str(&format!(" {g}"));
     }

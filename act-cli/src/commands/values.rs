@@ -8,8 +8,10 @@ use super::params_json;
 use crate::cli::{CompareArgs, EvalArgs, Format, TableArgs};
 use crate::error::usage;
 use crate::grid::Grid;
-use crate::number::{fmt_number, parse_number, write_number};
-use crate::output::{Ctx, csv_table, json_number, md_header, md_table, text_table, write_json_number};
+use crate::number::{fmt_number, fmt_short, parse_number, write_number};
+use crate::output::{
+    Ctx, csv_table, json_number, md_header, md_table, text_table, write_json_number,
+};
 use crate::source::{self, Curve};
 
 /// Rows computed per call into the activation: big enough to be fast, small enough to keep
@@ -49,7 +51,12 @@ impl<'w> RowWriter<'w> {
             }
             Format::Text => unreachable!("text tables are built in memory"),
         }
-        Ok(RowWriter { format, out, first: true, field: Vec::with_capacity(32) })
+        Ok(RowWriter {
+            format,
+            out,
+            first: true,
+            field: Vec::with_capacity(32),
+        })
     }
 
     fn row(&mut self, x: f64, value: f64, derivative: f64) -> std::io::Result<()> {
@@ -77,7 +84,11 @@ impl<'w> RowWriter<'w> {
                 out.write_all(b"\n")
             }
             Format::Json => {
-                out.write_all(if self.first { b"\n{\"x\":" } else { b",\n{\"x\":" })?;
+                out.write_all(if self.first {
+                    b"\n{\"x\":"
+                } else {
+                    b",\n{\"x\":"
+                })?;
                 write_json_number(out, x)?;
                 out.write_all(b",\"value\":")?;
                 write_json_number(out, value)?;
@@ -110,7 +121,11 @@ fn text_rows(
         .zip(derivatives)
         .map(|((x, v), d)| vec![fmt_number(*x), fmt_number(*v), fmt_number(*d)])
         .collect();
-    write!(ctx.out, "{}", text_table(&HEADER, &rows, &[true; 3], ctx.color))?;
+    write!(
+        ctx.out,
+        "{}",
+        text_table(&HEADER, &rows, &[true; 3], ctx.color)
+    )?;
     Ok(())
 }
 
@@ -145,14 +160,20 @@ pub fn table(args: &TableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     let format = args.format.format;
     let n = grid.len();
     if c.is_vector() || format == Format::Text {
-        let limit = if c.is_vector() { MAX_VECTOR_ROWS } else { MAX_TEXT_ROWS };
+        let limit = if c.is_vector() {
+            MAX_VECTOR_ROWS
+        } else {
+            MAX_TEXT_ROWS
+        };
         if n > limit {
             let why = if c.is_vector() {
                 "a vector activation is applied to the whole grid at once"
             } else {
                 "text tables are aligned in memory; use --format csv, json or markdown"
             };
-            return Err(usage(format!("{n} rows is too many: at most {limit} ({why})")));
+            return Err(usage(format!(
+                "{n} rows is too many: at most {limit} ({why})"
+            )));
         }
         let n = n as usize;
         let mut xs = vec![0.0; n];
@@ -162,7 +183,8 @@ pub fn table(args: &TableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         return write_rows(ctx, format, c.as_ref(), &xs, &values, &derivatives);
     }
     let mut w = RowWriter::begin(format, ctx.out, &c.label(), &c.params())?;
-    let (mut xs, mut values, mut derivatives) = (vec![0.0; CHUNK], vec![0.0; CHUNK], vec![0.0; CHUNK]);
+    let (mut xs, mut values, mut derivatives) =
+        (vec![0.0; CHUNK], vec![0.0; CHUNK], vec![0.0; CHUNK]);
     let mut start = 0u64;
     while start < n {
         let len = (n - start).min(CHUNK as u64) as usize;
@@ -183,9 +205,17 @@ pub fn eval(args: &EvalArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         Some(_) => (None, &args.args[..]),
         None => (Some(args.args[0].as_str()), &args.args[1..]),
     };
-    let c = source::one(ctx.entries, name, args.formula.as_deref(), &args.params.params)?;
+    let c = source::one(
+        ctx.entries,
+        name,
+        args.formula.as_deref(),
+        &args.params.params,
+    )?;
     if inputs.is_empty() {
-        return Err(usage(format!("no inputs: give numbers after the name, e.g. act-cli eval {} -2 0 2", c.label())));
+        return Err(usage(format!(
+            "no inputs: give numbers after the name, e.g. act-cli eval {} -2 0 2",
+            c.label()
+        )));
     }
     let xs = inputs
         .iter()
@@ -193,7 +223,14 @@ pub fn eval(args: &EvalArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<f64>>>()?;
     let (mut values, mut derivatives) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
     c.table(&xs, &mut values, &mut derivatives);
-    write_rows(ctx, args.format.format, c.as_ref(), &xs, &values, &derivatives)
+    write_rows(
+        ctx,
+        args.format.format,
+        c.as_ref(),
+        &xs,
+        &values,
+        &derivatives,
+    )
 }
 
 /// `act-cli compare`.
@@ -246,39 +283,71 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             .flat_map(|(c, (v, d))| {
                 let label = c.label();
                 at.iter().enumerate().map(move |(i, x)| {
-                    vec![label.clone(), fmt_number(*x), fmt_number(v[i]), fmt_number(d[i])]
+                    vec![
+                        label.clone(),
+                        fmt_number(*x),
+                        fmt_number(v[i]),
+                        fmt_number(d[i]),
+                    ]
                 })
             })
             .collect();
         return csv_table(ctx.out, &["activation", "x", "value", "derivative"], &rows);
     }
     let yes_no = |b: Option<bool>| b.map_or("?", |b| if b { "yes" } else { "no" }).to_string();
-    let mut header: Vec<String> =
-        ["activation", "range", "monotonic", "smooth", "zero-centred"].map(String::from).to_vec();
-    header.extend(at.iter().map(|x| format!("f({})", fmt_number(*x))));
-    header.extend(at.iter().map(|x| format!("f'({})", fmt_number(*x))));
+    let header = ["activation", "range", "monotonic", "smooth", "zero-centred"];
     let rows: Vec<Vec<String>> = curves
         .iter()
-        .zip(&results)
-        .map(|(c, (v, d))| {
+        .map(|c| {
             let p = c.properties();
-            let mut row = vec![
+            vec![
                 c.label(),
                 c.range().to_string(),
                 yes_no(p.map(|p| p.monotonic)),
                 yes_no(p.map(|p| p.smooth)),
                 yes_no(p.map(|p| p.zero_centred)),
-            ];
-            row.extend(v.iter().chain(d).map(|x| fmt_number(*x)));
+            ]
+        })
+        .collect();
+    // Values: one row per input, f and f' per activation.
+    let mut vheader: Vec<String> = vec!["x".into()];
+    for c in &curves {
+        vheader.push(c.label());
+        vheader.push(format!("{}'", c.label()));
+    }
+    let vrows: Vec<Vec<String>> = at
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let mut row = vec![fmt_short(*x)];
+            for (v, d) in &results {
+                row.push(fmt_short(v[i]));
+                row.push(fmt_short(d[i]));
+            }
             row
         })
         .collect();
-    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut numeric = vec![false; 5];
-    numeric.resize(header.len(), true);
+    let vheader: Vec<&str> = vheader.iter().map(String::as_str).collect();
+    let numeric = vec![true; vheader.len()];
     match format {
-        Format::Markdown => md_table(ctx.out, &header_refs, &rows, &numeric)?,
-        _ => write!(ctx.out, "{}", text_table(&header_refs, &rows, &numeric, ctx.color))?,
+        Format::Markdown => {
+            md_table(ctx.out, &header, &rows, &[false; 5])?;
+            writeln!(ctx.out)?;
+            md_table(ctx.out, &vheader, &vrows, &numeric)?;
+        }
+        _ => {
+            write!(
+                ctx.out,
+                "{}",
+                text_table(&header, &rows, &[false; 5], ctx.color)
+            )?;
+            writeln!(ctx.out)?;
+            write!(
+                ctx.out,
+                "{}",
+                text_table(&vheader, &vrows, &numeric, ctx.color)
+            )?;
+        }
     }
     Ok(())
 }

@@ -1,0 +1,426 @@
+//! Integration tests: run the binary.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn act() -> Command {
+    let mut c = Command::cargo_bin("act-cli").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = act()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+/// Runs a failing command: exit 2, nothing on stdout, and returns stderr.
+fn usage_error(args: &[&str]) -> String {
+    let out = act()
+        .args(args)
+        .assert()
+        .code(2)
+        .stdout("")
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+// ---- snapshots of the text outputs ----
+
+#[test]
+fn table_relu_default_is_minus_five_to_five() {
+    insta::assert_snapshot!(stdout(&["table", "relu"]));
+}
+
+#[test]
+fn show_leaky_relu_with_param() {
+    insta::assert_snapshot!(stdout(&["show", "leaky-relu", "--param", "alpha=0.2"]));
+}
+
+#[test]
+fn list_text() {
+    insta::assert_snapshot!(stdout(&["list"]));
+}
+
+#[test]
+fn recommend_list_and_task() {
+    insta::assert_snapshot!("recommend_list", stdout(&["recommend"]));
+    insta::assert_snapshot!(
+        "recommend_binary",
+        stdout(&["recommend", "binary-classification"])
+    );
+    insta::assert_snapshot!(
+        "recommend_transformer",
+        stdout(&["recommend", "transformer"])
+    );
+}
+
+#[test]
+fn compare_text() {
+    insta::assert_snapshot!(stdout(&[
+        "compare", "relu", "gelu", "swish", "--at", "-1,0,1"
+    ]));
+}
+
+#[test]
+fn terminal_plot() {
+    insta::assert_snapshot!(stdout(&[
+        "plot",
+        "relu",
+        "sigmoid",
+        "--derivative",
+        "--width",
+        "50",
+        "--height",
+        "10"
+    ]));
+}
+
+#[test]
+fn show_formula_has_derivative_and_range() {
+    let s = stdout(&["show", "--formula", "x * tanh(softplus(x))"]);
+    assert!(
+        s.contains("f'(x)") && s.contains("tanh(softplus(x))"),
+        "{s}"
+    );
+    assert!(s.contains("range  [-0.30884"), "{s}");
+}
+
+// ---- machine formats ----
+
+#[test]
+fn csv_header_and_full_precision() {
+    let s = stdout(&[
+        "table", "sigmoid", "--from", "-1", "--to", "40", "--step", "41", "--format", "csv",
+    ]);
+    let lines: Vec<&str> = s.lines().collect();
+    assert_eq!(lines[0], "x,value,derivative");
+    assert_eq!(lines.len(), 3);
+    let row: Vec<f64> = lines[1].split(',').map(|v| v.parse().unwrap()).collect();
+    assert_eq!(row[0], -1.0);
+    assert_eq!(row[1], 0.2689414213699951);
+    let tail: Vec<f64> = lines[2].split(',').map(|v| v.parse().unwrap()).collect();
+    assert_eq!(tail[0], 40.0);
+    assert!(
+        (tail[2] - 4.248354255291589e-18).abs() < 1e-30,
+        "{}",
+        lines[2]
+    );
+}
+
+#[test]
+fn json_table_shape() {
+    let s = stdout(&[
+        "table",
+        "leaky-relu",
+        "--param",
+        "alpha=0.2",
+        "--points",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    assert_eq!(v["activation"], "leaky-relu");
+    assert_eq!(v["params"]["alpha"], 0.2);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["x"], -5.0);
+    assert_eq!(rows[0]["value"], -1.0);
+    assert_eq!(rows[0]["derivative"], 0.2);
+    assert_eq!(rows[2]["value"], 5.0);
+}
+
+#[test]
+fn markdown_table() {
+    let s = stdout(&[
+        "table", "relu", "--from", "-1", "--to", "1", "--format", "markdown",
+    ]);
+    assert_eq!(
+        s,
+        "| x | value | derivative |\n| ---: | ---: | ---: |\n| -1 | 0 | 0 |\n| 0 | 0 | 0 |\n| 1 | 1 | 1 |\n"
+    );
+}
+
+#[test]
+fn softmax_table_applies_to_whole_grid() {
+    let s = stdout(&[
+        "table", "softmax", "--from", "0", "--to", "2", "--format", "csv",
+    ]);
+    let vals: Vec<f64> = s
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(vals.len(), 3);
+    assert!((vals.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+}
+
+#[test]
+fn eval_negative_numbers_and_aliases() {
+    let s = stdout(&["eval", "relu", "-2", "3", "--format", "csv"]);
+    assert_eq!(s, "x,value,derivative\n-2,0,0\n3,3,1\n");
+    for alias in ["leaky_relu", "LEAKY-RELU", "silu", "identity", "logistic"] {
+        stdout(&["eval", alias, "-1"]);
+    }
+    let s = stdout(&[
+        "eval",
+        "--formula",
+        "max(0.2 * x, x)",
+        "--format",
+        "csv",
+        "--",
+        "-1",
+    ]);
+    assert_eq!(s, "x,value,derivative\n-1,-0.2,0.2\n");
+}
+
+#[test]
+fn eval_softmax_is_a_vector() {
+    let s = stdout(&["eval", "softmax", "1", "2", "3", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    let sum: f64 = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["value"].as_f64().unwrap())
+        .sum();
+    assert!((sum - 1.0).abs() < 1e-15);
+}
+
+#[test]
+fn compare_and_recommend_json() {
+    let s = stdout(&["compare", "relu", "tanh", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    assert_eq!(v["activations"].as_array().unwrap().len(), 2);
+    let s = stdout(&["recommend", "mlp", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    assert_eq!(v["placements"][0]["activation"], "relu");
+    assert!(v["init"]["scheme"].as_str().unwrap().contains("He"));
+    let s = stdout(&["recommend", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    assert!(v.as_array().unwrap().len() >= 14);
+    let s = stdout(&["list", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+    assert!(v.as_array().unwrap().iter().any(|e| e["name"] == "relu"));
+}
+
+#[test]
+fn completions() {
+    for shell in ["bash", "zsh", "fish"] {
+        let s = stdout(&["completions", shell]);
+        assert!(s.contains("act-cli") && s.contains("recommend"), "{shell}");
+    }
+}
+
+#[test]
+fn help_has_examples() {
+    for cmd in [
+        "list",
+        "show",
+        "table",
+        "eval",
+        "compare",
+        "plot",
+        "recommend",
+        "completions",
+    ] {
+        let s = stdout(&[cmd, "--help"]);
+        assert!(s.contains("Examples:"), "{cmd}");
+    }
+}
+
+// ---- files ----
+
+#[test]
+fn png_plot_is_a_real_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plot.png");
+    act()
+        .args([
+            "plot",
+            "relu",
+            "sigmoid",
+            "--derivative",
+            "--width",
+            "640",
+            "--height",
+            "400",
+            "--output",
+        ])
+        .arg(&path)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let (w, h) = (reader.info().width, reader.info().height);
+    assert_eq!((w, h), (640, 400));
+    let mut buf = vec![0; reader.output_buffer_size()];
+    reader.next_frame(&mut buf).unwrap();
+    // Text and lines drew something: many non-white pixels, and several distinct colours.
+    let non_white = buf.chunks(3).filter(|p| p.iter().any(|&c| c < 200)).count();
+    assert!(non_white > 2000, "{non_white}");
+}
+
+#[test]
+fn svg_plot_parses() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plot.svg");
+    act()
+        .args(["plot", "tanh", "swish", "--derivative", "--output"])
+        .arg(&path)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    assert_eq!(root.attribute("width"), Some("960"));
+    assert_eq!(root.attribute("height"), Some("600"));
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for label in ["tanh", "swish", "tanh'", "swish'", "x"] {
+        assert!(texts.contains(&label), "{label} missing from {texts:?}");
+    }
+    assert!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("polyline") || n.has_tag_name("path"))
+            .count()
+            > 4
+    );
+}
+
+// ---- errors: exit 2, one clear message ----
+
+#[test]
+fn misspelt_activation_suggests() {
+    let e = usage_error(&["table", "rleu"]);
+    assert_eq!(
+        e,
+        "error: unknown activation 'rleu'; did you mean 'relu'?\n"
+    );
+    let e = usage_error(&["plot", "relu", "sigmod"]);
+    assert!(e.contains("did you mean 'sigmoid'?"), "{e}");
+}
+
+#[test]
+fn misspelt_task_suggests() {
+    let e = usage_error(&["recommend", "regresion"]);
+    assert!(
+        e.starts_with("error: unknown task 'regresion'; did you mean 'regression'?"),
+        "{e}"
+    );
+}
+
+#[test]
+fn bad_grids() {
+    assert!(
+        usage_error(&["table", "relu", "--step", "0"]).contains("--step must be greater than 0")
+    );
+    assert!(
+        usage_error(&["table", "relu", "--step", "-1"]).contains("--step must be greater than 0")
+    );
+    assert!(
+        usage_error(&["table", "relu", "--from", "3", "--to", "-3"])
+            .contains("must not be greater")
+    );
+    assert!(
+        usage_error(&["table", "relu", "--points", "0"]).contains("--points must be at least 1")
+    );
+    assert!(
+        usage_error(&["plot", "relu", "--from", "1", "--to", "1"])
+            .contains("--from must be less than --to")
+    );
+}
+
+#[test]
+fn bad_numbers() {
+    assert!(usage_error(&["eval", "relu", "abc"]).contains("'abc' is not a number"));
+    assert!(usage_error(&["table", "relu", "--from", "x"]).contains("'x' is not a number"));
+    assert!(usage_error(&["compare", "relu", "--at", "1,y"]).contains("'y' is not a number"));
+    assert!(usage_error(&["table", "relu", "--points", "-3"]).contains("-3"));
+}
+
+#[test]
+fn unknown_param_lists_valid_ones() {
+    let e = usage_error(&["table", "elu", "--param", "beta=2"]);
+    assert_eq!(
+        e,
+        "error: unknown parameter 'beta' for elu; valid parameters: alpha\n"
+    );
+    let e = usage_error(&["table", "relu", "--param", "alpha=2"]);
+    assert!(e.contains("relu has no parameters"), "{e}");
+    assert!(usage_error(&["table", "elu", "--param", "alpha"]).contains("K=V"));
+}
+
+#[test]
+fn bad_formula_shows_a_caret() {
+    let e = usage_error(&["table", "--formula", "x * tanhh(x)"]);
+    let lines: Vec<&str> = e.lines().collect();
+    assert!(lines[0].starts_with("error: invalid formula: "), "{e}");
+    assert_eq!(lines[1], "  x * tanhh(x)");
+    assert_eq!(lines[2], "      ^^^^^");
+}
+
+#[test]
+fn deeply_nested_formula_is_an_error_not_a_crash() {
+    let deep = format!("{}x{}", "(".repeat(3000), ")".repeat(3000));
+    let e = usage_error(&["eval", "--formula", &deep, "1"]);
+    assert!(e.contains("nested too deeply"), "{e}");
+    let huge = "x + ".repeat(20000) + "x";
+    assert!(usage_error(&["eval", "--formula", &huge, "1"]).contains("too long"));
+}
+
+#[test]
+fn bad_output_extension() {
+    let e = usage_error(&["plot", "relu", "--output", "plot.jpg"]);
+    assert!(e.contains(".svg or .png"), "{e}");
+}
+
+#[test]
+fn clap_errors_exit_2() {
+    act().args(["frobnicate"]).assert().code(2);
+    act().args(["table"]).assert().code(2);
+    act()
+        .args(["table", "relu", "--format", "yaml"])
+        .assert()
+        .code(2);
+    act()
+        .args(["table", "relu", "--step", "1", "--points", "3"])
+        .assert()
+        .code(2);
+    act()
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Usage"));
+}
+
+#[test]
+fn huge_csv_streams() {
+    let out = act()
+        .args(["table", "relu", "--points", "200000", "--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(text.lines().count(), 200_001);
+    assert_eq!(text.lines().last(), Some("5,5,1"));
+}
