@@ -177,7 +177,7 @@ pub struct TableArgs {
 #[derive(Debug, Args)]
 pub struct EvalArgs {
     /// Activation name, then the inputs (with --formula: only the inputs).
-    #[arg(value_name = "NAME] [X", required = true, num_args = 1..)]
+    #[arg(value_name = "NAME|X", required = true, num_args = 1..)]
     pub args: Vec<String>,
     /// Any formula in the macro's language instead of NAME.
     #[arg(long, value_name = "FORMULA", allow_hyphen_values = true)]

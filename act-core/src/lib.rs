@@ -102,7 +102,10 @@ pub use range::Range;
 pub mod prelude {
     pub use crate::activation;
     pub use crate::builtins::*;
-    pub use crate::{
-        Activation, Elementwise, Float, Properties, Range, VectorActivation,
-    };
+    pub use crate::{Activation, Elementwise, Float, Properties, Range, VectorActivation};
 }
+
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

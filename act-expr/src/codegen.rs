@@ -104,7 +104,11 @@ fn node_expr(
                     // A constant reciprocal is folded into one literal; others divide.
                     Node::Pow(a, k) if k < 0 && !is_const(f) => {
                         let a = t(a);
-                        den.push(if k == -1 { quote!(#a) } else { quote!(#fl::powi(#a, #k.wrapping_neg())) });
+                        den.push(if k == -1 {
+                            quote!(#a)
+                        } else {
+                            quote!(#fl::powi(#a, #k.wrapping_neg()))
+                        });
                     }
                     _ => {
                         let f = t(f);
@@ -113,7 +117,9 @@ fn node_expr(
                 }
             }
             let join = |v: Vec<TokenStream>| {
-                v.into_iter().reduce(|a, b| quote!(#a * #b)).unwrap_or(quote!(#fl::ONE))
+                v.into_iter()
+                    .reduce(|a, b| quote!(#a * #b))
+                    .unwrap_or(quote!(#fl::ONE))
             };
             let num = join(num);
             if den.is_empty() {
@@ -161,7 +167,11 @@ fn node_expr(
 fn method(m: &Model, name: &proc_macro2::Ident, root: Id) -> TokenStream {
     let b = body(&m.graph, root, &m.param_names);
     let k = m.graph.reductions().len();
-    let red_arg = if m.decl.vector { quote!(, r: [F; #k]) } else { quote!() };
+    let red_arg = if m.decl.vector {
+        quote!(, r: [F; #k])
+    } else {
+        quote!()
+    };
     quote! {
         #[doc(hidden)]
         #[inline(always)]
@@ -186,15 +196,35 @@ pub fn expand(m: &Model) -> TokenStream {
     let fields = if pnames.is_empty() {
         quote!(;)
     } else {
-        let docs = pstrs.iter().zip(&m.defaults).map(|(p, d)| format!("The `{p}` parameter (default {}).", crate::print::number(*d)));
+        let docs = pstrs.iter().zip(&m.defaults).map(|(p, d)| {
+            format!(
+                "The `{p}` parameter (default {}).",
+                crate::print::number(*d)
+            )
+        });
         quote!({ #( #[doc = #docs] pub #pnames: f64, )* })
     };
-    let ctor = if pnames.is_empty() { quote!(#name) } else { quote!(#name { #(#pnames),* }) };
-    let default_ctor = if pnames.is_empty() { quote!(#name) } else { quote!(#name { #(#pnames: #defaults),* }) };
+    let ctor = if pnames.is_empty() {
+        quote!(#name)
+    } else {
+        quote!(#name { #(#pnames),* })
+    };
+    let default_ctor = if pnames.is_empty() {
+        quote!(#name)
+    } else {
+        quote!(#name { #(#pnames: #defaults),* })
+    };
     let new_doc = if pnames.is_empty() {
         format!("Creates a `{name_str}` (it has no parameters).")
     } else {
-        format!("Creates a `{name_str}` with the given {}.", pstrs.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "))
+        format!(
+            "Creates a `{name_str}` with the given {}.",
+            pstrs
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
     let formula = &m.formula_text;
     let derivative = &m.derivative_text;
@@ -202,7 +232,10 @@ pub fn expand(m: &Model) -> TokenStream {
         .iter()
         .filter_map(|a| match &a.meta {
             syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value().trim().to_string()),
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value().trim().to_string()),
                 _ => None,
             },
             _ => None,
@@ -250,9 +283,10 @@ pub fn expand(m: &Model) -> TokenStream {
     let df0 = lit(s.derivative_at_zero);
     let (sl, sr) = (s.saturating_left, s.saturating_right);
 
-    let set_arms = pnames.iter().zip(&pstrs).map(|(p, s)| {
-        quote!(#s => { self.#p = value; ::core::result::Result::Ok(()) })
-    });
+    let set_arms = pnames
+        .iter()
+        .zip(&pstrs)
+        .map(|(p, s)| quote!(#s => { self.#p = value; ::core::result::Result::Ok(()) }));
     let set_names = pnames.iter().zip(&pstrs).map(|(_, s)| quote!(#s));
     let valid = pstrs.clone();
 
@@ -310,7 +344,11 @@ pub fn expand(m: &Model) -> TokenStream {
         }
     };
 
-    let specific = if is_vector { expand_vector(m) } else { expand_elementwise(m) };
+    let specific = if is_vector {
+        expand_vector(m)
+    } else {
+        expand_elementwise(m)
+    };
 
     quote! {
         #(#attrs)*
@@ -442,7 +480,11 @@ fn expand_vector(m: &Model) -> TokenStream {
     methods.push(method(m, &deriv, m.df));
     for (j, (&(_, body_id), rm)) in reds.iter().zip(&m.reductions).enumerate() {
         methods.push(method(m, &format_ident!("__act_body{}", j), body_id));
-        methods.push(method(m, &format_ident!("__act_out_partial{}", j), rm.output_partial));
+        methods.push(method(
+            m,
+            &format_ident!("__act_out_partial{}", j),
+            rm.output_partial,
+        ));
         methods.push(method(m, &format_ident!("__act_body_dx{}", j), rm.body_dx));
         for &(kk, d) in &rm.body_dr {
             methods.push(method(m, &format_ident!("__act_body{}_dr{}", j, kk), d));
@@ -462,7 +504,11 @@ fn expand_vector(m: &Model) -> TokenStream {
                 let body = format_ident!("__act_body{}", j);
                 let stmt = match kind {
                     Reduce::Sum | Reduce::Mean => {
-                        let scale = if kind == Reduce::Mean { quote!(/ n) } else { quote!() };
+                        let scale = if kind == Reduce::Mean {
+                            quote!(/ n)
+                        } else {
+                            quote!()
+                        };
                         quote! {
                             r[#j] = ::act_core::__private::fold_lanes(
                                 x, <F as ::act_core::Float>::ZERO,
@@ -471,9 +517,17 @@ fn expand_vector(m: &Model) -> TokenStream {
                     }
                     Reduce::Max | Reduce::Min => {
                         let (init, comb, better) = if kind == Reduce::Max {
-                            (quote!(-<F as ::act_core::Float>::INFINITY), quote!(max), quote!(>))
+                            (
+                                quote!(-<F as ::act_core::Float>::INFINITY),
+                                quote!(max),
+                                quote!(>),
+                            )
                         } else {
-                            (quote!(<F as ::act_core::Float>::INFINITY), quote!(min), quote!(<))
+                            (
+                                quote!(<F as ::act_core::Float>::INFINITY),
+                                quote!(min),
+                                quote!(<),
+                            )
                         };
                         if track {
                             quote! {
@@ -521,7 +575,9 @@ fn expand_vector(m: &Model) -> TokenStream {
                     t_sum.push(quote!(t[#j][#kk] = t[#j][#kk] + self.#f(xi, r);));
                     t_at.push(quote!(t[#j][#kk] = t[#j][#kk] / n;));
                 }
-                Reduce::Max | Reduce::Min => t_at.push(quote!(t[#j][#kk] = self.#f(x[arg[#j]], r);)),
+                Reduce::Max | Reduce::Min => {
+                    t_at.push(quote!(t[#j][#kk] = self.#f(x[arg[#j]], r);))
+                }
             }
         }
     }
@@ -540,7 +596,9 @@ fn expand_vector(m: &Model) -> TokenStream {
                 match kind {
                     Reduce::Sum => quote!(acc = acc + #w[#j] * self.#f(xi, r);),
                     Reduce::Mean => quote!(acc = acc + #w[#j] * self.#f(xi, r) / n;),
-                    Reduce::Max | Reduce::Min => quote!(if i == arg[#j] { acc = acc + #w[#j] * self.#f(xi, r); }),
+                    Reduce::Max | Reduce::Min => {
+                        quote!(if i == arg[#j] { acc = acc + #w[#j] * self.#f(xi, r); })
+                    }
                 }
             })
             .collect()

@@ -73,10 +73,16 @@ impl Parse for Decl {
             while !content.is_empty() {
                 let pname: Ident = content.parse()?;
                 if params.iter().any(|p: &ParamDecl| p.name == pname) {
-                    return Err(syn::Error::new(pname.span(), format!("duplicate parameter `{pname}`")));
+                    return Err(syn::Error::new(
+                        pname.span(),
+                        format!("duplicate parameter `{pname}`"),
+                    ));
                 }
                 if ["x", "pi", "e", "inf"].contains(&pname.to_string().as_str()) {
-                    return Err(syn::Error::new(pname.span(), format!("`{pname}` is reserved in formulas; choose another parameter name")));
+                    return Err(syn::Error::new(
+                        pname.span(),
+                        format!("`{pname}` is reserved in formulas; choose another parameter name"),
+                    ));
                 }
                 if !content.peek(Token![=]) {
                     return Err(syn::Error::new(
@@ -86,7 +92,10 @@ impl Parse for Decl {
                 }
                 content.parse::<Token![=]>()?;
                 let default = signed_number(&content)?;
-                params.push(ParamDecl { name: pname, default });
+                params.push(ParamDecl {
+                    name: pname,
+                    default,
+                });
                 if content.is_empty() {
                     break;
                 }
@@ -108,14 +117,20 @@ impl Parse for Decl {
                 syn::parenthesized!(content in input);
                 let var: Ident = content.parse()?;
                 if var != "x" {
-                    return Err(syn::Error::new(var.span(), "the input is always named `x`: write `f(x) = ...`"));
+                    return Err(syn::Error::new(
+                        var.span(),
+                        "the input is always named `x`: write `f(x) = ...`",
+                    ));
                 }
                 input.parse::<Token![=]>()?;
                 let e: Expr = input.parse()?;
                 input.parse::<Token![;]>()?;
                 let slot = if is_df { &mut df } else { &mut f };
                 if slot.is_some() {
-                    return Err(syn::Error::new(key.span(), format!("`{key}(x)` is declared twice")));
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("`{key}(x)` is declared twice"),
+                    ));
                 }
                 *slot = Some(e);
             } else if lookahead.peek(kw::range) {
@@ -140,9 +155,22 @@ impl Parse for Decl {
             }
         }
         let Some(f) = f else {
-            return Err(syn::Error::new(name.span(), format!("`{name}` has no formula: add `f(x) = ...;` after the struct line")));
+            return Err(syn::Error::new(
+                name.span(),
+                format!("`{name}` has no formula: add `f(x) = ...;` after the struct line"),
+            ));
         };
-        Ok(Decl { attrs, vis, vector, name, params, f, df, range, range_kw })
+        Ok(Decl {
+            attrs,
+            vis,
+            vector,
+            name,
+            params,
+            f,
+            df,
+            range,
+            range_kw,
+        })
     }
 }
 

@@ -5,7 +5,11 @@ use crate::graph::{Func, Graph, Id, Named, Node, Reduce};
 /// `σ(x) = 1 / (1 + e^-x)` without overflow.
 pub fn sigmoid(x: f64) -> f64 {
     let e = (-x.abs()).exp();
-    if x >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) }
+    if x >= 0.0 {
+        1.0 / (1.0 + e)
+    } else {
+        e / (1.0 + e)
+    }
 }
 
 /// `σ'(x) = e / (1 + e)^2`, `e = exp(-|x|)`.
@@ -140,7 +144,9 @@ pub const LIMIT_PROBES: [f64; 6] = [f64::MAX, 1e150, 1e75, 1e37, 1e18, 1e9];
 pub fn eval_reductions(g: &Graph, xs: &[f64], params: &[f64]) -> Vec<f64> {
     let mut reds: Vec<f64> = Vec::with_capacity(g.reductions().len());
     for &(kind, body) in g.reductions() {
-        let vals = xs.iter().map(|&x| eval_all(g, body, x, params, &reds)[body.index()]);
+        let vals = xs
+            .iter()
+            .map(|&x| eval_all(g, body, x, params, &reds)[body.index()]);
         let r = match kind {
             Reduce::Sum => vals.sum(),
             Reduce::Mean => vals.sum::<f64>() / xs.len() as f64,

@@ -67,14 +67,20 @@ fn to_error(text: &str, e: &syn::Error) -> Error {
     let (s, t) = (span.start(), span.end());
     let start = offset(text, s.line, s.column);
     let end = offset(text, t.line, t.column).max(start);
-    Error { message: e.to_string(), span: start..end }
+    Error {
+        message: e.to_string(),
+        span: start..end,
+    }
 }
 
 /// Refuses text that would nest deeper than the parser can take before parsing it.
 fn check_shape(text: &str) -> Result<(), Error> {
     if text.len() > MAX_LEN {
         return Err(Error {
-            message: format!("formula too long ({} bytes; the limit is {MAX_LEN})", text.len()),
+            message: format!(
+                "formula too long ({} bytes; the limit is {MAX_LEN})",
+                text.len()
+            ),
             span: 0..text.len(),
         });
     }
@@ -125,7 +131,14 @@ impl Formula {
         let mut graph = Graph::new();
         let f = lower(&mut graph, &expr, &mut scope).map_err(|e| to_error(text, &e))?;
         let df = graph.diff(f, Var::X);
-        Ok(Formula { graph, f, df, params: names, values: params.iter().map(|p| p.1).collect(), vector })
+        Ok(Formula {
+            graph,
+            f,
+            df,
+            params: names,
+            values: params.iter().map(|p| p.1).collect(),
+            vector,
+        })
     }
 
     /// True for a vector formula.
@@ -145,7 +158,13 @@ impl Formula {
 
     /// A vector formula over a whole input. Panics if the lengths differ.
     pub fn eval_vector(&self, xs: &[f64], out: &mut [f64]) {
-        assert_eq!(xs.len(), out.len(), "length mismatch: xs has {} elements, out {}", xs.len(), out.len());
+        assert_eq!(
+            xs.len(),
+            out.len(),
+            "length mismatch: xs has {} elements, out {}",
+            xs.len(),
+            out.len()
+        );
         out.copy_from_slice(&eval_vector(&self.graph, self.f, xs, &self.values));
     }
 

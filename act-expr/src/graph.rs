@@ -300,7 +300,9 @@ impl Graph {
 
     /// True when `id` depends on neither `x`, parameters nor reductions.
     pub fn is_constant(&self, id: Id) -> bool {
-        !self.depends(id, &|n| matches!(n, Node::X | Node::Param(_) | Node::Red(_)))
+        !self.depends(id, &|n| {
+            matches!(n, Node::X | Node::Param(_) | Node::Red(_))
+        })
     }
 
     /// True when the node depends on `x` directly (a reduction's value counts as a constant).
@@ -344,7 +346,10 @@ impl Graph {
                 }
             }
         }
-        (0..=top.index()).filter(|&i| live[i]).map(|i| Id(i as u32)).collect()
+        (0..=top.index())
+            .filter(|&i| live[i])
+            .map(|i| Id(i as u32))
+            .collect()
     }
 
     // ---- smart constructors -------------------------------------------------------------

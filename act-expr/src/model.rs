@@ -67,7 +67,10 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
     let symbolic_df = g.diff(f, Var::X);
     let df = match &decl.df {
         Some(e) if decl.vector => {
-            return Err(syn::Error::new(e.span(), "`df(x)` is not supported in a vector activation: its derivative is a Jacobian, which the macro derives itself"));
+            return Err(syn::Error::new(
+                e.span(),
+                "`df(x)` is not supported in a vector activation: its derivative is a Jacobian, which the macro derives itself",
+            ));
         }
         Some(e) => {
             let user = lower(&mut g, e, &mut scope)?;
@@ -85,7 +88,10 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
             let h = lower(&mut g, hi, &mut s)?;
             for (id, e) in [(l, lo), (h, hi)] {
                 if g.depends_on_x(id) {
-                    return Err(syn::Error::new(e.span(), "a range bound may use constants and parameters, not `x`"));
+                    return Err(syn::Error::new(
+                        e.span(),
+                        "a range bound may use constants and parameters, not `x`",
+                    ));
                 }
             }
             Some((l, h))
@@ -152,7 +158,10 @@ pub fn thresholds(g: &mut Graph, roots: &[Id], params: &[f64]) -> Vec<f64> {
         if !g.depends_on_x(d) {
             continue;
         }
-        out.extend(analysis::sign_changes(&|x| eval::eval(g, d, x, params, &[]), &grid));
+        out.extend(analysis::sign_changes(
+            &|x| eval::eval(g, d, x, params, &[]),
+            &grid,
+        ));
     }
     out.sort_by(f64::total_cmp);
     out.dedup();
@@ -169,7 +178,12 @@ fn scalar_analysis(m: &mut Model) -> syn::Result<()> {
     m.range = analysis::range(&fx, &dfx, &kinks);
     m.shape = analysis::shape(&fx, &dfx, &m.range, &kinks);
     if let Some((lo, hi)) = m.range_bounds {
-        let (lo_e, hi_e) = m.decl.range.as_ref().map(|(a, b)| (a.clone(), b.clone())).expect("declared");
+        let (lo_e, hi_e) = m
+            .decl
+            .range
+            .as_ref()
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .expect("declared");
         let lo_v = value(g, lo, 0.0, p);
         let hi_v = value(g, hi, 0.0, p);
         check_bound(&fx, lo_v, m.range.min, m.range.argmin, true, &lo_e)?;
@@ -201,8 +215,16 @@ fn check_bound(
     if same(declared, actual) {
         return Ok(());
     }
-    let (word, side) = if lower { ("minimum", "below") } else { ("maximum", "above") };
-    let crosses = if lower { actual < declared } else { actual > declared };
+    let (word, side) = if lower {
+        ("minimum", "below")
+    } else {
+        ("maximum", "above")
+    };
+    let crosses = if lower {
+        actual < declared
+    } else {
+        actual > declared
+    };
     let msg = if crosses {
         let (x, y) = witness(fx, declared, lower)
             .or(arg.map(|a| (a, fx(a))))
@@ -221,17 +243,27 @@ fn check_bound(
             number(actual),
             if lower { "infimum" } else { "supremum" },
             number(actual),
-            arg.map(|a| format!(", reached at x = {}", number(a))).unwrap_or_default(),
+            arg.map(|a| format!(", reached at x = {}", number(a)))
+                .unwrap_or_default(),
             number(actual),
         )
     };
     Err(syn::Error::new(span.span(), msg))
 }
 
-fn check_df(g: &Graph, f: Id, symbolic: Id, user: Id, params: &[f64], span: &syn::Expr) -> syn::Result<()> {
+fn check_df(
+    g: &Graph,
+    f: Id,
+    symbolic: Id,
+    user: Id,
+    params: &[f64],
+    span: &syn::Expr,
+) -> syn::Result<()> {
     let _ = f;
     let mut points: Vec<f64> = (-400..=400).map(|i| f64::from(i) / 20.0 + 0.0123).collect();
-    points.extend([-1e3, -100.0, -30.0, 30.0, 100.0, 1e3, 0.5, -0.5, 1e-3, -1e-3]);
+    points.extend([
+        -1e3, -100.0, -30.0, 30.0, 100.0, 1e3, 0.5, -0.5, 1e-3, -1e-3,
+    ]);
     for x in points {
         let a = value(g, symbolic, x, params);
         let b = value(g, user, x, params);
@@ -247,7 +279,8 @@ fn check_df(g: &Graph, f: Id, symbolic: Id, user: Id, params: &[f64], span: &syn
         }
         // Skip inputs next to a kink, where two conventions are both defensible.
         let h = 1e-6 * x.abs().max(1.0);
-        let near_kink = (value(g, symbolic, x - h, params) - value(g, symbolic, x + h, params)).abs()
+        let near_kink = (value(g, symbolic, x - h, params) - value(g, symbolic, x + h, params))
+            .abs()
             > 1e-3 * (a.abs() + 1.0);
         if near_kink {
             continue;
@@ -276,17 +309,23 @@ fn vector_parts(m: &mut Model) {
         let body_dx = g.diff(body, Var::X);
         let mut body_dr = Vec::new();
         let mut level = 1;
-        for k in 0..j {
+        let used = g.reachable(&[body]);
+        for (k, &level_k) in levels.iter().enumerate() {
             let d = g.diff(body, Var::Red(k as u32));
             if g.as_const(d) != Some(0.0) {
                 body_dr.push((k as u32, d));
             }
-            if g.reachable(&[body]).iter().any(|&i| *g.node(i) == Node::Red(k as u32)) {
-                level = level.max(levels[k] + 1);
+            if used.iter().any(|&i| *g.node(i) == Node::Red(k as u32)) {
+                level = level.max(level_k + 1);
             }
         }
         levels.push(level);
-        out.push(ReductionModel { output_partial, body_dx, body_dr, level });
+        out.push(ReductionModel {
+            output_partial,
+            body_dx,
+            body_dr,
+            level,
+        });
     }
     m.reductions = out;
     m.shape.value_at_zero = f64::NAN;
@@ -321,7 +360,9 @@ fn sample_vectors() -> Vec<Vec<f64>> {
 /// Evaluates a vector formula on a whole input.
 pub fn eval_vector(g: &Graph, f: Id, xs: &[f64], params: &[f64]) -> Vec<f64> {
     let reds = eval::eval_reductions(g, xs, params);
-    xs.iter().map(|&x| eval::eval(g, f, x, params, &reds)).collect()
+    xs.iter()
+        .map(|&x| eval::eval(g, f, x, params, &reds))
+        .collect()
 }
 
 fn check_vector_range(m: &mut Model) -> syn::Result<()> {
@@ -345,7 +386,10 @@ fn check_vector_range(m: &mut Model) -> syn::Result<()> {
             if bad {
                 return Err(syn::Error::new(
                     e.span(),
-                    format!("declared range is wrong: for the input {xs:?}, output {i} is {} which lies {word}", number(y)),
+                    format!(
+                        "declared range is wrong: for the input {xs:?}, output {i} is {} which lies {word}",
+                        number(y)
+                    ),
                 ));
             }
         }

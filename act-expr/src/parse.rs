@@ -71,7 +71,12 @@ struct Lowering<'a> {
 impl Lowering<'_> {
     fn expr(&mut self, e: &Expr, depth: usize) -> syn::Result<Id> {
         if depth > MAX_DEPTH {
-            return err(e, format!("formula nested too deeply (more than {MAX_DEPTH} levels); split it with `let` bindings"));
+            return err(
+                e,
+                format!(
+                    "formula nested too deeply (more than {MAX_DEPTH} levels); split it with `let` bindings"
+                ),
+            );
         }
         let d = depth + 1;
         match e {
@@ -100,7 +105,10 @@ impl Lowering<'_> {
                 } else {
                     format!("the functions are: {}", FUNCTIONS.join(", "))
                 };
-                err(&m.method, format!("method calls are not part of the formula language; {hint}"))
+                err(
+                    &m.method,
+                    format!("method calls are not part of the formula language; {hint}"),
+                )
             }
             Expr::Tuple(_) => err(e, "a tuple is only allowed in `range = (LO, HI);`"),
             _ => err(
@@ -118,18 +126,27 @@ impl Lowering<'_> {
             _ => return err(lit, "expected a number"),
         };
         if !suffix.is_empty() {
-            return err(lit, format!("remove the `{suffix}` suffix: every number in a formula is a real number"));
+            return err(
+                lit,
+                format!("remove the `{suffix}` suffix: every number in a formula is a real number"),
+            );
         }
         let v = v?;
         if !v.is_finite() {
-            return err(lit, "number out of range: it does not fit in an f64 (use `inf` for infinity)");
+            return err(
+                lit,
+                "number out of range: it does not fit in an f64 (use `inf` for infinity)",
+            );
         }
         Ok(self.g.num(if negative { -v } else { v }))
     }
 
     fn path(&mut self, p: &syn::ExprPath) -> syn::Result<Id> {
         let Some(ident) = p.path.get_ident() else {
-            return err(p, "expected a name such as `x`, a parameter, `pi`, `e` or `inf`");
+            return err(
+                p,
+                "expected a name such as `x`, a parameter, `pi`, `e` or `inf`",
+            );
         };
         let name = ident.to_string();
         if let Some((_, id)) = self.scope.lets.iter().rev().find(|(n, _)| *n == name) {
@@ -148,7 +165,10 @@ impl Lowering<'_> {
             _ => {}
         }
         if FUNCTIONS.contains(&name.as_str()) {
-            return err(ident, format!("`{name}` is a function: call it, e.g. `{name}(x)`"));
+            return err(
+                ident,
+                format!("`{name}` is a function: call it, e.g. `{name}(x)`"),
+            );
         }
         let names = self.scope.names();
         let mut msg = format!("cannot find `{name}` in this formula");
@@ -161,7 +181,7 @@ impl Lowering<'_> {
 
     fn binary(&mut self, b: &syn::ExprBinary, d: usize) -> syn::Result<Id> {
         let op = match b.op {
-            BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) => b.op.clone(),
+            BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) => b.op,
             BinOp::BitXor(_) => {
                 return err(
                     &b.op,
@@ -170,10 +190,16 @@ impl Lowering<'_> {
                 );
             }
             BinOp::Lt(_) | BinOp::Le(_) | BinOp::Gt(_) | BinOp::Ge(_) => {
-                return err(&b.op, "a comparison is only allowed as the condition of `if`");
+                return err(
+                    &b.op,
+                    "a comparison is only allowed as the condition of `if`",
+                );
             }
             BinOp::Eq(_) | BinOp::Ne(_) => {
-                return err(&b.op, "`==` and `!=` are not supported: compare with <, <=, > or >=");
+                return err(
+                    &b.op,
+                    "`==` and `!=` are not supported: compare with <, <=, > or >=",
+                );
             }
             BinOp::Rem(_) => return err(&b.op, "`%` is not supported in a formula"),
             _ => return err(&b.op, "unsupported operator: use + - * /"),
@@ -201,8 +227,15 @@ impl Lowering<'_> {
             if args.len() == n {
                 return Ok(());
             }
-            let msg = format!("`{name}` takes {n} argument(s): `{usage}`; got {}", args.len());
-            if args.is_empty() { err(c, msg) } else { err(&c.args, msg) }
+            let msg = format!(
+                "`{name}` takes {n} argument(s): `{usage}`; got {}",
+                args.len()
+            );
+            if args.is_empty() {
+                err(c, msg)
+            } else {
+                err(&c.args, msg)
+            }
         };
         if let Some(f) = Func::CALLABLE.iter().find(|f| f.name() == name) {
             arity(1, &format!("{name}(u)"))?;
@@ -214,7 +247,9 @@ impl Lowering<'_> {
                 if !self.scope.vector {
                     return err(
                         ident,
-                        format!("`{name}(E)` with one argument reduces over the whole input, which only a `vector` activation has; write `pub vector struct ...`, or give `{name}` two arguments"),
+                        format!(
+                            "`{name}(E)` with one argument reduces over the whole input, which only a `vector` activation has; write `pub vector struct ...`, or give `{name}` two arguments"
+                        ),
                     );
                 }
                 let kind = match name.as_str() {
@@ -234,7 +269,11 @@ impl Lowering<'_> {
                 arity(2, &format!("{name}(a, b)"))?;
                 let a = self.expr(args[0], d)?;
                 let b = self.expr(args[1], d)?;
-                Ok(if name == "max" { self.g.max(a, b) } else { self.g.min(a, b) })
+                Ok(if name == "max" {
+                    self.g.max(a, b)
+                } else {
+                    self.g.min(a, b)
+                })
             }
             "clamp" => {
                 arity(3, "clamp(a, lo, hi)")?;
@@ -276,7 +315,10 @@ impl Lowering<'_> {
 
     fn if_expr(&mut self, i: &syn::ExprIf, d: usize) -> syn::Result<Id> {
         let Expr::Binary(cond) = &*i.cond else {
-            return err(&i.cond, "the condition must compare two expressions with <, <=, > or >=");
+            return err(
+                &i.cond,
+                "the condition must compare two expressions with <, <=, > or >=",
+            );
         };
         let cmp = match cond.op {
             BinOp::Lt(_) => Cmp::Lt,
@@ -286,7 +328,10 @@ impl Lowering<'_> {
             _ => return err(&cond.op, "the condition must compare with <, <=, > or >="),
         };
         let Some((_, else_branch)) = &i.else_branch else {
-            return err(&i.if_token, "this `if` has no `else`: the formula needs a value for every x");
+            return err(
+                &i.if_token,
+                "this `if` has no `else`: the formula needs a value for every x",
+            );
         };
         let a = self.expr(&cond.left, d)?;
         let b = self.expr(&cond.right, d)?;
@@ -310,7 +355,12 @@ impl Lowering<'_> {
                     };
                     let name = pi.ident.to_string();
                     if name == "x" || self.scope.params.contains(&name) {
-                        return err(&pi.ident, format!("`{name}` would shadow the input or a parameter; choose another name"));
+                        return err(
+                            &pi.ident,
+                            format!(
+                                "`{name}` would shadow the input or a parameter; choose another name"
+                            ),
+                        );
                     }
                     let v = self.expr(&init.expr, d)?;
                     self.scope.lets.push((name, v));
@@ -318,9 +368,17 @@ impl Lowering<'_> {
                 Stmt::Expr(e, None) if last => result = Some(self.expr(e, d)?),
                 Stmt::Expr(e, Some(semi)) if last => {
                     let _ = e;
-                    return err(semi, "remove this `;`: the block's last expression is its value");
+                    return err(
+                        semi,
+                        "remove this `;`: the block's last expression is its value",
+                    );
                 }
-                _ => return err(stmt, "expected `let NAME = EXPR;` (only the last line is a bare expression)"),
+                _ => {
+                    return err(
+                        stmt,
+                        "expected `let NAME = EXPR;` (only the last line is a bare expression)",
+                    );
+                }
             }
         }
         self.scope.lets.truncate(depth_before);
@@ -337,18 +395,36 @@ fn integer(e: &Expr) -> syn::Result<i32> {
         Expr::Lit(l) => (&l.lit, false),
         Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {
             Expr::Lit(l) => (&l.lit, true),
-            _ => return err(e, "the exponent of `powi` must be an integer literal; use `powf(a, b)` otherwise"),
+            _ => {
+                return err(
+                    e,
+                    "the exponent of `powi` must be an integer literal; use `powf(a, b)` otherwise",
+                );
+            }
         },
-        _ => return err(e, "the exponent of `powi` must be an integer literal; use `powf(a, b)` otherwise"),
+        _ => {
+            return err(
+                e,
+                "the exponent of `powi` must be an integer literal; use `powf(a, b)` otherwise",
+            );
+        }
     };
     match lit {
         Lit::Int(i) => {
-            let v: i32 = i.base10_parse().map_err(|_| syn::Error::new(i.span(), "exponent out of range"))?;
+            let v: i32 = i
+                .base10_parse()
+                .map_err(|_| syn::Error::new(i.span(), "exponent out of range"))?;
             if !(-64..=64).contains(&v) {
-                return err(i, "`powi` exponents are limited to -64..=64; use `powf` for larger ones");
+                return err(
+                    i,
+                    "`powi` exponents are limited to -64..=64; use `powf` for larger ones",
+                );
             }
             Ok(if neg { -v } else { v })
         }
-        _ => err(e, "the exponent of `powi` must be an integer literal; use `powf(a, b)` otherwise"),
+        _ => err(
+            e,
+            "the exponent of `powi` must be an integer literal; use `powf(a, b)` otherwise",
+        ),
     }
 }

@@ -23,7 +23,11 @@ pub fn number(v: f64) -> String {
         format!("{}", v as i64)
     } else {
         let plain = format!("{v}");
-        if plain.len() > 24 { format!("{v:e}") } else { plain }
+        if plain.len() > 24 {
+            format!("{v:e}")
+        } else {
+            plain
+        }
     }
 }
 
@@ -38,12 +42,18 @@ pub fn print(g: &Graph, id: Id, params: &[String]) -> String {
     let mut uses = vec![0u32; id.index() + 1];
     for &n in &live {
         let children = g.children(g.node(n));
-        weight[n.index()] = children.iter().fold(1u64, |w, c| w.saturating_add(weight[c.index()]));
+        weight[n.index()] = children
+            .iter()
+            .fold(1u64, |w, c| w.saturating_add(weight[c.index()]));
         for c in children {
             uses[c.index()] += 1;
         }
     }
-    let mut p = Printer { g, params, bound: std::collections::HashMap::new() };
+    let mut p = Printer {
+        g,
+        params,
+        bound: std::collections::HashMap::new(),
+    };
     let mut out = String::new();
     if weight[id.index()] <= INLINE_LIMIT {
         p.expr(id, Prec::If, &mut out);
@@ -108,7 +118,7 @@ impl Printer<'_> {
         match self.g.node(id) {
             Node::Const(b) => out.push_str(&number(f64::from_bits(*b))),
             Node::Named(Named::Pi) => out.push_str("pi"),
-            Node::Named(Named::E) => out.push_str("e"),
+            Node::Named(Named::E) => out.push('e'),
             Node::X => out.push('x'),
             Node::Param(i) => match self.params.get(*i as usize) {
                 Some(name) => out.push_str(name),
@@ -154,7 +164,11 @@ impl Printer<'_> {
                 out.push(')');
             }
             Node::Max(a, b) | Node::Min(a, b) => {
-                let name = if matches!(self.g.node(id), Node::Max(..)) { "max" } else { "min" };
+                let name = if matches!(self.g.node(id), Node::Max(..)) {
+                    "max"
+                } else {
+                    "min"
+                };
                 out.push_str(name);
                 out.push('(');
                 self.expr(*a, Prec::If, out);
@@ -194,11 +208,17 @@ impl Printer<'_> {
     fn sum(&self, ts: &[Id], out: &mut String) {
         // Non-constant terms in order of appearance; the constant last (`x + 3`, `exp(x) - 1`)
         // except a leading 1 before non-linear terms (`1 + exp(-x)`, `1 - powi(tanh(x), 2)`).
-        let mut order: Vec<Id> = ts.iter().copied().filter(|&t| self.g.as_const(t).is_none()).collect();
+        let mut order: Vec<Id> = ts
+            .iter()
+            .copied()
+            .filter(|&t| self.g.as_const(t).is_none())
+            .collect();
         if let Some(&c) = ts.iter().find(|&&t| self.g.as_const(t).is_some()) {
             let linear = order.iter().any(|&t| match self.g.node(t) {
                 Node::X | Node::Param(_) => true,
-                Node::Prod(fs) => fs.len() == 2 && matches!(self.g.node(fs[1]), Node::X | Node::Param(_)),
+                Node::Prod(fs) => {
+                    fs.len() == 2 && matches!(self.g.node(fs[1]), Node::X | Node::Param(_))
+                }
                 _ => false,
             });
             if self.g.as_const(c) == Some(1.0) && !linear {
@@ -241,7 +261,11 @@ impl Printer<'_> {
     fn scaled(&self, c: f64, t: Id, out: &mut String) {
         match self.g.node(t) {
             Node::Prod(fs) => {
-                let rest = if self.g.as_const(fs[0]).is_some() { &fs[1..] } else { &fs[..] };
+                let rest = if self.g.as_const(fs[0]).is_some() {
+                    &fs[1..]
+                } else {
+                    &fs[..]
+                };
                 self.factors(c, rest, out);
             }
             _ if c == 1.0 => self.expr(t, Prec::Sum, out),

@@ -45,7 +45,9 @@ pub(crate) fn sum(g: &mut Graph, terms: &[Id]) -> Option<Id> {
         if i == ci {
             continue;
         }
-        let (c, Some(base)) = term(g, t) else { continue };
+        let (c, Some(base)) = term(g, t) else {
+            continue;
+        };
         let replacement = if c == -k {
             if let Some(u) = call_arg(g, base, Func::Exp) {
                 // -k * exp(u) + k  ==  -k * expm1(u)

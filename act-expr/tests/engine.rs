@@ -14,14 +14,19 @@ fn numeric_derivative(g: &dyn Fn(f64) -> f64, x: f64) -> (f64, f64) {
     let d2 = (g(x + h / 2.0) - g(x - h / 2.0)) / h;
     let d = (4.0 * d2 - d1) / 3.0;
     // Rounding noise of the differences plus the extrapolation's remainder.
-    let scale = [x - h, x + h, x].iter().map(|&t| g(t).abs()).fold(0.0, f64::max);
+    let scale = [x - h, x + h, x]
+        .iter()
+        .map(|&t| g(t).abs())
+        .fold(0.0, f64::max);
     let noise = 16.0 * f64::EPSILON * scale / h + 1e-7 * d.abs() + (d1 - d2).abs() * 1e-2;
     (d, noise)
 }
 
 /// Points over [-12, 12] and out into the tails, avoiding the kinks at 0, ±3 and ±1.
 fn points() -> Vec<f64> {
-    let mut v: Vec<f64> = (0..1200).map(|i| -12.0 + 24.0 * (f64::from(i) + 0.37) / 1200.0).collect();
+    let mut v: Vec<f64> = (0..1200)
+        .map(|i| -12.0 + 24.0 * (f64::from(i) + 0.37) / 1200.0)
+        .collect();
     v.extend([-40.0, -25.0, -17.5, 17.5, 25.0, 40.0]);
     v
 }
@@ -72,7 +77,8 @@ fn every_rule_agrees_with_central_differences() {
         let formula = f(&text);
         let g = |x: f64| formula.eval(x);
         for x in points() {
-            if (x.abs() - 1.0).abs() < 1e-2 || (x - 0.5).abs() < 1e-2 || (x.abs() - 2.0).abs() < 0.1 {
+            if (x.abs() - 1.0).abs() < 1e-2 || (x - 0.5).abs() < 1e-2 || (x.abs() - 2.0).abs() < 0.1
+            {
                 continue; // kinks of abs/max/min/clamp/if
             }
             let (fd, tol) = numeric_derivative(&g, x);
@@ -104,10 +110,18 @@ fn derivatives_in_the_tails_match_closed_forms() {
     assert!(rel(f("erf(x)").eval_derivative(5.0), erf5) < 8.0 * f64::EPSILON);
     // softplus'(x) = sigmoid(x) = e^x / (1 + e^x) for very negative x
     let e700 = (-700f64).exp();
-    assert!(rel(f("ln(1 + exp(x))").eval_derivative(-700.0), e700 / (1.0 + e700)) < 4.0 * f64::EPSILON);
+    assert!(
+        rel(
+            f("ln(1 + exp(x))").eval_derivative(-700.0),
+            e700 / (1.0 + e700)
+        ) < 4.0 * f64::EPSILON
+    );
     // sigmoid''(x) = σ'(x) (1 - 2σ(x)) -> -e^-x for large x
     let d2 = f("sigmoid(x) * (1 - sigmoid(x))").eval_derivative(40.0);
-    assert!(rel(d2, sigma40 * (1.0 - 2.0 / (1.0 + e40))) < 8.0 * f64::EPSILON, "{d2}");
+    assert!(
+        rel(d2, sigma40 * (1.0 - 2.0 / (1.0 + e40))) < 8.0 * f64::EPSILON,
+        "{d2}"
+    );
 }
 
 #[test]
@@ -127,7 +141,10 @@ fn textbook_forms_are_rewritten_to_stable_ones() {
         ("ln(sigmoid(x))", "-softplus(-x)"),
         ("ln(exp(x))", "x"),
         ("sqrt(x * x)", "abs(x)"),
-        ("sigmoid(x) * (1 - sigmoid(x))", "sigmoid(x) * (1 - sigmoid(x))"),
+        (
+            "sigmoid(x) * (1 - sigmoid(x))",
+            "sigmoid(x) * (1 - sigmoid(x))",
+        ),
         ("1 - tanh(x) * tanh(x)", "1 - powi(tanh(x), 2)"),
     ];
     for (written, stable) in cases {
@@ -168,11 +185,17 @@ fn simplification_folds_constants_and_collects_like_terms() {
 fn derivatives_read_like_a_textbook() {
     let cases = [
         ("max(0, x)", "if x > 0 { 1 } else { 0 }"),
-        ("x * sigmoid(x)", "sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))"),
+        (
+            "x * sigmoid(x)",
+            "sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))",
+        ),
         ("tanh(x)", "1 - powi(tanh(x), 2)"),
         ("ln(1 + exp(x))", "sigmoid(x)"),
         ("powi(x, 3)", "3 * powi(x, 2)"),
-        ("if x > 0 { x } else { exp(x) - 1 }", "if x > 0 { 1 } else { exp(x) }"),
+        (
+            "if x > 0 { x } else { exp(x) - 1 }",
+            "if x > 0 { 1 } else { exp(x) }",
+        ),
     ];
     for (written, derivative) in cases {
         assert_eq!(f(written).derivative_text(), derivative, "{written}");
@@ -189,11 +212,18 @@ fn printed_formulas_parse_back_to_the_same_values() {
         let da = f(&a.derivative_text());
         for x in points() {
             let (va, vb) = (a.eval(x), b.eval(x));
-            assert!(va == vb || (va - vb).abs() <= 1e-14 * va.abs().max(1e-300) || (va.is_nan() && vb.is_nan()),
-                "{text} printed as {printed}: {va} vs {vb} at {x}");
+            assert!(
+                va == vb
+                    || (va - vb).abs() <= 1e-14 * va.abs().max(1e-300)
+                    || (va.is_nan() && vb.is_nan()),
+                "{text} printed as {printed}: {va} vs {vb} at {x}"
+            );
             let (d1, d2) = (a.eval_derivative(x), da.eval(x));
-            assert!((d1 - d2).abs() <= 1e-12 * d1.abs().max(1e-300) || (d1.is_nan() && d2.is_nan()),
-                "{text}: derivative printed as {} gives {d2}, not {d1} at {x}", a.derivative_text());
+            assert!(
+                (d1 - d2).abs() <= 1e-12 * d1.abs().max(1e-300) || (d1.is_nan() && d2.is_nan()),
+                "{text}: derivative printed as {} gives {d2}, not {d1} at {x}",
+                a.derivative_text()
+            );
         }
     }
 }
@@ -253,13 +283,23 @@ fn errors_point_at_the_mistake_and_say_how_to_fix_it() {
 #[test]
 fn hostile_sizes_are_refused_not_crashed_on() {
     let deep = format!("{}x{}", "(".repeat(1000), ")".repeat(1000));
-    assert!(Formula::parse(&deep).unwrap_err().message().contains("nested too deeply"));
+    assert!(
+        Formula::parse(&deep)
+            .unwrap_err()
+            .message()
+            .contains("nested too deeply")
+    );
     let deeper = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
     assert!(Formula::parse(&deeper).is_err());
     let minus = format!("{}x", "-".repeat(100_000));
     assert!(Formula::parse(&minus).is_err());
     let long = vec!["x"; 20_000].join(" + ");
-    assert!(Formula::parse(&long).unwrap_err().message().contains("too long"));
+    assert!(
+        Formula::parse(&long)
+            .unwrap_err()
+            .message()
+            .contains("too long")
+    );
 }
 
 #[test]
@@ -267,11 +307,17 @@ fn ranges_are_computed_from_the_formula() {
     let r = f("x * sigmoid(x)").range();
     assert!(r.min_attained && (r.min - -0.2784645427610738).abs() < 1e-16);
     let r = f("1 / (1 + exp(-x))").range();
-    assert_eq!((r.min, r.max, r.min_attained, r.max_attained), (0.0, 1.0, false, false));
+    assert_eq!(
+        (r.min, r.max, r.min_attained, r.max_attained),
+        (0.0, 1.0, false, false)
+    );
     let r = f("max(0, x)").range();
     assert_eq!((r.min, r.min_attained, r.max), (0.0, true, f64::INFINITY));
     let r = f("clamp(x, -1, 2)").range();
-    assert_eq!((r.min, r.max, r.min_attained, r.max_attained), (-1.0, 2.0, true, true));
+    assert_eq!(
+        (r.min, r.max, r.min_attained, r.max_attained),
+        (-1.0, 2.0, true, true)
+    );
 }
 
 #[test]
@@ -284,5 +330,9 @@ fn nan_in_gives_nan_out_and_infinities_give_limits() {
     }
     assert_eq!(f("x * sigmoid(x)").eval(f64::NEG_INFINITY), 0.0);
     assert_eq!(f("max(0, x)").eval(f64::INFINITY), f64::INFINITY);
-    assert_eq!(f("0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * powi(x, 3))))").eval_derivative(f64::NEG_INFINITY), 0.0);
+    assert_eq!(
+        f("0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * powi(x, 3))))")
+            .eval_derivative(f64::NEG_INFINITY),
+        0.0
+    );
 }

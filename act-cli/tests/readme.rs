@@ -1,0 +1,90 @@
+//! The README's ```console blocks, run against the real binary: the README shows what
+//! `act-cli` prints, and this test fails when the two drift apart.
+
+use assert_cmd::Command;
+
+/// Splits a command line on spaces, keeping double-quoted arguments whole.
+fn split_args(line: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !current.is_empty() {
+                    args.push(std::mem::take(&mut current));
+                }
+            }
+            _ => current.push(c),
+        }
+    }
+    if !current.is_empty() {
+        args.push(current);
+    }
+    args
+}
+
+/// `(command line, expected output)` for each console block.
+fn console_blocks(readme: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut lines = readme.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() != "```console" {
+            continue;
+        }
+        let command = lines.next().expect("a command after ```console");
+        let command = command
+            .strip_prefix("$ act-cli ")
+            .expect("blocks start with `$ act-cli `");
+        let mut expected = String::new();
+        for l in lines.by_ref() {
+            if l.trim() == "```" {
+                break;
+            }
+            expected.push_str(l);
+            expected.push('\n');
+        }
+        blocks.push((command.to_string(), expected));
+    }
+    blocks
+}
+
+#[test]
+fn readme_console_blocks_match_the_binary() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let blocks = console_blocks(&readme);
+    assert!(
+        blocks.len() >= 3,
+        "expected console blocks in the README, found {}",
+        blocks.len()
+    );
+    for (command, expected) in blocks {
+        let out = Command::cargo_bin("act-cli")
+            .unwrap()
+            .args(split_args(&command))
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "`act-cli {command}` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got = String::from_utf8(out.stdout).unwrap();
+        let trim = |s: &str| {
+            s.lines()
+                .map(str::trim_end)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_string()
+        };
+        assert_eq!(
+            trim(&got),
+            trim(&expected),
+            "README block for `act-cli {command}` is stale"
+        );
+    }
+}
