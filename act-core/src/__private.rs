@@ -126,7 +126,11 @@ pub fn map1_limit<F: Float>(x: &[F], y: &mut [F], f: impl Fn(F) -> F) {
 pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) -> F) {
     check_len("x", x.len(), "grad_y", g.len());
     check_len("x", x.len(), "grad_x", out.len());
-    for ((xc, gc), oc) in x.chunks(CHUNK).zip(g.chunks(CHUNK)).zip(out.chunks_mut(CHUNK)) {
+    for ((xc, gc), oc) in x
+        .chunks(CHUNK)
+        .zip(g.chunks(CHUNK))
+        .zip(out.chunks_mut(CHUNK))
+    {
         for ((xi, gi), oi) in xc.iter().zip(gc).zip(oc.iter_mut()) {
             *oi = f(*xi, *gi);
         }
@@ -147,7 +151,12 @@ pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) ->
 /// Folds `map(x[i])` with `combine` over eight independent lanes, so that the loop vectorises
 /// (a single accumulator would serialise on the floating-point dependency).
 #[inline(always)]
-pub fn fold_lanes<F: Float>(x: &[F], init: F, map: impl Fn(F) -> F, combine: impl Fn(F, F) -> F) -> F {
+pub fn fold_lanes<F: Float>(
+    x: &[F],
+    init: F,
+    map: impl Fn(F) -> F,
+    combine: impl Fn(F, F) -> F,
+) -> F {
     const LANES: usize = 8;
     let mut acc = [init; LANES];
     let chunks = x.chunks_exact(LANES);
@@ -163,7 +172,10 @@ pub fn fold_lanes<F: Float>(x: &[F], init: F, map: impl Fn(F) -> F, combine: imp
     }
     // Pairwise, for accuracy.
     let [a, b, c, d, e, f, g, h] = acc;
-    let t = combine(combine(combine(a, b), combine(c, d)), combine(combine(e, f), combine(g, h)));
+    let t = combine(
+        combine(combine(a, b), combine(c, d)),
+        combine(combine(e, f), combine(g, h)),
+    );
     combine(t, total)
 }
 

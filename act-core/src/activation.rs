@@ -34,10 +34,17 @@ impl core::fmt::Display for ParamError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             ParamError::Unknown { name, valid } if valid.is_empty() => {
-                write!(f, "unknown parameter '{name}'; this activation has no parameters")
+                write!(
+                    f,
+                    "unknown parameter '{name}'; this activation has no parameters"
+                )
             }
             ParamError::Unknown { name, valid } => {
-                write!(f, "unknown parameter '{name}'; valid parameters: {}", valid.join(", "))
+                write!(
+                    f,
+                    "unknown parameter '{name}'; valid parameters: {}",
+                    valid.join(", ")
+                )
             }
             ParamError::NotFinite { name, value } => {
                 write!(f, "parameter '{name}' must be finite, got {value}")
@@ -82,7 +89,9 @@ pub struct Properties {
 }
 
 /// What every activation, elementwise or vector, provides. Implemented by `activation!`.
-pub trait Activation: Copy + core::fmt::Debug + Default + PartialEq + Send + Sync + 'static {
+pub trait Activation:
+    Copy + core::fmt::Debug + Default + PartialEq + Send + Sync + 'static
+{
     /// The type's name, e.g. `"Elu"`.
     const NAME: &'static str;
     /// The formula as declared, pretty-printed.

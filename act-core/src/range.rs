@@ -54,8 +54,16 @@ impl Range {
     }
     /// Whether `y` is a value of the range.
     pub fn contains(&self, y: f64) -> bool {
-        let above = if self.min_attained { y >= self.min } else { y > self.min };
-        let below = if self.max_attained { y <= self.max } else { y < self.max };
+        let above = if self.min_attained {
+            y >= self.min
+        } else {
+            y > self.min
+        };
+        let below = if self.max_attained {
+            y <= self.max
+        } else {
+            y < self.max
+        };
         above && below
     }
     /// Whether both bounds are finite.

@@ -26,7 +26,10 @@ pub struct Entry {
 
 impl core::fmt::Debug for Entry {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Entry").field("name", &self.name).field("aliases", &self.aliases).finish()
+        f.debug_struct("Entry")
+            .field("name", &self.name)
+            .field("aliases", &self.aliases)
+            .finish()
     }
 }
 
@@ -35,21 +38,81 @@ fn boxed<A: DynActivation + Default + 'static>() -> Box<dyn DynActivation> {
 }
 
 static ENTRIES: [Entry; 15] = [
-    Entry { name: "sigmoid", aliases: &["logistic"], make: boxed::<Sigmoid> },
-    Entry { name: "tanh", aliases: &[], make: boxed::<Tanh> },
-    Entry { name: "softmax", aliases: &[], make: boxed::<Softmax> },
-    Entry { name: "relu", aliases: &[], make: boxed::<Relu> },
-    Entry { name: "leaky-relu", aliases: &["leakyrelu", "lrelu"], make: boxed::<LeakyRelu> },
-    Entry { name: "elu", aliases: &[], make: boxed::<Elu> },
-    Entry { name: "selu", aliases: &[], make: boxed::<Selu> },
-    Entry { name: "swish", aliases: &["silu"], make: boxed::<Swish> },
-    Entry { name: "linear", aliases: &["identity"], make: boxed::<Linear> },
-    Entry { name: "gelu", aliases: &[], make: boxed::<Gelu> },
-    Entry { name: "gelu-tanh", aliases: &["gelutanh", "gelu-approx"], make: boxed::<GeluTanh> },
-    Entry { name: "softplus", aliases: &[], make: boxed::<Softplus> },
-    Entry { name: "mish", aliases: &[], make: boxed::<Mish> },
-    Entry { name: "hard-sigmoid", aliases: &["hardsigmoid"], make: boxed::<HardSigmoid> },
-    Entry { name: "hard-swish", aliases: &["hardswish"], make: boxed::<HardSwish> },
+    Entry {
+        name: "sigmoid",
+        aliases: &["logistic"],
+        make: boxed::<Sigmoid>,
+    },
+    Entry {
+        name: "tanh",
+        aliases: &[],
+        make: boxed::<Tanh>,
+    },
+    Entry {
+        name: "softmax",
+        aliases: &[],
+        make: boxed::<Softmax>,
+    },
+    Entry {
+        name: "relu",
+        aliases: &[],
+        make: boxed::<Relu>,
+    },
+    Entry {
+        name: "leaky-relu",
+        aliases: &["leakyrelu", "lrelu"],
+        make: boxed::<LeakyRelu>,
+    },
+    Entry {
+        name: "elu",
+        aliases: &[],
+        make: boxed::<Elu>,
+    },
+    Entry {
+        name: "selu",
+        aliases: &[],
+        make: boxed::<Selu>,
+    },
+    Entry {
+        name: "swish",
+        aliases: &["silu"],
+        make: boxed::<Swish>,
+    },
+    Entry {
+        name: "linear",
+        aliases: &["identity"],
+        make: boxed::<Linear>,
+    },
+    Entry {
+        name: "gelu",
+        aliases: &[],
+        make: boxed::<Gelu>,
+    },
+    Entry {
+        name: "gelu-tanh",
+        aliases: &["gelutanh", "gelu-approx"],
+        make: boxed::<GeluTanh>,
+    },
+    Entry {
+        name: "softplus",
+        aliases: &[],
+        make: boxed::<Softplus>,
+    },
+    Entry {
+        name: "mish",
+        aliases: &[],
+        make: boxed::<Mish>,
+    },
+    Entry {
+        name: "hard-sigmoid",
+        aliases: &["hardsigmoid"],
+        make: boxed::<HardSigmoid>,
+    },
+    Entry {
+        name: "hard-swish",
+        aliases: &["hardswish"],
+        make: boxed::<HardSwish>,
+    },
 ];
 
 /// Every built-in, the article's eight (and linear) first.
@@ -64,9 +127,9 @@ fn normalise(name: &str) -> String {
 /// The built-in called `name` (case-insensitive; `leaky_relu`, `LeakyReLU`, `silu` work).
 pub fn lookup(name: &str) -> Option<&'static Entry> {
     let n = normalise(name);
-    ENTRIES.iter().find(|e| {
-        e.name == n || e.name.replace('-', "") == n || e.aliases.iter().any(|a| *a == n)
-    })
+    ENTRIES
+        .iter()
+        .find(|e| e.name == n || e.name.replace('-', "") == n || e.aliases.iter().any(|a| *a == n))
 }
 
 /// The closest built-in name to a misspelt one, if any is close.
@@ -74,7 +137,11 @@ pub fn suggest(name: &str) -> Option<&'static str> {
     let n = normalise(name);
     ENTRIES
         .iter()
-        .flat_map(|e| core::iter::once(e.name).chain(e.aliases.iter().copied()).map(move |a| (a, e.name)))
+        .flat_map(|e| {
+            core::iter::once(e.name)
+                .chain(e.aliases.iter().copied())
+                .map(move |a| (a, e.name))
+        })
         .map(|(alias, canonical)| (levenshtein(&n, alias), canonical))
         .filter(|&(d, _)| d <= 2)
         .min_by_key(|&(d, _)| d)
@@ -87,7 +154,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }

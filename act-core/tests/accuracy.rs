@@ -523,7 +523,8 @@ fn check_outputs<F: TestFloat>(name: &str, table: &Table<F>, out: &Outputs<F>) -
         let xv = p.x.to_f64();
         // Rule 5 (module docs): the known limitations.
         let kappa_factor = if name == "Gelu" { 1.5 } else { 1.0 };
-        let subnormal_factor = matches!(name, "Swish" | "Mish").then(|| 2.0 * xv.abs() * F::TRUE_MIN);
+        let subnormal_factor =
+            matches!(name, "Swish" | "Mish").then(|| 2.0 * xv.abs() * F::TRUE_MIN);
         let av = Allow {
             extra_ulps: kappa_factor * p.kappa_value,
             abs: subnormal_factor,
