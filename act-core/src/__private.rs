@@ -65,24 +65,58 @@ pub fn map2<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) -> F) {
 /// Elements per chunk for the limit fix-up: small enough to stay in L1 between the two loops.
 const CHUNK: usize = 512;
 
-/// The limit of `f` at the infinity `x`, for formulas whose straight-line code gives NaN there
-/// (`∞ * 0` in `x * sigmoid(x)`): `f` at the largest finite input of that sign, or, where that
-/// overflows an intermediate (`x^3` in gelu-tanh), at smaller ones. Activations reach their
-/// limits in floating point long before 1e9.
+/// The limit of `f` towards `x` (±∞, or a huge finite input), for formulas whose straight-line
+/// code gives NaN there (`∞ * 0` in `x * sigmoid(x)` at -∞, `x^3` overflowing in gelu-tanh's
+/// derivative): `f` at the probe inputs of `act_expr::eval::LIMIT_PROBES` no larger than `|x|`,
+/// largest first, until two agree. Activations that saturate reach their limits in floating
+/// point long before 1e9; where no two probes agree, a finite input gets NaN.
 #[cold]
 #[inline(never)]
 pub fn limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
+    let mut previous: Option<F> = None;
+    let mut largest: Option<F> = None;
     for m in act_expr::eval::LIMIT_PROBES {
         let v = F::from_f64(m);
         if v.is_infinite() || v > x.abs() {
             continue;
         }
         let y = f(F::select(x > F::ZERO, v, -v));
-        if !y.is_nan() {
+        if y.is_nan() {
+            continue;
+        }
+        // Two probes agreeing: the function has reached its limit there.
+        if previous == Some(y) {
             return y;
         }
+        previous = Some(y);
+        largest = largest.or(Some(y));
     }
-    F::NAN
+    // At ±∞ the largest probe that gives a number is the best estimate; at a finite input an
+    // unconverged probe would be another function value, not this one.
+    match largest {
+        Some(y) if x.is_infinite() => y,
+        _ => F::NAN,
+    }
+}
+
+/// `a * (hi + lo)` for a constant known as a double-double, with one rounding: the product
+/// `a * h` is computed exactly as `p + err` (Dekker's product, branch-free and without FMA,
+/// which would be a slow library call on targets without it), then `err + a * l` corrects `p`.
+/// Where the correction is not finite (`a` huge or infinite), the plain product.
+#[inline(always)]
+pub fn mul_split<F: Float>(a: F, hi: f64, lo: f64) -> F {
+    let (h, l) = F::split_constant(hi, lo);
+    let p = a * h;
+    let s = F::from_f64(F::SPLITTER);
+    let ta = a * s;
+    let a1 = ta - (ta - a);
+    let a2 = a - a1;
+    let th = h * s;
+    let h1 = th - (th - h);
+    let h2 = h - h1;
+    let err = ((a1 * h1 - p) + a1 * h2 + a2 * h1) + a2 * h2;
+    let c = err + a * l;
+    p + F::select(c.abs() <= F::MAX, c, F::ZERO)
 }
 
 /// Whether a NaN result `y` at input `x` is an artefact to replace by the limit: `x` is a number
@@ -90,7 +124,7 @@ pub fn limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
 /// overflowing intermediate) and the result is NaN.
 #[inline(always)]
 pub fn is_limit_artefact<F: Float>(x: F, y: F) -> bool {
-    y.is_nan() & !x.is_nan() & (x.abs() >= F::from_f64(act_expr::eval::LIMIT_PROBES[5]))
+    y.is_nan() & !x.is_nan() & (x.abs() >= F::from_f64(act_expr::eval::LIMIT_THRESHOLD))
 }
 
 /// Where the straight-line code gave an artefact NaN, replace the value by the limit.

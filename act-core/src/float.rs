@@ -57,6 +57,9 @@ pub trait Float:
     const EPSILON: Self;
     /// Name of the type, `"f32"` or `"f64"`.
     const TYPE_NAME: &'static str;
+    /// Veltkamp's splitting constant `2^ceil(p/2) + 1`, which cuts a value into two halves
+    /// whose products are exact.
+    const SPLITTER: f64;
 
     /// Converts from `f64` (rounding to nearest for `f32`).
     fn from_f64(v: f64) -> Self;
@@ -107,6 +110,9 @@ pub trait Float:
     fn max(self, other: Self) -> Self;
     /// The smaller of `self` and `other`; `self` on a tie; NaN if either is NaN.
     fn min(self, other: Self) -> Self;
+    /// A constant known as the double-double `hi + lo`, as the pair nearest to it in this type
+    /// (for `f32`: the rounded value and the rounded remainder).
+    fn split_constant(hi: f64, lo: f64) -> (Self, Self);
 }
 
 macro_rules! impl_float {
@@ -119,6 +125,11 @@ macro_rules! impl_float {
             const MAX: Self = $t::MAX;
             const EPSILON: Self = $t::EPSILON;
             const TYPE_NAME: &'static str = stringify!($t);
+            const SPLITTER: f64 = if $t::MANTISSA_DIGITS == 53 {
+                134217729.0
+            } else {
+                4097.0
+            };
 
             #[inline(always)]
             fn from_f64(v: f64) -> Self {
@@ -208,6 +219,11 @@ macro_rules! impl_float {
             fn max(self, other: Self) -> Self {
                 let m = if self >= other { self } else { other };
                 if self != self { self } else { m }
+            }
+            #[inline(always)]
+            fn split_constant(hi: f64, lo: f64) -> (Self, Self) {
+                let h = hi as $t;
+                (h, ((hi - h as f64) + lo) as $t)
             }
             #[inline(always)]
             fn min(self, other: Self) -> Self {

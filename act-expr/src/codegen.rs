@@ -97,12 +97,16 @@ fn node_expr(
             quote!(#(#ts)+*)
         }
         Node::Prod(fs) => {
+            let mut constants = Vec::new();
             let mut num = Vec::new();
             let mut den = Vec::new();
             for &f in fs {
+                if is_const(f) {
+                    constants.push(f);
+                    continue;
+                }
                 match *g.node(f) {
-                    // A constant reciprocal is folded into one literal; others divide.
-                    Node::Pow(a, k) if k < 0 && !is_const(f) => {
+                    Node::Pow(a, k) if k < 0 => {
                         let a = t(a);
                         den.push(if k == -1 {
                             quote!(#a)
@@ -116,17 +120,33 @@ fn node_expr(
                     }
                 }
             }
-            let join = |v: Vec<TokenStream>| {
-                v.into_iter()
-                    .reduce(|a, b| quote!(#a * #b))
-                    .unwrap_or(quote!(#fl::ONE))
+            // The constant factors as one double-double. An exact one leads the product
+            // (`0.5 * x * erfc(..)`: left to right, so `x * erfc(..)` cannot overflow first); an
+            // inexact one such as 1/sqrt(2) is applied to the first factor as `a * hi + a * lo`,
+            // one rounding instead of two.
+            let c = constants.iter().fold(crate::dd::Dd::from(1.0), |acc, &k| {
+                acc * crate::dd::eval(g, k)
+            });
+            let (hi, lo) = (lit(c.hi), lit(c.lo));
+            let mut factors = num.into_iter();
+            let mut acc = match (constants.is_empty(), factors.next()) {
+                (true, Some(first)) => first,
+                (true, None) => quote!(#fl::ONE),
+                (false, first) if c.lo == 0.0 || !c.lo.is_finite() => match first {
+                    Some(f) => quote!(#fl::from_f64(#hi) * #f),
+                    None => quote!(#fl::from_f64(#hi)),
+                },
+                (false, first) => {
+                    let first = first.unwrap_or(quote!(#fl::ONE));
+                    quote!(::act_core::__private::mul_split(#first, #hi, #lo))
+                }
             };
-            let num = join(num);
-            if den.is_empty() {
-                num
-            } else {
-                let den = join(den);
-                quote!(#num / (#den))
+            for f in factors {
+                acc = quote!(#acc * #f);
+            }
+            match den.into_iter().reduce(|a, b| quote!(#a * #b)) {
+                None => acc,
+                Some(d) => quote!(#acc / (#d)),
             }
         }
         Node::Pow(a, k) => {

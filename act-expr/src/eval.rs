@@ -122,14 +122,24 @@ pub fn eval(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
         return x;
     }
     let y = eval_all(g, root, x, params, reds)[root.index()];
-    if y.is_nan() && x.abs() >= LIMIT_PROBES[5] {
+    if y.is_nan() && x.abs() >= LIMIT_THRESHOLD {
         // The limit at ±∞, where a product like x * sigmoid(x) would give ∞ * 0, or an
-        // intermediate such as x^3 overflows.
+        // intermediate such as x^3 overflows: two probes that agree (as act-core does).
+        let mut previous = None;
+        let mut largest = None;
         for m in LIMIT_PROBES.into_iter().filter(|&m| m <= x.abs()) {
-            let y = eval_all(g, root, m.copysign(x), params, reds)[root.index()];
-            if !y.is_nan() {
-                return y;
+            let v = eval_all(g, root, m.copysign(x), params, reds)[root.index()];
+            if v.is_nan() {
+                continue;
             }
+            if previous == Some(v) {
+                return v;
+            }
+            previous = Some(v);
+            largest = largest.or(Some(v));
+        }
+        if x.is_infinite() {
+            return largest.unwrap_or(y);
         }
     }
     y
@@ -138,7 +148,22 @@ pub fn eval(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
 /// Inputs at which a formula whose straight-line code gives NaN at ±∞ (or at a huge finite
 /// input, through an overflowing intermediate) is evaluated instead, largest first, to get its
 /// limit. The generated code uses the same list.
-pub const LIMIT_PROBES: [f64; 6] = [f64::MAX, 1e150, 1e75, 1e37, 1e18, 1e9];
+pub const LIMIT_PROBES: [f64; 11] = [
+    f64::MAX,
+    1e150,
+    1e75,
+    1e37,
+    1e30,
+    1e24,
+    1e18,
+    1e15,
+    1e12,
+    1e10,
+    1e9,
+];
+
+/// The smallest of [`LIMIT_PROBES`]: below it a NaN is left as it is.
+pub const LIMIT_THRESHOLD: f64 = 1e9;
 
 /// The reduction values of a vector formula over the input `xs`, in order.
 pub fn eval_reductions(g: &Graph, xs: &[f64], params: &[f64]) -> Vec<f64> {

@@ -14,6 +14,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod dd;
 mod diff;
 pub mod eval;
 pub mod graph;
@@ -40,8 +41,24 @@ pub use analysis::RangeInfo;
 /// `compile_error!` invocations spanned on the offending tokens.
 #[cfg(feature = "syn")]
 pub fn expand_activation(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    match syn::parse2::<decl::Decl>(input).and_then(model::build) {
+    let decl = match syn::parse2::<decl::Decl>(input) {
+        Ok(d) => d,
+        Err(e) => return e.to_compile_error(),
+    };
+    match model::build(decl.clone()) {
         Ok(m) => codegen::expand(&m),
-        Err(e) => e.to_compile_error(),
+        Err(e) => {
+            // Still define the struct and its traits (with the formula `x`), so that one
+            // mistake gives one error rather than one more at every use of the type.
+            let mut placeholder = decl;
+            placeholder.f = syn::parse_quote!(x);
+            placeholder.df = None;
+            placeholder.range = None;
+            let mut out = e.to_compile_error();
+            if let Ok(m) = model::build(placeholder) {
+                out.extend(codegen::expand(&m));
+            }
+            out
+        }
     }
 }
