@@ -24,7 +24,8 @@ use crate::output::Ctx;
 
 fn main() -> ExitCode {
     // clap prints its own errors and exits 2 (0 for --help and --version).
-    let cli = cli::Cli::try_parse().unwrap_or_else(|e| e.exit());
+    let cli = cli::Cli::try_parse_from(plain_negative_numbers(std::env::args_os()))
+        .unwrap_or_else(|e| e.exit());
     let stdout = io::stdout();
     let is_terminal = stdout.is_terminal();
     let terminal = if is_terminal {
@@ -54,6 +55,23 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// clap takes `-2` and `-0.5` as numbers but `-9.5e-3` as a cluster of short flags. Rewrites a
+/// negative number in exponent form to its plain decimal form (the shortest one that reads
+/// back to the same f64, so nothing is lost); every other argument is left as it is.
+fn plain_negative_numbers(
+    args: impl Iterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    args.map(|a| {
+        let Some(s) = a.to_str() else { return a };
+        let exponent_form = s.starts_with('-') && s.contains(['e', 'E']);
+        match s.parse::<f64>() {
+            Ok(v) if exponent_form && v.is_finite() => format!("{v}").into(),
+            _ => a,
+        }
+    })
+    .collect()
 }
 
 /// Output piped into `head` that stopped reading: not an error.

@@ -1,0 +1,94 @@
+//! `act-cli eval --format csv` against act-core's mpmath reference data: the numbers a user
+//! copies out of the CLI are the true values to 4 ULP (the ULP of the correctly rounded
+//! reference), read back from the text exactly as printed. (Functions with an interior root
+//! of the derivative, held to an absolute bound there, are left to act-core's own test.)
+
+use assert_cmd::Command;
+
+/// Distance in representable f64 values (0 for equal, including ±0).
+fn ulps_apart(a: f64, b: f64) -> u64 {
+    if a == b {
+        return 0;
+    }
+    let key = |v: f64| {
+        let bits = v.to_bits() as i64;
+        if bits < 0 { i64::MIN - bits } else { bits }
+    };
+    key(a).abs_diff(key(b))
+}
+
+fn check(name: &str, file: &str) {
+    let path = format!(
+        "{}/../act-core/tests/data/builtins/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("reference data");
+    let rows: Vec<(f64, f64, f64)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with('x'))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let hex = |s: &str| match s {
+                "+inf" => f64::INFINITY,
+                "-inf" => f64::NEG_INFINITY,
+                _ => f64::from_bits(u64::from_str_radix(s, 16).expect("hex")),
+            };
+            (hex(f[0]), hex(f[1]), hex(f[3]))
+        })
+        // Normal results only: below the normal range the type may flush.
+        .filter(|&(x, v, d)| {
+            x.is_finite()
+                && v.is_finite()
+                && v.abs() >= f64::MIN_POSITIVE
+                && d.abs() >= f64::MIN_POSITIVE
+        })
+        .step_by(3)
+        .collect();
+    assert!(rows.len() > 100, "{name}: only {} points", rows.len());
+    let mut cmd = Command::cargo_bin("act-cli").unwrap();
+    cmd.arg("eval").arg(name);
+    for (x, _, _) in &rows {
+        cmd.arg(format!("{x:e}"));
+    }
+    let out = cmd.arg("--format").arg("csv").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("x,value,derivative"));
+    let mut worst = 0;
+    for ((x, v, d), line) in rows.iter().zip(lines) {
+        let f: Vec<f64> = line
+            .split(',')
+            .map(|s| s.parse().expect("a number"))
+            .collect();
+        assert_eq!(f[0], *x, "{name}: x printed back as {}", f[0]);
+        let (ev, ed) = (ulps_apart(f[1], *v), ulps_apart(f[2], *d));
+        assert!(
+            ev <= 4 && ed <= 4,
+            "{name} at x = {x:e}: value {} ({ev} ULP from {v:e}), derivative {} ({ed} ULP from {d:e})",
+            f[1],
+            f[2]
+        );
+        worst = worst.max(ev).max(ed);
+    }
+    eprintln!("{name}: {} points, worst {worst} ULP", rows.len());
+}
+
+#[test]
+fn csv_values_agree_with_mpmath() {
+    for (name, file) in [
+        ("sigmoid", "sigmoid.f64.csv"),
+        ("tanh", "tanh.f64.csv"),
+        ("elu", "elu.f64.csv"),
+        ("selu", "selu.f64.csv"),
+        ("softplus", "softplus.f64.csv"),
+        ("leaky-relu", "leakyrelu.f64.csv"),
+        ("hard-sigmoid", "hardsigmoid.f64.csv"),
+    ] {
+        check(name, file);
+    }
+}
