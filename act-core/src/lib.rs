@@ -13,6 +13,7 @@ extern crate self as act_core;
 
 mod activation;
 mod builtins;
+pub mod dispatch;
 mod float;
 pub mod guide;
 pub mod math;

@@ -183,6 +183,48 @@ fn node_expr(
     }
 }
 
+/// A slice method in three builds (AVX-512, AVX2 + FMA, baseline) with a run-time choice
+/// among them. The body is repeated in each `#[target_feature]` function (rather than called)
+/// so that the closures it defines inherit the features and the math inlines into them.
+fn dispatched(
+    name: &str,
+    params: TokenStream,
+    args: TokenStream,
+    body: TokenStream,
+) -> TokenStream {
+    let plain = format_ident!("{}", name);
+    let avx2 = format_ident!("{}_avx2", name);
+    let avx512 = format_ident!("{}_avx512", name);
+    quote! {
+        #[doc(hidden)]
+        #[inline]
+        pub fn #plain<F: ::act_core::Float>(&self, #params) {
+            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+            match ::act_core::dispatch::active() {
+                // SAFETY: `active()` only reports a level the CPU supports.
+                ::act_core::dispatch::Isa::Avx512 => return unsafe { self.#avx512(#args) },
+                ::act_core::dispatch::Isa::Avx2 => return unsafe { self.#avx2(#args) },
+                ::act_core::dispatch::Isa::Portable => {}
+            }
+            #body
+        }
+
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        #[doc(hidden)]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn #avx2<F: ::act_core::Float>(&self, #params) {
+            #body
+        }
+
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        #[doc(hidden)]
+        #[target_feature(enable = "avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")]
+        unsafe fn #avx512<F: ::act_core::Float>(&self, #params) {
+            #body
+        }
+    }
+}
+
 /// A hidden method computing `root` for one element.
 fn method(m: &Model, name: &proc_macro2::Ident, root: Id) -> TokenStream {
     let b = body(&m.graph, root, &m.param_names);
@@ -447,23 +489,47 @@ fn expand_elementwise(m: &Model) -> TokenStream {
     };
     let fwd = fix(quote!(self.__act_value));
     let der = fix(quote!(self.__act_deriv));
+    let forward_slice = dispatched(
+        "__act_forward_slice",
+        quote!(x: &[F], y: &mut [F]),
+        quote!(x, y),
+        quote!(::act_core::__private::#map1(x, y, |v| self.__act_value(v))),
+    );
+    let backward_slice = dispatched(
+        "__act_backward_slice",
+        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
+        quote!(x, grad_y, grad_x),
+        quote!(::act_core::__private::#map2(x, grad_y, grad_x, |v, g| g * self.__act_deriv(v))),
+    );
+    let derivative_slice = dispatched(
+        "__act_derivative_slice",
+        quote!(x: &[F], dy: &mut [F]),
+        quote!(x, dy),
+        quote!(::act_core::__private::#map1(x, dy, |v| self.__act_deriv(v))),
+    );
+    let in_place = dispatched(
+        "__act_forward_in_place",
+        quote!(x: &mut [F]),
+        quote!(x),
+        quote!(::act_core::__private::map_in_place(x, |v| {
+            let y = self.__act_value(v);
+            if ::act_core::__private::is_limit_artefact(v, y) {
+                ::act_core::__private::limit(v, |u| self.__act_value(u))
+            } else {
+                y
+            }
+        })),
+    );
     quote! {
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
             #value_fn
             #deriv_fn
 
-            #[doc(hidden)]
-            #[inline]
-            pub fn __act_forward_slice<F: ::act_core::Float>(&self, x: &[F], y: &mut [F]) {
-                ::act_core::__private::#map1(x, y, |v| self.__act_value(v))
-            }
-
-            #[doc(hidden)]
-            #[inline]
-            pub fn __act_backward_slice<F: ::act_core::Float>(&self, x: &[F], grad_y: &[F], grad_x: &mut [F]) {
-                ::act_core::__private::#map2(x, grad_y, grad_x, |v, g| g * self.__act_deriv(v))
-            }
+            #forward_slice
+            #backward_slice
+            #derivative_slice
+            #in_place
         }
 
         #[allow(clippy::all, clippy::pedantic)]
@@ -478,11 +544,11 @@ fn expand_elementwise(m: &Model) -> TokenStream {
             }
             #[inline]
             fn derivative_slice<F: ::act_core::Float>(&self, x: &[F], dy: &mut [F]) {
-                ::act_core::__private::#map1(x, dy, |v| self.__act_deriv(v))
+                self.__act_derivative_slice(x, dy)
             }
             #[inline]
             fn forward_in_place<F: ::act_core::Float>(&self, x: &mut [F]) {
-                ::act_core::__private::map_in_place(x, |v| <Self as ::act_core::Elementwise>::forward(self, v))
+                self.__act_forward_in_place(x)
             }
         }
     }
@@ -649,24 +715,58 @@ fn expand_vector(m: &Model) -> TokenStream {
         })
         .collect();
 
+    let forward_slice = dispatched(
+        "__act_forward_slice",
+        quote!(x: &[F], y: &mut [F]),
+        quote!(x, y),
+        quote! {                ::act_core::__private::check_len("x", x.len(), "y", y.len());
+            if x.is_empty() {
+                return;
+            }
+            let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+            let mut r = [<F as ::act_core::Float>::ZERO; #k];
+            #fwd_reds
+            for (xi, yi) in x.iter().zip(y.iter_mut()) {
+                *yi = self.__act_value(*xi, r);
+            }
+        },
+    );
+    let backward_slice = dispatched(
+        "__act_backward_slice",
+        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
+        quote!(x, grad_y, grad_x),
+        quote! {                ::act_core::__private::check_len("x", x.len(), "grad_y", grad_y.len());
+            ::act_core::__private::check_len("x", x.len(), "grad_x", grad_x.len());
+            if x.is_empty() {
+                return;
+            }
+            let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+            let (r, arg, t) = self.__act_prepare(x);
+            let mut s = [<F as ::act_core::Float>::ZERO; #k];
+            for (&xi, &gi) in x.iter().zip(grad_y) {
+                #(#s_sum)*
+            }
+            // Adjoints of the reductions, latest first.
+            let mut rbar = s;
+            for j in (0..#k).rev() {
+                for kk in 0..j {
+                    rbar[kk] = rbar[kk] + rbar[j] * t[j][kk];
+                }
+            }
+            for (i, ((&xi, &gi), gx)) in x.iter().zip(grad_y).zip(grad_x.iter_mut()).enumerate() {
+                let mut acc = gi * self.__act_deriv(xi, r);
+                #(#grad_terms)*
+                *gx = acc;
+            }
+        },
+    );
+
     quote! {
         #[allow(unused_variables, unused_mut, clippy::all)]
         impl #name {
             #(#methods)*
 
-            #[doc(hidden)]
-            pub fn __act_forward_slice<F: ::act_core::Float>(&self, x: &[F], y: &mut [F]) {
-                ::act_core::__private::check_len("x", x.len(), "y", y.len());
-                if x.is_empty() {
-                    return;
-                }
-                let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
-                let mut r = [<F as ::act_core::Float>::ZERO; #k];
-                #fwd_reds
-                for (xi, yi) in x.iter().zip(y.iter_mut()) {
-                    *yi = self.__act_value(*xi, r);
-                }
-            }
+            #forward_slice
 
             /// Reductions, argmax/argmin positions and the aggregates `t` of the chain rule.
             #[doc(hidden)]
@@ -684,32 +784,7 @@ fn expand_vector(m: &Model) -> TokenStream {
                 (r, arg, t)
             }
 
-            #[doc(hidden)]
-            pub fn __act_backward_slice<F: ::act_core::Float>(&self, x: &[F], grad_y: &[F], grad_x: &mut [F]) {
-                ::act_core::__private::check_len("x", x.len(), "grad_y", grad_y.len());
-                ::act_core::__private::check_len("x", x.len(), "grad_x", grad_x.len());
-                if x.is_empty() {
-                    return;
-                }
-                let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
-                let (r, arg, t) = self.__act_prepare(x);
-                let mut s = [<F as ::act_core::Float>::ZERO; #k];
-                for (&xi, &gi) in x.iter().zip(grad_y) {
-                    #(#s_sum)*
-                }
-                // Adjoints of the reductions, latest first.
-                let mut rbar = s;
-                for j in (0..#k).rev() {
-                    for kk in 0..j {
-                        rbar[kk] = rbar[kk] + rbar[j] * t[j][kk];
-                    }
-                }
-                for (i, ((&xi, &gi), gx)) in x.iter().zip(grad_y).zip(grad_x.iter_mut()).enumerate() {
-                    let mut acc = gi * self.__act_deriv(xi, r);
-                    #(#grad_terms)*
-                    *gx = acc;
-                }
-            }
+            #backward_slice
 
             /// `out[i] = ∂y_i/∂x_i`.
             #[doc(hidden)]

@@ -1,0 +1,126 @@
+//! Which instruction set the slice loops run with.
+//!
+//! Users build with plain `cargo build --release`. Every slice method of every activation is
+//! compiled three times, for AVX-512, for AVX2 + FMA and for the baseline target, and picks
+//! at run time the best one the CPU has. The math is written without fused multiply-adds,
+//! so the three give bitwise-identical results (a test checks it on every path this machine
+//! can run); only the speed differs.
+//!
+//! ```
+//! use act_core::dispatch::{self, Isa};
+//! use act_core::prelude::*;
+//!
+//! let x = [-1.0f32, 0.5, 2.0];
+//! let mut fast = [0.0f32; 3];
+//! Sigmoid.forward_slice(&x, &mut fast);
+//!
+//! dispatch::force(Some(Isa::Portable)).unwrap();
+//! let mut portable = [0.0f32; 3];
+//! Sigmoid.forward_slice(&x, &mut portable);
+//! dispatch::force(None).unwrap();
+//! assert_eq!(fast, portable);
+//! ```
+
+use core::sync::atomic::{AtomicU8, Ordering};
+
+/// An instruction-set level the slice loops are compiled for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Isa {
+    /// The compilation target's baseline (SSE2 on x86-64).
+    Portable = 1,
+    /// AVX2 with FMA (x86-64).
+    Avx2 = 2,
+    /// AVX-512 F/VL/DQ/BW (x86-64).
+    Avx512 = 3,
+}
+
+impl Isa {
+    fn from_u8(v: u8) -> Option<Isa> {
+        match v {
+            1 => Some(Isa::Portable),
+            2 => Some(Isa::Avx2),
+            3 => Some(Isa::Avx512),
+            _ => None,
+        }
+    }
+
+    /// Every level this CPU can run, baseline first.
+    pub fn available() -> Vec<Isa> {
+        [Isa::Portable, Isa::Avx2, Isa::Avx512]
+            .into_iter()
+            .filter(|&i| i <= detected())
+            .collect()
+    }
+}
+
+static DETECTED: AtomicU8 = AtomicU8::new(0);
+static FORCED: AtomicU8 = AtomicU8::new(0);
+
+/// The best level this CPU supports.
+pub fn detected() -> Isa {
+    if let Some(isa) = Isa::from_u8(DETECTED.load(Ordering::Relaxed)) {
+        return isa;
+    }
+    let isa = detect();
+    DETECTED.store(isa as u8, Ordering::Relaxed);
+    isa
+}
+
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+fn detect() -> Isa {
+    let avx512 = is_x86_feature_detected!("avx512f")
+        && is_x86_feature_detected!("avx512vl")
+        && is_x86_feature_detected!("avx512dq")
+        && is_x86_feature_detected!("avx512bw");
+    if avx512 && is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+        Isa::Avx512
+    } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+        Isa::Avx2
+    } else {
+        Isa::Portable
+    }
+}
+
+#[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
+fn detect() -> Isa {
+    Isa::Portable
+}
+
+/// The level the slice loops use now: the forced one if any, else [`detected`].
+#[inline]
+pub fn active() -> Isa {
+    Isa::from_u8(FORCED.load(Ordering::Relaxed)).unwrap_or_else(detected)
+}
+
+/// Error from [`force`]: the CPU lacks the instructions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unsupported(pub Isa);
+
+impl core::fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "this CPU cannot run {:?} code (it has up to {:?})",
+            self.0,
+            detected()
+        )
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+/// Makes every slice loop in the process use `isa` (`None`: back to the best detected). For
+/// tests and comparisons; it is a process-wide setting.
+pub fn force(isa: Option<Isa>) -> Result<(), Unsupported> {
+    match isa {
+        Some(i) if i > detected() => Err(Unsupported(i)),
+        Some(i) => {
+            FORCED.store(i as u8, Ordering::Relaxed);
+            Ok(())
+        }
+        None => {
+            FORCED.store(0, Ordering::Relaxed);
+            Ok(())
+        }
+    }
+}

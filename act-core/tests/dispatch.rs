@@ -1,0 +1,140 @@
+//! Every instruction-set build of the slice loops gives bitwise the same results as the
+//! baseline build, for every built-in, f32 and f64, forward and backward, on inputs that cover
+//! zero, subnormals, the tails, infinities and NaN. (The baseline build is the one
+//! `tests/accuracy.rs` holds to 4 ULP when forced; here the others are held to it exactly.)
+//!
+//! One test function: the forced level is process-wide.
+
+use act_core::dispatch::{self, Isa};
+use act_core::prelude::*;
+
+fn inputs<F: Float>() -> Vec<F> {
+    let mut v: Vec<f64> = vec![
+        0.0,
+        -0.0,
+        1e-310,
+        -1e-310,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ];
+    for k in -400..=400 {
+        let m = 10f64.powf(f64::from(k) / 40.0);
+        v.extend([m, -m, m * 1.37, -m * 0.73]);
+    }
+    v.extend((-2000..=2000).map(|i| f64::from(i) / 100.0 + 0.003));
+    v.into_iter().map(F::from_f64).collect()
+}
+
+fn bits<F: Float>(v: &[F]) -> Vec<u64> {
+    v.iter().map(|x| x.to_f64().to_bits()).collect()
+}
+
+/// All slice outputs of `a` at the active level.
+fn elementwise_outputs<A: Elementwise, F: Float>(a: &A, x: &[F]) -> Vec<Vec<u64>> {
+    let n = x.len();
+    let mut y = vec![F::ZERO; n];
+    a.forward_slice(x, &mut y);
+    let mut d = vec![F::ZERO; n];
+    a.derivative_slice(x, &mut d);
+    let g: Vec<F> = (0..n)
+        .map(|i| F::from_f64(1.0 - (i % 7) as f64 * 0.25))
+        .collect();
+    let mut gx = vec![F::ZERO; n];
+    a.backward_slice(x, &g, &mut gx);
+    let mut z = x.to_vec();
+    a.forward_in_place(&mut z);
+    vec![bits(&y), bits(&d), bits(&gx), bits(&z)]
+}
+
+fn softmax_outputs<F: Float>(x: &[F]) -> Vec<Vec<u64>> {
+    let finite: Vec<F> = x
+        .iter()
+        .copied()
+        .filter(|v| v.to_f64().abs() < 50.0)
+        .collect();
+    let n = finite.len();
+    let mut y = vec![F::ZERO; n];
+    Softmax.forward_slice(&finite, &mut y);
+    let g: Vec<F> = (0..n).map(|i| F::from_f64((i % 5) as f64 - 2.0)).collect();
+    let mut gx = vec![F::ZERO; n];
+    Softmax.backward_slice(&finite, &g, &mut gx);
+    vec![bits(&y), bits(&gx)]
+}
+
+macro_rules! all_outputs {
+    ($f:ty, $($a:expr),*) => {{
+        let x = inputs::<$f>();
+        let mut out = Vec::new();
+        $( out.push((stringify!($a), elementwise_outputs(&$a, &x))); )*
+        out.push(("Softmax", softmax_outputs(&x)));
+        out
+    }};
+}
+
+fn outputs_f32() -> Vec<(&'static str, Vec<Vec<u64>>)> {
+    all_outputs!(
+        f32,
+        Sigmoid,
+        Tanh,
+        Relu,
+        LeakyRelu::default(),
+        Elu::default(),
+        Selu::default(),
+        Swish,
+        Linear,
+        Gelu,
+        GeluTanh,
+        Softplus,
+        Mish,
+        HardSigmoid,
+        HardSwish
+    )
+}
+
+fn outputs_f64() -> Vec<(&'static str, Vec<Vec<u64>>)> {
+    all_outputs!(
+        f64,
+        Sigmoid,
+        Tanh,
+        Relu,
+        LeakyRelu::default(),
+        Elu::default(),
+        Selu::default(),
+        Swish,
+        Linear,
+        Gelu,
+        GeluTanh,
+        Softplus,
+        Mish,
+        HardSigmoid,
+        HardSwish
+    )
+}
+
+#[test]
+fn every_instruction_set_gives_the_baseline_bits() {
+    dispatch::force(Some(Isa::Portable)).unwrap();
+    let base = (outputs_f32(), outputs_f64());
+    let levels = Isa::available();
+    eprintln!("levels on this machine: {levels:?}");
+    for isa in levels {
+        dispatch::force(Some(isa)).unwrap();
+        assert_eq!(dispatch::active(), isa);
+        let got = (outputs_f32(), outputs_f64());
+        for (dtype, (b, g)) in [("f32", (&base.0, &got.0)), ("f64", (&base.1, &got.1))] {
+            for ((name, bo), (_, go)) in b.iter().zip(g) {
+                for (k, (bv, gv)) in bo.iter().zip(go).enumerate() {
+                    let first = bv.iter().zip(gv).position(|(p, q)| p != q);
+                    assert!(
+                        first.is_none(),
+                        "{name} {dtype} output {k} differs under {isa:?} at index {first:?}"
+                    );
+                }
+            }
+        }
+    }
+    dispatch::force(None).unwrap();
+    assert!(dispatch::force(Some(Isa::Avx512)).is_ok() || dispatch::detected() < Isa::Avx512);
+    dispatch::force(None).unwrap();
+}
