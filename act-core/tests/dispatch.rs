@@ -65,10 +65,10 @@ fn softmax_outputs<F: Float>(x: &[F]) -> Vec<Vec<u64>> {
 macro_rules! all_outputs {
     ($f:ty, $($a:expr),*) => {{
         let x = inputs::<$f>();
-        let mut out = Vec::new();
-        $( out.push((stringify!($a), elementwise_outputs(&$a, &x))); )*
-        out.push(("Softmax", softmax_outputs(&x)));
-        out
+        vec![
+            $( (stringify!($a), elementwise_outputs(&$a, &x)), )*
+            ("Softmax", softmax_outputs(&x)),
+        ]
     }};
 }
 
