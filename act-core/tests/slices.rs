@@ -1,0 +1,99 @@
+//! The slice APIs' contract: lengths checked with a message naming both, empty input fine,
+//! in-place forward, row batches, and no allocation on any slice path.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use act_core::prelude::*;
+
+/// Counts allocations made by this test binary.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator, only counting.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_during(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    f();
+    ALLOCATIONS.load(Ordering::Relaxed) - before
+}
+
+#[test]
+fn slice_paths_allocate_nothing() {
+    let x: Vec<f32> = (0..10_000).map(|i| (i as f32 - 5000.0) / 300.0).collect();
+    let g = vec![1.0f32; x.len()];
+    let mut y = vec![0.0f32; x.len()];
+    let mut gx = vec![0.0f32; x.len()];
+    let mut z = x.clone();
+    // Warm up the dispatch cache (detection may allocate once, inside std).
+    Sigmoid.forward_slice(&x, &mut y);
+    let n = allocations_during(|| {
+        Sigmoid.forward_slice(&x, &mut y);
+        Sigmoid.backward_slice(&x, &g, &mut gx);
+        Sigmoid.derivative_slice(&x, &mut gx);
+        Swish.forward_in_place(&mut z);
+        Gelu.backward_slice(&x, &g, &mut gx);
+        Elu::default().forward_slice(&x, &mut y);
+        Softmax.forward_slice(&x, &mut y);
+        Softmax.backward_slice(&x, &g, &mut gx);
+        Softmax.forward_rows(&x, 100, &mut y);
+        Softmax.backward_rows(&x, 100, &g, &mut gx);
+    });
+    assert_eq!(n, 0, "slice APIs allocated {n} times");
+    // The counter does count: the Jacobian returns a new Vec.
+    assert!(allocations_during(|| drop(Softmax.jacobian(&x[..4]))) > 0);
+}
+
+#[test]
+#[should_panic(expected = "length mismatch: `x` has 3 elements but `y` has 2")]
+fn mismatched_lengths_name_both() {
+    Relu.forward_slice(&[1.0f64, 2.0, 3.0], &mut [0.0; 2]);
+}
+
+#[test]
+#[should_panic(expected = "length mismatch: `x` has 2 elements but `grad_y` has 1")]
+fn mismatched_gradient_lengths_name_both() {
+    Softmax.backward_slice(&[1.0f32, 2.0], &[1.0], &mut [0.0; 2]);
+}
+
+#[test]
+#[should_panic(expected = "not a whole number of rows of 4 columns")]
+fn rows_must_be_whole() {
+    Softmax.forward_rows(&[1.0f64; 6], 4, &mut [0.0; 6]);
+}
+
+#[test]
+fn empty_inputs_are_fine_and_in_place_matches_forward() {
+    let mut nothing: [f64; 0] = [];
+    Sigmoid.forward_slice(&[], &mut nothing);
+    Softmax.forward_slice(&[], &mut nothing);
+    Softmax.backward_slice(&[], &[], &mut nothing);
+    Softmax.forward_rows(&[], 3, &mut nothing);
+    assert!(Softmax.jacobian::<f64>(&[]).is_empty());
+
+    let x = [-3.0f64, -0.5, 0.0, 2.0, f64::NEG_INFINITY, f64::NAN];
+    let mut y = [0.0; 6];
+    Swish.forward_slice(&x, &mut y);
+    let mut z = x;
+    Swish.forward_in_place(&mut z);
+    for (a, b) in y.iter().zip(&z) {
+        assert!(a.to_bits() == b.to_bits(), "{a} vs {b}");
+    }
+    assert_eq!(z[4], 0.0); // swish(-inf) = -0
+    assert!(z[5].is_nan());
+}
