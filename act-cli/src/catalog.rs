@@ -10,41 +10,14 @@ pub fn builtins() -> &'static [Entry] {
     act_core::registry::all()
 }
 
-fn normalize(name: &str) -> String {
-    name.trim()
-        .chars()
-        .map(|c| match c {
-            '_' | ' ' => '-',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
-}
-
 /// Looks a name up (case-insensitive, `_` for `-`, aliases).
 pub fn lookup<'a>(entries: &'a [Entry], name: &str) -> Option<&'a Entry> {
-    let key = normalize(name);
-    let bare = key.replace('-', "");
-    entries.iter().find(|e| {
-        normalize(e.name) == key
-            || normalize(e.name).replace('-', "") == bare
-            || e.aliases.iter().any(|a| normalize(a) == key)
-    })
+    act_core::registry::lookup_in(entries, name)
 }
 
 /// The closest name to a misspelt one, if it is a plausible typo.
 pub fn suggest(entries: &[Entry], name: &str) -> Option<&'static str> {
-    let key = normalize(name);
-    let mut best: Option<(f64, &'static str)> = None;
-    for e in entries {
-        for candidate in std::iter::once(e.name).chain(e.aliases.iter().copied()) {
-            let score = strsim::jaro_winkler(&key, &normalize(candidate));
-            let close = strsim::damerau_levenshtein(&key, &normalize(candidate)) <= 2;
-            if (score > 0.8 || close) && best.is_none_or(|(s, _)| score > s) {
-                best = Some((score, e.name));
-            }
-        }
-    }
-    best.map(|(_, name)| name)
+    act_core::registry::suggest_in(entries, name)
 }
 
 #[cfg(test)]

@@ -183,7 +183,7 @@ pub fn tasks() -> &'static [Task] {
 /// assert!(act_core::guide::task("nope").is_none());
 /// ```
 pub fn task(name: &str) -> Option<&'static Task> {
-    let key = normalize(name);
+    let key = crate::names::normalise(name);
     tasks()
         .iter()
         .find(|t| t.name == key || t.aliases.iter().any(|a| *a == key))
@@ -197,11 +197,11 @@ pub fn task(name: &str) -> Option<&'static Task> {
 /// assert_eq!(act_core::guide::suggest("zzzzzzzz"), None);
 /// ```
 pub fn suggest(name: &str) -> Option<&'static str> {
-    let key = normalize(name);
+    let key = crate::names::normalise(name);
     let mut best: Option<(usize, &'static str)> = None;
     for t in tasks() {
         for candidate in core::iter::once(&t.name).chain(t.aliases.iter()) {
-            let d = edit_distance(&key, candidate);
+            let d = crate::names::edit_distance(&key, candidate);
             let limit = (candidate.chars().count() / 3).max(2);
             if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
                 best = Some((d, t.name));
@@ -209,44 +209,6 @@ pub fn suggest(name: &str) -> Option<&'static str> {
         }
     }
     best.map(|(_, name)| name)
-}
-
-fn normalize(name: &str) -> String {
-    name.trim()
-        .chars()
-        .map(|c| match c {
-            '_' | ' ' => '-',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
-}
-
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), so that
-/// `"rnn"`/`"rrn"` count as one edit.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    for (i, row) in d.chunks_mut(width).enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * width + j - 2] + 1);
-            }
-            d[i * width + j] = v;
-        }
-    }
-    d[a.len() * width + b.len()]
 }
 
 #[cfg(test)]
@@ -329,7 +291,7 @@ mod tests {
         let mut seen: Vec<&str> = Vec::new();
         for t in tasks() {
             for n in core::iter::once(&t.name).chain(t.aliases.iter()) {
-                assert_eq!(normalize(n), *n, "{n} is not normalised");
+                assert_eq!(crate::names::normalise(n), *n, "{n} is not normalised");
                 assert!(!seen.contains(n), "{n} used twice");
                 seen.push(n);
             }
@@ -465,9 +427,6 @@ mod tests {
         assert_eq!(suggest("lstm_gate"), Some("lstm-gates"));
         assert_eq!(suggest("mobilnet"), Some("mobile-cnn"));
         assert_eq!(suggest("quantum-chemistry"), None);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("abc", "abc"), 0);
-        assert_eq!(edit_distance("ab", "ba"), 1);
     }
 
     #[test]

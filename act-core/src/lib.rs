@@ -17,6 +17,7 @@ pub mod dispatch;
 mod float;
 pub mod guide;
 pub mod math;
+mod names;
 mod range;
 pub mod registry;
 

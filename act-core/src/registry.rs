@@ -12,6 +12,7 @@
 
 use crate::DynActivation;
 use crate::builtins::*;
+use crate::names::{edit_distance, normalise};
 
 /// A built-in activation: its command-line name, aliases, and a constructor.
 #[derive(Clone, Copy)]
@@ -120,47 +121,41 @@ pub fn all() -> &'static [Entry] {
     &ENTRIES
 }
 
-fn normalise(name: &str) -> String {
-    name.trim().to_lowercase().replace('_', "-")
+/// The entry of `entries` called `name` (case-insensitive, `_` or a space for `-`, with or
+/// without the dashes, or an alias).
+pub fn lookup_in<'a>(entries: &'a [Entry], name: &str) -> Option<&'a Entry> {
+    let key = normalise(name);
+    let bare = key.replace('-', "");
+    entries.iter().find(|e| {
+        e.name == key || e.name.replace('-', "") == bare || e.aliases.iter().any(|a| *a == key)
+    })
 }
 
 /// The built-in called `name` (case-insensitive; `leaky_relu`, `LeakyReLU`, `silu` work).
 pub fn lookup(name: &str) -> Option<&'static Entry> {
-    let n = normalise(name);
-    ENTRIES
-        .iter()
-        .find(|e| e.name == n || e.name.replace('-', "") == n || e.aliases.iter().any(|a| *a == n))
+    lookup_in(&ENTRIES, name)
+}
+
+/// The canonical name in `entries` closest to a misspelt `name` (edit distance over names and
+/// aliases, at most 2 or a third of the name), if any is that close.
+pub fn suggest_in(entries: &[Entry], name: &str) -> Option<&'static str> {
+    let key = normalise(name);
+    let mut best: Option<(usize, &'static str)> = None;
+    for e in entries {
+        for candidate in core::iter::once(e.name).chain(e.aliases.iter().copied()) {
+            let d = edit_distance(&key, candidate);
+            let limit = (candidate.chars().count() / 3).max(2);
+            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+                best = Some((d, e.name));
+            }
+        }
+    }
+    best.map(|(_, name)| name)
 }
 
 /// The closest built-in name to a misspelt one, if any is close.
 pub fn suggest(name: &str) -> Option<&'static str> {
-    let n = normalise(name);
-    ENTRIES
-        .iter()
-        .flat_map(|e| {
-            core::iter::once(e.name)
-                .chain(e.aliases.iter().copied())
-                .map(move |a| (a, e.name))
-        })
-        .map(|(alias, canonical)| (levenshtein(&n, alias), canonical))
-        .filter(|&(d, _)| d <= 2)
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    suggest_in(&ENTRIES, name)
 }
 
 #[cfg(test)]
