@@ -8,7 +8,13 @@
 //! cargo test --manifest-path tests/user-crate/Cargo.toml -- --nocapture
 //! ```
 
+#[path = "../../../act-core/tests/harness/mod.rs"]
 mod common;
+
+/// Where `common` finds the reference tables, below this crate.
+const DATA_SUBDIR: &str = "tests/data";
+/// Points each table must have.
+const MIN_POINTS: usize = 500;
 
 use act_core::prelude::*;
 use act_user_crate::{

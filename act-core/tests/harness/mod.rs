@@ -1,7 +1,7 @@
-//! The criterion of act-core's `tests/accuracy.rs`, copied (a user's crate cannot reach
-//! another crate's tests): errors in ULPs of the exact value, 4 ULP (+ κ where the data has a
-//! condition number), flush to zero below the normal range, 8 eps absolute where the data marks
-//! the interior root of the derivative. See that file's module docs for the full statement.
+//! The accuracy harness shared by act-core's `tests/accuracy.rs` and the user crate's
+//! `tests/reference.rs` (which includes this file by path): reference tables in ULPs of the
+//! exact value, the criterion of `accuracy.rs`'s module docs, and the report. The including
+//! test defines `DATA_SUBDIR` (where its tables are, below its manifest) and `MIN_POINTS`.
 #![allow(dead_code)]
 
 use std::fmt::Write as _;
@@ -364,7 +364,7 @@ pub fn failures_report(stats: &[Stats]) -> String {
 // ---------------------------------------------------------------------------------------------
 
 pub fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(super::DATA_SUBDIR)
 }
 
 pub fn read_data(file: &str) -> String {
@@ -419,7 +419,11 @@ pub fn parse_table<F: TestFloat>(name: &str) -> Table<F> {
             }
         })
         .collect();
-    assert!(points.len() >= 500, "{file}: only {} points", points.len());
+    assert!(
+        points.len() >= super::MIN_POINTS,
+        "{file}: only {} points",
+        points.len()
+    );
     Table {
         points,
         has_kappa: ckv.is_some(),
@@ -483,9 +487,10 @@ pub fn check_outputs<F: TestFloat>(name: &str, table: &Table<F>, out: &Outputs<F
     sd.points = table.points.len();
     for (i, p) in table.points.iter().enumerate() {
         let xv = p.x.to_f64();
-        // The known limitation of act-core's accuracy tests (rule 5 there): products with a
-        // subnormal factor (swish and mish forms just above the normal range).
-        let subnormal = (name.contains("Mish") || name.contains("Swish")).then(|| 2.0 * xv.abs() * F::TRUE_MIN);
+        // Rule 5 of `accuracy.rs`, the known limitation: products with a subnormal factor
+        // (swish and mish forms just above the normal range).
+        let subnormal =
+            (name.contains("Mish") || name.contains("Swish")).then(|| 2.0 * xv.abs() * F::TRUE_MIN);
         let av = Allow {
             extra_ulps: p.kappa_value,
             abs: subnormal,
