@@ -16,7 +16,8 @@ enum Prec {
 /// Formats a number the way the formula language reads it: `2`, `0.5`, `1e-300`, `inf`.
 pub fn number(v: f64) -> String {
     if v.is_nan() {
-        "nan".to_string()
+        // The language has no NaN literal; this folds back to NaN.
+        "(inf - inf)".to_string()
     } else if v.is_infinite() {
         if v > 0.0 { "inf" } else { "-inf" }.to_string()
     } else if v.fract() == 0.0 && v.abs() < 1e16 {
