@@ -128,34 +128,35 @@ pub fn is_limit_artefact<F: Float>(x: F, y: F) -> bool {
 }
 
 /// Where the straight-line code gave an artefact NaN, replace the value by the limit.
-#[inline(always)]
+#[cold]
 fn fix_limits<F: Float>(x: &[F], y: &mut [F], f: &impl Fn(F) -> F) {
-    let mut any = false;
-    for (xi, yi) in x.iter().zip(y.iter()) {
-        any |= is_limit_artefact(*xi, *yi);
-    }
-    if any {
-        for (xi, yi) in x.iter().zip(y.iter_mut()) {
-            if is_limit_artefact(*xi, *yi) {
-                *yi = limit(*xi, f);
-            }
+    for (xi, yi) in x.iter().zip(y.iter_mut()) {
+        if is_limit_artefact(*xi, *yi) {
+            *yi = limit(*xi, f);
         }
     }
 }
 
-/// [`map1`] for formulas whose straight-line code gives NaN at ±∞.
+/// [`map1`] for formulas whose straight-line code can give NaN at huge inputs: the check rides
+/// along in the main loop (an OR-reduction that vectorises), and only a chunk that has such a
+/// NaN is visited again.
 #[inline(always)]
 pub fn map1_limit<F: Float>(x: &[F], y: &mut [F], f: impl Fn(F) -> F) {
     check_len("x", x.len(), "y", y.len());
     for (xc, yc) in x.chunks(CHUNK).zip(y.chunks_mut(CHUNK)) {
+        let mut bad = false;
         for (xi, yi) in xc.iter().zip(yc.iter_mut()) {
-            *yi = f(*xi);
+            let v = f(*xi);
+            bad |= is_limit_artefact(*xi, v);
+            *yi = v;
         }
-        fix_limits(xc, yc, &f);
+        if bad {
+            fix_limits(xc, yc, &f);
+        }
     }
 }
 
-/// [`map2`] for formulas whose straight-line code gives NaN at ±∞.
+/// [`map2`] with the limit check of [`map1_limit`].
 #[inline(always)]
 pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) -> F) {
     check_len("x", x.len(), "grad_y", g.len());
@@ -165,14 +166,13 @@ pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) ->
         .zip(g.chunks(CHUNK))
         .zip(out.chunks_mut(CHUNK))
     {
+        let mut bad = false;
         for ((xi, gi), oi) in xc.iter().zip(gc).zip(oc.iter_mut()) {
-            *oi = f(*xi, *gi);
+            let v = f(*xi, *gi);
+            bad |= is_limit_artefact(*xi, v);
+            *oi = v;
         }
-        let mut any = false;
-        for (xi, oi) in xc.iter().zip(oc.iter()) {
-            any |= is_limit_artefact(*xi, *oi);
-        }
-        if any {
+        if bad {
             for ((xi, gi), oi) in xc.iter().zip(gc).zip(oc.iter_mut()) {
                 if is_limit_artefact(*xi, *oi) {
                     *oi = limit(*xi, |v| f(v, *gi));

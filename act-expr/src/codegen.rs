@@ -476,8 +476,17 @@ fn expand_elementwise(m: &Model) -> TokenStream {
     let deriv_fn = method(m, &deriv, m.df);
     // Straight-line code gives NaN where an intermediate overflows (`x * sigmoid(x)` at -∞ is
     // `∞ * 0`); those results are replaced by the limit, off the hot path.
-    let (map1, map2) = (quote!(map1_limit), quote!(map2_limit));
+    // Formulas that never do (checked at compile time) skip the check.
+    let watch = m.needs_limit;
+    let (map1, map2) = if watch {
+        (quote!(map1_limit), quote!(map2_limit))
+    } else {
+        (quote!(map1), quote!(map2))
+    };
     let fix = |inner: TokenStream| {
+        if !watch {
+            return quote!(#inner(x));
+        }
         quote! {
             let y = #inner(x);
             if ::act_core::__private::is_limit_artefact(x, y) {
@@ -511,14 +520,18 @@ fn expand_elementwise(m: &Model) -> TokenStream {
         "__act_forward_in_place",
         quote!(x: &mut [F]),
         quote!(x),
-        quote!(::act_core::__private::map_in_place(x, |v| {
-            let y = self.__act_value(v);
-            if ::act_core::__private::is_limit_artefact(v, y) {
-                ::act_core::__private::limit(v, |u| self.__act_value(u))
-            } else {
-                y
-            }
-        })),
+        if watch {
+            quote!(::act_core::__private::map_in_place(x, |v| {
+                let y = self.__act_value(v);
+                if ::act_core::__private::is_limit_artefact(v, y) {
+                    ::act_core::__private::limit(v, |u| self.__act_value(u))
+                } else {
+                    y
+                }
+            }))
+        } else {
+            quote!(::act_core::__private::map_in_place(x, |v| self.__act_value(v)))
+        },
     );
     quote! {
         #[allow(clippy::all, clippy::pedantic)]

@@ -50,6 +50,10 @@ pub struct Model {
     pub derivative_text: String,
     /// Reductions, for vector activations.
     pub reductions: Vec<ReductionModel>,
+    /// The straight-line code of the value or derivative gives NaN at some huge or infinite
+    /// input (`∞ * 0` in `x * sigmoid(x)` at -∞), so the generated code must watch for it and
+    /// take the limit there. False lets the slice loops skip the check.
+    pub needs_limit: bool,
 }
 
 /// Builds and checks the model of a declaration.
@@ -127,6 +131,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         formula_text,
         derivative_text,
         reductions: Vec::new(),
+        needs_limit: true,
     };
     if model.decl.vector {
         vector_parts(&mut model);
@@ -176,6 +181,7 @@ fn scalar_analysis(m: &mut Model) -> syn::Result<()> {
     let fx = |x: f64| value(g, f, x, p);
     let dfx = |x: f64| value(g, df, x, p);
     m.range = analysis::range(&fx, &dfx, &kinks);
+    m.needs_limit = makes_nan_at_large_inputs(g, &[f, df], p);
     m.shape = analysis::shape(&fx, &dfx, &m.range, &kinks);
     if let Some((lo, hi)) = m.range_bounds {
         let (lo_e, hi_e) = m
@@ -190,6 +196,27 @@ fn scalar_analysis(m: &mut Model) -> syn::Result<()> {
         check_bound(&fx, hi_v, m.range.max, m.range.argmax, false, &hi_e)?;
     }
     Ok(())
+}
+
+/// Whether the straight-line evaluation of any of `roots` gives NaN at an input that is not NaN,
+/// over the analysis grid (out to ±MAX) and ±∞, at the given parameters and at multiples of
+/// them (a parameter may be set to anything at run time).
+fn makes_nan_at_large_inputs(g: &Graph, roots: &[Id], params: &[f64]) -> bool {
+    let mut xs = analysis::grid();
+    xs.extend([f64::INFINITY, f64::NEG_INFINITY]);
+    let scales: &[f64] = if params.is_empty() {
+        &[1.0]
+    } else {
+        &[1.0, 0.5, 2.0, 10.0, 0.1, -1.0, 0.0]
+    };
+    scales.iter().any(|&k| {
+        let ps: Vec<f64> = params.iter().map(|p| p * k).collect();
+        xs.iter().any(|&x| {
+            roots
+                .iter()
+                .any(|&id| eval::eval_all(g, id, x, &ps, &[])[id.index()].is_nan())
+        })
+    })
 }
 
 fn same(a: f64, b: f64) -> bool {
