@@ -1,0 +1,170 @@
+//! Throughput of every built-in activation, f32 and f64, at 4K, 64K and 1M elements, each next
+//! to the naive scalar formula (`act_benches::naive`) in the same group. Directions: `forward`
+//! (`forward_slice`), `backward` (`backward_slice`, reads `x` and `grad_y`) and, for elementwise
+//! activations, `derivative` (`derivative_slice`, `f'(x)` alone, what JAX's `vmap(grad(f))`
+//! computes).
+//!
+//! Benchmark ids are `ACTIVATION/DIRECTION/IMPL-DTYPE/SIZE`, e.g.
+//! `sigmoid/forward/act-f32/1048576` and `sigmoid/forward/naive-f32/1048576`; the argument
+//! after `--` is a regular expression over them. All 528 take about 40 minutes with the quick
+//! settings below; a subset, pinned to one core:
+//!
+//! ```text
+//! taskset -c 1 cargo bench -p act-benches --bench activations -- \
+//!     '^sigmoid/.*-f32/65536$' --warm-up-time 1 --measurement-time 2
+//! cargo run -p act-benches --release --bin summary          # the markdown table
+//! ```
+//!
+//! See `benches/README.md` for the peers (JAX, NumPy) and the summary's options.
+
+use std::hint::black_box;
+
+use act_benches::{SIZES, inputs, naive};
+use act_core::prelude::*;
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
+use criterion::{criterion_group, criterion_main};
+
+/// Slices of one precision in one size, allocated once per benchmark group.
+struct Buffers<T> {
+    x: Vec<T>,
+    grad_y: Vec<T>,
+    out: Vec<T>,
+}
+
+impl<T: Float> Buffers<T> {
+    fn new(n: usize) -> Self {
+        let convert = |v: Vec<f64>| v.into_iter().map(T::from_f64).collect::<Vec<_>>();
+        Self {
+            x: convert(inputs(n, 1)),
+            // Gradients of order one, as a loss would give.
+            grad_y: convert(inputs(n, 2).into_iter().map(|g| g / 8.0).collect()),
+            out: vec![T::ZERO; n],
+        }
+    }
+}
+
+type Forward<T> = fn(&[T], &mut [T]);
+type Backward<T> = fn(&[T], &[T], &mut [T]);
+
+fn group<'a>(c: &'a mut Criterion, name: &str, direction: &str) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(format!("{name}/{direction}"));
+    // One call at 1M elements takes milliseconds: flat sampling keeps a run within its
+    // measurement time instead of criterion's 5050-iteration minimum of linear sampling.
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(30);
+    group
+}
+
+fn forward<A: Activation, T: Float>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    act: A,
+    naive: Forward<T>,
+) {
+    for n in SIZES {
+        let Buffers { x, mut out, .. } = Buffers::<T>::new(n);
+        group.throughput(Throughput::Elements(n as u64));
+        let id = |who: &str| BenchmarkId::new(format!("{who}-{}", T::TYPE_NAME), n);
+        group.bench_function(id("act"), |b| {
+            b.iter(|| act.forward_slice(black_box(&x), black_box(&mut out)))
+        });
+        group.bench_function(id("naive"), |b| {
+            b.iter(|| naive(black_box(&x), black_box(&mut out)))
+        });
+    }
+}
+
+fn backward<A: Activation, T: Float>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    act: A,
+    naive: Backward<T>,
+) {
+    for n in SIZES {
+        let Buffers { x, grad_y, mut out } = Buffers::<T>::new(n);
+        group.throughput(Throughput::Elements(n as u64));
+        let id = |who: &str| BenchmarkId::new(format!("{who}-{}", T::TYPE_NAME), n);
+        group.bench_function(id("act"), |b| {
+            b.iter(|| act.backward_slice(black_box(&x), black_box(&grad_y), black_box(&mut out)))
+        });
+        group.bench_function(id("naive"), |b| {
+            b.iter(|| naive(black_box(&x), black_box(&grad_y), black_box(&mut out)))
+        });
+    }
+}
+
+/// `f'(x)` alone, without `grad_y`: what `jax.vmap(jax.grad(f))` in the peer script computes
+/// (one input stream less than `backward_slice`).
+fn derivative<A: Elementwise, T: Float>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    act: A,
+    naive: Backward<T>,
+) {
+    for n in SIZES {
+        let Buffers { x, mut out, .. } = Buffers::<T>::new(n);
+        let ones = vec![T::ONE; n];
+        group.throughput(Throughput::Elements(n as u64));
+        let id = |who: &str| BenchmarkId::new(format!("{who}-{}", T::TYPE_NAME), n);
+        group.bench_function(id("act"), |b| {
+            b.iter(|| act.derivative_slice(black_box(&x), black_box(&mut out)))
+        });
+        // The naive loop multiplies by grad_y = 1: one multiplication more, same streams.
+        group.bench_function(id("naive"), |b| {
+            b.iter(|| naive(black_box(&x), black_box(&ones), black_box(&mut out)))
+        });
+    }
+}
+
+/// The forward and backward groups of one activation, f32 and f64 in each.
+macro_rules! forward_backward {
+    ($c:expr, $name:ident, $act:expr) => {
+        let mut g = group($c, stringify!($name), "forward");
+        forward::<_, f32>(&mut g, $act, naive::f32::$name::forward);
+        forward::<_, f64>(&mut g, $act, naive::f64::$name::forward);
+        g.finish();
+        let mut g = group($c, stringify!($name), "backward");
+        backward::<_, f32>(&mut g, $act, naive::f32::$name::backward);
+        backward::<_, f64>(&mut g, $act, naive::f64::$name::backward);
+        g.finish();
+    };
+}
+
+/// Every activation's groups; elementwise ones also get a derivative group.
+macro_rules! activations {
+    (elementwise: [$($name:ident => $act:expr,)*] vector: [$($vname:ident => $vact:expr,)*]) => {
+        fn all(c: &mut Criterion) {
+            $(
+                forward_backward!(c, $name, $act);
+                let mut g = group(c, stringify!($name), "derivative");
+                derivative::<_, f32>(&mut g, $act, naive::f32::$name::backward);
+                derivative::<_, f64>(&mut g, $act, naive::f64::$name::backward);
+                g.finish();
+            )*
+            $(forward_backward!(c, $vname, $vact);)*
+        }
+    };
+}
+
+activations! {
+    elementwise: [
+        sigmoid => Sigmoid,
+        tanh => Tanh,
+        relu => Relu,
+        leaky_relu => LeakyRelu::default(),
+        elu => Elu::default(),
+        selu => Selu::default(),
+        swish => Swish,
+        gelu => Gelu,
+        gelu_tanh => GeluTanh,
+        softplus => Softplus,
+        mish => Mish,
+        hard_sigmoid => HardSigmoid,
+        hard_swish => HardSwish,
+        linear => Linear,
+    ]
+    vector: [
+        softmax => Softmax,
+    ]
+}
+
+criterion_group!(benches, all);
+criterion_main!(benches);
