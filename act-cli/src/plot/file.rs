@@ -56,30 +56,53 @@ pub fn write(
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
+    if ext != "svg" && ext != "png" {
+        return Err(usage(format!(
+            "--output must end in .svg or .png, got '{}'",
+            path.display()
+        )));
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(usage(format!(
+            "cannot write {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        )));
+    }
+    // Drawn into a file beside the target and renamed into place when complete, so a failure
+    // leaves no partial plot behind.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let partial = dir.join(format!(".{name}.{}.partial.{ext}", std::process::id()));
     register_fonts();
-    let result = match ext.as_str() {
-        "svg" => draw(
-            SVGBackend::new(path, size).into_drawing_area(),
+    let result = if ext == "svg" {
+        draw(
+            SVGBackend::new(&partial, size).into_drawing_area(),
             series,
             x_range,
             title,
         )
-        .map_err(|e| e.to_string()),
-        "png" => draw(
-            BitMapBackend::new(path, size).into_drawing_area(),
+        .map_err(|e| e.to_string())
+    } else {
+        draw(
+            BitMapBackend::new(&partial, size).into_drawing_area(),
             series,
             x_range,
             title,
         )
-        .map_err(|e| e.to_string()),
-        _ => {
-            return Err(usage(format!(
-                "--output must end in .svg or .png, got '{}'",
-                path.display()
-            )));
-        }
+        .map_err(|e| e.to_string())
     };
-    result.map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+    let result = result.and_then(|()| std::fs::rename(&partial, path).map_err(|e| e.to_string()));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result.map_err(|e| usage(format!("cannot write {}: {e}", path.display())))
 }
 
 fn draw<DB: DrawingBackend>(
