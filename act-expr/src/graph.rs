@@ -3,7 +3,7 @@
 //! Every node is built through a smart constructor of [`Graph`], which puts it in canonical form
 //! (n-ary sums and products, sorted operands, constant coefficients folded, like terms
 //! collected, integer powers merged) and then applies the stability rewrites of
-//! [`crate::rewrite`]. Equal subexpressions get the same [`Id`] (common subexpression
+//! the `rewrite` module. Equal subexpressions get the same [`Id`] (common subexpression
 //! elimination for free), and children always have smaller ids than their parents, so the node
 //! list is a topological order.
 
