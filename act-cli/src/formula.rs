@@ -79,8 +79,7 @@ impl Curve for FormulaCurve {
     fn table(&self, x: &[f64], value: &mut [f64], derivative: &mut [f64]) {
         if self.formula.is_vector() {
             self.formula.eval_vector(x, value);
-            // act-expr has no run-time Jacobian for vector formulas yet.
-            derivative.fill(f64::NAN);
+            self.formula.eval_vector_derivative(x, derivative);
             return;
         }
         for i in 0..x.len() {

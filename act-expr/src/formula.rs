@@ -5,7 +5,7 @@ use core::fmt;
 
 use crate::analysis::{self, RangeInfo};
 use crate::eval;
-use crate::graph::{Graph, Id, Var};
+use crate::graph::{Graph, Id, Reduce, Var};
 use crate::model::{eval_vector, thresholds};
 use crate::parse::{MAX_DEPTH, Scope, lower};
 use crate::print::print;
@@ -171,6 +171,83 @@ impl Formula {
     /// Number of nodes in the formula's graph (formula and derivative, shared).
     pub fn size(&self) -> usize {
         self.graph.len()
+    }
+
+    /// The diagonal of a vector formula's Jacobian, `out[i] = ∂y_i/∂x_i`, by forward-mode
+    /// differentiation through the reductions (what the macro's generated code computes).
+    /// Panics if the lengths differ.
+    pub fn eval_vector_derivative(&self, xs: &[f64], out: &mut [f64]) {
+        assert_eq!(
+            xs.len(),
+            out.len(),
+            "length mismatch: xs has {} elements, out {}",
+            xs.len(),
+            out.len()
+        );
+        if xs.is_empty() {
+            return;
+        }
+        let mut g = self.graph.clone();
+        let reds: Vec<(Reduce, Id)> = g.reductions().to_vec();
+        let n = xs.len() as f64;
+        let p = &self.values;
+        let r = eval::eval_reductions(&g, xs, p);
+        // Per reduction j: ∂f/∂r_j, ∂g_j/∂x, and ∂g_j/∂r_k for the earlier k.
+        let parts: Vec<(Id, Id, Vec<Id>)> = reds
+            .iter()
+            .enumerate()
+            .map(|(j, &(_, body))| {
+                let out_partial = g.diff(self.f, Var::Red(j as u32));
+                let body_dx = g.diff(body, Var::X);
+                let body_dr = (0..j).map(|k| g.diff(body, Var::Red(k as u32))).collect();
+                (out_partial, body_dx, body_dr)
+            })
+            .collect();
+        let at = |id: Id, x: f64| eval::eval(&g, id, x, p, &r);
+        // Index of each max/min reduction's extreme (the first), where its derivative flows.
+        let extreme: Vec<usize> = reds
+            .iter()
+            .map(|&(kind, body)| {
+                let vals: Vec<f64> = xs.iter().map(|&x| at(body, x)).collect();
+                let better = |a: f64, b: f64| if kind == Reduce::Min { a < b } else { a > b };
+                (1..vals.len()).fold(
+                    0,
+                    |best, i| if better(vals[i], vals[best]) { i } else { best },
+                )
+            })
+            .collect();
+        // T[j][k]: ∂r_j/∂r_k, aggregated over the input as the reduction aggregates.
+        let t: Vec<Vec<f64>> = reds
+            .iter()
+            .zip(&parts)
+            .enumerate()
+            .map(|(j, (&(kind, _), (_, _, body_dr)))| {
+                body_dr
+                    .iter()
+                    .map(|&d| match kind {
+                        Reduce::Sum => xs.iter().map(|&x| at(d, x)).sum(),
+                        Reduce::Mean => xs.iter().map(|&x| at(d, x)).sum::<f64>() / n,
+                        Reduce::Max | Reduce::Min => at(d, xs[extreme[j]]),
+                    })
+                    .collect()
+            })
+            .collect();
+        for (i, (&x, o)) in xs.iter().zip(out.iter_mut()).enumerate() {
+            let mut dr = vec![0.0; reds.len()];
+            let mut acc = at(self.df, x);
+            for (j, (&(kind, _), (out_partial, body_dx, _))) in reds.iter().zip(&parts).enumerate()
+            {
+                let own = match kind {
+                    Reduce::Sum => at(*body_dx, x),
+                    Reduce::Mean => at(*body_dx, x) / n,
+                    Reduce::Max | Reduce::Min if i == extreme[j] => at(*body_dx, x),
+                    Reduce::Max | Reduce::Min => 0.0,
+                };
+                dr[j] = own + t[j].iter().zip(&dr).map(|(a, b)| a * b).sum::<f64>();
+                acc += at(*out_partial, x) * dr[j];
+            }
+            *o = acc;
+        }
     }
 
     /// The simplified derivative, pretty-printed.

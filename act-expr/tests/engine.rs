@@ -336,3 +336,30 @@ fn nan_in_gives_nan_out_and_infinities_give_limits() {
         0.0
     );
 }
+
+#[test]
+fn vector_formulas_have_their_jacobian_diagonal() {
+    let xs = [0.5, -1.0, 2.0, 0.0];
+    let softmax = Formula::parse_vector("{ let e = exp(x - max(x)); e / sum(e) }", &[]).unwrap();
+    let log_softmax =
+        Formula::parse_vector("{ let m = max(x); x - m - ln(sum(exp(x - m))) }", &[]).unwrap();
+    let centred = Formula::parse_vector("x - mean(x)", &[]).unwrap();
+    let (mut y, mut d) = ([0.0; 4], [0.0; 4]);
+    softmax.eval_vector(&xs, &mut y);
+    softmax.eval_vector_derivative(&xs, &mut d);
+    for i in 0..4 {
+        // Closed forms: softmax' diagonal y (1 - y); log-softmax' diagonal 1 - y; x - mean: 1 - 1/n.
+        assert!(
+            (d[i] - y[i] * (1.0 - y[i])).abs() < 1e-15,
+            "{i}: {} vs {}",
+            d[i],
+            y[i] * (1.0 - y[i])
+        );
+    }
+    log_softmax.eval_vector_derivative(&xs, &mut d);
+    for i in 0..4 {
+        assert!((d[i] - (1.0 - y[i])).abs() < 1e-15, "{i}");
+    }
+    centred.eval_vector_derivative(&xs, &mut d);
+    assert!(d.iter().all(|&v| (v - 0.75).abs() < 1e-15), "{d:?}");
+}
