@@ -109,6 +109,11 @@ fn check_shape(text: &str) -> Result<(), Error> {
 
 impl Formula {
     /// Parses an elementwise formula in `x`.
+    ///
+    /// Error positions come from proc-macro2's span locations, which keep every parsed text in
+    /// a per-thread source map. A long-running process that parses very many formulas can
+    /// release it with `proc_macro2::extra::invalidate_current_thread_spans()` (when it holds
+    /// no other spans on that thread; the fuzz target does so).
     pub fn parse(text: &str) -> Result<Formula, Error> {
         Formula::parse_with_params(text, &[])
     }
