@@ -87,6 +87,18 @@ fn check_shape(text: &str) -> Result<(), Error> {
     let mut depth = 0usize;
     let mut prefix_run = 0usize;
     for (i, c) in text.char_indices() {
+        // Characters the language never uses are refused before syn sees them: some of them
+        // (`|` closures) send syn's parser into exponential time on crafted input.
+        let allowed =
+            c.is_ascii_alphanumeric() || c.is_whitespace() || "_.,;=<>!+-*/%^(){}".contains(c);
+        if !allowed {
+            return Err(Error {
+                message: format!(
+                    "`{c}` is not part of the formula language: use numbers, `x`, parameters, + - * /, function calls, `if`/`else` and `{{ let ...; }}` blocks"
+                ),
+                span: i..i + c.len_utf8(),
+            });
+        }
         match c {
             '(' | '{' | '[' => depth += 1,
             ')' | '}' | ']' => depth = depth.saturating_sub(1),

@@ -293,6 +293,16 @@ fn hostile_sizes_are_refused_not_crashed_on() {
     assert!(Formula::parse(&deeper).is_err());
     let minus = format!("{}x", "-".repeat(100_000));
     assert!(Formula::parse(&minus).is_err());
+    // Found by the fuzzer: closures make syn's parser take exponential time.
+    let closures = "|doh|0|doh|0|..&_..66666|66h|00||....66666|doh|0|....v6666|66h|00||..66666";
+    let err = Formula::parse(closures).unwrap_err();
+    assert!(
+        err.message()
+            .contains("`|` is not part of the formula language"),
+        "{}",
+        err.message()
+    );
+    assert_eq!(err.span(), 0..1);
     let long = vec!["x"; 20_000].join(" + ");
     assert!(
         Formula::parse(&long)
