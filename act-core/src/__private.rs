@@ -182,35 +182,148 @@ pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) ->
     }
 }
 
-/// Folds `map(x[i])` with `combine` over eight independent lanes, so that the loop vectorises
-/// (a single accumulator would serialise on the floating-point dependency).
+/// Independent accumulators of the fused sums and blocked folds: element `i` goes to lane
+/// `i % LANES`. The update of all lanes by a block of elements is a plain elementwise loop,
+/// which vectorises (with the map) like the elementwise slice loops; the lanes are combined
+/// pairwise at the end. The order of the operations depends only on the length, so every
+/// instruction set gives the same bits.
+const LANES: usize = 256;
+
+/// Folds `map`'s values for a block of up to [`LANES`] elements into the lanes, one row of
+/// lanes per result.
 #[inline(always)]
-pub fn fold_lanes<F: Float>(
+fn fold_block<F: Float, const M: usize>(
+    acc: &mut [[F; LANES]; M],
+    len: usize,
+    combine: &impl Fn(F, F) -> F,
+    mut map: impl FnMut(usize) -> [F; M],
+) {
+    let len = len.min(LANES);
+    for i in 0..len {
+        let v = map(i);
+        for (row, vm) in acc.iter_mut().zip(v) {
+            row[i] = combine(row[i], vm);
+        }
+    }
+}
+
+/// Each row of lanes combined pairwise (a tree, for accuracy).
+#[inline(always)]
+fn finish_lanes<F: Float, const M: usize>(
+    acc: &[[F; LANES]; M],
+    combine: &impl Fn(F, F) -> F,
+) -> [F; M] {
+    let mut out = [F::ZERO; M];
+    for (o, lanes) in out.iter_mut().zip(acc) {
+        let mut w = *lanes;
+        let mut width = LANES;
+        while width > 1 {
+            width /= 2;
+            let (lo, hi) = w.split_at_mut(width);
+            for (p, q) in lo.iter_mut().zip(hi.iter()) {
+                *p = combine(*p, *q);
+            }
+        }
+        *o = w[0];
+    }
+    out
+}
+
+/// `M` sums over the input in one pass: `out[m] = sum_i map(x[i])[m]`, over independent lanes
+/// so that both the map and the additions vectorise.
+#[inline(always)]
+pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
+    let add = |a: F, b: F| a + b;
+    let mut acc = [[F::ZERO; LANES]; M];
+    for xc in x.chunks(LANES) {
+        let len = xc.len().min(LANES);
+        let xc = &xc[..len];
+        fold_block(&mut acc, len, &add, |i| map(xc[i]));
+    }
+    finish_lanes(&acc, &add)
+}
+
+/// [`sum_lanes`] that also writes one more per-element value to `out` (a value a later pass
+/// reads instead of recomputing it).
+#[inline(always)]
+pub fn sum_lanes_store<F: Float, const M: usize>(
+    x: &[F],
+    out: &mut [F],
+    map: impl Fn(F) -> ([F; M], F),
+) -> [F; M] {
+    check_len("x", x.len(), "out", out.len());
+    let add = |a: F, b: F| a + b;
+    let mut acc = [[F::ZERO; LANES]; M];
+    for (xc, oc) in x.chunks(LANES).zip(out.chunks_mut(LANES)) {
+        let len = xc.len().min(oc.len()).min(LANES);
+        let (xc, oc) = (&xc[..len], &mut oc[..len]);
+        fold_block(&mut acc, len, &add, |i| {
+            let (sums, stored) = map(xc[i]);
+            oc[i] = stored;
+            sums
+        });
+    }
+    finish_lanes(&acc, &add)
+}
+
+/// [`sum_lanes`] over three inputs of the same length, element by element.
+#[inline(always)]
+pub fn sum_lanes3<F: Float, const M: usize>(
+    x: &[F],
+    g: &[F],
+    e: &[F],
+    map: impl Fn(F, F, F) -> [F; M],
+) -> [F; M] {
+    check_len("x", x.len(), "grad_y", g.len());
+    check_len("x", x.len(), "e", e.len());
+    let add = |a: F, b: F| a + b;
+    let mut acc = [[F::ZERO; LANES]; M];
+    for ((xc, gc), ec) in x.chunks(LANES).zip(g.chunks(LANES)).zip(e.chunks(LANES)) {
+        let len = xc.len().min(gc.len()).min(ec.len()).min(LANES);
+        let (xc, gc, ec) = (&xc[..len], &gc[..len], &ec[..len]);
+        fold_block(&mut acc, len, &add, |i| map(xc[i], gc[i], ec[i]));
+    }
+    finish_lanes(&acc, &add)
+}
+
+/// Folds `map(x[i])` with `combine` (for max and min) over the lanes of
+/// [`sum_lanes`], so that the map vectorises as in the elementwise slice loops.
+#[inline(always)]
+pub fn fold_blocks<F: Float>(
     x: &[F],
     init: F,
     map: impl Fn(F) -> F,
     combine: impl Fn(F, F) -> F,
 ) -> F {
-    const LANES: usize = 8;
-    let mut acc = [init; LANES];
-    let chunks = x.chunks_exact(LANES);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for l in 0..LANES {
-            acc[l] = combine(acc[l], map(c[l]));
+    let mut acc = [[init; LANES]; 1];
+    for xc in x.chunks(LANES) {
+        let len = xc.len().min(LANES);
+        let xc = &xc[..len];
+        fold_block(&mut acc, len, &combine, |i| [map(xc[i])]);
+    }
+    finish_lanes(&acc, &combine)[0]
+}
+
+/// The first index where `map(x[i])` equals `best` (or is NaN, when `best` is NaN): the
+/// position of a max or min computed beforehand with [`fold_blocks`], found without the
+/// branchy compare-and-track loop (the first of equal elements, as a tracking loop with a
+/// strict comparison gives). Blocks are scanned with a branch-free test that vectorises;
+/// only the block holding the position is searched element by element.
+#[inline(always)]
+pub fn position_of<F: Float>(x: &[F], best: F, map: impl Fn(F) -> F) -> usize {
+    const SCAN: usize = 64;
+    let nan = best.is_nan();
+    let hit = |v: F| {
+        let m = map(v);
+        (m == best) | (nan & m.is_nan())
+    };
+    for (c, xc) in x.chunks(SCAN).enumerate() {
+        let any = xc.iter().fold(false, |a, &v| a | hit(v));
+        if any {
+            return c * SCAN + xc.iter().position(|&v| hit(v)).unwrap_or(0);
         }
     }
-    let mut total = init;
-    for &v in rest {
-        total = combine(total, map(v));
-    }
-    // Pairwise, for accuracy.
-    let [a, b, c, d, e, f, g, h] = acc;
-    let t = combine(
-        combine(combine(a, b), combine(c, d)),
-        combine(combine(e, f), combine(g, h)),
-    );
-    combine(t, total)
+    0
 }
 
 /// The range of a parametric activation at its current parameters, by the same analysis the

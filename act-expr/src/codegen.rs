@@ -33,11 +33,18 @@ fn constant(v: f64) -> TokenStream {
 /// Statements computing `root`, ending in an expression of type `F`. Uses `x`, `self` (for the
 /// parameters) and, in a vector activation, `r: [F; K]`.
 fn body(g: &Graph, root: Id, params: &[String]) -> TokenStream {
+    body_with(g, root, params, None)
+}
+
+/// [`body`] where the node `stored`, when given, is not computed but read from the variable
+/// `e` (its value stored by an earlier pass).
+fn body_with(g: &Graph, root: Id, params: &[String], stored: Option<Id>) -> TokenStream {
     let live = g.reachable(&[root]);
     let mut constant_flag = vec![false; root.index() + 1];
     for &id in &live {
         let n = g.node(id);
         constant_flag[id.index()] = match n {
+            _ if Some(id) == stored => false,
             Node::X | Node::Param(_) | Node::Red(_) => false,
             Node::Const(_) | Node::Named(_) => true,
             _ => g.children(n).iter().all(|c| constant_flag[c.index()]),
@@ -47,7 +54,7 @@ fn body(g: &Graph, root: Id, params: &[String]) -> TokenStream {
     let mut needed = vec![false; root.index() + 1];
     needed[root.index()] = true;
     for &id in live.iter().rev() {
-        if needed[id.index()] && !constant_flag[id.index()] {
+        if needed[id.index()] && !constant_flag[id.index()] && Some(id) != stored {
             for c in g.children(g.node(id)) {
                 needed[c.index()] = true;
             }
@@ -60,7 +67,9 @@ fn body(g: &Graph, root: Id, params: &[String]) -> TokenStream {
             continue;
         }
         let name = t(id);
-        let e = if constant_flag[id.index()] {
+        let e = if Some(id) == stored {
+            quote!(e)
+        } else if constant_flag[id.index()] {
             constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])
         } else {
             node_expr(g, id, params, &t, &|i: Id| constant_flag[i.index()])
@@ -241,6 +250,38 @@ fn method(m: &Model, name: &proc_macro2::Ident, root: Id) -> TokenStream {
         pub fn #name<F: ::act_core::Float>(&self, x: F #red_arg) -> F {
             let y: F = { #b };
             <F as ::act_core::Float>::select(<F as ::act_core::Float>::is_nan(x), x, y)
+        }
+    }
+}
+
+/// A hidden method computing `root` for one element from `x`, the value `e` of the node
+/// `stored` (see [`body_with`]; `e` is unused without one) and the reductions; with `wrap`,
+/// NaN in gives NaN out.
+fn method_stored(
+    m: &Model,
+    name: &proc_macro2::Ident,
+    root: Id,
+    stored: Option<Id>,
+    wrap: bool,
+) -> TokenStream {
+    let b = body_with(&m.graph, root, &m.param_names, stored);
+    let k = m.graph.reductions().len();
+    let out = if wrap {
+        quote!(<F as ::act_core::Float>::select(
+            <F as ::act_core::Float>::is_nan(x),
+            x,
+            y
+        ))
+    } else {
+        quote!(y)
+    };
+    quote! {
+        #[doc(hidden)]
+        #[inline(always)]
+        #[allow(unused_variables, clippy::all)]
+        pub fn #name<F: ::act_core::Float>(&self, x: F, e: F, r: [F; #k]) -> F {
+            let y: F = { #b };
+            #out
         }
     }
 }
@@ -590,119 +631,229 @@ fn expand_vector(m: &Model) -> TokenStream {
         }
     }
     let max_level = m.reductions.iter().map(|r| r.level).max().unwrap_or(0);
+    let fl = quote!(<F as ::act_core::Float>);
 
-    // Forward reductions, level by level (one pass per reduction; each level needs the
-    // previous ones). `track` also records the index of a max/min (for the VJP).
-    let reductions_code = |track: bool| {
-        let mut code = Vec::new();
-        for level in 1..=max_level {
-            for (j, (&(kind, _), rm)) in reds.iter().zip(&m.reductions).enumerate() {
-                if rm.level != level {
-                    continue;
-                }
-                let body = format_ident!("__act_body{}", j);
-                let stmt = match kind {
-                    Reduce::Sum | Reduce::Mean => {
-                        let scale = if kind == Reduce::Mean {
-                            quote!(/ n)
-                        } else {
-                            quote!()
-                        };
-                        quote! {
-                            r[#j] = ::act_core::__private::fold_lanes(
-                                x, <F as ::act_core::Float>::ZERO,
-                                |v| self.#body(v, r), |a, b| a + b) #scale;
-                        }
-                    }
-                    Reduce::Max | Reduce::Min => {
-                        let (init, comb, better) = if kind == Reduce::Max {
-                            (
-                                quote!(-<F as ::act_core::Float>::INFINITY),
-                                quote!(max),
-                                quote!(>),
-                            )
-                        } else {
-                            (
-                                quote!(<F as ::act_core::Float>::INFINITY),
-                                quote!(min),
-                                quote!(<),
-                            )
-                        };
-                        if track {
-                            quote! {
-                                {
-                                    let mut best = self.#body(x[0], r);
-                                    let mut at = 0usize;
-                                    for (i, &xi) in x.iter().enumerate().skip(1) {
-                                        let v = self.#body(xi, r);
-                                        if v #better best || (<F as ::act_core::Float>::is_nan(v) && !<F as ::act_core::Float>::is_nan(best)) {
-                                            best = v;
-                                            at = i;
-                                        }
-                                    }
-                                    r[#j] = best;
-                                    arg[#j] = at;
-                                }
-                            }
-                        } else {
-                            quote! {
-                                r[#j] = ::act_core::__private::fold_lanes(
-                                    x, #init, |v| self.#body(v, r),
-                                    <F as ::act_core::Float>::#comb);
-                            }
-                        }
-                    }
-                };
-                code.push(stmt);
-            }
-        }
-        quote!(#(#code)*)
+    // A max/min needs its position only where the VJP reads something at it.
+    let needs_arg: Vec<bool> = reds
+        .iter()
+        .zip(&m.reductions)
+        .map(|(&(kind, _), rm)| {
+            matches!(kind, Reduce::Max | Reduce::Min)
+                && (g.as_const(rm.body_dx) != Some(0.0) || !rm.body_dr.is_empty())
+        })
+        .collect();
+
+    // The body of a last-level sum or mean that the per-element code after the reductions
+    // also needs (softmax's `e = exp(x - max(x))`): its pass stores it in the output buffer
+    // and the next pass reads it instead of recomputing it. The graph is hash-consed, so the
+    // same expression is the same node, and the stored bits are the ones the later code would
+    // compute: one straight-line evaluation of the same node.
+    let stored_for = |roots: &[Id]| -> Option<usize> {
+        let used = g.reachable(roots);
+        reds.iter()
+            .zip(&m.reductions)
+            .position(|(&(kind, body_id), rm)| {
+                matches!(kind, Reduce::Sum | Reduce::Mean)
+                    && rm.level == max_level
+                    && *g.node(body_id) != Node::X
+                    && g.depends_on_x(body_id)
+                    && used.contains(&body_id)
+            })
     };
-    let fwd_reds = reductions_code(false);
-    let vjp_reds = reductions_code(true);
-
-    // Aggregates of ∂g_j/∂r_k over the input (sum/mean) or at the extreme (max/min).
-    let mut t_sum = Vec::new();
-    let mut t_at = Vec::new();
+    let fwd_store = stored_for(&[m.f]);
+    let mut bwd_roots = vec![m.df];
+    for (&(kind, _), rm) in reds.iter().zip(&m.reductions) {
+        bwd_roots.push(rm.output_partial);
+        if matches!(kind, Reduce::Sum | Reduce::Mean) {
+            bwd_roots.push(rm.body_dx);
+        }
+    }
+    let bwd_store = stored_for(&bwd_roots);
+    let mut raw_bodies: Vec<usize> = [fwd_store, bwd_store].into_iter().flatten().collect();
+    raw_bodies.dedup();
+    for j in raw_bodies {
+        let raw = format_ident!("__act_body{}_raw", j);
+        methods.push(method_stored(m, &raw, reds[j].1, None, false));
+    }
+    if let Some(j) = fwd_store {
+        methods.push(method_stored(
+            m,
+            &format_ident!("__act_value_e"),
+            m.f,
+            Some(reds[j].1),
+            true,
+        ));
+    }
+    let bwd_node = bwd_store.map(|j| reds[j].1);
+    methods.push(method_stored(
+        m,
+        &format_ident!("__act_deriv_e"),
+        m.df,
+        bwd_node,
+        true,
+    ));
     for (j, (&(kind, _), rm)) in reds.iter().zip(&m.reductions).enumerate() {
-        for &(kk, _) in &rm.body_dr {
-            let kk = kk as usize;
-            let f = format_ident!("__act_body{}_dr{}", j, kk);
+        methods.push(method_stored(
+            m,
+            &format_ident!("__act_out_partial{}_e", j),
+            rm.output_partial,
+            bwd_node,
+            true,
+        ));
+        if matches!(kind, Reduce::Sum | Reduce::Mean) {
+            methods.push(method_stored(
+                m,
+                &format_ident!("__act_body_dx{}_e", j),
+                rm.body_dx,
+                bwd_node,
+                true,
+            ));
+        }
+    }
+
+    // One pass per level: the level's sums and means (and with `with_t` the sums of their
+    // `∂g_j/∂r_k`) fused into one vectorised loop, a max or min by vectorised lanes and its
+    // position (when the VJP needs it) by a search for the first element equal to it.
+    // `store` names the reduction whose body is written to `buf`.
+    let level_code = |level: usize, with_t: bool, store: Option<usize>, buf: TokenStream| {
+        let mut entries = Vec::new();
+        let mut targets = Vec::new();
+        let mut extremes = Vec::new();
+        let mut stored = None;
+        for (j, (&(kind, _), rm)) in reds.iter().zip(&m.reductions).enumerate() {
+            if rm.level != level {
+                continue;
+            }
+            let body = format_ident!("__act_body{}", j);
+            let scale = if kind == Reduce::Mean {
+                quote!(/ n)
+            } else {
+                quote!()
+            };
             match kind {
-                Reduce::Sum => t_sum.push(quote!(t[#j][#kk] = t[#j][#kk] + self.#f(xi, r);)),
-                Reduce::Mean => {
-                    t_sum.push(quote!(t[#j][#kk] = t[#j][#kk] + self.#f(xi, r);));
-                    t_at.push(quote!(t[#j][#kk] = t[#j][#kk] / n;));
+                Reduce::Sum | Reduce::Mean => {
+                    if store == Some(j) {
+                        let raw = format_ident!("__act_body{}_raw", j);
+                        stored = Some(quote!(self.#raw(v, v, r)));
+                        entries.push(quote!(#fl::select(#fl::is_nan(v), v, raw)));
+                    } else {
+                        entries.push(quote!(self.#body(v, r)));
+                    }
+                    targets.push((quote!(r[#j]), scale.clone()));
+                    if with_t {
+                        for &(kk, _) in &rm.body_dr {
+                            let kk = kk as usize;
+                            let f = format_ident!("__act_body{}_dr{}", j, kk);
+                            entries.push(quote!(self.#f(v, r)));
+                            targets.push((quote!(t[#j][#kk]), scale.clone()));
+                        }
+                    }
                 }
                 Reduce::Max | Reduce::Min => {
-                    t_at.push(quote!(t[#j][#kk] = self.#f(x[arg[#j]], r);))
+                    let (init, comb) = if kind == Reduce::Max {
+                        (quote!(-#fl::INFINITY), quote!(max))
+                    } else {
+                        (quote!(#fl::INFINITY), quote!(min))
+                    };
+                    extremes.push(quote! {
+                        r[#j] = ::act_core::__private::fold_blocks(
+                            x, #init, |v| self.#body(v, r), #fl::#comb);
+                    });
+                    if with_t && needs_arg[j] {
+                        extremes.push(quote! {
+                            arg[#j] = ::act_core::__private::position_of(x, r[#j], |v| self.#body(v, r));
+                        });
+                    }
                 }
+            }
+        }
+        let targets: Vec<TokenStream> = targets
+            .into_iter()
+            .enumerate()
+            .map(|(i, (lhs, scale))| quote!(#lhs = sums[#i] #scale;))
+            .collect();
+        let m_len = entries.len();
+        let sums = if let Some(st) = stored {
+            quote! {
+                let sums: [F; #m_len] = ::act_core::__private::sum_lanes_store(x, #buf, |v| {
+                    let raw: F = #st;
+                    ([#(#entries),*], raw)
+                });
+                #(#targets)*
+            }
+        } else {
+            quote! {
+                let sums: [F; #m_len] = ::act_core::__private::sum_lanes(x, |v| [#(#entries),*]);
+                #(#targets)*
+            }
+        };
+        if m_len == 0 {
+            quote!(#(#extremes)*)
+        } else {
+            quote!(#(#extremes)* { #sums })
+        }
+    };
+    let levels = |with_t: bool, store: Option<usize>, buf: TokenStream| {
+        let code = (1..=max_level).map(|l| level_code(l, with_t, store, buf.clone()));
+        quote!(#(#code)*)
+    };
+    let fwd_reds = levels(false, fwd_store, quote!(y));
+    let prep_reds = levels(true, None, quote!(y));
+    let bwd_reds = levels(true, bwd_store, quote!(grad_x));
+
+    // `∂g_j/∂r_k` at the position of a max/min.
+    let mut t_at = Vec::new();
+    for (j, (&(kind, _), rm)) in reds.iter().zip(&m.reductions).enumerate() {
+        if matches!(kind, Reduce::Max | Reduce::Min) {
+            for &(kk, _) in &rm.body_dr {
+                let kk = kk as usize;
+                let f = format_ident!("__act_body{}_dr{}", j, kk);
+                t_at.push(quote!(t[#j][#kk] = self.#f(x[arg[#j]], r);));
             }
         }
     }
-    let s_sum: Vec<TokenStream> = (0..k)
+    let s_entries: Vec<TokenStream> = (0..k)
         .map(|j| {
-            let f = format_ident!("__act_out_partial{}", j);
-            quote!(s[#j] = s[#j] + gi * self.#f(xi, r);)
+            let f = format_ident!("__act_out_partial{}_e", j);
+            quote!(gi * self.#f(xi, e, r))
         })
         .collect();
-    // Contribution of reduction j to element i, times `w`.
-    let per_elem = |w: TokenStream| -> Vec<TokenStream> {
-        reds.iter()
-            .enumerate()
-            .map(|(j, &(kind, _))| {
-                let f = format_ident!("__act_body_dx{}", j);
-                match kind {
-                    Reduce::Sum => quote!(acc = acc + #w[#j] * self.#f(xi, r);),
-                    Reduce::Mean => quote!(acc = acc + #w[#j] * self.#f(xi, r) / n;),
-                    Reduce::Max | Reduce::Min => {
-                        quote!(if i == arg[#j] { acc = acc + #w[#j] * self.#f(xi, r); })
-                    }
-                }
-            })
-            .collect()
+    let e_buf = if bwd_store.is_some() {
+        quote!(&grad_x[..])
+    } else {
+        quote!(x)
     };
-    let grad_terms = per_elem(quote!(rbar));
+    let s_pass = if k == 0 {
+        quote!(let s = [#fl::ZERO; 0];)
+    } else {
+        quote! {
+            let s: [F; #k] = ::act_core::__private::sum_lanes3(x, grad_y, #e_buf, |xi, gi, e| [#(#s_entries),*]);
+        }
+    };
+    // Per-element terms of the final pass; a max/min's term is added at its position after it.
+    let mut grad_terms = Vec::new();
+    let mut fixes = Vec::new();
+    let mut fix_apply = Vec::new();
+    for (j, &(kind, _)) in reds.iter().enumerate() {
+        match kind {
+            Reduce::Sum | Reduce::Mean => {
+                let f = format_ident!("__act_body_dx{}_e", j);
+                let scale = if kind == Reduce::Mean {
+                    quote!(/ n)
+                } else {
+                    quote!()
+                };
+                grad_terms.push(quote!(acc = acc + rbar[#j] * self.#f(xi, e, r) #scale;));
+            }
+            Reduce::Max | Reduce::Min if needs_arg[j] => {
+                let f = format_ident!("__act_body_dx{}", j);
+                let fix = format_ident!("fix{}", j);
+                fixes.push(quote!(let #fix: F = rbar[#j] * self.#f(x[arg[#j]], r);));
+                fix_apply.push(quote!(grad_x[arg[#j]] = grad_x[arg[#j]] + #fix;));
+            }
+            Reduce::Max | Reduce::Min => {}
+        }
+    }
     // Forward-mode dr_j/dx_i for the Jacobian's diagonal.
     let diag_terms: Vec<TokenStream> = reds
         .iter()
@@ -728,37 +879,51 @@ fn expand_vector(m: &Model) -> TokenStream {
         })
         .collect();
 
+    let output_pass = if fwd_store.is_some() {
+        quote! {
+            for (&xi, yi) in x.iter().zip(y.iter_mut()) {
+                *yi = self.__act_value_e(xi, *yi, r);
+            }
+        }
+    } else {
+        quote! {
+            for (xi, yi) in x.iter().zip(y.iter_mut()) {
+                *yi = self.__act_value(*xi, r);
+            }
+        }
+    };
     let forward_slice = dispatched(
         "__act_forward_slice",
         quote!(x: &[F], y: &mut [F]),
         quote!(x, y),
-        quote! {                ::act_core::__private::check_len("x", x.len(), "y", y.len());
+        quote! {
+            ::act_core::__private::check_len("x", x.len(), "y", y.len());
             if x.is_empty() {
                 return;
             }
             let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
             let mut r = [<F as ::act_core::Float>::ZERO; #k];
             #fwd_reds
-            for (xi, yi) in x.iter().zip(y.iter_mut()) {
-                *yi = self.__act_value(*xi, r);
-            }
+            #output_pass
         },
     );
     let backward_slice = dispatched(
         "__act_backward_slice",
         quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(x, grad_y, grad_x),
-        quote! {                ::act_core::__private::check_len("x", x.len(), "grad_y", grad_y.len());
+        quote! {
+            ::act_core::__private::check_len("x", x.len(), "grad_y", grad_y.len());
             ::act_core::__private::check_len("x", x.len(), "grad_x", grad_x.len());
             if x.is_empty() {
                 return;
             }
             let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
-            let (r, arg, t) = self.__act_prepare(x);
-            let mut s = [<F as ::act_core::Float>::ZERO; #k];
-            for (&xi, &gi) in x.iter().zip(grad_y) {
-                #(#s_sum)*
-            }
+            let mut r = [<F as ::act_core::Float>::ZERO; #k];
+            let mut arg = [0usize; #k];
+            let mut t = [[<F as ::act_core::Float>::ZERO; #k]; #k];
+            #bwd_reds
+            #(#t_at)*
+            #s_pass
             // Adjoints of the reductions, latest first.
             let mut rbar = s;
             for j in (0..#k).rev() {
@@ -766,11 +931,14 @@ fn expand_vector(m: &Model) -> TokenStream {
                     rbar[kk] = rbar[kk] + rbar[j] * t[j][kk];
                 }
             }
-            for (i, ((&xi, &gi), gx)) in x.iter().zip(grad_y).zip(grad_x.iter_mut()).enumerate() {
-                let mut acc = gi * self.__act_deriv(xi, r);
+            #(#fixes)*
+            for ((&xi, &gi), gx) in x.iter().zip(grad_y).zip(grad_x.iter_mut()) {
+                let e: F = *gx;
+                let mut acc = gi * self.__act_deriv_e(xi, e, r);
                 #(#grad_terms)*
                 *gx = acc;
             }
+            #(#fix_apply)*
         },
     );
 
@@ -788,11 +956,8 @@ fn expand_vector(m: &Model) -> TokenStream {
                 let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
                 let mut r = [<F as ::act_core::Float>::ZERO; #k];
                 let mut arg = [0usize; #k];
-                #vjp_reds
                 let mut t = [[<F as ::act_core::Float>::ZERO; #k]; #k];
-                for &xi in x {
-                    #(#t_sum)*
-                }
+                #prep_reds
                 #(#t_at)*
                 (r, arg, t)
             }

@@ -257,50 +257,53 @@ pub fn tanh(x: f64) -> f64 {
     (em / (em + 2.0)).copysign(x)
 }
 
+/// `c e^-a` for `a >= 0` (or NaN) in one part, `c` a power of two with `c E` normal or 0.
+/// Two scale factors, so that the far tail (`sigmoid(-740)`) stays subnormal, not 0.
+#[inline(always)]
+fn exp_neg(a: f64, c: f64) -> f64 {
+    let (p, s1, s2) = exp_reduce(-at_most(a, 800.0), 0.0);
+    (1.0 + p) * s1 * (s2 * c)
+}
+
 /// `1 / (1 + e^-x)`.
 #[inline(always)]
 pub fn sigmoid(x: f64) -> f64 {
-    // With E = e^-|x| = eh + el: sigmoid(|x|) = 1 / (1 + E), sigmoid(-|x|) = E / (1 + E).
-    let (eh, el) = exp_neg_dd(x.abs());
-    let d = 1.0 + eh;
-    let dl = ((1.0 - d) + eh) + el;
+    // E = e^-|x|: sigmoid(|x|) = 1 / (1 + E), sigmoid(-|x|) = E / (1 + E).
+    let e = exp_neg(x.abs(), 1.0);
+    let d = 1.0 + e;
+    let dl = (1.0 - d) + e; // exact: the rounding error of d
     let neg = x < 0.0;
-    let num = if neg { eh } else { 1.0 };
-    let numl = if neg { el } else { 0.0 };
-    let y0 = num / d;
-    // First-order correction for the low parts; it only needs 1 / (1 + E) roughly, which is
-    // y0 itself or 1 - y0.
+    let y0 = (if neg { e } else { 1.0 }) / d;
+    // 1 / d is y0 or 1 - y0; the correction removes the rounding of d (up to 1 ulp).
     let q = if neg { 1.0 - y0 } else { y0 };
-    y0 + (numl - y0 * dl) * q
+    y0 - (y0 * dl) * q
 }
 
-/// `E / (1 + E)^2` for `E = eh + el` in `[0, 1]`.
+/// `c E / (1 + E)^2` for `en = c E`, `E = e` (possibly flushed) in `[0, 1]`, `c` 1 or 4:
+/// `s (1 - s)` with `s = E / (1 + E)`, corrected for the rounding of `1 + E`.
 #[inline(always)]
-fn bell(eh: f64, el: f64) -> f64 {
-    let d = 1.0 + eh;
-    let dl = ((1.0 - d) + eh) + el;
-    let (dd, dd_err) = two_prod(d, d);
-    let ddl = dd_err + 2.0 * d * dl;
-    let y0 = eh / dd;
-    // The correction is ~1e-16 relative, so a reciprocal good to 2 % suffices: the bit
-    // trick gives ~12 %, one Newton step squares that.
-    let r = f64::from_bits(0x7FDE_0000_0000_0000u64.wrapping_sub(dd.to_bits()));
-    let r = r * (2.0 - dd * r);
-    y0 + (el - y0 * ddl) * r
+fn bell(en: f64, e: f64, inv_c: f64) -> f64 {
+    let d = 1.0 + e;
+    let dl = (1.0 - d) + e;
+    let s = en / d;
+    let q = 1.0 - s * inv_c; // 1 / d, roughly
+    let s = s - (s * dl) * q;
+    s * (1.0 - s * inv_c)
 }
 
 /// `sigmoid'(x) = sigmoid(x) sigmoid(-x) = e / (1 + e)^2` with `e = e^-|x|`.
 #[inline(always)]
 pub fn sigmoid_prime(x: f64) -> f64 {
-    let (eh, el) = exp_neg_dd(x.abs());
-    bell(eh, el)
+    let e = exp_neg(x.abs(), 1.0);
+    bell(e, e, 1.0)
 }
 
 /// `tanh'(x) = sech(x)^2 = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
 pub fn tanh_prime(x: f64) -> f64 {
-    let (eh, el) = exp_neg_dd(2.0 * x.abs());
-    4.0 * bell(eh, el)
+    // 4e scaled in the exponent, so it does not lose bits where e alone is subnormal.
+    let e4 = exp_neg(2.0 * x.abs(), 4.0);
+    bell(e4, e4 * 0.25, 0.25)
 }
 
 /// `ln(1 + e^x)`, accurate in both tails.

@@ -17,10 +17,14 @@
 //! - `ln`, `log1p`: `x = 2^e m`, `m` in `[sqrt(1/2), sqrt 2)`, read from the bits;
 //!   `ln m = 2 atanh(s)`, `s = (m-1)/(m+1)`, a degree 6 / 2 polynomial in `s^2`. `log1p`
 //!   feeds the exact rounding error of `1 + x` in as a correction.
-//! - `sigmoid`, `softplus`, `sigmoid_prime`, `tanh_prime` use `E = e^-|x|` (`e^-2|x|`) carried
-//!   as a double-word `hi + lo`, and correct the rounding of `1 + E`, so that the tails
-//!   (`sigmoid(-740)`, `sigmoid_prime(40) = 4.2e-18`, `softplus(-800)`) keep full relative
-//!   accuracy until the true value leaves the normal range.
+//! - `sigmoid`, `softplus`, `sigmoid_prime`, `tanh_prime` use `E = e^-|x|` (`e^-2|x|`) and
+//!   correct the rounding of `1 + E`, so that the tails (`sigmoid(-740)`,
+//!   `sigmoid_prime(40) = 4.2e-18`, `softplus(-800)`) keep full relative accuracy until the true
+//!   value leaves the normal range. `E` is carried as a double-word `hi + lo` in `softplus`
+//!   and in f32 `sigmoid` and `tanh_prime` (the composed activations, Mish's derivative above
+//!   all, need that extra accuracy there); elsewhere as one number built with two power-of-two
+//!   factors so that it degrades gradually into the subnormal range (`exp_neg`), with one
+//!   division.
 //! - `tanh = em / (em + 2)`, `em = expm1(2|x|)`, sign restored with `copysign`.
 //! - `erf`: `x + x P(x^2)` (degree 8 / 4) below 0.5, else `1 - erfc`. `erfc(a) = e^-(a^2)
 //!   G(w) / (a + K)` with `w = (a - K)/(a + K)` mapping `[0, 27.3]` (f32: `[0, 10.1]`) onto a
@@ -32,7 +36,7 @@
 //! Accuracy, measured against mpmath (256 bits) on 1000+ points per function and type, tails,
 //! subnormals and over/underflow thresholds included (`tests/math_accuracy.rs`, data from
 //! `scripts/gen_math_reference.py`): at most 3 ulp everywhere, under 2 ulp for all but
-//! `erfc` (both types) and `tanh_prime` (f32) near the worst points; run
+//! `erfc` (both types), `sigmoid_prime` (f32) and `tanh_prime` near the worst points; run
 //! `cargo test -p act-core --test math_accuracy -- --nocapture` for the current table.
 //! Where the true value is below the smallest normal number, results may flush (absolute
 //! error at most the smallest normal).
