@@ -942,6 +942,23 @@ fn expand_vector(m: &Model) -> TokenStream {
         },
     );
 
+    // Outputs unchanged by adding a constant to every input (softmax, log-softmax) have
+    // Jacobian rows that sum to zero; the diagonal is then minus the sum of the row's other
+    // entries, which keeps relative accuracy where the direct `y_i - y_i^2` cancels.
+    let shift_invariant_diagonal = if m.shift_invariant {
+        quote! {
+            let mut others = <F as ::act_core::Float>::ZERO;
+            for (j, v) in out.iter().enumerate() {
+                if j != row {
+                    others = others + *v;
+                }
+            }
+            out[row] = -others;
+        }
+    } else {
+        quote!()
+    };
+
     quote! {
         #[allow(unused_variables, unused_mut, clippy::all)]
         impl #name {
@@ -1013,6 +1030,7 @@ fn expand_vector(m: &Model) -> TokenStream {
                     unit[row] = <F as ::act_core::Float>::ONE;
                     self.__act_backward_slice(x, &unit, out);
                     unit[row] = <F as ::act_core::Float>::ZERO;
+                    #shift_invariant_diagonal
                 }
                 jac
             }

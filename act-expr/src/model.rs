@@ -54,6 +54,9 @@ pub struct Model {
     /// input (`∞ * 0` in `x * sigmoid(x)` at -∞), so the generated code must watch for it and
     /// take the limit there. False lets the slice loops skip the check.
     pub needs_limit: bool,
+    /// A vector activation whose outputs do not change when a constant is added to every
+    /// input (checked on sample vectors at the default parameters): its Jacobian rows sum to 0.
+    pub shift_invariant: bool,
 }
 
 /// Builds and checks the model of a declaration.
@@ -132,9 +135,11 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         derivative_text,
         reductions: Vec::new(),
         needs_limit: true,
+        shift_invariant: false,
     };
     if model.decl.vector {
         vector_parts(&mut model);
+        model.shift_invariant = is_shift_invariant(&model.graph, model.f, &model.defaults);
         check_vector_range(&mut model)?;
     } else {
         scalar_analysis(&mut model)?;
@@ -390,6 +395,24 @@ pub fn eval_vector(g: &Graph, f: Id, xs: &[f64], params: &[f64]) -> Vec<f64> {
     xs.iter()
         .map(|&x| eval::eval(g, f, x, params, &reds))
         .collect()
+}
+
+/// Whether `f(x + c) = f(x)` on the moderate sample vectors, for two shifts `c`, to a relative
+/// 1e-9 (what rounding allows).
+fn is_shift_invariant(g: &Graph, f: Id, params: &[f64]) -> bool {
+    sample_vectors()
+        .into_iter()
+        .filter(|v| v.iter().all(|x| x.abs() <= 100.0))
+        .all(|v| {
+            let y = eval_vector(g, f, &v, params);
+            [0.75, -3.5].iter().all(|c| {
+                let shifted: Vec<f64> = v.iter().map(|x| x + c).collect();
+                let z = eval_vector(g, f, &shifted, params);
+                y.iter()
+                    .zip(&z)
+                    .all(|(a, b)| (a - b).abs() <= 1e-9 * (1.0 + a.abs()))
+            })
+        })
 }
 
 fn check_vector_range(m: &mut Model) -> syn::Result<()> {

@@ -1,0 +1,133 @@
+//! Vector activations beyond softmax, declared with the macro: forward, VJP against central
+//! differences, rows, the Jacobian against the VJP, and the Jacobian's diagonal where the
+//! outputs are shift-invariant (rows summing to zero) against closed forms.
+
+use act_core::prelude::*;
+
+activation! {
+    /// Centring.
+    pub vector struct Centre;
+    f(x) = x - mean(x);
+}
+
+activation! {
+    /// Standardisation, a reduction depending on an earlier one.
+    pub vector struct Standardise;
+    f(x) = { let d = x - mean(x); d / sqrt(mean(d * d) + 0.001) };
+}
+
+activation! {
+    /// Scaled by the largest magnitude (a max over a non-trivial body).
+    pub vector struct MaxScaled;
+    f(x) = x / (1 + max(abs(x)));
+}
+
+activation! {
+    /// Two sums at one level and a min.
+    pub vector struct Mixed;
+    f(x) = x * sum(sigmoid(x)) + sum(exp(-x * x)) - min(x);
+}
+
+activation! {
+    /// Log-softmax.
+    pub vector struct LogSoftmax;
+    f(x) = { let m = max(x); x - m - ln(sum(exp(x - m))) };
+}
+
+/// `g · f(x)`, the scalar whose gradient the VJP computes.
+fn dot<A: Activation>(a: &A, x: &[f64], g: &[f64]) -> f64 {
+    let mut y = vec![0.0; x.len()];
+    a.forward_slice(x, &mut y);
+    y.iter().zip(g).map(|(p, q)| p * q).sum()
+}
+
+fn check_vjp<A: VectorActivation>(a: A) {
+    let x = [0.3, -1.2, 2.5, 0.7, -0.4, 1.9, -2.2];
+    let g = [0.5, -1.0, 0.25, 2.0, -0.75, 1.5, 0.1];
+    let mut gx = [0.0; 7];
+    a.backward_slice(&x, &g, &mut gx);
+    for i in 0..x.len() {
+        let h = 1e-5;
+        let (mut xp, mut xm) = (x, x);
+        xp[i] += h;
+        xm[i] -= h;
+        let fd = (dot(&a, &xp, &g) - dot(&a, &xm, &g)) / (2.0 * h);
+        assert!(
+            (gx[i] - fd).abs() <= 1e-7 * (1.0 + fd.abs()),
+            "{}: grad[{i}] = {}, differences {fd}",
+            A::NAME,
+            gx[i]
+        );
+    }
+    // The Jacobian's rows are the VJPs of unit vectors.
+    let jac = a.jacobian(&x);
+    let n = x.len();
+    for (i, row) in jac.chunks(n).enumerate() {
+        let mut unit = [0.0; 7];
+        unit[i] = 1.0;
+        let mut r = [0.0; 7];
+        a.backward_slice(&x, &unit, &mut r);
+        for j in 0..n {
+            assert!(
+                (row[j] - r[j]).abs() <= 1e-15 * (1.0 + r[j].abs()) * n as f64,
+                "{}: J[{i}][{j}]",
+                A::NAME
+            );
+        }
+    }
+    // Rows: two copies of x in one batch give the result twice.
+    let xx: Vec<f64> = x.iter().chain(&x).copied().collect();
+    let gg: Vec<f64> = g.iter().chain(&g).copied().collect();
+    let mut out = vec![0.0; 14];
+    a.backward_rows(&xx, 7, &gg, &mut out);
+    assert_eq!(&out[..7], &gx[..]);
+    assert_eq!(&out[7..], &gx[..]);
+    // f32 agrees with f64 to f32 precision.
+    let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+    let mut y32 = vec![0.0f32; 7];
+    a.forward_slice(&x32, &mut y32);
+    let mut y64 = [0.0; 7];
+    a.forward_slice(&x, &mut y64);
+    for (p, q) in y32.iter().zip(&y64) {
+        assert!(
+            (f64::from(*p) - q).abs() <= 1e-5 * (1.0 + q.abs()),
+            "{}: f32 {p} vs f64 {q}",
+            A::NAME
+        );
+    }
+}
+
+#[test]
+fn general_vector_formulas_have_right_gradients() {
+    check_vjp(Centre);
+    check_vjp(Standardise);
+    check_vjp(MaxScaled);
+    check_vjp(Mixed);
+    check_vjp(LogSoftmax);
+    check_vjp(Softmax);
+}
+
+#[test]
+fn jacobian_diagonals_keep_relative_accuracy_where_outputs_saturate() {
+    // x = [3, -40]: y0 = 1 / (1 + e^-43) rounds to 1; the diagonal y0 (1 - y0) = y0 y1 is
+    // e^-43 / (1 + e^-43)^2, not 0.
+    let e = (-43f64).exp();
+    let j00 = e / ((1.0 + e) * (1.0 + e));
+    let jac = Softmax.jacobian(&[3.0f64, -40.0]);
+    assert!(
+        (jac[0] - j00).abs() <= 4.0 * f64::EPSILON * j00,
+        "softmax J00 = {:e}, expected {j00:e}",
+        jac[0]
+    );
+    // Log-softmax: J00 = 1 - y0 = y1 = e / (1 + e).
+    let jac = LogSoftmax.jacobian(&[3.0f64, -40.0]);
+    let y1 = e / (1.0 + e);
+    assert!(
+        (jac[0] - y1).abs() <= 4.0 * f64::EPSILON * y1,
+        "log-softmax J00 = {:e}, expected {y1:e}",
+        jac[0]
+    );
+    // Centring is shift-invariant too: 1 - 1/n either way.
+    let jac = Centre.jacobian(&[1.0f64, 2.0, 4.0, 8.0]);
+    assert_eq!(jac[0], 0.75);
+}
