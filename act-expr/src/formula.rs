@@ -84,6 +84,14 @@ fn check_shape(text: &str) -> Result<(), Error> {
             span: 0..text.len(),
         });
     }
+    // Ranges are not part of the language either, and chains of them with prefix operators
+    // also take syn's parser exponential time (found by the fuzzer).
+    if let Some(i) = text.find("..") {
+        return Err(Error {
+            message: "`..` is not part of the formula language".to_string(),
+            span: i..i + 2,
+        });
+    }
     let mut depth = 0usize;
     let mut prefix_run = 0usize;
     for (i, c) in text.char_indices() {

@@ -303,6 +303,14 @@ fn hostile_sizes_are_refused_not_crashed_on() {
         err.message()
     );
     assert_eq!(err.span(), 0..1);
+    let ranges =
+        "00qqqqqqqqqqqqqqqqqq.7_.r*****..*0.7_.r*****..0qqqqqqqqqqqqqqqqqq.7_.r*****..*0.7_.r";
+    let err = Formula::parse(ranges).unwrap_err();
+    assert!(
+        err.message().contains("`..` is not part of"),
+        "{}",
+        err.message()
+    );
     let long = vec!["x"; 20_000].join(" + ");
     assert!(
         Formula::parse(&long)
