@@ -298,11 +298,18 @@ fn hostile_sizes_are_refused_not_crashed_on() {
     let err = Formula::parse(closures).unwrap_err();
     assert!(
         err.message()
+            .contains("is not part of the formula language"),
+        "{}",
+        err.message()
+    );
+    let err = Formula::parse("x + |y| 0").unwrap_err();
+    assert!(
+        err.message()
             .contains("`|` is not part of the formula language"),
         "{}",
         err.message()
     );
-    assert_eq!(err.span(), 0..1);
+    assert_eq!(err.span(), 4..5);
     let ranges =
         "00qqqqqqqqqqqqqqqqqq.7_.r*****..*0.7_.r*****..0qqqqqqqqqqqqqqqqqq.7_.r*****..*0.7_.r";
     let err = Formula::parse(ranges).unwrap_err();
