@@ -127,6 +127,17 @@ fn check_shape(text: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Panics, naming both lengths, when an output buffer does not match its input.
+fn same_length(xs: &[f64], out: &[f64]) {
+    assert_eq!(
+        xs.len(),
+        out.len(),
+        "length mismatch: xs has {} elements, out {}",
+        xs.len(),
+        out.len()
+    );
+}
+
 impl Formula {
     /// Parses an elementwise formula in `x`.
     ///
@@ -183,13 +194,7 @@ impl Formula {
 
     /// A vector formula over a whole input. Panics if the lengths differ.
     pub fn eval_vector(&self, xs: &[f64], out: &mut [f64]) {
-        assert_eq!(
-            xs.len(),
-            out.len(),
-            "length mismatch: xs has {} elements, out {}",
-            xs.len(),
-            out.len()
-        );
+        same_length(xs, out);
         out.copy_from_slice(&eval_vector(&self.graph, self.f, xs, &self.values));
     }
 
@@ -202,13 +207,7 @@ impl Formula {
     /// differentiation through the reductions (what the macro's generated code computes).
     /// Panics if the lengths differ.
     pub fn eval_vector_derivative(&self, xs: &[f64], out: &mut [f64]) {
-        assert_eq!(
-            xs.len(),
-            out.len(),
-            "length mismatch: xs has {} elements, out {}",
-            xs.len(),
-            out.len()
-        );
+        same_length(xs, out);
         if xs.is_empty() {
             return;
         }
