@@ -1,0 +1,106 @@
+//! The methods of an elementwise activation: scalar value and derivative, and the slice loops.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{dispatched, method};
+use crate::model::Model;
+
+pub(super) fn expand(m: &Model) -> TokenStream {
+    let name = &m.decl.name;
+    let value = format_ident!("__act_value");
+    let deriv = format_ident!("__act_deriv");
+    let value_fn = method(m, &value, m.f);
+    let deriv_fn = method(m, &deriv, m.df);
+    // Straight-line code gives NaN where an intermediate overflows (`x * sigmoid(x)` at -∞ is
+    // `∞ * 0`); those results are replaced by the limit, off the hot path.
+    // Formulas that never do (checked at compile time) skip the check.
+    let watch = m.needs_limit;
+    let (map1, map2) = if watch {
+        (quote!(map1_limit), quote!(map2_limit))
+    } else {
+        (quote!(map1), quote!(map2))
+    };
+    let fix = |inner: TokenStream| {
+        if !watch {
+            return quote!(#inner(x));
+        }
+        quote! {
+            let y = #inner(x);
+            if ::act_core::__private::is_limit_artefact(x, y) {
+                ::act_core::__private::limit(x, |v| #inner(v))
+            } else {
+                y
+            }
+        }
+    };
+    let fwd = fix(quote!(self.__act_value));
+    let der = fix(quote!(self.__act_deriv));
+    let forward_slice = dispatched(
+        "__act_forward_slice",
+        quote!(x: &[F], y: &mut [F]),
+        quote!(x, y),
+        quote!(::act_core::__private::#map1(x, y, |v| self.__act_value(v))),
+    );
+    let backward_slice = dispatched(
+        "__act_backward_slice",
+        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
+        quote!(x, grad_y, grad_x),
+        quote!(::act_core::__private::#map2(x, grad_y, grad_x, |v, g| g * self.__act_deriv(v))),
+    );
+    let derivative_slice = dispatched(
+        "__act_derivative_slice",
+        quote!(x: &[F], dy: &mut [F]),
+        quote!(x, dy),
+        quote!(::act_core::__private::#map1(x, dy, |v| self.__act_deriv(v))),
+    );
+    let in_place = dispatched(
+        "__act_forward_in_place",
+        quote!(x: &mut [F]),
+        quote!(x),
+        if watch {
+            quote!(::act_core::__private::map_in_place(x, |v| {
+                let y = self.__act_value(v);
+                if ::act_core::__private::is_limit_artefact(v, y) {
+                    ::act_core::__private::limit(v, |u| self.__act_value(u))
+                } else {
+                    y
+                }
+            }))
+        } else {
+            quote!(::act_core::__private::map_in_place(x, |v| self.__act_value(v)))
+        },
+    );
+    quote! {
+        #[allow(clippy::all, clippy::pedantic)]
+        impl #name {
+            #value_fn
+            #deriv_fn
+
+            #forward_slice
+            #backward_slice
+            #derivative_slice
+            #in_place
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl ::act_core::Elementwise for #name {
+            #[inline]
+            fn forward<F: ::act_core::Float>(&self, x: F) -> F {
+                #fwd
+            }
+            #[inline]
+            fn derivative<F: ::act_core::Float>(&self, x: F) -> F {
+                #der
+            }
+            #[inline]
+            fn derivative_slice<F: ::act_core::Float>(&self, x: &[F], dy: &mut [F]) {
+                self.__act_derivative_slice(x, dy)
+            }
+            #[inline]
+            fn forward_in_place<F: ::act_core::Float>(&self, x: &mut [F]) {
+                self.__act_forward_in_place(x)
+            }
+        }
+    }
+}

@@ -1,0 +1,513 @@
+//! Code generation: a [`Model`] to the Rust items `activation!` expands to.
+//!
+//! Each expression becomes a straight-line `#[inline(always)]` function generic over
+//! `act_core::Float`: one `let` per node, branches lowered to `Float::select`, constant
+//! subexpressions folded to one literal. Straight-line code without jumps is what lets the
+//! compiler vectorise the slice loops.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+mod elementwise;
+mod vector;
+
+use crate::eval;
+use crate::graph::{Graph, Id, Named, Node};
+use crate::model::Model;
+
+fn lit(v: f64) -> TokenStream {
+    if v.is_nan() {
+        quote!(::core::f64::NAN)
+    } else if v == f64::INFINITY {
+        quote!(::core::f64::INFINITY)
+    } else if v == f64::NEG_INFINITY {
+        quote!(::core::f64::NEG_INFINITY)
+    } else {
+        let l = Literal::f64_suffixed(v);
+        quote!(#l)
+    }
+}
+
+fn constant(v: f64) -> TokenStream {
+    let l = lit(v);
+    quote!(<F as ::act_core::Float>::from_f64(#l))
+}
+
+/// Statements computing `root`, ending in an expression of type `F`. Uses `x`, `self` (for the
+/// parameters) and, in a vector activation, `r: [F; K]`.
+fn body(g: &Graph, root: Id, params: &[String]) -> TokenStream {
+    body_with(g, root, params, None)
+}
+
+/// [`body`] where the node `stored`, when given, is not computed but read from the variable
+/// `e` (its value stored by an earlier pass).
+fn body_with(g: &Graph, root: Id, params: &[String], stored: Option<Id>) -> TokenStream {
+    let live = g.reachable(&[root]);
+    let mut constant_flag = vec![false; root.index() + 1];
+    for &id in &live {
+        let n = g.node(id);
+        constant_flag[id.index()] = match n {
+            _ if Some(id) == stored => false,
+            Node::X | Node::Param(_) | Node::Red(_) => false,
+            Node::Const(_) | Node::Named(_) => true,
+            _ => g.children(n).iter().all(|c| constant_flag[c.index()]),
+        };
+    }
+    // Only nodes a non-constant node (or the root) needs get a binding.
+    let mut needed = vec![false; root.index() + 1];
+    needed[root.index()] = true;
+    for &id in live.iter().rev() {
+        if needed[id.index()] && !constant_flag[id.index()] && Some(id) != stored {
+            for c in g.children(g.node(id)) {
+                needed[c.index()] = true;
+            }
+        }
+    }
+    let t = |id: Id| format_ident!("t{}", id.index());
+    let mut stmts = Vec::new();
+    for &id in &live {
+        if !needed[id.index()] {
+            continue;
+        }
+        let name = t(id);
+        let e = if Some(id) == stored {
+            quote!(e)
+        } else if constant_flag[id.index()] {
+            constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])
+        } else {
+            node_expr(g, id, params, &t, &|i: Id| constant_flag[i.index()])
+        };
+        stmts.push(quote!(let #name: F = #e;));
+    }
+    let r = t(root);
+    quote!(#(#stmts)* #r)
+}
+
+fn node_expr(
+    g: &Graph,
+    id: Id,
+    params: &[String],
+    t: &dyn Fn(Id) -> proc_macro2::Ident,
+    is_const: &dyn Fn(Id) -> bool,
+) -> TokenStream {
+    let fl = quote!(<F as ::act_core::Float>);
+    match g.node(id) {
+        Node::Const(b) => constant(f64::from_bits(*b)),
+        Node::Named(Named::Pi) => constant(core::f64::consts::PI),
+        Node::Named(Named::E) => constant(core::f64::consts::E),
+        Node::X => quote!(x),
+        Node::Param(i) => {
+            let p = format_ident!("{}", params[*i as usize]);
+            quote!(#fl::from_f64(self.#p))
+        }
+        Node::Red(j) => {
+            let j = *j as usize;
+            quote!(r[#j])
+        }
+        Node::Sum(ts) => {
+            let ts = ts.iter().map(|&i| t(i));
+            quote!(#(#ts)+*)
+        }
+        Node::Prod(fs) => {
+            let mut constants = Vec::new();
+            let mut num = Vec::new();
+            let mut den = Vec::new();
+            for &f in fs {
+                if is_const(f) {
+                    constants.push(f);
+                    continue;
+                }
+                match *g.node(f) {
+                    Node::Pow(a, k) if k < 0 => {
+                        let a = t(a);
+                        den.push(if k == -1 {
+                            quote!(#a)
+                        } else {
+                            quote!(#fl::powi(#a, #k.wrapping_neg()))
+                        });
+                    }
+                    _ => {
+                        let f = t(f);
+                        num.push(quote!(#f));
+                    }
+                }
+            }
+            // The constant factors as one double-double. An exact one leads the product
+            // (`0.5 * x * erfc(..)`: left to right, so `x * erfc(..)` cannot overflow first); an
+            // inexact one such as 1/sqrt(2) is applied to the first factor as `a * hi + a * lo`,
+            // one rounding instead of two.
+            let c = constants.iter().fold(crate::dd::Dd::from(1.0), |acc, &k| {
+                acc * crate::dd::eval(g, k)
+            });
+            let (hi, lo) = (lit(c.hi), lit(c.lo));
+            let mut factors = num.into_iter();
+            let mut acc = match (constants.is_empty(), factors.next()) {
+                (true, Some(first)) => first,
+                (true, None) => quote!(#fl::ONE),
+                (false, first) if c.lo == 0.0 || !c.lo.is_finite() => match first {
+                    Some(f) => quote!(#fl::from_f64(#hi) * #f),
+                    None => quote!(#fl::from_f64(#hi)),
+                },
+                (false, first) => {
+                    let first = first.unwrap_or(quote!(#fl::ONE));
+                    quote!(::act_core::__private::mul_split(#first, #hi, #lo))
+                }
+            };
+            for f in factors {
+                acc = quote!(#acc * #f);
+            }
+            match den.into_iter().reduce(|a, b| quote!(#a * #b)) {
+                None => acc,
+                Some(d) => quote!(#acc / (#d)),
+            }
+        }
+        Node::Pow(a, k) => {
+            let a = t(*a);
+            if *k < 0 {
+                let m = -*k;
+                quote!(#fl::ONE / #fl::powi(#a, #m))
+            } else {
+                quote!(#fl::powi(#a, #k))
+            }
+        }
+        Node::PowF(a, b) => {
+            let (a, b) = (t(*a), t(*b));
+            quote!(#fl::powf(#a, #b))
+        }
+        Node::Call(f, a) => {
+            let m = format_ident!("{}", f.name());
+            let a = t(*a);
+            quote!(#fl::#m(#a))
+        }
+        Node::Max(a, b) => {
+            let (a, b) = (t(*a), t(*b));
+            quote!(#fl::max(#a, #b))
+        }
+        Node::Min(a, b) => {
+            let (a, b) = (t(*a), t(*b));
+            quote!(#fl::min(#a, #b))
+        }
+        Node::Select(c, a, b, th, el) => {
+            let (a, b, th, el) = (t(*a), t(*b), t(*th), t(*el));
+            let op: TokenStream = c.symbol().parse().expect("comparison operator");
+            quote!(#fl::select(#a #op #b, #th, #el))
+        }
+    }
+}
+
+/// A slice method in three builds (AVX-512, AVX2 + FMA, baseline) with a run-time choice
+/// among them. The body is repeated in each `#[target_feature]` function (rather than called)
+/// so that the closures it defines inherit the features and the math inlines into them.
+fn dispatched(
+    name: &str,
+    params: TokenStream,
+    args: TokenStream,
+    body: TokenStream,
+) -> TokenStream {
+    let plain = format_ident!("{}", name);
+    let avx2 = format_ident!("{}_avx2", name);
+    let avx512 = format_ident!("{}_avx512", name);
+    quote! {
+        #[doc(hidden)]
+        #[inline]
+        pub fn #plain<F: ::act_core::Float>(&self, #params) {
+            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+            match ::act_core::dispatch::active() {
+                // SAFETY: `active()` only reports a level the CPU supports.
+                ::act_core::dispatch::Isa::Avx512 => return unsafe { self.#avx512(#args) },
+                ::act_core::dispatch::Isa::Avx2 => return unsafe { self.#avx2(#args) },
+                ::act_core::dispatch::Isa::Portable => {}
+            }
+            #body
+        }
+
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        #[doc(hidden)]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn #avx2<F: ::act_core::Float>(&self, #params) {
+            #body
+        }
+
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        #[doc(hidden)]
+        #[target_feature(enable = "avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")]
+        unsafe fn #avx512<F: ::act_core::Float>(&self, #params) {
+            #body
+        }
+    }
+}
+
+/// A hidden method computing `root` for one element.
+fn method(m: &Model, name: &proc_macro2::Ident, root: Id) -> TokenStream {
+    let b = body(&m.graph, root, &m.param_names);
+    let k = m.graph.reductions().len();
+    let red_arg = if m.decl.vector {
+        quote!(, r: [F; #k])
+    } else {
+        quote!()
+    };
+    quote! {
+        #[doc(hidden)]
+        #[inline(always)]
+        #[allow(unused_variables, clippy::all)]
+        pub fn #name<F: ::act_core::Float>(&self, x: F #red_arg) -> F {
+            let y: F = { #b };
+            <F as ::act_core::Float>::select(<F as ::act_core::Float>::is_nan(x), x, y)
+        }
+    }
+}
+
+/// A hidden method computing `root` for one element from `x`, the value `e` of the node
+/// `stored` (see [`body_with`]; `e` is unused without one) and the reductions; with `wrap`,
+/// NaN in gives NaN out.
+fn method_stored(
+    m: &Model,
+    name: &proc_macro2::Ident,
+    root: Id,
+    stored: Option<Id>,
+    wrap: bool,
+) -> TokenStream {
+    let b = body_with(&m.graph, root, &m.param_names, stored);
+    let k = m.graph.reductions().len();
+    let out = if wrap {
+        quote!(<F as ::act_core::Float>::select(
+            <F as ::act_core::Float>::is_nan(x),
+            x,
+            y
+        ))
+    } else {
+        quote!(y)
+    };
+    quote! {
+        #[doc(hidden)]
+        #[inline(always)]
+        #[allow(unused_variables, clippy::all)]
+        pub fn #name<F: ::act_core::Float>(&self, x: F, e: F, r: [F; #k]) -> F {
+            let y: F = { #b };
+            #out
+        }
+    }
+}
+
+/// Expands a model into the struct and its trait implementations.
+pub fn expand(m: &Model) -> TokenStream {
+    let decl = &m.decl;
+    let name = &decl.name;
+    let name_str = name.to_string();
+    let attrs = &decl.attrs;
+    let vis = &decl.vis;
+    let pnames: Vec<proc_macro2::Ident> = decl.params.iter().map(|p| p.name.clone()).collect();
+    let pstrs: Vec<String> = m.param_names.clone();
+    let defaults: Vec<TokenStream> = m.defaults.iter().map(|&d| lit(d)).collect();
+    let fields = if pnames.is_empty() {
+        quote!(;)
+    } else {
+        let docs = pstrs.iter().zip(&m.defaults).map(|(p, d)| {
+            format!(
+                "The `{p}` parameter (default {}).",
+                crate::print::number(*d)
+            )
+        });
+        quote!({ #( #[doc = #docs] pub #pnames: f64, )* })
+    };
+    let ctor = if pnames.is_empty() {
+        quote!(#name)
+    } else {
+        quote!(#name { #(#pnames),* })
+    };
+    let default_ctor = if pnames.is_empty() {
+        quote!(#name)
+    } else {
+        quote!(#name { #(#pnames: #defaults),* })
+    };
+    let new_doc = if pnames.is_empty() {
+        format!("Creates a `{name_str}` (it has no parameters).")
+    } else {
+        format!(
+            "Creates a `{name_str}` with the given {}.",
+            pstrs
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let formula = &m.formula_text;
+    let derivative = &m.derivative_text;
+    let summary = attrs
+        .iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value().trim().to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .take_while(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let is_vector = decl.vector;
+
+    // Range: declared bounds evaluated for the current parameters; otherwise the analysed
+    // range (constant without parameters, recomputed at run time with them).
+    let r = &m.range;
+    let (min_att, max_att) = (r.min_attained, r.max_attained);
+    let range_body = match m.range_bounds {
+        Some((lo, hi)) => {
+            let lo_b = body(&m.graph, lo, &m.param_names);
+            let hi_b = body(&m.graph, hi, &m.param_names);
+            quote! {
+                type F = f64;
+                let lo: f64 = { #lo_b };
+                let hi: f64 = { #hi_b };
+                ::act_core::Range::new(lo, #min_att, hi, #max_att)
+            }
+        }
+        None if !pnames.is_empty() && !is_vector => quote! {
+            ::act_core::__private::analyse_range(
+                &|x: f64| ::act_core::Elementwise::forward(self, x),
+                &|x: f64| ::act_core::Elementwise::derivative(self, x),
+            )
+        },
+        None => {
+            let (lo, hi) = (lit(r.min), lit(r.max));
+            quote!(::act_core::Range::new(#lo, #min_att, #hi, #max_att))
+        }
+    };
+
+    let s = &m.shape;
+    let monotonic = s.monotonic;
+    let bounded_below = r.min.is_finite();
+    let bounded_above = r.max.is_finite();
+    let zero_centred = s.zero_centred;
+    let smooth = s.kinks.is_empty();
+    let kinks: Vec<TokenStream> = s.kinks.iter().map(|&k| lit(k)).collect();
+    let f0 = lit(s.value_at_zero);
+    let df0 = lit(s.derivative_at_zero);
+    let (sl, sr) = (s.saturating_left, s.saturating_right);
+
+    let set_arms = pnames
+        .iter()
+        .zip(&pstrs)
+        .map(|(p, s)| quote!(#s => { self.#p = value; ::core::result::Result::Ok(()) }));
+    let set_names = pnames.iter().zip(&pstrs).map(|(_, s)| quote!(#s));
+    let valid = pstrs.clone();
+
+    let common = quote! {
+        const NAME: &'static str = #name_str;
+        const FORMULA: &'static str = #formula;
+        const DERIVATIVE: &'static str = #derivative;
+        const PARAMS: &'static [::act_core::ParamInfo] = &[
+            #( ::act_core::ParamInfo { name: #pstrs, default: #defaults } ),*
+        ];
+        const PROPERTIES: ::act_core::Properties = ::act_core::Properties {
+            monotonic: #monotonic,
+            bounded_below: #bounded_below,
+            bounded_above: #bounded_above,
+            zero_centred: #zero_centred,
+            smooth: #smooth,
+            kinks: &[#(#kinks),*],
+            value_at_zero: #f0,
+            derivative_at_zero: #df0,
+            saturating: ::act_core::Saturation { left: #sl, right: #sr },
+        };
+        const IS_VECTOR: bool = #is_vector;
+
+        fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> {
+            ::std::vec![#( (#pstrs, self.#pnames) ),*]
+        }
+
+        fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
+            match name {
+                #( #set_names if !value.is_finite() => ::core::result::Result::Err(
+                    ::act_core::ParamError::NotFinite { name: #valid, value }), )*
+                #( #set_arms )*
+                _ => ::core::result::Result::Err(::act_core::ParamError::Unknown {
+                    name: ::std::string::String::from(name),
+                    valid: ::std::vec![#(#pstrs),*],
+                }),
+            }
+        }
+
+        #[allow(clippy::all)]
+        fn range(&self) -> ::act_core::Range {
+            #range_body
+        }
+    };
+
+    let dyn_table = if is_vector {
+        quote! {
+            ::act_core::Activation::forward_slice(self, x, value);
+            self.__act_jacobian_diagonal(x, derivative);
+        }
+    } else {
+        quote! {
+            ::act_core::Activation::forward_slice(self, x, value);
+            ::act_core::Elementwise::derivative_slice(self, x, derivative);
+        }
+    };
+
+    let specific = if is_vector {
+        vector::expand(m)
+    } else {
+        elementwise::expand(m)
+    };
+
+    quote! {
+        #(#attrs)*
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        #vis struct #name #fields
+
+        impl ::core::default::Default for #name {
+            fn default() -> Self {
+                #default_ctor
+            }
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl #name {
+            #[doc = #new_doc]
+            #[allow(clippy::new_without_default)]
+            pub const fn new(#(#pnames: f64),*) -> Self {
+                #ctor
+            }
+        }
+
+        #specific
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl ::act_core::DynActivation for #name {
+            fn name(&self) -> &'static str { <Self as ::act_core::Activation>::NAME }
+            fn summary(&self) -> &'static str { #summary }
+            fn formula(&self) -> &'static str { <Self as ::act_core::Activation>::FORMULA }
+            fn derivative_formula(&self) -> &'static str { <Self as ::act_core::Activation>::DERIVATIVE }
+            fn param_info(&self) -> &'static [::act_core::ParamInfo] { <Self as ::act_core::Activation>::PARAMS }
+            fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> { ::act_core::Activation::params(self) }
+            fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
+                ::act_core::Activation::set_param(self, name, value)
+            }
+            fn range(&self) -> ::act_core::Range { ::act_core::Activation::range(self) }
+            fn properties(&self) -> ::act_core::Properties { ::act_core::Activation::properties(self) }
+            fn is_vector(&self) -> bool { #is_vector }
+            fn table(&self, x: &[f64], value: &mut [f64], derivative: &mut [f64]) {
+                #dyn_table
+            }
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl ::act_core::Activation for #name {
+            #common
+            #[inline]
+            fn forward_slice<F: ::act_core::Float>(&self, x: &[F], y: &mut [F]) {
+                self.__act_forward_slice(x, y)
+            }
+            #[inline]
+            fn backward_slice<F: ::act_core::Float>(&self, x: &[F], grad_y: &[F], grad_x: &mut [F]) {
+                self.__act_backward_slice(x, grad_y, grad_x)
+            }
+        }
+    }
+}

@@ -1,0 +1,439 @@
+//! The methods of a vector activation: reductions pass by pass, the vector-Jacobian product,
+//! rows, the Jacobian and its diagonal.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{dispatched, method, method_stored};
+use crate::graph::{Id, Node, Reduce};
+use crate::model::Model;
+
+pub(super) fn expand(m: &Model) -> TokenStream {
+    let name = &m.decl.name;
+    let g = &m.graph;
+    let reds = g.reductions();
+    let k = reds.len();
+    let mut methods = Vec::new();
+    let value = format_ident!("__act_value");
+    methods.push(method(m, &value, m.f));
+    let deriv = format_ident!("__act_deriv");
+    methods.push(method(m, &deriv, m.df));
+    for (j, (&(_, body_id), rm)) in reds.iter().zip(&m.reductions).enumerate() {
+        methods.push(method(m, &format_ident!("__act_body{}", j), body_id));
+        methods.push(method(
+            m,
+            &format_ident!("__act_out_partial{}", j),
+            rm.output_partial,
+        ));
+        methods.push(method(m, &format_ident!("__act_body_dx{}", j), rm.body_dx));
+        for &(kk, d) in &rm.body_dr {
+            methods.push(method(m, &format_ident!("__act_body{}_dr{}", j, kk), d));
+        }
+    }
+    let max_level = m.reductions.iter().map(|r| r.level).max().unwrap_or(0);
+    let fl = quote!(<F as ::act_core::Float>);
+
+    // A max/min needs its position only where the VJP reads something at it.
+    let needs_arg: Vec<bool> = reds
+        .iter()
+        .zip(&m.reductions)
+        .map(|(&(kind, _), rm)| {
+            matches!(kind, Reduce::Max | Reduce::Min)
+                && (g.as_const(rm.body_dx) != Some(0.0) || !rm.body_dr.is_empty())
+        })
+        .collect();
+
+    // The body of a last-level sum or mean that the per-element code after the reductions
+    // also needs (softmax's `e = exp(x - max(x))`): its pass stores it in the output buffer
+    // and the next pass reads it instead of recomputing it. The graph is hash-consed, so the
+    // same expression is the same node, and the stored bits are the ones the later code would
+    // compute: one straight-line evaluation of the same node.
+    let stored_for = |roots: &[Id]| -> Option<usize> {
+        let used = g.reachable(roots);
+        reds.iter()
+            .zip(&m.reductions)
+            .position(|(&(kind, body_id), rm)| {
+                matches!(kind, Reduce::Sum | Reduce::Mean)
+                    && rm.level == max_level
+                    && *g.node(body_id) != Node::X
+                    && g.depends_on_x(body_id)
+                    && used.contains(&body_id)
+            })
+    };
+    let fwd_store = stored_for(&[m.f]);
+    let mut bwd_roots = vec![m.df];
+    for (&(kind, _), rm) in reds.iter().zip(&m.reductions) {
+        bwd_roots.push(rm.output_partial);
+        if matches!(kind, Reduce::Sum | Reduce::Mean) {
+            bwd_roots.push(rm.body_dx);
+        }
+    }
+    let bwd_store = stored_for(&bwd_roots);
+    let mut raw_bodies: Vec<usize> = [fwd_store, bwd_store].into_iter().flatten().collect();
+    raw_bodies.dedup();
+    for j in raw_bodies {
+        let raw = format_ident!("__act_body{}_raw", j);
+        methods.push(method_stored(m, &raw, reds[j].1, None, false));
+    }
+    if let Some(j) = fwd_store {
+        methods.push(method_stored(
+            m,
+            &format_ident!("__act_value_e"),
+            m.f,
+            Some(reds[j].1),
+            true,
+        ));
+    }
+    let bwd_node = bwd_store.map(|j| reds[j].1);
+    methods.push(method_stored(
+        m,
+        &format_ident!("__act_deriv_e"),
+        m.df,
+        bwd_node,
+        true,
+    ));
+    for (j, (&(kind, _), rm)) in reds.iter().zip(&m.reductions).enumerate() {
+        methods.push(method_stored(
+            m,
+            &format_ident!("__act_out_partial{}_e", j),
+            rm.output_partial,
+            bwd_node,
+            true,
+        ));
+        if matches!(kind, Reduce::Sum | Reduce::Mean) {
+            methods.push(method_stored(
+                m,
+                &format_ident!("__act_body_dx{}_e", j),
+                rm.body_dx,
+                bwd_node,
+                true,
+            ));
+        }
+    }
+
+    // One pass per level: the level's sums and means (and with `with_t` the sums of their
+    // `∂g_j/∂r_k`) fused into one vectorised loop, a max or min by vectorised lanes and its
+    // position (when the VJP needs it) by a search for the first element equal to it.
+    // `store` names the reduction whose body is written to `buf`.
+    let level_code = |level: usize, with_t: bool, store: Option<usize>, buf: TokenStream| {
+        let mut entries = Vec::new();
+        let mut targets = Vec::new();
+        let mut extremes = Vec::new();
+        let mut stored = None;
+        for (j, (&(kind, _), rm)) in reds.iter().zip(&m.reductions).enumerate() {
+            if rm.level != level {
+                continue;
+            }
+            let body = format_ident!("__act_body{}", j);
+            let scale = if kind == Reduce::Mean {
+                quote!(/ n)
+            } else {
+                quote!()
+            };
+            match kind {
+                Reduce::Sum | Reduce::Mean => {
+                    if store == Some(j) {
+                        let raw = format_ident!("__act_body{}_raw", j);
+                        stored = Some(quote!(self.#raw(v, v, r)));
+                        entries.push(quote!(#fl::select(#fl::is_nan(v), v, raw)));
+                    } else {
+                        entries.push(quote!(self.#body(v, r)));
+                    }
+                    targets.push((quote!(r[#j]), scale.clone()));
+                    if with_t {
+                        for &(kk, _) in &rm.body_dr {
+                            let kk = kk as usize;
+                            let f = format_ident!("__act_body{}_dr{}", j, kk);
+                            entries.push(quote!(self.#f(v, r)));
+                            targets.push((quote!(t[#j][#kk]), scale.clone()));
+                        }
+                    }
+                }
+                Reduce::Max | Reduce::Min => {
+                    let (init, comb) = if kind == Reduce::Max {
+                        (quote!(-#fl::INFINITY), quote!(max))
+                    } else {
+                        (quote!(#fl::INFINITY), quote!(min))
+                    };
+                    extremes.push(quote! {
+                        r[#j] = ::act_core::__private::fold_blocks(
+                            x, #init, |v| self.#body(v, r), #fl::#comb);
+                    });
+                    if with_t && needs_arg[j] {
+                        extremes.push(quote! {
+                            arg[#j] = ::act_core::__private::position_of(x, r[#j], |v| self.#body(v, r));
+                        });
+                    }
+                }
+            }
+        }
+        let targets: Vec<TokenStream> = targets
+            .into_iter()
+            .enumerate()
+            .map(|(i, (lhs, scale))| quote!(#lhs = sums[#i] #scale;))
+            .collect();
+        let m_len = entries.len();
+        let sums = if let Some(st) = stored {
+            quote! {
+                let sums: [F; #m_len] = ::act_core::__private::sum_lanes_store(x, #buf, |v| {
+                    let raw: F = #st;
+                    ([#(#entries),*], raw)
+                });
+                #(#targets)*
+            }
+        } else {
+            quote! {
+                let sums: [F; #m_len] = ::act_core::__private::sum_lanes(x, |v| [#(#entries),*]);
+                #(#targets)*
+            }
+        };
+        if m_len == 0 {
+            quote!(#(#extremes)*)
+        } else {
+            quote!(#(#extremes)* { #sums })
+        }
+    };
+    let levels = |with_t: bool, store: Option<usize>, buf: TokenStream| {
+        let code = (1..=max_level).map(|l| level_code(l, with_t, store, buf.clone()));
+        quote!(#(#code)*)
+    };
+    let fwd_reds = levels(false, fwd_store, quote!(y));
+    let prep_reds = levels(true, None, quote!(y));
+    let bwd_reds = levels(true, bwd_store, quote!(grad_x));
+
+    // `∂g_j/∂r_k` at the position of a max/min.
+    let mut t_at = Vec::new();
+    for (j, (&(kind, _), rm)) in reds.iter().zip(&m.reductions).enumerate() {
+        if matches!(kind, Reduce::Max | Reduce::Min) {
+            for &(kk, _) in &rm.body_dr {
+                let kk = kk as usize;
+                let f = format_ident!("__act_body{}_dr{}", j, kk);
+                t_at.push(quote!(t[#j][#kk] = self.#f(x[arg[#j]], r);));
+            }
+        }
+    }
+    let s_entries: Vec<TokenStream> = (0..k)
+        .map(|j| {
+            let f = format_ident!("__act_out_partial{}_e", j);
+            quote!(gi * self.#f(xi, e, r))
+        })
+        .collect();
+    let e_buf = if bwd_store.is_some() {
+        quote!(&grad_x[..])
+    } else {
+        quote!(x)
+    };
+    let s_pass = if k == 0 {
+        quote!(let s = [#fl::ZERO; 0];)
+    } else {
+        quote! {
+            let s: [F; #k] = ::act_core::__private::sum_lanes3(x, grad_y, #e_buf, |xi, gi, e| [#(#s_entries),*]);
+        }
+    };
+    // Per-element terms of the final pass; a max/min's term is added at its position after it.
+    let mut grad_terms = Vec::new();
+    let mut fixes = Vec::new();
+    let mut fix_apply = Vec::new();
+    for (j, &(kind, _)) in reds.iter().enumerate() {
+        match kind {
+            Reduce::Sum | Reduce::Mean => {
+                let f = format_ident!("__act_body_dx{}_e", j);
+                let scale = if kind == Reduce::Mean {
+                    quote!(/ n)
+                } else {
+                    quote!()
+                };
+                grad_terms.push(quote!(acc = acc + rbar[#j] * self.#f(xi, e, r) #scale;));
+            }
+            Reduce::Max | Reduce::Min if needs_arg[j] => {
+                let f = format_ident!("__act_body_dx{}", j);
+                let fix = format_ident!("fix{}", j);
+                fixes.push(quote!(let #fix: F = rbar[#j] * self.#f(x[arg[#j]], r);));
+                fix_apply.push(quote!(grad_x[arg[#j]] = grad_x[arg[#j]] + #fix;));
+            }
+            Reduce::Max | Reduce::Min => {}
+        }
+    }
+    // Forward-mode dr_j/dx_i for the Jacobian's diagonal.
+    let diag_terms: Vec<TokenStream> = reds
+        .iter()
+        .enumerate()
+        .map(|(j, &(kind, _))| {
+            let f = format_ident!("__act_body_dx{}", j);
+            let own = match kind {
+                Reduce::Sum => quote!(self.#f(xi, r)),
+                Reduce::Mean => quote!(self.#f(xi, r) / n),
+                Reduce::Max | Reduce::Min => {
+                    quote!(if i == arg[#j] { self.#f(xi, r) } else { <F as ::act_core::Float>::ZERO })
+                }
+            };
+            let chain = m.reductions[j].body_dr.iter().map(|&(kk, _)| {
+                let kk = kk as usize;
+                quote!(+ t[#j][#kk] * dr[#kk])
+            });
+            let p = format_ident!("__act_out_partial{}", j);
+            quote! {
+                dr[#j] = #own #(#chain)*;
+                acc = acc + self.#p(xi, r) * dr[#j];
+            }
+        })
+        .collect();
+
+    let output_pass = if fwd_store.is_some() {
+        quote! {
+            for (&xi, yi) in x.iter().zip(y.iter_mut()) {
+                *yi = self.__act_value_e(xi, *yi, r);
+            }
+        }
+    } else {
+        quote! {
+            for (xi, yi) in x.iter().zip(y.iter_mut()) {
+                *yi = self.__act_value(*xi, r);
+            }
+        }
+    };
+    let forward_slice = dispatched(
+        "__act_forward_slice",
+        quote!(x: &[F], y: &mut [F]),
+        quote!(x, y),
+        quote! {
+            ::act_core::__private::check_len("x", x.len(), "y", y.len());
+            if x.is_empty() {
+                return;
+            }
+            let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+            let mut r = [<F as ::act_core::Float>::ZERO; #k];
+            #fwd_reds
+            #output_pass
+        },
+    );
+    let backward_slice = dispatched(
+        "__act_backward_slice",
+        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
+        quote!(x, grad_y, grad_x),
+        quote! {
+            ::act_core::__private::check_len("x", x.len(), "grad_y", grad_y.len());
+            ::act_core::__private::check_len("x", x.len(), "grad_x", grad_x.len());
+            if x.is_empty() {
+                return;
+            }
+            let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+            let mut r = [<F as ::act_core::Float>::ZERO; #k];
+            let mut arg = [0usize; #k];
+            let mut t = [[<F as ::act_core::Float>::ZERO; #k]; #k];
+            #bwd_reds
+            #(#t_at)*
+            #s_pass
+            // Adjoints of the reductions, latest first.
+            let mut rbar = s;
+            for j in (0..#k).rev() {
+                for kk in 0..j {
+                    rbar[kk] = rbar[kk] + rbar[j] * t[j][kk];
+                }
+            }
+            #(#fixes)*
+            for ((&xi, &gi), gx) in x.iter().zip(grad_y).zip(grad_x.iter_mut()) {
+                let e: F = *gx;
+                let mut acc = gi * self.__act_deriv_e(xi, e, r);
+                #(#grad_terms)*
+                *gx = acc;
+            }
+            #(#fix_apply)*
+        },
+    );
+
+    // Outputs unchanged by adding a constant to every input (softmax, log-softmax) have
+    // Jacobian rows that sum to zero; the diagonal is then minus the sum of the row's other
+    // entries, which keeps relative accuracy where the direct `y_i - y_i^2` cancels.
+    let shift_invariant_diagonal = if m.shift_invariant {
+        quote! {
+            let mut others = <F as ::act_core::Float>::ZERO;
+            for (j, v) in out.iter().enumerate() {
+                if j != row {
+                    others = others + *v;
+                }
+            }
+            out[row] = -others;
+        }
+    } else {
+        quote!()
+    };
+
+    quote! {
+        #[allow(unused_variables, unused_mut, clippy::all)]
+        impl #name {
+            #(#methods)*
+
+            #forward_slice
+
+            /// Reductions, argmax/argmin positions and the aggregates `t` of the chain rule.
+            #[doc(hidden)]
+            #[inline(always)]
+            fn __act_prepare<F: ::act_core::Float>(&self, x: &[F]) -> ([F; #k], [usize; #k], [[F; #k]; #k]) {
+                let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+                let mut r = [<F as ::act_core::Float>::ZERO; #k];
+                let mut arg = [0usize; #k];
+                let mut t = [[<F as ::act_core::Float>::ZERO; #k]; #k];
+                #prep_reds
+                #(#t_at)*
+                (r, arg, t)
+            }
+
+            #backward_slice
+
+            /// `out[i] = ∂y_i/∂x_i`.
+            #[doc(hidden)]
+            pub fn __act_jacobian_diagonal<F: ::act_core::Float>(&self, x: &[F], out: &mut [F]) {
+                ::act_core::__private::check_len("x", x.len(), "out", out.len());
+                if x.is_empty() {
+                    return;
+                }
+                let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+                let (r, arg, t) = self.__act_prepare(x);
+                for (i, (&xi, o)) in x.iter().zip(out.iter_mut()).enumerate() {
+                    let mut dr = [<F as ::act_core::Float>::ZERO; #k];
+                    let mut acc = self.__act_deriv(xi, r);
+                    #(#diag_terms)*
+                    *o = acc;
+                }
+            }
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl ::act_core::VectorActivation for #name {
+            fn forward_rows<F: ::act_core::Float>(&self, x: &[F], cols: usize, y: &mut [F]) {
+                ::act_core::__private::check_rows("x", x.len(), "y", y.len(), cols);
+                if cols == 0 {
+                    return;
+                }
+                for (xr, yr) in x.chunks(cols).zip(y.chunks_mut(cols)) {
+                    self.__act_forward_slice(xr, yr);
+                }
+            }
+
+            fn backward_rows<F: ::act_core::Float>(&self, x: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]) {
+                ::act_core::__private::check_rows("x", x.len(), "grad_y", grad_y.len(), cols);
+                ::act_core::__private::check_rows("x", x.len(), "grad_x", grad_x.len(), cols);
+                if cols == 0 {
+                    return;
+                }
+                for ((xr, gr), gx) in x.chunks(cols).zip(grad_y.chunks(cols)).zip(grad_x.chunks_mut(cols)) {
+                    self.__act_backward_slice(xr, gr, gx);
+                }
+            }
+
+            fn jacobian<F: ::act_core::Float>(&self, x: &[F]) -> ::std::vec::Vec<F> {
+                let n = x.len();
+                let mut jac = ::std::vec![<F as ::act_core::Float>::ZERO; n * n];
+                let mut unit = ::std::vec![<F as ::act_core::Float>::ZERO; n];
+                for (row, out) in jac.chunks_mut(n.max(1)).enumerate().take(n) {
+                    unit[row] = <F as ::act_core::Float>::ONE;
+                    self.__act_backward_slice(x, &unit, out);
+                    unit[row] = <F as ::act_core::Float>::ZERO;
+                    #shift_invariant_diagonal
+                }
+                jac
+            }
+        }
+    }
+}
