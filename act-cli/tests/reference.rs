@@ -92,3 +92,29 @@ fn csv_values_agree_with_mpmath() {
         check(name, file);
     }
 }
+
+#[test]
+fn softmax_derivative_column_keeps_relative_accuracy_at_saturation() {
+    // x = [3, -40]: y0 rounds to 1, and the Jacobian's diagonal y0 (1 - y0) = e^-43 / (1 + e^-43)^2.
+    let out = Command::cargo_bin("act-cli")
+        .unwrap()
+        .args(["eval", "softmax", "3", "-40", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let row: Vec<f64> = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let e = (-43f64).exp();
+    let exact = e / ((1.0 + e) * (1.0 + e));
+    assert!(
+        ulps_apart(row[2], exact) <= 4,
+        "softmax'(x)[0] = {}, expected {exact:e}",
+        row[2]
+    );
+}

@@ -342,6 +342,35 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         },
     );
 
+    // For a shift-invariant activation the element with the largest input is where the
+    // diagonal's direct form cancels (softmax's y - y^2 with y near 1): its Jacobian row is
+    // computed (one VJP) and the diagonal taken as minus the row's other entries.
+    let saturated_row = if m.shift_invariant {
+        quote! {
+            if x.len() > 1 {
+                let mut top = 0;
+                for (i, v) in x.iter().enumerate() {
+                    if *v > x[top] {
+                        top = i;
+                    }
+                }
+                let mut unit = ::std::vec![<F as ::act_core::Float>::ZERO; x.len()];
+                unit[top] = <F as ::act_core::Float>::ONE;
+                let mut row = ::std::vec![<F as ::act_core::Float>::ZERO; x.len()];
+                self.__act_backward_slice(x, &unit, &mut row);
+                let mut others = <F as ::act_core::Float>::ZERO;
+                for (j, v) in row.iter().enumerate() {
+                    if j != top {
+                        others = others + *v;
+                    }
+                }
+                out[top] = -others;
+            }
+        }
+    } else {
+        quote!()
+    };
+
     // Outputs unchanged by adding a constant to every input (softmax, log-softmax) have
     // Jacobian rows that sum to zero; the diagonal is then minus the sum of the row's other
     // entries, which keeps relative accuracy where the direct `y_i - y_i^2` cancels.
@@ -396,6 +425,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                     #(#diag_terms)*
                     *o = acc;
                 }
+                #saturated_row
             }
         }
 
