@@ -110,6 +110,38 @@ pub fn builtin(entries: &[Entry], name: &str) -> anyhow::Result<Box<dyn Curve>> 
     }
 }
 
+impl crate::cli::OneSource {
+    /// The activation this NAME or `--formula` names, with the `--param`s applied.
+    pub fn resolve(
+        &self,
+        entries: &[Entry],
+        params: &crate::cli::ParamArgs,
+    ) -> anyhow::Result<Box<dyn Curve>> {
+        one(
+            entries,
+            self.name.as_deref(),
+            self.formula.as_deref(),
+            &params.params,
+        )
+    }
+}
+
+impl crate::cli::ManySources {
+    /// The activations these NAMEs and `--formula`s name, with the `--param`s applied.
+    pub fn resolve(
+        &self,
+        entries: &[Entry],
+        params: &crate::cli::ParamArgs,
+    ) -> anyhow::Result<Vec<Box<dyn Curve>>> {
+        many(
+            entries,
+            self.names.iter().map(String::as_str),
+            self.formulas.iter().map(String::as_str),
+            &params.params,
+        )
+    }
+}
+
 /// A NAME or a `--formula`, with `--param`s applied.
 pub fn one(
     entries: &[Entry],

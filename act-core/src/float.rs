@@ -71,8 +71,6 @@ pub trait Float:
     fn is_nan(self) -> bool;
     /// True for ±∞.
     fn is_infinite(self) -> bool;
-    /// The largest finite value with the sign of `self`.
-    fn signed_max(self) -> Self;
 
     /// `|x|`.
     fn abs(self) -> Self;
@@ -150,10 +148,6 @@ macro_rules! impl_float {
             #[inline(always)]
             fn is_infinite(self) -> bool {
                 $t::is_infinite(self)
-            }
-            #[inline(always)]
-            fn signed_max(self) -> Self {
-                $t::MAX.copysign(self)
             }
             #[inline(always)]
             fn abs(self) -> Self {

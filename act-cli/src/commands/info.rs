@@ -7,7 +7,7 @@ use super::{params_json, params_text};
 use crate::cli::{Format, ListArgs, ShowArgs};
 use crate::number::fmt_number;
 use crate::output::{Ctx, csv_table, json_number, md_table, text_table, wrap};
-use crate::source::{self, Builtin, Curve};
+use crate::source::{Builtin, Curve};
 
 /// `act-cli list`.
 pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
@@ -160,12 +160,7 @@ fn alternative_in(label: &str) -> Vec<&'static str> {
 
 /// `act-cli show`.
 pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let c = source::one(
-        ctx.entries,
-        args.source.name.as_deref(),
-        args.source.formula.as_deref(),
-        &args.params.params,
-    )?;
+    let c = args.source.resolve(ctx.entries, &args.params)?;
     let label = c.label();
     let notes: Vec<&guide::FrameworkDefault> = guide::framework_defaults()
         .iter()

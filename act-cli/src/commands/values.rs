@@ -150,12 +150,7 @@ fn write_rows(
 
 /// `act-cli table`.
 pub fn table(args: &TableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let c = source::one(
-        ctx.entries,
-        args.source.name.as_deref(),
-        args.source.formula.as_deref(),
-        &args.params.params,
-    )?;
+    let c = args.source.resolve(ctx.entries, &args.params)?;
     let grid = Grid::new(&args.grid)?;
     let format = args.format.format;
     let n = grid.len();
@@ -235,12 +230,7 @@ pub fn eval(args: &EvalArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
 
 /// `act-cli compare`.
 pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let curves = source::many(
-        ctx.entries,
-        args.sources.names.iter().map(String::as_str),
-        args.sources.formulas.iter().map(String::as_str),
-        &args.params.params,
-    )?;
+    let curves = args.sources.resolve(ctx.entries, &args.params)?;
     if args.at.is_empty() {
         return Err(usage("--at needs at least one number"));
     }

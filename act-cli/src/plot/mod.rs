@@ -6,7 +6,7 @@ mod terminal;
 use crate::cli::PlotArgs;
 use crate::error::usage;
 use crate::output::Ctx;
-use crate::source::{self, Curve};
+use crate::source::Curve;
 
 /// Samples per curve.
 const SAMPLES: usize = 801;
@@ -87,12 +87,7 @@ pub fn y_bounds(series: &[Series]) -> (f64, f64) {
 
 /// `act-cli plot`.
 pub fn run(args: &PlotArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let curves = source::many(
-        ctx.entries,
-        args.sources.names.iter().map(String::as_str),
-        args.sources.formulas.iter().map(String::as_str),
-        &args.params.params,
-    )?;
+    let curves = args.sources.resolve(ctx.entries, &args.params)?;
     let (from, to) = (args.from, args.to);
     if !from.is_finite() || !to.is_finite() || from >= to {
         return Err(usage(format!(
