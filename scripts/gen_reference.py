@@ -453,6 +453,10 @@ def function_grid(fn, t, rng):
     if fn.name in ("Gelu", "GeluTanh"):
         lo = -40 if t is F64 else -15
         pts += [rng.uniform(lo, -5) for _ in range(40)]
+    if fn.name in ("Swish", "Mish"):
+        # x times a factor that is subnormal (sigmoid, softplus) while the product is not
+        lo, hi = (-746, -700) if t is F64 else (-105, -86)
+        pts += [rng.uniform(lo, hi) for _ in range(60)]
     return finalize(t, pts)
 
 

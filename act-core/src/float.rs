@@ -100,6 +100,34 @@ pub trait Float:
     /// `tanh'(x) = 1 - tanh(x)^2 = sech(x)^2`, computed as `4e / (1 + e)^2` with
     /// `e = exp(-2|x|)`, accurate in the tails.
     fn tanh_prime(self) -> Self;
+    /// `(c·e^x, 1/c)` with `c` a power of two, 1 except where `e^x` is near or below the
+    /// smallest normal number (`x < -665` for `f64`, `x < -69` for `f32`).
+    ///
+    /// Generated code multiplies the scaled value by the other factors of a product and
+    /// applies `1/c` last, so `x·e^x` rounds once and keeps full precision where `e^x` alone
+    /// would be subnormal but the product is not.
+    ///
+    /// ```
+    /// use act_core::Float;
+    /// let x = -740.0_f64;
+    /// let (s, inv) = x.exp_scaled();
+    /// assert!(inv < 1.0 && s.is_normal()); // e^-740 is subnormal, s is not
+    /// // x e^x at -712 is -4.313292185103229e-307 (mpmath): normal, though e^-712 is not
+    /// let x = -712.0_f64;
+    /// let (s, inv) = x.exp_scaled();
+    /// assert_eq!(x * s * inv, -4.313292185103229e-307);
+    /// assert_eq!(x * Float::exp(x), -4.3132921851032454e-307); // the subnormal lost bits
+    /// assert_eq!(Float::exp_scaled(1.0_f64), (Float::exp(1.0_f64), 1.0));
+    /// ```
+    fn exp_scaled(self) -> (Self, Self);
+    /// `(c·σ(x), 1/c)`, scaled like [`Float::exp_scaled`] (for very negative x).
+    fn sigmoid_scaled(self) -> (Self, Self);
+    /// `(c·softplus(x), 1/c)`, scaled like [`Float::exp_scaled`] (for very negative x).
+    fn softplus_scaled(self) -> (Self, Self);
+    /// `(c·σ'(x), 1/c)`, scaled like [`Float::exp_scaled`] (for large |x|).
+    fn sigmoid_prime_scaled(self) -> (Self, Self);
+    /// `(c·tanh'(x), 1/c)`, scaled like [`Float::exp_scaled`] (for large |x|).
+    fn tanh_prime_scaled(self) -> (Self, Self);
     /// `x^n` for an integer `n` (by repeated multiplication).
     fn powi(self, n: i32) -> Self;
     /// `x^y`.
@@ -200,6 +228,26 @@ macro_rules! impl_float {
             #[inline(always)]
             fn tanh_prime(self) -> Self {
                 math::$m::tanh_prime(self)
+            }
+            #[inline(always)]
+            fn exp_scaled(self) -> (Self, Self) {
+                math::$m::exp_scaled(self)
+            }
+            #[inline(always)]
+            fn sigmoid_scaled(self) -> (Self, Self) {
+                math::$m::sigmoid_scaled(self)
+            }
+            #[inline(always)]
+            fn softplus_scaled(self) -> (Self, Self) {
+                math::$m::softplus_scaled(self)
+            }
+            #[inline(always)]
+            fn sigmoid_prime_scaled(self) -> (Self, Self) {
+                math::$m::sigmoid_prime_scaled(self)
+            }
+            #[inline(always)]
+            fn tanh_prime_scaled(self) -> (Self, Self) {
+                math::$m::tanh_prime_scaled(self)
             }
             #[inline(always)]
             fn powi(self, n: i32) -> Self {

@@ -26,13 +26,6 @@
 //!    error at most `8 eps` of the type. There `f'` is a difference of terms of size 0.2-0.5
 //!    (`σ(x) + x σ'(x)`), whose rounding is a few eps in absolute terms.
 //!
-//! 5. A known limitation, allowed here so that the rest stays strict, and reported in the
-//!    closing notes (it misses the bound):
-//!    - Swish and Mish where `σ(x)` (or `softplus(x)`) is subnormal but `x σ(x)` is not
-//!      (x in about [-745, -708] for f64, [-104, -87] for f32): the subnormal factor carries
-//!      an absolute error of up to one subnormal spacing, which the product multiplies by `|x|`.
-//!      Allowed: absolute error `<= 2 |x|` subnormal spacings.
-//!
 //! NaN never passes. Every path is checked: `forward`, `forward_slice`, `forward_in_place`,
 //! `derivative`, `derivative_slice` and `backward_slice` (with a gradient of ones, and with
 //! `-2` which must give exactly `-2` times that).

@@ -106,20 +106,54 @@ fn exp_reduce(x: f32, xl: f32) -> (f32, f32, f32) {
     (p, s1, s2)
 }
 
-/// `e^-a = hi + lo` for `a >= 0` (or NaN).
+/// `c e^-a = hi + lo` for `a >= 0` (or NaN), `c` a power of two.
 #[inline(always)]
-fn exp_neg_dd(a: f32) -> (f32, f32) {
-    let (p, s1, s2) = exp_reduce(-at_most(a, 120.0), 0.0);
+fn exp_neg_dd(a: f32, c: f32) -> (f32, f32) {
+    let (p, s1, s2) = exp_reduce(-at_most(a, 150.0), 0.0);
     let y = 1.0 + p;
     let yl = (1.0 - y) + p;
+    let s2 = s2 * c;
     (y * s1 * s2, yl * s1 * s2)
 }
 
 /// `e^x`.
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
+    exp_c(x, 1.0)
+}
+
+/// `c e^x`, `c` a power of two, without rounding `e^x` on its own.
+#[inline(always)]
+fn exp_c(x: f32, c: f32) -> f32 {
     let (p, s1, s2) = exp_reduce(at_least(at_most(x, 150.0), -150.0), 0.0);
-    (1.0 + p) * s1 * s2
+    (1.0 + p) * s1 * (s2 * c)
+}
+
+/// Exponent arguments `a` beyond which `e^-a` (below 2^-99) is scaled by [`SCALE`] in the
+/// `*_scaled` kernels.
+const SCALE_FROM: f32 = 69.0;
+/// The scale of the `*_scaled` kernels, 2^32: it lifts every value down to 2^-150 (half the
+/// smallest subnormal) into the normal range, and a scaled value stays below 2^-67.
+const SCALE: f32 = 4_294_967_296.0;
+/// `1 / SCALE`.
+const UNSCALE: f32 = 2.328_306_4e-10;
+
+/// `(c, 1/c)`: `(SCALE, UNSCALE)` where `far`, else `(1, 1)`.
+#[inline(always)]
+fn scale_if(far: bool) -> (f32, f32) {
+    (
+        if far { SCALE } else { 1.0 },
+        if far { UNSCALE } else { 1.0 },
+    )
+}
+
+/// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so: multiplied by
+/// cofactors larger than 1 (`x e^x`), it then rounds once, where the product is formed and
+/// unscaled, instead of losing bits in the subnormal range first.
+#[inline(always)]
+pub fn exp_scaled(x: f32) -> (f32, f32) {
+    let (c, inv) = scale_if(x < -SCALE_FROM);
+    (exp_c(x, c), inv)
 }
 
 /// `e^x - 1` for `x` in `[-20, 89]` (or NaN).
@@ -199,14 +233,28 @@ pub fn tanh(x: f32) -> f32 {
 /// that the tail stays subnormal rather than 0 (`x sigmoid(x)` is normal at `x = -91`).
 #[inline(always)]
 fn exp_neg(a: f32, c: f32) -> f32 {
-    let (p, s1, s2) = exp_reduce(-at_most(a, 120.0), 0.0);
+    let (p, s1, s2) = exp_reduce(-at_most(a, 150.0), 0.0);
     (1.0 + p) * s1 * (s2 * c)
 }
 
 /// `1 / (1 + e^-x)`.
 #[inline(always)]
 pub fn sigmoid(x: f32) -> f32 {
-    let (eh, el) = exp_neg_dd(x.abs());
+    sigmoid_c(x, 1.0)
+}
+
+/// `(c sigmoid(x), 1/c)`, scaled for `x < -69`; see [`exp_scaled`].
+#[inline(always)]
+pub fn sigmoid_scaled(x: f32) -> (f32, f32) {
+    let (c, inv) = scale_if(x < -SCALE_FROM);
+    (sigmoid_c(x, c), inv)
+}
+
+/// `c sigmoid(x)` for `c = 1`, or a power of two with `x < -69` (where `c E` is still far
+/// below 1, so `1 + c E` rounds to 1 as `1 + E` does).
+#[inline(always)]
+fn sigmoid_c(x: f32, c: f32) -> f32 {
+    let (eh, el) = exp_neg_dd(x.abs(), c);
     let d = 1.0 + eh;
     let dl = ((1.0 - d) + eh) + el;
     let neg = x < 0.0;
@@ -236,6 +284,15 @@ pub fn sigmoid_prime(x: f32) -> f32 {
     bell(e, e, 1.0)
 }
 
+/// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 69`; see [`exp_scaled`].
+#[inline(always)]
+pub fn sigmoid_prime_scaled(x: f32) -> (f32, f32) {
+    let a = x.abs();
+    let (c, inv) = scale_if(a > SCALE_FROM);
+    let e = exp_neg(a, c);
+    (bell(e, e * inv, inv), inv)
+}
+
 /// `E / (1 + E)^2` for `E = eh + el` in `[0, 1]`, see the `f64` version. Kept
 /// for `tanh'`, whose error feeds into Mish's derivative (one-part `e` costs 0.6 ulp there).
 #[inline(always)]
@@ -253,17 +310,44 @@ fn bell_dd(eh: f32, el: f32) -> f32 {
 /// `tanh'(x) = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
 pub fn tanh_prime(x: f32) -> f32 {
-    let (eh, el) = exp_neg_dd(2.0 * x.abs());
+    let (eh, el) = exp_neg_dd(2.0 * x.abs(), 1.0);
     4.0 * bell_dd(eh, el)
+}
+
+/// `(c tanh'(x), 1/c)`, scaled for `|x| > 34.5`; see [`exp_scaled`]. Where scaled,
+/// `1 + c E` still rounds to 1, so [`bell_dd`] returns `c E` to within `E`.
+#[inline(always)]
+pub fn tanh_prime_scaled(x: f32) -> (f32, f32) {
+    let a2 = 2.0 * x.abs();
+    let (c, inv) = scale_if(a2 > SCALE_FROM);
+    let (eh, el) = exp_neg_dd(a2, c);
+    (4.0 * bell_dd(eh, el), inv)
 }
 
 /// `ln(1 + e^x)`, accurate in both tails.
 #[inline(always)]
 pub fn softplus(x: f32) -> f32 {
-    let (eh, el) = exp_neg_dd(x.abs());
+    softplus_c(x, false).0
+}
+
+/// `(c softplus(x), 1/c)`, scaled for `x < -69`; see [`exp_scaled`].
+#[inline(always)]
+pub fn softplus_scaled(x: f32) -> (f32, f32) {
+    softplus_c(x, x < -SCALE_FROM)
+}
+
+/// [`softplus_scaled`] where `far` (then `softplus(x) = E (1 - E/2) = E` to 2^-99).
+#[inline(always)]
+fn softplus_c(x: f32, far: bool) -> (f32, f32) {
+    let (p, s1, s2) = exp_reduce(-at_most(x.abs(), 150.0), 0.0);
+    let y = 1.0 + p;
+    let yl = (1.0 - y) + p;
+    let (eh, el) = (y * s1 * s2, yl * s1 * s2);
     let l = log1p_dd(eh, el);
     let pos = if x > 0.0 { x } else { 0.0 };
-    pos + l
+    let (c, inv) = scale_if(far);
+    let tail = (y * s1) * (s2 * c);
+    (if far { tail } else { pos + l }, inv)
 }
 
 /// `erfc(a)` for `a >= 0` (or NaN), see the `f64` version.

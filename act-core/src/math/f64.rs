@@ -154,21 +154,44 @@ fn exp_reduce(x: f64, xl: f64) -> (f64, f64, f64) {
     (p, s1, s2)
 }
 
-/// `e^-a` for `a >= 0` (or NaN) as an unevaluated sum `hi + lo`, accurate to a fraction of an
-/// ulp so that sigmoid and friends add no error of their own to it.
-#[inline(always)]
-fn exp_neg_dd(a: f64) -> (f64, f64) {
-    let (p, s1, s2) = exp_reduce(-at_most(a, 800.0), 0.0);
-    let y = 1.0 + p;
-    let yl = (1.0 - y) + p;
-    (y * s1 * s2, yl * s1 * s2)
-}
-
 /// `e^x`.
 #[inline(always)]
 pub fn exp(x: f64) -> f64 {
+    exp_c(x, 1.0)
+}
+
+/// `c e^x`, `c` a power of two, without rounding `e^x` on its own.
+#[inline(always)]
+fn exp_c(x: f64, c: f64) -> f64 {
     let (p, s1, s2) = exp_reduce(at_least(at_most(x, 1000.0), -1000.0), 0.0);
-    (1.0 + p) * s1 * s2
+    (1.0 + p) * s1 * (s2 * c)
+}
+
+/// Exponent arguments `a` beyond which `e^-a` (below 2^-959) is scaled by [`SCALE`] in the
+/// `*_scaled` kernels.
+const SCALE_FROM: f64 = 665.0;
+/// The scale of the `*_scaled` kernels, 2^64: it lifts every value down to 2^-1075 (half the
+/// smallest subnormal) into the normal range, and a scaled value stays below 2^-895.
+const SCALE: f64 = 18_446_744_073_709_551_616.0;
+/// `1 / SCALE`.
+const UNSCALE: f64 = 5.421_010_862_427_522e-20;
+
+/// `(c, 1/c)`: `(SCALE, UNSCALE)` where `far`, else `(1, 1)`.
+#[inline(always)]
+fn scale_if(far: bool) -> (f64, f64) {
+    (
+        if far { SCALE } else { 1.0 },
+        if far { UNSCALE } else { 1.0 },
+    )
+}
+
+/// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so: multiplied by
+/// cofactors larger than 1 (`x e^x`), it then rounds once, where the product is formed and
+/// unscaled, instead of losing bits in the subnormal range first.
+#[inline(always)]
+pub fn exp_scaled(x: f64) -> (f64, f64) {
+    let (c, inv) = scale_if(x < -SCALE_FROM);
+    (exp_c(x, c), inv)
 }
 
 /// `e^x - 1` for `x` in `[-60, 710]` (or NaN); callers clamp.
@@ -268,8 +291,22 @@ fn exp_neg(a: f64, c: f64) -> f64 {
 /// `1 / (1 + e^-x)`.
 #[inline(always)]
 pub fn sigmoid(x: f64) -> f64 {
+    sigmoid_c(x, 1.0)
+}
+
+/// `(c sigmoid(x), 1/c)`, scaled for `x < -665`; see [`exp_scaled`].
+#[inline(always)]
+pub fn sigmoid_scaled(x: f64) -> (f64, f64) {
+    let (c, inv) = scale_if(x < -SCALE_FROM);
+    (sigmoid_c(x, c), inv)
+}
+
+/// `c sigmoid(x)` for `c = 1`, or a power of two with `x < -665` (where `c E` is still far
+/// below 1, so `1 + c E` rounds to 1 as `1 + E` does).
+#[inline(always)]
+fn sigmoid_c(x: f64, c: f64) -> f64 {
     // E = e^-|x|: sigmoid(|x|) = 1 / (1 + E), sigmoid(-|x|) = E / (1 + E).
-    let e = exp_neg(x.abs(), 1.0);
+    let e = exp_neg(x.abs(), c);
     let d = 1.0 + e;
     let dl = (1.0 - d) + e; // exact: the rounding error of d
     let neg = x < 0.0;
@@ -298,6 +335,15 @@ pub fn sigmoid_prime(x: f64) -> f64 {
     bell(e, e, 1.0)
 }
 
+/// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 665`; see [`exp_scaled`].
+#[inline(always)]
+pub fn sigmoid_prime_scaled(x: f64) -> (f64, f64) {
+    let a = x.abs();
+    let (c, inv) = scale_if(a > SCALE_FROM);
+    let e = exp_neg(a, c);
+    (bell(e, e * inv, inv), inv)
+}
+
 /// `tanh'(x) = sech(x)^2 = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
 pub fn tanh_prime(x: f64) -> f64 {
@@ -306,14 +352,40 @@ pub fn tanh_prime(x: f64) -> f64 {
     bell(e4, e4 * 0.25, 0.25)
 }
 
+/// `(c tanh'(x), 1/c)`, scaled for `|x| > 332.5`; see [`exp_scaled`].
+#[inline(always)]
+pub fn tanh_prime_scaled(x: f64) -> (f64, f64) {
+    let a2 = 2.0 * x.abs();
+    let (c, inv) = scale_if(a2 > SCALE_FROM);
+    let e4 = exp_neg(a2, 4.0 * c);
+    (bell(e4, e4 * (0.25 * inv), 0.25 * inv), inv)
+}
+
 /// `ln(1 + e^x)`, accurate in both tails.
 #[inline(always)]
 pub fn softplus(x: f64) -> f64 {
+    softplus_c(x, false).0
+}
+
+/// `(c softplus(x), 1/c)`, scaled for `x < -665`; see [`exp_scaled`].
+#[inline(always)]
+pub fn softplus_scaled(x: f64) -> (f64, f64) {
+    softplus_c(x, x < -SCALE_FROM)
+}
+
+/// [`softplus_scaled`] where `far` (then `softplus(x) = E (1 - E/2) = E` to 2^-960).
+#[inline(always)]
+fn softplus_c(x: f64, far: bool) -> (f64, f64) {
     // softplus(x) = max(x, 0) + ln(1 + e^-|x|); the NaN test is false so NaN reaches log1p.
-    let (eh, el) = exp_neg_dd(x.abs());
+    let (p, s1, s2) = exp_reduce(-at_most(x.abs(), 800.0), 0.0);
+    let y = 1.0 + p;
+    let yl = (1.0 - y) + p;
+    let (eh, el) = (y * s1 * s2, yl * s1 * s2);
     let l = log1p_dd(eh, el);
     let pos = if x > 0.0 { x } else { 0.0 };
-    pos + l
+    let (c, inv) = scale_if(far);
+    let tail = (y * s1) * (s2 * c);
+    (if far { tail } else { pos + l }, inv)
 }
 
 /// `erfc(a)` for `a >= 0` (or NaN), accurate in relative terms down to underflow.

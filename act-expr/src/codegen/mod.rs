@@ -12,7 +12,7 @@ mod elementwise;
 mod vector;
 
 use crate::eval;
-use crate::graph::{Graph, Id, Named, Node};
+use crate::graph::{Func, Graph, Id, Named, Node};
 use crate::model::Model;
 
 fn lit(v: f64) -> TokenStream {
@@ -64,18 +64,71 @@ fn body_with(g: &Graph, root: Id, params: &[String], stored: Option<Id>) -> Toke
         }
     }
     let t = |id: Id| format_ident!("t{}", id.index());
+    let scaled = scaled_nodes(g, root, &live, &needed, &constant_flag, stored);
+    let ts = |id: Id| format_ident!("t{}_s", id.index());
+    let ti = |id: Id| format_ident!("t{}_i", id.index());
+    let fl = quote!(<F as ::act_core::Float>);
     let mut stmts = Vec::new();
     for &id in &live {
         if !needed[id.index()] {
             continue;
         }
         let name = t(id);
+        if scaled.uses[id.index()] {
+            let (s, i) = (ts(id), ti(id));
+            match *g.node(id) {
+                Node::Call(f, a) if is_tiny_source(f) => {
+                    let m = format_ident!("{}_scaled", f.name());
+                    let a = t(a);
+                    stmts.push(quote!(let (#s, #i): (F, F) = #fl::#m(#a);));
+                }
+                Node::Call(f, a) => {
+                    // Linear at 0: where `a` is scaled it is tiny, and f(a) = a to the last bit.
+                    let m = format_ident!("{}", f.name());
+                    let (a_s, a_i) = (ts(a), ti(a));
+                    stmts.push(quote! {
+                        let #i: F = #a_i;
+                        let #s: F = #fl::select(#a_i == #fl::ONE, #fl::#m(#a_s), #a_s);
+                    });
+                }
+                Node::Prod(ref fs) => {
+                    let e = node_expr(g, id, params, &t, &|i: Id| constant_flag[i.index()], &|f| {
+                        scaled.uses[f.index()].then(|| ts(f))
+                    });
+                    let inv = fs
+                        .iter()
+                        .filter(|f| scaled.uses[f.index()])
+                        .map(|&f| {
+                            let f = ti(f);
+                            quote!(#f)
+                        })
+                        .reduce(|a, b| quote!(#a * #b))
+                        .expect("a scaled product has a scaled factor");
+                    stmts.push(quote! {
+                        let #s: F = #e;
+                        let #i: F = #inv;
+                    });
+                }
+                _ => unreachable!("only calls and products are scaled"),
+            }
+            if scaled.plain[id.index()] {
+                stmts.push(quote!(let #name: F = #s * #i;));
+            }
+            continue;
+        }
         let e = if Some(id) == stored {
             quote!(e)
         } else if constant_flag[id.index()] {
             constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])
         } else {
-            node_expr(g, id, params, &t, &|i: Id| constant_flag[i.index()])
+            node_expr(
+                g,
+                id,
+                params,
+                &t,
+                &|i: Id| constant_flag[i.index()],
+                &|_| None,
+            )
         };
         stmts.push(quote!(let #name: F = #e;));
     }
@@ -83,12 +136,106 @@ fn body_with(g: &Graph, root: Id, params: &[String], stored: Option<Id>) -> Toke
     quote!(#(#stmts)* #r)
 }
 
+/// Functions whose value can be exponentially small while their argument is moderate, so
+/// that a product such as `x * sigmoid(x)` is a normal number where the factor is not. Each
+/// has a `*_scaled` kernel in `act_core::Float`.
+fn is_tiny_source(f: Func) -> bool {
+    matches!(
+        f,
+        Func::Exp | Func::Sigmoid | Func::Softplus | Func::SigmoidPrime | Func::TanhPrime
+    )
+}
+
+/// Functions with `f(a) = a` for tiny `a`: they pass a scaled argument on, still scaled.
+fn is_linear_at_zero(f: Func) -> bool {
+    matches!(f, Func::Tanh | Func::Expm1 | Func::Log1p)
+}
+
+/// Which nodes [`body_with`] computes scaled, and which of those also need their plain value.
+struct Scaled {
+    /// Computed as a pair `(c·value, 1/c)`.
+    uses: Vec<bool>,
+    /// Also needed unscaled (by the root or by a consumer that does not take the pair).
+    plain: Vec<bool>,
+}
+
+/// Scaled evaluation of products with a tiny factor.
+///
+/// A tiny source (`sigmoid(u)`, `exp(u)`, ...) can be subnormal where a product it enters is
+/// not: `x * sigmoid(x)` at `x = -713` is 7e-308, normal, but `sigmoid(-713)` has only a few
+/// significant bits left, and the product inherits their error (over 100 ulp). A scaled
+/// source returns `c·value` with `c` a power of two chosen in the tail, every factor is
+/// multiplied in, and `1/c` is applied once at the end, so the product rounds as if computed
+/// exactly. Scaling passes through functions linear at 0 (`tanh(softplus(x))`) and into
+/// products; a source no product consumes is left plain.
+fn scaled_nodes(
+    g: &Graph,
+    root: Id,
+    live: &[Id],
+    needed: &[bool],
+    constant_flag: &[bool],
+    stored: Option<Id>,
+) -> Scaled {
+    let n = root.index() + 1;
+    let active = |id: Id| needed[id.index()] && !constant_flag[id.index()] && Some(id) != stored;
+    // Bottom-up: what could carry a scale.
+    let mut cand = vec![false; n];
+    for &id in live {
+        if !active(id) {
+            continue;
+        }
+        cand[id.index()] = match *g.node(id) {
+            Node::Call(f, _) if is_tiny_source(f) => true,
+            Node::Call(f, a) if is_linear_at_zero(f) => cand[a.index()],
+            Node::Prod(ref fs) => fs.iter().any(|f| cand[f.index()]),
+            _ => false,
+        };
+    }
+    // Top-down: a product uses the scale; a source or a linear-at-0 call only if a consumer
+    // that uses it takes the pair.
+    let mut uses = vec![false; n];
+    for &id in live.iter().rev() {
+        if !cand[id.index()] {
+            continue;
+        }
+        if matches!(g.node(id), Node::Prod(_)) {
+            uses[id.index()] = true;
+        }
+        if uses[id.index()] {
+            for c in g.children(g.node(id)) {
+                if cand[c.index()] {
+                    uses[c.index()] = true;
+                }
+            }
+        }
+    }
+    // A scaled node's plain value is needed by the root and by consumers that do not use
+    // scales (sums, denominators via powers, calls that are not linear at 0, ...).
+    let mut plain = vec![false; n];
+    plain[root.index()] = true;
+    for &id in live {
+        if !active(id) {
+            continue;
+        }
+        let takes_pairs = uses[id.index()];
+        for c in g.children(g.node(id)) {
+            if !(takes_pairs && uses[c.index()]) {
+                plain[c.index()] = true;
+            }
+        }
+    }
+    Scaled { uses, plain }
+}
+
+/// The expression computing node `id` from its children's bindings `t(child)`; a product
+/// factor `f` with `scaled(f)` given is read from that binding instead.
 fn node_expr(
     g: &Graph,
     id: Id,
     params: &[String],
     t: &dyn Fn(Id) -> proc_macro2::Ident,
     is_const: &dyn Fn(Id) -> bool,
+    scaled: &dyn Fn(Id) -> Option<proc_macro2::Ident>,
 ) -> TokenStream {
     let fl = quote!(<F as ::act_core::Float>);
     match g.node(id) {
@@ -127,7 +274,7 @@ fn node_expr(
                         });
                     }
                     _ => {
-                        let f = t(f);
+                        let f = scaled(f).unwrap_or_else(|| t(f));
                         num.push(quote!(#f));
                     }
                 }

@@ -76,6 +76,10 @@ def grid(fn, t, rng):
         pts += g.near(t, k, deltas=(0.5, 1e-3, 1e-8))
     if fn.root is not None:
         pts += g.near(t, float(fn.root), deltas=(0.5, 0.25, 1e-1, 1e-2, 1e-4, 1e-8), ulps=4)
+    if fn.name == "LetMish":
+        # x times a factor that is subnormal (softplus, sigmoid) while the product is not
+        lo, hi = (-746, -700) if t is g.F64 else (-105, -86)
+        pts += [rng.uniform(lo, hi) for _ in range(40)]
     return g.finalize(t, pts)
 
 
