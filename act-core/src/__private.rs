@@ -333,3 +333,34 @@ pub fn analyse_range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64) -> crate::
     let r = act_expr::analysis::range(f, df, &kinks);
     crate::Range::new(r.min, r.min_attained, r.max, r.max_attained)
 }
+
+/// The kernels generated code calls through [`Float::__kernel`], one per `act_expr` function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// `exp`
+    Exp,
+    /// `expm1`
+    Expm1,
+    /// `ln`
+    Ln,
+    /// `log1p`
+    Log1p,
+    /// `tanh`
+    Tanh,
+    /// `sigmoid`
+    Sigmoid,
+    /// `softplus`
+    Softplus,
+    /// `erf`
+    Erf,
+    /// `erfc`
+    Erfc,
+    /// `sigmoid'`
+    SigmoidPrime,
+    /// `tanh'`
+    TanhPrime,
+    /// `sqrt`
+    Sqrt,
+    /// `abs`
+    Abs,
+}

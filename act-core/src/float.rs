@@ -100,34 +100,16 @@ pub trait Float:
     /// `tanh'(x) = 1 - tanh(x)^2 = sech(x)^2`, computed as `4e / (1 + e)^2` with
     /// `e = exp(-2|x|)`, accurate in the tails.
     fn tanh_prime(self) -> Self;
-    /// `(c·e^x, 1/c)` with `c` a power of two, 1 except where `e^x` is near or below the
-    /// smallest normal number (`x < -665` for `f64`, `x < -69` for `f32`).
-    ///
-    /// Generated code multiplies the scaled value by the other factors of a product and
-    /// applies `1/c` last, so `x·e^x` rounds once and keeps full precision where `e^x` alone
-    /// would be subnormal but the product is not.
-    ///
-    /// ```
-    /// use act_core::Float;
-    /// let x = -740.0_f64;
-    /// let (s, inv) = x.exp_scaled();
-    /// assert!(inv < 1.0 && s.is_normal()); // e^-740 is subnormal, s is not
-    /// // x e^x at -712 is -4.313292185103229e-307 (mpmath): normal, though e^-712 is not
-    /// let x = -712.0_f64;
-    /// let (s, inv) = x.exp_scaled();
-    /// assert_eq!(x * s * inv, -4.313292185103229e-307);
-    /// assert_eq!(x * Float::exp(x), -4.3132921851032454e-307); // the subnormal lost bits
-    /// assert_eq!(Float::exp_scaled(1.0_f64), (Float::exp(1.0_f64), 1.0));
-    /// ```
-    fn exp_scaled(self) -> (Self, Self);
-    /// `(c·σ(x), 1/c)`, scaled like [`Float::exp_scaled`] (for very negative x).
-    fn sigmoid_scaled(self) -> (Self, Self);
-    /// `(c·softplus(x), 1/c)`, scaled like [`Float::exp_scaled`] (for very negative x).
-    fn softplus_scaled(self) -> (Self, Self);
-    /// `(c·σ'(x), 1/c)`, scaled like [`Float::exp_scaled`] (for large |x|).
-    fn sigmoid_prime_scaled(self) -> (Self, Self);
-    /// `(c·tanh'(x), 1/c)`, scaled like [`Float::exp_scaled`] (for large |x|).
-    fn tanh_prime_scaled(self) -> (Self, Self);
+    /// The kernel `k` at `self`; `FMA` selects the fused variant, for code compiled with the
+    /// `fma` target feature (generated slice loops). Not part of the stable API.
+    #[doc(hidden)]
+    fn __kernel<const FMA: bool>(self, k: crate::__private::Kernel) -> Self;
+    /// `(c·k(self), 1/c)`, `c` a power of two that lifts a value near or below the smallest
+    /// normal number into the normal range (see `act_core::math::f64::exp_scaled`). Only for
+    /// the kernels with a tail towards 0; the others return `(k(self), 1)`. Not part of the
+    /// stable API.
+    #[doc(hidden)]
+    fn __kernel_scaled<const FMA: bool>(self, k: crate::__private::Kernel) -> (Self, Self);
     /// `x^n` for an integer `n` (by repeated multiplication).
     fn powi(self, n: i32) -> Self;
     /// `x^y`.
@@ -187,67 +169,78 @@ macro_rules! impl_float {
             }
             #[inline(always)]
             fn exp(self) -> Self {
-                math::$m::exp(self)
+                math::$m::exp::<false>(self)
             }
             #[inline(always)]
             fn expm1(self) -> Self {
-                math::$m::expm1(self)
+                math::$m::expm1::<false>(self)
             }
             #[inline(always)]
             fn ln(self) -> Self {
-                math::$m::ln(self)
+                math::$m::ln::<false>(self)
             }
             #[inline(always)]
             fn log1p(self) -> Self {
-                math::$m::log1p(self)
+                math::$m::log1p::<false>(self)
             }
             #[inline(always)]
             fn tanh(self) -> Self {
-                math::$m::tanh(self)
+                math::$m::tanh::<false>(self)
             }
             #[inline(always)]
             fn sigmoid(self) -> Self {
-                math::$m::sigmoid(self)
+                math::$m::sigmoid::<false>(self)
             }
             #[inline(always)]
             fn softplus(self) -> Self {
-                math::$m::softplus(self)
+                math::$m::softplus::<false>(self)
             }
             #[inline(always)]
             fn erf(self) -> Self {
-                math::$m::erf(self)
+                math::$m::erf::<false>(self)
             }
             #[inline(always)]
             fn erfc(self) -> Self {
-                math::$m::erfc(self)
+                math::$m::erfc::<false>(self)
             }
             #[inline(always)]
             fn sigmoid_prime(self) -> Self {
-                math::$m::sigmoid_prime(self)
+                math::$m::sigmoid_prime::<false>(self)
             }
             #[inline(always)]
             fn tanh_prime(self) -> Self {
-                math::$m::tanh_prime(self)
+                math::$m::tanh_prime::<false>(self)
             }
             #[inline(always)]
-            fn exp_scaled(self) -> (Self, Self) {
-                math::$m::exp_scaled(self)
+            fn __kernel<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
+                use crate::__private::Kernel as K;
+                match k {
+                    K::Exp => math::$m::exp::<FMA>(self),
+                    K::Expm1 => math::$m::expm1::<FMA>(self),
+                    K::Ln => math::$m::ln::<FMA>(self),
+                    K::Log1p => math::$m::log1p::<FMA>(self),
+                    K::Tanh => math::$m::tanh::<FMA>(self),
+                    K::Sigmoid => math::$m::sigmoid::<FMA>(self),
+                    K::Softplus => math::$m::softplus::<FMA>(self),
+                    K::Erf => math::$m::erf::<FMA>(self),
+                    K::Erfc => math::$m::erfc::<FMA>(self),
+                    K::SigmoidPrime => math::$m::sigmoid_prime::<FMA>(self),
+                    K::TanhPrime => math::$m::tanh_prime::<FMA>(self),
+                    K::Sqrt => self.sqrt(),
+                    K::Abs => self.abs(),
+                }
             }
             #[inline(always)]
-            fn sigmoid_scaled(self) -> (Self, Self) {
-                math::$m::sigmoid_scaled(self)
-            }
-            #[inline(always)]
-            fn softplus_scaled(self) -> (Self, Self) {
-                math::$m::softplus_scaled(self)
-            }
-            #[inline(always)]
-            fn sigmoid_prime_scaled(self) -> (Self, Self) {
-                math::$m::sigmoid_prime_scaled(self)
-            }
-            #[inline(always)]
-            fn tanh_prime_scaled(self) -> (Self, Self) {
-                math::$m::tanh_prime_scaled(self)
+            fn __kernel_scaled<const FMA: bool>(self, k: crate::__private::Kernel) -> (Self, Self) {
+                use crate::__private::Kernel as K;
+                match k {
+                    K::Exp => math::$m::exp_scaled::<FMA>(self),
+                    K::Sigmoid => math::$m::sigmoid_scaled::<FMA>(self),
+                    K::Softplus => math::$m::softplus_scaled::<FMA>(self),
+                    K::SigmoidPrime => math::$m::sigmoid_prime_scaled::<FMA>(self),
+                    K::TanhPrime => math::$m::tanh_prime_scaled::<FMA>(self),
+                    _ => (self.__kernel::<FMA>(k), 1.0),
+                }
             }
             #[inline(always)]
             fn powi(self, n: i32) -> Self {
@@ -255,7 +248,7 @@ macro_rules! impl_float {
             }
             #[inline(always)]
             fn powf(self, y: Self) -> Self {
-                math::$m::powf(self, y)
+                math::$m::powf::<false>(self, y)
             }
             #[inline(always)]
             fn max(self, other: Self) -> Self {

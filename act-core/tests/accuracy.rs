@@ -62,26 +62,32 @@ fn run<A: Elementwise>(all: &mut Vec<Stats>) {
 
 #[test]
 fn builtins_within_4_ulp_of_mpmath() {
-    let mut all = Vec::new();
-    run::<Sigmoid>(&mut all);
-    run::<Tanh>(&mut all);
-    run::<Relu>(&mut all);
-    run::<LeakyRelu>(&mut all);
-    run::<Elu>(&mut all);
-    run::<Selu>(&mut all);
-    run::<Swish>(&mut all);
-    run::<Linear>(&mut all);
-    run::<Gelu>(&mut all);
-    run::<GeluTanh>(&mut all);
-    run::<Softplus>(&mut all);
-    run::<Mish>(&mut all);
-    run::<HardSigmoid>(&mut all);
-    run::<HardSwish>(&mut all);
-    println!(
-        "\nAccuracy against mpmath (worst error over forward/forward_slice/forward_in_place, derivative/derivative_slice/backward_slice):\n{}",
-        render(&all)
-    );
-    let failures = failures_report(&all);
+    let mut failures = String::new();
+    for_each_isa(|isa| {
+        let mut all = Vec::new();
+        run::<Sigmoid>(&mut all);
+        run::<Tanh>(&mut all);
+        run::<Relu>(&mut all);
+        run::<LeakyRelu>(&mut all);
+        run::<Elu>(&mut all);
+        run::<Selu>(&mut all);
+        run::<Swish>(&mut all);
+        run::<Linear>(&mut all);
+        run::<Gelu>(&mut all);
+        run::<GeluTanh>(&mut all);
+        run::<Softplus>(&mut all);
+        run::<Mish>(&mut all);
+        run::<HardSigmoid>(&mut all);
+        run::<HardSwish>(&mut all);
+        println!(
+            "\nAccuracy against mpmath, {isa:?} build (worst error over forward/forward_slice/forward_in_place, derivative/derivative_slice/backward_slice):\n{}",
+            render(&all)
+        );
+        let f = failures_report(&all);
+        if !f.is_empty() {
+            failures += &format!("{isa:?} build:\n{f}");
+        }
+    });
     assert!(failures.is_empty(), "accuracy failures:\n{failures}");
 }
 
@@ -315,6 +321,10 @@ fn special<A: Elementwise>(limits: Limits, problems: &mut Vec<String>) {
 
 #[test]
 fn special_values_nan_and_limits() {
+    for_each_isa(|_| special_values_nan_and_limits_at_this_level());
+}
+
+fn special_values_nan_and_limits_at_this_level() {
     let inf = f64::INFINITY;
     let selu_min = -1.758_099_340_847_376_8; // -scale * alpha
     let selu_scale = 1.050_700_987_355_480_5;
@@ -349,6 +359,10 @@ fn special_values_nan_and_limits() {
 /// The kink conventions of DESIGN.md and PyTorch, spelled out (the data has them too).
 #[test]
 fn kink_conventions() {
+    for_each_isa(|_| kink_conventions_at_this_level());
+}
+
+fn kink_conventions_at_this_level() {
     let h = 1.0 / 6.0;
     let cases: [(&str, f64, f64); 12] = [
         ("relu'(0)", Relu.derivative(0.0), 0.0),
@@ -542,6 +556,10 @@ fn run_softmax<F: TestFloat>(all: &mut Vec<Stats>, problems: &mut Vec<String>) {
 
 #[test]
 fn softmax_against_mpmath() {
+    for_each_isa(|_| softmax_against_mpmath_at_this_level());
+}
+
+fn softmax_against_mpmath_at_this_level() {
     let mut all = Vec::new();
     let mut problems = Vec::new();
     run_softmax::<f32>(&mut all, &mut problems);
@@ -560,6 +578,10 @@ fn softmax_against_mpmath() {
 
 #[test]
 fn softmax_edge_cases() {
+    for_each_isa(|_| softmax_edge_cases_at_this_level());
+}
+
+fn softmax_edge_cases_at_this_level() {
     let sm = Softmax;
     // empty in, empty out
     let mut y: [f64; 0] = [];

@@ -31,19 +31,29 @@ struct Case {
     f64: fn(f64, f64, i32) -> f64,
 }
 
+/// The kernel in its portable form and in its FMA form (`mul_add` is exact on every machine,
+/// an instruction or a libm call, so the FMA form is tested here whatever the CPU).
 macro_rules! unary {
     ($name:ident) => {
-        Case {
-            name: stringify!($name),
-            args: Args::One,
-            f32: |x, _, _| math::f32::$name(x),
-            f64: |x, _, _| math::f64::$name(x),
-        }
+        [
+            Case {
+                name: stringify!($name),
+                args: Args::One,
+                f32: |x, _, _| math::f32::$name::<false>(x),
+                f64: |x, _, _| math::f64::$name::<false>(x),
+            },
+            Case {
+                name: concat!(stringify!($name), "+fma"),
+                args: Args::One,
+                f32: |x, _, _| math::f32::$name::<true>(x),
+                f64: |x, _, _| math::f64::$name::<true>(x),
+            },
+        ]
     };
 }
 
 fn cases() -> Vec<Case> {
-    vec![
+    let mut cases: Vec<Case> = [
         unary!(exp),
         unary!(expm1),
         unary!(ln),
@@ -55,6 +65,11 @@ fn cases() -> Vec<Case> {
         unary!(erfc),
         unary!(sigmoid_prime),
         unary!(tanh_prime),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    cases.extend([
         Case {
             name: "powi",
             args: Args::Int,
@@ -64,10 +79,17 @@ fn cases() -> Vec<Case> {
         Case {
             name: "powf",
             args: Args::Two,
-            f32: |x, y, _| math::f32::powf(x, y),
-            f64: |x, y, _| math::f64::powf(x, y),
+            f32: |x, y, _| math::f32::powf::<false>(x, y),
+            f64: |x, y, _| math::f64::powf::<false>(x, y),
         },
-    ]
+        Case {
+            name: "powf+fma",
+            args: Args::Two,
+            f32: |x, y, _| math::f32::powf::<true>(x, y),
+            f64: |x, y, _| math::f64::powf::<true>(x, y),
+        },
+    ]);
+    cases
 }
 
 /// What one type needs: parse its bit patterns, and the size of its ulp.
@@ -145,7 +167,11 @@ struct Worst {
 fn measure<T: Ty>(case: &Case) -> Worst {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/math")
-        .join(format!("{}_{}.txt", case.name, T::NAME));
+        .join(format!(
+            "{}_{}.txt",
+            case.name.trim_end_matches("+fma"),
+            T::NAME
+        ));
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut w = Worst {
         ulp: 0.0,
@@ -234,42 +260,42 @@ fn same(a: f64, b: f64) -> bool {
 }
 
 macro_rules! special_values {
-    ($test:ident, $t:ident) => {
+    ($test:ident, $t:ident, $fma:literal) => {
         #[test]
         fn $test() {
             use math::$t as m;
             let (nan, inf) = ($t::NAN, $t::INFINITY);
             #[rustfmt::skip]
             let unary: &[(&str, fn($t) -> $t, $t, $t)] = &[
-                ("exp", m::exp, nan, nan), ("exp", m::exp, inf, inf), ("exp", m::exp, -inf, 0.0),
-                ("exp", m::exp, 0.0, 1.0), ("exp", m::exp, -0.0, 1.0),
-                ("expm1", m::expm1, nan, nan), ("expm1", m::expm1, inf, inf),
-                ("expm1", m::expm1, -inf, -1.0), ("expm1", m::expm1, 0.0, 0.0),
-                ("expm1", m::expm1, -0.0, -0.0),
-                ("ln", m::ln, nan, nan), ("ln", m::ln, inf, inf), ("ln", m::ln, -inf, nan),
-                ("ln", m::ln, 0.0, -inf), ("ln", m::ln, -0.0, -inf), ("ln", m::ln, -1.0, nan),
-                ("ln", m::ln, 1.0, 0.0),
-                ("log1p", m::log1p, nan, nan), ("log1p", m::log1p, inf, inf),
-                ("log1p", m::log1p, -inf, nan), ("log1p", m::log1p, -1.0, -inf),
-                ("log1p", m::log1p, -2.0, nan), ("log1p", m::log1p, 0.0, 0.0),
-                ("log1p", m::log1p, -0.0, -0.0),
-                ("tanh", m::tanh, nan, nan), ("tanh", m::tanh, inf, 1.0), ("tanh", m::tanh, -inf, -1.0),
-                ("tanh", m::tanh, 0.0, 0.0), ("tanh", m::tanh, -0.0, -0.0),
-                ("sigmoid", m::sigmoid, nan, nan), ("sigmoid", m::sigmoid, inf, 1.0),
-                ("sigmoid", m::sigmoid, -inf, 0.0), ("sigmoid", m::sigmoid, 0.0, 0.5),
-                ("sigmoid", m::sigmoid, -0.0, 0.5),
-                ("softplus", m::softplus, nan, nan), ("softplus", m::softplus, inf, inf),
-                ("softplus", m::softplus, -inf, 0.0),
-                ("erf", m::erf, nan, nan), ("erf", m::erf, inf, 1.0), ("erf", m::erf, -inf, -1.0),
-                ("erf", m::erf, 0.0, 0.0), ("erf", m::erf, -0.0, -0.0),
-                ("erfc", m::erfc, nan, nan), ("erfc", m::erfc, inf, 0.0), ("erfc", m::erfc, -inf, 2.0),
-                ("erfc", m::erfc, 0.0, 1.0), ("erfc", m::erfc, -0.0, 1.0),
-                ("sigmoid_prime", m::sigmoid_prime, nan, nan),
-                ("sigmoid_prime", m::sigmoid_prime, inf, 0.0),
-                ("sigmoid_prime", m::sigmoid_prime, -inf, 0.0),
-                ("sigmoid_prime", m::sigmoid_prime, 0.0, 0.25),
-                ("tanh_prime", m::tanh_prime, nan, nan), ("tanh_prime", m::tanh_prime, inf, 0.0),
-                ("tanh_prime", m::tanh_prime, -inf, 0.0), ("tanh_prime", m::tanh_prime, 0.0, 1.0),
+                ("exp", m::exp::<$fma>, nan, nan), ("exp", m::exp::<$fma>, inf, inf), ("exp", m::exp::<$fma>, -inf, 0.0),
+                ("exp", m::exp::<$fma>, 0.0, 1.0), ("exp", m::exp::<$fma>, -0.0, 1.0),
+                ("expm1", m::expm1::<$fma>, nan, nan), ("expm1", m::expm1::<$fma>, inf, inf),
+                ("expm1", m::expm1::<$fma>, -inf, -1.0), ("expm1", m::expm1::<$fma>, 0.0, 0.0),
+                ("expm1", m::expm1::<$fma>, -0.0, -0.0),
+                ("ln", m::ln::<$fma>, nan, nan), ("ln", m::ln::<$fma>, inf, inf), ("ln", m::ln::<$fma>, -inf, nan),
+                ("ln", m::ln::<$fma>, 0.0, -inf), ("ln", m::ln::<$fma>, -0.0, -inf), ("ln", m::ln::<$fma>, -1.0, nan),
+                ("ln", m::ln::<$fma>, 1.0, 0.0),
+                ("log1p", m::log1p::<$fma>, nan, nan), ("log1p", m::log1p::<$fma>, inf, inf),
+                ("log1p", m::log1p::<$fma>, -inf, nan), ("log1p", m::log1p::<$fma>, -1.0, -inf),
+                ("log1p", m::log1p::<$fma>, -2.0, nan), ("log1p", m::log1p::<$fma>, 0.0, 0.0),
+                ("log1p", m::log1p::<$fma>, -0.0, -0.0),
+                ("tanh", m::tanh::<$fma>, nan, nan), ("tanh", m::tanh::<$fma>, inf, 1.0), ("tanh", m::tanh::<$fma>, -inf, -1.0),
+                ("tanh", m::tanh::<$fma>, 0.0, 0.0), ("tanh", m::tanh::<$fma>, -0.0, -0.0),
+                ("sigmoid", m::sigmoid::<$fma>, nan, nan), ("sigmoid", m::sigmoid::<$fma>, inf, 1.0),
+                ("sigmoid", m::sigmoid::<$fma>, -inf, 0.0), ("sigmoid", m::sigmoid::<$fma>, 0.0, 0.5),
+                ("sigmoid", m::sigmoid::<$fma>, -0.0, 0.5),
+                ("softplus", m::softplus::<$fma>, nan, nan), ("softplus", m::softplus::<$fma>, inf, inf),
+                ("softplus", m::softplus::<$fma>, -inf, 0.0),
+                ("erf", m::erf::<$fma>, nan, nan), ("erf", m::erf::<$fma>, inf, 1.0), ("erf", m::erf::<$fma>, -inf, -1.0),
+                ("erf", m::erf::<$fma>, 0.0, 0.0), ("erf", m::erf::<$fma>, -0.0, -0.0),
+                ("erfc", m::erfc::<$fma>, nan, nan), ("erfc", m::erfc::<$fma>, inf, 0.0), ("erfc", m::erfc::<$fma>, -inf, 2.0),
+                ("erfc", m::erfc::<$fma>, 0.0, 1.0), ("erfc", m::erfc::<$fma>, -0.0, 1.0),
+                ("sigmoid_prime", m::sigmoid_prime::<$fma>, nan, nan),
+                ("sigmoid_prime", m::sigmoid_prime::<$fma>, inf, 0.0),
+                ("sigmoid_prime", m::sigmoid_prime::<$fma>, -inf, 0.0),
+                ("sigmoid_prime", m::sigmoid_prime::<$fma>, 0.0, 0.25),
+                ("tanh_prime", m::tanh_prime::<$fma>, nan, nan), ("tanh_prime", m::tanh_prime::<$fma>, inf, 0.0),
+                ("tanh_prime", m::tanh_prime::<$fma>, -inf, 0.0), ("tanh_prime", m::tanh_prime::<$fma>, 0.0, 1.0),
             ];
             for &(name, f, x, want) in unary {
                 let got = f(x);
@@ -287,7 +313,7 @@ macro_rules! special_values {
                 (4.0, 0.5, 2.0),
             ];
             for &(x, y, want) in binary {
-                let got = m::powf(x, y);
+                let got = m::powf::<$fma>(x, y);
                 assert!(same(got as f64, want as f64), "powf({x:?}, {y:?}) = {got:?}, want {want:?}");
             }
             for &(x, n, want) in &[(nan, 2, nan), (inf, 3, inf), (-inf, 3, -inf), (0.0, -1, inf),
@@ -300,16 +326,28 @@ macro_rules! special_values {
     };
 }
 
-special_values!(f32_special_values, f32);
-special_values!(f64_special_values, f64);
+special_values!(f32_special_values, f32, false);
+special_values!(f64_special_values, f64, false);
+special_values!(f32_special_values_fma, f32, true);
+special_values!(f64_special_values_fma, f64, true);
+
+fn tail_values<const FMA: bool>() {
+    // From the design contract and the task: the tails stay accurate.
+    let rel = |a: f64, b: f64| ((a - b) / b).abs();
+    assert!(
+        rel(
+            math::f64::sigmoid_prime::<FMA>(40.0),
+            4.248_354_255_291_589e-18
+        ) < 4e-16
+    );
+    assert_eq!(math::f64::softplus::<FMA>(1e300), 1e300);
+    assert!(rel(math::f64::erfc::<FMA>(26.0), 5.663_192_408_856_143e-296) < 4e-16);
+    assert!(rel(math::f64::erf::<FMA>(1e-300), 1.128_379_167_095_512_6e-300) < 4e-16);
+    assert!(math::f64::sigmoid::<FMA>(-740.0) > 0.0);
+}
 
 #[test]
 fn documented_tail_values() {
-    // From the design contract and the task: the tails stay accurate.
-    let rel = |a: f64, b: f64| ((a - b) / b).abs();
-    assert!(rel(math::f64::sigmoid_prime(40.0), 4.248_354_255_291_589e-18) < 4e-16);
-    assert_eq!(math::f64::softplus(1e300), 1e300);
-    assert!(rel(math::f64::erfc(26.0), 5.663_192_408_856_143e-296) < 4e-16);
-    assert!(rel(math::f64::erf(1e-300), 1.128_379_167_095_512_6e-300) < 4e-16);
-    assert!(math::f64::sigmoid(-740.0) > 0.0);
+    tail_values::<false>();
+    tail_values::<true>();
 }

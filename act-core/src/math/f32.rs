@@ -52,14 +52,21 @@ const ERFC_G: [f32; 10] = [
     -0.000_334_029_8,
 ];
 
+/// `a * b + c`: one rounding with `FMA` (only set inside code compiled with the `fma`
+/// target feature, where it is one instruction), two without.
+#[inline(always)]
+fn fm<const FMA: bool>(a: f32, b: f32, c: f32) -> f32 {
+    if FMA { a.mul_add(b, c) } else { a * b + c }
+}
+
 /// Horner evaluation; `N` is a constant so the loop unrolls completely.
 #[inline(always)]
-fn poly<const N: usize>(x: f32, c: &[f32; N]) -> f32 {
+fn poly<const FMA: bool, const N: usize>(x: f32, c: &[f32; N]) -> f32 {
     let mut acc = c[N - 1];
     let mut i = N - 1;
     while i > 0 {
         i -= 1;
-        acc = acc * x + c[i];
+        acc = fm::<FMA>(acc, x, c[i]);
     }
     acc
 }
@@ -84,8 +91,11 @@ fn pow2_from_shifted(t: f32) -> f32 {
 
 /// The exact high and low halves of `a * b` (Dekker's product).
 #[inline(always)]
-fn two_prod(a: f32, b: f32) -> (f32, f32) {
+fn two_prod<const FMA: bool>(a: f32, b: f32) -> (f32, f32) {
     let p = a * b;
+    if FMA {
+        return (p, a.mul_add(b, -p));
+    }
     let ah = f32::from_bits(a.to_bits() & SPLIT_MASK);
     let bh = f32::from_bits(b.to_bits() & SPLIT_MASK);
     let (al, bl) = (a - ah, b - bh);
@@ -95,11 +105,15 @@ fn two_prod(a: f32, b: f32) -> (f32, f32) {
 
 /// `e^(x + xl) = (1 + p) * s1 * s2` for `|x| <= 150` (or NaN), see the `f64` version.
 #[inline(always)]
-fn exp_reduce(x: f32, xl: f32) -> (f32, f32, f32) {
-    let t = x * core::f32::consts::LOG2_E + SHIFT;
+fn exp_reduce<const FMA: bool>(x: f32, xl: f32) -> (f32, f32, f32) {
+    let t = fm::<FMA>(x, core::f32::consts::LOG2_E, SHIFT);
     let k = t - SHIFT;
-    let r = (x - k * LN2_HI) + (xl - k * LN2_LO);
-    let p = r + r * r * poly(r, &EXP_Q);
+    let r = if FMA {
+        fm::<FMA>(-k, LN2_HI, x) + fm::<FMA>(-k, LN2_LO, xl)
+    } else {
+        (x - k * LN2_HI) + (xl - k * LN2_LO)
+    };
+    let p = fm::<FMA>(r * r, poly::<FMA, _>(r, &EXP_Q), r);
     let t1 = (k * 0.5 + SHIFT) - SHIFT;
     let s1 = pow2_from_shifted(t1 + SHIFT);
     let s2 = pow2_from_shifted((k - t1) + SHIFT);
@@ -108,8 +122,8 @@ fn exp_reduce(x: f32, xl: f32) -> (f32, f32, f32) {
 
 /// `c e^-a = hi + lo` for `a >= 0` (or NaN), `c` a power of two.
 #[inline(always)]
-fn exp_neg_dd(a: f32, c: f32) -> (f32, f32) {
-    let (p, s1, s2) = exp_reduce(-at_most(a, 150.0), 0.0);
+fn exp_neg_dd<const FMA: bool>(a: f32, c: f32) -> (f32, f32) {
+    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(a, 150.0), 0.0);
     let y = 1.0 + p;
     let yl = (1.0 - y) + p;
     let s2 = s2 * c;
@@ -118,14 +132,14 @@ fn exp_neg_dd(a: f32, c: f32) -> (f32, f32) {
 
 /// `e^x`.
 #[inline(always)]
-pub fn exp(x: f32) -> f32 {
-    exp_c(x, 1.0)
+pub fn exp<const FMA: bool>(x: f32) -> f32 {
+    exp_c::<FMA>(x, 1.0)
 }
 
 /// `c e^x`, `c` a power of two, without rounding `e^x` on its own.
 #[inline(always)]
-fn exp_c(x: f32, c: f32) -> f32 {
-    let (p, s1, s2) = exp_reduce(at_least(at_most(x, 150.0), -150.0), 0.0);
+fn exp_c<const FMA: bool>(x: f32, c: f32) -> f32 {
+    let (p, s1, s2) = exp_reduce::<FMA>(at_least(at_most(x, 150.0), -150.0), 0.0);
     (1.0 + p) * s1 * (s2 * c)
 }
 
@@ -151,33 +165,42 @@ fn scale_if(far: bool) -> (f32, f32) {
 /// cofactors larger than 1 (`x e^x`), it then rounds once, where the product is formed and
 /// unscaled, instead of losing bits in the subnormal range first.
 #[inline(always)]
-pub fn exp_scaled(x: f32) -> (f32, f32) {
+pub fn exp_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     let (c, inv) = scale_if(x < -SCALE_FROM);
-    (exp_c(x, c), inv)
+    (exp_c::<FMA>(x, c), inv)
 }
 
 /// `e^x - 1` for `x` in `[-20, 89]` (or NaN).
 #[inline(always)]
-fn expm1_core(x: f32) -> f32 {
-    let t = x * core::f32::consts::LOG2_E + SHIFT;
+fn expm1_core<const FMA: bool>(x: f32) -> f32 {
+    let t = fm::<FMA>(x, core::f32::consts::LOG2_E, SHIFT);
     let k = t - SHIFT;
-    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let r = if FMA {
+        fm::<FMA>(-k, LN2_LO, fm::<FMA>(-k, LN2_HI, x))
+    } else {
+        (x - k * LN2_HI) - k * LN2_LO
+    };
     // 2 (h p + (h - 1/2)) with h = 2^(k-1): see the f64 version.
     let h = pow2_from_shifted(t - 1.0);
     // Adding h r before the small h r^2 q term avoids rounding p = e^r - 1 on its own.
-    2.0 * (((h - 0.5) + h * r) + h * (r * r * poly(r, &EXP_Q)))
+    let q = poly::<FMA, _>(r, &EXP_Q);
+    if FMA {
+        2.0 * fm::<FMA>(h, (r * r) * q, fm::<FMA>(h, r, h - 0.5))
+    } else {
+        2.0 * (((h - 0.5) + h * r) + h * (r * r * q))
+    }
 }
 
 /// `e^x - 1`, accurate near 0.
 #[inline(always)]
-pub fn expm1(x: f32) -> f32 {
-    let y = expm1_core(at_least(at_most(x, 89.0), -20.0));
+pub fn expm1<const FMA: bool>(x: f32) -> f32 {
+    let y = expm1_core::<FMA>(at_least(at_most(x, 89.0), -20.0));
     if x == 0.0 { x } else { y }
 }
 
 /// `ln(x 2^e_adj) + c` for normal finite `x > 0`, see the `f64` version.
 #[inline(always)]
-fn ln_core(x: f32, e_adj: f32, c: f32) -> f32 {
+fn ln_core<const FMA: bool>(x: f32, e_adj: f32, c: f32) -> f32 {
     let bits = x.to_bits();
     let u = bits.wrapping_add(0x3F80_0000 - 0x3F35_04F3);
     let eb = u >> 23;
@@ -187,16 +210,16 @@ fn ln_core(x: f32, e_adj: f32, c: f32) -> f32 {
     let s = f / (2.0 + f);
     let z = s * s;
     let hfsq = 0.5 * f * f;
-    let r = z * poly(z, &LN_R);
+    let r = z * poly::<FMA, _>(z, &LN_R);
     e * LN2_HI + (f - (hfsq - (s * (hfsq + r) + (e * LN2_LO + c))))
 }
 
 /// Natural logarithm.
 #[inline(always)]
-pub fn ln(x: f32) -> f32 {
+pub fn ln<const FMA: bool>(x: f32) -> f32 {
     let tiny = x < f32::MIN_POSITIVE;
     let xs = if tiny { x * 16_777_216.0 } else { x }; // 2^24
-    let y = ln_core(xs, if tiny { -24.0 } else { 0.0 }, 0.0);
+    let y = ln_core::<FMA>(xs, if tiny { -24.0 } else { 0.0 }, 0.0);
     let y = if x == f32::INFINITY { x } else { y };
     let y = if x == 0.0 { f32::NEG_INFINITY } else { y };
     if x >= 0.0 { y } else { f32::NAN }
@@ -204,17 +227,17 @@ pub fn ln(x: f32) -> f32 {
 
 /// `ln(1 + a + b)` for `a >= -1`, `|b|` tiny against `1 + a`.
 #[inline(always)]
-fn log1p_dd(a: f32, b: f32) -> f32 {
+fn log1p_dd<const FMA: bool>(a: f32, b: f32) -> f32 {
     let u = 1.0 + a;
     let av = u - 1.0;
     let err = (1.0 - (u - av)) + (a - av);
-    ln_core(u, 0.0, (err + b) / u)
+    ln_core::<FMA>(u, 0.0, (err + b) / u)
 }
 
 /// `ln(1 + x)`, accurate near 0.
 #[inline(always)]
-pub fn log1p(x: f32) -> f32 {
-    let y = log1p_dd(x, 0.0);
+pub fn log1p<const FMA: bool>(x: f32) -> f32 {
+    let y = log1p_dd::<FMA>(x, 0.0);
     let y = if x == f32::INFINITY { x } else { y };
     let y = if x == -1.0 { f32::NEG_INFINITY } else { y };
     let y = if x == 0.0 { x } else { y };
@@ -223,38 +246,46 @@ pub fn log1p(x: f32) -> f32 {
 
 /// Hyperbolic tangent.
 #[inline(always)]
-pub fn tanh(x: f32) -> f32 {
+pub fn tanh<const FMA: bool>(x: f32) -> f32 {
     let a = at_most(x.abs(), 10.0); // tanh(10) rounds to 1
-    let em = expm1_core(2.0 * a);
+    let em = expm1_core::<FMA>(2.0 * a);
     (em / (em + 2.0)).copysign(x)
 }
 
 /// `c e^-a` for `a >= 0` (or NaN) in one part, `c` a power of two. Two scale factors, so
 /// that the tail stays subnormal rather than 0 (`x sigmoid(x)` is normal at `x = -91`).
 #[inline(always)]
-fn exp_neg(a: f32, c: f32) -> f32 {
-    let (p, s1, s2) = exp_reduce(-at_most(a, 150.0), 0.0);
+fn exp_neg<const FMA: bool>(a: f32, c: f32) -> f32 {
+    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(a, 150.0), 0.0);
     (1.0 + p) * s1 * (s2 * c)
 }
 
 /// `1 / (1 + e^-x)`.
 #[inline(always)]
-pub fn sigmoid(x: f32) -> f32 {
-    sigmoid_c(x, 1.0)
+pub fn sigmoid<const FMA: bool>(x: f32) -> f32 {
+    if FMA {
+        // One-part e: 1.4 ulp at most, enough on its own; in products (the scaled form
+        // below) the error adds to the other factors', and the two-part form is used.
+        return sigmoid_fma(exp_neg::<FMA>(x.abs(), 1.0), 0.0, x < 0.0);
+    }
+    sigmoid_c::<FMA>(x, 1.0)
 }
 
 /// `(c sigmoid(x), 1/c)`, scaled for `x < -69`; see [`exp_scaled`].
 #[inline(always)]
-pub fn sigmoid_scaled(x: f32) -> (f32, f32) {
+pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     let (c, inv) = scale_if(x < -SCALE_FROM);
-    (sigmoid_c(x, c), inv)
+    (sigmoid_c::<FMA>(x, c), inv)
 }
 
 /// `c sigmoid(x)` for `c = 1`, or a power of two with `x < -69` (where `c E` is still far
 /// below 1, so `1 + c E` rounds to 1 as `1 + E` does).
 #[inline(always)]
-fn sigmoid_c(x: f32, c: f32) -> f32 {
-    let (eh, el) = exp_neg_dd(x.abs(), c);
+fn sigmoid_c<const FMA: bool>(x: f32, c: f32) -> f32 {
+    let (eh, el) = exp_neg_dd::<FMA>(x.abs(), c);
+    if FMA {
+        return sigmoid_fma(eh, el, x < 0.0);
+    }
     let d = 1.0 + eh;
     let dl = ((1.0 - d) + eh) + el;
     let neg = x < 0.0;
@@ -265,10 +296,41 @@ fn sigmoid_c(x: f32, c: f32) -> f32 {
     y0 + (numl - y0 * dl) * q
 }
 
+/// `sigmoid` with FMA from `E = e + el` (possibly scaled, see [`sigmoid_c`]): one division,
+/// `y0 = num / (1 + E)` as `num * r`, `r = 1 / d`, then corrected by the exact residual
+/// `num - y0 d` (one FMA), the low part of `E` and the rounding error of `d = 1 + e`.
+#[inline(always)]
+fn sigmoid_fma(e: f32, el: f32, neg: bool) -> f32 {
+    let d = 1.0 + e;
+    let dl = ((1.0 - d) + e) + el;
+    let r = 1.0 / d;
+    let num = if neg { e } else { 1.0 };
+    let numl = if neg { el } else { 0.0 };
+    let y0 = num * r;
+    let res = y0.mul_add(-d, num) + numl;
+    y0.mul_add(-dl, res).mul_add(r, y0)
+}
+
+/// `en / (1 + e)^2` with FMA, for `en = c E`, `e = E` in `[0, 1]`: the exact residuals of
+/// `d = 1 + e`, of `d^2` and of the quotient correct `en / d^2`.
+#[inline(always)]
+fn bell_fma(en: f32, e: f32) -> f32 {
+    let d = 1.0 + e;
+    let dl = (1.0 - d) + e;
+    let dd = d * d;
+    let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
+    let y0 = en / dd;
+    // 1 / dd to ~2^-16 (a bit-trick seed and one Newton step): it only scales the correction.
+    let r = f32::from_bits(0x7EF3_11C7u32.wrapping_sub(dd.to_bits()));
+    let r = r * (-dd).mul_add(r, 2.0);
+    let res = (-y0).mul_add(ddl, (-y0).mul_add(dd, en));
+    res.mul_add(r, y0)
+}
+
 /// `c E / (1 + E)^2` for `en = c E`, `E = e` (possibly flushed) in `[0, 1]`, `c` 1 or 4:
 /// `s (1 - s)` with `s = E / (1 + E)`, corrected for the rounding of `1 + E`.
 #[inline(always)]
-fn bell(en: f32, e: f32, inv_c: f32) -> f32 {
+fn bell<const FMA: bool>(en: f32, e: f32, inv_c: f32) -> f32 {
     let d = 1.0 + e;
     let dl = (1.0 - d) + e;
     let s = en / d;
@@ -279,27 +341,36 @@ fn bell(en: f32, e: f32, inv_c: f32) -> f32 {
 
 /// `sigmoid'(x) = e / (1 + e)^2` with `e = e^-|x|`.
 #[inline(always)]
-pub fn sigmoid_prime(x: f32) -> f32 {
-    let e = exp_neg(x.abs(), 1.0);
-    bell(e, e, 1.0)
+pub fn sigmoid_prime<const FMA: bool>(x: f32) -> f32 {
+    let e = exp_neg::<FMA>(x.abs(), 1.0);
+    if FMA {
+        bell_fma(e, e)
+    } else {
+        bell::<FMA>(e, e, 1.0)
+    }
 }
 
 /// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 69`; see [`exp_scaled`].
 #[inline(always)]
-pub fn sigmoid_prime_scaled(x: f32) -> (f32, f32) {
+pub fn sigmoid_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     let a = x.abs();
     let (c, inv) = scale_if(a > SCALE_FROM);
-    let e = exp_neg(a, c);
-    (bell(e, e * inv, inv), inv)
+    let e = exp_neg::<FMA>(a, c);
+    let y = if FMA {
+        bell_fma(e, e * inv)
+    } else {
+        bell::<FMA>(e, e * inv, inv)
+    };
+    (y, inv)
 }
 
 /// `E / (1 + E)^2` for `E = eh + el` in `[0, 1]`, see the `f64` version. Kept
 /// for `tanh'`, whose error feeds into Mish's derivative (one-part `e` costs 0.6 ulp there).
 #[inline(always)]
-fn bell_dd(eh: f32, el: f32) -> f32 {
+fn bell_dd<const FMA: bool>(eh: f32, el: f32) -> f32 {
     let d = 1.0 + eh;
     let dl = ((1.0 - d) + eh) + el;
-    let (dd, dd_err) = two_prod(d, d);
+    let (dd, dd_err) = two_prod::<FMA>(d, d);
     let ddl = dd_err + 2.0 * d * dl;
     let y0 = eh / dd;
     let r = f32::from_bits(0x7EF3_11C7u32.wrapping_sub(dd.to_bits()));
@@ -309,41 +380,51 @@ fn bell_dd(eh: f32, el: f32) -> f32 {
 
 /// `tanh'(x) = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
-pub fn tanh_prime(x: f32) -> f32 {
-    let (eh, el) = exp_neg_dd(2.0 * x.abs(), 1.0);
-    4.0 * bell_dd(eh, el)
+pub fn tanh_prime<const FMA: bool>(x: f32) -> f32 {
+    tanh_prime_c::<FMA>(2.0 * x.abs(), 1.0, 1.0)
 }
 
 /// `(c tanh'(x), 1/c)`, scaled for `|x| > 34.5`; see [`exp_scaled`]. Where scaled,
 /// `1 + c E` still rounds to 1, so [`bell_dd`] returns `c E` to within `E`.
 #[inline(always)]
-pub fn tanh_prime_scaled(x: f32) -> (f32, f32) {
+pub fn tanh_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     let a2 = 2.0 * x.abs();
     let (c, inv) = scale_if(a2 > SCALE_FROM);
-    let (eh, el) = exp_neg_dd(a2, c);
-    (4.0 * bell_dd(eh, el), inv)
+    (tanh_prime_c::<FMA>(a2, c, inv), inv)
+}
+
+/// `c tanh'(a2 / 2)` for `a2 >= 0`, `c = 1 / inv` 1 or (where `a2 > 69`) a power of two.
+#[inline(always)]
+fn tanh_prime_c<const FMA: bool>(a2: f32, c: f32, inv: f32) -> f32 {
+    if FMA {
+        // One-part e suffices here: the residuals make up for it.
+        let en = exp_neg::<FMA>(a2, 4.0 * c);
+        return bell_fma(en, en * (0.25 * inv));
+    }
+    let (eh, el) = exp_neg_dd::<FMA>(a2, c);
+    4.0 * bell_dd::<FMA>(eh, el)
 }
 
 /// `ln(1 + e^x)`, accurate in both tails.
 #[inline(always)]
-pub fn softplus(x: f32) -> f32 {
-    softplus_c(x, false).0
+pub fn softplus<const FMA: bool>(x: f32) -> f32 {
+    softplus_c::<FMA>(x, false).0
 }
 
 /// `(c softplus(x), 1/c)`, scaled for `x < -69`; see [`exp_scaled`].
 #[inline(always)]
-pub fn softplus_scaled(x: f32) -> (f32, f32) {
-    softplus_c(x, x < -SCALE_FROM)
+pub fn softplus_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
+    softplus_c::<FMA>(x, x < -SCALE_FROM)
 }
 
 /// [`softplus_scaled`] where `far` (then `softplus(x) = E (1 - E/2) = E` to 2^-99).
 #[inline(always)]
-fn softplus_c(x: f32, far: bool) -> (f32, f32) {
-    let (p, s1, s2) = exp_reduce(-at_most(x.abs(), 150.0), 0.0);
+fn softplus_c<const FMA: bool>(x: f32, far: bool) -> (f32, f32) {
+    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(x.abs(), 150.0), 0.0);
     let y = 1.0 + p;
     let yl = (1.0 - y) + p;
     let (eh, el) = (y * s1 * s2, yl * s1 * s2);
-    let l = log1p_dd(eh, el);
+    let l = log1p_dd::<FMA>(eh, el);
     let pos = if x > 0.0 { x } else { 0.0 };
     let (c, inv) = scale_if(far);
     let tail = (y * s1) * (s2 * c);
@@ -352,32 +433,32 @@ fn softplus_c(x: f32, far: bool) -> (f32, f32) {
 
 /// `erfc(a)` for `a >= 0` (or NaN), see the `f64` version.
 #[inline(always)]
-fn erfc_pos(a: f32) -> f32 {
+fn erfc_pos<const FMA: bool>(a: f32) -> f32 {
     let a = at_most(a, 10.5);
-    let (sq, sql) = two_prod(a, a);
-    let (p, s1, s2) = exp_reduce(-sq, -sql);
+    let (sq, sql) = two_prod::<FMA>(a, a);
+    let (p, s1, s2) = exp_reduce::<FMA>(-sq, -sql);
     let w = (a - ERFC_K) / (a + ERFC_K);
-    let y = poly(w, &ERFC_G) / (a + ERFC_K);
+    let y = poly::<FMA, _>(w, &ERFC_G) / (a + ERFC_K);
     (y + y * p) * s1 * s2
 }
 
 /// Error function.
 #[inline(always)]
-pub fn erf(x: f32) -> f32 {
+pub fn erf<const FMA: bool>(x: f32) -> f32 {
     let a = x.abs();
-    let small = a + a * poly(a * a, &ERF_Q);
-    let large = 1.0 - erfc_pos(a);
+    let small = a + a * poly::<FMA, _>(a * a, &ERF_Q);
+    let large = 1.0 - erfc_pos::<FMA>(a);
     (if a < 0.5 { small } else { large }).copysign(x)
 }
 
 /// Complementary error function `1 - erf(x)`, accurate for large `x`.
 #[inline(always)]
-pub fn erfc(x: f32) -> f32 {
+pub fn erfc<const FMA: bool>(x: f32) -> f32 {
     let a = x.abs();
     // Below 0.5, 1 -+ erf(a) is better conditioned than the e^(-a^2) form.
-    let e = a + a * poly(a * a, &ERF_Q);
+    let e = a + a * poly::<FMA, _>(a * a, &ERF_Q);
     let small = if x < 0.0 { 1.0 + e } else { 1.0 - e };
-    let c = erfc_pos(a);
+    let c = erfc_pos::<FMA>(a);
     let large = if x < 0.0 { 2.0 - c } else { c };
     if a < 0.5 { small } else { large }
 }
@@ -404,8 +485,8 @@ pub fn powi(x: f32, n: i32) -> f32 {
 /// `x^y` (IEEE 754 `pow` special cases), as `e^(y ln|x|)` in `f64`, where the product's
 /// rounding error (|y ln x| < 104 ulps of f64) is far below an f32 ulp.
 #[inline(always)]
-pub fn powf(x: f32, y: f32) -> f32 {
+pub fn powf<const FMA: bool>(x: f32, y: f32) -> f32 {
     let (x, y) = (x as f64, y as f64);
-    let mag = super::f64::exp(y * super::f64::ln(x.abs()));
+    let mag = super::f64::exp::<FMA>(y * super::f64::ln::<FMA>(x.abs()));
     super::f64::pow_finish(x, y, mag) as f32
 }

@@ -95,14 +95,21 @@ const ERFC_G: [f64; 23] = [
     8.812_683_043_308_519e-10,
 ];
 
+/// `a * b + c`: one rounding with `FMA` (only set inside code compiled with the `fma`
+/// target feature, where it is one instruction), two without.
+#[inline(always)]
+fn fm<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
+    if FMA { a.mul_add(b, c) } else { a * b + c }
+}
+
 /// Horner evaluation; `N` is a constant so the loop unrolls completely.
 #[inline(always)]
-fn poly<const N: usize>(x: f64, c: &[f64; N]) -> f64 {
+fn poly<const FMA: bool, const N: usize>(x: f64, c: &[f64; N]) -> f64 {
     let mut acc = c[N - 1];
     let mut i = N - 1;
     while i > 0 {
         i -= 1;
-        acc = acc * x + c[i];
+        acc = fm::<FMA>(acc, x, c[i]);
     }
     acc
 }
@@ -126,10 +133,13 @@ fn pow2_from_shifted(t: f64) -> f64 {
     f64::from_bits(t.to_bits().wrapping_add(1023) << 52)
 }
 
-/// The exact high and low halves of `a * b` (Dekker's product, no FMA needed).
+/// The exact high and low halves of `a * b` (one FMA, or Dekker's product without).
 #[inline(always)]
-fn two_prod(a: f64, b: f64) -> (f64, f64) {
+fn two_prod<const FMA: bool>(a: f64, b: f64) -> (f64, f64) {
     let p = a * b;
+    if FMA {
+        return (p, a.mul_add(b, -p));
+    }
     let ah = f64::from_bits(a.to_bits() & SPLIT_MASK);
     let bh = f64::from_bits(b.to_bits() & SPLIT_MASK);
     let (al, bl) = (a - ah, b - bh);
@@ -142,12 +152,16 @@ fn two_prod(a: f64, b: f64) -> (f64, f64) {
 /// two comes in two halves so that neither overflows nor underflows on its own; multiplying
 /// by them in turn rounds once, also into the subnormal range.
 #[inline(always)]
-fn exp_reduce(x: f64, xl: f64) -> (f64, f64, f64) {
-    let t = x * core::f64::consts::LOG2_E + SHIFT;
+fn exp_reduce<const FMA: bool>(x: f64, xl: f64) -> (f64, f64, f64) {
+    let t = fm::<FMA>(x, core::f64::consts::LOG2_E, SHIFT);
     let k = t - SHIFT;
     // Cody-Waite: `k * LN2_HI` is exact and cancels against `x` exactly.
-    let r = (x - k * LN2_HI) + (xl - k * LN2_LO);
-    let p = r + r * r * poly(r, &EXP_Q);
+    let r = if FMA {
+        fm::<FMA>(-k, LN2_HI, x) + fm::<FMA>(-k, LN2_LO, xl)
+    } else {
+        (x - k * LN2_HI) + (xl - k * LN2_LO)
+    };
+    let p = fm::<FMA>(r * r, poly::<FMA, _>(r, &EXP_Q), r);
     let t1 = (k * 0.5 + SHIFT) - SHIFT;
     let s1 = pow2_from_shifted(t1 + SHIFT);
     let s2 = pow2_from_shifted((k - t1) + SHIFT);
@@ -156,14 +170,14 @@ fn exp_reduce(x: f64, xl: f64) -> (f64, f64, f64) {
 
 /// `e^x`.
 #[inline(always)]
-pub fn exp(x: f64) -> f64 {
-    exp_c(x, 1.0)
+pub fn exp<const FMA: bool>(x: f64) -> f64 {
+    exp_c::<FMA>(x, 1.0)
 }
 
 /// `c e^x`, `c` a power of two, without rounding `e^x` on its own.
 #[inline(always)]
-fn exp_c(x: f64, c: f64) -> f64 {
-    let (p, s1, s2) = exp_reduce(at_least(at_most(x, 1000.0), -1000.0), 0.0);
+fn exp_c<const FMA: bool>(x: f64, c: f64) -> f64 {
+    let (p, s1, s2) = exp_reduce::<FMA>(at_least(at_most(x, 1000.0), -1000.0), 0.0);
     (1.0 + p) * s1 * (s2 * c)
 }
 
@@ -185,32 +199,54 @@ fn scale_if(far: bool) -> (f64, f64) {
     )
 }
 
-/// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so: multiplied by
-/// cofactors larger than 1 (`x e^x`), it then rounds once, where the product is formed and
-/// unscaled, instead of losing bits in the subnormal range first.
+/// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so (`x < -665`, `c =
+/// 2^64`; else `c = 1`): multiplied by cofactors larger than 1 (`x e^x`), it then rounds
+/// once, where the product is formed and unscaled, instead of losing bits in the subnormal
+/// range first. Generated code does this for every product with such a factor.
+///
+/// ```
+/// use act_core::math::f64::{exp, exp_scaled};
+/// let (s, inv) = exp_scaled::<false>(-740.0);
+/// assert!(inv < 1.0 && s.is_normal()); // e^-740 is subnormal, s is not
+/// // x e^x at -712 is -4.313292185103229e-307 (mpmath): normal, though e^-712 is not
+/// let x = -712.0;
+/// let (s, inv) = exp_scaled::<false>(x);
+/// assert_eq!(x * s * inv, -4.313292185103229e-307);
+/// assert_eq!(x * exp::<false>(x), -4.3132921851032454e-307); // the subnormal lost bits
+/// assert_eq!(exp_scaled::<false>(1.0), (exp::<false>(1.0), 1.0));
+/// ```
 #[inline(always)]
-pub fn exp_scaled(x: f64) -> (f64, f64) {
+pub fn exp_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let (c, inv) = scale_if(x < -SCALE_FROM);
-    (exp_c(x, c), inv)
+    (exp_c::<FMA>(x, c), inv)
 }
 
 /// `e^x - 1` for `x` in `[-60, 710]` (or NaN); callers clamp.
 #[inline(always)]
-fn expm1_core(x: f64) -> f64 {
-    let t = x * core::f64::consts::LOG2_E + SHIFT;
+fn expm1_core<const FMA: bool>(x: f64) -> f64 {
+    let t = fm::<FMA>(x, core::f64::consts::LOG2_E, SHIFT);
     let k = t - SHIFT;
-    let r = (x - k * LN2_HI) - k * LN2_LO;
+    let r = if FMA {
+        fm::<FMA>(-k, LN2_LO, fm::<FMA>(-k, LN2_HI, x))
+    } else {
+        (x - k * LN2_HI) - k * LN2_LO
+    };
     // e^x - 1 = 2 * (h p + (h - 1/2)) with h = 2^(k-1): h - 1/2 is exact while it matters,
     // the sum rounds once, and h stays finite up to the overflow threshold.
     let h = pow2_from_shifted(t - 1.0);
     // Adding h r before the small h r^2 q term avoids rounding p = e^r - 1 on its own.
-    2.0 * (((h - 0.5) + h * r) + h * (r * r * poly(r, &EXP_Q)))
+    let q = poly::<FMA, _>(r, &EXP_Q);
+    if FMA {
+        2.0 * fm::<FMA>(h, (r * r) * q, fm::<FMA>(h, r, h - 0.5))
+    } else {
+        2.0 * (((h - 0.5) + h * r) + h * (r * r * q))
+    }
 }
 
 /// `e^x - 1`, accurate near 0.
 #[inline(always)]
-pub fn expm1(x: f64) -> f64 {
-    let y = expm1_core(at_least(at_most(x, 710.0), -60.0));
+pub fn expm1<const FMA: bool>(x: f64) -> f64 {
+    let y = expm1_core::<FMA>(at_least(at_most(x, 710.0), -60.0));
     // Keeps the sign of -0.
     if x == 0.0 { x } else { y }
 }
@@ -218,7 +254,7 @@ pub fn expm1(x: f64) -> f64 {
 /// `ln(m 2^e) + c` for `m 2^e = x > 0` normal (finite), with `e_adj` added to the exponent and
 /// `c` a small correction relative to `x` (the rounding error of `1 + x` in `log1p`).
 #[inline(always)]
-fn ln_core(x: f64, e_adj: f64, c: f64) -> f64 {
+fn ln_core<const FMA: bool>(x: f64, e_adj: f64, c: f64) -> f64 {
     // Split x = m 2^e with m in [sqrt(1/2), sqrt(2)): offsetting the bits by those of
     // sqrt(1/2) makes the exponent field roll over exactly at m = sqrt(2).
     let bits = x.to_bits();
@@ -231,21 +267,21 @@ fn ln_core(x: f64, e_adj: f64, c: f64) -> f64 {
     let s = f / (2.0 + f);
     let z = s * s;
     let hfsq = 0.5 * f * f;
-    let r = z * poly(z, &LN_R);
+    let r = z * poly::<FMA, _>(z, &LN_R);
     // ln m = 2 atanh(s) = f - (f^2/2 - s (f^2/2 + r)); f is exact and the bracket is small.
     e * LN2_HI + (f - (hfsq - (s * (hfsq + r) + (e * LN2_LO + c))))
 }
 
 /// Natural logarithm.
 #[inline(always)]
-pub fn ln(x: f64) -> f64 {
+pub fn ln<const FMA: bool>(x: f64) -> f64 {
     let tiny = x < f64::MIN_POSITIVE;
     let xs = if tiny {
         x * 18_014_398_509_481_984.0
     } else {
         x
     }; // 2^54
-    let y = ln_core(xs, if tiny { -54.0 } else { 0.0 }, 0.0);
+    let y = ln_core::<FMA>(xs, if tiny { -54.0 } else { 0.0 }, 0.0);
     let y = if x == f64::INFINITY { x } else { y };
     let y = if x == 0.0 { f64::NEG_INFINITY } else { y };
     if x >= 0.0 { y } else { f64::NAN }
@@ -253,18 +289,18 @@ pub fn ln(x: f64) -> f64 {
 
 /// `ln(1 + a + b)` for `a >= -1`, `|b|` tiny against `1 + a`, without the special cases.
 #[inline(always)]
-fn log1p_dd(a: f64, b: f64) -> f64 {
+fn log1p_dd<const FMA: bool>(a: f64, b: f64) -> f64 {
     let u = 1.0 + a;
     // Two-sum: `err` is exactly (1 + a) - u.
     let av = u - 1.0;
     let err = (1.0 - (u - av)) + (a - av);
-    ln_core(u, 0.0, (err + b) / u)
+    ln_core::<FMA>(u, 0.0, (err + b) / u)
 }
 
 /// `ln(1 + x)`, accurate near 0.
 #[inline(always)]
-pub fn log1p(x: f64) -> f64 {
-    let y = log1p_dd(x, 0.0);
+pub fn log1p<const FMA: bool>(x: f64) -> f64 {
+    let y = log1p_dd::<FMA>(x, 0.0);
     let y = if x == f64::INFINITY { x } else { y };
     let y = if x == -1.0 { f64::NEG_INFINITY } else { y };
     let y = if x == 0.0 { x } else { y };
@@ -273,53 +309,83 @@ pub fn log1p(x: f64) -> f64 {
 
 /// Hyperbolic tangent.
 #[inline(always)]
-pub fn tanh(x: f64) -> f64 {
+pub fn tanh<const FMA: bool>(x: f64) -> f64 {
     // tanh(20) rounds to 1; clamping also keeps e^(2a) finite.
     let a = at_most(x.abs(), 20.0);
-    let em = expm1_core(2.0 * a);
+    let em = expm1_core::<FMA>(2.0 * a);
     (em / (em + 2.0)).copysign(x)
 }
 
 /// `c e^-a` for `a >= 0` (or NaN) in one part, `c` a power of two with `c E` normal or 0.
 /// Two scale factors, so that the far tail (`sigmoid(-740)`) stays subnormal, not 0.
 #[inline(always)]
-fn exp_neg(a: f64, c: f64) -> f64 {
-    let (p, s1, s2) = exp_reduce(-at_most(a, 800.0), 0.0);
+fn exp_neg<const FMA: bool>(a: f64, c: f64) -> f64 {
+    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(a, 800.0), 0.0);
     (1.0 + p) * s1 * (s2 * c)
 }
 
 /// `1 / (1 + e^-x)`.
 #[inline(always)]
-pub fn sigmoid(x: f64) -> f64 {
-    sigmoid_c(x, 1.0)
+pub fn sigmoid<const FMA: bool>(x: f64) -> f64 {
+    sigmoid_c::<FMA>(x, 1.0)
 }
 
 /// `(c sigmoid(x), 1/c)`, scaled for `x < -665`; see [`exp_scaled`].
 #[inline(always)]
-pub fn sigmoid_scaled(x: f64) -> (f64, f64) {
+pub fn sigmoid_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let (c, inv) = scale_if(x < -SCALE_FROM);
-    (sigmoid_c(x, c), inv)
+    (sigmoid_c::<FMA>(x, c), inv)
 }
 
 /// `c sigmoid(x)` for `c = 1`, or a power of two with `x < -665` (where `c E` is still far
 /// below 1, so `1 + c E` rounds to 1 as `1 + E` does).
 #[inline(always)]
-fn sigmoid_c(x: f64, c: f64) -> f64 {
+fn sigmoid_c<const FMA: bool>(x: f64, c: f64) -> f64 {
     // E = e^-|x|: sigmoid(|x|) = 1 / (1 + E), sigmoid(-|x|) = E / (1 + E).
-    let e = exp_neg(x.abs(), c);
+    let e = exp_neg::<FMA>(x.abs(), c);
+    let neg = x < 0.0;
+    if FMA {
+        return sigmoid_fma(e, neg);
+    }
     let d = 1.0 + e;
     let dl = (1.0 - d) + e; // exact: the rounding error of d
-    let neg = x < 0.0;
     let y0 = (if neg { e } else { 1.0 }) / d;
     // 1 / d is y0 or 1 - y0; the correction removes the rounding of d (up to 1 ulp).
     let q = if neg { 1.0 - y0 } else { y0 };
     y0 - (y0 * dl) * q
 }
 
-/// `c E / (1 + E)^2` for `en = c E`, `E = e` (possibly flushed) in `[0, 1]`, `c` 1 or 4:
-/// `s (1 - s)` with `s = E / (1 + E)`, corrected for the rounding of `1 + E`.
+/// `sigmoid` with FMA from `e = E` (possibly scaled, see [`sigmoid_c`]): one division,
+/// `y0 = num / (1 + e)` as `num * r`, `r = 1 / d`, then corrected by the exact residual
+/// `num - y0 d` (one FMA) and the rounding error `dl` of `d = 1 + e`.
 #[inline(always)]
-fn bell(en: f64, e: f64, inv_c: f64) -> f64 {
+fn sigmoid_fma(e: f64, neg: bool) -> f64 {
+    let d = 1.0 + e;
+    let dl = (1.0 - d) + e;
+    let r = 1.0 / d;
+    let num = if neg { e } else { 1.0 };
+    let y0 = num * r;
+    let res = y0.mul_add(-d, num);
+    y0.mul_add(-dl, res).mul_add(r, y0)
+}
+
+/// `c E / (1 + E)^2` for `en = c E`, `E = e` (possibly flushed) in `[0, 1]`, `c` 1 or 4:
+/// `s (1 - s)` with `s = E / (1 + E)`, corrected for the rounding of `1 + E`. With FMA:
+/// `en / d^2` corrected by the exact residuals of `d = 1 + e`, of `d^2` and of the quotient.
+#[inline(always)]
+fn bell<const FMA: bool>(en: f64, e: f64, inv_c: f64) -> f64 {
+    if FMA {
+        let d = 1.0 + e;
+        let dl = (1.0 - d) + e;
+        let dd = d * d;
+        let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
+        let y0 = en / dd;
+        // 1 / dd to ~2^-8 (a bit-trick seed, one Newton step): it only scales the correction.
+        let r = f64::from_bits(0x7FDE_6238_E000_0000u64.wrapping_sub(dd.to_bits()));
+        let r = r * (-dd).mul_add(r, 2.0);
+        let res = (-y0).mul_add(ddl, (-y0).mul_add(dd, en));
+        return res.mul_add(r, y0);
+    }
     let d = 1.0 + e;
     let dl = (1.0 - d) + e;
     let s = en / d;
@@ -330,58 +396,58 @@ fn bell(en: f64, e: f64, inv_c: f64) -> f64 {
 
 /// `sigmoid'(x) = sigmoid(x) sigmoid(-x) = e / (1 + e)^2` with `e = e^-|x|`.
 #[inline(always)]
-pub fn sigmoid_prime(x: f64) -> f64 {
-    let e = exp_neg(x.abs(), 1.0);
-    bell(e, e, 1.0)
+pub fn sigmoid_prime<const FMA: bool>(x: f64) -> f64 {
+    let e = exp_neg::<FMA>(x.abs(), 1.0);
+    bell::<FMA>(e, e, 1.0)
 }
 
 /// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 665`; see [`exp_scaled`].
 #[inline(always)]
-pub fn sigmoid_prime_scaled(x: f64) -> (f64, f64) {
+pub fn sigmoid_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let a = x.abs();
     let (c, inv) = scale_if(a > SCALE_FROM);
-    let e = exp_neg(a, c);
-    (bell(e, e * inv, inv), inv)
+    let e = exp_neg::<FMA>(a, c);
+    (bell::<FMA>(e, e * inv, inv), inv)
 }
 
 /// `tanh'(x) = sech(x)^2 = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
-pub fn tanh_prime(x: f64) -> f64 {
+pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
     // 4e scaled in the exponent, so it does not lose bits where e alone is subnormal.
-    let e4 = exp_neg(2.0 * x.abs(), 4.0);
-    bell(e4, e4 * 0.25, 0.25)
+    let e4 = exp_neg::<FMA>(2.0 * x.abs(), 4.0);
+    bell::<FMA>(e4, e4 * 0.25, 0.25)
 }
 
 /// `(c tanh'(x), 1/c)`, scaled for `|x| > 332.5`; see [`exp_scaled`].
 #[inline(always)]
-pub fn tanh_prime_scaled(x: f64) -> (f64, f64) {
+pub fn tanh_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let a2 = 2.0 * x.abs();
     let (c, inv) = scale_if(a2 > SCALE_FROM);
-    let e4 = exp_neg(a2, 4.0 * c);
-    (bell(e4, e4 * (0.25 * inv), 0.25 * inv), inv)
+    let e4 = exp_neg::<FMA>(a2, 4.0 * c);
+    (bell::<FMA>(e4, e4 * (0.25 * inv), 0.25 * inv), inv)
 }
 
 /// `ln(1 + e^x)`, accurate in both tails.
 #[inline(always)]
-pub fn softplus(x: f64) -> f64 {
-    softplus_c(x, false).0
+pub fn softplus<const FMA: bool>(x: f64) -> f64 {
+    softplus_c::<FMA>(x, false).0
 }
 
 /// `(c softplus(x), 1/c)`, scaled for `x < -665`; see [`exp_scaled`].
 #[inline(always)]
-pub fn softplus_scaled(x: f64) -> (f64, f64) {
-    softplus_c(x, x < -SCALE_FROM)
+pub fn softplus_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
+    softplus_c::<FMA>(x, x < -SCALE_FROM)
 }
 
 /// [`softplus_scaled`] where `far` (then `softplus(x) = E (1 - E/2) = E` to 2^-960).
 #[inline(always)]
-fn softplus_c(x: f64, far: bool) -> (f64, f64) {
+fn softplus_c<const FMA: bool>(x: f64, far: bool) -> (f64, f64) {
     // softplus(x) = max(x, 0) + ln(1 + e^-|x|); the NaN test is false so NaN reaches log1p.
-    let (p, s1, s2) = exp_reduce(-at_most(x.abs(), 800.0), 0.0);
+    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(x.abs(), 800.0), 0.0);
     let y = 1.0 + p;
     let yl = (1.0 - y) + p;
     let (eh, el) = (y * s1 * s2, yl * s1 * s2);
-    let l = log1p_dd(eh, el);
+    let l = log1p_dd::<FMA>(eh, el);
     let pos = if x > 0.0 { x } else { 0.0 };
     let (c, inv) = scale_if(far);
     let tail = (y * s1) * (s2 * c);
@@ -390,43 +456,43 @@ fn softplus_c(x: f64, far: bool) -> (f64, f64) {
 
 /// `erfc(a)` for `a >= 0` (or NaN), accurate in relative terms down to underflow.
 #[inline(always)]
-fn erfc_pos(a: f64) -> f64 {
+fn erfc_pos<const FMA: bool>(a: f64) -> f64 {
     let a = at_most(a, 28.0); // erfc(27.3) already underflows to 0
     // a^2 = sq + sql exactly, so e^-(a^2) loses nothing to the rounding of a^2 (which would
     // cost up to a^2 ulps at a = 26).
-    let (sq, sql) = two_prod(a, a);
-    let (p, s1, s2) = exp_reduce(-sq, -sql);
+    let (sq, sql) = two_prod::<FMA>(a, a);
+    let (p, s1, s2) = exp_reduce::<FMA>(-sq, -sql);
     let w = (a - ERFC_K) / (a + ERFC_K);
-    let y = poly(w, &ERFC_G) / (a + ERFC_K);
+    let y = poly::<FMA, _>(w, &ERFC_G) / (a + ERFC_K);
     // y (1 + p) without rounding 1 + p first.
     (y + y * p) * s1 * s2
 }
 
 /// Error function.
 #[inline(always)]
-pub fn erf(x: f64) -> f64 {
+pub fn erf<const FMA: bool>(x: f64) -> f64 {
     let a = x.abs();
-    let small = a + a * poly(a * a, &ERF_Q);
-    let large = 1.0 - erfc_pos(a);
+    let small = a + a * poly::<FMA, _>(a * a, &ERF_Q);
+    let large = 1.0 - erfc_pos::<FMA>(a);
     (if a < 0.5 { small } else { large }).copysign(x)
 }
 
 /// Complementary error function `1 - erf(x)`, accurate for large `x`.
 #[inline(always)]
-pub fn erfc(x: f64) -> f64 {
+pub fn erfc<const FMA: bool>(x: f64) -> f64 {
     let a = x.abs();
     // Below 0.5, 1 -+ erf(a) is better conditioned than the e^(-a^2) form.
-    let e = a + a * poly(a * a, &ERF_Q);
+    let e = a + a * poly::<FMA, _>(a * a, &ERF_Q);
     let small = if x < 0.0 { 1.0 + e } else { 1.0 - e };
-    let c = erfc_pos(a);
+    let c = erfc_pos::<FMA>(a);
     let large = if x < 0.0 { 2.0 - c } else { c };
     if a < 0.5 { small } else { large }
 }
 
 /// Double-double product, normalised; past overflow the low part (NaN from inf - inf) is 0.
 #[inline(always)]
-fn dd_mul(ah: f64, al: f64, bh: f64, bl: f64) -> (f64, f64) {
-    let (ph, pl) = two_prod(ah, bh);
+fn dd_mul<const FMA: bool>(ah: f64, al: f64, bh: f64, bl: f64) -> (f64, f64) {
+    let (ph, pl) = two_prod::<FMA>(ah, bh);
     let pl = pl + (ah * bl + al * bh);
     let h = ph + pl;
     if h.is_finite() {
@@ -453,13 +519,13 @@ pub fn powi(x: f64, n: i32) -> f64 {
             let mut e = m;
             loop {
                 if e & 1 == 1 {
-                    (rh, rl) = dd_mul(rh, rl, bh, bl);
+                    (rh, rl) = dd_mul::<false>(rh, rl, bh, bl);
                 }
                 e >>= 1;
                 if e == 0 {
                     break;
                 }
-                (bh, bl) = dd_mul(bh, bl, bh, bl);
+                (bh, bl) = dd_mul::<false>(bh, bl, bh, bl);
             }
             rh + rl
         }
@@ -469,7 +535,7 @@ pub fn powi(x: f64, n: i32) -> f64 {
 
 /// `ln|x|` as a double-double `(hi, lo)` good to about 2^-66 relative, for `x` finite, not 0.
 #[inline(always)]
-fn ln_dd(x: f64) -> (f64, f64) {
+fn ln_dd<const FMA: bool>(x: f64) -> (f64, f64) {
     let x = x.abs();
     let tiny = x < f64::MIN_POSITIVE;
     let x = if tiny {
@@ -488,18 +554,18 @@ fn ln_dd(x: f64) -> (f64, f64) {
     let v = 2.0 + f;
     let vl = (2.0 - v) + f;
     let sh = f / v;
-    let (ph, pl) = two_prod(sh, v);
+    let (ph, pl) = two_prod::<FMA>(sh, v);
     let sl = (((f - ph) - pl) - sh * vl) / v;
     // ln m = 2s + (2/3) s^3 + s^5 P(s^2): the first two terms in double-double, the rest is
     // below 2^-12 of the total and needs no care.
-    let (zh, zl) = two_prod(sh, sh);
-    let (ch, cl) = two_prod(sh, zh);
+    let (zh, zl) = two_prod::<FMA>(sh, sh);
+    let (ch, cl) = two_prod::<FMA>(sh, zh);
     let cl = cl + sh * zl + 3.0 * zh * sl;
     const TWO_THIRDS_HI: f64 = 0.666_666_666_666_666_6;
     const TWO_THIRDS_LO: f64 = 3.700_743_415_417_188e-17;
-    let (th, tl) = two_prod(TWO_THIRDS_HI, ch);
+    let (th, tl) = two_prod::<FMA>(TWO_THIRDS_HI, ch);
     let tl = tl + TWO_THIRDS_HI * cl + TWO_THIRDS_LO * ch;
-    let rest = ch * zh * poly(zh, &LN_T);
+    let rest = ch * zh * poly::<FMA, _>(zh, &LN_T);
     // Sum e ln2 + 2s + (2/3)s^3 + rest, largest first.
     let a = e * LN2_HI;
     let b = 2.0 * sh;
@@ -551,16 +617,16 @@ pub(crate) fn pow_finish(x: f64, y: f64, mag: f64) -> f64 {
 
 /// `x^y` (IEEE 754 `pow` special cases).
 #[inline(always)]
-pub fn powf(x: f64, y: f64) -> f64 {
-    let (lh, ll) = ln_dd(x);
-    let (ph, pl) = two_prod(y, lh);
+pub fn powf<const FMA: bool>(x: f64, y: f64) -> f64 {
+    let (lh, ll) = ln_dd::<FMA>(x);
+    let (ph, pl) = two_prod::<FMA>(y, lh);
     let pl = pl + y * ll;
     // Out of range (or infinite: 0^y, inf^y, x^inf): e^(+-1000) over/underflows correctly and
     // the low part, possibly NaN from inf - inf, is dropped.
     let big = ph.is_nan() || ph.abs() > 1000.0;
     let ph = at_least(at_most(ph, 1000.0), -1000.0);
     let pl = if big { 0.0 } else { pl };
-    let (p, s1, s2) = exp_reduce(ph, pl);
+    let (p, s1, s2) = exp_reduce::<FMA>(ph, pl);
     let mag = (1.0 + p) * s1 * s2;
     // ln|x| = +-inf for x = 0 or inf: then x^y is inf or 0 by the sign of y ln|x|.
     let inf_ln = x == 0.0 || x.is_infinite();
@@ -570,7 +636,7 @@ pub fn powf(x: f64, y: f64) -> f64 {
         f64::INFINITY
     };
     let mag = if inf_ln {
-        exp(at_least(at_most(y * lnx, 1000.0), -1000.0))
+        exp::<FMA>(at_least(at_most(y * lnx, 1000.0), -1000.0))
     } else {
         mag
     };

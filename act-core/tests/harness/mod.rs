@@ -6,8 +6,30 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
 
+use act_core::dispatch::{self, Isa};
 use act_core::prelude::*;
+
+/// Serialises the tests of one binary that depend on the dispatch level (process-wide).
+static ISA_LOCK: Mutex<()> = Mutex::new(());
+
+/// Holds [`ISA_LOCK`]; every test of a binary that forces levels takes it.
+pub fn isa_lock() -> MutexGuard<'static, ()> {
+    ISA_LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs `f` once per instruction-set level this CPU has (the portable build without FMA,
+/// AVX2 + FMA, AVX-512), with that level forced, so that every build of the slice loops
+/// and of the scalar methods is checked, not only the one this machine would pick.
+pub fn for_each_isa(mut f: impl FnMut(Isa)) {
+    let _guard = isa_lock();
+    for isa in Isa::available() {
+        dispatch::force(Some(isa)).expect("an available level");
+        f(isa);
+    }
+    dispatch::force(None).expect("back to automatic");
+}
 
 /// What the test needs beyond `act_core::Float`.
 pub trait TestFloat: Float {

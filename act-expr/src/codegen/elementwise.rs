@@ -21,38 +21,23 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     } else {
         (quote!(map1), quote!(map2))
     };
-    let fix = |inner: TokenStream| {
-        if !watch {
-            return quote!(#inner(x));
-        }
-        quote! {
-            let y = #inner(x);
-            if ::act_core::__private::is_limit_artefact(x, y) {
-                ::act_core::__private::limit(x, |v| #inner(v))
-            } else {
-                y
-            }
-        }
-    };
-    let fwd = fix(quote!(self.__act_value));
-    let der = fix(quote!(self.__act_deriv));
     let forward_slice = dispatched(
         "__act_forward_slice",
         quote!(x: &[F], y: &mut [F]),
         quote!(x, y),
-        quote!(::act_core::__private::#map1(x, y, |v| self.__act_value(v))),
+        quote!(::act_core::__private::#map1(x, y, |v| self.__act_value::<F, FMA>(v))),
     );
     let backward_slice = dispatched(
         "__act_backward_slice",
         quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(x, grad_y, grad_x),
-        quote!(::act_core::__private::#map2(x, grad_y, grad_x, |v, g| g * self.__act_deriv(v))),
+        quote!(::act_core::__private::#map2(x, grad_y, grad_x, |v, g| g * self.__act_deriv::<F, FMA>(v))),
     );
     let derivative_slice = dispatched(
         "__act_derivative_slice",
         quote!(x: &[F], dy: &mut [F]),
         quote!(x, dy),
-        quote!(::act_core::__private::#map1(x, dy, |v| self.__act_deriv(v))),
+        quote!(::act_core::__private::#map1(x, dy, |v| self.__act_deriv::<F, FMA>(v))),
     );
     let in_place = dispatched(
         "__act_forward_in_place",
@@ -60,15 +45,15 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         quote!(x),
         if watch {
             quote!(::act_core::__private::map_in_place(x, |v| {
-                let y = self.__act_value(v);
+                let y = self.__act_value::<F, FMA>(v);
                 if ::act_core::__private::is_limit_artefact(v, y) {
-                    ::act_core::__private::limit(v, |u| self.__act_value(u))
+                    ::act_core::__private::limit(v, |u| self.__act_value::<F, FMA>(u))
                 } else {
                     y
                 }
             }))
         } else {
-            quote!(::act_core::__private::map_in_place(x, |v| self.__act_value(v)))
+            quote!(::act_core::__private::map_in_place(x, |v| self.__act_value::<F, FMA>(v)))
         },
     );
     quote! {
@@ -85,13 +70,19 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 
         #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::Elementwise for #name {
+            // One element through the slice loop: the same code, and so the same bits, as
+            // `forward_slice` on this CPU.
             #[inline]
             fn forward<F: ::act_core::Float>(&self, x: F) -> F {
-                #fwd
+                let mut y = [x];
+                self.__act_forward_in_place(&mut y);
+                y[0]
             }
             #[inline]
             fn derivative<F: ::act_core::Float>(&self, x: F) -> F {
-                #der
+                let mut dy = [x];
+                self.__act_derivative_slice(&[x], &mut dy);
+                dy[0]
             }
             #[inline]
             fn derivative_slice<F: ::act_core::Float>(&self, x: &[F], dy: &mut [F]) {

@@ -78,17 +78,17 @@ fn body_with(g: &Graph, root: Id, params: &[String], stored: Option<Id>) -> Toke
             let (s, i) = (ts(id), ti(id));
             match *g.node(id) {
                 Node::Call(f, a) if is_tiny_source(f) => {
-                    let m = format_ident!("{}_scaled", f.name());
+                    let k = kernel(f);
                     let a = t(a);
-                    stmts.push(quote!(let (#s, #i): (F, F) = #fl::#m(#a);));
+                    stmts.push(quote!(let (#s, #i): (F, F) = #fl::__kernel_scaled::<FMA>(#a, #k);));
                 }
                 Node::Call(f, a) => {
                     // Linear at 0: where `a` is scaled it is tiny, and f(a) = a to the last bit.
-                    let m = format_ident!("{}", f.name());
+                    let k = kernel(f);
                     let (a_s, a_i) = (ts(a), ti(a));
                     stmts.push(quote! {
                         let #i: F = #a_i;
-                        let #s: F = #fl::select(#a_i == #fl::ONE, #fl::#m(#a_s), #a_s);
+                        let #s: F = #fl::select(#a_i == #fl::ONE, #fl::__kernel::<FMA>(#a_s, #k), #a_s);
                     });
                 }
                 Node::Prod(ref fs) => {
@@ -134,6 +134,12 @@ fn body_with(g: &Graph, root: Id, params: &[String], stored: Option<Id>) -> Toke
     }
     let r = t(root);
     quote!(#(#stmts)* #r)
+}
+
+/// The `act_core::__private::Kernel` that computes `f`.
+fn kernel(f: Func) -> TokenStream {
+    let v = format_ident!("{}", format!("{f:?}"));
+    quote!(::act_core::__private::Kernel::#v)
 }
 
 /// Functions whose value can be exponentially small while their argument is moderate, so
@@ -322,9 +328,9 @@ fn node_expr(
             quote!(#fl::powf(#a, #b))
         }
         Node::Call(f, a) => {
-            let m = format_ident!("{}", f.name());
+            let k = kernel(*f);
             let a = t(*a);
-            quote!(#fl::#m(#a))
+            quote!(#fl::__kernel::<FMA>(#a, #k))
         }
         Node::Max(a, b) => {
             let (a, b) = (t(*a), t(*b));
@@ -354,6 +360,8 @@ fn dispatched(
     let plain = format_ident!("{}", name);
     let avx2 = format_ident!("{}_avx2", name);
     let avx512 = format_ident!("{}_avx512", name);
+    // `FMA` selects the kernels' fused variants: in the builds with the `fma` feature, and in
+    // the portable one where the target always has it (aarch64) or was compiled with it.
     quote! {
         #[doc(hidden)]
         #[inline]
@@ -365,6 +373,7 @@ fn dispatched(
                 ::act_core::dispatch::Isa::Avx2 => return unsafe { self.#avx2(#args) },
                 ::act_core::dispatch::Isa::Portable => {}
             }
+            const FMA: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
             #body
         }
 
@@ -372,6 +381,7 @@ fn dispatched(
         #[doc(hidden)]
         #[target_feature(enable = "avx2,fma")]
         unsafe fn #avx2<F: ::act_core::Float>(&self, #params) {
+            const FMA: bool = true;
             #body
         }
 
@@ -379,6 +389,7 @@ fn dispatched(
         #[doc(hidden)]
         #[target_feature(enable = "avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")]
         unsafe fn #avx512<F: ::act_core::Float>(&self, #params) {
+            const FMA: bool = true;
             #body
         }
     }
@@ -397,7 +408,7 @@ fn method(m: &Model, name: &proc_macro2::Ident, root: Id) -> TokenStream {
         #[doc(hidden)]
         #[inline(always)]
         #[allow(unused_variables, clippy::all)]
-        pub fn #name<F: ::act_core::Float>(&self, x: F #red_arg) -> F {
+        pub fn #name<F: ::act_core::Float, const FMA: bool>(&self, x: F #red_arg) -> F {
             let y: F = { #b };
             <F as ::act_core::Float>::select(<F as ::act_core::Float>::is_nan(x), x, y)
         }
@@ -429,7 +440,7 @@ fn method_stored(
         #[doc(hidden)]
         #[inline(always)]
         #[allow(unused_variables, clippy::all)]
-        pub fn #name<F: ::act_core::Float>(&self, x: F, e: F, r: [F; #k]) -> F {
+        pub fn #name<F: ::act_core::Float, const FMA: bool>(&self, x: F, e: F, r: [F; #k]) -> F {
             let y: F = { #b };
             #out
         }
@@ -508,6 +519,7 @@ pub fn expand(m: &Model) -> TokenStream {
             let hi_b = body(&m.graph, hi, &m.param_names);
             quote! {
                 type F = f64;
+                const FMA: bool = false;
                 let lo: f64 = { #lo_b };
                 let hi: f64 = { #hi_b };
                 ::act_core::Range::new(lo, #min_att, hi, #max_att)

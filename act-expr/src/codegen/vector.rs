@@ -134,17 +134,17 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 Reduce::Sum | Reduce::Mean => {
                     if store == Some(j) {
                         let raw = format_ident!("__act_body{}_raw", j);
-                        stored = Some(quote!(self.#raw(v, v, r)));
+                        stored = Some(quote!(self.#raw::<F, FMA>(v, v, r)));
                         entries.push(quote!(#fl::select(#fl::is_nan(v), v, raw)));
                     } else {
-                        entries.push(quote!(self.#body(v, r)));
+                        entries.push(quote!(self.#body::<F, FMA>(v, r)));
                     }
                     targets.push((quote!(r[#j]), scale.clone()));
                     if with_t {
                         for &(kk, _) in &rm.body_dr {
                             let kk = kk as usize;
                             let f = format_ident!("__act_body{}_dr{}", j, kk);
-                            entries.push(quote!(self.#f(v, r)));
+                            entries.push(quote!(self.#f::<F, FMA>(v, r)));
                             targets.push((quote!(t[#j][#kk]), scale.clone()));
                         }
                     }
@@ -157,11 +157,11 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                     };
                     extremes.push(quote! {
                         r[#j] = ::act_core::__private::fold_blocks(
-                            x, #init, |v| self.#body(v, r), #fl::#comb);
+                            x, #init, |v| self.#body::<F, FMA>(v, r), #fl::#comb);
                     });
                     if with_t && needs_arg[j] {
                         extremes.push(quote! {
-                            arg[#j] = ::act_core::__private::position_of(x, r[#j], |v| self.#body(v, r));
+                            arg[#j] = ::act_core::__private::position_of(x, r[#j], |v| self.#body::<F, FMA>(v, r));
                         });
                     }
                 }
@@ -208,14 +208,14 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             for &(kk, _) in &rm.body_dr {
                 let kk = kk as usize;
                 let f = format_ident!("__act_body{}_dr{}", j, kk);
-                t_at.push(quote!(t[#j][#kk] = self.#f(x[arg[#j]], r);));
+                t_at.push(quote!(t[#j][#kk] = self.#f::<F, FMA>(x[arg[#j]], r);));
             }
         }
     }
     let s_entries: Vec<TokenStream> = (0..k)
         .map(|j| {
             let f = format_ident!("__act_out_partial{}_e", j);
-            quote!(gi * self.#f(xi, e, r))
+            quote!(gi * self.#f::<F, FMA>(xi, e, r))
         })
         .collect();
     let e_buf = if bwd_store.is_some() {
@@ -243,12 +243,12 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 } else {
                     quote!()
                 };
-                grad_terms.push(quote!(acc = acc + rbar[#j] * self.#f(xi, e, r) #scale;));
+                grad_terms.push(quote!(acc = acc + rbar[#j] * self.#f::<F, FMA>(xi, e, r) #scale;));
             }
             Reduce::Max | Reduce::Min if needs_arg[j] => {
                 let f = format_ident!("__act_body_dx{}", j);
                 let fix = format_ident!("fix{}", j);
-                fixes.push(quote!(let #fix: F = rbar[#j] * self.#f(x[arg[#j]], r);));
+                fixes.push(quote!(let #fix: F = rbar[#j] * self.#f::<F, FMA>(x[arg[#j]], r);));
                 fix_apply.push(quote!(grad_x[arg[#j]] = grad_x[arg[#j]] + #fix;));
             }
             Reduce::Max | Reduce::Min => {}
@@ -261,10 +261,10 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         .map(|(j, &(kind, _))| {
             let f = format_ident!("__act_body_dx{}", j);
             let own = match kind {
-                Reduce::Sum => quote!(self.#f(xi, r)),
-                Reduce::Mean => quote!(self.#f(xi, r) / n),
+                Reduce::Sum => quote!(self.#f::<F, FMA>(xi, r)),
+                Reduce::Mean => quote!(self.#f::<F, FMA>(xi, r) / n),
                 Reduce::Max | Reduce::Min => {
-                    quote!(if i == arg[#j] { self.#f(xi, r) } else { <F as ::act_core::Float>::ZERO })
+                    quote!(if i == arg[#j] { self.#f::<F, FMA>(xi, r) } else { <F as ::act_core::Float>::ZERO })
                 }
             };
             let chain = m.reductions[j].body_dr.iter().map(|&(kk, _)| {
@@ -274,7 +274,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             let p = format_ident!("__act_out_partial{}", j);
             quote! {
                 dr[#j] = #own #(#chain)*;
-                acc = acc + self.#p(xi, r) * dr[#j];
+                acc = acc + self.#p::<F, FMA>(xi, r) * dr[#j];
             }
         })
         .collect();
@@ -282,13 +282,13 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let output_pass = if fwd_store.is_some() {
         quote! {
             for (&xi, yi) in x.iter().zip(y.iter_mut()) {
-                *yi = self.__act_value_e(xi, *yi, r);
+                *yi = self.__act_value_e::<F, FMA>(xi, *yi, r);
             }
         }
     } else {
         quote! {
             for (xi, yi) in x.iter().zip(y.iter_mut()) {
-                *yi = self.__act_value(*xi, r);
+                *yi = self.__act_value::<F, FMA>(*xi, r);
             }
         }
     };
@@ -334,7 +334,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             #(#fixes)*
             for ((&xi, &gi), gx) in x.iter().zip(grad_y).zip(grad_x.iter_mut()) {
                 let e: F = *gx;
-                let mut acc = gi * self.__act_deriv_e(xi, e, r);
+                let mut acc = gi * self.__act_deriv_e::<F, FMA>(xi, e, r);
                 #(#grad_terms)*
                 *gx = acc;
             }
@@ -399,6 +399,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             #[doc(hidden)]
             #[inline(always)]
             fn __act_prepare<F: ::act_core::Float>(&self, x: &[F]) -> ([F; #k], [usize; #k], [[F; #k]; #k]) {
+                const FMA: bool = false;
                 let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
                 let mut r = [<F as ::act_core::Float>::ZERO; #k];
                 let mut arg = [0usize; #k];
@@ -413,6 +414,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             /// `out[i] = ∂y_i/∂x_i`.
             #[doc(hidden)]
             pub fn __act_jacobian_diagonal<F: ::act_core::Float>(&self, x: &[F], out: &mut [F]) {
+                const FMA: bool = false;
                 ::act_core::__private::check_len("x", x.len(), "out", out.len());
                 if x.is_empty() {
                     return;
@@ -421,7 +423,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 let (r, arg, t) = self.__act_prepare(x);
                 for (i, (&xi, o)) in x.iter().zip(out.iter_mut()).enumerate() {
                     let mut dr = [<F as ::act_core::Float>::ZERO; #k];
-                    let mut acc = self.__act_deriv(xi, r);
+                    let mut acc = self.__act_deriv::<F, FMA>(xi, r);
                     #(#diag_terms)*
                     *o = acc;
                 }

@@ -35,22 +35,28 @@ fn run<A: Elementwise>(file: &str, a: A, all: &mut Vec<Stats>) {
 
 #[test]
 fn user_activations_match_mpmath() {
-    let mut all = Vec::new();
-    run("ErfGelu", ErfGelu, &mut all);
-    run("TextbookSoftplus", TextbookSoftplus, &mut all);
-    run("ArticleSigmoid", ArticleSigmoid, &mut all);
-    run("ArticleTanh", ArticleTanh, &mut all);
-    run("GeluTanh", design::GeluTanh, &mut all);
-    run("LetMish", LetMish, &mut all);
-    run("Elu_1", design::Elu::default(), &mut all);
-    run("Elu_2.5", design::Elu::new(2.5), &mut all);
-    run("SwishBeta_1", SwishBeta::default(), &mut all);
-    run("SwishBeta_2", SwishBeta::new(2.0), &mut all);
-    run("SwishBeta_0.5", SwishBeta::new(0.5), &mut all);
-    run("SoftPiecewise", SoftPiecewise, &mut all);
-    run("Softsign", Softsign, &mut all);
-    println!("\nUser crate against mpmath:\n{}", render(&all));
-    let failures = failures_report(&all);
+    let mut failures = String::new();
+    for_each_isa(|isa| {
+        let mut all = Vec::new();
+        run("ErfGelu", ErfGelu, &mut all);
+        run("TextbookSoftplus", TextbookSoftplus, &mut all);
+        run("ArticleSigmoid", ArticleSigmoid, &mut all);
+        run("ArticleTanh", ArticleTanh, &mut all);
+        run("GeluTanh", design::GeluTanh, &mut all);
+        run("LetMish", LetMish, &mut all);
+        run("Elu_1", design::Elu::default(), &mut all);
+        run("Elu_2.5", design::Elu::new(2.5), &mut all);
+        run("SwishBeta_1", SwishBeta::default(), &mut all);
+        run("SwishBeta_2", SwishBeta::new(2.0), &mut all);
+        run("SwishBeta_0.5", SwishBeta::new(0.5), &mut all);
+        run("SoftPiecewise", SoftPiecewise, &mut all);
+        run("Softsign", Softsign, &mut all);
+        println!("\nUser crate against mpmath, {isa:?} build:\n{}", render(&all));
+        let f = failures_report(&all);
+        if !f.is_empty() {
+            failures += &format!("{isa:?} build:\n{f}");
+        }
+    });
     assert!(failures.is_empty(), "accuracy failures:\n{failures}");
 }
 
@@ -121,6 +127,10 @@ fn special<A: Elementwise>(a: A, limits: (f64, f64, f64, f64), problems: &mut Ve
 
 #[test]
 fn nan_and_limits() {
+    for_each_isa(|_| nan_and_limits_at_this_level());
+}
+
+fn nan_and_limits_at_this_level() {
     let inf = f64::INFINITY;
     let mut p = Vec::new();
     special(ErfGelu, (0.0, inf, 0.0, 1.0), &mut p);
@@ -402,6 +412,10 @@ fn check_log_softmax<F: TestFloat>(all: &mut Vec<Stats>) {
 
 #[test]
 fn log_softmax_matches_mpmath() {
+    for_each_isa(|_| log_softmax_matches_mpmath_at_this_level());
+}
+
+fn log_softmax_matches_mpmath_at_this_level() {
     let mut all = Vec::new();
     check_log_softmax::<f32>(&mut all);
     check_log_softmax::<f64>(&mut all);
@@ -412,6 +426,10 @@ fn log_softmax_matches_mpmath() {
 
 #[test]
 fn design_softmax_agrees_with_the_builtin() {
+    for_each_isa(|_| design_softmax_agrees_with_the_builtin_at_this_level());
+}
+
+fn design_softmax_agrees_with_the_builtin_at_this_level() {
     for x in [
         vec![1000.0, 710.0, 709.0, -3.0],
         vec![0.5; 5],
