@@ -385,7 +385,7 @@ pub fn tanh_prime<const FMA: bool>(x: f32) -> f32 {
 }
 
 /// `(c tanh'(x), 1/c)`, scaled for `|x| > 34.5`; see [`exp_scaled`]. Where scaled,
-/// `1 + c E` still rounds to 1, so [`bell_dd`] returns `c E` to within `E`.
+/// `1 + c E` still rounds to 1, so `bell_dd` returns `c E` to within `E`.
 #[inline(always)]
 pub fn tanh_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     let a2 = 2.0 * x.abs();
