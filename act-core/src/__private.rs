@@ -349,6 +349,9 @@ pub enum Kernel {
     Tanh,
     /// `sigmoid`
     Sigmoid,
+    /// `sigmoid` where its error is not amplified (a factor of the result): scaled, the
+    /// FMA build may use a cheaper form (`math::f32::sigmoid_scaled_lean`).
+    SigmoidLean,
     /// `softplus`
     Softplus,
     /// `erf`

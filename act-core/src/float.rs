@@ -220,7 +220,7 @@ macro_rules! impl_float {
                     K::Ln => math::$m::ln::<FMA>(self),
                     K::Log1p => math::$m::log1p::<FMA>(self),
                     K::Tanh => math::$m::tanh::<FMA>(self),
-                    K::Sigmoid => math::$m::sigmoid::<FMA>(self),
+                    K::Sigmoid | K::SigmoidLean => math::$m::sigmoid::<FMA>(self),
                     K::Softplus => math::$m::softplus::<FMA>(self),
                     K::Erf => math::$m::erf::<FMA>(self),
                     K::Erfc => math::$m::erfc::<FMA>(self),
@@ -236,6 +236,7 @@ macro_rules! impl_float {
                 match k {
                     K::Exp => math::$m::exp_scaled::<FMA>(self),
                     K::Sigmoid => math::$m::sigmoid_scaled::<FMA>(self),
+                    K::SigmoidLean => math::$m::sigmoid_scaled_lean::<FMA>(self),
                     K::Softplus => math::$m::softplus_scaled::<FMA>(self),
                     K::SigmoidPrime => math::$m::sigmoid_prime_scaled::<FMA>(self),
                     K::TanhPrime => math::$m::tanh_prime_scaled::<FMA>(self),

@@ -149,6 +149,8 @@ const SCALE_FROM: f32 = 69.0;
 /// The scale of the `*_scaled` kernels, 2^32: it lifts every value down to 2^-150 (half the
 /// smallest subnormal) into the normal range, and a scaled value stays below 2^-67.
 const SCALE: f32 = 4_294_967_296.0;
+/// `log2(SCALE)`.
+const SCALE_EXP: f32 = 32.0;
 /// `1 / SCALE`.
 const UNSCALE: f32 = 2.328_306_4e-10;
 
@@ -260,6 +262,22 @@ fn exp_neg<const FMA: bool>(a: f32, c: f32) -> f32 {
     (1.0 + p) * s1 * (s2 * c)
 }
 
+/// `2^ce e^-a` for `a >= 0` (or NaN), `ce` a small integer, with one scale factor: where the
+/// result is below the normal range it flushes to 0. Cheaper than [`exp_neg`] (no two-part
+/// scaling); for `sigmoid'` and `tanh'`, whose scaled forms keep products exact.
+#[inline(always)]
+fn exp_neg_flush<const FMA: bool>(a: f32, ce: f32) -> f32 {
+    // The same reduction as `exp_neg` (so that a formula with both shares it), and `t`
+    // recomputed as it does (shared too).
+    let x = -at_most(a, 150.0);
+    let (p, _, _) = exp_reduce::<FMA>(x, 0.0);
+    let t = fm::<FMA>(x, core::f32::consts::LOG2_E, SHIFT);
+    let k = t - SHIFT;
+    let s = pow2_from_shifted(t + ce);
+    let y = fm::<FMA>(p, s, s);
+    if k + ce < -126.0 { 0.0 } else { y }
+}
+
 /// `1 / (1 + e^-x)`.
 #[inline(always)]
 pub fn sigmoid<const FMA: bool>(x: f32) -> f32 {
@@ -276,6 +294,18 @@ pub fn sigmoid<const FMA: bool>(x: f32) -> f32 {
 pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     let (c, inv) = scale_if(x < -SCALE_FROM);
     (sigmoid_c::<FMA>(x, c), inv)
+}
+
+/// [`sigmoid_scaled`] with the one-part `e` in the FMA build (1.4 ulp instead of 0.9, and 15%
+/// faster): for a factor whose error is not amplified afterwards (`x sigmoid(x)` as the
+/// result, not a term of a sum that may cancel).
+#[inline(always)]
+pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
+    if !FMA {
+        return sigmoid_scaled::<FMA>(x);
+    }
+    let (c, inv) = scale_if(x < -SCALE_FROM);
+    (sigmoid_fma(exp_neg::<FMA>(x.abs(), c), 0.0, x < 0.0), inv)
 }
 
 /// `c sigmoid(x)` for `c = 1`, or a power of two with `x < -69` (where `c E` is still far
@@ -319,10 +349,8 @@ fn bell_fma(en: f32, e: f32) -> f32 {
     let dl = (1.0 - d) + e;
     let dd = d * d;
     let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
-    let y0 = en / dd;
-    // 1 / dd to ~2^-16 (a bit-trick seed and one Newton step): it only scales the correction.
-    let r = f32::from_bits(0x7EF3_11C7u32.wrapping_sub(dd.to_bits()));
-    let r = r * (-dd).mul_add(r, 2.0);
+    let r = 1.0 / dd;
+    let y0 = en * r;
     let res = (-y0).mul_add(ddl, (-y0).mul_add(dd, en));
     res.mul_add(r, y0)
 }
@@ -342,12 +370,12 @@ fn bell<const FMA: bool>(en: f32, e: f32, inv_c: f32) -> f32 {
 /// `sigmoid'(x) = e / (1 + e)^2` with `e = e^-|x|`.
 #[inline(always)]
 pub fn sigmoid_prime<const FMA: bool>(x: f32) -> f32 {
-    let e = exp_neg::<FMA>(x.abs(), 1.0);
     if FMA {
-        bell_fma(e, e)
-    } else {
-        bell::<FMA>(e, e, 1.0)
+        let e = exp_neg_flush::<FMA>(x.abs(), 0.0);
+        return bell_fma(e, e);
     }
+    let e = exp_neg::<FMA>(x.abs(), 1.0);
+    bell::<FMA>(e, e, 1.0)
 }
 
 /// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 69`; see [`exp_scaled`].
@@ -355,13 +383,13 @@ pub fn sigmoid_prime<const FMA: bool>(x: f32) -> f32 {
 pub fn sigmoid_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     let a = x.abs();
     let (c, inv) = scale_if(a > SCALE_FROM);
+    // Two-part scaling here (not `exp_neg_flush`): `x sigmoid'(x)` beside `sigmoid(x)`, as in
+    // swish', then shares all of `e` with sigmoid.
     let e = exp_neg::<FMA>(a, c);
-    let y = if FMA {
-        bell_fma(e, e * inv)
-    } else {
-        bell::<FMA>(e, e * inv, inv)
-    };
-    (y, inv)
+    if FMA {
+        return (bell_fma(e, e * inv), inv);
+    }
+    (bell::<FMA>(e, e * inv, inv), inv)
 }
 
 /// `E / (1 + E)^2` for `E = eh + el` in `[0, 1]`, see the `f64` version. Kept
@@ -398,7 +426,8 @@ pub fn tanh_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
 fn tanh_prime_c<const FMA: bool>(a2: f32, c: f32, inv: f32) -> f32 {
     if FMA {
         // One-part e suffices here: the residuals make up for it.
-        let en = exp_neg::<FMA>(a2, 4.0 * c);
+        let ce = if c > 1.0 { SCALE_EXP + 2.0 } else { 2.0 };
+        let en = exp_neg_flush::<FMA>(a2, ce);
         return bell_fma(en, en * (0.25 * inv));
     }
     let (eh, el) = exp_neg_dd::<FMA>(a2, c);

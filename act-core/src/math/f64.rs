@@ -187,6 +187,8 @@ const SCALE_FROM: f64 = 665.0;
 /// The scale of the `*_scaled` kernels, 2^64: it lifts every value down to 2^-1075 (half the
 /// smallest subnormal) into the normal range, and a scaled value stays below 2^-895.
 const SCALE: f64 = 18_446_744_073_709_551_616.0;
+/// `log2(SCALE)`.
+const SCALE_EXP: f64 = 64.0;
 /// `1 / SCALE`.
 const UNSCALE: f64 = 5.421_010_862_427_522e-20;
 
@@ -324,6 +326,22 @@ fn exp_neg<const FMA: bool>(a: f64, c: f64) -> f64 {
     (1.0 + p) * s1 * (s2 * c)
 }
 
+/// `2^ce e^-a` for `a >= 0` (or NaN), `ce` a small integer, with one scale factor: where the
+/// result is below the normal range it flushes to 0. Cheaper than [`exp_neg`] (no two-part
+/// scaling); for `sigmoid'` and `tanh'`, whose scaled forms keep products exact.
+#[inline(always)]
+fn exp_neg_flush<const FMA: bool>(a: f64, ce: f64) -> f64 {
+    // The same reduction as `exp_neg` (so that a formula with both shares it), and `t`
+    // recomputed as it does (shared too).
+    let x = -at_most(a, 800.0);
+    let (p, _, _) = exp_reduce::<FMA>(x, 0.0);
+    let t = fm::<FMA>(x, core::f64::consts::LOG2_E, SHIFT);
+    let k = t - SHIFT;
+    let s = pow2_from_shifted(t + ce);
+    let y = fm::<FMA>(p, s, s);
+    if k + ce < -1022.0 { 0.0 } else { y }
+}
+
 /// `1 / (1 + e^-x)`.
 #[inline(always)]
 pub fn sigmoid<const FMA: bool>(x: f64) -> f64 {
@@ -335,6 +353,12 @@ pub fn sigmoid<const FMA: bool>(x: f64) -> f64 {
 pub fn sigmoid_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let (c, inv) = scale_if(x < -SCALE_FROM);
     (sigmoid_c::<FMA>(x, c), inv)
+}
+
+/// [`sigmoid_scaled`]: for `f64` the FMA build's one-part form is already the lean one.
+#[inline(always)]
+pub fn sigmoid_scaled_lean<const FMA: bool>(x: f64) -> (f64, f64) {
+    sigmoid_scaled::<FMA>(x)
 }
 
 /// `c sigmoid(x)` for `c = 1`, or a power of two with `x < -665` (where `c E` is still far
@@ -369,23 +393,24 @@ fn sigmoid_fma(e: f64, neg: bool) -> f64 {
     y0.mul_add(-dl, res).mul_add(r, y0)
 }
 
+/// `en / (1 + e)^2` with FMA, for `en = c E`, `e = E` in `[0, 1]`: the exact residuals of
+/// `d = 1 + e`, of `d^2` and of the quotient correct `en / d^2`.
+#[inline(always)]
+fn bell_fma(en: f64, e: f64) -> f64 {
+    let d = 1.0 + e;
+    let dl = (1.0 - d) + e;
+    let dd = d * d;
+    let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
+    let r = 1.0 / dd;
+    let y0 = en * r;
+    let res = (-y0).mul_add(ddl, (-y0).mul_add(dd, en));
+    res.mul_add(r, y0)
+}
+
 /// `c E / (1 + E)^2` for `en = c E`, `E = e` (possibly flushed) in `[0, 1]`, `c` 1 or 4:
-/// `s (1 - s)` with `s = E / (1 + E)`, corrected for the rounding of `1 + E`. With FMA:
-/// `en / d^2` corrected by the exact residuals of `d = 1 + e`, of `d^2` and of the quotient.
+/// `s (1 - s)` with `s = E / (1 + E)`, corrected for the rounding of `1 + E`.
 #[inline(always)]
 fn bell<const FMA: bool>(en: f64, e: f64, inv_c: f64) -> f64 {
-    if FMA {
-        let d = 1.0 + e;
-        let dl = (1.0 - d) + e;
-        let dd = d * d;
-        let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
-        let y0 = en / dd;
-        // 1 / dd to ~2^-8 (a bit-trick seed, one Newton step): it only scales the correction.
-        let r = f64::from_bits(0x7FDE_6238_E000_0000u64.wrapping_sub(dd.to_bits()));
-        let r = r * (-dd).mul_add(r, 2.0);
-        let res = (-y0).mul_add(ddl, (-y0).mul_add(dd, en));
-        return res.mul_add(r, y0);
-    }
     let d = 1.0 + e;
     let dl = (1.0 - d) + e;
     let s = en / d;
@@ -397,6 +422,10 @@ fn bell<const FMA: bool>(en: f64, e: f64, inv_c: f64) -> f64 {
 /// `sigmoid'(x) = sigmoid(x) sigmoid(-x) = e / (1 + e)^2` with `e = e^-|x|`.
 #[inline(always)]
 pub fn sigmoid_prime<const FMA: bool>(x: f64) -> f64 {
+    if FMA {
+        let e = exp_neg_flush::<FMA>(x.abs(), 0.0);
+        return bell_fma(e, e);
+    }
     let e = exp_neg::<FMA>(x.abs(), 1.0);
     bell::<FMA>(e, e, 1.0)
 }
@@ -406,13 +435,22 @@ pub fn sigmoid_prime<const FMA: bool>(x: f64) -> f64 {
 pub fn sigmoid_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let a = x.abs();
     let (c, inv) = scale_if(a > SCALE_FROM);
+    // Two-part scaling here (not `exp_neg_flush`): `x sigmoid'(x)` beside `sigmoid(x)`, as in
+    // swish', then shares all of `e` with sigmoid.
     let e = exp_neg::<FMA>(a, c);
+    if FMA {
+        return (bell_fma(e, e * inv), inv);
+    }
     (bell::<FMA>(e, e * inv, inv), inv)
 }
 
 /// `tanh'(x) = sech(x)^2 = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
 pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
+    if FMA {
+        let e4 = exp_neg_flush::<FMA>(2.0 * x.abs(), 2.0);
+        return bell_fma(e4, e4 * 0.25);
+    }
     // 4e scaled in the exponent, so it does not lose bits where e alone is subnormal.
     let e4 = exp_neg::<FMA>(2.0 * x.abs(), 4.0);
     bell::<FMA>(e4, e4 * 0.25, 0.25)
@@ -423,6 +461,15 @@ pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
 pub fn tanh_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let a2 = 2.0 * x.abs();
     let (c, inv) = scale_if(a2 > SCALE_FROM);
+    if FMA {
+        let ce = if a2 > SCALE_FROM {
+            SCALE_EXP + 2.0
+        } else {
+            2.0
+        };
+        let e4 = exp_neg_flush::<FMA>(a2, ce);
+        return (bell_fma(e4, e4 * (0.25 * inv)), inv);
+    }
     let e4 = exp_neg::<FMA>(a2, 4.0 * c);
     (bell::<FMA>(e4, e4 * (0.25 * inv), 0.25 * inv), inv)
 }

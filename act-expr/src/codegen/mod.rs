@@ -78,7 +78,11 @@ fn body_with(g: &Graph, root: Id, params: &[String], stored: Option<Id>) -> Toke
             let (s, i) = (ts(id), ti(id));
             match *g.node(id) {
                 Node::Call(f, a) if is_tiny_source(f) => {
-                    let k = kernel(f);
+                    let k = if f == Func::Sigmoid && scaled.lean[id.index()] {
+                        quote!(::act_core::__private::Kernel::SigmoidLean)
+                    } else {
+                        kernel(f)
+                    };
                     let a = t(a);
                     stmts.push(quote!(let (#s, #i): (F, F) = #fl::__kernel_scaled::<FMA>(#a, #k);));
                 }
@@ -163,6 +167,11 @@ struct Scaled {
     uses: Vec<bool>,
     /// Also needed unscaled (by the root or by a consumer that does not take the pair).
     plain: Vec<bool>,
+    /// A source whose only consumer is the root, a product of it and one other non-constant
+    /// factor (`x * sigmoid(x)`): its error reaches the result unamplified, so a cheaper,
+    /// slightly less accurate kernel serves (products inside sums may cancel, and there every
+    /// factor's error is magnified).
+    lean: Vec<bool>,
 }
 
 /// Scaled evaluation of products with a tiny factor.
@@ -230,7 +239,24 @@ fn scaled_nodes(
             }
         }
     }
-    Scaled { uses, plain }
+    let mut consumers = vec![0usize; n];
+    for &id in live {
+        if active(id) {
+            for c in g.children(g.node(id)) {
+                consumers[c.index()] += 1;
+            }
+        }
+    }
+    let mut lean = vec![false; n];
+    if let Node::Prod(fs) = g.node(root)
+        && uses[root.index()]
+        && fs.iter().filter(|f| !constant_flag[f.index()]).count() <= 2
+    {
+        for &f in fs {
+            lean[f.index()] = uses[f.index()] && consumers[f.index()] == 1 && f != root;
+        }
+    }
+    Scaled { uses, plain, lean }
 }
 
 /// The expression computing node `id` from its children's bindings `t(child)`; a product
