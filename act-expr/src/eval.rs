@@ -99,21 +99,61 @@ pub fn eval_all(g: &Graph, top: Id, x: f64, params: &[f64], reds: &[f64]) -> Vec
 }
 
 /// A product evaluated as the generated code does: numerator factors multiplied, then divided
-/// by the product of the `Pow(_, -k)` factors.
+/// by the product of the `Pow(_, -k)` factors. A factor that is exponentially small in its
+/// tail (see [`scaled_tail`]) enters scaled by 2^64 and the scale is removed last, so that
+/// `x * sigmoid(x)` keeps full precision where `sigmoid(x)` alone would be subnormal.
 pub(crate) fn prod_value(g: &Graph, fs: &[Id], v: &[f64]) -> f64 {
     let mut num = 1.0;
     let mut den = 1.0;
     let mut has_den = false;
+    let mut unscale = 1.0;
     for f in fs {
         match *g.node(*f) {
             Node::Pow(a, k) if k < 0 => {
                 den *= powi(v[a.index()], -k);
                 has_den = true;
             }
-            _ => num *= v[f.index()],
+            _ => match scaled_tail(g, *f, v) {
+                Some(s) => {
+                    num *= s;
+                    unscale *= TAIL_UNSCALE;
+                }
+                None => num *= v[f.index()],
+            },
         }
     }
-    if has_den { num / den } else { num }
+    let p = if has_den { num / den } else { num };
+    if unscale == 1.0 { p } else { p * unscale }
+}
+
+/// Exponent arguments below which a tail is scaled (`e^-665` is about 2^-959).
+const TAIL_FROM: f64 = -665.0;
+/// 2^-64, the inverse of the tail scale.
+const TAIL_UNSCALE: f64 = 5.421_010_862_427_522e-20;
+
+/// `2^64 e^u` for `u < TAIL_FROM`, as `(2^32 e^(u/2))^2`: both halves are normal numbers, so
+/// the result keeps full precision (a few ulp) where `e^u` itself is subnormal.
+fn scaled_exp(u: f64) -> f64 {
+    let h = (0.5 * u).exp() * 4_294_967_296.0;
+    h * h
+}
+
+/// `2^64 f` for a node `f` whose value is exponentially small because its argument is deep in
+/// a tail (`exp(u)`, `sigmoid(u)`, `softplus(u)` for `u < -665`; `sigmoid'(u)` and
+/// `tanh'(u)` for large `|u|`), or a function linear at 0 of one (`tanh(softplus(x))`);
+/// there the leading term `e^u` (`4 e^(-2|u|)` for `tanh'`) is the value to 1e-289.
+fn scaled_tail(g: &Graph, f: Id, v: &[f64]) -> Option<f64> {
+    let Node::Call(func, a) = *g.node(f) else {
+        return None;
+    };
+    let u = v[a.index()];
+    match func {
+        Func::Exp | Func::Sigmoid | Func::Softplus if u < TAIL_FROM => Some(scaled_exp(u)),
+        Func::SigmoidPrime if -u.abs() < TAIL_FROM => Some(scaled_exp(-u.abs())),
+        Func::TanhPrime if -2.0 * u.abs() < TAIL_FROM => Some(4.0 * scaled_exp(-2.0 * u.abs())),
+        Func::Tanh | Func::Expm1 | Func::Log1p => scaled_tail(g, a, v),
+        _ => None,
+    }
 }
 
 /// Evaluates `root` at `x`, with `x` NaN giving NaN (as the generated code guarantees).

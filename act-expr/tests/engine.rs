@@ -388,3 +388,42 @@ fn vector_formulas_have_their_jacobian_diagonal() {
     centred.eval_vector_derivative(&xs, &mut d);
     assert!(d.iter().all(|&v| (v - 0.75).abs() < 1e-15), "{d:?}");
 }
+
+/// Distance from `got` to `want` in ULPs of `want` (both finite, same sign).
+fn ulps(got: f64, want: f64) -> f64 {
+    let next = f64::from_bits(want.abs().to_bits() + 1);
+    (got - want).abs() / (next - want.abs())
+}
+
+/// Products with a factor that is subnormal while the product is not (`x sigmoid(x)` near
+/// x = -714): the interpreter scales such tails as the generated code does. The values are
+/// mpmath's (60 digits), rounded to f64.
+#[test]
+fn products_with_a_subnormal_factor_keep_precision() {
+    #[rustfmt::skip]
+    let cases: [(&str, f64, f64, f64); 9] = [
+        ("x * sigmoid(x)", -713.82, -7.006508283470176e-308, -6.996692772159942e-308),
+        ("x * sigmoid(x)", -710.25, -2.4760275384478014e-306, -2.472541403229994e-306),
+        ("x * sigmoid(x)", -714.9, -2.38297883148155e-308, -2.379645527758677e-308),
+        ("x * tanh(softplus(x))", -713.82, -7.006508283470176e-308, -6.996692772159942e-308),
+        ("x * tanh(softplus(x))", -710.25, -2.4760275384478014e-306, -2.472541403229994e-306),
+        ("x * tanh(softplus(x))", -714.9, -2.38297883148155e-308, -2.379645527758677e-308),
+        ("x * exp(x)", -713.82, -7.006508283470176e-308, -6.996692772159942e-308),
+        ("x * exp(x)", -710.25, -2.4760275384478014e-306, -2.472541403229994e-306),
+        ("x * exp(x)", -714.9, -2.38297883148155e-308, -2.379645527758677e-308),
+    ];
+    for (text, x, value, derivative) in cases {
+        let g = f(text);
+        let (v, d) = (g.eval(x), g.eval_derivative(x));
+        assert!(
+            ulps(v, value) <= 4.0,
+            "{text} at {x}: {v:e}, want {value:e} ({} ulp)",
+            ulps(v, value)
+        );
+        assert!(
+            ulps(d, derivative) <= 4.0,
+            "{text}' at {x}: {d:e}, want {derivative:e} ({} ulp)",
+            ulps(d, derivative)
+        );
+    }
+}
