@@ -14,7 +14,9 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let deriv_fn = method(m, &deriv, m.df);
     // Straight-line code gives NaN where an intermediate overflows (`x * sigmoid(x)` at -∞ is
     // `∞ * 0`); those results are replaced by the limit, off the hot path.
-    // Formulas that never do (checked at compile time) skip the check.
+    // Formulas that never do (checked at compile time) skip the check. The closures are
+    // `#[inline(always)]`: the limit path calls them too, and with two call sites LLVM may
+    // otherwise keep a large body out of line, leaving the main loop scalar.
     let watch = m.needs_limit;
     let (map1, map2) = if watch {
         (quote!(map1_limit), quote!(map2_limit))
@@ -25,35 +27,43 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         "__act_forward_slice",
         quote!(x: &[F], y: &mut [F]),
         quote!(x, y),
-        quote!(::act_core::__private::#map1(x, y, |v| self.__act_value::<F, FMA>(v))),
+        quote!(::act_core::__private::#map1(x, y, #[inline(always)] |v| self.__act_value::<F, FMA>(v))),
     );
     let backward_slice = dispatched(
         "__act_backward_slice",
         quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(x, grad_y, grad_x),
-        quote!(::act_core::__private::#map2(x, grad_y, grad_x, |v, g| g * self.__act_deriv::<F, FMA>(v))),
+        quote!(::act_core::__private::#map2(x, grad_y, grad_x, #[inline(always)] |v, g| g * self.__act_deriv::<F, FMA>(v))),
     );
     let derivative_slice = dispatched(
         "__act_derivative_slice",
         quote!(x: &[F], dy: &mut [F]),
         quote!(x, dy),
-        quote!(::act_core::__private::#map1(x, dy, |v| self.__act_deriv::<F, FMA>(v))),
+        quote!(::act_core::__private::#map1(x, dy, #[inline(always)] |v| self.__act_deriv::<F, FMA>(v))),
     );
     let in_place = dispatched(
         "__act_forward_in_place",
         quote!(x: &mut [F]),
         quote!(x),
         if watch {
-            quote!(::act_core::__private::map_in_place(x, |v| {
-                let y = self.__act_value::<F, FMA>(v);
-                if ::act_core::__private::is_limit_artefact(v, y) {
-                    ::act_core::__private::limit(v, |u| self.__act_value::<F, FMA>(u))
-                } else {
-                    y
+            quote!(::act_core::__private::map_in_place(
+                x,
+                #[inline(always)]
+                |v| {
+                    let y = self.__act_value::<F, FMA>(v);
+                    if ::act_core::__private::is_limit_artefact(v, y) {
+                        ::act_core::__private::limit(v, |u| self.__act_value::<F, FMA>(u))
+                    } else {
+                        y
+                    }
                 }
-            }))
+            ))
         } else {
-            quote!(::act_core::__private::map_in_place(x, |v| self.__act_value::<F, FMA>(v)))
+            quote!(::act_core::__private::map_in_place(
+                x,
+                #[inline(always)]
+                |v| self.__act_value::<F, FMA>(v)
+            ))
         },
     );
     quote! {

@@ -157,11 +157,11 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                     };
                     extremes.push(quote! {
                         r[#j] = ::act_core::__private::fold_blocks(
-                            x, #init, |v| self.#body::<F, FMA>(v, r), #fl::#comb);
+                            x, #init, #[inline(always)] |v| self.#body::<F, FMA>(v, r), #fl::#comb);
                     });
                     if with_t && needs_arg[j] {
                         extremes.push(quote! {
-                            arg[#j] = ::act_core::__private::position_of(x, r[#j], |v| self.#body::<F, FMA>(v, r));
+                            arg[#j] = ::act_core::__private::position_of(x, r[#j], #[inline(always)] |v| self.#body::<F, FMA>(v, r));
                         });
                     }
                 }
@@ -175,7 +175,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         let m_len = entries.len();
         let sums = if let Some(st) = stored {
             quote! {
-                let sums: [F; #m_len] = ::act_core::__private::sum_lanes_store(x, #buf, |v| {
+                let sums: [F; #m_len] = ::act_core::__private::sum_lanes_store(x, #buf, #[inline(always)] |v| {
                     let raw: F = #st;
                     ([#(#entries),*], raw)
                 });
@@ -183,7 +183,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             }
         } else {
             quote! {
-                let sums: [F; #m_len] = ::act_core::__private::sum_lanes(x, |v| [#(#entries),*]);
+                let sums: [F; #m_len] = ::act_core::__private::sum_lanes(x, #[inline(always)] |v| [#(#entries),*]);
                 #(#targets)*
             }
         };
@@ -227,7 +227,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         quote!(let s = [#fl::ZERO; 0];)
     } else {
         quote! {
-            let s: [F; #k] = ::act_core::__private::sum_lanes3(x, grad_y, #e_buf, |xi, gi, e| [#(#s_entries),*]);
+            let s: [F; #k] = ::act_core::__private::sum_lanes3(x, grad_y, #e_buf, #[inline(always)] |xi, gi, e| [#(#s_entries),*]);
         }
     };
     // Per-element terms of the final pass; a max/min's term is added at its position after it.
