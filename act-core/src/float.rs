@@ -110,6 +110,12 @@ pub trait Float:
     /// stable API.
     #[doc(hidden)]
     fn __kernel_scaled<const FMA: bool>(self, k: crate::__private::Kernel) -> (Self, Self);
+    /// The kernel `k` at `self` where its value is the final result of an elementwise
+    /// activation (not a term of a larger formula): with `FMA`, `sigmoid`, `sigmoid'` and
+    /// `tanh'` then use one scale factor and flush below the normal range. Not part of the
+    /// stable API.
+    #[doc(hidden)]
+    fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self;
     /// `x^n` for an integer `n` (by repeated multiplication).
     fn powi(self, n: i32) -> Self;
     /// `x^y`.
@@ -228,6 +234,16 @@ macro_rules! impl_float {
                     K::TanhPrime => math::$m::tanh_prime::<FMA>(self),
                     K::Sqrt => self.sqrt(),
                     K::Abs => self.abs(),
+                }
+            }
+            #[inline(always)]
+            fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
+                use crate::__private::Kernel as K;
+                match k {
+                    K::Sigmoid | K::SigmoidLean => math::$m::sigmoid_final::<FMA>(self),
+                    K::SigmoidPrime => math::$m::sigmoid_prime_final::<FMA>(self),
+                    K::TanhPrime => math::$m::tanh_prime_final::<FMA>(self),
+                    _ => self.__kernel::<FMA>(k),
                 }
             }
             #[inline(always)]

@@ -344,6 +344,14 @@ fn tail_values<const FMA: bool>() {
     assert!(rel(math::f64::erfc::<FMA>(26.0), 5.663_192_408_856_143e-296) < 4e-16);
     assert!(rel(math::f64::erf::<FMA>(1e-300), 1.128_379_167_095_512_6e-300) < 4e-16);
     assert!(math::f64::sigmoid::<FMA>(-740.0) > 0.0);
+    // The kernels a larger formula may add to others keep gradual underflow (a term flushed to
+    // 0 next to a normal one costs relative accuracy: swish' = sigmoid + x sigmoid' near
+    // x = -714); only the `_final` forms, for a value that is the result, may flush.
+    assert!(math::f64::sigmoid_prime::<FMA>(-740.0) > 0.0);
+    assert!(math::f64::tanh_prime::<FMA>(370.0) > 0.0);
+    assert!(math::f32::sigmoid::<FMA>(-100.0) > 0.0);
+    assert!(math::f32::sigmoid_prime::<FMA>(-100.0) > 0.0);
+    assert!(math::f32::tanh_prime::<FMA>(50.0) > 0.0);
 }
 
 #[test]

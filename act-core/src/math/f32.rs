@@ -149,8 +149,6 @@ const SCALE_FROM: f32 = 69.0;
 /// The scale of the `*_scaled` kernels, 2^32: it lifts every value down to 2^-150 (half the
 /// smallest subnormal) into the normal range, and a scaled value stays below 2^-67.
 const SCALE: f32 = 4_294_967_296.0;
-/// `log2(SCALE)`.
-const SCALE_EXP: f32 = 32.0;
 /// `1 / SCALE`.
 const UNSCALE: f32 = 2.328_306_4e-10;
 
@@ -284,9 +282,19 @@ pub fn sigmoid<const FMA: bool>(x: f32) -> f32 {
     if FMA {
         // One-part e: 1.4 ulp at most, enough on its own; in products (the scaled form
         // below) the error adds to the other factors', and the two-part form is used.
-        return sigmoid_fma(exp_neg::<FMA>(x.abs(), 1.0), 0.0, x < 0.0);
+        return sigmoid_fma1(exp_neg::<FMA>(x.abs(), 1.0), x < 0.0);
     }
     sigmoid_c::<FMA>(x, 1.0)
+}
+
+/// [`sigmoid`] where the result is final (not a term of a larger formula, where a flushed
+/// term could matter): with FMA, one scale factor, so below the normal range it flushes to 0.
+#[inline(always)]
+pub fn sigmoid_final<const FMA: bool>(x: f32) -> f32 {
+    if FMA {
+        return sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), 0.0), x < 0.0);
+    }
+    sigmoid::<FMA>(x)
 }
 
 /// `(c sigmoid(x), 1/c)`, scaled for `x < -69`; see [`exp_scaled`].
@@ -305,7 +313,7 @@ pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
         return sigmoid_scaled::<FMA>(x);
     }
     let (c, inv) = scale_if(x < -SCALE_FROM);
-    (sigmoid_fma(exp_neg::<FMA>(x.abs(), c), 0.0, x < 0.0), inv)
+    (sigmoid_fma1(exp_neg::<FMA>(x.abs(), c), x < 0.0), inv)
 }
 
 /// `c sigmoid(x)` for `c = 1`, or a power of two with `x < -69` (where `c E` is still far
@@ -324,6 +332,18 @@ fn sigmoid_c<const FMA: bool>(x: f32, c: f32) -> f32 {
     let y0 = num / d;
     let q = if neg { 1.0 - y0 } else { y0 };
     y0 + (numl - y0 * dl) * q
+}
+
+/// [`sigmoid_fma`] for a one-part `E = e`.
+#[inline(always)]
+fn sigmoid_fma1(e: f32, neg: bool) -> f32 {
+    let d = 1.0 + e;
+    let dl = (1.0 - d) + e;
+    let r = 1.0 / d;
+    let num = if neg { e } else { 1.0 };
+    let y0 = num * r;
+    let res = y0.mul_add(-d, num);
+    y0.mul_add(-dl, res).mul_add(r, y0)
 }
 
 /// `sigmoid` with FMA from `E = e + el` (possibly scaled, see [`sigmoid_c`]): one division,
@@ -370,12 +390,22 @@ fn bell<const FMA: bool>(en: f32, e: f32, inv_c: f32) -> f32 {
 /// `sigmoid'(x) = e / (1 + e)^2` with `e = e^-|x|`.
 #[inline(always)]
 pub fn sigmoid_prime<const FMA: bool>(x: f32) -> f32 {
+    let e = exp_neg::<FMA>(x.abs(), 1.0);
+    if FMA {
+        return bell_fma(e, e);
+    }
+    bell::<FMA>(e, e, 1.0)
+}
+
+/// [`sigmoid_prime`] where the result is final (not a term of a larger formula): with FMA,
+/// one scale factor, so below the normal range it flushes to 0.
+#[inline(always)]
+pub fn sigmoid_prime_final<const FMA: bool>(x: f32) -> f32 {
     if FMA {
         let e = exp_neg_flush::<FMA>(x.abs(), 0.0);
         return bell_fma(e, e);
     }
-    let e = exp_neg::<FMA>(x.abs(), 1.0);
-    bell::<FMA>(e, e, 1.0)
+    sigmoid_prime::<FMA>(x)
 }
 
 /// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 69`; see [`exp_scaled`].
@@ -412,6 +442,17 @@ pub fn tanh_prime<const FMA: bool>(x: f32) -> f32 {
     tanh_prime_c::<FMA>(2.0 * x.abs(), 1.0, 1.0)
 }
 
+/// [`tanh_prime`] where the result is final (not a term of a larger formula): with FMA, one
+/// scale factor, so below the normal range it flushes to 0.
+#[inline(always)]
+pub fn tanh_prime_final<const FMA: bool>(x: f32) -> f32 {
+    if FMA {
+        let en = exp_neg_flush::<FMA>(2.0 * x.abs(), 2.0);
+        return bell_fma(en, en * 0.25);
+    }
+    tanh_prime::<FMA>(x)
+}
+
 /// `(c tanh'(x), 1/c)`, scaled for `|x| > 34.5`; see [`exp_scaled`]. Where scaled,
 /// `1 + c E` still rounds to 1, so `bell_dd` returns `c E` to within `E`.
 #[inline(always)]
@@ -426,8 +467,7 @@ pub fn tanh_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
 fn tanh_prime_c<const FMA: bool>(a2: f32, c: f32, inv: f32) -> f32 {
     if FMA {
         // One-part e suffices here: the residuals make up for it.
-        let ce = if c > 1.0 { SCALE_EXP + 2.0 } else { 2.0 };
-        let en = exp_neg_flush::<FMA>(a2, ce);
+        let en = exp_neg::<FMA>(a2, 4.0 * c);
         return bell_fma(en, en * (0.25 * inv));
     }
     let (eh, el) = exp_neg_dd::<FMA>(a2, c);

@@ -187,8 +187,6 @@ const SCALE_FROM: f64 = 665.0;
 /// The scale of the `*_scaled` kernels, 2^64: it lifts every value down to 2^-1075 (half the
 /// smallest subnormal) into the normal range, and a scaled value stays below 2^-895.
 const SCALE: f64 = 18_446_744_073_709_551_616.0;
-/// `log2(SCALE)`.
-const SCALE_EXP: f64 = 64.0;
 /// `1 / SCALE`.
 const UNSCALE: f64 = 5.421_010_862_427_522e-20;
 
@@ -348,6 +346,16 @@ pub fn sigmoid<const FMA: bool>(x: f64) -> f64 {
     sigmoid_c::<FMA>(x, 1.0)
 }
 
+/// [`sigmoid`] where the result is final (not a term of a larger formula, where a flushed
+/// term could matter): with FMA, one scale factor, so below the normal range it flushes to 0.
+#[inline(always)]
+pub fn sigmoid_final<const FMA: bool>(x: f64) -> f64 {
+    if FMA {
+        return sigmoid_fma(exp_neg_flush::<FMA>(x.abs(), 0.0), x < 0.0);
+    }
+    sigmoid::<FMA>(x)
+}
+
 /// `(c sigmoid(x), 1/c)`, scaled for `x < -665`; see [`exp_scaled`].
 #[inline(always)]
 pub fn sigmoid_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
@@ -422,12 +430,22 @@ fn bell<const FMA: bool>(en: f64, e: f64, inv_c: f64) -> f64 {
 /// `sigmoid'(x) = sigmoid(x) sigmoid(-x) = e / (1 + e)^2` with `e = e^-|x|`.
 #[inline(always)]
 pub fn sigmoid_prime<const FMA: bool>(x: f64) -> f64 {
+    let e = exp_neg::<FMA>(x.abs(), 1.0);
+    if FMA {
+        return bell_fma(e, e);
+    }
+    bell::<FMA>(e, e, 1.0)
+}
+
+/// [`sigmoid_prime`] where the result is final (not a term of a larger formula): with FMA,
+/// one scale factor, so below the normal range it flushes to 0.
+#[inline(always)]
+pub fn sigmoid_prime_final<const FMA: bool>(x: f64) -> f64 {
     if FMA {
         let e = exp_neg_flush::<FMA>(x.abs(), 0.0);
         return bell_fma(e, e);
     }
-    let e = exp_neg::<FMA>(x.abs(), 1.0);
-    bell::<FMA>(e, e, 1.0)
+    sigmoid_prime::<FMA>(x)
 }
 
 /// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 665`; see [`exp_scaled`].
@@ -447,13 +465,23 @@ pub fn sigmoid_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
 /// `tanh'(x) = sech(x)^2 = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
 pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
+    // 4e scaled in the exponent, so it does not lose bits where e alone is subnormal.
+    let e4 = exp_neg::<FMA>(2.0 * x.abs(), 4.0);
+    if FMA {
+        return bell_fma(e4, e4 * 0.25);
+    }
+    bell::<FMA>(e4, e4 * 0.25, 0.25)
+}
+
+/// [`tanh_prime`] where the result is final (not a term of a larger formula): with FMA, one
+/// scale factor, so below the normal range it flushes to 0.
+#[inline(always)]
+pub fn tanh_prime_final<const FMA: bool>(x: f64) -> f64 {
     if FMA {
         let e4 = exp_neg_flush::<FMA>(2.0 * x.abs(), 2.0);
         return bell_fma(e4, e4 * 0.25);
     }
-    // 4e scaled in the exponent, so it does not lose bits where e alone is subnormal.
-    let e4 = exp_neg::<FMA>(2.0 * x.abs(), 4.0);
-    bell::<FMA>(e4, e4 * 0.25, 0.25)
+    tanh_prime::<FMA>(x)
 }
 
 /// `(c tanh'(x), 1/c)`, scaled for `|x| > 332.5`; see [`exp_scaled`].
@@ -461,16 +489,10 @@ pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
 pub fn tanh_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let a2 = 2.0 * x.abs();
     let (c, inv) = scale_if(a2 > SCALE_FROM);
+    let e4 = exp_neg::<FMA>(a2, 4.0 * c);
     if FMA {
-        let ce = if a2 > SCALE_FROM {
-            SCALE_EXP + 2.0
-        } else {
-            2.0
-        };
-        let e4 = exp_neg_flush::<FMA>(a2, ce);
         return (bell_fma(e4, e4 * (0.25 * inv)), inv);
     }
-    let e4 = exp_neg::<FMA>(a2, 4.0 * c);
     (bell::<FMA>(e4, e4 * (0.25 * inv), 0.25 * inv), inv)
 }
 

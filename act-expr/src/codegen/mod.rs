@@ -36,12 +36,22 @@ fn constant(v: f64) -> TokenStream {
 /// Statements computing `root`, ending in an expression of type `F`. Uses `x`, `self` (for the
 /// parameters) and, in a vector activation, `r: [F; K]`.
 fn body(g: &Graph, root: Id, params: &[String]) -> TokenStream {
-    body_with(g, root, params, None)
+    body_with(g, root, params, None, false)
 }
 
 /// [`body`] where the node `stored`, when given, is not computed but read from the variable
 /// `e` (its value stored by an earlier pass).
-fn body_with(g: &Graph, root: Id, params: &[String], stored: Option<Id>) -> TokenStream {
+///
+/// With `final_root`, a root that is a kernel call uses the kernel's `final` form (which may
+/// flush results below the normal range to 0: harmless for a final value, not for a term of a
+/// sum that stays normal).
+fn body_with(
+    g: &Graph,
+    root: Id,
+    params: &[String],
+    stored: Option<Id>,
+    final_root: bool,
+) -> TokenStream {
     let live = g.reachable(&[root]);
     let mut constant_flag = vec![false; root.index() + 1];
     for &id in &live {
@@ -122,6 +132,9 @@ fn body_with(g: &Graph, root: Id, params: &[String], stored: Option<Id>) -> Toke
         }
         let e = if Some(id) == stored {
             quote!(e)
+        } else if let (true, true, &Node::Call(f, a)) = (final_root, id == root, g.node(id)) {
+            let (k, a) = (kernel(f), t(a));
+            quote!(#fl::__kernel_final::<FMA>(#a, #k))
         } else if constant_flag[id.index()] {
             constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])
         } else {
@@ -423,7 +436,9 @@ fn dispatched(
 
 /// A hidden method computing `root` for one element.
 fn method(m: &Model, name: &proc_macro2::Ident, root: Id) -> TokenStream {
-    let b = body(&m.graph, root, &m.param_names);
+    // An elementwise activation's value and derivative are final results; a vector
+    // activation's pieces are combined further.
+    let b = body_with(&m.graph, root, &m.param_names, None, !m.decl.vector);
     let k = m.graph.reductions().len();
     let red_arg = if m.decl.vector {
         quote!(, r: [F; #k])
@@ -451,7 +466,7 @@ fn method_stored(
     stored: Option<Id>,
     wrap: bool,
 ) -> TokenStream {
-    let b = body_with(&m.graph, root, &m.param_names, stored);
+    let b = body_with(&m.graph, root, &m.param_names, stored, false);
     let k = m.graph.reductions().len();
     let out = if wrap {
         quote!(<F as ::act_core::Float>::select(
