@@ -205,11 +205,14 @@ pub fn judge<F: TestFloat>(exact: &Exact, c: F, allow: Allow) -> (Verdict, f64) 
             ulps,
         );
     }
-    if ulps <= MAX_ULPS + allow.extra_ulps {
-        return (Verdict::Ulps, ulps);
-    }
+    // Below the normal range any result up to the smallest normal passes (flush to zero is
+    // allowed); such points are counted apart, not in the worst ULP, which is about results
+    // in the normal range.
     if exact.is_subnormal::<F>() && cf.abs() <= F::MIN_NORMAL {
         return (Verdict::Flushed, ulps);
+    }
+    if ulps <= MAX_ULPS + allow.extra_ulps {
+        return (Verdict::Ulps, ulps);
     }
     if allow.root_abs.is_some_and(|a| exact.abs_error(c) <= a) {
         return (Verdict::RootAbs, ulps);
