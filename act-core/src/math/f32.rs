@@ -108,8 +108,9 @@ fn two_prod<const FMA: bool>(a: f32, b: f32) -> (f32, f32) {
 fn exp_reduce<const FMA: bool>(x: f32, xl: f32) -> (f32, f32, f32) {
     let t = fm::<FMA>(x, core::f32::consts::LOG2_E, SHIFT);
     let k = t - SHIFT;
+    // `xl = -0.0` (not 0.0) where there is no low part: `y + -0.0` folds away.
     let r = if FMA {
-        fm::<FMA>(-k, LN2_HI, x) + fm::<FMA>(-k, LN2_LO, xl)
+        fm::<FMA>(-k, LN2_LO, fm::<FMA>(-k, LN2_HI, x) + xl)
     } else {
         (x - k * LN2_HI) + (xl - k * LN2_LO)
     };
@@ -123,7 +124,7 @@ fn exp_reduce<const FMA: bool>(x: f32, xl: f32) -> (f32, f32, f32) {
 /// `c e^-a = hi + lo` for `a >= 0` (or NaN), `c` a power of two.
 #[inline(always)]
 fn exp_neg_dd<const FMA: bool>(a: f32, c: f32) -> (f32, f32) {
-    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(a, 150.0), 0.0);
+    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(a, 150.0), -0.0);
     let y = 1.0 + p;
     let yl = (1.0 - y) + p;
     let s2 = s2 * c;
@@ -139,7 +140,7 @@ pub fn exp<const FMA: bool>(x: f32) -> f32 {
 /// `c e^x`, `c` a power of two, without rounding `e^x` on its own.
 #[inline(always)]
 fn exp_c<const FMA: bool>(x: f32, c: f32) -> f32 {
-    let (p, s1, s2) = exp_reduce::<FMA>(at_least(at_most(x, 150.0), -150.0), 0.0);
+    let (p, s1, s2) = exp_reduce::<FMA>(at_least(at_most(x, 150.0), -150.0), -0.0);
     (1.0 + p) * s1 * (s2 * c)
 }
 
@@ -256,7 +257,7 @@ pub fn tanh<const FMA: bool>(x: f32) -> f32 {
 /// that the tail stays subnormal rather than 0 (`x sigmoid(x)` is normal at `x = -91`).
 #[inline(always)]
 fn exp_neg<const FMA: bool>(a: f32, c: f32) -> f32 {
-    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(a, 150.0), 0.0);
+    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(a, 150.0), -0.0);
     (1.0 + p) * s1 * (s2 * c)
 }
 
@@ -268,7 +269,7 @@ fn exp_neg_flush<const FMA: bool>(a: f32, ce: f32) -> f32 {
     // The same reduction as `exp_neg` (so that a formula with both shares it), and `t`
     // recomputed as it does (shared too).
     let x = -at_most(a, 150.0);
-    let (p, _, _) = exp_reduce::<FMA>(x, 0.0);
+    let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
     let t = fm::<FMA>(x, core::f32::consts::LOG2_E, SHIFT);
     let k = t - SHIFT;
     let s = pow2_from_shifted(t + ce);
@@ -489,7 +490,7 @@ pub fn softplus_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
 /// [`softplus_scaled`] where `far` (then `softplus(x) = E (1 - E/2) = E` to 2^-99).
 #[inline(always)]
 fn softplus_c<const FMA: bool>(x: f32, far: bool) -> (f32, f32) {
-    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(x.abs(), 150.0), 0.0);
+    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(x.abs(), 150.0), -0.0);
     let y = 1.0 + p;
     let yl = (1.0 - y) + p;
     let (eh, el) = (y * s1 * s2, yl * s1 * s2);

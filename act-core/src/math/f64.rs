@@ -156,8 +156,9 @@ fn exp_reduce<const FMA: bool>(x: f64, xl: f64) -> (f64, f64, f64) {
     let t = fm::<FMA>(x, core::f64::consts::LOG2_E, SHIFT);
     let k = t - SHIFT;
     // Cody-Waite: `k * LN2_HI` is exact and cancels against `x` exactly.
+    // `xl = -0.0` (not 0.0) where there is no low part: `y + -0.0` folds away.
     let r = if FMA {
-        fm::<FMA>(-k, LN2_HI, x) + fm::<FMA>(-k, LN2_LO, xl)
+        fm::<FMA>(-k, LN2_LO, fm::<FMA>(-k, LN2_HI, x) + xl)
     } else {
         (x - k * LN2_HI) + (xl - k * LN2_LO)
     };
@@ -177,7 +178,7 @@ pub fn exp<const FMA: bool>(x: f64) -> f64 {
 /// `c e^x`, `c` a power of two, without rounding `e^x` on its own.
 #[inline(always)]
 fn exp_c<const FMA: bool>(x: f64, c: f64) -> f64 {
-    let (p, s1, s2) = exp_reduce::<FMA>(at_least(at_most(x, 1000.0), -1000.0), 0.0);
+    let (p, s1, s2) = exp_reduce::<FMA>(at_least(at_most(x, 1000.0), -1000.0), -0.0);
     (1.0 + p) * s1 * (s2 * c)
 }
 
@@ -320,7 +321,7 @@ pub fn tanh<const FMA: bool>(x: f64) -> f64 {
 /// Two scale factors, so that the far tail (`sigmoid(-740)`) stays subnormal, not 0.
 #[inline(always)]
 fn exp_neg<const FMA: bool>(a: f64, c: f64) -> f64 {
-    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(a, 800.0), 0.0);
+    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(a, 800.0), -0.0);
     (1.0 + p) * s1 * (s2 * c)
 }
 
@@ -332,7 +333,7 @@ fn exp_neg_flush<const FMA: bool>(a: f64, ce: f64) -> f64 {
     // The same reduction as `exp_neg` (so that a formula with both shares it), and `t`
     // recomputed as it does (shared too).
     let x = -at_most(a, 800.0);
-    let (p, _, _) = exp_reduce::<FMA>(x, 0.0);
+    let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
     let t = fm::<FMA>(x, core::f64::consts::LOG2_E, SHIFT);
     let k = t - SHIFT;
     let s = pow2_from_shifted(t + ce);
@@ -512,7 +513,7 @@ pub fn softplus_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
 #[inline(always)]
 fn softplus_c<const FMA: bool>(x: f64, far: bool) -> (f64, f64) {
     // softplus(x) = max(x, 0) + ln(1 + e^-|x|); the NaN test is false so NaN reaches log1p.
-    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(x.abs(), 800.0), 0.0);
+    let (p, s1, s2) = exp_reduce::<FMA>(-at_most(x.abs(), 800.0), -0.0);
     let y = 1.0 + p;
     let yl = (1.0 - y) + p;
     let (eh, el) = (y * s1 * s2, yl * s1 * s2);
