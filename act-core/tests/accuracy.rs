@@ -394,59 +394,6 @@ fn kink_conventions_at_this_level() {
 // Softmax
 // ---------------------------------------------------------------------------------------------
 
-struct SoftmaxCase<F> {
-    name: String,
-    x: Vec<F>,
-    g: Vec<F>,
-    y: Vec<Exact>,
-    kappa: Vec<f64>,
-    vjp: Vec<Exact>,
-    vjp_scale: Vec<f64>,
-    jacobian: Option<Vec<Exact>>,
-}
-
-fn parse_softmax<F: TestFloat>() -> Vec<SoftmaxCase<F>> {
-    let text = read_data(&format!("softmax.{}.txt", F::TYPE_NAME));
-    let mut cases = Vec::new();
-    let mut cur: Option<SoftmaxCase<F>> = None;
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        let mut it = line.split(' ');
-        let key = it.next().unwrap();
-        let rest: Vec<&str> = it.collect();
-        if key == "case" {
-            cur = Some(SoftmaxCase {
-                name: rest[0].to_string(),
-                x: vec![],
-                g: vec![],
-                y: vec![],
-                kappa: vec![],
-                vjp: vec![],
-                vjp_scale: vec![],
-                jacobian: None,
-            });
-            continue;
-        }
-        let c = cur.as_mut().expect("line outside a case");
-        match key {
-            "x" => c.x = rest.iter().map(|s| F::from_hex(s)).collect(),
-            "g" => c.g = rest.iter().map(|s| F::from_hex(s)).collect(),
-            "y" => c.y = rest.iter().map(|s| Exact::parse_pair::<F>(s)).collect(),
-            "kappa" => c.kappa = rest.iter().map(|s| s.parse().unwrap()).collect(),
-            "vjp" => c.vjp = rest.iter().map(|s| Exact::parse_pair::<F>(s)).collect(),
-            "vjp_scale" => c.vjp_scale = rest.iter().map(|s| s.parse().unwrap()).collect(),
-            "jacobian" => {
-                c.jacobian = Some(rest.iter().map(|s| Exact::parse_pair::<F>(s)).collect())
-            }
-            "end" => cases.push(cur.take().unwrap()),
-            _ => panic!("unknown line {line}"),
-        }
-    }
-    cases
-}
-
 /// Tolerances (see the module docs for the elementwise rules; these extend them):
 /// forward `y_i`: `4 + κ_i + n` ULP, κ_i the amplification of rounding `x_j - max(x)` (stored),
 /// `n` for the sum; VJP: 4 ULP, or absolute `2K eps s_i` with `K = 4 + n + max κ` and
@@ -455,7 +402,7 @@ fn parse_softmax<F: TestFloat>() -> Vec<SoftmaxCase<F>> {
 /// generated Jacobian takes the diagonal as minus the sum of the row's other entries,
 /// `y_i Σ_{j≠i} y_j`, without cancellation). Below the normal range: flush allowed.
 fn check_softmax_case<F: TestFloat>(
-    c: &SoftmaxCase<F>,
+    c: &VectorCase<F>,
     y: &[F],
     vjp: &[F],
     jac: Option<&[F]>,
@@ -464,14 +411,14 @@ fn check_softmax_case<F: TestFloat>(
 ) {
     let n = c.x.len() as f64;
     let eps = F::EPSILON.to_f64();
-    let kmax = c.kappa.iter().cloned().fold(0.0, f64::max);
+    let kmax = c.amp.iter().cloned().fold(0.0, f64::max);
     let big_k = 4.0 + n + kmax;
     let what = format!("{}:{}", label, c.name);
     for i in 0..c.x.len() {
         let x_hex = c.x[i].bits_hex();
         let xv = c.x[i].to_f64();
         let fwd = Allow {
-            extra_ulps: c.kappa[i] + n,
+            extra_ulps: c.amp[i] + n,
             ..Allow::default()
         };
         st[0].record(&what, &x_hex, xv, &c.y[i], y[i], fwd);
@@ -501,7 +448,7 @@ fn check_softmax_case<F: TestFloat>(
 }
 
 fn run_softmax<F: TestFloat>(all: &mut Vec<Stats>, problems: &mut Vec<String>) {
-    let cases = parse_softmax::<F>();
+    let cases = parse_vector_cases::<F>(&format!("softmax.{}.txt", F::TYPE_NAME), "kappa");
     let mut st = [
         Stats::new("Softmax", F::TYPE_NAME, "value", true),
         Stats::new("Softmax", F::TYPE_NAME, "vjp", true),
@@ -533,7 +480,7 @@ fn run_softmax<F: TestFloat>(all: &mut Vec<Stats>, problems: &mut Vec<String>) {
         }
     }
     // rows: the `rows_*` cases (all of length 6) as one row-major batch
-    let rows: Vec<&SoftmaxCase<F>> = cases
+    let rows: Vec<&VectorCase<F>> = cases
         .iter()
         .filter(|c| c.name.starts_with("rows_"))
         .collect();

@@ -530,3 +530,71 @@ pub fn check_outputs<F: TestFloat>(name: &str, table: &Table<F>, out: &Outputs<F
     }
     [sv, sd]
 }
+
+/// One case of a vector activation's reference file (`softmax.f32.txt`, ...): input `x`,
+/// gradient `g`, exact outputs `y`, a per-element figure `amp` (the line named by the caller:
+/// softmax's `kappa`, log-softmax's `scale`), the exact VJP and its scale, and optionally the
+/// exact Jacobian.
+pub struct VectorCase<F> {
+    pub name: String,
+    pub x: Vec<F>,
+    pub g: Vec<F>,
+    pub y: Vec<Exact>,
+    pub amp: Vec<f64>,
+    pub vjp: Vec<Exact>,
+    pub vjp_scale: Vec<f64>,
+    pub jacobian: Option<Vec<Exact>>,
+}
+
+/// The cases of `file` (lines `case NAME`, `x`, `g`, `y`, `AMP_KEY`, `vjp`, `vjp_scale`,
+/// optional `jacobian`, `end`; `#` comments).
+pub fn parse_vector_cases<F: TestFloat>(file: &str, amp_key: &str) -> Vec<VectorCase<F>> {
+    let text = read_data(file);
+    let mut cases = Vec::new();
+    let mut cur: Option<VectorCase<F>> = None;
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let mut it = line.split(' ');
+        let key = it.next().unwrap();
+        let rest: Vec<&str> = it.collect();
+        let hex = || rest.iter().map(|s| F::from_hex(s)).collect::<Vec<F>>();
+        let exact = || {
+            rest.iter()
+                .map(|s| Exact::parse_pair::<F>(s))
+                .collect::<Vec<_>>()
+        };
+        let num = || {
+            rest.iter()
+                .map(|s| s.parse::<f64>().unwrap())
+                .collect::<Vec<_>>()
+        };
+        if key == "case" {
+            cur = Some(VectorCase {
+                name: rest[0].to_string(),
+                x: vec![],
+                g: vec![],
+                y: vec![],
+                amp: vec![],
+                vjp: vec![],
+                vjp_scale: vec![],
+                jacobian: None,
+            });
+            continue;
+        }
+        let c = cur.as_mut().expect("line outside a case");
+        match key {
+            "x" => c.x = hex(),
+            "g" => c.g = hex(),
+            "y" => c.y = exact(),
+            k if k == amp_key => c.amp = num(),
+            "vjp" => c.vjp = exact(),
+            "vjp_scale" => c.vjp_scale = num(),
+            "jacobian" => c.jacobian = Some(exact()),
+            "end" => cases.push(cur.take().unwrap()),
+            _ => panic!("unknown line in {file}: {line}"),
+        }
+    }
+    cases
+}

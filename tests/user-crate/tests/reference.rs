@@ -282,69 +282,6 @@ fn declared_derivative_is_used_and_metadata_exists() {
 // LogSoftmax (vector) and DESIGN.md's Softmax
 // ---------------------------------------------------------------------------------------------
 
-struct Case<F> {
-    name: String,
-    x: Vec<F>,
-    g: Vec<F>,
-    y: Vec<Exact>,
-    scale: Vec<f64>,
-    vjp: Vec<Exact>,
-    vjp_scale: Vec<f64>,
-    jacobian: Option<Vec<Exact>>,
-}
-
-fn parse_cases<F: TestFloat>() -> Vec<Case<F>> {
-    let text = read_data(&format!("logsoftmax.{}.txt", F::TYPE_NAME));
-    let mut out = Vec::new();
-    let mut cur: Option<Case<F>> = None;
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-    {
-        let mut it = line.split(' ');
-        let key = it.next().unwrap();
-        let rest: Vec<&str> = it.collect();
-        let num = |v: &[&str]| {
-            v.iter()
-                .map(|s| s.parse::<f64>().unwrap())
-                .collect::<Vec<_>>()
-        };
-        let ex = |v: &[&str]| {
-            v.iter()
-                .map(|s| Exact::parse_pair::<F>(s))
-                .collect::<Vec<_>>()
-        };
-        match key {
-            "case" => {
-                cur = Some(Case {
-                    name: rest[0].to_string(),
-                    x: vec![],
-                    g: vec![],
-                    y: vec![],
-                    scale: vec![],
-                    vjp: vec![],
-                    vjp_scale: vec![],
-                    jacobian: None,
-                })
-            }
-            "end" => out.push(cur.take().unwrap()),
-            _ => {
-                let c = cur.as_mut().unwrap();
-                match key {
-                    "x" => c.x = rest.iter().map(|s| F::from_hex(s)).collect(),
-                    "g" => c.g = rest.iter().map(|s| F::from_hex(s)).collect(),
-                    "y" => c.y = ex(&rest),
-                    "scale" => c.scale = num(&rest),
-                    "vjp" => c.vjp = ex(&rest),
-                    "vjp_scale" => c.vjp_scale = num(&rest),
-                    "jacobian" => c.jacobian = Some(ex(&rest)),
-                    _ => panic!("bad line {line}"),
-                }
-            }
-        }
-    }
-    out
-}
 
 /// Value: 4 ULP, or absolute `(4 + n) eps (1 + |x_i - max x|)` (the terms `x - m` and the log of
 /// the rounded sum). VJP `g - softmax(x) sum(g)`: 4 ULP or absolute `(4 + n + max|x - m|) eps s_i`
@@ -357,10 +294,10 @@ fn check_log_softmax<F: TestFloat>(all: &mut Vec<Stats>) {
         Stats::new("LogSoftmax", F::TYPE_NAME, "vjp", true),
         Stats::new("LogSoftmax", F::TYPE_NAME, "jacobian", true),
     ];
-    for c in parse_cases::<F>() {
+    for c in parse_vector_cases::<F>(&format!("logsoftmax.{}.txt", F::TYPE_NAME), "scale") {
         let n = c.x.len();
         let nf = n as f64;
-        let dmax = c.scale.iter().cloned().fold(0.0, f64::max);
+        let dmax = c.amp.iter().cloned().fold(0.0, f64::max);
         let mut y = vec![F::ZERO; n];
         LogSoftmax.forward_slice(&c.x, &mut y);
         let mut gx = vec![F::ZERO; n];
@@ -373,7 +310,7 @@ fn check_log_softmax<F: TestFloat>(all: &mut Vec<Stats>) {
             let xh = c.x[i].bits_hex();
             let xv = c.x[i].to_f64();
             let av = Allow {
-                abs: Some((4.0 + nf) * eps * c.scale[i]),
+                abs: Some((4.0 + nf) * eps * c.amp[i]),
                 ..Allow::default()
             };
             st[0].record(&what, &xh, xv, &c.y[i], y[i], av);
