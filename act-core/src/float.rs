@@ -116,6 +116,10 @@ pub trait Float:
     /// stable API.
     #[doc(hidden)]
     fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self;
+    /// `(σ(x), c·σ'(x), 1/c)` in one go (one division with `FMA`), `c` as in
+    /// [`Float::__kernel_scaled`]. Not part of the stable API.
+    #[doc(hidden)]
+    fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self);
     /// `x^n` for an integer `n` (by repeated multiplication).
     fn powi(self, n: i32) -> Self;
     /// `x^y`.
@@ -235,6 +239,10 @@ macro_rules! impl_float {
                     K::Sqrt => self.sqrt(),
                     K::Abs => self.abs(),
                 }
+            }
+            #[inline(always)]
+            fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self) {
+                math::$m::sigmoid_pair::<FMA>(self)
             }
             #[inline(always)]
             fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {

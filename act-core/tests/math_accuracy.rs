@@ -70,6 +70,26 @@ fn cases() -> Vec<Case> {
     .flatten()
     .collect();
     cases.extend([
+        // sigmoid and sigmoid' computed together (one division with FMA); the scaled
+        // derivative unscaled here
+        Case {
+            name: "sigmoid[pair]+fma",
+            args: Args::One,
+            f32: |x, _, _| math::f32::sigmoid_pair::<true>(x).0,
+            f64: |x, _, _| math::f64::sigmoid_pair::<true>(x).0,
+        },
+        Case {
+            name: "sigmoid_prime[pair]+fma",
+            args: Args::One,
+            f32: |x, _, _| {
+                let (_, p, inv) = math::f32::sigmoid_pair::<true>(x);
+                p * inv
+            },
+            f64: |x, _, _| {
+                let (_, p, inv) = math::f64::sigmoid_pair::<true>(x);
+                p * inv
+            },
+        },
         Case {
             name: "powi",
             args: Args::Int,
@@ -169,7 +189,7 @@ fn measure<T: Ty>(case: &Case) -> Worst {
         .join("tests/data/math")
         .join(format!(
             "{}_{}.txt",
-            case.name.trim_end_matches("+fma"),
+            case.name.split(['+', '[']).next().unwrap(),
             T::NAME
         ));
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -463,6 +463,34 @@ pub fn sigmoid_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     (bell::<FMA>(e, e * inv, inv), inv)
 }
 
+/// `(sigmoid(x), c sigmoid'(x), 1/c)`, the second scaled as in [`sigmoid_prime_scaled`], for a
+/// formula that needs both (swish'). The FMA build does one division: `sigmoid'` takes
+/// `(1/d)^2` for `1/d^2`, which only scales its exact residual.
+#[inline(always)]
+pub fn sigmoid_pair<const FMA: bool>(x: f64) -> (f64, f64, f64) {
+    if !FMA {
+        let (p, inv) = sigmoid_prime_scaled::<FMA>(x);
+        return (sigmoid::<FMA>(x), p, inv);
+    }
+    let a = x.abs();
+    let (c, inv) = scale_if(a > SCALE_FROM);
+    let ec = exp_neg::<FMA>(a, c);
+    let e = ec * inv;
+    let d = 1.0 + e;
+    let dl = (1.0 - d) + e;
+    let r = 1.0 / d;
+    let num = if x < 0.0 { e } else { 1.0 };
+    let y0 = num * r;
+    let res = y0.mul_add(-d, num);
+    let s = y0.mul_add(-dl, res).mul_add(r, y0);
+    let dd = d * d;
+    let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
+    let r2 = r * r;
+    let z0 = ec * r2;
+    let zres = (-z0).mul_add(ddl, (-z0).mul_add(dd, ec));
+    (s, zres.mul_add(r2, z0), inv)
+}
+
 /// `tanh'(x) = sech(x)^2 = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
 pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {

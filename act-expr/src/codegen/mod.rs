@@ -78,12 +78,38 @@ fn body_with(
     let ts = |id: Id| format_ident!("t{}_s", id.index());
     let ti = |id: Id| format_ident!("t{}_i", id.index());
     let fl = quote!(<F as ::act_core::Float>);
+    let pairs = sigmoid_pairs(
+        g,
+        root,
+        &live,
+        &needed,
+        &constant_flag,
+        stored,
+        &scaled,
+        final_root,
+    );
     let mut stmts = Vec::new();
     for &id in &live {
         if !needed[id.index()] {
             continue;
         }
         let name = t(id);
+        if let Some(&(sig, prime)) = pairs.iter().find(|(a, b)| *a == id || *b == id) {
+            // Both at the first of the two; the second has nothing left to do.
+            if id == sig.min(prime) {
+                let Node::Call(_, a) = *g.node(sig) else {
+                    unreachable!("a sigmoid call")
+                };
+                let (a, ts_, p_s, p_i, p) = (t(a), t(sig), ts(prime), ti(prime), t(prime));
+                stmts.push(
+                    quote!(let (#ts_, #p_s, #p_i): (F, F, F) = #fl::__sigmoid_pair::<FMA>(#a);),
+                );
+                if scaled.plain[prime.index()] || !scaled.uses[prime.index()] {
+                    stmts.push(quote!(let #p: F = #p_s * #p_i;));
+                }
+            }
+            continue;
+        }
         if scaled.uses[id.index()] {
             let (s, i) = (ts(id), ti(id));
             match *g.node(id) {
@@ -157,6 +183,39 @@ fn body_with(
 fn kernel(f: Func) -> TokenStream {
     let v = format_ident!("{}", format!("{f:?}"));
     quote!(::act_core::__private::Kernel::#v)
+}
+
+/// Pairs `(sigmoid(u), sigmoid'(u))` of one argument that [`body_with`] computes together
+/// (`Float::__sigmoid_pair`: one division in the FMA builds), as in swish' = `sigmoid(x) +
+/// x sigmoid'(x)`. The sigmoid must be a plain value (not scaled, not the final root).
+#[allow(clippy::too_many_arguments)]
+fn sigmoid_pairs(
+    g: &Graph,
+    root: Id,
+    live: &[Id],
+    needed: &[bool],
+    constant_flag: &[bool],
+    stored: Option<Id>,
+    scaled: &Scaled,
+    final_root: bool,
+) -> Vec<(Id, Id)> {
+    let active = |id: Id| needed[id.index()] && !constant_flag[id.index()] && Some(id) != stored;
+    let mut pairs = Vec::new();
+    for &s in live {
+        if !active(s) || scaled.uses[s.index()] || (final_root && s == root) {
+            continue;
+        }
+        let Node::Call(Func::Sigmoid, a) = *g.node(s) else {
+            continue;
+        };
+        let prime = live.iter().copied().find(|&p| {
+            active(p) && matches!(*g.node(p), Node::Call(Func::SigmoidPrime, b) if b == a)
+        });
+        if let Some(p) = prime {
+            pairs.push((s, p));
+        }
+    }
+    pairs
 }
 
 /// Functions whose value can be exponentially small while their argument is moderate, so
