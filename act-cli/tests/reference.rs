@@ -118,3 +118,78 @@ fn softmax_derivative_column_keeps_relative_accuracy_at_saturation() {
         row[2]
     );
 }
+
+/// `ACT_ISA=portable` makes the binary use the portable build (no FMA), whatever the CPU: its
+/// numbers are then those of `dispatch::force(Some(Isa::Portable))` in process, bit for bit;
+/// without the variable they are those of the level the CPU has. Checked where the two builds
+/// differ (if this CPU has an FMA build at all).
+#[test]
+fn act_isa_environment_variable_selects_the_portable_build() {
+    use act_core::dispatch::{self, Isa};
+    use act_core::prelude::*;
+
+    let grid: Vec<f64> = (0..4000)
+        .map(|i| -20.0 + f64::from(i) * 0.01 + 1e-3)
+        .collect();
+    let derivative_at = |isa: Option<Isa>| {
+        dispatch::force(isa).unwrap();
+        let mut d = vec![0.0; grid.len()];
+        Sigmoid.derivative_slice(&grid, &mut d);
+        dispatch::force(None).unwrap();
+        d
+    };
+    let portable = derivative_at(Some(Isa::Portable));
+    let best = derivative_at(Some(dispatch::detected()));
+    let mut picked: Vec<usize> = (0..grid.len())
+        .filter(|&i| portable[i] != best[i])
+        .take(20)
+        .collect();
+    if dispatch::detected() > Isa::Portable {
+        assert!(
+            !picked.is_empty(),
+            "the FMA build should differ somewhere on the grid"
+        );
+    } else {
+        picked = (0..20).collect();
+    }
+    let run = |env: Option<&str>| -> Vec<f64> {
+        let mut cmd = Command::cargo_bin("act-cli").unwrap();
+        cmd.arg("eval")
+            .arg("--format")
+            .arg("csv")
+            .arg("sigmoid")
+            .arg("--");
+        for &i in &picked {
+            cmd.arg(format!("{:e}", grid[i]));
+        }
+        match env {
+            Some(v) => cmd.env("ACT_ISA", v),
+            None => cmd.env_remove("ACT_ISA"),
+        };
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
+            .collect()
+    };
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    let want = |from: &[f64]| {
+        picked
+            .iter()
+            .map(|&i| from[i].to_bits())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        bits(&run(Some("portable"))),
+        want(&portable),
+        "ACT_ISA=portable"
+    );
+    assert_eq!(bits(&run(None)), want(&best), "no ACT_ISA");
+}

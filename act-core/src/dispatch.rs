@@ -9,6 +9,9 @@
 //! methods (`forward`, `derivative`) run the same code as the slice methods, so on one
 //! machine `forward(x)` equals `forward_slice(&[x])`.
 //!
+//! Set `ACT_ISA=portable` (or `avx2`) in the environment to cap the automatic choice, e.g. for
+//! results that are the same bits on every x86-64 machine; [`force`] does it from code.
+//!
 //! ```
 //! use act_core::dispatch::{self, Isa};
 //! use act_core::prelude::*;
@@ -92,10 +95,43 @@ fn detect() -> Isa {
     Isa::Portable
 }
 
-/// The level the slice loops use now: the forced one if any, else [`detected`].
+/// The level the slice loops use now: the forced one if any; else [`detected`], capped by the
+/// `ACT_ISA` environment variable when it names a level (see [`env_cap`]).
 #[inline]
 pub fn active() -> Isa {
-    Isa::from_u8(FORCED.load(Ordering::Relaxed)).unwrap_or_else(detected)
+    Isa::from_u8(FORCED.load(Ordering::Relaxed)).unwrap_or_else(|| match env_cap() {
+        Some(cap) => cap.min(detected()),
+        None => detected(),
+    })
+}
+
+static ENV_CAP: AtomicU8 = AtomicU8::new(0);
+/// [`ENV_CAP`] once read and `ACT_ISA` names no level.
+const NO_CAP: u8 = 255;
+
+/// The level named by the environment variable `ACT_ISA`, read once per process: `portable`,
+/// `avx2` or `avx512` (any case). It caps the automatic choice, so `ACT_ISA=portable` gives the
+/// same bits on every x86-64 machine, FMA or not. Unset, empty or anything else: no cap.
+/// [`force`] overrides it.
+pub fn env_cap() -> Option<Isa> {
+    match ENV_CAP.load(Ordering::Relaxed) {
+        0 => {
+            let cap = std::env::var("ACT_ISA").ok().and_then(|v| parse_level(&v));
+            ENV_CAP.store(cap.map_or(NO_CAP, |i| i as u8), Ordering::Relaxed);
+            cap
+        }
+        v => Isa::from_u8(v),
+    }
+}
+
+/// `portable`, `avx2` or `avx512`, any case, surrounding spaces ignored.
+fn parse_level(v: &str) -> Option<Isa> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "portable" => Some(Isa::Portable),
+        "avx2" => Some(Isa::Avx2),
+        "avx512" => Some(Isa::Avx512),
+        _ => None,
+    }
 }
 
 /// Error from [`force`]: the CPU lacks the instructions.
@@ -127,6 +163,21 @@ pub fn force(isa: Option<Isa>) -> Result<(), Unsupported> {
         None => {
             FORCED.store(0, Ordering::Relaxed);
             Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_names_parse_and_nothing_else_does() {
+        assert_eq!(parse_level("portable"), Some(Isa::Portable));
+        assert_eq!(parse_level(" AVX2 "), Some(Isa::Avx2));
+        assert_eq!(parse_level("Avx512"), Some(Isa::Avx512));
+        for bad in ["", "sse2", "avx", "avx-512", "native"] {
+            assert_eq!(parse_level(bad), None, "{bad:?}");
         }
     }
 }
