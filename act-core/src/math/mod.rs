@@ -10,9 +10,18 @@
 //! inside code compiled with the `fma` target feature; a slow libm call elsewhere, so only the
 //! AVX2 and AVX-512 builds of the slice loops set it): polynomials, range reduction and
 //! exact residuals (`a b - p` in one FMA) are fused, and `sigmoid`, `sigmoid'` and `tanh'`
-//! use one-part `e^-|x|` with FMA residual corrections. `FMA = false` is the portable code.
-//! The two agree to within a few ULP (both meet the bounds below, tested separately); the
-//! AVX2 and AVX-512 builds agree bit for bit.
+//! use one-part `e^-|x|` with FMA residual corrections (the two-part `E` stays where an f32
+//! sigmoid is a factor inside a sum:
+//! [`sigmoid_scaled`](crate::math::f32::sigmoid_scaled)). `FMA = false` is the portable
+//! code. The two agree to within a few ULP (both meet the bounds below, tested separately);
+//! the AVX2 and AVX-512 builds agree bit for bit.
+//!
+//! Variants for generated code: `*_scaled` return `(c·f(x), 1/c)` with `c` a power of two
+//! that lifts a value near or below the smallest normal into the normal range, so that a
+//! product such as `x sigmoid(x)` rounds once ([`exp_scaled`](crate::math::f64::exp_scaled)
+//! shows why); `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the
+//! result, and may flush below the normal range; `sigmoid_pair` gives `sigmoid` and
+//! `sigmoid'` with one division.
 //!
 //! Approach, shared by both types (polynomial degrees given as f64 / f32):
 //! - `exp`: `x = k ln2 + r`, `|r| <= ln2/2`, with a two-part (Cody-Waite) ln 2; `e^r = 1 + r +
@@ -47,7 +56,8 @@
 //! `tanh_prime`; the FMA forms of `sigmoid_prime` and `tanh_prime` are within 1.3 ulp. Run
 //! `cargo test -p act-core --test math_accuracy -- --nocapture` for the current table.
 //! Where the true value is below the smallest normal number, results may flush (absolute
-//! error at most the smallest normal); the FMA `sigmoid_prime` and `tanh_prime` do.
+//! error at most the smallest normal); the FMA `*_final` forms do, the others degrade
+//! gradually (a flushed term next to a normal one would cost relative accuracy in a sum).
 
 pub mod f32;
 pub mod f64;
