@@ -1,0 +1,72 @@
+//! Calls one slice method over 1M f32 inputs in a loop, for profilers that count instructions
+//! (criterion's harness would be counted too). Prints elements per nanosecond on stderr.
+//!
+//! ```text
+//! cargo build -p act-benches --release --bin drive
+//! valgrind --tool=callgrind target/release/drive sigmoid 1    # and with 3 repetitions:
+//! valgrind --tool=callgrind target/release/drive sigmoid 3    # (Ir(3) - Ir(1)) / 2^21 per element
+//! ```
+//!
+//! Valgrind has no AVX-512: under it the AVX2 build runs.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use act_core::prelude::*;
+
+const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_d, swish_b, softmax, \
+                    softmax_b, elu, relu, mish_d, copy";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(which), reps) = (args.get(1), args.get(2)) else {
+        eprintln!("usage: drive WHAT [REPETITIONS]   (WHAT: {WHAT})");
+        return ExitCode::FAILURE;
+    };
+    let reps: usize = match reps.map(|r| r.parse()) {
+        None => 300,
+        Some(Ok(r)) => r,
+        Some(Err(e)) => {
+            eprintln!("drive: repetitions: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let n = 1 << 20;
+    let x: Vec<f32> = act_benches::inputs(n, 1)
+        .into_iter()
+        .map(|v| v as f32)
+        .collect();
+    let g = vec![1.0f32; n];
+    let mut y = vec![0.0f32; n];
+    let run = |y: &mut [f32]| -> bool {
+        let x = black_box(&x[..]);
+        match which.as_str() {
+            "sigmoid" => Sigmoid.forward_slice(x, y),
+            "sigmoid_d" => Sigmoid.derivative_slice(x, y),
+            "tanh" => Tanh.forward_slice(x, y),
+            "tanh_d" => Tanh.derivative_slice(x, y),
+            "swish" => Swish.forward_slice(x, y),
+            "swish_d" => Swish.derivative_slice(x, y),
+            "swish_b" => Swish.backward_slice(x, &g, y),
+            "softmax" => Softmax.forward_slice(x, y),
+            "softmax_b" => Softmax.backward_slice(x, &g, y),
+            "elu" => Elu::default().forward_slice(x, y),
+            "relu" => Relu.forward_slice(x, y),
+            "mish_d" => Mish.derivative_slice(x, y),
+            "copy" => y.copy_from_slice(x),
+            _ => return false,
+        }
+        true
+    };
+    let start = std::time::Instant::now();
+    for _ in 0..reps {
+        if !run(&mut y) {
+            eprintln!("drive: unknown {which:?} (one of: {WHAT})");
+            return ExitCode::FAILURE;
+        }
+        black_box(&y);
+    }
+    let ns = start.elapsed().as_nanos().max(1) as f64;
+    eprintln!("{which}: {:.3} el/ns", (n * reps) as f64 / ns);
+    ExitCode::SUCCESS
+}
