@@ -153,14 +153,7 @@ const SCALE: f32 = 4_294_967_296.0;
 /// `1 / SCALE`.
 const UNSCALE: f32 = 2.328_306_4e-10;
 
-/// `(c, 1/c)`: `(SCALE, UNSCALE)` where `far`, else `(1, 1)`.
-#[inline(always)]
-fn scale_if(far: bool) -> (f32, f32) {
-    (
-        if far { SCALE } else { 1.0 },
-        if far { UNSCALE } else { 1.0 },
-    )
-}
+super::fma_kernels!(f32, 150.0, -126.0);
 
 /// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so: multiplied by
 /// cofactors larger than 1 (`x e^x`), it then rounds once, where the product is formed and
@@ -261,22 +254,6 @@ fn exp_neg<const FMA: bool>(a: f32, c: f32) -> f32 {
     (1.0 + p) * s1 * (s2 * c)
 }
 
-/// `2^ce e^-a` for `a >= 0` (or NaN), `ce` a small integer, with one scale factor: where the
-/// result is below the normal range it flushes to 0. Cheaper than [`exp_neg`] (no two-part
-/// scaling); for `sigmoid'` and `tanh'`, whose scaled forms keep products exact.
-#[inline(always)]
-fn exp_neg_flush<const FMA: bool>(a: f32, ce: f32) -> f32 {
-    // The same reduction as `exp_neg` (so that a formula with both shares it), and `t`
-    // recomputed as it does (shared too).
-    let x = -at_most(a, 150.0);
-    let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
-    let t = fm::<FMA>(x, core::f32::consts::LOG2_E, SHIFT);
-    let k = t - SHIFT;
-    let s = pow2_from_shifted(t + ce);
-    let y = fm::<FMA>(p, s, s);
-    if k + ce < -126.0 { 0.0 } else { y }
-}
-
 /// `1 / (1 + e^-x)`.
 #[inline(always)]
 pub fn sigmoid<const FMA: bool>(x: f32) -> f32 {
@@ -286,16 +263,6 @@ pub fn sigmoid<const FMA: bool>(x: f32) -> f32 {
         return sigmoid_fma1(exp_neg::<FMA>(x.abs(), 1.0), x < 0.0);
     }
     sigmoid_c::<FMA>(x, 1.0)
-}
-
-/// [`sigmoid`] where the result is final (not a term of a larger formula, where a flushed
-/// term could matter): with FMA, one scale factor, so below the normal range it flushes to 0.
-#[inline(always)]
-pub fn sigmoid_final<const FMA: bool>(x: f32) -> f32 {
-    if FMA {
-        return sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), 0.0), x < 0.0);
-    }
-    sigmoid::<FMA>(x)
 }
 
 /// `(c sigmoid(x), 1/c)`, scaled for `x < -69`; see [`exp_scaled`].
@@ -335,18 +302,6 @@ fn sigmoid_c<const FMA: bool>(x: f32, c: f32) -> f32 {
     y0 + (numl - y0 * dl) * q
 }
 
-/// [`sigmoid_fma`] for a one-part `E = e`.
-#[inline(always)]
-fn sigmoid_fma1(e: f32, neg: bool) -> f32 {
-    let d = 1.0 + e;
-    let dl = (1.0 - d) + e;
-    let r = 1.0 / d;
-    let num = if neg { e } else { 1.0 };
-    let y0 = num * r;
-    let res = y0.mul_add(-d, num);
-    y0.mul_add(-dl, res).mul_add(r, y0)
-}
-
 /// `sigmoid` with FMA from `E = e + el` (possibly scaled, see [`sigmoid_c`]): one division,
 /// `y0 = num / (1 + E)` as `num * r`, `r = 1 / d`, then corrected by the exact residual
 /// `num - y0 d` (one FMA), the low part of `E` and the rounding error of `d = 1 + e`.
@@ -360,20 +315,6 @@ fn sigmoid_fma(e: f32, el: f32, neg: bool) -> f32 {
     let y0 = num * r;
     let res = y0.mul_add(-d, num) + numl;
     y0.mul_add(-dl, res).mul_add(r, y0)
-}
-
-/// `en / (1 + e)^2` with FMA, for `en = c E`, `e = E` in `[0, 1]`: the exact residuals of
-/// `d = 1 + e`, of `d^2` and of the quotient correct `en / d^2`.
-#[inline(always)]
-fn bell_fma(en: f32, e: f32) -> f32 {
-    let d = 1.0 + e;
-    let dl = (1.0 - d) + e;
-    let dd = d * d;
-    let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
-    let r = 1.0 / dd;
-    let y0 = en * r;
-    let res = (-y0).mul_add(ddl, (-y0).mul_add(dd, en));
-    res.mul_add(r, y0)
 }
 
 /// `c E / (1 + E)^2` for `en = c E`, `E = e` (possibly flushed) in `[0, 1]`, `c` 1 or 4:
@@ -398,17 +339,6 @@ pub fn sigmoid_prime<const FMA: bool>(x: f32) -> f32 {
     bell::<FMA>(e, e, 1.0)
 }
 
-/// [`sigmoid_prime`] where the result is final (not a term of a larger formula): with FMA,
-/// one scale factor, so below the normal range it flushes to 0.
-#[inline(always)]
-pub fn sigmoid_prime_final<const FMA: bool>(x: f32) -> f32 {
-    if FMA {
-        let e = exp_neg_flush::<FMA>(x.abs(), 0.0);
-        return bell_fma(e, e);
-    }
-    sigmoid_prime::<FMA>(x)
-}
-
 /// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 69`; see [`exp_scaled`].
 #[inline(always)]
 pub fn sigmoid_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
@@ -421,34 +351,6 @@ pub fn sigmoid_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
         return (bell_fma(e, e * inv), inv);
     }
     (bell::<FMA>(e, e * inv, inv), inv)
-}
-
-/// `(sigmoid(x), c sigmoid'(x), 1/c)`, the second scaled as in [`sigmoid_prime_scaled`], for a
-/// formula that needs both (swish'). The FMA build does one division: `sigmoid'` takes
-/// `(1/d)^2` for `1/d^2`, which only scales its exact residual.
-#[inline(always)]
-pub fn sigmoid_pair<const FMA: bool>(x: f32) -> (f32, f32, f32) {
-    if !FMA {
-        let (p, inv) = sigmoid_prime_scaled::<FMA>(x);
-        return (sigmoid::<FMA>(x), p, inv);
-    }
-    let a = x.abs();
-    let (c, inv) = scale_if(a > SCALE_FROM);
-    let ec = exp_neg::<FMA>(a, c);
-    let e = ec * inv;
-    let d = 1.0 + e;
-    let dl = (1.0 - d) + e;
-    let r = 1.0 / d;
-    let num = if x < 0.0 { e } else { 1.0 };
-    let y0 = num * r;
-    let res = y0.mul_add(-d, num);
-    let s = y0.mul_add(-dl, res).mul_add(r, y0);
-    let dd = d * d;
-    let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
-    let r2 = r * r;
-    let z0 = ec * r2;
-    let zres = (-z0).mul_add(ddl, (-z0).mul_add(dd, ec));
-    (s, zres.mul_add(r2, z0), inv)
 }
 
 /// `E / (1 + E)^2` for `E = eh + el` in `[0, 1]`, see the `f64` version. Kept
@@ -469,17 +371,6 @@ fn bell_dd<const FMA: bool>(eh: f32, el: f32) -> f32 {
 #[inline(always)]
 pub fn tanh_prime<const FMA: bool>(x: f32) -> f32 {
     tanh_prime_c::<FMA>(2.0 * x.abs(), 1.0, 1.0)
-}
-
-/// [`tanh_prime`] where the result is final (not a term of a larger formula): with FMA, one
-/// scale factor, so below the normal range it flushes to 0.
-#[inline(always)]
-pub fn tanh_prime_final<const FMA: bool>(x: f32) -> f32 {
-    if FMA {
-        let en = exp_neg_flush::<FMA>(2.0 * x.abs(), 2.0);
-        return bell_fma(en, en * 0.25);
-    }
-    tanh_prime::<FMA>(x)
 }
 
 /// `(c tanh'(x), 1/c)`, scaled for `|x| > 34.5`; see [`exp_scaled`]. Where scaled,

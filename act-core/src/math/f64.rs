@@ -191,14 +191,7 @@ const SCALE: f64 = 18_446_744_073_709_551_616.0;
 /// `1 / SCALE`.
 const UNSCALE: f64 = 5.421_010_862_427_522e-20;
 
-/// `(c, 1/c)`: `(SCALE, UNSCALE)` where `far`, else `(1, 1)`.
-#[inline(always)]
-fn scale_if(far: bool) -> (f64, f64) {
-    (
-        if far { SCALE } else { 1.0 },
-        if far { UNSCALE } else { 1.0 },
-    )
-}
+super::fma_kernels!(f64, 800.0, -1022.0);
 
 /// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so (`x < -665`, `c =
 /// 2^64`; else `c = 1`): multiplied by cofactors larger than 1 (`x e^x`), it then rounds
@@ -325,36 +318,10 @@ fn exp_neg<const FMA: bool>(a: f64, c: f64) -> f64 {
     (1.0 + p) * s1 * (s2 * c)
 }
 
-/// `2^ce e^-a` for `a >= 0` (or NaN), `ce` a small integer, with one scale factor: where the
-/// result is below the normal range it flushes to 0. Cheaper than [`exp_neg`] (no two-part
-/// scaling); for `sigmoid'` and `tanh'`, whose scaled forms keep products exact.
-#[inline(always)]
-fn exp_neg_flush<const FMA: bool>(a: f64, ce: f64) -> f64 {
-    // The same reduction as `exp_neg` (so that a formula with both shares it), and `t`
-    // recomputed as it does (shared too).
-    let x = -at_most(a, 800.0);
-    let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
-    let t = fm::<FMA>(x, core::f64::consts::LOG2_E, SHIFT);
-    let k = t - SHIFT;
-    let s = pow2_from_shifted(t + ce);
-    let y = fm::<FMA>(p, s, s);
-    if k + ce < -1022.0 { 0.0 } else { y }
-}
-
 /// `1 / (1 + e^-x)`.
 #[inline(always)]
 pub fn sigmoid<const FMA: bool>(x: f64) -> f64 {
     sigmoid_c::<FMA>(x, 1.0)
-}
-
-/// [`sigmoid`] where the result is final (not a term of a larger formula, where a flushed
-/// term could matter): with FMA, one scale factor, so below the normal range it flushes to 0.
-#[inline(always)]
-pub fn sigmoid_final<const FMA: bool>(x: f64) -> f64 {
-    if FMA {
-        return sigmoid_fma(exp_neg_flush::<FMA>(x.abs(), 0.0), x < 0.0);
-    }
-    sigmoid::<FMA>(x)
 }
 
 /// `(c sigmoid(x), 1/c)`, scaled for `x < -665`; see [`exp_scaled`].
@@ -378,7 +345,7 @@ fn sigmoid_c<const FMA: bool>(x: f64, c: f64) -> f64 {
     let e = exp_neg::<FMA>(x.abs(), c);
     let neg = x < 0.0;
     if FMA {
-        return sigmoid_fma(e, neg);
+        return sigmoid_fma1(e, neg);
     }
     let d = 1.0 + e;
     let dl = (1.0 - d) + e; // exact: the rounding error of d
@@ -386,34 +353,6 @@ fn sigmoid_c<const FMA: bool>(x: f64, c: f64) -> f64 {
     // 1 / d is y0 or 1 - y0; the correction removes the rounding of d (up to 1 ulp).
     let q = if neg { 1.0 - y0 } else { y0 };
     y0 - (y0 * dl) * q
-}
-
-/// `sigmoid` with FMA from `e = E` (possibly scaled, see [`sigmoid_c`]): one division,
-/// `y0 = num / (1 + e)` as `num * r`, `r = 1 / d`, then corrected by the exact residual
-/// `num - y0 d` (one FMA) and the rounding error `dl` of `d = 1 + e`.
-#[inline(always)]
-fn sigmoid_fma(e: f64, neg: bool) -> f64 {
-    let d = 1.0 + e;
-    let dl = (1.0 - d) + e;
-    let r = 1.0 / d;
-    let num = if neg { e } else { 1.0 };
-    let y0 = num * r;
-    let res = y0.mul_add(-d, num);
-    y0.mul_add(-dl, res).mul_add(r, y0)
-}
-
-/// `en / (1 + e)^2` with FMA, for `en = c E`, `e = E` in `[0, 1]`: the exact residuals of
-/// `d = 1 + e`, of `d^2` and of the quotient correct `en / d^2`.
-#[inline(always)]
-fn bell_fma(en: f64, e: f64) -> f64 {
-    let d = 1.0 + e;
-    let dl = (1.0 - d) + e;
-    let dd = d * d;
-    let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
-    let r = 1.0 / dd;
-    let y0 = en * r;
-    let res = (-y0).mul_add(ddl, (-y0).mul_add(dd, en));
-    res.mul_add(r, y0)
 }
 
 /// `c E / (1 + E)^2` for `en = c E`, `E = e` (possibly flushed) in `[0, 1]`, `c` 1 or 4:
@@ -438,17 +377,6 @@ pub fn sigmoid_prime<const FMA: bool>(x: f64) -> f64 {
     bell::<FMA>(e, e, 1.0)
 }
 
-/// [`sigmoid_prime`] where the result is final (not a term of a larger formula): with FMA,
-/// one scale factor, so below the normal range it flushes to 0.
-#[inline(always)]
-pub fn sigmoid_prime_final<const FMA: bool>(x: f64) -> f64 {
-    if FMA {
-        let e = exp_neg_flush::<FMA>(x.abs(), 0.0);
-        return bell_fma(e, e);
-    }
-    sigmoid_prime::<FMA>(x)
-}
-
 /// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 665`; see [`exp_scaled`].
 #[inline(always)]
 pub fn sigmoid_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
@@ -463,34 +391,6 @@ pub fn sigmoid_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     (bell::<FMA>(e, e * inv, inv), inv)
 }
 
-/// `(sigmoid(x), c sigmoid'(x), 1/c)`, the second scaled as in [`sigmoid_prime_scaled`], for a
-/// formula that needs both (swish'). The FMA build does one division: `sigmoid'` takes
-/// `(1/d)^2` for `1/d^2`, which only scales its exact residual.
-#[inline(always)]
-pub fn sigmoid_pair<const FMA: bool>(x: f64) -> (f64, f64, f64) {
-    if !FMA {
-        let (p, inv) = sigmoid_prime_scaled::<FMA>(x);
-        return (sigmoid::<FMA>(x), p, inv);
-    }
-    let a = x.abs();
-    let (c, inv) = scale_if(a > SCALE_FROM);
-    let ec = exp_neg::<FMA>(a, c);
-    let e = ec * inv;
-    let d = 1.0 + e;
-    let dl = (1.0 - d) + e;
-    let r = 1.0 / d;
-    let num = if x < 0.0 { e } else { 1.0 };
-    let y0 = num * r;
-    let res = y0.mul_add(-d, num);
-    let s = y0.mul_add(-dl, res).mul_add(r, y0);
-    let dd = d * d;
-    let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
-    let r2 = r * r;
-    let z0 = ec * r2;
-    let zres = (-z0).mul_add(ddl, (-z0).mul_add(dd, ec));
-    (s, zres.mul_add(r2, z0), inv)
-}
-
 /// `tanh'(x) = sech(x)^2 = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
 pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
@@ -500,17 +400,6 @@ pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
         return bell_fma(e4, e4 * 0.25);
     }
     bell::<FMA>(e4, e4 * 0.25, 0.25)
-}
-
-/// [`tanh_prime`] where the result is final (not a term of a larger formula): with FMA, one
-/// scale factor, so below the normal range it flushes to 0.
-#[inline(always)]
-pub fn tanh_prime_final<const FMA: bool>(x: f64) -> f64 {
-    if FMA {
-        let e4 = exp_neg_flush::<FMA>(2.0 * x.abs(), 2.0);
-        return bell_fma(e4, e4 * 0.25);
-    }
-    tanh_prime::<FMA>(x)
 }
 
 /// `(c tanh'(x), 1/c)`, scaled for `|x| > 332.5`; see [`exp_scaled`].

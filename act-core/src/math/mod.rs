@@ -59,5 +59,137 @@
 //! error at most the smallest normal); the FMA `*_final` forms do, the others degrade
 //! gradually (a flushed term next to a normal one would cost relative accuracy in a sum).
 
+/// Kernels whose code is the same for both types, expanded in each module: `$t` the type,
+/// `$clamp` the argument beyond which `e^-a` is 0 even scaled, `$min_exp` the smallest
+/// normal exponent. The module provides `exp_reduce`, `exp_neg`, `fm`, `at_most`,
+/// `pow2_from_shifted`, `SHIFT`, `SCALE`, `UNSCALE`, `SCALE_FROM`, and the plain kernels the
+/// non-FMA branches fall back on.
+macro_rules! fma_kernels {
+    ($t:ident, $clamp:literal, $min_exp:literal) => {
+        /// `(c, 1/c)`: `(SCALE, UNSCALE)` where `far`, else `(1, 1)`.
+        #[inline(always)]
+        fn scale_if(far: bool) -> ($t, $t) {
+            (
+                if far { SCALE } else { 1.0 },
+                if far { UNSCALE } else { 1.0 },
+            )
+        }
+
+        /// `2^ce e^-a` for `a >= 0` (or NaN), `ce` a small integer, with one scale factor:
+        /// where the result is below the normal range it flushes to 0. Cheaper than
+        /// [`exp_neg`] (no two-part scaling); for the `*_final` kernels.
+        #[inline(always)]
+        fn exp_neg_flush<const FMA: bool>(a: $t, ce: $t) -> $t {
+            // The same reduction as `exp_neg` (so that a formula with both shares it), and
+            // `t` recomputed as it does (shared too).
+            let x = -at_most(a, $clamp);
+            let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
+            let t = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT);
+            let k = t - SHIFT;
+            let s = pow2_from_shifted(t + ce);
+            let y = fm::<FMA>(p, s, s);
+            if k + ce < $min_exp { 0.0 } else { y }
+        }
+
+        /// `d = 1 + e` and its rounding error `dl` (exact).
+        #[inline(always)]
+        fn one_plus(e: $t) -> ($t, $t) {
+            let d = 1.0 + e;
+            (d, (1.0 - d) + e)
+        }
+
+        /// `sigmoid` with FMA from `e = E` (possibly scaled) and `r = 1 / d`: `y0 = num * r`,
+        /// corrected by the exact residual `num - y0 d` (one FMA) and the rounding error `dl`
+        /// of `d = 1 + e`.
+        #[inline(always)]
+        fn sigmoid_fma_parts(e: $t, neg: bool, d: $t, dl: $t, r: $t) -> $t {
+            let num = if neg { e } else { 1.0 };
+            let y0 = num * r;
+            let res = y0.mul_add(-d, num);
+            y0.mul_add(-dl, res).mul_add(r, y0)
+        }
+
+        /// [`sigmoid_fma_parts`] with its own division.
+        #[inline(always)]
+        fn sigmoid_fma1(e: $t, neg: bool) -> $t {
+            let (d, dl) = one_plus(e);
+            sigmoid_fma_parts(e, neg, d, dl, 1.0 / d)
+        }
+
+        /// `en / d^2` with FMA (`en = c E`, `d = 1 + E` with rounding error `dl`), given `r2`
+        /// close to `1 / d^2`: the exact residuals of `d`, of `d^2` and of the quotient
+        /// correct it, so `r2` only scales the correction.
+        #[inline(always)]
+        fn bell_fma_parts(en: $t, d: $t, dl: $t, r2: $t) -> $t {
+            let dd = d * d;
+            let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
+            let y0 = en * r2;
+            let res = (-y0).mul_add(ddl, (-y0).mul_add(dd, en));
+            res.mul_add(r2, y0)
+        }
+
+        /// `en / (1 + e)^2` with FMA, for `en = c E`, `e = E` in `[0, 1]`.
+        #[inline(always)]
+        fn bell_fma(en: $t, e: $t) -> $t {
+            let (d, dl) = one_plus(e);
+            bell_fma_parts(en, d, dl, 1.0 / (d * d))
+        }
+
+        /// [`sigmoid`] where the result is final (not a term of a larger formula, where a
+        /// flushed term could matter): with FMA, one scale factor, so below the normal range
+        /// it flushes to 0.
+        #[inline(always)]
+        pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
+            if FMA {
+                return sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), 0.0), x < 0.0);
+            }
+            sigmoid::<FMA>(x)
+        }
+
+        /// [`sigmoid_prime`] where the result is final (not a term of a larger formula):
+        /// with FMA, one scale factor, so below the normal range it flushes to 0.
+        #[inline(always)]
+        pub fn sigmoid_prime_final<const FMA: bool>(x: $t) -> $t {
+            if FMA {
+                let e = exp_neg_flush::<FMA>(x.abs(), 0.0);
+                return bell_fma(e, e);
+            }
+            sigmoid_prime::<FMA>(x)
+        }
+
+        /// [`tanh_prime`] where the result is final (not a term of a larger formula): with
+        /// FMA, one scale factor, so below the normal range it flushes to 0.
+        #[inline(always)]
+        pub fn tanh_prime_final<const FMA: bool>(x: $t) -> $t {
+            if FMA {
+                let en = exp_neg_flush::<FMA>(2.0 * x.abs(), 2.0);
+                return bell_fma(en, en * 0.25);
+            }
+            tanh_prime::<FMA>(x)
+        }
+
+        /// `(sigmoid(x), c sigmoid'(x), 1/c)`, the second scaled as in
+        /// [`sigmoid_prime_scaled`], for a formula that needs both (swish'). The FMA build
+        /// does one division: `sigmoid'` takes `(1/d)^2` for `1/d^2`, which only scales its
+        /// exact residual.
+        #[inline(always)]
+        pub fn sigmoid_pair<const FMA: bool>(x: $t) -> ($t, $t, $t) {
+            if !FMA {
+                let (p, inv) = sigmoid_prime_scaled::<FMA>(x);
+                return (sigmoid::<FMA>(x), p, inv);
+            }
+            let a = x.abs();
+            let (c, inv) = scale_if(a > SCALE_FROM);
+            let ec = exp_neg::<FMA>(a, c);
+            let e = ec * inv;
+            let (d, dl) = one_plus(e);
+            let r = 1.0 / d;
+            let s = sigmoid_fma_parts(e, x < 0.0, d, dl, r);
+            (s, bell_fma_parts(ec, d, dl, r * r), inv)
+        }
+    };
+}
+use fma_kernels;
+
 pub mod f32;
 pub mod f64;
