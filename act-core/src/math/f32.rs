@@ -258,8 +258,9 @@ fn exp_neg<const FMA: bool>(a: f32, c: f32) -> f32 {
 #[inline(always)]
 pub fn sigmoid<const FMA: bool>(x: f32) -> f32 {
     if FMA {
-        // One-part e: 1.4 ulp at most, enough on its own; in products (the scaled form
-        // below) the error adds to the other factors', and the two-part form is used.
+        // One-part e: enough on its own (`sigmoid+fma` in tests/math_accuracy.rs); in
+        // products (the scaled form below) the error adds to the other factors', and the
+        // two-part form is used.
         return sigmoid_fma1(exp_neg::<FMA>(x.abs(), 1.0), x < 0.0);
     }
     sigmoid_c::<FMA>(x, 1.0)
@@ -272,9 +273,9 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     (sigmoid_c::<FMA>(x, c), inv)
 }
 
-/// [`sigmoid_scaled`] with the one-part `e` in the FMA build (1.4 ulp instead of 0.9, and 15%
-/// faster): for a factor whose error is not amplified afterwards (`x sigmoid(x)` as the
-/// result, not a term of a sum that may cancel).
+/// [`sigmoid_scaled`] with the one-part `e` in the FMA build (slightly less accurate, and
+/// cheaper: no low part to carry): for a factor whose error is not amplified afterwards
+/// (`x sigmoid(x)` as the result, not a term of a sum that may cancel).
 #[inline(always)]
 pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
     if !FMA {
@@ -353,8 +354,9 @@ pub fn sigmoid_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     (bell::<FMA>(e, e * inv, inv), inv)
 }
 
-/// `E / (1 + E)^2` for `E = eh + el` in `[0, 1]`, see the `f64` version. Kept
-/// for `tanh'`, whose error feeds into Mish's derivative (one-part `e` costs 0.6 ulp there).
+/// `E / (1 + E)^2` for `E = eh + el` in `[0, 1]`, without FMA: the portable `tanh'`, whose
+/// error feeds into Mish's derivative, needs the two-part `E` (the FMA build gets there with a
+/// one-part `E` and exact residuals, `bell_fma`).
 #[inline(always)]
 fn bell_dd<const FMA: bool>(eh: f32, el: f32) -> f32 {
     let d = 1.0 + eh;
