@@ -151,7 +151,7 @@ fn scaled_tail(g: &Graph, f: Id, v: &[f64]) -> Option<f64> {
         Func::Exp | Func::Sigmoid | Func::Softplus if u < TAIL_FROM => Some(scaled_exp(u)),
         Func::SigmoidPrime if -u.abs() < TAIL_FROM => Some(scaled_exp(-u.abs())),
         Func::TanhPrime if -2.0 * u.abs() < TAIL_FROM => Some(4.0 * scaled_exp(-2.0 * u.abs())),
-        Func::Tanh | Func::Expm1 | Func::Log1p => scaled_tail(g, a, v),
+        f if f.is_linear_at_zero() => scaled_tail(g, a, v),
         _ => None,
     }
 }

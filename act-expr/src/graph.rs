@@ -68,6 +68,23 @@ impl Func {
         Func::Erfc,
     ];
 
+    /// Whether the value can be exponentially small while the argument is moderate
+    /// (`sigmoid(-720)`), so that a product such as `x * sigmoid(x)` is a normal number where
+    /// the factor is not: generated code (each has a `*_scaled` kernel in act-core) and the
+    /// interpreter compute such factors scaled.
+    pub fn has_tiny_tail(self) -> bool {
+        matches!(
+            self,
+            Func::Exp | Func::Sigmoid | Func::Softplus | Func::SigmoidPrime | Func::TanhPrime
+        )
+    }
+
+    /// Whether `f(a) = a` to the last bit for tiny `a`: such a function passes a scaled
+    /// argument on, still scaled (`tanh(softplus(x))`).
+    pub fn is_linear_at_zero(self) -> bool {
+        matches!(self, Func::Tanh | Func::Expm1 | Func::Log1p)
+    }
+
     /// Name in the formula language (and of the `act_core::Float` method).
     pub fn name(self) -> &'static str {
         match self {

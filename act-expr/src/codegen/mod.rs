@@ -113,7 +113,7 @@ fn body_with(
         if scaled.uses[id.index()] {
             let (s, i) = (ts(id), ti(id));
             match *g.node(id) {
-                Node::Call(f, a) if is_tiny_source(f) => {
+                Node::Call(f, a) if f.has_tiny_tail() => {
                     let k = if f == Func::Sigmoid && scaled.lean[id.index()] {
                         quote!(::act_core::__private::Kernel::SigmoidLean)
                     } else {
@@ -218,21 +218,6 @@ fn sigmoid_pairs(
     pairs
 }
 
-/// Functions whose value can be exponentially small while their argument is moderate, so
-/// that a product such as `x * sigmoid(x)` is a normal number where the factor is not. Each
-/// has a `*_scaled` kernel in `act_core::Float`.
-fn is_tiny_source(f: Func) -> bool {
-    matches!(
-        f,
-        Func::Exp | Func::Sigmoid | Func::Softplus | Func::SigmoidPrime | Func::TanhPrime
-    )
-}
-
-/// Functions with `f(a) = a` for tiny `a`: they pass a scaled argument on, still scaled.
-fn is_linear_at_zero(f: Func) -> bool {
-    matches!(f, Func::Tanh | Func::Expm1 | Func::Log1p)
-}
-
 /// Which nodes [`body_with`] computes scaled, and which of those also need their plain value.
 struct Scaled {
     /// Computed as a pair `(c·value, 1/c)`.
@@ -272,8 +257,8 @@ fn scaled_nodes(
             continue;
         }
         cand[id.index()] = match *g.node(id) {
-            Node::Call(f, _) if is_tiny_source(f) => true,
-            Node::Call(f, a) if is_linear_at_zero(f) => cand[a.index()],
+            Node::Call(f, _) if f.has_tiny_tail() => true,
+            Node::Call(f, a) if f.is_linear_at_zero() => cand[a.index()],
             Node::Prod(ref fs) => fs.iter().any(|f| cand[f.index()]),
             _ => false,
         };
