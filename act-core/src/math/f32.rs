@@ -150,16 +150,21 @@ const SCALE_FROM: f32 = 69.0;
 /// The scale of the `*_scaled` kernels, 2^32: it lifts every value down to 2^-150 (half the
 /// smallest subnormal) into the normal range, and a scaled value stays below 2^-67.
 const SCALE: f32 = 4_294_967_296.0;
+/// `log2 SCALE`.
+const SCALE_EXP: f32 = 32.0;
 /// `1 / SCALE`.
 const UNSCALE: f32 = 2.328_306_4e-10;
 
-super::fma_kernels!(f32, 150.0, -126.0);
+super::fma_kernels!(f32, -126.0, 128.0);
 
 /// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so: multiplied by
 /// cofactors larger than 1 (`x e^x`), it then rounds once, where the product is formed and
 /// unscaled, instead of losing bits in the subnormal range first.
 #[inline(always)]
 pub fn exp_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
+    if FMA {
+        return exp_scaled_fma::<FMA>(x);
+    }
     let (c, inv) = scale_if(x < -SCALE_FROM);
     (exp_c::<FMA>(x, c), inv)
 }
@@ -281,8 +286,11 @@ pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
     if !FMA {
         return sigmoid_scaled::<FMA>(x);
     }
-    let (c, inv) = scale_if(x < -SCALE_FROM);
-    (sigmoid_fma1(exp_neg::<FMA>(x.abs(), c), x < 0.0), inv)
+    let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
+    (
+        sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), ce), x < 0.0),
+        inv,
+    )
 }
 
 /// `c sigmoid(x)` for `c = 1`, or a power of two with `x < -69` (where `c E` is still far
@@ -344,13 +352,13 @@ pub fn sigmoid_prime<const FMA: bool>(x: f32) -> f32 {
 #[inline(always)]
 pub fn sigmoid_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     let a = x.abs();
-    let (c, inv) = scale_if(a > SCALE_FROM);
-    // Two-part scaling here (not `exp_neg_flush`): `x sigmoid'(x)` beside `sigmoid(x)`, as in
-    // swish', then shares all of `e` with sigmoid.
-    let e = exp_neg::<FMA>(a, c);
     if FMA {
+        let (ce, inv) = scale_exp_if(a > SCALE_FROM);
+        let e = exp_neg_flush::<FMA>(a, ce);
         return (bell_fma(e, e * inv), inv);
     }
+    let (c, inv) = scale_if(a > SCALE_FROM);
+    let e = exp_neg::<FMA>(a, c);
     (bell::<FMA>(e, e * inv, inv), inv)
 }
 
@@ -380,6 +388,11 @@ pub fn tanh_prime<const FMA: bool>(x: f32) -> f32 {
 #[inline(always)]
 pub fn tanh_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     let a2 = 2.0 * x.abs();
+    if FMA {
+        let (ce, inv) = scale_exp_if(a2 > SCALE_FROM);
+        let en = exp_neg_flush::<FMA>(a2, 2.0 + ce);
+        return (bell_fma(en, en * (0.25 * inv)), inv);
+    }
     let (c, inv) = scale_if(a2 > SCALE_FROM);
     (tanh_prime_c::<FMA>(a2, c, inv), inv)
 }

@@ -188,10 +188,12 @@ const SCALE_FROM: f64 = 665.0;
 /// The scale of the `*_scaled` kernels, 2^64: it lifts every value down to 2^-1075 (half the
 /// smallest subnormal) into the normal range, and a scaled value stays below 2^-895.
 const SCALE: f64 = 18_446_744_073_709_551_616.0;
+/// `log2 SCALE`.
+const SCALE_EXP: f64 = 64.0;
 /// `1 / SCALE`.
 const UNSCALE: f64 = 5.421_010_862_427_522e-20;
 
-super::fma_kernels!(f64, 800.0, -1022.0);
+super::fma_kernels!(f64, -1022.0, 1024.0);
 
 /// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so (`x < -665`, `c =
 /// 2^64`; else `c = 1`): multiplied by cofactors larger than 1 (`x e^x`), it then rounds
@@ -211,6 +213,9 @@ super::fma_kernels!(f64, 800.0, -1022.0);
 /// ```
 #[inline(always)]
 pub fn exp_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
+    if FMA {
+        return exp_scaled_fma::<FMA>(x);
+    }
     let (c, inv) = scale_if(x < -SCALE_FROM);
     (exp_c::<FMA>(x, c), inv)
 }
@@ -327,6 +332,13 @@ pub fn sigmoid<const FMA: bool>(x: f64) -> f64 {
 /// `(c sigmoid(x), 1/c)`, scaled for `x < -665`; see [`exp_scaled`].
 #[inline(always)]
 pub fn sigmoid_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
+    if FMA {
+        let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
+        return (
+            sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), ce), x < 0.0),
+            inv,
+        );
+    }
     let (c, inv) = scale_if(x < -SCALE_FROM);
     (sigmoid_c::<FMA>(x, c), inv)
 }
@@ -381,13 +393,13 @@ pub fn sigmoid_prime<const FMA: bool>(x: f64) -> f64 {
 #[inline(always)]
 pub fn sigmoid_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let a = x.abs();
-    let (c, inv) = scale_if(a > SCALE_FROM);
-    // Two-part scaling here (not `exp_neg_flush`): `x sigmoid'(x)` beside `sigmoid(x)`, as in
-    // swish', then shares all of `e` with sigmoid.
-    let e = exp_neg::<FMA>(a, c);
     if FMA {
+        let (ce, inv) = scale_exp_if(a > SCALE_FROM);
+        let e = exp_neg_flush::<FMA>(a, ce);
         return (bell_fma(e, e * inv), inv);
     }
+    let (c, inv) = scale_if(a > SCALE_FROM);
+    let e = exp_neg::<FMA>(a, c);
     (bell::<FMA>(e, e * inv, inv), inv)
 }
 
@@ -406,11 +418,13 @@ pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
 #[inline(always)]
 pub fn tanh_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let a2 = 2.0 * x.abs();
-    let (c, inv) = scale_if(a2 > SCALE_FROM);
-    let e4 = exp_neg::<FMA>(a2, 4.0 * c);
     if FMA {
+        let (ce, inv) = scale_exp_if(a2 > SCALE_FROM);
+        let e4 = exp_neg_flush::<FMA>(a2, 2.0 + ce);
         return (bell_fma(e4, e4 * (0.25 * inv)), inv);
     }
+    let (c, inv) = scale_if(a2 > SCALE_FROM);
+    let e4 = exp_neg::<FMA>(a2, 4.0 * c);
     (bell::<FMA>(e4, e4 * (0.25 * inv), 0.25 * inv), inv)
 }
 

@@ -19,7 +19,9 @@
 //! Variants for generated code: `*_scaled` return `(c·f(x), 1/c)` with `c` a power of two
 //! that lifts a value near or below the smallest normal into the normal range, so that a
 //! product such as `x sigmoid(x)` rounds once ([`exp_scaled`](crate::math::f64::exp_scaled)
-//! shows why); `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the
+//! shows why; their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`, and
+//! flush where that is below the normal range, i.e. `e^-a` below 2^-158 (f32) or 2^-1086
+//! (f64)); `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the
 //! result, and may flush below the normal range; `sigmoid_pair` gives `sigmoid` and
 //! `sigmoid'` with one division.
 //!
@@ -60,12 +62,11 @@
 //! gradually (a flushed term next to a normal one would cost relative accuracy in a sum).
 
 /// Kernels whose code is the same for both types, expanded in each module: `$t` the type,
-/// `$clamp` the argument beyond which `e^-a` is 0 even scaled, `$min_exp` the smallest
-/// normal exponent. The module provides `exp_reduce`, `exp_neg`, `fm`, `at_most`,
-/// `pow2_from_shifted`, `SHIFT`, `SCALE`, `UNSCALE`, `SCALE_FROM`, and the plain kernels the
-/// non-FMA branches fall back on.
+/// `$min_exp` the smallest normal exponent, `$max_k` the largest one plus 1. The module
+/// provides `exp_reduce`, `exp_neg`, `fm`, `pow2_from_shifted`, `SHIFT`, `SCALE`, `SCALE_EXP`, `UNSCALE`, `SCALE_FROM`, and the
+/// plain kernels the non-FMA branches fall back on.
 macro_rules! fma_kernels {
-    ($t:ident, $clamp:literal, $min_exp:literal) => {
+    ($t:ident, $min_exp:literal, $max_k:literal) => {
         /// `(c, 1/c)`: `(SCALE, UNSCALE)` where `far`, else `(1, 1)`.
         #[inline(always)]
         fn scale_if(far: bool) -> ($t, $t) {
@@ -75,20 +76,59 @@ macro_rules! fma_kernels {
             )
         }
 
+        /// `(log2 c, 1/c)`: `(SCALE_EXP, UNSCALE)` where `far`, else `(0, 1)`, for
+        /// [`exp_neg_flush`]'s exponent offset.
+        #[inline(always)]
+        fn scale_exp_if(far: bool) -> ($t, $t) {
+            (
+                if far { SCALE_EXP } else { 0.0 },
+                if far { UNSCALE } else { 1.0 },
+            )
+        }
+
         /// `2^ce e^-a` for `a >= 0` (or NaN), `ce` a small integer, with one scale factor:
         /// where the result is below the normal range it flushes to 0. Cheaper than
-        /// [`exp_neg`] (no two-part scaling); for the `*_final` kernels.
+        /// [`exp_neg`] (no two-part scaling). For the `*_final` kernels (`ce` 0 or 2), and
+        /// for the FMA forms of the `*_scaled` ones, with `ce = SCALE_EXP` in the far tail:
+        /// there a flushed `2^ce e^-a` means `e^-a` below 2^-158 (f32) or 2^-1086 (f64),
+        /// which changes a product only where a cofactor exceeds 2^8 (f32) or 2^11 and the
+        /// product is itself subnormal.
         #[inline(always)]
         fn exp_neg_flush<const FMA: bool>(a: $t, ce: $t) -> $t {
-            // The same reduction as `exp_neg` (so that a formula with both shares it), and
-            // `t` recomputed as it does (shared too).
-            let x = -at_most(a, $clamp);
+            // No clamp on `a`: beyond the range the flush select gives 0 (and keeps NaN). A
+            // clamp here correlates with the `far` test of the scaled kernels, and LLVM then
+            // duplicated the whole exp for the two cases and computed both.
+            let x = -a;
             let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
             let t = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT);
             let k = t - SHIFT;
             let s = pow2_from_shifted(t + ce);
             let y = fm::<FMA>(p, s, s);
             if k + ce < $min_exp { 0.0 } else { y }
+        }
+
+        /// `2^ce e^x` with one scale factor (`ce` 0 or `SCALE_EXP`): below `2^(min_exp + 2)` it
+        /// flushes to 0, so, as in [`exp_neg_flush`], only for `*_scaled`'s FMA form.
+        #[inline(always)]
+        fn exp_flush<const FMA: bool>(x: $t, ce: $t) -> $t {
+            // No clamp on `x`, for the reason given in `exp_neg_flush`: selects on `k`.
+            let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
+            let t = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT);
+            let k = t - SHIFT;
+            // `2^(k - 1)`, doubled after the product: `k` reaches the largest exponent + 1
+            // just below overflow. The flush bound keeps `s` two binades above the smallest
+            // normal, so the product (at least `s / 2`) never rounds as a subnormal.
+            let s = pow2_from_shifted(t + (ce - 1.0));
+            let y = fm::<FMA>(p, s, s) * 2.0;
+            let y = if k + ce < $min_exp + 2.0 { 0.0 } else { y };
+            if k > $max_k { $t::INFINITY } else { y }
+        }
+
+        /// `(c e^x, 1/c)` with FMA: see `exp_scaled`.
+        #[inline(always)]
+        fn exp_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
+            let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
+            (exp_flush::<FMA>(x, ce), inv)
         }
 
         /// `d = 1 + e` and its rounding error `dl` (exact).
@@ -179,8 +219,8 @@ macro_rules! fma_kernels {
                 return (sigmoid::<FMA>(x), p, inv);
             }
             let a = x.abs();
-            let (c, inv) = scale_if(a > SCALE_FROM);
-            let ec = exp_neg::<FMA>(a, c);
+            let (ce, inv) = scale_exp_if(a > SCALE_FROM);
+            let ec = exp_neg_flush::<FMA>(a, ce);
             let e = ec * inv;
             let (d, dl) = one_plus(e);
             let r = 1.0 / d;

@@ -513,8 +513,9 @@ fn method(m: &Model, name: &proc_macro2::Ident, root: Id) -> TokenStream {
 
 /// Whether `root` is NaN whenever `x` is, by the operations alone: arithmetic, integer powers
 /// other than 0, every act-core kernel, and act's `max`/`min` propagate NaN; a constant, a
-/// parameter, a reduction, `powf` (`pow(1, NaN) = 1`) and a branch (`if`, whose comparison
-/// is false for NaN) do not.
+/// parameter, a reduction and `powf` (`pow(1, NaN) = 1`) do not. A branch `if a CMP b { t }
+/// else { e }` does where `a` or `b` does and `e` does: every comparison is false for NaN,
+/// so NaN takes the `else` side (`if x > 0 { 1 } else { alpha exp(x) }`).
 fn propagates_nan(g: &Graph, root: Id) -> bool {
     let live = g.reachable(&[root]);
     let mut nan = vec![false; root.index() + 1];
@@ -524,7 +525,8 @@ fn propagates_nan(g: &Graph, root: Id) -> bool {
             Node::Const(_) | Node::Named(_) | Node::Param(_) | Node::Red(_) => false,
             Node::Sum(ref ts) | Node::Prod(ref ts) => ts.iter().any(|t| nan[t.index()]),
             Node::Pow(a, k) => k != 0 && nan[a.index()],
-            Node::PowF(..) | Node::Select(..) => false,
+            Node::PowF(..) => false,
+            Node::Select(_, a, b, _, e) => (nan[a.index()] || nan[b.index()]) && nan[e.index()],
             Node::Call(_, a) => nan[a.index()],
             Node::Max(a, b) | Node::Min(a, b) => nan[a.index()] || nan[b.index()],
         };
@@ -785,5 +787,40 @@ pub fn expand(m: &Model) -> TokenStream {
                 self.__act_backward_slice(x, grad_y, grad_x)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Cmp, Func};
+
+    #[test]
+    fn nan_propagation_is_decided_by_the_operations() {
+        let mut g = Graph::new();
+        let x = g.x();
+        let zero = g.num(0.0);
+        let one = g.num(1.0);
+        let alpha = g.param(0);
+        let ex = g.call(Func::Exp, x);
+        let tail = g.mul(alpha, ex);
+        // ELU': NaN fails `x > 0` and takes the `else` side, which propagates.
+        let elu_d = g.select(Cmp::Gt, x, zero, one, tail);
+        assert!(propagates_nan(&g, elu_d));
+        // ReLU': both sides constant.
+        let relu_d = g.select(Cmp::Gt, x, zero, one, zero);
+        assert!(!propagates_nan(&g, relu_d));
+        // The `then` side alone does not help: NaN never takes it.
+        let flipped = g.select(Cmp::Gt, x, zero, tail, one);
+        assert!(!propagates_nan(&g, flipped));
+        // A comparison of constants and parameters decides nothing about x.
+        let by_param = g.select(Cmp::Gt, alpha, zero, one, tail);
+        assert!(!propagates_nan(&g, by_param));
+        let by_exp = g.select(Cmp::Lt, ex, one, tail, x);
+        assert!(propagates_nan(&g, by_exp));
+        let pw = g.powf(x, alpha);
+        assert!(!propagates_nan(&g, pw));
+        assert!(!propagates_nan(&g, alpha));
+        assert!(propagates_nan(&g, tail));
     }
 }

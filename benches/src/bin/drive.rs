@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use act_core::prelude::*;
 
 const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_d, swish_b, softmax, \
-                    softmax_b, elu, relu, mish_d, copy";
+                    softmax_b, elu, elu_d, selu, selu_d, relu, mish_d, copy";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -51,6 +51,9 @@ fn main() -> ExitCode {
             "softmax" => Softmax.forward_slice(x, y),
             "softmax_b" => Softmax.backward_slice(x, &g, y),
             "elu" => Elu::default().forward_slice(x, y),
+            "elu_d" => Elu::default().derivative_slice(x, y),
+            "selu" => Selu::default().forward_slice(x, y),
+            "selu_d" => Selu::default().derivative_slice(x, y),
             "relu" => Relu.forward_slice(x, y),
             "mish_d" => Mish.derivative_slice(x, y),
             "copy" => y.copy_from_slice(x),
