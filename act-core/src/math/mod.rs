@@ -16,14 +16,15 @@
 //! code. The two agree to within a few ULP (both meet the bounds below, tested separately);
 //! the AVX2 and AVX-512 builds agree bit for bit.
 //!
-//! Variants for generated code: `*_scaled` return `(c·f(x), 1/c)` with `c` a power of two
-//! that lifts a value near or below the smallest normal into the normal range, so that a
-//! product such as `x sigmoid(x)` rounds once ([`exp_scaled`](crate::math::f64::exp_scaled)
-//! shows why; their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`, and
-//! flush where that is below the normal range, i.e. `e^-a` below 2^-158 (f32) or 2^-1086
-//! (f64)); `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the
-//! result, and may flush below the normal range; `sigmoid_pair` gives `sigmoid` and
-//! `sigmoid'` with one division.
+//! Variants for generated code:
+//! - `*_scaled` return `(c·f(x), 1/c)` with `c` a power of two that lifts a value near or
+//!   below the smallest normal into the normal range, so that a product such as
+//!   `x sigmoid(x)` rounds once ([`exp_scaled`](crate::math::f64::exp_scaled) shows why).
+//!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`, and flush where
+//!   that is below the normal range, i.e. where `e^-a` is below 2^-158 (f32) or 2^-1086 (f64).
+//! - `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the result, and may
+//!   flush below the normal range.
+//! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
 //!
 //! Approach, shared by both types (polynomial degrees given as f64 / f32):
 //! - `exp`: `x = k ln2 + r`, `|r| <= ln2/2`, with a two-part (Cody-Waite) ln 2; `e^r = 1 + r +
