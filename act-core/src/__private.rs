@@ -156,6 +156,27 @@ pub fn map1_limit<F: Float>(x: &[F], y: &mut [F], f: impl Fn(F) -> F) {
     }
 }
 
+/// [`map_in_place`] with the limit check of [`map1_limit`]: each chunk's inputs are kept in a
+/// buffer on the stack (in L1), so the main loop has no call in it and vectorises.
+#[inline(always)]
+pub fn map_in_place_limit<F: Float>(x: &mut [F], f: impl Fn(F) -> F) {
+    let mut keep = [F::ZERO; CHUNK];
+    for xc in x.chunks_mut(CHUNK) {
+        let kept = &mut keep[..xc.len()];
+        let mut bad = false;
+        // The copy rides along in the loop (a separate `memcpy` would be a call per chunk).
+        for (ki, xi) in kept.iter_mut().zip(xc.iter_mut()) {
+            *ki = *xi;
+            let v = f(*xi);
+            bad |= is_limit_artefact(*ki, v);
+            *xi = v;
+        }
+        if bad {
+            fix_limits(kept, xc, &f);
+        }
+    }
+}
+
 /// [`map2`] with the limit check of [`map1_limit`].
 #[inline(always)]
 pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) -> F) {

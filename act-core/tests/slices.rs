@@ -99,3 +99,39 @@ fn empty_inputs_are_fine_and_in_place_matches_forward() {
     assert_eq!(z[4], 0.0); // swish(-inf) = -0
     assert!(z[5].is_nan());
 }
+
+#[test]
+fn in_place_fixes_limits_in_every_chunk() {
+    // Longer than the fix-up's chunks (512), with limit cases in the middle of later chunks
+    // and in the last, partial one.
+    fn check<F: Float + std::fmt::Debug>(a: &impl Elementwise) {
+        let mut x: Vec<F> = (0..1500)
+            .map(|i| F::from_f64((i as f64 - 750.0) / 50.0))
+            .collect();
+        for (i, v) in [
+            (5, f64::INFINITY),
+            (700, f64::NEG_INFINITY),
+            (1000, f64::NAN),
+        ] {
+            x[i] = F::from_f64(v);
+        }
+        x[1499] = F::from_f64(f64::NEG_INFINITY);
+        let mut y = vec![F::ZERO; x.len()];
+        a.forward_slice(&x, &mut y);
+        let mut z = x.clone();
+        a.forward_in_place(&mut z);
+        for (i, (a, b)) in y.iter().zip(&z).enumerate() {
+            assert!(
+                a.to_f64().to_bits() == b.to_f64().to_bits(),
+                "x[{i}] = {:?}: slice {a:?}, in place {b:?}",
+                x[i]
+            );
+        }
+        // -inf has a finite limit in both (swish: -0, selu: -scale alpha); NaN stays NaN.
+        assert!(z[700].to_f64().is_finite() && z[1499].to_f64().is_finite() && z[1000].is_nan());
+    }
+    check::<f32>(&Swish);
+    check::<f64>(&Swish);
+    check::<f32>(&Selu::default());
+    check::<f64>(&Selu::default());
+}

@@ -18,10 +18,14 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     // `#[inline(always)]`: the limit path calls them too, and with two call sites LLVM may
     // otherwise keep a large body out of line, leaving the main loop scalar.
     let watch = m.needs_limit;
-    let (map1, map2) = if watch {
-        (quote!(map1_limit), quote!(map2_limit))
+    let (map1, map2, map_in_place) = if watch {
+        (
+            quote!(map1_limit),
+            quote!(map2_limit),
+            quote!(map_in_place_limit),
+        )
     } else {
-        (quote!(map1), quote!(map2))
+        (quote!(map1), quote!(map2), quote!(map_in_place))
     };
     let forward_slice = dispatched(
         "__act_forward_slice",
@@ -45,26 +49,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         "__act_forward_in_place",
         quote!(x: &mut [F]),
         quote!(x),
-        if watch {
-            quote!(::act_core::__private::map_in_place(
-                x,
-                #[inline(always)]
-                |v| {
-                    let y = self.__act_value::<F, FMA>(v);
-                    if ::act_core::__private::is_limit_artefact(v, y) {
-                        ::act_core::__private::limit(v, |u| self.__act_value::<F, FMA>(u))
-                    } else {
-                        y
-                    }
-                }
-            ))
-        } else {
-            quote!(::act_core::__private::map_in_place(
-                x,
-                #[inline(always)]
-                |v| self.__act_value::<F, FMA>(v)
-            ))
-        },
+        quote!(::act_core::__private::#map_in_place(x, #[inline(always)] |v| self.__act_value::<F, FMA>(v))),
     );
     quote! {
         #[allow(clippy::all, clippy::pedantic)]

@@ -1,0 +1,242 @@
+//! The slice loops that `activation!` generates are vectorised in their AVX2 and AVX-512
+//! builds: each has a loop of packed instructions at the build's width (`ymm`, `zmm`), and no
+//! loop calls a function. A regression there passes every accuracy test and costs up to 10x
+//! (Mish's derivative once ran scalar because LLVM kept its closure out of line), so this
+//! test reads the machine code of its own binary with `objdump` (binutils, which gcc brings).
+//!
+//! The generic slice methods are compiled in the crate that calls them, this one, which the
+//! workspace manifest builds with optimisations even under `cargo test`
+//! (`[profile.dev.package.act-benches]`).
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::process::Command;
+
+use act_core::prelude::*;
+
+/// Calls every slice method of `a` for `F`, so that all its builds are compiled in.
+fn elementwise<A: Elementwise, F: Float>(a: &A) {
+    let x: Vec<F> = (0..64).map(|i| F::from_f64(i as f64 / 8.0 - 4.0)).collect();
+    let mut y = vec![F::from_f64(0.0); x.len()];
+    let mut g = y.clone();
+    a.forward_slice(black_box(&x), &mut y);
+    a.backward_slice(black_box(&x), black_box(&y), &mut g);
+    a.derivative_slice(black_box(&x), &mut g);
+    a.forward_in_place(&mut y);
+    black_box((y, g));
+}
+
+fn vector<A: VectorActivation, F: Float>(a: &A) {
+    let x: Vec<F> = (0..64).map(|i| F::from_f64(i as f64 / 8.0 - 4.0)).collect();
+    let mut y = vec![F::from_f64(0.0); x.len()];
+    let mut g = y.clone();
+    a.forward_slice(black_box(&x), &mut y);
+    a.backward_slice(black_box(&x), black_box(&y), &mut g);
+    a.forward_rows(black_box(&x), 16, &mut y);
+    a.backward_rows(black_box(&x), 16, black_box(&y), &mut g);
+    black_box((y, g));
+}
+
+macro_rules! exercise {
+    ($($e:expr),* $(,)?) => {
+        $(
+            elementwise::<_, f32>(&$e);
+            elementwise::<_, f64>(&$e);
+        )*
+    };
+}
+
+fn exercise_all() {
+    exercise!(
+        Sigmoid,
+        Tanh,
+        Relu,
+        LeakyRelu::default(),
+        Elu::default(),
+        Selu::default(),
+        Swish,
+        Linear,
+        Gelu,
+        GeluTanh,
+        Softplus,
+        Mish,
+        HardSigmoid,
+        HardSwish,
+    );
+    vector::<_, f32>(&Softmax);
+    vector::<_, f64>(&Softmax);
+}
+
+/// One instruction: its address and text (mnemonic and operands).
+type Insn = (u64, String);
+
+/// The functions of this binary whose (demangled) name ends in `_avx2` or `_avx512` and
+/// contains `__act_`, each instance with its instructions. Generic instances share a name.
+fn dispatched_functions() -> BTreeMap<String, Vec<Vec<Insn>>> {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let out = Command::new("objdump")
+        .args(["-d", "--no-show-raw-insn", "-C"])
+        .arg(&exe)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("this test runs `objdump` (binutils) on its own binary, and could not: {e}")
+        });
+    assert!(
+        out.status.success(),
+        "objdump failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut found: BTreeMap<String, Vec<Vec<Insn>>> = BTreeMap::new();
+    let mut current: Option<(String, Vec<Insn>)> = None;
+    let mut finish = |current: &mut Option<(String, Vec<Insn>)>| {
+        if let Some((name, body)) = current.take() {
+            found.entry(name).or_default().push(body);
+        }
+    };
+    for line in text.lines() {
+        // A function starts with `0000000000012345 <name>:`.
+        if let Some(name) = line.strip_suffix(">:").and_then(|l| l.split_once(" <")) {
+            finish(&mut current);
+            let name = name.1;
+            if name.contains("__act_") && (name.ends_with("_avx2") || name.ends_with("_avx512")) {
+                current = Some((name.to_string(), Vec::new()));
+            }
+            continue;
+        }
+        let Some((_, body)) = current.as_mut() else {
+            continue;
+        };
+        // An instruction is `  12345:\tmnemonic operands`.
+        let mut parts = line.splitn(2, ":\t");
+        let (Some(addr), Some(insn)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if let Ok(addr) = u64::from_str_radix(addr.trim(), 16) {
+            body.push((addr, insn.trim().to_string()));
+        }
+    }
+    finish(&mut current);
+    found
+}
+
+/// The loops of a function: for each backward jump, the instructions from its target to it.
+fn loops(body: &[Insn]) -> Vec<&[Insn]> {
+    let mut out = Vec::new();
+    for (i, (addr, insn)) in body.iter().enumerate() {
+        if !insn.starts_with('j') {
+            continue;
+        }
+        let target = insn
+            .split_whitespace()
+            .nth(1)
+            .and_then(|t| u64::from_str_radix(t, 16).ok());
+        if let Some(target) = target.filter(|t| t <= addr) {
+            if let Some(start) = body.iter().position(|(a, _)| *a == target) {
+                out.push(&body[start..=i]);
+            }
+        }
+    }
+    out
+}
+
+/// Whether `insn` is a packed floating-point instruction on registers of class `reg` (a
+/// scalar loop has `ss`/`sd` forms on `xmm` instead).
+fn packed(insn: &str, reg: &str) -> bool {
+    let mnemonic = insn.split_whitespace().next().unwrap_or("");
+    mnemonic.starts_with('v')
+        && (mnemonic.ends_with("ps") || mnemonic.ends_with("pd"))
+        && insn.contains(reg)
+}
+
+/// Whether `insn` calls something other than the limit fix-ups (`act_core::__private::`),
+/// which run only where a result came out NaN from an input that is not (`x sigmoid(x)` at
+/// -inf): off the hot path.
+fn hot_call(insn: &str) -> bool {
+    insn.starts_with("call") && !insn.contains("<act_core::__private::")
+}
+
+/// What is wrong with one instance of a dispatched slice function, if anything.
+fn check(name: &str, body: &[Insn]) -> Option<String> {
+    let reg = if name.ends_with("_avx512") {
+        "%zmm"
+    } else {
+        "%ymm"
+    };
+    let loops = loops(body);
+    if let Some((_, call)) = loops
+        .iter()
+        .flat_map(|l| l.iter())
+        .find(|(_, i)| hot_call(i))
+    {
+        return Some(format!("a loop calls a function: {call}"));
+    }
+    let vector_loop = |l: &&[Insn]| {
+        l.iter().any(|(_, i)| packed(i, reg)) && !l.iter().any(|(_, i)| i.starts_with("call"))
+    };
+    if loops.iter().any(vector_loop) {
+        return None;
+    }
+    // A plain copy (the identity's forward) is a `memcpy` (tail) call, not a loop.
+    if loops.is_empty() && body.iter().any(|(_, i)| i.contains("<memcpy")) {
+        return None;
+    }
+    Some(format!(
+        "no loop of packed {reg} instructions without calls ({} loops)",
+        loops.len()
+    ))
+}
+
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn generated_slice_loops_are_vectorised() {
+    exercise_all();
+    let functions = dispatched_functions();
+    // Every activation's forward and backward slice loops, in both builds, are in the binary
+    // (some other methods may be folded into identical code: Softplus' derivative is
+    // Sigmoid's forward; Linear's in-place forward does nothing).
+    let names: Vec<&String> = functions.keys().collect();
+    for a in [
+        "Sigmoid",
+        "Tanh",
+        "Relu",
+        "LeakyRelu",
+        "Elu",
+        "Selu",
+        "Swish",
+        "Linear",
+        "Gelu",
+        "GeluTanh",
+        "Softplus",
+        "Mish",
+        "HardSigmoid",
+        "HardSwish",
+        "Softmax",
+    ] {
+        for method in ["forward_slice", "backward_slice"] {
+            for build in ["avx2", "avx512"] {
+                let name = format!("act_core::builtins::{a}::__act_{method}_{build}");
+                assert!(
+                    functions.contains_key(&name),
+                    "{name} is not in this binary: {names:?}"
+                );
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    let mut instances = 0;
+    for (name, bodies) in &functions {
+        for body in bodies {
+            instances += 1;
+            if let Some(p) = check(name, body) {
+                problems.push(format!("{name}: {p}"));
+            }
+        }
+    }
+    println!("{} functions, {instances} instances checked", names.len());
+    assert!(
+        problems.is_empty(),
+        "not vectorised:\n{}",
+        problems.join("\n")
+    );
+}
