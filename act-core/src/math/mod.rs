@@ -87,9 +87,10 @@ macro_rules! fma_kernels {
             )
         }
 
-        /// `2^ce e^-a` for `a >= 0` (or NaN), `ce` a small integer, with one scale factor:
+        /// `2^ce e^-a` for `a >= 0` (or NaN), `ce` a small integer (`-0.0` for none: adding
+        /// it folds away, adding `0.0` does not), with one scale factor:
         /// where the result is below the normal range it flushes to 0. Cheaper than
-        /// [`exp_neg`] (no two-part scaling). For the `*_final` kernels (`ce` 0 or 2), and
+        /// [`exp_neg`] (no two-part scaling). For the `*_final` kernels (`ce` -0 or 2), and
         /// for the FMA forms of the `*_scaled` ones, with `ce = SCALE_EXP` in the far tail:
         /// there a flushed `2^ce e^-a` means `e^-a` below 2^-158 (f32) or 2^-1086 (f64),
         /// which changes a product only where a cofactor exceeds 2^8 (f32) or 2^11 and the
@@ -101,11 +102,11 @@ macro_rules! fma_kernels {
             // duplicated the whole exp for the two cases and computed both.
             let x = -a;
             let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
-            let t = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT);
-            let k = t - SHIFT;
-            let s = pow2_from_shifted(t + ce);
+            // `tc = k + ce + SHIFT` (exact): one sum for both the scale and the flush test.
+            let tc = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT) + ce;
+            let s = pow2_from_shifted(tc);
             let y = fm::<FMA>(p, s, s);
-            if k + ce < $min_exp { 0.0 } else { y }
+            if tc < SHIFT + $min_exp { 0.0 } else { y }
         }
 
         /// `2^ce e^x` with one scale factor (`ce` 0 or `SCALE_EXP`): below `2^(min_exp + 2)` it
@@ -119,9 +120,14 @@ macro_rules! fma_kernels {
             // `2^(k - 1)`, doubled after the product: `k` reaches the largest exponent + 1
             // just below overflow. The flush bound keeps `s` two binades above the smallest
             // normal, so the product (at least `s / 2`) never rounds as a subnormal.
-            let s = pow2_from_shifted(t + (ce - 1.0));
+            let tc = t + (ce - 1.0);
+            let s = pow2_from_shifted(tc);
             let y = fm::<FMA>(p, s, s) * 2.0;
-            let y = if k + ce < $min_exp + 2.0 { 0.0 } else { y };
+            let y = if tc < SHIFT + ($min_exp + 1.0) {
+                0.0
+            } else {
+                y
+            };
             if k > $max_k { $t::INFINITY } else { y }
         }
 
@@ -182,7 +188,7 @@ macro_rules! fma_kernels {
         #[inline(always)]
         pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
             if FMA {
-                return sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), 0.0), x < 0.0);
+                return sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), -0.0), x < 0.0);
             }
             sigmoid::<FMA>(x)
         }
@@ -192,7 +198,7 @@ macro_rules! fma_kernels {
         #[inline(always)]
         pub fn sigmoid_prime_final<const FMA: bool>(x: $t) -> $t {
             if FMA {
-                let e = exp_neg_flush::<FMA>(x.abs(), 0.0);
+                let e = exp_neg_flush::<FMA>(x.abs(), -0.0);
                 return bell_fma(e, e);
             }
             sigmoid_prime::<FMA>(x)
