@@ -120,6 +120,11 @@ pub trait Float:
     /// [`Float::__kernel_scaled`]. Not part of the stable API.
     #[doc(hidden)]
     fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self);
+    /// `e^x` for `x <= 0` (or NaN) where the value only reaches results that it bounds
+    /// (softmax's `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor, so
+    /// below the normal range it flushes to 0. Not part of the stable API.
+    #[doc(hidden)]
+    fn __exp_nonpositive_final<const FMA: bool>(self) -> Self;
     /// `x^n` for an integer `n` (by repeated multiplication).
     fn powi(self, n: i32) -> Self;
     /// `x^y`.
@@ -243,6 +248,10 @@ macro_rules! impl_float {
             #[inline(always)]
             fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self) {
                 math::$m::sigmoid_pair::<FMA>(self)
+            }
+            #[inline(always)]
+            fn __exp_nonpositive_final<const FMA: bool>(self) -> Self {
+                math::$m::exp_nonpositive_final::<FMA>(self)
             }
             #[inline(always)]
             fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {

@@ -563,3 +563,49 @@ fn softmax_edge_cases_at_this_level() {
     assert_eq!(y[0], 1.0);
     assert!(y.iter().all(|v| v.is_finite()));
 }
+
+#[test]
+fn softmax_outputs_near_the_bottom_of_the_normal_range() {
+    for_each_isa(|isa| softmax_tail_outputs_at_this_level(&format!("{isa:?}")));
+}
+
+/// The FMA builds compute softmax's `exp(x - max(x))` with one scale factor in the forward
+/// pass, flushing below the normal range: outputs from just above the smallest normal down
+/// into the subnormals. Reference: the closed form in f64 (its rounding is 2^-29 of an f32
+/// ulp). A normal output must be within 4 ulp; one below the normal range within the smallest
+/// normal, absolutely.
+fn softmax_tail_outputs_at_this_level(isa: &str) {
+    let mut x: Vec<f32> = vec![0.0, 0.5];
+    // e^-87.3 is the smallest normal f32; steps of 1/16 across it, and on into the subnormals.
+    x.extend((0..160).map(|i| -85.0 - i as f32 / 16.0));
+    x.extend([-100.0, -103.0, -104.0, -110.0, f32::NEG_INFINITY]);
+    let m = x.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v as f64));
+    let s: f64 = x.iter().map(|&v| (v as f64 - m).exp()).sum();
+    let mut y = vec![0.0f32; x.len()];
+    Softmax.forward_slice(&x, &mut y);
+    let tiny = f32::MIN_POSITIVE as f64;
+    let mut normal = 0;
+    for (&xi, &yi) in x.iter().zip(&y) {
+        let want = (xi as f64 - m).exp() / s;
+        let err = (yi as f64 - want).abs();
+        if want >= tiny {
+            normal += 1;
+            let ulp = 2f64.powi(want.log2().floor() as i32 - 23);
+            assert!(
+                err <= 4.0 * ulp,
+                "{isa}: softmax at x = {xi}: {yi:e}, exact {want:e} ({} ulp)",
+                err / ulp
+            );
+        } else {
+            assert!(
+                err <= tiny,
+                "{isa}: softmax at x = {xi}: {yi:e}, exact {want:e}"
+            );
+        }
+    }
+    // The grid does straddle the threshold.
+    assert!(
+        normal > 20 && normal < x.len() - 20,
+        "{normal} normal outputs"
+    );
+}

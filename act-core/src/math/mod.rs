@@ -23,7 +23,9 @@
 //!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`, and flush where
 //!   that is below the normal range, i.e. where `e^-a` is below 2^-158 (f32) or 2^-1086 (f64).
 //! - `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the result, and may
-//!   flush below the normal range.
+//!   flush below the normal range; so is `exp_nonpositive_final`, softmax's `exp(x - max(x))`
+//!   in its forward pass (the codegen proves the argument is not positive and that the value
+//!   bounds what it reaches).
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
 //!
 //! Approach, shared by both types (polynomial degrees given as f64 / f32):
@@ -136,6 +138,17 @@ macro_rules! fma_kernels {
         fn exp_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
             let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
             (exp_flush::<FMA>(x, ce), inv)
+        }
+
+        /// `e^x` for `x <= 0` (or NaN) where the result is final: with FMA, one scale factor,
+        /// so below the normal range it flushes to 0. (For `x > 0` it is `e^x` too up to
+        /// `2^127`, beyond which the exponent bits wrap: the caller proves `x <= 0`.)
+        #[inline(always)]
+        pub fn exp_nonpositive_final<const FMA: bool>(x: $t) -> $t {
+            if FMA {
+                return exp_neg_flush::<FMA>(-x, -0.0);
+            }
+            exp::<FMA>(x)
         }
 
         /// `d = 1 + e` and its rounding error `dl` (exact).

@@ -4,8 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{dispatched, method, method_stored};
-use crate::graph::{Id, Node, Reduce};
+use super::{body_with, dispatched, method, method_stored};
+use crate::graph::{Func, Id, Node, Reduce};
 use crate::model::Model;
 
 pub(super) fn expand(m: &Model) -> TokenStream {
@@ -75,6 +75,28 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         let raw = format_ident!("__act_body{}_raw", j);
         methods.push(method_stored(m, &raw, reds[j].1, None, false));
     }
+    // The forward pass's stored body with the flushing exp, where that is safe (softmax).
+    let fwd_flush = fwd_store.and_then(|j| flushable_exp(m, j).map(|u| (j, u)));
+    if let Some((j, u)) = fwd_flush {
+        let raw = format_ident!("__act_body{}_raw_fwd", j);
+        let b = body_with(g, u, &m.param_names, None, false);
+        methods.push(quote! {
+            #[doc(hidden)]
+            #[inline(always)]
+            #[allow(unused_variables, clippy::all)]
+            pub fn #raw<F: ::act_core::Float, const FMA: bool>(&self, x: F, e: F, r: [F; #k]) -> F {
+                let u: F = { #b };
+                <F as ::act_core::Float>::__exp_nonpositive_final::<FMA>(u)
+            }
+        });
+    }
+    let fwd_raw = |j: usize| {
+        if fwd_flush.is_some_and(|(jf, _)| jf == j) {
+            format_ident!("__act_body{}_raw_fwd", j)
+        } else {
+            format_ident!("__act_body{}_raw", j)
+        }
+    };
     if let Some(j) = fwd_store {
         methods.push(method_stored(
             m,
@@ -114,8 +136,11 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     // One pass per level: the level's sums and means (and with `with_t` the sums of their
     // `∂g_j/∂r_k`) fused into one vectorised loop, a max or min by vectorised lanes and its
     // position (when the VJP needs it) by a search for the first element equal to it.
-    // `store` names the reduction whose body is written to `buf`.
-    let level_code = |level: usize, with_t: bool, store: Option<usize>, buf: TokenStream| {
+    // `store` names the reduction whose body is written to `buf`, and the method computing it.
+    let level_code = |level: usize,
+                      with_t: bool,
+                      store: Option<(usize, proc_macro2::Ident)>,
+                      buf: TokenStream| {
         let mut entries = Vec::new();
         let mut targets = Vec::new();
         let mut extremes = Vec::new();
@@ -132,8 +157,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             };
             match kind {
                 Reduce::Sum | Reduce::Mean => {
-                    if store == Some(j) {
-                        let raw = format_ident!("__act_body{}_raw", j);
+                    if let Some((_, raw)) = store.as_ref().filter(|(js, _)| *js == j) {
                         stored = Some(quote!(self.#raw::<F, FMA>(v, v, r)));
                         entries.push(quote!(#fl::select(#fl::is_nan(v), v, raw)));
                     } else {
@@ -193,13 +217,17 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             quote!(#(#extremes)* { #sums })
         }
     };
-    let levels = |with_t: bool, store: Option<usize>, buf: TokenStream| {
-        let code = (1..=max_level).map(|l| level_code(l, with_t, store, buf.clone()));
+    let levels = |with_t: bool, store: Option<(usize, proc_macro2::Ident)>, buf: TokenStream| {
+        let code = (1..=max_level).map(|l| level_code(l, with_t, store.clone(), buf.clone()));
         quote!(#(#code)*)
     };
-    let fwd_reds = levels(false, fwd_store, quote!(y));
+    let fwd_reds = levels(false, fwd_store.map(|j| (j, fwd_raw(j))), quote!(y));
     let prep_reds = levels(true, None, quote!(y));
-    let bwd_reds = levels(true, bwd_store, quote!(grad_x));
+    let bwd_reds = levels(
+        true,
+        bwd_store.map(|j| (j, format_ident!("__act_body{}_raw", j))),
+        quote!(grad_x),
+    );
 
     // `∂g_j/∂r_k` at the position of a max/min.
     let mut t_at = Vec::new();
@@ -467,5 +495,90 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 jac
             }
         }
+    }
+}
+
+/// The argument `u` of the body of sum `j` where the forward pass may compute that body with
+/// the `exp` that flushes below the normal range (`Float::__exp_nonpositive_final`): softmax.
+/// Safe when the body is `exp(u)` with `u = x - max(x)`, so that `u <= 0` and the maximum's
+/// term is `exp(0) = 1`, making the sum at least 1; and the forward value is the body times
+/// constants of magnitude at most 1 and negative powers of this sum. A body below the normal
+/// range then changes the sum by less than its rounding (short of 2^100 elements), and the
+/// values it reaches are smaller than it, so below the normal range too, where they may flush.
+/// The backward pass keeps the gradual `exp`: there the body meets the incoming gradient,
+/// which may be large.
+fn flushable_exp(m: &Model, j: usize) -> Option<Id> {
+    let g = &m.graph;
+    let reds = g.reductions();
+    let (kind, body) = reds[j];
+    let Node::Call(Func::Exp, u) = *g.node(body) else {
+        return None;
+    };
+    let Node::Sum(terms) = g.node(u) else {
+        return None;
+    };
+    let is_x = |id: Id| *g.node(id) == Node::X;
+    let minus_max_x = |id: Id| match g.node(id) {
+        Node::Prod(fs) => {
+            fs.len() == 2
+                && g.as_const(fs[0]) == Some(-1.0)
+                && matches!(*g.node(fs[1]), Node::Red(i)
+                    if reds[i as usize].0 == Reduce::Max && is_x(reds[i as usize].1))
+        }
+        _ => false,
+    };
+    let u_ok =
+        matches!(terms[..], [a, b] if (is_x(a) && minus_max_x(b)) || (is_x(b) && minus_max_x(a)));
+    let bounded = |id: Id| {
+        g.as_const(id).is_some_and(|c| c.abs() <= 1.0)
+            || matches!(*g.node(id), Node::Pow(r, p) if p < 0 && *g.node(r) == Node::Red(j as u32))
+    };
+    let f_ok = m.f == body
+        || matches!(g.node(m.f), Node::Prod(fs)
+            if fs.contains(&body) && fs.iter().all(|&f| f == body || bounded(f)));
+    (kind == Reduce::Sum && u_ok && f_ok).then_some(u)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    fn uses_flushing_exp(decl: &str) -> bool {
+        let tokens = proc_macro2::TokenStream::from_str(decl).expect("tokens");
+        let code = crate::expand_activation(tokens).to_string();
+        assert!(!code.contains("compile_error"), "{decl}: {code}");
+        code.contains("__exp_nonpositive_final")
+    }
+
+    #[test]
+    fn only_softmax_like_forms_flush_their_exp() {
+        let softmax = "pub vector struct S; f(x) = { let e = exp(x - max(x)); e / sum(e) };";
+        assert!(uses_flushing_exp(softmax));
+        // Written out twice: the same node after hash-consing.
+        assert!(uses_flushing_exp(
+            "pub vector struct S; f(x) = exp(x - max(x)) / sum(exp(x - max(x)));"
+        ));
+        assert!(uses_flushing_exp(
+            "pub vector struct S; f(x) = { let e = exp(x - max(x)); 0.5 * e / sum(e) };"
+        ));
+        // A temperature: the sign of `u` is not known at compile time.
+        assert!(!uses_flushing_exp(
+            "pub vector struct S(t = 1.0); f(x) = { let e = exp((x - max(x)) / t); e / sum(e) };"
+        ));
+        // A factor above 1 could lift a flushed value into the normal range.
+        assert!(!uses_flushing_exp(
+            "pub vector struct S; f(x) = { let e = exp(x - max(x)); 2 * e / sum(e) };"
+        ));
+        // Without the shift by the maximum, `exp` may exceed 1 and the sum may be tiny.
+        assert!(!uses_flushing_exp(
+            "pub vector struct S; f(x) = { let e = exp(x); e / sum(e) };"
+        ));
+        assert!(!uses_flushing_exp(
+            "pub vector struct S; f(x) = { let e = exp(x - max(x)); e / mean(e) };"
+        ));
+        // Log-softmax does not store its exp for the output pass.
+        assert!(!uses_flushing_exp(
+            "pub vector struct S; f(x) = x - max(x) - ln(sum(exp(x - max(x))));"
+        ));
     }
 }
