@@ -134,6 +134,13 @@ fn exp_neg_dd<const FMA: bool>(a: f32, c: f32) -> (f32, f32) {
 /// `e^x`.
 #[inline(always)]
 pub fn exp<const FMA: bool>(x: f32) -> f32 {
+    if FMA {
+        // The scaled form unscaled: the same bits where the value is normal (one rounding),
+        // a second rounding into the subnormals, and shared with a scaled `exp` of the same
+        // argument in one formula (softmax's backward needs both).
+        let (s, inv) = exp_scaled_fma::<FMA>(x);
+        return s * inv;
+    }
     exp_c::<FMA>(x, 1.0)
 }
 
@@ -341,10 +348,12 @@ fn bell<const FMA: bool>(en: f32, e: f32, inv_c: f32) -> f32 {
 /// `sigmoid'(x) = e / (1 + e)^2` with `e = e^-|x|`.
 #[inline(always)]
 pub fn sigmoid_prime<const FMA: bool>(x: f32) -> f32 {
-    let e = exp_neg::<FMA>(x.abs(), 1.0);
     if FMA {
-        return bell_fma(e, e);
+        // Unscaled, as in `exp`.
+        let (p, inv) = sigmoid_prime_scaled::<FMA>(x);
+        return p * inv;
     }
+    let e = exp_neg::<FMA>(x.abs(), 1.0);
     bell::<FMA>(e, e, 1.0)
 }
 
@@ -380,7 +389,12 @@ fn bell_dd<const FMA: bool>(eh: f32, el: f32) -> f32 {
 /// `tanh'(x) = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
 pub fn tanh_prime<const FMA: bool>(x: f32) -> f32 {
-    tanh_prime_c::<FMA>(2.0 * x.abs(), 1.0, 1.0)
+    if FMA {
+        // Unscaled, as in `exp`.
+        let (p, inv) = tanh_prime_scaled::<FMA>(x);
+        return p * inv;
+    }
+    tanh_prime_c::<FMA>(2.0 * x.abs(), 1.0)
 }
 
 /// `(c tanh'(x), 1/c)`, scaled for `|x| > 34.5`; see [`exp_scaled`]. Where scaled,
@@ -394,17 +408,12 @@ pub fn tanh_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
         return (bell_fma(en, en * (0.25 * inv)), inv);
     }
     let (c, inv) = scale_if(a2 > SCALE_FROM);
-    (tanh_prime_c::<FMA>(a2, c, inv), inv)
+    (tanh_prime_c::<FMA>(a2, c), inv)
 }
 
-/// `c tanh'(a2 / 2)` for `a2 >= 0`, `c = 1 / inv` 1 or (where `a2 > 69`) a power of two.
+/// `c tanh'(a2 / 2)` for `a2 >= 0`, `c` 1 or (where `a2 > 69`) a power of two: the portable form.
 #[inline(always)]
-fn tanh_prime_c<const FMA: bool>(a2: f32, c: f32, inv: f32) -> f32 {
-    if FMA {
-        // One-part e suffices here: the residuals make up for it.
-        let en = exp_neg::<FMA>(a2, 4.0 * c);
-        return bell_fma(en, en * (0.25 * inv));
-    }
+fn tanh_prime_c<const FMA: bool>(a2: f32, c: f32) -> f32 {
     let (eh, el) = exp_neg_dd::<FMA>(a2, c);
     4.0 * bell_dd::<FMA>(eh, el)
 }

@@ -172,6 +172,13 @@ fn exp_reduce<const FMA: bool>(x: f64, xl: f64) -> (f64, f64, f64) {
 /// `e^x`.
 #[inline(always)]
 pub fn exp<const FMA: bool>(x: f64) -> f64 {
+    if FMA {
+        // The scaled form unscaled: the same bits where the value is normal (one rounding),
+        // a second rounding into the subnormals, and shared with a scaled `exp` of the same
+        // argument in one formula (softmax's backward needs both).
+        let (s, inv) = exp_scaled_fma::<FMA>(x);
+        return s * inv;
+    }
     exp_c::<FMA>(x, 1.0)
 }
 
@@ -382,10 +389,12 @@ fn bell<const FMA: bool>(en: f64, e: f64, inv_c: f64) -> f64 {
 /// `sigmoid'(x) = sigmoid(x) sigmoid(-x) = e / (1 + e)^2` with `e = e^-|x|`.
 #[inline(always)]
 pub fn sigmoid_prime<const FMA: bool>(x: f64) -> f64 {
-    let e = exp_neg::<FMA>(x.abs(), 1.0);
     if FMA {
-        return bell_fma(e, e);
+        // Unscaled, as in `exp`.
+        let (p, inv) = sigmoid_prime_scaled::<FMA>(x);
+        return p * inv;
     }
+    let e = exp_neg::<FMA>(x.abs(), 1.0);
     bell::<FMA>(e, e, 1.0)
 }
 
@@ -406,11 +415,13 @@ pub fn sigmoid_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
 /// `tanh'(x) = sech(x)^2 = 4e / (1 + e)^2` with `e = e^(-2|x|)`.
 #[inline(always)]
 pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
+    if FMA {
+        // Unscaled, as in `exp`.
+        let (p, inv) = tanh_prime_scaled::<FMA>(x);
+        return p * inv;
+    }
     // 4e scaled in the exponent, so it does not lose bits where e alone is subnormal.
     let e4 = exp_neg::<FMA>(2.0 * x.abs(), 4.0);
-    if FMA {
-        return bell_fma(e4, e4 * 0.25);
-    }
     bell::<FMA>(e4, e4 * 0.25, 0.25)
 }
 
