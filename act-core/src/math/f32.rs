@@ -159,6 +159,8 @@ const SCALE_FROM: f32 = 69.0;
 const SCALE: f32 = 4_294_967_296.0;
 /// `log2 SCALE`.
 const SCALE_EXP: f32 = 32.0;
+/// `SCALE_EXP` in the exponent field.
+const SCALE_BITS: u32 = 32 << 23;
 /// `1 / SCALE`.
 const UNSCALE: f32 = 2.328_306_4e-10;
 

@@ -197,6 +197,8 @@ const SCALE_FROM: f64 = 665.0;
 const SCALE: f64 = 18_446_744_073_709_551_616.0;
 /// `log2 SCALE`.
 const SCALE_EXP: f64 = 64.0;
+/// `SCALE_EXP` in the exponent field.
+const SCALE_BITS: u64 = 64 << 52;
 /// `1 / SCALE`.
 const UNSCALE: f64 = 5.421_010_862_427_522e-20;
 

@@ -111,33 +111,33 @@ macro_rules! fma_kernels {
             if tc < SHIFT + $min_exp { 0.0 } else { y }
         }
 
-        /// `2^ce e^x` with one scale factor (`ce` 0 or `SCALE_EXP`): below `2^(min_exp + 2)` it
-        /// flushes to 0, so, as in [`exp_neg_flush`], only for `*_scaled`'s FMA form.
+        /// `(c e^x, 1/c)` with FMA (see `exp_scaled`): one scale factor, `c = 2^SCALE_EXP`
+        /// where `x < -SCALE_FROM`, else 1; `c e^x` below `2^(min_exp + 2)` flushes to 0, so,
+        /// as in [`exp_neg_flush`], it is lost only where no product can bring it back.
         #[inline(always)]
-        fn exp_flush<const FMA: bool>(x: $t, ce: $t) -> $t {
+        fn exp_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
+            let far = x < -SCALE_FROM;
             // No clamp on `x`, for the reason given in `exp_neg_flush`: selects on `k`.
             let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
             let t = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT);
             let k = t - SHIFT;
             // `2^(k - 1)`, doubled after the product: `k` reaches the largest exponent + 1
-            // just below overflow. The flush bound keeps `s` two binades above the smallest
-            // normal, so the product (at least `s / 2`) never rounds as a subnormal.
-            let tc = t + (ce - 1.0);
-            let s = pow2_from_shifted(tc);
+            // just below overflow. `c` goes into the exponent bits as an integer add (a float
+            // offset made LLVM build the whole power of two twice, one per offset, and select).
+            let bits = pow2_from_shifted(t - 1.0).to_bits();
+            let s = $t::from_bits(bits.wrapping_add(if far { SCALE_BITS } else { 0 }));
             let y = fm::<FMA>(p, s, s) * 2.0;
-            let y = if tc < SHIFT + ($min_exp + 1.0) {
+            // Only far lanes (`k < -99`) come near the bound: there `c e^x` is below
+            // `2^(min_exp + 2)` and `s` would not be normal. The bound keeps `s` two binades
+            // above the smallest normal, so the product (at least `s / 2`) never rounds as a
+            // subnormal.
+            let y = if k < $min_exp + 2.0 - SCALE_EXP {
                 0.0
             } else {
                 y
             };
-            if k > $max_k { $t::INFINITY } else { y }
-        }
-
-        /// `(c e^x, 1/c)` with FMA: see `exp_scaled`.
-        #[inline(always)]
-        fn exp_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
-            let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
-            (exp_flush::<FMA>(x, ce), inv)
+            let y = if k > $max_k { $t::INFINITY } else { y };
+            (y, if far { UNSCALE } else { 1.0 })
         }
 
         /// `e^x` for `x <= 0` (or NaN) where the result is final: with FMA, one scale factor,
