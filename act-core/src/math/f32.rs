@@ -287,19 +287,18 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     (sigmoid_c::<FMA>(x, c), inv)
 }
 
-/// [`sigmoid_scaled`] with the one-part `e` in the FMA build (slightly less accurate, and
-/// cheaper: no low part to carry): for a factor whose error is not amplified afterwards
-/// (`x sigmoid(x)` as the result, not a term of a sum that may cancel).
+/// [`sigmoid_scaled`] in a cheaper and less accurate form in the FMA build (a one-part `e`,
+/// one division, no residual corrections): for a factor whose error is not amplified
+/// afterwards (`x sigmoid(x)` as the result, not a term of a sum that may cancel).
 #[inline(always)]
 pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
     if !FMA {
         return sigmoid_scaled::<FMA>(x);
     }
     let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
-    (
-        sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), ce), x < 0.0),
-        inv,
-    )
+    let e = exp_neg_flush::<FMA>(x.abs(), ce);
+    // Scaled, `c E <= 2^-67`: `1 + c E` rounds to 1 as `1 + E` does.
+    ((if x < 0.0 { e } else { 1.0 }) / (1.0 + e), inv)
 }
 
 /// `c sigmoid(x)` for `c = 1`, or a power of two with `x < -69` (where `c E` is still far

@@ -23,7 +23,8 @@
 //!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`, and flush where
 //!   that is below the normal range, i.e. where `e^-a` is below 2^-158 (f32) or 2^-1086 (f64).
 //! - `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the result, and may
-//!   flush below the normal range; so is `exp_nonpositive_final`, softmax's `exp(x - max(x))`
+//!   flush below the normal range (the FMA `sigmoid_final`, and f32's `sigmoid_scaled_lean`
+//!   for `x sigmoid(x)`, also drop the residual corrections: one division, about 1.7 ulp); so is `exp_nonpositive_final`, softmax's `exp(x - max(x))`
 //!   in its forward pass (the codegen proves the argument is not positive and that the value
 //!   bounds what it reaches).
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
@@ -197,11 +198,14 @@ macro_rules! fma_kernels {
 
         /// [`sigmoid`] where the result is final (not a term of a larger formula, where a
         /// flushed term could matter): with FMA, one scale factor, so below the normal range
-        /// it flushes to 0.
+        /// it flushes to 0, and one correctly rounded division `num / (1 + E)` without the
+        /// residual corrections of the other forms: about 1.7 ulp at worst instead of 1.3,
+        /// for a fifth fewer instructions (the sigmoid slice loops' speed).
         #[inline(always)]
         pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
             if FMA {
-                return sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), -0.0), x < 0.0);
+                let e = exp_neg_flush::<FMA>(x.abs(), -0.0);
+                return (if x < 0.0 { e } else { 1.0 }) / (1.0 + e);
             }
             sigmoid::<FMA>(x)
         }
