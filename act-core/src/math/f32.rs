@@ -135,11 +135,7 @@ fn exp_neg_dd<const FMA: bool>(a: f32, c: f32) -> (f32, f32) {
 #[inline(always)]
 pub fn exp<const FMA: bool>(x: f32) -> f32 {
     if FMA {
-        // The scaled form unscaled: the same bits where the value is normal (one rounding),
-        // a second rounding into the subnormals, and shared with a scaled `exp` of the same
-        // argument in one formula (softmax's backward needs both).
-        let (s, inv) = exp_scaled_fma::<FMA>(x);
-        return s * inv;
+        return unscaled(exp_scaled_fma::<FMA>(x));
     }
     exp_c::<FMA>(x, 1.0)
 }
@@ -350,9 +346,7 @@ fn bell<const FMA: bool>(en: f32, e: f32, inv_c: f32) -> f32 {
 #[inline(always)]
 pub fn sigmoid_prime<const FMA: bool>(x: f32) -> f32 {
     if FMA {
-        // Unscaled, as in `exp`.
-        let (p, inv) = sigmoid_prime_scaled::<FMA>(x);
-        return p * inv;
+        return unscaled(sigmoid_prime_scaled_fma::<FMA>(x));
     }
     let e = exp_neg::<FMA>(x.abs(), 1.0);
     bell::<FMA>(e, e, 1.0)
@@ -361,12 +355,10 @@ pub fn sigmoid_prime<const FMA: bool>(x: f32) -> f32 {
 /// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 69`; see [`exp_scaled`].
 #[inline(always)]
 pub fn sigmoid_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
-    let a = x.abs();
     if FMA {
-        let (ce, inv) = scale_exp_if(a > SCALE_FROM);
-        let e = exp_neg_flush::<FMA>(a, ce);
-        return (bell_fma(e, e * inv), inv);
+        return sigmoid_prime_scaled_fma::<FMA>(x);
     }
+    let a = x.abs();
     let (c, inv) = scale_if(a > SCALE_FROM);
     let e = exp_neg::<FMA>(a, c);
     (bell::<FMA>(e, e * inv, inv), inv)
@@ -391,9 +383,7 @@ fn bell_dd<const FMA: bool>(eh: f32, el: f32) -> f32 {
 #[inline(always)]
 pub fn tanh_prime<const FMA: bool>(x: f32) -> f32 {
     if FMA {
-        // Unscaled, as in `exp`.
-        let (p, inv) = tanh_prime_scaled::<FMA>(x);
-        return p * inv;
+        return unscaled(tanh_prime_scaled_fma::<FMA>(x));
     }
     tanh_prime_c::<FMA>(2.0 * x.abs(), 1.0)
 }
@@ -402,12 +392,10 @@ pub fn tanh_prime<const FMA: bool>(x: f32) -> f32 {
 /// `1 + c E` still rounds to 1, so `bell_dd` returns `c E` to within `E`.
 #[inline(always)]
 pub fn tanh_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
-    let a2 = 2.0 * x.abs();
     if FMA {
-        let (ce, inv) = scale_exp_if(a2 > SCALE_FROM);
-        let en = exp_neg_flush::<FMA>(a2, 2.0 + ce);
-        return (bell_fma(en, en * (0.25 * inv)), inv);
+        return tanh_prime_scaled_fma::<FMA>(x);
     }
+    let a2 = 2.0 * x.abs();
     let (c, inv) = scale_if(a2 > SCALE_FROM);
     (tanh_prime_c::<FMA>(a2, c), inv)
 }

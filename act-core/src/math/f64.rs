@@ -173,11 +173,7 @@ fn exp_reduce<const FMA: bool>(x: f64, xl: f64) -> (f64, f64, f64) {
 #[inline(always)]
 pub fn exp<const FMA: bool>(x: f64) -> f64 {
     if FMA {
-        // The scaled form unscaled: the same bits where the value is normal (one rounding),
-        // a second rounding into the subnormals, and shared with a scaled `exp` of the same
-        // argument in one formula (softmax's backward needs both).
-        let (s, inv) = exp_scaled_fma::<FMA>(x);
-        return s * inv;
+        return unscaled(exp_scaled_fma::<FMA>(x));
     }
     exp_c::<FMA>(x, 1.0)
 }
@@ -392,9 +388,7 @@ fn bell<const FMA: bool>(en: f64, e: f64, inv_c: f64) -> f64 {
 #[inline(always)]
 pub fn sigmoid_prime<const FMA: bool>(x: f64) -> f64 {
     if FMA {
-        // Unscaled, as in `exp`.
-        let (p, inv) = sigmoid_prime_scaled::<FMA>(x);
-        return p * inv;
+        return unscaled(sigmoid_prime_scaled_fma::<FMA>(x));
     }
     let e = exp_neg::<FMA>(x.abs(), 1.0);
     bell::<FMA>(e, e, 1.0)
@@ -403,12 +397,10 @@ pub fn sigmoid_prime<const FMA: bool>(x: f64) -> f64 {
 /// `(c sigmoid'(x), 1/c)`, scaled for `|x| > 665`; see [`exp_scaled`].
 #[inline(always)]
 pub fn sigmoid_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
-    let a = x.abs();
     if FMA {
-        let (ce, inv) = scale_exp_if(a > SCALE_FROM);
-        let e = exp_neg_flush::<FMA>(a, ce);
-        return (bell_fma(e, e * inv), inv);
+        return sigmoid_prime_scaled_fma::<FMA>(x);
     }
+    let a = x.abs();
     let (c, inv) = scale_if(a > SCALE_FROM);
     let e = exp_neg::<FMA>(a, c);
     (bell::<FMA>(e, e * inv, inv), inv)
@@ -418,9 +410,7 @@ pub fn sigmoid_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
 #[inline(always)]
 pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
     if FMA {
-        // Unscaled, as in `exp`.
-        let (p, inv) = tanh_prime_scaled::<FMA>(x);
-        return p * inv;
+        return unscaled(tanh_prime_scaled_fma::<FMA>(x));
     }
     // 4e scaled in the exponent, so it does not lose bits where e alone is subnormal.
     let e4 = exp_neg::<FMA>(2.0 * x.abs(), 4.0);
@@ -430,12 +420,10 @@ pub fn tanh_prime<const FMA: bool>(x: f64) -> f64 {
 /// `(c tanh'(x), 1/c)`, scaled for `|x| > 332.5`; see [`exp_scaled`].
 #[inline(always)]
 pub fn tanh_prime_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
-    let a2 = 2.0 * x.abs();
     if FMA {
-        let (ce, inv) = scale_exp_if(a2 > SCALE_FROM);
-        let e4 = exp_neg_flush::<FMA>(a2, 2.0 + ce);
-        return (bell_fma(e4, e4 * (0.25 * inv)), inv);
+        return tanh_prime_scaled_fma::<FMA>(x);
     }
+    let a2 = 2.0 * x.abs();
     let (c, inv) = scale_if(a2 > SCALE_FROM);
     let e4 = exp_neg::<FMA>(a2, 4.0 * c);
     (bell::<FMA>(e4, e4 * (0.25 * inv), 0.25 * inv), inv)

@@ -23,10 +23,11 @@
 //!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`, and flush where
 //!   that is below the normal range, i.e. where `e^-a` is below 2^-158 (f32) or 2^-1086 (f64).
 //! - `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the result, and may
-//!   flush below the normal range (the FMA `sigmoid_final`, and f32's `sigmoid_scaled_lean`
-//!   for `x sigmoid(x)`, also drop the residual corrections: one division, about 1.7 ulp); so is `exp_nonpositive_final`, softmax's `exp(x - max(x))`
-//!   in its forward pass (the codegen proves the argument is not positive and that the value
-//!   bounds what it reaches).
+//!   flush below the normal range. The FMA `sigmoid_final`, and f32's `sigmoid_scaled_lean`
+//!   for `x sigmoid(x)`, also drop the residual corrections: one division, about 1.7 ulp.
+//! - `exp_nonpositive_final` is softmax's `exp(x - max(x))` in its forward pass, where the
+//!   codegen proves that the argument is not positive and that the value bounds what it
+//!   reaches; it may flush too.
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
 //!
 //! Approach, shared by both types (polynomial degrees given as f64 / f32):
@@ -67,8 +68,9 @@
 
 /// Kernels whose code is the same for both types, expanded in each module: `$t` the type,
 /// `$min_exp` the smallest normal exponent, `$max_k` the largest one plus 1. The module
-/// provides `exp_reduce`, `exp_neg`, `fm`, `pow2_from_shifted`, `SHIFT`, `SCALE`, `SCALE_EXP`, `UNSCALE`, `SCALE_FROM`, and the
-/// plain kernels the non-FMA branches fall back on.
+/// provides `exp_reduce`, `exp_neg`, `fm`, `pow2_from_shifted`, `SHIFT`, `SCALE`,
+/// `SCALE_EXP`, `SCALE_BITS`, `UNSCALE`, `SCALE_FROM`, and the plain kernels the non-FMA
+/// branches fall back on.
 macro_rules! fma_kernels {
     ($t:ident, $min_exp:literal, $max_k:literal) => {
         /// `(c, 1/c)`: `(SCALE, UNSCALE)` where `far`, else `(1, 1)`.
@@ -96,8 +98,7 @@ macro_rules! fma_kernels {
         /// [`exp_neg`] (no two-part scaling). For the `*_final` kernels (`ce` -0 or 2), and
         /// for the FMA forms of the `*_scaled` ones, with `ce = SCALE_EXP` in the far tail:
         /// there a flushed `2^ce e^-a` means `e^-a` below 2^-158 (f32) or 2^-1086 (f64),
-        /// which changes a product only where a cofactor exceeds 2^8 (f32) or 2^11 and the
-        /// product is itself subnormal.
+        /// which changes a product only where a cofactor exceeds 2^8 (f32) or 2^11 (f64).
         #[inline(always)]
         fn exp_neg_flush<const FMA: bool>(a: $t, ce: $t) -> $t {
             // No clamp on `a`: beyond the range the flush select gives 0 (and keeps NaN). A
@@ -113,8 +114,9 @@ macro_rules! fma_kernels {
         }
 
         /// `(c e^x, 1/c)` with FMA (see `exp_scaled`): one scale factor, `c = 2^SCALE_EXP`
-        /// where `x < -SCALE_FROM`, else 1; `c e^x` below `2^(min_exp + 2)` flushes to 0, so,
-        /// as in [`exp_neg_flush`], it is lost only where no product can bring it back.
+        /// where `x < -SCALE_FROM`, else 1. `c e^x` below `2^(min_exp + 2)` flushes to 0:
+        /// `e^x` below about 2^-156 (f32) or 2^-1084 (f64), which changes a product only where
+        /// a cofactor exceeds 2^6 (f32) or 2^9 (f64).
         #[inline(always)]
         fn exp_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
             let far = x < -SCALE_FROM;
@@ -139,6 +141,33 @@ macro_rules! fma_kernels {
             };
             let y = if k > $max_k { $t::INFINITY } else { y };
             (y, if far { UNSCALE } else { 1.0 })
+        }
+
+        /// A scaled pair `(c f, 1/c)` unscaled: the plain FMA `exp`, `sigmoid'` and `tanh'`.
+        /// The same bits as the scaled value where the result is normal (one rounding), a
+        /// second rounding into the subnormals, and one computation shared with the scaled
+        /// form where a formula needs both (softmax's backward does).
+        #[inline(always)]
+        fn unscaled((s, inv): ($t, $t)) -> $t {
+            s * inv
+        }
+
+        /// `(c sigmoid'(x), 1/c)` with FMA: see `sigmoid_prime_scaled`.
+        #[inline(always)]
+        fn sigmoid_prime_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
+            let a = x.abs();
+            let (ce, inv) = scale_exp_if(a > SCALE_FROM);
+            let e = exp_neg_flush::<FMA>(a, ce);
+            (bell_fma(e, e * inv), inv)
+        }
+
+        /// `(c tanh'(x), 1/c)` with FMA: see `tanh_prime_scaled`.
+        #[inline(always)]
+        fn tanh_prime_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
+            let a2 = 2.0 * x.abs();
+            let (ce, inv) = scale_exp_if(a2 > SCALE_FROM);
+            let en = exp_neg_flush::<FMA>(a2, 2.0 + ce);
+            (bell_fma(en, en * (0.25 * inv)), inv)
         }
 
         /// `e^x` for `x <= 0` (or NaN) where the result is final: with FMA, one scale factor,
