@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use act_core::prelude::*;
 
-const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_d, swish_b, softmax, \
+const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, softmax, \
                     softmax_b, elu, elu_d, selu, selu_d, relu, mish_d, copy";
 
 fn main() -> ExitCode {
@@ -46,6 +46,10 @@ fn main() -> ExitCode {
             "tanh" => Tanh.forward_slice(x, y),
             "tanh_d" => Tanh.derivative_slice(x, y),
             "swish" => Swish.forward_slice(x, y),
+            "swish_ip" => {
+                y.copy_from_slice(x);
+                Swish.forward_in_place(y)
+            }
             "swish_d" => Swish.derivative_slice(x, y),
             "swish_b" => Swish.backward_slice(x, &g, y),
             "softmax" => Softmax.forward_slice(x, y),
