@@ -283,14 +283,11 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     (sigmoid_c::<FMA>(x, c), inv)
 }
 
-/// [`sigmoid_scaled`] in a cheaper and less accurate form in the FMA build (a one-part `e`,
-/// one division, no residual corrections): for a factor whose error is not amplified
-/// afterwards (`x sigmoid(x)` as the result, not a term of a sum that may cancel).
+/// [`sigmoid_scaled`] in a cheaper and less accurate form (a one-part `e`, one division, no
+/// residual corrections; both builds): for a factor whose error is not amplified afterwards
+/// (`x sigmoid(x)` as the result, not a term of a sum that may cancel).
 #[inline(always)]
 pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
-    if !FMA {
-        return sigmoid_scaled::<FMA>(x);
-    }
     let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
     let e = exp_neg_flush::<FMA>(x.abs(), ce);
     // Scaled, `c E <= 2^-67`: `1 + c E` rounds to 1 as `1 + E` does.

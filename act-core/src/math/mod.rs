@@ -23,8 +23,9 @@
 //!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`, and flush where
 //!   that is below the normal range, i.e. where `e^-a` is below 2^-158 (f32) or 2^-1086 (f64).
 //! - `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the result, and may
-//!   flush below the normal range. The FMA `sigmoid_final`, and f32's `sigmoid_scaled_lean`
-//!   for `x sigmoid(x)`, also drop the residual corrections: one division, about 1.7 ulp.
+//!   flush below the normal range. `sigmoid_final`, and f32's `sigmoid_scaled_lean` for
+//!   `x sigmoid(x)`, are one division without residual corrections in both builds (about 1.7
+//!   ulp).
 //! - `exp_nonpositive_final` is softmax's `exp(x - max(x))` in its forward pass, where the
 //!   codegen proves that the argument is not positive and that the value bounds what it
 //!   reaches; it may flush too.
@@ -226,17 +227,15 @@ macro_rules! fma_kernels {
         }
 
         /// [`sigmoid`] where the result is final (not a term of a larger formula, where a
-        /// flushed term could matter): with FMA, one scale factor, so below the normal range
-        /// it flushes to 0, and one correctly rounded division `num / (1 + E)` without the
-        /// residual corrections of the other forms: about 1.7 ulp at worst instead of 1.3,
-        /// for a fifth fewer instructions (the sigmoid slice loops' speed).
+        /// flushed term could matter): one scale factor, so below the normal range it flushes
+        /// to 0, and one correctly rounded division `num / (1 + E)` without the residual
+        /// corrections of the other forms, in both builds. About 1.7 ulp at worst instead of
+        /// 1.3 (FMA) or 1.1 (f32 portable), for a fifth fewer instructions with FMA and half
+        /// without (the sigmoid slice loops' speed).
         #[inline(always)]
         pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
-            if FMA {
-                let e = exp_neg_flush::<FMA>(x.abs(), -0.0);
-                return (if x < 0.0 { e } else { 1.0 }) / (1.0 + e);
-            }
-            sigmoid::<FMA>(x)
+            let e = exp_neg_flush::<FMA>(x.abs(), -0.0);
+            (if x < 0.0 { e } else { 1.0 }) / (1.0 + e)
         }
 
         /// [`sigmoid_prime`] where the result is final (not a term of a larger formula):
