@@ -6,7 +6,8 @@
 //!
 //! The generic slice methods are compiled in the crate that calls them, this one, which the
 //! workspace manifest builds with optimisations even under `cargo test`
-//! (`[profile.dev.package.act-benches]`).
+//! (`[profile.dev.package.act-benches]`). x86-64 only: it reads x86 machine code.
+#![cfg(target_arch = "x86_64")]
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
@@ -193,7 +194,6 @@ fn check(name: &str, body: &[Insn]) -> Option<String> {
 }
 
 #[test]
-#[cfg(target_arch = "x86_64")]
 fn generated_slice_loops_are_vectorised() {
     let activations = exercise_all();
     let functions = dispatched_functions();
