@@ -1,6 +1,6 @@
 //! The slice loops that `activation!` generates are vectorised in their AVX2 and AVX-512
 //! builds: each has a loop of packed instructions at the build's width (`ymm`, `zmm`), and no
-//! loop calls a function. A regression there passes every accuracy test and costs up to 10x
+//! loop calls a function. A regression there passes every accuracy test and costs 10x or more
 //! (Mish's derivative once ran scalar because LLVM kept its closure out of line), so this
 //! test reads the machine code of its own binary with `objdump` (binutils, which gcc brings).
 //!
