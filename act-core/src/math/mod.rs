@@ -229,9 +229,9 @@ macro_rules! fma_kernels {
         /// [`sigmoid`] where the result is final (not a term of a larger formula, where a
         /// flushed term could matter): one scale factor, so below the normal range it flushes
         /// to 0, and one correctly rounded division `num / (1 + E)` without the residual
-        /// corrections of the other forms, in both builds. About 1.7 ulp at worst instead of
-        /// 1.3 (FMA) or 1.1 (f32 portable), for a fifth fewer instructions with FMA and half
-        /// without (the sigmoid slice loops' speed).
+        /// corrections of the other forms, in both builds: about 1.7 ulp at worst
+        /// (`tests/accuracy.rs`), against at most 1.5 for the corrected [`sigmoid`]
+        /// (`tests/math_accuracy.rs`). The speed this buys: `benches/RESULTS.md`.
         #[inline(always)]
         pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
             let e = exp_neg_flush::<FMA>(x.abs(), -0.0);
