@@ -69,34 +69,34 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         }
     }
     let bwd_store = stored_for(&bwd_roots);
-    let mut raw_bodies: Vec<usize> = [fwd_store, bwd_store].into_iter().flatten().collect();
-    raw_bodies.dedup();
-    for j in raw_bodies {
-        let raw = format_ident!("__act_body{}_raw", j);
-        methods.push(method_stored(m, &raw, reds[j].1, None, false));
-    }
-    // The forward pass's stored body with the flushing exp, where that is safe (softmax).
-    let fwd_flush = fwd_store.and_then(|j| flushable_exp(m, j).map(|u| (j, u)));
-    if let Some((j, u)) = fwd_flush {
-        let raw = format_ident!("__act_body{}_raw_fwd", j);
-        let b = body_with(g, u, &m.param_names, None, false);
-        methods.push(quote! {
-            #[doc(hidden)]
-            #[inline(always)]
-            #[allow(unused_variables, clippy::all)]
-            pub fn #raw<F: ::act_core::Float, const FMA: bool>(&self, x: F, e: F, r: [F; #k]) -> F {
-                let u: F = { #b };
-                <F as ::act_core::Float>::__exp_nonpositive_final::<FMA>(u)
-            }
-        });
-    }
-    let fwd_raw = |j: usize| {
-        if fwd_flush.is_some_and(|(jf, _)| jf == j) {
-            format_ident!("__act_body{}_raw_fwd", j)
+    // The methods computing a stored body, by pass. The forward pass's uses the flushing exp
+    // where that is safe (softmax); otherwise both use the plain body.
+    let raw_name = |j: usize| format_ident!("__act_body{}_raw", j);
+    let mut fwd_raw = None;
+    let mut plain_raw: Vec<usize> = bwd_store.into_iter().collect();
+    if let Some(j) = fwd_store {
+        if let Some(u) = flushable_exp(m, j) {
+            let raw = format_ident!("__act_body{}_raw_fwd", j);
+            let b = body_with(g, u, &m.param_names, None, false);
+            methods.push(quote! {
+                #[doc(hidden)]
+                #[inline(always)]
+                #[allow(unused_variables, clippy::all)]
+                pub fn #raw<F: ::act_core::Float, const FMA: bool>(&self, x: F, e: F, r: [F; #k]) -> F {
+                    let u: F = { #b };
+                    <F as ::act_core::Float>::__exp_nonpositive_final::<FMA>(u)
+                }
+            });
+            fwd_raw = Some((j, raw));
         } else {
-            format_ident!("__act_body{}_raw", j)
+            fwd_raw = Some((j, raw_name(j)));
+            plain_raw.push(j);
         }
-    };
+    }
+    plain_raw.dedup();
+    for j in plain_raw {
+        methods.push(method_stored(m, &raw_name(j), reds[j].1, None, false));
+    }
     if let Some(j) = fwd_store {
         methods.push(method_stored(
             m,
@@ -221,13 +221,9 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         let code = (1..=max_level).map(|l| level_code(l, with_t, store.clone(), buf.clone()));
         quote!(#(#code)*)
     };
-    let fwd_reds = levels(false, fwd_store.map(|j| (j, fwd_raw(j))), quote!(y));
+    let fwd_reds = levels(false, fwd_raw, quote!(y));
     let prep_reds = levels(true, None, quote!(y));
-    let bwd_reds = levels(
-        true,
-        bwd_store.map(|j| (j, format_ident!("__act_body{}_raw", j))),
-        quote!(grad_x),
-    );
+    let bwd_reds = levels(true, bwd_store.map(|j| (j, raw_name(j))), quote!(grad_x));
 
     // `∂g_j/∂r_k` at the position of a max/min.
     let mut t_at = Vec::new();
