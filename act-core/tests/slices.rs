@@ -100,6 +100,69 @@ fn empty_inputs_are_fine_and_in_place_matches_forward() {
     assert!(z[5].is_nan());
 }
 
+/// SELU's value watches for `0 * ∞` (at `scale = 0`) and takes the limit; its derivative never
+/// gives NaN, and its slice loops run without the watch: the infinities and NaN must come out
+/// right from the straight-line code, in every position of a vector.
+#[test]
+fn selu_limits_with_and_without_the_watch() {
+    fn check<F: Float + std::fmt::Debug>() {
+        let specials = [
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            0.0,
+            -0.0,
+            1e300,
+            -1e300,
+        ];
+        let n = 40;
+        let x: Vec<F> = (0..n)
+            .map(|i| F::from_f64(specials[i % specials.len()]))
+            .collect();
+        let mut y = vec![F::ZERO; n];
+        let zero_scale = Selu::new(1.5, 0.0);
+        zero_scale.forward_slice(&x, &mut y);
+        for (x, y) in x.iter().zip(&y) {
+            let want = if x.is_nan() { f64::NAN } else { 0.0 };
+            assert!(
+                y.to_f64() == want || (want.is_nan() && y.is_nan()),
+                "{x:?}: {y:?}"
+            );
+        }
+        let selu = Selu::default();
+        let (alpha, scale) = (1.673_263_242_354_377_3, 1.050_700_987_355_480_5);
+        selu.derivative_slice(&x, &mut y);
+        let g = vec![F::from_f64(-2.0); n];
+        let mut gx = vec![F::ZERO; n];
+        selu.backward_slice(&x, &g, &mut gx);
+        for ((x, d), gx) in x.iter().zip(&y).zip(&gx) {
+            let x = x.to_f64();
+            let want = if x.is_nan() {
+                f64::NAN
+            } else if x > 0.0 {
+                scale
+            } else if x == 0.0 {
+                scale * alpha
+            } else {
+                0.0
+            };
+            let want = F::from_f64(want).to_f64();
+            let (d, gx) = (d.to_f64(), gx.to_f64());
+            if want.is_nan() {
+                assert!(d.is_nan() && gx.is_nan(), "{x}: {d}, {gx}");
+            } else {
+                assert!(
+                    (d - want).abs() <= 4.0 * F::EPSILON.to_f64() * want,
+                    "{x}: {d}"
+                );
+                assert_eq!(gx, -2.0 * d, "{x}");
+            }
+        }
+    }
+    check::<f32>();
+    check::<f64>();
+}
+
 #[test]
 fn in_place_fixes_limits_in_every_chunk() {
     // Longer than the fix-up's chunks (512), with limit cases in the middle of later chunks

@@ -50,10 +50,14 @@ pub struct Model {
     pub derivative_text: String,
     /// Reductions, for vector activations.
     pub reductions: Vec<ReductionModel>,
-    /// The straight-line code of the value or derivative gives NaN at some huge or infinite
-    /// input (`∞ * 0` in `x * sigmoid(x)` at -∞), so the generated code must watch for it and
-    /// take the limit there. False lets the slice loops skip the check.
-    pub needs_limit: bool,
+    /// The straight-line code of the value gives NaN at some huge or infinite input (`∞ * 0`
+    /// in `x * sigmoid(x)` at -∞), so the generated code must watch for it and take the limit
+    /// there. False lets the value's slice loops skip the check.
+    pub value_needs_limit: bool,
+    /// The same for the derivative's code (the backward and derivative slice loops). Separate,
+    /// because one often needs the check and the other not: SELU's `scale * x` is `0 * ∞` at
+    /// `scale = 0`, but its derivative never gives NaN.
+    pub deriv_needs_limit: bool,
     /// A vector activation whose outputs do not change when a constant is added to every
     /// input (checked on sample vectors at the default parameters): its Jacobian rows sum to 0.
     pub shift_invariant: bool,
@@ -134,7 +138,8 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         formula_text,
         derivative_text,
         reductions: Vec::new(),
-        needs_limit: true,
+        value_needs_limit: true,
+        deriv_needs_limit: true,
         shift_invariant: false,
     };
     if model.decl.vector {
@@ -186,7 +191,8 @@ fn scalar_analysis(m: &mut Model) -> syn::Result<()> {
     let fx = |x: f64| value(g, f, x, p);
     let dfx = |x: f64| value(g, df, x, p);
     m.range = analysis::range(&fx, &dfx, &kinks);
-    m.needs_limit = makes_nan_at_large_inputs(g, &[f, df], p);
+    m.value_needs_limit = makes_nan_at_large_inputs(g, f, p);
+    m.deriv_needs_limit = makes_nan_at_large_inputs(g, df, p);
     m.shape = analysis::shape(&fx, &dfx, &m.range, &kinks);
     if let Some((lo, hi)) = m.range_bounds {
         let (lo_e, hi_e) = m
@@ -203,10 +209,10 @@ fn scalar_analysis(m: &mut Model) -> syn::Result<()> {
     Ok(())
 }
 
-/// Whether the straight-line evaluation of any of `roots` gives NaN at an input that is not NaN,
-/// over the analysis grid (out to ±MAX) and ±∞, at the given parameters and at multiples of
-/// them (a parameter may be set to anything at run time).
-fn makes_nan_at_large_inputs(g: &Graph, roots: &[Id], params: &[f64]) -> bool {
+/// Whether the straight-line evaluation of `root` gives NaN at an input that is not NaN, over
+/// the analysis grid (out to ±MAX) and ±∞, at the given parameters and at multiples of them (a
+/// parameter may be set to anything at run time).
+fn makes_nan_at_large_inputs(g: &Graph, root: Id, params: &[f64]) -> bool {
     let mut xs = analysis::grid();
     xs.extend([f64::INFINITY, f64::NEG_INFINITY]);
     let scales: &[f64] = if params.is_empty() {
@@ -216,11 +222,8 @@ fn makes_nan_at_large_inputs(g: &Graph, roots: &[Id], params: &[f64]) -> bool {
     };
     scales.iter().any(|&k| {
         let ps: Vec<f64> = params.iter().map(|p| p * k).collect();
-        xs.iter().any(|&x| {
-            roots
-                .iter()
-                .any(|&id| eval::eval_all(g, id, x, &ps, &[])[id.index()].is_nan())
-        })
+        xs.iter()
+            .any(|&x| eval::eval_all(g, root, x, &ps, &[])[root.index()].is_nan())
     })
 }
 
@@ -455,4 +458,38 @@ fn check_vector_range(m: &mut Model) -> syn::Result<()> {
         argmax: None,
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Cmp;
+
+    #[test]
+    fn value_and_derivative_are_watched_for_nan_apart() {
+        let mut g = Graph::new();
+        let x = g.x();
+        let zero = g.num(0.0);
+        let one = g.num(1.0);
+        let (alpha, scale) = (g.param(0), g.param(1));
+        let ex = g.call(Func::Exp, x);
+        let em1 = g.sub(ex, one);
+        let tail = g.mul(alpha, em1);
+        let elu = g.select(Cmp::Gt, x, zero, x, tail);
+        // SELU: `scale * x` is `0 * ∞` at scale = 0, x = ∞ ...
+        let selu = g.mul(scale, elu);
+        let params = [1.67, 1.05];
+        assert!(makes_nan_at_large_inputs(&g, selu, &params));
+        // ... while its derivative `x > 0 ? scale : scale alpha e^x` never gives NaN.
+        let scale_alpha = g.mul(scale, alpha);
+        let tail_d = g.mul(scale_alpha, ex);
+        let selu_d = g.select(Cmp::Gt, x, zero, scale, tail_d);
+        assert!(!makes_nan_at_large_inputs(&g, selu_d, &params));
+        // ELU itself never does.
+        assert!(!makes_nan_at_large_inputs(&g, elu, &params));
+        // x sigmoid(x) is `-∞ * 0` at -∞, without parameters.
+        let s = g.call(Func::Sigmoid, x);
+        let swish = g.mul(x, s);
+        assert!(makes_nan_at_large_inputs(&g, swish, &[]));
+    }
 }

@@ -14,18 +14,19 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let deriv_fn = method(m, &deriv, m.df);
     // Straight-line code gives NaN where an intermediate overflows (`x * sigmoid(x)` at -∞ is
     // `∞ * 0`); those results are replaced by the limit, off the hot path.
-    // Formulas that never do (checked at compile time) skip the check. The closures are
-    // `#[inline(always)]`: the limit path calls them too, and with two call sites LLVM may
-    // otherwise keep a large body out of line, leaving the main loop scalar.
-    let watch = m.needs_limit;
-    let (map1, map2, map_in_place) = if watch {
-        (
-            quote!(map1_limit),
-            quote!(map2_limit),
-            quote!(map_in_place_limit),
-        )
+    // Formulas that never do (checked at compile time, for the value and the derivative
+    // apart) skip the check. The closures are `#[inline(always)]`: the limit path calls them
+    // too, and with two call sites LLVM may otherwise keep a large body out of line, leaving
+    // the main loop scalar.
+    let (map1, map_in_place) = if m.value_needs_limit {
+        (quote!(map1_limit), quote!(map_in_place_limit))
     } else {
-        (quote!(map1), quote!(map2), quote!(map_in_place))
+        (quote!(map1), quote!(map_in_place))
+    };
+    let (deriv_map1, map2) = if m.deriv_needs_limit {
+        (quote!(map1_limit), quote!(map2_limit))
+    } else {
+        (quote!(map1), quote!(map2))
     };
     let forward_slice = dispatched(
         "__act_forward_slice",
@@ -43,7 +44,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         "__act_derivative_slice",
         quote!(x: &[F], dy: &mut [F]),
         quote!(x, dy),
-        quote!(::act_core::__private::#map1(x, dy, #[inline(always)] |v| self.__act_deriv::<F, FMA>(v))),
+        quote!(::act_core::__private::#deriv_map1(x, dy, #[inline(always)] |v| self.__act_deriv::<F, FMA>(v))),
     );
     let in_place = dispatched(
         "__act_forward_in_place",
