@@ -137,10 +137,10 @@ fn loops(body: &[Insn]) -> Vec<&[Insn]> {
             .split_whitespace()
             .nth(1)
             .and_then(|t| u64::from_str_radix(t, 16).ok());
-        if let Some(target) = target.filter(|t| t <= addr) {
-            if let Some(start) = body.iter().position(|(a, _)| *a == target) {
-                out.push(&body[start..=i]);
-            }
+        if let Some(target) = target.filter(|t| t <= addr)
+            && let Some(start) = body.iter().position(|(a, _)| *a == target)
+        {
+            out.push(&body[start..=i]);
         }
     }
     out

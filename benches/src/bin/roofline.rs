@@ -1,0 +1,266 @@
+//! What one core of this machine can do, next to what act's kernels do: the evidence for
+//! "what is in the way" in `benches/RESULTS.md`.
+//!
+//! ```text
+//! cargo build -p act-benches --release --bin roofline
+//! taskset -c 1 target/release/roofline
+//! ```
+//!
+//! It prints, as medians of 11 timed runs:
+//! - the peak rate of independent 512-bit FMAs, adds and divisions (AVX-512 CPUs only);
+//! - a copy (the memory bound) and act's slice kernels for sigmoid, tanh and swish (values and
+//!   derivatives) and softmax, over 1M f32 inputs in `[-8, 8)` as in `benches/`;
+//! - a hand-written AVX-512 sigmoid (not part of act) whose `exp` looks `2^(j/16)` up in a
+//!   register with `vpermd`, an instruction the compiler does not generate from scalar code,
+//!   and its worst error against the closed form in `f64` on the same inputs.
+//!
+//! Each kernel's cost is also given in *FMA slots per 16 elements*: its time per 16 elements
+//! times the FMA rate, i.e. how many FMAs the core could have issued meanwhile. A throughput
+//! of `t` elements/ns leaves `16 fma / t` slots per 16 elements.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use act_core::prelude::*;
+
+/// Timed runs per figure; the median is printed.
+const RUNS: usize = 11;
+
+/// Median wall time of `RUNS` calls of `f`, in nanoseconds.
+fn median_ns(mut f: impl FnMut()) -> f64 {
+    f();
+    let mut t: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_nanos().max(1) as f64
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[RUNS / 2]
+}
+
+fn main() {
+    let n = 1 << 20;
+    let x: Vec<f32> = act_benches::inputs(n, 1)
+        .into_iter()
+        .map(|v| v as f32)
+        .collect();
+    let mut y = vec![0.0f32; n];
+    let reps = 20;
+
+    let fma = peak::rates();
+    match fma {
+        Some(r) => println!(
+            "one core, 512-bit ops/ns: fma {:.2}, add {:.2}, div {:.3}",
+            r.fma, r.add, r.div
+        ),
+        None => println!("no AVX-512 here: peak rates and the hand-written kernel are skipped"),
+    }
+    println!("1M f32 in [-8, 8), elements/ns (FMA slots per 16 elements):");
+    let row = |name: &str, y: &mut [f32], f: &dyn Fn(&[f32], &mut [f32])| {
+        let ns = median_ns(|| {
+            for _ in 0..reps {
+                f(black_box(&x), y);
+                black_box(&mut *y);
+            }
+        });
+        let rate = (n * reps) as f64 / ns;
+        match fma {
+            Some(r) => println!("  {name:<44} {rate:6.2} ({:.1})", 16.0 * r.fma / rate),
+            None => println!("  {name:<44} {rate:6.2}"),
+        }
+    };
+    row("copy", &mut y, &|x, y| y.copy_from_slice(x));
+    row("act sigmoid", &mut y, &|x, y| Sigmoid.forward_slice(x, y));
+    row("act sigmoid'", &mut y, &|x, y| {
+        Sigmoid.derivative_slice(x, y)
+    });
+    row("act tanh", &mut y, &|x, y| Tanh.forward_slice(x, y));
+    row("act tanh'", &mut y, &|x, y| Tanh.derivative_slice(x, y));
+    row("act swish", &mut y, &|x, y| Swish.forward_slice(x, y));
+    row("act swish'", &mut y, &|x, y| Swish.derivative_slice(x, y));
+    row("act softmax (one row)", &mut y, &|x, y| {
+        Softmax.forward_slice(x, y)
+    });
+    if fma.is_some() {
+        row(
+            "hand-written AVX-512 sigmoid, table exp",
+            &mut y,
+            &|x, y| peak::table_sigmoid(x, y),
+        );
+        peak::table_sigmoid(&x, &mut y);
+        let worst = x
+            .iter()
+            .zip(&y)
+            .map(|(&x, &y)| ulps(y, 1.0 / (1.0 + (-(x as f64)).exp())))
+            .fold(0.0, f64::max);
+        println!("  (its worst error on these inputs: {worst:.2} ulp against f64)");
+    }
+}
+
+/// `|got - want|` in units of the `f32` spacing at `want` (normal `want` only).
+fn ulps(got: f32, want: f64) -> f64 {
+    let w = want as f32;
+    let ulp = (f32::from_bits(w.to_bits() + 1) - w) as f64;
+    (got as f64 - want).abs() / ulp
+}
+
+#[cfg(target_arch = "x86_64")]
+mod peak {
+    use super::median_ns;
+    use std::arch::x86_64::*;
+    use std::hint::black_box;
+
+    /// Independent 512-bit operations per nanosecond.
+    #[derive(Clone, Copy)]
+    pub struct Rates {
+        pub fma: f64,
+        pub add: f64,
+        pub div: f64,
+    }
+
+    /// Chains run side by side: more than the latency times the issue width of any core
+    /// here, so the rate measured is the issue rate.
+    const CHAINS: usize = 12;
+    const STEPS: usize = 200_000;
+
+    pub fn rates() -> Option<Rates> {
+        if !is_x86_feature_detected!("avx512f") {
+            return None;
+        }
+        let rate = |op: Op| {
+            // SAFETY: avx512f was detected above.
+            let ns = median_ns(|| {
+                black_box(unsafe { chains(op) });
+            });
+            (CHAINS * STEPS) as f64 / ns
+        };
+        Some(Rates {
+            fma: rate(Op::Fma),
+            add: rate(Op::Add),
+            div: rate(Op::Div),
+        })
+    }
+
+    #[derive(Clone, Copy)]
+    enum Op {
+        Fma,
+        Add,
+        Div,
+    }
+
+    #[target_feature(enable = "avx512f")]
+    fn chains(op: Op) -> f32 {
+        let mut v = [_mm512_set1_ps(1.0); CHAINS];
+        let m = _mm512_set1_ps(0.999_999);
+        let c = _mm512_set1_ps(1.000_001);
+        for _ in 0..STEPS {
+            for v in v.iter_mut() {
+                *v = match op {
+                    Op::Fma => _mm512_fmadd_ps(*v, m, c),
+                    Op::Add => _mm512_add_ps(*v, c),
+                    Op::Div => _mm512_div_ps(*v, c),
+                };
+            }
+        }
+        let s = v
+            .iter()
+            .fold(_mm512_setzero_ps(), |s, &v| _mm512_add_ps(s, v));
+        _mm512_reduce_add_ps(s)
+    }
+
+    /// `2^(j/16)`, `j = 0..16`, as `f32` bits (checked against `powf` in `table_sigmoid`).
+    const POW2_16THS: [u32; 16] = [
+        0x3f80_0000,
+        0x3f85_aac3,
+        0x3f8b_95c2,
+        0x3f91_c3d3,
+        0x3f98_37f0,
+        0x3f9e_f532,
+        0x3fa5_fed7,
+        0x3fad_583f,
+        0x3fb5_04f3,
+        0x3fbd_08a4,
+        0x3fc5_672a,
+        0x3fce_248c,
+        0x3fd7_44fd,
+        0x3fe0_ccdf,
+        0x3fea_c0c7,
+        0x3ff5_257d,
+    ];
+
+    /// Sigmoid over whole 16-lane vectors (the tail is left as is): `e = e^-|x|` as
+    /// `2^(k/16) (1 + p(r))`, `|r| <= ln 2 / 32`, `p` of degree 3, the table in a register,
+    /// flushed below the normal range; then `(x < 0 ? e : 1) / (1 + e)`.
+    pub fn table_sigmoid(x: &[f32], y: &mut [f32]) {
+        for (j, &bits) in POW2_16THS.iter().enumerate() {
+            assert_eq!(bits, 2f64.powf(j as f64 / 16.0).to_bits_f32());
+        }
+        assert!(is_x86_feature_detected!("avx512f"));
+        // SAFETY: avx512f was detected; the loop reads and writes whole vectors in bounds.
+        unsafe { table_sigmoid_avx512(x, y) }
+    }
+
+    trait ToBitsF32 {
+        fn to_bits_f32(self) -> u32;
+    }
+    impl ToBitsF32 for f64 {
+        fn to_bits_f32(self) -> u32 {
+            (self as f32).to_bits()
+        }
+    }
+
+    #[target_feature(enable = "avx512f")]
+    unsafe fn table_sigmoid_avx512(x: &[f32], y: &mut [f32]) {
+        const SHIFT: f32 = 12_582_912.0; // 1.5 * 2^23: adding it rounds to an integer
+        let n = x.len().min(y.len()) / 16 * 16;
+        // SAFETY: the table has 16 entries of 4 bytes.
+        let table = unsafe { _mm512_loadu_si512(POW2_16THS.as_ptr().cast()) };
+        let abs = _mm512_set1_epi32(0x7fff_ffff);
+        for i in (0..n).step_by(16) {
+            // SAFETY: i + 16 <= n <= both lengths.
+            let xv = unsafe { _mm512_loadu_ps(x.as_ptr().add(i)) };
+            let a = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(xv), abs));
+            // t = SHIFT + round(-16 a / ln 2); k = t - SHIFT; r = -a - k ln2/16 (two parts).
+            let t = _mm512_fnmadd_ps(
+                a,
+                _mm512_set1_ps(16.0 * std::f32::consts::LOG2_E),
+                _mm512_set1_ps(SHIFT),
+            );
+            let k = _mm512_sub_ps(t, _mm512_set1_ps(SHIFT));
+            let minus_a = _mm512_sub_ps(_mm512_setzero_ps(), a);
+            let r = _mm512_fnmadd_ps(k, _mm512_set1_ps(0.693_145_75 / 16.0), minus_a);
+            let r = _mm512_fnmadd_ps(k, _mm512_set1_ps(1.428_606_8e-6 / 16.0), r);
+            // 2^(k/16): table entry k mod 16, exponent raised by floor(k/16).
+            let ti = _mm512_castps_si512(t);
+            let entry = _mm512_permutexvar_epi32(ti, table);
+            let high = _mm512_slli_epi32::<19>(_mm512_andnot_si512(_mm512_set1_epi32(15), ti));
+            let s = _mm512_castsi512_ps(_mm512_add_epi32(entry, high));
+            // e^r - 1 = r (1 + r (1/2 + r / 6)).
+            let p = _mm512_fmadd_ps(_mm512_set1_ps(1.0 / 6.0), r, _mm512_set1_ps(0.5));
+            let p = _mm512_mul_ps(_mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0)), r);
+            let normal = _mm512_cmp_ps_mask::<_CMP_GE_OQ>(t, _mm512_set1_ps(SHIFT - 126.0 * 16.0));
+            let e = _mm512_maskz_fmadd_ps(normal, s, p, s);
+            let negative = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(xv, _mm512_setzero_ps());
+            let num = _mm512_mask_blend_ps(negative, _mm512_set1_ps(1.0), e);
+            let v = _mm512_div_ps(num, _mm512_add_ps(e, _mm512_set1_ps(1.0)));
+            // SAFETY: as for the load.
+            unsafe { _mm512_storeu_ps(y.as_mut_ptr().add(i), v) };
+        }
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+mod peak {
+    #[derive(Clone, Copy)]
+    pub struct Rates {
+        pub fma: f64,
+        pub add: f64,
+        pub div: f64,
+    }
+    pub fn rates() -> Option<Rates> {
+        None
+    }
+    pub fn table_sigmoid(_: &[f32], _: &mut [f32]) {}
+}
