@@ -63,7 +63,9 @@ impl Isa {
 }
 
 static DETECTED: AtomicU8 = AtomicU8::new(0);
-static FORCED: AtomicU8 = AtomicU8::new(0);
+/// The level [`active`] reports, once resolved (0 before): set by [`force`], or on first use
+/// from the detection and the environment. Every slice call reads it, so it is one load.
+static ACTIVE: AtomicU8 = AtomicU8::new(0);
 
 /// The best level this CPU supports.
 pub fn detected() -> Isa {
@@ -99,10 +101,28 @@ fn detect() -> Isa {
 /// `ACT_ISA` environment variable when it names a level (see [`env_cap`]).
 #[inline]
 pub fn active() -> Isa {
-    Isa::from_u8(FORCED.load(Ordering::Relaxed)).unwrap_or_else(|| match env_cap() {
+    match Isa::from_u8(ACTIVE.load(Ordering::Relaxed)) {
+        Some(isa) => isa,
+        None => first_active(),
+    }
+}
+
+#[cold]
+fn first_active() -> Isa {
+    let isa = automatic();
+    // A `force` from another thread meanwhile wins.
+    match ACTIVE.compare_exchange(0, isa as u8, Ordering::Relaxed, Ordering::Relaxed) {
+        Ok(_) => isa,
+        Err(set) => Isa::from_u8(set).unwrap_or(isa),
+    }
+}
+
+/// [`detected`] capped by [`env_cap`]: the level when nothing is forced.
+fn automatic() -> Isa {
+    match env_cap() {
         Some(cap) => cap.min(detected()),
         None => detected(),
-    })
+    }
 }
 
 static ENV_CAP: AtomicU8 = AtomicU8::new(0);
@@ -157,11 +177,11 @@ pub fn force(isa: Option<Isa>) -> Result<(), Unsupported> {
     match isa {
         Some(i) if i > detected() => Err(Unsupported(i)),
         Some(i) => {
-            FORCED.store(i as u8, Ordering::Relaxed);
+            ACTIVE.store(i as u8, Ordering::Relaxed);
             Ok(())
         }
         None => {
-            FORCED.store(0, Ordering::Relaxed);
+            ACTIVE.store(automatic() as u8, Ordering::Relaxed);
             Ok(())
         }
     }
