@@ -325,6 +325,145 @@ pub fn fold_blocks<F: Float>(
     finish_lanes(&acc, &combine)[0]
 }
 
+/// The fused sums and folds of [`sum_lanes`] and its siblings for inputs of at most
+/// [`short::LEN`] elements (softmax over the classes of an output layer, one row per call),
+/// with the same results. The generated slice methods of a vector activation have a second
+/// build that calls these, taken for such short inputs.
+///
+/// Setting up and combining [`LANES`] accumulators in memory costs more than a row of a few
+/// elements; worse, folding a few elements into the lanes and reading the lanes back wider
+/// stalls on store forwarding. Here every loop has the fixed trip count `LEN`, one AVX-512
+/// register of `f32`, so the values stay in registers: lanes at and beyond the length are
+/// computed from a padding input and then replaced by the fold's identity.
+///
+/// Lane `i` is `identity ⊕ map(x[i])`, as in the long path, and the pairwise tree over `LEN`
+/// lanes differs from that over [`LANES`] only by combinations with lanes that hold the
+/// identity. Those change no bit: `v + 0` is `v` for a lane (never `-0`, having started at
+/// `+0`), and `max(v, -∞)` is `v`, NaN included. So the length alone decides the result, as
+/// `tests/lanes.rs` checks at every length.
+pub mod short {
+    use super::check_len;
+    use crate::Float;
+
+    /// The longest input these functions take.
+    pub const LEN: usize = 16;
+
+    pub use super::position_of;
+
+    /// `x` in `LEN` lanes, `pad` beyond its end.
+    #[inline(always)]
+    fn load<F: Float>(x: &[F], pad: F) -> [F; LEN] {
+        debug_assert!(x.len() <= LEN);
+        let mut v = [pad; LEN];
+        for (i, vi) in v.iter_mut().enumerate() {
+            if i < x.len() {
+                *vi = x[i];
+            }
+        }
+        v
+    }
+
+    /// `M` rows of `LEN` lanes: `identity ⊕ m(i)` below `len`, `identity` from there.
+    #[inline(always)]
+    fn lanes<F: Float, const M: usize>(
+        len: usize,
+        identity: F,
+        combine: &impl Fn(F, F) -> F,
+        mut m: impl FnMut(usize) -> [F; M],
+    ) -> [[F; LEN]; M] {
+        let mut lanes = [[identity; LEN]; M];
+        for i in 0..LEN {
+            let v = m(i);
+            for (row, vm) in lanes.iter_mut().zip(v) {
+                let folded = combine(identity, vm);
+                row[i] = if i < len { folded } else { identity };
+            }
+        }
+        lanes
+    }
+
+    /// Each row of lanes combined pairwise, as [`super::sum_lanes`] does.
+    #[inline(always)]
+    fn finish<F: Float, const M: usize>(
+        mut lanes: [[F; LEN]; M],
+        combine: &impl Fn(F, F) -> F,
+    ) -> [F; M] {
+        let mut out = [F::ZERO; M];
+        for (o, row) in out.iter_mut().zip(lanes.iter_mut()) {
+            let mut width = LEN;
+            while width > 1 {
+                width /= 2;
+                let (lo, hi) = row.split_at_mut(width);
+                for (p, q) in lo.iter_mut().zip(hi.iter()) {
+                    *p = combine(*p, *q);
+                }
+            }
+            *o = row[0];
+        }
+        out
+    }
+
+    /// [`super::sum_lanes`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
+        let add = |a: F, b: F| a + b;
+        let xb = load(x, F::ZERO);
+        finish(lanes(x.len(), F::ZERO, &add, |i| map(xb[i])), &add)
+    }
+
+    /// [`super::sum_lanes_store`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes_store<F: Float, const M: usize>(
+        x: &[F],
+        out: &mut [F],
+        map: impl Fn(F) -> ([F; M], F),
+    ) -> [F; M] {
+        check_len("x", x.len(), "out", out.len());
+        let add = |a: F, b: F| a + b;
+        let xb = load(x, F::ZERO);
+        let sums = lanes(x.len(), F::ZERO, &add, |i| {
+            let (sums, st) = map(xb[i]);
+            // A store under a condition in a loop of fixed length: a masked store (a copy
+            // after the loop would be a call to `memcpy`).
+            if i < out.len() {
+                out[i] = st;
+            }
+            sums
+        });
+        finish(sums, &add)
+    }
+
+    /// [`super::sum_lanes3`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes3<F: Float, const M: usize>(
+        x: &[F],
+        g: &[F],
+        e: &[F],
+        map: impl Fn(F, F, F) -> [F; M],
+    ) -> [F; M] {
+        check_len("x", x.len(), "grad_y", g.len());
+        check_len("x", x.len(), "e", e.len());
+        let add = |a: F, b: F| a + b;
+        let (xb, gb, eb) = (load(x, F::ZERO), load(g, F::ZERO), load(e, F::ZERO));
+        finish(
+            lanes(x.len(), F::ZERO, &add, |i| map(xb[i], gb[i], eb[i])),
+            &add,
+        )
+    }
+
+    /// [`super::fold_blocks`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn fold_blocks<F: Float>(
+        x: &[F],
+        init: F,
+        map: impl Fn(F) -> F,
+        combine: impl Fn(F, F) -> F,
+    ) -> F {
+        let xb = load(x, F::ZERO);
+        finish(lanes(x.len(), init, &combine, |i| [map(xb[i])]), &combine)[0]
+    }
+}
+
 /// The first index where `map(x[i])` equals `best` (or is NaN, when `best` is NaN): the
 /// position of a max or min computed beforehand with [`fold_blocks`], found without the
 /// branchy compare-and-track loop (the first of equal elements, as a tracking loop with a

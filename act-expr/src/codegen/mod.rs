@@ -440,6 +440,18 @@ fn dispatched(
     args: TokenStream,
     body: TokenStream,
 ) -> TokenStream {
+    dispatched_with(name, params, args, body, quote!())
+}
+
+/// [`dispatched`] with `prelude` run first in the public method, before the choice of build
+/// (where it may hand the call to another method).
+fn dispatched_with(
+    name: &str,
+    params: TokenStream,
+    args: TokenStream,
+    body: TokenStream,
+    prelude: TokenStream,
+) -> TokenStream {
     let plain = format_ident!("{}", name);
     let avx2 = format_ident!("{}_avx2", name);
     let avx512 = format_ident!("{}_avx512", name);
@@ -449,6 +461,7 @@ fn dispatched(
         #[doc(hidden)]
         #[inline]
         pub fn #plain<F: ::act_core::Float>(&self, #params) {
+            #prelude
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             match ::act_core::dispatch::active() {
                 // SAFETY: `active()` only reports a level the CPU supports.

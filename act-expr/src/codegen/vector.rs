@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{body_with, dispatched, method, method_stored};
+use super::{body_with, dispatched, dispatched_with, method, method_stored};
 use crate::graph::{Func, Id, Node, Reduce};
 use crate::model::Model;
 
@@ -140,7 +140,8 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let level_code = |level: usize,
                       with_t: bool,
                       store: Option<(usize, proc_macro2::Ident)>,
-                      buf: TokenStream| {
+                      buf: TokenStream,
+                      lanes: &TokenStream| {
         let mut entries = Vec::new();
         let mut targets = Vec::new();
         let mut extremes = Vec::new();
@@ -180,12 +181,12 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                         (quote!(#fl::INFINITY), quote!(min))
                     };
                     extremes.push(quote! {
-                        r[#j] = ::act_core::__private::fold_blocks(
+                        r[#j] = #lanes::fold_blocks(
                             x, #init, #[inline(always)] |v| self.#body::<F, FMA>(v, r), #fl::#comb);
                     });
                     if with_t && needs_arg[j] {
                         extremes.push(quote! {
-                            arg[#j] = ::act_core::__private::position_of(x, r[#j], #[inline(always)] |v| self.#body::<F, FMA>(v, r));
+                            arg[#j] = #lanes::position_of(x, r[#j], #[inline(always)] |v| self.#body::<F, FMA>(v, r));
                         });
                     }
                 }
@@ -199,7 +200,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         let m_len = entries.len();
         let sums = if let Some(st) = stored {
             quote! {
-                let sums: [F; #m_len] = ::act_core::__private::sum_lanes_store(x, #buf, #[inline(always)] |v| {
+                let sums: [F; #m_len] = #lanes::sum_lanes_store(x, #buf, #[inline(always)] |v| {
                     let raw: F = #st;
                     ([#(#entries),*], raw)
                 });
@@ -207,7 +208,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             }
         } else {
             quote! {
-                let sums: [F; #m_len] = ::act_core::__private::sum_lanes(x, #[inline(always)] |v| [#(#entries),*]);
+                let sums: [F; #m_len] = #lanes::sum_lanes(x, #[inline(always)] |v| [#(#entries),*]);
                 #(#targets)*
             }
         };
@@ -217,13 +218,23 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             quote!(#(#extremes)* { #sums })
         }
     };
-    let levels = |with_t: bool, store: Option<(usize, proc_macro2::Ident)>, buf: TokenStream| {
-        let code = (1..=max_level).map(|l| level_code(l, with_t, store.clone(), buf.clone()));
+    let levels = |with_t: bool,
+                  store: Option<(usize, proc_macro2::Ident)>,
+                  buf: TokenStream,
+                  lanes: &TokenStream| {
+        let code =
+            (1..=max_level).map(|l| level_code(l, with_t, store.clone(), buf.clone(), lanes));
         quote!(#(#code)*)
     };
-    let fwd_reds = levels(false, fwd_raw, quote!(y));
-    let prep_reds = levels(true, None, quote!(y));
-    let bwd_reds = levels(true, bwd_store.map(|j| (j, raw_name(j))), quote!(grad_x));
+    // The lane helpers: the general ones, and those for inputs of at most `short::LEN`
+    // elements, which the `_short` builds of the slice methods call (same results, see
+    // `act_core::__private::short`).
+    let long_lanes = quote!(::act_core::__private);
+    let short_lanes = quote!(::act_core::__private::short);
+    let fwd_reds = |lanes: &TokenStream| levels(false, fwd_raw.clone(), quote!(y), lanes);
+    let prep_reds = levels(true, None, quote!(y), &long_lanes);
+    let bwd_store = bwd_store.map(|j| (j, raw_name(j)));
+    let bwd_reds = |lanes: &TokenStream| levels(true, bwd_store.clone(), quote!(grad_x), lanes);
 
     // `∂g_j/∂r_k` at the position of a max/min.
     let mut t_at = Vec::new();
@@ -247,11 +258,13 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     } else {
         quote!(x)
     };
-    let s_pass = if k == 0 {
-        quote!(let s = [#fl::ZERO; 0];)
-    } else {
-        quote! {
-            let s: [F; #k] = ::act_core::__private::sum_lanes3(x, grad_y, #e_buf, #[inline(always)] |xi, gi, e| [#(#s_entries),*]);
+    let s_pass = |lanes: &TokenStream| {
+        if k == 0 {
+            quote!(let s = [#fl::ZERO; 0];)
+        } else {
+            quote! {
+                let s: [F; #k] = #lanes::sum_lanes3(x, grad_y, #e_buf, #[inline(always)] |xi, gi, e| [#(#s_entries),*]);
+            }
         }
     };
     // Per-element terms of the final pass; a max/min's term is added at its position after it.
@@ -316,10 +329,8 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             }
         }
     };
-    let forward_slice = dispatched(
-        "__act_forward_slice",
-        quote!(x: &[F], y: &mut [F]),
-        quote!(x, y),
+    let forward_body = |lanes: &TokenStream| {
+        let reds = fwd_reds(lanes);
         quote! {
             ::act_core::__private::check_len("x", x.len(), "y", y.len());
             if x.is_empty() {
@@ -327,14 +338,12 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             }
             let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
             let mut r = [<F as ::act_core::Float>::ZERO; #k];
-            #fwd_reds
+            #reds
             #output_pass
-        },
-    );
-    let backward_slice = dispatched(
-        "__act_backward_slice",
-        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
-        quote!(x, grad_y, grad_x),
+        }
+    };
+    let backward_body = |lanes: &TokenStream| {
+        let (reds, s_pass) = (bwd_reds(lanes), s_pass(lanes));
         quote! {
             ::act_core::__private::check_len("x", x.len(), "grad_y", grad_y.len());
             ::act_core::__private::check_len("x", x.len(), "grad_x", grad_x.len());
@@ -345,7 +354,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             let mut r = [<F as ::act_core::Float>::ZERO; #k];
             let mut arg = [0usize; #k];
             let mut t = [[<F as ::act_core::Float>::ZERO; #k]; #k];
-            #bwd_reds
+            #reds
             #(#t_at)*
             #s_pass
             // Adjoints of the reductions, latest first.
@@ -363,7 +372,44 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 *gx = acc;
             }
             #(#fix_apply)*
+        }
+    };
+    // Each slice method in two builds: inputs of at most `short::LEN` elements (a row of a
+    // few classes) take the `_short` one, whose lane helpers keep the row in registers.
+    let short_len = quote!(::act_core::__private::short::LEN);
+    let forward_slice = dispatched_with(
+        "__act_forward_slice",
+        quote!(x: &[F], y: &mut [F]),
+        quote!(x, y),
+        forward_body(&long_lanes),
+        quote! {
+            if x.len() <= #short_len {
+                return self.__act_forward_short(x, y);
+            }
         },
+    );
+    let forward_short = dispatched(
+        "__act_forward_short",
+        quote!(x: &[F], y: &mut [F]),
+        quote!(x, y),
+        forward_body(&short_lanes),
+    );
+    let backward_slice = dispatched_with(
+        "__act_backward_slice",
+        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
+        quote!(x, grad_y, grad_x),
+        backward_body(&long_lanes),
+        quote! {
+            if x.len() <= #short_len {
+                return self.__act_backward_short(x, grad_y, grad_x);
+            }
+        },
+    );
+    let backward_short = dispatched(
+        "__act_backward_short",
+        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
+        quote!(x, grad_y, grad_x),
+        backward_body(&short_lanes),
     );
 
     // For a shift-invariant activation the element with the largest input is where the
@@ -418,6 +464,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             #(#methods)*
 
             #forward_slice
+            #forward_short
 
             /// Reductions, argmax/argmin positions and the aggregates `t` of the chain rule.
             #[doc(hidden)]
@@ -434,6 +481,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             }
 
             #backward_slice
+            #backward_short
 
             /// `out[i] = ∂y_i/∂x_i`.
             #[doc(hidden)]
