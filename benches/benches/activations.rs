@@ -2,11 +2,12 @@
 //! to the naive scalar formula (`act_benches::naive`) in the same group. Directions: `forward`
 //! (`forward_slice`), `backward` (`backward_slice`, reads `x` and `grad_y`) and, for elementwise
 //! activations, `derivative` (`derivative_slice`, `f'(x)` alone, what JAX's `vmap(grad(f))`
-//! computes).
+//! computes). Softmax also runs over batches of rows (`softmax_rows10/forward/act-f32/...`:
+//! rows of 10, 100 and 1000 classes, about 1M elements in all).
 //!
 //! Benchmark ids are `ACTIVATION/DIRECTION/IMPL-DTYPE/SIZE`, e.g.
 //! `sigmoid/forward/act-f32/1048576` and `sigmoid/forward/naive-f32/1048576`; the argument
-//! after `--` is a regular expression over them. All 528 take about 40 minutes with the quick
+//! after `--` is a regular expression over them. All 540 take about 40 minutes with the quick
 //! settings below; a subset, pinned to one core:
 //!
 //! ```text
@@ -114,6 +115,51 @@ fn derivative<A: Elementwise, T: Float>(
     }
 }
 
+/// Row widths of the batched softmax benchmarks: the classes of a small, a medium and a large
+/// output layer.
+const ROW_WIDTHS: [usize; 3] = [10, 100, 1000];
+
+/// Softmax over a row-major batch (`forward_rows`, `backward_rows`) of about 1M elements in
+/// rows of `cols`, next to the naive softmax applied row by row. Group `softmax_rows{cols}`,
+/// size the number of elements.
+fn softmax_rows(c: &mut Criterion) {
+    for cols in ROW_WIDTHS {
+        let n = (1 << 20) / cols * cols;
+        let Buffers { x, grad_y, mut out } = Buffers::<f32>::new(n);
+        let name = format!("softmax_rows{cols}");
+        let id = |who: &str| BenchmarkId::new(format!("{who}-f32"), n);
+        let mut g = group(c, &name, "forward");
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(id("act"), |b| {
+            b.iter(|| Softmax.forward_rows(black_box(&x), cols, black_box(&mut out)))
+        });
+        g.bench_function(id("naive"), |b| {
+            b.iter(|| {
+                for (xr, yr) in black_box(&x).chunks(cols).zip(out.chunks_mut(cols)) {
+                    naive::f32::softmax::forward(xr, yr);
+                }
+            })
+        });
+        g.finish();
+        let mut g = group(c, &name, "backward");
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(id("act"), |b| {
+            b.iter(|| {
+                Softmax.backward_rows(black_box(&x), cols, black_box(&grad_y), black_box(&mut out))
+            })
+        });
+        g.bench_function(id("naive"), |b| {
+            b.iter(|| {
+                let rows = black_box(&x).chunks(cols).zip(grad_y.chunks(cols));
+                for ((xr, gr), outr) in rows.zip(out.chunks_mut(cols)) {
+                    naive::f32::softmax::backward(xr, gr, outr);
+                }
+            })
+        });
+        g.finish();
+    }
+}
+
 /// The forward and backward groups of one activation, f32 and f64 in each.
 macro_rules! forward_backward {
     ($c:expr, $name:ident, $act:expr) => {
@@ -140,6 +186,7 @@ macro_rules! activations {
                 g.finish();
             )*
             $(forward_backward!(c, $vname, $vact);)*
+            softmax_rows(c);
         }
     };
 }
