@@ -3,11 +3,11 @@
 //! (`forward_slice`), `backward` (`backward_slice`, reads `x` and `grad_y`) and, for elementwise
 //! activations, `derivative` (`derivative_slice`, `f'(x)` alone, what JAX's `vmap(grad(f))`
 //! computes). Softmax also runs over batches of rows (`softmax_rows10/forward/act-f32/...`:
-//! rows of 10, 100 and 1000 classes, about 1M elements in all).
+//! rows of 10, 32, 100 and 1000 classes, about 1M elements in all).
 //!
 //! Benchmark ids are `ACTIVATION/DIRECTION/IMPL-DTYPE/SIZE`, e.g.
 //! `sigmoid/forward/act-f32/1048576` and `sigmoid/forward/naive-f32/1048576`; the argument
-//! after `--` is a regular expression over them. All 540 take about 40 minutes with the quick
+//! after `--` is a regular expression over them. All 544 take about 40 minutes with the quick
 //! settings below; a subset, pinned to one core:
 //!
 //! ```text
@@ -115,9 +115,9 @@ fn derivative<A: Elementwise, T: Float>(
     }
 }
 
-/// Row widths of the batched softmax benchmarks: the classes of a small, a medium and a large
-/// output layer.
-const ROW_WIDTHS: [usize; 3] = [10, 100, 1000];
+/// Row widths of the batched softmax benchmarks: the classes of output layers of several sizes
+/// (10 takes the slice methods' build for short inputs, the others the general one).
+const ROW_WIDTHS: [usize; 4] = [10, 32, 100, 1000];
 
 /// Softmax over a row-major batch (`forward_rows`, `backward_rows`) of about 1M elements in
 /// rows of `cols`, next to the naive softmax applied row by row. Group `softmax_rows{cols}`,
