@@ -330,14 +330,14 @@ pub fn fold_blocks<F: Float>(
 /// with the same results. The generated slice methods of a vector activation have a second
 /// build that calls these, taken for such short inputs.
 ///
-/// Setting up and combining [`LANES`] accumulators in memory costs more than a row of a few
+/// Setting up and combining 256 accumulators in memory costs more than a row of a few
 /// elements; worse, folding a few elements into the lanes and reading the lanes back wider
 /// stalls on store forwarding. Here every loop has the fixed trip count `LEN`, one AVX-512
 /// register of `f32`, so the values stay in registers: lanes at and beyond the length are
 /// computed from a padding input and then replaced by the fold's identity.
 ///
 /// Lane `i` is `identity ⊕ map(x[i])`, as in the long path, and the pairwise tree over `LEN`
-/// lanes differs from that over [`LANES`] only by combinations with lanes that hold the
+/// lanes differs from that over 256 only by combinations with lanes that hold the
 /// identity. Those change no bit: `v + 0` is `v` for a lane (never `-0`, having started at
 /// `+0`), and `max(v, -∞)` is `v`, NaN included. So the length alone decides the result, as
 /// `tests/lanes.rs` checks at every length.

@@ -100,6 +100,34 @@ pub use builtins::*;
 pub use float::Float;
 pub use range::Range;
 
+/// Calls `$callback!` with the type names of every built-in:
+/// `$callback! { elementwise: [Sigmoid, Tanh, ...], vector: [Softmax] }`. The tests and
+/// benchmarks that cover each built-in iterate over this list, so that a new built-in added
+/// here is in all of them (and one missing here fails `registry_lists_every_builtin`). Every
+/// type in it implements `Default`.
+///
+/// ```
+/// macro_rules! count {
+///     (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
+///         [$(stringify!($e)),*].len() + [$(stringify!($v)),*].len()
+///     };
+/// }
+/// assert_eq!(act_core::__for_each_builtin!(count), act_core::registry::all().len());
+/// ```
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __for_each_builtin {
+    ($callback:ident) => {
+        $callback! {
+            elementwise: [
+                Sigmoid, Tanh, Relu, LeakyRelu, Elu, Selu, Swish, Linear, Gelu, GeluTanh,
+                Softplus, Mish, HardSigmoid, HardSwish
+            ],
+            vector: [Softmax]
+        }
+    };
+}
+
 /// Everything a user's crate needs: `use act_core::prelude::*;`.
 pub mod prelude {
     pub use crate::activation;

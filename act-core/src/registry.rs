@@ -180,6 +180,24 @@ mod tests {
         assert!(lookup("nope").is_none());
     }
 
+    /// The registry and `__for_each_builtin!` (which the tests iterate over) name the same
+    /// types, each once.
+    #[test]
+    fn registry_lists_every_builtin() {
+        macro_rules! names {
+            (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
+                vec![$(DynActivation::name(&$e::default())),*, $(DynActivation::name(&$v::default())),*]
+            };
+        }
+        let mut listed: Vec<&str> = crate::__for_each_builtin!(names);
+        let mut registered: Vec<&str> = all().iter().map(|e| (e.make)().name()).collect();
+        listed.sort_unstable();
+        registered.sort_unstable();
+        assert_eq!(listed, registered);
+        listed.dedup();
+        assert_eq!(listed.len(), registered.len(), "a built-in is listed twice");
+    }
+
     #[test]
     fn misspellings_get_a_suggestion() {
         assert_eq!(suggest("rleu"), Some("relu"));

@@ -65,20 +65,13 @@ fn builtins_within_4_ulp_of_mpmath() {
     let mut failures = String::new();
     for_each_isa(|isa| {
         let mut all = Vec::new();
-        run::<Sigmoid>(&mut all);
-        run::<Tanh>(&mut all);
-        run::<Relu>(&mut all);
-        run::<LeakyRelu>(&mut all);
-        run::<Elu>(&mut all);
-        run::<Selu>(&mut all);
-        run::<Swish>(&mut all);
-        run::<Linear>(&mut all);
-        run::<Gelu>(&mut all);
-        run::<GeluTanh>(&mut all);
-        run::<Softplus>(&mut all);
-        run::<Mish>(&mut all);
-        run::<HardSigmoid>(&mut all);
-        run::<HardSwish>(&mut all);
+        // Every elementwise built-in (softmax has its own test below).
+        macro_rules! run_elementwise {
+            (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
+                $(run::<$e>(&mut all);)*
+            };
+        }
+        act_core::__for_each_builtin!(run_elementwise);
         println!(
             "\nAccuracy against mpmath, {isa:?} build (worst error over forward/forward_slice/forward_in_place, derivative/derivative_slice/backward_slice):\n{}",
             render(&all)

@@ -63,34 +63,18 @@ fn softmax_outputs<F: Float>(x: &[F]) -> Vec<Vec<u64>> {
     vec![bits(&y), bits(&gx)]
 }
 
-macro_rules! all_outputs {
-    ($f:ident, $($a:expr),*) => {{
-        let x = inputs::<$f>();
-        vec![
-            $( (stringify!($a), elementwise_outputs(&$a, &x)), )*
-            ("Softmax", softmax_outputs(&x)),
-        ]
-    }};
-}
-
+/// Every built-in's outputs (softmax's from `softmax_outputs`), by name.
 fn outputs<F: Float>() -> Vec<(&'static str, Vec<Vec<u64>>)> {
-    all_outputs!(
-        F,
-        Sigmoid,
-        Tanh,
-        Relu,
-        LeakyRelu::default(),
-        Elu::default(),
-        Selu::default(),
-        Swish,
-        Linear,
-        Gelu,
-        GeluTanh,
-        Softplus,
-        Mish,
-        HardSigmoid,
-        HardSwish
-    )
+    macro_rules! all_outputs {
+        (elementwise: [$($e:ident),*], vector: [Softmax]) => {{
+            let x = inputs::<F>();
+            vec![
+                $( (stringify!($e), elementwise_outputs(&$e::default(), &x)), )*
+                ("Softmax", softmax_outputs(&x)),
+            ]
+        }};
+    }
+    act_core::__for_each_builtin!(all_outputs)
 }
 
 #[test]

@@ -30,20 +30,12 @@ proptest! {
 
     #[test]
     fn values_in_range_and_monotonic_derivatives(x in input()) {
-        check(Sigmoid, x)?;
-        check(Tanh, x)?;
-        check(Relu, x)?;
-        check(LeakyRelu::default(), x)?;
-        check(Elu::default(), x)?;
-        check(Selu::default(), x)?;
-        check(Swish, x)?;
-        check(Linear, x)?;
-        check(Gelu, x)?;
-        check(GeluTanh, x)?;
-        check(Softplus, x)?;
-        check(Mish, x)?;
-        check(HardSigmoid, x)?;
-        check(HardSwish, x)?;
+        macro_rules! check_elementwise {
+            (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
+                $(check($e::default(), x)?;)*
+            };
+        }
+        act_core::__for_each_builtin!(check_elementwise);
     }
 
     #[test]

@@ -39,39 +39,22 @@ fn vector<A: VectorActivation, F: Float>(a: &A) {
     black_box((y, g));
 }
 
-/// Calls every slice method of each activation for both types; returns the type names.
-macro_rules! exercise {
-    ($($ty:ident $(:: $ctor:ident())?),* $(,)?) => {{
-        $(
-            elementwise::<_, f32>(&$ty $(:: $ctor())?);
-            elementwise::<_, f64>(&$ty $(:: $ctor())?);
-        )*
-        vec![$(stringify!($ty)),*]
-    }};
-}
-
-/// Exercises every built-in; returns their type names.
+/// Exercises every built-in (all slice methods, both types); returns their type names.
 fn exercise_all() -> Vec<&'static str> {
-    let mut names = exercise!(
-        Sigmoid,
-        Tanh,
-        Relu,
-        LeakyRelu::default(),
-        Elu::default(),
-        Selu::default(),
-        Swish,
-        Linear,
-        Gelu,
-        GeluTanh,
-        Softplus,
-        Mish,
-        HardSigmoid,
-        HardSwish,
-    );
-    vector::<_, f32>(&Softmax);
-    vector::<_, f64>(&Softmax);
-    names.push("Softmax");
-    names
+    macro_rules! exercise {
+        (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {{
+            $(
+                elementwise::<_, f32>(&$e::default());
+                elementwise::<_, f64>(&$e::default());
+            )*
+            $(
+                vector::<_, f32>(&$v::default());
+                vector::<_, f64>(&$v::default());
+            )*
+            vec![$(stringify!($e)),*, $(stringify!($v)),*]
+        }};
+    }
+    act_core::__for_each_builtin!(exercise)
 }
 
 /// One instruction: its address and text (mnemonic and operands).
