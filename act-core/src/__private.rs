@@ -210,16 +210,16 @@ pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) ->
 /// instruction set gives the same bits.
 const LANES: usize = 256;
 
-/// Folds `map`'s values for a block of up to [`LANES`] elements into the lanes, one row of
-/// lanes per result.
+/// Folds `map`'s values for a block of up to `L` elements into the lanes, one row of lanes per
+/// result.
 #[inline(always)]
-fn fold_block<F: Float, const M: usize>(
-    acc: &mut [[F; LANES]; M],
+fn fold_block<F: Float, const L: usize, const M: usize>(
+    acc: &mut [[F; L]; M],
     len: usize,
     combine: &impl Fn(F, F) -> F,
     mut map: impl FnMut(usize) -> [F; M],
 ) {
-    let len = len.min(LANES);
+    let len = len.min(L);
     for i in 0..len {
         let v = map(i);
         for (row, vm) in acc.iter_mut().zip(v) {
@@ -230,14 +230,14 @@ fn fold_block<F: Float, const M: usize>(
 
 /// Each row of lanes combined pairwise (a tree, for accuracy).
 #[inline(always)]
-fn finish_lanes<F: Float, const M: usize>(
-    acc: &[[F; LANES]; M],
+fn finish_lanes<F: Float, const L: usize, const M: usize>(
+    acc: &[[F; L]; M],
     combine: &impl Fn(F, F) -> F,
 ) -> [F; M] {
     let mut out = [F::ZERO; M];
     for (o, lanes) in out.iter_mut().zip(acc) {
         let mut w = *lanes;
-        let mut width = LANES;
+        let mut width = L;
         while width > 1 {
             width /= 2;
             let (lo, hi) = w.split_at_mut(width);
@@ -254,10 +254,18 @@ fn finish_lanes<F: Float, const M: usize>(
 /// so that both the map and the additions vectorise.
 #[inline(always)]
 pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
+    sum_lanes_in::<F, LANES, M>(x, map)
+}
+
+#[inline(always)]
+fn sum_lanes_in<F: Float, const L: usize, const M: usize>(
+    x: &[F],
+    map: impl Fn(F) -> [F; M],
+) -> [F; M] {
     let add = |a: F, b: F| a + b;
-    let mut acc = [[F::ZERO; LANES]; M];
-    for xc in x.chunks(LANES) {
-        let len = xc.len().min(LANES);
+    let mut acc = [[F::ZERO; L]; M];
+    for xc in x.chunks(L) {
+        let len = xc.len().min(L);
         let xc = &xc[..len];
         fold_block(&mut acc, len, &add, |i| map(xc[i]));
     }
@@ -272,11 +280,20 @@ pub fn sum_lanes_store<F: Float, const M: usize>(
     out: &mut [F],
     map: impl Fn(F) -> ([F; M], F),
 ) -> [F; M] {
+    sum_lanes_store_in::<F, LANES, M>(x, out, map)
+}
+
+#[inline(always)]
+fn sum_lanes_store_in<F: Float, const L: usize, const M: usize>(
+    x: &[F],
+    out: &mut [F],
+    map: impl Fn(F) -> ([F; M], F),
+) -> [F; M] {
     check_len("x", x.len(), "out", out.len());
     let add = |a: F, b: F| a + b;
-    let mut acc = [[F::ZERO; LANES]; M];
-    for (xc, oc) in x.chunks(LANES).zip(out.chunks_mut(LANES)) {
-        let len = xc.len().min(oc.len()).min(LANES);
+    let mut acc = [[F::ZERO; L]; M];
+    for (xc, oc) in x.chunks(L).zip(out.chunks_mut(L)) {
+        let len = xc.len().min(oc.len()).min(L);
         let (xc, oc) = (&xc[..len], &mut oc[..len]);
         fold_block(&mut acc, len, &add, |i| {
             let (sums, stored) = map(xc[i]);
@@ -295,12 +312,22 @@ pub fn sum_lanes3<F: Float, const M: usize>(
     e: &[F],
     map: impl Fn(F, F, F) -> [F; M],
 ) -> [F; M] {
+    sum_lanes3_in::<F, LANES, M>(x, g, e, map)
+}
+
+#[inline(always)]
+fn sum_lanes3_in<F: Float, const L: usize, const M: usize>(
+    x: &[F],
+    g: &[F],
+    e: &[F],
+    map: impl Fn(F, F, F) -> [F; M],
+) -> [F; M] {
     check_len("x", x.len(), "grad_y", g.len());
     check_len("x", x.len(), "e", e.len());
     let add = |a: F, b: F| a + b;
-    let mut acc = [[F::ZERO; LANES]; M];
-    for ((xc, gc), ec) in x.chunks(LANES).zip(g.chunks(LANES)).zip(e.chunks(LANES)) {
-        let len = xc.len().min(gc.len()).min(ec.len()).min(LANES);
+    let mut acc = [[F::ZERO; L]; M];
+    for ((xc, gc), ec) in x.chunks(L).zip(g.chunks(L)).zip(e.chunks(L)) {
+        let len = xc.len().min(gc.len()).min(ec.len()).min(L);
         let (xc, gc, ec) = (&xc[..len], &gc[..len], &ec[..len]);
         fold_block(&mut acc, len, &add, |i| map(xc[i], gc[i], ec[i]));
     }
@@ -316,9 +343,19 @@ pub fn fold_blocks<F: Float>(
     map: impl Fn(F) -> F,
     combine: impl Fn(F, F) -> F,
 ) -> F {
-    let mut acc = [[init; LANES]; 1];
-    for xc in x.chunks(LANES) {
-        let len = xc.len().min(LANES);
+    fold_blocks_in::<F, LANES>(x, init, map, combine)
+}
+
+#[inline(always)]
+fn fold_blocks_in<F: Float, const L: usize>(
+    x: &[F],
+    init: F,
+    map: impl Fn(F) -> F,
+    combine: impl Fn(F, F) -> F,
+) -> F {
+    let mut acc = [[init; L]; 1];
+    for xc in x.chunks(L) {
+        let len = xc.len().min(L);
         let xc = &xc[..len];
         fold_block(&mut acc, len, &combine, |i| [map(xc[i])]);
     }
@@ -461,6 +498,59 @@ pub mod short {
     ) -> F {
         let xb = load(x, F::ZERO);
         finish(lanes(x.len(), init, &combine, |i| [map(xb[i])]), &combine)[0]
+    }
+}
+
+/// [`sum_lanes`] and its siblings over 64 lanes instead of 256, for inputs of at most
+/// [`medium::LEN`] elements (and more than [`short::LEN`]): a quarter of the set-up and of the
+/// combination, which dominate rows of a few dozen classes. The generated slice methods of a
+/// vector activation have a build that calls these, taken for such inputs. The results are
+/// those of the 256 lanes: with at most 64 elements every lane holds one, and the pairwise tree
+/// over 256 lanes only adds combinations with lanes holding the identity (see [`short`]).
+pub mod medium {
+    use crate::Float;
+
+    /// The longest input these functions take.
+    pub const LEN: usize = 64;
+
+    pub use super::position_of;
+
+    /// [`super::sum_lanes`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
+        super::sum_lanes_in::<F, LEN, M>(x, map)
+    }
+
+    /// [`super::sum_lanes_store`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes_store<F: Float, const M: usize>(
+        x: &[F],
+        out: &mut [F],
+        map: impl Fn(F) -> ([F; M], F),
+    ) -> [F; M] {
+        super::sum_lanes_store_in::<F, LEN, M>(x, out, map)
+    }
+
+    /// [`super::sum_lanes3`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes3<F: Float, const M: usize>(
+        x: &[F],
+        g: &[F],
+        e: &[F],
+        map: impl Fn(F, F, F) -> [F; M],
+    ) -> [F; M] {
+        super::sum_lanes3_in::<F, LEN, M>(x, g, e, map)
+    }
+
+    /// [`super::fold_blocks`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn fold_blocks<F: Float>(
+        x: &[F],
+        init: F,
+        map: impl Fn(F) -> F,
+        combine: impl Fn(F, F) -> F,
+    ) -> F {
+        super::fold_blocks_in::<F, LEN>(x, init, map, combine)
     }
 }
 

@@ -1,11 +1,11 @@
 //! The fused sums and folds of the vector activations (`act_core::__private::sum_lanes` and
-//! friends) have a second build for inputs of at most 16 elements, in registers
-//! (`act_core::__private::short`), which the slice methods take for such inputs. Results must
-//! not depend on the build: these tests compare both with the plain 256-lane algorithm,
-//! written out here, bit for bit, at every length from 0 to 600 (0 to 16 for the short build)
-//! and on inputs with signed zeros, infinities and NaN.
+//! friends) have two more builds, which the slice methods take for short inputs: at most 16
+//! elements in registers (`act_core::__private::short`), at most 64 over 64 lanes
+//! (`act_core::__private::medium`). Results must not depend on the build: these tests compare
+//! each with the plain 256-lane algorithm, written out here, bit for bit, at every length from
+//! 0 to 600 (to 16 and 64 for the others) and on inputs with signed zeros, infinities and NaN.
 
-use act_core::__private::{self as long, short};
+use act_core::__private::{self as long, medium, short};
 use act_core::Float;
 
 /// Element `i` into lane `i % 256` (lanes start at `init`), then the lanes combined pairwise.
@@ -72,6 +72,18 @@ fn long_helpers<F: Float>() -> Helpers<F> {
         sum3: |x, g, e| long::sum_lanes3(x, g, e, |a, b, c| [a * b + c]),
         max: |x| long::fold_blocks(x, -F::INFINITY, |v| v, F::max),
         min_neg: |x| long::fold_blocks(x, F::INFINITY, |v| -v, F::min),
+    }
+}
+
+fn medium_helpers<F: Float>() -> Helpers<F> {
+    Helpers {
+        name: "medium",
+        max_len: medium::LEN,
+        sum2: |x| medium::sum_lanes(x, |v| [v, v * v]),
+        sum_store: |x, out| medium::sum_lanes_store(x, out, |v| ([v + v], v * v)),
+        sum3: |x, g, e| medium::sum_lanes3(x, g, e, |a, b, c| [a * b + c]),
+        max: |x| medium::fold_blocks(x, -F::INFINITY, |v| v, F::max),
+        min_neg: |x| medium::fold_blocks(x, F::INFINITY, |v| -v, F::min),
     }
 }
 
@@ -157,28 +169,83 @@ fn check<F: Float + std::fmt::Debug>(h: Helpers<F>) {
 fn every_length_gives_the_bits_of_the_256_lane_tree() {
     check::<f32>(long_helpers());
     check::<f64>(long_helpers());
+    check::<f32>(medium_helpers());
+    check::<f64>(medium_helpers());
     check::<f32>(short_helpers());
     check::<f64>(short_helpers());
 }
 
-/// The same through the public API: softmax over rows of every short length equals the
-/// softmax of each row alone, and sums to 1 within a few ulp; the gradient too.
+/// The same through the public API, at every length that takes the short and the medium
+/// builds and some beyond: softmax and its gradient in f32 against the closed forms in f64
+/// (whose rounding is 2^-29 of an f32 ulp), with the allowances of `tests/accuracy.rs`: values
+/// within `4 + n + κ_i` ulp, `κ_i = |d_i| + sum_j y_j |d_j|` with `d = x - max(x)` (what
+/// rounding the differences to f32 costs; `n` for the sum); the gradient
+/// `y_i (g_i - sum_j g_j y_j)`, which cancels, within `2 (4 + n + max κ)` eps of the size of
+/// its terms, `y_i (|g_i| + sum_j |g_j| y_j)`.
 #[test]
 fn softmax_rows_of_every_length() {
+    use act_core::dispatch::{self, Isa};
+    // Every build this CPU runs, forced in turn (the only test here that forces one).
+    for isa in Isa::available() {
+        dispatch::force(Some(isa)).unwrap();
+        softmax_rows_at_this_level();
+    }
+    dispatch::force(None).unwrap();
+}
+
+fn softmax_rows_at_this_level() {
     use act_core::prelude::*;
     for cols in 1..=80 {
-        let x: Vec<f32> = inputs(cols * 5, cols as u64, false);
-        let mut rows = vec![0.0f32; x.len()];
-        Softmax.forward_rows(&x, cols, &mut rows);
-        for (xr, yr) in x.chunks(cols).zip(rows.chunks(cols)) {
-            let mut y = vec![0.0f32; cols];
-            Softmax.forward_slice(xr, &mut y);
-            assert_eq!(y, yr, "cols = {cols}");
-            let total: f64 = y.iter().map(|&v| v as f64).sum();
-            assert!(
-                (total - 1.0).abs() < 4.0 * cols as f64 * f32::EPSILON as f64,
-                "cols = {cols}: {total}"
-            );
+        let x: Vec<f32> = inputs::<f64>(cols * 3, cols as u64, false)
+            .iter()
+            .map(|v| v.clamp(-20.0, 20.0) as f32)
+            .collect();
+        let g: Vec<f32> = inputs::<f64>(cols * 3, cols as u64 + 7, false)
+            .iter()
+            .map(|v| v.clamp(-2.0, 2.0) as f32)
+            .collect();
+        let mut y = vec![0.0f32; x.len()];
+        let mut gx = vec![0.0f32; x.len()];
+        Softmax.forward_rows(&x, cols, &mut y);
+        Softmax.backward_rows(&x, cols, &g, &mut gx);
+        for ((xr, gr), (yr, gxr)) in x
+            .chunks(cols)
+            .zip(g.chunks(cols))
+            .zip(y.chunks(cols).zip(gx.chunks(cols)))
+        {
+            let m = xr.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v as f64));
+            let e: Vec<f64> = xr.iter().map(|&v| (v as f64 - m).exp()).collect();
+            let sum: f64 = e.iter().sum();
+            let want: Vec<f64> = e.iter().map(|v| v / sum).collect();
+            let dot: f64 = gr.iter().zip(&want).map(|(&g, y)| g as f64 * y).sum();
+            let abs_dot: f64 = gr
+                .iter()
+                .zip(&want)
+                .map(|(&g, y)| (g as f64).abs() * y)
+                .sum();
+            let d: Vec<f64> = xr.iter().map(|&v| (v as f64 - m).abs()).collect();
+            let spread: f64 = d.iter().zip(&want).map(|(d, y)| d * y).sum();
+            let n = cols as f64;
+            let kappa_max = d.iter().fold(0.0, |a: f64, &v| a.max(v)) + spread;
+            for i in 0..cols {
+                // The f32 spacing at the exact value (normal values only, with these inputs).
+                let ulp = 2f64.powf(want[i].log2().floor() - 23.0);
+                let err = (yr[i] as f64 - want[i]).abs() / ulp;
+                let kappa = d[i] + spread;
+                assert!(
+                    err <= 4.0 + n + kappa,
+                    "cols = {cols}, y[{i}] = {}: {err} ulp",
+                    yr[i]
+                );
+                let grad = want[i] * (gr[i] as f64 - dot);
+                let scale = want[i] * ((gr[i] as f64).abs() + abs_dot);
+                let tol = 2.0 * (4.0 + n + kappa_max) * f32::EPSILON as f64 * scale;
+                assert!(
+                    (gxr[i] as f64 - grad).abs() <= tol,
+                    "cols = {cols}, gx[{i}] = {} against {grad}",
+                    gxr[i]
+                );
+            }
         }
     }
 }

@@ -230,6 +230,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     // elements, which the `_short` builds of the slice methods call (same results, see
     // `act_core::__private::short`).
     let long_lanes = quote!(::act_core::__private);
+    let medium_lanes = quote!(::act_core::__private::medium);
     let short_lanes = quote!(::act_core::__private::short);
     let fwd_reds = |lanes: &TokenStream| levels(false, fwd_raw.clone(), quote!(y), lanes);
     let prep_reds = levels(true, None, quote!(y), &long_lanes);
@@ -374,42 +375,65 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             #(#fix_apply)*
         }
     };
-    // Each slice method in two builds: inputs of at most `short::LEN` elements (a row of a
-    // few classes) take the `_short` one, whose lane helpers keep the row in registers.
+    // Each slice method in three builds, by the input's length: at most `short::LEN` (a row of
+    // a few classes) in registers, at most `medium::LEN` over 64 lanes, longer over 256. Same
+    // results (see `act_core::__private::short`); the set-up of 256 lanes costs more than a
+    // short row. Separate functions, so that the long build's code is what it is alone.
     let short_len = quote!(::act_core::__private::short::LEN);
+    let medium_len = quote!(::act_core::__private::medium::LEN);
+    let fwd_params = quote!(x: &[F], y: &mut [F]);
     let forward_slice = dispatched_with(
         "__act_forward_slice",
-        quote!(x: &[F], y: &mut [F]),
+        fwd_params.clone(),
         quote!(x, y),
         forward_body(&long_lanes),
         quote! {
             if x.len() <= #short_len {
                 return self.__act_forward_short(x, y);
             }
+            if x.len() <= #medium_len {
+                return self.__act_forward_medium(x, y);
+            }
         },
     );
     let forward_short = dispatched(
         "__act_forward_short",
-        quote!(x: &[F], y: &mut [F]),
+        fwd_params.clone(),
         quote!(x, y),
         forward_body(&short_lanes),
     );
+    let forward_medium = dispatched(
+        "__act_forward_medium",
+        fwd_params,
+        quote!(x, y),
+        forward_body(&medium_lanes),
+    );
+    let bwd_params = quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]);
     let backward_slice = dispatched_with(
         "__act_backward_slice",
-        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
+        bwd_params.clone(),
         quote!(x, grad_y, grad_x),
         backward_body(&long_lanes),
         quote! {
             if x.len() <= #short_len {
                 return self.__act_backward_short(x, grad_y, grad_x);
             }
+            if x.len() <= #medium_len {
+                return self.__act_backward_medium(x, grad_y, grad_x);
+            }
         },
     );
     let backward_short = dispatched(
         "__act_backward_short",
-        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
+        bwd_params.clone(),
         quote!(x, grad_y, grad_x),
         backward_body(&short_lanes),
+    );
+    let backward_medium = dispatched(
+        "__act_backward_medium",
+        bwd_params,
+        quote!(x, grad_y, grad_x),
+        backward_body(&medium_lanes),
     );
 
     // For a shift-invariant activation the element with the largest input is where the
@@ -465,6 +489,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 
             #forward_slice
             #forward_short
+            #forward_medium
 
             /// Reductions, argmax/argmin positions and the aggregates `t` of the chain rule.
             #[doc(hidden)]
@@ -482,6 +507,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 
             #backward_slice
             #backward_short
+            #backward_medium
 
             /// `out[i] = ∂y_i/∂x_i`.
             #[doc(hidden)]
