@@ -379,7 +379,7 @@ fn fold_blocks_in<F: Float, const L: usize>(
 /// `+0`), and `max(v, -∞)` is `v`, NaN included. So the length alone decides the result, as
 /// `tests/lanes.rs` checks at every length.
 pub mod short {
-    use super::check_len;
+    use super::{check_len, finish_lanes};
     use crate::Float;
 
     /// The longest input these functions take.
@@ -419,33 +419,12 @@ pub mod short {
         lanes
     }
 
-    /// Each row of lanes combined pairwise, as [`super::sum_lanes`] does.
-    #[inline(always)]
-    fn finish<F: Float, const M: usize>(
-        mut lanes: [[F; LEN]; M],
-        combine: &impl Fn(F, F) -> F,
-    ) -> [F; M] {
-        let mut out = [F::ZERO; M];
-        for (o, row) in out.iter_mut().zip(lanes.iter_mut()) {
-            let mut width = LEN;
-            while width > 1 {
-                width /= 2;
-                let (lo, hi) = row.split_at_mut(width);
-                for (p, q) in lo.iter_mut().zip(hi.iter()) {
-                    *p = combine(*p, *q);
-                }
-            }
-            *o = row[0];
-        }
-        out
-    }
-
     /// [`super::sum_lanes`] for `x.len() <= LEN`.
     #[inline(always)]
     pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
         let add = |a: F, b: F| a + b;
         let xb = load(x, F::ZERO);
-        finish(lanes(x.len(), F::ZERO, &add, |i| map(xb[i])), &add)
+        finish_lanes(&lanes(x.len(), F::ZERO, &add, |i| map(xb[i])), &add)
     }
 
     /// [`super::sum_lanes_store`] for `x.len() <= LEN`.
@@ -467,7 +446,7 @@ pub mod short {
             }
             sums
         });
-        finish(sums, &add)
+        finish_lanes(&sums, &add)
     }
 
     /// [`super::sum_lanes3`] for `x.len() <= LEN`.
@@ -482,8 +461,8 @@ pub mod short {
         check_len("x", x.len(), "e", e.len());
         let add = |a: F, b: F| a + b;
         let (xb, gb, eb) = (load(x, F::ZERO), load(g, F::ZERO), load(e, F::ZERO));
-        finish(
-            lanes(x.len(), F::ZERO, &add, |i| map(xb[i], gb[i], eb[i])),
+        finish_lanes(
+            &lanes(x.len(), F::ZERO, &add, |i| map(xb[i], gb[i], eb[i])),
             &add,
         )
     }
@@ -497,7 +476,7 @@ pub mod short {
         combine: impl Fn(F, F) -> F,
     ) -> F {
         let xb = load(x, F::ZERO);
-        finish(lanes(x.len(), init, &combine, |i| [map(xb[i])]), &combine)[0]
+        finish_lanes(&lanes(x.len(), init, &combine, |i| [map(xb[i])]), &combine)[0]
     }
 }
 

@@ -106,19 +106,19 @@ fn ulps(got: f32, want: f64) -> f64 {
     (got as f64 - want).abs() / ulp
 }
 
+/// Independent 512-bit operations per nanosecond.
+#[derive(Clone, Copy)]
+struct Rates {
+    fma: f64,
+    add: f64,
+    div: f64,
+}
+
 #[cfg(target_arch = "x86_64")]
 mod peak {
-    use super::median_ns;
+    use super::{Rates, median_ns};
     use std::arch::x86_64::*;
     use std::hint::black_box;
-
-    /// Independent 512-bit operations per nanosecond.
-    #[derive(Clone, Copy)]
-    pub struct Rates {
-        pub fma: f64,
-        pub add: f64,
-        pub div: f64,
-    }
 
     /// Chains run side by side: more than the latency times the issue width of any core
     /// here, so the rate measured is the issue rate.
@@ -253,12 +253,8 @@ mod peak {
 
 #[cfg(not(target_arch = "x86_64"))]
 mod peak {
-    #[derive(Clone, Copy)]
-    pub struct Rates {
-        pub fma: f64,
-        pub add: f64,
-        pub div: f64,
-    }
+    use super::Rates;
+
     pub fn rates() -> Option<Rates> {
         None
     }
