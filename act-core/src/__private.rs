@@ -364,8 +364,8 @@ fn fold_blocks_in<F: Float, const L: usize>(
 
 /// The fused sums and folds of [`sum_lanes`] and its siblings for inputs of at most
 /// [`short::LEN`] elements (softmax over the classes of an output layer, one row per call),
-/// with the same results. The generated slice methods of a vector activation have a second
-/// build that calls these, taken for such short inputs.
+/// with the same results. The generated slice methods of a vector activation have a build
+/// that calls these, taken for such short inputs (and one that calls [`medium`]'s).
 ///
 /// Setting up and combining 256 accumulators in memory costs more than a row of a few
 /// elements; worse, folding a few elements into the lanes and reading the lanes back wider
