@@ -63,40 +63,20 @@ struct Helpers<F: Float> {
     min_neg: fn(&[F]) -> F,
 }
 
-fn long_helpers<F: Float>() -> Helpers<F> {
-    Helpers {
-        name: "long",
-        max_len: usize::MAX,
-        sum2: |x| long::sum_lanes(x, |v| [v, v * v]),
-        sum_store: |x, out| long::sum_lanes_store(x, out, |v| ([v + v], v * v)),
-        sum3: |x, g, e| long::sum_lanes3(x, g, e, |a, b, c| [a * b + c]),
-        max: |x| long::fold_blocks(x, -F::INFINITY, |v| v, F::max),
-        min_neg: |x| long::fold_blocks(x, F::INFINITY, |v| -v, F::min),
-    }
-}
-
-fn medium_helpers<F: Float>() -> Helpers<F> {
-    Helpers {
-        name: "medium",
-        max_len: medium::LEN,
-        sum2: |x| medium::sum_lanes(x, |v| [v, v * v]),
-        sum_store: |x, out| medium::sum_lanes_store(x, out, |v| ([v + v], v * v)),
-        sum3: |x, g, e| medium::sum_lanes3(x, g, e, |a, b, c| [a * b + c]),
-        max: |x| medium::fold_blocks(x, -F::INFINITY, |v| v, F::max),
-        min_neg: |x| medium::fold_blocks(x, F::INFINITY, |v| -v, F::min),
-    }
-}
-
-fn short_helpers<F: Float>() -> Helpers<F> {
-    Helpers {
-        name: "short",
-        max_len: short::LEN,
-        sum2: |x| short::sum_lanes(x, |v| [v, v * v]),
-        sum_store: |x, out| short::sum_lanes_store(x, out, |v| ([v + v], v * v)),
-        sum3: |x, g, e| short::sum_lanes3(x, g, e, |a, b, c| [a * b + c]),
-        max: |x| short::fold_blocks(x, -F::INFINITY, |v| v, F::max),
-        min_neg: |x| short::fold_blocks(x, F::INFINITY, |v| -v, F::min),
-    }
+/// The helpers of the build in module `$m` (`long` is `act_core::__private` itself), each with
+/// the same maps.
+macro_rules! helpers {
+    ($m:ident, $max_len:expr) => {
+        Helpers {
+            name: stringify!($m),
+            max_len: $max_len,
+            sum2: |x| $m::sum_lanes(x, |v| [v, v * v]),
+            sum_store: |x, out| $m::sum_lanes_store(x, out, |v| ([v + v], v * v)),
+            sum3: |x, g, e| $m::sum_lanes3(x, g, e, |a, b, c| [a * b + c]),
+            max: |x| $m::fold_blocks(x, -F::INFINITY, |v| v, F::max),
+            min_neg: |x| $m::fold_blocks(x, F::INFINITY, |v| -v, F::min),
+        }
+    };
 }
 
 fn check<F: Float + std::fmt::Debug>(h: Helpers<F>) {
@@ -167,12 +147,13 @@ fn check<F: Float + std::fmt::Debug>(h: Helpers<F>) {
 
 #[test]
 fn every_length_gives_the_bits_of_the_256_lane_tree() {
-    check::<f32>(long_helpers());
-    check::<f64>(long_helpers());
-    check::<f32>(medium_helpers());
-    check::<f64>(medium_helpers());
-    check::<f32>(short_helpers());
-    check::<f64>(short_helpers());
+    fn all<F: Float + std::fmt::Debug>() {
+        check::<F>(helpers!(long, usize::MAX));
+        check::<F>(helpers!(medium, medium::LEN));
+        check::<F>(helpers!(short, short::LEN));
+    }
+    all::<f32>();
+    all::<f64>();
 }
 
 /// The same through the public API, at every length that takes the short and the medium
