@@ -293,9 +293,9 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             vec![
                 c.label(),
                 c.range().to_string(),
-                yes_no(p.map(|p| p.monotonic)),
-                yes_no(p.map(|p| p.smooth)),
-                yes_no(p.map(|p| p.zero_centred)),
+                yes_no(p.as_ref().map(|p| p.monotonic)),
+                yes_no(p.as_ref().map(|p| p.smooth)),
+                yes_no(p.as_ref().map(|p| p.zero_centred)),
             ]
         })
         .collect();
