@@ -287,10 +287,12 @@ fn makes_nan_at_large_inputs(g: &Graph, root: Id, params: &[f64]) -> bool {
     })
 }
 
-/// The witness input of least magnitude where `f` crosses `bound` (below it when `lower`).
+/// A witness input where `f` crosses `bound` (below it when `lower`): the one of least
+/// magnitude at least 1/64 (a readable number), else the smallest.
 fn witness(fx: &dyn Fn(f64) -> f64, bound: f64, lower: bool) -> Option<(f64, f64)> {
     let mut xs = analysis::grid();
-    xs.sort_by(|a, b| a.abs().total_cmp(&b.abs()));
+    let key = |x: &f64| (x.abs() < 1.0 / 64.0, x.abs());
+    xs.sort_by(|a, b| key(a).partial_cmp(&key(b)).expect("no NaN in the grid"));
     xs.into_iter()
         .map(|x| (x, fx(x)))
         .find(|&(_, y)| if lower { y < bound } else { y > bound })
