@@ -19,8 +19,8 @@ pub trait Curve {
     fn formula(&self) -> String;
     /// The derivative, simplified.
     fn derivative_formula(&self) -> String;
-    /// The range at the current parameters.
-    fn range(&self) -> Range;
+    /// The range at the current parameters, where known (not for vector formulas).
+    fn range(&self) -> Option<Range>;
     /// Shape properties, where known.
     fn properties(&self) -> Option<Properties>;
     /// Parameters with their current values.
@@ -68,8 +68,8 @@ impl Curve for Builtin {
     fn derivative_formula(&self) -> String {
         self.act.derivative_formula().to_string()
     }
-    fn range(&self) -> Range {
-        self.act.range()
+    fn range(&self) -> Option<Range> {
+        Some(self.act.range())
     }
     fn properties(&self) -> Option<Properties> {
         Some(self.act.properties())
@@ -99,16 +99,35 @@ impl Curve for Builtin {
     }
 }
 
-/// Looks up a built-in by name, with a suggestion when it is misspelt.
+/// Looks up a built-in by name; an unknown name gets the closest names and how to declare an
+/// activation of one's own.
 pub fn builtin(entries: &[Entry], name: &str) -> anyhow::Result<Box<dyn Curve>> {
     match catalog::lookup(entries, name) {
         Some(e) => Ok(Box::new(Builtin::new(e))),
-        None => Err(usage(format!(
-            "unknown activation '{name}'{}",
-            did_you_mean(catalog::suggest(entries, name))
-        ))),
+        None => {
+            let close = catalog::close_matches(entries, name, 4);
+            let mut message = format!(
+                "unknown activation '{}'{}",
+                name.trim(),
+                did_you_mean(catalog::suggest(entries, name))
+            );
+            if !close.is_empty() {
+                message.push_str(&format!("\n  close matches: {}", close.join(", ")));
+            }
+            message.push_str(&format!(
+                "\n  or declare your own with --formula, e.g.\n    {}\n  ('act-cli list' lists \
+                 the built-ins)",
+                DECLARE_EXAMPLE
+            ));
+            Err(usage(message))
+        }
     }
 }
+
+/// The example of `--formula` in the message for an unknown activation (a leaky ReLU with a
+/// parameter). act-cli/tests/usage_lines.rs runs it.
+pub const DECLARE_EXAMPLE: &str =
+    "act-cli show --formula \"if x > 0 { x } else { a * x }\" --param a=0.25";
 
 impl crate::cli::OneSource {
     /// The activation this NAME or `--formula` names, with the `--param`s applied.

@@ -113,9 +113,9 @@ pub fn run(args: &PlotArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             writeln!(ctx.out, "wrote {}", path.display())?;
         }
         None => {
-            let term_cols = ctx.terminal.map_or(80, |(w, _)| w);
+            let term_cols = ctx.width;
             let cols = args.width.map_or_else(
-                || usize::from(term_cols).saturating_sub(12).clamp(20, 160),
+                || term_cols.saturating_sub(12).clamp(20, 160),
                 |w| w as usize,
             );
             let rows = args.height.map_or(20, |h| h as usize);
