@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(close_matches(FAKES, "softmx", 4), ["softmax"]);
         assert!(close_matches(FAKES, "quux", 4).is_empty());
         let real = close_matches(builtins(), "prelu", 4);
-        assert_eq!(real.first(), Some(&"relu"), "{real:?}");
+        assert!(real.contains(&"relu"), "{real:?}");
         assert!(real.contains(&"elu"), "{real:?}");
     }
 

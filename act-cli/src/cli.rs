@@ -84,7 +84,7 @@ Examples:
   act-cli plot swish --derivative --from -6 --to 6
   act-cli plot relu sigmoid tanh --ylim -1.5,3
   act-cli plot relu leaky-relu elu gelu --output activations.svg
-  act-cli plot sigmoid --derivative --output sigmoid.png --width 1200 --height 800
+  act-cli plot sigmoid --derivative --output sigmoid.png --width 1200
 
 A vector activation (softmax) is applied to all the plotted x at once; the legend says so.")]
     Plot(PlotArgs),

@@ -185,7 +185,10 @@ mod tests {
 
     #[test]
     fn unknown_names_say_how_to_declare_a_parameter() {
-        let m = parse("if x >= 0 { x } else { a * x }", &[]).err().unwrap().to_string();
+        let m = parse("if x >= 0 { x } else { a * x }", &[])
+            .err()
+            .unwrap()
+            .to_string();
         assert!(m.contains("--param a=VALUE"), "{m}");
         let m = parse("x ** 2", &[]).err().unwrap().to_string();
         assert!(m.contains("powi(x, 2)") && m.ends_with("\n    ^^"), "{m}");

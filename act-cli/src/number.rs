@@ -237,7 +237,10 @@ mod tests {
         ] {
             let s = fmt_number(v);
             assert_eq!(s.parse::<f64>().unwrap().to_bits(), v.to_bits(), "{s}");
-            assert_eq!(fmt_digits(v, 17).parse::<f64>().unwrap().to_bits(), v.to_bits());
+            assert_eq!(
+                fmt_digits(v, 17).parse::<f64>().unwrap().to_bits(),
+                v.to_bits()
+            );
         }
     }
 
@@ -268,14 +271,17 @@ mod tests {
         assert_eq!(fmt_digits(0.99999999999, 10), "1");
         assert_eq!(fmt_digits(2.0611536181902037e-9, 10), "2.061153618e-9");
         assert_eq!(fmt_digits(1234.5678, 6), "1234.57");
-        assert_eq!(fmt_digits(99999.95, 6), "1e5");
+        assert_eq!(fmt_digits(999999.7, 6), "1e6");
         assert_eq!(fmt_digits(0.25, 10), "0.25");
         assert_eq!(fmt_digits(f64::NEG_INFINITY, 3), "-inf");
     }
 
     #[test]
     fn ranges() {
-        assert_eq!(fmt_range(Some(Range::new(0.0, true, f64::INFINITY, false))), "[0, ∞)");
+        assert_eq!(
+            fmt_range(Some(Range::new(0.0, true, f64::INFINITY, false))),
+            "[0, ∞)"
+        );
         assert_eq!(
             fmt_range(Some(Range::new(-1e300, false, f64::INFINITY, false))),
             "(-1e300, ∞)"

@@ -246,7 +246,13 @@ mod tests {
             vec!["a".into(), "1".into()],
             vec!["bbb".into(), "-10.5".into()],
         ];
-        let t = text_table(&["name", "value"], &rows, &[Kind::Word, Kind::Number], false, 80);
+        let t = text_table(
+            &["name", "value"],
+            &rows,
+            &[Kind::Word, Kind::Number],
+            false,
+            80,
+        );
         let lines: Vec<&str> = t.lines().collect();
         assert!(
             lines

@@ -25,7 +25,8 @@ pub trait Curve {
     fn properties(&self) -> Option<Properties>;
     /// The inputs where the derivative jumps, where known (plots break their lines there).
     fn kinks(&self) -> Vec<f64> {
-        self.properties().map_or_else(Vec::new, |p| p.kinks.to_vec())
+        self.properties()
+            .map_or_else(Vec::new, |p| p.kinks.to_vec())
     }
     /// Parameters with their current values.
     fn params(&self) -> Vec<(String, f64)>;

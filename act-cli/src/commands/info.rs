@@ -49,7 +49,13 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 })
                 .collect();
             let kinds = [Kind::Word, Kind::Word, Kind::Prose];
-            let table = text_table(&["name", "range", "summary"], &rows, &kinds, ctx.color, ctx.width);
+            let table = text_table(
+                &["name", "range", "summary"],
+                &rows,
+                &kinds,
+                ctx.color,
+                ctx.width,
+            );
             write!(ctx.out, "{table}")?;
             writeln!(ctx.out, "\nact-cli show NAME for the details.")?;
         }
@@ -353,7 +359,11 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             for p in props.iter().flatten() {
                 rows.push(vec![p.name.to_string(), p.value.clone()]);
             }
-            rows.extend(guide_pairs.iter().map(|(k, v)| vec![k.to_string(), v.clone()]));
+            rows.extend(
+                guide_pairs
+                    .iter()
+                    .map(|(k, v)| vec![k.to_string(), v.clone()]),
+            );
             for c in &u.commands {
                 rows.push(vec!["usage".into(), c.clone()]);
             }

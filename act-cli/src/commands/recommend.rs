@@ -135,16 +135,21 @@ fn gains_text(task: &Task) -> Option<String> {
 fn text(task: &Task, width: usize) -> String {
     const IND: &str = "                ";
     let label = |s: &str| format!("  {s:<14}");
-    let mut s = format!(
-        "{} ({}, {} layer{})\n",
-        task.title,
-        task.name,
-        task.layer,
-        if task.from_article {
-            ""
-        } else {
-            "; beyond the article"
-        }
+    let mut s = wrap(
+        &format!(
+            "{} ({}, {} layer{})",
+            task.title,
+            task.name,
+            task.layer,
+            if task.from_article {
+                ""
+            } else {
+                "; beyond the article"
+            }
+        ),
+        width,
+        "",
+        "",
     );
     s.push_str(&wrap(task.summary, width, "", ""));
     s.push('\n');

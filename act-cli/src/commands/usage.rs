@@ -134,7 +134,8 @@ pub fn wrap_command(command: &str, width: usize, indent: &str) -> Vec<String> {
     for word in command.split(' ') {
         let extra = if line.is_empty() { 0 } else { 1 };
         // Room for the word and a trailing " \".
-        if !line.trim().is_empty() && line.chars().count() + extra + word.chars().count() + 2 > width
+        if !line.trim().is_empty()
+            && line.chars().count() + extra + word.chars().count() + 2 > width
         {
             lines.push(format!("{line} \\"));
             line = indent.to_string();

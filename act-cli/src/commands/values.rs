@@ -231,13 +231,7 @@ pub fn table(args: &TableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             digits: args.precision.precision.unwrap_or(TEXT_DIGITS),
             inputs: VectorInputs::Grid,
         };
-        return write_rows(
-            ctx,
-            format,
-            c.as_ref(),
-            (&xs, &values, &derivatives),
-            text,
-        );
+        return write_rows(ctx, format, c.as_ref(), (&xs, &values, &derivatives), text);
     }
     let mut w = RowWriter::begin(format, ctx.out, &c.label(), &c.params())?;
     let (mut xs, mut values, mut derivatives) =

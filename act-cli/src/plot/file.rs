@@ -6,8 +6,8 @@ use std::sync::Once;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::register_font;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Series;
 use crate::error::usage;
@@ -224,7 +224,11 @@ impl Plot<'_> {
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let width = if derivative { 2 } else { 3 };
         let offsets: Vec<i32> = if self.brush {
-            if derivative { vec![0, 1] } else { vec![-1, 0, 1] }
+            if derivative {
+                vec![0, 1]
+            } else {
+                vec![-1, 0, 1]
+            }
         } else {
             vec![0]
         };
@@ -295,7 +299,10 @@ mod tests {
         let pts = [(0.0, 1.0), (2.0, 3.0), (4.0, 1.0), (5.0, -1.0)];
         assert_eq!(
             clip(&pts, (0.0, 2.0)),
-            vec![vec![(0.0, 1.0), (1.0, 2.0)], vec![(3.0, 2.0), (4.0, 1.0), (4.5, 0.0)]]
+            vec![
+                vec![(0.0, 1.0), (1.0, 2.0)],
+                vec![(3.0, 2.0), (4.0, 1.0), (4.5, 0.0)]
+            ]
         );
         // Across the whole band between two samples.
         assert_eq!(

@@ -116,7 +116,10 @@ pub fn sample(
             let mut start = 0;
             for p in &pieces {
                 let end = start + p.len();
-                let points = xs[start..end].iter().copied().zip(ys[start..end].iter().copied());
+                let points = xs[start..end]
+                    .iter()
+                    .copied()
+                    .zip(ys[start..end].iter().copied());
                 segments.extend(finite_runs(points));
                 start = end;
             }
@@ -228,7 +231,12 @@ mod tests {
 
     #[test]
     fn runs_split_at_non_finite_values() {
-        let pts = [(0.0, 1.0), (1.0, f64::NAN), (2.0, 3.0), (3.0, f64::INFINITY)];
+        let pts = [
+            (0.0, 1.0),
+            (1.0, f64::NAN),
+            (2.0, 3.0),
+            (3.0, f64::INFINITY),
+        ];
         let runs = finite_runs(pts.into_iter());
         assert_eq!(runs, vec![vec![(0.0, 1.0)], vec![(2.0, 3.0)]]);
     }

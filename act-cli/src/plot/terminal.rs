@@ -10,8 +10,8 @@ use crate::output::{Ctx, wrap};
 const MARKERS: [char; 12] = ['*', 'o', '+', 'x', '#', '@', '%', '&', '=', '$', '~', '^'];
 /// ANSI colours for the series, in order.
 const COLOURS: [&str; 12] = [
-    "\x1b[31m", "\x1b[34m", "\x1b[32m", "\x1b[35m", "\x1b[33m", "\x1b[36m", "\x1b[91m",
-    "\x1b[94m", "\x1b[92m", "\x1b[95m", "\x1b[93m", "\x1b[96m",
+    "\x1b[31m", "\x1b[34m", "\x1b[32m", "\x1b[35m", "\x1b[33m", "\x1b[36m", "\x1b[91m", "\x1b[94m",
+    "\x1b[92m", "\x1b[95m", "\x1b[93m", "\x1b[96m",
 ];
 const RESET: &str = "\x1b[0m";
 
@@ -65,7 +65,10 @@ pub fn render(
         }
     }
     let last_row = (rows - 1) as f64;
-    for (k, s) in series.iter().enumerate() {
+    // Derivatives first, so that where lines meet the functions stay visible.
+    let mut order: Vec<(usize, &Series)> = series.iter().enumerate().collect();
+    order.sort_by_key(|(_, s)| !s.derivative);
+    for (k, s) in order {
         let marker = MARKERS[k % MARKERS.len()];
         for segment in &s.segments {
             let mut prev: Option<(f64, f64)> = None;
@@ -164,7 +167,12 @@ pub fn render(
         .collect();
     let indent = " ".repeat(label_w + 2);
     // Items are kept whole (a placeholder for their spaces) and broken only between each other.
-    let wrapped = wrap(&plain.join("\u{e000}\u{e000} "), ctx.width, &indent, &indent);
+    let wrapped = wrap(
+        &plain.join("\u{e000}\u{e000} "),
+        ctx.width,
+        &indent,
+        &indent,
+    );
     let mut legend: String = wrapped
         .lines()
         .map(|l| format!("{}\n", l.replace('\u{e000}', " ").trim_end()))
