@@ -39,13 +39,12 @@ pub fn close_matches(entries: &[Entry], name: &str, n: usize) -> Vec<&'static st
         .filter_map(|e| {
             let best = std::iter::once(e.name)
                 .chain(e.aliases.iter().copied())
-                .map(|candidate| {
+                .filter_map(|candidate| {
                     let d = strsim::osa_distance(&key, candidate);
                     let near = d <= (key.chars().count() / 3).max(2);
                     let overlap = candidate.contains(&key) || key.contains(candidate);
                     (near || overlap).then_some(d)
                 })
-                .flatten()
                 .min()?;
             Some((best, e.name))
         })

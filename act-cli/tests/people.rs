@@ -302,8 +302,11 @@ fn terminal_plot_tells_every_series_apart() {
     }
 }
 
-/// `(stroke colour, stroke width, points)` of every polyline in an SVG.
-fn polylines(svg: &str) -> Vec<(String, String, Vec<(f64, f64)>)> {
+/// A polyline of an SVG: stroke colour, stroke width, points in pixels.
+type Polyline = (String, String, Vec<(f64, f64)>);
+
+/// Every polyline in an SVG.
+fn polylines(svg: &str) -> Vec<Polyline> {
     let doc = roxmltree::Document::parse(svg).unwrap();
     doc.descendants()
         .filter(|n| n.has_tag_name("polyline"))
