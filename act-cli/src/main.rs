@@ -57,7 +57,7 @@ fn main() -> ExitCode {
             } else {
                 1
             };
-            let _ = writeln!(io::stderr(), "error: {e:#}");
+            let _ = write!(io::stderr(), "{}", error_text(&format!("{e:#}"), width));
             ExitCode::from(code)
         }
     }
@@ -81,6 +81,19 @@ fn plain_negative_numbers(
     .collect()
 }
 
+/// `error: MESSAGE` with the message's first line wrapped at `width`; the lines after it (a
+/// formula and its caret line, an example command) are kept as they are.
+fn error_text(message: &str, width: usize) -> String {
+    let mut lines = message.lines();
+    let first = lines.next().unwrap_or("");
+    let mut s = output::wrap(&format!("error: {first}"), width, "", "");
+    for l in lines {
+        s.push_str(l);
+        s.push('\n');
+    }
+    s
+}
+
 /// Output piped into `head` that stopped reading: not an error.
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|cause| {
@@ -94,4 +107,19 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         });
         io.is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_errors_wrap_but_keep_their_caret_lines() {
+        let m = "invalid formula: a message long enough to wrap\n  x ** 2\n    ^^";
+        let s = error_text(m, 30);
+        assert_eq!(
+            s,
+            "error: invalid formula: a\nmessage long enough to wrap\n  x ** 2\n    ^^\n"
+        );
+    }
 }
