@@ -106,16 +106,24 @@ pub fn render(
         };
         let tick = if label.is_empty() { '│' } else { '┤' };
         out.push_str(&format!("{label:>label_w$} {tick}"));
+        // One escape sequence per run of cells of the same series.
+        let mut current: Option<usize> = None;
         for c in 0..cols {
             let i = r * cols + c;
-            match grid.owner[i] {
-                Some(k) if ctx.color => {
-                    out.push_str(COLOURS[k % COLOURS.len()]);
-                    out.push(grid.cells[i]);
+            let owner = grid.owner[i].filter(|_| ctx.color);
+            if owner != current {
+                if current.is_some() {
                     out.push_str(RESET);
                 }
-                _ => out.push(grid.cells[i]),
+                if let Some(k) = owner {
+                    out.push_str(COLOURS[k % COLOURS.len()]);
+                }
+                current = owner;
             }
+            out.push(grid.cells[i]);
+        }
+        if current.is_some() {
+            out.push_str(RESET);
         }
         // Trailing spaces carry nothing.
         let trimmed = out.trim_end_matches(' ').len();
