@@ -375,6 +375,28 @@ fn relu_derivative_has_no_vertical_line_at_its_kink() {
 }
 
 #[test]
+fn a_formula_breaks_its_line_where_it_jumps_and_only_there() {
+    let pieces = |formula: &str| {
+        let text = svg(&["plot", "--formula", formula, "--from", "-2", "--to", "2"]);
+        let lines: Vec<Polyline> = polylines(&text)
+            .into_iter()
+            // The legend's sample line has two points; the curve's pieces have many.
+            .filter(|(c, w, p)| c == "#1F77B4" && w == "3" && p.len() > 2)
+            .collect();
+        for (_, _, pts) in &lines {
+            for p in pts.windows(2) {
+                let (dx, dy) = (p[1].0 - p[0].0, p[1].1 - p[0].1);
+                assert!(!(dx.abs() <= 1.0 && dy.abs() > 30.0), "{formula}: {p:?}");
+            }
+        }
+        lines.len()
+    };
+    assert_eq!(pieces("if x > 1 { 1 } else { 0 }"), 2);
+    // Steep but continuous: one line.
+    assert_eq!(pieces("tanh(50 * x)"), 1);
+}
+
+#[test]
 fn file_plots_sample_every_pixel_column() {
     let text = svg(&["plot", "sigmoid", "--width", "3000", "--height", "400"]);
     let lines = polylines(&text);

@@ -397,6 +397,9 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 "{}",
                 text_table(&header, &rows, &SUMMARY_KINDS, ctx.color, width)
             )?;
+            if curves.iter().any(|c| c.properties().is_none()) {
+                writeln!(ctx.out, "?: not known for a --formula")?;
+            }
             if curves.iter().any(|c| c.is_vector()) {
                 writeln!(ctx.out)?;
                 let note = "A vector activation (softmax) is applied to the --at inputs as one \

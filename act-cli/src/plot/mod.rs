@@ -125,19 +125,103 @@ pub fn sample(
             }
             segments
         };
+        // A formula declares no kinks: its jumps are found by bisection instead.
+        let find_jumps = c.properties().is_none() && !c.is_vector();
+        let segments = |ys: &[f64], which: Which| {
+            let segments = split(ys);
+            if find_jumps {
+                split_at_jumps(c.as_ref(), segments, which)
+            } else {
+                segments
+            }
+        };
         out.push(Series {
             label: label.clone(),
             derivative: false,
-            segments: split(&v),
+            segments: segments(&v, Which::Value),
         });
         if derivative {
             out.push(Series {
                 label: format!("{}'", c.label()),
                 derivative: true,
-                segments: split(&d),
+                segments: segments(&d, Which::Derivative),
             });
         }
     }
+    out
+}
+
+/// Which of a curve's outputs a series holds.
+#[derive(Clone, Copy)]
+enum Which {
+    Value,
+    Derivative,
+}
+
+/// `c`'s value or derivative at `x` (an elementwise curve).
+fn at(c: &dyn Curve, x: f64, which: Which) -> f64 {
+    let (mut v, mut d) = ([0.0], [0.0]);
+    c.table(&[x], &mut v, &mut d);
+    match which {
+        Which::Value => v[0],
+        Which::Derivative => d[0],
+    }
+}
+
+/// Splits the segments where the curve jumps: between two samples whose values differ by more
+/// than a twentieth of the series' spread, the step is narrowed by bisection to adjacent
+/// floats; if it does not shrink with the interval, the curve is discontinuous there and the
+/// line is broken (a smooth but steep curve keeps its line).
+fn split_at_jumps(
+    c: &dyn Curve,
+    segments: Vec<Vec<(f64, f64)>>,
+    which: Which,
+) -> Vec<Vec<(f64, f64)>> {
+    let (lo, hi) = segments
+        .iter()
+        .flatten()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p.1), hi.max(p.1))
+        });
+    let threshold = (hi - lo) / 20.0;
+    if threshold.is_nan() || threshold <= 0.0 {
+        return segments;
+    }
+    let mut out = Vec::new();
+    for segment in segments {
+        let mut current: Vec<(f64, f64)> = Vec::new();
+        for (i, &p) in segment.iter().enumerate() {
+            if let Some(&q) = i.checked_sub(1).and_then(|j| segment.get(j)) {
+                let step = (p.1 - q.1).abs();
+                if step > threshold {
+                    let (mut a, mut b) = (q, p);
+                    for _ in 0..1100 {
+                        let m = a.0 + (b.0 - a.0) / 2.0;
+                        if m <= a.0 || m >= b.0 {
+                            break;
+                        }
+                        let ym = at(c, m, which);
+                        if !ym.is_finite() {
+                            break;
+                        }
+                        if (ym - a.1).abs() >= (b.1 - ym).abs() {
+                            b = (m, ym);
+                        } else {
+                            a = (m, ym);
+                        }
+                    }
+                    if (b.1 - a.1).abs() > step / 2.0 {
+                        current.push(a);
+                        out.push(std::mem::take(&mut current));
+                        current.push(b);
+                    }
+                }
+            }
+            current.push(p);
+        }
+        out.push(current);
+    }
+    out.retain(|s| !s.is_empty());
     out
 }
 
