@@ -20,8 +20,9 @@ Examples:
   act-cli table --formula \"x * tanh(softplus(x))\" --format csv
   act-cli recommend binary-classification
 
-Softmax turns a vector of scores into probabilities: `act-cli eval softmax 1 2 3` shows it as
-the article does. `table` and `plot` apply it to their whole grid of inputs at once.")]
+Softmax turns a vector of scores into probabilities; as the article shows it:
+  act-cli eval softmax 1 2 3
+`table` and `plot` apply softmax to their whole grid of inputs at once, and say so.")]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
@@ -51,8 +52,8 @@ Examples:
   act-cli table tanh --points 100001 --format csv > tanh.csv
   act-cli table --formula \"x * tanh(softplus(x))\"
 
-A vector activation (softmax) is applied to the whole grid as one input, so its values depend
-on --from, --to and --step; `act-cli eval softmax 1 2 3` shows softmax of a score vector.")]
+A vector activation (softmax) is applied to the whole grid as one input, so its values depend on --from, --to and --step. Softmax of a vector of scores:
+  act-cli eval softmax 1 2 3")]
     Table(TableArgs),
     /// Values and derivatives at the given inputs (a vector activation takes them as one vector).
     #[command(
@@ -65,8 +66,7 @@ Examples:
   act-cli eval softmax 1 2 3
   act-cli eval --formula \"max(0.2 * x, x)\" -inf -1 1
 
-Inputs are separated by spaces, commas or both. A vector activation (softmax) takes them as
-one vector: `act-cli eval softmax 1 2 3` gives three probabilities that sum to 1."
+Inputs are separated by spaces, commas or both. A vector activation (softmax) takes them as one vector: `eval softmax 1 2 3` gives three probabilities that sum to 1."
     )]
     Eval(EvalArgs),
     /// Several activations side by side: range, properties, values and derivatives.
