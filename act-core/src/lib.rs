@@ -18,6 +18,7 @@ mod float;
 pub mod guide;
 pub mod math;
 mod names;
+mod pairs;
 mod range;
 pub mod registry;
 
@@ -49,8 +50,8 @@ pub mod __private;
 ///
 /// ```text
 /// #[attributes] /// doc comments        (kept on the struct)
-/// VIS [vector] struct NAME [(PARAM = DEFAULT, ...)];
-/// f(x) = EXPR;
+/// VIS [vector | gated] struct NAME [(PARAM = DEFAULT, ...)];
+/// f(x) = EXPR;                           a gated struct: f(A, B) = EXPR; (any two names)
 /// [df(x) = EXPR;]                        hand-written derivative, checked against the macro's
 /// [range = (LO, HI);]                    checked against the formula
 /// ```
@@ -61,6 +62,31 @@ pub mod __private;
 /// `if A < B { E } else if ... { E } else { E }` with `< <= > >=`; blocks
 /// `{ let name = EXPR; ... EXPR }`. In a `vector` activation, `sum(E)`, `mean(E)`, `max(E)` and
 /// `min(E)` with one argument reduce over the whole input.
+///
+/// A `gated` activation takes two inputs of the same shape and works on each pair on its own
+/// (GLU and its variants); it implements [`Gated`], whose partials `∂f/∂a`, `∂f/∂b` and
+/// parameter partials the macro derives. It has no reductions, `df` or `range`.
+///
+/// ```
+/// use act_core::prelude::*;
+///
+/// activation! {
+///     /// SwiGLU with a learnable Swish slope.
+///     pub gated struct SwiGluBeta(beta = 1.0);
+///     f(a, b) = a * sigmoid(beta * a) * b;
+/// }
+///
+/// assert_eq!(SwiGluBeta::PARTIALS[1], "a * sigmoid(a * beta)");
+/// assert_eq!(SwiGluBeta::default().forward(0.0, 3.0), 0.0);
+/// let mut d = [0.0];
+/// SwiGluBeta::default().param_derivatives(1.0, 2.0, &mut d); // ∂f/∂beta
+/// assert!((d[0] - 2.0 * 0.19661193324148185).abs() < 1e-15);
+/// ```
+///
+/// Every elementwise and gated declaration also implements the parameter gradients
+/// ([`ParamGradients`] for elementwise ones, in [`Gated`] for gated ones): `∂f/∂θ` for each
+/// parameter, and `backward_params`, the gradient of a loss with respect to the parameters
+/// over a whole slice.
 ///
 /// At a kink the derivative is that of the branch taken, and `max(a, b)` takes `a` on a tie:
 /// `max(0, x)` has derivative 0 at 0 (as PyTorch).
@@ -93,8 +119,8 @@ pub mod __private;
 /// names an input where the formula disagrees and both values.
 pub use act_macros::activation;
 pub use activation::{
-    Activation, DynActivation, Elementwise, ParamError, ParamInfo, Properties, Saturation,
-    VectorActivation,
+    Activation, DynActivation, DynGated, Elementwise, Gated, ParamError, ParamGradients, ParamInfo,
+    Properties, Saturation, VectorActivation,
 };
 pub use builtins::*;
 pub use float::Float;
@@ -128,11 +154,24 @@ macro_rules! __for_each_builtin {
     };
 }
 
+/// Calls `$callback!` with the type names of every gated built-in: `$callback! { Glu, ... }`.
+/// The tests that cover each gated built-in iterate over this list (and one missing here
+/// fails `gated_registry_lists_every_gated_builtin`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __for_each_gated {
+    ($callback:ident) => {
+        $callback! { Glu, SwiGlu, GeGlu, ReGlu }
+    };
+}
+
 /// Everything a user's crate needs: `use act_core::prelude::*;`.
 pub mod prelude {
     pub use crate::activation;
     pub use crate::builtins::*;
-    pub use crate::{Activation, Elementwise, Float, Properties, Range, VectorActivation};
+    pub use crate::{
+        Activation, Elementwise, Float, Gated, ParamGradients, Properties, Range, VectorActivation,
+    };
 }
 
 /// The README's Rust examples, compiled and run as doctests.

@@ -2,8 +2,8 @@
 //!
 //! ```text
 //! #[attrs] /// docs
-//! VIS [vector] struct NAME [(PARAM = DEFAULT, ...)];
-//! f(x) = EXPR;
+//! VIS [vector | gated] struct NAME [(PARAM = DEFAULT, ...)];
+//! f(x) = EXPR;                 (gated: f(A, B) = EXPR; with any two input names)
 //! [df(x) = EXPR;]
 //! [range = (LO, HI);]
 //! ```
@@ -13,6 +13,7 @@ use syn::{Attribute, Expr, Ident, Token, Visibility};
 
 mod kw {
     syn::custom_keyword!(vector);
+    syn::custom_keyword!(gated);
     syn::custom_keyword!(f);
     syn::custom_keyword!(df);
     syn::custom_keyword!(range);
@@ -36,6 +37,10 @@ pub struct Decl {
     pub vis: Visibility,
     /// `vector struct`: outputs depend on the whole input.
     pub vector: bool,
+    /// `gated struct`: two inputs, `f(a, b)`, element by element.
+    pub gated: bool,
+    /// The input names as written in `f(...)`: `x`, or a gated activation's two.
+    pub inputs: Vec<Ident>,
     /// The struct's name.
     pub name: Ident,
     /// Parameters with defaults.
@@ -60,6 +65,10 @@ impl Parse for Decl {
         } else {
             false
         };
+        let gated = !vector && input.peek(kw::gated);
+        if gated {
+            input.parse::<kw::gated>()?;
+        }
         let lookahead = input.lookahead1();
         if !lookahead.peek(Token![struct]) {
             return Err(lookahead.error());
@@ -106,6 +115,7 @@ impl Parse for Decl {
 
         let mut f = None;
         let mut df = None;
+        let mut inputs = Vec::new();
         let mut range = None;
         let mut range_kw = None;
         while !input.is_empty() {
@@ -115,12 +125,17 @@ impl Parse for Decl {
                 let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
                 let content;
                 syn::parenthesized!(content in input);
-                let var: Ident = content.parse()?;
-                if var != "x" {
+                let vars = content.parse_terminated(Ident::parse, Token![,])?;
+                let vars: Vec<Ident> = vars.into_iter().collect();
+                if is_df && gated {
                     return Err(syn::Error::new(
-                        var.span(),
-                        "the input is always named `x`: write `f(x) = ...`",
+                        key.span(),
+                        "`df` is not supported in a gated activation: the macro derives both partials itself",
                     ));
+                }
+                check_inputs(&key, &vars, gated)?;
+                if !is_df {
+                    inputs = vars;
                 }
                 input.parse::<Token![=]>()?;
                 let e: Expr = input.parse()?;
@@ -157,13 +172,22 @@ impl Parse for Decl {
         let Some(f) = f else {
             return Err(syn::Error::new(
                 name.span(),
-                format!("`{name}` has no formula: add `f(x) = ...;` after the struct line"),
+                format!(
+                    "`{name}` has no formula: add `{}` after the struct line",
+                    if gated {
+                        "f(a, b) = ...;"
+                    } else {
+                        "f(x) = ...;"
+                    }
+                ),
             ));
         };
         Ok(Decl {
             attrs,
             vis,
             vector,
+            gated,
+            inputs,
             name,
             params,
             f,
@@ -171,6 +195,51 @@ impl Parse for Decl {
             range,
             range_kw,
         })
+    }
+}
+
+/// The inputs of `f(...)`: `x` alone, or two distinct names for a gated activation.
+fn check_inputs(key: &Ident, vars: &[Ident], gated: bool) -> syn::Result<()> {
+    if gated {
+        return match vars {
+            [a, b] if a == b => Err(syn::Error::new(
+                b.span(),
+                format!("the two inputs need different names: `f({a}, {b})`"),
+            )),
+            [a, b] => {
+                for v in [a, b] {
+                    if ["pi", "e", "inf"].contains(&v.to_string().as_str()) {
+                        return Err(syn::Error::new(
+                            v.span(),
+                            format!("`{v}` is reserved in formulas; choose another input name"),
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            _ => Err(syn::Error::new(
+                key.span(),
+                format!(
+                    "a gated activation takes two inputs, got {}: write `f(a, b) = ...`",
+                    vars.len()
+                ),
+            )),
+        };
+    }
+    match vars {
+        [v] if v == "x" => Ok(()),
+        [v] => Err(syn::Error::new(
+            v.span(),
+            "the input is always named `x`: write `f(x) = ...`",
+        )),
+        [_, second, ..] => Err(syn::Error::new(
+            second.span(),
+            "this activation takes one input, `x`; for two inputs declare a `gated struct` and write `f(a, b) = ...`",
+        )),
+        [] => Err(syn::Error::new(
+            key.span(),
+            "the input is missing: write `f(x) = ...`",
+        )),
     }
 }
 

@@ -9,6 +9,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 mod elementwise;
+pub mod gated;
+mod params;
 mod vector;
 
 use crate::eval;
@@ -58,7 +60,7 @@ fn body_with(
         let n = g.node(id);
         constant_flag[id.index()] = match n {
             _ if Some(id) == stored => false,
-            Node::X | Node::Param(_) | Node::Red(_) => false,
+            Node::X | Node::B | Node::Param(_) | Node::Red(_) => false,
             Node::Const(_) | Node::Named(_) => true,
             _ => g.children(n).iter().all(|c| constant_flag[c.index()]),
         };
@@ -332,6 +334,7 @@ fn node_expr(
         Node::Named(Named::Pi) => constant(core::f64::consts::PI),
         Node::Named(Named::E) => constant(core::f64::consts::E),
         Node::X => quote!(x),
+        Node::B => quote!(b),
         Node::Param(i) => {
             let p = format_ident!("{}", params[*i as usize]);
             quote!(#fl::from_f64(self.#p))
@@ -534,7 +537,7 @@ fn propagates_nan(g: &Graph, root: Id) -> bool {
     let mut nan = vec![false; root.index() + 1];
     for &id in &live {
         nan[id.index()] = match *g.node(id) {
-            Node::X => true,
+            Node::X | Node::B => true,
             Node::Const(_) | Node::Named(_) | Node::Param(_) | Node::Red(_) => false,
             Node::Sum(ref ts) | Node::Prod(ref ts) => ts.iter().any(|t| nan[t.index()]),
             Node::Pow(a, k) => k != 0 && nan[a.index()],
@@ -746,6 +749,11 @@ pub fn expand(m: &Model) -> TokenStream {
     } else {
         elementwise::expand(m)
     };
+    let param_gradients = if is_vector {
+        quote!()
+    } else {
+        params::expand(m)
+    };
 
     quote! {
         #(#attrs)*
@@ -768,6 +776,7 @@ pub fn expand(m: &Model) -> TokenStream {
         }
 
         #specific
+        #param_gradients
 
         #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::DynActivation for #name {

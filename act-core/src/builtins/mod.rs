@@ -327,3 +327,8 @@ activation! {
     pub struct HardSwish;
     f(x) = if x < -3 { 0 } else if x <= 3 { x * (x + 3) / 6 } else { x };
 }
+
+mod gated;
+pub use gated::*;
+mod learnable;
+pub use learnable::*;
