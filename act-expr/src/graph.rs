@@ -309,6 +309,11 @@ impl Graph {
 
     /// A reduction over the input; returns the node standing for its value.
     pub fn reduce(&mut self, kind: Reduce, body: Id) -> Id {
+        if !self.raw {
+            if let Some(r) = crate::rewrite::reduction(self, kind, body) {
+                return r;
+            }
+        }
         let j = match self.reductions.iter().position(|&r| r == (kind, body)) {
             Some(j) => j,
             None => {
@@ -434,8 +439,25 @@ impl Graph {
     pub fn sum(&mut self, terms: Vec<Id>) -> Id {
         let mut flat = Vec::with_capacity(terms.len());
         for t in terms {
-            match self.node(t) {
+            match self.node(t).clone() {
                 Node::Sum(inner) => flat.extend(inner.iter().copied()),
+                // `k * (a + b)` enters as `k a + k b`, so that its terms combine with the
+                // others first: `x - (max(x) + l)` is `(x - max(x)) - l`, where the cancelling
+                // pair is exact, not `x - (max(x) + l)` with `max(x) + l` rounded.
+                Node::Prod(fs)
+                    if !self.raw
+                        && fs.len() == 2
+                        && self.as_const(fs[0]).is_some()
+                        && matches!(self.node(fs[1]), Node::Sum(_)) =>
+                {
+                    let k = self.as_const(fs[0]).expect("constant");
+                    let Node::Sum(inner) = self.node(fs[1]).clone() else {
+                        unreachable!("a sum")
+                    };
+                    for i in inner {
+                        flat.push(self.scale(k, i));
+                    }
+                }
                 _ => flat.push(t),
             }
         }
