@@ -382,6 +382,9 @@ def _builtins():
         Fn("HardSigmoid", lambda x: relu6(x + 3) / 6,
            lambda x: mpf(1) / 6 if -3 < x < 3 else zero, lambda x: relu6(x + 3) / 6,
            kinks=(-3, 3)),
+        # PyTorch PReLU at its default alpha = 0.25 (the leaky ReLU with a learned slope)
+        Fn("PRelu", lambda x: x if x > 0 else x / 4, lambda x: one if x > 0 else one / 4,
+           lambda x: max(x / 4, x), kinks=(0,)),
         # f' = x/3 + 1/2 on (-3, 3]: an interior root at -3/2, cancelling like swish's
         Fn("HardSwish", lambda x: x * relu6(x + 3) / 6, dhardswish,
            lambda x: x * relu6(x + 3) / 6, kinks=(-3, 3), root_guess=-1.5),

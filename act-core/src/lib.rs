@@ -102,15 +102,15 @@ pub mod __private;
 /// }
 ///
 /// activation! {
-///     /// Log-softmax, over the whole input.
-///     pub vector struct LogSoftmax;
+///     /// Log-softmax, over the whole input, shifted by hand.
+///     pub vector struct MyLogSoftmax;
 ///     f(x) = { let m = max(x); x - m - ln(sum(exp(x - m))) };
 /// }
 ///
 /// assert_eq!(Clipped::new(1.0).forward(5.0), 1.0);
 /// assert_eq!(Clipped::default().range().max(), 6.0);
 /// let mut y = [0.0; 2];
-/// LogSoftmax.forward_slice(&[1000.0, 1000.0], &mut y);
+/// MyLogSoftmax.forward_slice(&[1000.0, 1000.0], &mut y);
 /// assert_eq!(y, [-std::f64::consts::LN_2; 2]);
 /// ```
 ///
@@ -147,9 +147,9 @@ macro_rules! __for_each_builtin {
         $callback! {
             elementwise: [
                 Sigmoid, Tanh, Relu, LeakyRelu, Elu, Selu, Swish, Linear, Gelu, GeluTanh,
-                Softplus, Mish, HardSigmoid, HardSwish
+                Softplus, Mish, HardSigmoid, HardSwish, PRelu
             ],
-            vector: [Softmax]
+            vector: [Softmax, LogSoftmax, Softmin]
         }
     };
 }

@@ -38,7 +38,7 @@ fn boxed<A: DynActivation + Default + 'static>() -> Box<dyn DynActivation> {
     Box::new(A::default())
 }
 
-static ENTRIES: [Entry; 15] = [
+static ENTRIES: [Entry; 18] = [
     Entry {
         name: "sigmoid",
         aliases: &["logistic"],
@@ -53,6 +53,16 @@ static ENTRIES: [Entry; 15] = [
         name: "softmax",
         aliases: &[],
         make: boxed::<Softmax>,
+    },
+    Entry {
+        name: "log-softmax",
+        aliases: &["logsoftmax"],
+        make: boxed::<LogSoftmax>,
+    },
+    Entry {
+        name: "softmin",
+        aliases: &[],
+        make: boxed::<Softmin>,
     },
     Entry {
         name: "relu",
@@ -113,6 +123,11 @@ static ENTRIES: [Entry; 15] = [
         name: "hard-swish",
         aliases: &["hardswish"],
         make: boxed::<HardSwish>,
+    },
+    Entry {
+        name: "prelu",
+        aliases: &["p-relu"],
+        make: boxed::<PRelu>,
     },
 ];
 

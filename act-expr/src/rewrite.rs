@@ -24,7 +24,7 @@
 //! | `exp(u) * exp(v)`                    | `exp(u + v)`     | overflow of one factor         |
 //! | `ln(exp(u) * v)`                     | `u + ln(v)`      | overflow of `exp`              |
 //! | `sum(exp(u))`                        | `exp(M) * sum(exp(u - M))`, `M = max(u)` | overflow (shift invariance) |
-//! | `ln(sum(exp(u - max(u))))`           | `log1p(sum(u' < 0 ? exp(u') : 0) + sum(u' < 0 ? 0 : exp(u')) - 1)`, `u' = u - max(u)` (the second sum counts the ties, exactly) | the sum holds an exact 1 and tiny terms |
+//! | `ln(sum(exp(u - max(u))))`           | `log1p(sum(u' < 0 ? exp(u') : 0) + max(sum(u' < 0 ? 0 : exp(u')) - 1, 0))`, `u' = u - max(u)` (the second sum counts the ties, exactly) | the sum holds an exact 1 and tiny terms |
 //!
 //! With the last four, the textbook forms of softmax and log-softmax, `exp(x) / sum(exp(x))`
 //! and `x - ln(sum(exp(x)))`, become the shifted, stable forms (`exp(x - max(x)) / sum(...)`,
@@ -328,7 +328,12 @@ fn log_sum_exp_shifted(g: &mut Graph, a: Id) -> Option<Id> {
     let at_max = g.select(Cmp::Lt, v, zero, zero, body);
     let t = g.reduce(Reduce::Sum, below);
     let c = g.reduce(Reduce::Sum, at_max);
+    // `c - 1` (exact: c counts the ties) kept apart from `t` by `max(., 0)`, which is the
+    // identity here (c >= 1) but keeps the sum from being flattened into `-1 + t + c`, where
+    // `-1 + t` would round `t` away.
     let minus_one = g.num(-1.0);
-    let arg = g.sum(vec![t, c, minus_one]);
+    let ties = g.add(c, minus_one);
+    let ties = g.max(ties, zero);
+    let arg = g.add(t, ties);
     Some(g.call(Func::Log1p, arg))
 }

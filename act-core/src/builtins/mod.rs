@@ -332,3 +332,5 @@ mod gated;
 pub use gated::*;
 mod learnable;
 pub use learnable::*;
+mod vector;
+pub use vector::*;
