@@ -302,3 +302,40 @@ pub trait DynGated: Send + Sync + core::fmt::Debug {
     /// `(f(a, b), ∂f/∂a, ∂f/∂b)`.
     fn eval(&self, a: f64, b: f64) -> (f64, f64, f64);
 }
+
+/// The backward pass of a vector activation from its saved output: training loops keep `y`
+/// from the forward pass and need not keep `x` (PyTorch's `_softmax_backward_data`).
+/// Implemented by `activation!` for a `vector` declaration with a `vjp(y, g) = ...;` clause,
+/// which the macro checks against its own derivative of the formula.
+///
+/// ```
+/// use act_core::prelude::*;
+///
+/// let x = [1.0f64, 2.0, 3.0];
+/// let g = [0.5, -1.0, 0.25];
+/// let mut y = [0.0; 3];
+/// Softmax.forward_slice(&x, &mut y);
+/// let (mut from_x, mut from_y) = ([0.0; 3], [0.0; 3]);
+/// Softmax.backward_slice(&x, &g, &mut from_x);
+/// Softmax.backward_from_output(&y, &g, &mut from_y);
+/// for (a, b) in from_x.iter().zip(&from_y) {
+///     assert!((a - b).abs() < 1e-16);
+/// }
+/// assert_eq!(Softmax::VJP, "y * (g - sum(y * g))");
+/// ```
+pub trait BackwardFromOutput: VectorActivation {
+    /// The declared `vjp(y, g)` clause, simplified: the vector-Jacobian product in terms of
+    /// the output element `y`, the gradient element `g` and sums over them.
+    const VJP: &'static str;
+    /// `grad_x = J^T grad_y` from the output `y = f(x)`. Panics if the lengths differ.
+    fn backward_from_output<F: Float>(&self, y: &[F], grad_y: &[F], grad_x: &mut [F]);
+    /// [`backward_from_output`](BackwardFromOutput::backward_from_output) for each row of a
+    /// row-major `rows × cols` batch. Panics if the lengths differ or are not whole rows.
+    fn backward_rows_from_output<F: Float>(
+        &self,
+        y: &[F],
+        cols: usize,
+        grad_y: &[F],
+        grad_x: &mut [F],
+    );
+}

@@ -54,6 +54,8 @@ pub mod __private;
 /// f(x) = EXPR;                           a gated struct: f(A, B) = EXPR; (any two names)
 /// [df(x) = EXPR;]                        hand-written derivative, checked against the macro's
 /// [range = (LO, HI);]                    checked against the formula
+/// [vjp(y, g) = EXPR;]                    vector only: the VJP from the output y (see
+///                                        BackwardFromOutput), checked against the formula
 /// ```
 ///
 /// `EXPR`: numbers (integers too), `x`, parameters, `pi`, `e`, `inf`; `+ - * /`, unary `-`,
@@ -119,8 +121,8 @@ pub mod __private;
 /// names an input where the formula disagrees and both values.
 pub use act_macros::activation;
 pub use activation::{
-    Activation, DynActivation, DynGated, Elementwise, Gated, ParamError, ParamGradients, ParamInfo,
-    Properties, Saturation, VectorActivation,
+    Activation, BackwardFromOutput, DynActivation, DynGated, Elementwise, Gated, ParamError,
+    ParamGradients, ParamInfo, Properties, Saturation, VectorActivation,
 };
 pub use builtins::*;
 pub use float::Float;
@@ -170,7 +172,8 @@ pub mod prelude {
     pub use crate::activation;
     pub use crate::builtins::*;
     pub use crate::{
-        Activation, Elementwise, Float, Gated, ParamGradients, Properties, Range, VectorActivation,
+        Activation, BackwardFromOutput, Elementwise, Float, Gated, ParamGradients, Properties,
+        Range, VectorActivation,
     };
 }
 

@@ -118,6 +118,57 @@ fn run<A: VectorActivation, F: TestFloat>(all: &mut Vec<Stats>) {
     all.extend(st);
 }
 
+/// `backward_from_output` from the computed forward output, against the exact VJP, with the
+/// VJP's criterion; and the rows version equal to it bit for bit.
+fn run_from_output<A: BackwardFromOutput, F: TestFloat>(all: &mut Vec<Stats>) {
+    let file = format!("{}.{}.txt", A::NAME.to_lowercase(), F::TYPE_NAME);
+    let cases = parse_vector_cases::<F>(&file, "kappa");
+    let mut st = [
+        Stats::new(A::NAME, F::TYPE_NAME, "(unused)", true),
+        Stats::new(A::NAME, F::TYPE_NAME, "vjp from y", true),
+        Stats::new(A::NAME, F::TYPE_NAME, "(unused)", true),
+    ];
+    let a = A::default();
+    for c in &cases {
+        let n = c.x.len();
+        let mut y = vec![F::ZERO; n];
+        a.forward_slice(&c.x, &mut y);
+        let mut gx = vec![F::ZERO; n];
+        a.backward_from_output(&y, &c.g, &mut gx);
+        let mut gx_rows = vec![F::ZERO; n];
+        a.backward_rows_from_output(&y, n.max(1), &c.g, &mut gx_rows);
+        for (p, q) in gx.iter().zip(&gx_rows) {
+            assert!(p.to_f64().to_bits() == q.to_f64().to_bits() || p.is_nan() && q.is_nan());
+        }
+        check_case(c, &y, &gx, None, "from_output", &mut st);
+    }
+    let [_, vjp, _] = st;
+    all.push(vjp);
+}
+
+#[test]
+fn backward_from_output_against_mpmath() {
+    let mut failures = String::new();
+    for_each_isa(|isa| {
+        let mut all = Vec::new();
+        run_from_output::<Softmax, f32>(&mut all);
+        run_from_output::<Softmax, f64>(&mut all);
+        run_from_output::<LogSoftmax, f32>(&mut all);
+        run_from_output::<LogSoftmax, f64>(&mut all);
+        run_from_output::<Softmin, f32>(&mut all);
+        run_from_output::<Softmin, f64>(&mut all);
+        println!(
+            "\nBackward from the saved output, {isa:?} build:\n{}",
+            render(&all)
+        );
+        let f = failures_report(&all);
+        if !f.is_empty() {
+            failures += &format!("{isa:?} build:\n{f}");
+        }
+    });
+    assert!(failures.is_empty(), "accuracy failures:\n{failures}");
+}
+
 #[test]
 fn log_softmax_and_softmin_against_mpmath() {
     let mut failures = String::new();

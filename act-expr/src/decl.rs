@@ -6,6 +6,7 @@
 //! f(x) = EXPR;                 (gated: f(A, B) = EXPR; with any two input names)
 //! [df(x) = EXPR;]
 //! [range = (LO, HI);]
+//! [vjp(Y, G) = EXPR;]          (vector: the VJP from the saved output, checked)
 //! ```
 
 use syn::parse::{Parse, ParseStream};
@@ -14,6 +15,7 @@ use syn::{Attribute, Expr, Ident, Token, Visibility};
 mod kw {
     syn::custom_keyword!(vector);
     syn::custom_keyword!(gated);
+    syn::custom_keyword!(vjp);
     syn::custom_keyword!(f);
     syn::custom_keyword!(df);
     syn::custom_keyword!(range);
@@ -53,6 +55,20 @@ pub struct Decl {
     pub range: Option<(Expr, Expr)>,
     /// The `range` keyword (where range errors point).
     pub range_kw: Option<proc_macro2::Span>,
+    /// `vjp(y, g) = EXPR;`: a vector activation's vector-Jacobian product in terms of its
+    /// output `y` and the incoming gradient `g` (element names, then the expression).
+    pub vjp: Option<VjpDecl>,
+}
+
+/// A declared `vjp(y, g) = EXPR;` clause.
+#[derive(Clone)]
+pub struct VjpDecl {
+    /// The `vjp` keyword (where errors about the clause point).
+    pub span: proc_macro2::Span,
+    /// The names of the output element and of the gradient element.
+    pub names: [Ident; 2],
+    /// The expression.
+    pub expr: Expr,
 }
 
 impl Parse for Decl {
@@ -116,6 +132,7 @@ impl Parse for Decl {
         let mut f = None;
         let mut df = None;
         let mut inputs = Vec::new();
+        let mut vjp = None;
         let mut range = None;
         let mut range_kw = None;
         while !input.is_empty() {
@@ -148,6 +165,32 @@ impl Parse for Decl {
                     ));
                 }
                 *slot = Some(e);
+            } else if lookahead.peek(kw::vjp) {
+                let kw: kw::vjp = input.parse()?;
+                if vjp.is_some() {
+                    return Err(syn::Error::new(kw.span, "`vjp` is declared twice"));
+                }
+                let content;
+                syn::parenthesized!(content in input);
+                let vars = content.parse_terminated(Ident::parse, Token![,])?;
+                let vars: Vec<Ident> = vars.into_iter().collect();
+                let [y, g] = match &vars[..] {
+                    [y, g] if y != g => [y.clone(), g.clone()],
+                    _ => {
+                        return Err(syn::Error::new(
+                            kw.span,
+                            "`vjp` takes the output and the gradient, two names: `vjp(y, g) = ...`",
+                        ));
+                    }
+                };
+                input.parse::<Token![=]>()?;
+                let expr: Expr = input.parse()?;
+                input.parse::<Token![;]>()?;
+                vjp = Some(VjpDecl {
+                    span: kw.span,
+                    names: [y, g],
+                    expr,
+                });
             } else if lookahead.peek(kw::range) {
                 let kw: kw::range = input.parse()?;
                 if range.is_some() {
@@ -194,6 +237,7 @@ impl Parse for Decl {
             df,
             range,
             range_kw,
+            vjp,
         })
     }
 }

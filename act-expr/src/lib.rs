@@ -59,6 +59,7 @@ pub fn expand_activation(input: proc_macro2::TokenStream) -> proc_macro2::TokenS
             placeholder.f = syn::parse_quote!(x);
             placeholder.df = None;
             placeholder.range = None;
+            placeholder.vjp = None;
             let mut out = e.to_compile_error();
             if let Ok(m) = model::build(placeholder) {
                 out.extend(codegen::expand(&m));

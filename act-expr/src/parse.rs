@@ -33,6 +33,18 @@ impl Scope {
         }
     }
 
+    /// The scope of a vector activation's `vjp(y, g)` clause: `y` is lowered to
+    /// [`Node::X`](crate::graph::Node::X), `g` to [`Node::B`](crate::graph::Node::B), and
+    /// one-argument `sum` and `mean` reduce over the pairs.
+    pub fn vjp(params: Vec<String>, y: String, g: String) -> Self {
+        Scope {
+            params,
+            vector: true,
+            inputs: vec![y, g],
+            lets: Vec::new(),
+        }
+    }
+
     /// The scope of a gated activation `f(a, b)`: `a` is lowered to [`Node::X`](crate::graph::Node::X),
     /// `b` to [`Node::B`](crate::graph::Node::B); there are no reductions.
     pub fn gated(params: Vec<String>, a: String, b: String) -> Self {
@@ -260,7 +272,7 @@ impl Lowering<'_> {
         }
         match name.as_str() {
             "max" | "min" | "sum" | "mean" if args.len() == 1 => {
-                if self.scope.inputs.len() == 2 {
+                if self.scope.inputs.len() == 2 && !self.scope.vector {
                     return err(
                         ident,
                         format!(

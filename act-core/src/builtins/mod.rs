@@ -79,6 +79,7 @@ activation! {
     pub vector struct Softmax;
     f(x) = { let e = exp(x - max(x)); e / sum(e) };
     range = (0, 1);
+    vjp(y, g) = y * (g - sum(g * y));
 }
 
 activation! {

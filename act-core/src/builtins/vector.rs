@@ -31,6 +31,7 @@ activation! {
     pub vector struct LogSoftmax;
     f(x) = x - ln(sum(exp(x)));
     range = (-inf, 0);
+    vjp(y, g) = g - exp(y) * sum(g);
 }
 
 activation! {
@@ -51,4 +52,5 @@ activation! {
     pub vector struct Softmin;
     f(x) = exp(-x) / sum(exp(-x));
     range = (0, 1);
+    vjp(y, g) = y * (sum(g * y) - g);
 }

@@ -9,6 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 mod elementwise;
+mod from_output;
 pub mod gated;
 mod params;
 mod vector;
@@ -626,7 +627,9 @@ pub fn expand(m: &Model) -> TokenStream {
         )
     };
     let formula = &m.formula_text;
-    let derivative = &m.derivative_text;
+    // A vector activation with a `vjp` clause describes its Jacobian.
+    let derivative =
+        &from_output::jacobian_derivative_text(m).unwrap_or_else(|| m.derivative_text.clone());
     let summary = attrs
         .iter()
         .filter_map(|a| match &a.meta {
@@ -754,6 +757,7 @@ pub fn expand(m: &Model) -> TokenStream {
     } else {
         params::expand(m)
     };
+    let from_output = from_output::expand(m);
 
     quote! {
         #(#attrs)*
@@ -777,6 +781,7 @@ pub fn expand(m: &Model) -> TokenStream {
 
         #specific
         #param_gradients
+        #from_output
 
         #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::DynActivation for #name {
