@@ -215,7 +215,8 @@ def write_params(fn, t, rng, out_dir):
                     q = list(defaults)
                     q[k] = p
                     return fn.naive(x, q)
-                with mp.workdps(80):
+                lost = max(0, int(-mpmath.log10(abs(ds[k])))) if ds[k] != 0 else 0
+                with mp.workdps(80 + lost):
                     numeric = mpmath.diff(along, defaults[k])
                 g.check_close("%s d%d(%r)" % (fn.name, k, x), ds[k], numeric, rel=mpf(10) ** -30)
         cells = [t.bits(xv)]

@@ -50,9 +50,27 @@ fn check<A: ParamGradients>(a: A, xs: &[f32], gs: &[f32]) {
         let want = reference(&format!("{}.{}", A::NAME, p.name));
         let rel32 = (f64::from(got[j]) - want).abs() / want.abs();
         let rel64 = (got64[j] - want).abs() / want.abs();
-        println!("{}.{}: f32 {:e} relative, f64 {:e} relative", A::NAME, p.name, rel32, rel64);
-        assert!(rel32 <= 1e-6, "{}.{} f32: {} vs {want} ({rel32:e})", A::NAME, p.name, got[j]);
-        assert!(rel64 <= 1e-12, "{}.{} f64: {} vs {want} ({rel64:e})", A::NAME, p.name, got64[j]);
+        println!(
+            "{}.{}: f32 {:e} relative, f64 {:e} relative",
+            A::NAME,
+            p.name,
+            rel32,
+            rel64
+        );
+        assert!(
+            rel32 <= 1e-6,
+            "{}.{} f32: {} vs {want} ({rel32:e})",
+            A::NAME,
+            p.name,
+            got[j]
+        );
+        assert!(
+            rel64 <= 1e-12,
+            "{}.{} f64: {} vs {want} ({rel64:e})",
+            A::NAME,
+            p.name,
+            got64[j]
+        );
     }
 }
 
@@ -75,5 +93,8 @@ fn backward_params_over_a_million_f32_matches_mpmath() {
     let want = reference("PRelu.alpha");
     let rel = (f64::from(naive) - want).abs() / want.abs();
     println!("plain f32 running sum: {rel:e} relative");
-    assert!(rel > 1e-6, "the plain sum is within 1e-6 too ({rel:e}): the test would not see a bad sum");
+    assert!(
+        rel > 1e-6,
+        "the plain sum is within 1e-6 too ({rel:e}): the test would not see a bad sum"
+    );
 }
