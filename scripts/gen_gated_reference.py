@@ -188,6 +188,11 @@ def param_fns():
                lambda x, p: x if x > 0 else p[0] * x, 1),
         Params("Elu", lambda x: [zero if x > 0 else mpmath.expm1(x)],
                lambda x, p: x if x > 0 else p[0] * (mpmath.exp(x) - 1), 1),
+        # Hardtanh(min_val, max_val): 1 on the clipped side of each bound
+        Params("Hardtanh", lambda x: [mpf(1) if x <= -1 else zero,
+                                      mpf(1) if (x > -1 and x >= 1) else zero],
+               lambda x, p: p[0] if x <= p[0] else (p[1] if x >= p[1] else x), 2,
+               kinks=(-1, 1)),
         # Selu(alpha, scale): d/dalpha = scale expm1(x) (x <= 0), d/dscale = elu_alpha(x)
         Params("Selu", lambda x: [zero if x > 0 else s_selu * mpmath.expm1(x),
                                   elu_core(x, a_selu)],
@@ -200,6 +205,7 @@ DEFAULTS = {
     "LeakyRelu": ["0.1"],
     "Elu": ["1"],
     "Selu": [g.SELU_ALPHA, g.SELU_SCALE],
+    "Hardtanh": ["-1", "1"],
 }
 
 

@@ -149,7 +149,8 @@ macro_rules! __for_each_builtin {
         $callback! {
             elementwise: [
                 Sigmoid, Tanh, Relu, LeakyRelu, Elu, Selu, Swish, Linear, Gelu, GeluTanh,
-                Softplus, Mish, HardSigmoid, HardSwish, PRelu
+                Softplus, Mish, HardSigmoid, HardSwish, PRelu, LogSigmoid, Softsign, Celu, Relu6,
+                Hardtanh, Squareplus
             ],
             vector: [Softmax, LogSoftmax, Softmin]
         }

@@ -38,7 +38,7 @@ fn boxed<A: DynActivation + Default + 'static>() -> Box<dyn DynActivation> {
     Box::new(A::default())
 }
 
-static ENTRIES: [Entry; 18] = [
+static ENTRIES: [Entry; 24] = [
     Entry {
         name: "sigmoid",
         aliases: &["logistic"],
@@ -128,6 +128,36 @@ static ENTRIES: [Entry; 18] = [
         name: "prelu",
         aliases: &["p-relu"],
         make: boxed::<PRelu>,
+    },
+    Entry {
+        name: "log-sigmoid",
+        aliases: &["logsigmoid"],
+        make: boxed::<LogSigmoid>,
+    },
+    Entry {
+        name: "softsign",
+        aliases: &[],
+        make: boxed::<Softsign>,
+    },
+    Entry {
+        name: "celu",
+        aliases: &[],
+        make: boxed::<Celu>,
+    },
+    Entry {
+        name: "relu6",
+        aliases: &["relu-6"],
+        make: boxed::<Relu6>,
+    },
+    Entry {
+        name: "hardtanh",
+        aliases: &["hard-tanh"],
+        make: boxed::<Hardtanh>,
+    },
+    Entry {
+        name: "squareplus",
+        aliases: &[],
+        make: boxed::<Squareplus>,
     },
 ];
 

@@ -60,6 +60,8 @@ fn parameter_partials_within_4_ulp_of_mpmath() {
         all.extend(check_params::<Elu, f64>());
         all.extend(check_params::<Selu, f32>());
         all.extend(check_params::<Selu, f64>());
+        all.extend(check_params::<Hardtanh, f32>());
+        all.extend(check_params::<Hardtanh, f64>());
         println!(
             "\nParameter partials against mpmath, {isa:?} build:\n{}",
             render(&all)

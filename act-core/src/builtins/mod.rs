@@ -335,3 +335,5 @@ mod learnable;
 pub use learnable::*;
 mod vector;
 pub use vector::*;
+mod more;
+pub use more::*;
