@@ -2,6 +2,11 @@
 
 use crate::Float;
 
+pub use crate::pairs::{
+    CompensatedSum, backward_pairs, backward_params, backward_params_pairs, check_halves,
+    dot_compensated, is_limit_artefact2, limit2, map_pairs,
+};
+
 /// Panics, naming both lengths, when two slices that must match do not.
 #[inline]
 #[track_caller]

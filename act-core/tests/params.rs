@@ -163,6 +163,13 @@ fn clamp_has_derivative_zero_at_its_bounds_like_the_built_in_hard_sigmoid() {
     assert_eq!(Clamped::default().derivative(-1.0), 0.0);
 }
 
+#[test]
+fn formula_is_the_declared_form_in_canonical_print() {
+    // As documented on `Activation::FORMULA`: not the stable form that runs.
+    assert_eq!(Gelu::FORMULA, "x * erfc(-x / sqrt(2)) / 2");
+    assert_eq!(Softplus::FORMULA, "ln(1 + exp(x))");
+}
+
 // ---- The property test. ----
 
 /// Inputs for checking, chosen apart from the analysis's grid: random offsets around every
