@@ -259,7 +259,8 @@ fn check_metadata(a: &Dyn) -> Result<(), TestCaseError> {
         lo = lo.min(y);
         hi = hi.max(y);
         // An open bound is not reached at moderate inputs, where rounding cannot reach it.
-        if x.abs() <= 8.0 {
+        // (An overflow to ±∞ is the rounding of a true value beyond the largest number.)
+        if x.abs() <= 8.0 && y.is_finite() {
             prop_assert!(
                 r.min_attained() || y > r.min(),
                 "{}: f({x}) = {y} reaches the open minimum",
