@@ -1,39 +1,9 @@
 //! Integration tests: run the binary.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn act() -> Command {
-    let mut c = Command::cargo_bin("act-cli").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "80");
-    c
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = act()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
-}
-
-/// Runs a failing command: exit 2, nothing on stdout, and returns stderr.
-fn usage_error(args: &[&str]) -> String {
-    let out = act()
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
+mod common;
+use common::*;
 
 // ---- snapshots of the text outputs ----
 
