@@ -67,6 +67,10 @@ pub mod __private;
 /// `beta != 0`); the defaults must meet it, and `new` (panics), `try_new`, `set_param`,
 /// `set_params` and `check_params` (errors) enforce it, as they enforce finite values.
 ///
+/// An activation takes every real input: a formula that gives NaN somewhere (`ln(x)`,
+/// `sqrt(x)` for x < 0) or has a pole (`x / (1 + x)` at -1) is a compile error that names the
+/// input, at the default parameters.
+///
 /// `EXPR`: numbers (integers too), `x`, parameters, `pi`, `e`, `inf`; `+ - * /`, unary `-`,
 /// parentheses; `exp ln log1p expm1 sqrt abs tanh sigmoid softplus erf erfc`, `max(a, b)`,
 /// `min(a, b)`, `clamp(a, lo, hi)`, `powi(a, INT)`, `powf(a, b)`;
@@ -111,7 +115,7 @@ pub mod __private;
 ///
 /// `range()` and `properties()` describe the function for the current parameter values: at
 /// the defaults they are constants found at compile time; for other values the same analysis
-/// runs when they are called (about a millisecond). The analysis samples the formula on a grid
+/// runs when they are called (0.6 ms in an optimised build). The analysis samples the formula on a grid
 /// dense over [-16, 16] and logarithmic out to ±1e300, takes the limits at ±∞, and locates the
 /// zeros of `f'` and the switching points of branches, `max`, `min`, `clamp` and `abs` by
 /// bisection. An extreme inside the line (Swish's minimum) is reported as the value at the

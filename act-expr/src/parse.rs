@@ -2,6 +2,7 @@
 //! say how to fix the mistake. The macro hands over the tokens of its input; the CLI hands over
 //! text through `syn::parse_str`; both go through [`lower`].
 
+use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{BinOp, Expr, Lit, Stmt, UnOp};
 
@@ -157,9 +158,23 @@ impl Lowering<'_> {
             _ => return err(lit, "expected a number"),
         };
         if !suffix.is_empty() {
+            let digits = lit.to_token_stream().to_string();
+            let digits = digits.trim_end_matches(suffix.as_str());
+            let is_type = ["f32", "f64"].contains(&suffix.as_str())
+                || suffix.starts_with('i')
+                || suffix.starts_with('u');
             return err(
                 lit,
-                format!("remove the `{suffix}` suffix: every number in a formula is a real number"),
+                if is_type {
+                    format!(
+                        "remove the `{suffix}` suffix: every number in a formula is a real number"
+                    )
+                } else {
+                    // `2x` is Rust's literal 2 with a suffix `x`: the user meant a product.
+                    format!(
+                        "write `{digits} * {suffix}`: a number is not multiplied by juxtaposition"
+                    )
+                },
             );
         }
         let v = v?;
