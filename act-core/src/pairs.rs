@@ -120,6 +120,23 @@ pub fn backward_pairs<F: Float>(
     }
 }
 
+/// The rounding error of `s = p + q` (Knuth's two-sum: `p + q = s + err` exactly), 0 where
+/// `s` is not finite.
+#[inline(always)]
+pub fn two_sum_err<F: Float>(p: F, q: F, s: F) -> F {
+    let bp = s - p;
+    let err = (p - (s - bp)) + (q - bp);
+    F::select(err.is_nan(), F::ZERO, err)
+}
+
+/// `exp(u + err)` from `e = exp(u)` and a tiny `err`: `e + e err` (the next term, `e err^2/2`,
+/// is below the rounding); `e` itself where the correction is not a number (`e` infinite).
+#[inline(always)]
+pub fn exp_corrected<F: Float>(e: F, err: F) -> F {
+    let c = e * err;
+    e + F::select(c.is_nan() | c.is_infinite(), F::ZERO, c)
+}
+
 /// Checks the `[a | b]` layout: `x` is `rows × 2·cols` where `y` is `rows × cols`.
 #[inline]
 #[track_caller]

@@ -91,6 +91,18 @@ fn body_with(
         &scaled,
         final_root,
     );
+    let exact = exact_differences(g, &live, &needed, &constant_flag, stored);
+    let err = |id: Id| format_ident!("t{}_err", id.index());
+    // `exp(u)` of an exact difference `u = p + q` (see [`exact_differences`]): corrected by
+    // the rounding error of `u`, so that the result is exact in the inputs.
+    let exp_fix = |a: Id, v: TokenStream| -> TokenStream {
+        if exact[a.index()] {
+            let e = err(a);
+            quote!(::act_core::__private::exp_corrected(#v, #e))
+        } else {
+            v
+        }
+    };
     let mut stmts = Vec::new();
     for &id in &live {
         if !needed[id.index()] {
@@ -122,8 +134,10 @@ fn body_with(
                     } else {
                         kernel(f)
                     };
+                    let fixed = exp_fix(a, quote!(#s));
                     let a = t(a);
                     stmts.push(quote!(let (#s, #i): (F, F) = #fl::__kernel_scaled::<FMA>(#a, #k);));
+                    stmts.push(quote!(let #s: F = #fixed;));
                 }
                 Node::Call(f, a) => {
                     // Linear at 0: where `a` is scaled it is tiny, and f(a) = a to the last bit.
@@ -162,8 +176,8 @@ fn body_with(
         let e = if Some(id) == stored {
             quote!(e)
         } else if let (true, true, &Node::Call(f, a)) = (final_root, id == root, g.node(id)) {
-            let (k, a) = (kernel(f), t(a));
-            quote!(#fl::__kernel_final::<FMA>(#a, #k))
+            let (k, ta) = (kernel(f), t(a));
+            exp_fix(a, quote!(#fl::__kernel_final::<FMA>(#ta, #k)))
         } else if constant_flag[id.index()] {
             constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])
         } else {
@@ -176,10 +190,65 @@ fn body_with(
                 &|_| None,
             )
         };
+        let e = match *g.node(id) {
+            Node::Call(Func::Exp, a) if Some(id) != stored && !constant_flag[id.index()] => {
+                exp_fix(a, e)
+            }
+            _ => e,
+        };
         stmts.push(quote!(let #name: F = #e;));
+        if exact[id.index()] {
+            let Node::Sum(ref ts) = *g.node(id) else {
+                unreachable!("an exact difference is a sum")
+            };
+            let (p, q, e) = (t(ts[0]), t(ts[1]), err(id));
+            stmts.push(quote!(let #e: F = ::act_core::__private::two_sum_err(#p, #q, #name);));
+        }
     }
     let r = t(root);
     quote!(#(#stmts)* #r)
+}
+
+/// Sums `p + q` of two inputs (`x`, a gated activation's `b`, a reduction's value, or one of
+/// them negated: `x - max(x)`) that are the argument of an `exp`: their rounding error is
+/// computed (two-sum) and the `exp` corrected by it (`exp(u + err) = exp(u) (1 + err)`), so
+/// that softmax's `exp(x - max(x))` is exact in the inputs however far apart they are (the
+/// rounded difference alone costs `|x - max(x)| eps / 2` of relative error).
+fn exact_differences(
+    g: &Graph,
+    live: &[Id],
+    needed: &[bool],
+    constant_flag: &[bool],
+    stored: Option<Id>,
+) -> Vec<bool> {
+    let n = live.last().map_or(0, |l| l.index() + 1);
+    let mut out = vec![false; n];
+    let leaf = |id: Id| match g.node(id) {
+        Node::X | Node::B | Node::Red(_) => true,
+        Node::Prod(fs) => {
+            fs.len() == 2
+                && g.as_const(fs[0]) == Some(-1.0)
+                && matches!(g.node(fs[1]), Node::X | Node::B | Node::Red(_))
+        }
+        _ => false,
+    };
+    for &id in live {
+        let Node::Call(Func::Exp, a) = *g.node(id) else {
+            continue;
+        };
+        if !needed[id.index()] || constant_flag[id.index()] || Some(id) == stored {
+            continue;
+        }
+        if Some(a) == stored || !needed[a.index()] {
+            continue;
+        }
+        if let Node::Sum(ts) = g.node(a) {
+            if ts.len() == 2 && ts.iter().all(|&t| leaf(t) && needed[t.index()]) {
+                out[a.index()] = true;
+            }
+        }
+    }
+    out
 }
 
 /// The `act_core::__private::Kernel` that computes `f`.
