@@ -5,8 +5,10 @@
 use crate::activation;
 
 activation! {
-    /// Log-softmax: the logarithm of softmax, `x_i - ln(sum_j exp(x_j))`, the log-probabilities
-    /// a classifier's cross-entropy takes (PyTorch `log_softmax`, JAX `nn.log_softmax`).
+    /// Log-softmax: log-probabilities from scores, x_i - ln(sum_j exp(x_j)).
+    ///
+    /// The log-probabilities a classifier's cross-entropy takes (PyTorch `log_softmax`, JAX
+    /// `nn.log_softmax`).
     ///
     /// - y_i = x_i - ln(sum_j exp(x_j)), computed as `x_i - m - log1p(t)` with `m = max(x)` and
     ///   `t` the sum of `exp(x_j - m)` over the entries below the maximum (plus 1 per further
@@ -35,8 +37,9 @@ activation! {
 }
 
 activation! {
-    /// Softmin: softmax of `-x`, probabilities that favour the smallest inputs (PyTorch
-    /// `softmin`).
+    /// Softmin: softmax of -x, probabilities that favour the smallest inputs.
+    ///
+    /// PyTorch `softmin`.
     ///
     /// - y_i = exp(-x_i) / sum_j exp(-x_j), computed shifted by the minimum (no overflow:
     ///   `[-1000, 0]` gives `[1, 0]`)
