@@ -175,6 +175,8 @@ fn body_with(
         }
         let e = if Some(id) == stored {
             quote!(e)
+        } else if let Some(affine) = affine_near_root(g, id, &constant_flag, &t) {
+            affine
         } else if let (true, true, &Node::Call(f, a)) = (final_root, id == root, g.node(id)) {
             let (k, ta) = (kernel(f), t(a));
             exp_fix(a, quote!(#fl::__kernel_final::<FMA>(#ta, #k)))
@@ -207,6 +209,63 @@ fn body_with(
     }
     let r = t(root);
     quote!(#(#stmts)* #r)
+}
+
+/// An affine sum `c·u + k` (constants `c` and `k`, `c` not ±1) evaluated as
+/// `c·(u - u0) + r`, with `u0` its root `-k/c` rounded to the type and `r = c·u0 + k` the
+/// residual (computed at compile time in double-double, then rounded): near the root
+/// `u - u0` is exact (Sterbenz) and the result carries one rounding, where `c·u + k`
+/// cancels (Keras's hard sigmoid `0.2 x + 0.5` just above -2.5 was tens of ULP off). The
+/// constants are the f64 values of the literals, as everywhere.
+fn affine_near_root(
+    g: &Graph,
+    id: Id,
+    constant_flag: &[bool],
+    t: &dyn Fn(Id) -> proc_macro2::Ident,
+) -> Option<TokenStream> {
+    let Node::Sum(ts) = g.node(id) else {
+        return None;
+    };
+    let [a, b] = ts[..] else {
+        return None;
+    };
+    let (term, k) = match (g.as_const(a), g.as_const(b)) {
+        (None, Some(k)) => (a, k),
+        (Some(k), None) => (b, k),
+        _ => return None,
+    };
+    let Node::Prod(fs) = g.node(term) else {
+        return None;
+    };
+    let [cf, u] = fs[..] else {
+        return None;
+    };
+    let c = g.as_const(cf)?;
+    if c.abs() == 1.0 || constant_flag[u.index()] || !c.is_finite() || !k.is_finite() || k == 0.0 {
+        return None;
+    }
+    // The root and residual for each precision: f64, and f32 (which the half types use too).
+    let root = |round: &dyn Fn(f64) -> f64| {
+        let u0 = round(-k / c);
+        let r = crate::dd::Dd::from(c) * crate::dd::Dd::from(u0) + crate::dd::Dd::from(k);
+        (u0, round(r.hi + r.lo))
+    };
+    let (u64_, r64) = root(&|v| v);
+    let (u32_, r32) = root(&|v| v as f32 as f64);
+    if !(u64_.is_finite() && u32_.is_finite()) {
+        return None;
+    }
+    let fl = quote!(<F as ::act_core::Float>);
+    let (u64_, r64, u32_, r32, c) = (lit(u64_), lit(r64), lit(u32_), lit(r32), lit(c));
+    let u = t(u);
+    Some(quote! {{
+        let (u0, r): (F, F) = if #fl::EPSILON.to_f64() == ::core::f64::EPSILON {
+            (#fl::from_f64(#u64_), #fl::from_f64(#r64))
+        } else {
+            (#fl::from_f64(#u32_), #fl::from_f64(#r32))
+        };
+        #fl::from_f64(#c) * (#u - u0) + r
+    }})
 }
 
 /// Sums `p + q` of two inputs (`x`, a gated activation's `b`, a reduction's value, or one of
