@@ -17,7 +17,8 @@ activation! {
     ///   entry, where `ln(1 + t)` would round to -1.19e-7 in f32 and is 2.9e6 ULP off in f64).
     /// - Jacobian: dy_i/dx_j = δ_ij - softmax_j(x); the vector-Jacobian product is
     ///   `g - softmax(x) sum(g)`, in O(n).
-    /// - range (-∞, 0) per component; a single element gives 0.
+    /// - range (-∞, 0) per component; a single element gives 0; a row holding +∞ or only -∞
+    ///   gives NaN (as softmax).
     ///
     /// Use it at the output of a multiclass classifier trained with the negative log-likelihood
     /// (PyTorch `NLLLoss`); it is the stable way to compute cross-entropy on logits.
