@@ -6,8 +6,13 @@
 //! f(x) = EXPR;                 (gated: f(A, B) = EXPR; with any two input names)
 //! [df(x) = EXPR;]
 //! [range = (LO, HI);]
+//! [where COND, COND, ...;]
 //! [vjp(Y, G) = EXPR;]          (vector: the VJP from the saved output, checked)
 //! ```
+//!
+//! A `where` condition compares two expressions over the parameters and numbers
+//! (`min_val < max_val`, `alpha != 0`): the values `new`, `try_new`, `set_param` and
+//! `set_params` accept.
 
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Expr, Ident, Token, Visibility};
@@ -55,6 +60,8 @@ pub struct Decl {
     pub range: Option<(Expr, Expr)>,
     /// The `range` keyword (where range errors point).
     pub range_kw: Option<proc_macro2::Span>,
+    /// The `where` conditions on the parameters, as written.
+    pub constraints: Vec<Expr>,
     /// `vjp(y, g) = EXPR;`: a vector activation's vector-Jacobian product in terms of its
     /// output `y` and the incoming gradient `g` (element names, then the expression).
     pub vjp: Option<VjpDecl>,
@@ -91,10 +98,12 @@ impl Parse for Decl {
         }
         input.parse::<Token![struct]>()?;
         let name: Ident = input.parse()?;
+        let mut line_end = name.span();
         let mut params = Vec::new();
         if input.peek(syn::token::Paren) {
             let content;
-            syn::parenthesized!(content in input);
+            let paren = syn::parenthesized!(content in input);
+            line_end = paren.span.close();
             while !content.is_empty() {
                 let pname: Ident = content.parse()?;
                 if params.iter().any(|p: &ParamDecl| p.name == pname) {
@@ -127,7 +136,7 @@ impl Parse for Decl {
                 content.parse::<Token![,]>()?;
             }
         }
-        input.parse::<Token![;]>()?;
+        semicolon(input, line_end)?;
 
         let mut f = None;
         let mut df = None;
@@ -135,6 +144,7 @@ impl Parse for Decl {
         let mut vjp = None;
         let mut range = None;
         let mut range_kw = None;
+        let mut constraints: Option<Vec<Expr>> = None;
         while !input.is_empty() {
             let lookahead = input.lookahead1();
             if lookahead.peek(kw::f) || lookahead.peek(kw::df) {
@@ -156,7 +166,7 @@ impl Parse for Decl {
                 }
                 input.parse::<Token![=]>()?;
                 let e: Expr = input.parse()?;
-                input.parse::<Token![;]>()?;
+                semicolon(input, last_span(&e))?;
                 let slot = if is_df { &mut df } else { &mut f };
                 if slot.is_some() {
                     return Err(syn::Error::new(
@@ -185,7 +195,7 @@ impl Parse for Decl {
                 };
                 input.parse::<Token![=]>()?;
                 let expr: Expr = input.parse()?;
-                input.parse::<Token![;]>()?;
+                semicolon(input, last_span(&expr))?;
                 vjp = Some(VjpDecl {
                     span: kw.span,
                     names: [y, g],
@@ -198,16 +208,40 @@ impl Parse for Decl {
                 }
                 input.parse::<Token![=]>()?;
                 let content;
-                syn::parenthesized!(content in input);
+                let paren = syn::parenthesized!(content in input);
                 let lo: Expr = content.parse()?;
                 content.parse::<Token![,]>()?;
                 let hi: Expr = content.parse()?;
                 if !content.is_empty() {
                     return Err(content.error("expected `(LO, HI)`"));
                 }
-                input.parse::<Token![;]>()?;
+                semicolon(input, paren.span.close())?;
                 range = Some((lo, hi));
                 range_kw = Some(kw.span);
+            } else if lookahead.peek(Token![where]) {
+                let kw: Token![where] = input.parse()?;
+                if constraints.is_some() {
+                    return Err(syn::Error::new(
+                        kw.span,
+                        "`where` is declared twice: list every condition in one clause, separated by commas",
+                    ));
+                }
+                let mut conds = Vec::new();
+                loop {
+                    conds.push(input.parse::<Expr>()?);
+                    if input.peek(Token![;]) {
+                        break;
+                    }
+                    if input.is_empty() || !input.peek(Token![,]) {
+                        semicolon(input, last_span(conds.last().expect("one condition")))?;
+                    }
+                    input.parse::<Token![,]>()?;
+                    if input.peek(Token![;]) {
+                        break;
+                    }
+                }
+                input.parse::<Token![;]>()?;
+                constraints = Some(conds);
             } else {
                 return Err(lookahead.error());
             }
@@ -237,6 +271,7 @@ impl Parse for Decl {
             df,
             range,
             range_kw,
+            constraints: constraints.unwrap_or_default(),
             vjp,
         })
     }
@@ -285,6 +320,24 @@ fn check_inputs(key: &Ident, vars: &[Ident], gated: bool) -> syn::Result<()> {
             "the input is missing: write `f(x) = ...`",
         )),
     }
+}
+
+/// The span of the last token of `e`, after which a missing `;` belongs.
+fn last_span(e: &Expr) -> proc_macro2::Span {
+    quote::ToTokens::to_token_stream(e)
+        .into_iter()
+        .last()
+        .map_or_else(proc_macro2::Span::call_site, |t| t.span())
+}
+
+/// A `;`, or an error on the token it should follow (not on the next item, and not on the
+/// whole macro when it is the last one that is missing).
+fn semicolon(input: ParseStream, after: proc_macro2::Span) -> syn::Result<()> {
+    if input.peek(Token![;]) {
+        input.parse::<Token![;]>()?;
+        return Ok(());
+    }
+    Err(syn::Error::new(after, "expected `;` after this"))
 }
 
 fn signed_number(input: ParseStream) -> syn::Result<f64> {

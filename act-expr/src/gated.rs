@@ -68,6 +68,12 @@ pub fn build(decl: Decl) -> syn::Result<GatedModel> {
             "`range` is not supported in a gated activation (its value depends on two inputs)",
         ));
     }
+    if let Some(c) = decl.constraints.first() {
+        return Err(syn::Error::new_spanned(
+            c,
+            "`where` conditions are not supported in a gated activation yet; check the parameters where you set them",
+        ));
+    }
     let inputs = [a.to_string(), b.to_string()];
     let names = [inputs[0].as_str(), inputs[1].as_str()];
     let scope = || Scope::gated(param_names.clone(), inputs[0].clone(), inputs[1].clone());

@@ -2,7 +2,7 @@
 //! simplification and stability rewrites, a numeric interpreter, range analysis, a pretty
 //! printer, and the code generator behind `act_core::activation!`.
 //!
-//! At run time (the CLI), use [`Formula`]:
+//! At run time (the CLI), use `Formula` (with the default feature `syn`):
 //!
 //! ```
 //! use act_expr::Formula;
@@ -23,6 +23,8 @@ mod rewrite;
 
 #[cfg(feature = "syn")]
 pub mod codegen;
+#[cfg(feature = "syn")]
+pub mod constraint;
 #[cfg(feature = "syn")]
 pub mod decl;
 #[cfg(feature = "syn")]
@@ -59,6 +61,7 @@ pub fn expand_activation(input: proc_macro2::TokenStream) -> proc_macro2::TokenS
             placeholder.f = syn::parse_quote!(x);
             placeholder.df = None;
             placeholder.range = None;
+            placeholder.constraints.clear();
             placeholder.vjp = None;
             let mut out = e.to_compile_error();
             if let Ok(m) = model::build(placeholder) {
@@ -84,6 +87,7 @@ fn expand_gated(decl: decl::Decl) -> proc_macro2::TokenStream {
             placeholder.df = None;
             placeholder.range = None;
             placeholder.range_kw = None;
+            placeholder.constraints.clear();
             placeholder
                 .params
                 .retain(|p| p.name != "a" && p.name != "b");

@@ -118,6 +118,11 @@ impl Lowering<'_> {
                     let a = self.expr(&u.expr, d)?;
                     Ok(self.g.neg(a))
                 }
+                // `a ** b` reaches here as `a * (*b)`.
+                UnOp::Deref(_) => err(
+                    u,
+                    "`**` is not a power here: write `powi(a, 2)` for an integer power, `powf(a, b)` otherwise",
+                ),
                 _ => err(&u.op, "only unary `-` is supported in a formula"),
             },
             Expr::Binary(b) => self.binary(b, d),
@@ -208,6 +213,22 @@ impl Lowering<'_> {
     }
 
     fn binary(&mut self, b: &syn::ExprBinary, d: usize) -> syn::Result<Id> {
+        if let (BinOp::Mul(_), Expr::Unary(u)) = (b.op, &*b.right) {
+            if let UnOp::Deref(_) = u.op {
+                // `a ** k` parses as `a * (*k)`.
+                let (a, k) = (
+                    quote::ToTokens::to_token_stream(&*b.left).to_string(),
+                    quote::ToTokens::to_token_stream(&*u.expr).to_string(),
+                );
+                return Err(syn::Error::new_spanned(
+                    b,
+                    format!(
+                        "`**` is not a power operator in Rust: write `powi({a}, {k})` for an \
+                         integer power or `powf({a}, {k})` for a real one"
+                    ),
+                ));
+            }
+        }
         let op = match b.op {
             BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) => b.op,
             BinOp::BitXor(_) => {
@@ -316,8 +337,11 @@ impl Lowering<'_> {
                 let a = self.expr(args[0], d)?;
                 let lo = self.expr(args[1], d)?;
                 let hi = self.expr(args[2], d)?;
-                let m = self.g.max(a, lo);
-                Ok(self.g.min(m, hi))
+                // The bounds come first, so that they win a tie: at `a == lo` or `a == hi`
+                // the derivative is 0, as for `max(0, x)` at 0 and for PyTorch's hardtanh,
+                // relu6 and hardsigmoid.
+                let m = self.g.max(lo, a);
+                Ok(self.g.min(hi, m))
             }
             "powi" => {
                 arity(2, "powi(a, INTEGER)")?;

@@ -54,7 +54,8 @@ activation! {
     ///
     /// - f(x) = x for x > 0, else alpha * (exp(x / alpha) - 1), computed with expm1
     /// - f'(x) = 1 for x > 0, else exp(x / alpha): continuous at 0 for every alpha
-    /// - range (-alpha, ∞) for alpha > 0.
+    /// - range (-alpha, ∞) for alpha > 0, [0, ∞) for alpha < 0; alpha = 0 is refused (the
+    ///   formula divides by alpha; PyTorch refuses it too).
     /// - ∂f/∂alpha = expm1(x/alpha) - (x/alpha) exp(x/alpha) for x <= 0: its two terms cancel
     ///   near 0, where its error is a few eps in absolute terms rather than in ULPs.
     ///
@@ -66,6 +67,7 @@ activation! {
     /// ```
     pub struct Celu(alpha = 1.0);
     f(x) = if x > 0 { x } else { alpha * (exp(x / alpha) - 1) };
+    where alpha != 0;
 }
 
 activation! {
@@ -96,6 +98,8 @@ activation! {
     /// - f(x) = min_val for x <= min_val, max_val for x >= max_val, x in between
     /// - f'(x) = 1 strictly between the bounds, else 0 (as PyTorch)
     /// - range [min_val, max_val]; ∂f/∂min_val and ∂f/∂max_val are 1 on the clipped sides.
+    /// - `min_val < max_val` is required (as PyTorch): `Hardtanh::try_new(3.0, -2.0)` is an
+    ///   error, `Hardtanh::new(3.0, -2.0)` panics.
     ///
     /// ```
     /// use act_core::prelude::*;
@@ -106,6 +110,7 @@ activation! {
     pub struct Hardtanh(min_val = -1.0, max_val = 1.0);
     f(x) = if x <= min_val { min_val } else if x >= max_val { max_val } else { x };
     range = (min_val, max_val);
+    where min_val < max_val;
 }
 
 activation! {
@@ -118,7 +123,8 @@ activation! {
     ///   where b is below half an ulp of x^2 (for b below 1e4) and x^2 could overflow; halved
     ///   before the sum, so that f(MAX) = MAX/
     /// - f'(x) = (1 + x / sqrt(x^2 + b)) / 2
-    /// - range (0, ∞) for b > 0.
+    /// - range (0, ∞) for b > 0, [0, ∞) for b = 0 (ReLU); b < 0 is refused (no square root
+    ///   of a negative x^2 + b).
     ///
     /// ```
     /// use act_core::prelude::*;
@@ -131,4 +137,5 @@ activation! {
         let h = if abs(x) > 1e15 { abs(x) } else { sqrt(x * x + b) };
         if x >= 0 { x / 2 + h / 2 } else { b / (2 * (h - x)) }
     };
+    where b >= 0;
 }
