@@ -4,7 +4,7 @@ use crate::Float;
 
 pub use crate::pairs::{
     CompensatedSum, backward_pairs, backward_params, backward_params_pairs, check_halves,
-    dot_compensated, is_limit_artefact2, limit2, map_pairs,
+    dot_compensated, exp_corrected, is_limit_artefact2, limit2, map_pairs, two_sum_err,
 };
 
 /// Panics, naming both lengths, when two slices that must match do not.

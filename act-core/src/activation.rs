@@ -248,13 +248,16 @@ pub trait DynActivation: Send + Sync + core::fmt::Debug {
 /// (PyTorch `glu(x, dim=-1)`): [`forward_halves`](Gated::forward_halves) and
 /// [`backward_halves`](Gated::backward_halves) take that layout directly.
 ///
-/// Accuracy (the built-ins, checked against mpmath in `act-core/tests/gated.rs`): values and
+/// Accuracy (the built-ins and a parametric declaration, checked against mpmath in
+/// `act-core/tests/gated.rs`, with the data of `scripts/gen_gated_reference.py`): values and
 /// both partials within 4 ULP of the exact result, f32 and f64, tails included (GeGlu: `4 + κ`
 /// as [`Gelu`](crate::Gelu); near the interior root of `∂f/∂a`, an absolute error of
 /// `8 eps · |b|`), while `|a · b|` does not overflow (the partials multiply `a` by `b` first)
-/// and, for a subnormal `a`, `|b| <= 1` (its first product is rounded in the subnormal
-/// range). NaN in either input gives NaN; at an infinite input the result is the limit where
-/// it exists (`SwiGlu.forward(-∞, 2) = 0`).
+/// and, where a first product of `a` is below the normal range (a subnormal `a`, or `a^2`
+/// in a parameter partial such as `∂/∂beta` of `a * sigmoid(beta * a) * b`), `|b| <= 1`: that
+/// product is rounded in the subnormal range and then scaled up by `b`. NaN in either input
+/// gives NaN; at an infinite input the result is the limit where it exists
+/// (`SwiGlu.forward(-∞, 2) = 0`).
 ///
 /// ```
 /// use act_core::prelude::*;

@@ -144,6 +144,16 @@ pub mod __private;
 /// assert_eq!(y, [-std::f64::consts::LN_2; 2]);
 /// ```
 ///
+/// Formulas may be written as papers write them; the engine rewrites them into stable forms
+/// (the rules are listed in `act_expr`'s `rewrite` module): besides the classic ones (`ln(1 +
+/// exp(x))` is softplus), `exp(x) / sum(exp(x))` and `x - ln(sum(exp(x)))` are shifted by
+/// `max(x)` (no overflow at `[1000, 0]` or `[1e8, 1e8]`), the log of a max-shifted sum is a
+/// `log1p` of the terms below the maximum (log-softmax keeps `-8.76e-8` at `[16.25, 0]`),
+/// `exp(x - max(x))` is corrected by the rounding of the difference (exact in the inputs at any
+/// spread), and an affine `c·u + k` is evaluated as `c·(u - u0) + r` around its rounded root
+/// `u0` (Keras's hard sigmoid `clamp(0.2 * x + 0.5, 0, 1)` is exact next to -2.5). Constants
+/// are the f64 values of the literals.
+///
 /// Mistakes are compile errors on the offending tokens, with a fix: `sigmod(x)` suggests
 /// `sigmoid`, `x ^ 2` explains that `^` is XOR and points to `powi`, a wrong `range` or `df`
 /// names an input where the formula disagrees and both values.

@@ -74,7 +74,11 @@ activation! {
     /// - Jacobian: dy_i/dx_j = y_i (δ_ij - y_j); [`backward_slice`](crate::Activation::backward_slice)
     ///   computes the vector-Jacobian product in O(n) without forming it
     /// - range (0, 1) per component. An empty input gives an empty output, one element gives
-    ///   1, and a row of all -∞ gives NaN (no distribution is defined).
+    ///   1, and a row of all -∞ gives NaN (no distribution is defined). A row holding +∞ gives
+    ///   NaN too: its limit (equal shares for the +∞ entries, 0 elsewhere) is not taken, as
+    ///   in PyTorch; clamp the scores first if they can overflow.
+    /// - exact in the inputs: `exp(x - max(x))` is corrected by the rounding of the
+    ///   difference, so the error stays within 4 ULP plus the sum's rounding at any spread.
     ///
     /// Use it for the output layer of a multiclass classifier, one unit per class, with the
     /// cross-entropy computed on the logits (log-softmax) rather than on these probabilities.
