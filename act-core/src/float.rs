@@ -112,8 +112,8 @@ pub trait Float:
     fn __kernel_scaled<const FMA: bool>(self, k: crate::__private::Kernel) -> (Self, Self);
     /// The kernel `k` at `self` where its value is the final result of an elementwise
     /// activation (not a term of a larger formula): with `FMA`, `sigmoid`, `sigmoid'` and
-    /// `tanh'` then use one scale factor and flush below the normal range. Not part of the
-    /// stable API.
+    /// `tanh'` then use one scale factor in the normal range (subnormal results stay
+    /// subnormal, as everywhere). Not part of the stable API.
     #[doc(hidden)]
     fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self;
     /// `(σ(x), c·σ'(x), 1/c)` in one go (one division with `FMA`), `c` as in
@@ -121,8 +121,8 @@ pub trait Float:
     #[doc(hidden)]
     fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self);
     /// `e^x` for `x <= 0` (or NaN) where the value only reaches results that it bounds
-    /// (softmax's `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor, so
-    /// below the normal range it flushes to 0. Not part of the stable API.
+    /// (softmax's `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor in the
+    /// normal range. Not part of the stable API.
     #[doc(hidden)]
     fn __exp_nonpositive_final<const FMA: bool>(self) -> Self;
     /// `x^n` for an integer `n` (by repeated multiplication).

@@ -289,7 +289,7 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
 #[inline(always)]
 pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
     let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
-    let e = exp_neg_flush::<FMA>(x.abs(), ce);
+    let e = exp_neg_single::<FMA>(x.abs(), ce);
     // Scaled, `c E <= 2^-67`: `1 + c E` rounds to 1 as `1 + E` does.
     ((if x < 0.0 { e } else { 1.0 }) / (1.0 + e), inv)
 }
@@ -355,10 +355,13 @@ pub fn sigmoid_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     if FMA {
         return sigmoid_prime_scaled_fma::<FMA>(x);
     }
+    // The two-part `E` and `bell_dd`, as the portable `tanh'`: swish' = sigmoid + x sigmoid'
+    // cancels by up to 1.3x near x = -4.8, and the one-part form's 2.5 ulp took it to 5.7
+    // (found by the exhaustive check, benches/src/bin/exhaustive.rs).
     let a = x.abs();
     let (c, inv) = scale_if(a > SCALE_FROM);
-    let e = exp_neg::<FMA>(a, c);
-    (bell::<FMA>(e, e * inv, inv), inv)
+    let (eh, el) = exp_neg_dd::<FMA>(a, c);
+    (bell_dd::<FMA>(eh, el), inv)
 }
 
 /// `E / (1 + E)^2` for `E = eh + el` in `[0, 1]`, without FMA: the portable `tanh'`, whose

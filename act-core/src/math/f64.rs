@@ -340,7 +340,7 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     if FMA {
         let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
         return (
-            sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), ce), x < 0.0),
+            sigmoid_fma1(exp_neg_single::<FMA>(x.abs(), ce), x < 0.0),
             inv,
         );
     }

@@ -20,15 +20,15 @@
 //! - `*_scaled` return `(c·f(x), 1/c)` with `c` a power of two that lifts a value near or
 //!   below the smallest normal into the normal range, so that a product such as
 //!   `x sigmoid(x)` rounds once ([`exp_scaled`](crate::math::f64::exp_scaled) shows why).
-//!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`, and flush where
-//!   that is below the normal range, i.e. where `e^-a` is below 2^-158 (f32) or 2^-1086 (f64).
-//! - `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the result, and may
-//!   flush below the normal range. `sigmoid_final`, and f32's `sigmoid_scaled_lean` for
+//!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`.
+//! - `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the result: one
+//!   power of two in the normal range (cheaper than the two-part scaling the others use
+//!   there). `sigmoid_final`, and f32's `sigmoid_scaled_lean` for
 //!   `x sigmoid(x)`, are one division without residual corrections in both builds (about 1.7
 //!   ulp).
 //! - `exp_nonpositive_final` is softmax's `exp(x - max(x))` in its forward pass, where the
 //!   codegen proves that the argument is not positive and that the value bounds what it
-//!   reaches; it may flush too.
+//!   reaches.
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
 //!
 //! Approach, shared by both types (polynomial degrees given as f64 / f32):
@@ -63,9 +63,17 @@
 //! under 2 ulp for all but `erfc` (both types) and the portable `sigmoid_prime` (f32) and
 //! `tanh_prime`; the FMA forms of `sigmoid_prime` and `tanh_prime` are within 1.3 ulp. Run
 //! `cargo test -p act-core --test math_accuracy -- --nocapture` for the current table.
-//! Where the true value is below the smallest normal number, results may flush (absolute
-//! error at most the smallest normal); the FMA `*_final` forms do, the others degrade
-//! gradually (a flushed term next to a normal one would cost relative accuracy in a sum).
+//!
+//! # Underflow policy
+//!
+//! Gradual underflow, in every build and every form: where the true value is below the
+//! smallest normal number, the result is the subnormal number nearest to it (within a few
+//! subnormal spacings, the same ULP bound as elsewhere, counted in the subnormal spacing),
+//! never a flush to 0; 0 comes only where the true value is below half the smallest
+//! subnormal. So `sigmoid(-88f32)`, `sigmoid'(-88f32)` and `softplus'(-88f32)` (the same
+//! number) are all about `6.05e-39` in the portable, AVX2 and AVX-512 builds alike, and
+//! `sigmoid(-709f64)` is about `1.2e-308`. (The kernels never set the CPU's flush-to-zero or
+//! denormals-are-zero modes; a caller that sets them gets what the CPU does.)
 
 /// Kernels whose code is the same for both types, expanded in each module: `$t` the type,
 /// `$min_exp` the smallest normal exponent, `$max_k` the largest one plus 1. The module
@@ -74,6 +82,10 @@
 /// branches fall back on.
 macro_rules! fma_kernels {
     ($t:ident, $min_exp:literal, $max_k:literal) => {
+        /// Binades by which [`exp_neg_single`] lifts a power of two below the normal range.
+        const LOW_EXP: $t = 64.0;
+        /// `2^-LOW_EXP`.
+        const LOW_UNSCALE: $t = 5.421_010_862_427_522e-20;
         /// `(c, 1/c)`: `(SCALE, UNSCALE)` where `far`, else `(1, 1)`.
         #[inline(always)]
         fn scale_if(far: bool) -> ($t, $t) {
@@ -84,7 +96,7 @@ macro_rules! fma_kernels {
         }
 
         /// `(log2 c, 1/c)`: `(SCALE_EXP, UNSCALE)` where `far`, else `(0, 1)`, for
-        /// [`exp_neg_flush`]'s exponent offset.
+        /// [`exp_neg_single`]'s exponent offset.
         #[inline(always)]
         fn scale_exp_if(far: bool) -> ($t, $t) {
             (
@@ -94,24 +106,28 @@ macro_rules! fma_kernels {
         }
 
         /// `2^ce e^-a` for `a >= 0` (or NaN), `ce` a small integer (`-0.0` for none: adding
-        /// it folds away, adding `0.0` does not), with one scale factor:
-        /// where the result is below the normal range it flushes to 0. Cheaper than
-        /// [`exp_neg`] (no two-part scaling). For the `*_final` kernels (`ce` -0 or 2), and
-        /// for the FMA forms of the `*_scaled` ones, with `ce = SCALE_EXP` in the far tail:
-        /// there a flushed `2^ce e^-a` means `e^-a` below 2^-158 (f32) or 2^-1086 (f64),
-        /// which changes a product only where a cofactor exceeds 2^8 (f32) or 2^11 (f64).
+        /// it folds away, adding `0.0` does not). Below the normal range the result is
+        /// subnormal, not 0 (the crate's underflow policy, see the [module docs](self)): there
+        /// the power of two is built [`LOW_EXP`] binades higher and the product scaled back,
+        /// a second rounding (at most half a subnormal spacing more). Cheaper than
+        /// [`exp_neg`] (no two-part scaling in the normal range). For the `*_final` kernels
+        /// (`ce` -0 or 2), and for the FMA forms of the `*_scaled` ones, with `ce =
+        /// SCALE_EXP` in the far tail.
         #[inline(always)]
-        fn exp_neg_flush<const FMA: bool>(a: $t, ce: $t) -> $t {
-            // No clamp on `a`: beyond the range the flush select gives 0 (and keeps NaN). A
+        fn exp_neg_single<const FMA: bool>(a: $t, ce: $t) -> $t {
+            // No clamp on `a`: beyond the range the last select gives 0 (and keeps NaN). A
             // clamp here correlates with the `far` test of the scaled kernels, and LLVM then
             // duplicated the whole exp for the two cases and computed both.
             let x = -a;
             let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
-            // `tc = k + ce + SHIFT` (exact): one sum for both the scale and the flush test.
+            // `tc = k + ce + SHIFT` (exact): one sum for the scale and the range tests.
             let tc = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT) + ce;
-            let s = pow2_from_shifted(tc);
+            let low = tc < SHIFT + $min_exp;
+            let s = pow2_from_shifted(if low { tc + LOW_EXP } else { tc });
             let y = fm::<FMA>(p, s, s);
-            if tc < SHIFT + $min_exp { 0.0 } else { y }
+            let y = if low { y * LOW_UNSCALE } else { y };
+            // Below half the smallest subnormal (with margin): 0, the correctly rounded value.
+            if tc < SHIFT + $min_exp - LOW_EXP { 0.0 } else { y }
         }
 
         /// `(c e^x, 1/c)` with FMA (see `exp_scaled`): one scale factor, `c = 2^SCALE_EXP`
@@ -121,7 +137,7 @@ macro_rules! fma_kernels {
         #[inline(always)]
         fn exp_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
             let far = x < -SCALE_FROM;
-            // No clamp on `x`, for the reason given in `exp_neg_flush`: selects on `k`.
+            // No clamp on `x`, for the reason given in `exp_neg_single`: selects on `k`.
             let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
             let t = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT);
             let k = t - SHIFT;
@@ -158,7 +174,7 @@ macro_rules! fma_kernels {
         fn sigmoid_prime_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
             let a = x.abs();
             let (ce, inv) = scale_exp_if(a > SCALE_FROM);
-            let e = exp_neg_flush::<FMA>(a, ce);
+            let e = exp_neg_single::<FMA>(a, ce);
             (bell_fma(e, e * inv), inv)
         }
 
@@ -167,17 +183,17 @@ macro_rules! fma_kernels {
         fn tanh_prime_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
             let a2 = 2.0 * x.abs();
             let (ce, inv) = scale_exp_if(a2 > SCALE_FROM);
-            let en = exp_neg_flush::<FMA>(a2, 2.0 + ce);
+            let en = exp_neg_single::<FMA>(a2, 2.0 + ce);
             (bell_fma(en, en * (0.25 * inv)), inv)
         }
 
-        /// `e^x` for `x <= 0` (or NaN) where the result is final: with FMA, one scale factor,
-        /// so below the normal range it flushes to 0. (For `x > 0` it is `e^x` too up to
+        /// `e^x` for `x <= 0` (or NaN) where the result is final: with FMA, one scale factor
+        /// in the normal range. (For `x > 0` it is `e^x` too up to
         /// `2^127`, beyond which the exponent bits wrap: the caller proves `x <= 0`.)
         #[inline(always)]
         pub fn exp_nonpositive_final<const FMA: bool>(x: $t) -> $t {
             if FMA {
-                return exp_neg_flush::<FMA>(-x, -0.0);
+                return exp_neg_single::<FMA>(-x, -0.0);
             }
             exp::<FMA>(x)
         }
@@ -227,34 +243,33 @@ macro_rules! fma_kernels {
         }
 
         /// [`sigmoid`] where the result is final (not a term of a larger formula, where a
-        /// flushed term could matter): one scale factor, so below the normal range it flushes
-        /// to 0, and one correctly rounded division `num / (1 + E)` without the residual
+        /// flushed term could matter): one scale factor in the normal range, and one correctly rounded division `num / (1 + E)` without the residual
         /// corrections of the other forms, in both builds: about 1.7 ulp at worst
         /// (`tests/accuracy.rs`), against at most 1.5 for the corrected [`sigmoid`]
         /// (`tests/math_accuracy.rs`). The speed this buys: `benches/RESULTS.md`.
         #[inline(always)]
         pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
-            let e = exp_neg_flush::<FMA>(x.abs(), -0.0);
+            let e = exp_neg_single::<FMA>(x.abs(), -0.0);
             (if x < 0.0 { e } else { 1.0 }) / (1.0 + e)
         }
 
         /// [`sigmoid_prime`] where the result is final (not a term of a larger formula):
-        /// with FMA, one scale factor, so below the normal range it flushes to 0.
+        /// with FMA, one scale factor in the normal range.
         #[inline(always)]
         pub fn sigmoid_prime_final<const FMA: bool>(x: $t) -> $t {
             if FMA {
-                let e = exp_neg_flush::<FMA>(x.abs(), -0.0);
+                let e = exp_neg_single::<FMA>(x.abs(), -0.0);
                 return bell_fma(e, e);
             }
             sigmoid_prime::<FMA>(x)
         }
 
         /// [`tanh_prime`] where the result is final (not a term of a larger formula): with
-        /// FMA, one scale factor, so below the normal range it flushes to 0.
+        /// FMA, one scale factor in the normal range.
         #[inline(always)]
         pub fn tanh_prime_final<const FMA: bool>(x: $t) -> $t {
             if FMA {
-                let en = exp_neg_flush::<FMA>(2.0 * x.abs(), 2.0);
+                let en = exp_neg_single::<FMA>(2.0 * x.abs(), 2.0);
                 return bell_fma(en, en * 0.25);
             }
             tanh_prime::<FMA>(x)
@@ -272,7 +287,7 @@ macro_rules! fma_kernels {
             }
             let a = x.abs();
             let (ce, inv) = scale_exp_if(a > SCALE_FROM);
-            let ec = exp_neg_flush::<FMA>(a, ce);
+            let ec = exp_neg_single::<FMA>(a, ce);
             let e = ec * inv;
             let (d, dl) = one_plus(e);
             let r = 1.0 / d;

@@ -177,6 +177,10 @@ pub struct Allow {
     pub root_abs: Option<f64>,
     /// Absolute error allowed in any case (softmax VJP).
     pub abs: Option<f64>,
+    /// Below the normal range, any result up to the smallest normal passes (a flush to 0).
+    /// Off for the elementwise built-ins: act returns subnormal results (the underflow policy
+    /// of `act_core::math`), checked there in subnormal spacings like any other result.
+    pub flush: bool,
 }
 
 pub const MAX_ULPS: f64 = 4.0;
@@ -208,7 +212,7 @@ pub fn judge<F: TestFloat>(exact: &Exact, c: F, allow: Allow) -> (Verdict, f64) 
     // Below the normal range any result up to the smallest normal passes (flush to zero is
     // allowed); such points are counted apart, not in the worst ULP, which is about results
     // in the normal range.
-    if exact.is_subnormal::<F>() && cf.abs() <= F::MIN_NORMAL {
+    if allow.flush && exact.is_subnormal::<F>() && cf.abs() <= F::MIN_NORMAL {
         return (Verdict::Flushed, ulps);
     }
     if ulps <= MAX_ULPS + allow.extra_ulps {
