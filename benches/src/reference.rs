@@ -219,9 +219,10 @@ pub const REFERENCES: [Reference; 14] = [
 
 impl Reference {
     /// Whether the check allows `κ` ULPs more, `κ` the condition number of the inner argument
-    /// (`|x f'/f|` for the value, `|x f''/f'|` for the derivative): GELU's and GELU-tanh's
-    /// kernels take `-x/sqrt(2)` and `sqrt(2/π)(x + 0.044715 x^3)` rounded to the type, which
-    /// costs up to `κ/2` ULPs in the result (act's documented allowance for them).
+    /// (`|x f'/f|` for the value, `|x f''/f'|` for the derivative), as act's accuracy test
+    /// does for GELU and GELU-tanh: a rounded inner argument (`-x/sqrt(2)`, `sqrt(2/π)(x +
+    /// 0.044715 x^3)`) costs up to `κ/2` ULPs in the result. GELU's argument is now carried
+    /// compensated and its tails are within 4 ULP; GELU-tanh's is not.
     pub fn has_kappa(&self) -> bool {
         matches!(self.name, "Gelu" | "GeluTanh")
     }

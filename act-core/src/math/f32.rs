@@ -147,6 +147,15 @@ fn exp_c<const FMA: bool>(x: f32, c: f32) -> f32 {
     (1.0 + p) * s1 * (s2 * c)
 }
 
+/// [`exp_c`] of `x + xl`, `|xl|` tiny against `x`.
+#[inline(always)]
+fn exp_c_lo<const FMA: bool>(x: f32, xl: f32, c: f32) -> f32 {
+    // Where `x` is clamped its low part goes too.
+    let xl = if x.abs() > 150.0 { 0.0 } else { xl };
+    let (p, s1, s2) = exp_reduce::<FMA>(at_least(at_most(x, 150.0), -150.0), xl);
+    (1.0 + p) * s1 * (s2 * c)
+}
+
 /// Exponent arguments `a` beyond which `e^-a` (below 2^-99) is scaled by [`SCALE`] in the
 /// `*_scaled` kernels.
 const SCALE_FROM: f32 = 69.0;
@@ -172,6 +181,16 @@ pub fn exp_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     }
     let (c, inv) = scale_if(x < -SCALE_FROM);
     (exp_c::<FMA>(x, c), inv)
+}
+
+/// [`exp_scaled`] of `x + xl`, `|xl|` tiny against `x` (`-0.0` for none).
+#[inline(always)]
+fn exp_scaled_lo<const FMA: bool>(x: f32, xl: f32) -> (f32, f32) {
+    if FMA {
+        return exp_scaled_fma_lo::<FMA>(x, xl);
+    }
+    let (c, inv) = scale_if(x < -SCALE_FROM);
+    (exp_c_lo::<FMA>(x, xl, c), inv)
 }
 
 /// `e^x - 1` for `x` in `[-20, 89]` (or NaN).
@@ -436,12 +455,28 @@ fn softplus_c<const FMA: bool>(x: f32, far: bool) -> (f32, f32) {
 /// `erfc(a)` for `a >= 0` (or NaN), see the `f64` version.
 #[inline(always)]
 fn erfc_pos<const FMA: bool>(a: f32) -> f32 {
+    erfc_pos_lo::<FMA>(a, 0.0, 1.0)
+}
+
+/// [`erfc_pos`] of `a + al`, `|al|` tiny against `a`: the low part enters `a^2`, whose
+/// rounding `e^(-a^2)` would amplify `a^2` times; in the rest it changes the result by about
+/// `al / a` relative, under half an ulp, and is left out. Times `c`, a power of two, without
+/// rounding `erfc` on its own (for [`exp_scaled`]'s scaling of tiny factors).
+#[inline(always)]
+fn erfc_pos_lo<const FMA: bool>(a: f32, al: f32, c: f32) -> f32 {
+    // Where `a` is clamped, its low part goes too.
+    let zero = a > 10.5;
+    let al = if zero { 0.0 } else { al };
     let a = at_most(a, 10.5);
     let (sq, sql) = two_prod::<FMA>(a, a);
+    let sql = fm::<FMA>(2.0 * a, al, sql);
     let (p, s1, s2) = exp_reduce::<FMA>(-sq, -sql);
     let w = (a - ERFC_K) / (a + ERFC_K);
     let y = poly::<FMA, _>(w, &ERFC_G) / (a + ERFC_K);
-    (y + y * p) * s1 * s2
+    // Beyond the clamp `erfc` is below 2^-160 (f32) or 2^-1100 (f64): 0 even when scaled by
+    // `c`, rather than `c erfc(10.5)`.
+    let v = (y + y * p) * s1 * (s2 * c);
+    if zero { 0.0 } else { v }
 }
 
 /// Error function.

@@ -136,9 +136,15 @@ macro_rules! fma_kernels {
         /// a cofactor exceeds 2^6 (f32) or 2^9 (f64).
         #[inline(always)]
         fn exp_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
+            exp_scaled_fma_lo::<FMA>(x, -0.0)
+        }
+
+        /// [`exp_scaled_fma`] of `x + xl`, `|xl|` tiny against `x` (`-0.0` for none).
+        #[inline(always)]
+        fn exp_scaled_fma_lo<const FMA: bool>(x: $t, xl: $t) -> ($t, $t) {
             let far = x < -SCALE_FROM;
             // No clamp on `x`, for the reason given in `exp_neg_single`: selects on `k`.
-            let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
+            let (p, _, _) = exp_reduce::<FMA>(x, xl);
             let t = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT);
             let k = t - SHIFT;
             // `2^(k - 1)`, doubled after the product: `k` reaches the largest exponent + 1
@@ -293,6 +299,62 @@ macro_rules! fma_kernels {
             let r = 1.0 / d;
             let s = sigmoid_fma_parts(e, x < 0.0, d, dl, r);
             (s, bell_fma_parts(ec, d, dl, r * r), inv)
+        }
+
+        /// `erfc(x (h + l))` for a constant `h + l` (`l` the rounding error of `h`), with the
+        /// product carried as `a + al` (exactly, up to `x l`): a rounded argument would cost
+        /// up to `a^2` ulps in the tail, where `erfc(a)` is about `e^(-a^2)` (GELU's
+        /// `erfc(-x/sqrt 2)`: 130 ulp at `x = -11.9` in f32), and the low part goes into
+        /// `e^(-a^2)`'s argument instead. Where the product overflows, the plain product.
+        #[inline(always)]
+        pub fn erfc_mul<const FMA: bool>(x: $t, h: $t, l: $t) -> $t {
+            unscaled(erfc_mul_scaled::<FMA>(x, h, l))
+        }
+
+        /// `(c erfc(x (h + l)), 1/c)`: [`erfc_mul`] scaled as [`exp_scaled`] scales, where
+        /// `erfc` is below about `e^-SCALE_FROM` (GELU's `0.5 x erfc(-x/sqrt 2)` is normal down
+        /// to `x = -13.2` in f32, where the `erfc` factor alone is subnormal).
+        #[inline(always)]
+        pub fn erfc_mul_scaled<const FMA: bool>(x: $t, h: $t, l: $t) -> ($t, $t) {
+            let (p, e) = two_prod::<FMA>(x, h);
+            let c = e + x * l;
+            let ok = c.abs() <= $t::MAX;
+            let s = p + c;
+            let (a, al) = if ok { (s, (p - s) + c) } else { (p, 0.0) };
+            let aa = a.abs();
+            let aal = if a < 0.0 { -al } else { al };
+            // Below 0.5, 1 -+ erf(|a|), well conditioned: the low part does not matter.
+            let m = aa + aa * poly::<FMA, _>(aa * aa, &ERF_Q);
+            let small = if a < 0.0 { 1.0 + m } else { 1.0 - m };
+            // Only the tail towards 0 (`a > 0`); for `a < 0` erfc is near 2.
+            let (c, inv) = scale_if(a > 0.0 && a * a > SCALE_FROM);
+            let t = erfc_pos_lo::<FMA>(aa, aal, c);
+            let large = if a < 0.0 { 2.0 - t } else { t };
+            (if aa < 0.5 { small } else { large }, inv)
+        }
+
+        /// `(c erfc(x), 1/c)`, see [`erfc_mul_scaled`].
+        #[inline(always)]
+        pub fn erfc_scaled<const FMA: bool>(x: $t) -> ($t, $t) {
+            erfc_mul_scaled::<FMA>(x, 1.0, 0.0)
+        }
+
+        /// `(c' e^(c x^2), 1/c')` as [`exp_scaled`] does for its argument, for a power of two
+        /// `c`: `x^2` is split exactly (`sq + sql`), so the exponent is exact (a rounded `x^2`
+        /// costs up to `|c| x^2` ulps: GELU's `e^(-x^2/2)` in its derivative, 65 ulp at
+        /// `x = -12` in f32).
+        #[inline(always)]
+        pub fn exp_scaled_sq<const FMA: bool>(x: $t, c: $t) -> ($t, $t) {
+            let (sq, sql) = two_prod::<FMA>(x, x);
+            // Where `x^2` overflows the low part is NaN: drop it.
+            let sql = if sq <= $t::MAX { sql } else { 0.0 };
+            exp_scaled_lo::<FMA>(c * sq, c * sql)
+        }
+
+        /// `e^(c x^2)` for a power of two `c`, see [`exp_scaled_sq`].
+        #[inline(always)]
+        pub fn exp_sq<const FMA: bool>(x: $t, c: $t) -> $t {
+            unscaled(exp_scaled_sq::<FMA>(x, c))
         }
     };
 }

@@ -9,11 +9,14 @@
 //!
 //! `--stride N` takes every Nth bit pattern (from `--offset`), `--only NAME` one built-in,
 //! `--isa portable,avx2` some builds. `--max-ulp U` makes the exit status 1 when any error
-//! exceeds `U` ULPs outside the interior-root allowance, or when an error inside it exceeds
-//! 8 eps in absolute terms (the rule of `act-core/tests/accuracy.rs`: near the interior root
+//! exceeds `U` ULPs outside the allowances (`--known NAME`: except for these built-ins, which
+//! are still reported), or when an error inside the interior-root allowance exceeds 8 eps in
+//! absolute terms (the rule of `act-core/tests/accuracy.rs`: near the interior root
 //! `x0` of swish', gelu', gelu-tanh', mish' and hard-swish', where `|x - x0| <= 1.5` and
 //! `|f'(x)| <= 1/4`, the derivative is a difference of terms of size 0.2-0.5, and its rounding
-//! is a few eps in absolute terms however small the result). Errors are counted in ULPs of
+//! is a few eps in absolute terms however small the result; and, for GELU and GELU-tanh, the
+//! `κ` allowance of the accuracy test, see `act_benches::reference::Reference::has_kappa`).
+//! Errors are counted in ULPs of
 //! `f32` at the reference, the subnormal spacing below the normal range, so a flushed
 //! subnormal counts its full size.
 //!
@@ -50,6 +53,10 @@ struct Args {
     /// Exit with status 1 if an error exceeds this many ULPs (outside the root allowance).
     #[arg(long)]
     max_ulp: Option<f64>,
+    /// Built-ins known to exceed `--max-ulp` (comma-separated): reported, marked `known`,
+    /// but not failing the run.
+    #[arg(long, value_delimiter = ',')]
+    known: Vec<String>,
 }
 
 type SliceFn = fn(&[f32], &mut [f32]);
@@ -322,7 +329,11 @@ fn main() -> Result<()> {
                 d.x,
                 d.over,
             );
-            if v.excess > threshold || d.excess > threshold || d.root_eps > ROOT_ABS_EPS {
+            let over = v.excess > threshold || d.excess > threshold || d.root_eps > ROOT_ABS_EPS;
+            if over && args.known.iter().any(|k| k == u.name) {
+                eprintln!("{} ({}): above the bound, known (--known)", u.name, isa_name(isa));
+            } else if over {
+                eprintln!("{} ({}): above the bound", u.name, isa_name(isa));
                 failed = true;
             }
         }
