@@ -4,10 +4,19 @@
 //! result. The portable build (no FMA) rounds differently in places; `tests/accuracy.rs`
 //! holds every build, forced in turn, to the 4 ULP bound against mpmath.
 //!
-//! One test function: the forced level is process-wide.
+//! The forced level is process-wide: each test holds [`LEVEL`] while it forces levels.
+
+use std::sync::Mutex;
 
 use act_core::dispatch::{self, Isa};
 use act_core::prelude::*;
+
+/// Held by each test for as long as it forces levels (tests run in parallel threads).
+static LEVEL: Mutex<()> = Mutex::new(());
+
+fn hold() -> std::sync::MutexGuard<'static, ()> {
+    LEVEL.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn inputs<F: Float>() -> Vec<F> {
     let mut v: Vec<f64> = vec![
@@ -79,6 +88,7 @@ fn outputs<F: Float>() -> Vec<(&'static str, Vec<Vec<u64>>)> {
 
 #[test]
 fn the_fma_builds_agree_bit_for_bit() {
+    let _level = hold();
     let levels = Isa::available();
     eprintln!("levels on this machine: {levels:?}");
     let mut fma_levels = levels.into_iter().filter(|&i| i >= Isa::Avx2);
@@ -117,6 +127,7 @@ fn the_fma_builds_agree_bit_for_bit() {
 /// exact subnormal spacing count.
 #[test]
 fn subnormal_results_in_every_build() {
+    let _level = hold();
     fn sigmoid_ref(x: f64) -> f64 {
         x.exp() / (1.0 + x.exp())
     }
@@ -157,6 +168,50 @@ fn subnormal_results_in_every_build() {
         // Below half the smallest subnormal the nearest value is 0.
         assert_eq!(Sigmoid.forward(-110.0f32), 0.0, "{isa:?}");
         assert_eq!(Sigmoid.forward(-746.0f64), 0.0, "{isa:?}");
+    }
+    dispatch::force(None).unwrap();
+}
+
+/// The scalar methods run the slice loops' per-element code in the active build: the same
+/// bits as the slice methods, for every elementwise built-in, f32 and f64, in every build.
+#[test]
+fn scalar_methods_give_the_slice_bits_in_every_build() {
+    let _level = hold();
+    fn check<A: Elementwise, F: Float>(a: &A, isa: Isa) {
+        let x = inputs::<F>();
+        let mut y = vec![F::ZERO; x.len()];
+        a.forward_slice(&x, &mut y);
+        let mut d = vec![F::ZERO; x.len()];
+        a.derivative_slice(&x, &mut d);
+        for (i, &v) in x.iter().enumerate() {
+            let (f, df) = (a.forward(v), a.derivative(v));
+            assert_eq!(
+                f.to_f64().to_bits(),
+                y[i].to_f64().to_bits(),
+                "{} {isa:?} forward({:e})",
+                A::NAME,
+                v.to_f64()
+            );
+            assert_eq!(
+                df.to_f64().to_bits(),
+                d[i].to_f64().to_bits(),
+                "{} {isa:?} derivative({:e})",
+                A::NAME,
+                v.to_f64()
+            );
+        }
+    }
+    for isa in Isa::available() {
+        dispatch::force(Some(isa)).unwrap();
+        macro_rules! all {
+            (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
+                $(
+                    check::<$e, f32>(&$e::default(), isa);
+                    check::<$e, f64>(&$e::default(), isa);
+                )*
+            };
+        }
+        act_core::__for_each_builtin!(all);
     }
     dispatch::force(None).unwrap();
 }

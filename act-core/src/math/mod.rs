@@ -30,6 +30,12 @@
 //!   codegen proves that the argument is not positive and that the value bounds what it
 //!   reaches.
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
+//! - `erfc_mul(x, h, l)` is `erfc(x (h + l))` for a constant `h + l` with the product carried
+//!   as `a + al`; `exp_sq(x, c)` is `e^(c x^2)` for a power of two `c` with `x^2` split
+//!   exactly (and their `*_scaled` forms). The codegen uses them for arguments of that shape,
+//!   GELU's `erfc(-x/sqrt 2)` and `e^(-x^2/2)`: in the tails these functions multiply the
+//!   relative error of their argument by `2a^2` and `|c| x^2`, and a rounded argument cost
+//!   GELU 130 ulp (value, `x = -11.9`) and 65 ulp (derivative, `x = -12`) in f32.
 //!
 //! Approach, shared by both types (polynomial degrees given as f64 / f32):
 //! - `exp`: `x = k ln2 + r`, `|r| <= ln2/2`, with a two-part (Cody-Waite) ln 2; `e^r = 1 + r +
@@ -59,10 +65,15 @@
 //!
 //! Accuracy, measured against mpmath (256 bits) on 1000+ points per function and type, tails,
 //! subnormals and over/underflow thresholds included (`tests/math_accuracy.rs`, data from
-//! `scripts/gen_math_reference.py`), both forms of every kernel: at most 3 ulp everywhere,
+//! `scripts/gen_math_reference.py`), both forms of every kernel: at most 3 ulp on that grid,
 //! under 2 ulp for all but `erfc` (both types) and the portable `sigmoid_prime` (f32) and
 //! `tanh_prime`; the FMA forms of `sigmoid_prime` and `tanh_prime` are within 1.3 ulp. Run
 //! `cargo test -p act-core --test math_accuracy -- --nocapture` for the current table.
+//! That grid misses the worst of f32 `erfc`: every 7th f32 in `[0.5, 9)` against `libm`'s f64
+//! `erfc` (`cargo run -p act-benches --release --bin erfc_scan`) gives 4.9 ulp (portable) and
+//! 4.5 ulp (FMA) near 0.53, 3.8-4.0 near 1.32 and under 3.5 beyond 2. The `(a - K)/(a + K)`
+//! map, the polynomial and the division each round; this kernel needs rework between 0.5 and
+//! 2 (GELU inherits it: 4.1 ulp at `x = -1.31` in the portable build, `benches/RESULTS.md`).
 //!
 //! # Underflow policy
 //!
