@@ -131,7 +131,8 @@ fn subnormal_results_in_every_build() {
     fn sigmoid_ref(x: f64) -> f64 {
         x.exp() / (1.0 + x.exp())
     }
-    let f32_ulps = |got: f32, want: f64| (f64::from(got) - want).abs() / f64::from(f32::from_bits(1));
+    let f32_ulps =
+        |got: f32, want: f64| (f64::from(got) - want).abs() / f64::from(f32::from_bits(1));
     for isa in Isa::available() {
         dispatch::force(Some(isa)).unwrap();
         for x in [-88.0f32, -90.0, -95.0, -100.0, -103.0] {
@@ -143,7 +144,11 @@ fn subnormal_results_in_every_build() {
                 ("softplus'", Softplus.derivative(x)),
                 ("elu'", Elu::default().derivative(x)),
             ] {
-                let want = if what.starts_with("elu") { f64::from(x).exp() } else { want };
+                let want = if what.starts_with("elu") {
+                    f64::from(x).exp()
+                } else {
+                    want
+                };
                 assert!(
                     f32_ulps(got, want) <= 1.0,
                     "{isa:?}: {what}({x}) = {got:e}, want {want:e}"
@@ -152,19 +157,36 @@ fn subnormal_results_in_every_build() {
             let mut slice = [0.0f32; 3];
             Sigmoid.forward_slice(&[x, x, x], &mut slice);
             assert_eq!(slice[0], Sigmoid.forward(x), "{isa:?}");
-            assert_eq!(Sigmoid.forward(x), Softplus.derivative(x), "{isa:?}: sigmoid = softplus' at {x}");
+            assert_eq!(
+                Sigmoid.forward(x),
+                Softplus.derivative(x),
+                "{isa:?}: sigmoid = softplus' at {x}"
+            );
         }
         // tanh'(44.5) = 4 e^-89 (1 + ...) is subnormal in f32.
         let t = Tanh.derivative(44.5f32);
         let e = (-89.0f64).exp();
         let want = 4.0 * e / ((1.0 + e) * (1.0 + e));
-        assert!(f32_ulps(t, want) <= 1.0, "{isa:?}: tanh'(44.5) = {t:e}, want {want:e}");
+        assert!(
+            f32_ulps(t, want) <= 1.0,
+            "{isa:?}: tanh'(44.5) = {t:e}, want {want:e}"
+        );
         // f64: sigmoid(-709) = softplus'(-709) = e^-709 / (1 + e^-709), about 1.2e-308.
         let s = Sigmoid.forward(-709.0f64);
         let want = (-709.0f64).exp();
-        assert!(s > 0.0 && s < f64::MIN_POSITIVE, "{isa:?}: sigmoid(-709) = {s:e}");
-        assert!((s - want).abs() <= 2.0 * f64::from_bits(1), "{isa:?}: {s:e} vs {want:e}");
-        assert_eq!(s, Softplus.derivative(-709.0f64), "{isa:?}: sigmoid = softplus' at -709");
+        assert!(
+            s > 0.0 && s < f64::MIN_POSITIVE,
+            "{isa:?}: sigmoid(-709) = {s:e}"
+        );
+        assert!(
+            (s - want).abs() <= 2.0 * f64::from_bits(1),
+            "{isa:?}: {s:e} vs {want:e}"
+        );
+        assert_eq!(
+            s,
+            Softplus.derivative(-709.0f64),
+            "{isa:?}: sigmoid = softplus' at -709"
+        );
         // Below half the smallest subnormal the nearest value is 0.
         assert_eq!(Sigmoid.forward(-110.0f32), 0.0, "{isa:?}");
         assert_eq!(Sigmoid.forward(-746.0f64), 0.0, "{isa:?}");

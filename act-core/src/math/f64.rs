@@ -493,7 +493,7 @@ fn erfc_pos_lo<const FMA: bool>(a: f64, al: f64, c: f64) -> f64 {
     let a = at_most(a, 28.0); // erfc(27.3) already underflows to 0
     // a^2 = sq + sql exactly, so e^-(a^2) loses nothing to the rounding of a^2 (which would
     // cost up to a^2 ulps at a = 26).
-let (sq, sql) = two_prod::<FMA>(a, a);
+    let (sq, sql) = two_prod::<FMA>(a, a);
     let sql = fm::<FMA>(2.0 * a, al, sql);
     let (p, s1, s2) = exp_reduce::<FMA>(-sq, -sql);
     let w = (a - ERFC_K) / (a + ERFC_K);

@@ -96,7 +96,7 @@ macro_rules! fma_kernels {
         /// Binades by which [`exp_neg_single`] lifts a power of two below the normal range.
         const LOW_EXP: $t = 64.0;
         /// `2^-LOW_EXP`.
-        const LOW_UNSCALE: $t = 5.421_010_862_427_522e-20;
+        const LOW_UNSCALE: $t = 1.0 / ((1u64 << 63) as $t * 2.0);
         /// `(c, 1/c)`: `(SCALE, UNSCALE)` where `far`, else `(1, 1)`.
         #[inline(always)]
         fn scale_if(far: bool) -> ($t, $t) {
@@ -138,7 +138,11 @@ macro_rules! fma_kernels {
             let y = fm::<FMA>(p, s, s);
             let y = if low { y * LOW_UNSCALE } else { y };
             // Below half the smallest subnormal (with margin): 0, the correctly rounded value.
-            if tc < SHIFT + $min_exp - LOW_EXP { 0.0 } else { y }
+            if tc < SHIFT + $min_exp - LOW_EXP {
+                0.0
+            } else {
+                y
+            }
         }
 
         /// `(c e^x, 1/c)` with FMA (see `exp_scaled`): one scale factor, `c = 2^SCALE_EXP`

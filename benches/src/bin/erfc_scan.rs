@@ -16,7 +16,10 @@ fn main() {
         let mut x = lo;
         while x < hi {
             let r = libm::erfc(f64::from(x));
-            for (k, got) in [m::erfc::<false>(x), m::erfc::<true>(x)].into_iter().enumerate() {
+            for (k, got) in [m::erfc::<false>(x), m::erfc::<true>(x)]
+                .into_iter()
+                .enumerate()
+            {
                 let e = ulp_error(got, r);
                 if e > worst[k].0 {
                     worst[k] = (e, x);

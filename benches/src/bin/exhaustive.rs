@@ -158,7 +158,10 @@ fn main() -> Result<()> {
     let all = builtins();
     for u in &all {
         if !REFERENCES.iter().any(|r| r.name == u.name) {
-            bail!("no reference for {}: add it to act_benches::reference", u.name);
+            bail!(
+                "no reference for {}: add it to act_benches::reference",
+                u.name
+            );
         }
     }
     let chosen: Vec<(&Under, Reference)> = all
@@ -167,14 +170,19 @@ fn main() -> Result<()> {
         .map(|u| (u, *REFERENCES.iter().find(|r| r.name == u.name).unwrap()))
         .collect();
     if chosen.is_empty() {
-        bail!("--only names no built-in (names: {:?})", all.iter().map(|u| u.name).collect::<Vec<_>>());
+        bail!(
+            "--only names no built-in (names: {:?})",
+            all.iter().map(|u| u.name).collect::<Vec<_>>()
+        );
     }
     let roots: Vec<Option<f64>> = chosen.iter().map(|(_, r)| r.derivative_root()).collect();
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let total = (1u64 << 32).saturating_sub(args.offset).div_ceil(args.stride);
+    let total = (1u64 << 32)
+        .saturating_sub(args.offset)
+        .div_ceil(args.stride);
     eprintln!(
         "{} inputs (stride {}, offset {}), {} built-ins x 2, builds {:?}, {threads} threads",
         total,
@@ -186,7 +194,13 @@ fn main() -> Result<()> {
 
     // worst[f][kind][build]
     let n_fn = chosen.len();
-    let worst = Mutex::new(vec![[vec![Worst::default(); isas.len()], vec![Worst::default(); isas.len()]]; n_fn]);
+    let worst = Mutex::new(vec![
+        [
+            vec![Worst::default(); isas.len()],
+            vec![Worst::default(); isas.len()]
+        ];
+        n_fn
+    ]);
     let threshold = args.max_ulp.unwrap_or(4.0);
     let started = Instant::now();
     let block = (CHUNK * threads) as u64;
@@ -202,8 +216,9 @@ fn main() -> Result<()> {
         let mut outputs: Vec<Vec<[Vec<f32>; 2]>> = Vec::new();
         for &isa in &isas {
             dispatch::force(Some(isa))?;
-            let mut per_fn: Vec<[Vec<f32>; 2]> =
-                (0..n_fn).map(|_| [vec![0.0; len], vec![0.0; len]]).collect();
+            let mut per_fn: Vec<[Vec<f32>; 2]> = (0..n_fn)
+                .map(|_| [vec![0.0; len], vec![0.0; len]])
+                .collect();
             std::thread::scope(|s| {
                 for (f, out) in per_fn.iter_mut().enumerate() {
                     let (u, _) = chosen[f];
@@ -226,7 +241,13 @@ fn main() -> Result<()> {
                 let (xs, outputs, chosen, roots, worst) = (&xs, &outputs, &chosen, &roots, &worst);
                 let n_builds = isas.len();
                 s.spawn(move || {
-                    let mut local = vec![[vec![Worst::default(); n_builds], vec![Worst::default(); n_builds]]; n_fn];
+                    let mut local = vec![
+                        [
+                            vec![Worst::default(); n_builds],
+                            vec![Worst::default(); n_builds]
+                        ];
+                        n_fn
+                    ];
                     for i in lo..hi {
                         let x = xs[i];
                         for (f, (_, r)) in chosen.iter().enumerate() {
@@ -243,7 +264,8 @@ fn main() -> Result<()> {
                                     let w = &mut local[f][kind][b];
                                     if in_root {
                                         w.root_points += 1;
-                                        let abs = (f64::from(got) - want).abs() / f64::from(f32::EPSILON);
+                                        let abs =
+                                            (f64::from(got) - want).abs() / f64::from(f32::EPSILON);
                                         let abs = if got.is_finite() { abs } else { f64::INFINITY };
                                         if abs > w.root_eps {
                                             (w.root_eps, w.root_x) = (abs, x);
@@ -285,7 +307,11 @@ fn main() -> Result<()> {
         done += len as u64;
         let frac = done as f64 / total as f64;
         if frac >= next_report {
-            eprintln!("{:5.1}% after {:.0} s", 100.0 * frac, started.elapsed().as_secs_f64());
+            eprintln!(
+                "{:5.1}% after {:.0} s",
+                100.0 * frac,
+                started.elapsed().as_secs_f64()
+            );
             next_report += 0.05;
         }
     }
@@ -331,7 +357,11 @@ fn main() -> Result<()> {
             );
             let over = v.excess > threshold || d.excess > threshold || d.root_eps > ROOT_ABS_EPS;
             if over && args.known.iter().any(|k| k == u.name) {
-                eprintln!("{} ({}): above the bound, known (--known)", u.name, isa_name(isa));
+                eprintln!(
+                    "{} ({}): above the bound, known (--known)",
+                    u.name,
+                    isa_name(isa)
+                );
             } else if over {
                 eprintln!("{} ({}): above the bound", u.name, isa_name(isa));
                 failed = true;
@@ -359,7 +389,9 @@ fn main() -> Result<()> {
         }
     }
     if args.max_ulp.is_some() && failed {
-        eprintln!("FAILED: an error exceeds {threshold} ULP (or {ROOT_ABS_EPS} eps in a root zone)");
+        eprintln!(
+            "FAILED: an error exceeds {threshold} ULP (or {ROOT_ABS_EPS} eps in a root zone)"
+        );
         std::process::exit(1);
     }
     Ok(())
