@@ -3,8 +3,17 @@
 //! `1 / (1 + exp(-x))` runs as a sigmoid that never overflows), derives the derivatives and
 //! computes the metadata.
 //!
-//! Every value and derivative is within 4 ULP of the true value over the whole real line, f32
-//! and f64 (see `act-core/tests/accuracy.rs`); NaN gives NaN, ±∞ gives the limits.
+//! Accuracy, in ULPs of the result (the subnormal spacing below the normal range: results
+//! there are subnormal, not flushed), f32 and f64, every build: within 4 ULP of the true value
+//! over the whole real line on the mpmath grids of `act-core/tests/accuracy.rs`, with these
+//! stated exceptions. Near the interior root of a derivative (swish', gelu', gelu-tanh',
+//! mish', hard-swish') the error is bounded in absolute terms, 8 eps. GELU and GELU-tanh are
+//! allowed `4 + κ` ULP, `κ` the condition number of the inner argument. The exhaustive `f32`
+//! check (every 16th input, `benches/RESULTS.md`) finds, beyond 4 ULP: GELU-tanh's tails (up to
+//! 186 ULP in the value at `x = -8.9` and 209 in the derivative at `x = -10.1`, its rounded
+//! argument `sqrt(2/π)(x + 0.044715 x^3)`), Mish's derivative (5.6 ULP at `x = -2.7` in the
+//! portable build, 4.5 with FMA) and GELU's value in the portable build (4.6 ULP at
+//! `x = -1.82`, from `erfc`). NaN gives NaN, ±∞ gives the limits.
 
 use crate::activation;
 
@@ -221,6 +230,11 @@ activation! {
     /// - f(x) = 0.5 * x * erfc(-x / sqrt(2)), which stays accurate in the negative tail
     ///   (where 0.5 * x * (1 + erf(x / sqrt(2))) cancels to 0)
     /// - f'(x) = Φ(x) + x φ(x) = 0.5 * erfc(-x / sqrt(2)) + x * exp(-x^2 / 2) / sqrt(2π)
+    /// - the argument `-x / sqrt(2)` is carried with its rounding error into `erfc`, and `x^2`
+    ///   is split exactly in `exp(-x^2 / 2)`: in the negative tail these functions multiply
+    ///   the relative error of their argument by about `x^2` (a rounded argument cost 130 ULP
+    ///   at x = -11.9 in f32); the f32 worst over every 16th input is now 4.6 ULP (value, at
+    ///   x = -1.82, from `erfc` itself, portable build) and 3.7 (derivative)
     /// - minimum about -0.17 at x ≈ -0.75 (attained); no parameters.
     /// - PyTorch `GELU()` defaults to this exact form; JAX `nn.gelu` defaults to the tanh
     ///   approximation ([`GeluTanh`]); Keras `gelu` defaults to exact.
