@@ -2,6 +2,11 @@
 
 use crate::Float;
 
+pub use crate::pairs::{
+    CompensatedSum, backward_pairs, backward_params, backward_params_pairs, check_halves,
+    dot_compensated, is_limit_artefact2, limit2, map_pairs,
+};
+
 /// Panics, naming both lengths, when two slices that must match do not.
 #[inline]
 #[track_caller]
@@ -580,13 +585,7 @@ pub fn position_of<F: Float>(x: &[F], best: F, map: impl Fn(F) -> F) -> usize {
     0
 }
 
-/// The range of a parametric activation at its current parameters, by the same analysis the
-/// macro runs at compile time.
-pub fn analyse_range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64) -> crate::Range {
-    let kinks = act_expr::analysis::sign_changes(df, &act_expr::analysis::grid());
-    let r = act_expr::analysis::range(f, df, &kinks);
-    crate::Range::new(r.min, r.min_attained, r.max, r.max_attained)
-}
+pub use crate::metadata::Analysed;
 
 /// The kernels generated code calls through [`Float::__kernel`], one per `act_expr` function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -197,18 +197,14 @@ pub fn task(name: &str) -> Option<&'static Task> {
 /// assert_eq!(act_core::guide::suggest("zzzzzzzz"), None);
 /// ```
 pub fn suggest(name: &str) -> Option<&'static str> {
-    let key = crate::names::normalise(name);
-    let mut best: Option<(usize, &'static str)> = None;
-    for t in tasks() {
-        for candidate in core::iter::once(&t.name).chain(t.aliases.iter()) {
-            let d = crate::names::edit_distance(&key, candidate);
-            let limit = (candidate.chars().count() / 3).max(2);
-            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, t.name));
-            }
-        }
-    }
-    best.map(|(_, name)| name)
+    crate::names::closest(
+        name,
+        tasks().iter().flat_map(|t| {
+            core::iter::once(t.name)
+                .chain(t.aliases.iter().copied())
+                .map(|spelling| (spelling, t.name))
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! simplification and stability rewrites, a numeric interpreter, range analysis, a pretty
 //! printer, and the code generator behind `act_core::activation!`.
 //!
-//! At run time (the CLI), use [`Formula`]:
+//! At run time (the CLI), use `Formula` (with the default feature `syn`):
 //!
 //! ```
 //! use act_expr::Formula;
@@ -24,9 +24,13 @@ mod rewrite;
 #[cfg(feature = "syn")]
 pub mod codegen;
 #[cfg(feature = "syn")]
+pub mod constraint;
+#[cfg(feature = "syn")]
 pub mod decl;
 #[cfg(feature = "syn")]
 mod formula;
+#[cfg(feature = "syn")]
+pub mod gated;
 #[cfg(feature = "syn")]
 pub mod model;
 #[cfg(feature = "syn")]
@@ -45,6 +49,9 @@ pub fn expand_activation(input: proc_macro2::TokenStream) -> proc_macro2::TokenS
         Ok(d) => d,
         Err(e) => return e.to_compile_error(),
     };
+    if decl.gated {
+        return expand_gated(decl);
+    }
     match model::build(decl.clone()) {
         Ok(m) => codegen::expand(&m),
         Err(e) => {
@@ -54,9 +61,39 @@ pub fn expand_activation(input: proc_macro2::TokenStream) -> proc_macro2::TokenS
             placeholder.f = syn::parse_quote!(x);
             placeholder.df = None;
             placeholder.range = None;
+            placeholder.constraints.clear();
+            placeholder.vjp = None;
             let mut out = e.to_compile_error();
             if let Ok(m) = model::build(placeholder) {
                 out.extend(codegen::expand(&m));
+            }
+            out
+        }
+    }
+}
+
+/// [`expand_activation`] for a `gated struct`.
+#[cfg(feature = "syn")]
+fn expand_gated(decl: decl::Decl) -> proc_macro2::TokenStream {
+    match gated::build(decl.clone()) {
+        Ok(m) => codegen::gated::expand(&m),
+        Err(e) => {
+            // As above: the struct still exists (computing `a`), so uses of it do not fail too.
+            let mut placeholder = decl;
+            let a = syn::Ident::new("a", proc_macro2::Span::call_site());
+            let b = syn::Ident::new("b", proc_macro2::Span::call_site());
+            placeholder.inputs = vec![a.clone(), b];
+            placeholder.f = syn::parse_quote!(#a);
+            placeholder.df = None;
+            placeholder.range = None;
+            placeholder.range_kw = None;
+            placeholder.constraints.clear();
+            placeholder
+                .params
+                .retain(|p| p.name != "a" && p.name != "b");
+            let mut out = e.to_compile_error();
+            if let Ok(m) = gated::build(placeholder) {
+                out.extend(codegen::gated::expand(&m));
             }
             out
         }

@@ -17,6 +17,8 @@ pub struct Scope {
     pub params: Vec<String>,
     /// True in a `vector` activation, where one-argument `sum/mean/max/min` reduce.
     pub vector: bool,
+    /// The input names: `["x"]`, or a gated activation's two (`f(a, b)`).
+    inputs: Vec<String>,
     lets: Vec<(String, Id)>,
 }
 
@@ -26,12 +28,36 @@ impl Scope {
         Scope {
             params,
             vector,
+            inputs: vec!["x".into()],
+            lets: Vec::new(),
+        }
+    }
+
+    /// The scope of a vector activation's `vjp(y, g)` clause: `y` is lowered to
+    /// [`Node::X`](crate::graph::Node::X), `g` to [`Node::B`](crate::graph::Node::B), and
+    /// one-argument `sum` and `mean` reduce over the pairs.
+    pub fn vjp(params: Vec<String>, y: String, g: String) -> Self {
+        Scope {
+            params,
+            vector: true,
+            inputs: vec![y, g],
+            lets: Vec::new(),
+        }
+    }
+
+    /// The scope of a gated activation `f(a, b)`: `a` is lowered to [`Node::X`](crate::graph::Node::X),
+    /// `b` to [`Node::B`](crate::graph::Node::B); there are no reductions.
+    pub fn gated(params: Vec<String>, a: String, b: String) -> Self {
+        Scope {
+            params,
+            vector: false,
+            inputs: vec![a, b],
             lets: Vec::new(),
         }
     }
 
     fn names(&self) -> Vec<String> {
-        let mut v: Vec<String> = vec!["x".into()];
+        let mut v: Vec<String> = self.inputs.clone();
         v.extend(self.params.iter().cloned());
         v.extend(self.lets.iter().map(|(n, _)| n.clone()));
         v.extend(["pi", "e", "inf"].map(String::from));
@@ -92,6 +118,11 @@ impl Lowering<'_> {
                     let a = self.expr(&u.expr, d)?;
                     Ok(self.g.neg(a))
                 }
+                // `a ** b` reaches here as `a * (*b)`.
+                UnOp::Deref(_) => err(
+                    u,
+                    "`**` is not a power here: write `powi(a, 2)` for an integer power, `powf(a, b)` otherwise",
+                ),
                 _ => err(&u.op, "only unary `-` is supported in a formula"),
             },
             Expr::Binary(b) => self.binary(b, d),
@@ -152,8 +183,10 @@ impl Lowering<'_> {
         if let Some((_, id)) = self.scope.lets.iter().rev().find(|(n, _)| *n == name) {
             return Ok(*id);
         }
-        if name == "x" {
-            return Ok(self.g.x());
+        match self.scope.inputs.iter().position(|n| *n == name) {
+            Some(0) => return Ok(self.g.x()),
+            Some(_) => return Ok(self.g.b()),
+            None => {}
         }
         if let Some(i) = self.scope.params.iter().position(|n| *n == name) {
             return Ok(self.g.param(i as u32));
@@ -180,6 +213,22 @@ impl Lowering<'_> {
     }
 
     fn binary(&mut self, b: &syn::ExprBinary, d: usize) -> syn::Result<Id> {
+        if let (BinOp::Mul(_), Expr::Unary(u)) = (b.op, &*b.right) {
+            if let UnOp::Deref(_) = u.op {
+                // `a ** k` parses as `a * (*k)`.
+                let (a, k) = (
+                    quote::ToTokens::to_token_stream(&*b.left).to_string(),
+                    quote::ToTokens::to_token_stream(&*u.expr).to_string(),
+                );
+                return Err(syn::Error::new_spanned(
+                    b,
+                    format!(
+                        "`**` is not a power operator in Rust: write `powi({a}, {k})` for an \
+                         integer power or `powf({a}, {k})` for a real one"
+                    ),
+                ));
+            }
+        }
         let op = match b.op {
             BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) => b.op,
             BinOp::BitXor(_) => {
@@ -244,6 +293,14 @@ impl Lowering<'_> {
         }
         match name.as_str() {
             "max" | "min" | "sum" | "mean" if args.len() == 1 => {
+                if self.scope.inputs.len() == 2 && !self.scope.vector {
+                    return err(
+                        ident,
+                        format!(
+                            "`{name}(E)` with one argument reduces over a whole vector, but a `gated` activation works on each pair (a, b) on its own; give `{name}` two arguments"
+                        ),
+                    );
+                }
                 if !self.scope.vector {
                     return err(
                         ident,
@@ -280,8 +337,11 @@ impl Lowering<'_> {
                 let a = self.expr(args[0], d)?;
                 let lo = self.expr(args[1], d)?;
                 let hi = self.expr(args[2], d)?;
-                let m = self.g.max(a, lo);
-                Ok(self.g.min(m, hi))
+                // The bounds come first, so that they win a tie: at `a == lo` or `a == hi`
+                // the derivative is 0, as for `max(0, x)` at 0 and for PyTorch's hardtanh,
+                // relu6 and hardsigmoid.
+                let m = self.g.max(lo, a);
+                Ok(self.g.min(hi, m))
             }
             "powi" => {
                 arity(2, "powi(a, INTEGER)")?;
@@ -354,7 +414,7 @@ impl Lowering<'_> {
                         return err(local, "a `let` needs a value: `let NAME = EXPR;`");
                     };
                     let name = pi.ident.to_string();
-                    if name == "x" || self.scope.params.contains(&name) {
+                    if self.scope.inputs.contains(&name) || self.scope.params.contains(&name) {
                         return err(
                             &pi.ident,
                             format!(

@@ -13,7 +13,9 @@
 //! - `gelu_tanh(x) = 0.5 x (1 + tanh u)` as `x sigmoid(2u)` (`1 + tanh u` cancels for `u < 0`:
 //!   at `u = -10` the f64 sum keeps 8 significant digits);
 //! - `swish'`, `gelu_tanh'` and `mish'` from sigmoids of `x` and `-x` computed apart (never
-//!   `1 - sigmoid`).
+//!   `1 - sigmoid`);
+//! - `log_sigmoid(x)` as `-softplus(-x)`, `squareplus` and its derivative for `x < 0` as
+//!   `b / (2 (h - x))` and `b / (2 h (h - x))`, `h = sqrt(x^2 + b)`.
 //!
 //! The derivatives' interior roots (swish, gelu, gelu-tanh, mish, hard-swish) cancel in any
 //! form: there the `f64` result is still good to about `2^-52` of the larger term, far below
@@ -21,7 +23,8 @@
 //! check's interior-root allowance covers (see [`Reference::root`]).
 //!
 //! Conventions at kinks are act's documented ones: `relu'(0) = 0`, `leaky_relu'(0) = alpha`,
-//! `elu'(0) = alpha`, `hard_sigmoid'(±3) = 0`, `hard_swish'(-3) = -1/2`, `hard_swish'(3) = 3/2`.
+//! `elu'(0) = alpha`, `hard_sigmoid'(±3) = 0`, `hard_swish'(-3) = -1/2`, `hard_swish'(3) = 3/2`,
+//! `prelu'(0) = alpha`, `celu'(0) = 1`, `relu6'` and `hardtanh'` 0 at their kinks.
 
 use core::f64::consts::{FRAC_1_SQRT_2, PI};
 
@@ -100,6 +103,30 @@ fn gelu_tanh_prime(x: f64) -> f64 {
     sigmoid(z) + term
 }
 
+const PRELU_ALPHA: f64 = 0.25;
+/// Squareplus's `b`.
+const SQUAREPLUS_B: f64 = 4.0;
+
+/// `(x + sqrt(x^2 + b)) / 2`, as `b / (2 (h - x))` for `x < 0` (the sum cancels there).
+fn squareplus(x: f64) -> f64 {
+    let h = (x * x + SQUAREPLUS_B).sqrt();
+    if x >= 0.0 {
+        (x + h) / 2.0
+    } else {
+        SQUAREPLUS_B / (2.0 * (h - x))
+    }
+}
+
+/// `(1 + x / h) / 2`, as `b / (2 h (h - x))` for `x < 0` (`1 + x/h` cancels there).
+fn squareplus_prime(x: f64) -> f64 {
+    let h = (x * x + SQUAREPLUS_B).sqrt();
+    if x >= 0.0 {
+        (1.0 + x / h) / 2.0
+    } else {
+        SQUAREPLUS_B / (2.0 * h * (h - x))
+    }
+}
+
 fn mish(x: f64) -> f64 {
     x * softplus(x).tanh()
 }
@@ -110,7 +137,7 @@ fn mish_prime(x: f64) -> f64 {
 }
 
 /// Every elementwise built-in, in the order of `act_core::__for_each_builtin!`.
-pub const REFERENCES: [Reference; 14] = [
+pub const REFERENCES: [Reference; 21] = [
     Reference {
         name: "Sigmoid",
         value: sigmoid,
@@ -218,6 +245,48 @@ pub const REFERENCES: [Reference; 14] = [
             }
         },
         root: Some((-2.0, -1.0)),
+    },
+    Reference {
+        name: "PRelu",
+        value: |x| if x > 0.0 { x } else { PRELU_ALPHA * x },
+        derivative: |x| if x > 0.0 { 1.0 } else { PRELU_ALPHA },
+        root: None,
+    },
+    Reference {
+        name: "LogSigmoid",
+        value: |x| -softplus(-x),
+        derivative: |x| sigmoid(-x),
+        root: None,
+    },
+    Reference {
+        name: "Softsign",
+        value: |x| x / (1.0 + x.abs()),
+        derivative: |x| 1.0 / ((1.0 + x.abs()) * (1.0 + x.abs())),
+        root: None,
+    },
+    Reference {
+        name: "Celu",
+        value: |x| if x > 0.0 { x } else { x.exp_m1() },
+        derivative: |x| if x > 0.0 { 1.0 } else { x.exp() },
+        root: None,
+    },
+    Reference {
+        name: "Relu6",
+        value: |x| x.clamp(0.0, 6.0),
+        derivative: |x| if x > 0.0 && x < 6.0 { 1.0 } else { 0.0 },
+        root: None,
+    },
+    Reference {
+        name: "Hardtanh",
+        value: |x| x.clamp(-1.0, 1.0),
+        derivative: |x| if x > -1.0 && x < 1.0 { 1.0 } else { 0.0 },
+        root: None,
+    },
+    Reference {
+        name: "Squareplus",
+        value: squareplus,
+        derivative: squareplus_prime,
+        root: None,
     },
 ];
 

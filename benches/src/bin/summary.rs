@@ -52,6 +52,11 @@ struct Args {
     /// line.
     #[arg(long)]
     peers: Vec<PathBuf>,
+    /// act's figures from `medians` (median of single calls, as the peer script times the
+    /// peers) instead of criterion's (repeatable: the median of the files); criterion still
+    /// gives the naive loops and the scalar rows.
+    #[arg(long)]
+    act_medians: Vec<PathBuf>,
 }
 
 /// What one row is about.
@@ -123,6 +128,23 @@ fn main() -> Result<()> {
     }
     for ((key, peer), runs) in peer_runs {
         rows.entry(key).or_default().insert(peer, median(runs));
+    }
+    if !args.act_medians.is_empty() {
+        // Replaces criterion's act figures for the slice methods.
+        for (key, row) in rows.iter_mut() {
+            if !key.activation.1.ends_with("(scalar)") {
+                row.remove("act");
+            }
+        }
+        let mut runs = BTreeMap::new();
+        for file in &args.act_medians {
+            read_peers(file, &mut runs).with_context(|| format!("reading {}", file.display()))?;
+        }
+        for ((key, who), v) in runs {
+            if who == "act" {
+                rows.entry(key).or_default().insert(who, median(v));
+            }
+        }
     }
     print!("{}", table(&rows, &peers));
     Ok(())
@@ -230,7 +252,7 @@ fn read_peers(file: &Path, runs: &mut BTreeMap<(Key, String), Vec<f64>>) -> Resu
         // the goals also compare it with backward_slice (which reads grad_y as well).
         // The old script's jax `gelu` is the tanh approximation; `throughput.py` (header
         // `names=act`) uses act's names.
-        let directions: &[&str] = if direction == "derivative" {
+        let directions: &[&str] = if direction == "derivative" && peer == "jax" {
             &["derivative", "backward"]
         } else {
             &[direction]
