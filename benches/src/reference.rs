@@ -107,9 +107,10 @@ const PRELU_ALPHA: f64 = 0.25;
 /// Squareplus's `b`.
 const SQUAREPLUS_B: f64 = 4.0;
 
-/// `(x + sqrt(x^2 + b)) / 2`, as `b / (2 (h - x))` for `x < 0` (the sum cancels there).
+/// `(x + sqrt(x^2 + b)) / 2`, as `b / (2 (h - x))` for `x < 0` (the sum cancels there); `h`
+/// by `hypot`, which does not overflow for huge `x`.
 fn squareplus(x: f64) -> f64 {
-    let h = (x * x + SQUAREPLUS_B).sqrt();
+    let h = x.hypot(SQUAREPLUS_B.sqrt());
     if x >= 0.0 {
         (x + h) / 2.0
     } else {
@@ -119,7 +120,7 @@ fn squareplus(x: f64) -> f64 {
 
 /// `(1 + x / h) / 2`, as `b / (2 h (h - x))` for `x < 0` (`1 + x/h` cancels there).
 fn squareplus_prime(x: f64) -> f64 {
-    let h = (x * x + SQUAREPLUS_B).sqrt();
+    let h = x.hypot(SQUAREPLUS_B.sqrt());
     if x >= 0.0 {
         (1.0 + x / h) / 2.0
     } else {
