@@ -312,10 +312,13 @@ fn generated_slice_loops_are_vectorised() {
     for a in activations {
         for method in ["forward_slice", "backward_slice"] {
             for build in ["avx2", "avx512"] {
-                let name = format!("act_core::builtins::{a}::__act_{method}_{build}");
+                // `act_core::builtins::NAME::...`, or in a submodule of `builtins`.
+                let name = format!("::{a}::__act_{method}_{build}");
                 assert!(
-                    functions.contains_key(&name),
-                    "{name} is not in this binary: {names:?}"
+                    functions
+                        .keys()
+                        .any(|k| k.starts_with("act_core::builtins::") && k.ends_with(&name)),
+                    "act_core::builtins::..{name} is not in this binary: {names:?}"
                 );
             }
         }
