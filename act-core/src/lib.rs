@@ -7,6 +7,19 @@
 //! assert_eq!(Relu.forward(-2.0), 0.0);
 //! assert!((Sigmoid.derivative(40.0f64) - 4.248354255291589e-18).abs() < 1e-30);
 //! ```
+//!
+//! Underflow: a result below the smallest normal number is returned as the nearest subnormal
+//! number (gradual underflow), never flushed to 0, in every build the slice loops are compiled
+//! for ([`dispatch`]); mathematically equal results agree (`sigmoid(x)` and `softplus'(x)`).
+//! See [`math`](math#underflow-policy).
+//!
+//! ```
+//! use act_core::prelude::*;
+//! let s = Sigmoid.forward(-88.0f32); // e^-88 / (1 + e^-88) = 6.05e-39, subnormal
+//! assert!(s > 0.0 && s < f32::MIN_POSITIVE);
+//! assert_eq!(s, Softplus.derivative(-88.0f32));
+//! assert!(Sigmoid.derivative(-88.0f32) > 0.0);
+//! ```
 #![warn(missing_docs)]
 
 extern crate self as act_core;

@@ -75,7 +75,12 @@ impl Func {
     pub fn has_tiny_tail(self) -> bool {
         matches!(
             self,
-            Func::Exp | Func::Sigmoid | Func::Softplus | Func::SigmoidPrime | Func::TanhPrime
+            Func::Exp
+                | Func::Sigmoid
+                | Func::Softplus
+                | Func::SigmoidPrime
+                | Func::TanhPrime
+                | Func::Erfc
         )
     }
 

@@ -129,6 +129,26 @@ fn body_with(
         if scaled.uses[id.index()] {
             let (s, i) = (ts(id), ti(id));
             match *g.node(id) {
+                Node::Call(Func::Exp, a)
+                    if power_of_two_times_square(g, a, &|i: Id| constant_flag[i.index()])
+                        .is_some() =>
+                {
+                    let c = lit(
+                        power_of_two_times_square(g, a, &|i: Id| constant_flag[i.index()])
+                            .unwrap_or(1.0),
+                    );
+                    stmts.push(quote!(let (#s, #i): (F, F) = #fl::__exp_scaled_sq::<FMA>(x, #c);));
+                }
+                Node::Call(Func::Erfc, a)
+                    if x_times_constant(g, a, &|i: Id| constant_flag[i.index()]).is_some() =>
+                {
+                    let c = x_times_constant(g, a, &|i: Id| constant_flag[i.index()])
+                        .unwrap_or(crate::dd::Dd::from(1.0));
+                    let (hi, lo) = (lit(c.hi), lit(c.lo));
+                    stmts.push(
+                        quote!(let (#s, #i): (F, F) = #fl::__erfc_mul_scaled::<FMA>(x, #hi, #lo);),
+                    );
+                }
                 Node::Call(f, a) if f.has_tiny_tail() => {
                     let k = if f == Func::Sigmoid && scaled.lean[id.index()] {
                         quote!(::act_core::__private::Kernel::SigmoidLean)
@@ -309,6 +329,45 @@ fn exact_differences(
         }
     }
     out
+}
+
+/// `x · c` for a constant `c` (a product of constants) that is not exact in `f64`: `c` as a
+/// double-double. `erfc` of such an argument is computed with the product's rounding error
+/// (`Float::__erfc_mul`): in the tail, `erfc(a)` multiplies the relative error of `a` by
+/// about `2 a^2`.
+fn x_times_constant(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<crate::dd::Dd> {
+    let Node::Prod(fs) = g.node(id) else {
+        return None;
+    };
+    let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| is_const(f));
+    if consts.is_empty() || rest.len() != 1 || !matches!(g.node(rest[0]), Node::X) {
+        return None;
+    }
+    let c = consts.iter().fold(crate::dd::Dd::from(1.0), |acc, &k| {
+        acc * crate::dd::eval(g, k)
+    });
+    (c.lo != 0.0 && c.lo.is_finite() && c.hi.is_finite()).then_some(c)
+}
+
+/// `c · x^2` for a constant power of two `c` (`-x^2 / 2`): `c`. `exp` of it is computed with
+/// `x^2` split exactly (`Float::__exp_sq`): the rounding of `x^2` would cost `|c| x^2` ulps.
+fn power_of_two_times_square(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<f64> {
+    let Node::Prod(fs) = g.node(id) else {
+        return None;
+    };
+    let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| is_const(f));
+    if consts.is_empty()
+        || rest.len() != 1
+        || !matches!(g.node(rest[0]), Node::Pow(a, 2) if matches!(g.node(*a), Node::X))
+    {
+        return None;
+    }
+    let c = consts.iter().fold(crate::dd::Dd::from(1.0), |acc, &k| {
+        acc * crate::dd::eval(g, k)
+    });
+    let power_of_two =
+        c.hi != 0.0 && c.hi.is_finite() && c.hi.abs().to_bits() & ((1u64 << 52) - 1) == 0;
+    (c.lo == 0.0 && power_of_two).then_some(c.hi)
 }
 
 /// The `act_core::__private::Kernel` that computes `f`.
@@ -544,6 +603,22 @@ fn node_expr(
             quote!(#fl::powf(#a, #b))
         }
         Node::Call(f, a) => {
+            // Arguments whose rounding the tail amplifies, computed compensated.
+            match (
+                *f,
+                x_times_constant(g, *a, is_const),
+                power_of_two_times_square(g, *a, is_const),
+            ) {
+                (Func::Erfc, Some(c), _) => {
+                    let (hi, lo) = (lit(c.hi), lit(c.lo));
+                    return quote!(#fl::__erfc_mul::<FMA>(x, #hi, #lo));
+                }
+                (Func::Exp, _, Some(c)) => {
+                    let c = lit(c);
+                    return quote!(#fl::__exp_sq::<FMA>(x, #c));
+                }
+                _ => {}
+            }
             let k = kernel(*f);
             let a = t(*a);
             quote!(#fl::__kernel::<FMA>(#a, #k))
