@@ -2,6 +2,11 @@
 
 use crate::Float;
 
+/// See `crate::widen`.
+pub mod widen {
+    pub use crate::widen::{round_into, to_f32};
+}
+
 /// Panics, naming both lengths, when two slices that must match do not.
 #[inline]
 #[track_caller]

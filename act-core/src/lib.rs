@@ -16,10 +16,13 @@ mod builtins;
 pub mod dispatch;
 mod float;
 pub mod guide;
+#[cfg(feature = "half")]
+mod half_float;
 pub mod math;
 mod names;
 mod range;
 pub mod registry;
+mod widen;
 
 #[doc(hidden)]
 pub mod __private;
