@@ -20,6 +20,8 @@ pub mod guide;
 mod half_float;
 pub mod math;
 mod names;
+#[cfg(feature = "rayon")]
+pub mod par;
 mod range;
 pub mod registry;
 mod widen;
@@ -101,6 +103,8 @@ pub use activation::{
 };
 pub use builtins::*;
 pub use float::Float;
+#[cfg(feature = "rayon")]
+pub use par::{ParActivation, ParElementwise, ParVectorActivation};
 pub use range::Range;
 
 /// Calls `$callback!` with the type names of every built-in:
@@ -136,6 +140,8 @@ pub mod prelude {
     pub use crate::activation;
     pub use crate::builtins::*;
     pub use crate::{Activation, Elementwise, Float, Properties, Range, VectorActivation};
+    #[cfg(feature = "rayon")]
+    pub use crate::{ParActivation, ParElementwise, ParVectorActivation};
 }
 
 /// The README's Rust examples, compiled and run as doctests.
