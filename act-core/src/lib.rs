@@ -12,6 +12,8 @@
 extern crate self as act_core;
 
 mod activation;
+#[cfg(feature = "ndarray")]
+pub mod array;
 mod builtins;
 pub mod dispatch;
 mod float;
@@ -101,6 +103,8 @@ pub use activation::{
     Activation, DynActivation, Elementwise, ParamError, ParamInfo, Properties, Saturation,
     VectorActivation,
 };
+#[cfg(feature = "ndarray")]
+pub use array::{ActivationArray, ElementwiseArray, VectorArray};
 pub use builtins::*;
 pub use float::Float;
 #[cfg(feature = "rayon")]
@@ -140,6 +144,8 @@ pub mod prelude {
     pub use crate::activation;
     pub use crate::builtins::*;
     pub use crate::{Activation, Elementwise, Float, Properties, Range, VectorActivation};
+    #[cfg(feature = "ndarray")]
+    pub use crate::{ActivationArray, ElementwiseArray, VectorArray};
     #[cfg(feature = "rayon")]
     pub use crate::{ParActivation, ParElementwise, ParVectorActivation};
 }

@@ -8,7 +8,15 @@ use act_core::prelude::*;
 
 /// Deterministic inputs over [-60, 60] with special values spread in.
 fn inputs<F: Float>(n: usize) -> Vec<F> {
-    let specials = [0.0, -0.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 1e-40, -1e30];
+    let specials = [
+        0.0,
+        -0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        1e-40,
+        -1e30,
+    ];
     (0..n)
         .map(|i| {
             if i % 9973 == 0 {
@@ -31,7 +39,10 @@ fn bits_equal<F: Float>(a: &[F], b: &[F], what: &str) {
 
 /// A pool of four threads, so that the parallel path runs on any machine.
 fn pool() -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new().num_threads(4).build().unwrap()
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(4)
+        .build()
+        .unwrap()
 }
 
 fn elementwise<A: Elementwise, F: Float>(a: A, n: usize) {
