@@ -94,6 +94,9 @@ fn tail_gradient_is_not_zero() -> Result<()> {
     let g = grads.get(&x).unwrap().to_vec1::<f32>()?[0];
     assert_eq!(g, Sigmoid.derivative(40.0f32));
     assert!(g > 4.2e-18 && g < 4.3e-18);
+    // candle's own sigmoid: y (1 - y) with y = 1 in f32.
+    let grads = candle_nn::ops::sigmoid(&x)?.sum_all()?.backward()?;
+    assert_eq!(grads.get(&x).unwrap().to_vec1::<f32>()?[0], 0.0);
     Ok(())
 }
 
