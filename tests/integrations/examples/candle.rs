@@ -12,7 +12,12 @@ fn main() -> candle_core::Result<()> {
     assert_eq!(half.dtype(), DType::BF16);
 
     // Gradients through candle's autograd, by act's backward passes.
-    let loss = p.mul(&Tensor::new(&[[1.0f32, 0.0, 0.0], [0.0, 1.0, 0.0]], &Device::Cpu)?)?.sum_all()?;
+    let loss = p
+        .mul(&Tensor::new(
+            &[[1.0f32, 0.0, 0.0], [0.0, 1.0, 0.0]],
+            &Device::Cpu,
+        )?)?
+        .sum_all()?;
     let grads = loss.backward()?;
     let g = grads.get(&x).expect("x is a variable").to_vec2::<f32>()?;
     assert!(g[1][0] != 0.0); // through σ'(40) = 4.2e-18: candle's own sigmoid gives 0

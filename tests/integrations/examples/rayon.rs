@@ -1,7 +1,9 @@
 use act_core::prelude::*;
 
 fn main() {
-    let x: Vec<f32> = (0..1_000_000).map(|i| (i % 1000) as f32 / 100.0 - 5.0).collect();
+    let x: Vec<f32> = (0..1_000_000)
+        .map(|i| (i % 1000) as f32 / 100.0 - 5.0)
+        .collect();
 
     // On all cores, with the same bits as the serial method.
     let mut y = vec![0.0; x.len()];
@@ -15,5 +17,9 @@ fn main() {
     Softmax.par_forward_rows(&x, 1000, &mut p);
     let mut grad_x = vec![0.0; x.len()];
     Softmax.par_backward_rows(&x, 1000, &p, &mut grad_x);
-    println!("{} rows, first row sums to {}", x.len() / 1000, p[..1000].iter().sum::<f32>());
+    println!(
+        "{} rows, first row sums to {}",
+        x.len() / 1000,
+        p[..1000].iter().sum::<f32>()
+    );
 }

@@ -19,7 +19,10 @@ fn f16_is_the_f32_result_rounded_once() {
         let x = f16::from_bits(bits);
         let v = Squareplus::default().forward(x);
         let expected = f16::from_f32(Squareplus::default().forward(x.to_f32()));
-        assert!(v.to_bits() == expected.to_bits() || v.is_nan() && expected.is_nan(), "{x}");
+        assert!(
+            v.to_bits() == expected.to_bits() || v.is_nan() && expected.is_nan(),
+            "{x}"
+        );
     }
 }
 
@@ -50,7 +53,9 @@ fn candle_gradient_is_the_derivative() -> candle_core::Result<()> {
         assert_eq!(gi, Squareplus::default().derivative(*xi));
         assert!((gi - exact(*xi).1).abs() < 1e-15);
     }
-    let h = Tensor::new(&xs, &Device::Cpu)?.to_dtype(DType::F16)?.activate(Squareplus::default())?;
+    let h = Tensor::new(&xs, &Device::Cpu)?
+        .to_dtype(DType::F16)?
+        .activate(Squareplus::default())?;
     assert_eq!(h.dtype(), DType::F16);
     Ok(())
 }

@@ -69,6 +69,9 @@ fn readme_shows_these_examples_verbatim() {
         let file = std::fs::read_to_string(root.join(&path)).unwrap();
         let block = readme_block(&readme, &path)
             .unwrap_or_else(|| panic!("README has no block marked <!-- {path} -->"));
-        assert_eq!(block, file, "README's block for {path} differs from the file");
+        assert_eq!(
+            block, file,
+            "README's block for {path} differs from the file"
+        );
     }
 }
