@@ -74,7 +74,7 @@ fn elementwise_forward_derivative_backward_on_every_layout() {
                 "{name} derivative at {idx:?}"
             );
         }
-        if contiguous(&x) && x.len() > 0 {
+        if contiguous(&x) && !x.is_empty() {
             // Computed in x's memory: the result has x's strides.
             assert_eq!(y.strides(), x.strides(), "{name}: layout kept");
         }
