@@ -20,6 +20,39 @@ pub fn suggest(entries: &[Entry], name: &str) -> Option<&'static str> {
     act_core::registry::suggest_in(entries, name)
 }
 
+/// Up to `n` built-in names close to `name`, closest first: within a few edits, or containing
+/// it, or contained in it (`prelu` finds `relu`, `elu`, `selu`, `gelu`).
+pub fn close_matches(entries: &[Entry], name: &str, n: usize) -> Vec<&'static str> {
+    let key: String = name
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '_' | ' ' => '-',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    if key.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(usize, &'static str)> = entries
+        .iter()
+        .filter_map(|e| {
+            let best = std::iter::once(e.name)
+                .chain(e.aliases.iter().copied())
+                .filter_map(|candidate| {
+                    let d = strsim::osa_distance(&key, candidate);
+                    let near = d <= (key.chars().count() / 3).max(2);
+                    let overlap = candidate.contains(&key) || key.contains(candidate);
+                    (near || overlap).then_some(d)
+                })
+                .min()?;
+            Some((best, e.name))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, name)| name).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +81,16 @@ mod tests {
         assert_eq!(suggest(FAKES, "leaky-rleu"), Some("leaky-relu"));
         assert_eq!(suggest(FAKES, "sofmax"), Some("softmax"));
         assert_eq!(suggest(FAKES, "quux"), None);
+    }
+
+    #[test]
+    fn close_matches_rank_by_distance() {
+        assert_eq!(close_matches(FAKES, "leaky", 4), ["leaky-relu"]);
+        assert_eq!(close_matches(FAKES, "softmx", 4), ["softmax"]);
+        assert!(close_matches(FAKES, "quux", 4).is_empty());
+        let real = close_matches(builtins(), "prelu", 4);
+        assert!(real.contains(&"relu"), "{real:?}");
+        assert!(real.contains(&"elu"), "{real:?}");
     }
 
     #[test]

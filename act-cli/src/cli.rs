@@ -4,19 +4,25 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::number::{parse_number, parse_param};
+use crate::number::{parse_number, parse_param, parse_precision, parse_ylim};
 
 /// Tables, plots, formulas and task recommendations for neural-network activation functions.
 #[derive(Debug, Parser)]
 #[command(name = "act-cli", version, about, propagate_version = true)]
 #[command(after_help = "\
 Examples:
+  act-cli list
   act-cli table relu
-  act-cli eval sigmoid -2 0 2
+  act-cli eval sigmoid -inf -2 0 2
+  act-cli eval softmax 1 2 3
   act-cli show leaky-relu --param alpha=0.2
-  act-cli plot relu sigmoid tanh --derivative
+  act-cli plot relu sigmoid tanh --derivative --ylim -1.5,3
   act-cli table --formula \"x * tanh(softplus(x))\" --format csv
-  act-cli recommend binary-classification")]
+  act-cli recommend binary-classification
+
+Softmax turns a vector of scores into probabilities; as the article shows it:
+  act-cli eval softmax 1 2 3
+`table` and `plot` apply softmax to their whole grid of inputs at once, and say so.")]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
@@ -34,16 +40,20 @@ pub enum Command {
 Examples:
   act-cli show swish
   act-cli show elu --param alpha=0.5
-  act-cli show --formula \"x * sigmoid(1.702 * x)\"")]
+  act-cli show --formula \"x * sigmoid(1.702 * x)\"
+  act-cli show --formula \"if x > 0 { x } else { a * x }\" --param a=0.2")]
     Show(ShowArgs),
     /// Values and derivatives on a grid (default [-5, 5], step 1).
     #[command(after_help = "\
 Examples:
   act-cli table relu
-  act-cli table sigmoid --from -10 --to 10 --step 0.5
+  act-cli table sigmoid --from -10 --to 10 --step 0.5 --precision 4
   act-cli table leaky-relu --param alpha=0.2 --format markdown
-  act-cli table tanh --points 10000000 --format csv > tanh.csv
-  act-cli table --formula \"x * tanh(softplus(x))\"")]
+  act-cli table tanh --points 100001 --format csv > tanh.csv
+  act-cli table --formula \"x * tanh(softplus(x))\"
+
+A vector activation (softmax) is applied to the whole grid as one input, so its values depend on --from, --to and --step. Softmax of a vector of scores:
+  act-cli eval softmax 1 2 3")]
     Table(TableArgs),
     /// Values and derivatives at the given inputs (a vector activation takes them as one vector).
     #[command(
@@ -51,8 +61,12 @@ Examples:
         after_help = "\
 Examples:
   act-cli eval relu -2 0 3
-  act-cli eval softmax 1 2 3 --format json
-  act-cli eval --formula \"max(0.2 * x, x)\" -- -inf -1 1"
+  act-cli eval swish -inf -.5 1e3
+  act-cli eval sigmoid -1,0,1 --precision 4
+  act-cli eval softmax 1 2 3
+  act-cli eval --formula \"max(0.2 * x, x)\" -inf -1 1
+
+Inputs are separated by spaces, commas or both. A vector activation (softmax) takes them as one vector: `eval softmax 1 2 3` gives three probabilities that sum to 1."
     )]
     Eval(EvalArgs),
     /// Several activations side by side: range, properties, values and derivatives.
@@ -60,6 +74,7 @@ Examples:
 Examples:
   act-cli compare relu gelu swish mish
   act-cli compare sigmoid tanh --at -4,-1,0,1,4
+  act-cli compare elu selu --at \"-3 -1 0 1\"
   act-cli compare relu --formula \"x * sigmoid(x)\"")]
     Compare(CompareArgs),
     /// Plot one or more activations in the terminal, or to an SVG or PNG file.
@@ -67,8 +82,11 @@ Examples:
 Examples:
   act-cli plot relu sigmoid tanh
   act-cli plot swish --derivative --from -6 --to 6
+  act-cli plot relu sigmoid tanh --ylim -1.5,3
   act-cli plot relu leaky-relu elu gelu --output activations.svg
-  act-cli plot sigmoid --derivative --output sigmoid.png --width 1200 --height 800")]
+  act-cli plot sigmoid --derivative --output sigmoid.png --width 1200
+
+A vector activation (softmax) is applied to all the plotted x at once; the legend says so.")]
     Plot(PlotArgs),
     /// Which activation to use for a task; without TASK, list the tasks.
     #[command(after_help = "\
@@ -79,7 +97,7 @@ Examples:
     Recommend(RecommendArgs),
     /// Print a shell completion script.
     #[command(
-        after_help = "Examples:\n  act-cli completions bash > ~/.local/share/bash-completion/completions/act-cli"
+        after_help = "Examples:\n  act-cli completions bash > ~/.local/share/bash-completion/completions/act-cli\n  act-cli completions zsh > _act-cli"
     )]
     Completions(CompletionsArgs),
 }
@@ -123,6 +141,14 @@ pub struct OneSource {
     /// Any formula in the macro's language instead of NAME, e.g. "x * tanh(softplus(x))".
     #[arg(long, value_name = "FORMULA", allow_hyphen_values = true)]
     pub formula: Option<String>,
+}
+
+/// `--precision N`.
+#[derive(Debug, Args)]
+pub struct PrecisionArg {
+    /// Significant digits in text output (default 10; csv and json: full precision).
+    #[arg(long, value_name = "N", value_parser = parse_precision)]
+    pub precision: Option<usize>,
 }
 
 /// `list`.
@@ -171,12 +197,15 @@ pub struct TableArgs {
     pub params: ParamArgs,
     #[command(flatten)]
     pub format: FormatArg,
+    #[command(flatten)]
+    pub precision: PrecisionArg,
 }
 
 /// `eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// Activation name, then the inputs (with --formula: only the inputs).
+    /// Activation name, then the inputs, separated by spaces or commas (with --formula: only
+    /// the inputs).
     #[arg(value_name = "NAME|X", required = true, num_args = 1..)]
     pub args: Vec<String>,
     /// Any formula in the macro's language instead of NAME.
@@ -186,6 +215,8 @@ pub struct EvalArgs {
     pub params: ParamArgs,
     #[command(flatten)]
     pub format: FormatArg,
+    #[command(flatten)]
+    pub precision: PrecisionArg,
 }
 
 /// Several activations: NAMEs and/or `--formula`s.
@@ -204,20 +235,21 @@ pub struct ManySources {
 pub struct CompareArgs {
     #[command(flatten)]
     pub sources: ManySources,
-    /// Inputs to compare at, comma-separated.
+    /// Inputs to compare at, separated by commas or spaces (quote them: "-1 0 1").
     #[arg(
         long,
         value_name = "X,...",
         default_value = "-2,-1,0,1,2",
-        value_delimiter = ',',
-        value_parser = parse_number,
         allow_hyphen_values = true
     )]
-    pub at: Vec<f64>,
+    pub at: String,
     #[command(flatten)]
     pub params: ParamArgs,
     #[command(flatten)]
     pub format: FormatArg,
+    /// Significant digits in the text table (default 6; csv and json: full precision).
+    #[arg(long, value_name = "N", value_parser = parse_precision)]
+    pub precision: Option<usize>,
 }
 
 /// `plot`.
@@ -225,7 +257,7 @@ pub struct CompareArgs {
 pub struct PlotArgs {
     #[command(flatten)]
     pub sources: ManySources,
-    /// Also draw each derivative (dashed).
+    /// Also draw each derivative.
     #[arg(long, short = 'd')]
     pub derivative: bool,
     /// Left end of the x axis.
@@ -234,6 +266,9 @@ pub struct PlotArgs {
     /// Right end of the x axis.
     #[arg(long, default_value = "5", value_parser = parse_number, allow_hyphen_values = true)]
     pub to: f64,
+    /// The y axis from LO to HI, e.g. `--ylim -1.5,3` (default: fit every curve).
+    #[arg(long, value_name = "LO,HI", value_parser = parse_ylim, allow_hyphen_values = true)]
+    pub ylim: Option<(f64, f64)>,
     /// Write an SVG or PNG file (chosen by the extension) instead of drawing in the terminal.
     #[arg(long, short = 'o', value_name = "FILE.svg|FILE.png")]
     pub output: Option<PathBuf>,
@@ -291,6 +326,11 @@ mod tests {
         let Command::Compare(c) = cli.command else {
             panic!()
         };
-        assert_eq!(c.at, [-1.0, 0.0]);
+        assert_eq!(c.at, "-1,0");
+        let cli = Cli::try_parse_from(["act-cli", "plot", "relu", "--ylim", "-1.5,3"]).unwrap();
+        let Command::Plot(p) = cli.command else {
+            panic!()
+        };
+        assert_eq!(p.ylim, Some((-1.5, 3.0)));
     }
 }

@@ -20,11 +20,19 @@ pub struct FormulaCurve {
 /// vector formula.
 pub fn parse(text: &str, params: &[(String, f64)]) -> anyhow::Result<Box<dyn Curve>> {
     let named: Vec<(&str, f64)> = params.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    if let Some(at) = text.find("**") {
+        let message = "`**` is not an operator in a formula: write `powi(x, 2)` for an integer \
+                       power or `powf(x, y)` for a real one";
+        return Err(usage(caret_message(text, message, at..at + 2)));
+    }
     let formula = match Formula::parse_with_params(text, &named) {
         Ok(f) => f,
         Err(first) => match Formula::parse_vector(text, &named) {
             Ok(f) => f,
-            Err(_) => return Err(usage(caret_message(text, first.message(), first.span()))),
+            Err(_) => {
+                let message = explain(text, first.message(), first.span());
+                return Err(usage(caret_message(text, &message, first.span())));
+            }
         },
     };
     Ok(Box::new(FormulaCurve {
@@ -50,12 +58,12 @@ impl Curve for FormulaCurve {
     fn derivative_formula(&self) -> String {
         self.formula.derivative_text()
     }
-    fn range(&self) -> Range {
+    fn range(&self) -> Option<Range> {
         if self.formula.is_vector() {
-            return Range::REAL;
+            return None;
         }
         let r = self.formula.range();
-        Range::new(r.min, r.min_attained, r.max, r.max_attained)
+        Some(Range::new(r.min, r.min_attained, r.max, r.max_attained))
     }
     fn properties(&self) -> Option<Properties> {
         None
@@ -87,6 +95,23 @@ impl Curve for FormulaCurve {
             derivative[i] = self.formula.eval_derivative(x[i]);
         }
     }
+}
+
+/// act-expr's message, plus how to declare a parameter when the formula uses an unknown name.
+fn explain(text: &str, message: &str, span: core::ops::Range<usize>) -> String {
+    let name = text.get(span).unwrap_or("");
+    let is_name = !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if !is_name || !message.starts_with("cannot find") {
+        return message.to_string();
+    }
+    // act-expr ends its message with "In scope: ..." without a full stop before it.
+    let message = message.replace(" In scope:", ". In scope:");
+    format!(
+        "{message}. To make `{name}` a parameter, give its value: --param {name}=VALUE (e.g. \
+         --param {name}=0.2)"
+    )
 }
 
 /// `invalid formula: MESSAGE`, then the formula, then a caret line under `span` (byte
@@ -156,6 +181,17 @@ mod tests {
         c.table(&[-1.0], &mut v, &mut d);
         assert_eq!((v[0], d[0]), (-0.2, 0.2));
         assert_eq!(c.params(), [("alpha".to_string(), 0.2)]);
+    }
+
+    #[test]
+    fn unknown_names_say_how_to_declare_a_parameter() {
+        let m = parse("if x >= 0 { x } else { a * x }", &[])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(m.contains("--param a=VALUE"), "{m}");
+        let m = parse("x ** 2", &[]).err().unwrap().to_string();
+        assert!(m.contains("powi(x, 2)") && m.ends_with("\n    ^^"), "{m}");
     }
 
     #[test]

@@ -17,28 +17,34 @@ mod source;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::error::UsageError;
 use crate::output::Ctx;
 
 fn main() -> ExitCode {
-    // clap prints its own errors and exits 2 (0 for --help and --version).
-    let cli = cli::Cli::try_parse_from(plain_negative_numbers(std::env::args_os()))
-        .unwrap_or_else(|e| e.exit());
     let stdout = io::stdout();
     let is_terminal = stdout.is_terminal();
     let terminal = if is_terminal {
-        terminal_size::terminal_size().map(|(w, h)| (w.0, h.0))
+        terminal_size::terminal_size().map(|(w, _)| w.0)
     } else {
         None
     };
+    let columns = std::env::var("COLUMNS").ok();
+    let width = output::output_width(terminal, columns.as_deref());
+    // clap prints its own errors and exits 2 (0 for --help and --version); its help is wrapped
+    // at the same width as everything else.
+    let command = <cli::Cli as clap::CommandFactory>::command()
+        .term_width(width)
+        .max_term_width(width);
+    let cli = command
+        .try_get_matches_from(plain_negative_numbers(std::env::args_os()))
+        .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m))
+        .unwrap_or_else(|e| e.exit());
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut ctx = Ctx {
         entries: catalog::builtins(),
         out: &mut out,
         color: output::color_wanted(is_terminal),
-        terminal,
+        width,
     };
     let result = commands::run(cli, &mut ctx).and_then(|()| Ok(out.flush()?));
     match result {
@@ -51,27 +57,41 @@ fn main() -> ExitCode {
             } else {
                 1
             };
-            let _ = writeln!(io::stderr(), "error: {e:#}");
+            let _ = write!(io::stderr(), "{}", error_text(&format!("{e:#}"), width));
             ExitCode::from(code)
         }
     }
 }
 
-/// clap takes `-2` and `-0.5` as numbers but `-9.5e-3` as a cluster of short flags. Rewrites a
-/// negative number in exponent form to its plain decimal form (the shortest one that reads
-/// back to the same f64, so nothing is lost); every other argument is left as it is.
+/// clap reads an argument that starts with `-` as an option unless it looks like a number to
+/// clap, and `-inf`, `-nan`, `-.5`, `-9.5e-3` and `-1,0,1` do not. Every argument that starts
+/// with `-` and is a number or a list of numbers to [`number::parse_numbers`] is given a
+/// leading space, which clap passes through as a value
+/// and the number parsers here trim; every other argument is left as it is. No option of
+/// act-cli reads as a number (`-n`, `-p`, `-f`, `-d`, `-o`), so nothing is lost.
 fn plain_negative_numbers(
     args: impl Iterator<Item = std::ffi::OsString>,
 ) -> Vec<std::ffi::OsString> {
-    args.map(|a| {
-        let Some(s) = a.to_str() else { return a };
-        let exponent_form = s.starts_with('-') && s.contains(['e', 'E']);
-        match s.parse::<f64>() {
-            Ok(v) if exponent_form && v.is_finite() => format!("{v}").into(),
-            _ => a,
+    args.map(|a| match a.to_str() {
+        Some(s) if s.starts_with('-') && number::parse_numbers(s).is_ok_and(|v| !v.is_empty()) => {
+            format!(" {s}").into()
         }
+        _ => a,
     })
     .collect()
+}
+
+/// `error: MESSAGE` with the message's first line wrapped at `width`; the lines after it (a
+/// formula and its caret line, an example command) are kept as they are.
+fn error_text(message: &str, width: usize) -> String {
+    let mut lines = message.lines();
+    let first = lines.next().unwrap_or("");
+    let mut s = output::wrap(&format!("error: {first}"), width, "", "");
+    for l in lines {
+        s.push_str(l);
+        s.push('\n');
+    }
+    s
 }
 
 /// Output piped into `head` that stopped reading: not an error.
@@ -87,4 +107,19 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         });
         io.is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_errors_wrap_but_keep_their_caret_lines() {
+        let m = "invalid formula: a message long enough to wrap\n  x ** 2\n    ^^";
+        let s = error_text(m, 30);
+        assert_eq!(
+            s,
+            "error: invalid formula: a\nmessage long enough to wrap\n  x ** 2\n    ^^\n"
+        );
+    }
 }

@@ -1,22 +1,39 @@
-//! Parsing numbers from the command line and printing them at full precision.
+//! Parsing numbers from the command line and printing them: at full round-trip precision
+//! (csv, json) or rounded to a number of significant digits (text for people).
 
 use std::io::{self, Write};
 
-/// Parses a number as given on the command line (`-2`, `1e-3`, `inf`, `-inf`, `nan`).
+use act_core::Range;
+
+/// Significant digits of the numbers in text tables unless `--precision` says otherwise.
+pub const TEXT_DIGITS: usize = 10;
+
+/// Parses a number as given on the command line (`-2`, `-.5`, `1e-3`, `inf`, `-inf`, `nan`).
 pub fn parse_number(text: &str) -> Result<f64, String> {
     let t = text.trim();
     t.parse::<f64>()
-        .map_err(|_| format!("'{text}' is not a number"))
+        .map_err(|_| format!("'{}' is not a number", text.trim()))
+}
+
+/// Parses numbers separated by commas, spaces or both (`-1,0,1`, `"-1 0 1"`, `"-1, 0, 1"`).
+pub fn parse_numbers(text: &str) -> Result<Vec<f64>, String> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|piece| !piece.is_empty())
+        .map(parse_number)
+        .collect()
 }
 
 /// Parses `--param k=v`.
 pub fn parse_param(text: &str) -> Result<(String, f64), String> {
     let Some((key, value)) = text.split_once('=') else {
-        return Err(format!("expected K=V (e.g. alpha=0.2), got '{text}'"));
+        return Err(format!(
+            "expected K=V (e.g. alpha=0.2), got '{}'",
+            text.trim()
+        ));
     };
     let key = key.trim();
     if key.is_empty() {
-        return Err(format!("missing parameter name in '{text}'"));
+        return Err(format!("missing parameter name in '{}'", text.trim()));
     }
     let value = parse_number(value)?;
     if !value.is_finite() {
@@ -25,45 +42,136 @@ pub fn parse_param(text: &str) -> Result<(String, f64), String> {
     Ok((key.to_string(), value))
 }
 
-/// Writes `v` with the fewest digits that read back as the same `f64`: plain decimal for
-/// moderate magnitudes, scientific otherwise (`4.248354255291589e-18`), `inf`, `-inf`, `NaN`.
-pub fn write_number(out: &mut (impl Write + ?Sized), v: f64) -> io::Result<()> {
-    let a = v.abs();
-    if v == 0.0 || !v.is_finite() || (1e-5..1e16).contains(&a) {
-        write!(out, "{v}")
-    } else {
-        write!(out, "{v:e}")
+/// Parses `--ylim LO,HI`: two finite numbers, `LO < HI`.
+pub fn parse_ylim(text: &str) -> Result<(f64, f64), String> {
+    let v = parse_numbers(text)?;
+    let [lo, hi] = v[..] else {
+        return Err(format!(
+            "expected LO,HI (e.g. -1.5,3), got '{}'",
+            text.trim()
+        ));
+    };
+    if !lo.is_finite() || !hi.is_finite() || lo >= hi {
+        return Err(format!(
+            "LO must be less than HI, both finite; got {} and {}",
+            fmt_number(lo),
+            fmt_number(hi)
+        ));
+    }
+    Ok((lo, hi))
+}
+
+/// Parses `--precision N`: 1 to 17 significant digits (17 is always exact for an f64).
+pub fn parse_precision(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n @ 1..=17) => Ok(n),
+        _ => Err(format!(
+            "expected 1 to 17 significant digits, got '{}'",
+            text.trim()
+        )),
     }
 }
 
-/// At most 6 significant digits, for summaries people read (`compare`'s text table).
-pub fn fmt_short(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return fmt_number(v);
-    }
-    let a = v.abs();
-    if !(1e-4..1e7).contains(&a) {
-        let s = format!("{v:.5e}");
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-        return format!("{mantissa}e{exp}");
-    }
-    let decimals = (5 - a.log10().floor() as i32).max(0) as usize;
-    let s = format!("{v:.decimals$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &s
+/// `d.ddd` times ten to the `exponent`, from Rust's `{:e}` output (`-4.25e-18`, `1e300`).
+fn layout(sci: &str) -> String {
+    let (negative, rest) = match sci.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, sci),
     };
-    if s == "-0" { "0".into() } else { s.to_string() }
+    let (mantissa, exp) = rest.split_once('e').unwrap_or((rest, "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let mantissa = if mantissa.contains('.') {
+        mantissa.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        mantissa
+    };
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let scientific = format!("{mantissa}e{exp}");
+    let plain = if exp >= 0 {
+        let whole = exp as usize + 1;
+        if digits.len() <= whole {
+            format!("{digits}{}", "0".repeat(whole - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..whole], &digits[whole..])
+        }
+    } else {
+        format!("0.{}{digits}", "0".repeat((-exp - 1) as usize))
+    };
+    // An exponent only where it saves at least three characters: 100000 is 1e5 and 0.00001 is
+    // 1e-5, but 1000 and 0.001 stay as they are.
+    let body = if scientific.len() + 3 <= plain.len() {
+        scientific
+    } else {
+        plain
+    };
+    if negative { format!("-{body}") } else { body }
+}
+
+/// Writes `v` with the fewest digits that read back as the same `f64`, with an exponent where
+/// that is at least three characters shorter (`4.248354255291589e-18`, `1e300`, `0.001`),
+/// and `inf`, `-inf`, `NaN`.
+pub fn write_number(out: &mut (impl Write + ?Sized), v: f64) -> io::Result<()> {
+    out.write_all(fmt_number(v).as_bytes())
 }
 
 /// [`write_number`] into a new string.
 pub fn fmt_number(v: f64) -> String {
-    let mut buf = Vec::with_capacity(24);
-    // Writing to a Vec cannot fail.
-    let _ = write_number(&mut buf, v);
-    String::from_utf8(buf).unwrap_or_default()
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    layout(&format!("{v:e}"))
+}
+
+/// `v` rounded to `digits` significant digits, in the shortest form that shows them (trailing
+/// zeros dropped, an exponent where shorter): `0.30000000000000004` is `0.3` at 10 digits.
+/// At 17 digits every `f64` reads back exactly.
+pub fn fmt_digits(v: f64, digits: usize) -> String {
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    let shortest = format!("{v:e}");
+    let significant = shortest
+        .split('e')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
+    if significant <= digits {
+        return layout(&shortest);
+    }
+    let digits = digits.clamp(1, 17);
+    layout(&format!("{v:.prec$e}", prec = digits - 1))
+}
+
+/// A range in interval notation with [`fmt_number`] bounds: `[0, ∞)`, `(-1e300, ∞)`; `?`
+/// when not known.
+pub fn fmt_range(r: Option<Range>) -> String {
+    fmt_range_digits(r, 17)
+}
+
+/// A range with its bounds rounded to `digits` significant digits ([`fmt_digits`]); `?` when
+/// not known.
+pub fn fmt_range_digits(r: Option<Range>, digits: usize) -> String {
+    let Some(r) = r else {
+        return "?".to_string();
+    };
+    let bound = |v: f64| {
+        if v == f64::INFINITY {
+            "∞".to_string()
+        } else if v == f64::NEG_INFINITY {
+            "-∞".to_string()
+        } else {
+            fmt_digits(v, digits)
+        }
+    };
+    format!(
+        "{}{}, {}{}",
+        if r.min_attained() { "[" } else { "(" },
+        bound(r.min()),
+        bound(r.max()),
+        if r.max_attained() { "]" } else { ")" }
+    )
 }
 
 #[cfg(test)]
@@ -73,21 +181,39 @@ mod tests {
     #[test]
     fn parses_numbers() {
         assert_eq!(parse_number("-2"), Ok(-2.0));
+        assert_eq!(parse_number("-.5"), Ok(-0.5));
         assert_eq!(parse_number("1e-3"), Ok(1e-3));
-        assert_eq!(parse_number("-inf"), Ok(f64::NEG_INFINITY));
-        assert!(parse_number("nan").unwrap().is_nan());
+        assert_eq!(parse_number(" -inf"), Ok(f64::NEG_INFINITY));
+        assert!(parse_number("-nan").unwrap().is_nan());
         assert_eq!(parse_number("abc"), Err("'abc' is not a number".into()));
         assert!(parse_number("").is_err());
     }
 
     #[test]
-    fn parses_params() {
+    fn parses_lists_with_commas_or_spaces() {
+        let want = vec![-1.0, 0.0, 1.5];
+        assert_eq!(parse_numbers("-1,0,1.5"), Ok(want.clone()));
+        assert_eq!(parse_numbers("-1 0 1.5"), Ok(want.clone()));
+        assert_eq!(parse_numbers(" -1, 0,  1.5 "), Ok(want));
+        assert_eq!(parse_numbers("1,y"), Err("'y' is not a number".into()));
+        assert_eq!(parse_numbers(""), Ok(vec![]));
+    }
+
+    #[test]
+    fn parses_params_and_limits() {
         assert_eq!(parse_param("alpha=0.2"), Ok(("alpha".into(), 0.2)));
         assert_eq!(parse_param(" alpha = -1 "), Ok(("alpha".into(), -1.0)));
         assert!(parse_param("alpha").unwrap_err().contains("K=V"));
         assert!(parse_param("=1").is_err());
         assert!(parse_param("alpha=x").unwrap_err().contains("not a number"));
         assert!(parse_param("alpha=inf").unwrap_err().contains("finite"));
+        assert_eq!(parse_ylim("-1.5,3"), Ok((-1.5, 3.0)));
+        assert_eq!(parse_ylim("-.5 .5"), Ok((-0.5, 0.5)));
+        assert!(parse_ylim("1").unwrap_err().contains("LO,HI"));
+        assert!(parse_ylim("2,1").unwrap_err().contains("less than"));
+        assert!(parse_ylim("-inf,1").unwrap_err().contains("finite"));
+        assert_eq!(parse_precision("4"), Ok(4));
+        assert!(parse_precision("0").is_err() && parse_precision("18").is_err());
     }
 
     #[test]
@@ -103,6 +229,7 @@ mod tests {
             1e-5,
             9.99e-6,
             1e16,
+            123456789012345680.0,
             f64::MAX,
             f64::MIN_POSITIVE,
             5e-324,
@@ -110,23 +237,56 @@ mod tests {
         ] {
             let s = fmt_number(v);
             assert_eq!(s.parse::<f64>().unwrap().to_bits(), v.to_bits(), "{s}");
+            assert_eq!(
+                fmt_digits(v, 17).parse::<f64>().unwrap().to_bits(),
+                v.to_bits()
+            );
         }
-        assert_eq!(fmt_number(-5.0), "-5");
-        assert_eq!(fmt_number(0.5), "0.5");
-        assert_eq!(fmt_number(4.248354255291589e-18), "4.248354255291589e-18");
-        assert_eq!(fmt_number(f64::INFINITY), "inf");
-        assert_eq!(fmt_number(f64::NAN), "NaN");
-        assert_eq!(fmt_number(1e300), "1e300");
     }
 
     #[test]
-    fn short_numbers() {
-        assert_eq!(fmt_short(0.7310585786300049), "0.731059");
-        assert_eq!(fmt_short(-0.2384058440442351), "-0.238406");
-        assert_eq!(fmt_short(2.0), "2");
-        assert_eq!(fmt_short(1234.5678), "1234.57");
-        assert_eq!(fmt_short(4.248354255291589e-18), "4.24835e-18");
-        assert_eq!(fmt_short(-1e-9), "-1e-9");
-        assert_eq!(fmt_short(0.0), "0");
+    fn exponents_only_where_shorter() {
+        assert_eq!(fmt_number(-5.0), "-5");
+        assert_eq!(fmt_number(0.5), "0.5");
+        assert_eq!(fmt_number(1000.0), "1000");
+        assert_eq!(fmt_number(1e5), "1e5");
+        assert_eq!(fmt_number(-1e300), "-1e300");
+        assert_eq!(fmt_number(0.001), "0.001");
+        assert_eq!(fmt_number(1e-5), "1e-5");
+        assert_eq!(fmt_number(1.5e-4), "0.00015");
+        assert_eq!(fmt_number(4.248354255291589e-18), "4.248354255291589e-18");
+        assert_eq!(fmt_number(123456789012345680.0), "123456789012345680");
+        assert_eq!(fmt_number(f64::INFINITY), "inf");
+        assert_eq!(fmt_number(f64::NAN), "NaN");
+        assert_eq!(fmt_number(-0.0), "-0");
+    }
+
+    #[test]
+    fn significant_digits() {
+        assert_eq!(fmt_digits(0.1 + 0.2, 10), "0.3");
+        assert_eq!(fmt_digits(-0.30000000000000004, 10), "-0.3");
+        assert_eq!(fmt_digits(0.7310585786300049, 10), "0.7310585786");
+        assert_eq!(fmt_digits(0.7310585786300049, 3), "0.731");
+        assert_eq!(fmt_digits(0.9999999979388464, 10), "0.9999999979");
+        assert_eq!(fmt_digits(0.99999999999, 10), "1");
+        assert_eq!(fmt_digits(2.0611536181902037e-9, 10), "2.061153618e-9");
+        assert_eq!(fmt_digits(1234.5678, 6), "1234.57");
+        assert_eq!(fmt_digits(999999.7, 6), "1e6");
+        assert_eq!(fmt_digits(0.25, 10), "0.25");
+        assert_eq!(fmt_digits(f64::NEG_INFINITY, 3), "-inf");
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(
+            fmt_range(Some(Range::new(0.0, true, f64::INFINITY, false))),
+            "[0, ∞)"
+        );
+        assert_eq!(
+            fmt_range(Some(Range::new(-1e300, false, f64::INFINITY, false))),
+            "(-1e300, ∞)"
+        );
+        assert_eq!(fmt_range(Some(Range::REAL)), "(-∞, ∞)");
+        assert_eq!(fmt_range(None), "?");
     }
 }

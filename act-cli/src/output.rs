@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{
+    Attribute, Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table,
+};
 
 /// A comfy-table preset with no borders and one line under the header.
 const HEADER_LINE_ONLY: &str = "     ─             ";
@@ -18,16 +20,32 @@ pub struct Ctx<'a> {
     pub out: &'a mut dyn Write,
     /// Colour the output (a terminal, and NO_COLOR unset).
     pub color: bool,
-    /// Terminal size in characters, if standard output is a terminal.
-    pub terminal: Option<(u16, u16)>,
+    /// Columns the text output must fit in: see [`output_width`].
+    pub width: usize,
 }
 
 impl Ctx<'_> {
-    /// Width to wrap prose at: the terminal's, at most 100; 80 when not on a terminal.
+    /// Width to wrap prose at: the output's width, at most 100 (longer lines are hard to
+    /// read).
     pub fn wrap_width(&self) -> usize {
-        self.terminal
-            .map_or(80, |(w, _)| usize::from(w).clamp(40, 100))
+        self.width.min(100)
     }
+}
+
+/// Narrowest width the text output is laid out for.
+pub const MIN_WIDTH: usize = 40;
+
+/// The width text output fits in: the terminal's when standard output is a terminal, else
+/// `COLUMNS` when it holds a number, else 80. Never below [`MIN_WIDTH`].
+pub fn output_width(terminal_columns: Option<u16>, columns_env: Option<&str>) -> usize {
+    let width = match terminal_columns {
+        Some(w) => usize::from(w),
+        None => columns_env
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0)
+            .unwrap_or(80),
+    };
+    width.max(MIN_WIDTH)
 }
 
 /// Whether to colour: standard output is a terminal and NO_COLOR is unset or empty.
@@ -35,12 +53,31 @@ pub fn color_wanted(is_terminal: bool) -> bool {
     is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// An aligned text table; `numeric[i]` right-aligns column `i`.
-pub fn text_table(header: &[&str], rows: &[Vec<String>], numeric: &[bool], color: bool) -> String {
+/// How a column of a text table is laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Numbers: right-aligned, never wrapped.
+    Number,
+    /// Names and short values: left-aligned, never wrapped.
+    Word,
+    /// Sentences: left-aligned, wrapped at spaces to fit the width.
+    Prose,
+}
+
+/// An aligned text table that fits in `width` columns by wrapping its [`Kind::Prose`] columns
+/// (comfy-table's dynamic arrangement); `kinds[i]` lays out column `i`.
+pub fn text_table(
+    header: &[&str],
+    rows: &[Vec<String>],
+    kinds: &[Kind],
+    color: bool,
+    width: usize,
+) -> String {
     let mut table = Table::new();
     table
         .load_preset(HEADER_LINE_ONLY)
-        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(u16::try_from(width).unwrap_or(u16::MAX))
         .force_no_tty();
     if color {
         table.enforce_styling();
@@ -56,13 +93,16 @@ pub fn text_table(header: &[&str], rows: &[Vec<String>], numeric: &[bool], color
     for row in rows {
         table.add_row(row.iter().map(Cell::new));
     }
-    for (i, &num) in numeric.iter().enumerate() {
+    for (i, &kind) in kinds.iter().enumerate() {
         if let Some(col) = table.column_mut(i) {
-            col.set_cell_alignment(if num {
+            col.set_cell_alignment(if kind == Kind::Number {
                 CellAlignment::Right
             } else {
                 CellAlignment::Left
             });
+            if kind != Kind::Prose {
+                col.set_constraint(ColumnConstraint::ContentWidth);
+            }
         }
     }
     // comfy-table pads every line to the table's width.
@@ -206,7 +246,13 @@ mod tests {
             vec!["a".into(), "1".into()],
             vec!["bbb".into(), "-10.5".into()],
         ];
-        let t = text_table(&["name", "value"], &rows, &[false, true], false);
+        let t = text_table(
+            &["name", "value"],
+            &rows,
+            &[Kind::Word, Kind::Number],
+            false,
+            80,
+        );
         let lines: Vec<&str> = t.lines().collect();
         assert!(
             lines

@@ -19,16 +19,27 @@ pub trait Curve {
     fn formula(&self) -> String;
     /// The derivative, simplified.
     fn derivative_formula(&self) -> String;
-    /// The range at the current parameters.
-    fn range(&self) -> Range;
+    /// The range at the current parameters, where known (not for vector formulas).
+    fn range(&self) -> Option<Range>;
     /// Shape properties, where known.
     fn properties(&self) -> Option<Properties>;
+    /// The inputs where the derivative jumps, where known (plots break their lines there).
+    fn kinks(&self) -> Vec<f64> {
+        self.properties()
+            .map_or_else(Vec::new, |p| p.kinks.to_vec())
+    }
     /// Parameters with their current values.
     fn params(&self) -> Vec<(String, f64)>;
     /// Parameters with their defaults.
     fn defaults(&self) -> Vec<(String, f64)>;
     /// Sets a parameter.
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError>;
+    /// Sets several parameters, checking the activation's conditions on the result.
+    fn set_params(&mut self, values: &[(&str, f64)]) -> Result<(), ParamError> {
+        values
+            .iter()
+            .try_for_each(|&(name, value)| self.set_param(name, value))
+    }
     /// True for softmax-like activations (outputs depend on the whole input).
     fn is_vector(&self) -> bool;
     /// Values and derivatives (Jacobian diagonal for vector activations) over `x`.
@@ -68,8 +79,8 @@ impl Curve for Builtin {
     fn derivative_formula(&self) -> String {
         self.act.derivative_formula().to_string()
     }
-    fn range(&self) -> Range {
-        self.act.range()
+    fn range(&self) -> Option<Range> {
+        Some(self.act.range())
     }
     fn properties(&self) -> Option<Properties> {
         Some(self.act.properties())
@@ -91,6 +102,9 @@ impl Curve for Builtin {
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError> {
         self.act.set_param(name, value)
     }
+    fn set_params(&mut self, values: &[(&str, f64)]) -> Result<(), ParamError> {
+        self.act.set_params(values)
+    }
     fn is_vector(&self) -> bool {
         self.act.is_vector()
     }
@@ -99,16 +113,35 @@ impl Curve for Builtin {
     }
 }
 
-/// Looks up a built-in by name, with a suggestion when it is misspelt.
+/// Looks up a built-in by name; an unknown name gets the closest names and how to declare an
+/// activation of one's own.
 pub fn builtin(entries: &[Entry], name: &str) -> anyhow::Result<Box<dyn Curve>> {
     match catalog::lookup(entries, name) {
         Some(e) => Ok(Box::new(Builtin::new(e))),
-        None => Err(usage(format!(
-            "unknown activation '{name}'{}",
-            did_you_mean(catalog::suggest(entries, name))
-        ))),
+        None => {
+            let close = catalog::close_matches(entries, name, 4);
+            let mut message = format!(
+                "unknown activation '{}'{}",
+                name.trim(),
+                did_you_mean(catalog::suggest(entries, name))
+            );
+            if !close.is_empty() {
+                message.push_str(&format!("\n  close matches: {}", close.join(", ")));
+            }
+            message.push_str(&format!(
+                "\n  or declare your own with --formula, e.g.\n    {}\n  ('act-cli list' lists \
+                 the built-ins)",
+                DECLARE_EXAMPLE
+            ));
+            Err(usage(message))
+        }
     }
 }
+
+/// The example of `--formula` in the message for an unknown activation (a leaky ReLU with a
+/// parameter). act-cli/tests/usage_lines.rs runs it.
+pub const DECLARE_EXAMPLE: &str =
+    "act-cli show --formula \"if x > 0 { x } else { a * x }\" --param a=0.25";
 
 impl crate::cli::OneSource {
     /// The activation this NAME or `--formula` names, with the `--param`s applied.
@@ -170,19 +203,30 @@ pub fn many<'a>(
     for text in formulas {
         curves.push(formula::parse(text, params)?);
     }
-    // Formulas take their parameters when parsed; built-ins get them set here.
-    for (key, value) in params {
-        let mut used = curves.len() > builtin_count;
-        let mut valid: Vec<String> = Vec::new();
-        for c in curves.iter_mut().take(builtin_count) {
-            match c.set_param(key, *value) {
-                Ok(()) => used = true,
-                Err(ParamError::Unknown { valid: v, .. }) => {
-                    valid.extend(v.iter().map(|s| s.to_string()));
-                }
-                Err(e) => return Err(usage(e.to_string())),
-            }
+    // Formulas take their parameters when parsed; built-ins get theirs here, all at once, so
+    // that conditions between parameters (Hardtanh's min_val < max_val) see the final values.
+    for c in curves.iter_mut().take(builtin_count) {
+        let own: Vec<String> = c.defaults().into_iter().map(|(k, _)| k).collect();
+        let mine: Vec<(&str, f64)> = params
+            .iter()
+            .filter(|(k, _)| own.contains(k))
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect();
+        if !mine.is_empty() {
+            c.set_params(&mine).map_err(|e| usage(e.to_string()))?;
         }
+    }
+    for (key, _) in params {
+        let used = curves.len() > builtin_count
+            || curves
+                .iter()
+                .take(builtin_count)
+                .any(|c| c.defaults().iter().any(|(k, _)| k == key));
+        let mut valid: Vec<String> = curves
+            .iter()
+            .take(builtin_count)
+            .flat_map(|c| c.defaults().into_iter().map(|(k, _)| k))
+            .collect();
         if !used {
             valid.sort();
             valid.dedup();

@@ -5,7 +5,7 @@ use predicates::prelude::*;
 
 fn act() -> Command {
     let mut c = Command::cargo_bin("act-cli").unwrap();
-    c.env("NO_COLOR", "1");
+    c.env("NO_COLOR", "1").env("COLUMNS", "80");
     c
 }
 
@@ -311,9 +311,9 @@ fn svg_plot_parses() {
 #[test]
 fn misspelt_activation_suggests() {
     let e = usage_error(&["table", "rleu"]);
-    assert_eq!(
-        e,
-        "error: unknown activation 'rleu'; did you mean 'relu'?\n"
+    assert!(
+        e.starts_with("error: unknown activation 'rleu'; did you mean 'relu'?\n"),
+        "{e}"
     );
     let e = usage_error(&["plot", "relu", "sigmod"]);
     assert!(e.contains("did you mean 'sigmoid'?"), "{e}");
@@ -374,8 +374,10 @@ fn bad_formula_shows_a_caret() {
     let e = usage_error(&["table", "--formula", "x * tanhh(x)"]);
     let lines: Vec<&str> = e.lines().collect();
     assert!(lines[0].starts_with("error: invalid formula: "), "{e}");
-    assert_eq!(lines[1], "  x * tanhh(x)");
-    assert_eq!(lines[2], "      ^^^^^");
+    // The message may wrap; the formula and the caret under it end the message.
+    let n = lines.len();
+    assert_eq!(lines[n - 2], "  x * tanhh(x)", "{e}");
+    assert_eq!(lines[n - 1], "      ^^^^^", "{e}");
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The README's ```console blocks, run against the real binary: the README shows what
-//! `act-cli` prints, and this test fails when the two drift apart.
+//! `act-cli` prints at 80 columns, and this test fails when the two drift apart.
 
 use assert_cmd::Command;
 
@@ -65,6 +65,7 @@ fn readme_console_blocks_match_the_binary() {
             .unwrap()
             .args(split_args(&command))
             .env("NO_COLOR", "1")
+            .env("COLUMNS", "80")
             .output()
             .unwrap();
         assert!(
@@ -82,6 +83,14 @@ fn readme_console_blocks_match_the_binary() {
                 .to_string()
         };
         let (got, expected) = (trim(&got), trim(&expected));
+        let wide: Vec<&str> = expected
+            .lines()
+            .filter(|l| l.chars().count() > 80)
+            .collect();
+        assert!(
+            wide.is_empty(),
+            "README block for `act-cli {command}` is wider than 80: {wide:?}"
+        );
         assert!(
             same_up_to_last_digits(&got, &expected),
             "README block for `act-cli {command}` is stale:\n--- binary\n{got}\n--- README\n{expected}"

@@ -560,13 +560,7 @@ pub fn position_of<F: Float>(x: &[F], best: F, map: impl Fn(F) -> F) -> usize {
     0
 }
 
-/// The range of a parametric activation at its current parameters, by the same analysis the
-/// macro runs at compile time.
-pub fn analyse_range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64) -> crate::Range {
-    let kinks = act_expr::analysis::sign_changes(df, &act_expr::analysis::grid());
-    let r = act_expr::analysis::range(f, df, &kinks);
-    crate::Range::new(r.min, r.min_attained, r.max, r.max_attained)
-}
+pub use crate::metadata::Analysed;
 
 /// The kernels generated code calls through [`Float::__kernel`], one per `act_expr` function.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

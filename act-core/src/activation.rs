@@ -11,8 +11,19 @@ pub struct ParamInfo {
     pub default: f64,
 }
 
-/// Error from [`Activation::set_param`] and [`DynActivation::set_param`].
+/// Error from [`Activation::set_param`], [`Activation::set_params`],
+/// [`Activation::check_params`] and the generated `try_new`.
+///
+/// ```
+/// use act_core::prelude::*;
+/// let mut elu = Elu::default();
+/// let err = elu.set_param("alpah", 2.0).unwrap_err();
+/// assert_eq!(err.to_string(), "unknown parameter 'alpah'; valid parameters: alpha");
+/// assert!(elu.set_param("alpha", f64::NAN).is_err());
+/// assert_eq!(elu, Elu::default()); // a rejected value changes nothing
+/// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ParamError {
     /// No parameter of that name; `valid` lists the ones there are.
     Unknown {
@@ -27,6 +38,14 @@ pub enum ParamError {
         name: &'static str,
         /// The value given.
         value: f64,
+    },
+    /// The values break one of the declaration's `where` conditions (for example Hardtanh's
+    /// `min_val < max_val`).
+    Invalid {
+        /// The condition, as declared, e.g. `"min_val < max_val"`.
+        condition: &'static str,
+        /// Every parameter with the value it would have had.
+        params: Vec<(&'static str, f64)>,
     },
 }
 
@@ -49,6 +68,15 @@ impl core::fmt::Display for ParamError {
             ParamError::NotFinite { name, value } => {
                 write!(f, "parameter '{name}' must be finite, got {value}")
             }
+            ParamError::Invalid { condition, params } => {
+                let values: Vec<String> =
+                    params.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+                write!(
+                    f,
+                    "parameters must satisfy {condition}, got {}",
+                    values.join(", ")
+                )
+            }
         }
     }
 }
@@ -64,11 +92,23 @@ pub struct Saturation {
     pub right: bool,
 }
 
-/// Shape properties of an activation, computed by the `activation!` macro at compile time from
-/// the formula (at the declared default parameters).
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Shape properties of an activation, found by analysing the formula: by the `activation!`
+/// macro at compile time for the declared defaults ([`Activation::PROPERTIES`]), and at run
+/// time for other parameter values ([`Activation::properties`]). The analysis samples `f'`
+/// on a grid dense over [-16, 16] and logarithmic out to ±1e300, and locates sign changes of
+/// the formula's branch conditions by bisection.
+///
+/// ```
+/// use act_core::prelude::*;
+/// // LeakyRelu with slope -1 is |x|: not monotonic, and its minimum 0 is reached at 0.
+/// let abs = LeakyRelu::new(-1.0);
+/// assert!(!abs.properties().monotonic);
+/// assert_eq!(abs.range().to_string(), "[0, ∞)");
+/// assert!(LeakyRelu::default().properties().monotonic);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
 pub struct Properties {
-    /// `f` never decreases (`f' >= 0` everywhere).
+    /// `f` never decreases or never increases: `f' >= 0` everywhere, or `f' <= 0` everywhere.
     pub monotonic: bool,
     /// Bounded below.
     pub bounded_below: bool,
@@ -76,10 +116,10 @@ pub struct Properties {
     pub bounded_above: bool,
     /// `f(0) = 0` and `f` takes both negative and positive values.
     pub zero_centred: bool,
-    /// `f'` is continuous everywhere.
+    /// `f` and `f'` are continuous everywhere (no kinks).
     pub smooth: bool,
-    /// The inputs where `f'` jumps.
-    pub kinks: &'static [f64],
+    /// The inputs where `f` or `f'` jumps, in increasing order.
+    pub kinks: std::borrow::Cow<'static, [f64]>,
     /// `f(0)` (NaN for vector activations, whose value depends on the whole input).
     pub value_at_zero: f64,
     /// `f'(0)` (NaN for vector activations).
@@ -103,19 +143,32 @@ pub trait Activation:
     const PARAMS: &'static [ParamInfo];
     /// Shape properties at the default parameters.
     const PROPERTIES: Properties;
+    /// The declaration's `where` conditions on the parameters, as written (e.g.
+    /// `["min_val < max_val"]`); empty when every finite value is allowed.
+    const CONDITIONS: &'static [&'static str];
     /// True for a `vector` activation (softmax-like: each output depends on the whole input).
     const IS_VECTOR: bool;
 
     /// The parameters with their current values.
     fn params(&self) -> Vec<(&'static str, f64)>;
-    /// Sets a parameter by name.
+    /// Sets a parameter by name. The value must be finite and, with the others, meet the
+    /// declaration's conditions ([`Activation::CONDITIONS`]); otherwise `self` is unchanged and
+    /// the error says why.
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError>;
-    /// The range for the current parameter values.
+    /// Sets several parameters at once and checks the conditions on the result, so that
+    /// `min_val = 2, max_val = 5` can be set on a Hardtanh whose `max_val` is 1. On error
+    /// `self` is unchanged.
+    fn set_params(&mut self, values: &[(&str, f64)]) -> Result<(), ParamError>;
+    /// Checks the current values (the fields are public, so they may have been set
+    /// directly): finite, and meeting [`Activation::CONDITIONS`].
+    fn check_params(&self) -> Result<(), ParamError>;
+    /// The range for the current parameter values: the compile-time result at the defaults,
+    /// otherwise found at run time by the same analysis (about a millisecond; keep the result
+    /// if you need it often). Declared bounds are used where they agree with the analysis.
     fn range(&self) -> Range;
-    /// Shape properties (see [`Properties`]).
-    fn properties(&self) -> Properties {
-        Self::PROPERTIES
-    }
+    /// Shape properties for the current parameter values (see [`Properties`]; computed at run
+    /// time like [`Activation::range`] when the parameters are not the defaults).
+    fn properties(&self) -> Properties;
     /// `y = f(x)`. Panics if the lengths differ.
     fn forward_slice<F: Float>(&self, x: &[F], y: &mut [F]);
     /// Vector-Jacobian product `grad_x = J(x)^T grad_y`. Panics if the lengths differ.
@@ -162,6 +215,17 @@ pub trait DynActivation: Send + Sync + core::fmt::Debug {
     fn params(&self) -> Vec<(&'static str, f64)>;
     /// See [`Activation::set_param`].
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError>;
+    /// See [`Activation::set_params`]. The default sets the values one by one, which a
+    /// declaration with conditions overrides to check them together.
+    fn set_params(&mut self, values: &[(&str, f64)]) -> Result<(), ParamError> {
+        values
+            .iter()
+            .try_for_each(|&(name, value)| self.set_param(name, value))
+    }
+    /// See [`Activation::CONDITIONS`]; the default has none.
+    fn conditions(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// See [`Activation::range`].
     fn range(&self) -> Range;
     /// See [`Activation::properties`].

@@ -62,6 +62,7 @@ pub trait Float:
     const __COMPUTED_IN_F32: bool = false;
     /// Name of the type, `"f32"` or `"f64"`.
     const TYPE_NAME: &'static str;
+    #[doc(hidden)]
     /// Veltkamp's splitting constant `2^ceil(p/2) + 1`, which cuts a value into two halves
     /// whose products are exact.
     const SPLITTER: f64;
@@ -138,6 +139,7 @@ pub trait Float:
     fn max(self, other: Self) -> Self;
     /// The smaller of `self` and `other`; `self` on a tie; NaN if either is NaN.
     fn min(self, other: Self) -> Self;
+    #[doc(hidden)]
     /// A constant known as the double-double `hi + lo`, as the pair nearest to it in this type
     /// (for `f32`: the rounded value and the rounded remainder).
     fn split_constant(hi: f64, lo: f64) -> (Self, Self);

@@ -35,6 +35,7 @@ pub mod guide;
 #[cfg(feature = "half")]
 mod half_float;
 pub mod math;
+mod metadata;
 mod names;
 #[cfg(feature = "rayon")]
 pub mod par;
@@ -74,7 +75,15 @@ pub mod __private;
 /// f(x) = EXPR;
 /// [df(x) = EXPR;]                        hand-written derivative, checked against the macro's
 /// [range = (LO, HI);]                    checked against the formula
+/// [where COND, COND, ...;]               conditions on the parameters
 /// ```
+///
+/// `DEFAULT` is a number literal, optionally negated. `LO` and `HI` are expressions over
+/// numbers and parameters (`-alpha`, `inf`); the macro rejects a range the formula leaves
+/// (naming an input where it does) or does not reach, at the defaults. A `where` condition
+/// compares expressions over parameters and numbers with `< <= > >= !=` (`min_val < max_val`,
+/// `beta != 0`); the defaults must meet it, and `new` (panics), `try_new`, `set_param`,
+/// `set_params` and `check_params` (errors) enforce it, as they enforce finite values.
 ///
 /// `EXPR`: numbers (integers too), `x`, parameters, `pi`, `e`, `inf`; `+ - * /`, unary `-`,
 /// parentheses; `exp ln log1p expm1 sqrt abs tanh sigmoid softplus erf erfc`, `max(a, b)`,
@@ -83,8 +92,23 @@ pub mod __private;
 /// `{ let name = EXPR; ... EXPR }`. In a `vector` activation, `sum(E)`, `mean(E)`, `max(E)` and
 /// `min(E)` with one argument reduce over the whole input.
 ///
-/// At a kink the derivative is that of the branch taken, and `max(a, b)` takes `a` on a tie:
-/// `max(0, x)` has derivative 0 at 0 (as PyTorch).
+/// # Conventions at kinks
+///
+/// At a kink the derivative is that of the branch taken, and `max(a, b)` and `min(a, b)` take
+/// `a` on a tie: `max(0, x)` has derivative 0 at 0 (as PyTorch's relu). `clamp(a, lo, hi)` is
+/// `min(hi, max(lo, a))`: at `a == lo` or `a == hi` its derivative is 0, as for PyTorch's
+/// hardtanh, relu6 and hardsigmoid, so `clamp(x + 3, 0, 6) / 6` and the built-in
+/// [`HardSigmoid`] agree at ±3.
+///
+/// # Metadata
+///
+/// `range()` and `properties()` describe the function for the current parameter values: at
+/// the defaults they are constants found at compile time; for other values the same analysis
+/// runs when they are called (about a millisecond). The analysis samples the formula on a grid
+/// dense over [-16, 16] and logarithmic out to ±1e300, takes the limits at ±∞, and locates the
+/// zeros of `f'` and the switching points of branches, `max`, `min`, `clamp` and `abs` by
+/// bisection. An extreme inside the line (Swish's minimum) is reported as the value at the
+/// zero of `f'`; values computed next to it may pass it by their rounding, a few ULP.
 ///
 /// ```
 /// use act_core::prelude::*;

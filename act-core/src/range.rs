@@ -24,10 +24,11 @@ pub struct Range {
 impl Range {
     /// A range from its bounds and whether they are attained. An infinite bound is never
     /// attained, whatever the flag says.
+    /// A bound of -0 is stored (and printed) as 0.
     pub const fn new(min: f64, min_attained: bool, max: f64, max_attained: bool) -> Self {
         Range {
-            min,
-            max,
+            min: min + 0.0,
+            max: max + 0.0,
             min_attained: min_attained && min.is_finite(),
             max_attained: max_attained && max.is_finite(),
         }
@@ -78,7 +79,14 @@ fn write_bound(f: &mut fmt::Formatter<'_>, v: f64) -> fmt::Result {
     } else if v == f64::NEG_INFINITY {
         f.write_str("-∞")
     } else {
-        write!(f, "{v}")
+        // The shortest exact form: `1e300` rather than 301 digits, `0.5` rather than `5e-1`.
+        let plain = format!("{v}");
+        let sci = format!("{v:e}");
+        f.write_str(if sci.len() < plain.len() {
+            &sci
+        } else {
+            &plain
+        })
     }
 }
 

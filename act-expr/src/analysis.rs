@@ -41,26 +41,45 @@ pub fn grid() -> Vec<f64> {
     xs
 }
 
-/// Points where `g` changes sign on `xs`, refined by bisection, and the points of `xs` with
-/// `|x| <= 16` where `g` is exactly 0. (Farther out an exact 0 is more likely an underflow, as
-/// of sigmoid' at -1000, than a true zero.)
+/// Points where `g` changes sign on `xs`, refined by bisection, and the points of `xs` where
+/// `g` is exactly 0 with `|x| <= 16` or with opposite signs on either side. (Farther out an
+/// exact 0 between values of one sign is more likely an underflow, as of sigmoid' at -1000,
+/// than a true zero.)
 pub fn sign_changes(g: &dyn Fn(f64) -> f64, xs: &[f64]) -> Vec<f64> {
     let mut roots = Vec::new();
     let vals: Vec<f64> = xs.iter().map(|&x| g(x)).collect();
+    // By signs, not by `a * b < 0`, which underflows to -0 for 1e-300 times 1e-30.
+    let opposite = |a: f64, b: f64| (a < 0.0 && b > 0.0) || (a > 0.0 && b < 0.0);
     for i in 0..xs.len() {
-        if vals[i] == 0.0 && xs[i].abs() <= 16.0 {
+        let crossing = i > 0 && i + 1 < xs.len() && opposite(vals[i - 1], vals[i + 1]);
+        if vals[i] == 0.0 && (xs[i].abs() <= 16.0 || crossing) {
             roots.push(xs[i]);
         }
-        if i + 1 < xs.len() && vals[i] * vals[i + 1] < 0.0 {
+        if i + 1 < xs.len() && opposite(vals[i], vals[i + 1]) {
             roots.push(bisect(g, xs[i], xs[i + 1], vals[i]));
         }
     }
     roots
 }
 
+/// The midpoint of `lo < hi` in the order of the floating-point numbers (halving the count of
+/// numbers between them), so that bisection reaches adjacent numbers in about 64 steps even
+/// between 0 and 1e-30 with a root at 1e-300.
+fn midpoint(lo: f64, hi: f64) -> f64 {
+    if lo < 0.0 && hi > 0.0 {
+        0.0
+    } else if lo >= 0.0 {
+        // `abs` for a lower end of -0, whose sign bit would count as a huge number.
+        let (a, b) = (lo.abs().to_bits(), hi.to_bits());
+        f64::from_bits(a / 2 + b / 2 + (a & b & 1))
+    } else {
+        -midpoint(-hi, -lo)
+    }
+}
+
 fn bisect(g: &dyn Fn(f64) -> f64, mut lo: f64, mut hi: f64, glo: f64) -> f64 {
     for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
+        let mid = midpoint(lo, hi);
         if mid <= lo || mid >= hi {
             break;
         }
@@ -111,6 +130,8 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
     } else {
         (hi.0, true, hi.1)
     };
+    // `+ 0.0` turns a bound of -0 (ELU with alpha = 0 gives `0 * (e^x - 1) = -0`) into 0.
+    let (min, max) = (min + 0.0, max + 0.0);
     RangeInfo {
         min,
         max,
@@ -121,6 +142,38 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
     }
 }
 
+/// Range and shape of `f` at once: the entry point the macro uses at compile time (through
+/// the interpreter, at the declared defaults) and `act_core` at run time (through the generated
+/// code, at the current parameter values), so both report the same facts for the same numbers.
+///
+/// `switch(k, x)` for `k < switches` is the `k`-th switching expression of the formula and its
+/// derivative (`a - b` for each `if a CMP b`, `max(a, b)`, `min(a, b)`, the argument of each
+/// `abs`): the kinks are where one of them changes sign.
+pub fn analyse(
+    f: &dyn Fn(f64) -> f64,
+    df: &dyn Fn(f64) -> f64,
+    switch: &dyn Fn(usize, f64) -> f64,
+    switches: usize,
+) -> (RangeInfo, Shape) {
+    let xs = grid();
+    let mut kinks = Vec::new();
+    for k in 0..switches {
+        kinks.extend(sign_changes(&|x| switch(k, x), &xs));
+    }
+    kinks.sort_by(f64::total_cmp);
+    kinks.dedup();
+    let r = range(f, df, &kinks);
+    let s = shape(f, df, &r, &kinks);
+    (r, s)
+}
+
+/// Whether two bounds are the same number up to the rounding of the expressions that gave
+/// them (relative 1e-12). Infinite bounds are the same only when equal: the relative test
+/// would call every number "close" to an infinity.
+pub fn same_bound(a: f64, b: f64) -> bool {
+    a == b || (a.is_finite() && b.is_finite() && (a - b).abs() <= 1e-12 * a.abs().max(b.abs()))
+}
+
 /// Shape of a function, as reported by `act_core::Properties`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shape {
@@ -128,7 +181,7 @@ pub struct Shape {
     pub monotonic: bool,
     /// `f(0) = 0` and `f` takes values of both signs.
     pub zero_centred: bool,
-    /// Inputs where `f'` jumps.
+    /// Inputs where `f` or `f'` jumps.
     pub kinks: Vec<f64>,
     /// `f(0)`.
     pub value_at_zero: f64,
@@ -154,7 +207,9 @@ pub fn shape(
     for &k in kinks {
         let h = 1e-7 * k.abs().max(1.0);
         let (l, r) = (df(k - h), df(k + h));
-        if (l - r).abs() > 1e-4 * (1.0 + l.abs() + r.abs()) && !jumps.contains(&k) {
+        let (fl, fr) = (f(k - h), f(k + h));
+        let jump = |l: f64, r: f64| (l - r).abs() > 1e-4 * (1.0 + l.abs() + r.abs());
+        if (jump(l, r) || jump(fl, fr)) && !jumps.contains(&k) {
             jumps.push(k);
         }
     }
@@ -174,6 +229,18 @@ pub fn shape(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bisection_finds_roots_at_any_scale() {
+        for root in [1e-300, -1e-300, 3.0, -2.5e200, 0.1] {
+            let g = |x: f64| x - root;
+            let xs = grid();
+            let found = sign_changes(&g, &xs);
+            assert_eq!(found, vec![root], "{root}");
+        }
+        assert_eq!(midpoint(-0.0, 1.0), midpoint(0.0, 1.0));
+        assert_eq!(midpoint(-1.0, 1.0), 0.0);
+    }
 
     fn sigmoid(x: f64) -> f64 {
         crate::eval::sigmoid(x)

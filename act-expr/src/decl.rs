@@ -6,7 +6,12 @@
 //! f(x) = EXPR;
 //! [df(x) = EXPR;]
 //! [range = (LO, HI);]
+//! [where COND, COND, ...;]
 //! ```
+//!
+//! A `where` condition compares two expressions over the parameters and numbers
+//! (`min_val < max_val`, `alpha != 0`): the values `new`, `try_new`, `set_param` and
+//! `set_params` accept.
 
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Expr, Ident, Token, Visibility};
@@ -48,6 +53,8 @@ pub struct Decl {
     pub range: Option<(Expr, Expr)>,
     /// The `range` keyword (where range errors point).
     pub range_kw: Option<proc_macro2::Span>,
+    /// The `where` conditions on the parameters, as written.
+    pub constraints: Vec<Expr>,
 }
 
 impl Parse for Decl {
@@ -108,6 +115,7 @@ impl Parse for Decl {
         let mut df = None;
         let mut range = None;
         let mut range_kw = None;
+        let mut constraints: Option<Vec<Expr>> = None;
         while !input.is_empty() {
             let lookahead = input.lookahead1();
             if lookahead.peek(kw::f) || lookahead.peek(kw::df) {
@@ -150,6 +158,27 @@ impl Parse for Decl {
                 input.parse::<Token![;]>()?;
                 range = Some((lo, hi));
                 range_kw = Some(kw.span);
+            } else if lookahead.peek(Token![where]) {
+                let kw: Token![where] = input.parse()?;
+                if constraints.is_some() {
+                    return Err(syn::Error::new(
+                        kw.span,
+                        "`where` is declared twice: list every condition in one clause, separated by commas",
+                    ));
+                }
+                let mut conds = Vec::new();
+                loop {
+                    conds.push(input.parse::<Expr>()?);
+                    if input.peek(Token![;]) {
+                        break;
+                    }
+                    input.parse::<Token![,]>()?;
+                    if input.peek(Token![;]) {
+                        break;
+                    }
+                }
+                input.parse::<Token![;]>()?;
+                constraints = Some(conds);
             } else {
                 return Err(lookahead.error());
             }
@@ -170,6 +199,7 @@ impl Parse for Decl {
             df,
             range,
             range_kw,
+            constraints: constraints.unwrap_or_default(),
         })
     }
 }

@@ -2,7 +2,7 @@
 //! simplification and stability rewrites, a numeric interpreter, range analysis, a pretty
 //! printer, and the code generator behind `act_core::activation!`.
 //!
-//! At run time (the CLI), use [`Formula`]:
+//! At run time (the CLI), use `Formula` (with the default feature `syn`):
 //!
 //! ```
 //! use act_expr::Formula;
@@ -23,6 +23,8 @@ mod rewrite;
 
 #[cfg(feature = "syn")]
 pub mod codegen;
+#[cfg(feature = "syn")]
+pub mod constraint;
 #[cfg(feature = "syn")]
 pub mod decl;
 #[cfg(feature = "syn")]
@@ -54,6 +56,7 @@ pub fn expand_activation(input: proc_macro2::TokenStream) -> proc_macro2::TokenS
             placeholder.f = syn::parse_quote!(x);
             placeholder.df = None;
             placeholder.range = None;
+            placeholder.constraints.clear();
             let mut out = e.to_compile_error();
             if let Ok(m) = model::build(placeholder) {
                 out.extend(codegen::expand(&m));

@@ -4,6 +4,7 @@
 use syn::spanned::Spanned;
 
 use crate::analysis::{self, RangeInfo, Shape};
+use crate::constraint::Constraint;
 use crate::decl::Decl;
 use crate::eval;
 use crate::graph::{Func, Graph, Id, Node, Var};
@@ -38,6 +39,8 @@ pub struct Model {
     pub param_names: Vec<String>,
     /// Parameter defaults.
     pub defaults: Vec<f64>,
+    /// The `where` conditions on the parameters.
+    pub constraints: Vec<Constraint>,
     /// The declared range's bounds, as expressions over the parameters.
     pub range_bounds: Option<(Id, Id)>,
     /// The range at the default parameters.
@@ -58,6 +61,10 @@ pub struct Model {
     /// because one often needs the check and the other not: SELU's `scale * x` is `0 * ∞` at
     /// `scale = 0`, but its derivative never gives NaN.
     pub deriv_needs_limit: bool,
+    /// The switching expressions of the formula and its derivative ([`switches`]), whose sign
+    /// changes locate the kinks; generated code evaluates them at run time for the current
+    /// parameters.
+    pub switches: Vec<Id>,
     /// A vector activation whose outputs do not change when a constant is added to every
     /// input (checked on sample vectors at the default parameters): its Jacobian rows sum to 0.
     pub shift_invariant: bool,
@@ -68,6 +75,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
     let param_names: Vec<String> = decl.params.iter().map(|p| p.name.to_string()).collect();
     let defaults: Vec<f64> = decl.params.iter().map(|p| p.default).collect();
     let mut scope = Scope::new(param_names.clone(), decl.vector);
+    let constraints = check_constraints(&decl, &param_names, &defaults)?;
 
     let mut raw = Graph::new_raw();
     let raw_f = lower(&mut raw, &decl.f, &mut scope)?;
@@ -117,6 +125,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         df,
         param_names,
         defaults,
+        constraints,
         range_bounds,
         range: RangeInfo {
             min: f64::NEG_INFINITY,
@@ -138,6 +147,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         formula_text,
         derivative_text,
         reductions: Vec::new(),
+        switches: Vec::new(),
         value_needs_limit: true,
         deriv_needs_limit: true,
         shift_invariant: false,
@@ -152,12 +162,52 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
     Ok(model)
 }
 
+/// The `where` conditions, each checked, and all of them met by the defaults. Every mistake
+/// is reported, not only the first.
+fn check_constraints(
+    decl: &Decl,
+    names: &[String],
+    defaults: &[f64],
+) -> syn::Result<Vec<Constraint>> {
+    let mut out = Vec::new();
+    let mut errors: Option<syn::Error> = None;
+    let mut push = |e: syn::Error| match &mut errors {
+        Some(all) => all.combine(e),
+        None => errors = Some(e),
+    };
+    for e in &decl.constraints {
+        match Constraint::new(e, names) {
+            Ok(c) if !c.holds(names, defaults) => push(syn::Error::new(
+                e.span(),
+                format!(
+                    "the defaults do not meet `{}` ({}): change the defaults or the condition",
+                    c.text,
+                    names
+                        .iter()
+                        .zip(defaults)
+                        .map(|(n, v)| format!("{n} = {}", number(*v)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+            Ok(c) => out.push(c),
+            Err(e) => push(e),
+        }
+    }
+    match errors {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
 fn value(g: &Graph, id: Id, x: f64, params: &[f64]) -> f64 {
     eval::eval(g, id, x, params, &[])
 }
 
-/// Inputs where a branch, `max`/`min` or `abs` switches, at the default parameters.
-pub fn thresholds(g: &mut Graph, roots: &[Id], params: &[f64]) -> Vec<f64> {
+/// The switching expressions of `roots`: `a - b` for each `if a CMP b`, `max(a, b)` and
+/// `min(a, b)`, and the argument of each `abs`, where they depend on `x`. Their sign changes
+/// are the inputs where the formula or its derivative may jump.
+pub fn switches(g: &mut Graph, roots: &[Id]) -> Vec<Id> {
     let mut diffs = Vec::new();
     for id in g.reachable(roots) {
         match *g.node(id) {
@@ -166,13 +216,21 @@ pub fn thresholds(g: &mut Graph, roots: &[Id], params: &[f64]) -> Vec<f64> {
             _ => {}
         }
     }
-    let grid = analysis::grid();
     let mut out = Vec::new();
     for (a, b) in diffs {
         let d = if a == b { a } else { g.sub(a, b) };
-        if !g.depends_on_x(d) {
-            continue;
+        if g.depends_on_x(d) && !out.contains(&d) {
+            out.push(d);
         }
+    }
+    out
+}
+
+/// Inputs where a branch, `max`/`min` or `abs` switches, at the given parameters.
+pub fn thresholds(g: &mut Graph, roots: &[Id], params: &[f64]) -> Vec<f64> {
+    let grid = analysis::grid();
+    let mut out = Vec::new();
+    for d in switches(g, roots) {
         out.extend(analysis::sign_changes(
             &|x| eval::eval(g, d, x, params, &[]),
             &grid,
@@ -185,15 +243,15 @@ pub fn thresholds(g: &mut Graph, roots: &[Id], params: &[f64]) -> Vec<f64> {
 
 fn scalar_analysis(m: &mut Model) -> syn::Result<()> {
     let (f, df) = (m.f, m.df);
-    let kinks = thresholds(&mut m.graph, &[f, df], &m.defaults);
+    m.switches = switches(&mut m.graph, &[f, df]);
     let g = &m.graph;
     let p = &m.defaults;
     let fx = |x: f64| value(g, f, x, p);
     let dfx = |x: f64| value(g, df, x, p);
-    m.range = analysis::range(&fx, &dfx, &kinks);
+    let sw = |k: usize, x: f64| value(g, m.switches[k], x, p);
+    (m.range, m.shape) = analysis::analyse(&fx, &dfx, &sw, m.switches.len());
     m.value_needs_limit = makes_nan_at_large_inputs(g, f, p);
     m.deriv_needs_limit = makes_nan_at_large_inputs(g, df, p);
-    m.shape = analysis::shape(&fx, &dfx, &m.range, &kinks);
     if let Some((lo, hi)) = m.range_bounds {
         let (lo_e, hi_e) = m
             .decl
@@ -205,6 +263,8 @@ fn scalar_analysis(m: &mut Model) -> syn::Result<()> {
         let hi_v = value(g, hi, 0.0, p);
         check_bound(&fx, lo_v, m.range.min, m.range.argmin, true, &lo_e)?;
         check_bound(&fx, hi_v, m.range.max, m.range.argmax, false, &hi_e)?;
+        // The declared expressions are exact where the analysis rounds.
+        (m.range.min, m.range.max) = (lo_v + 0.0, hi_v + 0.0);
     }
     Ok(())
 }
@@ -227,14 +287,13 @@ fn makes_nan_at_large_inputs(g: &Graph, root: Id, params: &[f64]) -> bool {
     })
 }
 
-fn same(a: f64, b: f64) -> bool {
-    a == b || (a - b).abs() <= 1e-12 * a.abs().max(b.abs())
-}
-
-/// A witness input where `f` crosses `bound` (below it when `lower`).
+/// A witness input where `f` crosses `bound` (below it when `lower`): the one of least
+/// magnitude at least 1/64 (a readable number), else the smallest.
 fn witness(fx: &dyn Fn(f64) -> f64, bound: f64, lower: bool) -> Option<(f64, f64)> {
-    analysis::grid()
-        .into_iter()
+    let mut xs = analysis::grid();
+    let key = |x: &f64| (x.abs() < 1.0 / 64.0, x.abs());
+    xs.sort_by(|a, b| key(a).partial_cmp(&key(b)).expect("no NaN in the grid"));
+    xs.into_iter()
         .map(|x| (x, fx(x)))
         .find(|&(_, y)| if lower { y < bound } else { y > bound })
 }
@@ -247,7 +306,7 @@ fn check_bound(
     lower: bool,
     span: &syn::Expr,
 ) -> syn::Result<()> {
-    if same(declared, actual) {
+    if analysis::same_bound(declared, actual) {
         return Ok(());
     }
     let (word, side) = if lower {

@@ -280,8 +280,11 @@ impl Lowering<'_> {
                 let a = self.expr(args[0], d)?;
                 let lo = self.expr(args[1], d)?;
                 let hi = self.expr(args[2], d)?;
-                let m = self.g.max(a, lo);
-                Ok(self.g.min(m, hi))
+                // The bounds come first, so that they win a tie: at `a == lo` or `a == hi`
+                // the derivative is 0, as for `max(0, x)` at 0 and for PyTorch's hardtanh,
+                // relu6 and hardsigmoid.
+                let m = self.g.max(lo, a);
+                Ok(self.g.min(hi, m))
             }
             "powi" => {
                 arity(2, "powi(a, INTEGER)")?;

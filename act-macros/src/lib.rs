@@ -6,7 +6,8 @@
 
 use proc_macro::TokenStream;
 
-/// Declares an activation function from its formula. See `act_core::activation`.
+// No doc comment here: rustdoc appends it to the documentation of the re-export
+// `act_core::activation`, which is the one users read.
 #[proc_macro]
 pub fn activation(input: TokenStream) -> TokenStream {
     act_expr::expand_activation(input.into()).into()

@@ -3,10 +3,11 @@
 use act_core::{Properties, Range, guide};
 use serde_json::json;
 
+use super::usage::{Usage, usage, wrap_command, wrap_rust};
 use super::{params_json, params_text};
 use crate::cli::{Format, ListArgs, ShowArgs};
-use crate::number::fmt_number;
-use crate::output::{Ctx, csv_table, json_number, md_table, text_table, wrap};
+use crate::number::{fmt_number, fmt_range, fmt_range_digits};
+use crate::output::{Ctx, Kind, csv_table, json_number, md_table, text_table, wrap};
 use crate::source::{Builtin, Curve};
 
 /// `act-cli list`.
@@ -23,7 +24,7 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             vec![
                 c.label(),
                 aliases.join(", "),
-                c.range().to_string(),
+                fmt_range(c.range()),
                 params_text(&c.defaults()),
                 c.summary().unwrap_or("").to_string(),
             ]
@@ -31,11 +32,32 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         .collect();
     match args.format.format {
         Format::Text => {
-            write!(
-                ctx.out,
-                "{}",
-                text_table(&header, &rows, &[false; 5], ctx.color)
-            )?;
+            // Three columns so that the summaries have room at 80 columns: the parameters and
+            // the aliases go after the summary, the range bounds are rounded (show has them
+            // exact).
+            let rows: Vec<Vec<String>> = curves
+                .iter()
+                .map(|(aliases, c)| {
+                    let mut about = c.summary().unwrap_or("").to_string();
+                    if !c.defaults().is_empty() {
+                        about.push_str(&format!(" Parameters: {}.", params_text(&c.defaults())));
+                    }
+                    if !aliases.is_empty() {
+                        about.push_str(&format!(" Also: {}.", aliases.join(", ")));
+                    }
+                    vec![c.label(), fmt_range_digits(c.range(), 4), about]
+                })
+                .collect();
+            let kinds = [Kind::Word, Kind::Word, Kind::Prose];
+            let table = text_table(
+                &["name", "range", "summary"],
+                &rows,
+                &kinds,
+                ctx.color,
+                ctx.width,
+            );
+            write!(ctx.out, "{table}")?;
+            writeln!(ctx.out, "\nact-cli show NAME for the details.")?;
         }
         Format::Markdown => md_table(ctx.out, &header, &rows, &[false; 5])?,
         Format::Csv => csv_table(ctx.out, &header, &rows)?,
@@ -47,7 +69,7 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                         "name": c.label(),
                         "type": c.type_name(),
                         "aliases": aliases,
-                        "range": range_json(&c.range()),
+                        "range": range_json(c.range()),
                         "params": params_json(&c.defaults()),
                         "summary": c.summary(),
                         "vector": c.is_vector(),
@@ -61,13 +83,16 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn range_json(r: &Range) -> serde_json::Value {
+fn range_json(r: Option<Range>) -> serde_json::Value {
+    let Some(r) = r else {
+        return serde_json::Value::Null;
+    };
     json!({
         "min": json_number(r.min()),
         "max": json_number(r.max()),
         "min_attained": r.min_attained(),
         "max_attained": r.max_attained(),
-        "text": r.to_string(),
+        "text": fmt_range(Some(r)),
     })
 }
 
@@ -75,69 +100,91 @@ fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
 
-/// Properties as `(label, value)` pairs, in display order.
-fn property_pairs(p: &Properties) -> Vec<(&'static str, String)> {
-    let kinks = if p.kinks.is_empty() {
-        String::new()
-    } else {
-        let k: Vec<String> = p.kinks.iter().map(|v| fmt_number(*v)).collect();
-        format!(" (kinks at {})", k.join(", "))
+/// A property as `show` prints it: its name, the value, and what the term means, in one line.
+struct Property {
+    name: &'static str,
+    value: String,
+    meaning: &'static str,
+}
+
+/// The properties that mean something for `c`: for a vector activation only the bounds and
+/// smoothness (its outputs are not a function of one input, so f(0), monotonic, zero-centred
+/// and saturating do not apply).
+fn properties(p: &Properties, vector: bool) -> Vec<Property> {
+    let kinks = match &*p.kinks {
+        [] => String::new(),
+        [k] => format!(" (kink at {})", fmt_number(*k)),
+        ks => {
+            let k: Vec<String> = ks.iter().map(|v| fmt_number(*v)).collect();
+            format!(" (kinks at {})", k.join(", "))
+        }
     };
     let saturating = match (p.saturating.left, p.saturating.right) {
         (true, true) => "both sides",
-        (true, false) => "left (x -> -inf)",
-        (false, true) => "right (x -> inf)",
+        (true, false) => "left",
+        (false, true) => "right",
         (false, false) => "no",
     };
-    vec![
-        ("monotonic", yes_no(p.monotonic).to_string()),
-        ("bounded below", yes_no(p.bounded_below).to_string()),
-        ("bounded above", yes_no(p.bounded_above).to_string()),
-        ("zero-centred", yes_no(p.zero_centred).to_string()),
-        ("smooth", format!("{}{kinks}", yes_no(p.smooth))),
-        ("f(0)", fmt_number(p.value_at_zero)),
-        ("f'(0)", fmt_number(p.derivative_at_zero)),
-        ("saturating", saturating.to_string()),
-    ]
+    let prop = |name, value: String, meaning| Property {
+        name,
+        value,
+        meaning,
+    };
+    let mut out = Vec::new();
+    if !vector {
+        out.push(prop(
+            "monotonic",
+            yes_no(p.monotonic).into(),
+            "f only rises, or only falls, as x grows",
+        ));
+    }
+    out.push(prop(
+        "bounded below",
+        yes_no(p.bounded_below).into(),
+        "no output is below some number",
+    ));
+    out.push(prop(
+        "bounded above",
+        yes_no(p.bounded_above).into(),
+        "no output is above some number",
+    ));
+    if !vector {
+        out.push(prop(
+            "zero-centred",
+            yes_no(p.zero_centred).into(),
+            "f(0) = 0, outputs of both signs",
+        ));
+    }
+    out.push(prop(
+        "smooth",
+        format!("{}{kinks}", yes_no(p.smooth)),
+        "f' has no jumps (a jump is a kink)",
+    ));
+    if !vector {
+        out.push(prop(
+            "saturating",
+            saturating.into(),
+            "f' -> 0 far out: gradients vanish",
+        ));
+    }
+    out
 }
 
-/// How to use it from the CLI and from Rust.
-fn usage_lines(c: &dyn Curve) -> Vec<String> {
-    let params = c.params();
-    let cli_params: String = params
+/// The property lines, aligned, each wrapped at `width`.
+fn property_lines(props: &[Property], width: usize) -> String {
+    let name_w = props.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    let value_w = props
         .iter()
-        .map(|(k, v)| format!(" --param {k}={}", fmt_number(*v)))
-        .collect();
-    match c.type_name() {
-        Some(ty) => {
-            let value = if params.is_empty() {
-                ty.to_string()
-            } else {
-                let fields: Vec<String> =
-                    params.iter().map(|(k, v)| format!("{k}: {v:?}")).collect();
-                format!("{ty} {{ {} }}", fields.join(", "))
-            };
-            let call = if c.is_vector() {
-                "act.forward_slice(&x, &mut y);"
-            } else {
-                "let y = act.forward(2.0_f64);"
-            };
-            vec![
-                format!("act-cli table {}{cli_params}", c.label()),
-                format!("Rust: use act_core::prelude::*; let act = {value}; {call}"),
-            ]
-        }
-        None => {
-            let quoted = c.label().replace('"', "\\\"");
-            vec![
-                format!("act-cli table --formula \"{quoted}\""),
-                format!(
-                    "Rust: act_core::activation! {{ pub struct Mine; f(x) = {}; }}",
-                    c.formula()
-                ),
-            ]
-        }
+        .map(|p| p.value.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut s = String::new();
+    for p in props {
+        let first = format!("    {:<name_w$}  {:<value_w$}  ", p.name, p.value);
+        let indent = " ".repeat(first.chars().count());
+        s.push_str(&wrap(p.meaning, width, &first, &indent));
     }
+    s
 }
 
 /// Guide tasks whose recommendations name this activation.
@@ -158,15 +205,34 @@ fn alternative_in(label: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// The lines of the usage block, indented, each fitting in `width`.
+fn usage_text(u: &Usage, width: usize) -> String {
+    let mut s = String::from("  usage\n");
+    for c in &u.commands {
+        for line in wrap_command(c, width.saturating_sub(4), "    ") {
+            s.push_str(&format!("    {line}\n"));
+        }
+    }
+    s.push_str("    Rust:\n");
+    for line in &u.rust {
+        for l in wrap_rust(line, width.saturating_sub(6), "    ") {
+            s.push_str(&format!("      {l}\n"));
+        }
+    }
+    s
+}
+
 /// `act-cli show`.
 pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     let c = args.source.resolve(ctx.entries, &args.params)?;
     let label = c.label();
+    let vector = c.is_vector();
     let notes: Vec<&guide::FrameworkDefault> = guide::framework_defaults()
         .iter()
         .filter(|d| d.activation == label)
         .collect();
     let tasks = recommended_for(&label);
+    let alternative_in = alternative_in(&label);
     let params = c.params();
     let defaults = c.defaults();
     let param_text: Vec<String> = params
@@ -181,76 +247,94 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             }
         })
         .collect();
-    let mut pairs: Vec<(String, String)> = vec![
-        ("name".into(), label.clone()),
-        ("f(x)".into(), c.formula()),
-        ("f'(x)".into(), c.derivative_formula()),
-        ("range".into(), c.range().to_string()),
+    let mut pairs: Vec<(&str, String)> = vec![
+        ("f(x)", c.formula()),
+        (
+            "f'(x)",
+            if vector {
+                // act-core's derivative of a vector formula holds the reductions fixed.
+                format!(
+                    "{} (sum, mean, max, min held fixed)",
+                    c.derivative_formula()
+                )
+            } else {
+                c.derivative_formula()
+            },
+        ),
     ];
-    if !param_text.is_empty() {
-        pairs.push(("parameters".into(), param_text.join(", ")));
+    // A vector formula's range is not computed.
+    if let Some(r) = c.range() {
+        pairs.push(("range", fmt_range(Some(r))));
     }
-    if let Some(mut p) = c.properties() {
-        // The declared properties are at the defaults; f(0) and f'(0) follow --param.
-        if !c.is_vector() {
-            let (mut v, mut d) = ([0.0], [0.0]);
-            c.table(&[0.0], &mut v, &mut d);
-            (p.value_at_zero, p.derivative_at_zero) = (v[0], d[0]);
-        }
-        pairs.extend(
-            property_pairs(&p)
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v)),
-        );
-    } else if !c.is_vector() {
+    if !param_text.is_empty() {
+        pairs.push(("parameters", param_text.join(", ")));
+    }
+    // f(0) and f'(0) at the current parameters; a vector activation has none.
+    let at_zero = (!vector).then(|| {
         let (mut v, mut d) = ([0.0], [0.0]);
         c.table(&[0.0], &mut v, &mut d);
-        pairs.push(("f(0)".into(), fmt_number(v[0])));
-        pairs.push(("f'(0)".into(), fmt_number(d[0])));
+        (v[0], d[0])
+    });
+    if let Some((v, d)) = at_zero {
+        pairs.push(("f(0)", fmt_number(v)));
+        pairs.push(("f'(0)", fmt_number(d)));
     }
-    if c.is_vector() {
+    if vector {
         pairs.push((
-            "vector".into(),
-            "yes: each output depends on the whole input".into(),
+            "vector",
+            "yes: each output depends on the whole input vector (act-cli eval takes the \
+             numbers given as one vector)"
+                .into(),
         ));
     }
+    let props = c.properties().map(|p| properties(&p, vector));
+    let mut guide_pairs: Vec<(&str, String)> = Vec::new();
     if !tasks.is_empty() {
-        pairs.push(("recommended for".into(), tasks.join(", ")));
+        guide_pairs.push(("recommended for", tasks.join(", ")));
     }
-    let alternative_in = alternative_in(&label);
     if !alternative_in.is_empty() {
-        pairs.push(("alternative in".into(), alternative_in.join(", ")));
+        guide_pairs.push(("alternative in", alternative_in.join(", ")));
     }
-    for (i, u) in usage_lines(c.as_ref()).into_iter().enumerate() {
-        pairs.push((
-            if i == 0 {
-                "usage".into()
-            } else {
-                String::new()
-            },
-            u,
-        ));
-    }
+    let u = usage(c.as_ref());
     match args.format.format {
         Format::Text => {
+            let width = ctx.width;
             let mut s = String::new();
             match (c.type_name(), c.summary()) {
-                (Some(ty), Some(sum)) => {
+                (Some(ty), summary) => {
                     s.push_str(&format!("{label} (act_core::{ty})\n"));
-                    s.push_str(&wrap(sum, ctx.wrap_width(), "", ""));
+                    if let Some(sum) = summary {
+                        s.push_str(&wrap(sum, ctx.wrap_width(), "", ""));
+                    }
                 }
-                (Some(ty), None) => s.push_str(&format!("{label} (act_core::{ty})\n")),
                 _ => s.push_str("formula\n"),
             }
             s.push('\n');
-            let width = pairs
+            let key_w = pairs
                 .iter()
+                .chain(&guide_pairs)
                 .map(|(k, _)| k.chars().count())
                 .max()
                 .unwrap_or(0);
-            for (k, v) in &pairs[1..] {
-                s.push_str(&format!("  {k:<width$}  {v}\n"));
+            let indent = " ".repeat(key_w + 4);
+            let block = |pairs: &[(&str, String)]| {
+                let mut s = String::new();
+                for (k, v) in pairs {
+                    s.push_str(&wrap(v, width, &format!("  {k:<key_w$}  "), &indent));
+                }
+                s
+            };
+            s.push_str(&block(&pairs));
+            if let Some(props) = &props {
+                s.push_str("\n  properties\n");
+                s.push_str(&property_lines(props, width));
             }
+            if !guide_pairs.is_empty() {
+                s.push('\n');
+                s.push_str(&block(&guide_pairs));
+            }
+            s.push('\n');
+            s.push_str(&usage_text(&u, width));
             for n in &notes {
                 s.push_str(&format!("\n  {} elsewhere ({}):\n", n.topic, label));
                 for (who, what) in [
@@ -269,22 +353,32 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             }
             write!(ctx.out, "{s}")?;
         }
-        Format::Markdown => {
-            let rows: Vec<Vec<String>> = pairs
-                .iter()
-                .map(|(k, v)| vec![k.clone(), format!("`{v}`")])
-                .collect();
-            md_table(ctx.out, &["field", "value"], &rows, &[false, false])?;
-        }
-        Format::Csv => {
-            let rows: Vec<Vec<String>> = pairs
-                .iter()
-                .map(|(k, v)| vec![k.clone(), v.clone()])
-                .collect();
-            csv_table(ctx.out, &["field", "value"], &rows)?;
+        Format::Markdown | Format::Csv => {
+            let mut rows: Vec<Vec<String>> = vec![vec!["name".into(), label.clone()]];
+            rows.extend(pairs.iter().map(|(k, v)| vec![k.to_string(), v.clone()]));
+            for p in props.iter().flatten() {
+                rows.push(vec![p.name.to_string(), p.value.clone()]);
+            }
+            rows.extend(
+                guide_pairs
+                    .iter()
+                    .map(|(k, v)| vec![k.to_string(), v.clone()]),
+            );
+            for c in &u.commands {
+                rows.push(vec!["usage".into(), c.clone()]);
+            }
+            rows.push(vec!["rust".into(), u.rust.join("\n")]);
+            if args.format.format == Format::Csv {
+                csv_table(ctx.out, &["field", "value"], &rows)?;
+            } else {
+                for row in &mut rows[1..] {
+                    row[1] = format!("`{}`", row[1].replace('\n', " "));
+                }
+                md_table(ctx.out, &["field", "value"], &rows, &[false, false])?;
+            }
         }
         Format::Json => {
-            let properties = c.properties().map(|p| {
+            let properties = c.properties().filter(|_| !vector).map(|p| {
                 json!({
                     "monotonic": p.monotonic,
                     "bounded_below": p.bounded_below,
@@ -292,10 +386,19 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                     "zero_centred": p.zero_centred,
                     "smooth": p.smooth,
                     "kinks": p.kinks.iter().map(|v| json_number(*v)).collect::<Vec<_>>(),
-                    "value_at_zero": json_number(p.value_at_zero),
-                    "derivative_at_zero": json_number(p.derivative_at_zero),
+                    "value_at_zero": at_zero.map(|z| json_number(z.0)),
+                    "derivative_at_zero": at_zero.map(|z| json_number(z.1)),
                     "saturating_left": p.saturating.left,
                     "saturating_right": p.saturating.right,
+                })
+            });
+            let properties = properties.or_else(|| {
+                c.properties().map(|p| {
+                    json!({
+                        "bounded_below": p.bounded_below,
+                        "bounded_above": p.bounded_above,
+                        "smooth": p.smooth,
+                    })
                 })
             });
             let notes: Vec<_> = notes
@@ -308,14 +411,15 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 "summary": c.summary(),
                 "formula": c.formula(),
                 "derivative": c.derivative_formula(),
-                "range": range_json(&c.range()),
+                "range": range_json(c.range()),
                 "params": params_json(&params),
                 "defaults": params_json(&defaults),
                 "properties": properties,
-                "vector": c.is_vector(),
+                "vector": vector,
                 "recommended_for": tasks,
                 "framework_defaults": notes,
-                "usage": usage_lines(c.as_ref()),
+                "usage": u.commands,
+                "rust": u.rust.join("\n"),
             });
             serde_json::to_writer_pretty(&mut *ctx.out, &v)?;
             writeln!(ctx.out)?;

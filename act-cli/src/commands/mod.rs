@@ -2,6 +2,7 @@
 
 mod info;
 mod recommend;
+mod usage;
 mod values;
 
 use crate::cli::{Cli, Command};

@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::cli::{Format, RecommendArgs};
 use crate::error::{did_you_mean, usage};
 use crate::number::fmt_number;
-use crate::output::{Ctx, csv_table, md_table, text_table, wrap};
+use crate::output::{Ctx, Kind, csv_table, md_table, text_table, wrap};
 
 /// `act-cli recommend [TASK]`.
 pub fn run(args: &RecommendArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
@@ -73,11 +73,16 @@ fn list(format: Format, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         .collect();
     match format {
         Format::Text => {
-            write!(
-                ctx.out,
-                "{}",
-                text_table(&header, &rows, &[false; 4], ctx.color)
-            )?;
+            // The recommendation names the activations; without their own column it has room
+            // at 80 columns.
+            let rows: Vec<Vec<String>> = rows
+                .into_iter()
+                .map(|r| vec![r[0].clone(), r[1].clone(), r[3].clone()])
+                .collect();
+            let header = ["task", "layer", "recommendation"];
+            let kinds = [Kind::Word, Kind::Word, Kind::Prose];
+            let table = text_table(&header, &rows, &kinds, ctx.color, ctx.width);
+            write!(ctx.out, "{table}")?;
             writeln!(ctx.out, "\nact-cli recommend TASK for the details.")?;
         }
         Format::Markdown => md_table(ctx.out, &header, &rows, &[false; 4])?,
@@ -130,16 +135,21 @@ fn gains_text(task: &Task) -> Option<String> {
 fn text(task: &Task, width: usize) -> String {
     const IND: &str = "                ";
     let label = |s: &str| format!("  {s:<14}");
-    let mut s = format!(
-        "{} ({}, {} layer{})\n",
-        task.title,
-        task.name,
-        task.layer,
-        if task.from_article {
-            ""
-        } else {
-            "; beyond the article"
-        }
+    let mut s = wrap(
+        &format!(
+            "{} ({}, {} layer{})",
+            task.title,
+            task.name,
+            task.layer,
+            if task.from_article {
+                ""
+            } else {
+                "; beyond the article"
+            }
+        ),
+        width,
+        "",
+        "",
     );
     s.push_str(&wrap(task.summary, width, "", ""));
     s.push('\n');

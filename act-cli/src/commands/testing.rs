@@ -60,7 +60,7 @@ impl DynActivation for FakeLeaky {
             bounded_above: false,
             zero_centred: true,
             smooth: false,
-            kinks: &[0.0],
+            kinks: std::borrow::Cow::Borrowed(&[0.0]),
             value_at_zero: 0.0,
             derivative_at_zero: 0.1,
             saturating: Saturation {
@@ -120,7 +120,7 @@ impl DynActivation for FakeSoftmax {
             bounded_above: true,
             zero_centred: false,
             smooth: true,
-            kinks: &[],
+            kinks: std::borrow::Cow::Borrowed(&[]),
             value_at_zero: f64::NAN,
             derivative_at_zero: f64::NAN,
             saturating: Saturation {

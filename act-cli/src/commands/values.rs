@@ -8,9 +8,11 @@ use super::params_json;
 use crate::cli::{CompareArgs, EvalArgs, Format, TableArgs};
 use crate::error::usage;
 use crate::grid::Grid;
-use crate::number::{fmt_number, fmt_short, parse_number, write_number};
+use crate::number::{
+    TEXT_DIGITS, fmt_digits, fmt_number, fmt_range, fmt_range_digits, parse_numbers, write_number,
+};
 use crate::output::{
-    Ctx, csv_table, json_number, md_header, md_table, text_table, write_json_number,
+    Ctx, Kind, csv_table, json_number, md_header, md_table, text_table, wrap, write_json_number,
 };
 use crate::source::{self, Curve};
 
@@ -109,36 +111,86 @@ impl<'w> RowWriter<'w> {
     }
 }
 
+/// Where the inputs of a vector activation came from, for the line above its text table.
+#[derive(Clone, Copy)]
+enum VectorInputs {
+    /// `table`: the grid.
+    Grid,
+    /// `eval`: the numbers given.
+    Given,
+}
+
+/// The line above a vector activation's text table: what its values are.
+fn vector_note(c: &dyn Curve, n: usize, inputs: VectorInputs) -> String {
+    let label = c.label();
+    match inputs {
+        VectorInputs::Grid => format!(
+            "{label} of the whole grid ({n} inputs) as one vector: the values change with \
+             --from, --to and --step. derivative: the Jacobian's diagonal, dy_i/dx_i. For \
+             {label} of a score vector: act-cli eval {} 1 2 3",
+            eval_name(c)
+        ),
+        VectorInputs::Given => format!(
+            "{label} of the {n} inputs as one vector. derivative: the Jacobian's diagonal, \
+             dy_i/dx_i."
+        ),
+    }
+}
+
+/// How to name `c` on an `eval` command line.
+fn eval_name(c: &dyn Curve) -> String {
+    match c.type_name() {
+        Some(_) => c.label(),
+        None => format!("--formula \"{}\"", c.label()),
+    }
+}
+
 fn text_rows(
     ctx: &mut Ctx<'_>,
     xs: &[f64],
     values: &[f64],
     derivatives: &[f64],
+    digits: usize,
 ) -> anyhow::Result<()> {
     let rows: Vec<Vec<String>> = xs
         .iter()
         .zip(values)
         .zip(derivatives)
-        .map(|((x, v), d)| vec![fmt_number(*x), fmt_number(*v), fmt_number(*d)])
+        .map(|((x, v), d)| {
+            vec![
+                fmt_digits(*x, digits),
+                fmt_digits(*v, digits),
+                fmt_digits(*d, digits),
+            ]
+        })
         .collect();
     write!(
         ctx.out,
         "{}",
-        text_table(&HEADER, &rows, &[true; 3], ctx.color)
+        text_table(&HEADER, &rows, &[Kind::Number; 3], ctx.color, ctx.width)
     )?;
     Ok(())
+}
+
+/// Text output's options: significant digits, and the note for a vector activation.
+struct TextOptions {
+    digits: usize,
+    inputs: VectorInputs,
 }
 
 fn write_rows(
     ctx: &mut Ctx<'_>,
     format: Format,
     c: &dyn Curve,
-    xs: &[f64],
-    values: &[f64],
-    derivatives: &[f64],
+    (xs, values, derivatives): (&[f64], &[f64], &[f64]),
+    text: TextOptions,
 ) -> anyhow::Result<()> {
     if format == Format::Text {
-        return text_rows(ctx, xs, values, derivatives);
+        if c.is_vector() {
+            let note = vector_note(c, xs.len(), text.inputs);
+            write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
+        }
+        return text_rows(ctx, xs, values, derivatives, text.digits);
     }
     let mut w = RowWriter::begin(format, ctx.out, &c.label(), &c.params())?;
     for i in 0..xs.len() {
@@ -175,7 +227,11 @@ pub fn table(args: &TableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         grid.fill(0, &mut xs);
         let (mut values, mut derivatives) = (vec![0.0; n], vec![0.0; n]);
         c.table(&xs, &mut values, &mut derivatives);
-        return write_rows(ctx, format, c.as_ref(), &xs, &values, &derivatives);
+        let text = TextOptions {
+            digits: args.precision.precision.unwrap_or(TEXT_DIGITS),
+            inputs: VectorInputs::Grid,
+        };
+        return write_rows(ctx, format, c.as_ref(), (&xs, &values, &derivatives), text);
     }
     let mut w = RowWriter::begin(format, ctx.out, &c.label(), &c.params())?;
     let (mut xs, mut values, mut derivatives) =
@@ -212,29 +268,35 @@ pub fn eval(args: &EvalArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             c.label()
         )));
     }
-    let xs = inputs
-        .iter()
-        .map(|s| parse_number(s).map_err(|e| usage(format!("invalid input: {e}"))))
-        .collect::<anyhow::Result<Vec<f64>>>()?;
+    let mut xs = Vec::new();
+    for s in inputs {
+        xs.extend(parse_numbers(s).map_err(|e| usage(format!("invalid input: {e}")))?);
+    }
+    if xs.is_empty() {
+        return Err(usage("no inputs: give numbers after the name, e.g. -2 0 2"));
+    }
     let (mut values, mut derivatives) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
     c.table(&xs, &mut values, &mut derivatives);
+    let text = TextOptions {
+        digits: args.precision.precision.unwrap_or(TEXT_DIGITS),
+        inputs: VectorInputs::Given,
+    };
     write_rows(
         ctx,
         args.format.format,
         c.as_ref(),
-        &xs,
-        &values,
-        &derivatives,
+        (&xs, &values, &derivatives),
+        text,
     )
 }
 
 /// `act-cli compare`.
 pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     let curves = args.sources.resolve(ctx.entries, &args.params)?;
-    if args.at.is_empty() {
+    let at = &parse_numbers(&args.at).map_err(|e| usage(format!("invalid --at: {e}")))?;
+    if at.is_empty() {
         return Err(usage("--at needs at least one number"));
     }
-    let at = &args.at;
     let results: Vec<(Vec<f64>, Vec<f64>)> = curves
         .iter()
         .map(|c| {
@@ -252,7 +314,7 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 json!({
                     "activation": c.label(),
                     "params": params_json(&c.params()),
-                    "range": c.range().to_string(),
+                    "range": fmt_range(c.range()),
                     "monotonic": c.properties().map(|p| p.monotonic),
                     "smooth": c.properties().map(|p| p.smooth),
                     "zero_centred": c.properties().map(|p| p.zero_centred),
@@ -284,60 +346,152 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             .collect();
         return csv_table(ctx.out, &["activation", "x", "value", "derivative"], &rows);
     }
+    let digits = args.precision.unwrap_or(COMPARE_DIGITS);
+    // "?": not known for a formula; "n/a": not a property of a vector activation, whose
+    // outputs each depend on the whole input.
     let yes_no = |b: Option<bool>| b.map_or("?", |b| if b { "yes" } else { "no" }).to_string();
     let header = ["activation", "range", "monotonic", "smooth", "zero-centred"];
     let rows: Vec<Vec<String>> = curves
         .iter()
         .map(|c| {
             let p = c.properties();
+            let elementwise = |v: Option<bool>| {
+                if c.is_vector() {
+                    "n/a".to_string()
+                } else {
+                    yes_no(v)
+                }
+            };
             vec![
                 c.label(),
-                c.range().to_string(),
-                yes_no(p.map(|p| p.monotonic)),
-                yes_no(p.map(|p| p.smooth)),
-                yes_no(p.map(|p| p.zero_centred)),
+                fmt_range_digits(c.range(), digits),
+                elementwise(p.as_ref().map(|p| p.monotonic)),
+                yes_no(p.as_ref().map(|p| p.smooth)),
+                elementwise(p.as_ref().map(|p| p.zero_centred)),
             ]
         })
         .collect();
     // Values: one row per input, f and f' per activation.
-    let mut vheader: Vec<String> = vec!["x".into()];
-    for c in &curves {
-        vheader.push(c.label());
-        vheader.push(format!("{}'", c.label()));
-    }
-    let vrows: Vec<Vec<String>> = at
+    let columns: Vec<Column> = curves
         .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            let mut row = vec![fmt_short(*x)];
-            for (v, d) in &results {
-                row.push(fmt_short(v[i]));
-                row.push(fmt_short(d[i]));
-            }
-            row
+        .zip(&results)
+        .map(|(c, (v, d))| Column {
+            label: c.label(),
+            values: v.iter().map(|y| fmt_digits(*y, digits)).collect(),
+            derivatives: d.iter().map(|y| fmt_digits(*y, digits)).collect(),
         })
         .collect();
-    let vheader: Vec<&str> = vheader.iter().map(String::as_str).collect();
-    let numeric = vec![true; vheader.len()];
+    let xs: Vec<String> = at.iter().map(|x| fmt_digits(*x, digits)).collect();
     match format {
         Format::Markdown => {
             md_table(ctx.out, &header, &rows, &[false; 5])?;
             writeln!(ctx.out)?;
-            md_table(ctx.out, &vheader, &vrows, &numeric)?;
+            let (vheader, vrows) = value_table(&xs, &columns);
+            let vheader: Vec<&str> = vheader.iter().map(String::as_str).collect();
+            md_table(ctx.out, &vheader, &vrows, &vec![true; vheader.len()])?;
         }
         _ => {
+            let width = ctx.width;
             write!(
                 ctx.out,
                 "{}",
-                text_table(&header, &rows, &[false; 5], ctx.color)
+                text_table(&header, &rows, &SUMMARY_KINDS, ctx.color, width)
             )?;
-            writeln!(ctx.out)?;
-            write!(
-                ctx.out,
-                "{}",
-                text_table(&vheader, &vrows, &numeric, ctx.color)
-            )?;
+            if curves.iter().any(|c| c.properties().is_none()) {
+                writeln!(ctx.out, "?: not known for a --formula")?;
+            }
+            if curves.iter().any(|c| c.is_vector()) {
+                writeln!(ctx.out)?;
+                let note = "A vector activation (softmax) is applied to the --at inputs as one \
+                            vector; its derivative is the Jacobian's diagonal.";
+                write!(ctx.out, "{}", wrap(note, ctx.wrap_width(), "", ""))?;
+            }
+            // As many activations side by side as fit; the rest in further tables.
+            for group in fitting_groups(&xs, &columns, width) {
+                writeln!(ctx.out)?;
+                let (vheader, vrows) = value_table(&xs, group);
+                let vheader: Vec<&str> = vheader.iter().map(String::as_str).collect();
+                let numeric = vec![Kind::Number; vheader.len()];
+                write!(
+                    ctx.out,
+                    "{}",
+                    text_table(&vheader, &vrows, &numeric, ctx.color, width)
+                )?;
+            }
         }
     }
     Ok(())
+}
+
+/// `compare`'s first table: the label may be a long formula.
+const SUMMARY_KINDS: [Kind; 5] = [Kind::Prose, Kind::Word, Kind::Word, Kind::Word, Kind::Word];
+
+/// Significant digits in `compare`'s text table unless `--precision` says otherwise: it is a
+/// summary, and six digits keep four activations side by side.
+const COMPARE_DIGITS: usize = 6;
+
+/// One activation's columns in `compare`'s value table.
+struct Column {
+    label: String,
+    values: Vec<String>,
+    derivatives: Vec<String>,
+}
+
+impl Column {
+    /// Characters the two columns take in a text table (one space of padding each side).
+    fn width(&self) -> usize {
+        let widest = |head: usize, cells: &[String]| {
+            cells
+                .iter()
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(head)
+                + 2
+        };
+        let head = self.label.chars().count();
+        widest(head, &self.values) + widest(head + 1, &self.derivatives)
+    }
+}
+
+/// Header and rows: `x`, then `f` and `f'` for each activation.
+fn value_table(xs: &[String], columns: &[Column]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header = vec!["x".to_string()];
+    for c in columns {
+        header.push(c.label.clone());
+        header.push(format!("{}'", c.label));
+    }
+    let rows = xs
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let mut row = vec![x.clone()];
+            for c in columns {
+                row.push(c.values[i].clone());
+                row.push(c.derivatives[i].clone());
+            }
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+/// Splits the activations into runs whose tables (with the `x` column) fit in `width`; an
+/// activation too wide on its own gets a table of its own.
+fn fitting_groups<'c>(xs: &[String], columns: &'c [Column], width: usize) -> Vec<&'c [Column]> {
+    let x_width = xs.iter().map(|s| s.chars().count()).max().unwrap_or(1) + 2;
+    let mut groups = Vec::new();
+    let (mut start, mut used) = (0, x_width);
+    for (i, c) in columns.iter().enumerate() {
+        let w = c.width();
+        if i > start && used + w > width {
+            groups.push(&columns[start..i]);
+            (start, used) = (i, x_width);
+        }
+        used += w;
+    }
+    if start < columns.len() {
+        groups.push(&columns[start..]);
+    }
+    groups
 }

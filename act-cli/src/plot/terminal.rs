@@ -1,117 +1,97 @@
-//! A terminal plot in Unicode braille: each character cell holds 2 x 4 dots.
+//! A terminal plot in characters: each series has its own marker (and, on a colour terminal,
+//! its own colour), so that every line, derivatives included, can be told apart with or
+//! without colour; the legend says which marker is which.
 
-use super::{Series, y_bounds};
-use crate::number::fmt_number;
+use super::Series;
+use crate::number::fmt_digits;
+use crate::output::{Ctx, wrap};
 
-/// ANSI colours for the functions, in order.
-const COLOURS: [&str; 6] = [
-    "\x1b[31m", "\x1b[34m", "\x1b[32m", "\x1b[35m", "\x1b[33m", "\x1b[36m",
+/// One marker per series, in order; past the end they repeat (the legend still tells).
+const MARKERS: [char; 12] = ['*', 'o', '+', 'x', '#', '@', '%', '&', '=', '$', '~', '^'];
+/// ANSI colours for the series, in order.
+const COLOURS: [&str; 12] = [
+    "\x1b[31m", "\x1b[34m", "\x1b[32m", "\x1b[35m", "\x1b[33m", "\x1b[36m", "\x1b[91m", "\x1b[94m",
+    "\x1b[92m", "\x1b[95m", "\x1b[93m", "\x1b[96m",
 ];
 const RESET: &str = "\x1b[0m";
 
-struct Canvas {
+/// The plot area: one character per cell, and the series that drew it.
+struct Grid {
     cols: usize,
     rows: usize,
-    bits: Vec<u8>,
-    colour: Vec<Option<usize>>,
+    cells: Vec<char>,
+    owner: Vec<Option<usize>>,
 }
 
-impl Canvas {
-    fn new(cols: usize, rows: usize) -> Self {
-        Canvas {
-            cols,
-            rows,
-            bits: vec![0; cols * rows],
-            colour: vec![None; cols * rows],
-        }
-    }
-
-    /// Sets dot `(px, py)`, `py` counted from the top.
-    fn set(&mut self, px: i64, py: i64, colour: Option<usize>) {
-        if px < 0 || py < 0 || px >= 2 * self.cols as i64 || py >= 4 * self.rows as i64 {
-            return;
-        }
-        let (px, py) = (px as usize, py as usize);
-        let cell = (py / 4) * self.cols + px / 2;
-        // Braille dot numbering: left column 1,2,3,7; right column 4,5,6,8.
-        const BIT: [[u8; 4]; 2] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]];
-        self.bits[cell] |= BIT[px % 2][py % 4];
-        if colour.is_some() {
-            self.colour[cell] = colour;
-        }
-    }
-
-    /// A line between two dots; `dash` skips every other run of three dots.
-    fn line(
-        &mut self,
-        a: (i64, i64),
-        b: (i64, i64),
-        colour: Option<usize>,
-        dash: bool,
-        phase: &mut u64,
-    ) {
-        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-        let steps = dx.abs().max(dy.abs()).max(1);
-        for k in 0..=steps {
-            let x = a.0 + (dx * k + steps / 2 * dx.signum()) / steps;
-            let y = a.1 + (dy * k + steps / 2 * dy.signum()) / steps;
-            if !dash || (*phase / 3) % 2 == 0 {
-                self.set(x, y, colour);
-            }
-            *phase += 1;
+impl Grid {
+    fn set(&mut self, col: usize, row: usize, c: char, owner: Option<usize>) {
+        if col < self.cols && row < self.rows {
+            self.cells[row * self.cols + col] = c;
+            self.owner[row * self.cols + col] = owner;
         }
     }
 }
 
-/// Renders the plot: y labels, braille area, x axis labels and a legend.
+/// Renders the plot: y labels, the plot area, x labels and a legend, within `cols + 10`
+/// characters (the y labels take at most 8).
 pub fn render(
     series: &[Series],
     (x0, x1): (f64, f64),
-    cols: usize,
-    rows: usize,
-    color: bool,
+    (y0, y1): (f64, f64),
+    (cols, rows): (usize, usize),
+    ctx: &Ctx<'_>,
 ) -> String {
-    let (y0, y1) = y_bounds(series);
-    let (w, h) = (2 * cols as i64, 4 * rows as i64);
-    let to_px = |x: f64| ((x - x0) / (x1 - x0) * (w - 1) as f64).round() as i64;
-    let to_py = |y: f64| {
-        let t = ((y - y0) / (y1 - y0)).clamp(-1.0, 2.0);
-        ((1.0 - t) * (h - 1) as f64).round() as i64
+    let mut grid = Grid {
+        cols,
+        rows,
+        cells: vec![' '; cols * rows],
+        owner: vec![None; cols * rows],
     };
-    let mut canvas = Canvas::new(cols, rows);
-    let mut phase = 0;
-    // Axes, dotted.
-    if y0 <= 0.0 && 0.0 <= y1 {
-        let py = to_py(0.0);
-        for px in (0..w).step_by(2) {
-            canvas.set(px, py, None);
+    let col_of = |x: f64| ((x - x0) / (x1 - x0) * (cols - 1) as f64).round();
+    // Row as a real number: 0 at the top (y1), rows - 1 at the bottom (y0).
+    let row_of = |y: f64| (y1 - y) / (y1 - y0) * (rows - 1) as f64;
+    // Axes first, so that the curves draw over them.
+    let zero_row = (y0 <= 0.0 && 0.0 <= y1).then(|| row_of(0.0).round() as usize);
+    let zero_col = (x0 <= 0.0 && 0.0 <= x1).then(|| col_of(0.0) as usize);
+    if let Some(r) = zero_row {
+        for c in 0..cols {
+            grid.set(c, r, '─', None);
         }
     }
-    if x0 <= 0.0 && 0.0 <= x1 {
-        let px = to_px(0.0);
-        for py in (0..h).step_by(2) {
-            canvas.set(px, py, None);
+    if let Some(c) = zero_col {
+        for r in 0..rows {
+            let cross = Some(r) == zero_row;
+            grid.set(c, r, if cross { '┼' } else { '│' }, None);
         }
     }
-    for s in series {
-        let colour = Some(s.colour);
-        let mut prev: Option<(i64, i64)> = None;
-        for &(x, y) in &s.points {
-            if !y.is_finite() {
-                prev = None;
-                continue;
+    let last_row = (rows - 1) as f64;
+    // Derivatives first, so that where lines meet the functions stay visible.
+    let mut order: Vec<(usize, &Series)> = series.iter().enumerate().collect();
+    order.sort_by_key(|(_, s)| !s.derivative);
+    for (k, s) in order {
+        let marker = MARKERS[k % MARKERS.len()];
+        for segment in &s.segments {
+            let mut prev: Option<(f64, f64)> = None;
+            for &(x, y) in segment {
+                let (c, r) = (col_of(x), row_of(y));
+                // Joins the previous point with a vertical run in this column when the line
+                // is steep, clipped to the plot area.
+                let (lo, hi) = match prev {
+                    Some((pc, pr)) if pc == c || pc + 1.0 == c => (r.min(pr), r.max(pr)),
+                    _ => (r, r),
+                };
+                let (lo, hi) = (lo.max(0.0).round(), hi.min(last_row).round());
+                let mut row = lo;
+                while row <= hi {
+                    grid.set(c as usize, row as usize, marker, Some(k));
+                    row += 1.0;
+                }
+                prev = Some((c, r));
             }
-            let p = (to_px(x), to_py(y));
-            match prev {
-                Some(q) => canvas.line(q, p, colour, s.derivative, &mut phase),
-                None => canvas.set(p.0, p.1, colour),
-            }
-            prev = Some(p);
         }
     }
-    let top = fmt_label(y1);
-    let bottom = fmt_label(y0);
-    let zero_row = (y0 < 0.0 && 0.0 < y1).then(|| (to_py(0.0) / 4) as usize);
+    let top = fmt_digits(y1, 4);
+    let bottom = fmt_digits(y0, 4);
     let label_w = top.chars().count().max(bottom.chars().count()).max(1);
     let mut out = String::new();
     for r in 0..rows {
@@ -126,34 +106,34 @@ pub fn render(
         };
         let tick = if label.is_empty() { '│' } else { '┤' };
         out.push_str(&format!("{label:>label_w$} {tick}"));
+        // One escape sequence per run of cells of the same series.
         let mut current: Option<usize> = None;
         for c in 0..cols {
             let i = r * cols + c;
-            let colour = if color && canvas.bits[i] != 0 {
-                canvas.colour[i]
-            } else {
-                None
-            };
-            if colour != current {
+            let owner = grid.owner[i].filter(|_| ctx.color);
+            if owner != current {
                 if current.is_some() {
                     out.push_str(RESET);
                 }
-                if let Some(k) = colour {
+                if let Some(k) = owner {
                     out.push_str(COLOURS[k % COLOURS.len()]);
                 }
-                current = colour;
+                current = owner;
             }
-            out.push(char::from_u32(0x2800 + u32::from(canvas.bits[i])).unwrap_or(' '));
+            out.push(grid.cells[i]);
         }
         if current.is_some() {
             out.push_str(RESET);
         }
+        // Trailing spaces carry nothing.
+        let trimmed = out.trim_end_matches(' ').len();
+        out.truncate(trimmed);
         out.push('\n');
     }
     out.push_str(&format!("{:label_w$} └{}\n", "", "─".repeat(cols)));
-    let left = fmt_label(x0);
-    let right = fmt_label(x1);
-    let mut axis: Vec<char> = vec![' '; cols + 2];
+    let left = fmt_digits(x0, 4);
+    let right = fmt_digits(x1, 4);
+    let mut axis: Vec<char> = vec![' '; cols + 1];
     let mut put = |pos: usize, text: &str| {
         for (k, ch) in text.chars().enumerate() {
             if let Some(slot) = axis.get_mut(pos + k) {
@@ -162,49 +142,62 @@ pub fn render(
         }
     };
     put(0, &left);
-    if x0 < 0.0 && 0.0 < x1 {
-        let zc = (to_px(0.0) / 2) as usize + 1;
-        if zc > left.chars().count() + 1 && zc + 2 < cols.saturating_sub(right.chars().count()) {
+    if let Some(zc) = zero_col {
+        let zc = zc + 1;
+        if x0 < 0.0 && zc > left.chars().count() + 1 && zc + 2 < cols.saturating_sub(right.len()) {
             put(zc, "0");
         }
     }
     put((cols + 1).saturating_sub(right.chars().count()), &right);
     let axis: String = axis.into_iter().collect();
     out.push_str(&format!("{:label_w$} {}\n", "", axis.trim_end()));
-    let legend: Vec<String> = series
+    let items: Vec<String> = series
         .iter()
-        .map(|s| {
-            let mark = if s.derivative { "╌╌" } else { "──" };
-            if color {
-                format!(
-                    "{}{mark}{RESET} {}",
-                    COLOURS[s.colour % COLOURS.len()],
-                    s.label
-                )
+        .enumerate()
+        .map(|(k, s)| {
+            let marker = MARKERS[k % MARKERS.len()];
+            if ctx.color {
+                format!("{}{marker}{RESET} {}", COLOURS[k % COLOURS.len()], s.label)
             } else {
-                format!("{mark} {}", s.label)
+                format!("{marker} {}", s.label)
             }
         })
         .collect();
-    out.push_str(&format!("{:label_w$}  {}\n", "", legend.join("   ")));
-    out
-}
-
-/// Axis labels: up to 4 significant digits.
-fn fmt_label(v: f64) -> String {
-    let r = format!("{:.4}", v);
-    let r = r.trim_end_matches('0').trim_end_matches('.');
-    let r = if r == "-0" { "0" } else { r };
-    if v.abs() >= 1e5 || (v != 0.0 && v.abs() < 1e-3) {
-        fmt_number(v)
-    } else {
-        r.to_string()
+    // The legend wraps between items; ANSI codes take no room, so wrap the plain text and
+    // colour it afterwards.
+    let plain: Vec<String> = series
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            let marker = MARKERS[k % MARKERS.len()];
+            format!("{marker}\u{e000}{}", s.label.replace(' ', "\u{e000}"))
+        })
+        .collect();
+    let indent = " ".repeat(label_w + 2);
+    // Items are kept whole (a placeholder for their spaces) and broken only between each other.
+    let wrapped = wrap(
+        &plain.join("\u{e000}\u{e000} "),
+        ctx.width,
+        &indent,
+        &indent,
+    );
+    let mut legend: String = wrapped
+        .lines()
+        .map(|l| format!("{}\n", l.replace('\u{e000}', " ").trim_end()))
+        .collect();
+    if ctx.color {
+        for (p, colored) in plain.iter().zip(&items) {
+            legend = legend.replacen(&p.replace('\u{e000}', " "), colored, 1);
+        }
     }
+    out.push_str(&legend);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::Ctx;
 
     fn line(label: &str, f: impl Fn(f64) -> f64) -> Series {
         let points = (0..=100)
@@ -214,55 +207,49 @@ mod tests {
         Series {
             label: label.into(),
             derivative: false,
-            colour: 0,
-            points,
+            segments: vec![points],
         }
+    }
+
+    fn draw(series: &[Series], y: (f64, f64), color: bool) -> String {
+        let mut sink = Vec::new();
+        let ctx = Ctx {
+            entries: &[],
+            out: &mut sink,
+            color,
+            width: 80,
+        };
+        render(series, (-5.0, 5.0), y, (40, 10), &ctx)
     }
 
     #[test]
     fn draws_a_ramp_with_labels() {
-        let s = render(
-            &[line("relu", |x: f64| x.max(0.0))],
-            (-5.0, 5.0),
-            40,
-            10,
-            false,
-        );
+        let s = draw(&[line("relu", |x: f64| x.max(0.0))], (-0.25, 5.25), false);
         let lines: Vec<&str> = s.lines().collect();
         assert_eq!(lines.len(), 10 + 3);
         assert!(lines[0].starts_with(" 5.25 ┤"), "{s}");
         assert!(lines[9].starts_with("-0.25 ┤"), "{s}");
-        assert!(
-            lines[11].contains("-5") && lines[11].trim_end().ends_with('5'),
-            "{s}"
-        );
-        assert_eq!(lines[12].trim(), "── relu");
+        assert!(lines[11].contains("-5") && lines[11].ends_with('5'), "{s}");
+        assert_eq!(lines[12].trim(), "* relu");
         // The top-right cell holds the end of the ramp.
-        assert_ne!(lines[0].chars().last(), Some('\u{2800}'), "{s}");
+        assert!(lines[0].ends_with('*'), "{s}");
         assert!(!s.contains('\x1b'));
     }
 
     #[test]
-    fn colours_only_when_asked_and_gaps_for_nan() {
-        let s = render(
-            &[line("f", |x| if x < 0.0 { f64::NAN } else { x })],
-            (-5.0, 5.0),
-            30,
-            6,
-            true,
-        );
-        assert!(s.contains("\x1b[31m") && s.contains(RESET));
-        let flat = render(&[line("c", |_| 2.0)], (-5.0, 5.0), 30, 6, false);
-        assert!(flat.starts_with("3 ┤"), "{flat}");
-        assert!(flat.lines().nth(5).unwrap().starts_with("1 ┤"), "{flat}");
+    fn every_series_has_its_own_marker_and_colour() {
+        let a = line("a", |x| x);
+        let b = line("b", |x| -x);
+        let s = draw(&[a.clone(), b.clone()], (-5.0, 5.0), false);
+        assert!(s.contains('*') && s.contains('o'), "{s}");
+        assert!(s.contains("* a") && s.contains("o b"), "{s}");
+        let c = draw(&[a, b], (-5.0, 5.0), true);
+        assert!(c.contains("\x1b[31m*") && c.contains("\x1b[34mo"), "{c}");
     }
 
     #[test]
-    fn labels_are_short() {
-        assert_eq!(fmt_label(5.25), "5.25");
-        assert_eq!(fmt_label(-0.0), "0");
-        assert_eq!(fmt_label(1.0 / 3.0), "0.3333");
-        assert_eq!(fmt_label(1e6), "1000000");
-        assert_eq!(fmt_label(1e-7), "1e-7");
+    fn values_outside_the_limits_are_not_drawn() {
+        let s = draw(&[line("big", |_| 100.0)], (-1.0, 1.0), false);
+        assert!(!s.lines().take(10).any(|l| l.contains('*')), "{s}");
     }
 }

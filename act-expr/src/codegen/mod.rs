@@ -9,6 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 mod elementwise;
+mod metadata;
 mod vector;
 
 use crate::eval;
@@ -587,7 +588,6 @@ fn method_stored(
 pub fn expand(m: &Model) -> TokenStream {
     let decl = &m.decl;
     let name = &decl.name;
-    let name_str = name.to_string();
     let attrs = &decl.attrs;
     let vis = &decl.vis;
     let pnames: Vec<proc_macro2::Ident> = decl.params.iter().map(|p| p.name.clone()).collect();
@@ -604,30 +604,11 @@ pub fn expand(m: &Model) -> TokenStream {
         });
         quote!({ #( #[doc = #docs] pub #pnames: f64, )* })
     };
-    let ctor = if pnames.is_empty() {
-        quote!(#name)
-    } else {
-        quote!(#name { #(#pnames),* })
-    };
     let default_ctor = if pnames.is_empty() {
         quote!(#name)
     } else {
         quote!(#name { #(#pnames: #defaults),* })
     };
-    let new_doc = if pnames.is_empty() {
-        format!("Creates a `{name_str}` (it has no parameters).")
-    } else {
-        format!(
-            "Creates a `{name_str}` with the given {}.",
-            pstrs
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    let formula = &m.formula_text;
-    let derivative = &m.derivative_text;
     let summary = attrs
         .iter()
         .filter_map(|a| match &a.meta {
@@ -645,93 +626,9 @@ pub fn expand(m: &Model) -> TokenStream {
         .join(" ");
     let is_vector = decl.vector;
 
-    // Range: declared bounds evaluated for the current parameters; otherwise the analysed
-    // range (constant without parameters, recomputed at run time with them).
-    let r = &m.range;
-    let (min_att, max_att) = (r.min_attained, r.max_attained);
-    let range_body = match m.range_bounds {
-        Some((lo, hi)) => {
-            let lo_b = body(&m.graph, lo, &m.param_names);
-            let hi_b = body(&m.graph, hi, &m.param_names);
-            quote! {
-                type F = f64;
-                const FMA: bool = false;
-                let lo: f64 = { #lo_b };
-                let hi: f64 = { #hi_b };
-                ::act_core::Range::new(lo, #min_att, hi, #max_att)
-            }
-        }
-        None if !pnames.is_empty() && !is_vector => quote! {
-            ::act_core::__private::analyse_range(
-                &|x: f64| ::act_core::Elementwise::forward(self, x),
-                &|x: f64| ::act_core::Elementwise::derivative(self, x),
-            )
-        },
-        None => {
-            let (lo, hi) = (lit(r.min), lit(r.max));
-            quote!(::act_core::Range::new(#lo, #min_att, #hi, #max_att))
-        }
-    };
-
-    let s = &m.shape;
-    let monotonic = s.monotonic;
-    let bounded_below = r.min.is_finite();
-    let bounded_above = r.max.is_finite();
-    let zero_centred = s.zero_centred;
-    let smooth = s.kinks.is_empty();
-    let kinks: Vec<TokenStream> = s.kinks.iter().map(|&k| lit(k)).collect();
-    let f0 = lit(s.value_at_zero);
-    let df0 = lit(s.derivative_at_zero);
-    let (sl, sr) = (s.saturating_left, s.saturating_right);
-
-    let set_arms = pnames
-        .iter()
-        .zip(&pstrs)
-        .map(|(p, s)| quote!(#s => { self.#p = value; ::core::result::Result::Ok(()) }));
-    let set_names = pnames.iter().zip(&pstrs).map(|(_, s)| quote!(#s));
-    let valid = pstrs.clone();
-
-    let common = quote! {
-        const NAME: &'static str = #name_str;
-        const FORMULA: &'static str = #formula;
-        const DERIVATIVE: &'static str = #derivative;
-        const PARAMS: &'static [::act_core::ParamInfo] = &[
-            #( ::act_core::ParamInfo { name: #pstrs, default: #defaults } ),*
-        ];
-        const PROPERTIES: ::act_core::Properties = ::act_core::Properties {
-            monotonic: #monotonic,
-            bounded_below: #bounded_below,
-            bounded_above: #bounded_above,
-            zero_centred: #zero_centred,
-            smooth: #smooth,
-            kinks: &[#(#kinks),*],
-            value_at_zero: #f0,
-            derivative_at_zero: #df0,
-            saturating: ::act_core::Saturation { left: #sl, right: #sr },
-        };
-        const IS_VECTOR: bool = #is_vector;
-
-        fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> {
-            ::std::vec![#( (#pstrs, self.#pnames) ),*]
-        }
-
-        fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
-            match name {
-                #( #set_names if !value.is_finite() => ::core::result::Result::Err(
-                    ::act_core::ParamError::NotFinite { name: #valid, value }), )*
-                #( #set_arms )*
-                _ => ::core::result::Result::Err(::act_core::ParamError::Unknown {
-                    name: ::std::string::String::from(name),
-                    valid: ::std::vec![#(#pstrs),*],
-                }),
-            }
-        }
-
-        #[allow(clippy::all)]
-        fn range(&self) -> ::act_core::Range {
-            #range_body
-        }
-    };
+    let common = metadata::activation_items(m);
+    let constructors = metadata::constructors(m);
+    let switch = metadata::switch_method(m);
 
     let dyn_table = if is_vector {
         quote! {
@@ -764,11 +661,8 @@ pub fn expand(m: &Model) -> TokenStream {
 
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
-            #[doc = #new_doc]
-            #[allow(clippy::new_without_default)]
-            pub const fn new(#(#pnames: f64),*) -> Self {
-                #ctor
-            }
+            #constructors
+            #switch
         }
 
         #specific
@@ -784,6 +678,10 @@ pub fn expand(m: &Model) -> TokenStream {
             fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
                 ::act_core::Activation::set_param(self, name, value)
             }
+            fn set_params(&mut self, values: &[(&str, f64)]) -> ::core::result::Result<(), ::act_core::ParamError> {
+                ::act_core::Activation::set_params(self, values)
+            }
+            fn conditions(&self) -> &'static [&'static str] { <Self as ::act_core::Activation>::CONDITIONS }
             fn range(&self) -> ::act_core::Range { ::act_core::Activation::range(self) }
             fn properties(&self) -> ::act_core::Properties { ::act_core::Activation::properties(self) }
             fn is_vector(&self) -> bool { #is_vector }

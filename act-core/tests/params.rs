@@ -1,0 +1,362 @@
+//! Metadata for the parameters in use: `range()` and `properties()` describe the function the
+//! activation computes with its current parameter values, and invalid values are refused.
+//!
+//! The property test draws random parameter values (zero, negative, tiny and huge ones among
+//! them) for every parametric built-in in the registry and for declarations made here the way
+//! a user's crate makes them, and checks the metadata against the generated code's own values
+//! and derivatives on inputs the analysis does not use.
+
+use act_core::prelude::*;
+use act_core::{ParamError, registry};
+type Dyn = dyn act_core::DynActivation;
+use proptest::prelude::*;
+
+activation! {
+    /// A ReLU capped at `limit`, with a declared range.
+    pub struct Clipped(limit = 6.0);
+    f(x) = if x < 0 { 0 } else if x < limit { x } else { limit };
+    range = (0, limit);
+}
+
+activation! {
+    /// Hardtanh as a user would declare it, with its condition.
+    pub struct Clamped(min_val = -1.0, max_val = 1.0);
+    f(x) = clamp(x, min_val, max_val);
+    where min_val < max_val;
+}
+
+activation! {
+    /// Softplus with a sharpness, undefined at beta = 0.
+    pub struct SharpSoftplus(beta = 1.0);
+    f(x) = softplus(beta * x) / beta;
+    where beta != 0;
+}
+
+activation! {
+    /// A bump: not monotonic, bounded for a > 0.
+    pub struct Bump(a = 1.0);
+    f(x) = x * exp(-a * x * x);
+    where a > 0;
+}
+
+activation! {
+    /// A shifted absolute value.
+    pub struct Vee(c = 0.5);
+    f(x) = abs(x - c) - c;
+}
+
+activation! {
+    /// The textbook hard sigmoid written with `clamp`.
+    pub struct ClampedHardSigmoid;
+    f(x) = clamp(x + 3, 0, 6) / 6;
+}
+
+// ---- The examples, each false before the metadata followed the parameters. ----
+
+#[test]
+fn range_follows_the_parameters() {
+    assert_eq!(Elu::new(-2.0).range().to_string(), "[0, ∞)");
+    assert_eq!(Elu::new(0.0).range().to_string(), "[0, ∞)");
+    assert_eq!(Elu::new(2.5).range().to_string(), "(-2.5, ∞)");
+    assert_eq!(LeakyRelu::new(0.0).range().to_string(), "[0, ∞)");
+    assert_eq!(LeakyRelu::new(-2.0).range().to_string(), "[0, ∞)");
+    assert_eq!(LeakyRelu::new(0.3).range().to_string(), "(-∞, ∞)");
+    assert_eq!(Selu::new(1.0, -1.0).range().to_string(), "(-∞, 1)");
+    assert_eq!(Clipped::new(2.0).range().to_string(), "[0, 2]");
+    assert_eq!(Clipped::new(-1.0).range().to_string(), "[-1, 0]");
+    // At the defaults, the compile-time constants.
+    assert_eq!(Elu::default().range().to_string(), "(-1, ∞)");
+    assert_eq!(Clamped::default().range().to_string(), "[-1, 1]");
+    assert_eq!(Clamped::new(-2.0, 3.0).range().to_string(), "[-2, 3]");
+}
+
+#[test]
+fn properties_follow_the_parameters() {
+    // LeakyRelu with slope -1 is |x|.
+    let abs = LeakyRelu::new(-1.0).properties();
+    assert!(!abs.monotonic && !abs.zero_centred && !abs.smooth);
+    assert_eq!(&*abs.kinks, &[0.0]);
+    assert!(LeakyRelu::default().properties().monotonic);
+    // ELU is C1 only at alpha = 1.
+    assert!(Elu::default().properties().smooth);
+    let e2 = Elu::new(2.0).properties();
+    assert!(!e2.smooth && e2.monotonic && e2.zero_centred);
+    assert_eq!(e2.derivative_at_zero, 2.0);
+    // With alpha = -2 it dips: decreasing on the left, increasing on the right.
+    let e = Elu::new(-2.0).properties();
+    assert!(!e.monotonic && !e.zero_centred && !e.bounded_above && e.bounded_below);
+    // The kinks of a clamp move with its bounds.
+    assert_eq!(&*Clamped::new(-2.0, 3.0).properties().kinks, &[-2.0, 3.0]);
+    assert_eq!(&*Vee::new(1.5).properties().kinks, &[1.5]);
+    assert!(!Bump::default().properties().monotonic);
+    assert!(!Bump::new(1e-6).properties().monotonic);
+}
+
+#[test]
+fn invalid_parameters_are_refused_with_the_reason() {
+    assert_eq!(Clamped::CONDITIONS, &["min_val < max_val"]);
+    let err = Clamped::try_new(3.0, -2.0).unwrap_err();
+    assert_eq!(
+        err,
+        ParamError::Invalid {
+            condition: "min_val < max_val",
+            params: vec![("min_val", 3.0), ("max_val", -2.0)],
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "parameters must satisfy min_val < max_val, got min_val = 3, max_val = -2"
+    );
+    let mut c = Clamped::default();
+    assert!(c.set_param("min_val", 3.0).is_err());
+    assert_eq!(c, Clamped::default(), "a refused value changes nothing");
+    // One at a time, min_val = 2 would pass max_val = 1; together they are fine.
+    c.set_params(&[("min_val", 2.0), ("max_val", 5.0)]).unwrap();
+    assert_eq!(c, Clamped::new(2.0, 5.0));
+    assert!(matches!(
+        c.set_params(&[("max_val", 1.0), ("nope", 0.0)]),
+        Err(ParamError::Unknown { .. })
+    ));
+    assert_eq!(c, Clamped::new(2.0, 5.0));
+    assert!(matches!(
+        SharpSoftplus::try_new(0.0),
+        Err(ParamError::Invalid { .. })
+    ));
+    assert!(matches!(
+        Elu::try_new(f64::NAN),
+        Err(ParamError::NotFinite { name: "alpha", .. })
+    ));
+    // Fields are public: a value set directly is caught by check_params.
+    let direct = Clamped {
+        min_val: 1.0,
+        max_val: 0.0,
+    };
+    assert!(direct.check_params().is_err());
+    // The object-safe view refuses the same values.
+    let mut dynamic: Box<Dyn> = Box::new(Clamped::new(-1.0, 1.0));
+    assert!(dynamic.set_param("max_val", -5.0).is_err());
+    assert_eq!(dynamic.conditions(), &["min_val < max_val"]);
+}
+
+#[test]
+#[should_panic(expected = "Clamped::new: the parameters must satisfy `min_val < max_val`")]
+fn new_panics_on_values_that_break_a_condition() {
+    let _ = std::hint::black_box(Clamped::new)(3.0, -2.0);
+}
+
+#[test]
+#[should_panic(expected = "Elu::new: `alpha` must be finite")]
+fn new_panics_on_a_non_finite_value() {
+    let _ = std::hint::black_box(Elu::new)(f64::INFINITY);
+}
+
+#[test]
+fn clamp_has_derivative_zero_at_its_bounds_like_the_built_in_hard_sigmoid() {
+    for x in [-3.0f64, 3.0] {
+        assert_eq!(ClampedHardSigmoid.derivative(x), 0.0);
+        assert_eq!(HardSigmoid.derivative(x), 0.0);
+    }
+    assert_eq!(ClampedHardSigmoid.derivative(0.0), 1.0 / 6.0);
+    assert!(ClampedHardSigmoid.forward(f64::NAN).is_nan());
+    assert_eq!(&*Clamped::default().properties().kinks, &[-1.0, 1.0]);
+    assert_eq!(Clamped::default().derivative(1.0), 0.0);
+    assert_eq!(Clamped::default().derivative(-1.0), 0.0);
+}
+
+// ---- The property test. ----
+
+/// Inputs for checking, chosen apart from the analysis's grid: random offsets around every
+/// kink, a dense irregular sweep, and far tails.
+fn inputs(kinks: &[f64], extra: &[f64]) -> Vec<f64> {
+    let mut xs: Vec<f64> = (-3000..=3000)
+        .map(|i| f64::from(i) * 0.01 + 0.003)
+        .collect();
+    for k in 1..=1040 {
+        let v = 10f64.powf(f64::from(k) * 0.29 - 2.0);
+        xs.extend([v, -v]);
+    }
+    for &k in kinks.iter().chain(extra) {
+        xs.extend([k, k.next_up(), k.next_down(), k + 1e-3, k - 1e-3]);
+    }
+    xs.extend([
+        0.0,
+        1e300,
+        -1e300,
+        f64::MAX,
+        -f64::MAX,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ]);
+    xs
+}
+
+fn check_metadata(a: &Dyn) -> Result<(), TestCaseError> {
+    let name = a.name();
+    let params = a.params();
+    let r = a.range();
+    let p = a.properties();
+    let at = |x: f64| {
+        let (mut v, mut d) = ([0.0], [0.0]);
+        a.table(&[x], &mut v, &mut d);
+        (v[0], d[0])
+    };
+    let mut xs = inputs(
+        &p.kinks,
+        &params.iter().map(|&(_, v)| v).collect::<Vec<_>>(),
+    );
+    xs.sort_by(f64::total_cmp);
+    // Interior extremes: where f' changes sign between neighbours, bisect on f' (the test's
+    // own search, apart from the analysis's).
+    let mut critical = Vec::new();
+    for w in xs.windows(2) {
+        let (mut l, mut h) = (w[0], w[1]);
+        let dl = at(l).1;
+        if dl * at(h).1 < 0.0 {
+            for _ in 0..100 {
+                let m = 0.5 * (l + h);
+                if (at(m).1 < 0.0) == (dl < 0.0) {
+                    l = m;
+                } else {
+                    h = m;
+                }
+            }
+            critical.extend([l, h]);
+        }
+    }
+    xs.extend(critical);
+    let mut ys = vec![0.0; xs.len()];
+    let mut ds = vec![0.0; xs.len()];
+    a.table(&xs, &mut ys, &mut ds);
+    let ctx = || format!("{name} {params:?}: range {r}, {p:?}");
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for (&x, &y) in xs.iter().zip(&ys) {
+        prop_assert!(!y.is_nan(), "{}: f({x}) is NaN", ctx());
+        if x.is_infinite() {
+            // The limit, which an unattained bound is.
+            lo = lo.min(y);
+            hi = hi.max(y);
+            continue;
+        }
+        // Far out a value may round onto an open bound (sigmoid(40) == 1.0), and next to an
+        // interior extreme a few ULP past it (the documented allowance of `Range`).
+        let ulps = |b: f64| (y - b).abs() <= 4.0 * f64::EPSILON * b.abs();
+        prop_assert!(
+            r.contains(y)
+                || y == r.min()
+                || y == r.max()
+                || (r.min_attained() && ulps(r.min()))
+                || (r.max_attained() && ulps(r.max())),
+            "{}: f({x}) = {y} is outside",
+            ctx()
+        );
+        lo = lo.min(y);
+        hi = hi.max(y);
+        // An open bound is not reached at moderate inputs, where rounding cannot reach it.
+        if x.abs() <= 8.0 {
+            prop_assert!(
+                r.min_attained() || y > r.min(),
+                "{}: f({x}) = {y} reaches the open minimum",
+                ctx()
+            );
+            prop_assert!(
+                r.max_attained() || y < r.max(),
+                "{}: f({x}) = {y} reaches the open maximum",
+                ctx()
+            );
+        }
+    }
+    // The bounds are tight: the samples come as close as rounding allows.
+    let close = |a: f64, b: f64| a == b || (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()));
+    prop_assert!(close(lo, r.min()), "{}: samples reach only {lo}", ctx());
+    prop_assert!(close(hi, r.max()), "{}: samples reach only {hi}", ctx());
+    prop_assert_eq!(p.bounded_below, r.min().is_finite(), "{}", ctx());
+    prop_assert_eq!(p.bounded_above, r.max().is_finite(), "{}", ctx());
+    // Values at 0 and the derivative's sign.
+    let (f0, d0) = at(0.0);
+    prop_assert_eq!(p.value_at_zero.to_bits(), f0.to_bits(), "{}", ctx());
+    prop_assert_eq!(p.derivative_at_zero.to_bits(), d0.to_bits(), "{}", ctx());
+    let rising = ds.iter().any(|&d| d > 0.0);
+    let falling = ds.iter().any(|&d| d < 0.0);
+    prop_assert_eq!(p.monotonic, !(rising && falling), "{}", ctx());
+    prop_assert_eq!(
+        p.zero_centred,
+        f0 == 0.0 && r.min() < 0.0 && r.max() > 0.0,
+        "{}",
+        ctx()
+    );
+    prop_assert_eq!(
+        p.saturating.left,
+        at(f64::NEG_INFINITY).1 == 0.0,
+        "{}",
+        ctx()
+    );
+    prop_assert_eq!(p.saturating.right, at(f64::INFINITY).1 == 0.0, "{}", ctx());
+    // Each kink is a jump of f or f'; elsewhere on the samples f' has no jump of that size.
+    prop_assert_eq!(p.smooth, p.kinks.is_empty(), "{}", ctx());
+    for &k in p.kinks.iter() {
+        let h = 1e-7 * k.abs().max(1.0);
+        let (l, rr) = (at(k - h), at(k + h));
+        let jump = |a: f64, b: f64| (a - b).abs() > 1e-4 * (1.0 + a.abs() + b.abs());
+        prop_assert!(
+            jump(l.0, rr.0) || jump(l.1, rr.1),
+            "{}: no jump at kink {k}",
+            ctx()
+        );
+    }
+    Ok(())
+}
+
+/// A parameter value: often a special one (0, ±1, tiny, huge), otherwise moderate.
+fn param_value() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        1 => Just(0.0),
+        1 => Just(1.0),
+        1 => Just(-1.0),
+        1 => prop_oneof![Just(1e-300), Just(-1e-300), Just(1e6), Just(-1e6), Just(1e300), Just(-1e300)],
+        4 => -10.0f64..10.0,
+    ]
+}
+
+fn parametric() -> Vec<Box<Dyn>> {
+    let mut all: Vec<Box<Dyn>> = registry::all()
+        .iter()
+        .map(|e| (e.make)())
+        .filter(|a| !a.param_info().is_empty() && !a.is_vector())
+        .collect();
+    all.push(Box::new(Clipped::default()));
+    all.push(Box::new(Clamped::default()));
+    all.push(Box::new(SharpSoftplus::default()));
+    all.push(Box::new(Bump::default()));
+    all.push(Box::new(Vee::default()));
+    all
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn metadata_holds_for_random_parameters(values in prop::collection::vec(param_value(), 4)) {
+        for mut a in parametric() {
+            let names: Vec<&str> = a.param_info().iter().map(|p| p.name).collect();
+            let assignment: Vec<(&str, f64)> = names.iter().copied().zip(values.iter().copied()).collect();
+            if a.set_params(&assignment).is_err() {
+                // A declared condition refuses these values (checked above).
+                continue;
+            }
+            check_metadata(a.as_ref())?;
+        }
+    }
+}
+
+#[test]
+fn metadata_holds_at_the_defaults_of_every_builtin_and_declaration() {
+    for a in parametric() {
+        check_metadata(a.as_ref()).unwrap();
+    }
+    for e in registry::all() {
+        let a = (e.make)();
+        if !a.is_vector() {
+            check_metadata(a.as_ref()).unwrap();
+        }
+    }
+}
