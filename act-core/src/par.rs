@@ -28,9 +28,9 @@ use rayon::prelude::*;
 use crate::__private::{check_len, check_rows};
 use crate::{Activation, Elementwise, Float, VectorActivation};
 
-/// Inputs with fewer elements than this run serially (the crossover measured with
-/// `benches/benches/parallel.rs`: below ~32K elements a cheap activation such as ReLU is done
-/// in a few microseconds, about what waking a second thread costs).
+/// Inputs with fewer elements than this run serially: below it a cheap activation such as ReLU
+/// is done in microseconds, and splitting gains little or loses (`threshold/*` in
+/// `benches/benches/parallel.rs` times a split at 16K, 32K and 64K elements).
 pub const PAR_MIN_LEN: usize = 1 << 15;
 
 /// Elements per chunk: about four chunks per thread, so that a thread slowed by others on the

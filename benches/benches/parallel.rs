@@ -1,6 +1,9 @@
 //! Serial against parallel (act-core's `rayon` feature) at 4M elements, f32: the compute-bound
 //! activations Gelu, Mish and Swish (forward and backward), softmax over rows of 1000, and
-//! ReLU (memory-bound, for contrast). Ids are `ACTIVATION/DIRECTION/serial|parallel`.
+//! ReLU (memory-bound, for contrast). Ids are `ACTIVATION/DIRECTION/serial|parallel`. Then,
+//! around the serial threshold `act_core::par::PAR_MIN_LEN` (32K), ReLU and Gelu forward at
+//! 16K, 32K and 64K elements with the threshold bypassed (`threshold/ACTIVATION/SIZE/...`):
+//! where splitting starts to pay.
 //!
 //! ```text
 //! taskset -c 0,1 cargo bench -p act-benches --features rayon --bench parallel -- \
@@ -76,12 +79,36 @@ fn softmax_rows(c: &mut Criterion) {
     group.finish();
 }
 
+/// Serial against an always-parallel split (two halves on rayon's pool, as `par_*` does above
+/// the threshold) at sizes around the threshold.
+fn threshold<A: Elementwise>(c: &mut Criterion, a: A, name: &str) {
+    for n in [1 << 14, 1 << 15, 1 << 16] {
+        let mut b = buffers(n);
+        let mut group = c.benchmark_group(format!("threshold/{name}/{n}"));
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_function("serial", |r| {
+            r.iter(|| a.forward_slice(black_box(&b.x), black_box(&mut b.out)))
+        });
+        group.bench_function("split", |r| {
+            r.iter(|| {
+                let (x1, x2) = b.x.split_at(n / 2);
+                let (y1, y2) = b.out.split_at_mut(n / 2);
+                rayon::join(|| a.forward_slice(x1, y1), || a.forward_slice(x2, y2));
+                black_box(&b.out);
+            })
+        });
+        group.finish();
+    }
+}
+
 fn all(c: &mut Criterion) {
     elementwise(c, Gelu, "gelu");
     elementwise(c, Mish, "mish");
     elementwise(c, Swish, "swish");
     elementwise(c, Relu, "relu");
     softmax_rows(c);
+    threshold(c, Relu, "relu");
+    threshold(c, Gelu, "gelu");
 }
 
 criterion_group!(benches, all);
