@@ -87,6 +87,10 @@ trait Kernel {
     /// `out = k(a)` (`b` is `None`) or `out = k(a, b)`; `cols` is the length of the last
     /// dimension.
     fn run<F: Float>(&self, a: &[F], b: Option<&[F]>, cols: usize, out: &mut [F]);
+    /// The shape of the result for an input of shape `x`, forward or backward.
+    fn out_shape(&self, x: &Shape, _backward: bool) -> Result<Shape> {
+        Ok(x.clone())
+    }
 }
 
 /// The elements of a contiguous storage as a slice of `F`.
@@ -122,9 +126,10 @@ fn run_kernel<K: Kernel>(
                     )));
                 }
             };
-            let mut out: Vec<$t> = vec![<$t as Float>::ZERO; xa.len()];
+            let shape = k.out_shape(la.shape(), xb.is_some())?;
+            let mut out: Vec<$t> = vec![<$t as Float>::ZERO; shape.elem_count()];
             k.run(xa, xb, cols, &mut out);
-            Ok((CpuStorage::$variant(out), la.shape().clone()))
+            Ok((CpuStorage::$variant(out), shape))
         }};
     }
     match a {
