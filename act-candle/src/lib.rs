@@ -221,12 +221,14 @@ impl<K: Kernel> CustomOp2 for Backward<K> {
         grad_y: &CpuStorage,
         lg: &Layout,
     ) -> Result<(CpuStorage, Shape)> {
-        if lx.dims() != lg.dims() {
+        // The gradient has the forward result's shape.
+        let y_shape = self.0.out_shape(lx.shape(), false)?;
+        if y_shape.dims() != lg.dims() {
             return Err(Error::Msg(format!(
-                "act-candle {}: gradient of shape {:?} for an input of shape {:?}",
+                "act-candle {}: gradient of shape {:?} for a result of shape {:?}",
                 K::NAME,
                 lg.dims(),
-                lx.dims()
+                y_shape.dims()
             )));
         }
         run_kernel(&self.0, x, lx, Some((grad_y, lg)))
