@@ -357,6 +357,14 @@ def _builtins():
             return x / 3 + mpf(1) / 2
         return mpf(1)
 
+    def squareplus(x):  # b = 4; for x < 0 as b / (2 (h - x)), without cancellation
+        h = mpmath.sqrt(x * x + 4)
+        return (x + h) / 2 if x >= 0 else 4 / (2 * (h - x))
+
+    def dsquareplus(x):  # (1 + x / h) / 2 = b / (2 h (h - x)) for x < 0
+        h = mpmath.sqrt(x * x + 4)
+        return (1 + x / h) / 2 if x >= 0 else 4 / (2 * h * (h - x))
+
     elu1, selu = elu(mpf(1), mpf(1)), elu(a_selu, s_selu)
     one, zero = mpf(1), mpf(0)
     return [
@@ -382,6 +390,21 @@ def _builtins():
         Fn("HardSigmoid", lambda x: relu6(x + 3) / 6,
            lambda x: mpf(1) / 6 if -3 < x < 3 else zero, lambda x: relu6(x + 3) / 6,
            kinks=(-3, 3)),
+        Fn("LogSigmoid", lambda x: -softplus(-x), lambda x: sig(-x),
+           lambda x: mpmath.log(1 / (1 + mpmath.exp(-x)))),
+        Fn("Softsign", lambda x: x / (1 + abs(x)), lambda x: 1 / (1 + abs(x)) ** 2,
+           lambda x: x / (1 + abs(x)), kinks=(0,)),
+        # CELU at alpha = 1 is ELU at alpha = 1
+        Fn("Celu", elu1[0], elu1[1], elu1[2], kinks=(0,)),
+        Fn("Relu6", lambda x: relu6(x), lambda x: one if 0 < x < 6 else zero,
+           lambda x: min(max(x, zero), mpf(6)), kinks=(0, 6)),
+        Fn("Hardtanh", lambda x: min(max(x, -one), one), lambda x: one if -1 < x < 1 else zero,
+           lambda x: min(max(x, -one), one), kinks=(-1, 1)),
+        Fn("Squareplus", squareplus, dsquareplus,
+           lambda x: (x + mpmath.sqrt(x * x + 4)) / 2),
+        # PyTorch PReLU at its default alpha = 0.25 (the leaky ReLU with a learned slope)
+        Fn("PRelu", lambda x: x if x > 0 else x / 4, lambda x: one if x > 0 else one / 4,
+           lambda x: max(x / 4, x), kinks=(0,)),
         # f' = x/3 + 1/2 on (-3, 3]: an interior root at -3/2, cancelling like swish's
         Fn("HardSwish", lambda x: x * relu6(x + 3) / 6, dhardswish,
            lambda x: x * relu6(x + 3) / 6, kinks=(-3, 3), root_guess=-1.5),

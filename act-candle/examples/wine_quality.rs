@@ -22,12 +22,6 @@ use candle_nn::{AdamW, Linear, Optimizer, ParamsAdamW};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-activation! {
-    /// Log-softmax: `log(softmax(x))`, computed without forming the softmax.
-    pub vector struct LogSoftmax;
-    f(x) = { let m = max(x); x - m - ln(sum(exp(x - m))) };
-}
-
 /// Trains an MLP on the red wine quality data and prints train and test accuracy per epoch.
 #[derive(Parser)]
 struct Args {

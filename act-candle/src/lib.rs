@@ -10,11 +10,13 @@
 //! let x = Var::new(&[[-1.0f32, 0.0, 2.0], [3.0, -4.0, 0.5]], &Device::Cpu)?;
 //! let y = x.activate(Gelu)?;                    // elementwise, any shape
 //! let p = y.activate_dim(Softmax, D::Minus1)?;  // along a dimension
+//! let gated = x.activate_gated(SwiGlu, 0)?;     // halves [a | b] of dimension 0
 //! let loss = p.sqr()?.sum_all()?;
 //! let grads = loss.backward()?;                 // act's backward passes
 //! let g = grads.get(&x).expect("x is a variable");
 //! assert_eq!(g.dims(), &[2, 3]);
 //! assert_eq!(y.to_vec2::<f32>()?[0][2], Gelu.forward(2.0f32));
+//! assert_eq!(gated.to_vec2::<f32>()?[0][2], SwiGlu.forward(2.0f32, 0.5));
 //! # Ok(())
 //! # }
 //! ```
@@ -37,7 +39,7 @@
 //! Second derivatives (a gradient of a gradient) are not provided: the backward op has no
 //! backward of its own.
 
-use act_core::{Elementwise, Float, VectorActivation};
+use act_core::{Elementwise, Float, Gated, VectorActivation};
 use candle_core::{
     CpuStorage, CustomOp1, CustomOp2, DType, Error, Layout, Result, Shape, Tensor,
     backend::BackendStorage, shape::Dim,
@@ -58,6 +60,14 @@ pub trait ActivateExt {
     /// # Errors
     /// As [`activate`](Self::activate), and a `dim` out of range.
     fn activate_dim<A: VectorActivation, D: Dim>(&self, activation: A, dim: D) -> Result<Tensor>;
+
+    /// A gated activation (the GLU family: `SwiGlu`, `GeGlu`, ...) along `dim`: that
+    /// dimension, of even size `2n`, holds the halves `[a | b]` (PyTorch's `glu(x, dim)`
+    /// layout), and has size `n` in the result, `f(a, b)` elementwise.
+    ///
+    /// # Errors
+    /// As [`activate`](Self::activate), a `dim` out of range, and an odd size along `dim`.
+    fn activate_gated<G: Gated, D: Dim>(&self, gated: G, dim: D) -> Result<Tensor>;
 }
 
 impl ActivateExt for Tensor {
@@ -73,6 +83,26 @@ impl ActivateExt for Tensor {
             return self.contiguous()?.apply_op1(op);
         }
         // The rows must be contiguous: move `dim` last, then back.
+        self.transpose(d, last)?
+            .contiguous()?
+            .apply_op1(op)?
+            .transpose(d, last)
+    }
+
+    fn activate_gated<G: Gated, D: Dim>(&self, gated: G, dim: D) -> Result<Tensor> {
+        let d = dim.to_index(self.shape(), "activate_gated")?;
+        let size = self.dims()[d];
+        if size % 2 != 0 {
+            return Err(Error::Msg(format!(
+                "act-candle activate_gated: dimension {d} has size {size}, which is odd; it \
+                 must hold two halves [a | b] of equal size"
+            )));
+        }
+        let last = self.rank() - 1;
+        let op = GatedOp(gated);
+        if d == last {
+            return self.contiguous()?.apply_op1(op);
+        }
         self.transpose(d, last)?
             .contiguous()?
             .apply_op1(op)?
@@ -194,6 +224,45 @@ impl<A: VectorActivation> Kernel for RowsOp<A> {
 impl<A: VectorActivation> CustomOp1 for RowsOp<A> {
     fn name(&self) -> &'static str {
         A::NAME
+    }
+
+    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
+        run_kernel(self, s, l, None)
+    }
+
+    fn bwd(&self, x: &Tensor, _y: &Tensor, grad_y: &Tensor) -> Result<Option<Tensor>> {
+        let grad_x = x.apply_op2_no_bwd(&grad_y.contiguous()?, &Backward(*self))?;
+        Ok(Some(grad_x))
+    }
+}
+
+/// A gated activation over the halves `[a | b]` of the last dimension as a candle op.
+#[derive(Clone, Copy)]
+struct GatedOp<G>(G);
+
+impl<G: Gated> Kernel for GatedOp<G> {
+    const NAME: &'static str = G::NAME;
+    fn run<F: Float>(&self, x: &[F], grad_y: Option<&[F]>, cols: usize, out: &mut [F]) {
+        match grad_y {
+            None => self.0.forward_halves(x, cols / 2, out),
+            Some(g) => self.0.backward_halves(x, cols / 2, g, out),
+        }
+    }
+
+    /// Forward: the last dimension halves; backward: `grad_x` has `x`'s shape.
+    fn out_shape(&self, x: &Shape, backward: bool) -> Result<Shape> {
+        let mut dims = x.dims().to_vec();
+        match dims.last_mut() {
+            Some(n) if !backward => *n /= 2,
+            _ => {}
+        }
+        Ok(Shape::from(dims))
+    }
+}
+
+impl<G: Gated> CustomOp1 for GatedOp<G> {
+    fn name(&self) -> &'static str {
+        G::NAME
     }
 
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {

@@ -105,9 +105,19 @@ fn check_against_finite_differences(
     shape: &[usize],
     h: impl Fn(&Tensor) -> Result<Tensor>,
 ) -> Result<()> {
+    check_against_finite_differences_shaped(shape, shape, h)
+}
+
+/// As [`check_against_finite_differences`], for an `h` whose result has shape `out`.
+fn check_against_finite_differences_shaped(
+    shape: &[usize],
+    out: &[usize],
+    h: impl Fn(&Tensor) -> Result<Tensor>,
+) -> Result<()> {
     let n: usize = shape.iter().product();
+    let m: usize = out.iter().product();
     let x0 = tensor(n, shape)?;
-    let w = Tensor::from_vec(values(n + 3)[3..].to_vec(), shape, &Device::Cpu)?;
+    let w = Tensor::from_vec(values(m + 3)[3..].to_vec(), out, &Device::Cpu)?;
     let loss = |x: &Tensor| -> Result<f64> { h(x)?.mul(&w)?.sum_all()?.to_scalar::<f64>() };
     let x = Var::from_tensor(&x0)?;
     let grads = h(&x)?.mul(&w)?.sum_all()?.backward()?;
@@ -235,5 +245,59 @@ fn half_gradients_flow() -> Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+#[test]
+fn gated_halves_match_act() -> Result<()> {
+    // Rows [a | b] of 2 × 3 values: along the last dimension, as act's forward_halves.
+    let x = tensor(24, &[4, 6])?;
+    let y = x.activate_gated(SwiGlu, D::Minus1)?;
+    assert_eq!(y.dims(), &[4, 3]);
+    let mut expected = vec![0.0; 12];
+    SwiGlu.forward_halves(&flat(&x)?, 3, &mut expected);
+    assert_eq!(flat(&y)?, expected);
+    // Along dimension 0: a = rows 0-1, b = rows 2-3.
+    let y0 = x.activate_gated(GeGlu, 0)?;
+    assert_eq!(y0.dims(), &[2, 6]);
+    let (xv, yv) = (x.to_vec2::<f64>()?, y0.to_vec2::<f64>()?);
+    for i in 0..2 {
+        for j in 0..6 {
+            assert_eq!(yv[i][j], GeGlu.forward(xv[i][j], xv[i + 2][j]));
+        }
+    }
+    // Every dtype.
+    for dtype in [DType::F32, DType::F16, DType::BF16] {
+        let y = x.to_dtype(dtype)?.activate_gated(Glu, D::Minus1)?;
+        assert_eq!((y.dtype(), y.dims()), (dtype, &[4usize, 3][..]));
+    }
+    Ok(())
+}
+
+#[test]
+fn gated_gradients() -> Result<()> {
+    check_against_finite_differences_shaped(&[3, 8], &[3, 4], |x| x.activate_gated(SwiGlu, 1))?;
+    check_against_finite_differences_shaped(&[4, 2, 3], &[2, 2, 3], |x| {
+        x.activate_gated(GeGlu, 0)
+    })?;
+    // Autograd's gradient is act's backward_halves.
+    let x = Var::from_tensor(&tensor(16, &[2, 8])?)?;
+    let w = Tensor::from_vec(values(11)[3..].to_vec(), (2, 4), &Device::Cpu)?;
+    let grads = x
+        .activate_gated(ReGlu, D::Minus1)?
+        .mul(&w)?
+        .sum_all()?
+        .backward()?;
+    let mut expected = vec![0.0; 16];
+    ReGlu.backward_halves(&flat(&x)?, 4, &flat(&w)?, &mut expected);
+    assert_eq!(flat(grads.get(&x).unwrap())?, expected);
+    let err = tensor(10, &[2, 5])?
+        .activate_gated(SwiGlu, 1)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("dimension 1 has size 5, which is odd"),
+        "{err}"
+    );
     Ok(())
 }

@@ -2,6 +2,11 @@
 
 use crate::Float;
 
+pub use crate::pairs::{
+    CompensatedSum, backward_pairs, backward_params, backward_params_pairs, check_halves,
+    dot_compensated, is_limit_artefact2, limit2, map_pairs,
+};
+
 /// See `crate::widen`.
 pub mod widen {
     pub use crate::widen::{round_into, to_f32};

@@ -134,7 +134,10 @@ pub trait Activation:
 {
     /// The type's name, e.g. `"Elu"`.
     const NAME: &'static str;
-    /// The formula as declared, pretty-printed.
+    /// The formula as declared, before the stability rewrites, in the printer's canonical
+    /// form: constants folded, products and sums ordered, `0.5 * x` printed as `x / 2`
+    /// (`Gelu::FORMULA` is `"x * erfc(-x / sqrt(2)) / 2"`; the code that runs is the stable
+    /// form).
     const FORMULA: &'static str;
     /// The derivative `f'(x)`, simplified (for a vector activation: `∂f/∂x` holding the
     /// reductions fixed).
@@ -235,4 +238,172 @@ pub trait DynActivation: Send + Sync + core::fmt::Debug {
     /// Values and derivatives over `x`: for an elementwise activation `f(x[i])` and `f'(x[i])`;
     /// for a vector activation `f(x)` and the diagonal of its Jacobian.
     fn table(&self, x: &[f64], value: &mut [f64], derivative: &mut [f64]);
+}
+
+/// A gated activation: `y = f(a, b)` element by element over two inputs (GLU and its variants:
+/// SwiGLU, GEGLU, ReGLU). Implemented by `activation!` for a `gated struct`.
+///
+/// The usual layout is one tensor whose last dimension holds both halves, `[a | b]`
+/// (PyTorch `glu(x, dim=-1)`): [`forward_halves`](Gated::forward_halves) and
+/// [`backward_halves`](Gated::backward_halves) take that layout directly.
+///
+/// Accuracy (the built-ins, checked against mpmath in `act-core/tests/gated.rs`): values and
+/// both partials within 4 ULP of the exact result, f32 and f64, tails included (GeGlu: `4 + κ`
+/// as [`Gelu`](crate::Gelu); near the interior root of `∂f/∂a`, an absolute error of
+/// `8 eps · |b|`), while `|a · b|` does not overflow (the partials multiply `a` by `b` first)
+/// and, for a subnormal `a`, `|b| <= 1` (its first product is rounded in the subnormal
+/// range). NaN in either input gives NaN; at an infinite input the result is the limit where
+/// it exists (`SwiGlu.forward(-∞, 2) = 0`).
+///
+/// ```
+/// use act_core::prelude::*;
+///
+/// // SwiGLU: silu(a) * b.
+/// assert_eq!(SwiGlu.forward(0.0, 3.0), 0.0);
+/// let (da, db) = SwiGlu.partials(1.0f64, 2.0);
+/// assert!((db - 0.7310585786300049).abs() < 1e-16); // silu(1)
+/// assert!((da - 2.0 * 0.9276705118714867).abs() < 1e-15); // b * silu'(1)
+///
+/// // Two rows of [a | b] with 2 columns each.
+/// let x = [1.0f32, 2.0, 3.0, 4.0, /* row 2 */ 0.0, 0.0, 5.0, 6.0];
+/// let mut y = [0.0f32; 4];
+/// SwiGlu.forward_halves(&x, 2, &mut y);
+/// assert_eq!(y[0], SwiGlu.forward(1.0f32, 3.0));
+/// assert_eq!(y[2], 0.0);
+/// ```
+pub trait Gated: Copy + core::fmt::Debug + Default + PartialEq + Send + Sync + 'static {
+    /// The type's name, e.g. `"SwiGlu"`.
+    const NAME: &'static str;
+    /// The two input names as declared, e.g. `["a", "b"]`.
+    const INPUTS: [&'static str; 2];
+    /// The formula as declared, before the stability rewrites, in the printer's canonical
+    /// form (constants folded, `0.5 * a` printed as `a / 2`).
+    const FORMULA: &'static str;
+    /// `∂f/∂a` and `∂f/∂b`, simplified.
+    const PARTIALS: [&'static str; 2];
+    /// The parameters and their defaults, in declaration order.
+    const PARAMS: &'static [ParamInfo];
+    /// `∂f/∂θ_k` for each parameter, simplified, in [`PARAMS`](Gated::PARAMS) order.
+    const PARAM_DERIVATIVES: &'static [&'static str];
+
+    /// The parameters with their current values.
+    fn params(&self) -> Vec<(&'static str, f64)>;
+    /// Sets a parameter by name.
+    fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError>;
+    /// `f(a, b)`.
+    fn forward<F: Float>(&self, a: F, b: F) -> F;
+    /// `(∂f/∂a, ∂f/∂b)` at `(a, b)`.
+    fn partials<F: Float>(&self, a: F, b: F) -> (F, F);
+    /// `y[i] = f(a[i], b[i])`. Panics if the lengths differ.
+    fn forward_slice<F: Float>(&self, a: &[F], b: &[F], y: &mut [F]);
+    /// The vector-Jacobian product: `grad_a[i] = grad_y[i] ∂f/∂a(a[i], b[i])` and
+    /// `grad_b[i] = grad_y[i] ∂f/∂b(a[i], b[i])`. Panics if the lengths differ.
+    fn backward_slice<F: Float>(
+        &self,
+        a: &[F],
+        b: &[F],
+        grad_y: &[F],
+        grad_a: &mut [F],
+        grad_b: &mut [F],
+    );
+    /// `x` is row-major `rows × 2·cols`, each row `[a | b]` (PyTorch `glu(x, dim=-1)`); `y` is
+    /// `rows × cols`. Panics if `x.len() != 2 · y.len()` or the lengths are not whole rows.
+    fn forward_halves<F: Float>(&self, x: &[F], cols: usize, y: &mut [F]);
+    /// The backward pass of [`forward_halves`](Gated::forward_halves): `grad_y` is
+    /// `rows × cols`, `grad_x` is `rows × 2·cols` laid out as `x`.
+    fn backward_halves<F: Float>(&self, x: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]);
+    /// `d[k] = ∂f/∂θ_k (a, b)`. Panics unless `d.len() == PARAMS.len()`.
+    fn param_derivatives<F: Float>(&self, a: F, b: F, d: &mut [F]);
+    /// `grad_params[k] = Σ_i grad_y[i] ∂f/∂θ_k (a[i], b[i])`, overwritten. The sum is
+    /// accumulated in f64 with compensation (Neumaier), so that it keeps its accuracy over
+    /// millions of terms. Panics if the lengths differ or `grad_params.len() != PARAMS.len()`.
+    fn backward_params<F: Float>(&self, a: &[F], b: &[F], grad_y: &[F], grad_params: &mut [F]);
+}
+
+/// Gradients with respect to the parameters of an elementwise activation (learnable
+/// activations such as [`PRelu`](crate::PRelu)). Implemented by `activation!` for every
+/// elementwise declaration; one without parameters has empty lists.
+///
+/// ```
+/// use act_core::prelude::*;
+///
+/// let prelu = PRelu::default(); // alpha = 0.25
+/// assert_eq!(PRelu::PARAM_DERIVATIVES, &["if x > 0 { 0 } else { x }"]);
+/// let mut d = [0.0];
+/// prelu.param_derivatives(-3.0, &mut d);
+/// assert_eq!(d, [-3.0]);
+/// // The gradient of a loss with respect to alpha, over a batch.
+/// let mut grad_alpha = [0.0f32];
+/// prelu.backward_params(&[-1.0f32, 2.0, -4.0], &[1.0, 1.0, 0.5], &mut grad_alpha);
+/// assert_eq!(grad_alpha, [-3.0]);
+/// ```
+pub trait ParamGradients: Elementwise {
+    /// `∂f/∂θ_k` for each parameter, simplified, in [`Activation::PARAMS`] order.
+    const PARAM_DERIVATIVES: &'static [&'static str];
+    /// `d[k] = ∂f/∂θ_k (x)`. Panics unless `d.len() == PARAMS.len()`.
+    fn param_derivatives<F: Float>(&self, x: F, d: &mut [F]);
+    /// `grad_params[k] = Σ_i grad_y[i] ∂f/∂θ_k (x[i])`, overwritten. The sum is accumulated
+    /// in f64 with compensation (Neumaier), so that it keeps its accuracy over millions of
+    /// terms. Panics if the lengths differ or `grad_params.len() != PARAMS.len()`.
+    fn backward_params<F: Float>(&self, x: &[F], grad_y: &[F], grad_params: &mut [F]);
+}
+
+/// Object-safe view of a gated activation, in `f64`, for tools that pick one at run time.
+/// Implemented by `activation!`.
+pub trait DynGated: Send + Sync + core::fmt::Debug {
+    /// See [`Gated::NAME`].
+    fn name(&self) -> &'static str;
+    /// The first paragraph of the declaration's doc comment.
+    fn summary(&self) -> &'static str;
+    /// See [`Gated::INPUTS`].
+    fn inputs(&self) -> [&'static str; 2];
+    /// See [`Gated::FORMULA`].
+    fn formula(&self) -> &'static str;
+    /// See [`Gated::PARTIALS`].
+    fn partial_formulas(&self) -> [&'static str; 2];
+    /// See [`Gated::PARAMS`].
+    fn param_info(&self) -> &'static [ParamInfo];
+    /// See [`Gated::params`].
+    fn params(&self) -> Vec<(&'static str, f64)>;
+    /// See [`Gated::set_param`].
+    fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError>;
+    /// `(f(a, b), ∂f/∂a, ∂f/∂b)`.
+    fn eval(&self, a: f64, b: f64) -> (f64, f64, f64);
+}
+
+/// The backward pass of a vector activation from its saved output: training loops keep `y`
+/// from the forward pass and need not keep `x` (PyTorch's `_softmax_backward_data`).
+/// Implemented by `activation!` for a `vector` declaration with a `vjp(y, g) = ...;` clause,
+/// which the macro checks against its own derivative of the formula.
+///
+/// ```
+/// use act_core::prelude::*;
+///
+/// let x = [1.0f64, 2.0, 3.0];
+/// let g = [0.5, -1.0, 0.25];
+/// let mut y = [0.0; 3];
+/// Softmax.forward_slice(&x, &mut y);
+/// let (mut from_x, mut from_y) = ([0.0; 3], [0.0; 3]);
+/// Softmax.backward_slice(&x, &g, &mut from_x);
+/// Softmax.backward_from_output(&y, &g, &mut from_y);
+/// for (a, b) in from_x.iter().zip(&from_y) {
+///     assert!((a - b).abs() < 1e-16);
+/// }
+/// assert_eq!(Softmax::VJP, "y * (g - sum(y * g))");
+/// ```
+pub trait BackwardFromOutput: VectorActivation {
+    /// The declared `vjp(y, g)` clause, simplified: the vector-Jacobian product in terms of
+    /// the output element `y`, the gradient element `g` and sums over them.
+    const VJP: &'static str;
+    /// `grad_x = J^T grad_y` from the output `y = f(x)`. Panics if the lengths differ.
+    fn backward_from_output<F: Float>(&self, y: &[F], grad_y: &[F], grad_x: &mut [F]);
+    /// [`backward_from_output`](BackwardFromOutput::backward_from_output) for each row of a
+    /// row-major `rows × cols` batch. Panics if the lengths differ or are not whole rows.
+    fn backward_rows_from_output<F: Float>(
+        &self,
+        y: &[F],
+        cols: usize,
+        grad_y: &[F],
+        grad_x: &mut [F],
+    );
 }

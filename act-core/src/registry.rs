@@ -10,9 +10,9 @@
 //! assert_eq!(registry::suggest("rleu"), Some("relu"));
 //! ```
 
-use crate::DynActivation;
 use crate::builtins::*;
 use crate::names::{edit_distance, normalise};
+use crate::{DynActivation, DynGated};
 
 /// A built-in activation: its command-line name, aliases, and a constructor.
 #[derive(Clone, Copy)]
@@ -38,7 +38,7 @@ fn boxed<A: DynActivation + Default + 'static>() -> Box<dyn DynActivation> {
     Box::new(A::default())
 }
 
-static ENTRIES: [Entry; 15] = [
+static ENTRIES: [Entry; 24] = [
     Entry {
         name: "sigmoid",
         aliases: &["logistic"],
@@ -53,6 +53,16 @@ static ENTRIES: [Entry; 15] = [
         name: "softmax",
         aliases: &[],
         make: boxed::<Softmax>,
+    },
+    Entry {
+        name: "log-softmax",
+        aliases: &["logsoftmax"],
+        make: boxed::<LogSoftmax>,
+    },
+    Entry {
+        name: "softmin",
+        aliases: &[],
+        make: boxed::<Softmin>,
     },
     Entry {
         name: "relu",
@@ -114,7 +124,112 @@ static ENTRIES: [Entry; 15] = [
         aliases: &["hardswish"],
         make: boxed::<HardSwish>,
     },
+    Entry {
+        name: "prelu",
+        aliases: &["p-relu"],
+        make: boxed::<PRelu>,
+    },
+    Entry {
+        name: "log-sigmoid",
+        aliases: &["logsigmoid"],
+        make: boxed::<LogSigmoid>,
+    },
+    Entry {
+        name: "softsign",
+        aliases: &[],
+        make: boxed::<Softsign>,
+    },
+    Entry {
+        name: "celu",
+        aliases: &[],
+        make: boxed::<Celu>,
+    },
+    Entry {
+        name: "relu6",
+        aliases: &["relu-6"],
+        make: boxed::<Relu6>,
+    },
+    Entry {
+        name: "hardtanh",
+        aliases: &["hard-tanh"],
+        make: boxed::<Hardtanh>,
+    },
+    Entry {
+        name: "squareplus",
+        aliases: &[],
+        make: boxed::<Squareplus>,
+    },
 ];
+
+/// A gated built-in (two inputs): its command-line name, aliases, and a constructor.
+#[derive(Clone, Copy)]
+pub struct GatedEntry {
+    /// Canonical lower-case name, e.g. `"swiglu"`.
+    pub name: &'static str,
+    /// Other accepted names (compared case-insensitively, `_` equal to `-`).
+    pub aliases: &'static [&'static str],
+    /// A new instance with the default parameters.
+    pub make: fn() -> Box<dyn DynGated>,
+}
+
+impl core::fmt::Debug for GatedEntry {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("GatedEntry")
+            .field("name", &self.name)
+            .field("aliases", &self.aliases)
+            .finish()
+    }
+}
+
+fn boxed_gated<A: DynGated + Default + 'static>() -> Box<dyn DynGated> {
+    Box::new(A::default())
+}
+
+static GATED: [GatedEntry; 4] = [
+    GatedEntry {
+        name: "glu",
+        aliases: &[],
+        make: boxed_gated::<Glu>,
+    },
+    GatedEntry {
+        name: "swiglu",
+        aliases: &["swi-glu", "silu-glu"],
+        make: boxed_gated::<SwiGlu>,
+    },
+    GatedEntry {
+        name: "geglu",
+        aliases: &["ge-glu", "gelu-glu"],
+        make: boxed_gated::<GeGlu>,
+    },
+    GatedEntry {
+        name: "reglu",
+        aliases: &["re-glu", "relu-glu"],
+        make: boxed_gated::<ReGlu>,
+    },
+];
+
+/// Every gated built-in (two inputs, see [`Gated`](crate::Gated)); they are not in [`all`],
+/// whose entries take one input.
+///
+/// ```
+/// use act_core::registry;
+/// let swiglu = (registry::lookup_gated("SwiGLU").unwrap().make)();
+/// assert_eq!(swiglu.formula(), "a * sigmoid(a) * b");
+/// assert_eq!(swiglu.eval(0.0, 4.0), (0.0, 2.0, 0.0));
+/// ```
+pub fn gated() -> &'static [GatedEntry] {
+    &GATED
+}
+
+/// The gated built-in called `name` (case-insensitive, `_` or a space for `-`, with or
+/// without the dashes, or an alias).
+pub fn lookup_gated(name: &str) -> Option<&'static GatedEntry> {
+    let key = normalise(name);
+    let bare = key.replace('-', "");
+    GATED.iter().find(|e| {
+        e.name == key || e.name.replace('-', "") == bare || e.aliases.iter().any(|a| *a == key)
+    })
+}
 
 /// Every built-in, the article's eight (and linear) first.
 pub fn all() -> &'static [Entry] {
@@ -196,6 +311,34 @@ mod tests {
         assert_eq!(listed, registered);
         listed.dedup();
         assert_eq!(listed.len(), registered.len(), "a built-in is listed twice");
+    }
+
+    /// The gated registry and `__for_each_gated!` name the same types, each once, and every
+    /// entry is found by its names.
+    #[test]
+    fn gated_registry_lists_every_gated_builtin() {
+        macro_rules! names {
+            ($($g:ident),*) => { vec![$(DynGated::name(&$g::default())),*] };
+        }
+        let mut listed: Vec<&str> = crate::__for_each_gated!(names);
+        let mut registered: Vec<&str> = gated().iter().map(|e| (e.make)().name()).collect();
+        listed.sort_unstable();
+        registered.sort_unstable();
+        assert_eq!(listed, registered);
+        for e in gated() {
+            assert_eq!(lookup_gated(e.name).unwrap().name, e.name);
+            assert_eq!(lookup_gated(&e.name.to_uppercase()).unwrap().name, e.name);
+            for a in e.aliases {
+                assert_eq!(lookup_gated(a).unwrap().name, e.name);
+            }
+            assert_eq!((e.make)().name().to_lowercase(), e.name);
+            assert!(
+                lookup(e.name).is_none(),
+                "{} is also a one-input entry",
+                e.name
+            );
+        }
+        assert_eq!(lookup_gated("swi_glu").unwrap().name, "swiglu");
     }
 
     #[test]

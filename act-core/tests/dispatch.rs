@@ -48,7 +48,7 @@ fn elementwise_outputs<A: Elementwise, F: Float>(a: &A, x: &[F]) -> Vec<Vec<u64>
     vec![bits(&y), bits(&d), bits(&gx), bits(&z)]
 }
 
-fn softmax_outputs<F: Float>(x: &[F]) -> Vec<Vec<u64>> {
+fn vector_outputs<A: VectorActivation, F: Float>(a: &A, x: &[F]) -> Vec<Vec<u64>> {
     let finite: Vec<F> = x
         .iter()
         .copied()
@@ -56,21 +56,21 @@ fn softmax_outputs<F: Float>(x: &[F]) -> Vec<Vec<u64>> {
         .collect();
     let n = finite.len();
     let mut y = vec![F::ZERO; n];
-    Softmax.forward_slice(&finite, &mut y);
+    a.forward_slice(&finite, &mut y);
     let g: Vec<F> = (0..n).map(|i| F::from_f64((i % 5) as f64 - 2.0)).collect();
     let mut gx = vec![F::ZERO; n];
-    Softmax.backward_slice(&finite, &g, &mut gx);
+    a.backward_slice(&finite, &g, &mut gx);
     vec![bits(&y), bits(&gx)]
 }
 
-/// Every built-in's outputs (softmax's from `softmax_outputs`), by name.
+/// Every built-in's outputs (the vector ones' from `vector_outputs`), by name.
 fn outputs<F: Float>() -> Vec<(&'static str, Vec<Vec<u64>>)> {
     macro_rules! all_outputs {
-        (elementwise: [$($e:ident),*], vector: [Softmax]) => {{
+        (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {{
             let x = inputs::<F>();
             vec![
                 $( (stringify!($e), elementwise_outputs(&$e::default(), &x)), )*
-                ("Softmax", softmax_outputs(&x)),
+                $( (stringify!($v), vector_outputs(&$v::default(), &x)), )*
             ]
         }};
     }

@@ -12,7 +12,7 @@
 //! within 1 ULP of it (act rounds its `f32` result, itself within a few `f32` ULP, once more:
 //! 0.5 ULP plus the double rounding), with one allowance taken over from `f32`: where the
 //! exact value is below `f32`'s smallest normal number (only bf16 reaches there) the result may
-//! flush, `|result| <= 2^-126`. At ±inf the result is the `f32` result rounded; NaN gives NaN.
+//! flush, `|result| <= 2^-126`. The `flushed` column counts the inputs where that happens. At ±inf the result is the `f32` result rounded; NaN gives NaN.
 #![cfg(feature = "half")]
 
 use act_core::prelude::*;
@@ -160,6 +160,54 @@ fn reference(name: &str, x: f64) -> (f64, f64) {
                 (x, 1.0)
             }
         }
+        "PRelu" => {
+            if x > 0.0 {
+                (x, 1.0)
+            } else {
+                (0.25 * x, 0.25)
+            }
+        }
+        // ln σ(x) = -softplus(-x); its derivative σ(-x).
+        "LogSigmoid" => (-softplus(-x), sigmoid(-x).0),
+        "Softsign" => (
+            x / (1.0 + x.abs()),
+            1.0 / ((1.0 + x.abs()) * (1.0 + x.abs())),
+        ),
+        "Celu" => {
+            if x > 0.0 {
+                (x, 1.0)
+            } else {
+                (x.exp_m1(), x.exp())
+            }
+        }
+        "Relu6" => {
+            if x <= 0.0 {
+                (0.0, 0.0)
+            } else if x >= 6.0 {
+                (6.0, 0.0)
+            } else {
+                (x, 1.0)
+            }
+        }
+        "Hardtanh" => {
+            if x <= -1.0 {
+                (-1.0, 0.0)
+            } else if x >= 1.0 {
+                (1.0, 0.0)
+            } else {
+                (x, 1.0)
+            }
+        }
+        "Squareplus" => {
+            // (x + r) / 2 and (1 + x / r) / 2, r = sqrt(x^2 + 4); for x < 0 without the
+            // cancellation of x + r: 2 / (r - x) and 2 / (r (r - x)).
+            let r = (x * x + 4.0).sqrt();
+            if x >= 0.0 {
+                ((x + r) / 2.0, (1.0 + x / r) / 2.0)
+            } else {
+                (2.0 / (r - x), 2.0 / (r * (r - x)))
+            }
+        }
         other => panic!("no reference for {other}"),
     }
 }
@@ -207,9 +255,10 @@ fn check_point<H: Half>(
             .push(format!("{what} at {x} is NaN, exact {exact:e}"));
         return;
     }
-    if exact.abs() < f64::from(f32::MIN_POSITIVE)
-        && got.to_f64().abs() <= f64::from(f32::MIN_POSITIVE)
-    {
+    // `<=`: an exact value just below 2^-126 may be 2^-126 once rounded to f64 (Squareplus'
+    // at -2^63 is 2^-126 (1 - 2^-128)).
+    let tiny = f64::from(f32::MIN_POSITIVE);
+    if exact.abs() <= tiny && got.to_f64().abs() <= tiny {
         if ulp_distance(got, rounded) > 1 {
             w.flushed += 1;
         }
@@ -301,15 +350,15 @@ fn report(all: &[(String, Worst)]) {
             w.ulp[0], w.at[0], w.ulp[1], w.at[1], w.flushed
         );
     }
-    let failures: Vec<_> = all
+    let count: usize = all.iter().map(|(_, w)| w.failures.len()).sum();
+    let first: Vec<_> = all
         .iter()
         .flat_map(|(n, w)| w.failures.iter().take(5).map(move |f| format!("{n}: {f}")))
         .collect();
     assert!(
-        failures.is_empty(),
-        "{} failures, first:\n{}",
-        failures.len(),
-        failures.join("\n")
+        count == 0,
+        "{count} failures, the first five of each activation:\n{}",
+        first.join("\n")
     );
 }
 
@@ -361,4 +410,42 @@ fn softmax_rows_in_f16_within_one_ulp() {
             assert!(d <= 1, "softmax {xi} -> {yi}, exact {exact}");
         }
     }
+}
+
+/// Gated activations (two inputs, too many pairs for an exhaustive run) on a grid of f16 and
+/// bf16 pairs: the value and both partials are the f32 results rounded once, the same bits.
+#[test]
+fn gated_in_half_types_are_the_f32_results_rounded_once() {
+    fn check<G: Gated, H: Half>(g: G) {
+        let same = |p: H, q: H| p.to_bits() == q.to_bits() || p.is_nan() && q.is_nan();
+        let round = |v: f32| H::from_f64(f64::from(v));
+        for i in (0..=u16::MAX).step_by(509) {
+            for j in (0..=u16::MAX).step_by(521) {
+                let (a, b) = (H::from_bits(i), H::from_bits(j));
+                let (a32, b32) = (a.to_f64() as f32, b.to_f64() as f32);
+                let v = g.forward(a, b);
+                assert!(
+                    same(v, round(g.forward(a32, b32))),
+                    "{} at ({a}, {b})",
+                    G::NAME
+                );
+                let (da, db) = g.partials(a, b);
+                let (da32, db32) = g.partials(a32, b32);
+                assert!(
+                    same(da, round(da32)) && same(db, round(db32)),
+                    "{} partials at ({a}, {b})",
+                    G::NAME
+                );
+            }
+        }
+    }
+    macro_rules! each {
+        ($($g:ident),*) => {
+            $(
+                check::<$g, f16>($g::default());
+                check::<$g, bf16>($g::default());
+            )*
+        };
+    }
+    act_core::__for_each_gated!(each);
 }

@@ -2,11 +2,12 @@
 //!
 //! ```text
 //! #[attrs] /// docs
-//! VIS [vector] struct NAME [(PARAM = DEFAULT, ...)];
-//! f(x) = EXPR;
+//! VIS [vector | gated] struct NAME [(PARAM = DEFAULT, ...)];
+//! f(x) = EXPR;                 (gated: f(A, B) = EXPR; with any two input names)
 //! [df(x) = EXPR;]
 //! [range = (LO, HI);]
 //! [where COND, COND, ...;]
+//! [vjp(Y, G) = EXPR;]          (vector: the VJP from the saved output, checked)
 //! ```
 //!
 //! A `where` condition compares two expressions over the parameters and numbers
@@ -18,6 +19,8 @@ use syn::{Attribute, Expr, Ident, Token, Visibility};
 
 mod kw {
     syn::custom_keyword!(vector);
+    syn::custom_keyword!(gated);
+    syn::custom_keyword!(vjp);
     syn::custom_keyword!(f);
     syn::custom_keyword!(df);
     syn::custom_keyword!(range);
@@ -41,6 +44,10 @@ pub struct Decl {
     pub vis: Visibility,
     /// `vector struct`: outputs depend on the whole input.
     pub vector: bool,
+    /// `gated struct`: two inputs, `f(a, b)`, element by element.
+    pub gated: bool,
+    /// The input names as written in `f(...)`: `x`, or a gated activation's two.
+    pub inputs: Vec<Ident>,
     /// The struct's name.
     pub name: Ident,
     /// Parameters with defaults.
@@ -55,6 +62,20 @@ pub struct Decl {
     pub range_kw: Option<proc_macro2::Span>,
     /// The `where` conditions on the parameters, as written.
     pub constraints: Vec<Expr>,
+    /// `vjp(y, g) = EXPR;`: a vector activation's vector-Jacobian product in terms of its
+    /// output `y` and the incoming gradient `g` (element names, then the expression).
+    pub vjp: Option<VjpDecl>,
+}
+
+/// A declared `vjp(y, g) = EXPR;` clause.
+#[derive(Clone)]
+pub struct VjpDecl {
+    /// The `vjp` keyword (where errors about the clause point).
+    pub span: proc_macro2::Span,
+    /// The names of the output element and of the gradient element.
+    pub names: [Ident; 2],
+    /// The expression.
+    pub expr: Expr,
 }
 
 impl Parse for Decl {
@@ -67,6 +88,10 @@ impl Parse for Decl {
         } else {
             false
         };
+        let gated = !vector && input.peek(kw::gated);
+        if gated {
+            input.parse::<kw::gated>()?;
+        }
         let lookahead = input.lookahead1();
         if !lookahead.peek(Token![struct]) {
             return Err(lookahead.error());
@@ -113,6 +138,8 @@ impl Parse for Decl {
 
         let mut f = None;
         let mut df = None;
+        let mut inputs = Vec::new();
+        let mut vjp = None;
         let mut range = None;
         let mut range_kw = None;
         let mut constraints: Option<Vec<Expr>> = None;
@@ -123,12 +150,17 @@ impl Parse for Decl {
                 let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
                 let content;
                 syn::parenthesized!(content in input);
-                let var: Ident = content.parse()?;
-                if var != "x" {
+                let vars = content.parse_terminated(Ident::parse, Token![,])?;
+                let vars: Vec<Ident> = vars.into_iter().collect();
+                if is_df && gated {
                     return Err(syn::Error::new(
-                        var.span(),
-                        "the input is always named `x`: write `f(x) = ...`",
+                        key.span(),
+                        "`df` is not supported in a gated activation: the macro derives both partials itself",
                     ));
+                }
+                check_inputs(&key, &vars, gated)?;
+                if !is_df {
+                    inputs = vars;
                 }
                 input.parse::<Token![=]>()?;
                 let e: Expr = input.parse()?;
@@ -141,6 +173,32 @@ impl Parse for Decl {
                     ));
                 }
                 *slot = Some(e);
+            } else if lookahead.peek(kw::vjp) {
+                let kw: kw::vjp = input.parse()?;
+                if vjp.is_some() {
+                    return Err(syn::Error::new(kw.span, "`vjp` is declared twice"));
+                }
+                let content;
+                syn::parenthesized!(content in input);
+                let vars = content.parse_terminated(Ident::parse, Token![,])?;
+                let vars: Vec<Ident> = vars.into_iter().collect();
+                let [y, g] = match &vars[..] {
+                    [y, g] if y != g => [y.clone(), g.clone()],
+                    _ => {
+                        return Err(syn::Error::new(
+                            kw.span,
+                            "`vjp` takes the output and the gradient, two names: `vjp(y, g) = ...`",
+                        ));
+                    }
+                };
+                input.parse::<Token![=]>()?;
+                let expr: Expr = input.parse()?;
+                input.parse::<Token![;]>()?;
+                vjp = Some(VjpDecl {
+                    span: kw.span,
+                    names: [y, g],
+                    expr,
+                });
             } else if lookahead.peek(kw::range) {
                 let kw: kw::range = input.parse()?;
                 if range.is_some() {
@@ -186,13 +244,22 @@ impl Parse for Decl {
         let Some(f) = f else {
             return Err(syn::Error::new(
                 name.span(),
-                format!("`{name}` has no formula: add `f(x) = ...;` after the struct line"),
+                format!(
+                    "`{name}` has no formula: add `{}` after the struct line",
+                    if gated {
+                        "f(a, b) = ...;"
+                    } else {
+                        "f(x) = ...;"
+                    }
+                ),
             ));
         };
         Ok(Decl {
             attrs,
             vis,
             vector,
+            gated,
+            inputs,
             name,
             params,
             f,
@@ -200,7 +267,53 @@ impl Parse for Decl {
             range,
             range_kw,
             constraints: constraints.unwrap_or_default(),
+            vjp,
         })
+    }
+}
+
+/// The inputs of `f(...)`: `x` alone, or two distinct names for a gated activation.
+fn check_inputs(key: &Ident, vars: &[Ident], gated: bool) -> syn::Result<()> {
+    if gated {
+        return match vars {
+            [a, b] if a == b => Err(syn::Error::new(
+                b.span(),
+                format!("the two inputs need different names: `f({a}, {b})`"),
+            )),
+            [a, b] => {
+                for v in [a, b] {
+                    if ["pi", "e", "inf"].contains(&v.to_string().as_str()) {
+                        return Err(syn::Error::new(
+                            v.span(),
+                            format!("`{v}` is reserved in formulas; choose another input name"),
+                        ));
+                    }
+                }
+                Ok(())
+            }
+            _ => Err(syn::Error::new(
+                key.span(),
+                format!(
+                    "a gated activation takes two inputs, got {}: write `f(a, b) = ...`",
+                    vars.len()
+                ),
+            )),
+        };
+    }
+    match vars {
+        [v] if v == "x" => Ok(()),
+        [v] => Err(syn::Error::new(
+            v.span(),
+            "the input is always named `x`: write `f(x) = ...`",
+        )),
+        [_, second, ..] => Err(syn::Error::new(
+            second.span(),
+            "this activation takes one input, `x`; for two inputs declare a `gated struct` and write `f(a, b) = ...`",
+        )),
+        [] => Err(syn::Error::new(
+            key.span(),
+            "the input is missing: write `f(x) = ...`",
+        )),
     }
 }
 

@@ -21,8 +21,10 @@ impl Graph {
     fn diff_node(&mut self, id: Id, wrt: Var) -> Id {
         let zero = self.num(0.0);
         match self.node(id).clone() {
-            Node::Const(_) | Node::Named(_) | Node::Param(_) => zero,
+            Node::Const(_) | Node::Named(_) => zero,
+            Node::Param(i) => self.num(if wrt == Var::Param(i) { 1.0 } else { 0.0 }),
             Node::X => self.num(if wrt == Var::X { 1.0 } else { 0.0 }),
+            Node::B => self.num(if wrt == Var::B { 1.0 } else { 0.0 }),
             Node::Red(j) => self.num(if wrt == Var::Red(j) { 1.0 } else { 0.0 }),
             Node::Sum(ts) => {
                 let ds = ts.iter().map(|&t| self.diff(t, wrt)).collect();

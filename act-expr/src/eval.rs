@@ -69,6 +69,20 @@ pub fn powi(x: f64, k: i32) -> f64 {
 /// The value of every node up to `top` for input `x`, parameters `params` and reduction
 /// values `reds`.
 pub fn eval_all(g: &Graph, top: Id, x: f64, params: &[f64], reds: &[f64]) -> Vec<f64> {
+    eval_all_gated(g, top, x, f64::NAN, params, reds)
+}
+
+/// [`eval_all`] for a gated activation: `a` is the first input ([`Node::X`]), `b` the second
+/// ([`Node::B`]).
+pub fn eval_all_gated(
+    g: &Graph,
+    top: Id,
+    a: f64,
+    b: f64,
+    params: &[f64],
+    reds: &[f64],
+) -> Vec<f64> {
+    let x = a;
     let mut v: Vec<f64> = Vec::with_capacity(top.index() + 1);
     for n in &g.nodes()[..=top.index()] {
         let val = match *n {
@@ -76,6 +90,7 @@ pub fn eval_all(g: &Graph, top: Id, x: f64, params: &[f64], reds: &[f64]) -> Vec
             Node::Named(Named::Pi) => core::f64::consts::PI,
             Node::Named(Named::E) => core::f64::consts::E,
             Node::X => x,
+            Node::B => b,
             Node::Param(i) => params.get(i as usize).copied().unwrap_or(f64::NAN),
             Node::Red(j) => reds.get(j as usize).copied().unwrap_or(f64::NAN),
             Node::Sum(ref ts) => ts.iter().map(|t| v[t.index()]).sum(),

@@ -180,8 +180,11 @@ pub enum Node {
     Const(u64),
     /// `pi` or `e`.
     Named(Named),
-    /// The input `x` (in a vector activation: the current element).
+    /// The input `x` (in a vector activation: the current element; in a gated activation:
+    /// the first input, `a`).
     X,
+    /// The second input of a gated activation (`b` in `f(a, b)`).
+    B,
     /// Parameter number `i` of the declaration.
     Param(u32),
     /// The value of reduction number `j` (see [`Graph::reductions`]).
@@ -207,8 +210,12 @@ pub enum Node {
 /// What to differentiate with respect to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Var {
-    /// The input `x`.
+    /// The input `x` (a gated activation's first input).
     X,
+    /// A gated activation's second input.
+    B,
+    /// Parameter number `i`.
+    Param(u32),
     /// Reduction number `j`, as a free variable.
     Red(u32),
 }
@@ -290,6 +297,11 @@ impl Graph {
         self.intern(Node::X)
     }
 
+    /// The second input of a gated activation.
+    pub fn b(&mut self) -> Id {
+        self.intern(Node::B)
+    }
+
     /// Parameter `i`.
     pub fn param(&mut self, i: u32) -> Id {
         self.intern(Node::Param(i))
@@ -297,6 +309,11 @@ impl Graph {
 
     /// A reduction over the input; returns the node standing for its value.
     pub fn reduce(&mut self, kind: Reduce, body: Id) -> Id {
+        if !self.raw {
+            if let Some(r) = crate::rewrite::reduction(self, kind, body) {
+                return r;
+            }
+        }
         let j = match self.reductions.iter().position(|&r| r == (kind, body)) {
             Some(j) => j,
             None => {
@@ -318,8 +335,13 @@ impl Graph {
     /// True when `id` depends on neither `x`, parameters nor reductions.
     pub fn is_constant(&self, id: Id) -> bool {
         !self.depends(id, &|n| {
-            matches!(n, Node::X | Node::Param(_) | Node::Red(_))
+            matches!(n, Node::X | Node::B | Node::Param(_) | Node::Red(_))
         })
+    }
+
+    /// True when the node depends on an input: `x`, or a gated activation's second input.
+    pub fn depends_on_input(&self, id: Id) -> bool {
+        self.depends(id, &|n| matches!(n, Node::X | Node::B))
     }
 
     /// True when the node depends on `x` directly (a reduction's value counts as a constant).
@@ -339,7 +361,9 @@ impl Graph {
     /// The children of a node.
     pub fn children(&self, n: &Node) -> Vec<Id> {
         match n {
-            Node::Const(_) | Node::Named(_) | Node::X | Node::Param(_) | Node::Red(_) => vec![],
+            Node::Const(_) | Node::Named(_) | Node::X | Node::B | Node::Param(_) | Node::Red(_) => {
+                vec![]
+            }
             Node::Sum(v) | Node::Prod(v) => v.clone(),
             Node::Pow(a, _) | Node::Call(_, a) => vec![*a],
             Node::PowF(a, b) | Node::Max(a, b) | Node::Min(a, b) => vec![*a, *b],
@@ -415,8 +439,25 @@ impl Graph {
     pub fn sum(&mut self, terms: Vec<Id>) -> Id {
         let mut flat = Vec::with_capacity(terms.len());
         for t in terms {
-            match self.node(t) {
+            match self.node(t).clone() {
                 Node::Sum(inner) => flat.extend(inner.iter().copied()),
+                // `k * (a + b)` enters as `k a + k b`, so that its terms combine with the
+                // others first: `x - (max(x) + l)` is `(x - max(x)) - l`, where the cancelling
+                // pair is exact, not `x - (max(x) + l)` with `max(x) + l` rounded.
+                Node::Prod(fs)
+                    if !self.raw
+                        && fs.len() == 2
+                        && self.as_const(fs[0]).is_some()
+                        && matches!(self.node(fs[1]), Node::Sum(_)) =>
+                {
+                    let k = self.as_const(fs[0]).expect("constant");
+                    let Node::Sum(inner) = self.node(fs[1]).clone() else {
+                        unreachable!("a sum")
+                    };
+                    for i in inner {
+                        flat.push(self.scale(k, i));
+                    }
+                }
                 _ => flat.push(t),
             }
         }

@@ -30,6 +30,8 @@ pub mod decl;
 #[cfg(feature = "syn")]
 mod formula;
 #[cfg(feature = "syn")]
+pub mod gated;
+#[cfg(feature = "syn")]
 pub mod model;
 #[cfg(feature = "syn")]
 pub mod parse;
@@ -47,6 +49,9 @@ pub fn expand_activation(input: proc_macro2::TokenStream) -> proc_macro2::TokenS
         Ok(d) => d,
         Err(e) => return e.to_compile_error(),
     };
+    if decl.gated {
+        return expand_gated(decl);
+    }
     match model::build(decl.clone()) {
         Ok(m) => codegen::expand(&m),
         Err(e) => {
@@ -57,9 +62,38 @@ pub fn expand_activation(input: proc_macro2::TokenStream) -> proc_macro2::TokenS
             placeholder.df = None;
             placeholder.range = None;
             placeholder.constraints.clear();
+            placeholder.vjp = None;
             let mut out = e.to_compile_error();
             if let Ok(m) = model::build(placeholder) {
                 out.extend(codegen::expand(&m));
+            }
+            out
+        }
+    }
+}
+
+/// [`expand_activation`] for a `gated struct`.
+#[cfg(feature = "syn")]
+fn expand_gated(decl: decl::Decl) -> proc_macro2::TokenStream {
+    match gated::build(decl.clone()) {
+        Ok(m) => codegen::gated::expand(&m),
+        Err(e) => {
+            // As above: the struct still exists (computing `a`), so uses of it do not fail too.
+            let mut placeholder = decl;
+            let a = syn::Ident::new("a", proc_macro2::Span::call_site());
+            let b = syn::Ident::new("b", proc_macro2::Span::call_site());
+            placeholder.inputs = vec![a.clone(), b];
+            placeholder.f = syn::parse_quote!(#a);
+            placeholder.df = None;
+            placeholder.range = None;
+            placeholder.range_kw = None;
+            placeholder.constraints.clear();
+            placeholder
+                .params
+                .retain(|p| p.name != "a" && p.name != "b");
+            let mut out = e.to_compile_error();
+            if let Ok(m) = gated::build(placeholder) {
+                out.extend(codegen::gated::expand(&m));
             }
             out
         }

@@ -17,6 +17,8 @@ pub struct Scope {
     pub params: Vec<String>,
     /// True in a `vector` activation, where one-argument `sum/mean/max/min` reduce.
     pub vector: bool,
+    /// The input names: `["x"]`, or a gated activation's two (`f(a, b)`).
+    inputs: Vec<String>,
     lets: Vec<(String, Id)>,
 }
 
@@ -26,12 +28,36 @@ impl Scope {
         Scope {
             params,
             vector,
+            inputs: vec!["x".into()],
+            lets: Vec::new(),
+        }
+    }
+
+    /// The scope of a vector activation's `vjp(y, g)` clause: `y` is lowered to
+    /// [`Node::X`](crate::graph::Node::X), `g` to [`Node::B`](crate::graph::Node::B), and
+    /// one-argument `sum` and `mean` reduce over the pairs.
+    pub fn vjp(params: Vec<String>, y: String, g: String) -> Self {
+        Scope {
+            params,
+            vector: true,
+            inputs: vec![y, g],
+            lets: Vec::new(),
+        }
+    }
+
+    /// The scope of a gated activation `f(a, b)`: `a` is lowered to [`Node::X`](crate::graph::Node::X),
+    /// `b` to [`Node::B`](crate::graph::Node::B); there are no reductions.
+    pub fn gated(params: Vec<String>, a: String, b: String) -> Self {
+        Scope {
+            params,
+            vector: false,
+            inputs: vec![a, b],
             lets: Vec::new(),
         }
     }
 
     fn names(&self) -> Vec<String> {
-        let mut v: Vec<String> = vec!["x".into()];
+        let mut v: Vec<String> = self.inputs.clone();
         v.extend(self.params.iter().cloned());
         v.extend(self.lets.iter().map(|(n, _)| n.clone()));
         v.extend(["pi", "e", "inf"].map(String::from));
@@ -152,8 +178,10 @@ impl Lowering<'_> {
         if let Some((_, id)) = self.scope.lets.iter().rev().find(|(n, _)| *n == name) {
             return Ok(*id);
         }
-        if name == "x" {
-            return Ok(self.g.x());
+        match self.scope.inputs.iter().position(|n| *n == name) {
+            Some(0) => return Ok(self.g.x()),
+            Some(_) => return Ok(self.g.b()),
+            None => {}
         }
         if let Some(i) = self.scope.params.iter().position(|n| *n == name) {
             return Ok(self.g.param(i as u32));
@@ -244,6 +272,14 @@ impl Lowering<'_> {
         }
         match name.as_str() {
             "max" | "min" | "sum" | "mean" if args.len() == 1 => {
+                if self.scope.inputs.len() == 2 && !self.scope.vector {
+                    return err(
+                        ident,
+                        format!(
+                            "`{name}(E)` with one argument reduces over a whole vector, but a `gated` activation works on each pair (a, b) on its own; give `{name}` two arguments"
+                        ),
+                    );
+                }
                 if !self.scope.vector {
                     return err(
                         ident,
@@ -357,7 +393,7 @@ impl Lowering<'_> {
                         return err(local, "a `let` needs a value: `let NAME = EXPR;`");
                     };
                     let name = pi.ident.to_string();
-                    if name == "x" || self.scope.params.contains(&name) {
+                    if self.scope.inputs.contains(&name) || self.scope.params.contains(&name) {
                         return err(
                             &pi.ident,
                             format!(

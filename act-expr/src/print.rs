@@ -38,6 +38,12 @@ const INLINE_LIMIT: u64 = 400;
 
 /// Prints node `id` of `g`; `params` names the parameters.
 pub fn print(g: &Graph, id: Id, params: &[String]) -> String {
+    print_inputs(g, id, params, ["x", "b"])
+}
+
+/// [`print`] with the inputs named: `inputs[0]` for [`Node::X`], `inputs[1]` for [`Node::B`]
+/// (a gated activation's `f(a, b)`).
+pub fn print_inputs(g: &Graph, id: Id, params: &[String], inputs: [&str; 2]) -> String {
     let live = g.reachable(&[id]);
     let mut weight = vec![0u64; id.index() + 1];
     let mut uses = vec![0u32; id.index() + 1];
@@ -53,6 +59,7 @@ pub fn print(g: &Graph, id: Id, params: &[String]) -> String {
     let mut p = Printer {
         g,
         params,
+        inputs,
         bound: std::collections::HashMap::new(),
     };
     let mut out = String::new();
@@ -81,6 +88,7 @@ pub fn print(g: &Graph, id: Id, params: &[String]) -> String {
 struct Printer<'a> {
     g: &'a Graph,
     params: &'a [String],
+    inputs: [&'a str; 2],
     bound: std::collections::HashMap<Id, String>,
 }
 
@@ -120,7 +128,8 @@ impl Printer<'_> {
             Node::Const(b) => out.push_str(&number(f64::from_bits(*b))),
             Node::Named(Named::Pi) => out.push_str("pi"),
             Node::Named(Named::E) => out.push('e'),
-            Node::X => out.push('x'),
+            Node::X => out.push_str(self.inputs[0]),
+            Node::B => out.push_str(self.inputs[1]),
             Node::Param(i) => match self.params.get(*i as usize) {
                 Some(name) => out.push_str(name),
                 None => out.push_str(&format!("p{i}")),
@@ -216,9 +225,10 @@ impl Printer<'_> {
             .collect();
         if let Some(&c) = ts.iter().find(|&&t| self.g.as_const(t).is_some()) {
             let linear = order.iter().any(|&t| match self.g.node(t) {
-                Node::X | Node::Param(_) => true,
+                Node::X | Node::B | Node::Param(_) => true,
                 Node::Prod(fs) => {
-                    fs.len() == 2 && matches!(self.g.node(fs[1]), Node::X | Node::Param(_))
+                    fs.len() == 2
+                        && matches!(self.g.node(fs[1]), Node::X | Node::B | Node::Param(_))
                 }
                 _ => false,
             });

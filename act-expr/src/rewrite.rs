@@ -21,8 +21,16 @@
 //! | `ln(exp(u))`                         | `u`              | overflow of `exp`              |
 //! | `ln(sigmoid(u))`                     | `-softplus(-u)`  | underflow of `sigmoid`         |
 //! | `sqrt(u^2)`                          | `abs(u)`         | overflow of `u^2`              |
+//! | `exp(u) * exp(v)`                    | `exp(u + v)`     | overflow of one factor         |
+//! | `ln(exp(u) * v)`                     | `u + ln(v)`      | overflow of `exp`              |
+//! | `sum(exp(u))`                        | `exp(M) * sum(exp(u - M))`, `M = max(u)` | overflow (shift invariance) |
+//! | `ln(sum(exp(u - max(u))))`           | `log1p(sum(u' < 0 ? exp(u') : 0) + max(sum(u' < 0 ? 0 : exp(u')) - 1, 0))`, `u' = u - max(u)` (the second sum counts the ties, exactly) | the sum holds an exact 1 and tiny terms |
+//!
+//! With the last four, the textbook forms of softmax and log-softmax, `exp(x) / sum(exp(x))`
+//! and `x - ln(sum(exp(x)))`, become the shifted, stable forms (`exp(x - max(x)) / sum(...)`,
+//! `x - max(x) - log1p(...)`), and so does a declaration that shifts by hand.
 
-use crate::graph::{Func, Graph, Id, Node};
+use crate::graph::{Cmp, Func, Graph, Id, Node, Reduce};
 
 /// The term `coef * base` of a sum, seen through its canonical form.
 fn term(g: &mut Graph, t: Id) -> (f64, Option<Id>) {
@@ -143,6 +151,15 @@ pub(crate) fn prod(g: &mut Graph, constant: f64, factors: &[Id]) -> Option<Id> {
                     let w = if g.coef_and_base(u).0 < 0.0 { v } else { u };
                     g.call(Func::SigmoidPrime, w)
                 })
+            } else if let (Some(u), Some(v)) =
+                (call_arg(g, a, Func::Exp), call_arg(g, b, Func::Exp))
+            {
+                // exp(u) * exp(v) = exp(u + v): one rounding, and no overflow of a factor
+                // that the other would bring back (exp(x) * exp(-max(x))).
+                (i < j).then(|| {
+                    let s = g.add(u, v);
+                    g.call(Func::Exp, s)
+                })
             } else if let Node::Pow(den, -1) = *g.node(b) {
                 tanh_ratio(g, a, den)
             } else {
@@ -201,6 +218,24 @@ pub(crate) fn call(g: &mut Graph, f: Func, a: Id) -> Option<Id> {
                 let s = g.call(Func::Softplus, nu);
                 return Some(g.neg(s));
             }
+            if let Node::Prod(fs) = g.node(a).clone() {
+                // ln(exp(u) * v) = u + ln(v): exp(u) > 0, so both sides are NaN together.
+                if let Some(k) = fs.iter().position(|&f| call_arg(g, f, Func::Exp).is_some()) {
+                    let u = call_arg(g, fs[k], Func::Exp).expect("an exp factor");
+                    let rest: Vec<Id> = fs
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, _)| i != k)
+                        .map(|(_, &f)| f)
+                        .collect();
+                    let r = g.prod(rest);
+                    let l = g.call(Func::Ln, r);
+                    return Some(g.add(u, l));
+                }
+            }
+            if let Some(r) = log_sum_exp_shifted(g, a) {
+                return Some(r);
+            }
             let Node::Sum(ts) = g.node(a).clone() else {
                 return None;
             };
@@ -224,4 +259,81 @@ pub(crate) fn call(g: &mut Graph, f: Func, a: Id) -> Option<Id> {
         },
         _ => None,
     }
+}
+
+/// The argument `u - max(u)` of a sum's body `exp(u - max(u))`, if it has that form, with `u`.
+fn shifted_by_max(g: &mut Graph, v: Id) -> Option<Id> {
+    let Node::Sum(ts) = g.node(v).clone() else {
+        return None;
+    };
+    for &t in &ts {
+        let (c, Some(base)) = g.coef_and_base(t) else {
+            continue;
+        };
+        if c != -1.0 {
+            continue;
+        }
+        let Node::Red(j) = *g.node(base) else {
+            continue;
+        };
+        let (kind, u) = g.reductions()[j as usize];
+        if kind != Reduce::Max {
+            continue;
+        }
+        let rest: Vec<Id> = ts.iter().copied().filter(|&s| s != t).collect();
+        if g.sum(rest) == u {
+            return Some(u);
+        }
+    }
+    None
+}
+
+/// Rules on a reduction `kind(body)`: `sum(exp(u)) = exp(M) * sum(exp(u - M))` with
+/// `M = max(u)`, so that every term is at most 1 and the largest is exactly 1 (no overflow,
+/// and the sum is at least 1). Not applied where `u` is already shifted by its maximum.
+pub(crate) fn reduction(g: &mut Graph, kind: Reduce, body: Id) -> Option<Id> {
+    if kind != Reduce::Sum {
+        return None;
+    }
+    let u = call_arg(g, body, Func::Exp)?;
+    if !g.depends_on_x(u) || shifted_by_max(g, u).is_some() {
+        return None;
+    }
+    let m = g.reduce(Reduce::Max, u);
+    let shifted = g.sub(u, m);
+    let e = g.call(Func::Exp, shifted);
+    let s = g.reduce(Reduce::Sum, e);
+    let em = g.call(Func::Exp, m);
+    Some(g.mul(em, s))
+}
+
+/// `ln(sum(exp(v)))` with `v = u - max(u)`: the sum is `1 + t`, where `t` holds the terms
+/// below the maximum (and 1 for each further tie), so `ln` of it is `log1p(t)`; summing `t`
+/// apart keeps the tiny terms that `1 + t` would round away (log-softmax of `[16.25, 0]`).
+fn log_sum_exp_shifted(g: &mut Graph, a: Id) -> Option<Id> {
+    let Node::Red(j) = *g.node(a) else {
+        return None;
+    };
+    let (kind, body) = g.reductions()[j as usize];
+    if kind != Reduce::Sum {
+        return None;
+    }
+    let v = call_arg(g, body, Func::Exp)?;
+    shifted_by_max(g, v)?;
+    // `v < 0` exactly where `u < max(u)`: a rounded difference is 0 only for equal operands.
+    let zero = g.num(0.0);
+    let below = g.select(Cmp::Lt, v, zero, body, zero);
+    // The terms at the maximum are exp(0) = 1 exactly; written as `exp(v)` rather than 1 they
+    // keep their derivative, so that the gradient at a tie is that of the sum (1/k each).
+    let at_max = g.select(Cmp::Lt, v, zero, zero, body);
+    let t = g.reduce(Reduce::Sum, below);
+    let c = g.reduce(Reduce::Sum, at_max);
+    // `c - 1` (exact: c counts the ties) kept apart from `t` by `max(., 0)`, which is the
+    // identity here (c >= 1) but keeps the sum from being flattened into `-1 + t + c`, where
+    // `-1 + t` would round `t` away.
+    let minus_one = g.num(-1.0);
+    let ties = g.add(c, minus_one);
+    let ties = g.max(ties, zero);
+    let arg = g.add(t, ties);
+    Some(g.call(Func::Log1p, arg))
 }

@@ -1,6 +1,8 @@
 //! Text -> parse -> differentiate -> simplify -> evaluate -> print -> parse again. Any input
 //! must end in a formula or an error, never a panic, a hang or a stack overflow; a printed
-//! formula must parse back.
+//! formula must parse back. The same text also goes through the macro's expansion as the body
+//! of a parametric elementwise declaration (parameter gradients) and of a gated one (two
+//! inputs), which must give code or a compile error, never a panic.
 #![no_main]
 
 use act_expr::Formula;
@@ -38,6 +40,17 @@ fuzz_target!(|data: &[u8]| {
         assert!(!derivative.is_empty());
         if !vector && f.size() < 64 {
             let _ = f.range();
+            // Only texts the formula parser accepted reach syn's item parser here (it has
+            // exponential cases that the formula parser refuses up front).
+            for decl in [
+                format!("pub struct P(alpha = 1.5); f(x) = {text};"),
+                format!("pub gated struct G(alpha = 1.5); f(x, b) = {text};"),
+                format!("pub gated struct H; f(x, b) = b * ({text});"),
+            ] {
+                if let Ok(tokens) = decl.parse::<proc_macro2::TokenStream>() {
+                    let _ = act_expr::expand_activation(tokens);
+                }
+            }
         }
     }
 });

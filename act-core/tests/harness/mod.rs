@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+pub mod pairs;
+
 use act_core::dispatch::{self, Isa};
 use act_core::prelude::*;
 

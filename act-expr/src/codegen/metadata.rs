@@ -16,7 +16,9 @@ use crate::model::Model;
 pub(super) fn activation_items(m: &Model) -> TokenStream {
     let name_str = m.decl.name.to_string();
     let formula = &m.formula_text;
-    let derivative = &m.derivative_text;
+    // A vector activation with a `vjp` clause describes its Jacobian.
+    let derivative = &super::from_output::jacobian_derivative_text(m)
+        .unwrap_or_else(|| m.derivative_text.clone());
     let pstrs = &m.param_names;
     let pnames: Vec<proc_macro2::Ident> = pstrs.iter().map(|p| format_ident!("{p}")).collect();
     let defaults: Vec<TokenStream> = m.defaults.iter().map(|&d| lit(d)).collect();

@@ -9,7 +9,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 mod elementwise;
+mod from_output;
+pub mod gated;
 mod metadata;
+mod params;
 mod vector;
 
 use crate::eval;
@@ -59,7 +62,7 @@ fn body_with(
         let n = g.node(id);
         constant_flag[id.index()] = match n {
             _ if Some(id) == stored => false,
-            Node::X | Node::Param(_) | Node::Red(_) => false,
+            Node::X | Node::B | Node::Param(_) | Node::Red(_) => false,
             Node::Const(_) | Node::Named(_) => true,
             _ => g.children(n).iter().all(|c| constant_flag[c.index()]),
         };
@@ -333,6 +336,7 @@ fn node_expr(
         Node::Named(Named::Pi) => constant(core::f64::consts::PI),
         Node::Named(Named::E) => constant(core::f64::consts::E),
         Node::X => quote!(x),
+        Node::B => quote!(b),
         Node::Param(i) => {
             let p = format_ident!("{}", params[*i as usize]);
             quote!(#fl::from_f64(self.#p))
@@ -539,7 +543,7 @@ fn propagates_nan(g: &Graph, root: Id) -> bool {
     let mut nan = vec![false; root.index() + 1];
     for &id in &live {
         nan[id.index()] = match *g.node(id) {
-            Node::X => true,
+            Node::X | Node::B => true,
             Node::Const(_) | Node::Named(_) | Node::Param(_) | Node::Red(_) => false,
             Node::Sum(ref ts) | Node::Prod(ref ts) => ts.iter().any(|t| nan[t.index()]),
             Node::Pow(a, k) => k != 0 && nan[a.index()],
@@ -647,6 +651,12 @@ pub fn expand(m: &Model) -> TokenStream {
     } else {
         elementwise::expand(m)
     };
+    let param_gradients = if is_vector {
+        quote!()
+    } else {
+        params::expand(m)
+    };
+    let from_output = from_output::expand(m);
 
     quote! {
         #(#attrs)*
@@ -666,6 +676,8 @@ pub fn expand(m: &Model) -> TokenStream {
         }
 
         #specific
+        #param_gradients
+        #from_output
 
         #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::DynActivation for #name {

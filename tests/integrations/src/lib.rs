@@ -6,7 +6,7 @@
 use act_core::prelude::*;
 
 activation! {
-    /// Squareplus, a smooth ReLU without exponentials: (x + sqrt(x^2 + b)) / 2.
-    pub struct Squareplus(b = 4.0);
-    f(x) = (x + sqrt(x * x + b)) / 2;
+    /// Bent identity: (sqrt(x^2 + 1) - 1) / 2 + x.
+    pub struct BentIdentity;
+    f(x) = (sqrt(x * x + 1) - 1) / 2 + x;
 }

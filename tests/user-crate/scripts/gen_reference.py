@@ -175,7 +175,41 @@ def main():
             print("%-18s %s %5d points" % (fn.name, t.name, n), flush=True)
     for t in TYPES:
         log_softmax(t, random.Random("LogSoftmax/%s" % t.name), out_dir)
+    gated_and_params(out_dir)
+
+
+def gated_and_params(out_dir):
+    """DESIGN.md's SwiGlu (gated) and the partials with respect to the parameters of PRelu
+    and SwishBeta (beta = 1: d/dbeta = x^2 sigma'(x)), with act-core's gated/params helpers."""
+    sys.path.insert(0, os.path.join(CRATE, "..", "..", "scripts"))
+    import gen_gated_reference as gg
+    gg.SQRT2 = mpmath.sqrt(2)
+    gg.INV_SQRT_2PI = 1 / mpmath.sqrt(2 * mpmath.pi)
+    os.makedirs(os.path.join(out_dir, "gated"), exist_ok=True)
+    os.makedirs(os.path.join(out_dir, "params"), exist_ok=True)
+    swiglu = [f for f in gg.gated_fns() if f.name == "SwiGlu"][0]
+    with mp.workdps(g.DPS):
+        swiglu.root = mpmath.findroot(swiglu.du, mpf(swiglu.root_guess))
+    for t in TYPES:
+        n = gg.write_gated(swiglu, t, random.Random("user/SwiGlu/%s" % t.name), out_dir)
+        print("%-18s %s %5d pairs" % ("SwiGlu", t.name, n), flush=True)
+    zero = mpf(0)
+    params = [
+        gg.Params("PRelu", lambda x: [zero if x > 0 else x],
+                  lambda x, p: x if x > 0 else p[0] * x, 1),
+        gg.Params("SwishBeta", lambda x: [x * x * g.dsig(x)],
+                  lambda x, p: x / (1 + mpmath.exp(-p[0] * x)), 1, kinks=()),
+    ]
+    gg.DEFAULTS.update({"PRelu": ["0.25"], "SwishBeta": ["1"]})
+    for fn in params:
+        for t in TYPES:
+            n = gg.write_params(fn, t, random.Random("user/%s/%s" % (fn.name, t.name)), out_dir)
+            print("%-18s %s %5d points (parameter partials)" % (fn.name, t.name, n), flush=True)
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["gated"]:
+        g.set_precision()
+        gated_and_params(os.path.join(CRATE, "tests", "data"))
+    else:
+        main()

@@ -27,6 +27,18 @@ pub mod design {
         f(x) = { let e = exp(x - max(x)); e / sum(e) };
         range = (0, 1);
     }
+
+    activation! {
+        /// SwiGLU: a Swish-gated linear unit.
+        pub gated struct SwiGlu;
+        f(a, b) = a * sigmoid(a) * b;
+    }
+
+    activation! {
+        /// The leaky ReLU whose slope is learned (DESIGN.md's `PRelu(alpha = 0.25)`).
+        pub struct PRelu(alpha = 0.25);
+        f(x) = if x > 0 { x } else { alpha * x };
+    }
 }
 
 activation! {

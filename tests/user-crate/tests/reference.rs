@@ -51,7 +51,10 @@ fn user_activations_match_mpmath() {
         run("SwishBeta_0.5", SwishBeta::new(0.5), &mut all);
         run("SoftPiecewise", SoftPiecewise, &mut all);
         run("Softsign", Softsign, &mut all);
-        println!("\nUser crate against mpmath, {isa:?} build:\n{}", render(&all));
+        println!(
+            "\nUser crate against mpmath, {isa:?} build:\n{}",
+            render(&all)
+        );
         let f = failures_report(&all);
         if !f.is_empty() {
             failures += &format!("{isa:?} build:\n{f}");
@@ -281,7 +284,6 @@ fn declared_derivative_is_used_and_metadata_exists() {
 // ---------------------------------------------------------------------------------------------
 // LogSoftmax (vector) and DESIGN.md's Softmax
 // ---------------------------------------------------------------------------------------------
-
 
 /// Value: 4 ULP, or absolute `(4 + n) eps (1 + |x_i - max x|)` (the terms `x - m` and the log of
 /// the rounded sum). VJP `g - softmax(x) sum(g)`: 4 ULP or absolute `(4 + n + max|x - m|) eps s_i`

@@ -91,6 +91,7 @@ activation! {
     pub vector struct Softmax;
     f(x) = { let e = exp(x - max(x)); e / sum(e) };
     range = (0, 1);
+    vjp(y, g) = y * (g - sum(g * y));
 }
 
 activation! {
@@ -339,3 +340,12 @@ activation! {
     pub struct HardSwish;
     f(x) = if x < -3 { 0 } else if x <= 3 { x * (x + 3) / 6 } else { x };
 }
+
+mod gated;
+pub use gated::*;
+mod learnable;
+pub use learnable::*;
+mod vector;
+pub use vector::*;
+mod more;
+pub use more::*;

@@ -1,0 +1,79 @@
+//! The gated built-ins: GLU and the variants of Shazeer (2020), "GLU Variants Improve
+//! Transformer" (arXiv:2002.05202), the feed-forward blocks of recent language models.
+//!
+//! Each takes two inputs of the same shape, `a` (the activated half) and `b`; with one tensor
+//! holding both as `[a | b]` along its last dimension (PyTorch `glu(x, dim=-1)`), use
+//! [`Gated::forward_halves`](crate::Gated::forward_halves).
+
+use crate::activation;
+
+activation! {
+    /// Gated linear unit (Dauphin et al., 2017, "Language Modeling with Gated Convolutional
+    /// Networks"): `a * sigmoid(b)`, PyTorch `glu`.
+    ///
+    /// - f(a, b) = a * sigmoid(b)
+    /// - ∂f/∂a = sigmoid(b), ∂f/∂b = a * sigmoid'(b) (accurate in the tails: σ'(-40) is not 0)
+    /// - PyTorch `nn.functional.glu(x, dim)` splits `x` into `[a | b]` the same way as
+    ///   [`forward_halves`](crate::Gated::forward_halves).
+    ///
+    /// ```
+    /// use act_core::prelude::*;
+    /// assert_eq!(Glu.forward(3.0, 0.0), 1.5);
+    /// let mut y = [0.0f32; 2];
+    /// Glu.forward_halves(&[2.0, 4.0, 0.0, 1000.0], 2, &mut y); // one row [a | b]
+    /// assert_eq!(y, [1.0, 4.0]);
+    /// ```
+    pub gated struct Glu;
+    f(a, b) = a * sigmoid(b);
+}
+
+activation! {
+    /// SwiGLU: a Swish-gated linear unit, `silu(a) * b` (Shazeer, 2020), the feed-forward
+    /// activation of PaLM and LLaMA.
+    ///
+    /// - f(a, b) = a * sigmoid(a) * b
+    /// - ∂f/∂a = b * (sigmoid(a) + a * sigmoid'(a)), ∂f/∂b = a * sigmoid(a)
+    /// - f(-∞, b) = 0 for finite b (the limit, not NaN).
+    ///
+    /// ```
+    /// use act_core::prelude::*;
+    /// assert_eq!(SwiGlu.forward(0.0, 5.0), 0.0);
+    /// assert_eq!(SwiGlu.forward(f64::NEG_INFINITY, 2.0), 0.0);
+    /// let (_, db) = SwiGlu.partials(2.0f64, 7.0);
+    /// assert_eq!(db, Swish.forward(2.0f64));
+    /// ```
+    pub gated struct SwiGlu;
+    f(a, b) = a * sigmoid(a) * b;
+}
+
+activation! {
+    /// GEGLU: a GELU-gated linear unit, `gelu(a) * b` with the exact GELU (Shazeer, 2020).
+    ///
+    /// - f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b, i.e. a Φ(a) b with Φ the standard normal
+    ///   CDF (the erfc form stays accurate for a < 0)
+    /// - ∂f/∂a = b * (Φ(a) + a φ(a)), ∂f/∂b = gelu(a)
+    ///
+    /// ```
+    /// use act_core::prelude::*;
+    /// assert_eq!(GeGlu.forward(0.0, 1.0), 0.0);
+    /// assert_eq!(GeGlu.forward(1.5f64, 1.0), Gelu.forward(1.5f64));
+    /// ```
+    pub gated struct GeGlu;
+    f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b;
+}
+
+activation! {
+    /// ReGLU: a ReLU-gated linear unit, `max(0, a) * b` (Shazeer, 2020).
+    ///
+    /// - f(a, b) = max(0, a) * b
+    /// - ∂f/∂a = b for a > 0, else 0 (0 at a = 0, as ReLU); ∂f/∂b = max(0, a)
+    ///
+    /// ```
+    /// use act_core::prelude::*;
+    /// assert_eq!(ReGlu.forward(-1.0, 3.0), 0.0);
+    /// assert_eq!(ReGlu.forward(2.0, 3.0), 6.0);
+    /// assert_eq!(ReGlu.partials(0.0, 3.0), (0.0, 0.0));
+    /// ```
+    pub gated struct ReGlu;
+    f(a, b) = max(0, a) * b;
+}

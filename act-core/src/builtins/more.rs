@@ -1,0 +1,133 @@
+//! More elementwise built-ins: the rest of the activations PyTorch ships in `torch.nn` that
+//! deep-learning code reaches for (log-sigmoid, softsign, CELU, ReLU6, hardtanh) and
+//! squareplus. Each is declared from its textbook formula, as the classic ones.
+
+use crate::activation;
+
+activation! {
+    /// Log-sigmoid: ln(sigmoid(x)), the log-probability of a binary classifier's positive
+    /// class (PyTorch `LogSigmoid`).
+    ///
+    /// - f(x) = ln(1 / (1 + exp(-x))), computed as -softplus(-x): no overflow for x << 0
+    ///   (f(-800) = -800) and no loss for x >> 0 (f(40) = -4.25e-18, where ln(σ) is 0)
+    /// - f'(x) = sigmoid(-x)
+    /// - range (-∞, 0); no parameters.
+    ///
+    /// ```
+    /// use act_core::prelude::*;
+    /// assert_eq!(LogSigmoid.forward(-800.0), -800.0);
+    /// assert!(LogSigmoid.forward(40.0f64) < -4.2e-18);
+    /// assert_eq!(LogSigmoid.derivative(0.0), 0.5);
+    /// ```
+    pub struct LogSigmoid;
+    f(x) = ln(1 / (1 + exp(-x)));
+    range = (-inf, 0);
+}
+
+activation! {
+    /// Softsign (Bergstra et al., 2009; PyTorch `Softsign`): x / (1 + |x|), a sigmoid-shaped
+    /// function with polynomial rather than exponential tails.
+    ///
+    /// - f(x) = x / (1 + |x|)
+    /// - f'(x) = 1 / (1 + |x|)^2 (declared: the expanded derivative `1/(1+|x|) - |x|/(1+|x|)^2`
+    ///   cancels for large |x|; the macro checks the declared one against its own)
+    /// - range (-1, 1); no parameters.
+    ///
+    /// ```
+    /// use act_core::prelude::*;
+    /// assert_eq!(Softsign.forward(1.0), 0.5);
+    /// assert_eq!(Softsign.derivative(1e10f64), 1.0 / ((1.0 + 1e10) * (1.0 + 1e10)));
+    /// ```
+    pub struct Softsign;
+    f(x) = x / (1 + abs(x));
+    df(x) = 1 / powi(1 + abs(x), 2);
+    range = (-1, 1);
+}
+
+activation! {
+    /// Continuously differentiable ELU (Barron, 2017, "Continuously Differentiable
+    /// Exponential Linear Units"; PyTorch `CELU`, default alpha = 1).
+    ///
+    /// - f(x) = x for x > 0, else alpha * (exp(x / alpha) - 1), computed with expm1
+    /// - f'(x) = 1 for x > 0, else exp(x / alpha): continuous at 0 for every alpha
+    /// - range (-alpha, ∞) for alpha > 0, [0, ∞) for alpha < 0; alpha = 0 is refused (the
+    ///   formula divides by alpha; PyTorch refuses it too).
+    /// - ∂f/∂alpha = expm1(x/alpha) - (x/alpha) exp(x/alpha) for x <= 0: its two terms cancel
+    ///   near 0, where its error is a few eps in absolute terms rather than in ULPs.
+    ///
+    /// ```
+    /// use act_core::prelude::*;
+    /// assert_eq!(Celu::default().forward(2.0), 2.0);
+    /// assert_eq!(Celu::new(2.0).forward(f64::NEG_INFINITY), -2.0);
+    /// assert_eq!(Celu::new(2.0).derivative(0.0), 1.0);
+    /// ```
+    pub struct Celu(alpha = 1.0);
+    f(x) = if x > 0 { x } else { alpha * (exp(x / alpha) - 1) };
+    where alpha != 0;
+}
+
+activation! {
+    /// ReLU6 (Krizhevsky, 2010; MobileNet; PyTorch `ReLU6`): min(max(0, x), 6).
+    ///
+    /// - f(x) = 0 for x <= 0, 6 for x >= 6, x in between
+    /// - f'(x) = 1 for 0 < x < 6, else 0 (0 at both kinks, as PyTorch)
+    /// - range [0, 6]; no parameters.
+    ///
+    /// ```
+    /// use act_core::prelude::*;
+    /// assert_eq!(Relu6.forward(7.5), 6.0);
+    /// assert_eq!(Relu6.derivative(6.0), 0.0);
+    /// assert_eq!(Relu6.range().to_string(), "[0, 6]");
+    /// ```
+    pub struct Relu6;
+    f(x) = if x <= 0 { 0 } else if x >= 6 { 6 } else { x };
+    range = (0, 6);
+}
+
+activation! {
+    /// Hard tanh (PyTorch `Hardtanh`, parameters `min_val = -1`, `max_val = 1`): x clipped to
+    /// [min_val, max_val].
+    ///
+    /// - f(x) = min_val for x <= min_val, max_val for x >= max_val, x in between
+    /// - f'(x) = 1 strictly between the bounds, else 0 (as PyTorch)
+    /// - range [min_val, max_val]; ∂f/∂min_val and ∂f/∂max_val are 1 on the clipped sides.
+    /// - `min_val < max_val` is required (as PyTorch): `Hardtanh::try_new(3.0, -2.0)` is an
+    ///   error, `Hardtanh::new(3.0, -2.0)` panics.
+    ///
+    /// ```
+    /// use act_core::prelude::*;
+    /// assert_eq!(Hardtanh::default().forward(-3.0), -1.0);
+    /// assert_eq!(Hardtanh::new(0.0, 6.0).forward(7.0), 6.0);
+    /// assert_eq!(Hardtanh::default().range().to_string(), "[-1, 1]");
+    /// ```
+    pub struct Hardtanh(min_val = -1.0, max_val = 1.0);
+    f(x) = if x <= min_val { min_val } else if x >= max_val { max_val } else { x };
+    range = (min_val, max_val);
+    where min_val < max_val;
+}
+
+activation! {
+    /// Squareplus (Barron, 2021, "Squareplus: A Softplus-Like Algebraic Rectifier"):
+    /// (x + sqrt(x^2 + b)) / 2, a smooth ReLU without exponentials (default b = 4).
+    ///
+    /// - f(x) = (x + sqrt(x^2 + b)) / 2, computed for x < 0 as b / (2 (sqrt(x^2 + b) - x))
+    ///   (no cancellation: f(-1e6) = 1e-6), and with sqrt(x^2 + b) = |x| beyond |x| = 1e15,
+    ///   where b is below half an ulp of x^2 (for b below 1e4) and x^2 could overflow; halved
+    ///   before the sum, so that f(MAX) = MAX/
+    /// - f'(x) = (1 + x / sqrt(x^2 + b)) / 2
+    /// - range (0, ∞) for b > 0, [0, ∞) for b = 0 (ReLU); b < 0 is refused (no square root
+    ///   of a negative x^2 + b).
+    ///
+    /// ```
+    /// use act_core::prelude::*;
+    /// assert_eq!(Squareplus::default().forward(0.0), 1.0);
+    /// assert!((Squareplus::default().forward(-1e6f64) - 1e-6).abs() < 1e-18);
+    /// assert_eq!(Squareplus::default().forward(1e300f64), 1e300);
+    /// ```
+    pub struct Squareplus(b = 4.0);
+    f(x) = {
+        let h = if abs(x) > 1e15 { abs(x) } else { sqrt(x * x + b) };
+        if x >= 0 { x / 2 + h / 2 } else { b / (2 * (h - x)) }
+    };
+    where b >= 0;
+}

@@ -1,0 +1,260 @@
+//! Loops behind gated activations (two inputs per element) and parameter gradients (sums over
+//! a whole slice), called by code that `activation!` generates through `__private`.
+
+use crate::__private::{check_len, limit};
+use crate::Float;
+
+/// Elements per chunk: small enough for the chunk's values to stay in L1 between the main loop
+/// and its fix-ups.
+const CHUNK: usize = 512;
+
+/// Whether a NaN `y` at `(a, b)` is an artefact of straight-line code at a huge input
+/// (`∞ * 0` in `a * sigmoid(a) * b` at `a = -∞`) rather than a NaN input.
+#[inline(always)]
+pub fn is_limit_artefact2<F: Float>(a: F, b: F, y: F) -> bool {
+    let big = F::from_f64(act_expr::eval::LIMIT_THRESHOLD);
+    y.is_nan() & !a.is_nan() & !b.is_nan() & ((a.abs() >= big) | (b.abs() >= big))
+}
+
+/// The limit of `f(a, b)` where its straight-line code gives NaN: along the huge input(s), by
+/// the probes of [`limit`] (first `a` with `b` held, then `b` with `a` held, then both).
+#[cold]
+#[inline(never)]
+pub fn limit2<F: Float>(a: F, b: F, f: impl Fn(F, F) -> F) -> F {
+    let big = F::from_f64(act_expr::eval::LIMIT_THRESHOLD);
+    if a.abs() >= big {
+        let y = limit(a, |u| f(u, b));
+        if !y.is_nan() {
+            return y;
+        }
+    }
+    if b.abs() >= big {
+        let y = limit(b, |v| f(a, v));
+        if !y.is_nan() {
+            return y;
+        }
+        if a.abs() >= big {
+            return limit(a, |u| limit(b, |v| f(u, v)));
+        }
+    }
+    F::NAN
+}
+
+/// `y[i] = f(a[i], b[i])`, with NaN artefacts at huge inputs replaced by the limit.
+#[inline(always)]
+pub fn map_pairs<F: Float>(a: &[F], b: &[F], y: &mut [F], f: impl Fn(F, F) -> F) {
+    check_len("a", a.len(), "b", b.len());
+    check_len("a", a.len(), "y", y.len());
+    for ((ac, bc), yc) in a
+        .chunks(CHUNK)
+        .zip(b.chunks(CHUNK))
+        .zip(y.chunks_mut(CHUNK))
+    {
+        let mut bad = false;
+        for ((ai, bi), yi) in ac.iter().zip(bc).zip(yc.iter_mut()) {
+            let v = f(*ai, *bi);
+            bad |= is_limit_artefact2(*ai, *bi, v);
+            *yi = v;
+        }
+        if bad {
+            for ((ai, bi), yi) in ac.iter().zip(bc).zip(yc.iter_mut()) {
+                if is_limit_artefact2(*ai, *bi, *yi) {
+                    *yi = limit2(*ai, *bi, &f);
+                }
+            }
+        }
+    }
+}
+
+/// `grad_a[i] = g[i] · da(a[i], b[i])`, `grad_b[i] = g[i] · db(a[i], b[i])`, with NaN
+/// artefacts at huge inputs replaced by the limits of the partials.
+#[inline(always)]
+pub fn backward_pairs<F: Float>(
+    a: &[F],
+    b: &[F],
+    g: &[F],
+    grad_a: &mut [F],
+    grad_b: &mut [F],
+    da: impl Fn(F, F) -> F,
+    db: impl Fn(F, F) -> F,
+) {
+    check_len("a", a.len(), "b", b.len());
+    check_len("a", a.len(), "grad_y", g.len());
+    check_len("a", a.len(), "grad_a", grad_a.len());
+    check_len("a", a.len(), "grad_b", grad_b.len());
+    for (i, (ac, bc)) in a.chunks(CHUNK).zip(b.chunks(CHUNK)).enumerate() {
+        let range = i * CHUNK..i * CHUNK + ac.len();
+        let gc = &g[range.clone()];
+        let gac = &mut grad_a[range.clone()];
+        let gbc = &mut grad_b[range];
+        let mut bad = false;
+        for ((((ai, bi), gi), ga), gb) in ac
+            .iter()
+            .zip(bc)
+            .zip(gc)
+            .zip(gac.iter_mut())
+            .zip(gbc.iter_mut())
+        {
+            let (pa, pb) = (da(*ai, *bi), db(*ai, *bi));
+            bad |= is_limit_artefact2(*ai, *bi, pa) | is_limit_artefact2(*ai, *bi, pb);
+            *ga = *gi * pa;
+            *gb = *gi * pb;
+        }
+        if bad {
+            for ((((ai, bi), gi), ga), gb) in ac
+                .iter()
+                .zip(bc)
+                .zip(gc)
+                .zip(gac.iter_mut())
+                .zip(gbc.iter_mut())
+            {
+                let (pa, pb) = (da(*ai, *bi), db(*ai, *bi));
+                if is_limit_artefact2(*ai, *bi, pa) {
+                    *ga = *gi * limit2(*ai, *bi, &da);
+                }
+                if is_limit_artefact2(*ai, *bi, pb) {
+                    *gb = *gi * limit2(*ai, *bi, &db);
+                }
+            }
+        }
+    }
+}
+
+/// Checks the `[a | b]` layout: `x` is `rows × 2·cols` where `y` is `rows × cols`.
+#[inline]
+#[track_caller]
+pub fn check_halves(x: usize, y_name: &str, y: usize, cols: usize) {
+    if x != 2 * y || (cols == 0 && x != 0) || (cols != 0 && y % cols != 0) {
+        halves_mismatch(x, y_name, y, cols);
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn halves_mismatch(x: usize, y_name: &str, y: usize, cols: usize) -> ! {
+    panic!(
+        "layout mismatch: `x` holds rows of [a | b] with 2 × {cols} columns, so it needs twice \
+         as many elements as `{y_name}` ({y}, whole rows of {cols}); it has {x}"
+    )
+}
+
+/// A running sum in f64 with Neumaier's compensation: the error stays at a few units of the
+/// last place of the result however many terms are added (a plain running sum of n terms
+/// loses up to n/2 units).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CompensatedSum {
+    sum: f64,
+    carry: f64,
+}
+
+impl CompensatedSum {
+    /// Adds a term.
+    #[inline(always)]
+    pub fn add(&mut self, t: f64) {
+        let s = self.sum + t;
+        // Branch-free two-sum: the exact rounding error of `sum + t`.
+        let bp = s - self.sum;
+        let err = (self.sum - (s - bp)) + (t - bp);
+        self.carry += err;
+        self.sum = s;
+    }
+
+    /// The sum.
+    #[inline(always)]
+    pub fn value(&self) -> f64 {
+        self.sum + self.carry
+    }
+}
+
+/// Lanes of compensated sums, so that independent additions can overlap.
+const SUM_LANES: usize = 8;
+
+/// `Σ_i g[i] · d(i)` in f64 with compensation: the products of two `f32` are exact in f64, so
+/// for `f32` data the result is the exact sum rounded once (short of 2^50 terms).
+#[inline(always)]
+pub fn dot_compensated<F: Float>(g: &[F], d: impl Fn(usize) -> F) -> F {
+    let mut lanes = [CompensatedSum::default(); SUM_LANES];
+    for (c, gc) in g.chunks(SUM_LANES).enumerate() {
+        for (k, gi) in gc.iter().enumerate() {
+            let t = gi.to_f64() * d(c * SUM_LANES + k).to_f64();
+            lanes[k].add(t);
+        }
+    }
+    let mut total = CompensatedSum::default();
+    for l in lanes {
+        total.add(l.sum);
+        total.add(l.carry);
+    }
+    F::from_f64(total.value())
+}
+
+/// `grad_params[k] = Σ_i grad_y[i] · ∂f/∂θ_k(x[i])` for an elementwise activation, where
+/// `dk(k, x)` computes the k-th partial; NaN artefacts at huge inputs become limits.
+#[inline(always)]
+pub fn backward_params<F: Float>(
+    x: &[F],
+    grad_y: &[F],
+    grad_params: &mut [F],
+    dk: impl Fn(usize, F) -> F,
+) {
+    check_len("x", x.len(), "grad_y", grad_y.len());
+    for (k, out) in grad_params.iter_mut().enumerate() {
+        *out = dot_compensated(grad_y, |i| {
+            let v = dk(k, x[i]);
+            if crate::__private::is_limit_artefact(x[i], v) {
+                limit(x[i], |u| dk(k, u))
+            } else {
+                v
+            }
+        });
+    }
+}
+
+/// [`backward_params`] for a gated activation, `dk(k, a, b)`.
+#[inline(always)]
+pub fn backward_params_pairs<F: Float>(
+    a: &[F],
+    b: &[F],
+    grad_y: &[F],
+    grad_params: &mut [F],
+    dk: impl Fn(usize, F, F) -> F,
+) {
+    check_len("a", a.len(), "b", b.len());
+    check_len("a", a.len(), "grad_y", grad_y.len());
+    for (k, out) in grad_params.iter_mut().enumerate() {
+        *out = dot_compensated(grad_y, |i| {
+            let v = dk(k, a[i], b[i]);
+            if is_limit_artefact2(a[i], b[i], v) {
+                limit2(a[i], b[i], |u, w| dk(k, u, w))
+            } else {
+                v
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compensated_sum_keeps_what_a_running_sum_loses() {
+        // 1 + 1e-16 ten million times: a running f64 sum stays at 1.
+        let mut s = CompensatedSum::default();
+        s.add(1.0);
+        for _ in 0..10_000_000 {
+            s.add(1e-16);
+        }
+        assert!((s.value() - (1.0 + 1e-9)).abs() < 1e-15, "{}", s.value());
+    }
+
+    #[test]
+    fn the_layout_check_names_the_lengths() {
+        check_halves(8, "y", 4, 2);
+        let r = std::panic::catch_unwind(|| check_halves(8, "y", 3, 2));
+        assert!(r.is_err());
+        let r = std::panic::catch_unwind(|| check_halves(6, "y", 3, 2));
+        assert!(r.is_err());
+    }
+}

@@ -1,0 +1,91 @@
+//! Gated built-ins and parameter gradients against mpmath, with the criterion of
+//! `tests/accuracy.rs` (4 ULP of the exact value, tails included; flush below the normal
+//! range; GeGlu `4 + κ` as Gelu; near the interior root of ∂f/∂a, an absolute error of
+//! `8 eps · |b|`, the size of the terms that cancel there, times the factor b).
+//!
+//! The data (`tests/data/gated/`, `tests/data/params/`) comes from
+//! `scripts/gen_gated_reference.py`. Print the table of worst errors with
+//!
+//! ```text
+//! cargo test -p act-core --test gated -- --nocapture
+//! ```
+
+use act_core::prelude::*;
+
+mod harness;
+use harness::pairs::*;
+use harness::*;
+
+const DATA_SUBDIR: &str = "tests/data";
+const MIN_POINTS: usize = 700;
+
+#[test]
+fn gated_builtins_within_4_ulp_of_mpmath() {
+    let mut failures = String::new();
+    for_each_isa(|isa| {
+        let mut all = Vec::new();
+        // Every gated built-in; GeGlu's factor is GELU, with Gelu's `4 + κ` criterion.
+        macro_rules! run {
+            ($($g:ident),*) => {
+                $(
+                    let kappa = $g::NAME == "GeGlu";
+                    all.extend(check_gated::<$g, f32>(kappa));
+                    all.extend(check_gated::<$g, f64>(kappa));
+                )*
+            };
+        }
+        act_core::__for_each_gated!(run);
+        println!(
+            "\nGated built-ins against mpmath, {isa:?} build:\n{}",
+            render(&all)
+        );
+        let f = failures_report(&all);
+        if !f.is_empty() {
+            failures += &format!("{isa:?} build:\n{f}");
+        }
+    });
+    assert!(failures.is_empty(), "accuracy failures:\n{failures}");
+}
+
+#[test]
+fn parameter_partials_within_4_ulp_of_mpmath() {
+    let mut failures = String::new();
+    for_each_isa(|isa| {
+        let mut all = Vec::new();
+        all.extend(check_params::<PRelu, f32>());
+        all.extend(check_params::<PRelu, f64>());
+        all.extend(check_params::<LeakyRelu, f32>());
+        all.extend(check_params::<LeakyRelu, f64>());
+        all.extend(check_params::<Elu, f32>());
+        all.extend(check_params::<Elu, f64>());
+        all.extend(check_params::<Selu, f32>());
+        all.extend(check_params::<Selu, f64>());
+        all.extend(check_params::<Hardtanh, f32>());
+        all.extend(check_params::<Hardtanh, f64>());
+        println!(
+            "\nParameter partials against mpmath, {isa:?} build:\n{}",
+            render(&all)
+        );
+        let f = failures_report(&all);
+        if !f.is_empty() {
+            failures += &format!("{isa:?} build:\n{f}");
+        }
+    });
+    assert!(failures.is_empty(), "accuracy failures:\n{failures}");
+}
+
+/// The checker can fail: ∂f/∂a of SwiGLU perturbed by 6 ULP is rejected.
+#[test]
+fn gated_checker_rejects_a_wrong_partial() {
+    let rows = parse_pairs::<f64>("SwiGlu");
+    let bad = rows
+        .iter()
+        .filter(|r| !r.root && r.da.rounded.is_finite() && r.da.rounded.abs() > 1e-300)
+        .filter(|r| {
+            let (pa, _) = SwiGlu.partials(r.a, r.b);
+            let wrong = pa * (1.0 + 6.0 * f64::EPSILON);
+            judge(&r.da, wrong, Allow::default()).0 == Verdict::Fail
+        })
+        .count();
+    assert!(bad > 500, "only {bad} perturbed partials were rejected");
+}

@@ -1,0 +1,305 @@
+//! Code generation for a `gated` declaration: the struct, the per-element value, partials and
+//! parameter partials, the slice loops (two inputs, and the `[a | b]` halves layout), and the
+//! `act_core::Gated` and `act_core::DynGated` implementations.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{body_with, dispatched, lit};
+use crate::gated::GatedModel;
+use crate::graph::Id;
+
+/// The first paragraph of the doc comment.
+pub(super) fn doc_summary(attrs: &[syn::Attribute]) -> String {
+    attrs
+        .iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value().trim().to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .take_while(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A hidden method computing `root` at one pair `(x, b)` (`x` is the first input); NaN in
+/// either input gives NaN out.
+fn pair_method(m: &GatedModel, name: &proc_macro2::Ident, root: Id) -> TokenStream {
+    let b = body_with(&m.graph, root, &m.param_names, None, true);
+    let fl = quote!(<F as ::act_core::Float>);
+    quote! {
+        #[doc(hidden)]
+        #[inline(always)]
+        #[allow(unused_variables, clippy::all)]
+        pub fn #name<F: ::act_core::Float, const FMA: bool>(&self, x: F, b: F) -> F {
+            let y: F = { #b };
+            #fl::select(#fl::is_nan(x) | #fl::is_nan(b), x + b, y)
+        }
+    }
+}
+
+/// Expands a gated model into the struct and its trait implementations.
+pub fn expand(m: &GatedModel) -> TokenStream {
+    let decl = &m.decl;
+    let name = &decl.name;
+    let name_str = name.to_string();
+    let attrs = &decl.attrs;
+    let vis = &decl.vis;
+    let pnames: Vec<proc_macro2::Ident> = decl.params.iter().map(|p| p.name.clone()).collect();
+    let pstrs = &m.param_names;
+    let defaults: Vec<TokenStream> = m.defaults.iter().map(|&d| lit(d)).collect();
+    let nparams = pnames.len();
+
+    let fields = if pnames.is_empty() {
+        quote!(;)
+    } else {
+        let docs = pstrs.iter().zip(&m.defaults).map(|(p, d)| {
+            format!(
+                "The `{p}` parameter (default {}).",
+                crate::print::number(*d)
+            )
+        });
+        quote!({ #( #[doc = #docs] pub #pnames: f64, )* })
+    };
+    let ctor = if pnames.is_empty() {
+        quote!(#name)
+    } else {
+        quote!(#name { #(#pnames),* })
+    };
+    let default_ctor = if pnames.is_empty() {
+        quote!(#name)
+    } else {
+        quote!(#name { #(#pnames: #defaults),* })
+    };
+    let new_doc = if pnames.is_empty() {
+        format!("Creates a `{name_str}` (it has no parameters).")
+    } else {
+        format!(
+            "Creates a `{name_str}` with the given {}.",
+            pstrs
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let summary = doc_summary(attrs);
+    let formula = &m.formula_text;
+    let [pa, pb] = &m.partial_texts;
+    let [in_a, in_b] = &m.inputs;
+    let pd_texts = &m.param_partial_texts;
+
+    let value_fn = pair_method(m, &format_ident!("__act_value"), m.f);
+    let da_fn = pair_method(m, &format_ident!("__act_da"), m.da);
+    let db_fn = pair_method(m, &format_ident!("__act_db"), m.db);
+    let dp_fns: Vec<TokenStream> = m
+        .param_partials
+        .iter()
+        .enumerate()
+        .map(|(k, &d)| pair_method(m, &format_ident!("__act_dp{}", k), d))
+        .collect();
+    let dp_names: Vec<proc_macro2::Ident> = (0..nparams)
+        .map(|k| format_ident!("__act_dp{}", k))
+        .collect();
+    let dp_arms: Vec<TokenStream> = dp_names
+        .iter()
+        .enumerate()
+        .map(|(k, f)| quote!(#k => self.#f::<F, FMA>(u, v),))
+        .collect();
+    let dk = quote! {
+        #[inline(always)] |k: usize, u: F, v: F| -> F {
+            match k {
+                #(#dp_arms)*
+                _ => <F as ::act_core::Float>::NAN,
+            }
+        }
+    };
+
+    let forward_slice = dispatched(
+        "__act_forward_slice",
+        quote!(a: &[F], b: &[F], y: &mut [F]),
+        quote!(a, b, y),
+        quote!(::act_core::__private::map_pairs(
+            a,
+            b,
+            y,
+            #[inline(always)]
+            |u, v| self.__act_value::<F, FMA>(u, v)
+        )),
+    );
+    let backward_slice = dispatched(
+        "__act_backward_slice",
+        quote!(a: &[F], b: &[F], grad_y: &[F], grad_a: &mut [F], grad_b: &mut [F]),
+        quote!(a, b, grad_y, grad_a, grad_b),
+        quote!(::act_core::__private::backward_pairs(
+            a,
+            b,
+            grad_y,
+            grad_a,
+            grad_b,
+            #[inline(always)]
+            |u, v| self.__act_da::<F, FMA>(u, v),
+            #[inline(always)]
+            |u, v| self.__act_db::<F, FMA>(u, v),
+        )),
+    );
+    let backward_params = dispatched(
+        "__act_backward_params",
+        quote!(a: &[F], b: &[F], grad_y: &[F], grad_params: &mut [F]),
+        quote!(a, b, grad_y, grad_params),
+        quote!(::act_core::__private::backward_params_pairs(a, b, grad_y, grad_params, #dk)),
+    );
+
+    let set_arms = pnames
+        .iter()
+        .zip(pstrs)
+        .map(|(p, s)| quote!(#s => { self.#p = value; ::core::result::Result::Ok(()) }));
+    let finite_arms = pstrs.iter().map(|s| {
+        quote!(#s if !value.is_finite() => ::core::result::Result::Err(
+            ::act_core::ParamError::NotFinite { name: #s, value }),)
+    });
+
+    quote! {
+        #(#attrs)*
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        #vis struct #name #fields
+
+        impl ::core::default::Default for #name {
+            fn default() -> Self {
+                #default_ctor
+            }
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl #name {
+            #[doc = #new_doc]
+            #[allow(clippy::new_without_default)]
+            pub const fn new(#(#pnames: f64),*) -> Self {
+                #ctor
+            }
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl #name {
+            #value_fn
+            #da_fn
+            #db_fn
+            #(#dp_fns)*
+            #forward_slice
+            #backward_slice
+            #backward_params
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl ::act_core::Gated for #name {
+            const NAME: &'static str = #name_str;
+            const INPUTS: [&'static str; 2] = [#in_a, #in_b];
+            const FORMULA: &'static str = #formula;
+            const PARTIALS: [&'static str; 2] = [#pa, #pb];
+            const PARAMS: &'static [::act_core::ParamInfo] = &[
+                #( ::act_core::ParamInfo { name: #pstrs, default: #defaults } ),*
+            ];
+            const PARAM_DERIVATIVES: &'static [&'static str] = &[#(#pd_texts),*];
+
+            fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> {
+                ::std::vec![#( (#pstrs, self.#pnames) ),*]
+            }
+
+            fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
+                match name {
+                    #(#finite_arms)*
+                    #(#set_arms)*
+                    _ => ::core::result::Result::Err(::act_core::ParamError::Unknown {
+                        name: ::std::string::String::from(name),
+                        valid: ::std::vec![#(#pstrs),*],
+                    }),
+                }
+            }
+
+            // One element through the slice loops: the same code, and so the same bits, as
+            // the slice methods on this CPU.
+            #[inline]
+            fn forward<F: ::act_core::Float>(&self, a: F, b: F) -> F {
+                let mut y = [a];
+                self.__act_forward_slice(&[a], &[b], &mut y);
+                y[0]
+            }
+
+            #[inline]
+            fn partials<F: ::act_core::Float>(&self, a: F, b: F) -> (F, F) {
+                let (mut ga, mut gb) = ([a], [b]);
+                self.__act_backward_slice(&[a], &[b], &[<F as ::act_core::Float>::ONE], &mut ga, &mut gb);
+                (ga[0], gb[0])
+            }
+
+            #[inline]
+            fn forward_slice<F: ::act_core::Float>(&self, a: &[F], b: &[F], y: &mut [F]) {
+                self.__act_forward_slice(a, b, y)
+            }
+
+            #[inline]
+            fn backward_slice<F: ::act_core::Float>(&self, a: &[F], b: &[F], grad_y: &[F], grad_a: &mut [F], grad_b: &mut [F]) {
+                self.__act_backward_slice(a, b, grad_y, grad_a, grad_b)
+            }
+
+            fn forward_halves<F: ::act_core::Float>(&self, x: &[F], cols: usize, y: &mut [F]) {
+                ::act_core::__private::check_halves(x.len(), "y", y.len(), cols);
+                if cols == 0 {
+                    return;
+                }
+                for (xr, yr) in x.chunks(2 * cols).zip(y.chunks_mut(cols)) {
+                    let (a, b) = xr.split_at(cols);
+                    self.__act_forward_slice(a, b, yr);
+                }
+            }
+
+            fn backward_halves<F: ::act_core::Float>(&self, x: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]) {
+                ::act_core::__private::check_halves(x.len(), "grad_y", grad_y.len(), cols);
+                ::act_core::__private::check_len("x", x.len(), "grad_x", grad_x.len());
+                if cols == 0 {
+                    return;
+                }
+                for ((xr, gr), gx) in x.chunks(2 * cols).zip(grad_y.chunks(cols)).zip(grad_x.chunks_mut(2 * cols)) {
+                    let (a, b) = xr.split_at(cols);
+                    let (ga, gb) = gx.split_at_mut(cols);
+                    self.__act_backward_slice(a, b, gr, ga, gb);
+                }
+            }
+
+            fn param_derivatives<F: ::act_core::Float>(&self, a: F, b: F, d: &mut [F]) {
+                ::act_core::__private::check_len("PARAMS", #nparams, "d", d.len());
+                self.__act_backward_params(&[a], &[b], &[<F as ::act_core::Float>::ONE], d);
+            }
+
+            #[inline]
+            fn backward_params<F: ::act_core::Float>(&self, a: &[F], b: &[F], grad_y: &[F], grad_params: &mut [F]) {
+                ::act_core::__private::check_len("PARAMS", #nparams, "grad_params", grad_params.len());
+                self.__act_backward_params(a, b, grad_y, grad_params)
+            }
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl ::act_core::DynGated for #name {
+            fn name(&self) -> &'static str { <Self as ::act_core::Gated>::NAME }
+            fn summary(&self) -> &'static str { #summary }
+            fn inputs(&self) -> [&'static str; 2] { <Self as ::act_core::Gated>::INPUTS }
+            fn formula(&self) -> &'static str { <Self as ::act_core::Gated>::FORMULA }
+            fn partial_formulas(&self) -> [&'static str; 2] { <Self as ::act_core::Gated>::PARTIALS }
+            fn param_info(&self) -> &'static [::act_core::ParamInfo] { <Self as ::act_core::Gated>::PARAMS }
+            fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> { ::act_core::Gated::params(self) }
+            fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
+                ::act_core::Gated::set_param(self, name, value)
+            }
+            fn eval(&self, a: f64, b: f64) -> (f64, f64, f64) {
+                let (da, db) = ::act_core::Gated::partials(self, a, b);
+                (::act_core::Gated::forward(self, a, b), da, db)
+            }
+        }
+    }
+}

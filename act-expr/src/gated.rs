@@ -1,0 +1,174 @@
+//! The model of a `gated` declaration, `f(a, b)`: the formula over two inputs, its two
+//! partials, the partials with respect to each parameter, and their texts.
+//!
+//! A gated activation works on each pair `(a[i], b[i])` on its own (GLU and its variants), so
+//! it has no reductions, no declared range and no hand-written derivative. The first input is
+//! lowered to [`Node::X`](crate::graph::Node::X), the second to
+//! [`Node::B`](crate::graph::Node::B); everything else (simplification, stability rewrites,
+//! code generation) is shared with the elementwise activations.
+
+use crate::decl::Decl;
+use crate::graph::{Graph, Id, Var};
+use crate::parse::{Scope, lower};
+use crate::print::print_inputs;
+
+/// The analysed gated activation.
+#[derive(Clone)]
+pub struct GatedModel {
+    /// The declaration as parsed.
+    pub decl: Decl,
+    /// The graph holding every expression below.
+    pub graph: Graph,
+    /// The formula (stability-rewritten).
+    pub f: Id,
+    /// `∂f/∂a`.
+    pub da: Id,
+    /// `∂f/∂b`.
+    pub db: Id,
+    /// `∂f/∂θ_k` for each parameter, in declaration order.
+    pub param_partials: Vec<Id>,
+    /// Parameter names.
+    pub param_names: Vec<String>,
+    /// Parameter defaults.
+    pub defaults: Vec<f64>,
+    /// The input names as declared.
+    pub inputs: [String; 2],
+    /// The formula as written, pretty-printed.
+    pub formula_text: String,
+    /// `∂f/∂a` and `∂f/∂b`, simplified and pretty-printed.
+    pub partial_texts: [String; 2],
+    /// `∂f/∂θ_k`, simplified and pretty-printed.
+    pub param_partial_texts: Vec<String>,
+}
+
+/// Builds the model of a `gated` declaration.
+pub fn build(decl: Decl) -> syn::Result<GatedModel> {
+    let param_names: Vec<String> = decl.params.iter().map(|p| p.name.to_string()).collect();
+    let defaults: Vec<f64> = decl.params.iter().map(|p| p.default).collect();
+    let [a, b] = match &decl.inputs[..] {
+        [a, b] => [a.clone(), b.clone()],
+        _ => {
+            return Err(syn::Error::new(
+                decl.name.span(),
+                "a gated activation takes two inputs: write `f(a, b) = ...`",
+            ));
+        }
+    };
+    for input in [&a, &b] {
+        if param_names.contains(&input.to_string()) {
+            return Err(syn::Error::new(
+                input.span(),
+                format!("`{input}` is both an input and a parameter; rename one of them"),
+            ));
+        }
+    }
+    if let (Some(span), Some(_)) = (decl.range_kw, &decl.range) {
+        return Err(syn::Error::new(
+            span,
+            "`range` is not supported in a gated activation (its value depends on two inputs)",
+        ));
+    }
+    if let Some(c) = decl.constraints.first() {
+        return Err(syn::Error::new_spanned(
+            c,
+            "`where` conditions are not supported in a gated activation yet; check the parameters where you set them",
+        ));
+    }
+    let inputs = [a.to_string(), b.to_string()];
+    let names = [inputs[0].as_str(), inputs[1].as_str()];
+    let scope = || Scope::gated(param_names.clone(), inputs[0].clone(), inputs[1].clone());
+
+    let mut raw = Graph::new_raw();
+    let raw_f = lower(&mut raw, &decl.f, &mut scope())?;
+    let formula_text = print_inputs(&raw, raw_f, &param_names, names);
+
+    let mut g = Graph::new();
+    let f = lower(&mut g, &decl.f, &mut scope())?;
+    let da = g.diff(f, Var::X);
+    let db = g.diff(f, Var::B);
+    let param_partials: Vec<Id> = (0..param_names.len())
+        .map(|k| g.diff(f, Var::Param(k as u32)))
+        .collect();
+    let partial_texts = [
+        print_inputs(&g, da, &param_names, names),
+        print_inputs(&g, db, &param_names, names),
+    ];
+    let param_partial_texts = param_partials
+        .iter()
+        .map(|&d| print_inputs(&g, d, &param_names, names))
+        .collect();
+    Ok(GatedModel {
+        decl,
+        graph: g,
+        f,
+        da,
+        db,
+        param_partials,
+        param_names,
+        defaults,
+        inputs,
+        formula_text,
+        partial_texts,
+        param_partial_texts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::eval_all_gated;
+
+    fn model(src: &str) -> GatedModel {
+        build(syn::parse_str::<Decl>(src).expect("parses")).expect("builds")
+    }
+
+    fn at(m: &GatedModel, id: Id, a: f64, b: f64) -> f64 {
+        eval_all_gated(&m.graph, id, a, b, &m.defaults, &[])[id.index()]
+    }
+
+    #[test]
+    fn partials_of_swiglu_are_derived_for_both_inputs() {
+        let m = model("pub gated struct S; f(a, b) = a * sigmoid(a) * b;");
+        assert_eq!(m.formula_text, "a * sigmoid(a) * b");
+        // ∂/∂b is swish(a); ∂/∂a is b (σ(a) + a σ'(a)).
+        assert!(
+            m.partial_texts[1].contains("sigmoid(a)"),
+            "{:?}",
+            m.partial_texts
+        );
+        assert!(!m.partial_texts[1].contains('b'));
+        let (a, b): (f64, f64) = (0.75, -1.5);
+        let s = 1.0 / (1.0 + (-a).exp());
+        assert!((at(&m, m.f, a, b) - a * s * b).abs() < 1e-15);
+        assert!((at(&m, m.db, a, b) - a * s).abs() < 1e-15);
+        let da = b * (s + a * s * (1.0 - s));
+        assert!((at(&m, m.da, a, b) - da).abs() < 1e-15);
+    }
+
+    #[test]
+    fn parameters_get_their_own_partials() {
+        let m = model("pub gated struct G(beta = 1.0); f(u, v) = u * sigmoid(beta * u) * v;");
+        assert_eq!(m.param_partial_texts.len(), 1);
+        let (u, v, beta) = (0.5f64, 2.0f64, 1.0f64);
+        let s = 1.0 / (1.0 + (-beta * u).exp());
+        let want = u * v * u * s * (1.0 - s);
+        assert!((at(&m, m.param_partials[0], u, v) - want).abs() < 1e-15);
+    }
+
+    #[test]
+    fn mistakes_are_refused_with_a_fix() {
+        let err = |src: &str| match syn::parse_str::<Decl>(src).and_then(build) {
+            Ok(_) => panic!("{src} was accepted"),
+            Err(e) => e.to_string(),
+        };
+        assert!(err("pub gated struct G; f(a) = a;").contains("two inputs"));
+        assert!(err("pub gated struct G; f(a, b, c) = a;").contains("two inputs"));
+        assert!(err("pub gated struct G; f(a, a) = a;").contains("different names"));
+        assert!(err("pub gated struct G; f(a, b) = a * sum(b);").contains("gated"));
+        assert!(err("pub gated struct G(a = 1.0); f(a, b) = a * b;").contains("both"));
+        assert!(err("pub gated struct G; f(a, b) = x * b;").contains("cannot find `x`"));
+        assert!(err("pub gated struct G; f(a, b) = a * b; range = (0, 1);").contains("range"));
+        assert!(err("pub gated struct G; f(a, b) = a * b; df(a, b) = b;").contains("df"));
+        assert!(err("pub struct G; f(a, b) = a * b;").contains("gated struct"));
+    }
+}
