@@ -28,10 +28,13 @@ use rayon::prelude::*;
 use crate::__private::{check_len, check_rows};
 use crate::{Activation, Elementwise, Float, VectorActivation};
 
-/// Inputs with fewer elements than this run serially: below it a cheap activation such as ReLU
-/// is done in microseconds, and splitting gains little or loses (`threshold/*` in
-/// `benches/benches/parallel.rs` times a split at 16K, 32K and 64K elements).
-pub const PAR_MIN_LEN: usize = 1 << 15;
+/// Inputs with fewer elements than this run serially. Measured with `threshold/*` in
+/// `benches/benches/parallel.rs` on a 2-core machine: splitting in two lost at 16K to 64K
+/// elements even for Gelu (0.74x to 0.87x the serial speed) and far more for ReLU (0.06x to
+/// 0.33x), and gained 1.9x at 4M; 128K is on the safe side of that crossover for
+/// compute-bound activations. Cheap memory-bound ones (ReLU) gain only on inputs of several
+/// million elements, and not at all while another process holds the second core.
+pub const PAR_MIN_LEN: usize = 1 << 17;
 
 /// Elements per chunk: about four chunks per thread, so that a thread slowed by others on the
 /// machine is balanced by the rest, and a multiple of 64 elements (whole vector registers and

@@ -87,10 +87,10 @@ fn vector<A: VectorActivation, F: Float>(a: A, rows: usize, cols: usize) {
 fn every_builtin<F: Float>() {
     macro_rules! each {
         (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
-            for n in [0, 1, 1000, PAR_MIN_LEN - 1, PAR_MIN_LEN, 100_003] {
+            for n in [0, 1, 1000, PAR_MIN_LEN - 1, PAR_MIN_LEN + 4099] {
                 $(elementwise::<$e, F>($e::default(), n);)*
             }
-            for (rows, cols) in [(0, 7), (3, 10), (4099, 10), (301, 333), (1, 40_001)] {
+            for (rows, cols) in [(0, 7), (3, 10), (13_109, 10), (401, 333), (1, 40_001)] {
                 $(vector::<$v, F>($v::default(), rows, cols);)*
             }
         };
@@ -116,25 +116,28 @@ fn par_matches_serial_f16() {
 
 #[test]
 fn par_in_the_global_pool_matches_serial() {
-    elementwise::<Gelu, f32>(Gelu, 200_001);
+    elementwise::<Gelu, f32>(Gelu, PAR_MIN_LEN + 70_001);
     vector::<Softmax, f32>(Softmax, 2000, 100);
+    vector::<Softmax, f32>(Softmax, 1400, 100);
 }
 
 #[test]
-#[should_panic(expected = "length mismatch: `x` has 40000 elements but `y` has 39999")]
+#[should_panic(expected = "length mismatch: `x` has 140000 elements but `y` has 139999")]
 fn par_forward_slice_checks_lengths_before_splitting() {
-    pool().install(|| Relu.par_forward_slice(&[0.0f32; 40_000], &mut [0.0; 39_999]));
+    let (x, mut y) = (vec![0.0f32; 140_000], vec![0.0; 139_999]);
+    pool().install(|| Relu.par_forward_slice(&x, &mut y));
 }
 
 #[test]
 #[should_panic(expected = "not a whole number of rows of 7 columns")]
 fn par_forward_rows_checks_the_row_length() {
-    pool().install(|| Softmax.par_forward_rows(&[0.0f32; 40_000], 7, &mut [0.0; 40_000]));
+    let (x, mut y) = (vec![0.0f32; 140_001], vec![0.0; 140_001]);
+    pool().install(|| Softmax.par_forward_rows(&x, 7, &mut y));
 }
 
 #[test]
-#[should_panic(expected = "length mismatch: `x` has 40000 elements but `grad_x` has 4")]
+#[should_panic(expected = "length mismatch: `x` has 140000 elements but `grad_x` has 4")]
 fn par_backward_slice_checks_lengths() {
-    let x = [0.0f32; 40_000];
+    let x = vec![0.0f32; 140_000];
     pool().install(|| Tanh.par_backward_slice(&x, &x, &mut [0.0; 4]));
 }

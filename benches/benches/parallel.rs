@@ -1,9 +1,9 @@
 //! Serial against parallel (act-core's `rayon` feature) at 4M elements, f32: the compute-bound
 //! activations Gelu, Mish and Swish (forward and backward), softmax over rows of 1000, and
 //! ReLU (memory-bound, for contrast). Ids are `ACTIVATION/DIRECTION/serial|parallel`. Then,
-//! around the serial threshold `act_core::par::PAR_MIN_LEN` (32K), ReLU and Gelu forward at
-//! 16K, 32K and 64K elements with the threshold bypassed (`threshold/ACTIVATION/SIZE/...`):
-//! where splitting starts to pay.
+//! around the serial threshold `act_core::par::PAR_MIN_LEN` (128K), ReLU and Gelu forward at
+//! 16K to 1M elements with the threshold bypassed (`threshold/ACTIVATION/SIZE/...`): where
+//! splitting starts to pay.
 //!
 //! ```text
 //! taskset -c 0,1 cargo bench -p act-benches --features rayon --bench parallel -- \
@@ -82,7 +82,7 @@ fn softmax_rows(c: &mut Criterion) {
 /// Serial against an always-parallel split (two halves on rayon's pool, as `par_*` does above
 /// the threshold) at sizes around the threshold.
 fn threshold<A: Elementwise>(c: &mut Criterion, a: A, name: &str) {
-    for n in [1 << 14, 1 << 15, 1 << 16] {
+    for n in [1 << 14, 1 << 15, 1 << 16, 1 << 17, 1 << 18, 1 << 20] {
         let mut b = buffers(n);
         let mut group = c.benchmark_group(format!("threshold/{name}/{n}"));
         group.throughput(Throughput::Elements(n as u64));
