@@ -18,6 +18,8 @@ and |b| <= 1 where a is subnormal.
   g = df/da as functions of a (the cost of rounding a scaled argument such as -a/sqrt(2)).
 - params/NAME.T.csv: `x,d0,d0_frac[,d1,d1_frac]`: the partials of f with respect to each
   parameter, at the default parameters, in declaration order.
+- params/swiglubeta.T.csv: `a,b,d0,d0_frac`: the partial with respect to beta of the gated
+  `a * sigmoid(beta * a) * b` at beta = 1, a^2 sigma'(a) b, on SwiGlu's pairs.
 """
 
 import math
@@ -240,6 +242,32 @@ def write_params(fn, t, rng, out_dir):
     return len(rows)
 
 
+def write_gated_params(t, out_dir):
+    """d/dbeta of a * sigmoid(beta a) * b at beta = 1 over SwiGlu's pairs, cross-checked
+    against mpmath.diff of the literal formula."""
+    rng = random.Random("params/SwiGluBeta/%s" % t.name)
+    fn = [f for f in gated_fns() if f.name == "SwiGlu"][0]
+    with mp.workdps(g.DPS):
+        fn.root = mpmath.findroot(fn.du, mpf(fn.root_guess))
+    rows = []
+    for av, bv in pairs(fn, t, rng):
+        a, b = mpf(av), mpf(bv)
+        d = a * a * g.dsig(a) * b
+        if abs(a) <= 30 and abs(b) <= 30 and d != 0:
+            lost = max(0, int(-mpmath.log10(abs(d))))
+            with mp.workdps(80 + lost):
+                numeric = mpmath.diff(lambda beta: a / (1 + mpmath.exp(-beta * a)) * b, mpf(1))
+            g.check_close("SwiGluBeta d/dbeta(%r, %r)" % (a, b), d, numeric, rel=mpf(10) ** -30)
+        rows.append(",".join([t.bits(av), t.bits(bv)] + list(g.fmt_value(t, d))))
+    path = os.path.join(out_dir, "params", "swiglubeta.%s.csv" % t.name)
+    with open(path, "w") as out:
+        out.write("# SwiGluBeta, %s: d/dbeta of a * sigmoid(beta * a) * b at beta = 1. Generated "
+                  "by scripts/gen_gated_reference.py (mpmath); do not edit.\n" % t.name)
+        out.write("a,b,d0,d0_frac\n")
+        out.write("\n".join(rows) + "\n")
+    return len(rows)
+
+
 def main():
     global SQRT2, INV_SQRT_2PI
     g.set_precision()
@@ -259,6 +287,10 @@ def main():
         for t in TYPES:
             n = write_gated(fn, t, random.Random("gated/%s/%s" % (fn.name, t.name)), out_dir)
             print("%-10s %s %5d pairs" % (fn.name, t.name, n), flush=True)
+    if not only or "SwiGluBeta" in only:
+        for t in TYPES:
+            n = write_gated_params(t, out_dir)
+            print("SwiGluBeta %s %5d pairs (parameter partial)" % (t.name, n), flush=True)
     for fn in param_fns():
         if only and fn.name not in only:
             continue

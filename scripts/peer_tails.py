@@ -3,7 +3,7 @@
     .peers/bin/python scripts/peer_tails.py
 
 For JAX (XLA CPU, jit, float32) it evaluates each activation's value and derivative
-(`vmap(grad(f))`, the same functions that `/work/shared/peers/jax_throughput.py` times) on a
+(`vmap(grad(f))`, the same functions that `benches/peers/throughput.py` times) on a
 grid of x, and measures the error against mpmath (100 digits) in ULPs of float32 at the true
 value. Points whose true value is below the smallest normal float32 are skipped: any answer
 within that absolute error is acceptable there. Prints, per function and quantity, the worst

@@ -35,6 +35,9 @@ pub fn parse(text: &str, params: &[(String, f64)]) -> anyhow::Result<Box<dyn Cur
             }
         },
     };
+    if let Some(u) = formula.undefined() {
+        return Err(usage(caret_message(text, &u.to_string(), 0..text.len())));
+    }
     Ok(Box::new(FormulaCurve {
         text: text.trim().to_string(),
         formula,

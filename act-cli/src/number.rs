@@ -150,33 +150,65 @@ pub fn fmt_range(r: Option<Range>) -> String {
     fmt_range_digits(r, 17)
 }
 
-/// A range with its bounds rounded to `digits` significant digits ([`fmt_digits`]); `?` when
-/// not known.
+/// A range with its bounds rounded outward to `digits` significant digits ([`fmt_digits`]),
+/// so that the printed interval contains the range: a bound that rounding changed is printed
+/// open (mish's `[-0.30884341301725043, ∞)` at 4 digits is `(-0.3089, ∞)`). `?` when not
+/// known.
 pub fn fmt_range_digits(r: Option<Range>, digits: usize) -> String {
     let Some(r) = r else {
         return "?".to_string();
     };
-    let bound = |v: f64| {
-        if v == f64::INFINITY {
-            "∞".to_string()
-        } else if v == f64::NEG_INFINITY {
-            "-∞".to_string()
-        } else {
-            fmt_digits(v, digits)
+    // The bound rounded to `digits`, moved one unit in the last digit outward if rounding
+    // went inward; and whether it is still the exact bound.
+    let bound = |v: f64, down: bool| -> (String, bool) {
+        if v.is_infinite() {
+            return (if v > 0.0 { "∞" } else { "-∞" }.to_string(), true);
         }
+        let text = fmt_digits(v, digits);
+        let shown: f64 = text.parse().unwrap_or(v);
+        if shown == v {
+            return (text, true);
+        }
+        if (down && shown < v) || (!down && shown > v) {
+            return (text, false);
+        }
+        let exponent = shown.abs().max(f64::MIN_POSITIVE).log10().floor() as i32;
+        let unit = 10f64.powi(exponent + 1 - digits.clamp(1, 17) as i32);
+        let moved = if down { shown - unit } else { shown + unit };
+        (fmt_digits(moved, digits), false)
     };
+    let (lo, lo_exact) = bound(r.min(), true);
+    let (hi, hi_exact) = bound(r.max(), false);
     format!(
-        "{}{}, {}{}",
-        if r.min_attained() { "[" } else { "(" },
-        bound(r.min()),
-        bound(r.max()),
-        if r.max_attained() { "]" } else { ")" }
+        "{}{lo}, {hi}{}",
+        if r.min_attained() && lo_exact {
+            "["
+        } else {
+            "("
+        },
+        if r.max_attained() && hi_exact {
+            "]"
+        } else {
+            ")"
+        }
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounded_ranges_contain_the_range() {
+        let mish = Range::new(-0.30884341301725043, true, f64::INFINITY, false);
+        assert_eq!(fmt_range_digits(Some(mish), 4), "(-0.3089, ∞)");
+        let selu = Range::new(-1.7580993408473766, false, f64::INFINITY, false);
+        assert_eq!(fmt_range_digits(Some(selu), 4), "(-1.759, ∞)");
+        let up = Range::new(0.0, true, 0.12344, true);
+        assert_eq!(fmt_range_digits(Some(up), 4), "[0, 0.1235)");
+        let exact = Range::new(-1.0, true, 1.0, true);
+        assert_eq!(fmt_range_digits(Some(exact), 4), "[-1, 1]");
+    }
 
     #[test]
     fn parses_numbers() {

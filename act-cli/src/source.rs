@@ -203,6 +203,13 @@ pub fn many<'a>(
     for text in formulas {
         curves.push(formula::parse(text, params)?);
     }
+    for (i, (key, _)) in params.iter().enumerate() {
+        if params[..i].iter().any(|(k, _)| k == key) {
+            return Err(usage(format!(
+                "--param {key} is given twice; give each parameter once"
+            )));
+        }
+    }
     // Formulas take their parameters when parsed; built-ins get theirs here, all at once, so
     // that conditions between parameters (Hardtanh's min_val < max_val) see the final values.
     for c in curves.iter_mut().take(builtin_count) {

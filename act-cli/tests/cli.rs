@@ -1,39 +1,9 @@
 //! Integration tests: run the binary.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn act() -> Command {
-    let mut c = Command::cargo_bin("act-cli").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "80");
-    c
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = act()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
-}
-
-/// Runs a failing command: exit 2, nothing on stdout, and returns stderr.
-fn usage_error(args: &[&str]) -> String {
-    let out = act()
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .get_output()
-        .stderr
-        .clone();
-    let err = String::from_utf8(out).unwrap();
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
+mod common;
+use common::*;
 
 // ---- snapshots of the text outputs ----
 
@@ -425,4 +395,38 @@ fn huge_csv_streams() {
     let text = String::from_utf8(out).unwrap();
     assert_eq!(text.lines().count(), 200_001);
     assert_eq!(text.lines().last(), Some("5,5,1"));
+}
+
+#[test]
+fn parameters_are_set_together_and_their_conditions_are_enforced() {
+    // min_val = 2 alone would break min_val < max_val (max_val is 1 by default); with
+    // max_val = 5 in the same command it is fine.
+    let out = stdout(&[
+        "table",
+        "hardtanh",
+        "--param",
+        "min_val=2",
+        "--param",
+        "max_val=5",
+        "--from",
+        "0",
+        "--to",
+        "6",
+        "--step",
+        "2",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(out, "x,value,derivative\n0,2,0\n2,2,0\n4,4,1\n6,5,0\n");
+    let err = usage_error(&["table", "hardtanh", "--param", "min_val=3"]);
+    assert!(
+        err.contains("parameters must satisfy min_val < max_val, got min_val = 3, max_val = 1"),
+        "{err}"
+    );
+    // The metadata follows the parameters: ELU with alpha = -2 is not monotonic.
+    let show = stdout(&["show", "elu", "--param", "alpha=-2", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&show).unwrap();
+    assert_eq!(v["range"]["text"], "[0, ∞)", "{show}");
+    assert_eq!(v["range"]["min_attained"], true, "{show}");
+    assert_eq!(v["properties"]["monotonic"], false, "{show}");
 }

@@ -2,36 +2,8 @@
 //! negative numbers typed as they come, plots whose lines can be told apart, and messages that
 //! say how to fix the input. Snapshots are taken at `COLUMNS=80` without colour.
 
-use assert_cmd::Command;
-
-fn act() -> Command {
-    let mut c = Command::cargo_bin("act-cli").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "80");
-    c
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = act()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
-}
-
-fn usage_error(args: &[&str]) -> String {
-    let out = act()
-        .args(args)
-        .assert()
-        .code(2)
-        .stdout("")
-        .get_output()
-        .stderr
-        .clone();
-    String::from_utf8(out).unwrap()
-}
+mod common;
+use common::*;
 
 fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&stdout(args)).unwrap()

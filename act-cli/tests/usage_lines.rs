@@ -7,24 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
-
-fn act() -> Command {
-    let mut c = Command::cargo_bin("act-cli").unwrap();
-    c.env("NO_COLOR", "1").env("COLUMNS", "80");
-    c
-}
-
-fn stdout(args: &[&str]) -> String {
-    let out = act()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).unwrap()
-}
+mod common;
+use common::*;
 
 /// The `show` cases: every built-in, some with parameters, and formulas of every kind.
 fn show_cases() -> Vec<Vec<String>> {

@@ -4,7 +4,7 @@ use crate::Float;
 
 pub use crate::pairs::{
     CompensatedSum, backward_pairs, backward_params, backward_params_pairs, check_halves,
-    dot_compensated, is_limit_artefact2, limit2, map_pairs,
+    dot_compensated, exp_corrected, is_limit_artefact2, limit2, map_pairs, two_sum_err,
 };
 
 /// See `crate::widen`.
@@ -135,6 +135,31 @@ pub fn mul_split<F: Float>(a: F, hi: f64, lo: f64) -> F {
 #[inline(always)]
 pub fn is_limit_artefact<F: Float>(x: F, y: F) -> bool {
     y.is_nan() & !x.is_nan() & (x.abs() >= F::from_f64(act_expr::eval::LIMIT_THRESHOLD))
+}
+
+/// `f(x)` for one element: the scalar methods (`forward`, `derivative`) of an elementwise
+/// activation, without the slice loop's set-up.
+#[inline(always)]
+pub fn one<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
+    f(x)
+}
+
+/// [`one`] with the limit fix-up of [`map1_limit`].
+#[inline(always)]
+pub fn one_limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
+    let y = f(x);
+    if is_limit_artefact(x, y) {
+        limit_cold(x, &f)
+    } else {
+        y
+    }
+}
+
+/// [`limit`] off the scalar methods' hot path.
+#[cold]
+#[inline(never)]
+fn limit_cold<F: Float>(x: F, f: &impl Fn(F) -> F) -> F {
+    limit(x, f)
 }
 
 /// Where the straight-line code gave an artefact NaN, replace the value by the limit.

@@ -118,8 +118,8 @@ pub trait Float:
     fn __kernel_scaled<const FMA: bool>(self, k: crate::__private::Kernel) -> (Self, Self);
     /// The kernel `k` at `self` where its value is the final result of an elementwise
     /// activation (not a term of a larger formula): with `FMA`, `sigmoid`, `sigmoid'` and
-    /// `tanh'` then use one scale factor and flush below the normal range. Not part of the
-    /// stable API.
+    /// `tanh'` then use one scale factor in the normal range (subnormal results stay
+    /// subnormal, as everywhere). Not part of the stable API.
     #[doc(hidden)]
     fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self;
     /// `(σ(x), c·σ'(x), 1/c)` in one go (one division with `FMA`), `c` as in
@@ -127,10 +127,27 @@ pub trait Float:
     #[doc(hidden)]
     fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self);
     /// `e^x` for `x <= 0` (or NaN) where the value only reaches results that it bounds
-    /// (softmax's `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor, so
-    /// below the normal range it flushes to 0. Not part of the stable API.
+    /// (softmax's `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor in the
+    /// normal range. Not part of the stable API.
     #[doc(hidden)]
     fn __exp_nonpositive_final<const FMA: bool>(self) -> Self;
+    /// `erfc(self (hi + lo))` for a constant known as the double-double `hi + lo`, with the
+    /// product's rounding error carried into the tail (GELU's `erfc(-x/sqrt 2)`). Not part of
+    /// the stable API.
+    #[doc(hidden)]
+    fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self;
+    /// [`Float::__erfc_mul`] scaled as [`Float::__kernel_scaled`] scales. Not part of the
+    /// stable API.
+    #[doc(hidden)]
+    fn __erfc_mul_scaled<const FMA: bool>(self, hi: f64, lo: f64) -> (Self, Self);
+    /// `e^(c self^2)` for a power of two `c`, with `self^2` split exactly (GELU's
+    /// `e^(-x^2/2)`). Not part of the stable API.
+    #[doc(hidden)]
+    fn __exp_sq<const FMA: bool>(self, c: f64) -> Self;
+    /// [`Float::__exp_sq`] scaled as [`Float::__kernel_scaled`] scales `exp`. Not part of the
+    /// stable API.
+    #[doc(hidden)]
+    fn __exp_scaled_sq<const FMA: bool>(self, c: f64) -> (Self, Self);
     /// `x^n` for an integer `n` (by repeated multiplication).
     fn powi(self, n: i32) -> Self;
     /// `x^y`.
@@ -280,8 +297,27 @@ macro_rules! impl_float {
                     K::Softplus => math::$m::softplus_scaled::<FMA>(self),
                     K::SigmoidPrime => math::$m::sigmoid_prime_scaled::<FMA>(self),
                     K::TanhPrime => math::$m::tanh_prime_scaled::<FMA>(self),
+                    K::Erfc => math::$m::erfc_scaled::<FMA>(self),
                     _ => (self.__kernel::<FMA>(k), 1.0),
                 }
+            }
+            #[inline(always)]
+            fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self {
+                let (h, l) = Self::split_constant(hi, lo);
+                math::$m::erfc_mul::<FMA>(self, h, l)
+            }
+            #[inline(always)]
+            fn __erfc_mul_scaled<const FMA: bool>(self, hi: f64, lo: f64) -> (Self, Self) {
+                let (h, l) = Self::split_constant(hi, lo);
+                math::$m::erfc_mul_scaled::<FMA>(self, h, l)
+            }
+            #[inline(always)]
+            fn __exp_sq<const FMA: bool>(self, c: f64) -> Self {
+                math::$m::exp_sq::<FMA>(self, c as $t)
+            }
+            #[inline(always)]
+            fn __exp_scaled_sq<const FMA: bool>(self, c: f64) -> (Self, Self) {
+                math::$m::exp_scaled_sq::<FMA>(self, c as $t)
             }
             #[inline(always)]
             fn powi(self, n: i32) -> Self {

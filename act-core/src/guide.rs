@@ -197,18 +197,14 @@ pub fn task(name: &str) -> Option<&'static Task> {
 /// assert_eq!(act_core::guide::suggest("zzzzzzzz"), None);
 /// ```
 pub fn suggest(name: &str) -> Option<&'static str> {
-    let key = crate::names::normalise(name);
-    let mut best: Option<(usize, &'static str)> = None;
-    for t in tasks() {
-        for candidate in core::iter::once(&t.name).chain(t.aliases.iter()) {
-            let d = crate::names::edit_distance(&key, candidate);
-            let limit = (candidate.chars().count() / 3).max(2);
-            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, t.name));
-            }
-        }
-    }
-    best.map(|(_, name)| name)
+    crate::names::closest(
+        name,
+        tasks().iter().flat_map(|t| {
+            core::iter::once(t.name)
+                .chain(t.aliases.iter().copied())
+                .map(|spelling| (spelling, t.name))
+        }),
+    )
 }
 
 #[cfg(test)]
@@ -232,23 +228,11 @@ mod tests {
         "mobile-cnn",
     ];
 
-    const CLI_NAMES: [&str; 15] = [
-        "relu",
-        "leaky-relu",
-        "sigmoid",
-        "tanh",
-        "softmax",
-        "elu",
-        "selu",
-        "swish",
-        "gelu",
-        "gelu-tanh",
-        "softplus",
-        "mish",
-        "hard-sigmoid",
-        "hard-swish",
-        "linear",
-    ];
+    /// The CLI's names: the registry's canonical names (one-input and gated).
+    fn is_cli_name(n: &str) -> bool {
+        crate::registry::all().iter().any(|e| e.name == n)
+            || crate::registry::gated().iter().any(|e| e.name == n)
+    }
 
     #[test]
     fn every_design_task_is_present_and_complete() {
@@ -302,11 +286,11 @@ mod tests {
     fn activation_names_are_cli_names() {
         for t in tasks() {
             for n in t.activation_names() {
-                assert!(CLI_NAMES.contains(&n), "{}: unknown activation {n}", t.name);
+                assert!(is_cli_name(n), "{}: unknown activation {n}", t.name);
             }
         }
         for d in framework_defaults() {
-            assert!(CLI_NAMES.contains(&d.activation), "{}", d.activation);
+            assert!(is_cli_name(d.activation), "{}", d.activation);
         }
     }
 

@@ -125,6 +125,22 @@ macro_rules! impl_half_float {
                 via(self, |v| v.__exp_nonpositive_final::<FMA>())
             }
             #[inline]
+            fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self {
+                via(self, |v| v.__erfc_mul::<FMA>(hi, lo))
+            }
+            #[inline]
+            fn __erfc_mul_scaled<const FMA: bool>(self, hi: f64, lo: f64) -> (Self, Self) {
+                (self.__erfc_mul::<FMA>(hi, lo), Self::ONE)
+            }
+            #[inline]
+            fn __exp_sq<const FMA: bool>(self, c: f64) -> Self {
+                via(self, |v| v.__exp_sq::<FMA>(c))
+            }
+            #[inline]
+            fn __exp_scaled_sq<const FMA: bool>(self, c: f64) -> (Self, Self) {
+                (self.__exp_sq::<FMA>(c), Self::ONE)
+            }
+            #[inline]
             fn powi(self, n: i32) -> Self {
                 via(self, |v| Float::powi(v, n))
             }

@@ -1,4 +1,4 @@
-//! Comparing names typed by people: normalisation and edit distance, shared by the
+//! Comparing names typed by people: normalisation and the closest match, shared by the
 //! registry of activations and the task guide.
 
 /// Lower case, trimmed, `_` and spaces as `-`: how names are compared.
@@ -12,32 +12,24 @@ pub(crate) fn normalise(name: &str) -> String {
         .collect()
 }
 
-/// Optimal string alignment distance (Levenshtein plus adjacent transpositions), so that
-/// `"rnn"`/`"rrn"` count as one edit.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    for (i, row) in d.chunks_mut(width).enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * width + j - 2] + 1);
-            }
-            d[i * width + j] = v;
+/// The canonical name whose spelling (`candidates` yields `(spelling, canonical)` pairs) is
+/// closest to `name`, if it is within about a third of the spelling's length (at least 2
+/// edits). Distances are optimal string alignment (`strsim::osa_distance`: Levenshtein plus
+/// adjacent transpositions, so `"rrn"` is one edit from `"rnn"`).
+pub(crate) fn closest(
+    name: &str,
+    candidates: impl IntoIterator<Item = (&'static str, &'static str)>,
+) -> Option<&'static str> {
+    let key = normalise(name);
+    let mut best: Option<(usize, &'static str)> = None;
+    for (spelling, canonical) in candidates {
+        let d = strsim::osa_distance(&key, spelling);
+        let limit = (spelling.chars().count() / 3).max(2);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, canonical));
         }
     }
-    d[a.len() * width + b.len()]
+    best.map(|(_, name)| name)
 }
 
 #[cfg(test)]
@@ -45,11 +37,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn distances_count_edits_and_transpositions() {
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("abc", "abc"), 0);
-        assert_eq!(edit_distance("ab", "ba"), 1);
-        assert_eq!(edit_distance("rleu", "relu"), 1);
+    fn closest_names_allow_typos_and_transpositions() {
+        let names = [("relu", "relu"), ("lrelu", "leaky-relu"), ("rnn", "rnn")];
+        assert_eq!(closest("rleu", names), Some("relu"));
+        assert_eq!(closest("LRELU", names), Some("leaky-relu"));
+        assert_eq!(closest("rrn", names), Some("rnn"));
+        assert_eq!(closest("transformer", names), None);
         assert_eq!(normalise(" Leaky_ReLU "), "leaky-relu");
     }
 }

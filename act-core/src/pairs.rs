@@ -120,6 +120,23 @@ pub fn backward_pairs<F: Float>(
     }
 }
 
+/// The rounding error of `s = p + q` (Knuth's two-sum: `p + q = s + err` exactly); NaN where
+/// an operand is infinite.
+#[inline(always)]
+pub fn two_sum_err<F: Float>(p: F, q: F, s: F) -> F {
+    let bp = s - p;
+    (p - (s - bp)) + (q - bp)
+}
+
+/// `exp(u + err)` from `e = exp(u)` and a tiny `err`: `e + e err` (the next term, `e err^2/2`,
+/// is below the rounding); `e` itself where the correction is not a number (an infinite
+/// input: `exp(-∞ - m) = 0`, with `err` NaN).
+#[inline(always)]
+pub fn exp_corrected<F: Float>(e: F, err: F) -> F {
+    let c = e * err;
+    e + F::select(c.is_nan(), F::ZERO, c)
+}
+
 /// Checks the `[a | b]` layout: `x` is `rows × 2·cols` where `y` is `rows × cols`.
 #[inline]
 #[track_caller]

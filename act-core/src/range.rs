@@ -3,7 +3,13 @@
 use core::fmt;
 
 /// The range of an activation over the real line: infimum, supremum, and whether each is
-/// attained at a finite input.
+/// attained at a finite input, for the exact function.
+///
+/// Computed values are rounded, so they can meet a bound the exact function only
+/// approaches: `Sigmoid.forward(40.0)` is exactly 1.0 in f64 (the exact value is
+/// 1 - 4.2e-18), and `Selu.forward(-40.0)` is exactly `Selu.range().min()`, though
+/// neither bound is attained; next to an interior extreme (Swish's minimum) a computed value
+/// may pass the bound by a few ULP. Test values against a range with that in mind.
 ///
 /// ```
 /// use act_core::prelude::*;
@@ -23,8 +29,8 @@ pub struct Range {
 
 impl Range {
     /// A range from its bounds and whether they are attained. An infinite bound is never
-    /// attained, whatever the flag says.
-    /// A bound of -0 is stored (and printed) as 0.
+    /// attained, whatever the flag says; a bound of -0 is stored (and printed) as 0. The
+    /// bounds are taken as given: `min <= max` and no NaN is the caller's to ensure.
     pub const fn new(min: f64, min_attained: bool, max: f64, max_attained: bool) -> Self {
         Range {
             min: min + 0.0,

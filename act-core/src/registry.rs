@@ -11,7 +11,7 @@
 //! ```
 
 use crate::builtins::*;
-use crate::names::{edit_distance, normalise};
+use crate::names::{closest, normalise};
 use crate::{DynActivation, DynGated};
 
 /// A built-in activation: its command-line name, aliases, and a constructor.
@@ -254,18 +254,14 @@ pub fn lookup(name: &str) -> Option<&'static Entry> {
 /// The canonical name in `entries` closest to a misspelt `name` (edit distance over names and
 /// aliases, at most 2 or a third of the name), if any is that close.
 pub fn suggest_in(entries: &[Entry], name: &str) -> Option<&'static str> {
-    let key = normalise(name);
-    let mut best: Option<(usize, &'static str)> = None;
-    for e in entries {
-        for candidate in core::iter::once(e.name).chain(e.aliases.iter().copied()) {
-            let d = edit_distance(&key, candidate);
-            let limit = (candidate.chars().count() / 3).max(2);
-            if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-                best = Some((d, e.name));
-            }
-        }
-    }
-    best.map(|(_, name)| name)
+    closest(
+        name,
+        entries.iter().flat_map(|e| {
+            core::iter::once(e.name)
+                .chain(e.aliases.iter().copied())
+                .map(|spelling| (spelling, e.name))
+        }),
+    )
 }
 
 /// The closest built-in name to a misspelt one, if any is close.

@@ -4,10 +4,19 @@
 //! result. The portable build (no FMA) rounds differently in places; `tests/accuracy.rs`
 //! holds every build, forced in turn, to the 4 ULP bound against mpmath.
 //!
-//! One test function: the forced level is process-wide.
+//! The forced level is process-wide: each test holds [`LEVEL`] while it forces levels.
+
+use std::sync::Mutex;
 
 use act_core::dispatch::{self, Isa};
 use act_core::prelude::*;
+
+/// Held by each test for as long as it forces levels (tests run in parallel threads).
+static LEVEL: Mutex<()> = Mutex::new(());
+
+fn hold() -> std::sync::MutexGuard<'static, ()> {
+    LEVEL.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn inputs<F: Float>() -> Vec<F> {
     let mut v: Vec<f64> = vec![
@@ -79,6 +88,7 @@ fn outputs<F: Float>() -> Vec<(&'static str, Vec<Vec<u64>>)> {
 
 #[test]
 fn the_fma_builds_agree_bit_for_bit() {
+    let _level = hold();
     let levels = Isa::available();
     eprintln!("levels on this machine: {levels:?}");
     let mut fma_levels = levels.into_iter().filter(|&i| i >= Isa::Avx2);
@@ -109,4 +119,121 @@ fn the_fma_builds_agree_bit_for_bit() {
     assert!(dispatch::force(Some(Isa::Avx512)).is_ok() || dispatch::detected() < Isa::Avx512);
     dispatch::force(None).unwrap();
     assert_eq!(dispatch::active(), dispatch::detected());
+}
+
+/// The underflow policy (`act_core::math`): a result below the normal range is the subnormal
+/// nearest to it, in every build; mathematically equal results agree. The references are
+/// closed forms in f64 (`e^x / (1 + e^x)`, `4 e^-2|x| / (1 + e^-2|x|)^2`) and, for f64, the
+/// exact subnormal spacing count.
+#[test]
+fn subnormal_results_in_every_build() {
+    let _level = hold();
+    fn sigmoid_ref(x: f64) -> f64 {
+        x.exp() / (1.0 + x.exp())
+    }
+    let f32_ulps =
+        |got: f32, want: f64| (f64::from(got) - want).abs() / f64::from(f32::from_bits(1));
+    for isa in Isa::available() {
+        dispatch::force(Some(isa)).unwrap();
+        for x in [-88.0f32, -90.0, -95.0, -100.0, -103.0] {
+            let want = sigmoid_ref(f64::from(x));
+            assert!(want < f64::from(f32::MIN_POSITIVE));
+            for (what, got) in [
+                ("sigmoid", Sigmoid.forward(x)),
+                ("sigmoid'", Sigmoid.derivative(-x)),
+                ("softplus'", Softplus.derivative(x)),
+                ("elu'", Elu::default().derivative(x)),
+            ] {
+                let want = if what.starts_with("elu") {
+                    f64::from(x).exp()
+                } else {
+                    want
+                };
+                assert!(
+                    f32_ulps(got, want) <= 1.0,
+                    "{isa:?}: {what}({x}) = {got:e}, want {want:e}"
+                );
+            }
+            let mut slice = [0.0f32; 3];
+            Sigmoid.forward_slice(&[x, x, x], &mut slice);
+            assert_eq!(slice[0], Sigmoid.forward(x), "{isa:?}");
+            assert_eq!(
+                Sigmoid.forward(x),
+                Softplus.derivative(x),
+                "{isa:?}: sigmoid = softplus' at {x}"
+            );
+        }
+        // tanh'(44.5) = 4 e^-89 (1 + ...) is subnormal in f32.
+        let t = Tanh.derivative(44.5f32);
+        let e = (-89.0f64).exp();
+        let want = 4.0 * e / ((1.0 + e) * (1.0 + e));
+        assert!(
+            f32_ulps(t, want) <= 1.0,
+            "{isa:?}: tanh'(44.5) = {t:e}, want {want:e}"
+        );
+        // f64: sigmoid(-709) = softplus'(-709) = e^-709 / (1 + e^-709), about 1.2e-308.
+        let s = Sigmoid.forward(-709.0f64);
+        let want = (-709.0f64).exp();
+        assert!(
+            s > 0.0 && s < f64::MIN_POSITIVE,
+            "{isa:?}: sigmoid(-709) = {s:e}"
+        );
+        assert!(
+            (s - want).abs() <= 2.0 * f64::from_bits(1),
+            "{isa:?}: {s:e} vs {want:e}"
+        );
+        assert_eq!(
+            s,
+            Softplus.derivative(-709.0f64),
+            "{isa:?}: sigmoid = softplus' at -709"
+        );
+        // Below half the smallest subnormal the nearest value is 0.
+        assert_eq!(Sigmoid.forward(-110.0f32), 0.0, "{isa:?}");
+        assert_eq!(Sigmoid.forward(-746.0f64), 0.0, "{isa:?}");
+    }
+    dispatch::force(None).unwrap();
+}
+
+/// The scalar methods run the slice loops' per-element code in the active build: the same
+/// bits as the slice methods, for every elementwise built-in, f32 and f64, in every build.
+#[test]
+fn scalar_methods_give_the_slice_bits_in_every_build() {
+    let _level = hold();
+    fn check<A: Elementwise, F: Float>(a: &A, isa: Isa) {
+        let x = inputs::<F>();
+        let mut y = vec![F::ZERO; x.len()];
+        a.forward_slice(&x, &mut y);
+        let mut d = vec![F::ZERO; x.len()];
+        a.derivative_slice(&x, &mut d);
+        for (i, &v) in x.iter().enumerate() {
+            let (f, df) = (a.forward(v), a.derivative(v));
+            assert_eq!(
+                f.to_f64().to_bits(),
+                y[i].to_f64().to_bits(),
+                "{} {isa:?} forward({:e})",
+                A::NAME,
+                v.to_f64()
+            );
+            assert_eq!(
+                df.to_f64().to_bits(),
+                d[i].to_f64().to_bits(),
+                "{} {isa:?} derivative({:e})",
+                A::NAME,
+                v.to_f64()
+            );
+        }
+    }
+    for isa in Isa::available() {
+        dispatch::force(Some(isa)).unwrap();
+        macro_rules! all {
+            (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
+                $(
+                    check::<$e, f32>(&$e::default(), isa);
+                    check::<$e, f64>(&$e::default(), isa);
+                )*
+            };
+        }
+        act_core::__for_each_builtin!(all);
+    }
+    dispatch::force(None).unwrap();
 }

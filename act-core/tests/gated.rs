@@ -74,6 +74,71 @@ fn parameter_partials_within_4_ulp_of_mpmath() {
     assert!(failures.is_empty(), "accuracy failures:\n{failures}");
 }
 
+activation! {
+    /// SwiGLU with a learnable Swish slope: its parameter partial over two inputs.
+    pub gated struct SwiGluBeta(beta = 1.0);
+    f(a, b) = a * sigmoid(beta * a) * b;
+}
+
+/// The parameter partial of a gated declaration, `∂f/∂beta = a^2 sigma'(beta a) b`, through
+/// `param_derivatives` and `backward_params` (one pair at a time), against mpmath.
+#[test]
+fn gated_parameter_partial_within_4_ulp_of_mpmath() {
+    fn run<F: TestFloat>() -> Stats {
+        let text = read_data(&format!("params/swiglubeta.{}.csv", F::TYPE_NAME));
+        let mut st = Stats::new("SwiGluBeta", F::TYPE_NAME, "d/dbeta", false);
+        let g = SwiGluBeta::default();
+        for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
+            let c: Vec<&str> = line.split(',').collect();
+            let (a, b) = (F::from_hex(c[0]), F::from_hex(c[1]));
+            // The documented domain: the partial's first product `a^2` stays in the normal
+            // range, or |b| <= 1 (it would be rounded there and scaled up by b).
+            let a2 = a.to_f64() * a.to_f64();
+            if a2 < F::MIN_NORMAL && b.to_f64().abs() > 1.0 {
+                continue;
+            }
+            let exact = Exact::parse::<F>(c[2], c[3]);
+            let mut d = [F::ZERO];
+            g.param_derivatives(a, b, &mut d);
+            let mut summed = [F::ZERO];
+            g.backward_params(&[a], &[b], &[F::ONE], &mut summed);
+            let at = format!("({}, {})", c[0], c[1]);
+            st.record(
+                "param_derivatives",
+                &at,
+                a.to_f64(),
+                &exact,
+                d[0],
+                Allow::default(),
+            );
+            st.record(
+                "backward_params",
+                &at,
+                a.to_f64(),
+                &exact,
+                summed[0],
+                Allow::default(),
+            );
+            st.points += 1;
+        }
+        assert!(st.points >= MIN_POINTS);
+        st
+    }
+    let mut failures = String::new();
+    for_each_isa(|isa| {
+        let all = vec![run::<f32>(), run::<f64>()];
+        println!(
+            "\nGated parameter partial, {isa:?} build:\n{}",
+            render(&all)
+        );
+        let f = failures_report(&all);
+        if !f.is_empty() {
+            failures += &format!("{isa:?} build:\n{f}");
+        }
+    });
+    assert!(failures.is_empty(), "accuracy failures:\n{failures}");
+}
+
 /// The checker can fail: ∂f/∂a of SwiGLU perturbed by 6 ULP is rejected.
 #[test]
 fn gated_checker_rejects_a_wrong_partial() {

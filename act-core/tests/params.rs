@@ -164,6 +164,18 @@ fn clamp_has_derivative_zero_at_its_bounds_like_the_built_in_hard_sigmoid() {
 }
 
 #[test]
+fn squareplus_is_right_for_a_huge_b() {
+    // sqrt(x^2 + b) is 1e150 for b = 1e300 at |x| = 1e16: f = (x + 1e150) / 2 on the right and
+    // b / (2 (1e150 - x)) on the left, both 5e149 to 1e-134 relative (closed forms).
+    let s = Squareplus::new(1e300);
+    for x in [1e16, -1e16, 2e15, -2e15] {
+        let y = s.forward(x);
+        assert!((y / 5e149 - 1.0).abs() < 1e-15, "f({x}) = {y}");
+    }
+    assert_eq!(Squareplus::default().forward(1e300f64), 1e300);
+}
+
+#[test]
 fn formula_is_the_declared_form_in_canonical_print() {
     // As documented on `Activation::FORMULA`: not the stable form that runs.
     assert_eq!(Gelu::FORMULA, "x * erfc(-x / sqrt(2)) / 2");

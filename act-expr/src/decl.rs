@@ -98,10 +98,12 @@ impl Parse for Decl {
         }
         input.parse::<Token![struct]>()?;
         let name: Ident = input.parse()?;
+        let mut line_end = name.span();
         let mut params = Vec::new();
         if input.peek(syn::token::Paren) {
             let content;
-            syn::parenthesized!(content in input);
+            let paren = syn::parenthesized!(content in input);
+            line_end = paren.span.close();
             while !content.is_empty() {
                 let pname: Ident = content.parse()?;
                 if params.iter().any(|p: &ParamDecl| p.name == pname) {
@@ -134,7 +136,7 @@ impl Parse for Decl {
                 content.parse::<Token![,]>()?;
             }
         }
-        input.parse::<Token![;]>()?;
+        semicolon(input, line_end)?;
 
         let mut f = None;
         let mut df = None;
@@ -164,7 +166,7 @@ impl Parse for Decl {
                 }
                 input.parse::<Token![=]>()?;
                 let e: Expr = input.parse()?;
-                input.parse::<Token![;]>()?;
+                semicolon(input, last_span(&e))?;
                 let slot = if is_df { &mut df } else { &mut f };
                 if slot.is_some() {
                     return Err(syn::Error::new(
@@ -193,7 +195,7 @@ impl Parse for Decl {
                 };
                 input.parse::<Token![=]>()?;
                 let expr: Expr = input.parse()?;
-                input.parse::<Token![;]>()?;
+                semicolon(input, last_span(&expr))?;
                 vjp = Some(VjpDecl {
                     span: kw.span,
                     names: [y, g],
@@ -206,14 +208,14 @@ impl Parse for Decl {
                 }
                 input.parse::<Token![=]>()?;
                 let content;
-                syn::parenthesized!(content in input);
+                let paren = syn::parenthesized!(content in input);
                 let lo: Expr = content.parse()?;
                 content.parse::<Token![,]>()?;
                 let hi: Expr = content.parse()?;
                 if !content.is_empty() {
                     return Err(content.error("expected `(LO, HI)`"));
                 }
-                input.parse::<Token![;]>()?;
+                semicolon(input, paren.span.close())?;
                 range = Some((lo, hi));
                 range_kw = Some(kw.span);
             } else if lookahead.peek(Token![where]) {
@@ -229,6 +231,9 @@ impl Parse for Decl {
                     conds.push(input.parse::<Expr>()?);
                     if input.peek(Token![;]) {
                         break;
+                    }
+                    if input.is_empty() || !input.peek(Token![,]) {
+                        semicolon(input, last_span(conds.last().expect("one condition")))?;
                     }
                     input.parse::<Token![,]>()?;
                     if input.peek(Token![;]) {
@@ -315,6 +320,24 @@ fn check_inputs(key: &Ident, vars: &[Ident], gated: bool) -> syn::Result<()> {
             "the input is missing: write `f(x) = ...`",
         )),
     }
+}
+
+/// The span of the last token of `e`, after which a missing `;` belongs.
+fn last_span(e: &Expr) -> proc_macro2::Span {
+    quote::ToTokens::to_token_stream(e)
+        .into_iter()
+        .last()
+        .map_or_else(proc_macro2::Span::call_site, |t| t.span())
+}
+
+/// A `;`, or an error on the token it should follow (not on the next item, and not on the
+/// whole macro when it is the last one that is missing).
+fn semicolon(input: ParseStream, after: proc_macro2::Span) -> syn::Result<()> {
+    if input.peek(Token![;]) {
+        input.parse::<Token![;]>()?;
+        return Ok(());
+    }
+    Err(syn::Error::new(after, "expected `;` after this"))
 }
 
 fn signed_number(input: ParseStream) -> syn::Result<f64> {

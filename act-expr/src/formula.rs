@@ -138,6 +138,10 @@ fn same_length(xs: &[f64], out: &[f64]) {
     );
 }
 
+fn values(params: &[(&str, f64)]) -> Vec<f64> {
+    params.iter().map(|p| p.1).collect()
+}
+
 impl Formula {
     /// Parses an elementwise formula in `x`.
     ///
@@ -161,6 +165,20 @@ impl Formula {
 
     fn build(text: &str, params: &[(&str, f64)], vector: bool) -> Result<Formula, Error> {
         check_shape(text)?;
+        // The same names the macro refuses for parameters.
+        for (i, (name, _)) in params.iter().enumerate() {
+            let message = if ["x", "pi", "e", "inf"].contains(name) {
+                format!("`{name}` is reserved in formulas; choose another parameter name")
+            } else if params[..i].iter().any(|(n, _)| n == name) {
+                format!("parameter `{name}` is given twice")
+            } else {
+                continue;
+            };
+            return Err(Error {
+                message,
+                span: 0..text.len(),
+            });
+        }
         let expr: syn::Expr = syn::parse_str(text).map_err(|e| to_error(text, &e))?;
         let names: Vec<String> = params.iter().map(|(n, _)| n.to_string()).collect();
         let mut scope = Scope::new(names.clone(), vector);
@@ -172,9 +190,21 @@ impl Formula {
             f,
             df,
             params: names,
-            values: params.iter().map(|p| p.1).collect(),
+            values: values(params),
             vector,
         })
+    }
+
+    /// Where the formula fails to be an activation: an input where it is NaN (`ln(x)` for
+    /// x < 0) or has a pole (`x / (1 + x)` at -1); `None` when it is defined on the whole real
+    /// line, and for formulas with reductions (not checked). The `activation!` macro refuses
+    /// such formulas; a tool that takes activations from users should too.
+    pub fn undefined(&self) -> Option<crate::domain::Undefined> {
+        if !self.graph.reductions().is_empty() {
+            return None;
+        }
+        let mut g = self.graph.clone();
+        crate::domain::undefined_at(&mut g, self.f, &self.values)
     }
 
     /// True for a vector formula.

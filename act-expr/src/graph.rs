@@ -75,7 +75,12 @@ impl Func {
     pub fn has_tiny_tail(self) -> bool {
         matches!(
             self,
-            Func::Exp | Func::Sigmoid | Func::Softplus | Func::SigmoidPrime | Func::TanhPrime
+            Func::Exp
+                | Func::Sigmoid
+                | Func::Softplus
+                | Func::SigmoidPrime
+                | Func::TanhPrime
+                | Func::Erfc
         )
     }
 
@@ -441,13 +446,14 @@ impl Graph {
         for t in terms {
             match self.node(t).clone() {
                 Node::Sum(inner) => flat.extend(inner.iter().copied()),
-                // `k * (a + b)` enters as `k a + k b`, so that its terms combine with the
-                // others first: `x - (max(x) + l)` is `(x - max(x)) - l`, where the cancelling
-                // pair is exact, not `x - (max(x) + l)` with `max(x) + l` rounded.
+                // `-(a + b)` enters as `-a - b`, so that its terms combine with the others
+                // first: `x - (max(x) + l)` is `(x - max(x)) - l`, where the cancelling pair is
+                // exact, not `x - (max(x) + l)` with `max(x) + l` rounded. (Only a negation: it
+                // is exact, where `k (x + 3)` distributed would lose the exact root of `x + 3`.)
                 Node::Prod(fs)
                     if !self.raw
                         && fs.len() == 2
-                        && self.as_const(fs[0]).is_some()
+                        && self.as_const(fs[0]) == Some(-1.0)
                         && matches!(self.node(fs[1]), Node::Sum(_)) =>
                 {
                     let k = self.as_const(fs[0]).expect("constant");

@@ -16,6 +16,7 @@
 pub mod analysis;
 pub mod dd;
 mod diff;
+pub mod domain;
 pub mod eval;
 pub mod graph;
 pub mod print;

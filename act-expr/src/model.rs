@@ -243,6 +243,9 @@ pub fn thresholds(g: &mut Graph, roots: &[Id], params: &[f64]) -> Vec<f64> {
 
 fn scalar_analysis(m: &mut Model) -> syn::Result<()> {
     let (f, df) = (m.f, m.df);
+    if let Some(u) = crate::domain::undefined_at(&mut m.graph, f, &m.defaults) {
+        return Err(syn::Error::new_spanned(&m.decl.f, u.to_string()));
+    }
     m.switches = switches(&mut m.graph, &[f, df]);
     let g = &m.graph;
     let p = &m.defaults;
@@ -333,7 +336,7 @@ fn check_bound(
         )
     } else {
         format!(
-            "declared range is too wide: f never goes {side} {} (its {} is {}{}); declare {} instead",
+            "declared range is too wide: f never goes {side} {} (its {} is {}{}, at the default parameters); declare a bound equal to {} there",
             number(actual),
             if lower { "infimum" } else { "supremum" },
             number(actual),

@@ -2,6 +2,7 @@
 //! say how to fix the mistake. The macro hands over the tokens of its input; the CLI hands over
 //! text through `syn::parse_str`; both go through [`lower`].
 
+use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{BinOp, Expr, Lit, Stmt, UnOp};
 
@@ -118,6 +119,11 @@ impl Lowering<'_> {
                     let a = self.expr(&u.expr, d)?;
                     Ok(self.g.neg(a))
                 }
+                // `a ** b` reaches here as `a * (*b)`.
+                UnOp::Deref(_) => err(
+                    u,
+                    "`**` is not a power here: write `powi(a, 2)` for an integer power, `powf(a, b)` otherwise",
+                ),
                 _ => err(&u.op, "only unary `-` is supported in a formula"),
             },
             Expr::Binary(b) => self.binary(b, d),
@@ -152,9 +158,23 @@ impl Lowering<'_> {
             _ => return err(lit, "expected a number"),
         };
         if !suffix.is_empty() {
+            let digits = lit.to_token_stream().to_string();
+            let digits = digits.trim_end_matches(suffix.as_str());
+            let is_type = ["f32", "f64"].contains(&suffix.as_str())
+                || suffix.starts_with('i')
+                || suffix.starts_with('u');
             return err(
                 lit,
-                format!("remove the `{suffix}` suffix: every number in a formula is a real number"),
+                if is_type {
+                    format!(
+                        "remove the `{suffix}` suffix: every number in a formula is a real number"
+                    )
+                } else {
+                    // `2x` is Rust's literal 2 with a suffix `x`: the user meant a product.
+                    format!(
+                        "write `{digits} * {suffix}`: a number is not multiplied by juxtaposition"
+                    )
+                },
             );
         }
         let v = v?;
@@ -208,6 +228,22 @@ impl Lowering<'_> {
     }
 
     fn binary(&mut self, b: &syn::ExprBinary, d: usize) -> syn::Result<Id> {
+        if let (BinOp::Mul(_), Expr::Unary(u)) = (b.op, &*b.right) {
+            if let UnOp::Deref(_) = u.op {
+                // `a ** k` parses as `a * (*k)`.
+                let (a, k) = (
+                    quote::ToTokens::to_token_stream(&*b.left).to_string(),
+                    quote::ToTokens::to_token_stream(&*u.expr).to_string(),
+                );
+                return Err(syn::Error::new_spanned(
+                    b,
+                    format!(
+                        "`**` is not a power operator in Rust: write `powi({a}, {k})` for an \
+                         integer power or `powf({a}, {k})` for a real one"
+                    ),
+                ));
+            }
+        }
         let op = match b.op {
             BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_) => b.op,
             BinOp::BitXor(_) => {

@@ -41,7 +41,7 @@ pub fn print(g: &Graph, id: Id, params: &[String]) -> String {
     print_inputs(g, id, params, ["x", "b"])
 }
 
-/// [`print`] with the inputs named: `inputs[0]` for [`Node::X`], `inputs[1]` for [`Node::B`]
+/// [`print()`] with the inputs named: `inputs[0]` for [`Node::X`], `inputs[1]` for [`Node::B`]
 /// (a gated activation's `f(a, b)`).
 pub fn print_inputs(g: &Graph, id: Id, params: &[String], inputs: [&str; 2]) -> String {
     let live = g.reachable(&[id]);

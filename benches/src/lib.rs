@@ -5,6 +5,7 @@
 //! criterion's output into the markdown table of `RESULTS.md`.
 
 pub mod naive;
+pub mod reference;
 
 /// `n` deterministic pseudo-random values, uniform in `[-8, 8)`.
 ///

@@ -4,9 +4,10 @@
 use crate::activation;
 
 activation! {
-    /// Parametric ReLU (He et al., 2015, "Delving Deep into Rectifiers"): a leaky ReLU whose
-    /// negative slope `alpha` is learned, PyTorch `nn.PReLU` (default alpha = 0.25, the paper's
-    /// initial value).
+    /// Parametric ReLU: a leaky ReLU whose negative slope alpha is learned.
+    ///
+    /// He et al., 2015, "Delving Deep into Rectifiers"; PyTorch `nn.PReLU` (default
+    /// alpha = 0.25, the paper's initial value).
     ///
     /// - f(x) = x if x > 0, else alpha * x
     /// - f'(x) = 1 if x > 0, else alpha (alpha at 0, as PyTorch)

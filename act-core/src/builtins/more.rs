@@ -5,8 +5,9 @@
 use crate::activation;
 
 activation! {
-    /// Log-sigmoid: ln(sigmoid(x)), the log-probability of a binary classifier's positive
-    /// class (PyTorch `LogSigmoid`).
+    /// Log-sigmoid: ln(sigmoid(x)), computed as -softplus(-x).
+    ///
+    /// The log-probability of a binary classifier's positive class (PyTorch `LogSigmoid`).
     ///
     /// - f(x) = ln(1 / (1 + exp(-x))), computed as -softplus(-x): no overflow for x << 0
     ///   (f(-800) = -800) and no loss for x >> 0 (f(40) = -4.25e-18, where ln(σ) is 0)
@@ -25,8 +26,9 @@ activation! {
 }
 
 activation! {
-    /// Softsign (Bergstra et al., 2009; PyTorch `Softsign`): x / (1 + |x|), a sigmoid-shaped
-    /// function with polynomial rather than exponential tails.
+    /// Softsign: x / (1 + |x|), a sigmoid shape with polynomial tails.
+    ///
+    /// Bergstra et al., 2009; PyTorch `Softsign`.
     ///
     /// - f(x) = x / (1 + |x|)
     /// - f'(x) = 1 / (1 + |x|)^2 (declared: the expanded derivative `1/(1+|x|) - |x|/(1+|x|)^2`
@@ -45,8 +47,10 @@ activation! {
 }
 
 activation! {
-    /// Continuously differentiable ELU (Barron, 2017, "Continuously Differentiable
-    /// Exponential Linear Units"; PyTorch `CELU`, default alpha = 1).
+    /// CELU: an ELU whose derivative is continuous for every alpha.
+    ///
+    /// Barron, 2017, "Continuously Differentiable Exponential Linear Units"; PyTorch `CELU`
+    /// (default alpha = 1).
     ///
     /// - f(x) = x for x > 0, else alpha * (exp(x / alpha) - 1), computed with expm1
     /// - f'(x) = 1 for x > 0, else exp(x / alpha): continuous at 0 for every alpha
@@ -67,7 +71,9 @@ activation! {
 }
 
 activation! {
-    /// ReLU6 (Krizhevsky, 2010; MobileNet; PyTorch `ReLU6`): min(max(0, x), 6).
+    /// ReLU6: min(max(0, x), 6).
+    ///
+    /// Krizhevsky, 2010; MobileNet's activation; PyTorch `ReLU6`.
     ///
     /// - f(x) = 0 for x <= 0, 6 for x >= 6, x in between
     /// - f'(x) = 1 for 0 < x < 6, else 0 (0 at both kinks, as PyTorch)
@@ -85,8 +91,9 @@ activation! {
 }
 
 activation! {
-    /// Hard tanh (PyTorch `Hardtanh`, parameters `min_val = -1`, `max_val = 1`): x clipped to
-    /// [min_val, max_val].
+    /// Hard tanh: x clipped to [min_val, max_val].
+    ///
+    /// PyTorch `Hardtanh`, parameters `min_val = -1`, `max_val = 1`.
     ///
     /// - f(x) = min_val for x <= min_val, max_val for x >= max_val, x in between
     /// - f'(x) = 1 strictly between the bounds, else 0 (as PyTorch)
@@ -107,13 +114,14 @@ activation! {
 }
 
 activation! {
-    /// Squareplus (Barron, 2021, "Squareplus: A Softplus-Like Algebraic Rectifier"):
-    /// (x + sqrt(x^2 + b)) / 2, a smooth ReLU without exponentials (default b = 4).
+    /// Squareplus: (x + sqrt(x^2 + b)) / 2, a smooth ReLU without exponentials.
+    ///
+    /// Barron, 2021, "Squareplus: A Softplus-Like Algebraic Rectifier" (default b = 4).
     ///
     /// - f(x) = (x + sqrt(x^2 + b)) / 2, computed for x < 0 as b / (2 (sqrt(x^2 + b) - x))
-    ///   (no cancellation: f(-1e6) = 1e-6), and with sqrt(x^2 + b) = |x| beyond |x| = 1e15,
-    ///   where b is below half an ulp of x^2 (for b below 1e4) and x^2 could overflow; halved
-    ///   before the sum, so that f(MAX) = MAX/
+    ///   (no cancellation: f(-1e6) = 1e-6), and with sqrt(x^2 + b) as |x| sqrt(1 + b / x / x)
+    ///   beyond |x| = 1e15, where x^2 could overflow (for b up to about 1e30 in f32 and 1e290
+    ///   in f64); halved before the sum, so that f(MAX) = MAX.
     /// - f'(x) = (1 + x / sqrt(x^2 + b)) / 2
     /// - range (0, ∞) for b > 0, [0, ∞) for b = 0 (ReLU); b < 0 is refused (no square root
     ///   of a negative x^2 + b).
@@ -126,7 +134,7 @@ activation! {
     /// ```
     pub struct Squareplus(b = 4.0);
     f(x) = {
-        let h = if abs(x) > 1e15 { abs(x) } else { sqrt(x * x + b) };
+        let h = if abs(x) > 1e15 { abs(x) * sqrt(1 + b / x / x) } else { sqrt(x * x + b) };
         if x >= 0 { x / 2 + h / 2 } else { b / (2 * (h - x)) }
     };
     where b >= 0;

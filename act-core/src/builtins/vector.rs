@@ -5,8 +5,10 @@
 use crate::activation;
 
 activation! {
-    /// Log-softmax: the logarithm of softmax, `x_i - ln(sum_j exp(x_j))`, the log-probabilities
-    /// a classifier's cross-entropy takes (PyTorch `log_softmax`, JAX `nn.log_softmax`).
+    /// Log-softmax: log-probabilities from scores, x_i - ln(sum_j exp(x_j)).
+    ///
+    /// The log-probabilities a classifier's cross-entropy takes (PyTorch `log_softmax`, JAX
+    /// `nn.log_softmax`).
     ///
     /// - y_i = x_i - ln(sum_j exp(x_j)), computed as `x_i - m - log1p(t)` with `m = max(x)` and
     ///   `t` the sum of `exp(x_j - m)` over the entries below the maximum (plus 1 per further
@@ -15,7 +17,8 @@ activation! {
     ///   entry, where `ln(1 + t)` would round to -1.19e-7 in f32 and is 2.9e6 ULP off in f64).
     /// - Jacobian: dy_i/dx_j = δ_ij - softmax_j(x); the vector-Jacobian product is
     ///   `g - softmax(x) sum(g)`, in O(n).
-    /// - range (-∞, 0) per component; a single element gives 0.
+    /// - range (-∞, 0) per component; a single element gives 0; a row holding +∞ or only -∞
+    ///   gives NaN (as softmax).
     ///
     /// Use it at the output of a multiclass classifier trained with the negative log-likelihood
     /// (PyTorch `NLLLoss`); it is the stable way to compute cross-entropy on logits.
@@ -35,8 +38,9 @@ activation! {
 }
 
 activation! {
-    /// Softmin: softmax of `-x`, probabilities that favour the smallest inputs (PyTorch
-    /// `softmin`).
+    /// Softmin: softmax of -x, probabilities that favour the smallest inputs.
+    ///
+    /// PyTorch `softmin`.
     ///
     /// - y_i = exp(-x_i) / sum_j exp(-x_j), computed shifted by the minimum (no overflow:
     ///   `[-1000, 0]` gives `[1, 0]`)

@@ -147,6 +147,15 @@ fn exp_c<const FMA: bool>(x: f32, c: f32) -> f32 {
     (1.0 + p) * s1 * (s2 * c)
 }
 
+/// [`exp_c`] of `x + xl`, `|xl|` tiny against `x`.
+#[inline(always)]
+fn exp_c_lo<const FMA: bool>(x: f32, xl: f32, c: f32) -> f32 {
+    // Where `x` is clamped its low part goes too.
+    let xl = if x.abs() > 150.0 { 0.0 } else { xl };
+    let (p, s1, s2) = exp_reduce::<FMA>(at_least(at_most(x, 150.0), -150.0), xl);
+    (1.0 + p) * s1 * (s2 * c)
+}
+
 /// Exponent arguments `a` beyond which `e^-a` (below 2^-99) is scaled by [`SCALE`] in the
 /// `*_scaled` kernels.
 const SCALE_FROM: f32 = 69.0;
@@ -172,6 +181,16 @@ pub fn exp_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     }
     let (c, inv) = scale_if(x < -SCALE_FROM);
     (exp_c::<FMA>(x, c), inv)
+}
+
+/// [`exp_scaled`] of `x + xl`, `|xl|` tiny against `x` (`-0.0` for none).
+#[inline(always)]
+fn exp_scaled_lo<const FMA: bool>(x: f32, xl: f32) -> (f32, f32) {
+    if FMA {
+        return exp_scaled_fma_lo::<FMA>(x, xl);
+    }
+    let (c, inv) = scale_if(x < -SCALE_FROM);
+    (exp_c_lo::<FMA>(x, xl, c), inv)
 }
 
 /// `e^x - 1` for `x` in `[-20, 89]` (or NaN).
@@ -289,7 +308,7 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
 #[inline(always)]
 pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
     let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
-    let e = exp_neg_flush::<FMA>(x.abs(), ce);
+    let e = exp_neg_single::<FMA>(x.abs(), ce);
     // Scaled, `c E <= 2^-67`: `1 + c E` rounds to 1 as `1 + E` does.
     ((if x < 0.0 { e } else { 1.0 }) / (1.0 + e), inv)
 }
@@ -355,10 +374,13 @@ pub fn sigmoid_prime_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     if FMA {
         return sigmoid_prime_scaled_fma::<FMA>(x);
     }
+    // The two-part `E` and `bell_dd`, as the portable `tanh'`: swish' = sigmoid + x sigmoid'
+    // cancels by up to 1.3x near x = -4.8, and the one-part form's 2.5 ulp took it to 5.7
+    // (found by the exhaustive check, benches/src/bin/exhaustive.rs).
     let a = x.abs();
     let (c, inv) = scale_if(a > SCALE_FROM);
-    let e = exp_neg::<FMA>(a, c);
-    (bell::<FMA>(e, e * inv, inv), inv)
+    let (eh, el) = exp_neg_dd::<FMA>(a, c);
+    (bell_dd::<FMA>(eh, el), inv)
 }
 
 /// `E / (1 + E)^2` for `E = eh + el` in `[0, 1]`, without FMA: the portable `tanh'`, whose
@@ -433,12 +455,28 @@ fn softplus_c<const FMA: bool>(x: f32, far: bool) -> (f32, f32) {
 /// `erfc(a)` for `a >= 0` (or NaN), see the `f64` version.
 #[inline(always)]
 fn erfc_pos<const FMA: bool>(a: f32) -> f32 {
+    erfc_pos_lo::<FMA>(a, 0.0, 1.0)
+}
+
+/// [`erfc_pos`] of `a + al`, `|al|` tiny against `a`: the low part enters `a^2`, whose
+/// rounding `e^(-a^2)` would amplify `a^2` times; in the rest it changes the result by about
+/// `al / a` relative, under half an ulp, and is left out. Times `c`, a power of two, without
+/// rounding `erfc` on its own (for [`exp_scaled`]'s scaling of tiny factors).
+#[inline(always)]
+fn erfc_pos_lo<const FMA: bool>(a: f32, al: f32, c: f32) -> f32 {
+    // Where `a` is clamped, its low part goes too.
+    let zero = a > 10.5;
+    let al = if zero { 0.0 } else { al };
     let a = at_most(a, 10.5);
     let (sq, sql) = two_prod::<FMA>(a, a);
+    let sql = fm::<FMA>(2.0 * a, al, sql);
     let (p, s1, s2) = exp_reduce::<FMA>(-sq, -sql);
     let w = (a - ERFC_K) / (a + ERFC_K);
     let y = poly::<FMA, _>(w, &ERFC_G) / (a + ERFC_K);
-    (y + y * p) * s1 * s2
+    // Beyond the clamp `erfc` is below 2^-160 (f32) or 2^-1100 (f64): 0 even when scaled by
+    // `c`, rather than `c erfc(10.5)`.
+    let v = (y + y * p) * s1 * (s2 * c);
+    if zero { 0.0 } else { v }
 }
 
 /// Error function.

@@ -185,6 +185,15 @@ fn exp_c<const FMA: bool>(x: f64, c: f64) -> f64 {
     (1.0 + p) * s1 * (s2 * c)
 }
 
+/// [`exp_c`] of `x + xl`, `|xl|` tiny against `x`.
+#[inline(always)]
+fn exp_c_lo<const FMA: bool>(x: f64, xl: f64, c: f64) -> f64 {
+    // Where `x` is clamped its low part goes too.
+    let xl = if x.abs() > 1000.0 { 0.0 } else { xl };
+    let (p, s1, s2) = exp_reduce::<FMA>(at_least(at_most(x, 1000.0), -1000.0), xl);
+    (1.0 + p) * s1 * (s2 * c)
+}
+
 /// Exponent arguments `a` beyond which `e^-a` (below 2^-959) is scaled by [`SCALE`] in the
 /// `*_scaled` kernels.
 const SCALE_FROM: f64 = 665.0;
@@ -223,6 +232,16 @@ pub fn exp_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     }
     let (c, inv) = scale_if(x < -SCALE_FROM);
     (exp_c::<FMA>(x, c), inv)
+}
+
+/// [`exp_scaled`] of `x + xl`, `|xl|` tiny against `x` (`-0.0` for none).
+#[inline(always)]
+fn exp_scaled_lo<const FMA: bool>(x: f64, xl: f64) -> (f64, f64) {
+    if FMA {
+        return exp_scaled_fma_lo::<FMA>(x, xl);
+    }
+    let (c, inv) = scale_if(x < -SCALE_FROM);
+    (exp_c_lo::<FMA>(x, xl, c), inv)
 }
 
 /// `e^x - 1` for `x` in `[-60, 710]` (or NaN); callers clamp.
@@ -340,7 +359,7 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     if FMA {
         let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
         return (
-            sigmoid_fma1(exp_neg_flush::<FMA>(x.abs(), ce), x < 0.0),
+            sigmoid_fma1(exp_neg_single::<FMA>(x.abs(), ce), x < 0.0),
             inv,
         );
     }
@@ -459,15 +478,31 @@ fn softplus_c<const FMA: bool>(x: f64, far: bool) -> (f64, f64) {
 /// `erfc(a)` for `a >= 0` (or NaN), accurate in relative terms down to underflow.
 #[inline(always)]
 fn erfc_pos<const FMA: bool>(a: f64) -> f64 {
+    erfc_pos_lo::<FMA>(a, 0.0, 1.0)
+}
+
+/// [`erfc_pos`] of `a + al`, `|al|` tiny against `a`: the low part enters `a^2`, whose
+/// rounding `e^(-a^2)` would amplify `a^2` times; in the rest it changes the result by about
+/// `al / a` relative, under half an ulp, and is left out. Times `c`, a power of two, without
+/// rounding `erfc` on its own (for [`exp_scaled`]'s scaling of tiny factors).
+#[inline(always)]
+fn erfc_pos_lo<const FMA: bool>(a: f64, al: f64, c: f64) -> f64 {
+    // Where `a` is clamped, its low part goes too.
+    let zero = a > 28.0;
+    let al = if zero { 0.0 } else { al };
     let a = at_most(a, 28.0); // erfc(27.3) already underflows to 0
     // a^2 = sq + sql exactly, so e^-(a^2) loses nothing to the rounding of a^2 (which would
     // cost up to a^2 ulps at a = 26).
     let (sq, sql) = two_prod::<FMA>(a, a);
+    let sql = fm::<FMA>(2.0 * a, al, sql);
     let (p, s1, s2) = exp_reduce::<FMA>(-sq, -sql);
     let w = (a - ERFC_K) / (a + ERFC_K);
     let y = poly::<FMA, _>(w, &ERFC_G) / (a + ERFC_K);
     // y (1 + p) without rounding 1 + p first.
-    (y + y * p) * s1 * s2
+    // Beyond the clamp `erfc` is below 2^-160 (f32) or 2^-1100 (f64): 0 even when scaled by
+    // `c`, rather than `c erfc(28.0)`.
+    let v = (y + y * p) * s1 * (s2 * c);
+    if zero { 0.0 } else { v }
 }
 
 /// Error function.

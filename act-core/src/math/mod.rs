@@ -20,16 +20,22 @@
 //! - `*_scaled` return `(c·f(x), 1/c)` with `c` a power of two that lifts a value near or
 //!   below the smallest normal into the normal range, so that a product such as
 //!   `x sigmoid(x)` rounds once ([`exp_scaled`](crate::math::f64::exp_scaled) shows why).
-//!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`, and flush where
-//!   that is below the normal range, i.e. where `e^-a` is below 2^-158 (f32) or 2^-1086 (f64).
-//! - `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the result, and may
-//!   flush below the normal range. `sigmoid_final`, and f32's `sigmoid_scaled_lean` for
+//!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`.
+//! - `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the result: one
+//!   power of two in the normal range (cheaper than the two-part scaling the others use
+//!   there). `sigmoid_final`, and f32's `sigmoid_scaled_lean` for
 //!   `x sigmoid(x)`, are one division without residual corrections in both builds (about 1.7
 //!   ulp).
 //! - `exp_nonpositive_final` is softmax's `exp(x - max(x))` in its forward pass, where the
 //!   codegen proves that the argument is not positive and that the value bounds what it
-//!   reaches; it may flush too.
+//!   reaches.
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
+//! - `erfc_mul(x, h, l)` is `erfc(x (h + l))` for a constant `h + l` with the product carried
+//!   as `a + al`; `exp_sq(x, c)` is `e^(c x^2)` for a power of two `c` with `x^2` split
+//!   exactly (and their `*_scaled` forms). The codegen uses them for arguments of that shape,
+//!   GELU's `erfc(-x/sqrt 2)` and `e^(-x^2/2)`: in the tails these functions multiply the
+//!   relative error of their argument by `2a^2` and `|c| x^2`, and a rounded argument cost
+//!   GELU 130 ulp (value, `x = -11.9`) and 65 ulp (derivative, `x = -12`) in f32.
 //!
 //! Approach, shared by both types (polynomial degrees given as f64 / f32):
 //! - `exp`: `x = k ln2 + r`, `|r| <= ln2/2`, with a two-part (Cody-Waite) ln 2; `e^r = 1 + r +
@@ -59,13 +65,26 @@
 //!
 //! Accuracy, measured against mpmath (256 bits) on 1000+ points per function and type, tails,
 //! subnormals and over/underflow thresholds included (`tests/math_accuracy.rs`, data from
-//! `scripts/gen_math_reference.py`), both forms of every kernel: at most 3 ulp everywhere,
+//! `scripts/gen_math_reference.py`), both forms of every kernel: at most 3 ulp on that grid,
 //! under 2 ulp for all but `erfc` (both types) and the portable `sigmoid_prime` (f32) and
 //! `tanh_prime`; the FMA forms of `sigmoid_prime` and `tanh_prime` are within 1.3 ulp. Run
 //! `cargo test -p act-core --test math_accuracy -- --nocapture` for the current table.
-//! Where the true value is below the smallest normal number, results may flush (absolute
-//! error at most the smallest normal); the FMA `*_final` forms do, the others degrade
-//! gradually (a flushed term next to a normal one would cost relative accuracy in a sum).
+//! That grid misses the worst of f32 `erfc`: every 7th f32 in `[0.5, 9)` against `libm`'s f64
+//! `erfc` (`cargo run -p act-benches --release --bin erfc_scan`) gives 4.9 ulp (portable) and
+//! 4.5 ulp (FMA) near 0.53, 3.8-4.0 near 1.32 and under 3.5 beyond 2. The `(a - K)/(a + K)`
+//! map, the polynomial and the division each round; this kernel needs rework between 0.5 and
+//! 2 (GELU inherits it: 4.1 ulp at `x = -1.31` in the portable build, `benches/RESULTS.md`).
+//!
+//! # Underflow policy
+//!
+//! Gradual underflow, in every build and every form: where the true value is below the
+//! smallest normal number, the result is the subnormal number nearest to it (within a few
+//! subnormal spacings, the same ULP bound as elsewhere, counted in the subnormal spacing),
+//! never a flush to 0; 0 comes only where the true value is below half the smallest
+//! subnormal. So `sigmoid(-88f32)`, `sigmoid'(-88f32)` and `softplus'(-88f32)` (the same
+//! number) are all about `6.05e-39` in the portable, AVX2 and AVX-512 builds alike, and
+//! `sigmoid(-709f64)` is about `1.2e-308`. (The kernels never set the CPU's flush-to-zero or
+//! denormals-are-zero modes; a caller that sets them gets what the CPU does.)
 
 /// Kernels whose code is the same for both types, expanded in each module: `$t` the type,
 /// `$min_exp` the smallest normal exponent, `$max_k` the largest one plus 1. The module
@@ -74,6 +93,10 @@
 /// branches fall back on.
 macro_rules! fma_kernels {
     ($t:ident, $min_exp:literal, $max_k:literal) => {
+        /// Binades by which [`exp_neg_single`] lifts a power of two below the normal range.
+        const LOW_EXP: $t = 64.0;
+        /// `2^-LOW_EXP`.
+        const LOW_UNSCALE: $t = 1.0 / ((1u64 << 63) as $t * 2.0);
         /// `(c, 1/c)`: `(SCALE, UNSCALE)` where `far`, else `(1, 1)`.
         #[inline(always)]
         fn scale_if(far: bool) -> ($t, $t) {
@@ -84,7 +107,7 @@ macro_rules! fma_kernels {
         }
 
         /// `(log2 c, 1/c)`: `(SCALE_EXP, UNSCALE)` where `far`, else `(0, 1)`, for
-        /// [`exp_neg_flush`]'s exponent offset.
+        /// [`exp_neg_single`]'s exponent offset.
         #[inline(always)]
         fn scale_exp_if(far: bool) -> ($t, $t) {
             (
@@ -94,24 +117,32 @@ macro_rules! fma_kernels {
         }
 
         /// `2^ce e^-a` for `a >= 0` (or NaN), `ce` a small integer (`-0.0` for none: adding
-        /// it folds away, adding `0.0` does not), with one scale factor:
-        /// where the result is below the normal range it flushes to 0. Cheaper than
-        /// [`exp_neg`] (no two-part scaling). For the `*_final` kernels (`ce` -0 or 2), and
-        /// for the FMA forms of the `*_scaled` ones, with `ce = SCALE_EXP` in the far tail:
-        /// there a flushed `2^ce e^-a` means `e^-a` below 2^-158 (f32) or 2^-1086 (f64),
-        /// which changes a product only where a cofactor exceeds 2^8 (f32) or 2^11 (f64).
+        /// it folds away, adding `0.0` does not). Below the normal range the result is
+        /// subnormal, not 0 (the crate's underflow policy, see the [module docs](self)): there
+        /// the power of two is built [`LOW_EXP`] binades higher and the product scaled back,
+        /// a second rounding (at most half a subnormal spacing more). Cheaper than
+        /// [`exp_neg`] (no two-part scaling in the normal range). For the `*_final` kernels
+        /// (`ce` -0 or 2), and for the FMA forms of the `*_scaled` ones, with `ce =
+        /// SCALE_EXP` in the far tail.
         #[inline(always)]
-        fn exp_neg_flush<const FMA: bool>(a: $t, ce: $t) -> $t {
-            // No clamp on `a`: beyond the range the flush select gives 0 (and keeps NaN). A
+        fn exp_neg_single<const FMA: bool>(a: $t, ce: $t) -> $t {
+            // No clamp on `a`: beyond the range the last select gives 0 (and keeps NaN). A
             // clamp here correlates with the `far` test of the scaled kernels, and LLVM then
             // duplicated the whole exp for the two cases and computed both.
             let x = -a;
             let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
-            // `tc = k + ce + SHIFT` (exact): one sum for both the scale and the flush test.
+            // `tc = k + ce + SHIFT` (exact): one sum for the scale and the range tests.
             let tc = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT) + ce;
-            let s = pow2_from_shifted(tc);
+            let low = tc < SHIFT + $min_exp;
+            let s = pow2_from_shifted(if low { tc + LOW_EXP } else { tc });
             let y = fm::<FMA>(p, s, s);
-            if tc < SHIFT + $min_exp { 0.0 } else { y }
+            let y = if low { y * LOW_UNSCALE } else { y };
+            // Below half the smallest subnormal (with margin): 0, the correctly rounded value.
+            if tc < SHIFT + $min_exp - LOW_EXP {
+                0.0
+            } else {
+                y
+            }
         }
 
         /// `(c e^x, 1/c)` with FMA (see `exp_scaled`): one scale factor, `c = 2^SCALE_EXP`
@@ -120,9 +151,15 @@ macro_rules! fma_kernels {
         /// a cofactor exceeds 2^6 (f32) or 2^9 (f64).
         #[inline(always)]
         fn exp_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
+            exp_scaled_fma_lo::<FMA>(x, -0.0)
+        }
+
+        /// [`exp_scaled_fma`] of `x + xl`, `|xl|` tiny against `x` (`-0.0` for none).
+        #[inline(always)]
+        fn exp_scaled_fma_lo<const FMA: bool>(x: $t, xl: $t) -> ($t, $t) {
             let far = x < -SCALE_FROM;
-            // No clamp on `x`, for the reason given in `exp_neg_flush`: selects on `k`.
-            let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
+            // No clamp on `x`, for the reason given in `exp_neg_single`: selects on `k`.
+            let (p, _, _) = exp_reduce::<FMA>(x, xl);
             let t = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT);
             let k = t - SHIFT;
             // `2^(k - 1)`, doubled after the product: `k` reaches the largest exponent + 1
@@ -158,7 +195,7 @@ macro_rules! fma_kernels {
         fn sigmoid_prime_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
             let a = x.abs();
             let (ce, inv) = scale_exp_if(a > SCALE_FROM);
-            let e = exp_neg_flush::<FMA>(a, ce);
+            let e = exp_neg_single::<FMA>(a, ce);
             (bell_fma(e, e * inv), inv)
         }
 
@@ -167,17 +204,17 @@ macro_rules! fma_kernels {
         fn tanh_prime_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
             let a2 = 2.0 * x.abs();
             let (ce, inv) = scale_exp_if(a2 > SCALE_FROM);
-            let en = exp_neg_flush::<FMA>(a2, 2.0 + ce);
+            let en = exp_neg_single::<FMA>(a2, 2.0 + ce);
             (bell_fma(en, en * (0.25 * inv)), inv)
         }
 
-        /// `e^x` for `x <= 0` (or NaN) where the result is final: with FMA, one scale factor,
-        /// so below the normal range it flushes to 0. (For `x > 0` it is `e^x` too up to
+        /// `e^x` for `x <= 0` (or NaN) where the result is final: with FMA, one scale factor
+        /// in the normal range. (For `x > 0` it is `e^x` too up to
         /// `2^127`, beyond which the exponent bits wrap: the caller proves `x <= 0`.)
         #[inline(always)]
         pub fn exp_nonpositive_final<const FMA: bool>(x: $t) -> $t {
             if FMA {
-                return exp_neg_flush::<FMA>(-x, -0.0);
+                return exp_neg_single::<FMA>(-x, -0.0);
             }
             exp::<FMA>(x)
         }
@@ -227,34 +264,33 @@ macro_rules! fma_kernels {
         }
 
         /// [`sigmoid`] where the result is final (not a term of a larger formula, where a
-        /// flushed term could matter): one scale factor, so below the normal range it flushes
-        /// to 0, and one correctly rounded division `num / (1 + E)` without the residual
+        /// flushed term could matter): one scale factor in the normal range, and one correctly rounded division `num / (1 + E)` without the residual
         /// corrections of the other forms, in both builds: about 1.7 ulp at worst
         /// (`tests/accuracy.rs`), against at most 1.5 for the corrected [`sigmoid`]
         /// (`tests/math_accuracy.rs`). The speed this buys: `benches/RESULTS.md`.
         #[inline(always)]
         pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
-            let e = exp_neg_flush::<FMA>(x.abs(), -0.0);
+            let e = exp_neg_single::<FMA>(x.abs(), -0.0);
             (if x < 0.0 { e } else { 1.0 }) / (1.0 + e)
         }
 
         /// [`sigmoid_prime`] where the result is final (not a term of a larger formula):
-        /// with FMA, one scale factor, so below the normal range it flushes to 0.
+        /// with FMA, one scale factor in the normal range.
         #[inline(always)]
         pub fn sigmoid_prime_final<const FMA: bool>(x: $t) -> $t {
             if FMA {
-                let e = exp_neg_flush::<FMA>(x.abs(), -0.0);
+                let e = exp_neg_single::<FMA>(x.abs(), -0.0);
                 return bell_fma(e, e);
             }
             sigmoid_prime::<FMA>(x)
         }
 
         /// [`tanh_prime`] where the result is final (not a term of a larger formula): with
-        /// FMA, one scale factor, so below the normal range it flushes to 0.
+        /// FMA, one scale factor in the normal range.
         #[inline(always)]
         pub fn tanh_prime_final<const FMA: bool>(x: $t) -> $t {
             if FMA {
-                let en = exp_neg_flush::<FMA>(2.0 * x.abs(), 2.0);
+                let en = exp_neg_single::<FMA>(2.0 * x.abs(), 2.0);
                 return bell_fma(en, en * 0.25);
             }
             tanh_prime::<FMA>(x)
@@ -272,12 +308,68 @@ macro_rules! fma_kernels {
             }
             let a = x.abs();
             let (ce, inv) = scale_exp_if(a > SCALE_FROM);
-            let ec = exp_neg_flush::<FMA>(a, ce);
+            let ec = exp_neg_single::<FMA>(a, ce);
             let e = ec * inv;
             let (d, dl) = one_plus(e);
             let r = 1.0 / d;
             let s = sigmoid_fma_parts(e, x < 0.0, d, dl, r);
             (s, bell_fma_parts(ec, d, dl, r * r), inv)
+        }
+
+        /// `erfc(x (h + l))` for a constant `h + l` (`l` the rounding error of `h`), with the
+        /// product carried as `a + al` (exactly, up to `x l`): a rounded argument would cost
+        /// up to `a^2` ulps in the tail, where `erfc(a)` is about `e^(-a^2)` (GELU's
+        /// `erfc(-x/sqrt 2)`: 130 ulp at `x = -11.9` in f32), and the low part goes into
+        /// `e^(-a^2)`'s argument instead. Where the product overflows, the plain product.
+        #[inline(always)]
+        pub fn erfc_mul<const FMA: bool>(x: $t, h: $t, l: $t) -> $t {
+            unscaled(erfc_mul_scaled::<FMA>(x, h, l))
+        }
+
+        /// `(c erfc(x (h + l)), 1/c)`: [`erfc_mul`] scaled as [`exp_scaled`] scales, where
+        /// `erfc` is below about `e^-SCALE_FROM` (GELU's `0.5 x erfc(-x/sqrt 2)` is normal down
+        /// to `x = -13.2` in f32, where the `erfc` factor alone is subnormal).
+        #[inline(always)]
+        pub fn erfc_mul_scaled<const FMA: bool>(x: $t, h: $t, l: $t) -> ($t, $t) {
+            let (p, e) = two_prod::<FMA>(x, h);
+            let c = e + x * l;
+            let ok = c.abs() <= $t::MAX;
+            let s = p + c;
+            let (a, al) = if ok { (s, (p - s) + c) } else { (p, 0.0) };
+            let aa = a.abs();
+            let aal = if a < 0.0 { -al } else { al };
+            // Below 0.5, 1 -+ erf(|a|), well conditioned: the low part does not matter.
+            let m = aa + aa * poly::<FMA, _>(aa * aa, &ERF_Q);
+            let small = if a < 0.0 { 1.0 + m } else { 1.0 - m };
+            // Only the tail towards 0 (`a > 0`); for `a < 0` erfc is near 2.
+            let (c, inv) = scale_if(a > 0.0 && a * a > SCALE_FROM);
+            let t = erfc_pos_lo::<FMA>(aa, aal, c);
+            let large = if a < 0.0 { 2.0 - t } else { t };
+            (if aa < 0.5 { small } else { large }, inv)
+        }
+
+        /// `(c erfc(x), 1/c)`, see [`erfc_mul_scaled`].
+        #[inline(always)]
+        pub fn erfc_scaled<const FMA: bool>(x: $t) -> ($t, $t) {
+            erfc_mul_scaled::<FMA>(x, 1.0, 0.0)
+        }
+
+        /// `(c' e^(c x^2), 1/c')` as [`exp_scaled`] does for its argument, for a power of two
+        /// `c`: `x^2` is split exactly (`sq + sql`), so the exponent is exact (a rounded `x^2`
+        /// costs up to `|c| x^2` ulps: GELU's `e^(-x^2/2)` in its derivative, 65 ulp at
+        /// `x = -12` in f32).
+        #[inline(always)]
+        pub fn exp_scaled_sq<const FMA: bool>(x: $t, c: $t) -> ($t, $t) {
+            let (sq, sql) = two_prod::<FMA>(x, x);
+            // Where `x^2` overflows the low part is NaN: drop it.
+            let sql = if sq <= $t::MAX { sql } else { 0.0 };
+            exp_scaled_lo::<FMA>(c * sq, c * sql)
+        }
+
+        /// `e^(c x^2)` for a power of two `c`, see [`exp_scaled_sq`].
+        #[inline(always)]
+        pub fn exp_sq<const FMA: bool>(x: $t, c: $t) -> $t {
+            unscaled(exp_scaled_sq::<FMA>(x, c))
         }
     };
 }

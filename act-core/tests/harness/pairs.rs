@@ -112,6 +112,7 @@ pub fn check_gated<G: Gated, F: TestFloat>(with_kappa: bool) -> [Stats; 3] {
                 extra_ulps: ka,
                 root_abs,
                 abs: None,
+                flush: false,
             };
             sa.record(path, &r.a_hex, xv, &r.da, c, allow);
         }

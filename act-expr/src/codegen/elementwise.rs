@@ -52,11 +52,33 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         quote!(x),
         quote!(::act_core::__private::#map_in_place(x, #[inline(always)] |v| self.__act_value::<F, FMA>(v))),
     );
+    let (one_value, one_deriv) = (
+        if m.value_needs_limit {
+            quote!(one_limit)
+        } else {
+            quote!(one)
+        },
+        if m.deriv_needs_limit {
+            quote!(one_limit)
+        } else {
+            quote!(one)
+        },
+    );
+    let forward_one = scalar(
+        "__act_forward_one",
+        quote!(::act_core::__private::#one_value(x, #[inline(always)] |v| self.__act_value::<F, FMA>(v))),
+    );
+    let derivative_one = scalar(
+        "__act_derivative_one",
+        quote!(::act_core::__private::#one_deriv(x, #[inline(always)] |v| self.__act_deriv::<F, FMA>(v))),
+    );
     quote! {
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
             #value_fn
             #deriv_fn
+            #forward_one
+            #derivative_one
 
             #forward_slice
             #backward_slice
@@ -66,19 +88,15 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 
         #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::Elementwise for #name {
-            // One element through the slice loop: the same code, and so the same bits, as
-            // `forward_slice` on this CPU.
+            // The per-element body of the slice loops, for one element, in the build the
+            // slice loops use on this CPU: the same bits as `forward_slice(&[x])`.
             #[inline]
             fn forward<F: ::act_core::Float>(&self, x: F) -> F {
-                let mut y = [x];
-                self.__act_forward_in_place(&mut y);
-                y[0]
+                self.__act_forward_one(x)
             }
             #[inline]
             fn derivative<F: ::act_core::Float>(&self, x: F) -> F {
-                let mut dy = [x];
-                self.__act_derivative_slice(&[x], &mut dy);
-                dy[0]
+                self.__act_derivative_one(x)
             }
             #[inline]
             fn derivative_slice<F: ::act_core::Float>(&self, x: &[F], dy: &mut [F]) {
@@ -88,6 +106,43 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             fn forward_in_place<F: ::act_core::Float>(&self, x: &mut [F]) {
                 self.__act_forward_in_place(x)
             }
+        }
+    }
+}
+
+/// A scalar method `name(x) -> F` running `body` (which reads `x` and `FMA`) in the build the
+/// slice loops use: the FMA code, compiled with `avx2,fma`, where the active level is AVX2 or
+/// AVX-512 (for one element the AVX-512 build would be the same instructions, and the two
+/// give the same bits), else the portable code. No loop set-up: a scalar call costs a level
+/// check, a call and the kernel.
+fn scalar(name: &str, body: TokenStream) -> TokenStream {
+    let plain = format_ident!("{}", name);
+    let fma = format_ident!("{}_fma", name);
+    quote! {
+        #[doc(hidden)]
+        #[inline]
+        pub fn #plain<F: ::act_core::Float>(&self, x: F) -> F {
+            // f16 and bf16 (act-core's `half` feature) run the f32 code and round once.
+            if <F as ::act_core::Float>::__COMPUTED_IN_F32 {
+                let wide = <F as ::act_core::Float>::to_f64(x) as f32;
+                return <F as ::act_core::Float>::from_f64(f64::from(self.#plain::<f32>(wide)));
+            }
+            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+            if ::act_core::dispatch::active() >= ::act_core::dispatch::Isa::Avx2 {
+                // SAFETY: `active()` only reports a level the CPU supports, and AVX2 and
+                // AVX-512 both include `avx2` and `fma`.
+                return unsafe { self.#fma(x) };
+            }
+            const FMA: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
+            #body
+        }
+
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        #[doc(hidden)]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn #fma<F: ::act_core::Float>(&self, x: F) -> F {
+            const FMA: bool = true;
+            #body
         }
     }
 }

@@ -92,6 +92,18 @@ fn body_with(
         &scaled,
         final_root,
     );
+    let exact = exact_differences(g, &live, &needed, &constant_flag, stored);
+    let err = |id: Id| format_ident!("t{}_err", id.index());
+    // `exp(u)` of an exact difference `u = p + q` (see [`exact_differences`]): corrected by
+    // the rounding error of `u`, so that the result is exact in the inputs.
+    let exp_fix = |a: Id, v: TokenStream| -> TokenStream {
+        if exact[a.index()] {
+            let e = err(a);
+            quote!(::act_core::__private::exp_corrected(#v, #e))
+        } else {
+            v
+        }
+    };
     let mut stmts = Vec::new();
     for &id in &live {
         if !needed[id.index()] {
@@ -117,14 +129,36 @@ fn body_with(
         if scaled.uses[id.index()] {
             let (s, i) = (ts(id), ti(id));
             match *g.node(id) {
+                Node::Call(Func::Exp, a)
+                    if power_of_two_times_square(g, a, &|i: Id| constant_flag[i.index()])
+                        .is_some() =>
+                {
+                    let c = lit(
+                        power_of_two_times_square(g, a, &|i: Id| constant_flag[i.index()])
+                            .unwrap_or(1.0),
+                    );
+                    stmts.push(quote!(let (#s, #i): (F, F) = #fl::__exp_scaled_sq::<FMA>(x, #c);));
+                }
+                Node::Call(Func::Erfc, a)
+                    if x_times_constant(g, a, &|i: Id| constant_flag[i.index()]).is_some() =>
+                {
+                    let c = x_times_constant(g, a, &|i: Id| constant_flag[i.index()])
+                        .unwrap_or(crate::dd::Dd::from(1.0));
+                    let (hi, lo) = (lit(c.hi), lit(c.lo));
+                    stmts.push(
+                        quote!(let (#s, #i): (F, F) = #fl::__erfc_mul_scaled::<FMA>(x, #hi, #lo);),
+                    );
+                }
                 Node::Call(f, a) if f.has_tiny_tail() => {
                     let k = if f == Func::Sigmoid && scaled.lean[id.index()] {
                         quote!(::act_core::__private::Kernel::SigmoidLean)
                     } else {
                         kernel(f)
                     };
+                    let fixed = exp_fix(a, quote!(#s));
                     let a = t(a);
                     stmts.push(quote!(let (#s, #i): (F, F) = #fl::__kernel_scaled::<FMA>(#a, #k);));
+                    stmts.push(quote!(let #s: F = #fixed;));
                 }
                 Node::Call(f, a) => {
                     // Linear at 0: where `a` is scaled it is tiny, and f(a) = a to the last bit.
@@ -162,9 +196,11 @@ fn body_with(
         }
         let e = if Some(id) == stored {
             quote!(e)
+        } else if let Some(affine) = affine_near_root(g, id, &constant_flag, &t) {
+            affine
         } else if let (true, true, &Node::Call(f, a)) = (final_root, id == root, g.node(id)) {
-            let (k, a) = (kernel(f), t(a));
-            quote!(#fl::__kernel_final::<FMA>(#a, #k))
+            let (k, ta) = (kernel(f), t(a));
+            exp_fix(a, quote!(#fl::__kernel_final::<FMA>(#ta, #k)))
         } else if constant_flag[id.index()] {
             constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])
         } else {
@@ -177,10 +213,161 @@ fn body_with(
                 &|_| None,
             )
         };
+        let e = match *g.node(id) {
+            Node::Call(Func::Exp, a) if Some(id) != stored && !constant_flag[id.index()] => {
+                exp_fix(a, e)
+            }
+            _ => e,
+        };
         stmts.push(quote!(let #name: F = #e;));
+        if exact[id.index()] {
+            let Node::Sum(ref ts) = *g.node(id) else {
+                unreachable!("an exact difference is a sum")
+            };
+            let (p, q, e) = (t(ts[0]), t(ts[1]), err(id));
+            stmts.push(quote!(let #e: F = ::act_core::__private::two_sum_err(#p, #q, #name);));
+        }
     }
     let r = t(root);
     quote!(#(#stmts)* #r)
+}
+
+/// An affine sum `c·u + k` (constants `c` and `k`, `c` not ±1) evaluated as
+/// `c·(u - u0) + r`, with `u0` its root `-k/c` rounded to the type and `r = c·u0 + k` the
+/// residual (computed at compile time in double-double, then rounded): near the root
+/// `u - u0` is exact (Sterbenz) and the result carries one rounding, where `c·u + k`
+/// cancels (Keras's hard sigmoid `0.2 x + 0.5` just above -2.5 was tens of ULP off). The
+/// constants are the f64 values of the literals, as everywhere.
+fn affine_near_root(
+    g: &Graph,
+    id: Id,
+    constant_flag: &[bool],
+    t: &dyn Fn(Id) -> proc_macro2::Ident,
+) -> Option<TokenStream> {
+    let Node::Sum(ts) = g.node(id) else {
+        return None;
+    };
+    let [a, b] = ts[..] else {
+        return None;
+    };
+    let (term, k) = match (g.as_const(a), g.as_const(b)) {
+        (None, Some(k)) => (a, k),
+        (Some(k), None) => (b, k),
+        _ => return None,
+    };
+    let Node::Prod(fs) = g.node(term) else {
+        return None;
+    };
+    let [cf, u] = fs[..] else {
+        return None;
+    };
+    let c = g.as_const(cf)?;
+    if c.abs() == 1.0 || constant_flag[u.index()] || !c.is_finite() || !k.is_finite() || k == 0.0 {
+        return None;
+    }
+    // The root and residual for each precision: f64, and f32 (which the half types use too).
+    let root = |round: &dyn Fn(f64) -> f64| {
+        let u0 = round(-k / c);
+        let r = crate::dd::Dd::from(c) * crate::dd::Dd::from(u0) + crate::dd::Dd::from(k);
+        (u0, round(r.hi + r.lo))
+    };
+    let (u64_, r64) = root(&|v| v);
+    let (u32_, r32) = root(&|v| v as f32 as f64);
+    if !(u64_.is_finite() && u32_.is_finite()) {
+        return None;
+    }
+    let fl = quote!(<F as ::act_core::Float>);
+    let (u64_, r64, u32_, r32, c) = (lit(u64_), lit(r64), lit(u32_), lit(r32), lit(c));
+    let u = t(u);
+    Some(quote! {{
+        let (u0, r): (F, F) = if #fl::EPSILON.to_f64() == ::core::f64::EPSILON {
+            (#fl::from_f64(#u64_), #fl::from_f64(#r64))
+        } else {
+            (#fl::from_f64(#u32_), #fl::from_f64(#r32))
+        };
+        #fl::from_f64(#c) * (#u - u0) + r
+    }})
+}
+
+/// Sums `p + q` of two inputs (`x`, a gated activation's `b`, a reduction's value, or one of
+/// them negated: `x - max(x)`) that are the argument of an `exp`: their rounding error is
+/// computed (two-sum) and the `exp` corrected by it (`exp(u + err) = exp(u) (1 + err)`), so
+/// that softmax's `exp(x - max(x))` is exact in the inputs however far apart they are (the
+/// rounded difference alone costs `|x - max(x)| eps / 2` of relative error).
+fn exact_differences(
+    g: &Graph,
+    live: &[Id],
+    needed: &[bool],
+    constant_flag: &[bool],
+    stored: Option<Id>,
+) -> Vec<bool> {
+    let n = live.last().map_or(0, |l| l.index() + 1);
+    let mut out = vec![false; n];
+    let leaf = |id: Id| match g.node(id) {
+        Node::X | Node::B | Node::Red(_) => true,
+        Node::Prod(fs) => {
+            fs.len() == 2
+                && g.as_const(fs[0]) == Some(-1.0)
+                && matches!(g.node(fs[1]), Node::X | Node::B | Node::Red(_))
+        }
+        _ => false,
+    };
+    for &id in live {
+        let Node::Call(Func::Exp, a) = *g.node(id) else {
+            continue;
+        };
+        if !needed[id.index()] || constant_flag[id.index()] || Some(id) == stored {
+            continue;
+        }
+        if Some(a) == stored || !needed[a.index()] {
+            continue;
+        }
+        if let Node::Sum(ts) = g.node(a) {
+            if ts.len() == 2 && ts.iter().all(|&t| leaf(t) && needed[t.index()]) {
+                out[a.index()] = true;
+            }
+        }
+    }
+    out
+}
+
+/// `x · c` for a constant `c` (a product of constants) that is not exact in `f64`: `c` as a
+/// double-double. `erfc` of such an argument is computed with the product's rounding error
+/// (`Float::__erfc_mul`): in the tail, `erfc(a)` multiplies the relative error of `a` by
+/// about `2 a^2`.
+fn x_times_constant(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<crate::dd::Dd> {
+    let Node::Prod(fs) = g.node(id) else {
+        return None;
+    };
+    let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| is_const(f));
+    if consts.is_empty() || rest.len() != 1 || !matches!(g.node(rest[0]), Node::X) {
+        return None;
+    }
+    let c = consts.iter().fold(crate::dd::Dd::from(1.0), |acc, &k| {
+        acc * crate::dd::eval(g, k)
+    });
+    (c.lo != 0.0 && c.lo.is_finite() && c.hi.is_finite()).then_some(c)
+}
+
+/// `c · x^2` for a constant power of two `c` (`-x^2 / 2`): `c`. `exp` of it is computed with
+/// `x^2` split exactly (`Float::__exp_sq`): the rounding of `x^2` would cost `|c| x^2` ulps.
+fn power_of_two_times_square(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<f64> {
+    let Node::Prod(fs) = g.node(id) else {
+        return None;
+    };
+    let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| is_const(f));
+    if consts.is_empty()
+        || rest.len() != 1
+        || !matches!(g.node(rest[0]), Node::Pow(a, 2) if matches!(g.node(*a), Node::X))
+    {
+        return None;
+    }
+    let c = consts.iter().fold(crate::dd::Dd::from(1.0), |acc, &k| {
+        acc * crate::dd::eval(g, k)
+    });
+    let power_of_two =
+        c.hi != 0.0 && c.hi.is_finite() && c.hi.abs().to_bits() & ((1u64 << 52) - 1) == 0;
+    (c.lo == 0.0 && power_of_two).then_some(c.hi)
 }
 
 /// The `act_core::__private::Kernel` that computes `f`.
@@ -416,6 +603,22 @@ fn node_expr(
             quote!(#fl::powf(#a, #b))
         }
         Node::Call(f, a) => {
+            // Arguments whose rounding the tail amplifies, computed compensated.
+            match (
+                *f,
+                x_times_constant(g, *a, is_const),
+                power_of_two_times_square(g, *a, is_const),
+            ) {
+                (Func::Erfc, Some(c), _) => {
+                    let (hi, lo) = (lit(c.hi), lit(c.lo));
+                    return quote!(#fl::__erfc_mul::<FMA>(x, #hi, #lo));
+                }
+                (Func::Exp, _, Some(c)) => {
+                    let c = lit(c);
+                    return quote!(#fl::__exp_sq::<FMA>(x, #c));
+                }
+                _ => {}
+            }
             let k = kernel(*f);
             let a = t(*a);
             quote!(#fl::__kernel::<FMA>(#a, #k))

@@ -78,13 +78,22 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         if let Some(u) = flushable_exp(m, j) {
             let raw = format_ident!("__act_body{}_raw_fwd", j);
             let b = body_with(g, u, &m.param_names, None, false);
+            // `u = x - max(x)`: the exp is corrected by the rounding error of the difference
+            // (as `body_with` does for every such `exp`), exact in the inputs.
+            let Node::Sum(ref terms) = *g.node(u) else {
+                unreachable!("flushable_exp checked the form")
+            };
+            let bp = body_with(g, terms[0], &m.param_names, None, false);
+            let bq = body_with(g, terms[1], &m.param_names, None, false);
             methods.push(quote! {
                 #[doc(hidden)]
                 #[inline(always)]
                 #[allow(unused_variables, clippy::all)]
                 pub fn #raw<F: ::act_core::Float, const FMA: bool>(&self, x: F, e: F, r: [F; #k]) -> F {
                     let u: F = { #b };
-                    <F as ::act_core::Float>::__exp_nonpositive_final::<FMA>(u)
+                    let err: F = ::act_core::__private::two_sum_err({ #bp }, { #bq }, u);
+                    ::act_core::__private::exp_corrected(
+                        <F as ::act_core::Float>::__exp_nonpositive_final::<FMA>(u), err)
                 }
             });
             fwd_raw = Some((j, raw));

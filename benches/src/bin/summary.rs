@@ -1,16 +1,19 @@
 //! Prints the markdown table of act's throughput from criterion's output, next to the naive
-//! formula and, given their output files, the peers (JAX, NumPy).
+//! formula and, given their output files, the peers (JAX, PyTorch, ONNX Runtime, NumPy), with
+//! the ratios.
 //!
 //! ```text
 //! cargo run -p act-benches --release --bin summary -- \
-//!     [--criterion DIR] [--peers benches/peers/jax-1M-f32.txt]...
+//!     [--criterion DIR] [--peers benches/peers/runs/FILE.txt]...
 //! ```
 //!
 //! `DIR` defaults to `$CARGO_TARGET_DIR/criterion`, else `target/criterion`. Each benchmark's
 //! latest run (`*/new/benchmark.json` and `estimates.json`) gives one figure: elements per
 //! nanosecond at the median time per iteration. Peer files are the output of
-//! `../shared/peers/jax_throughput.py` with a first line `# ... n=N dtype=float32 ...`; given
-//! several runs of the same setting, the table shows the median of their figures.
+//! `benches/peers/throughput.py`, a first line `# ... n=N dtype=float32 ...` and then
+//! `PEER FUNCTION DIRECTION ELEMENTS_PER_NS` lines; given several runs of the same setting,
+//! the table shows the median of their figures. The scalar benches (`benches/scalar.rs`,
+//! groups `scalar/NAME/DIRECTION`) appear as activation `NAME (scalar)`.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -45,9 +48,15 @@ struct Args {
     /// Criterion's output directory [default: $CARGO_TARGET_DIR/criterion or target/criterion].
     #[arg(long)]
     criterion: Option<PathBuf>,
-    /// Output of `jax_throughput.py` (repeatable), with a `# ... n=N dtype=D` first line.
+    /// Output of `benches/peers/throughput.py` (repeatable), with a `# ... n=N dtype=D` first
+    /// line.
     #[arg(long)]
     peers: Vec<PathBuf>,
+    /// act's figures from `medians` (median of single calls, as the peer script times the
+    /// peers) instead of criterion's (repeatable: the median of the files); criterion still
+    /// gives the naive loops and the scalar rows.
+    #[arg(long)]
+    act_medians: Vec<PathBuf>,
 }
 
 /// What one row is about.
@@ -120,6 +129,23 @@ fn main() -> Result<()> {
     for ((key, peer), runs) in peer_runs {
         rows.entry(key).or_default().insert(peer, median(runs));
     }
+    if !args.act_medians.is_empty() {
+        // Replaces criterion's act figures for the slice methods.
+        for (key, row) in rows.iter_mut() {
+            if !key.activation.1.ends_with("(scalar)") {
+                row.remove("act");
+            }
+        }
+        let mut runs = BTreeMap::new();
+        for file in &args.act_medians {
+            read_peers(file, &mut runs).with_context(|| format!("reading {}", file.display()))?;
+        }
+        for ((key, who), v) in runs {
+            if who == "act" {
+                rows.entry(key).or_default().insert(who, median(v));
+            }
+        }
+    }
     print!("{}", table(&rows, &peers));
     Ok(())
 }
@@ -156,9 +182,19 @@ fn read_benchmark(new_dir: &Path) -> Result<(Key, String, f64)> {
     };
     let group = field(&benchmark, "group_id")?;
     let function = field(&benchmark, "function_id")?;
+    // The scalar benches: `scalar/NAME/DIRECTION`.
+    let (scalar, group) = match group.strip_prefix("scalar/") {
+        Some(rest) => (true, rest.to_owned()),
+        None => (false, group),
+    };
     let (activation, direction) = group
         .split_once('/')
         .context("group is not NAME/DIRECTION")?;
+    let activation = if scalar {
+        format!("{activation} (scalar)")
+    } else {
+        activation.to_owned()
+    };
     let (who, dtype) = function
         .split_once('-')
         .context("function is not IMPL-DTYPE")?;
@@ -170,7 +206,7 @@ fn read_benchmark(new_dir: &Path) -> Result<(Key, String, f64)> {
         .pointer("/median/point_estimate")
         .and_then(Value::as_f64)
         .context("no median estimate")?;
-    let key = Key::new(activation, direction, dtype, elements);
+    let key = Key::new(&activation, direction, dtype, elements);
     Ok((key, who.to_owned(), elements as f64 / median_ns))
 }
 
@@ -199,6 +235,7 @@ fn read_peers(file: &Path, runs: &mut BTreeMap<(Key, String), Vec<f64>>) -> Resu
         "float64" => "f64",
         other => bail!("unknown dtype {other}"),
     };
+    let act_names = header.split_whitespace().any(|w| w == "names=act");
     let mut peers = Vec::new();
     for line in text
         .lines()
@@ -211,15 +248,16 @@ fn read_peers(file: &Path, runs: &mut BTreeMap<(Key, String), Vec<f64>>) -> Resu
         let value: f64 = value
             .parse()
             .with_context(|| format!("value in {line:?}"))?;
-        // jax_throughput.py's `derivative` is vmap(grad(f)): f'(x) alone, act's derivative_slice;
+        // JAX's `derivative` is vmap(grad(f)): f'(x) alone, act's derivative_slice;
         // the issue's goals also compare it with backward_slice (which reads grad_y as well).
-        // Its jax `gelu` is the tanh approximation.
-        let directions: &[&str] = if direction == "derivative" {
+        // The old script's jax `gelu` is the tanh approximation; `throughput.py` (header
+        // `names=act`) uses act's names.
+        let directions: &[&str] = if direction == "derivative" && peer == "jax" {
             &["derivative", "backward"]
         } else {
             &[direction]
         };
-        let name = if peer == "jax" && name == "gelu" {
+        let name = if peer == "jax" && name == "gelu" && !act_names {
             "gelu_tanh"
         } else {
             name

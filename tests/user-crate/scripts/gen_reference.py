@@ -179,7 +179,7 @@ def main():
 
 
 def gated_and_params(out_dir):
-    """DESIGN.md's SwiGlu (gated) and the partials with respect to the parameters of PRelu
+    """The documented SwiGlu (gated) and the partials with respect to the parameters of PRelu
     and SwishBeta (beta = 1: d/dbeta = x^2 sigma'(x)), with act-core's gated/params helpers."""
     sys.path.insert(0, os.path.join(CRATE, "..", "..", "scripts"))
     import gen_gated_reference as gg

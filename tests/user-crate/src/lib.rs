@@ -1,10 +1,10 @@
-//! A user's crate: activations declared with `act_core::activation!`, exactly as DESIGN.md and
+//! A user's crate: activations declared with `act_core::activation!`, exactly as act's documentation and
 //! the macro issue write them, outside the act workspace. `tests/reference.rs` checks them
 //! against mpmath data made by `scripts/gen_reference.py`.
 
 use act_core::prelude::*;
 
-/// DESIGN.md's declarations, verbatim, each with DESIGN.md's own `use` line.
+/// The documented declarations, verbatim, each with its own `use` line.
 pub mod design {
     use act_core::activation;
 
@@ -35,7 +35,7 @@ pub mod design {
     }
 
     activation! {
-        /// The leaky ReLU whose slope is learned (DESIGN.md's `PRelu(alpha = 0.25)`).
+        /// The leaky ReLU whose slope is learned (the documented `PRelu(alpha = 0.25)`).
         pub struct PRelu(alpha = 0.25);
         f(x) = if x > 0 { x } else { alpha * x };
     }

@@ -1,4 +1,4 @@
-//! DESIGN.md's gated declaration (`SwiGlu`) and learnable ones (`PRelu`, and `SwishBeta`'s
+//! The documented gated declaration (`SwiGlu`) and learnable ones (`PRelu`, and `SwishBeta`'s
 //! beta) declared in this crate, against mpmath (data: `scripts/gen_reference.py gated`), with
 //! act-core's criterion: values, both partials and the parameter partials within 4 ULP of the
 //! exact value, f32 and f64, |x| up to the largest float; near the interior root of `∂f/∂a`,

@@ -282,7 +282,7 @@ fn declared_derivative_is_used_and_metadata_exists() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// LogSoftmax (vector) and DESIGN.md's Softmax
+// LogSoftmax (vector) and the documented Softmax
 // ---------------------------------------------------------------------------------------------
 
 /// Value: 4 ULP, or absolute `(4 + n) eps (1 + |x_i - max x|)` (the terms `x - m` and the log of

@@ -93,6 +93,11 @@ that is multilabel-classification",
             when: "training: output logits and use a loss that applies log-softmax itself \
 (CrossEntropyLoss, or log_softmax + NLLLoss)",
         },
+        Alternative {
+            activation: "log-softmax",
+            when: "training with a negative log-likelihood loss (NLLLoss) on log-probabilities: \
+act's log-softmax keeps the tiny log-probabilities that ln(softmax) rounds away",
+        },
     ],
     pitfalls: &[
         "Softmax on the output and then nn.CrossEntropyLoss applies softmax twice: \
@@ -100,7 +105,11 @@ gradients flatten and training stalls, without an error.",
         "Softmax over the wrong axis (the batch instead of the classes) gives probabilities \
 that sum to 1 across examples.",
         "A softmax written as exp(z) / sum(exp(z)) overflows for scores above ~709 (f64) or \
-~88 (f32); subtract the maximum first, as act's softmax does.",
+~88 (f32); subtract the maximum first, as act's softmax does (an activation! declaration \
+written that way is shifted by act's engine).",
+        "ln(softmax(z)) loses the log-probability of a confident class (it rounds to 0 or to \
+-1.19e-7 in f32 where the truth is -8.8e-8 at z = [16.25, 0]); use log-softmax, which act \
+computes with log1p.",
         "Softmax probabilities are often over-confident; use label smoothing or temperature \
 scaling when calibrated probabilities matter.",
     ],

@@ -47,9 +47,10 @@ Layer norm weights at 1, biases at 0.",
             when: "matching GPT-2 weights (its 'gelu_new'), or where erf is slow",
         },
         Alternative {
-            activation: "swish",
+            activation: "swiglu",
             when: "gated feed-forward layers (SwiGLU: swish(x W) * (x V)), as in LLaMA and \
-PaLM",
+PaLM: act's SwiGlu takes both projections as [a | b] (forward_halves); geglu is the GELU-gated \
+variant",
         },
         Alternative {
             activation: "relu",

@@ -1,0 +1,39 @@
+//! Running the binary as a person at an 80-column terminal without colour would: shared by
+//! the integration tests.
+#![allow(dead_code)] // each test file uses some of these
+
+use assert_cmd::Command;
+
+/// `act-cli` with `NO_COLOR=1` and `COLUMNS=80`.
+pub fn act() -> Command {
+    let mut c = Command::cargo_bin("act-cli").unwrap();
+    c.env("NO_COLOR", "1").env("COLUMNS", "80");
+    c
+}
+
+/// Runs a command that must succeed, and returns its stdout.
+pub fn stdout(args: &[&str]) -> String {
+    let out = act()
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+/// Runs a failing command: exit 2, nothing on stdout, no panic; returns stderr.
+pub fn usage_error(args: &[&str]) -> String {
+    let out = act()
+        .args(args)
+        .assert()
+        .code(2)
+        .stdout("")
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8(out).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}

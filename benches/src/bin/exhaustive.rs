@@ -1,0 +1,398 @@
+//! Every `f32` input through every elementwise built-in's value and derivative, in every build
+//! this CPU runs (portable, AVX2 + FMA, AVX-512), against an independent `f64` reference
+//! (`act_benches::reference`): the worst error in ULPs, and where, per function and build.
+//!
+//! ```text
+//! cargo run -p act-benches --release --bin exhaustive                 # all 2^32 inputs
+//! cargo run -p act-benches --release --bin exhaustive -- --stride 4096 --max-ulp 4
+//! ```
+//!
+//! `--stride N` takes every Nth bit pattern (from `--offset`), `--only NAME` one built-in,
+//! `--isa portable,avx2` some builds. `--max-ulp U` makes the exit status 1 when any error
+//! exceeds `U` ULPs outside the allowances (`--known NAME`: except for these built-ins, which
+//! are still reported), or when an error inside the interior-root allowance exceeds 8 eps in
+//! absolute terms (the rule of `act-core/tests/accuracy.rs`: near the interior root
+//! `x0` of swish', gelu', gelu-tanh', mish' and hard-swish', where `|x - x0| <= 1.5` and
+//! `|f'(x)| <= 1/4`, the derivative is a difference of terms of size 0.2-0.5, and its rounding
+//! is a few eps in absolute terms however small the result; and, for GELU and GELU-tanh, the
+//! `κ` allowance of the accuracy test, see `act_benches::reference::Reference::has_kappa`).
+//! Errors are counted in ULPs of
+//! `f32` at the reference, the subnormal spacing below the normal range, so a flushed
+//! subnormal counts its full size.
+//!
+//! The slice methods are the ones measured (`forward_slice`, `derivative_slice`); the scalar
+//! methods run the same code (tested in act-core).
+
+use std::sync::Mutex;
+use std::time::Instant;
+
+use act_benches::reference::{REFERENCES, Reference, at, ulp_error};
+use act_core::dispatch::{self, Isa};
+use act_core::prelude::*;
+use anyhow::{Result, bail};
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(about = "Worst error of every elementwise built-in over all f32 inputs")]
+struct Args {
+    /// Take every Nth bit pattern.
+    #[arg(long, default_value_t = 1)]
+    stride: u64,
+    /// The first bit pattern.
+    #[arg(long, default_value_t = 0)]
+    offset: u64,
+    /// Builds to check, comma-separated (portable, avx2, avx512) [default: all this CPU runs].
+    #[arg(long, value_delimiter = ',')]
+    isa: Vec<String>,
+    /// Only these built-ins (act's names, e.g. Sigmoid), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Threads [default: the available parallelism].
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Exit with status 1 if an error exceeds this many ULPs (outside the root allowance).
+    #[arg(long)]
+    max_ulp: Option<f64>,
+    /// Built-ins known to exceed `--max-ulp` (comma-separated): reported, marked `known`,
+    /// but not failing the run.
+    #[arg(long, value_delimiter = ',')]
+    known: Vec<String>,
+}
+
+type SliceFn = fn(&[f32], &mut [f32]);
+
+/// act's slice methods for one built-in.
+struct Under {
+    name: &'static str,
+    value: SliceFn,
+    derivative: SliceFn,
+}
+
+fn builtins() -> Vec<Under> {
+    macro_rules! list {
+        (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
+            vec![$(Under {
+                name: stringify!($e),
+                value: |x, y| $e::default().forward_slice(x, y),
+                derivative: |x, y| $e::default().derivative_slice(x, y),
+            }),*]
+        };
+    }
+    act_core::__for_each_builtin!(list)
+}
+
+/// The worst point of one (function, kind, build).
+#[derive(Clone, Copy, Default)]
+struct Worst {
+    ulp: f64,
+    x: f32,
+    got: f32,
+    want: f64,
+    /// Points above the threshold (outside the root allowance).
+    over: u64,
+    /// The worst absolute error inside the root allowance, in eps.
+    root_eps: f64,
+    root_x: f32,
+    /// Points in the root zone.
+    root_points: u64,
+    /// The worst error beyond the `κ` allowance (GELU, GELU-tanh), in ULPs, and where.
+    excess: f64,
+    excess_x: f32,
+}
+
+impl Worst {
+    fn merge(&mut self, o: &Worst) {
+        if o.ulp > self.ulp || (self.ulp.is_nan() && !o.ulp.is_nan()) {
+            (self.ulp, self.x, self.got, self.want) = (o.ulp, o.x, o.got, o.want);
+        }
+        if o.root_eps > self.root_eps {
+            (self.root_eps, self.root_x) = (o.root_eps, o.root_x);
+        }
+        if o.excess > self.excess {
+            (self.excess, self.excess_x) = (o.excess, o.excess_x);
+        }
+        self.over += o.over;
+        self.root_points += o.root_points;
+    }
+}
+
+/// Inputs per thread and block.
+const CHUNK: usize = 1 << 16;
+/// The interior-root allowance: half-width around the root, largest |f'|, and absolute error.
+const ROOT_HALF_WIDTH: f64 = 1.5;
+const ROOT_MAX_DERIVATIVE: f64 = 0.25;
+const ROOT_ABS_EPS: f64 = 8.0;
+
+fn isa_name(isa: Isa) -> &'static str {
+    match isa {
+        Isa::Portable => "portable",
+        Isa::Avx2 => "avx2",
+        Isa::Avx512 => "avx512",
+    }
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    if args.stride == 0 {
+        bail!("--stride must be at least 1");
+    }
+    let available = Isa::available();
+    let isas: Vec<Isa> = if args.isa.is_empty() {
+        available.clone()
+    } else {
+        let mut v = Vec::new();
+        for name in &args.isa {
+            let Some(&isa) = [Isa::Portable, Isa::Avx2, Isa::Avx512]
+                .iter()
+                .find(|&&i| isa_name(i) == name.trim().to_ascii_lowercase())
+            else {
+                bail!("unknown build {name:?}: use portable, avx2 or avx512");
+            };
+            if !available.contains(&isa) {
+                bail!("this CPU cannot run the {name} build (it has {available:?})");
+            }
+            v.push(isa);
+        }
+        v
+    };
+    let all = builtins();
+    for u in &all {
+        if !REFERENCES.iter().any(|r| r.name == u.name) {
+            bail!(
+                "no reference for {}: add it to act_benches::reference",
+                u.name
+            );
+        }
+    }
+    let chosen: Vec<(&Under, Reference)> = all
+        .iter()
+        .filter(|u| args.only.is_empty() || args.only.iter().any(|o| o == u.name))
+        .map(|u| (u, *REFERENCES.iter().find(|r| r.name == u.name).unwrap()))
+        .collect();
+    if chosen.is_empty() {
+        bail!(
+            "--only names no built-in (names: {:?})",
+            all.iter().map(|u| u.name).collect::<Vec<_>>()
+        );
+    }
+    let roots: Vec<Option<f64>> = chosen.iter().map(|(_, r)| r.derivative_root()).collect();
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let total = (1u64 << 32)
+        .saturating_sub(args.offset)
+        .div_ceil(args.stride);
+    eprintln!(
+        "{} inputs (stride {}, offset {}), {} built-ins x 2, builds {:?}, {threads} threads",
+        total,
+        args.stride,
+        args.offset,
+        chosen.len(),
+        isas.iter().map(|&i| isa_name(i)).collect::<Vec<_>>()
+    );
+
+    // worst[f][kind][build]
+    let n_fn = chosen.len();
+    let worst = Mutex::new(vec![
+        [
+            vec![Worst::default(); isas.len()],
+            vec![Worst::default(); isas.len()]
+        ];
+        n_fn
+    ]);
+    let threshold = args.max_ulp.unwrap_or(4.0);
+    let started = Instant::now();
+    let block = (CHUNK * threads) as u64;
+    let mut done = 0u64;
+    let mut next_report = 0.0;
+    while done < total {
+        let len = block.min(total - done) as usize;
+        let xs: Vec<f32> = (0..len as u64)
+            .map(|j| f32::from_bits((args.offset + (done + j) * args.stride) as u32))
+            .collect();
+        // outputs[build][f][kind]: each build is forced in turn, process-wide, while every
+        // thread runs its part of the block.
+        let mut outputs: Vec<Vec<[Vec<f32>; 2]>> = Vec::new();
+        for &isa in &isas {
+            dispatch::force(Some(isa))?;
+            let mut per_fn: Vec<[Vec<f32>; 2]> = (0..n_fn)
+                .map(|_| [vec![0.0; len], vec![0.0; len]])
+                .collect();
+            std::thread::scope(|s| {
+                for (f, out) in per_fn.iter_mut().enumerate() {
+                    let (u, _) = chosen[f];
+                    let [v, d] = out;
+                    let xs = &xs;
+                    s.spawn(move || {
+                        (u.value)(xs, v);
+                        (u.derivative)(xs, d);
+                    });
+                }
+            });
+            outputs.push(per_fn);
+        }
+        dispatch::force(None)?;
+        // The references, once per input, split over the threads.
+        std::thread::scope(|s| {
+            for t in 0..threads {
+                let lo = len * t / threads;
+                let hi = len * (t + 1) / threads;
+                let (xs, outputs, chosen, roots, worst) = (&xs, &outputs, &chosen, &roots, &worst);
+                let n_builds = isas.len();
+                s.spawn(move || {
+                    let mut local = vec![
+                        [
+                            vec![Worst::default(); n_builds],
+                            vec![Worst::default(); n_builds]
+                        ];
+                        n_fn
+                    ];
+                    for i in lo..hi {
+                        let x = xs[i];
+                        for (f, (_, r)) in chosen.iter().enumerate() {
+                            for kind in 0..2 {
+                                let func = if kind == 0 { r.value } else { r.derivative };
+                                let want = at(func, x);
+                                let in_root = kind == 1
+                                    && roots[f].is_some_and(|x0| {
+                                        (f64::from(x) - x0).abs() <= ROOT_HALF_WIDTH
+                                            && want.abs() <= ROOT_MAX_DERIVATIVE
+                                    });
+                                for (b, out) in outputs.iter().enumerate() {
+                                    let got = out[f][kind][i];
+                                    let w = &mut local[f][kind][b];
+                                    if in_root {
+                                        w.root_points += 1;
+                                        let abs =
+                                            (f64::from(got) - want).abs() / f64::from(f32::EPSILON);
+                                        let abs = if got.is_finite() { abs } else { f64::INFINITY };
+                                        if abs > w.root_eps {
+                                            (w.root_eps, w.root_x) = (abs, x);
+                                        }
+                                        continue;
+                                    }
+                                    let e = ulp_error(got, want);
+                                    // Beyond the κ allowance where it applies (only where
+                                    // the error is large, to spare the extra evaluations).
+                                    let excess = if r.has_kappa() && e > threshold {
+                                        e - r.kappa(f64::from(x), kind == 1)
+                                    } else {
+                                        e
+                                    };
+                                    if excess > threshold {
+                                        w.over += 1;
+                                    }
+                                    if excess > w.excess {
+                                        (w.excess, w.excess_x) = (excess, x);
+                                    }
+                                    if e > w.ulp {
+                                        (w.ulp, w.x, w.got, w.want) = (e, x, got, want);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    let mut g = worst.lock().unwrap();
+                    for (gf, lf) in g.iter_mut().zip(&local) {
+                        for k in 0..2 {
+                            for (gb, lb) in gf[k].iter_mut().zip(&lf[k]) {
+                                gb.merge(lb);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        done += len as u64;
+        let frac = done as f64 / total as f64;
+        if frac >= next_report {
+            eprintln!(
+                "{:5.1}% after {:.0} s",
+                100.0 * frac,
+                started.elapsed().as_secs_f64()
+            );
+            next_report += 0.05;
+        }
+    }
+    let worst = worst.into_inner().unwrap();
+    println!(
+        "{} f32 inputs (every {} from bit pattern {}), {:.0} s. Worst error in ULPs of f32 against \
+         the f64 reference, and where; `> {threshold}`: points above {threshold} ULP (for Gelu and \
+         GeluTanh: above {threshold} + κ, and `- κ` is the worst error beyond κ); root zone: worst \
+         absolute error in eps where the interior-root allowance applies (limit {ROOT_ABS_EPS}).\n",
+        total,
+        args.stride,
+        args.offset,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "| function | build | value ULP | at x | > {threshold} | derivative ULP | at x | > {threshold} | - κ (value, derivative) | root zone (eps) | at x |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut failed = false;
+    for (f, (u, r)) in chosen.iter().enumerate() {
+        for (b, &isa) in isas.iter().enumerate() {
+            let (v, d) = (&worst[f][0][b], &worst[f][1][b]);
+            let root = if d.root_points > 0 {
+                format!("{:.2} | {:e}", d.root_eps, d.root_x)
+            } else {
+                "— | —".into()
+            };
+            let kappa = if r.has_kappa() {
+                format!("{:.3}, {:.3}", v.excess, d.excess)
+            } else {
+                "—".into()
+            };
+            println!(
+                "| {} | {} | {:.3} | {:e} | {} | {:.3} | {:e} | {} | {kappa} | {root} |",
+                u.name,
+                isa_name(isa),
+                v.ulp,
+                v.x,
+                v.over,
+                d.ulp,
+                d.x,
+                d.over,
+            );
+            let over = v.excess > threshold || d.excess > threshold || d.root_eps > ROOT_ABS_EPS;
+            if over && args.known.iter().any(|k| k == u.name) {
+                eprintln!(
+                    "{} ({}): above the bound, known (--known)",
+                    u.name,
+                    isa_name(isa)
+                );
+            } else if over {
+                eprintln!("{} ({}): above the bound", u.name, isa_name(isa));
+                failed = true;
+            }
+        }
+    }
+    println!("\nWorst points (act's value against the reference):\n");
+    for (f, (u, _)) in chosen.iter().enumerate() {
+        for (b, &isa) in isas.iter().enumerate() {
+            for (k, kind) in ["value", "derivative"].iter().enumerate() {
+                let w = &worst[f][k][b];
+                if w.ulp > 1.0 {
+                    println!(
+                        "- {} {kind}, {}: x = {:e} ({:#010x}): act {:e}, reference {:e}, {:.3} ULP",
+                        u.name,
+                        isa_name(isa),
+                        w.x,
+                        w.x.to_bits(),
+                        w.got,
+                        w.want,
+                        w.ulp
+                    );
+                }
+            }
+        }
+    }
+    if args.max_ulp.is_some() && failed {
+        eprintln!(
+            "FAILED: an error exceeds {threshold} ULP (or {ROOT_ABS_EPS} eps in a root zone)"
+        );
+        std::process::exit(1);
+    }
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! act timed the way `benches/peers/throughput.py` times the peers: each slice method over N
+//! `f32` (uniform in [-8, 8), grad_y in [-1, 1)), two untimed calls, then the median of 25
+//! timed calls, in elements per nanosecond. Prints a file in the peers' format (`act NAME
+//! DIRECTION ELEMENTS_PER_NS` lines after a `# ... n=N dtype=float32 names=act` header), for
+//! `summary --act-medians FILE`.
+//!
+//! On a shared machine, criterion's samples (tens of milliseconds each) share the core with
+//! whatever else runs there, while a median of single calls (about a millisecond each) mostly
+//! sees calls that ran alone: compare the peers with this, not with criterion, when the
+//! machine is busy.
+//!
+//! ```text
+//! taskset -c 1 cargo run -p act-benches --release --bin medians -- --n 1000000 > act.txt
+//! ```
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use act_benches::inputs;
+use act_core::prelude::*;
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(about = "act's slice methods timed as the peer script times the peers")]
+struct Args {
+    /// Elements per call.
+    #[arg(long, default_value_t = 1_000_000)]
+    n: usize,
+    /// Timed calls per figure (the median is printed).
+    #[arg(long, default_value_t = 25)]
+    reps: usize,
+}
+
+/// Elements per ns at the median of `reps` timed calls of `call`, after two untimed ones.
+fn median_rate(n: usize, reps: usize, mut call: impl FnMut()) -> f64 {
+    call();
+    call();
+    let mut ns: Vec<f64> = (0..reps.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            call();
+            t.elapsed().as_nanos() as f64
+        })
+        .collect();
+    ns.sort_by(f64::total_cmp);
+    n as f64 / ns[ns.len() / 2]
+}
+
+/// `GeluTanh` -> `gelu_tanh`, the benches' names.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn main() {
+    let args = Args::parse();
+    let n = args.n;
+    let x: Vec<f32> = inputs(n, 1).into_iter().map(|v| v as f32).collect();
+    let g: Vec<f32> = inputs(n, 2).into_iter().map(|v| (v / 8.0) as f32).collect();
+    let mut out = vec![0.0f32; n];
+    println!(
+        "# n={n} dtype=float32 names=act isa={:?} command: medians --n {n} --reps {}",
+        act_core::dispatch::active(),
+        args.reps
+    );
+    let line = |name: &str, direction: &str, rate: f64| {
+        println!("act {} {direction} {rate:.4}", snake(name));
+    };
+    macro_rules! all {
+        (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
+            $(
+                let a = $e::default();
+                line(<$e as Activation>::NAME, "forward", median_rate(n, args.reps, || a.forward_slice(black_box(&x), black_box(&mut out))));
+                line(<$e as Activation>::NAME, "backward", median_rate(n, args.reps, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
+                line(<$e as Activation>::NAME, "derivative", median_rate(n, args.reps, || a.derivative_slice(black_box(&x), black_box(&mut out))));
+            )*
+            $(
+                let a = $v::default();
+                line(<$v as Activation>::NAME, "forward", median_rate(n, args.reps, || a.forward_slice(black_box(&x), black_box(&mut out))));
+                line(<$v as Activation>::NAME, "backward", median_rate(n, args.reps, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
+            )*
+        };
+    }
+    act_core::__for_each_builtin!(all);
+}
