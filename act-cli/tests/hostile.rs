@@ -110,6 +110,68 @@ fn random_formulas_end_in_a_result_or_a_usage_error() {
     }
 }
 
+/// Parametric formulas and parameters of every kind: random values (zero, huge, negative,
+/// NaN, text), repeated, reserved or missing names, against formulas that use them in
+/// denominators, exponents and branches.
+#[test]
+fn random_parametric_formulas_and_parameters_end_cleanly() {
+    const FORMULAS: &[&str] = &[
+        "if x > 0 { x } else { a * x }",
+        "a * (exp(x / a) - 1)",
+        "x * sigmoid(a * x)",
+        "powf(1 + abs(x), a)",
+        "clamp(x, a, b)",
+        "softplus(a * x) / a",
+        "(x + sqrt(x * x + a)) / 2",
+    ];
+    const VALUES: &[&str] = &[
+        "0", "-0", "1", "-1", "0.25", "1e300", "-1e300", "1e-320", "inf", "-inf", "nan", "x", "",
+        "1,2",
+    ];
+    const NAMES: &[&str] = &["a", "b", "a", "x", "e", "pi", "alpha", ""];
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for _ in 0..300 {
+        let f = FORMULAS[rng.below(FORMULAS.len())];
+        let mut args = vec!["eval".to_string(), "--formula".into(), f.into()];
+        for _ in 0..rng.below(4) {
+            let (k, v) = (
+                NAMES[rng.below(NAMES.len())],
+                VALUES[rng.below(VALUES.len())],
+            );
+            args.extend(["--param".into(), format!("{k}={v}")]);
+        }
+        args.extend(["-2".into(), "0".into(), "3".into()]);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_clean(&refs);
+    }
+    // Built-ins with conditions and parameters set to hostile values.
+    for args in [
+        &[
+            "eval",
+            "hardtanh",
+            "--param",
+            "min_val=1e308",
+            "--param",
+            "max_val=-1e308",
+            "0",
+        ][..],
+        &["eval", "celu", "--param", "alpha=0", "1"],
+        &["eval", "squareplus", "--param", "b=-1", "1"],
+        &["eval", "prelu", "--param", "alpha=1e300", "-1e300"],
+        &["show", "elu", "--param", "alpha=-1e-300"],
+        &[
+            "show",
+            "selu",
+            "--param",
+            "scale=0",
+            "--param",
+            "alpha=1e300",
+        ],
+    ] {
+        assert_clean(args);
+    }
+}
+
 #[test]
 fn hostile_formulas_and_arguments_are_refused_cleanly() {
     let deep = format!("{}x{}", "(".repeat(60_000), ")".repeat(60_000));

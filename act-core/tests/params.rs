@@ -164,15 +164,21 @@ fn clamp_has_derivative_zero_at_its_bounds_like_the_built_in_hard_sigmoid() {
 }
 
 #[test]
-fn squareplus_is_right_for_a_huge_b() {
-    // sqrt(x^2 + b) is 1e150 for b = 1e300 at |x| = 1e16: f = (x + 1e150) / 2 on the right and
-    // b / (2 (1e150 - x)) on the left, both 5e149 to 1e-134 relative (closed forms).
-    let s = Squareplus::new(1e300);
-    for x in [1e16, -1e16, 2e15, -2e15] {
-        let y = s.forward(x);
-        assert!((y / 5e149 - 1.0).abs() < 1e-15, "f({x}) = {y}");
-    }
-    assert_eq!(Squareplus::default().forward(1e300f64), 1e300);
+fn squareplus_refuses_a_b_its_shortcut_cannot_serve() {
+    // sqrt(x^2 + b) is taken as |x| beyond |x| = 1e15: right while b <= 1e14 (b / x^2 is then
+    // below eps / 2), wrong for b = 1e300 (the true value at x = 1e16 is 5e149).
+    assert!(matches!(
+        Squareplus::try_new(1e300),
+        Err(ParamError::Invalid {
+            condition: "b <= 1e14",
+            ..
+        })
+    ));
+    let s = Squareplus::new(1e14);
+    // Closed forms: (x + sqrt(x^2 + b)) / 2 = 1e16 (1 + 2.5e-19), b / (2 (sqrt(x^2 + b) - x))
+    // = 1e14 / 4e16 (1 - 2.5e-19), both rounding to these.
+    assert_eq!(s.forward(1e16f64), 1e16);
+    assert!((s.forward(-1e16f64) - 2.5e-3).abs() <= 2.5e-3 * 4.0 * f64::EPSILON);
 }
 
 #[test]

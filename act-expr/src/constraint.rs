@@ -233,7 +233,14 @@ fn rust(e: &Expr) -> proc_macro2::TokenStream {
 fn plain(e: &Expr) -> String {
     let e = strip(e);
     if let Some(v) = literal(e) {
-        return number(v);
+        // The shorter of the literal as written (`1e14`) and its shortest value (`1` for `1.0`).
+        let written = e.to_token_stream().to_string();
+        let value = number(v);
+        return if written.len() < value.len() {
+            written
+        } else {
+            value
+        };
     }
     match e {
         Expr::Path(p) => p.to_token_stream().to_string(),

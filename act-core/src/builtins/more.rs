@@ -119,12 +119,13 @@ activation! {
     /// Barron, 2021, "Squareplus: A Softplus-Like Algebraic Rectifier" (default b = 4).
     ///
     /// - f(x) = (x + sqrt(x^2 + b)) / 2, computed for x < 0 as b / (2 (sqrt(x^2 + b) - x))
-    ///   (no cancellation: f(-1e6) = 1e-6), and with sqrt(x^2 + b) as |x| sqrt(1 + b / x / x)
-    ///   beyond |x| = 1e15, where x^2 could overflow (for b up to about 1e30 in f32 and 1e290
-    ///   in f64); halved before the sum, so that f(MAX) = MAX.
+    ///   (no cancellation: f(-1e6) = 1e-6), and with sqrt(x^2 + b) = |x| beyond |x| = 1e15,
+    ///   where x^2 could overflow and b is below half an ulp of x^2 (hence the condition
+    ///   b <= 1e14); halved before the sum, so that f(MAX) = MAX.
     /// - f'(x) = (1 + x / sqrt(x^2 + b)) / 2
     /// - range (0, ∞) for b > 0, [0, ∞) for b = 0 (ReLU); b < 0 is refused (no square root
-    ///   of a negative x^2 + b).
+    ///   of a negative x^2 + b), and so is b > 1e14 (where the shortcut above would be wrong;
+    ///   the paper uses b = 4).
     ///
     /// ```
     /// use act_core::prelude::*;
@@ -134,8 +135,8 @@ activation! {
     /// ```
     pub struct Squareplus(b = 4.0);
     f(x) = {
-        let h = if abs(x) > 1e15 { abs(x) * sqrt(1 + b / x / x) } else { sqrt(x * x + b) };
+        let h = if abs(x) > 1e15 { abs(x) } else { sqrt(x * x + b) };
         if x >= 0 { x / 2 + h / 2 } else { b / (2 * (h - x)) }
     };
-    where b >= 0;
+    where b >= 0, b <= 1e14;
 }
