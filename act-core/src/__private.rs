@@ -7,6 +7,11 @@ pub use crate::pairs::{
     dot_compensated, exp_corrected, is_limit_artefact2, limit2, map_pairs, two_sum_err,
 };
 
+/// See `crate::widen`.
+pub mod widen {
+    pub use crate::widen::{round_into, to_f32};
+}
+
 /// Panics, naming both lengths, when two slices that must match do not.
 #[inline]
 #[track_caller]

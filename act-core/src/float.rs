@@ -9,7 +9,7 @@ use core::ops::{Add, Div, Mul, Neg, Sub};
 
 use crate::math;
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
     impl Sealed for f32 {}
     impl Sealed for f64 {}
@@ -55,6 +55,11 @@ pub trait Float:
     const MAX: Self;
     /// Machine epsilon.
     const EPSILON: Self;
+    /// True for the 16-bit types (`half::f16`, `half::bf16`, feature `half`): the activations'
+    /// slice methods widen them to `f32`, run the `f32` code and round each result once. Not
+    /// part of the stable API.
+    #[doc(hidden)]
+    const __COMPUTED_IN_F32: bool = false;
     /// Name of the type, `"f32"` or `"f64"`.
     const TYPE_NAME: &'static str;
     #[doc(hidden)]

@@ -122,6 +122,11 @@ fn scalar(name: &str, body: TokenStream) -> TokenStream {
         #[doc(hidden)]
         #[inline]
         pub fn #plain<F: ::act_core::Float>(&self, x: F) -> F {
+            // f16 and bf16 (act-core's `half` feature) run the f32 code and round once.
+            if <F as ::act_core::Float>::__COMPUTED_IN_F32 {
+                let wide = <F as ::act_core::Float>::to_f64(x) as f32;
+                return <F as ::act_core::Float>::from_f64(f64::from(self.#plain::<f32>(wide)));
+            }
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             if ::act_core::dispatch::active() >= ::act_core::dispatch::Isa::Avx2 {
                 // SAFETY: `active()` only reports a level the CPU supports, and AVX2 and
