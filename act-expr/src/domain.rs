@@ -82,8 +82,8 @@ fn domain_arguments(g: &Graph, root: Id) -> Vec<(Id, f64)> {
 
 /// The first input (moderate inputs first) where `f` is not defined, at these parameters, or
 /// `None`. NaN counts at |x| <= 1e6 where an argument of `ln`, `sqrt`, `log1p` or `powf` is
-/// outside its domain; a pole is an input where an argument of
-/// [`pole_arguments`] is zero and `f` is infinite, or more than 1e6 times larger than 1% away.
+/// outside its domain; a pole is an input where a denominator or the argument of `ln` or
+/// `log1p` (plus one) is zero and `f` is infinite, or more than 1e6 times larger than 1% away.
 pub fn undefined_at(g: &mut Graph, f: Id, params: &[f64]) -> Option<Undefined> {
     let value = |g: &Graph, x: f64| eval::eval(g, f, x, params, &[]);
     let mut xs: Vec<f64> = analysis::grid()
