@@ -72,13 +72,14 @@ pub trait ActivateExt {
 
 impl ActivateExt for Tensor {
     fn activate<A: Elementwise>(&self, activation: A) -> Result<Tensor> {
-        self.contiguous()?.apply_op1(ElementwiseOp(activation))
+        self.contiguous()?
+            .apply_op1(Forward(ElementwiseOp(activation)))
     }
 
     fn activate_dim<A: VectorActivation, D: Dim>(&self, activation: A, dim: D) -> Result<Tensor> {
         let d = dim.to_index(self.shape(), "activate_dim")?;
         let last = self.rank() - 1;
-        let op = RowsOp(activation);
+        let op = Forward(RowsOp(activation));
         if d == last {
             return self.contiguous()?.apply_op1(op);
         }
@@ -99,7 +100,7 @@ impl ActivateExt for Tensor {
             )));
         }
         let last = self.rank() - 1;
-        let op = GatedOp(gated);
+        let op = Forward(GatedOp(gated));
         if d == last {
             return self.contiguous()?.apply_op1(op);
         }
@@ -192,21 +193,6 @@ impl<A: Elementwise> Kernel for ElementwiseOp<A> {
     }
 }
 
-impl<A: Elementwise> CustomOp1 for ElementwiseOp<A> {
-    fn name(&self) -> &'static str {
-        A::NAME
-    }
-
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        run_kernel(self, s, l, None)
-    }
-
-    fn bwd(&self, x: &Tensor, _y: &Tensor, grad_y: &Tensor) -> Result<Option<Tensor>> {
-        let grad_x = x.apply_op2_no_bwd(&grad_y.contiguous()?, &Backward(*self))?;
-        Ok(Some(grad_x))
-    }
-}
-
 /// A vector activation over the rows of the last dimension as a candle op.
 #[derive(Clone, Copy)]
 struct RowsOp<A>(A);
@@ -218,21 +204,6 @@ impl<A: VectorActivation> Kernel for RowsOp<A> {
             None => self.0.forward_rows(x, cols, out),
             Some(g) => self.0.backward_rows(x, cols, g, out),
         }
-    }
-}
-
-impl<A: VectorActivation> CustomOp1 for RowsOp<A> {
-    fn name(&self) -> &'static str {
-        A::NAME
-    }
-
-    fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        run_kernel(self, s, l, None)
-    }
-
-    fn bwd(&self, x: &Tensor, _y: &Tensor, grad_y: &Tensor) -> Result<Option<Tensor>> {
-        let grad_x = x.apply_op2_no_bwd(&grad_y.contiguous()?, &Backward(*self))?;
-        Ok(Some(grad_x))
     }
 }
 
@@ -260,17 +231,21 @@ impl<G: Gated> Kernel for GatedOp<G> {
     }
 }
 
-impl<G: Gated> CustomOp1 for GatedOp<G> {
+/// A kernel as a candle op: forward by the kernel, backward by [`Backward`].
+#[derive(Clone, Copy)]
+struct Forward<K>(K);
+
+impl<K: Kernel + Copy + Send + Sync + 'static> CustomOp1 for Forward<K> {
     fn name(&self) -> &'static str {
-        G::NAME
+        K::NAME
     }
 
     fn cpu_fwd(&self, s: &CpuStorage, l: &Layout) -> Result<(CpuStorage, Shape)> {
-        run_kernel(self, s, l, None)
+        run_kernel(&self.0, s, l, None)
     }
 
     fn bwd(&self, x: &Tensor, _y: &Tensor, grad_y: &Tensor) -> Result<Option<Tensor>> {
-        let grad_x = x.apply_op2_no_bwd(&grad_y.contiguous()?, &Backward(*self))?;
+        let grad_x = x.apply_op2_no_bwd(&grad_y.contiguous()?, &Backward(self.0))?;
         Ok(Some(grad_x))
     }
 }
