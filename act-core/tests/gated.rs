@@ -21,8 +21,7 @@ const MIN_POINTS: usize = 700;
 
 #[test]
 fn gated_builtins_within_4_ulp_of_mpmath() {
-    let mut failures = String::new();
-    for_each_isa(|isa| {
+    check_in_every_build("Gated built-ins against mpmath", || {
         let mut all = Vec::new();
         // Every gated built-in; GeGlu's factor is GELU, with Gelu's `4 + κ` criterion.
         macro_rules! run {
@@ -35,22 +34,13 @@ fn gated_builtins_within_4_ulp_of_mpmath() {
             };
         }
         act_core::__for_each_gated!(run);
-        println!(
-            "\nGated built-ins against mpmath, {isa:?} build:\n{}",
-            render(&all)
-        );
-        let f = failures_report(&all);
-        if !f.is_empty() {
-            failures += &format!("{isa:?} build:\n{f}");
-        }
+        all
     });
-    assert!(failures.is_empty(), "accuracy failures:\n{failures}");
 }
 
 #[test]
 fn parameter_partials_within_4_ulp_of_mpmath() {
-    let mut failures = String::new();
-    for_each_isa(|isa| {
+    check_in_every_build("Parameter partials against mpmath", || {
         let mut all = Vec::new();
         all.extend(check_params::<PRelu, f32>());
         all.extend(check_params::<PRelu, f64>());
@@ -62,16 +52,8 @@ fn parameter_partials_within_4_ulp_of_mpmath() {
         all.extend(check_params::<Selu, f64>());
         all.extend(check_params::<Hardtanh, f32>());
         all.extend(check_params::<Hardtanh, f64>());
-        println!(
-            "\nParameter partials against mpmath, {isa:?} build:\n{}",
-            render(&all)
-        );
-        let f = failures_report(&all);
-        if !f.is_empty() {
-            failures += &format!("{isa:?} build:\n{f}");
-        }
+        all
     });
-    assert!(failures.is_empty(), "accuracy failures:\n{failures}");
 }
 
 activation! {
@@ -132,19 +114,9 @@ fn gated_parameter_partial_within_4_ulp_of_mpmath() {
         assert!(st.points >= MIN_POINTS);
         st
     }
-    let mut failures = String::new();
-    for_each_isa(|isa| {
-        let all = vec![run::<f32>(), run::<f64>()];
-        println!(
-            "\nGated parameter partial, {isa:?} build:\n{}",
-            render(&all)
-        );
-        let f = failures_report(&all);
-        if !f.is_empty() {
-            failures += &format!("{isa:?} build:\n{f}");
-        }
+    check_in_every_build("Gated parameter partial", || {
+        vec![run::<f32>(), run::<f64>()]
     });
-    assert!(failures.is_empty(), "accuracy failures:\n{failures}");
 }
 
 /// The checker can fail: ∂f/∂a of SwiGLU perturbed by 6 ULP is rejected.

@@ -148,8 +148,7 @@ fn run_from_output<A: BackwardFromOutput, F: TestFloat>(all: &mut Vec<Stats>) {
 
 #[test]
 fn backward_from_output_against_mpmath() {
-    let mut failures = String::new();
-    for_each_isa(|isa| {
+    check_in_every_build("Backward from the saved output", || {
         let mut all = Vec::new();
         run_from_output::<Softmax, f32>(&mut all);
         run_from_output::<Softmax, f64>(&mut all);
@@ -157,37 +156,20 @@ fn backward_from_output_against_mpmath() {
         run_from_output::<LogSoftmax, f64>(&mut all);
         run_from_output::<Softmin, f32>(&mut all);
         run_from_output::<Softmin, f64>(&mut all);
-        println!(
-            "\nBackward from the saved output, {isa:?} build:\n{}",
-            render(&all)
-        );
-        let f = failures_report(&all);
-        if !f.is_empty() {
-            failures += &format!("{isa:?} build:\n{f}");
-        }
+        all
     });
-    assert!(failures.is_empty(), "accuracy failures:\n{failures}");
 }
 
 #[test]
 fn log_softmax_and_softmin_against_mpmath() {
-    let mut failures = String::new();
-    for_each_isa(|isa| {
+    check_in_every_build("Vector built-ins against mpmath", || {
         let mut all = Vec::new();
         run::<LogSoftmax, f32>(&mut all);
         run::<LogSoftmax, f64>(&mut all);
         run::<Softmin, f32>(&mut all);
         run::<Softmin, f64>(&mut all);
-        println!(
-            "\nVector built-ins against mpmath, {isa:?} build:\n{}",
-            render(&all)
-        );
-        let f = failures_report(&all);
-        if !f.is_empty() {
-            failures += &format!("{isa:?} build:\n{f}");
-        }
+        all
     });
-    assert!(failures.is_empty(), "accuracy failures:\n{failures}");
 }
 
 /// The cases, held to 4 ULP with no allowance.

@@ -357,6 +357,21 @@ pub fn render(stats: &[Stats]) -> String {
     s
 }
 
+/// Runs `check` in every build the CPU has, prints each build's table under `title`, and
+/// fails with every build's failures at the end (not at the first build that fails).
+pub fn check_in_every_build(title: &str, mut check: impl FnMut() -> Vec<Stats>) {
+    let mut failures = String::new();
+    for_each_isa(|isa| {
+        let all = check();
+        println!("\n{title}, {isa:?} build:\n{}", render(&all));
+        let f = failures_report(&all);
+        if !f.is_empty() {
+            failures += &format!("{isa:?} build:\n{f}");
+        }
+    });
+    assert!(failures.is_empty(), "accuracy failures:\n{failures}");
+}
+
 pub fn failures_report(stats: &[Stats]) -> String {
     let mut s = String::new();
     for st in stats {
