@@ -78,16 +78,7 @@ impl ActivateExt for Tensor {
 
     fn activate_dim<A: VectorActivation, D: Dim>(&self, activation: A, dim: D) -> Result<Tensor> {
         let d = dim.to_index(self.shape(), "activate_dim")?;
-        let last = self.rank() - 1;
-        let op = Forward(RowsOp(activation));
-        if d == last {
-            return self.contiguous()?.apply_op1(op);
-        }
-        // The rows must be contiguous: move `dim` last, then back.
-        self.transpose(d, last)?
-            .contiguous()?
-            .apply_op1(op)?
-            .transpose(d, last)
+        along(self, d, Forward(RowsOp(activation)))
     }
 
     fn activate_gated<G: Gated, D: Dim>(&self, gated: G, dim: D) -> Result<Tensor> {
@@ -99,16 +90,25 @@ impl ActivateExt for Tensor {
                  must hold two halves [a | b] of equal size"
             )));
         }
-        let last = self.rank() - 1;
-        let op = Forward(GatedOp(gated));
-        if d == last {
-            return self.contiguous()?.apply_op1(op);
-        }
-        self.transpose(d, last)?
-            .contiguous()?
-            .apply_op1(op)?
-            .transpose(d, last)
+        along(self, d, Forward(GatedOp(gated)))
     }
+}
+
+/// `op` over the rows of dimension `d`: the rows must be contiguous, so `d` is moved last,
+/// and back after.
+fn along<K: Kernel + Copy + Send + Sync + 'static>(
+    x: &Tensor,
+    d: usize,
+    op: Forward<K>,
+) -> Result<Tensor> {
+    let last = x.rank() - 1;
+    if d == last {
+        return x.contiguous()?.apply_op1(op);
+    }
+    x.transpose(d, last)?
+        .contiguous()?
+        .apply_op1(op)?
+        .transpose(d, last)
 }
 
 /// A computation on one float slice (or two, for the backward passes) generic over act's

@@ -195,16 +195,7 @@ fn completions() {
 
 #[test]
 fn help_has_examples() {
-    for cmd in [
-        "list",
-        "show",
-        "table",
-        "eval",
-        "compare",
-        "plot",
-        "recommend",
-        "completions",
-    ] {
+    for cmd in SUBCOMMANDS {
         let s = stdout(&[cmd, "--help"]);
         assert!(s.contains("Examples:"), "{cmd}");
     }

@@ -49,16 +49,7 @@ fn every_command_fits_80_columns() {
     for t in tasks.as_array().unwrap() {
         commands.push(vec!["recommend".into(), t["name"].as_str().unwrap().into()]);
     }
-    for sub in [
-        "list",
-        "show",
-        "table",
-        "eval",
-        "compare",
-        "plot",
-        "recommend",
-        "completions",
-    ] {
+    for sub in SUBCOMMANDS {
         commands.push(vec![sub.into(), "--help".into()]);
     }
     commands.push(vec![

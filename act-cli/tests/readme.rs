@@ -1,7 +1,8 @@
 //! The README's ```console blocks, run against the real binary: the README shows what
 //! `act-cli` prints at 80 columns, and this test fails when the two drift apart.
 
-use assert_cmd::Command;
+mod common;
+use common::*;
 
 /// Splits a command line on spaces, keeping double-quoted arguments whole.
 fn split_args(line: &str) -> Vec<String> {
@@ -61,13 +62,7 @@ fn readme_console_blocks_match_the_binary() {
         blocks.len()
     );
     for (command, expected) in blocks {
-        let out = Command::cargo_bin("act-cli")
-            .unwrap()
-            .args(split_args(&command))
-            .env("NO_COLOR", "1")
-            .env("COLUMNS", "80")
-            .output()
-            .unwrap();
+        let out = act().args(split_args(&command)).output().unwrap();
         assert!(
             out.status.success(),
             "`act-cli {command}` failed: {}",

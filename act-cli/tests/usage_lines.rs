@@ -153,17 +153,7 @@ fn help_examples_run_as_printed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join(".local/share/bash-completion/completions")).unwrap();
     let mut ran = 0;
-    for sub in [
-        "",
-        "list",
-        "show",
-        "table",
-        "eval",
-        "compare",
-        "plot",
-        "recommend",
-        "completions",
-    ] {
+    for sub in std::iter::once("").chain(SUBCOMMANDS) {
         let args: Vec<&str> = [sub, "--help"]
             .into_iter()
             .filter(|s| !s.is_empty())

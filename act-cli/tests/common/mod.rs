@@ -37,3 +37,15 @@ pub fn usage_error(args: &[&str]) -> String {
     assert!(!err.contains("panicked"), "{err}");
     err
 }
+
+/// Every subcommand, for the tests that go through all of them.
+pub const SUBCOMMANDS: [&str; 8] = [
+    "list",
+    "show",
+    "table",
+    "eval",
+    "compare",
+    "plot",
+    "recommend",
+    "completions",
+];

@@ -56,26 +56,11 @@ pub fn expand(m: &GatedModel) -> TokenStream {
     let defaults: Vec<TokenStream> = m.defaults.iter().map(|&d| lit(d)).collect();
     let nparams = pnames.len();
 
-    let fields = if pnames.is_empty() {
-        quote!(;)
-    } else {
-        let docs = pstrs.iter().zip(&m.defaults).map(|(p, d)| {
-            format!(
-                "The `{p}` parameter (default {}).",
-                crate::print::number(*d)
-            )
-        });
-        quote!({ #( #[doc = #docs] pub #pnames: f64, )* })
-    };
+    let (fields, default_ctor) = super::struct_parts(name, &pnames, &m.defaults);
     let ctor = if pnames.is_empty() {
         quote!(#name)
     } else {
         quote!(#name { #(#pnames),* })
-    };
-    let default_ctor = if pnames.is_empty() {
-        quote!(#name)
-    } else {
-        quote!(#name { #(#pnames: #defaults),* })
     };
     let new_doc = if pnames.is_empty() {
         format!("Creates a `{name_str}` (it has no parameters).")

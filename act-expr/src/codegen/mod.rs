@@ -791,6 +791,29 @@ fn method_stored(
     }
 }
 
+/// The struct's fields (one public `f64` per parameter, documented with its default, or `;`
+/// for a unit struct) and the expression building it with the defaults.
+pub(super) fn struct_parts(
+    name: &proc_macro2::Ident,
+    pnames: &[proc_macro2::Ident],
+    defaults: &[f64],
+) -> (TokenStream, TokenStream) {
+    if pnames.is_empty() {
+        return (quote!(;), quote!(#name));
+    }
+    let docs = pnames.iter().zip(defaults).map(|(p, d)| {
+        format!(
+            "The `{p}` parameter (default {}).",
+            crate::print::number(*d)
+        )
+    });
+    let values: Vec<TokenStream> = defaults.iter().map(|&d| lit(d)).collect();
+    (
+        quote!({ #( #[doc = #docs] pub #pnames: f64, )* }),
+        quote!(#name { #(#pnames: #values),* }),
+    )
+}
+
 /// Expands a model into the struct and its trait implementations.
 pub fn expand(m: &Model) -> TokenStream {
     let decl = &m.decl;
@@ -798,39 +821,8 @@ pub fn expand(m: &Model) -> TokenStream {
     let attrs = &decl.attrs;
     let vis = &decl.vis;
     let pnames: Vec<proc_macro2::Ident> = decl.params.iter().map(|p| p.name.clone()).collect();
-    let pstrs: Vec<String> = m.param_names.clone();
-    let defaults: Vec<TokenStream> = m.defaults.iter().map(|&d| lit(d)).collect();
-    let fields = if pnames.is_empty() {
-        quote!(;)
-    } else {
-        let docs = pstrs.iter().zip(&m.defaults).map(|(p, d)| {
-            format!(
-                "The `{p}` parameter (default {}).",
-                crate::print::number(*d)
-            )
-        });
-        quote!({ #( #[doc = #docs] pub #pnames: f64, )* })
-    };
-    let default_ctor = if pnames.is_empty() {
-        quote!(#name)
-    } else {
-        quote!(#name { #(#pnames: #defaults),* })
-    };
-    let summary = attrs
-        .iter()
-        .filter_map(|a| match &a.meta {
-            syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) => Some(s.value().trim().to_string()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .take_while(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let (fields, default_ctor) = struct_parts(name, &pnames, &m.defaults);
+    let summary = gated::doc_summary(attrs);
     let is_vector = decl.vector;
 
     let common = metadata::activation_items(m);
