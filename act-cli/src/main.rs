@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod error;
 mod formula;
+mod gated;
 mod grid;
 mod number;
 mod output;

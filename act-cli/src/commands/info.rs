@@ -6,6 +6,7 @@ use serde_json::json;
 use super::usage::{Usage, usage, wrap_command, wrap_rust};
 use super::{params_json, params_text};
 use crate::cli::{Format, ListArgs, ShowArgs};
+use crate::gated::{self, GatedSource};
 use crate::number::{fmt_number, fmt_range, fmt_range_digits};
 use crate::output::{Ctx, Kind, csv_table, json_number, md_table, text_table, wrap};
 use crate::source::{Builtin, Curve};
@@ -17,8 +18,9 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         .iter()
         .map(|e| (e.aliases, Builtin::new(e)))
         .collect();
+    let gated: Vec<GatedSource> = gated::entries().iter().map(GatedSource::new).collect();
     let header = ["name", "aliases", "range", "parameters", "summary"];
-    let rows: Vec<Vec<String>> = curves
+    let mut rows: Vec<Vec<String>> = curves
         .iter()
         .map(|(aliases, c)| {
             vec![
@@ -30,6 +32,16 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             ]
         })
         .collect();
+    // A gated activation's range depends on its second input: none is stated.
+    rows.extend(gated.iter().map(|g| {
+        vec![
+            g.name.to_string(),
+            g.aliases.join(", "),
+            "n/a (two inputs)".to_string(),
+            params_text(&g.defaults()),
+            g.act.summary().replace('`', ""),
+        ]
+    }));
     match args.format.format {
         Format::Text => {
             // Three columns so that the summaries have room at 80 columns: the parameters and
@@ -57,6 +69,31 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 ctx.width,
             );
             write!(ctx.out, "{table}")?;
+            writeln!(ctx.out)?;
+            let intro = "Gated, two inputs a and b (act-cli eval NAME A... --b B...):";
+            write!(ctx.out, "{}", wrap(intro, ctx.wrap_width(), "", ""))?;
+            let rows: Vec<Vec<String>> = gated
+                .iter()
+                .map(|g| {
+                    let mut about = format!(
+                        "f(a, b) = {}. {}",
+                        g.act.formula(),
+                        g.act.summary().replace('`', "")
+                    );
+                    if !g.aliases.is_empty() {
+                        about.push_str(&format!(" Also: {}.", g.aliases.join(", ")));
+                    }
+                    vec![g.name.to_string(), about]
+                })
+                .collect();
+            let table = text_table(
+                &["name", "summary"],
+                &rows,
+                &[Kind::Word, Kind::Prose],
+                ctx.color,
+                ctx.width,
+            );
+            write!(ctx.out, "{table}")?;
             writeln!(ctx.out, "\nact-cli show NAME for the details.")?;
         }
         Format::Markdown => md_table(ctx.out, &header, &rows, &[false; 5])?,
@@ -73,8 +110,23 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                         "params": params_json(&c.defaults()),
                         "summary": c.summary(),
                         "vector": c.is_vector(),
+                        "gated": false,
                     })
                 })
+                .chain(gated.iter().map(|g| {
+                    json!({
+                        "name": g.name,
+                        "type": g.act.name(),
+                        "aliases": g.aliases,
+                        "range": null,
+                        "params": params_json(&g.defaults()),
+                        "summary": g.act.summary().replace('`', ""),
+                        "vector": false,
+                        "gated": true,
+                        "inputs": g.act.inputs(),
+                        "formula": g.act.formula(),
+                    })
+                }))
                 .collect();
             serde_json::to_writer_pretty(&mut *ctx.out, &items)?;
             writeln!(ctx.out)?;
@@ -224,6 +276,10 @@ fn usage_text(u: &Usage, width: usize) -> String {
 
 /// `act-cli show`.
 pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    if let Some(mut g) = args.source.name.as_deref().and_then(GatedSource::lookup) {
+        g.set_params(&args.params.params)?;
+        return super::gated::show(&g, args.format.format, ctx);
+    }
     let c = args.source.resolve(ctx.entries, &args.params)?;
     let label = c.label();
     let vector = c.is_vector();
