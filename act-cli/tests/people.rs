@@ -17,11 +17,13 @@ fn too_wide(text: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
+/// The one-input built-ins (the gated ones take two inputs and are not plotted).
 fn builtin_names() -> Vec<String> {
     json(&["list", "--format", "json"])
         .as_array()
         .unwrap()
         .iter()
+        .filter(|e| e["gated"] != true)
         .map(|e| e["name"].as_str().unwrap().to_string())
         .collect()
 }
