@@ -276,7 +276,9 @@ fn random_gated_inputs_end_cleanly() {
     for args in [
         &["eval", "swiglu", "--a", "1e308", "--b", "1e308"][..],
         &["eval", "geglu", "--a", "-1e308,1e-320", "--b", "-inf,nan"],
-        &["table", "glu", "--a", "nan", "--points", "20000", "--format", "csv"],
+        &[
+            "table", "glu", "--a", "nan", "--points", "20000", "--format", "csv",
+        ],
         &[
             "table", "reglu", "--b", "-inf", "--from", "-1e308", "--to", "1e308",
         ],
