@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::gated::GatedInputs;
-use crate::number::{parse_number, parse_param, parse_precision, parse_ylim};
+use crate::number::{parse_number, parse_param, parse_points, parse_precision, parse_ylim};
 
 /// Tables, plots, formulas and task recommendations for neural-network activation functions.
 #[derive(Debug, Parser)]
@@ -188,7 +188,7 @@ pub struct GridArgs {
     #[arg(long, value_parser = parse_number, allow_hyphen_values = true, conflicts_with = "points")]
     pub step: Option<f64>,
     /// Number of evenly spaced inputs from --from to --to, both included.
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', value_parser = parse_points, allow_hyphen_values = true)]
     pub points: Option<u64>,
 }
 
