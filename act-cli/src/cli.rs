@@ -92,7 +92,7 @@ Examples:
   act-cli plot relu leaky-relu elu gelu --output activations.svg
   act-cli plot sigmoid --derivative --output sigmoid.png --width 1200
 
-A vector activation (softmax) is applied to all the plotted x at once; the legend says so.")]
+A vector activation (softmax) is drawn for one vector of 101 evenly spaced x from --from to --to, the inputs of `act-cli table softmax --points 101`, at any width; the legend says so.")]
     Plot(PlotArgs),
     /// Which activation to use for a task; without TASK, list the tasks.
     #[command(after_help = "\

@@ -225,7 +225,32 @@ fn softmax_says_what_is_shown() {
         stdout(&["eval", "softmax", "1", "2", "3"])
     );
     let s = stdout(&["plot", "sigmoid", "softmax", "--height", "6"]);
-    assert!(s.contains("softmax (all x as one vector)"), "{s}");
+    assert!(s.contains("softmax (101 x as one vector)"), "{s}");
+    // The same values at any width: the softmax curve is one fixed vector, not one sample
+    // per column (its values would shrink as the terminal widens). The top label of the y
+    // axis is the largest value.
+    let top = |columns: &str| {
+        let out = act()
+            .env("COLUMNS", columns)
+            .args(["plot", "softmax", "--height", "8"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        text.lines()
+            .next()
+            .unwrap()
+            .split('┤')
+            .next()
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    assert_eq!(top("60"), top("150"));
+    // softmax of 101 evenly spaced x in [-5, 5] at x = 5 is 0.095166, plus the 5 % margin.
+    assert_eq!(top("60"), "0.09992");
     for args in [
         &["show", "softmax"][..],
         &["--help"],
