@@ -76,6 +76,88 @@ fn every_command_fits_80_columns() {
     }
 }
 
+/// Below 60 columns tables split (repeating their key column) or become one record per row,
+/// instead of squeezing a column to a letter per line; everything fits at 40, 50 and 60.
+#[test]
+fn narrow_terminals_get_readable_output() {
+    let commands: [&[&str]; 12] = [
+        &["list"],
+        &[
+            "table", "sigmoid", "--from", "-40", "--to", "40", "--step", "20",
+        ],
+        &["eval", "swish", "-inf", "-1e300", "-.5", "1e-300"],
+        &[
+            "compare",
+            "relu",
+            "gelu",
+            "swish",
+            "mish",
+            "softmax",
+            "--at",
+            "-3,-1,0,1,3",
+        ],
+        &["eval", "swiglu", "-20", "0", "2.5", "--b", "1.5"],
+        &["table", "geglu", "--a", "-3.5", "--points", "3"],
+        &["show", "swiglu"],
+        &["show", "softmax"],
+        &["show", "leaky-relu", "--param", "alpha=0.2"],
+        &["recommend"],
+        &["recommend", "transformer"],
+        &["plot", "relu", "sigmoid", "--derivative"],
+    ];
+    for width in ["40", "50", "60"] {
+        let w: usize = width.parse().unwrap();
+        for args in commands {
+            let out = act()
+                .env("COLUMNS", width)
+                .args(args)
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone();
+            let out = String::from_utf8(out).unwrap();
+            let wide = too_wide(&out, w);
+            assert!(
+                wide.is_empty(),
+                "`act-cli {}` at {width}:\n{}",
+                args.join(" "),
+                wide.join("\n")
+            );
+            // No column squeezed to a letter or two: no line holds only a fragment of a word
+            // under an empty key (the old failure: "a", "c", "t", "i", "v" one per line).
+            let fragments = out
+                .lines()
+                .filter(|l| {
+                    let t = l.trim();
+                    !t.is_empty() && t.chars().count() <= 2 && t.chars().all(char::is_alphabetic)
+                })
+                .count();
+            assert!(
+                fragments == 0,
+                "`act-cli {}` at {width}:\n{out}",
+                args.join(" ")
+            );
+        }
+    }
+    // The split tables repeat the key: every x of the table appears in both halves.
+    let out = act()
+        .env("COLUMNS", "40")
+        .args(["table", "sigmoid", "--from", "-12", "--to", "-10"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.matches("-11 ").count(), 2, "{out}");
+    assert!(out.contains("value") && out.contains("derivative"), "{out}");
+    // List at 40 columns: one record per activation, its summary wrapped under it.
+    let out = act().env("COLUMNS", "40").args(["list"]).output().unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.starts_with("sigmoid\n  range    (0, 1)\n  summary  Logistic sigmoid"),
+        "{out}"
+    );
+}
+
 #[test]
 fn error_messages_fit_80_columns() {
     for args in [

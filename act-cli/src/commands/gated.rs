@@ -9,7 +9,7 @@ use crate::cli::Format;
 use crate::gated::{GatedSource, HEADER, Held, KEYS};
 use crate::number::{fmt_digits, fmt_number, write_number};
 use crate::output::{
-    Ctx, Kind, csv_table, md_header, md_table, text_table, wrap, write_json_number,
+    Ctx, Kind, csv_table, key_value, md_header, md_table, text_table_keyed, wrap, write_json_number,
 };
 
 /// Rows of `a, b, value, df/da, df/db` in one format. Text: `note` above an aligned table.
@@ -30,7 +30,8 @@ pub fn write_rows(
                 .iter()
                 .map(|r| r.iter().map(|v| fmt_digits(*v, digits)).collect())
                 .collect();
-            let table = text_table(&HEADER, &cells, &[Kind::Number; 5], ctx.color, ctx.width);
+            let table =
+                text_table_keyed(&HEADER, &cells, &[Kind::Number; 5], ctx.color, ctx.width, 2);
             write!(ctx.out, "{table}")?;
         }
         Format::Csv => {
@@ -99,7 +100,6 @@ pub fn usage(source: &GatedSource) -> (Vec<String>, Vec<String>) {
         format!("let act = {value};"),
         "let y = act.forward(2.0_f64, 1.5);".to_string(),
         "let (df_da, df_db) = act.partials(2.0_f64, 1.5);".to_string(),
-        "// one row-major batch, each row [a | b] (PyTorch glu layout)".to_string(),
         "let x = [2.0_f32, -1.0, 1.5, 3.0];".to_string(),
         "let mut out = [0.0_f32; 2];".to_string(),
         "act.forward_halves(&x, 2, &mut out);".to_string(),
@@ -152,9 +152,8 @@ pub fn show(source: &GatedSource, format: Format, ctx: &mut Ctx<'_>) -> anyhow::
                 .map(|(k, _)| k.chars().count())
                 .max()
                 .unwrap_or(0);
-            let indent = " ".repeat(key_w + 4);
             for (k, v) in &pairs {
-                s.push_str(&wrap(v, width, &format!("  {k:<key_w$}  "), &indent));
+                s.push_str(&key_value(k, v, key_w, width));
             }
             s.push_str("\n  usage\n");
             for c in &commands {

@@ -8,7 +8,7 @@ use super::{params_json, params_text};
 use crate::cli::{Format, ListArgs, ShowArgs};
 use crate::gated::{self, GatedSource};
 use crate::number::{fmt_number, fmt_range, fmt_range_digits};
-use crate::output::{Ctx, Kind, csv_table, json_number, md_table, text_table, wrap};
+use crate::output::{Ctx, Kind, csv_table, json_number, key_value, md_table, text_table, wrap};
 use crate::source::{Builtin, Curve};
 
 /// `act-cli list`.
@@ -222,6 +222,10 @@ fn properties(p: &Properties, vector: bool) -> Vec<Property> {
     out
 }
 
+/// Narrowest column the meaning of a property is wrapped in beside it; narrower, it goes
+/// below.
+const MIN_MEANING_WIDTH: usize = 24;
+
 /// The property lines, aligned, each wrapped at `width`.
 fn property_lines(props: &[Property], width: usize) -> String {
     let name_w = props.iter().map(|p| p.name.len()).max().unwrap_or(0);
@@ -234,7 +238,13 @@ fn property_lines(props: &[Property], width: usize) -> String {
     for p in props {
         let first = format!("    {:<name_w$}  {:<value_w$}  ", p.name, p.value);
         let indent = " ".repeat(first.chars().count());
-        s.push_str(&wrap(p.meaning, width, &first, &indent));
+        if first.chars().count() + MIN_MEANING_WIDTH > width {
+            // A narrow terminal: the meaning on its own lines, under the property.
+            s.push_str(&format!("    {:<name_w$}  {}\n", p.name, p.value));
+            s.push_str(&wrap(p.meaning, width, "      ", "      "));
+        } else {
+            s.push_str(&wrap(p.meaning, width, &first, &indent));
+        }
     }
     s
 }
@@ -372,11 +382,10 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 .map(|(k, _)| k.chars().count())
                 .max()
                 .unwrap_or(0);
-            let indent = " ".repeat(key_w + 4);
             let block = |pairs: &[(&str, String)]| {
                 let mut s = String::new();
                 for (k, v) in pairs {
-                    s.push_str(&wrap(v, width, &format!("  {k:<key_w$}  "), &indent));
+                    s.push_str(&key_value(k, v, key_w, width));
                 }
                 s
             };
@@ -392,19 +401,21 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             s.push('\n');
             s.push_str(&usage_text(&u, width));
             for n in &notes {
-                s.push_str(&format!("\n  {} elsewhere ({}):\n", n.topic, label));
+                s.push('\n');
+                let title = format!("{} elsewhere ({}):", n.topic, label);
+                s.push_str(&wrap(&title, ctx.wrap_width(), "  ", "  "));
                 for (who, what) in [
                     ("act", n.ours),
                     ("PyTorch", n.pytorch),
                     ("JAX", n.jax),
                     ("Keras", n.keras),
                 ] {
-                    s.push_str(&wrap(
-                        what,
-                        ctx.wrap_width(),
-                        &format!("    {who:<8} "),
-                        "             ",
-                    ));
+                    let s_ = key_value(who, what, 7, ctx.wrap_width().saturating_sub(2));
+                    for line in s_.lines() {
+                        s.push_str("  ");
+                        s.push_str(line);
+                        s.push('\n');
+                    }
                 }
             }
             write!(ctx.out, "{s}")?;
