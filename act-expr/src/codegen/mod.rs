@@ -372,7 +372,7 @@ fn power_of_two_times_square(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -
 
 /// The `act_core::__private::Kernel` that computes `f`.
 fn kernel(f: Func) -> TokenStream {
-    let v = format_ident!("{}", format!("{f:?}"));
+    let v = format_ident!("{}", f.kernel());
     quote!(::act_core::__private::Kernel::#v)
 }
 
