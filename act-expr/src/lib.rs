@@ -19,6 +19,7 @@ mod diff;
 pub mod domain;
 pub mod eval;
 pub mod graph;
+pub mod isa;
 pub mod print;
 mod rewrite;
 
