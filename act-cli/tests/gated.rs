@@ -311,3 +311,30 @@ fn mistakes_with_gated_inputs_say_how_to_fix_them() {
     let err = usage_error(&["eval", "swigl", "1"]);
     assert!(err.contains("did you mean 'swiglu'?"), "{err}");
 }
+
+#[test]
+fn show_in_csv_and_markdown_and_eval_with_precision() {
+    use act_core::prelude::*;
+    let csv = stdout(&["show", "reglu", "--format", "csv"]);
+    for (field, value) in [
+        ("\"f(a, b)\"", ReGlu::FORMULA),
+        ("df/da", ReGlu::PARTIALS[0]),
+        ("df/db", ReGlu::PARTIALS[1]),
+    ] {
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with(field) && l.contains(value)),
+            "{field}:\n{csv}"
+        );
+    }
+    assert!(csv.contains("usage,\"act-cli eval reglu -2 0 2 --b 1.5"), "{csv}");
+    let md = stdout(&["show", "glu", "--format", "markdown"]);
+    assert!(
+        md.starts_with("| field | value |\n| --- | --- |\n| name | glu |"),
+        "{md}"
+    );
+    // --precision rounds the text table only: 4 significant digits of swiglu(1, 1) = silu(1).
+    let out = stdout(&["eval", "swiglu", "1", "--b", "1", "--precision", "4"]);
+    let row: Vec<&str> = out.lines().nth(2).unwrap().split_whitespace().collect();
+    assert_eq!(row[..3], ["1", "1", "0.7311"], "{out}");
+}
