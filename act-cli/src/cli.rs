@@ -81,7 +81,10 @@ Examples:
   act-cli compare relu gelu swish mish
   act-cli compare sigmoid tanh --at -4,-1,0,1,4
   act-cli compare elu selu --at \"-3 -1 0 1\"
-  act-cli compare relu --formula \"x * sigmoid(x)\"")]
+  act-cli compare relu --formula \"x * sigmoid(x)\"
+  act-cli compare swish swiglu --b 1
+
+A gated activation (glu, swiglu, geglu, reglu) is compared as a function of a, with b held at --b (default 1), or of b with a held at --a; its derivative is then df/da (or df/db).")]
     Compare(CompareArgs),
     /// Plot one or more activations in the terminal, or to an SVG or PNG file.
     #[command(after_help = "\
@@ -91,6 +94,7 @@ Examples:
   act-cli plot relu sigmoid tanh --ylim -1.5,3
   act-cli plot relu leaky-relu elu gelu --output activations.svg
   act-cli plot sigmoid --derivative --output sigmoid.png --width 1200
+  act-cli plot swiglu geglu --b 1 --derivative
 
 A vector activation (softmax) is drawn for one vector of 101 evenly spaced x from --from to --to, the inputs of `act-cli table softmax --points 101`, at any width; the legend says so.")]
     Plot(PlotArgs),
@@ -260,6 +264,8 @@ pub struct CompareArgs {
     /// Significant digits in the text table (default 6; csv and json: full precision).
     #[arg(long, value_name = "N", value_parser = parse_precision)]
     pub precision: Option<usize>,
+    #[command(flatten)]
+    pub gated: GatedInputs,
 }
 
 /// `plot`.
@@ -290,6 +296,8 @@ pub struct PlotArgs {
     pub height: Option<u32>,
     #[command(flatten)]
     pub params: ParamArgs,
+    #[command(flatten)]
+    pub gated: GatedInputs,
 }
 
 /// `recommend`.

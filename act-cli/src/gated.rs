@@ -6,8 +6,8 @@
 //! runs one input over the grid and holds the other at the value given (`--b 1` unless told
 //! otherwise). Every row carries both partials, `df/da` and `df/db`.
 
-use act_core::DynGated;
 use act_core::registry::{self, GatedEntry};
+use act_core::{DynGated, ParamError, Properties, Range};
 
 use crate::error::usage;
 use crate::number::{fmt_number, parse_numbers};
@@ -309,6 +309,77 @@ impl Held {
                 "{name} with b over the grid and a = {} (set a with --a)",
                 fmt_number(a)
             ),
+        }
+    }
+}
+
+/// A gated built-in with one input held, as a curve of the other (for `plot` and `compare`):
+/// the value and the partial with respect to the input that varies.
+#[derive(Debug)]
+pub struct HeldCurve {
+    source: GatedSource,
+    held: Held,
+}
+
+impl HeldCurve {
+    /// `source` with `held` fixed.
+    pub fn new(source: GatedSource, held: Held) -> HeldCurve {
+        HeldCurve { source, held }
+    }
+}
+
+impl crate::source::Curve for HeldCurve {
+    fn label(&self) -> String {
+        match self.held {
+            Held::B(b) => format!("{}(a, b={})", self.source.name, fmt_number(b)),
+            Held::A(a) => format!("{}(a={}, b)", self.source.name, fmt_number(a)),
+        }
+    }
+    fn type_name(&self) -> Option<&'static str> {
+        Some(self.source.act.name())
+    }
+    fn summary(&self) -> Option<&'static str> {
+        Some(self.source.act.summary()).filter(|s| !s.is_empty())
+    }
+    fn formula(&self) -> String {
+        self.source.act.formula().to_string()
+    }
+    fn derivative_formula(&self) -> String {
+        let [da, db] = self.source.act.partial_formulas();
+        match self.held {
+            Held::B(_) => da.to_string(),
+            Held::A(_) => db.to_string(),
+        }
+    }
+    fn range(&self) -> Option<Range> {
+        None
+    }
+    fn properties(&self) -> Option<Properties> {
+        None
+    }
+    fn params(&self) -> Vec<(String, f64)> {
+        self.source.params()
+    }
+    fn defaults(&self) -> Vec<(String, f64)> {
+        self.source.defaults()
+    }
+    fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError> {
+        self.source.act.set_param(name, value)
+    }
+    fn is_vector(&self) -> bool {
+        false
+    }
+    fn table(&self, x: &[f64], value: &mut [f64], derivative: &mut [f64]) {
+        for (i, &x) in x.iter().enumerate() {
+            let (v, da, db) = match self.held {
+                Held::B(b) => self.source.act.eval(x, b),
+                Held::A(a) => self.source.act.eval(a, x),
+            };
+            value[i] = v;
+            derivative[i] = match self.held {
+                Held::B(_) => da,
+                Held::A(_) => db,
+            };
         }
     }
 }

@@ -183,18 +183,37 @@ impl crate::cli::OneSource {
 }
 
 impl crate::cli::ManySources {
-    /// The activations these NAMEs and `--formula`s name, with the `--param`s applied.
+    /// The activations these NAMEs and `--formula`s name, with the `--param`s applied; a gated
+    /// NAME is a curve of one input with the other held by `--a` or `--b` (`b = 1` unless
+    /// given).
     pub fn resolve(
         &self,
         entries: &[Entry],
         params: &crate::cli::ParamArgs,
+        gated: &crate::gated::GatedInputs,
     ) -> anyhow::Result<Vec<Box<dyn Curve>>> {
-        many(
-            entries,
-            self.names.iter().map(String::as_str),
-            self.formulas.iter().map(String::as_str),
-            &params.params,
-        )
+        let mut curves: Vec<Box<dyn Curve>> = Vec::new();
+        let mut any_gated = false;
+        for name in &self.names {
+            match crate::gated::GatedSource::lookup(name) {
+                Some(g) => {
+                    any_gated = true;
+                    let held = crate::gated::Held::from_inputs(g.name, gated)?;
+                    curves.push(Box::new(crate::gated::HeldCurve::new(g, held)));
+                }
+                None => curves.push(builtin(entries, name)?),
+            }
+        }
+        let builtin_count = curves.len();
+        if !any_gated {
+            // No gated activation among them: --a and --b do not apply.
+            gated.refuse_for("each activation here")?;
+        }
+        for text in &self.formulas {
+            curves.push(formula::parse(text, &params.params)?);
+        }
+        apply_params(&mut curves, builtin_count, &params.params)?;
+        Ok(curves)
     }
 }
 
@@ -226,6 +245,17 @@ pub fn many<'a>(
     for text in formulas {
         curves.push(formula::parse(text, params)?);
     }
+    apply_params(&mut curves, builtin_count, params)?;
+    Ok(curves)
+}
+
+/// Applies the `--param`s to the first `builtin_count` curves (formulas took theirs when
+/// parsed), refusing repeated and unknown names.
+fn apply_params(
+    curves: &mut [Box<dyn Curve>],
+    builtin_count: usize,
+    params: &[(String, f64)],
+) -> anyhow::Result<()> {
     for (i, (key, _)) in params.iter().enumerate() {
         if params[..i].iter().any(|(k, _)| k == key) {
             return Err(usage(format!(
@@ -272,5 +302,5 @@ pub fn many<'a>(
             }));
         }
     }
-    Ok(curves)
+    Ok(())
 }

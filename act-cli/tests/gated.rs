@@ -304,9 +304,13 @@ fn mistakes_with_gated_inputs_say_how_to_fix_them() {
         );
     }
     for command in ["compare", "plot"] {
-        let err = usage_error(&[command, "relu", "geglu"]);
-        assert!(err.contains("geglu is a gated activation"), "{err}");
-        assert!(err.contains("act-cli table geglu --b"), "{err}");
+        let err = usage_error(&[command, "relu", "--b", "1"]);
+        assert!(
+            err.contains("--b is an input of gated activations"),
+            "{err}"
+        );
+        let err = usage_error(&[command, "geglu", "--a", "1", "--b", "2"]);
+        assert!(err.contains("not both"), "{err}");
     }
     let err = usage_error(&["eval", "swigl", "1"]);
     assert!(err.contains("did you mean 'swiglu'?"), "{err}");
@@ -327,7 +331,10 @@ fn show_in_csv_and_markdown_and_eval_with_precision() {
             "{field}:\n{csv}"
         );
     }
-    assert!(csv.contains("usage,\"act-cli eval reglu -2 0 2 --b 1.5"), "{csv}");
+    assert!(
+        csv.contains("usage,\"act-cli eval reglu -2 0 2 --b 1.5"),
+        "{csv}"
+    );
     let md = stdout(&["show", "glu", "--format", "markdown"]);
     assert!(
         md.starts_with("| field | value |\n| --- | --- |\n| name | glu |"),
@@ -337,4 +344,52 @@ fn show_in_csv_and_markdown_and_eval_with_precision() {
     let out = stdout(&["eval", "swiglu", "1", "--b", "1", "--precision", "4"]);
     let row: Vec<&str> = out.lines().nth(2).unwrap().split_whitespace().collect();
     assert_eq!(row[..3], ["1", "1", "0.7311"], "{out}");
+}
+
+/// `compare` and `plot` take a gated activation as a curve of one input, the other held:
+/// SwiGLU with b = 1 is Swish (an independent code path: the one-input built-in).
+#[test]
+fn compare_and_plot_hold_one_input() {
+    let v: serde_json::Value = serde_json::from_str(&stdout(&[
+        "compare",
+        "swish",
+        "swiglu",
+        "--b",
+        "1",
+        "--format",
+        "json",
+        "--at",
+        "-3,-0.5,0,2,30",
+    ]))
+    .unwrap();
+    let acts = v["activations"].as_array().unwrap();
+    assert_eq!(acts[1]["activation"], "swiglu(a, b=1)");
+    for key in ["values", "derivatives"] {
+        let s = acts[0][key].as_array().unwrap();
+        let g = acts[1][key].as_array().unwrap();
+        assert_eq!(s.len(), 5);
+        for (s, g) in s.iter().zip(g) {
+            let (s, g) = (s.as_f64().unwrap(), g.as_f64().unwrap());
+            assert!(
+                (s - g).abs() <= 4.0 * f64::EPSILON * s.abs(),
+                "{key}: {s} vs {g}"
+            );
+        }
+    }
+    // a held instead: glu(a = 2, b) = 2 sigmoid(b), its derivative df/db = 2 sigmoid'(b).
+    let out = stdout(&["compare", "glu", "--a", "2", "--at", "0", "--format", "csv"]);
+    assert_eq!(out.lines().nth(1), Some("\"glu(a=2, b)\",0,1,0.5"), "{out}");
+    let plot = stdout(&[
+        "plot",
+        "swiglu",
+        "reglu",
+        "--b",
+        "2",
+        "--derivative",
+        "--height",
+        "8",
+    ]);
+    for legend in ["swiglu(a, b=2)", "swiglu(a, b=2)'", "reglu(a, b=2)"] {
+        assert!(plot.contains(legend), "{legend}:\n{plot}");
+    }
 }

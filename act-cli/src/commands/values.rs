@@ -326,7 +326,9 @@ pub fn eval(args: &EvalArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
 
 /// `act-cli compare`.
 pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let curves = args.sources.resolve(ctx.entries, &args.params)?;
+    let curves = args
+        .sources
+        .resolve(ctx.entries, &args.params, &args.gated)?;
     let at = &parse_numbers(&args.at).map_err(|e| usage(format!("invalid --at: {e}")))?;
     if at.is_empty() {
         return Err(usage("--at needs at least one number"));
@@ -432,7 +434,10 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 text_table(&header, &rows, &SUMMARY_KINDS, ctx.color, width)
             )?;
             if curves.iter().any(|c| c.properties().is_none()) {
-                writeln!(ctx.out, "?: not known for a --formula")?;
+                writeln!(
+                    ctx.out,
+                    "?: not known for a --formula or a gated activation"
+                )?;
             }
             if curves.iter().any(|c| c.is_vector()) {
                 writeln!(ctx.out)?;

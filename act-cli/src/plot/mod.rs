@@ -271,7 +271,9 @@ pub fn y_bounds(series: &[Series]) -> (f64, f64) {
 
 /// `act-cli plot`.
 pub fn run(args: &PlotArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
-    let curves = args.sources.resolve(ctx.entries, &args.params)?;
+    let curves = args
+        .sources
+        .resolve(ctx.entries, &args.params, &args.gated)?;
     let (from, to) = (args.from, args.to);
     if !from.is_finite() || !to.is_finite() || from >= to {
         return Err(usage(format!(
