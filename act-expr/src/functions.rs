@@ -190,6 +190,25 @@ macro_rules! __functions {
                 leading_term: [],
                 spelling: Spelling::Call,
             }
+            /// `atan`
+            atan => Atan {
+                callable: true,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: true,
+                eval: |u| u.atan(),
+                derivative: |g, u| {
+                    // 1 / (1 + u^2): where u^2 overflows the true value is below f32's and
+                    // f64's normal range.
+                    let one = g.num(1.0);
+                    let sq = g.powi(u, 2);
+                    let s = g.add(one, sq);
+                    g.powi(s, -1)
+                },
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
             /// `σ'(u) = σ(u)·σ(-u)`, evaluated stably.
             sigmoid_prime => SigmoidPrime {
                 callable: false,
@@ -420,7 +439,7 @@ mod tests {
             names,
             [
                 "exp", "ln", "log1p", "expm1", "sqrt", "abs", "tanh", "sigmoid", "softplus", "erf",
-                "erfc"
+                "erfc", "atan"
             ]
         );
         assert!(!Func::SigmoidPrime.is_callable() && !Func::TanhPrime.is_callable());

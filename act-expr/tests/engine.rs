@@ -48,6 +48,8 @@ const RULES: &[&str] = &[
     "softplus(x)",
     "erf(x)",
     "erfc(x)",
+    "atan(x)",
+    "x * atan(0.7 * x)",
     "powi(x, 3) - powi(x, -2) * 0.001",
     "powf(1 + x * x, 0.3)",
     "powf(2, sin_free_x)",
