@@ -30,6 +30,7 @@ pub mod domain;
 pub mod eval;
 pub mod functions;
 pub mod graph;
+pub mod isa;
 pub mod print;
 mod rewrite;
 
