@@ -145,7 +145,6 @@ pub struct Graph {
     reductions: Vec<(Reduce, Id)>,
     /// Apply the stability rewrites (on by default; off to print formulas as written).
     pub(crate) raw: bool,
-    pub(crate) diff_memo: HashMap<(Id, Var), Id>,
 }
 
 impl Graph {

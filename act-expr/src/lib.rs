@@ -25,7 +25,7 @@
 
 pub mod analysis;
 pub mod dd;
-mod diff;
+pub mod diff;
 pub mod domain;
 pub mod eval;
 pub mod functions;
