@@ -32,6 +32,8 @@ pub mod functions;
 pub mod graph;
 pub mod isa;
 pub mod print;
+pub mod probe;
+pub mod reduction;
 mod rewrite;
 
 #[cfg(feature = "syn")]
