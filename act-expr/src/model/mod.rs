@@ -1,8 +1,8 @@
 //! From a parsed declaration to everything the code generator needs, in three steps:
-//! lowering ([`lower`]: the formula, its derivative, `df` and `range` in one graph),
-//! validation ([`validate`]: `where`, `df` and `range` checked, every mistake reported) and
-//! analysis (range, shape, kinks, NaN limits, the reductions' partials; the run-time parts
-//! are in [`probe`](crate::probe) and [`reduction`](crate::reduction), which `Formula` uses
+//! lowering (`model/lower.rs`: the formula, its derivative, `df` and `range` in one graph),
+//! validation (`model/validate.rs`: `where`, `df` and `range` checked, every mistake
+//! reported) and analysis (range, shape, kinks, NaN limits, the reductions' partials; the
+//! run-time parts are in [`crate::probe`] and [`crate::reduction`], which `Formula` uses
 //! too).
 
 mod lower;
