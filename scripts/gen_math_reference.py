@@ -120,6 +120,8 @@ FUNCS = {
 # so that adding one leaves every earlier file unchanged.
 LATER_FUNCS = {
     "atan": mp.atan,
+    "asinh": mp.asinh,
+    "asinh_prime": lambda x: 1 / mp.sqrt(1 + x * x),
 }
 
 # Where each function's interesting range ends, per type: random points are drawn up to it.
@@ -129,6 +131,10 @@ SPAN = {
     "erfc": (28, 11), "sigmoid_prime": (760, 110), "tanh_prime": (380, 55),
     # atan's reduction switches at 1/2 and 1 + sqrt 2; beyond 1e8 it is pi/2 - 1/x.
     "atan": (8, 8),
+    # asinh switches to ln(2|x|) beyond 2^28 (f64) / 2^12 (f32).
+    "asinh": (1e9, 1e4),
+    # asinh' switches to 1/|x| beyond 2^27 (f64) / 2^12 (f32).
+    "asinh_prime": (1e9, 1e4),
 }
 
 
@@ -207,6 +213,11 @@ def unary(fmt, name, fn, rng):
     xs += [fmt.exact(rng.uniform(-span, span)) for _ in range(600)]
     if name == "atan":
         xs += [fmt.exact(rng.uniform(-3, 3)) for _ in range(400)]
+    if name in ("asinh", "asinh_prime"):
+        xs += [fmt.exact(rng.uniform(-3, 3)) for _ in range(300)]
+        big = (2.0**28 if name == "asinh" else 2.0**27) if fmt is F64 else 2.0**12
+        xs += [fmt.next(big, n) for n in range(-3, 4)]
+        xs += [fmt.exact(big * rng.uniform(0.25, 4)) for _ in range(100)]
     if name == "ln":
         xs = [abs(v) for v in xs if v != 0] + [fmt.exact(rng.uniform(0.5, 2)) for _ in range(200)]
     if name == "log1p":

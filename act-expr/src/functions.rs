@@ -209,6 +209,36 @@ macro_rules! __functions {
                 leading_term: [],
                 spelling: Spelling::Call,
             }
+            /// `asinh`
+            asinh => Asinh {
+                callable: true,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: true,
+                eval: |u| u.asinh(),
+                derivative: |g, u| g.call(Func::AsinhPrime, u),
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `asinh'(u) = 1 / sqrt(1 + u^2)`, evaluated without the overflow of `u^2`.
+            asinh_prime => AsinhPrime {
+                callable: false,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: |u| 1.0 / 1f64.hypot(u),
+                derivative: |g, u| {
+                    // -u asinh'(u)^3 (second derivatives only; the macro never takes them)
+                    let p = g.call(Func::AsinhPrime, u);
+                    let p3 = g.powi(p, 3);
+                    let m = g.num(-1.0);
+                    g.prod(vec![m, u, p3])
+                },
+                leading_term: [],
+                spelling: Spelling::Product("1 / sqrt(1 + powi({u}, 2))"),
+            }
             /// `σ'(u) = σ(u)·σ(-u)`, evaluated stably.
             sigmoid_prime => SigmoidPrime {
                 callable: false,
@@ -439,7 +469,7 @@ mod tests {
             names,
             [
                 "exp", "ln", "log1p", "expm1", "sqrt", "abs", "tanh", "sigmoid", "softplus", "erf",
-                "erfc", "atan"
+                "erfc", "atan", "asinh"
             ]
         );
         assert!(!Func::SigmoidPrime.is_callable() && !Func::TanhPrime.is_callable());

@@ -50,6 +50,8 @@ const RULES: &[&str] = &[
     "erfc(x)",
     "atan(x)",
     "x * atan(0.7 * x)",
+    "asinh(x)",
+    "asinh(2 * x) / 2 - x * asinh(x)",
     "powi(x, 3) - powi(x, -2) * 0.001",
     "powf(1 + x * x, 0.3)",
     "powf(2, sin_free_x)",
