@@ -43,6 +43,8 @@ pub mod constraint;
 #[cfg(feature = "syn")]
 pub mod decl;
 #[cfg(feature = "syn")]
+mod errors;
+#[cfg(feature = "syn")]
 mod formula;
 #[cfg(feature = "syn")]
 pub mod gated;
