@@ -13,10 +13,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let (value, deriv) = (names::value(), names::deriv());
     let (forward, backward) = (slice::forward(), slice::backward());
     let (derivative, in_place) = (slice::derivative(), slice::forward_in_place());
-    let (forward_one, derivative_one) = (
-        format_ident!("__act_forward_one"),
-        format_ident!("__act_derivative_one"),
-    );
+    let (forward_one, derivative_one) = (names::forward_one(), names::derivative_one());
     let value_fn = method(m, &value, m.f);
     let deriv_fn = method(m, &deriv, m.df);
     // Straight-line code gives NaN where an intermediate overflows (`x * sigmoid(x)` at -∞ is
@@ -79,6 +76,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         &derivative_one,
         quote!(::act_core::__private::#one_deriv(x, #[inline(always)] |v| self.#deriv::<F, FMA>(v))),
     );
+    let elementwise = elementwise_impl(name);
     quote! {
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
@@ -93,27 +91,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             #in_place_slice
         }
 
-        #[allow(clippy::all, clippy::pedantic)]
-        impl ::act_core::Elementwise for #name {
-            // The per-element body of the slice loops, for one element, in the build the
-            // slice loops use on this CPU: the same bits as `forward_slice(&[x])`.
-            #[inline]
-            fn forward<F: ::act_core::Float>(&self, x: F) -> F {
-                self.#forward_one(x)
-            }
-            #[inline]
-            fn derivative<F: ::act_core::Float>(&self, x: F) -> F {
-                self.#derivative_one(x)
-            }
-            #[inline]
-            fn derivative_slice<F: ::act_core::Float>(&self, x: &[F], dy: &mut [F]) {
-                self.#derivative(x, dy)
-            }
-            #[inline]
-            fn forward_in_place<F: ::act_core::Float>(&self, x: &mut [F]) {
-                self.#in_place(x)
-            }
-        }
+        #elementwise
     }
 }
 
@@ -151,6 +129,35 @@ fn scalar(plain: &Ident, body: TokenStream) -> TokenStream {
         unsafe fn #fma<F: ::act_core::Float>(&self, x: F) -> F {
             const FMA: bool = true;
             #body
+        }
+    }
+}
+
+/// The `act_core::Elementwise` implementation over the generated methods.
+fn elementwise_impl(name: &Ident) -> TokenStream {
+    let (forward_one, derivative_one) = (names::forward_one(), names::derivative_one());
+    let (derivative, in_place) = (slice::derivative(), slice::forward_in_place());
+    quote! {
+        #[allow(clippy::all, clippy::pedantic)]
+        impl ::act_core::Elementwise for #name {
+            // The per-element body of the slice loops, for one element, in the build the
+            // slice loops use on this CPU: the same bits as `forward_slice(&[x])`.
+            #[inline]
+            fn forward<F: ::act_core::Float>(&self, x: F) -> F {
+                self.#forward_one(x)
+            }
+            #[inline]
+            fn derivative<F: ::act_core::Float>(&self, x: F) -> F {
+                self.#derivative_one(x)
+            }
+            #[inline]
+            fn derivative_slice<F: ::act_core::Float>(&self, x: &[F], dy: &mut [F]) {
+                self.#derivative(x, dy)
+            }
+            #[inline]
+            fn forward_in_place<F: ::act_core::Float>(&self, x: &mut [F]) {
+                self.#in_place(x)
+            }
         }
     }
 }
