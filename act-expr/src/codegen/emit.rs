@@ -192,7 +192,7 @@ fn scaled(id: Id, source: &Scaled) -> TokenStream {
 /// The `act_core::__private::Kernel` that computes a call.
 fn kernel(k: Kernel) -> TokenStream {
     let v = match k {
-        Kernel::Of(f) => format_ident!("{}", format!("{f:?}")),
+        Kernel::Of(f) => format_ident!("{}", f.kernel()),
         Kernel::SigmoidLean => format_ident!("SigmoidLean"),
     };
     quote!(::act_core::__private::Kernel::#v)
