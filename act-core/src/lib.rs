@@ -42,12 +42,16 @@ mod activation;
 #[cfg(feature = "ndarray")]
 pub mod array;
 mod builtins;
+mod checks;
+mod compensated;
 pub mod dispatch;
 mod float;
 pub mod guide;
 #[cfg(feature = "half")]
 mod half_float;
 mod kernels;
+mod lanes;
+mod loops;
 pub mod math;
 mod metadata;
 mod names;
