@@ -4,6 +4,7 @@
 
 pub use crate::checks::{check_len, check_rows};
 pub use crate::compensated::{exp_corrected, mul_split, two_sum_err};
+pub use crate::float_kernels::FloatKernels;
 pub use crate::kernels::Kernel;
 pub use crate::lanes::{
     fold_blocks, medium, position_of, short, sum_lanes, sum_lanes_store, sum_lanes3,

@@ -46,6 +46,7 @@ mod checks;
 mod compensated;
 pub mod dispatch;
 mod float;
+mod float_kernels;
 pub mod guide;
 #[cfg(feature = "half")]
 mod half_float;

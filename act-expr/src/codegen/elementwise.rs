@@ -109,7 +109,7 @@ fn scalar(plain: &Ident, body: TokenStream) -> TokenStream {
         #[inline]
         pub fn #plain<F: ::act_core::Float>(&self, x: F) -> F {
             // f16 and bf16 (act-core's `half` feature) run the f32 code and round once.
-            if <F as ::act_core::Float>::__COMPUTED_IN_F32 {
+            if <F as ::act_core::__private::FloatKernels>::__COMPUTED_IN_F32 {
                 let wide = <F as ::act_core::Float>::to_f64(x) as f32;
                 return <F as ::act_core::Float>::from_f64(f64::from(self.#plain::<f32>(wide)));
             }

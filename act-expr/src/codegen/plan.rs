@@ -100,9 +100,9 @@ pub(super) enum Expr {
     Call(Kernel, Id),
     /// The kernel's `final` form, which may flush results below the normal range to 0.
     CallFinal(Kernel, Id),
-    /// `erfc(x·c)` with the product's rounding error (`Float::__erfc_mul`).
+    /// `erfc(x·c)` with the product's rounding error (`FloatKernels::__erfc_mul`).
     ErfcProduct(Dd),
-    /// `exp(c·x^2)` with `x^2` split exactly (`Float::__exp_sq`).
+    /// `exp(c·x^2)` with `x^2` split exactly (`FloatKernels::__exp_sq`).
     ExpSquare(f64),
     /// `max(a, b)`.
     Max(Id, Id),
@@ -454,7 +454,7 @@ fn exact_differences(facts: &Facts) -> Vec<bool> {
 
 /// `x · c` for a constant `c` (a product of constants) that is not exact in `f64`: `c` as a
 /// double-double. `erfc` of such an argument is computed with the product's rounding error
-/// (`Float::__erfc_mul`): in the tail, `erfc(a)` multiplies the relative error of `a` by
+/// (`FloatKernels::__erfc_mul`): in the tail, `erfc(a)` multiplies the relative error of `a` by
 /// about `2 a^2`.
 fn x_times_constant(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<Dd> {
     let Node::Prod(fs) = g.node(id) else {
@@ -471,7 +471,7 @@ fn x_times_constant(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<
 }
 
 /// `c · x^2` for a constant power of two `c` (`-x^2 / 2`): `c`. `exp` of it is computed with
-/// `x^2` split exactly (`Float::__exp_sq`): the rounding of `x^2` would cost `|c| x^2` ulps.
+/// `x^2` split exactly (`FloatKernels::__exp_sq`): the rounding of `x^2` would cost `|c| x^2` ulps.
 fn power_of_two_times_square(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<f64> {
     let Node::Prod(fs) = g.node(id) else {
         return None;
@@ -492,7 +492,7 @@ fn power_of_two_times_square(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -
 }
 
 /// Pairs `(sigmoid(u), sigmoid'(u))` of one argument computed together
-/// (`Float::__sigmoid_pair`: one division in the FMA builds), as in swish' = `sigmoid(x) +
+/// (`FloatKernels::__sigmoid_pair`: one division in the FMA builds), as in swish' = `sigmoid(x) +
 /// x sigmoid'(x)`. The sigmoid must be a plain value (not scaled, not the final root).
 fn sigmoid_pairs(facts: &Facts, scaling: &Scaling, final_root: bool) -> Vec<(Id, Id)> {
     let g = facts.g;
