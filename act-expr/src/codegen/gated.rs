@@ -197,8 +197,7 @@ fn gated_impl(m: &GatedModel) -> TokenStream {
     let [pa, pb] = &m.partial_texts;
     let [in_a, in_b] = &m.inputs;
     let pd_texts = &m.param_partial_texts;
-    let (forward, backward) = (slice::forward(), slice::backward());
-    let backward_params = slice::backward_params();
+    let slice_methods = gated_slice_methods(nparams);
     let set_arms = pnames
         .iter()
         .zip(pstrs)
@@ -235,6 +234,17 @@ fn gated_impl(m: &GatedModel) -> TokenStream {
                 }
             }
 
+            #slice_methods
+        }
+    }
+}
+
+/// The `Gated` methods over the dispatched slice methods: one element through the slice
+/// loops, the slices, the `[a | b]` halves layout, and the parameter gradients.
+fn gated_slice_methods(nparams: usize) -> TokenStream {
+    let (forward, backward) = (slice::forward(), slice::backward());
+    let backward_params = slice::backward_params();
+    quote! {
             // One element through the slice loops: the same code, and so the same bits, as
             // the slice methods on this CPU.
             #[inline]
@@ -295,7 +305,6 @@ fn gated_impl(m: &GatedModel) -> TokenStream {
                 ::act_core::__private::check_len("PARAMS", #nparams, "grad_params", grad_params.len());
                 self.#backward_params(a, b, grad_y, grad_params)
             }
-        }
     }
 }
 
