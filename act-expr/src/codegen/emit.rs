@@ -103,15 +103,10 @@ fn binding(b: &Binding) -> TokenStream {
         } => {
             let name = t(id);
             let e = exp_corrected(exp_correction, expression(expr));
-            let two_sum = if rounding_error {
-                let Expr::Sum(ref terms) = *expr else {
-                    unreachable!("an exact difference is a sum")
-                };
-                let (p, q, e) = (t(terms[0]), t(terms[1]), err(id));
+            let two_sum = rounding_error.map(|(p, q)| {
+                let (p, q, e) = (t(p), t(q), err(id));
                 quote!(let #e: F = ::act_core::__private::two_sum_err(#p, #q, #name);)
-            } else {
-                quote!()
-            };
+            });
             quote!(let #name: F = #e; #two_sum)
         }
         Binding::SigmoidPair {

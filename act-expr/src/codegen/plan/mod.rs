@@ -37,13 +37,13 @@ pub(super) struct Body {
 #[derive(Debug)]
 pub(super) enum Binding {
     /// `let t{id}: F = expr;`, with `exp` of an exact difference corrected by its rounding
-    /// error `t{arg}_err` (`exp_correction`), and, for an exact difference itself, its
-    /// rounding error `t{id}_err` computed next (`rounding_error`).
+    /// error `t{arg}_err` (`exp_correction`), and, for an exact difference `p + q` itself,
+    /// its rounding error `t{id}_err` computed next from the terms (`rounding_error`).
     Let {
         id: Id,
         expr: Expr,
         exp_correction: Option<Id>,
-        rounding_error: bool,
+        rounding_error: Option<(Id, Id)>,
     },
     /// `sigmoid(arg)` and `sigmoid'(arg)` at once (one division in the FMA builds); `sigmoid'`
     /// comes scaled, and its plain value `t{prime}` is bound too when `prime_plain`.
@@ -266,7 +266,10 @@ impl Body {
                 id,
                 expr,
                 exp_correction,
-                rounding_error: exact[id.index()],
+                rounding_error: match g.node(id) {
+                    Node::Sum(terms) if exact[id.index()] => Some((terms[0], terms[1])),
+                    _ => None,
+                },
             });
         }
         Body { bindings, root }
