@@ -10,7 +10,7 @@
 //!   ([`Func::spelling`]) and the tail facts ([`Func::has_tiny_tail`],
 //!   [`Func::is_linear_at_zero`]);
 //! - the code generator's kernel names ([`Func::kernel`]);
-//! - in act-core, `__private::Kernel` and the `Float::__kernel*` dispatch, which expand the
+//! - in act-core, `__private::Kernel` and the `FloatKernels::__kernel*` dispatch, which expand the
 //!   same table (so a function without a kernel fails act's build, not a user's crate).
 //!
 //! Adding a function is one entry here plus its kernels in act-core's `math` module (see
