@@ -592,36 +592,4 @@ pub fn position_of<F: Float>(x: &[F], best: F, map: impl Fn(F) -> F) -> usize {
 
 pub use crate::metadata::Analysed;
 
-/// The kernels generated code calls through [`Float::__kernel`], one per `act_expr` function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kernel {
-    /// `exp`
-    Exp,
-    /// `expm1`
-    Expm1,
-    /// `ln`
-    Ln,
-    /// `log1p`
-    Log1p,
-    /// `tanh`
-    Tanh,
-    /// `sigmoid`
-    Sigmoid,
-    /// `sigmoid` where its error is not amplified (a factor of the result): scaled, the
-    /// FMA build may use a cheaper form (`math::f32::sigmoid_scaled_lean`).
-    SigmoidLean,
-    /// `softplus`
-    Softplus,
-    /// `erf`
-    Erf,
-    /// `erfc`
-    Erfc,
-    /// `sigmoid'`
-    SigmoidPrime,
-    /// `tanh'`
-    TanhPrime,
-    /// `sqrt`
-    Sqrt,
-    /// `abs`
-    Abs,
-}
+pub use crate::kernels::Kernel;

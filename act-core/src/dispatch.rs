@@ -77,19 +77,33 @@ pub fn detected() -> Isa {
     isa
 }
 
+/// The highest tier of [`act_expr::isa::TIERS`] whose features the CPU has: the tiers the
+/// generated code is compiled for, detected by the same feature names.
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 fn detect() -> Isa {
-    let avx512 = is_x86_feature_detected!("avx512f")
-        && is_x86_feature_detected!("avx512vl")
-        && is_x86_feature_detected!("avx512dq")
-        && is_x86_feature_detected!("avx512bw");
-    if avx512 && is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-        Isa::Avx512
-    } else if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-        Isa::Avx2
-    } else {
-        Isa::Portable
-    }
+    act_expr::isa::TIERS
+        .iter()
+        .zip([Isa::Avx2, Isa::Avx512])
+        .filter(|(tier, _)| tier.features.iter().all(|f| has_feature(f) == Some(true)))
+        .map(|(_, isa)| isa)
+        .max()
+        .unwrap_or(Isa::Portable)
+}
+
+/// Whether the CPU has the x86 feature `name` (`None`: a name this function does not know,
+/// which a test rules out for every tier's features).
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+fn has_feature(name: &str) -> Option<bool> {
+    // `is_x86_feature_detected!` takes a literal.
+    Some(match name {
+        "avx2" => is_x86_feature_detected!("avx2"),
+        "fma" => is_x86_feature_detected!("fma"),
+        "avx512f" => is_x86_feature_detected!("avx512f"),
+        "avx512vl" => is_x86_feature_detected!("avx512vl"),
+        "avx512dq" => is_x86_feature_detected!("avx512dq"),
+        "avx512bw" => is_x86_feature_detected!("avx512bw"),
+        _ => return None,
+    })
 }
 
 #[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
@@ -144,14 +158,17 @@ pub fn env_cap() -> Option<Isa> {
     }
 }
 
-/// `portable`, `avx2` or `avx512`, any case, surrounding spaces ignored.
+/// `portable` or a tier's name (`avx2`, `avx512`), any case, surrounding spaces ignored.
 fn parse_level(v: &str) -> Option<Isa> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "portable" => Some(Isa::Portable),
-        "avx2" => Some(Isa::Avx2),
-        "avx512" => Some(Isa::Avx512),
-        _ => None,
+    let v = v.trim().to_ascii_lowercase();
+    if v == "portable" {
+        return Some(Isa::Portable);
     }
+    act_expr::isa::TIERS
+        .iter()
+        .zip([Isa::Avx2, Isa::Avx512])
+        .find(|(tier, _)| tier.name == v)
+        .map(|(_, isa)| isa)
 }
 
 /// Error from [`force`]: the CPU lacks the instructions.
@@ -190,6 +207,27 @@ pub fn force(isa: Option<Isa>) -> Result<(), Unsupported> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every tier the generated code is compiled for is an [`Isa`] of the same name, in the
+    /// same order, and its features are ones [`detect`] can check.
+    #[test]
+    fn tiers_are_the_isa_levels_above_the_baseline() {
+        let tiers = act_expr::isa::TIERS;
+        let levels = [Isa::Avx2, Isa::Avx512];
+        assert_eq!(tiers.len(), levels.len());
+        for (tier, isa) in tiers.iter().zip(levels) {
+            assert_eq!(tier.variant, format!("{isa:?}"));
+            assert_eq!(parse_level(tier.name), Some(isa));
+            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+            for f in tier.features {
+                assert!(has_feature(f).is_some(), "{f} is not detected");
+            }
+        }
+        // A higher tier has every feature of a lower one.
+        for w in tiers.windows(2) {
+            assert!(w[0].features.iter().all(|f| w[1].features.contains(f)));
+        }
+    }
 
     #[test]
     fn level_names_parse_and_nothing_else_does() {

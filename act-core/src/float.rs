@@ -250,25 +250,7 @@ macro_rules! impl_float {
             fn tanh_prime(self) -> Self {
                 math::$m::tanh_prime::<false>(self)
             }
-            #[inline(always)]
-            fn __kernel<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
-                use crate::__private::Kernel as K;
-                match k {
-                    K::Exp => math::$m::exp::<FMA>(self),
-                    K::Expm1 => math::$m::expm1::<FMA>(self),
-                    K::Ln => math::$m::ln::<FMA>(self),
-                    K::Log1p => math::$m::log1p::<FMA>(self),
-                    K::Tanh => math::$m::tanh::<FMA>(self),
-                    K::Sigmoid | K::SigmoidLean => math::$m::sigmoid::<FMA>(self),
-                    K::Softplus => math::$m::softplus::<FMA>(self),
-                    K::Erf => math::$m::erf::<FMA>(self),
-                    K::Erfc => math::$m::erfc::<FMA>(self),
-                    K::SigmoidPrime => math::$m::sigmoid_prime::<FMA>(self),
-                    K::TanhPrime => math::$m::tanh_prime::<FMA>(self),
-                    K::Sqrt => self.sqrt(),
-                    K::Abs => self.abs(),
-                }
-            }
+            act_expr::__functions!(crate::kernels::kernels, methods, $t, $m);
             #[inline(always)]
             fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self) {
                 math::$m::sigmoid_pair::<FMA>(self)
@@ -276,30 +258,6 @@ macro_rules! impl_float {
             #[inline(always)]
             fn __exp_nonpositive_final<const FMA: bool>(self) -> Self {
                 math::$m::exp_nonpositive_final::<FMA>(self)
-            }
-            #[inline(always)]
-            fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
-                use crate::__private::Kernel as K;
-                match k {
-                    K::Sigmoid | K::SigmoidLean => math::$m::sigmoid_final::<FMA>(self),
-                    K::SigmoidPrime => math::$m::sigmoid_prime_final::<FMA>(self),
-                    K::TanhPrime => math::$m::tanh_prime_final::<FMA>(self),
-                    _ => self.__kernel::<FMA>(k),
-                }
-            }
-            #[inline(always)]
-            fn __kernel_scaled<const FMA: bool>(self, k: crate::__private::Kernel) -> (Self, Self) {
-                use crate::__private::Kernel as K;
-                match k {
-                    K::Exp => math::$m::exp_scaled::<FMA>(self),
-                    K::Sigmoid => math::$m::sigmoid_scaled::<FMA>(self),
-                    K::SigmoidLean => math::$m::sigmoid_scaled_lean::<FMA>(self),
-                    K::Softplus => math::$m::softplus_scaled::<FMA>(self),
-                    K::SigmoidPrime => math::$m::sigmoid_prime_scaled::<FMA>(self),
-                    K::TanhPrime => math::$m::tanh_prime_scaled::<FMA>(self),
-                    K::Erfc => math::$m::erfc_scaled::<FMA>(self),
-                    _ => (self.__kernel::<FMA>(k), 1.0),
-                }
             }
             #[inline(always)]
             fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self {

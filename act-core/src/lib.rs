@@ -47,6 +47,7 @@ mod float;
 pub mod guide;
 #[cfg(feature = "half")]
 mod half_float;
+mod kernels;
 pub mod math;
 mod metadata;
 mod names;
@@ -106,8 +107,9 @@ pub mod __private;
 /// input, at the default parameters.
 ///
 /// `EXPR`: numbers (integers too), `x`, parameters, `pi`, `e`, `inf`; `+ - * /`, unary `-`,
-/// parentheses; `exp ln log1p expm1 sqrt abs tanh sigmoid softplus erf erfc`, `max(a, b)`,
-/// `min(a, b)`, `clamp(a, lo, hi)`, `powi(a, INT)`, `powf(a, b)`;
+/// parentheses;
+#[doc = act_expr::__functions!(crate::kernels::kernels, callable_list)]
+/// `max(a, b)`, `min(a, b)`, `clamp(a, lo, hi)`, `powi(a, INT)`, `powf(a, b)`;
 /// `if A < B { E } else if ... { E } else { E }` with `< <= > >=`; blocks
 /// `{ let name = EXPR; ... EXPR }`. In a `vector` activation, `sum(E)`, `mean(E)`, `max(E)` and
 /// `min(E)` with one argument reduce over the whole input.

@@ -5,7 +5,7 @@
 //! the product rule). The result goes through the same smart constructors as everything else,
 //! so it comes out simplified and stability-rewritten.
 
-use crate::graph::{Cmp, Func, Graph, Id, Named, Node, Var};
+use crate::graph::{Cmp, Func, Graph, Id, Node, Var};
 
 impl Graph {
     /// `d(id)/d(wrt)`.
@@ -70,7 +70,7 @@ impl Graph {
                 if da == zero {
                     return zero;
                 }
-                let outer = self.diff_call(f, a);
+                let outer = f.derivative(self, a);
                 self.mul(outer, da)
             }
             Node::Max(a, b) => {
@@ -84,62 +84,6 @@ impl Graph {
             Node::Select(c, a, b, t, e) => {
                 let (dt, de) = (self.diff(t, wrt), self.diff(e, wrt));
                 self.select(c, a, b, dt, de)
-            }
-        }
-    }
-
-    /// `f'(a)` for a unary function.
-    fn diff_call(&mut self, f: Func, a: Id) -> Id {
-        match f {
-            Func::Exp => self.call(Func::Exp, a),
-            Func::Expm1 => self.call(Func::Exp, a),
-            Func::Ln => self.powi(a, -1),
-            Func::Log1p => {
-                let one = self.num(1.0);
-                let s = self.add(one, a);
-                self.powi(s, -1)
-            }
-            Func::Sqrt => {
-                let s = self.call(Func::Sqrt, a);
-                let two = self.num(2.0);
-                let d = self.mul(two, s);
-                self.powi(d, -1)
-            }
-            Func::Abs => {
-                // abs(u) = max(u, -u): the first on a tie, so abs'(0) = 1.
-                let zero = self.num(0.0);
-                let one = self.num(1.0);
-                let minus = self.num(-1.0);
-                self.select(Cmp::Ge, a, zero, one, minus)
-            }
-            Func::Tanh => self.call(Func::TanhPrime, a),
-            Func::Sigmoid => self.call(Func::SigmoidPrime, a),
-            Func::Softplus => self.call(Func::Sigmoid, a),
-            Func::Erf | Func::Erfc => {
-                // erf'(u) = 2/sqrt(pi) exp(-u^2)
-                let sq = self.powi(a, 2);
-                let nsq = self.neg(sq);
-                let e = self.call(Func::Exp, nsq);
-                let pi = self.named(Named::Pi);
-                let rp = self.call(Func::Sqrt, pi);
-                let inv = self.powi(rp, -1);
-                let c = self.num(if f == Func::Erf { 2.0 } else { -2.0 });
-                self.prod(vec![c, e, inv])
-            }
-            Func::SigmoidPrime => {
-                // σ'' = σ'(u) (1 - 2σ(u)) = -σ'(u) tanh(u/2): no cancellation in the tails.
-                let s = self.call(Func::SigmoidPrime, a);
-                let half = self.scale(0.5, a);
-                let t = self.call(Func::Tanh, half);
-                let m = self.num(-1.0);
-                self.prod(vec![m, s, t])
-            }
-            Func::TanhPrime => {
-                // (sech^2)' = -2 sech^2(u) tanh(u)
-                let s = self.call(Func::TanhPrime, a);
-                let t = self.call(Func::Tanh, a);
-                let m = self.num(-2.0);
-                self.prod(vec![m, s, t])
             }
         }
     }

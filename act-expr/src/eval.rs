@@ -42,23 +42,9 @@ pub fn min(a: f64, b: f64) -> f64 {
     if a.is_nan() || a <= b { a } else { b }
 }
 
-/// Applies a unary function.
+/// Applies a unary function (its interpreter in the [function table](crate::functions)).
 pub fn apply(f: Func, x: f64) -> f64 {
-    match f {
-        Func::Exp => x.exp(),
-        Func::Ln => x.ln(),
-        Func::Log1p => x.ln_1p(),
-        Func::Expm1 => x.exp_m1(),
-        Func::Sqrt => x.sqrt(),
-        Func::Abs => x.abs(),
-        Func::Tanh => x.tanh(),
-        Func::Sigmoid => sigmoid(x),
-        Func::Softplus => softplus(x),
-        Func::Erf => libm::erf(x),
-        Func::Erfc => libm::erfc(x),
-        Func::SigmoidPrime => sigmoid_prime(x),
-        Func::TanhPrime => tanh_prime(x),
-    }
+    f.eval(x)
 }
 
 /// Integer power by repeated squaring (what the generated code does too).
@@ -162,12 +148,11 @@ fn scaled_tail(g: &Graph, f: Id, v: &[f64]) -> Option<f64> {
         return None;
     };
     let u = v[a.index()];
-    match func {
-        Func::Exp | Func::Sigmoid | Func::Softplus if u < TAIL_FROM => Some(scaled_exp(u)),
-        Func::SigmoidPrime if -u.abs() < TAIL_FROM => Some(scaled_exp(-u.abs())),
-        Func::TanhPrime if -2.0 * u.abs() < TAIL_FROM => Some(4.0 * scaled_exp(-2.0 * u.abs())),
-        f if f.is_linear_at_zero() => scaled_tail(g, a, v),
-        _ => None,
+    match func.leading_term(u) {
+        Some((c, t)) if t < TAIL_FROM => Some(c * scaled_exp(t)),
+        Some(_) => None,
+        None if func.is_linear_at_zero() => scaled_tail(g, a, v),
+        None => None,
     }
 }
 

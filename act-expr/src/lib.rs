@@ -18,7 +18,9 @@ pub mod dd;
 mod diff;
 pub mod domain;
 pub mod eval;
+pub mod functions;
 pub mod graph;
+pub mod isa;
 pub mod print;
 mod rewrite;
 

@@ -66,10 +66,24 @@ impl Scope {
     }
 }
 
-const FUNCTIONS: [&str; 18] = [
-    "exp", "ln", "log1p", "expm1", "sqrt", "abs", "tanh", "sigmoid", "softplus", "erf", "erfc",
-    "max", "min", "clamp", "powi", "powf", "sum", "mean",
-];
+/// The language's functions of several arguments and its reductions, which are nodes of their
+/// own rather than entries of the [function table](crate::functions).
+const OTHER_FUNCTIONS: [&str; 7] = ["max", "min", "clamp", "powi", "powf", "sum", "mean"];
+
+/// Every function a formula may call: the table's callable ones, then the others.
+const FUNCTIONS: [&str; Func::CALLABLE.len() + OTHER_FUNCTIONS.len()] = {
+    let mut out = [""; Func::CALLABLE.len() + OTHER_FUNCTIONS.len()];
+    let mut i = 0;
+    while i < Func::CALLABLE.len() {
+        out[i] = Func::CALLABLE[i].name();
+        i += 1;
+    }
+    while i < out.len() {
+        out[i] = OTHER_FUNCTIONS[i - Func::CALLABLE.len()];
+        i += 1;
+    }
+    out
+};
 
 fn err<T>(span: &impl Spanned, msg: impl std::fmt::Display) -> syn::Result<T> {
     Err(syn::Error::new(span.span(), msg))

@@ -1,7 +1,8 @@
 //! Pretty printer. Its output is in the formula language itself, so it parses back (to an
 //! expression with the same values).
 
-use crate::graph::{Func, Graph, Id, Named, Node};
+use crate::functions::Spelling;
+use crate::graph::{Graph, Id, Named, Node};
 
 /// Binding strength of what is printed, loosest first.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -111,13 +112,14 @@ impl Printer<'_> {
     fn prec(&self, id: Id) -> Prec {
         match self.g.node(id) {
             Node::Const(b) if f64::from_bits(*b) < 0.0 => Prec::Unary,
-            Node::Sum(_) | Node::Call(Func::TanhPrime, _) => Prec::Sum,
+            Node::Sum(_) => Prec::Sum,
+            Node::Call(f, _) if matches!(f.spelling(), Spelling::Sum(_)) => Prec::Sum,
+            Node::Call(f, _) if matches!(f.spelling(), Spelling::Product(_)) => Prec::Prod,
             Node::Prod(fs) => match self.g.as_const(fs[0]) {
                 Some(c) if c == -1.0 && fs.len() == 2 => Prec::Unary,
                 _ => Prec::Prod,
             },
             Node::Pow(_, k) if *k < 0 => Prec::Prod,
-            Node::Call(Func::SigmoidPrime, _) => Prec::Prod,
             Node::Select(..) => Prec::If,
             _ => Prec::Atom,
         }
@@ -155,24 +157,22 @@ impl Printer<'_> {
                 self.expr(*b, Prec::If, out);
                 out.push(')');
             }
-            Node::Call(Func::SigmoidPrime, a) => {
-                out.push_str("sigmoid(");
-                self.expr(*a, Prec::If, out);
-                out.push_str(") * (1 - sigmoid(");
-                self.expr(*a, Prec::If, out);
-                out.push_str("))");
-            }
-            Node::Call(Func::TanhPrime, a) => {
-                out.push_str("1 - powi(tanh(");
-                self.expr(*a, Prec::If, out);
-                out.push_str("), 2)");
-            }
-            Node::Call(f, a) => {
-                out.push_str(f.name());
-                out.push('(');
-                self.expr(*a, Prec::If, out);
-                out.push(')');
-            }
+            Node::Call(f, a) => match f.spelling() {
+                Spelling::Call => {
+                    out.push_str(f.name());
+                    out.push('(');
+                    self.expr(*a, Prec::If, out);
+                    out.push(')');
+                }
+                Spelling::Product(form) | Spelling::Sum(form) => {
+                    for (i, part) in form.split("{u}").enumerate() {
+                        if i > 0 {
+                            self.expr(*a, Prec::If, out);
+                        }
+                        out.push_str(part);
+                    }
+                }
+            },
             Node::Max(a, b) | Node::Min(a, b) => {
                 let name = if matches!(self.g.node(id), Node::Max(..)) {
                     "max"

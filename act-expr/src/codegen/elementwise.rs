@@ -1,15 +1,22 @@
 //! The methods of an elementwise activation: scalar value and derivative, and the slice loops.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::names::{self, slice};
 use super::{dispatched, method};
+use crate::isa::TIERS;
 use crate::model::Model;
 
 pub(super) fn expand(m: &Model) -> TokenStream {
     let name = &m.decl.name;
-    let value = format_ident!("__act_value");
-    let deriv = format_ident!("__act_deriv");
+    let (value, deriv) = (names::value(), names::deriv());
+    let (forward, backward) = (slice::forward(), slice::backward());
+    let (derivative, in_place) = (slice::derivative(), slice::forward_in_place());
+    let (forward_one, derivative_one) = (
+        format_ident!("__act_forward_one"),
+        format_ident!("__act_derivative_one"),
+    );
     let value_fn = method(m, &value, m.f);
     let deriv_fn = method(m, &deriv, m.df);
     // Straight-line code gives NaN where an intermediate overflows (`x * sigmoid(x)` at -∞ is
@@ -29,28 +36,28 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         (quote!(map1), quote!(map2))
     };
     let forward_slice = dispatched(
-        "__act_forward_slice",
+        forward.clone(),
         quote!(x: &[F], y: &mut [F]),
         quote!(x, y),
-        quote!(::act_core::__private::#map1(x, y, #[inline(always)] |v| self.__act_value::<F, FMA>(v))),
+        quote!(::act_core::__private::#map1(x, y, #[inline(always)] |v| self.#value::<F, FMA>(v))),
     );
     let backward_slice = dispatched(
-        "__act_backward_slice",
+        backward,
         quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(x, grad_y, grad_x),
-        quote!(::act_core::__private::#map2(x, grad_y, grad_x, #[inline(always)] |v, g| g * self.__act_deriv::<F, FMA>(v))),
+        quote!(::act_core::__private::#map2(x, grad_y, grad_x, #[inline(always)] |v, g| g * self.#deriv::<F, FMA>(v))),
     );
     let derivative_slice = dispatched(
-        "__act_derivative_slice",
+        derivative.clone(),
         quote!(x: &[F], dy: &mut [F]),
         quote!(x, dy),
-        quote!(::act_core::__private::#deriv_map1(x, dy, #[inline(always)] |v| self.__act_deriv::<F, FMA>(v))),
+        quote!(::act_core::__private::#deriv_map1(x, dy, #[inline(always)] |v| self.#deriv::<F, FMA>(v))),
     );
-    let in_place = dispatched(
-        "__act_forward_in_place",
+    let in_place_slice = dispatched(
+        in_place.clone(),
         quote!(x: &mut [F]),
         quote!(x),
-        quote!(::act_core::__private::#map_in_place(x, #[inline(always)] |v| self.__act_value::<F, FMA>(v))),
+        quote!(::act_core::__private::#map_in_place(x, #[inline(always)] |v| self.#value::<F, FMA>(v))),
     );
     let (one_value, one_deriv) = (
         if m.value_needs_limit {
@@ -64,26 +71,26 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             quote!(one)
         },
     );
-    let forward_one = scalar(
-        "__act_forward_one",
-        quote!(::act_core::__private::#one_value(x, #[inline(always)] |v| self.__act_value::<F, FMA>(v))),
+    let forward_one_fn = scalar(
+        &forward_one,
+        quote!(::act_core::__private::#one_value(x, #[inline(always)] |v| self.#value::<F, FMA>(v))),
     );
-    let derivative_one = scalar(
-        "__act_derivative_one",
-        quote!(::act_core::__private::#one_deriv(x, #[inline(always)] |v| self.__act_deriv::<F, FMA>(v))),
+    let derivative_one_fn = scalar(
+        &derivative_one,
+        quote!(::act_core::__private::#one_deriv(x, #[inline(always)] |v| self.#deriv::<F, FMA>(v))),
     );
     quote! {
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
             #value_fn
             #deriv_fn
-            #forward_one
-            #derivative_one
+            #forward_one_fn
+            #derivative_one_fn
 
             #forward_slice
             #backward_slice
             #derivative_slice
-            #in_place
+            #in_place_slice
         }
 
         #[allow(clippy::all, clippy::pedantic)]
@@ -92,32 +99,33 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             // slice loops use on this CPU: the same bits as `forward_slice(&[x])`.
             #[inline]
             fn forward<F: ::act_core::Float>(&self, x: F) -> F {
-                self.__act_forward_one(x)
+                self.#forward_one(x)
             }
             #[inline]
             fn derivative<F: ::act_core::Float>(&self, x: F) -> F {
-                self.__act_derivative_one(x)
+                self.#derivative_one(x)
             }
             #[inline]
             fn derivative_slice<F: ::act_core::Float>(&self, x: &[F], dy: &mut [F]) {
-                self.__act_derivative_slice(x, dy)
+                self.#derivative(x, dy)
             }
             #[inline]
             fn forward_in_place<F: ::act_core::Float>(&self, x: &mut [F]) {
-                self.__act_forward_in_place(x)
+                self.#in_place(x)
             }
         }
     }
 }
 
 /// A scalar method `name(x) -> F` running `body` (which reads `x` and `FMA`) in the build the
-/// slice loops use: the FMA code, compiled with `avx2,fma`, where the active level is AVX2 or
-/// AVX-512 (for one element the AVX-512 build would be the same instructions, and the two
-/// give the same bits), else the portable code. No loop set-up: a scalar call costs a level
+/// slice loops use: the FMA code, compiled for the lowest tier (AVX2 + FMA), where the active
+/// level is that tier or above (for one element the AVX-512 build would be the same
+/// instructions, and every tier gives the same bits), else the portable code. No loop set-up: a scalar call costs a level
 /// check, a call and the kernel.
-fn scalar(name: &str, body: TokenStream) -> TokenStream {
-    let plain = format_ident!("{}", name);
-    let fma = format_ident!("{}_fma", name);
+fn scalar(plain: &Ident, body: TokenStream) -> TokenStream {
+    let fma = format_ident!("{}_fma", plain);
+    let lowest = &TIERS[0];
+    let (variant, features) = (format_ident!("{}", lowest.variant), lowest.target_feature());
     quote! {
         #[doc(hidden)]
         #[inline]
@@ -128,9 +136,9 @@ fn scalar(name: &str, body: TokenStream) -> TokenStream {
                 return <F as ::act_core::Float>::from_f64(f64::from(self.#plain::<f32>(wide)));
             }
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            if ::act_core::dispatch::active() >= ::act_core::dispatch::Isa::Avx2 {
-                // SAFETY: `active()` only reports a level the CPU supports, and AVX2 and
-                // AVX-512 both include `avx2` and `fma`.
+            if ::act_core::dispatch::active() >= ::act_core::dispatch::Isa::#variant {
+                // SAFETY: `active()` only reports a level the CPU supports, and every tier
+                // above the lowest includes its features.
                 return unsafe { self.#fma(x) };
             }
             const FMA: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
@@ -139,7 +147,7 @@ fn scalar(name: &str, body: TokenStream) -> TokenStream {
 
         #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
         #[doc(hidden)]
-        #[target_feature(enable = "avx2,fma")]
+        #[target_feature(enable = #features)]
         unsafe fn #fma<F: ::act_core::Float>(&self, x: F) -> F {
             const FMA: bool = true;
             #body

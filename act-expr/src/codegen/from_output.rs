@@ -5,9 +5,9 @@
 //! Jacobian it implies (`J_ij = ∂(J^T g)_j / ∂g_i`).
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{body_with, dispatched};
+use super::{body_with, dispatched, names};
 use crate::eval::eval_all_gated;
 use crate::graph::{Graph, Id, Node, Reduce, Var};
 use crate::model::{Model, eval_vector};
@@ -266,17 +266,18 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             }
         }
     };
-    methods.push(method(&format_ident!("__act_vjp_out"), v.root));
+    let vjp_out = names::vjp_out();
+    methods.push(method(&vjp_out, v.root));
     let reds = v.graph.reductions().to_vec();
     for (j, &(_, body)) in reds.iter().enumerate() {
-        methods.push(method(&format_ident!("__act_vjp_body{}", j), body));
+        methods.push(method(&names::vjp_body(j), body));
     }
     let max_level = v.levels.iter().copied().max().unwrap_or(0);
     let passes: Vec<TokenStream> = (1..=max_level)
         .map(|level| {
             let js: Vec<usize> = (0..k).filter(|&j| v.levels[j] == level).collect();
             let entries = js.iter().map(|j| {
-                let f = format_ident!("__act_vjp_body{}", j);
+                let f = names::vjp_body(*j);
                 quote!(self.#f::<F, FMA>(yi, gi, r))
             });
             let targets = js.iter().enumerate().map(|(i, &j)| {
@@ -296,8 +297,9 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             }
         })
         .collect();
+    let backward_from_output = names::slice::backward_from_output();
     let backward = dispatched(
-        "__act_backward_from_output",
+        backward_from_output.clone(),
         quote!(y: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(y, grad_y, grad_x),
         quote! {
@@ -310,7 +312,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             let mut r = [<F as ::act_core::Float>::ZERO; #k];
             #(#passes)*
             for ((&yi, &gi), gx) in y.iter().zip(grad_y).zip(grad_x.iter_mut()) {
-                *gx = self.__act_vjp_out::<F, FMA>(yi, gi, r);
+                *gx = self.#vjp_out::<F, FMA>(yi, gi, r);
             }
         },
     );
@@ -328,7 +330,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 
             #[inline]
             fn backward_from_output<F: ::act_core::Float>(&self, y: &[F], grad_y: &[F], grad_x: &mut [F]) {
-                self.__act_backward_from_output(y, grad_y, grad_x)
+                self.#backward_from_output(y, grad_y, grad_x)
             }
 
             fn backward_rows_from_output<F: ::act_core::Float>(&self, y: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]) {
@@ -338,7 +340,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                     return;
                 }
                 for ((yr, gr), gx) in y.chunks(cols).zip(grad_y.chunks(cols)).zip(grad_x.chunks_mut(cols)) {
-                    self.__act_backward_from_output(yr, gr, gx);
+                    self.#backward_from_output(yr, gr, gx);
                 }
             }
         }

@@ -3,8 +3,9 @@
 //! `act_core::Gated` and `act_core::DynGated` implementations.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
+use super::names::{self, slice};
 use super::{body_with, dispatched, lit};
 use crate::gated::GatedModel;
 use crate::graph::Id;
@@ -80,18 +81,19 @@ pub fn expand(m: &GatedModel) -> TokenStream {
     let [in_a, in_b] = &m.inputs;
     let pd_texts = &m.param_partial_texts;
 
-    let value_fn = pair_method(m, &format_ident!("__act_value"), m.f);
-    let da_fn = pair_method(m, &format_ident!("__act_da"), m.da);
-    let db_fn = pair_method(m, &format_ident!("__act_db"), m.db);
+    let (value, da, db) = (names::value(), names::partial_a(), names::partial_b());
+    let (forward, backward) = (slice::forward(), slice::backward());
+    let backward_params = slice::backward_params();
+    let value_fn = pair_method(m, &value, m.f);
+    let da_fn = pair_method(m, &da, m.da);
+    let db_fn = pair_method(m, &db, m.db);
     let dp_fns: Vec<TokenStream> = m
         .param_partials
         .iter()
         .enumerate()
-        .map(|(k, &d)| pair_method(m, &format_ident!("__act_dp{}", k), d))
+        .map(|(k, &d)| pair_method(m, &names::param_partial(k), d))
         .collect();
-    let dp_names: Vec<proc_macro2::Ident> = (0..nparams)
-        .map(|k| format_ident!("__act_dp{}", k))
-        .collect();
+    let dp_names: Vec<proc_macro2::Ident> = (0..nparams).map(names::param_partial).collect();
     let dp_arms: Vec<TokenStream> = dp_names
         .iter()
         .enumerate()
@@ -107,7 +109,7 @@ pub fn expand(m: &GatedModel) -> TokenStream {
     };
 
     let forward_slice = dispatched(
-        "__act_forward_slice",
+        forward.clone(),
         quote!(a: &[F], b: &[F], y: &mut [F]),
         quote!(a, b, y),
         quote!(::act_core::__private::map_pairs(
@@ -115,11 +117,11 @@ pub fn expand(m: &GatedModel) -> TokenStream {
             b,
             y,
             #[inline(always)]
-            |u, v| self.__act_value::<F, FMA>(u, v)
+            |u, v| self.#value::<F, FMA>(u, v)
         )),
     );
     let backward_slice = dispatched(
-        "__act_backward_slice",
+        backward.clone(),
         quote!(a: &[F], b: &[F], grad_y: &[F], grad_a: &mut [F], grad_b: &mut [F]),
         quote!(a, b, grad_y, grad_a, grad_b),
         quote!(::act_core::__private::backward_pairs(
@@ -129,13 +131,13 @@ pub fn expand(m: &GatedModel) -> TokenStream {
             grad_a,
             grad_b,
             #[inline(always)]
-            |u, v| self.__act_da::<F, FMA>(u, v),
+            |u, v| self.#da::<F, FMA>(u, v),
             #[inline(always)]
-            |u, v| self.__act_db::<F, FMA>(u, v),
+            |u, v| self.#db::<F, FMA>(u, v),
         )),
     );
-    let backward_params = dispatched(
-        "__act_backward_params",
+    let backward_params_fn = dispatched(
+        backward_params.clone(),
         quote!(a: &[F], b: &[F], grad_y: &[F], grad_params: &mut [F]),
         quote!(a, b, grad_y, grad_params),
         quote!(::act_core::__private::backward_params_pairs(a, b, grad_y, grad_params, #dk)),
@@ -178,7 +180,7 @@ pub fn expand(m: &GatedModel) -> TokenStream {
             #(#dp_fns)*
             #forward_slice
             #backward_slice
-            #backward_params
+            #backward_params_fn
         }
 
         #[allow(clippy::all, clippy::pedantic)]
@@ -212,25 +214,25 @@ pub fn expand(m: &GatedModel) -> TokenStream {
             #[inline]
             fn forward<F: ::act_core::Float>(&self, a: F, b: F) -> F {
                 let mut y = [a];
-                self.__act_forward_slice(&[a], &[b], &mut y);
+                self.#forward(&[a], &[b], &mut y);
                 y[0]
             }
 
             #[inline]
             fn partials<F: ::act_core::Float>(&self, a: F, b: F) -> (F, F) {
                 let (mut ga, mut gb) = ([a], [b]);
-                self.__act_backward_slice(&[a], &[b], &[<F as ::act_core::Float>::ONE], &mut ga, &mut gb);
+                self.#backward(&[a], &[b], &[<F as ::act_core::Float>::ONE], &mut ga, &mut gb);
                 (ga[0], gb[0])
             }
 
             #[inline]
             fn forward_slice<F: ::act_core::Float>(&self, a: &[F], b: &[F], y: &mut [F]) {
-                self.__act_forward_slice(a, b, y)
+                self.#forward(a, b, y)
             }
 
             #[inline]
             fn backward_slice<F: ::act_core::Float>(&self, a: &[F], b: &[F], grad_y: &[F], grad_a: &mut [F], grad_b: &mut [F]) {
-                self.__act_backward_slice(a, b, grad_y, grad_a, grad_b)
+                self.#backward(a, b, grad_y, grad_a, grad_b)
             }
 
             fn forward_halves<F: ::act_core::Float>(&self, x: &[F], cols: usize, y: &mut [F]) {
@@ -240,7 +242,7 @@ pub fn expand(m: &GatedModel) -> TokenStream {
                 }
                 for (xr, yr) in x.chunks(2 * cols).zip(y.chunks_mut(cols)) {
                     let (a, b) = xr.split_at(cols);
-                    self.__act_forward_slice(a, b, yr);
+                    self.#forward(a, b, yr);
                 }
             }
 
@@ -253,19 +255,19 @@ pub fn expand(m: &GatedModel) -> TokenStream {
                 for ((xr, gr), gx) in x.chunks(2 * cols).zip(grad_y.chunks(cols)).zip(grad_x.chunks_mut(2 * cols)) {
                     let (a, b) = xr.split_at(cols);
                     let (ga, gb) = gx.split_at_mut(cols);
-                    self.__act_backward_slice(a, b, gr, ga, gb);
+                    self.#backward(a, b, gr, ga, gb);
                 }
             }
 
             fn param_derivatives<F: ::act_core::Float>(&self, a: F, b: F, d: &mut [F]) {
                 ::act_core::__private::check_len("PARAMS", #nparams, "d", d.len());
-                self.__act_backward_params(&[a], &[b], &[<F as ::act_core::Float>::ONE], d);
+                self.#backward_params(&[a], &[b], &[<F as ::act_core::Float>::ONE], d);
             }
 
             #[inline]
             fn backward_params<F: ::act_core::Float>(&self, a: &[F], b: &[F], grad_y: &[F], grad_params: &mut [F]) {
                 ::act_core::__private::check_len("PARAMS", #nparams, "grad_params", grad_params.len());
-                self.__act_backward_params(a, b, grad_y, grad_params)
+                self.#backward_params(a, b, grad_y, grad_params)
             }
         }
 

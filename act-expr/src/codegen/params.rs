@@ -2,9 +2,9 @@
 //! `act_core::ParamGradients` implementation (`param_derivatives`, `backward_params`).
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{body_with, dispatched};
+use super::{body_with, dispatched, names};
 use crate::graph::{Id, Var};
 use crate::model::Model;
 use crate::print::print;
@@ -25,11 +25,12 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let (g, ids, texts) = param_partials(m);
     let n = ids.len();
     let fl = quote!(<F as ::act_core::Float>);
+    let backward_params = names::slice::backward_params();
     let methods: Vec<TokenStream> = ids
         .iter()
         .enumerate()
         .map(|(k, &d)| {
-            let f = format_ident!("__act_dp{}", k);
+            let f = names::param_partial(k);
             let b = body_with(&g, d, &m.param_names, None, true);
             quote! {
                 #[doc(hidden)]
@@ -44,12 +45,12 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         .collect();
     let arms: Vec<TokenStream> = (0..n)
         .map(|k| {
-            let f = format_ident!("__act_dp{}", k);
+            let f = names::param_partial(k);
             quote!(#k => self.#f::<F, FMA>(u),)
         })
         .collect();
-    let backward_params = dispatched(
-        "__act_backward_params",
+    let backward_params_fn = dispatched(
+        backward_params.clone(),
         quote!(x: &[F], grad_y: &[F], grad_params: &mut [F]),
         quote!(x, grad_y, grad_params),
         quote!(::act_core::__private::backward_params(x, grad_y, grad_params,
@@ -64,7 +65,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
             #(#methods)*
-            #backward_params
+            #backward_params_fn
         }
 
         #[allow(clippy::all, clippy::pedantic)]
@@ -73,13 +74,13 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 
             fn param_derivatives<F: ::act_core::Float>(&self, x: F, d: &mut [F]) {
                 ::act_core::__private::check_len("PARAMS", #n, "d", d.len());
-                self.__act_backward_params(&[x], &[#fl::ONE], d);
+                self.#backward_params(&[x], &[#fl::ONE], d);
             }
 
             #[inline]
             fn backward_params<F: ::act_core::Float>(&self, x: &[F], grad_y: &[F], grad_params: &mut [F]) {
                 ::act_core::__private::check_len("PARAMS", #n, "grad_params", grad_params.len());
-                self.__act_backward_params(x, grad_y, grad_params)
+                self.#backward_params(x, grad_y, grad_params)
             }
         }
     }

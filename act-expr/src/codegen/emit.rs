@@ -1,0 +1,353 @@
+//! Tokens for a planned body ([`plan::Body`]): one `let` per binding, ending in the root's.
+//! Every decision was taken by the plan; this module only spells it.
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::plan::{self, Affine, Binding, Expr, Kernel, Product, Scaled};
+use crate::graph::{Graph, Id};
+
+/// An `f64` literal (NaN and the infinities by their constants).
+pub(super) fn lit(v: f64) -> TokenStream {
+    if v.is_nan() {
+        quote!(::core::f64::NAN)
+    } else if v == f64::INFINITY {
+        quote!(::core::f64::INFINITY)
+    } else if v == f64::NEG_INFINITY {
+        quote!(::core::f64::NEG_INFINITY)
+    } else {
+        let l = Literal::f64_suffixed(v);
+        quote!(#l)
+    }
+}
+
+fn constant(v: f64) -> TokenStream {
+    let l = lit(v);
+    quote!(<F as ::act_core::Float>::from_f64(#l))
+}
+
+/// Statements computing `root`, ending in an expression of type `F`. Uses `x`, `self` (for the
+/// parameters) and, in a vector activation, `r: [F; K]`.
+pub(super) fn body(g: &Graph, root: Id, params: &[String]) -> TokenStream {
+    body_with(g, root, params, None, false)
+}
+
+/// [`body`] where the node `stored`, when given, is read from the variable `e`, and with
+/// `final_root` the root's kernel call in its `final` form (see [`plan::Body::plan`]).
+pub(super) fn body_with(
+    g: &Graph,
+    root: Id,
+    params: &[String],
+    stored: Option<Id>,
+    final_root: bool,
+) -> TokenStream {
+    emit(&plan::Body::plan(g, root, params, stored, final_root))
+}
+
+/// The binding of node `id`.
+fn t(id: Id) -> Ident {
+    format_ident!("t{}", id.index())
+}
+
+/// The scaled value of node `id`.
+fn ts(id: Id) -> Ident {
+    format_ident!("t{}_s", id.index())
+}
+
+/// The inverse scale of node `id`.
+fn ti(id: Id) -> Ident {
+    format_ident!("t{}_i", id.index())
+}
+
+/// The rounding error of the exact difference `id`.
+fn err(id: Id) -> Ident {
+    format_ident!("t{}_err", id.index())
+}
+
+fn fl() -> TokenStream {
+    quote!(<F as ::act_core::Float>)
+}
+
+/// The tokens of a planned body.
+pub(super) fn emit(body: &plan::Body) -> TokenStream {
+    let stmts = body.bindings.iter().map(binding);
+    let r = t(body.root);
+    quote!(#(#stmts)* #r)
+}
+
+/// `exp(u)` of an exact difference `u = p + q`: corrected by the rounding error of `u`, so
+/// that the result is exact in the inputs.
+fn exp_corrected(correction: Option<Id>, v: TokenStream) -> TokenStream {
+    match correction {
+        Some(a) => {
+            let e = err(a);
+            quote!(::act_core::__private::exp_corrected(#v, #e))
+        }
+        None => v,
+    }
+}
+
+fn binding(b: &Binding) -> TokenStream {
+    let fl = fl();
+    match *b {
+        Binding::Let {
+            id,
+            ref expr,
+            exp_correction,
+            rounding_error,
+        } => {
+            let name = t(id);
+            let e = exp_corrected(exp_correction, expression(expr));
+            let two_sum = if rounding_error {
+                let Expr::Sum(ref terms) = *expr else {
+                    unreachable!("an exact difference is a sum")
+                };
+                let (p, q, e) = (t(terms[0]), t(terms[1]), err(id));
+                quote!(let #e: F = ::act_core::__private::two_sum_err(#p, #q, #name);)
+            } else {
+                quote!()
+            };
+            quote!(let #name: F = #e; #two_sum)
+        }
+        Binding::SigmoidPair {
+            sigmoid,
+            prime,
+            arg,
+            prime_plain,
+        } => {
+            let (a, s, p_s, p_i, p) = (t(arg), t(sigmoid), ts(prime), ti(prime), t(prime));
+            let plain = prime_plain.then(|| quote!(let #p: F = #p_s * #p_i;));
+            quote! {
+                let (#s, #p_s, #p_i): (F, F, F) = #fl::__sigmoid_pair::<FMA>(#a);
+                #plain
+            }
+        }
+        Binding::Scaled {
+            id,
+            ref source,
+            plain,
+        } => {
+            let (s, i, name) = (ts(id), ti(id), t(id));
+            let computed = scaled(id, source);
+            let plain = plain.then(|| quote!(let #name: F = #s * #i;));
+            quote!(#computed #plain)
+        }
+    }
+}
+
+/// The statements binding `(t{id}_s, t{id}_i)`.
+fn scaled(id: Id, source: &Scaled) -> TokenStream {
+    let fl = fl();
+    let (s, i) = (ts(id), ti(id));
+    match *source {
+        Scaled::ExpSquare(c) => {
+            let c = lit(c);
+            quote!(let (#s, #i): (F, F) = #fl::__exp_scaled_sq::<FMA>(x, #c);)
+        }
+        Scaled::ErfcProduct(c) => {
+            let (hi, lo) = (lit(c.hi), lit(c.lo));
+            quote!(let (#s, #i): (F, F) = #fl::__erfc_mul_scaled::<FMA>(x, #hi, #lo);)
+        }
+        Scaled::Kernel {
+            kernel: k,
+            arg,
+            exp_correction,
+        } => {
+            let k = kernel(k);
+            let fixed = exp_corrected(exp_correction, quote!(#s));
+            let a = t(arg);
+            quote! {
+                let (#s, #i): (F, F) = #fl::__kernel_scaled::<FMA>(#a, #k);
+                let #s: F = #fixed;
+            }
+        }
+        Scaled::LinearAtZero { func, arg } => {
+            let k = kernel(Kernel::Of(func));
+            let (a_s, a_i) = (ts(arg), ti(arg));
+            quote! {
+                let #i: F = #a_i;
+                let #s: F = #fl::select(#a_i == #fl::ONE, #fl::__kernel::<FMA>(#a_s, #k), #a_s);
+            }
+        }
+        Scaled::Product {
+            ref product,
+            ref inverse,
+        } => {
+            let e = self::product(product);
+            let inv = inverse
+                .iter()
+                .map(|&f| {
+                    let f = ti(f);
+                    quote!(#f)
+                })
+                .reduce(|a, b| quote!(#a * #b));
+            quote! {
+                let #s: F = #e;
+                let #i: F = #inv;
+            }
+        }
+    }
+}
+
+/// The `act_core::__private::Kernel` that computes a call.
+fn kernel(k: Kernel) -> TokenStream {
+    let v = match k {
+        Kernel::Of(f) => format_ident!("{}", f.kernel()),
+        Kernel::SigmoidLean => format_ident!("SigmoidLean"),
+    };
+    quote!(::act_core::__private::Kernel::#v)
+}
+
+fn expression(e: &Expr) -> TokenStream {
+    let fl = fl();
+    match *e {
+        Expr::Stored => quote!(e),
+        Expr::Constant(v) => constant(v),
+        Expr::X => quote!(x),
+        Expr::B => quote!(b),
+        Expr::Param(ref name) => {
+            let p = format_ident!("{}", name);
+            quote!(#fl::from_f64(self.#p))
+        }
+        Expr::Reduction(j) => quote!(r[#j]),
+        Expr::Sum(ref ts) => {
+            let ts = ts.iter().map(|&i| t(i));
+            quote!(#(#ts)+*)
+        }
+        Expr::Product(ref p) => product(p),
+        Expr::Pow(a, k) => {
+            let a = t(a);
+            if k < 0 {
+                let m = -k;
+                quote!(#fl::ONE / #fl::powi(#a, #m))
+            } else {
+                quote!(#fl::powi(#a, #k))
+            }
+        }
+        Expr::PowF(a, b) => {
+            let (a, b) = (t(a), t(b));
+            quote!(#fl::powf(#a, #b))
+        }
+        Expr::Call(k, a) => {
+            let (k, a) = (kernel(k), t(a));
+            quote!(#fl::__kernel::<FMA>(#a, #k))
+        }
+        Expr::CallFinal(k, a) => {
+            let (k, a) = (kernel(k), t(a));
+            quote!(#fl::__kernel_final::<FMA>(#a, #k))
+        }
+        Expr::ErfcProduct(c) => {
+            let (hi, lo) = (lit(c.hi), lit(c.lo));
+            quote!(#fl::__erfc_mul::<FMA>(x, #hi, #lo))
+        }
+        Expr::ExpSquare(c) => {
+            let c = lit(c);
+            quote!(#fl::__exp_sq::<FMA>(x, #c))
+        }
+        Expr::Max(a, b) => {
+            let (a, b) = (t(a), t(b));
+            quote!(#fl::max(#a, #b))
+        }
+        Expr::Min(a, b) => {
+            let (a, b) = (t(a), t(b));
+            quote!(#fl::min(#a, #b))
+        }
+        Expr::Select(c, a, b, th, el) => {
+            let (a, b, th, el) = (t(a), t(b), t(th), t(el));
+            let op: TokenStream = c.symbol().parse().expect("comparison operator");
+            quote!(#fl::select(#a #op #b, #th, #el))
+        }
+        Expr::Affine(ref a) => affine(a),
+    }
+}
+
+/// A product. An exact constant leads it (`0.5 * x * erfc(..)`: left to right, so
+/// `x * erfc(..)` cannot overflow first); an inexact one such as 1/sqrt(2) is applied to the
+/// first factor as `a * hi + a * lo`, one rounding instead of two.
+fn product(p: &Product) -> TokenStream {
+    let fl = fl();
+    let mut factors = p.num.iter().map(|&(f, scaled)| {
+        let f = if scaled { ts(f) } else { t(f) };
+        quote!(#f)
+    });
+    let mut acc = match (p.constant, factors.next()) {
+        (None, Some(first)) => first,
+        (None, None) => quote!(#fl::ONE),
+        (Some(c), first) if c.lo == 0.0 || !c.lo.is_finite() => {
+            let hi = lit(c.hi);
+            match first {
+                Some(f) => quote!(#fl::from_f64(#hi) * #f),
+                None => quote!(#fl::from_f64(#hi)),
+            }
+        }
+        (Some(c), first) => {
+            let (hi, lo) = (lit(c.hi), lit(c.lo));
+            let first = first.unwrap_or(quote!(#fl::ONE));
+            quote!(::act_core::__private::mul_split(#first, #hi, #lo))
+        }
+    };
+    for f in factors {
+        acc = quote!(#acc * #f);
+    }
+    let den = p.den.iter().map(|&(a, k)| {
+        let a = t(a);
+        if k == -1 {
+            quote!(#a)
+        } else {
+            quote!(#fl::powi(#a, #k.wrapping_neg()))
+        }
+    });
+    match den.reduce(|a, b| quote!(#a * #b)) {
+        None => acc,
+        Some(d) => quote!(#acc / (#d)),
+    }
+}
+
+/// `c·(u - u0) + r` with the root and residual of the type's precision.
+fn affine(a: &Affine) -> TokenStream {
+    let fl = fl();
+    let (u64_, r64) = (lit(a.f64_root.0), lit(a.f64_root.1));
+    let (u32_, r32) = (lit(a.f32_root.0), lit(a.f32_root.1));
+    let (c, u) = (lit(a.c), t(a.u));
+    quote! {{
+        let (u0, r): (F, F) = if #fl::EPSILON.to_f64() == ::core::f64::EPSILON {
+            (#fl::from_f64(#u64_), #fl::from_f64(#r64))
+        } else {
+            (#fl::from_f64(#u32_), #fl::from_f64(#r32))
+        };
+        #fl::from_f64(#c) * (#u - u0) + r
+    }}
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    /// The generated method `name` of a declaration, as text.
+    fn method(decl: &str, name: &str) -> String {
+        let tokens = proc_macro2::TokenStream::from_str(decl).expect("tokens");
+        let code = crate::expand_activation(tokens).to_string();
+        assert!(!code.contains("compile_error"), "{decl}: {code}");
+        let start = code
+            .find(&format!("pub fn {name} <"))
+            .unwrap_or_else(|| panic!("{name} in {code}"));
+        let end = code[start..]
+            .find("# [doc (hidden)]")
+            .map_or(code.len(), |e| start + e);
+        code[start..end].to_string()
+    }
+
+    /// `exp` of an exact difference is corrected once by the difference's rounding error,
+    /// also where it is a final root (it was corrected twice there, doubling the correction).
+    #[test]
+    fn an_exact_difference_corrects_its_exp_once() {
+        let gated = "pub gated struct G; f(a, b) = exp(a - b);";
+        let value = method(gated, "__act_value");
+        assert_eq!(value.matches("exp_corrected").count(), 1, "{value}");
+        assert_eq!(value.matches("two_sum_err").count(), 1, "{value}");
+        assert!(value.contains("__kernel_final"), "{value}");
+        let softmax = "pub vector struct S; f(x) = { let e = exp(x - max(x)); e / sum(e) };";
+        let body = method(softmax, "__act_body1");
+        assert_eq!(body.matches("exp_corrected").count(), 1, "{body}");
+    }
+}

@@ -1,0 +1,147 @@
+//! The names of the hidden methods that generated code defines on an activation's type and
+//! calls, in one place. They start with `__act_` so that they cannot clash with a user's
+//! methods; none is public API.
+
+use proc_macro2::Ident;
+use quote::format_ident;
+
+/// The value for one element (a gated activation's from `a` and `b`).
+pub(super) fn value() -> Ident {
+    format_ident!("__act_value")
+}
+
+/// The derivative for one element (a vector activation's `∂f/∂x` with the reductions fixed).
+pub(super) fn deriv() -> Ident {
+    format_ident!("__act_deriv")
+}
+
+/// The value reading the stored body `e` of an earlier pass.
+pub(super) fn value_stored() -> Ident {
+    format_ident!("__act_value_e")
+}
+
+/// [`deriv`] reading the stored body `e` of an earlier pass.
+pub(super) fn deriv_stored() -> Ident {
+    format_ident!("__act_deriv_e")
+}
+
+/// The body of reduction `j` for one element.
+pub(super) fn body(j: usize) -> Ident {
+    format_ident!("__act_body{}", j)
+}
+
+/// The body of reduction `j` as stored for a later pass.
+pub(super) fn body_raw(j: usize) -> Ident {
+    format_ident!("__act_body{}_raw", j)
+}
+
+/// [`body_raw`] in the forward pass, with the flushing `exp`.
+pub(super) fn body_raw_forward(j: usize) -> Ident {
+    format_ident!("__act_body{}_raw_fwd", j)
+}
+
+/// `∂f/∂r_j` for one element.
+pub(super) fn output_partial(j: usize) -> Ident {
+    format_ident!("__act_out_partial{}", j)
+}
+
+/// [`output_partial`] reading the stored body `e`.
+pub(super) fn output_partial_stored(j: usize) -> Ident {
+    format_ident!("__act_out_partial{}_e", j)
+}
+
+/// `∂body_j/∂x` for one element.
+pub(super) fn body_dx(j: usize) -> Ident {
+    format_ident!("__act_body_dx{}", j)
+}
+
+/// [`body_dx`] reading the stored body `e`.
+pub(super) fn body_dx_stored(j: usize) -> Ident {
+    format_ident!("__act_body_dx{}_e", j)
+}
+
+/// `∂body_j/∂r_k` for one element.
+pub(super) fn body_dr(j: usize, k: usize) -> Ident {
+    format_ident!("__act_body{}_dr{}", j, k)
+}
+
+/// The partial derivative by parameter `k` for one element.
+pub(super) fn param_partial(k: usize) -> Ident {
+    format_ident!("__act_dp{}", k)
+}
+
+/// A gated activation's partial derivative by `a`.
+pub(super) fn partial_a() -> Ident {
+    format_ident!("__act_da")
+}
+
+/// A gated activation's partial derivative by `b`.
+pub(super) fn partial_b() -> Ident {
+    format_ident!("__act_db")
+}
+
+/// The vector-Jacobian product from the output for one element.
+pub(super) fn vjp_out() -> Ident {
+    format_ident!("__act_vjp_out")
+}
+
+/// The body of the output-form VJP's reduction `j` for one element.
+pub(super) fn vjp_body(j: usize) -> Ident {
+    format_ident!("__act_vjp_body{}", j)
+}
+
+/// The dispatched slice methods (see [`super::isa::dispatched`]), by what they compute.
+pub(super) mod slice {
+    use proc_macro2::Ident;
+    use quote::format_ident;
+
+    /// `y = f(x)`.
+    pub(in crate::codegen) fn forward() -> Ident {
+        format_ident!("__act_forward_slice")
+    }
+
+    /// [`forward`] for inputs of at most `short::LEN` elements.
+    pub(in crate::codegen) fn forward_short() -> Ident {
+        format_ident!("__act_forward_short")
+    }
+
+    /// [`forward`] for inputs of at most `medium::LEN` elements.
+    pub(in crate::codegen) fn forward_medium() -> Ident {
+        format_ident!("__act_forward_medium")
+    }
+
+    /// `x = f(x)`.
+    pub(in crate::codegen) fn forward_in_place() -> Ident {
+        format_ident!("__act_forward_in_place")
+    }
+
+    /// The VJP `grad_x = J^T grad_y`.
+    pub(in crate::codegen) fn backward() -> Ident {
+        format_ident!("__act_backward_slice")
+    }
+
+    /// [`backward`] for inputs of at most `short::LEN` elements.
+    pub(in crate::codegen) fn backward_short() -> Ident {
+        format_ident!("__act_backward_short")
+    }
+
+    /// [`backward`] for inputs of at most `medium::LEN` elements.
+    pub(in crate::codegen) fn backward_medium() -> Ident {
+        format_ident!("__act_backward_medium")
+    }
+
+    /// `dy = f'(x)`.
+    pub(in crate::codegen) fn derivative() -> Ident {
+        format_ident!("__act_derivative_slice")
+    }
+
+    /// The gradient by the parameters.
+    pub(in crate::codegen) fn backward_params() -> Ident {
+        format_ident!("__act_backward_params")
+    }
+
+    /// The VJP from the output.
+    pub(in crate::codegen) fn backward_from_output() -> Ident {
+        format_ident!("__act_backward_from_output")
+    }
+}

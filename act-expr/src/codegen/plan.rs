@@ -1,0 +1,602 @@
+//! What a straight-line body computes, decided before any code is written: which nodes get a
+//! binding, which are folded to constants, which are computed scaled or in pairs, and which
+//! compensated form each accurate-in-the-tail call takes. [`super::emit`] turns a [`Body`]
+//! into tokens without looking at the graph's structure again.
+
+use crate::dd::{self, Dd};
+use crate::eval;
+use crate::graph::{Cmp, Func, Graph, Id, Named, Node};
+
+/// The kernel a call runs: the function's own, or a cheaper variant where its error is not
+/// amplified.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Kernel {
+    /// The function's kernel.
+    Of(Func),
+    /// `sigmoid` whose error reaches the result unamplified (see [`Scaling::lean`]).
+    SigmoidLean,
+}
+
+/// A straight-line body: bindings in order, then the root's binding as the value.
+#[derive(Debug)]
+pub(super) struct Body {
+    /// The bindings, children before parents.
+    pub bindings: Vec<Binding>,
+    /// The node whose binding is the body's value.
+    pub root: Id,
+}
+
+/// One or more `let`s of a body.
+#[derive(Debug)]
+pub(super) enum Binding {
+    /// `let t{id}: F = expr;`, with `exp` of an exact difference corrected by its rounding
+    /// error `t{arg}_err` (`exp_correction`), and, for an exact difference itself, its
+    /// rounding error `t{id}_err` computed next (`rounding_error`).
+    Let {
+        id: Id,
+        expr: Expr,
+        exp_correction: Option<Id>,
+        rounding_error: bool,
+    },
+    /// `sigmoid(arg)` and `sigmoid'(arg)` at once (one division in the FMA builds); `sigmoid'`
+    /// comes scaled, and its plain value `t{prime}` is bound too when `prime_plain`.
+    SigmoidPair {
+        sigmoid: Id,
+        prime: Id,
+        arg: Id,
+        prime_plain: bool,
+    },
+    /// `(t{id}_s, t{id}_i)`: the node's value times a power of two, and the inverse of that
+    /// power; with `plain`, also `t{id} = t{id}_s * t{id}_i`.
+    Scaled { id: Id, source: Scaled, plain: bool },
+}
+
+/// How a scaled node is computed.
+#[derive(Debug)]
+pub(super) enum Scaled {
+    /// `exp(c·x^2)` with `x^2` split exactly.
+    ExpSquare(f64),
+    /// `erfc(x·c)` with the product's rounding error.
+    ErfcProduct(Dd),
+    /// A function with a tiny tail, from the act-core kernel's scaled form; `exp` of an exact
+    /// difference corrected by the difference's rounding error.
+    Kernel {
+        kernel: Kernel,
+        arg: Id,
+        exp_correction: Option<Id>,
+    },
+    /// A function linear at 0 of a scaled argument: where the argument is scaled it is tiny
+    /// and `f(a) = a` to the last bit.
+    LinearAtZero { func: Func, arg: Id },
+    /// A product with scaled factors (read as `t{f}_s`); its inverse scale is the product of
+    /// theirs.
+    Product { product: Product, inverse: Vec<Id> },
+}
+
+/// The expression of a [`Binding::Let`].
+#[derive(Debug)]
+pub(super) enum Expr {
+    /// The value stored by an earlier pass, read from `e`.
+    Stored,
+    /// A constant subexpression, folded.
+    Constant(f64),
+    /// The input `x`.
+    X,
+    /// The gated activation's second input `b`.
+    B,
+    /// Parameter `i`, by name.
+    Param(String),
+    /// The value of reduction `j`.
+    Reduction(usize),
+    /// The sum of the terms.
+    Sum(Vec<Id>),
+    /// A product (see [`Product`]).
+    Product(Product),
+    /// An integer power (`powi`; a negative one as `1 / powi`).
+    Pow(Id, i32),
+    /// `a^b`.
+    PowF(Id, Id),
+    /// A kernel call.
+    Call(Kernel, Id),
+    /// The kernel's `final` form, which may flush results below the normal range to 0.
+    CallFinal(Kernel, Id),
+    /// `erfc(x·c)` with the product's rounding error (`Float::__erfc_mul`).
+    ErfcProduct(Dd),
+    /// `exp(c·x^2)` with `x^2` split exactly (`Float::__exp_sq`).
+    ExpSquare(f64),
+    /// `max(a, b)`.
+    Max(Id, Id),
+    /// `min(a, b)`.
+    Min(Id, Id),
+    /// `if a CMP b { then } else { otherwise }`, branch-free.
+    Select(Cmp, Id, Id, Id, Id),
+    /// An affine sum evaluated about its root (see [`affine_near_root`]).
+    Affine(Affine),
+}
+
+/// A product `c · num[0] · num[1] ... / (den...)`.
+#[derive(Debug)]
+pub(super) struct Product {
+    /// The constant factors as one double-double; `None` without any.
+    pub constant: Option<Dd>,
+    /// The other factors, in order; `true` where the factor is read scaled (`t{f}_s`).
+    pub num: Vec<(Id, bool)>,
+    /// Negative powers `a^k` (`k < 0`) as `(a, k)`.
+    pub den: Vec<(Id, i32)>,
+}
+
+/// `c·u + k` evaluated as `c·(u - u0) + r` (see [`affine_near_root`]).
+#[derive(Debug)]
+pub(super) struct Affine {
+    /// The factor `c`.
+    pub c: f64,
+    /// The non-constant term `u`.
+    pub u: Id,
+    /// `u0` and `r` for `f64`.
+    pub f64_root: (f64, f64),
+    /// `u0` and `r` for `f32` (which the half types use too).
+    pub f32_root: (f64, f64),
+}
+
+/// Facts about each node that the plan's decisions read.
+struct Facts<'g> {
+    g: &'g Graph,
+    root: Id,
+    stored: Option<Id>,
+    live: Vec<Id>,
+    /// Constant: folded to one literal (never the stored node).
+    constant: Vec<bool>,
+    /// Bound: needed by a non-constant node or the root.
+    needed: Vec<bool>,
+}
+
+impl<'g> Facts<'g> {
+    fn new(g: &'g Graph, root: Id, stored: Option<Id>) -> Facts<'g> {
+        let live = g.reachable(&[root]);
+        let mut constant = vec![false; root.index() + 1];
+        for &id in &live {
+            let n = g.node(id);
+            constant[id.index()] = match n {
+                _ if Some(id) == stored => false,
+                Node::X | Node::B | Node::Param(_) | Node::Red(_) => false,
+                Node::Const(_) | Node::Named(_) => true,
+                _ => g.children(n).iter().all(|c| constant[c.index()]),
+            };
+        }
+        // Only nodes a non-constant node (or the root) needs get a binding.
+        let mut needed = vec![false; root.index() + 1];
+        needed[root.index()] = true;
+        for &id in live.iter().rev() {
+            if needed[id.index()] && !constant[id.index()] && Some(id) != stored {
+                for c in g.children(g.node(id)) {
+                    needed[c.index()] = true;
+                }
+            }
+        }
+        Facts {
+            g,
+            root,
+            stored,
+            live,
+            constant,
+            needed,
+        }
+    }
+
+    fn is_const(&self, id: Id) -> bool {
+        self.constant[id.index()]
+    }
+
+    /// Computed here from its children: needed, not constant, not stored.
+    fn active(&self, id: Id) -> bool {
+        self.needed[id.index()] && !self.constant[id.index()] && Some(id) != self.stored
+    }
+}
+
+impl Body {
+    /// The plan computing `root`. The node `stored`, when given, is not computed but read from
+    /// the variable `e` (its value stored by an earlier pass). With `final_root`, a root that
+    /// is a kernel call uses the kernel's `final` form (which may flush results below the
+    /// normal range to 0: harmless for a final value, not for a term of a sum that stays
+    /// normal).
+    pub(super) fn plan(
+        g: &Graph,
+        root: Id,
+        params: &[String],
+        stored: Option<Id>,
+        final_root: bool,
+    ) -> Body {
+        let facts = Facts::new(g, root, stored);
+        let scaling = Scaling::new(&facts);
+        let pairs = sigmoid_pairs(&facts, &scaling, final_root);
+        let exact = exact_differences(&facts);
+        let mut bindings = Vec::new();
+        for &id in &facts.live {
+            if !facts.needed[id.index()] {
+                continue;
+            }
+            if let Some(&(sigmoid, prime)) = pairs.iter().find(|(a, b)| *a == id || *b == id) {
+                // Both at the first of the two; the second has nothing left to do.
+                if id == sigmoid.min(prime) {
+                    let Node::Call(_, arg) = *g.node(sigmoid) else {
+                        unreachable!("a sigmoid call")
+                    };
+                    let prime_plain = scaling.plain[prime.index()] || !scaling.uses[prime.index()];
+                    bindings.push(Binding::SigmoidPair {
+                        sigmoid,
+                        prime,
+                        arg,
+                        prime_plain,
+                    });
+                }
+                continue;
+            }
+            let exp_correction = |a: Id| exact[a.index()].then_some(a);
+            if scaling.uses[id.index()] {
+                let source = scaled_source(&facts, &scaling, id, &exp_correction);
+                let plain = scaling.plain[id.index()];
+                bindings.push(Binding::Scaled { id, source, plain });
+                continue;
+            }
+            let expr = if Some(id) == stored {
+                Expr::Stored
+            } else if let Some(affine) = affine_near_root(&facts, id) {
+                Expr::Affine(affine)
+            } else if let (true, true, &Node::Call(f, a)) = (final_root, id == root, g.node(id)) {
+                Expr::CallFinal(Kernel::Of(f), a)
+            } else if facts.is_const(id) {
+                Expr::Constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])
+            } else {
+                node_expr(&facts, id, params, &|_| false)
+            };
+            let exp_correction = match *g.node(id) {
+                Node::Call(Func::Exp, a) if Some(id) != stored && !facts.is_const(id) => {
+                    exp_correction(a)
+                }
+                _ => None,
+            };
+            bindings.push(Binding::Let {
+                id,
+                expr,
+                exp_correction,
+                rounding_error: exact[id.index()],
+            });
+        }
+        Body { bindings, root }
+    }
+}
+
+/// How the scaled node `id` is computed.
+fn scaled_source(
+    facts: &Facts,
+    scaling: &Scaling,
+    id: Id,
+    exp_correction: &dyn Fn(Id) -> Option<Id>,
+) -> Scaled {
+    let g = facts.g;
+    let is_const = |i: Id| facts.is_const(i);
+    match *g.node(id) {
+        Node::Call(Func::Exp, a) if power_of_two_times_square(g, a, &is_const).is_some() => {
+            Scaled::ExpSquare(power_of_two_times_square(g, a, &is_const).unwrap_or(1.0))
+        }
+        Node::Call(Func::Erfc, a) if x_times_constant(g, a, &is_const).is_some() => {
+            Scaled::ErfcProduct(x_times_constant(g, a, &is_const).unwrap_or(Dd::from(1.0)))
+        }
+        Node::Call(f, arg) if f.has_tiny_tail() => Scaled::Kernel {
+            kernel: if f == Func::Sigmoid && scaling.lean[id.index()] {
+                Kernel::SigmoidLean
+            } else {
+                Kernel::Of(f)
+            },
+            arg,
+            exp_correction: exp_correction(arg),
+        },
+        Node::Call(func, arg) => Scaled::LinearAtZero { func, arg },
+        Node::Prod(ref fs) => {
+            let Expr::Product(product) = node_expr(facts, id, &[], &|f| scaling.uses[f.index()])
+            else {
+                unreachable!("a product's expression is a product")
+            };
+            let inverse: Vec<Id> = fs
+                .iter()
+                .copied()
+                .filter(|f| scaling.uses[f.index()])
+                .collect();
+            assert!(!inverse.is_empty(), "a scaled product has a scaled factor");
+            Scaled::Product { product, inverse }
+        }
+        _ => unreachable!("only calls and products are scaled"),
+    }
+}
+
+/// The expression computing node `id` from its children's bindings; a product factor `f`
+/// with `scaled(f)` is read scaled.
+fn node_expr(facts: &Facts, id: Id, params: &[String], scaled: &dyn Fn(Id) -> bool) -> Expr {
+    let g = facts.g;
+    let is_const = |i: Id| facts.is_const(i);
+    match *g.node(id) {
+        Node::Const(b) => Expr::Constant(f64::from_bits(b)),
+        Node::Named(Named::Pi) => Expr::Constant(core::f64::consts::PI),
+        Node::Named(Named::E) => Expr::Constant(core::f64::consts::E),
+        Node::X => Expr::X,
+        Node::B => Expr::B,
+        Node::Param(i) => Expr::Param(params[i as usize].clone()),
+        Node::Red(j) => Expr::Reduction(j as usize),
+        Node::Sum(ref ts) => Expr::Sum(ts.clone()),
+        Node::Prod(ref fs) => Expr::Product(product(g, fs, &is_const, scaled)),
+        Node::Pow(a, k) => Expr::Pow(a, k),
+        Node::PowF(a, b) => Expr::PowF(a, b),
+        // Arguments whose rounding the tail amplifies, computed compensated.
+        Node::Call(f, a) => match (
+            f,
+            x_times_constant(g, a, &is_const),
+            power_of_two_times_square(g, a, &is_const),
+        ) {
+            (Func::Erfc, Some(c), _) => Expr::ErfcProduct(c),
+            (Func::Exp, _, Some(c)) => Expr::ExpSquare(c),
+            _ => Expr::Call(Kernel::Of(f), a),
+        },
+        Node::Max(a, b) => Expr::Max(a, b),
+        Node::Min(a, b) => Expr::Min(a, b),
+        Node::Select(c, a, b, th, el) => Expr::Select(c, a, b, th, el),
+    }
+}
+
+/// The factors of a product sorted into constants (one double-double), numerator and
+/// denominator.
+fn product(
+    g: &Graph,
+    fs: &[Id],
+    is_const: &dyn Fn(Id) -> bool,
+    scaled: &dyn Fn(Id) -> bool,
+) -> Product {
+    let mut constants = Vec::new();
+    let mut num = Vec::new();
+    let mut den = Vec::new();
+    for &f in fs {
+        if is_const(f) {
+            constants.push(f);
+            continue;
+        }
+        match *g.node(f) {
+            Node::Pow(a, k) if k < 0 => den.push((a, k)),
+            _ => num.push((f, scaled(f))),
+        }
+    }
+    let constant = (!constants.is_empty()).then(|| {
+        constants
+            .iter()
+            .fold(Dd::from(1.0), |acc, &k| acc * dd::eval(g, k))
+    });
+    Product { constant, num, den }
+}
+
+/// An affine sum `c·u + k` (constants `c` and `k`, `c` not ±1) evaluated as
+/// `c·(u - u0) + r`, with `u0` its root `-k/c` rounded to the type and `r = c·u0 + k` the
+/// residual (computed at compile time in double-double, then rounded): near the root
+/// `u - u0` is exact (Sterbenz) and the result carries one rounding, where `c·u + k`
+/// cancels (Keras's hard sigmoid `0.2 x + 0.5` just above -2.5 was tens of ULP off). The
+/// constants are the f64 values of the literals, as everywhere.
+fn affine_near_root(facts: &Facts, id: Id) -> Option<Affine> {
+    let g = facts.g;
+    let Node::Sum(ts) = g.node(id) else {
+        return None;
+    };
+    let [a, b] = ts[..] else {
+        return None;
+    };
+    let (term, k) = match (g.as_const(a), g.as_const(b)) {
+        (None, Some(k)) => (a, k),
+        (Some(k), None) => (b, k),
+        _ => return None,
+    };
+    let Node::Prod(fs) = g.node(term) else {
+        return None;
+    };
+    let [cf, u] = fs[..] else {
+        return None;
+    };
+    let c = g.as_const(cf)?;
+    if c.abs() == 1.0 || facts.is_const(u) || !c.is_finite() || !k.is_finite() || k == 0.0 {
+        return None;
+    }
+    // The root and residual for each precision: f64, and f32 (which the half types use too).
+    let root = |round: &dyn Fn(f64) -> f64| {
+        let u0 = round(-k / c);
+        let r = Dd::from(c) * Dd::from(u0) + Dd::from(k);
+        (u0, round(r.hi + r.lo))
+    };
+    let f64_root = root(&|v| v);
+    let f32_root = root(&|v| v as f32 as f64);
+    (f64_root.0.is_finite() && f32_root.0.is_finite()).then_some(Affine {
+        c,
+        u,
+        f64_root,
+        f32_root,
+    })
+}
+
+/// Sums `p + q` of two inputs (`x`, a gated activation's `b`, a reduction's value, or one of
+/// them negated: `x - max(x)`) that are the argument of an `exp`: their rounding error is
+/// computed (two-sum) and the `exp` corrected by it (`exp(u + err) = exp(u) (1 + err)`), so
+/// that softmax's `exp(x - max(x))` is exact in the inputs however far apart they are (the
+/// rounded difference alone costs `|x - max(x)| eps / 2` of relative error).
+fn exact_differences(facts: &Facts) -> Vec<bool> {
+    let g = facts.g;
+    let n = facts.live.last().map_or(0, |l| l.index() + 1);
+    let mut out = vec![false; n];
+    let leaf = |id: Id| match g.node(id) {
+        Node::X | Node::B | Node::Red(_) => true,
+        Node::Prod(fs) => {
+            fs.len() == 2
+                && g.as_const(fs[0]) == Some(-1.0)
+                && matches!(g.node(fs[1]), Node::X | Node::B | Node::Red(_))
+        }
+        _ => false,
+    };
+    let needed = |id: Id| facts.needed[id.index()];
+    for &id in &facts.live {
+        let Node::Call(Func::Exp, a) = *g.node(id) else {
+            continue;
+        };
+        if !facts.active(id) || Some(a) == facts.stored || !needed(a) {
+            continue;
+        }
+        if let Node::Sum(ts) = g.node(a)
+            && ts.len() == 2
+            && ts.iter().all(|&t| leaf(t) && needed(t))
+        {
+            out[a.index()] = true;
+        }
+    }
+    out
+}
+
+/// `x · c` for a constant `c` (a product of constants) that is not exact in `f64`: `c` as a
+/// double-double. `erfc` of such an argument is computed with the product's rounding error
+/// (`Float::__erfc_mul`): in the tail, `erfc(a)` multiplies the relative error of `a` by
+/// about `2 a^2`.
+fn x_times_constant(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<Dd> {
+    let Node::Prod(fs) = g.node(id) else {
+        return None;
+    };
+    let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| is_const(f));
+    if consts.is_empty() || rest.len() != 1 || !matches!(g.node(rest[0]), Node::X) {
+        return None;
+    }
+    let c = consts
+        .iter()
+        .fold(Dd::from(1.0), |acc, &k| acc * dd::eval(g, k));
+    (c.lo != 0.0 && c.lo.is_finite() && c.hi.is_finite()).then_some(c)
+}
+
+/// `c · x^2` for a constant power of two `c` (`-x^2 / 2`): `c`. `exp` of it is computed with
+/// `x^2` split exactly (`Float::__exp_sq`): the rounding of `x^2` would cost `|c| x^2` ulps.
+fn power_of_two_times_square(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<f64> {
+    let Node::Prod(fs) = g.node(id) else {
+        return None;
+    };
+    let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| is_const(f));
+    if consts.is_empty()
+        || rest.len() != 1
+        || !matches!(g.node(rest[0]), Node::Pow(a, 2) if matches!(g.node(*a), Node::X))
+    {
+        return None;
+    }
+    let c = consts
+        .iter()
+        .fold(Dd::from(1.0), |acc, &k| acc * dd::eval(g, k));
+    let power_of_two =
+        c.hi != 0.0 && c.hi.is_finite() && c.hi.abs().to_bits() & ((1u64 << 52) - 1) == 0;
+    (c.lo == 0.0 && power_of_two).then_some(c.hi)
+}
+
+/// Pairs `(sigmoid(u), sigmoid'(u))` of one argument computed together
+/// (`Float::__sigmoid_pair`: one division in the FMA builds), as in swish' = `sigmoid(x) +
+/// x sigmoid'(x)`. The sigmoid must be a plain value (not scaled, not the final root).
+fn sigmoid_pairs(facts: &Facts, scaling: &Scaling, final_root: bool) -> Vec<(Id, Id)> {
+    let g = facts.g;
+    let mut pairs = Vec::new();
+    for &s in &facts.live {
+        if !facts.active(s) || scaling.uses[s.index()] || (final_root && s == facts.root) {
+            continue;
+        }
+        let Node::Call(Func::Sigmoid, a) = *g.node(s) else {
+            continue;
+        };
+        let prime = facts.live.iter().copied().find(|&p| {
+            facts.active(p) && matches!(*g.node(p), Node::Call(Func::SigmoidPrime, b) if b == a)
+        });
+        if let Some(p) = prime {
+            pairs.push((s, p));
+        }
+    }
+    pairs
+}
+
+/// Which nodes are computed scaled, and which of those also need their plain value.
+///
+/// A tiny source (`sigmoid(u)`, `exp(u)`, ...) can be subnormal where a product it enters is
+/// not: `x * sigmoid(x)` at `x = -713` is 7e-308, normal, but `sigmoid(-713)` has only a few
+/// significant bits left, and the product inherits their error (over 100 ulp). A scaled
+/// source returns `c·value` with `c` a power of two chosen in the tail, every factor is
+/// multiplied in, and `1/c` is applied once at the end, so the product rounds as if computed
+/// exactly. Scaling passes through functions linear at 0 (`tanh(softplus(x))`) and into
+/// products; a source no product consumes is left plain.
+struct Scaling {
+    /// Computed as a pair `(c·value, 1/c)`.
+    uses: Vec<bool>,
+    /// Also needed unscaled (by the root or by a consumer that does not take the pair).
+    plain: Vec<bool>,
+    /// A source whose only consumer is the root, a product of it and one other non-constant
+    /// factor (`x * sigmoid(x)`): its error reaches the result unamplified, so a cheaper,
+    /// slightly less accurate kernel serves (products inside sums may cancel, and there every
+    /// factor's error is magnified).
+    lean: Vec<bool>,
+}
+
+impl Scaling {
+    fn new(facts: &Facts) -> Scaling {
+        let (g, root) = (facts.g, facts.root);
+        let n = root.index() + 1;
+        let active = |id: Id| facts.active(id);
+        // Bottom-up: what could carry a scale.
+        let mut cand = vec![false; n];
+        for &id in &facts.live {
+            if !active(id) {
+                continue;
+            }
+            cand[id.index()] = match *g.node(id) {
+                Node::Call(f, _) if f.has_tiny_tail() => true,
+                Node::Call(f, a) if f.is_linear_at_zero() => cand[a.index()],
+                Node::Prod(ref fs) => fs.iter().any(|f| cand[f.index()]),
+                _ => false,
+            };
+        }
+        // Top-down: a product uses the scale; a source or a linear-at-0 call only if a
+        // consumer that uses it takes the pair.
+        let mut uses = vec![false; n];
+        for &id in facts.live.iter().rev() {
+            if !cand[id.index()] {
+                continue;
+            }
+            if matches!(g.node(id), Node::Prod(_)) {
+                uses[id.index()] = true;
+            }
+            if uses[id.index()] {
+                for c in g.children(g.node(id)) {
+                    if cand[c.index()] {
+                        uses[c.index()] = true;
+                    }
+                }
+            }
+        }
+        // A scaled node's plain value is needed by the root and by consumers that do not use
+        // scales (sums, denominators via powers, calls that are not linear at 0, ...).
+        let mut plain = vec![false; n];
+        plain[root.index()] = true;
+        let mut consumers = vec![0usize; n];
+        for &id in &facts.live {
+            if !active(id) {
+                continue;
+            }
+            let takes_pairs = uses[id.index()];
+            for c in g.children(g.node(id)) {
+                if !(takes_pairs && uses[c.index()]) {
+                    plain[c.index()] = true;
+                }
+                consumers[c.index()] += 1;
+            }
+        }
+        let mut lean = vec![false; n];
+        if let Node::Prod(fs) = g.node(root)
+            && uses[root.index()]
+            && fs.iter().filter(|f| !facts.is_const(**f)).count() <= 2
+        {
+            for &f in fs {
+                lean[f.index()] = uses[f.index()] && consumers[f.index()] == 1 && f != root;
+            }
+        }
+        Scaling { uses, plain, lean }
+    }
+}

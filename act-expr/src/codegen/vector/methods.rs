@@ -1,0 +1,75 @@
+//! The per-element methods of a vector activation: value and derivative with the reductions
+//! given, each reduction's body and partials, and the forms reading a stored body.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::plan::Plan;
+use crate::codegen::{body_with, method, method_stored, names};
+use crate::graph::Node;
+
+/// Every per-element method the slice methods call.
+pub(super) fn expand(plan: &Plan) -> TokenStream {
+    let m = plan.m;
+    let mut methods = vec![
+        method(m, &names::value(), m.f),
+        method(m, &names::deriv(), m.df),
+    ];
+    for (j, (r, rm)) in plan.reductions.iter().zip(&m.reductions).enumerate() {
+        methods.push(method(m, &names::body(j), r.body));
+        methods.push(method(m, &names::output_partial(j), rm.output_partial));
+        methods.push(method(m, &names::body_dx(j), rm.body_dx));
+        for &(kk, d) in &rm.body_dr {
+            methods.push(method(m, &names::body_dr(j, kk as usize), d));
+        }
+    }
+    if let (Some(store), Some(u)) = (&plan.forward_store, plan.flushing) {
+        methods.push(flushing_body(plan, &store.method, u));
+    }
+    for j in plan.plain_raw() {
+        let body = plan.reductions[j].body;
+        methods.push(method_stored(m, &names::body_raw(j), body, None, false));
+    }
+    if let Some(store) = &plan.forward_store {
+        let body = Some(plan.reductions[store.j].body);
+        methods.push(method_stored(m, &names::value_stored(), m.f, body, true));
+    }
+    let stored = plan
+        .backward_store
+        .as_ref()
+        .map(|s| plan.reductions[s.j].body);
+    methods.push(method_stored(m, &names::deriv_stored(), m.df, stored, true));
+    for (j, (r, rm)) in plan.reductions.iter().zip(&m.reductions).enumerate() {
+        let partial = names::output_partial_stored(j);
+        methods.push(method_stored(m, &partial, rm.output_partial, stored, true));
+        if r.is_sum() {
+            let dx = names::body_dx_stored(j);
+            methods.push(method_stored(m, &dx, rm.body_dx, stored, true));
+        }
+    }
+    quote!(#(#methods)*)
+}
+
+/// The forward pass's stored body `exp(u)`, `u = x - max(x)`, with the `exp` that flushes
+/// below the normal range, corrected by the rounding error of the difference (as every such
+/// `exp` is), exact in the inputs.
+fn flushing_body(plan: &Plan, name: &proc_macro2::Ident, u: crate::graph::Id) -> TokenStream {
+    let (g, params, k) = (&plan.m.graph, &plan.m.param_names, plan.k());
+    let b = body_with(g, u, params, None, false);
+    let Node::Sum(ref terms) = *g.node(u) else {
+        unreachable!("flushable_exp checked the form")
+    };
+    let bp = body_with(g, terms[0], params, None, false);
+    let bq = body_with(g, terms[1], params, None, false);
+    quote! {
+        #[doc(hidden)]
+        #[inline(always)]
+        #[allow(unused_variables, clippy::all)]
+        pub fn #name<F: ::act_core::Float, const FMA: bool>(&self, x: F, e: F, r: [F; #k]) -> F {
+            let u: F = { #b };
+            let err: F = ::act_core::__private::two_sum_err({ #bp }, { #bq }, u);
+            ::act_core::__private::exp_corrected(
+                <F as ::act_core::Float>::__exp_nonpositive_final::<FMA>(u), err)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The passes over the input that compute the reductions, and the forward slice method: the
+//! passes, then one output pass.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::plan::{Lanes, Plan, Store};
+use crate::codegen::names::{self, slice};
+use crate::graph::Reduce;
+
+/// What a run of passes computes besides the reductions.
+pub(super) struct Passes {
+    /// Also the sums of the bodies' `∂body_j/∂r_k` (`t[j][k]`) and the positions of the
+    /// maxima and minima the VJP needs (`arg[j]`).
+    pub with_t: bool,
+    /// The body stored for the next pass, if any, and where (`y` or `grad_x`).
+    pub store: Option<(Store, TokenStream)>,
+    pub lanes: Lanes,
+}
+
+/// One pass per level: the level's sums and means (and with `with_t` the sums of their
+/// `∂g_j/∂r_k`) fused into one vectorised loop, a max or min by vectorised lanes and its
+/// position (when the VJP needs it) by a search for the first element equal to it.
+pub(super) fn passes(plan: &Plan, p: &Passes) -> TokenStream {
+    let code = (1..=plan.max_level).map(|l| level(plan, l, p));
+    quote!(#(#code)*)
+}
+
+fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
+    let fl = quote!(<F as ::act_core::Float>);
+    let lanes = p.lanes.path();
+    let mut entries = Vec::new();
+    let mut targets = Vec::new();
+    let mut extremes = Vec::new();
+    let mut stored = None;
+    for (j, r) in plan.reductions.iter().enumerate() {
+        if r.level != level {
+            continue;
+        }
+        let body = names::body(j);
+        if r.is_sum() {
+            match &p.store {
+                Some((s, _)) if s.j == j => {
+                    let raw = &s.method;
+                    stored = Some(quote!(self.#raw::<F, FMA>(v, v, r)));
+                    entries.push(quote!(#fl::select(#fl::is_nan(v), v, raw)));
+                }
+                _ => entries.push(quote!(self.#body::<F, FMA>(v, r))),
+            }
+            targets.push((quote!(r[#j]), r.scale()));
+            if p.with_t {
+                for &kk in &r.reads {
+                    let f = names::body_dr(j, kk);
+                    entries.push(quote!(self.#f::<F, FMA>(v, r)));
+                    targets.push((quote!(t[#j][#kk]), r.scale()));
+                }
+            }
+            continue;
+        }
+        let (init, comb) = if r.kind == Reduce::Max {
+            (quote!(-#fl::INFINITY), quote!(max))
+        } else {
+            (quote!(#fl::INFINITY), quote!(min))
+        };
+        extremes.push(quote! {
+            r[#j] = #lanes::fold_blocks(
+                x, #init, #[inline(always)] |v| self.#body::<F, FMA>(v, r), #fl::#comb);
+        });
+        if p.with_t && r.needs_arg {
+            extremes.push(quote! {
+                arg[#j] = #lanes::position_of(x, r[#j], #[inline(always)] |v| self.#body::<F, FMA>(v, r));
+            });
+        }
+    }
+    let targets = targets
+        .into_iter()
+        .enumerate()
+        .map(|(i, (lhs, scale))| quote!(#lhs = sums[#i] #scale;));
+    let m_len = entries.len();
+    if m_len == 0 {
+        return quote!(#(#extremes)*);
+    }
+    let sums = match (stored, &p.store) {
+        (Some(st), Some((_, buf))) => quote! {
+            let sums: [F; #m_len] = #lanes::sum_lanes_store(x, #buf, #[inline(always)] |v| {
+                let raw: F = #st;
+                ([#(#entries),*], raw)
+            });
+        },
+        _ => quote! {
+            let sums: [F; #m_len] = #lanes::sum_lanes(x, #[inline(always)] |v| [#(#entries),*]);
+        },
+    };
+    quote!(#(#extremes)* { #sums #(#targets)* })
+}
+
+/// The body of the forward slice method in one lane set-up: the passes, then the output.
+pub(super) fn forward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
+    let k = plan.k();
+    let reds = passes(
+        plan,
+        &Passes {
+            with_t: false,
+            store: plan.forward_store.clone().map(|s| (s, quote!(y))),
+            lanes,
+        },
+    );
+    let output_pass = if plan.forward_store.is_some() {
+        let value = names::value_stored();
+        quote! {
+            for (&xi, yi) in x.iter().zip(y.iter_mut()) {
+                *yi = self.#value::<F, FMA>(xi, *yi, r);
+            }
+        }
+    } else {
+        let value = names::value();
+        quote! {
+            for (xi, yi) in x.iter().zip(y.iter_mut()) {
+                *yi = self.#value::<F, FMA>(*xi, r);
+            }
+        }
+    };
+    quote! {
+        ::act_core::__private::check_len("x", x.len(), "y", y.len());
+        if x.is_empty() {
+            return;
+        }
+        let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
+        let mut r = [<F as ::act_core::Float>::ZERO; #k];
+        #reds
+        #output_pass
+    }
+}
+
+/// The forward slice method and its builds for short and medium inputs.
+pub(super) fn forward_methods(plan: &Plan) -> TokenStream {
+    super::by_length(
+        [
+            slice::forward(),
+            slice::forward_short(),
+            slice::forward_medium(),
+        ],
+        quote!(x: &[F], y: &mut [F]),
+        quote!(x, y),
+        |lanes| forward_body(plan, lanes),
+    )
+}

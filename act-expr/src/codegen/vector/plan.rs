@@ -1,0 +1,269 @@
+//! What a vector activation's slice methods compute, decided before any code is written: the
+//! reductions and their passes, which positions of a max or min the VJP needs, and which
+//! reduction body a pass stores for the next one (and with which `exp`).
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::codegen::names;
+use crate::graph::{Func, Id, Node, Reduce};
+use crate::model::Model;
+
+/// One reduction `r_j = reduce_i body_j(x_i)`.
+pub(super) struct Reduction {
+    /// Sum, mean, max or min.
+    pub kind: Reduce,
+    /// The reduced expression.
+    pub body: Id,
+    /// The pass that computes it (1 = first).
+    pub level: usize,
+    /// The earlier reductions `k` its body reads (`∂body_j/∂r_k` is not 0).
+    pub reads: Vec<usize>,
+    /// A max or min whose position the VJP reads something at.
+    pub needs_arg: bool,
+}
+
+impl Reduction {
+    /// A sum or a mean (fused into one pass with the others of its level).
+    pub fn is_sum(&self) -> bool {
+        matches!(self.kind, Reduce::Sum | Reduce::Mean)
+    }
+
+    /// `/ n` for a mean.
+    pub fn scale(&self) -> TokenStream {
+        if self.kind == Reduce::Mean {
+            quote!(/ n)
+        } else {
+            quote!()
+        }
+    }
+}
+
+/// Which lane helpers a build of a slice method calls (see `act_core::__private::short`):
+/// the same results, set up for the input's length.
+#[derive(Clone, Copy)]
+pub(super) enum Lanes {
+    /// Any length: 256 lanes.
+    Long,
+    /// At most `medium::LEN` elements: 64 lanes.
+    Medium,
+    /// At most `short::LEN` elements: in registers.
+    Short,
+}
+
+impl Lanes {
+    /// The module holding the helpers.
+    pub fn path(self) -> TokenStream {
+        match self {
+            Lanes::Long => quote!(::act_core::__private),
+            Lanes::Medium => quote!(::act_core::__private::medium),
+            Lanes::Short => quote!(::act_core::__private::short),
+        }
+    }
+}
+
+/// The reduction body a pass stores in an output buffer, for the per-element code after it to
+/// read instead of recomputing (softmax's `e = exp(x - max(x))`).
+#[derive(Clone)]
+pub(super) struct Store {
+    /// The reduction.
+    pub j: usize,
+    /// The method computing the body to store.
+    pub method: Ident,
+}
+
+/// The plan of a vector activation's slice methods.
+pub(super) struct Plan<'m> {
+    pub m: &'m Model,
+    pub reductions: Vec<Reduction>,
+    /// The number of passes before the output pass.
+    pub max_level: usize,
+    /// The forward pass's stored body.
+    pub forward_store: Option<Store>,
+    /// The backward pass's stored body.
+    pub backward_store: Option<Store>,
+    /// A forward store whose body is `exp(u)` computed with the flushing `exp`: `u`.
+    pub flushing: Option<Id>,
+}
+
+impl<'m> Plan<'m> {
+    pub fn new(m: &'m Model) -> Plan<'m> {
+        let g = &m.graph;
+        let reductions: Vec<Reduction> = g
+            .reductions()
+            .iter()
+            .zip(&m.reductions)
+            .map(|(&(kind, body), rm)| Reduction {
+                kind,
+                body,
+                level: rm.level,
+                reads: rm.body_dr.iter().map(|&(k, _)| k as usize).collect(),
+                // A max/min needs its position only where the VJP reads something at it.
+                needs_arg: matches!(kind, Reduce::Max | Reduce::Min)
+                    && (g.as_const(rm.body_dx) != Some(0.0) || !rm.body_dr.is_empty()),
+            })
+            .collect();
+        let max_level = reductions.iter().map(|r| r.level).max().unwrap_or(0);
+        let forward_j = stored_body(m, &reductions, max_level, &[m.f]);
+        let mut backward_roots = vec![m.df];
+        for (r, rm) in reductions.iter().zip(&m.reductions) {
+            backward_roots.push(rm.output_partial);
+            if r.is_sum() {
+                backward_roots.push(rm.body_dx);
+            }
+        }
+        let backward_j = stored_body(m, &reductions, max_level, &backward_roots);
+        // The forward pass's store uses the flushing exp where that is safe (softmax);
+        // otherwise both use the plain body.
+        let flushing = forward_j.and_then(|j| flushable_exp(m, j));
+        let forward_store = forward_j.map(|j| Store {
+            j,
+            method: if flushing.is_some() {
+                names::body_raw_forward(j)
+            } else {
+                names::body_raw(j)
+            },
+        });
+        let backward_store = backward_j.map(|j| Store {
+            j,
+            method: names::body_raw(j),
+        });
+        Plan {
+            m,
+            reductions,
+            max_level,
+            forward_store,
+            backward_store,
+            flushing,
+        }
+    }
+
+    /// The number of reductions.
+    pub fn k(&self) -> usize {
+        self.reductions.len()
+    }
+
+    /// The reductions whose plain stored body (`names::body_raw`) is a method: the backward
+    /// store's, and the forward store's where it does not flush.
+    pub fn plain_raw(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = self.backward_store.iter().map(|s| s.j).collect();
+        if let Some(s) = &self.forward_store
+            && self.flushing.is_none()
+        {
+            out.push(s.j);
+        }
+        out.dedup();
+        out
+    }
+}
+
+/// The body of a last-level sum or mean that the per-element code after the reductions also
+/// needs (reachable from `roots`): its pass stores it in the output buffer and the next pass
+/// reads it instead of recomputing it. The graph is hash-consed, so the same expression is the
+/// same node, and the stored bits are the ones the later code would compute: one
+/// straight-line evaluation of the same node.
+fn stored_body(
+    m: &Model,
+    reductions: &[Reduction],
+    max_level: usize,
+    roots: &[Id],
+) -> Option<usize> {
+    let g = &m.graph;
+    let used = g.reachable(roots);
+    reductions.iter().position(|r| {
+        r.is_sum()
+            && r.level == max_level
+            && *g.node(r.body) != Node::X
+            && g.depends_on_x(r.body)
+            && used.contains(&r.body)
+    })
+}
+
+/// The argument `u` of the body of sum `j` where the forward pass may compute that body with
+/// the `exp` that flushes below the normal range (`Float::__exp_nonpositive_final`): softmax.
+/// Safe when the body is `exp(u)` with `u = x - max(x)`, so that `u <= 0` and the maximum's
+/// term is `exp(0) = 1`, making the sum at least 1; and the forward value is the body times
+/// constants of magnitude at most 1 and negative powers of this sum. A body below the normal
+/// range then changes the sum by less than its rounding (short of 2^100 elements), and the
+/// values it reaches are smaller than it, so below the normal range too, where they may flush.
+/// The backward pass keeps the gradual `exp`: there the body meets the incoming gradient,
+/// which may be large.
+fn flushable_exp(m: &Model, j: usize) -> Option<Id> {
+    let g = &m.graph;
+    let reds = g.reductions();
+    let (kind, body) = reds[j];
+    let Node::Call(Func::Exp, u) = *g.node(body) else {
+        return None;
+    };
+    let Node::Sum(terms) = g.node(u) else {
+        return None;
+    };
+    let is_x = |id: Id| *g.node(id) == Node::X;
+    let minus_max_x = |id: Id| match g.node(id) {
+        Node::Prod(fs) => {
+            fs.len() == 2
+                && g.as_const(fs[0]) == Some(-1.0)
+                && matches!(*g.node(fs[1]), Node::Red(i)
+                    if reds[i as usize].0 == Reduce::Max && is_x(reds[i as usize].1))
+        }
+        _ => false,
+    };
+    let u_ok =
+        matches!(terms[..], [a, b] if (is_x(a) && minus_max_x(b)) || (is_x(b) && minus_max_x(a)));
+    let bounded = |id: Id| {
+        g.as_const(id).is_some_and(|c| c.abs() <= 1.0)
+            || matches!(*g.node(id), Node::Pow(r, p) if p < 0 && *g.node(r) == Node::Red(j as u32))
+    };
+    let f_ok = m.f == body
+        || matches!(g.node(m.f), Node::Prod(fs)
+            if fs.contains(&body) && fs.iter().all(|&f| f == body || bounded(f)));
+    (kind == Reduce::Sum && u_ok && f_ok).then_some(u)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    fn uses_flushing_exp(decl: &str) -> bool {
+        let tokens = proc_macro2::TokenStream::from_str(decl).expect("tokens");
+        let code = crate::expand_activation(tokens).to_string();
+        assert!(!code.contains("compile_error"), "{decl}: {code}");
+        code.contains("__exp_nonpositive_final")
+    }
+
+    #[test]
+    fn only_softmax_like_forms_flush_their_exp() {
+        let softmax = "pub vector struct S; f(x) = { let e = exp(x - max(x)); e / sum(e) };";
+        assert!(uses_flushing_exp(softmax));
+        // Written out twice: the same node after hash-consing.
+        assert!(uses_flushing_exp(
+            "pub vector struct S; f(x) = exp(x - max(x)) / sum(exp(x - max(x)));"
+        ));
+        assert!(uses_flushing_exp(
+            "pub vector struct S; f(x) = { let e = exp(x - max(x)); 0.5 * e / sum(e) };"
+        ));
+        // A temperature: the sign of `u` is not known at compile time.
+        assert!(!uses_flushing_exp(
+            "pub vector struct S(t = 1.0); f(x) = { let e = exp((x - max(x)) / t); e / sum(e) };"
+        ));
+        // A factor above 1 could lift a flushed value into the normal range.
+        assert!(!uses_flushing_exp(
+            "pub vector struct S; f(x) = { let e = exp(x - max(x)); 2 * e / sum(e) };"
+        ));
+        // The textbook form is shifted by the engine (shift invariance), so it flushes too.
+        assert!(uses_flushing_exp(
+            "pub vector struct S; f(x) = { let e = exp(x); e / sum(e) };"
+        ));
+        // Without a shift by the maximum, `exp` may exceed 1 and the sum may be tiny.
+        assert!(!uses_flushing_exp(
+            "pub vector struct S; f(x) = { let e = exp(x); e / sum(e * e) };"
+        ));
+        assert!(!uses_flushing_exp(
+            "pub vector struct S; f(x) = { let e = exp(x - max(x)); e / mean(e) };"
+        ));
+        // Log-softmax does not store its exp for the output pass.
+        assert!(!uses_flushing_exp(
+            "pub vector struct S; f(x) = x - max(x) - ln(sum(exp(x - max(x))));"
+        ));
+    }
+}

@@ -1,0 +1,447 @@
+//! The functions of the formula language: one entry per function, and everything else derived
+//! from it.
+//!
+//! Each entry of [`__functions!`](crate::__functions) gives a unary function's name (the
+//! spelling in formulas, also the name of its kernel in `act_core::math::{f32, f64}`), whether
+//! formulas may call it, its act-core kernel entries, its interpreter, its derivative rule, its
+//! tail facts and how the printer writes it. From that one table come:
+//! - [`Func`] itself, [`Func::CALLABLE`] (the parser's list), [`Func::name`], the interpreter
+//!   ([`Func::eval`]), the derivative rule ([`Func::derivative`]), the printer's spelling
+//!   ([`Func::spelling`]) and the tail facts ([`Func::has_tiny_tail`],
+//!   [`Func::is_linear_at_zero`]);
+//! - the code generator's kernel names ([`Func::kernel`]);
+//! - in act-core, `__private::Kernel` and the `Float::__kernel*` dispatch, which expand the
+//!   same table (so a function without a kernel fails act's build, not a user's crate).
+//!
+//! Adding a function is one entry here plus its kernels in act-core's `math` module (see
+//! `act_core::math`). Every function here takes one argument; the language's functions of
+//! several arguments (`max`, `min`, `clamp`, `powi`, `powf`) and the reductions are nodes of
+//! their own ([`Node`](crate::graph::Node)).
+//!
+//! Fields of an entry, in this order (the ones in brackets may be empty):
+//! - `callable`: whether formulas may call it (the internal ones come out of differentiation);
+//! - `kernel`: `math` for `act_core::math::{f32, f64}::NAME::<FMA>`, `inherent` for the float
+//!   type's own method;
+//! - `scaled`: `[NAME_scaled]` for a function whose value can be exponentially small while the
+//!   argument is moderate (`sigmoid(-720)`): its kernel returning `(c f(u), 1/c)`;
+//! - `as_result`: `[NAME_final]`, a kernel for where the value is the activation's result;
+//! - `linear_at_zero`: `f(u) = u` to the last bit for tiny `u`;
+//! - `eval`: the `f64` interpreter;
+//! - `derivative`: `f'(u)` built in the graph, `|g, u| ...`;
+//! - `leading_term`: `[|u| (c, t)]` where `f(u) = c e^t` to within 1e-289 for `t < -665`, for
+//!   the interpreter's scaled tails;
+//! - `spelling`: how the printer writes it ([`Spelling`]).
+
+use crate::graph::{Cmp, Graph, Id, Named};
+
+/// The function table, passed to `$callback! { [ARGS] ENTRIES }`; see the
+/// [module docs](crate::functions) for the fields. Not part of the stable API: act-core expands
+/// it into its kernel dispatch.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __functions {
+    ($($callback:ident)::+ $(, $arg:tt)*) => {
+        $($callback)::+! {
+            [$($arg)*]
+            /// `exp`
+            exp => Exp {
+                callable: true,
+                kernel: math,
+                scaled: [exp_scaled],
+                as_result: [],
+                linear_at_zero: false,
+                eval: |u| u.exp(),
+                derivative: |g, u| g.call(Func::Exp, u),
+                leading_term: [|u| (1.0, u)],
+                spelling: Spelling::Call,
+            }
+            /// `ln`
+            ln => Ln {
+                callable: true,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: |u| u.ln(),
+                derivative: |g, u| g.powi(u, -1),
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `log1p`
+            log1p => Log1p {
+                callable: true,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: true,
+                eval: |u| u.ln_1p(),
+                derivative: |g, u| {
+                    let one = g.num(1.0);
+                    let s = g.add(one, u);
+                    g.powi(s, -1)
+                },
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `expm1`
+            expm1 => Expm1 {
+                callable: true,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: true,
+                eval: |u| u.exp_m1(),
+                derivative: |g, u| g.call(Func::Exp, u),
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `sqrt`
+            sqrt => Sqrt {
+                callable: true,
+                kernel: inherent,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: |u| u.sqrt(),
+                derivative: |g, u| {
+                    let s = g.call(Func::Sqrt, u);
+                    let two = g.num(2.0);
+                    let d = g.mul(two, s);
+                    g.powi(d, -1)
+                },
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `abs`
+            abs => Abs {
+                callable: true,
+                kernel: inherent,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: |u| u.abs(),
+                derivative: |g, u| {
+                    // abs(u) = max(u, -u): the first on a tie, so abs'(0) = 1.
+                    let zero = g.num(0.0);
+                    let one = g.num(1.0);
+                    let minus = g.num(-1.0);
+                    g.select(Cmp::Ge, u, zero, one, minus)
+                },
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `tanh`
+            tanh => Tanh {
+                callable: true,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: true,
+                eval: |u| u.tanh(),
+                derivative: |g, u| g.call(Func::TanhPrime, u),
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `sigmoid`
+            sigmoid => Sigmoid {
+                callable: true,
+                kernel: math,
+                scaled: [sigmoid_scaled],
+                as_result: [sigmoid_final],
+                linear_at_zero: false,
+                eval: $crate::eval::sigmoid,
+                derivative: |g, u| g.call(Func::SigmoidPrime, u),
+                leading_term: [|u| (1.0, u)],
+                spelling: Spelling::Call,
+            }
+            /// `softplus`
+            softplus => Softplus {
+                callable: true,
+                kernel: math,
+                scaled: [softplus_scaled],
+                as_result: [],
+                linear_at_zero: false,
+                eval: $crate::eval::softplus,
+                derivative: |g, u| g.call(Func::Sigmoid, u),
+                leading_term: [|u| (1.0, u)],
+                spelling: Spelling::Call,
+            }
+            /// `erf`
+            erf => Erf {
+                callable: true,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: libm::erf,
+                derivative: |g, u| erf_derivative(g, u, 2.0),
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `erfc`
+            erfc => Erfc {
+                callable: true,
+                kernel: math,
+                scaled: [erfc_scaled],
+                as_result: [],
+                linear_at_zero: false,
+                eval: libm::erfc,
+                derivative: |g, u| erf_derivative(g, u, -2.0),
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `σ'(u) = σ(u)·σ(-u)`, evaluated stably.
+            sigmoid_prime => SigmoidPrime {
+                callable: false,
+                kernel: math,
+                scaled: [sigmoid_prime_scaled],
+                as_result: [sigmoid_prime_final],
+                linear_at_zero: false,
+                eval: $crate::eval::sigmoid_prime,
+                derivative: |g, u| {
+                    // σ'' = σ'(u) (1 - 2σ(u)) = -σ'(u) tanh(u/2): no cancellation in the tails.
+                    let s = g.call(Func::SigmoidPrime, u);
+                    let half = g.scale(0.5, u);
+                    let t = g.call(Func::Tanh, half);
+                    let m = g.num(-1.0);
+                    g.prod(vec![m, s, t])
+                },
+                leading_term: [|u: f64| (1.0, -u.abs())],
+                spelling: Spelling::Product("sigmoid({u}) * (1 - sigmoid({u}))"),
+            }
+            /// `tanh'(u) = 1 - tanh(u)^2`, evaluated stably.
+            tanh_prime => TanhPrime {
+                callable: false,
+                kernel: math,
+                scaled: [tanh_prime_scaled],
+                as_result: [tanh_prime_final],
+                linear_at_zero: false,
+                eval: $crate::eval::tanh_prime,
+                derivative: |g, u| {
+                    // (sech^2)' = -2 sech^2(u) tanh(u)
+                    let s = g.call(Func::TanhPrime, u);
+                    let t = g.call(Func::Tanh, u);
+                    let m = g.num(-2.0);
+                    g.prod(vec![m, s, t])
+                },
+                leading_term: [|u: f64| (4.0, -2.0 * u.abs())],
+                spelling: Spelling::Sum("1 - powi(tanh({u}), 2)"),
+            }
+        }
+    };
+}
+
+/// `erf'(u) = 2/sqrt(pi) exp(-u^2)` times `c / 2` (`c = -2` for `erfc`).
+fn erf_derivative(g: &mut Graph, u: Id, c: f64) -> Id {
+    let sq = g.powi(u, 2);
+    let nsq = g.neg(sq);
+    let e = g.call(Func::Exp, nsq);
+    let pi = g.named(Named::Pi);
+    let rp = g.call(Func::Sqrt, pi);
+    let inv = g.powi(rp, -1);
+    let c = g.num(c);
+    g.prod(vec![c, e, inv])
+}
+
+/// How the printer writes a call: as a call, or in a textbook form where `{u}` stands for the
+/// argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spelling {
+    /// `name(u)`.
+    Call,
+    /// A form that binds like a product (`sigmoid(u) * (1 - sigmoid(u))`).
+    Product(&'static str),
+    /// A form that binds like a sum (`1 - powi(tanh(u), 2)`).
+    Sum(&'static str),
+}
+
+/// `true` when given a non-empty token list.
+macro_rules! present {
+    () => {
+        false
+    };
+    ($($t:tt)+) => {
+        true
+    };
+}
+
+/// Defines [`Func`] and its facts from the table.
+macro_rules! define_func {
+    (
+        []
+        $(
+            $(#[doc = $doc:literal])*
+            $name:ident => $variant:ident {
+                callable: $callable:literal,
+                kernel: $kind:ident,
+                scaled: [$($scaled:ident)?],
+                as_result: [$($as_result:ident)?],
+                linear_at_zero: $linear:literal,
+                eval: $eval:expr,
+                derivative: $derivative:expr,
+                leading_term: [$($leading:expr)?],
+                spelling: $spelling:expr,
+            }
+        )*
+    ) => {
+        /// A unary function of the formula language (see the [table](crate::functions)).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Func {
+            $( $(#[doc = $doc])* $variant, )*
+        }
+
+        impl Func {
+            /// Every function, callable or internal, in table order.
+            pub const ALL: [Func; [$(Func::$variant),*].len()] = [$(Func::$variant),*];
+
+            /// Whether a formula may call it by name (the others come out of differentiation
+            /// and print as their textbook forms).
+            pub const fn is_callable(self) -> bool {
+                match self {
+                    $( Func::$variant => $callable, )*
+                }
+            }
+
+            /// Name in the formula language (and of the kernel in `act_core::math`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $( Func::$variant => stringify!($name), )*
+                }
+            }
+
+            /// The variant of `act_core::__private::Kernel` that computes it (act-core
+            /// expands the same table, so the two agree).
+            pub fn kernel(self) -> &'static str {
+                match self {
+                    $( Func::$variant => stringify!($variant), )*
+                }
+            }
+
+            /// Whether the value can be exponentially small while the argument is moderate
+            /// (`sigmoid(-720)`), so that a product such as `x * sigmoid(x)` is a normal
+            /// number where the factor is not: generated code (each has a `*_scaled` kernel in
+            /// act-core) and the interpreter compute such factors scaled.
+            pub fn has_tiny_tail(self) -> bool {
+                match self {
+                    $( Func::$variant => present!($($scaled)?), )*
+                }
+            }
+
+            /// Whether `f(a) = a` to the last bit for tiny `a`: such a function passes a scaled
+            /// argument on, still scaled (`tanh(softplus(x))`).
+            pub fn is_linear_at_zero(self) -> bool {
+                match self {
+                    $( Func::$variant => $linear, )*
+                }
+            }
+
+            /// The value at `u`, in `f64` (the interpreter).
+            pub fn eval(self, u: f64) -> f64 {
+                match self {
+                    $( Func::$variant => {
+                        let f: fn(f64) -> f64 = $eval;
+                        f(u)
+                    } )*
+                }
+            }
+
+            /// `f'(u)`, built in `g`.
+            pub fn derivative(self, g: &mut Graph, u: Id) -> Id {
+                match self {
+                    $( Func::$variant => {
+                        let d: fn(&mut Graph, Id) -> Id = $derivative;
+                        d(g, u)
+                    } )*
+                }
+            }
+
+            /// `(c, t)` with `f(u) = c e^t` to within 1e-289 when `t < -665`, for the functions
+            /// the interpreter computes scaled in their tails.
+            pub(crate) fn leading_term(self, u: f64) -> Option<(f64, f64)> {
+                match self {
+                    $( Func::$variant => {
+                        let _ = u;
+                        None $( .or({
+                            let l: fn(f64) -> (f64, f64) = $leading;
+                            Some(l(u))
+                        }) )?
+                    } )*
+                }
+            }
+
+            /// How the printer writes it.
+            pub fn spelling(self) -> Spelling {
+                match self {
+                    $( Func::$variant => $spelling, )*
+                }
+            }
+        }
+    };
+}
+
+crate::__functions!(define_func);
+
+const CALLABLE_COUNT: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < Func::ALL.len() {
+        if Func::ALL[i].is_callable() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+};
+
+impl Func {
+    /// The functions a formula may call by name, with one argument, in table order.
+    pub const CALLABLE: [Func; CALLABLE_COUNT] = {
+        let mut out = [Func::ALL[0]; CALLABLE_COUNT];
+        let (mut i, mut j) = (0, 0);
+        while i < Func::ALL.len() {
+            if Func::ALL[i].is_callable() {
+                out[j] = Func::ALL[i];
+                j += 1;
+            }
+            i += 1;
+        }
+        out
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callable_functions_are_the_table_entries_marked_callable() {
+        let names: Vec<&str> = Func::CALLABLE.iter().map(|f| f.name()).collect();
+        assert_eq!(
+            names,
+            [
+                "exp", "ln", "log1p", "expm1", "sqrt", "abs", "tanh", "sigmoid", "softplus", "erf",
+                "erfc"
+            ]
+        );
+        assert!(!Func::SigmoidPrime.is_callable() && !Func::TanhPrime.is_callable());
+    }
+
+    #[test]
+    fn leading_terms_are_the_tails_of_the_values() {
+        // Where the leading term is a normal number the value must agree with it.
+        for f in Func::ALL {
+            for u in [-40.0, -100.0, 40.0, 100.0] {
+                if let Some((c, t)) = f.leading_term(u) {
+                    let lead = c * t.exp();
+                    let v = f.eval(u);
+                    if lead > 1e-300 && t < -30.0 {
+                        assert!(
+                            (v / lead - 1.0).abs() < 1e-12,
+                            "{f:?} at {u}: {v} vs {lead}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
