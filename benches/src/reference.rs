@@ -294,11 +294,11 @@ pub const REFERENCES: [Reference; 21] = [
 impl Reference {
     /// Whether the check allows `κ` ULPs more, `κ` the condition number of the inner argument
     /// (`|x f'/f|` for the value, `|x f''/f'|` for the derivative), as act's accuracy test
-    /// does for GELU and GELU-tanh: a rounded inner argument (`-x/sqrt(2)`, `sqrt(2/π)(x +
-    /// 0.044715 x^3)`) costs up to `κ/2` ULPs in the result. GELU's argument is now carried
-    /// compensated and its tails are within 4 ULP; GELU-tanh's is not.
+    /// does for GELU-tanh: a rounded inner argument (`sqrt(2/π)(x + 0.044715 x^3)`) costs up
+    /// to `κ/2` ULPs in the result. GELU's argument is carried exactly and GELU is held to the
+    /// plain bound.
     pub fn has_kappa(&self) -> bool {
-        matches!(self.name, "Gelu" | "GeluTanh")
+        self.name == "GeluTanh"
     }
 
     /// `κ` at `x` for the value (`derivative = false`) or the derivative, see

@@ -208,6 +208,8 @@ const SCALE_BITS: u64 = 64 << 52;
 const UNSCALE: f64 = 5.421_010_862_427_522e-20;
 
 super::fma_kernels!(f64, -1022.0, 1024.0);
+super::atan::atan_kernel!(f64, f64_consts);
+super::asinh::asinh_kernel!(f64, 268435456.0, 134217728.0);
 
 /// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so (`x < -665`, `c =
 /// 2^64`; else `c = 1`): multiplied by cofactors larger than 1 (`x e^x`), it then rounds
@@ -503,6 +505,44 @@ fn erfc_pos_lo<const FMA: bool>(a: f64, al: f64, c: f64) -> f64 {
     // `c`, rather than `c erfc(28.0)`.
     let v = (y + y * p) * s1 * (s2 * c);
     if zero { 0.0 } else { v }
+}
+
+/// `erfc(x (h + l))` for a constant `h + l` (`l` the rounding error of `h`), with the
+/// product carried as `a + al` (exactly, up to `x l`): a rounded argument would cost
+/// up to `a^2` ulps in the tail, where `erfc(a)` is about `e^(-a^2)` (GELU's
+/// `erfc(-x/sqrt 2)`: 130 ulp at `x = -11.9` in f32), and the low part goes into
+/// `e^(-a^2)`'s argument instead. Where the product overflows, the plain product.
+#[inline(always)]
+pub fn erfc_mul<const FMA: bool>(x: f64, h: f64, l: f64) -> f64 {
+    unscaled(erfc_mul_scaled::<FMA>(x, h, l))
+}
+
+/// `(c erfc(x (h + l)), 1/c)`: [`erfc_mul`] scaled as [`exp_scaled`] scales, where
+/// `erfc` is below about `e^-SCALE_FROM` (GELU's `0.5 x erfc(-x/sqrt 2)` is normal down
+/// to `x = -13.2` in f32, where the `erfc` factor alone is subnormal).
+#[inline(always)]
+pub fn erfc_mul_scaled<const FMA: bool>(x: f64, h: f64, l: f64) -> (f64, f64) {
+    let (p, e) = two_prod::<FMA>(x, h);
+    let c = e + x * l;
+    let ok = c.abs() <= f64::MAX;
+    let s = p + c;
+    let (a, al) = if ok { (s, (p - s) + c) } else { (p, 0.0) };
+    let aa = a.abs();
+    let aal = if a < 0.0 { -al } else { al };
+    // Below 0.5, 1 -+ erf(|a|), well conditioned: the low part does not matter.
+    let m = aa + aa * poly::<FMA, _>(aa * aa, &ERF_Q);
+    let small = if a < 0.0 { 1.0 + m } else { 1.0 - m };
+    // Only the tail towards 0 (`a > 0`); for `a < 0` erfc is near 2.
+    let (c, inv) = scale_if(a > 0.0 && a * a > SCALE_FROM);
+    let t = erfc_pos_lo::<FMA>(aa, aal, c);
+    let large = if a < 0.0 { 2.0 - t } else { t };
+    (if aa < 0.5 { small } else { large }, inv)
+}
+
+/// `(c erfc(x), 1/c)`, see [`erfc_mul_scaled`].
+#[inline(always)]
+pub fn erfc_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
+    erfc_mul_scaled::<FMA>(x, 1.0, 0.0)
 }
 
 /// Error function.

@@ -30,8 +30,9 @@
 //!   codegen proves that the argument is not positive and that the value bounds what it
 //!   reaches.
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
-//! - `erfc_mul(x, h, l)` is `erfc(x (h + l))` for a constant `h + l` with the product carried
-//!   as `a + al`; `exp_sq(x, c)` is `e^(c x^2)` for a power of two `c` with `x^2` split
+//! - `erfc_mul(x, h, l)` is `erfc(x (h + l))` for a constant `h + l`, the product carried as
+//!   `a + al` (f64) or never formed (f32: `a^2 = x^2 (h + l)^2` split exactly, and the
+//!   rational function's coefficients scaled to `x`); `exp_sq(x, c)` is `e^(c x^2)` for a power of two `c` with `x^2` split
 //!   exactly (and their `*_scaled` forms). The codegen uses them for arguments of that shape,
 //!   GELU's `erfc(-x/sqrt 2)` and `e^(-x^2/2)`: in the tails these functions multiply the
 //!   relative error of their argument by `2a^2` and `|c| x^2`, and a rounded argument cost
@@ -56,10 +57,24 @@
 //!   factors so that it degrades gradually into the subnormal range (`exp_neg`), with one
 //!   division.
 //! - `tanh = em / (em + 2)`, `em = expm1(2|x|)`, sign restored with `copysign`.
-//! - `erf`: `x + x P(x^2)` (degree 8 / 4) below 0.5, else `1 - erfc`. `erfc(a) = e^-(a^2)
-//!   G(w) / (a + K)` with `w = (a - K)/(a + K)` mapping `[0, 27.3]` (f32: `[0, 10.1]`) onto a
-//!   finite interval where a single polynomial `G` (degree 22 / 9) suffices; `a^2` is split
-//!   exactly (Dekker) so `e^-(a^2)` is accurate at `a = 26`. `erfc(-a) = 2 - erfc(a)`.
+//! - `erf`: `x + x P(x^2)` (degree 8 / 4) below 0.5, else `1 - erfc`. `erfc(-a) = 2 -
+//!   erfc(a)`, and below 0.5 `erfc(a) = 1 - erf(a)`. `f64`: `erfc(a) = e^-(a^2) G(w) / (a +
+//!   K)` with `w = (a - K)/(a + K)` mapping `[0, 27.3]` onto a finite interval where a single
+//!   polynomial `G` (degree 22) suffices. `f32`: `erfc(a) = e^-(a^2) P(a) / (sqrt(pi) a P(a) +
+//!   H(a))` on `[0.5, 10.4]`, degrees 5 and 4 (`scripts/fit_erfc.py`): one division, and
+//!   since `R = e^(a^2) erfc(a)` is about `1 / (sqrt(pi) a)`, the polynomials' rounding enters
+//!   damped by `H / D` (0.09 at `a = 2`). In both, `a^2` is split exactly (Dekker) so
+//!   `e^-(a^2)` is accurate in the far tail.
+//! - `atan`: `|x|` reduced to `|r| <= 1/2` with `pi/4` and `pi/2` offsets and a carried
+//!   reduction error, `r + r^3 P(r^2)` (degree 11 / 5); see [`atan`](crate::math::f64::atan)'s
+//!   source, `math/atan.rs`. Within 0.62 / 0.57 ulp on the grid below, and within 1 ulp of
+//!   `libm`'s f64 `atan` on every 4099th f32 (`tests/atan.rs`).
+//! - `asinh`: `log1p(t + t^2 / (1 + sqrt(1 + t^2)))` for `t = |x|` (every term positive, the
+//!   rounding of `t^2` carried), `ln t + ln 2` beyond 2^28 / 2^12; `asinh' = 1 / sqrt(1 + x^2)`
+//!   with `1 + x^2` in two parts and first-order corrections, `1/|x|` beyond 2^27 / 2^12
+//!   (`math/asinh.rs`). Within 1.16 / 1.40 ulp (`asinh`) and 0.66 / 0.95 ulp (`asinh'`) on
+//!   the grid below; on every 4099th f32, within 1.46 ulp of `libm`'s f64 `asinh` and 1 ulp
+//!   of `1 / hypot(1, x)` (`tests/asinh.rs`).
 //! - `powi`: binary powering (double-double in `f64` beyond `|n| = 3`). `powf`: IEEE 754 `pow`
 //!   special cases around `e^(y ln|x|)`, with `ln` and the product in double-double for `f64`.
 //!
@@ -70,10 +85,9 @@
 //! `tanh_prime`; the FMA forms of `sigmoid_prime` and `tanh_prime` are within 1.3 ulp. Run
 //! `cargo test -p act-core --test math_accuracy -- --nocapture` for the current table.
 //! That grid misses the worst of f32 `erfc`: every 7th f32 in `[0.5, 9)` against `libm`'s f64
-//! `erfc` (`cargo run -p act-benches --release --bin erfc_scan`) gives 4.9 ulp (portable) and
-//! 4.5 ulp (FMA) near 0.53, 3.8-4.0 near 1.32 and under 3.5 beyond 2. The `(a - K)/(a + K)`
-//! map, the polynomial and the division each round; this kernel needs rework between 0.5 and
-//! 2 (GELU inherits it: 4.1 ulp at `x = -1.31` in the portable build, `benches/RESULTS.md`).
+//! `erfc` (`cargo run -p act-benches --release --bin erfc_scan`) gives 3.4 ulp (portable)
+//! and 2.7 ulp (FMA) near 0.55, under 2.7 beyond 1 (the kernel before this one, with two
+//! divisions: 4.9 and 4.5 ulp near 0.53).
 //!
 //! # Underflow policy
 //!
@@ -316,44 +330,6 @@ macro_rules! fma_kernels {
             (s, bell_fma_parts(ec, d, dl, r * r), inv)
         }
 
-        /// `erfc(x (h + l))` for a constant `h + l` (`l` the rounding error of `h`), with the
-        /// product carried as `a + al` (exactly, up to `x l`): a rounded argument would cost
-        /// up to `a^2` ulps in the tail, where `erfc(a)` is about `e^(-a^2)` (GELU's
-        /// `erfc(-x/sqrt 2)`: 130 ulp at `x = -11.9` in f32), and the low part goes into
-        /// `e^(-a^2)`'s argument instead. Where the product overflows, the plain product.
-        #[inline(always)]
-        pub fn erfc_mul<const FMA: bool>(x: $t, h: $t, l: $t) -> $t {
-            unscaled(erfc_mul_scaled::<FMA>(x, h, l))
-        }
-
-        /// `(c erfc(x (h + l)), 1/c)`: [`erfc_mul`] scaled as [`exp_scaled`] scales, where
-        /// `erfc` is below about `e^-SCALE_FROM` (GELU's `0.5 x erfc(-x/sqrt 2)` is normal down
-        /// to `x = -13.2` in f32, where the `erfc` factor alone is subnormal).
-        #[inline(always)]
-        pub fn erfc_mul_scaled<const FMA: bool>(x: $t, h: $t, l: $t) -> ($t, $t) {
-            let (p, e) = two_prod::<FMA>(x, h);
-            let c = e + x * l;
-            let ok = c.abs() <= $t::MAX;
-            let s = p + c;
-            let (a, al) = if ok { (s, (p - s) + c) } else { (p, 0.0) };
-            let aa = a.abs();
-            let aal = if a < 0.0 { -al } else { al };
-            // Below 0.5, 1 -+ erf(|a|), well conditioned: the low part does not matter.
-            let m = aa + aa * poly::<FMA, _>(aa * aa, &ERF_Q);
-            let small = if a < 0.0 { 1.0 + m } else { 1.0 - m };
-            // Only the tail towards 0 (`a > 0`); for `a < 0` erfc is near 2.
-            let (c, inv) = scale_if(a > 0.0 && a * a > SCALE_FROM);
-            let t = erfc_pos_lo::<FMA>(aa, aal, c);
-            let large = if a < 0.0 { 2.0 - t } else { t };
-            (if aa < 0.5 { small } else { large }, inv)
-        }
-
-        /// `(c erfc(x), 1/c)`, see [`erfc_mul_scaled`].
-        #[inline(always)]
-        pub fn erfc_scaled<const FMA: bool>(x: $t) -> ($t, $t) {
-            erfc_mul_scaled::<FMA>(x, 1.0, 0.0)
-        }
-
         /// `(c' e^(c x^2), 1/c')` as [`exp_scaled`] does for its argument, for a power of two
         /// `c`: `x^2` is split exactly (`sq + sql`), so the exponent is exact (a rounded `x^2`
         /// costs up to `|c| x^2` ulps: GELU's `e^(-x^2/2)` in its derivative, 65 ulp at
@@ -375,5 +351,7 @@ macro_rules! fma_kernels {
 }
 use fma_kernels;
 
+mod asinh;
+mod atan;
 pub mod f32;
 pub mod f64;

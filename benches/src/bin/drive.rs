@@ -15,7 +15,8 @@ use std::process::ExitCode;
 use act_core::prelude::*;
 
 const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, softmax, \
-                    softmax_b, elu, elu_d, selu, selu_d, relu, mish_d, copy";
+                    softmax_b, elu, elu_d, selu, selu_d, relu, mish_d, gelu, gelu_d, gelu_b, \
+                    gelu_tanh, gelu_tanh_d, copy";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -60,6 +61,11 @@ fn main() -> ExitCode {
             "selu_d" => Selu::default().derivative_slice(x, y),
             "relu" => Relu.forward_slice(x, y),
             "mish_d" => Mish.derivative_slice(x, y),
+            "gelu" => Gelu.forward_slice(x, y),
+            "gelu_d" => Gelu.derivative_slice(x, y),
+            "gelu_b" => Gelu.backward_slice(x, &g, y),
+            "gelu_tanh" => GeluTanh.forward_slice(x, y),
+            "gelu_tanh_d" => GeluTanh.derivative_slice(x, y),
             "copy" => y.copy_from_slice(x),
             _ => return false,
         }
