@@ -526,7 +526,11 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f32, h: f32, l: f32) -> (f32, f32) {
     let u = x.abs();
     let beyond = u > lim; // false for NaN
     let u = at_most(u, lim);
-    let (sq, sql) = two_prod::<FMA>(u, u);
+    // `x^2`, not the clamped `u^2`: the same product as `exp_sq`, which GELU's derivative
+    // also calls, so that LLVM computes `e^(-x^2/2)` once (beyond the clamp the tail is 0).
+    let (sq, sql) = two_prod::<FMA>(x, x);
+    // As in `exp_scaled_sq` (where `x^2` overflows the low part is NaN), for the same reason.
+    let sql = if sq <= f32::MAX { sql } else { 0.0 };
     let (e, el) = if m2l == 0.0 && m2h.to_bits() & 0x007F_FFFF == 0 {
         // A power of two (GELU's 1/2): the products are exact.
         (sq * m2h, sql * m2h)
