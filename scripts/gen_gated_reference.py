@@ -183,6 +183,16 @@ def param_fns():
     def elu_core(x, alpha):
         return x if x > 0 else alpha * mpmath.expm1(x)
 
+    def celu_dalpha(x):
+        # expm1(x) - x exp(x) at alpha = 1: its two terms agree to about 2 log10(1/|x|)
+        # digits near 0 (the result is about -x^2/2), so the working precision grows with them.
+        if x > 0 or x == 0:
+            return zero
+        extra = max(0, int(-2 * mpmath.log10(abs(x)))) + 20
+        with mp.workdps(g.DPS + extra):
+            d = mpmath.expm1(x) - x * mpmath.exp(x)
+        return +d
+
     return [
         Params("PRelu", lambda x: [zero if x > 0 else x],
                lambda x, p: x if x > 0 else p[0] * x, 1),
@@ -199,6 +209,12 @@ def param_fns():
         Params("Selu", lambda x: [zero if x > 0 else s_selu * mpmath.expm1(x),
                                   elu_core(x, a_selu)],
                lambda x, p: p[1] * (x if x > 0 else p[0] * (mpmath.exp(x) - 1)), 2),
+        # Celu(alpha): d/dalpha = expm1(x/alpha) - (x/alpha) exp(x/alpha) for x <= 0
+        Params("Celu", lambda x: [celu_dalpha(x)],
+               lambda x, p: x if x > 0 else p[0] * mpmath.expm1(x / p[0]), 1),
+        # Squareplus(b): d/db = 1 / (4 sqrt(x^2 + b)), smooth (no kinks)
+        Params("Squareplus", lambda x: [1 / (4 * mpmath.sqrt(x * x + 4))],
+               lambda x, p: (x + mpmath.sqrt(x * x + p[0])) / 2, 1, kinks=()),
     ]
 
 
@@ -208,6 +224,8 @@ DEFAULTS = {
     "Elu": ["1"],
     "Selu": [g.SELU_ALPHA, g.SELU_SCALE],
     "Hardtanh": ["-1", "1"],
+    "Celu": ["1"],
+    "Squareplus": ["4"],
 }
 
 

@@ -116,11 +116,25 @@ FUNCS = {
     "tanh_prime": tanh_prime,
 }
 
+# Functions added after the first release of this script: their inputs are drawn after powf's,
+# so that adding one leaves every earlier file unchanged.
+LATER_FUNCS = {
+    "atan": mp.atan,
+    "asinh": mp.asinh,
+    "asinh_prime": lambda x: 1 / mp.sqrt(1 + x * x),
+}
+
 # Where each function's interesting range ends, per type: random points are drawn up to it.
 SPAN = {
     "exp": (750, 110), "expm1": (750, 110), "ln": (1e300, 1e38), "log1p": (1e300, 1e38),
     "tanh": (25, 12), "sigmoid": (760, 110), "softplus": (760, 110), "erf": (8, 5),
     "erfc": (28, 11), "sigmoid_prime": (760, 110), "tanh_prime": (380, 55),
+    # atan's reduction switches at 1/2 and 1 + sqrt 2; beyond 1e8 it is pi/2 - 1/x.
+    "atan": (8, 8),
+    # asinh switches to ln(2|x|) beyond 2^28 (f64) / 2^12 (f32).
+    "asinh": (1e9, 1e4),
+    # asinh' switches to 1/|x| beyond 2^27 (f64) / 2^12 (f32).
+    "asinh_prime": (1e9, 1e4),
 }
 
 
@@ -169,6 +183,13 @@ def thresholds(fmt, name):
             t = mp.findroot(lambda a: mp.log(mp.erfc(a)) - mp.log(target), 26 if fmt is F64 else 9)
             c = fmt.round(t)
             pts += [fmt.next(c, n) for n in range(-3, 4)]
+    if name == "atan":
+        # A few ulps around the kernel's range switches (1/2, 1 + sqrt 2) and 1, where the
+        # reduced argument is largest against the result or 0.
+        for c in [0.5, fmt.round(1 + mp.sqrt(2)), 1.0]:
+            pts += [fmt.next(c, n) for n in range(-3, 4)]
+        pts += [fmt.exact(v) for v in [0.4, 0.41, 0.42, 0.45, 0.49, 0.51, 0.6, 0.9, 1.1, 2.4, 2.5]]
+        pts += [-v for v in pts]
     if name in ("ln", "log1p"):
         one = 1.0 if name == "ln" else 0.0
         for n in range(1, 6):
@@ -190,6 +211,13 @@ def unary(fmt, name, fn, rng):
     xs = common_inputs(fmt, rng) + thresholds(fmt, name)
     span = SPAN[name][0 if fmt is F64 else 1]
     xs += [fmt.exact(rng.uniform(-span, span)) for _ in range(600)]
+    if name == "atan":
+        xs += [fmt.exact(rng.uniform(-3, 3)) for _ in range(400)]
+    if name in ("asinh", "asinh_prime"):
+        xs += [fmt.exact(rng.uniform(-3, 3)) for _ in range(300)]
+        big = (2.0**28 if name == "asinh" else 2.0**27) if fmt is F64 else 2.0**12
+        xs += [fmt.next(big, n) for n in range(-3, 4)]
+        xs += [fmt.exact(big * rng.uniform(0.25, 4)) for _ in range(100)]
     if name == "ln":
         xs = [abs(v) for v in xs if v != 0] + [fmt.exact(rng.uniform(0.5, 2)) for _ in range(200)]
     if name == "log1p":
@@ -276,6 +304,12 @@ def main():
         write(os.path.join(OUT, "powf_%s.txt" % fmt.name),
               "# powf(x, y) for %s: X Y HI LO (hex bits)\n" % fmt.name, rows)
         print("powf", fmt.name, len(rows))
+        for name, fn in LATER_FUNCS.items():
+            rows = unary(fmt, name, fn, rng)
+            hdr = "# %s(x) for %s, mpmath %d-bit reference: X HI LO (hex bits; see scripts/gen_math_reference.py)\n" % (
+                name, fmt.name, mp.mp.prec)
+            write(os.path.join(OUT, "%s_%s.txt" % (name, fmt.name)), hdr, rows)
+            print(name, fmt.name, len(rows))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::number::{parse_number, parse_param, parse_precision, parse_ylim};
+use crate::gated::GatedInputs;
+use crate::number::{parse_number, parse_param, parse_points, parse_precision, parse_ylim};
 
 /// Tables, plots, formulas and task recommendations for neural-network activation functions.
 #[derive(Debug, Parser)]
@@ -18,6 +19,7 @@ Examples:
   act-cli show leaky-relu --param alpha=0.2
   act-cli plot relu sigmoid tanh --derivative --ylim -1.5,3
   act-cli table --formula \"x * tanh(softplus(x))\" --format csv
+  act-cli eval swiglu -2 0 2 --b 1.5
   act-cli recommend binary-classification
 
 Softmax turns a vector of scores into probabilities; as the article shows it:
@@ -51,8 +53,10 @@ Examples:
   act-cli table leaky-relu --param alpha=0.2 --format markdown
   act-cli table tanh --points 100001 --format csv > tanh.csv
   act-cli table --formula \"x * tanh(softplus(x))\"
+  act-cli table swiglu --b 2
+  act-cli table glu --a 1
 
-A vector activation (softmax) is applied to the whole grid as one input, so its values depend on --from, --to and --step. Softmax of a vector of scores:
+A gated activation (glu, swiglu, geglu, reglu) has two inputs: the grid runs over a with b held at --b (default 1), or over b with a held at --a. A vector activation (softmax) is applied to the whole grid as one input, so its values depend on --from, --to and --step. Softmax of a vector of scores:
   act-cli eval softmax 1 2 3")]
     Table(TableArgs),
     /// Values and derivatives at the given inputs (a vector activation takes them as one vector).
@@ -65,8 +69,10 @@ Examples:
   act-cli eval sigmoid -1,0,1 --precision 4
   act-cli eval softmax 1 2 3
   act-cli eval --formula \"max(0.2 * x, x)\" -inf -1 1
+  act-cli eval swiglu -2 0 2 --b 1.5
+  act-cli eval geglu --a -1,0,1 --b 2,3,4
 
-Inputs are separated by spaces, commas or both. A vector activation (softmax) takes them as one vector: `eval softmax 1 2 3` gives three probabilities that sum to 1."
+Inputs are separated by spaces, commas or both. A gated activation (glu, swiglu, geglu, reglu) takes two inputs: --a and --b give them (a list each, or one number for all), and the numbers after the name stand for whichever is missing. A vector activation (softmax) takes them as one vector: `eval softmax 1 2 3` gives three probabilities that sum to 1."
     )]
     Eval(EvalArgs),
     /// Several activations side by side: range, properties, values and derivatives.
@@ -86,7 +92,7 @@ Examples:
   act-cli plot relu leaky-relu elu gelu --output activations.svg
   act-cli plot sigmoid --derivative --output sigmoid.png --width 1200
 
-A vector activation (softmax) is applied to all the plotted x at once; the legend says so.")]
+A vector activation (softmax) is drawn for one vector of 101 evenly spaced x from --from to --to, the inputs of `act-cli table softmax --points 101`, at any width; the legend says so.")]
     Plot(PlotArgs),
     /// Which activation to use for a task; without TASK, list the tasks.
     #[command(after_help = "\
@@ -182,7 +188,7 @@ pub struct GridArgs {
     #[arg(long, value_parser = parse_number, allow_hyphen_values = true, conflicts_with = "points")]
     pub step: Option<f64>,
     /// Number of evenly spaced inputs from --from to --to, both included.
-    #[arg(long, short = 'n')]
+    #[arg(long, short = 'n', value_parser = parse_points, allow_hyphen_values = true)]
     pub points: Option<u64>,
 }
 
@@ -199,6 +205,8 @@ pub struct TableArgs {
     pub format: FormatArg,
     #[command(flatten)]
     pub precision: PrecisionArg,
+    #[command(flatten)]
+    pub gated: GatedInputs,
 }
 
 /// `eval`.
@@ -217,6 +225,8 @@ pub struct EvalArgs {
     pub format: FormatArg,
     #[command(flatten)]
     pub precision: PrecisionArg,
+    #[command(flatten)]
+    pub gated: GatedInputs,
 }
 
 /// Several activations: NAMEs and/or `--formula`s.

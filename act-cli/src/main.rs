@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod error;
 mod formula;
+mod gated;
 mod grid;
 mod number;
 mod output;
@@ -38,7 +39,7 @@ fn main() -> ExitCode {
     let cli = command
         .try_get_matches_from(plain_negative_numbers(std::env::args_os()))
         .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m))
-        .unwrap_or_else(|e| e.exit());
+        .unwrap_or_else(|e| without_inserted_spaces(e).exit());
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut ctx = Ctx {
         entries: catalog::builtins(),
@@ -81,6 +82,30 @@ fn plain_negative_numbers(
     .collect()
 }
 
+/// The error with the spaces [`plain_negative_numbers`] inserted taken out again, so that
+/// `act-cli table relu -3` says `unexpected argument '-3'` as the user typed it.
+fn without_inserted_spaces(mut e: clap::Error) -> clap::Error {
+    use clap::error::ContextValue;
+    let unspace = |s: &String| match s.strip_prefix(' ') {
+        Some(rest) if rest.starts_with('-') => rest.to_string(),
+        _ => s.clone(),
+    };
+    let fixed: Vec<_> = e
+        .context()
+        .filter_map(|(kind, value)| match value {
+            ContextValue::String(s) => Some((kind, ContextValue::String(unspace(s)))),
+            ContextValue::Strings(v) => {
+                Some((kind, ContextValue::Strings(v.iter().map(unspace).collect())))
+            }
+            _ => None,
+        })
+        .collect();
+    for (kind, value) in fixed {
+        e.insert(kind, value);
+    }
+    e
+}
+
 /// `error: MESSAGE` with the message's first line wrapped at `width`; the lines after it (a
 /// formula and its caret line, an example command) are kept as they are.
 fn error_text(message: &str, width: usize) -> String {
@@ -112,6 +137,17 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clap_errors_show_negative_numbers_as_typed() {
+        let args = ["act-cli", "table", "relu", "-3"].map(std::ffi::OsString::from);
+        let e = <cli::Cli as clap::CommandFactory>::command()
+            .try_get_matches_from(plain_negative_numbers(args.into_iter()))
+            .unwrap_err();
+        let text = without_inserted_spaces(e).to_string();
+        assert!(text.contains("'-3'"), "{text}");
+        assert!(!text.contains("' -3'"), "{text}");
+    }
 
     #[test]
     fn long_errors_wrap_but_keep_their_caret_lines() {

@@ -61,6 +61,16 @@ pub fn parse_ylim(text: &str) -> Result<(f64, f64), String> {
     Ok((lo, hi))
 }
 
+/// Parses `--points N`: a whole number (`--points -3` says what is wrong with it).
+pub fn parse_points(text: &str) -> Result<u64, String> {
+    text.trim().parse::<u64>().map_err(|_| {
+        format!(
+            "expected a whole number of inputs (at least 1), got '{}'",
+            text.trim()
+        )
+    })
+}
+
 /// Parses `--precision N`: 1 to 17 significant digits (17 is always exact for an f64).
 pub fn parse_precision(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {

@@ -64,9 +64,8 @@ pub enum Kind {
     Prose,
 }
 
-/// An aligned text table that fits in `width` columns by wrapping its [`Kind::Prose`] columns
-/// (comfy-table's dynamic arrangement); `kinds[i]` lays out column `i`.
-pub fn text_table(
+/// One aligned table, comfy-table's dynamic arrangement wrapping the [`Kind::Prose`] columns.
+fn aligned(
     header: &[&str],
     rows: &[Vec<String>],
     kinds: &[Kind],
@@ -110,6 +109,133 @@ pub fn text_table(
     for line in table.to_string().lines() {
         s.push_str(line.trim_end());
         s.push('\n');
+    }
+    s
+}
+
+/// Narrowest a [`Kind::Prose`] column is allowed to get before the table is printed as
+/// records instead: below this a sentence is a word or two per line.
+const MIN_PROSE_WIDTH: usize = 24;
+
+/// An aligned text table that fits in `width` columns; `kinds[i]` lays out column `i`.
+///
+/// Where it is too wide, it degrades in the way that keeps it readable: a table of numbers and
+/// words is split into several tables, each repeating the first column (the key, e.g. `x`),
+/// and a table with sentences (or one whose key and a single column do not fit) becomes one
+/// record per row, each cell on its own line under the row's first cell.
+pub fn text_table(
+    header: &[&str],
+    rows: &[Vec<String>],
+    kinds: &[Kind],
+    color: bool,
+    width: usize,
+) -> String {
+    text_table_keyed(header, rows, kinds, color, width, 1)
+}
+
+/// [`text_table`] with the first `keys` columns repeated in every split table (`a` and `b`
+/// of a gated activation).
+pub fn text_table_keyed(
+    header: &[&str],
+    rows: &[Vec<String>],
+    kinds: &[Kind],
+    color: bool,
+    width: usize,
+    keys: usize,
+) -> String {
+    // Characters each column takes, its padding included (one space each side).
+    let natural: Vec<usize> = (0..header.len())
+        .map(|i| {
+            let widest = rows
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.lines().map(|l| l.chars().count()).max().unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            let least = if kinds.get(i) == Some(&Kind::Prose) {
+                MIN_PROSE_WIDTH
+            } else {
+                widest
+            };
+            least
+                .max(header[i].chars().count())
+                .min(widest.max(header[i].chars().count()))
+                + 2
+        })
+        .collect();
+    // The rule under the header runs the full width, the last column's padding included.
+    let fits = |columns: &[usize]| columns.iter().map(|&i| natural[i]).sum::<usize>() <= width;
+    let all: Vec<usize> = (0..header.len()).collect();
+    if fits(&all) {
+        return aligned(header, rows, kinds, color, width);
+    }
+    let keys = keys.min(header.len());
+    let prose = kinds.contains(&Kind::Prose);
+    let key_columns: Vec<usize> = (0..keys).collect();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    if !prose && keys < header.len() {
+        let mut current = key_columns.clone();
+        for i in keys..header.len() {
+            current.push(i);
+            if !fits(&current) && current.len() > keys + 1 {
+                current.pop();
+                groups.push(std::mem::replace(&mut current, key_columns.clone()));
+                current.push(i);
+            }
+        }
+        groups.push(current);
+    }
+    if !groups.is_empty() && groups.iter().all(|g| fits(g)) {
+        let mut s = String::new();
+        for (n, g) in groups.iter().enumerate() {
+            if n > 0 {
+                s.push('\n');
+            }
+            let h: Vec<&str> = g.iter().map(|&i| header[i]).collect();
+            let k: Vec<Kind> = g
+                .iter()
+                .map(|&i| kinds.get(i).copied().unwrap_or(Kind::Word))
+                .collect();
+            let r: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| {
+                    g.iter()
+                        .map(|&i| row.get(i).cloned().unwrap_or_default())
+                        .collect()
+                })
+                .collect();
+            s.push_str(&aligned(&h, &r, &k, color, width));
+        }
+        return s;
+    }
+    records(header, rows, color, width)
+}
+
+/// One record per row: the first cell as a heading, then `header  cell` for the others, the
+/// cells wrapped at `width` under themselves.
+fn records(header: &[&str], rows: &[Vec<String>], color: bool, width: usize) -> String {
+    let key_w = header
+        .iter()
+        .skip(1)
+        .map(|h| h.chars().count())
+        .max()
+        .unwrap_or(0);
+    let indent = " ".repeat(key_w + 4);
+    let mut s = String::new();
+    for row in rows {
+        let title = row.first().map_or("", String::as_str);
+        if color {
+            s.push_str(&format!("\x1b[1m{title}\x1b[0m\n"));
+        } else {
+            s.push_str(title);
+            s.push('\n');
+        }
+        for (h, cell) in header.iter().zip(row).skip(1) {
+            if cell.is_empty() {
+                continue;
+            }
+            s.push_str(&wrap(cell, width, &format!("  {h:<key_w$}  "), &indent));
+        }
     }
     s
 }
@@ -176,6 +302,24 @@ pub fn json_number(v: f64) -> serde_json::Value {
     serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
+/// `  key  value` with the value wrapped under itself at `width` (the key padded to `key_w`);
+/// where a word of the value would not fit beside the key, the value goes on the lines below
+/// the key, indented by 4.
+pub fn key_value(key: &str, value: &str, key_w: usize, width: usize) -> String {
+    let first = format!("  {key:<key_w$}  ");
+    let indent = " ".repeat(first.chars().count());
+    let longest = value
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    if indent.len() + longest > width {
+        format!("  {key}\n{}", wrap(value, width, "    ", "    "))
+    } else {
+        wrap(value, width, &first, &indent)
+    }
+}
+
 /// Greedy word wrap of `text` at `width`, each line prefixed by `indent` (the first by
 /// `first`).
 pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
@@ -183,7 +327,22 @@ pub fn wrap(text: &str, width: usize, first: &str, indent: &str) -> String {
     let mut line = String::from(first);
     let mut line_len = first.chars().count();
     let mut empty = true;
-    for word in text.split_whitespace() {
+    // A word longer than a whole line (a long call in a note) is cut at the line's end.
+    let room = width.saturating_sub(first.chars().count().max(indent.chars().count()));
+    let words = text.split_whitespace().flat_map(|word| {
+        let chars: Vec<char> = word.chars().collect();
+        let size = if room >= 10 && chars.len() > room {
+            room
+        } else {
+            chars.len().max(1)
+        };
+        chars
+            .chunks(size)
+            .map(|c| c.iter().collect::<String>())
+            .collect::<Vec<_>>()
+    });
+    for word in words {
+        let word = word.as_str();
         let w = word.chars().count();
         if !empty && line_len + 1 + w > width {
             out.push_str(line.trim_end());
@@ -210,7 +369,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn long_words_go_under_their_key() {
+        assert_eq!(key_value("k", "a b", 3, 20), "  k    a b\n");
+        assert_eq!(
+            key_value("recommended for", "multiclass-classification", 15, 40),
+            "  recommended for\n    multiclass-classification\n"
+        );
+    }
+
+    #[test]
     fn wraps_words() {
+        assert_eq!(
+            wrap("x (nn.LeakyReLU(negative_slope=0.01))", 16, "  ", "  "),
+            "  x\n  (nn.LeakyReLU(\n  negative_slope\n  =0.01))\n"
+        );
         let s = wrap("aaa bbb ccc ddd", 9, "- ", "  ");
         assert_eq!(s, "- aaa bbb\n  ccc ddd\n");
         assert_eq!(wrap("", 10, "x ", "  "), "x\n");
@@ -238,6 +410,61 @@ mod tests {
         write_json_number(&mut out, f64::NAN).unwrap();
         write_json_number(&mut out, 1e-20).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "null1e-20");
+    }
+
+    #[test]
+    fn narrow_number_tables_split_and_repeat_the_key() {
+        let rows = vec![
+            vec![
+                "-12".into(),
+                "6.144174602e-6".into(),
+                "6.144136851e-6".into(),
+            ],
+            vec![
+                "-11".into(),
+                "0.00001670142185".into(),
+                "0.00001670114291".into(),
+            ],
+        ];
+        let kinds = [Kind::Number; 3];
+        let header = ["x", "value", "derivative"];
+        // 5 + 18 + 18 = 41 columns: one table at 41, two at 40.
+        let one = text_table(&header, &rows, &kinds, false, 41);
+        assert_eq!(one.lines().count(), 4, "{one}");
+        let two = text_table(&header, &rows, &kinds, false, 40);
+        assert_eq!(two.lines().count(), 9, "{two}");
+        assert!(two.lines().all(|l| l.chars().count() <= 40), "{two}");
+        assert_eq!(two.matches("-12").count(), 2, "the key is repeated: {two}");
+        assert!(two.contains("value") && two.contains("derivative"));
+        // Two keys (a gated table's a and b) are repeated together.
+        let rows = vec![vec!["1".into(), "2".into(), "x".repeat(20), "y".repeat(20)]];
+        let t = text_table_keyed(
+            &["a", "b", "v", "d"],
+            &rows,
+            &[Kind::Number; 4],
+            false,
+            40,
+            2,
+        );
+        assert_eq!(t.matches(" 1  2 ").count(), 2, "{t}");
+    }
+
+    #[test]
+    fn narrow_tables_with_sentences_become_records() {
+        let rows = vec![vec![
+            "sigmoid".into(),
+            "(0, 1)".into(),
+            "Logistic sigmoid: squashes any input into (0, 1).".into(),
+        ]];
+        let kinds = [Kind::Word, Kind::Word, Kind::Prose];
+        let t = text_table(&["name", "range", "summary"], &rows, &kinds, false, 40);
+        assert_eq!(
+            t,
+            "sigmoid\n  range    (0, 1)\n  summary  Logistic sigmoid: squashes\n           any input into (0, 1).\n"
+        );
+        // Wide enough for the sentence column at its minimum: a table.
+        let t = text_table(&["name", "range", "summary"], &rows, &kinds, false, 60);
+        assert!(t.contains('─'), "{t}");
     }
 
     #[test]

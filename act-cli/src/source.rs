@@ -118,12 +118,21 @@ impl Curve for Builtin {
 pub fn builtin(entries: &[Entry], name: &str) -> anyhow::Result<Box<dyn Curve>> {
     match catalog::lookup(entries, name) {
         Some(e) => Ok(Box::new(Builtin::new(e))),
+        None if crate::gated::GatedSource::lookup(name).is_some() => {
+            let g = crate::gated::GatedSource::lookup(name).map_or("", |g| g.name);
+            Err(usage(format!(
+                "{g} is a gated activation with two inputs (a, b); this command takes \
+                 activations of one input. Its values and both partials: act-cli table {g} \
+                 --b 1, or act-cli eval {g} -2 0 2 --b 1.5"
+            )))
+        }
         None => {
-            let close = catalog::close_matches(entries, name, 4);
+            let mut close = catalog::close_matches(entries, name, 4);
+            close.extend(crate::gated::close_matches(name).into_iter().take(4));
             let mut message = format!(
                 "unknown activation '{}'{}",
                 name.trim(),
-                did_you_mean(catalog::suggest(entries, name))
+                did_you_mean(closest_of_all(entries, name))
             );
             if !close.is_empty() {
                 message.push_str(&format!("\n  close matches: {}", close.join(", ")));
@@ -135,6 +144,20 @@ pub fn builtin(entries: &[Entry], name: &str) -> anyhow::Result<Box<dyn Curve>> 
             ));
             Err(usage(message))
         }
+    }
+}
+
+/// The closest name to a misspelt one among the one-input built-ins and the gated ones.
+fn closest_of_all(entries: &[Entry], name: &str) -> Option<&'static str> {
+    let key = name.trim().to_ascii_lowercase();
+    let one = catalog::suggest(entries, name);
+    let two = crate::gated::suggest(name);
+    match (one, two) {
+        (Some(o), Some(t)) if strsim::osa_distance(&key, t) < strsim::osa_distance(&key, o) => {
+            Some(t)
+        }
+        (Some(o), _) => Some(o),
+        (None, t) => t,
     }
 }
 

@@ -421,3 +421,26 @@ fn parameters_are_set_together_and_their_conditions_are_enforced() {
     assert_eq!(v["range"]["min_attained"], true, "{show}");
     assert_eq!(v["properties"]["monotonic"], false, "{show}");
 }
+
+/// The leading space act-cli gives negative numbers (so that clap takes them as values) never
+/// shows in an error: every message quotes the argument as typed.
+#[test]
+fn errors_quote_negative_numbers_as_typed() {
+    for (args, quoted) in [
+        (&["table", "relu", "-3"][..], "'-3'"),
+        (&["eval", "sigmoid", "-3", "--precision", "-3"], "'-3'"),
+        (&["table", "relu", "--points", "-3"], "'-3'"),
+        (&["plot", "relu", "--ylim", "-1"], "'-1'"),
+        (&["eval", "relu", "-2", "--format", "-inf"], "'-inf'"),
+        (&["show", "relu", "-.5"], "'-.5'"),
+    ] {
+        let err = usage_error(args);
+        assert!(err.contains(quoted), "{args:?}: {err}");
+        assert!(
+            !err.contains("' -"),
+            "{args:?}: inserted space shows: {err}"
+        );
+    }
+    let err = usage_error(&["table", "relu", "--points", "-3"]);
+    assert!(err.contains("whole number"), "{err}");
+}

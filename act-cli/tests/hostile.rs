@@ -236,3 +236,54 @@ fn a_failed_plot_leaves_no_partial_file() {
         "files left: {left:?}"
     );
 }
+
+/// Gated activations with hostile inputs: random lists for `--a`, `--b` and the numbers
+/// (empty, text, NaN, ±inf, huge, subnormal, mismatched lengths), both, neither, in `eval`
+/// and `table`, with stray parameters, in every format.
+#[test]
+fn random_gated_inputs_end_cleanly() {
+    const NAMES: &[&str] = &["glu", "swiglu", "GeGLU", "re_glu", "swigl", "glu2"];
+    const VALUES: &[&str] = &[
+        "0", "-0", "1", "-2.5", "1e308", "-1e308", "1e-320", "inf", "-inf", "nan", "-nan", "x", "",
+        ",", "1,2", "-1,0,1", "1 2 3", "--b", "-.5", "1e99999",
+    ];
+    const OPTIONS: &[&str] = &["--a", "--b", "--param", "--format", "--points", "--from"];
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    for _ in 0..400 {
+        let mut args = vec![
+            if rng.below(2) == 0 { "eval" } else { "table" }.to_string(),
+            NAMES[rng.below(NAMES.len())].to_string(),
+        ];
+        for _ in 0..rng.below(5) {
+            match rng.below(3) {
+                0 => args.push(VALUES[rng.below(VALUES.len())].to_string()),
+                _ => {
+                    let option = OPTIONS[rng.below(OPTIONS.len())];
+                    let value = match option {
+                        "--param" => format!("b={}", VALUES[rng.below(VALUES.len())]),
+                        "--format" => {
+                            ["csv", "json", "markdown", "text", "xml"][rng.below(5)].to_string()
+                        }
+                        _ => VALUES[rng.below(VALUES.len())].to_string(),
+                    };
+                    args.extend([option.to_string(), value]);
+                }
+            }
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_clean(&refs);
+    }
+    for args in [
+        &["eval", "swiglu", "--a", "1e308", "--b", "1e308"][..],
+        &["eval", "geglu", "--a", "-1e308,1e-320", "--b", "-inf,nan"],
+        &[
+            "table", "glu", "--a", "nan", "--points", "20000", "--format", "csv",
+        ],
+        &[
+            "table", "reglu", "--b", "-inf", "--from", "-1e308", "--to", "1e308",
+        ],
+        &["table", "swiglu", "--points", "1000001"],
+    ] {
+        assert_clean(args);
+    }
+}

@@ -17,11 +17,13 @@ fn too_wide(text: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
+/// The one-input built-ins (the gated ones take two inputs and are not plotted).
 fn builtin_names() -> Vec<String> {
     json(&["list", "--format", "json"])
         .as_array()
         .unwrap()
         .iter()
+        .filter(|e| e["gated"] != true)
         .map(|e| e["name"].as_str().unwrap().to_string())
         .collect()
 }
@@ -72,6 +74,88 @@ fn every_command_fits_80_columns() {
             wide.join("\n")
         );
     }
+}
+
+/// Below 60 columns tables split (repeating their key column) or become one record per row,
+/// instead of squeezing a column to a letter per line; everything fits at 40, 50 and 60.
+#[test]
+fn narrow_terminals_get_readable_output() {
+    let commands: [&[&str]; 12] = [
+        &["list"],
+        &[
+            "table", "sigmoid", "--from", "-40", "--to", "40", "--step", "20",
+        ],
+        &["eval", "swish", "-inf", "-1e300", "-.5", "1e-300"],
+        &[
+            "compare",
+            "relu",
+            "gelu",
+            "swish",
+            "mish",
+            "softmax",
+            "--at",
+            "-3,-1,0,1,3",
+        ],
+        &["eval", "swiglu", "-20", "0", "2.5", "--b", "1.5"],
+        &["table", "geglu", "--a", "-3.5", "--points", "3"],
+        &["show", "swiglu"],
+        &["show", "softmax"],
+        &["show", "leaky-relu", "--param", "alpha=0.2"],
+        &["recommend"],
+        &["recommend", "transformer"],
+        &["plot", "relu", "sigmoid", "--derivative"],
+    ];
+    for width in ["40", "50", "60"] {
+        let w: usize = width.parse().unwrap();
+        for args in commands {
+            let out = act()
+                .env("COLUMNS", width)
+                .args(args)
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone();
+            let out = String::from_utf8(out).unwrap();
+            let wide = too_wide(&out, w);
+            assert!(
+                wide.is_empty(),
+                "`act-cli {}` at {width}:\n{}",
+                args.join(" "),
+                wide.join("\n")
+            );
+            // No column squeezed to a letter or two: no line holds only a fragment of a word
+            // under an empty key (the old failure: "a", "c", "t", "i", "v" one per line).
+            let fragments = out
+                .lines()
+                .filter(|l| {
+                    let t = l.trim();
+                    !t.is_empty() && t.chars().count() <= 2 && t.chars().all(char::is_alphabetic)
+                })
+                .count();
+            assert!(
+                fragments == 0,
+                "`act-cli {}` at {width}:\n{out}",
+                args.join(" ")
+            );
+        }
+    }
+    // The split tables repeat the key: every x of the table appears in both halves.
+    let out = act()
+        .env("COLUMNS", "40")
+        .args(["table", "sigmoid", "--from", "-12", "--to", "-10"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.matches("-11 ").count(), 2, "{out}");
+    assert!(out.contains("value") && out.contains("derivative"), "{out}");
+    // List at 40 columns: one record per activation, its summary wrapped under it.
+    let out = act().env("COLUMNS", "40").args(["list"]).output().unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.starts_with("sigmoid\n  range    (0, 1)\n  summary  Logistic sigmoid"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -223,7 +307,32 @@ fn softmax_says_what_is_shown() {
         stdout(&["eval", "softmax", "1", "2", "3"])
     );
     let s = stdout(&["plot", "sigmoid", "softmax", "--height", "6"]);
-    assert!(s.contains("softmax (all x as one vector)"), "{s}");
+    assert!(s.contains("softmax (101 x as one vector)"), "{s}");
+    // The same values at any width: the softmax curve is one fixed vector, not one sample
+    // per column (its values would shrink as the terminal widens). The top label of the y
+    // axis is the largest value.
+    let top = |columns: &str| {
+        let out = act()
+            .env("COLUMNS", columns)
+            .args(["plot", "softmax", "--height", "8"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        text.lines()
+            .next()
+            .unwrap()
+            .split('┤')
+            .next()
+            .unwrap()
+            .trim()
+            .to_string()
+    };
+    assert_eq!(top("60"), top("150"));
+    // softmax of 101 evenly spaced x in [-5, 5] at x = 5 is 0.095166, plus the 5 % margin.
+    assert_eq!(top("60"), "0.09992");
     for args in [
         &["show", "softmax"][..],
         &["--help"],

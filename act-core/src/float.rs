@@ -28,6 +28,7 @@ pub(crate) mod sealed {
 /// ```
 pub trait Float:
     sealed::Sealed
+    + crate::float_kernels::FloatKernels
     + Copy
     + PartialEq
     + PartialOrd
@@ -55,17 +56,8 @@ pub trait Float:
     const MAX: Self;
     /// Machine epsilon.
     const EPSILON: Self;
-    /// True for the 16-bit types (`half::f16`, `half::bf16`, feature `half`): the activations'
-    /// slice methods widen them to `f32`, run the `f32` code and round each result once. Not
-    /// part of the stable API.
-    #[doc(hidden)]
-    const __COMPUTED_IN_F32: bool = false;
     /// Name of the type, `"f32"` or `"f64"`.
     const TYPE_NAME: &'static str;
-    #[doc(hidden)]
-    /// Veltkamp's splitting constant `2^ceil(p/2) + 1`, which cuts a value into two halves
-    /// whose products are exact.
-    const SPLITTER: f64;
 
     /// Converts from `f64` (rounding to nearest for `f32`).
     fn from_f64(v: f64) -> Self;
@@ -106,48 +98,6 @@ pub trait Float:
     /// `tanh'(x) = 1 - tanh(x)^2 = sech(x)^2`, computed as `4e / (1 + e)^2` with
     /// `e = exp(-2|x|)`, accurate in the tails.
     fn tanh_prime(self) -> Self;
-    /// The kernel `k` at `self`; `FMA` selects the fused variant, for code compiled with the
-    /// `fma` target feature (generated slice loops). Not part of the stable API.
-    #[doc(hidden)]
-    fn __kernel<const FMA: bool>(self, k: crate::__private::Kernel) -> Self;
-    /// `(c·k(self), 1/c)`, `c` a power of two that lifts a value near or below the smallest
-    /// normal number into the normal range (see `act_core::math::f64::exp_scaled`). Only for
-    /// the kernels with a tail towards 0; the others return `(k(self), 1)`. Not part of the
-    /// stable API.
-    #[doc(hidden)]
-    fn __kernel_scaled<const FMA: bool>(self, k: crate::__private::Kernel) -> (Self, Self);
-    /// The kernel `k` at `self` where its value is the final result of an elementwise
-    /// activation (not a term of a larger formula): with `FMA`, `sigmoid`, `sigmoid'` and
-    /// `tanh'` then use one scale factor in the normal range (subnormal results stay
-    /// subnormal, as everywhere). Not part of the stable API.
-    #[doc(hidden)]
-    fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self;
-    /// `(σ(x), c·σ'(x), 1/c)` in one go (one division with `FMA`), `c` as in
-    /// [`Float::__kernel_scaled`]. Not part of the stable API.
-    #[doc(hidden)]
-    fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self);
-    /// `e^x` for `x <= 0` (or NaN) where the value only reaches results that it bounds
-    /// (softmax's `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor in the
-    /// normal range. Not part of the stable API.
-    #[doc(hidden)]
-    fn __exp_nonpositive_final<const FMA: bool>(self) -> Self;
-    /// `erfc(self (hi + lo))` for a constant known as the double-double `hi + lo`, with the
-    /// product's rounding error carried into the tail (GELU's `erfc(-x/sqrt 2)`). Not part of
-    /// the stable API.
-    #[doc(hidden)]
-    fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self;
-    /// [`Float::__erfc_mul`] scaled as [`Float::__kernel_scaled`] scales. Not part of the
-    /// stable API.
-    #[doc(hidden)]
-    fn __erfc_mul_scaled<const FMA: bool>(self, hi: f64, lo: f64) -> (Self, Self);
-    /// `e^(c self^2)` for a power of two `c`, with `self^2` split exactly (GELU's
-    /// `e^(-x^2/2)`). Not part of the stable API.
-    #[doc(hidden)]
-    fn __exp_sq<const FMA: bool>(self, c: f64) -> Self;
-    /// [`Float::__exp_sq`] scaled as [`Float::__kernel_scaled`] scales `exp`. Not part of the
-    /// stable API.
-    #[doc(hidden)]
-    fn __exp_scaled_sq<const FMA: bool>(self, c: f64) -> (Self, Self);
     /// `x^n` for an integer `n` (by repeated multiplication).
     fn powi(self, n: i32) -> Self;
     /// `x^y`.
@@ -156,10 +106,6 @@ pub trait Float:
     fn max(self, other: Self) -> Self;
     /// The smaller of `self` and `other`; `self` on a tie; NaN if either is NaN.
     fn min(self, other: Self) -> Self;
-    #[doc(hidden)]
-    /// A constant known as the double-double `hi + lo`, as the pair nearest to it in this type
-    /// (for `f32`: the rounded value and the rounded remainder).
-    fn split_constant(hi: f64, lo: f64) -> (Self, Self);
 }
 
 macro_rules! impl_float {
@@ -172,11 +118,6 @@ macro_rules! impl_float {
             const MAX: Self = $t::MAX;
             const EPSILON: Self = $t::EPSILON;
             const TYPE_NAME: &'static str = stringify!($t);
-            const SPLITTER: f64 = if $t::MANTISSA_DIGITS == 53 {
-                134217729.0
-            } else {
-                4097.0
-            };
 
             #[inline(always)]
             fn from_f64(v: f64) -> Self {
@@ -250,33 +191,6 @@ macro_rules! impl_float {
             fn tanh_prime(self) -> Self {
                 math::$m::tanh_prime::<false>(self)
             }
-            act_expr::__functions!(crate::kernels::kernels, methods, $t, $m);
-            #[inline(always)]
-            fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self) {
-                math::$m::sigmoid_pair::<FMA>(self)
-            }
-            #[inline(always)]
-            fn __exp_nonpositive_final<const FMA: bool>(self) -> Self {
-                math::$m::exp_nonpositive_final::<FMA>(self)
-            }
-            #[inline(always)]
-            fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self {
-                let (h, l) = Self::split_constant(hi, lo);
-                math::$m::erfc_mul::<FMA>(self, h, l)
-            }
-            #[inline(always)]
-            fn __erfc_mul_scaled<const FMA: bool>(self, hi: f64, lo: f64) -> (Self, Self) {
-                let (h, l) = Self::split_constant(hi, lo);
-                math::$m::erfc_mul_scaled::<FMA>(self, h, l)
-            }
-            #[inline(always)]
-            fn __exp_sq<const FMA: bool>(self, c: f64) -> Self {
-                math::$m::exp_sq::<FMA>(self, c as $t)
-            }
-            #[inline(always)]
-            fn __exp_scaled_sq<const FMA: bool>(self, c: f64) -> (Self, Self) {
-                math::$m::exp_scaled_sq::<FMA>(self, c as $t)
-            }
             #[inline(always)]
             fn powi(self, n: i32) -> Self {
                 math::$m::powi(self, n)
@@ -289,11 +203,6 @@ macro_rules! impl_float {
             fn max(self, other: Self) -> Self {
                 let m = if self >= other { self } else { other };
                 if self != self { self } else { m }
-            }
-            #[inline(always)]
-            fn split_constant(hi: f64, lo: f64) -> (Self, Self) {
-                let h = hi as $t;
-                (h, ((hi - h as f64) + lo) as $t)
             }
             #[inline(always)]
             fn min(self, other: Self) -> Self {

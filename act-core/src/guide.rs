@@ -199,11 +199,9 @@ pub fn task(name: &str) -> Option<&'static Task> {
 pub fn suggest(name: &str) -> Option<&'static str> {
     crate::names::closest(
         name,
-        tasks().iter().flat_map(|t| {
-            core::iter::once(t.name)
-                .chain(t.aliases.iter().copied())
-                .map(|spelling| (spelling, t.name))
-        }),
+        tasks()
+            .iter()
+            .flat_map(|t| crate::names::spellings(t.name, t.aliases)),
     )
 }
 

@@ -2,13 +2,14 @@
 //!
 //! The activations' slice methods (and so the scalar ones, which run through them) widen the
 //! 16-bit values to `f32` (exactly), run the `f32` code and round each result once
-//! ([`Float::__COMPUTED_IN_F32`]); the methods below do the same one operation at a time, for
+//! ([`FloatKernels::__COMPUTED_IN_F32`]); the methods below do the same one operation at a time, for
 //! code that is generic over [`Float`].
 
 use half::{bf16, f16};
 
 use crate::__private::Kernel;
 use crate::Float;
+use crate::float_kernels::FloatKernels;
 
 impl crate::float::sealed::Sealed for f16 {}
 impl crate::float::sealed::Sealed for bf16 {}
@@ -23,8 +24,6 @@ macro_rules! impl_half_float {
             const MAX: Self = $t::MAX;
             const EPSILON: Self = $t::EPSILON;
             const TYPE_NAME: &'static str = stringify!($t);
-            const SPLITTER: f64 = $splitter;
-            const __COMPUTED_IN_F32: bool = true;
 
             #[inline]
             fn from_f64(v: f64) -> Self {
@@ -99,6 +98,30 @@ macro_rules! impl_half_float {
                 via(self, <f32 as Float>::tanh_prime)
             }
             #[inline]
+            fn powi(self, n: i32) -> Self {
+                via(self, |v| Float::powi(v, n))
+            }
+            #[inline]
+            fn powf(self, y: Self) -> Self {
+                via(self, |v| Float::powf(v, y.to_f32()))
+            }
+            #[inline]
+            fn max(self, other: Self) -> Self {
+                let m = if self >= other { self } else { other };
+                if self.is_nan() { self } else { m }
+            }
+            #[inline]
+            fn min(self, other: Self) -> Self {
+                let m = if self <= other { self } else { other };
+                if self.is_nan() { self } else { m }
+            }
+        }
+
+        impl FloatKernels for $t {
+            const SPLITTER: f64 = $splitter;
+            const __COMPUTED_IN_F32: bool = true;
+
+            #[inline]
             fn __kernel<const FMA: bool>(self, k: Kernel) -> Self {
                 via(self, |v| v.__kernel::<FMA>(k))
             }
@@ -139,24 +162,6 @@ macro_rules! impl_half_float {
             #[inline]
             fn __exp_scaled_sq<const FMA: bool>(self, c: f64) -> (Self, Self) {
                 (self.__exp_sq::<FMA>(c), Self::ONE)
-            }
-            #[inline]
-            fn powi(self, n: i32) -> Self {
-                via(self, |v| Float::powi(v, n))
-            }
-            #[inline]
-            fn powf(self, y: Self) -> Self {
-                via(self, |v| Float::powf(v, y.to_f32()))
-            }
-            #[inline]
-            fn max(self, other: Self) -> Self {
-                let m = if self >= other { self } else { other };
-                if self.is_nan() { self } else { m }
-            }
-            #[inline]
-            fn min(self, other: Self) -> Self {
-                let m = if self <= other { self } else { other };
-                if self.is_nan() { self } else { m }
             }
             #[inline]
             fn split_constant(hi: f64, lo: f64) -> (Self, Self) {

@@ -1,10 +1,10 @@
 //! The kernel entries generated code calls, expanded from act-expr's function table
 //! (`act_expr::functions`): one [`Kernel`] per function of the formula language and the
-//! `Float::__kernel*` dispatch to `crate::math`, so that a function without a kernel fails
+//! `FloatKernels::__kernel*` dispatch to `crate::math`, so that a function without a kernel fails
 //! this crate's build.
 
 /// Expands the function table: `[enum]` defines [`Kernel`]; `[methods T M]` the
-/// `__kernel`, `__kernel_final` and `__kernel_scaled` methods of `Float for T`, with the
+/// `__kernel`, `__kernel_final` and `__kernel_scaled` methods of `FloatKernels for T`, with the
 /// kernels of `crate::math::M`; `[callable_list]` the list of callable functions for the
 /// docs (`` `exp`, `ln`, ``...).
 macro_rules! kernels {
@@ -26,7 +26,7 @@ macro_rules! kernels {
         }
     };
     (@enum ; $( $variant:ident $name:ident $callable:tt $kind:ident [$($scaled:ident)?] [$($as_result:ident)?] )*) => {
-        /// The kernels generated code calls through `Float::__kernel`, one per function of
+        /// The kernels generated code calls through `FloatKernels::__kernel`, one per function of
         /// the formula language (`act_expr::functions`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum Kernel {

@@ -42,12 +42,17 @@ mod activation;
 #[cfg(feature = "ndarray")]
 pub mod array;
 mod builtins;
+mod checks;
+mod compensated;
 pub mod dispatch;
 mod float;
+mod float_kernels;
 pub mod guide;
 #[cfg(feature = "half")]
 mod half_float;
 mod kernels;
+mod lanes;
+mod loops;
 pub mod math;
 mod metadata;
 mod names;
@@ -209,9 +214,9 @@ pub use range::Range;
 
 /// Calls `$callback!` with the type names of every built-in:
 /// `$callback! { elementwise: [Sigmoid, Tanh, ...], vector: [Softmax] }`. The tests and
-/// benchmarks that cover each built-in iterate over this list, so that a new built-in added
-/// here is in all of them (and one missing here fails `registry_lists_every_builtin`). Every
-/// type in it implements `Default`.
+/// benchmarks that cover each built-in iterate over this list, which comes from the same
+/// table as the registry (`__builtin_table!`), so a new built-in added there is in all of
+/// them. Every type in it implements `Default`.
 ///
 /// ```
 /// macro_rules! count {
@@ -225,25 +230,33 @@ pub use range::Range;
 #[macro_export]
 macro_rules! __for_each_builtin {
     ($callback:ident) => {
-        $callback! {
-            elementwise: [
-                Sigmoid, Tanh, Relu, LeakyRelu, Elu, Selu, Swish, Linear, Gelu, GeluTanh,
-                Softplus, Mish, HardSigmoid, HardSwish, PRelu, LogSigmoid, Softsign, Celu, Relu6,
-                Hardtanh, Squareplus
-            ],
-            vector: [Softmax, LogSoftmax, Softmin]
-        }
+        $crate::__builtin_table!([$crate::__for_each_builtin] @split $callback [] [])
+    };
+    // The table's types sorted by kind, then handed to the callback.
+    (@split $callback:ident [$($e:ident)*] [$($v:ident)*]) => {
+        $callback! { elementwise: [$($e),*], vector: [$($v),*] }
+    };
+    (@split $callback:ident [$($e:ident)*] [$($v:ident)*]
+        $t:ident elementwise $name:literal [$($alias:literal),*], $($rest:tt)*) => {
+        $crate::__for_each_builtin!(@split $callback [$($e)* $t] [$($v)*] $($rest)*)
+    };
+    (@split $callback:ident [$($e:ident)*] [$($v:ident)*]
+        $t:ident vector $name:literal [$($alias:literal),*], $($rest:tt)*) => {
+        $crate::__for_each_builtin!(@split $callback [$($e)*] [$($v)* $t] $($rest)*)
     };
 }
 
-/// Calls `$callback!` with the type names of every gated built-in: `$callback! { Glu, ... }`.
-/// The tests that cover each gated built-in iterate over this list (and one missing here
-/// fails `gated_registry_lists_every_gated_builtin`).
+/// Calls `$callback!` with the type names of every gated built-in: `$callback! { Glu, ... }`,
+/// from the registry's table (`__gated_table!`). The tests that cover each gated built-in
+/// iterate over this list.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __for_each_gated {
     ($callback:ident) => {
-        $callback! { Glu, SwiGlu, GeGlu, ReGlu }
+        $crate::__gated_table!([$crate::__for_each_gated] @names $callback)
+    };
+    (@names $callback:ident $($t:ident $name:literal [$($alias:literal),*],)*) => {
+        $callback! { $($t),* }
     };
 }
 

@@ -32,6 +32,24 @@ pub(crate) fn closest(
     best.map(|(_, name)| name)
 }
 
+/// The `(spelling, canonical)` pairs of a named thing: its canonical name and each alias, for
+/// [`closest`].
+pub(crate) fn spellings(
+    name: &'static str,
+    aliases: &'static [&'static str],
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    core::iter::once(name)
+        .chain(aliases.iter().copied())
+        .map(move |spelling| (spelling, name))
+}
+
+/// Whether `query` names the thing called `name` with `aliases`: after [`normalise`], the
+/// name itself, the name without its dashes, or an alias.
+pub(crate) fn is_named(name: &str, aliases: &[&str], query: &str) -> bool {
+    let key = normalise(query);
+    name == key || name.replace('-', "") == key.replace('-', "") || aliases.contains(&&*key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +62,15 @@ mod tests {
         assert_eq!(closest("rrn", names), Some("rnn"));
         assert_eq!(closest("transformer", names), None);
         assert_eq!(normalise(" Leaky_ReLU "), "leaky-relu");
+    }
+
+    #[test]
+    fn a_thing_is_named_by_its_name_without_dashes_or_an_alias() {
+        assert!(is_named("leaky-relu", &["lrelu"], "Leaky_ReLU"));
+        assert!(is_named("leaky-relu", &["lrelu"], "LEAKYRELU"));
+        assert!(is_named("leaky-relu", &["lrelu"], " lrelu "));
+        assert!(!is_named("leaky-relu", &["lrelu"], "relu"));
+        let pairs: Vec<_> = spellings("swish", &["silu"]).collect();
+        assert_eq!(pairs, [("swish", "swish"), ("silu", "swish")]);
     }
 }

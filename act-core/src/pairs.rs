@@ -1,8 +1,9 @@
 //! Loops behind gated activations (two inputs per element) and parameter gradients (sums over
 //! a whole slice), called by code that `activation!` generates through `__private`.
 
-use crate::__private::{check_len, limit};
 use crate::Float;
+use crate::checks::check_len;
+use crate::loops::limit;
 
 /// Elements per chunk: small enough for the chunk's values to stay in L1 between the main loop
 /// and its fix-ups.
@@ -120,23 +121,6 @@ pub fn backward_pairs<F: Float>(
     }
 }
 
-/// The rounding error of `s = p + q` (Knuth's two-sum: `p + q = s + err` exactly); NaN where
-/// an operand is infinite.
-#[inline(always)]
-pub fn two_sum_err<F: Float>(p: F, q: F, s: F) -> F {
-    let bp = s - p;
-    (p - (s - bp)) + (q - bp)
-}
-
-/// `exp(u + err)` from `e = exp(u)` and a tiny `err`: `e + e err` (the next term, `e err^2/2`,
-/// is below the rounding); `e` itself where the correction is not a number (an infinite
-/// input: `exp(-∞ - m) = 0`, with `err` NaN).
-#[inline(always)]
-pub fn exp_corrected<F: Float>(e: F, err: F) -> F {
-    let c = e * err;
-    e + F::select(c.is_nan(), F::ZERO, c)
-}
-
 /// Checks the `[a | b]` layout: `x` is `rows × 2·cols` where `y` is `rows × cols`.
 #[inline]
 #[track_caller]
@@ -219,7 +203,7 @@ pub fn backward_params<F: Float>(
     for (k, out) in grad_params.iter_mut().enumerate() {
         *out = dot_compensated(grad_y, |i| {
             let v = dk(k, x[i]);
-            if crate::__private::is_limit_artefact(x[i], v) {
+            if crate::loops::is_limit_artefact(x[i], v) {
                 limit(x[i], |u| dk(k, u))
             } else {
                 v

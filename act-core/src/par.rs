@@ -25,7 +25,7 @@
 
 use rayon::prelude::*;
 
-use crate::__private::{check_len, check_rows};
+use crate::checks::{check_len, check_rows};
 use crate::{Activation, Elementwise, Float, VectorActivation};
 
 /// Inputs with fewer elements than this run serially. Measured with `threshold/*` in

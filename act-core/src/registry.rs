@@ -11,7 +11,7 @@
 //! ```
 
 use crate::builtins::*;
-use crate::names::{closest, normalise};
+use crate::names::{closest, is_named, spellings};
 use crate::{DynActivation, DynGated};
 
 /// A built-in activation: its command-line name, aliases, and a constructor.
@@ -38,128 +38,55 @@ fn boxed<A: DynActivation + Default + 'static>() -> Box<dyn DynActivation> {
     Box::new(A::default())
 }
 
-static ENTRIES: [Entry; 24] = [
-    Entry {
-        name: "sigmoid",
-        aliases: &["logistic"],
-        make: boxed::<Sigmoid>,
-    },
-    Entry {
-        name: "tanh",
-        aliases: &[],
-        make: boxed::<Tanh>,
-    },
-    Entry {
-        name: "softmax",
-        aliases: &[],
-        make: boxed::<Softmax>,
-    },
-    Entry {
-        name: "log-softmax",
-        aliases: &["logsoftmax"],
-        make: boxed::<LogSoftmax>,
-    },
-    Entry {
-        name: "softmin",
-        aliases: &[],
-        make: boxed::<Softmin>,
-    },
-    Entry {
-        name: "relu",
-        aliases: &[],
-        make: boxed::<Relu>,
-    },
-    Entry {
-        name: "leaky-relu",
-        aliases: &["leakyrelu", "lrelu"],
-        make: boxed::<LeakyRelu>,
-    },
-    Entry {
-        name: "elu",
-        aliases: &[],
-        make: boxed::<Elu>,
-    },
-    Entry {
-        name: "selu",
-        aliases: &[],
-        make: boxed::<Selu>,
-    },
-    Entry {
-        name: "swish",
-        aliases: &["silu"],
-        make: boxed::<Swish>,
-    },
-    Entry {
-        name: "linear",
-        aliases: &["identity"],
-        make: boxed::<Linear>,
-    },
-    Entry {
-        name: "gelu",
-        aliases: &[],
-        make: boxed::<Gelu>,
-    },
-    Entry {
-        name: "gelu-tanh",
-        aliases: &["gelutanh", "gelu-approx"],
-        make: boxed::<GeluTanh>,
-    },
-    Entry {
-        name: "softplus",
-        aliases: &[],
-        make: boxed::<Softplus>,
-    },
-    Entry {
-        name: "mish",
-        aliases: &[],
-        make: boxed::<Mish>,
-    },
-    Entry {
-        name: "hard-sigmoid",
-        aliases: &["hardsigmoid"],
-        make: boxed::<HardSigmoid>,
-    },
-    Entry {
-        name: "hard-swish",
-        aliases: &["hardswish"],
-        make: boxed::<HardSwish>,
-    },
-    Entry {
-        name: "prelu",
-        aliases: &["p-relu"],
-        make: boxed::<PRelu>,
-    },
-    Entry {
-        name: "log-sigmoid",
-        aliases: &["logsigmoid"],
-        make: boxed::<LogSigmoid>,
-    },
-    Entry {
-        name: "softsign",
-        aliases: &[],
-        make: boxed::<Softsign>,
-    },
-    Entry {
-        name: "celu",
-        aliases: &[],
-        make: boxed::<Celu>,
-    },
-    Entry {
-        name: "relu6",
-        aliases: &["relu-6"],
-        make: boxed::<Relu6>,
-    },
-    Entry {
-        name: "hardtanh",
-        aliases: &["hard-tanh"],
-        make: boxed::<Hardtanh>,
-    },
-    Entry {
-        name: "squareplus",
-        aliases: &[],
-        make: boxed::<Squareplus>,
-    },
-];
+/// The built-in activations, once: each one's type, kind (`elementwise` or `vector`),
+/// canonical name and aliases, in the registry's order (the article's eight and linear
+/// first). `$($mac)*! { $($args)* <table> }` with the table as
+/// `Type kind "name" ["alias", ...],` entries; [`all`] and `__for_each_builtin!` (which the
+/// tests and benchmarks iterate over) are expanded from it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __builtin_table {
+    ([$($mac:tt)*] $($args:tt)*) => {
+        $($mac)*! {
+            $($args)*
+            Sigmoid elementwise "sigmoid" ["logistic"],
+            Tanh elementwise "tanh" [],
+            Softmax vector "softmax" [],
+            LogSoftmax vector "log-softmax" ["logsoftmax"],
+            Softmin vector "softmin" [],
+            Relu elementwise "relu" [],
+            LeakyRelu elementwise "leaky-relu" ["leakyrelu", "lrelu"],
+            Elu elementwise "elu" [],
+            Selu elementwise "selu" [],
+            Swish elementwise "swish" ["silu"],
+            Linear elementwise "linear" ["identity"],
+            Gelu elementwise "gelu" [],
+            GeluTanh elementwise "gelu-tanh" ["gelutanh", "gelu-approx"],
+            Softplus elementwise "softplus" [],
+            Mish elementwise "mish" [],
+            HardSigmoid elementwise "hard-sigmoid" ["hardsigmoid"],
+            HardSwish elementwise "hard-swish" ["hardswish"],
+            PRelu elementwise "prelu" ["p-relu"],
+            LogSigmoid elementwise "log-sigmoid" ["logsigmoid"],
+            Softsign elementwise "softsign" [],
+            Celu elementwise "celu" [],
+            Relu6 elementwise "relu6" ["relu-6"],
+            Hardtanh elementwise "hardtanh" ["hard-tanh"],
+            Squareplus elementwise "squareplus" [],
+        }
+    };
+}
+
+/// [`Entry`]s from the table of [`__builtin_table!`](crate::__builtin_table).
+macro_rules! entries {
+    ($($t:ident $kind:ident $name:literal [$($alias:literal),*],)*) => {
+        static ENTRIES: &[Entry] = &[
+            $(Entry { name: $name, aliases: &[$($alias),*], make: boxed::<$t> },)*
+        ];
+    };
+}
+
+crate::__builtin_table!([entries]);
 
 /// A gated built-in (two inputs): its command-line name, aliases, and a constructor.
 #[derive(Clone, Copy)]
@@ -185,28 +112,33 @@ fn boxed_gated<A: DynGated + Default + 'static>() -> Box<dyn DynGated> {
     Box::new(A::default())
 }
 
-static GATED: [GatedEntry; 4] = [
-    GatedEntry {
-        name: "glu",
-        aliases: &[],
-        make: boxed_gated::<Glu>,
-    },
-    GatedEntry {
-        name: "swiglu",
-        aliases: &["swi-glu", "silu-glu"],
-        make: boxed_gated::<SwiGlu>,
-    },
-    GatedEntry {
-        name: "geglu",
-        aliases: &["ge-glu", "gelu-glu"],
-        make: boxed_gated::<GeGlu>,
-    },
-    GatedEntry {
-        name: "reglu",
-        aliases: &["re-glu", "relu-glu"],
-        make: boxed_gated::<ReGlu>,
-    },
-];
+/// The gated built-ins, once: each one's type, canonical name and aliases, as
+/// `Type "name" ["alias", ...],` entries (see [`__builtin_table!`](crate::__builtin_table));
+/// [`gated`] and `__for_each_gated!` are expanded from it.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gated_table {
+    ([$($mac:tt)*] $($args:tt)*) => {
+        $($mac)*! {
+            $($args)*
+            Glu "glu" [],
+            SwiGlu "swiglu" ["swi-glu", "silu-glu"],
+            GeGlu "geglu" ["ge-glu", "gelu-glu"],
+            ReGlu "reglu" ["re-glu", "relu-glu"],
+        }
+    };
+}
+
+/// [`GatedEntry`]s from the table of [`__gated_table!`](crate::__gated_table).
+macro_rules! gated_entries {
+    ($($t:ident $name:literal [$($alias:literal),*],)*) => {
+        static GATED: &[GatedEntry] = &[
+            $(GatedEntry { name: $name, aliases: &[$($alias),*], make: boxed_gated::<$t> },)*
+        ];
+    };
+}
+
+crate::__gated_table!([gated_entries]);
 
 /// Every gated built-in (two inputs, see [`Gated`](crate::Gated)); they are not in [`all`],
 /// whose entries take one input.
@@ -218,37 +150,29 @@ static GATED: [GatedEntry; 4] = [
 /// assert_eq!(swiglu.eval(0.0, 4.0), (0.0, 2.0, 0.0));
 /// ```
 pub fn gated() -> &'static [GatedEntry] {
-    &GATED
+    GATED
 }
 
 /// The gated built-in called `name` (case-insensitive, `_` or a space for `-`, with or
 /// without the dashes, or an alias).
 pub fn lookup_gated(name: &str) -> Option<&'static GatedEntry> {
-    let key = normalise(name);
-    let bare = key.replace('-', "");
-    GATED.iter().find(|e| {
-        e.name == key || e.name.replace('-', "") == bare || e.aliases.iter().any(|a| *a == key)
-    })
+    GATED.iter().find(|e| is_named(e.name, e.aliases, name))
 }
 
 /// Every built-in, the article's eight (and linear) first.
 pub fn all() -> &'static [Entry] {
-    &ENTRIES
+    ENTRIES
 }
 
 /// The entry of `entries` called `name` (case-insensitive, `_` or a space for `-`, with or
 /// without the dashes, or an alias).
 pub fn lookup_in<'a>(entries: &'a [Entry], name: &str) -> Option<&'a Entry> {
-    let key = normalise(name);
-    let bare = key.replace('-', "");
-    entries.iter().find(|e| {
-        e.name == key || e.name.replace('-', "") == bare || e.aliases.iter().any(|a| *a == key)
-    })
+    entries.iter().find(|e| is_named(e.name, e.aliases, name))
 }
 
 /// The built-in called `name` (case-insensitive; `leaky_relu`, `LeakyReLU`, `silu` work).
 pub fn lookup(name: &str) -> Option<&'static Entry> {
-    lookup_in(&ENTRIES, name)
+    lookup_in(ENTRIES, name)
 }
 
 /// The canonical name in `entries` closest to a misspelt `name` (edit distance over names and
@@ -256,17 +180,13 @@ pub fn lookup(name: &str) -> Option<&'static Entry> {
 pub fn suggest_in(entries: &[Entry], name: &str) -> Option<&'static str> {
     closest(
         name,
-        entries.iter().flat_map(|e| {
-            core::iter::once(e.name)
-                .chain(e.aliases.iter().copied())
-                .map(|spelling| (spelling, e.name))
-        }),
+        entries.iter().flat_map(|e| spellings(e.name, e.aliases)),
     )
 }
 
 /// The closest built-in name to a misspelt one, if any is close.
 pub fn suggest(name: &str) -> Option<&'static str> {
-    suggest_in(&ENTRIES, name)
+    suggest_in(ENTRIES, name)
 }
 
 #[cfg(test)]
@@ -291,8 +211,9 @@ mod tests {
         assert!(lookup("nope").is_none());
     }
 
-    /// The registry and `__for_each_builtin!` (which the tests iterate over) name the same
-    /// types, each once.
+    /// The registry and `__for_each_builtin!` (which the tests iterate over), both expanded
+    /// from `__builtin_table!`, name the same types, each once, and each entry's canonical
+    /// name is its type's name.
     #[test]
     fn registry_lists_every_builtin() {
         macro_rules! names {

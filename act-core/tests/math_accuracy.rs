@@ -65,6 +65,9 @@ fn cases() -> Vec<Case> {
         unary!(erfc),
         unary!(sigmoid_prime),
         unary!(tanh_prime),
+        unary!(atan),
+        unary!(asinh),
+        unary!(asinh_prime),
     ]
     .into_iter()
     .flatten()
@@ -316,6 +319,15 @@ macro_rules! special_values {
                 ("sigmoid_prime", m::sigmoid_prime::<$fma>, 0.0, 0.25),
                 ("tanh_prime", m::tanh_prime::<$fma>, nan, nan), ("tanh_prime", m::tanh_prime::<$fma>, inf, 0.0),
                 ("tanh_prime", m::tanh_prime::<$fma>, -inf, 0.0), ("tanh_prime", m::tanh_prime::<$fma>, 0.0, 1.0),
+                ("asinh", m::asinh::<$fma>, nan, nan), ("asinh", m::asinh::<$fma>, 0.0, 0.0),
+                ("asinh", m::asinh::<$fma>, -0.0, -0.0), ("asinh", m::asinh::<$fma>, inf, inf),
+                ("asinh", m::asinh::<$fma>, -inf, -inf),
+                ("asinh_prime", m::asinh_prime::<$fma>, nan, nan), ("asinh_prime", m::asinh_prime::<$fma>, 0.0, 1.0),
+                ("asinh_prime", m::asinh_prime::<$fma>, inf, 0.0), ("asinh_prime", m::asinh_prime::<$fma>, -inf, 0.0),
+                ("atan", m::atan::<$fma>, nan, nan), ("atan", m::atan::<$fma>, 0.0, 0.0),
+                ("atan", m::atan::<$fma>, -0.0, -0.0), ("atan", m::atan::<$fma>, 1.0, core::$t::consts::FRAC_PI_4),
+                ("atan", m::atan::<$fma>, inf, core::$t::consts::FRAC_PI_2),
+                ("atan", m::atan::<$fma>, -inf, -core::$t::consts::FRAC_PI_2),
             ];
             for &(name, f, x, want) in unary {
                 let got = f(x);

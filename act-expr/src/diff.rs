@@ -1,39 +1,62 @@
 //! Symbolic differentiation.
 //!
-//! Derivatives are memoised per node, so a shared subexpression is differentiated once and the
-//! derivative graph stays linear in the size of the formula (no exponential blow-up through
-//! the product rule). The result goes through the same smart constructors as everything else,
-//! so it comes out simplified and stability-rewritten.
+//! A [`Differentiator`] memoises derivatives per node, so a shared subexpression is
+//! differentiated once and the derivative graph stays linear in the size of the formula (no
+//! exponential blow-up through the product rule). The result goes through the graph's smart
+//! constructors, so it comes out simplified and stability-rewritten. The rule of each unary
+//! function is its entry's `derivative` in the [function table](crate::functions).
+
+use std::collections::HashMap;
 
 use crate::graph::{Cmp, Func, Graph, Id, Node, Var};
 
+/// Differentiates nodes of a graph, remembering every derivative it has built (keep one
+/// differentiator per graph to share that work between calls).
+#[derive(Clone, Debug, Default)]
+pub struct Differentiator {
+    memo: HashMap<(Id, Var), Id>,
+}
+
 impl Graph {
-    /// `d(id)/d(wrt)`.
+    /// `d(id)/d(wrt)`, with a differentiator of its own (see [`Differentiator`] to share the
+    /// work between several derivatives).
     pub fn diff(&mut self, id: Id, wrt: Var) -> Id {
-        if let Some(&d) = self.diff_memo.get(&(id, wrt)) {
+        Differentiator::default().diff(self, id, wrt)
+    }
+}
+
+impl Differentiator {
+    /// A differentiator that has built nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `d(id)/d(wrt)`, built in `g`.
+    pub fn diff(&mut self, g: &mut Graph, id: Id, wrt: Var) -> Id {
+        if let Some(&d) = self.memo.get(&(id, wrt)) {
             return d;
         }
-        let d = self.diff_node(id, wrt);
-        self.diff_memo.insert((id, wrt), d);
+        let d = self.diff_node(g, id, wrt);
+        self.memo.insert((id, wrt), d);
         d
     }
 
-    fn diff_node(&mut self, id: Id, wrt: Var) -> Id {
-        let zero = self.num(0.0);
-        match self.node(id).clone() {
+    fn diff_node(&mut self, g: &mut Graph, id: Id, wrt: Var) -> Id {
+        let zero = g.num(0.0);
+        match g.node(id).clone() {
             Node::Const(_) | Node::Named(_) => zero,
-            Node::Param(i) => self.num(if wrt == Var::Param(i) { 1.0 } else { 0.0 }),
-            Node::X => self.num(if wrt == Var::X { 1.0 } else { 0.0 }),
-            Node::B => self.num(if wrt == Var::B { 1.0 } else { 0.0 }),
-            Node::Red(j) => self.num(if wrt == Var::Red(j) { 1.0 } else { 0.0 }),
+            Node::Param(i) => g.num(if wrt == Var::Param(i) { 1.0 } else { 0.0 }),
+            Node::X => g.num(if wrt == Var::X { 1.0 } else { 0.0 }),
+            Node::B => g.num(if wrt == Var::B { 1.0 } else { 0.0 }),
+            Node::Red(j) => g.num(if wrt == Var::Red(j) { 1.0 } else { 0.0 }),
             Node::Sum(ts) => {
-                let ds = ts.iter().map(|&t| self.diff(t, wrt)).collect();
-                self.sum(ds)
+                let ds = ts.iter().map(|&t| self.diff(g, t, wrt)).collect();
+                g.sum(ds)
             }
             Node::Prod(fs) => {
                 let mut terms = Vec::with_capacity(fs.len());
                 for i in 0..fs.len() {
-                    let di = self.diff(fs[i], wrt);
+                    let di = self.diff(g, fs[i], wrt);
                     if di == zero {
                         continue;
                     }
@@ -44,46 +67,46 @@ impl Graph {
                         .map(|(_, &f)| f)
                         .collect();
                     factors.push(di);
-                    terms.push(self.prod(factors));
+                    terms.push(g.prod(factors));
                 }
-                self.sum(terms)
+                g.sum(terms)
             }
             Node::Pow(a, k) => {
-                let da = self.diff(a, wrt);
-                let p = self.powi(a, k - 1);
-                let kk = self.num(f64::from(k));
-                self.prod(vec![kk, p, da])
+                let da = self.diff(g, a, wrt);
+                let p = g.powi(a, k - 1);
+                let kk = g.num(f64::from(k));
+                g.prod(vec![kk, p, da])
             }
             Node::PowF(a, b) => {
                 // d(a^b) = a^b * (b' ln a + b a' / a)
-                let da = self.diff(a, wrt);
-                let db = self.diff(b, wrt);
-                let ln_a = self.call(Func::Ln, a);
-                let t1 = self.mul(db, ln_a);
-                let ba = self.mul(b, da);
-                let t2 = self.div(ba, a);
-                let s = self.add(t1, t2);
-                self.mul(id, s)
+                let da = self.diff(g, a, wrt);
+                let db = self.diff(g, b, wrt);
+                let ln_a = g.call(Func::Ln, a);
+                let t1 = g.mul(db, ln_a);
+                let ba = g.mul(b, da);
+                let t2 = g.div(ba, a);
+                let s = g.add(t1, t2);
+                g.mul(id, s)
             }
             Node::Call(f, a) => {
-                let da = self.diff(a, wrt);
+                let da = self.diff(g, a, wrt);
                 if da == zero {
                     return zero;
                 }
-                let outer = f.derivative(self, a);
-                self.mul(outer, da)
+                let outer = f.derivative(g, a);
+                g.mul(outer, da)
             }
             Node::Max(a, b) => {
-                let (da, db) = (self.diff(a, wrt), self.diff(b, wrt));
-                self.select(Cmp::Ge, a, b, da, db)
+                let (da, db) = (self.diff(g, a, wrt), self.diff(g, b, wrt));
+                g.select(Cmp::Ge, a, b, da, db)
             }
             Node::Min(a, b) => {
-                let (da, db) = (self.diff(a, wrt), self.diff(b, wrt));
-                self.select(Cmp::Le, a, b, da, db)
+                let (da, db) = (self.diff(g, a, wrt), self.diff(g, b, wrt));
+                g.select(Cmp::Le, a, b, da, db)
             }
             Node::Select(c, a, b, t, e) => {
-                let (dt, de) = (self.diff(t, wrt), self.diff(e, wrt));
-                self.select(c, a, b, dt, de)
+                let (dt, de) = (self.diff(g, t, wrt), self.diff(g, e, wrt));
+                g.select(c, a, b, dt, de)
             }
         }
     }

@@ -4,11 +4,13 @@
 use core::fmt;
 
 use crate::analysis::{self, RangeInfo};
+use crate::diff::Differentiator;
 use crate::eval;
 use crate::graph::{Graph, Id, Reduce, Var};
-use crate::model::{eval_vector, thresholds};
 use crate::parse::{MAX_DEPTH, Scope, lower};
 use crate::print::print;
+use crate::probe::{eval_vector, thresholds};
+use crate::reduction::partials;
 
 /// Longest formula text accepted, in bytes.
 pub const MAX_LEN: usize = 10_000;
@@ -246,17 +248,9 @@ impl Formula {
         let n = xs.len() as f64;
         let p = &self.values;
         let r = eval::eval_reductions(&g, xs, p);
-        // Per reduction j: ∂f/∂r_j, ∂g_j/∂x, and ∂g_j/∂r_k for the earlier k.
-        let parts: Vec<(Id, Id, Vec<Id>)> = reds
-            .iter()
-            .enumerate()
-            .map(|(j, &(_, body))| {
-                let out_partial = g.diff(self.f, Var::Red(j as u32));
-                let body_dx = g.diff(body, Var::X);
-                let body_dr = (0..j).map(|k| g.diff(body, Var::Red(k as u32))).collect();
-                (out_partial, body_dx, body_dr)
-            })
-            .collect();
+        // Per reduction j: ∂f/∂r_j, ∂g_j/∂x, and ∂g_j/∂r_k for the earlier k (as the
+        // generated code has them).
+        let parts = partials(&mut g, &mut Differentiator::new(), self.f);
         let at = |id: Id, x: f64| eval::eval(&g, id, x, p, &r);
         // Index of each max/min reduction's extreme (the first), where its derivative flows.
         let extreme: Vec<usize> = reds
@@ -270,18 +264,21 @@ impl Formula {
                 )
             })
             .collect();
-        // T[j][k]: ∂r_j/∂r_k, aggregated over the input as the reduction aggregates.
-        let t: Vec<Vec<f64>> = reds
+        // T[j]: (k, ∂r_j/∂r_k), aggregated over the input as the reduction aggregates.
+        let t: Vec<Vec<(usize, f64)>> = reds
             .iter()
             .zip(&parts)
             .enumerate()
-            .map(|(j, (&(kind, _), (_, _, body_dr)))| {
-                body_dr
+            .map(|(j, (&(kind, _), part))| {
+                part.body_dr
                     .iter()
-                    .map(|&d| match kind {
-                        Reduce::Sum => xs.iter().map(|&x| at(d, x)).sum(),
-                        Reduce::Mean => xs.iter().map(|&x| at(d, x)).sum::<f64>() / n,
-                        Reduce::Max | Reduce::Min => at(d, xs[extreme[j]]),
+                    .map(|&(k, d)| {
+                        let v = match kind {
+                            Reduce::Sum => xs.iter().map(|&x| at(d, x)).sum(),
+                            Reduce::Mean => xs.iter().map(|&x| at(d, x)).sum::<f64>() / n,
+                            Reduce::Max | Reduce::Min => at(d, xs[extreme[j]]),
+                        };
+                        (k as usize, v)
                     })
                     .collect()
             })
@@ -289,16 +286,15 @@ impl Formula {
         for (i, (&x, o)) in xs.iter().zip(out.iter_mut()).enumerate() {
             let mut dr = vec![0.0; reds.len()];
             let mut acc = at(self.df, x);
-            for (j, (&(kind, _), (out_partial, body_dx, _))) in reds.iter().zip(&parts).enumerate()
-            {
+            for (j, (&(kind, _), part)) in reds.iter().zip(&parts).enumerate() {
                 let own = match kind {
-                    Reduce::Sum => at(*body_dx, x),
-                    Reduce::Mean => at(*body_dx, x) / n,
-                    Reduce::Max | Reduce::Min if i == extreme[j] => at(*body_dx, x),
+                    Reduce::Sum => at(part.body_dx, x),
+                    Reduce::Mean => at(part.body_dx, x) / n,
+                    Reduce::Max | Reduce::Min if i == extreme[j] => at(part.body_dx, x),
                     Reduce::Max | Reduce::Min => 0.0,
                 };
-                dr[j] = own + t[j].iter().zip(&dr).map(|(a, b)| a * b).sum::<f64>();
-                acc += at(*out_partial, x) * dr[j];
+                dr[j] = own + t[j].iter().map(|&(k, a)| a * dr[k]).sum::<f64>();
+                acc += at(part.output_partial, x) * dr[j];
             }
             *o = acc;
         }

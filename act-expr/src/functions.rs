@@ -10,7 +10,7 @@
 //!   ([`Func::spelling`]) and the tail facts ([`Func::has_tiny_tail`],
 //!   [`Func::is_linear_at_zero`]);
 //! - the code generator's kernel names ([`Func::kernel`]);
-//! - in act-core, `__private::Kernel` and the `Float::__kernel*` dispatch, which expand the
+//! - in act-core, `__private::Kernel` and the `FloatKernels::__kernel*` dispatch, which expand the
 //!   same table (so a function without a kernel fails act's build, not a user's crate).
 //!
 //! Adding a function is one entry here plus its kernels in act-core's `math` module (see
@@ -189,6 +189,55 @@ macro_rules! __functions {
                 derivative: |g, u| erf_derivative(g, u, -2.0),
                 leading_term: [],
                 spelling: Spelling::Call,
+            }
+            /// `atan`
+            atan => Atan {
+                callable: true,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: true,
+                eval: |u| u.atan(),
+                derivative: |g, u| {
+                    // 1 / (1 + u^2): where u^2 overflows the true value is below f32's and
+                    // f64's normal range.
+                    let one = g.num(1.0);
+                    let sq = g.powi(u, 2);
+                    let s = g.add(one, sq);
+                    g.powi(s, -1)
+                },
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `asinh`
+            asinh => Asinh {
+                callable: true,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: true,
+                eval: |u| u.asinh(),
+                derivative: |g, u| g.call(Func::AsinhPrime, u),
+                leading_term: [],
+                spelling: Spelling::Call,
+            }
+            /// `asinh'(u) = 1 / sqrt(1 + u^2)`, evaluated without the overflow of `u^2`.
+            asinh_prime => AsinhPrime {
+                callable: false,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: |u| 1.0 / 1f64.hypot(u),
+                derivative: |g, u| {
+                    // -u asinh'(u)^3 (second derivatives only; the macro never takes them)
+                    let p = g.call(Func::AsinhPrime, u);
+                    let p3 = g.powi(p, 3);
+                    let m = g.num(-1.0);
+                    g.prod(vec![m, u, p3])
+                },
+                leading_term: [],
+                spelling: Spelling::Product("1 / sqrt(1 + powi({u}, 2))"),
             }
             /// `σ'(u) = σ(u)·σ(-u)`, evaluated stably.
             sigmoid_prime => SigmoidPrime {
@@ -420,7 +469,7 @@ mod tests {
             names,
             [
                 "exp", "ln", "log1p", "expm1", "sqrt", "abs", "tanh", "sigmoid", "softplus", "erf",
-                "erfc"
+                "erfc", "atan", "asinh"
             ]
         );
         assert!(!Func::SigmoidPrime.is_callable() && !Func::TanhPrime.is_callable());

@@ -8,6 +8,7 @@
 //! code generation) is shared with the elementwise activations.
 
 use crate::decl::Decl;
+use crate::errors::Errors;
 use crate::graph::{Graph, Id, Var};
 use crate::parse::{Scope, lower};
 use crate::print::print_inputs;
@@ -54,26 +55,28 @@ pub fn build(decl: Decl) -> syn::Result<GatedModel> {
             ));
         }
     };
+    let mut errors = Errors::default();
     for input in [&a, &b] {
         if param_names.contains(&input.to_string()) {
-            return Err(syn::Error::new(
+            errors.push(syn::Error::new(
                 input.span(),
                 format!("`{input}` is both an input and a parameter; rename one of them"),
             ));
         }
     }
     if let (Some(span), Some(_)) = (decl.range_kw, &decl.range) {
-        return Err(syn::Error::new(
+        errors.push(syn::Error::new(
             span,
             "`range` is not supported in a gated activation (its value depends on two inputs)",
         ));
     }
     if let Some(c) = decl.constraints.first() {
-        return Err(syn::Error::new_spanned(
+        errors.push(syn::Error::new_spanned(
             c,
             "`where` conditions are not supported in a gated activation yet; check the parameters where you set them",
         ));
     }
+    errors.finish()?;
     let inputs = [a.to_string(), b.to_string()];
     let names = [inputs[0].as_str(), inputs[1].as_str()];
     let scope = || Scope::gated(param_names.clone(), inputs[0].clone(), inputs[1].clone());
@@ -170,5 +173,19 @@ mod tests {
         assert!(err("pub gated struct G; f(a, b) = a * b; range = (0, 1);").contains("range"));
         assert!(err("pub gated struct G; f(a, b) = a * b; df(a, b) = b;").contains("df"));
         assert!(err("pub struct G; f(a, b) = a * b;").contains("gated struct"));
+    }
+
+    #[test]
+    fn every_mistake_is_reported_at_once() {
+        let src = "pub gated struct G(b = 1.0); f(a, b) = a * b; range = (0, 1); where b > 0;";
+        let e = syn::parse_str::<Decl>(src)
+            .and_then(build)
+            .err()
+            .expect("refused");
+        let messages: Vec<String> = e.into_iter().map(|e| e.to_string()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].contains("both an input and a parameter"));
+        assert!(messages[1].contains("`range` is not supported"));
+        assert!(messages[2].contains("`where` conditions"));
     }
 }

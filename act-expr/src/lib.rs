@@ -2,6 +2,16 @@
 //! simplification and stability rewrites, a numeric interpreter, range analysis, a pretty
 //! printer, and the code generator behind `act_core::activation!`.
 //!
+//! The pipeline: `parse` lowers a formula into a [`graph::Graph`] (hash-consed nodes in
+//! canonical form, stability rewrites applied as nodes are built), `diff` differentiates it,
+//! `model` checks and analyses a declaration, `codegen` emits Rust.
+//!
+//! Every unary function of the language is one entry of the table in [`functions`]: its name,
+//! act-core kernels, interpreter, printed form, tail facts and derivative rule. The
+//! derivative of `tanh`, for instance, is the `derivative:` field of the `tanh` entry there
+//! (`tanh'`, an internal function whose own entry follows). Adding a function is an entry
+//! there plus its kernels in `act_core::math`.
+//!
 //! At run time (the CLI), use `Formula` (with the default feature `syn`):
 //!
 //! ```
@@ -15,13 +25,15 @@
 
 pub mod analysis;
 pub mod dd;
-mod diff;
+pub mod diff;
 pub mod domain;
 pub mod eval;
 pub mod functions;
 pub mod graph;
 pub mod isa;
 pub mod print;
+pub mod probe;
+pub mod reduction;
 mod rewrite;
 
 #[cfg(feature = "syn")]
@@ -30,6 +42,8 @@ pub mod codegen;
 pub mod constraint;
 #[cfg(feature = "syn")]
 pub mod decl;
+#[cfg(feature = "syn")]
+mod errors;
 #[cfg(feature = "syn")]
 mod formula;
 #[cfg(feature = "syn")]

@@ -158,7 +158,7 @@ fn got_targets(exe: &std::path::Path, disassembly: &str) -> BTreeMap<u64, String
 }
 
 /// `call *0x..(%rip)  # slot <_DYNAMIC+..>` with the slot's function named instead:
-/// `call *0x..(%rip)  # slot <act_core::__private::len_mismatch>`.
+/// `call *0x..(%rip)  # slot <act_core::checks::len_mismatch>`.
 fn name_got_call(insn: &str, got: &BTreeMap<u64, String>) -> String {
     if insn.starts_with("call")
         && let Some((head, comment)) = insn.split_once("# ")
@@ -252,11 +252,18 @@ fn packed(insn: &str, reg: &str) -> bool {
         && insn.contains(reg)
 }
 
-/// Whether `insn` calls something other than the limit fix-ups (`act_core::__private::`),
-/// which run only where a result came out NaN from an input that is not (`x sigmoid(x)` at
-/// -inf): off the hot path.
+/// Functions a loop may call, off the hot path: the limit fix-ups (`limit`, `limit_cold`,
+/// `fix_limits`), which run only where a result came out NaN from an input that is not
+/// (`x sigmoid(x)` at -inf), and the length checks' panics.
+const COLD_PATHS: [&str; 3] = [
+    "<act_core::loops::limit",
+    "<act_core::loops::fix_limits",
+    "<act_core::checks::",
+];
+
+/// Whether `insn` calls something other than the [`COLD_PATHS`].
 fn hot_call(insn: &str) -> bool {
-    insn.starts_with("call") && !insn.contains("<act_core::__private::")
+    insn.starts_with("call") && !COLD_PATHS.iter().any(|p| insn.contains(p))
 }
 
 /// What is wrong with one instance of a dispatched slice function, if anything.

@@ -6,8 +6,9 @@ use serde_json::json;
 use super::usage::{Usage, usage, wrap_command, wrap_rust};
 use super::{params_json, params_text};
 use crate::cli::{Format, ListArgs, ShowArgs};
+use crate::gated::{self, GatedSource};
 use crate::number::{fmt_number, fmt_range, fmt_range_digits};
-use crate::output::{Ctx, Kind, csv_table, json_number, md_table, text_table, wrap};
+use crate::output::{Ctx, Kind, csv_table, json_number, key_value, md_table, text_table, wrap};
 use crate::source::{Builtin, Curve};
 
 /// `act-cli list`.
@@ -17,8 +18,9 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         .iter()
         .map(|e| (e.aliases, Builtin::new(e)))
         .collect();
+    let gated: Vec<GatedSource> = gated::entries().iter().map(GatedSource::new).collect();
     let header = ["name", "aliases", "range", "parameters", "summary"];
-    let rows: Vec<Vec<String>> = curves
+    let mut rows: Vec<Vec<String>> = curves
         .iter()
         .map(|(aliases, c)| {
             vec![
@@ -30,6 +32,16 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             ]
         })
         .collect();
+    // A gated activation's range depends on its second input: none is stated.
+    rows.extend(gated.iter().map(|g| {
+        vec![
+            g.name.to_string(),
+            g.aliases.join(", "),
+            "n/a (two inputs)".to_string(),
+            params_text(&g.defaults()),
+            g.act.summary().replace('`', ""),
+        ]
+    }));
     match args.format.format {
         Format::Text => {
             // Three columns so that the summaries have room at 80 columns: the parameters and
@@ -57,6 +69,31 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 ctx.width,
             );
             write!(ctx.out, "{table}")?;
+            writeln!(ctx.out)?;
+            let intro = "Gated, two inputs a and b (act-cli eval NAME A... --b B...):";
+            write!(ctx.out, "{}", wrap(intro, ctx.wrap_width(), "", ""))?;
+            let rows: Vec<Vec<String>> = gated
+                .iter()
+                .map(|g| {
+                    let mut about = format!(
+                        "f(a, b) = {}. {}",
+                        g.act.formula(),
+                        g.act.summary().replace('`', "")
+                    );
+                    if !g.aliases.is_empty() {
+                        about.push_str(&format!(" Also: {}.", g.aliases.join(", ")));
+                    }
+                    vec![g.name.to_string(), about]
+                })
+                .collect();
+            let table = text_table(
+                &["name", "summary"],
+                &rows,
+                &[Kind::Word, Kind::Prose],
+                ctx.color,
+                ctx.width,
+            );
+            write!(ctx.out, "{table}")?;
             writeln!(ctx.out, "\nact-cli show NAME for the details.")?;
         }
         Format::Markdown => md_table(ctx.out, &header, &rows, &[false; 5])?,
@@ -73,8 +110,23 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                         "params": params_json(&c.defaults()),
                         "summary": c.summary(),
                         "vector": c.is_vector(),
+                        "gated": false,
                     })
                 })
+                .chain(gated.iter().map(|g| {
+                    json!({
+                        "name": g.name,
+                        "type": g.act.name(),
+                        "aliases": g.aliases,
+                        "range": null,
+                        "params": params_json(&g.defaults()),
+                        "summary": g.act.summary().replace('`', ""),
+                        "vector": false,
+                        "gated": true,
+                        "inputs": g.act.inputs(),
+                        "formula": g.act.formula(),
+                    })
+                }))
                 .collect();
             serde_json::to_writer_pretty(&mut *ctx.out, &items)?;
             writeln!(ctx.out)?;
@@ -170,6 +222,10 @@ fn properties(p: &Properties, vector: bool) -> Vec<Property> {
     out
 }
 
+/// Narrowest column the meaning of a property is wrapped in beside it; narrower, it goes
+/// below.
+const MIN_MEANING_WIDTH: usize = 24;
+
 /// The property lines, aligned, each wrapped at `width`.
 fn property_lines(props: &[Property], width: usize) -> String {
     let name_w = props.iter().map(|p| p.name.len()).max().unwrap_or(0);
@@ -182,7 +238,13 @@ fn property_lines(props: &[Property], width: usize) -> String {
     for p in props {
         let first = format!("    {:<name_w$}  {:<value_w$}  ", p.name, p.value);
         let indent = " ".repeat(first.chars().count());
-        s.push_str(&wrap(p.meaning, width, &first, &indent));
+        if first.chars().count() + MIN_MEANING_WIDTH > width {
+            // A narrow terminal: the meaning on its own lines, under the property.
+            s.push_str(&format!("    {:<name_w$}  {}\n", p.name, p.value));
+            s.push_str(&wrap(p.meaning, width, "      ", "      "));
+        } else {
+            s.push_str(&wrap(p.meaning, width, &first, &indent));
+        }
     }
     s
 }
@@ -224,6 +286,10 @@ fn usage_text(u: &Usage, width: usize) -> String {
 
 /// `act-cli show`.
 pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    if let Some(mut g) = args.source.name.as_deref().and_then(GatedSource::lookup) {
+        g.set_params(&args.params.params)?;
+        return super::gated::show(&g, args.format.format, ctx);
+    }
     let c = args.source.resolve(ctx.entries, &args.params)?;
     let label = c.label();
     let vector = c.is_vector();
@@ -316,11 +382,10 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 .map(|(k, _)| k.chars().count())
                 .max()
                 .unwrap_or(0);
-            let indent = " ".repeat(key_w + 4);
             let block = |pairs: &[(&str, String)]| {
                 let mut s = String::new();
                 for (k, v) in pairs {
-                    s.push_str(&wrap(v, width, &format!("  {k:<key_w$}  "), &indent));
+                    s.push_str(&key_value(k, v, key_w, width));
                 }
                 s
             };
@@ -336,19 +401,21 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             s.push('\n');
             s.push_str(&usage_text(&u, width));
             for n in &notes {
-                s.push_str(&format!("\n  {} elsewhere ({}):\n", n.topic, label));
+                s.push('\n');
+                let title = format!("{} elsewhere ({}):", n.topic, label);
+                s.push_str(&wrap(&title, ctx.wrap_width(), "  ", "  "));
                 for (who, what) in [
                     ("act", n.ours),
                     ("PyTorch", n.pytorch),
                     ("JAX", n.jax),
                     ("Keras", n.keras),
                 ] {
-                    s.push_str(&wrap(
-                        what,
-                        ctx.wrap_width(),
-                        &format!("    {who:<8} "),
-                        "             ",
-                    ));
+                    let s_ = key_value(who, what, 7, ctx.wrap_width().saturating_sub(2));
+                    for line in s_.lines() {
+                        s.push_str("  ");
+                        s.push_str(line);
+                        s.push('\n');
+                    }
                 }
             }
             write!(ctx.out, "{s}")?;

@@ -1,5 +1,6 @@
 //! One module per group of subcommands; [`run`] dispatches.
 
+mod gated;
 mod info;
 mod recommend;
 mod usage;

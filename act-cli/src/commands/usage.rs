@@ -129,6 +129,20 @@ pub fn usage(c: &dyn Curve) -> Usage {
 /// Breaks a shell command longer than `width` at spaces, ending each broken line with ` \`
 /// (a line continuation in and out of double quotes) and indenting the rest by `indent`.
 pub fn wrap_command(command: &str, width: usize, indent: &str) -> Vec<String> {
+    // A `# comment` is never broken with a backslash (that would continue the comment, not
+    // the command): it goes on the command's last line if it fits, else on lines of its own.
+    if let Some((code, comment)) = command.split_once("  # ") {
+        let mut lines = wrap_command(code, width, indent);
+        let last = lines.last_mut().expect("at least one line");
+        if last.chars().count() + 4 + comment.chars().count() <= width {
+            last.push_str("  # ");
+            last.push_str(comment);
+        } else {
+            let text = crate::output::wrap(comment, width, "# ", "# ");
+            lines.extend(text.lines().map(str::to_string));
+        }
+        return lines;
+    }
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in command.split(' ') {
@@ -198,6 +212,18 @@ mod tests {
             "act-cli table --formula \"a b c d\" --param a=1"
         );
         assert_eq!(wrap_command("act-cli list", 80, "  "), ["act-cli list"]);
+        // A comment is not continued with a backslash: it moves to lines of its own.
+        let lines = wrap_command(
+            "act-cli table swiglu --b 1  # a over the grid, b = 1",
+            34,
+            "  ",
+        );
+        assert_eq!(
+            lines,
+            ["act-cli table swiglu --b 1", "# a over the grid, b = 1"]
+        );
+        let lines = wrap_command("act-cli eval x  # short", 34, "  ");
+        assert_eq!(lines, ["act-cli eval x  # short"]);
     }
 
     #[test]

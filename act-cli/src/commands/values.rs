@@ -4,9 +4,11 @@ use std::io::Write;
 
 use serde_json::json;
 
+use super::gated;
 use super::params_json;
 use crate::cli::{CompareArgs, EvalArgs, Format, TableArgs};
 use crate::error::usage;
+use crate::gated::{self as two, GatedSource, Held};
 use crate::grid::Grid;
 use crate::number::{
     TEXT_DIGITS, fmt_digits, fmt_number, fmt_range, fmt_range_digits, parse_numbers, write_number,
@@ -21,6 +23,8 @@ use crate::source::{self, Curve};
 const CHUNK: usize = 4096;
 /// Text tables are built in memory (to align them); beyond this, use csv, json or markdown.
 const MAX_TEXT_ROWS: u64 = 1_000_000;
+/// A gated table is computed in memory, in every format.
+const MAX_GATED_ROWS: u64 = 1_000_000;
 /// A vector activation needs the whole grid at once.
 const MAX_VECTOR_ROWS: u64 = 10_000_000;
 
@@ -202,7 +206,26 @@ fn write_rows(
 
 /// `act-cli table`.
 pub fn table(args: &TableArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
+    if let Some(mut g) = args.source.name.as_deref().and_then(GatedSource::lookup) {
+        g.set_params(&args.params.params)?;
+        let held = Held::from_inputs(g.name, &args.gated)?;
+        let grid = Grid::new(&args.grid)?;
+        if grid.len() > MAX_GATED_ROWS {
+            return Err(usage(format!(
+                "{} rows is too many for a gated table: at most {MAX_GATED_ROWS}",
+                grid.len()
+            )));
+        }
+        let mut xs = vec![0.0; grid.len() as usize];
+        grid.fill(0, &mut xs);
+        let digits = args.precision.precision.unwrap_or(TEXT_DIGITS);
+        return gated::table(&g, held, &xs, args.format.format, digits, ctx);
+    }
+    if args.source.formula.is_some() {
+        args.gated.refuse_for_formula()?;
+    }
     let c = args.source.resolve(ctx.entries, &args.params)?;
+    args.gated.refuse_for(&c.label())?;
     let grid = Grid::new(&args.grid)?;
     let format = args.format.format;
     let n = grid.len();
@@ -256,12 +279,23 @@ pub fn eval(args: &EvalArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         Some(_) => (None, &args.args[..]),
         None => (Some(args.args[0].as_str()), &args.args[1..]),
     };
+    if let Some(mut g) = name.and_then(GatedSource::lookup) {
+        g.set_params(&args.params.params)?;
+        let (a, b) = two::eval_inputs(g.name, &args.gated, inputs)?;
+        let rows = g.rows(&a, &b);
+        let digits = args.precision.precision.unwrap_or(TEXT_DIGITS);
+        return super::gated::write_rows(ctx, args.format.format, &g, &rows, digits, None);
+    }
+    if args.formula.is_some() {
+        args.gated.refuse_for_formula()?;
+    }
     let c = source::one(
         ctx.entries,
         name,
         args.formula.as_deref(),
         &args.params.params,
     )?;
+    args.gated.refuse_for(&c.label())?;
     if inputs.is_empty() {
         return Err(usage(format!(
             "no inputs: give numbers after the name, e.g. act-cli eval {} -2 0 2",

@@ -73,9 +73,30 @@ fn finite_runs(points: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<(f64, f64)>>
     out
 }
 
+/// Inputs of a vector activation's curve: softmax of a vector depends on every entry, so its
+/// plot shows one fixed vector, [`VECTOR_POINTS`] evenly spaced x from `from` to `to`, the
+/// inputs of `act-cli table NAME --from FROM --to TO --points 101` (the same numbers), not
+/// one sample per pixel or character column (the plot would change with the width).
+pub const VECTOR_POINTS: u64 = 101;
+
+/// The [`VECTOR_POINTS`] inputs, computed as `table --points` computes them.
+fn vector_inputs(from: f64, to: f64) -> Vec<f64> {
+    let args = crate::cli::GridArgs {
+        from,
+        to,
+        step: None,
+        points: Some(VECTOR_POINTS),
+    };
+    // `plot` has checked that from < to, both finite: a valid grid.
+    let grid = crate::grid::Grid::new(&args).expect("a valid grid");
+    let mut xs = vec![0.0; VECTOR_POINTS as usize];
+    grid.fill(0, &mut xs);
+    xs
+}
+
 /// Samples each curve (and its derivative) with about `n` points over `[from, to]`, one piece
-/// between each pair of kinks. A vector activation is applied to all its sampled inputs at once,
-/// and its legend says so.
+/// between each pair of kinks. A vector activation is applied to one fixed vector of
+/// [`VECTOR_POINTS`] inputs (whatever `n`), and its legend says so.
 pub fn sample(
     curves: &[Box<dyn Curve>],
     from: f64,
@@ -95,19 +116,23 @@ pub fn sample(
         let mut ends = vec![from];
         ends.extend(&cuts);
         ends.push(to);
-        let pieces: Vec<Vec<f64>> = ends
-            .windows(2)
-            .enumerate()
-            .map(|(i, w)| {
-                let share = ((w[1] - w[0]) / (to - from) * n as f64).ceil() as usize;
-                piece_inputs(w[0], w[1], share + 1, i > 0, i + 2 < ends.len())
-            })
-            .collect();
+        let pieces: Vec<Vec<f64>> = if c.is_vector() {
+            // The plotted values are those of one fixed vector, whatever the width.
+            vec![vector_inputs(from, to)]
+        } else {
+            ends.windows(2)
+                .enumerate()
+                .map(|(i, w)| {
+                    let share = ((w[1] - w[0]) / (to - from) * n as f64).ceil() as usize;
+                    piece_inputs(w[0], w[1], share + 1, i > 0, i + 2 < ends.len())
+                })
+                .collect()
+        };
         let xs: Vec<f64> = pieces.iter().flatten().copied().collect();
         let (mut v, mut d) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
         c.table(&xs, &mut v, &mut d);
         let label = if c.is_vector() {
-            format!("{} (all x as one vector)", c.label())
+            format!("{} ({VECTOR_POINTS} x as one vector)", c.label())
         } else {
             c.label()
         };
@@ -311,6 +336,22 @@ mod tests {
         let xs = piece_inputs(-1.0, 0.0, 3, false, true);
         assert_eq!(xs[..2], [-1.0, -0.5]);
         assert!(xs[2] < 0.0 && xs[2] > -1e-300);
+    }
+
+    #[test]
+    fn a_vector_activation_plots_the_same_values_at_every_width() {
+        let softmax = crate::source::builtin(crate::catalog::builtins(), "softmax").unwrap();
+        let curves = vec![softmax];
+        let narrow = sample(&curves, -5.0, 5.0, 80, true);
+        let wide = sample(&curves, -5.0, 5.0, 2400, true);
+        assert_eq!(narrow, wide);
+        assert_eq!(narrow[0].label, "softmax (101 x as one vector)");
+        let points: Vec<(f64, f64)> = narrow[0].segments.concat();
+        assert_eq!(points.len(), 101);
+        // The largest input takes the most mass; the entries sum to 1.
+        let sum: f64 = points.iter().map(|p| p.1).sum();
+        assert!((sum - 1.0).abs() < 1e-12, "{sum}");
+        assert_eq!(points[100].0, 5.0);
     }
 
     #[test]

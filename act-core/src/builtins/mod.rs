@@ -17,9 +17,12 @@
 //!   terms of size 0.2-0.5.
 //! - Results below the smallest normal number are subnormal numbers, never flushed to 0 (see
 //!   [`crate::math`]); their error is counted in the subnormal spacing. Exceptions for now:
-//!   Softsign's derivative for `|x|` above about 1.8e19 (f32) and Squareplus (value for
-//!   `x` below about -1.7e38, derivative below about -9.2e18, f32; likewise in f64), where an
-//!   intermediate overflows and the tiny result comes out as 0.
+//!   Softsign's derivative for `|x|` above about 1.8e19 (f32) and Squareplus's derivative
+//!   for `x` below about -1.8e19 (f32; -1.3e154 in f64), where an intermediate overflows and
+//!   the tiny result comes out as 0.
+//! - Parameter partials ([`ParamGradients`](crate::ParamGradients)) are held to the same
+//!   4 ULP, except Celu's ∂f/∂alpha near 0: an absolute error of eps · min(1, |x/alpha|)
+//!   (see [`Celu`]).
 //! - The exhaustive `f32` check (every 16th input, `benches/RESULTS.md`) finds more than the
 //!   grids, beyond 4 ULP (and κ): GELU-tanh's tails (186 ULP in the value at x = -8.9, 209 in
 //!   the derivative at x = -10.1, from its rounded cubic argument) and Mish's derivative (5.6

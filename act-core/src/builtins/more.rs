@@ -56,8 +56,15 @@ activation! {
     /// - f'(x) = 1 for x > 0, else exp(x / alpha): continuous at 0 for every alpha
     /// - range (-alpha, ∞) for alpha > 0, [0, ∞) for alpha < 0; alpha = 0 is refused (the
     ///   formula divides by alpha; PyTorch refuses it too).
-    /// - ∂f/∂alpha = expm1(x/alpha) - (x/alpha) exp(x/alpha) for x <= 0: its two terms cancel
-    ///   near 0, where its error is a few eps in absolute terms rather than in ULPs.
+    /// - ∂f/∂alpha = expm1(u) - u exp(u) with u = x/alpha, for x <= 0 (0 for x > 0): within
+    ///   4 ULP, or within an absolute error of eps · min(1, |u|) where that is larger. Near 0
+    ///   the partial is about -u^2/2, the difference of two terms of size |u|, so its
+    ///   relative error grows as 2 eps/|u| (f32 at x = -1e-6: 14 %). The cancellation is
+    ///   that of e^u - 1 - u, which no combination of the formula language's functions
+    ///   (exp, expm1, ln, log1p, tanh, ...) computes without subtracting terms of size |u|;
+    ///   only a series would, and it would slow f and f' for every input. In
+    ///   [`backward_params`](crate::ParamGradients::backward_params) these terms are
+    ///   negligible beside those of inputs further from 0.
     ///
     /// ```
     /// use act_core::prelude::*;
@@ -118,11 +125,15 @@ activation! {
     ///
     /// Barron, 2021, "Squareplus: A Softplus-Like Algebraic Rectifier" (default b = 4).
     ///
-    /// - f(x) = (x + sqrt(x^2 + b)) / 2, computed for x < 0 as b / (2 (sqrt(x^2 + b) - x))
-    ///   (no cancellation: f(-1e6) = 1e-6), and with sqrt(x^2 + b) = |x| beyond |x| = 1e15,
-    ///   where x^2 could overflow and b is below half an ulp of x^2 (hence the condition
-    ///   b <= 1e14); halved before the sum, so that f(MAX) = MAX.
-    /// - f'(x) = (1 + x / sqrt(x^2 + b)) / 2
+    /// - f(x) = (x + h) / 2 with h = sqrt(x^2 + b), computed for x < 0 as b / (2 (h - x))
+    ///   (no cancellation: f(-1e6) = 1e-6), as (b/4) / (h/2 - x/2) below x = -1e15 (no
+    ///   overflow: f(-MAX) is the subnormal b/(4 MAX)), and with h = |x| + b / (2|x|) (the
+    ///   first terms of its series, exact to 1e-30 there) beyond |x| = 1e15, where x^2 could
+    ///   overflow (hence the condition b <= 1e14); halved before the sum, so that
+    ///   f(MAX) = MAX.
+    /// - f'(x) = (1 + x/h) / 2, computed for x < 0 as f(x) / h
+    /// - ∂f/∂b = 1 / (4h), within 4 ULP for every x (the series for h keeps it exact beyond
+    ///   |x| = 1e15, where h = |x| alone would give 0).
     /// - range (0, ∞) for b > 0, [0, ∞) for b = 0 (ReLU); b < 0 is refused (no square root
     ///   of a negative x^2 + b), and so is b > 1e14 (where the shortcut above would be wrong;
     ///   the paper uses b = 4).
@@ -132,11 +143,32 @@ activation! {
     /// assert_eq!(Squareplus::default().forward(0.0), 1.0);
     /// assert!((Squareplus::default().forward(-1e6f64) - 1e-6).abs() < 1e-18);
     /// assert_eq!(Squareplus::default().forward(1e300f64), 1e300);
+    /// assert!(Squareplus::default().forward(-f64::MAX) > 0.0); // b / (4 MAX), subnormal
+    /// // ∂f/∂b = 1 / (4h): 2.5e-21 at x = 1e20
+    /// let mut d = [0.0f64];
+    /// Squareplus::default().param_derivatives(1e20, &mut d);
+    /// assert!((d[0] - 2.5e-21).abs() < 1e-36);
     /// ```
     pub struct Squareplus(b = 4.0);
     f(x) = {
-        let h = if abs(x) > 1e15 { abs(x) } else { sqrt(x * x + b) };
-        if x >= 0 { x / 2 + h / 2 } else { b / (2 * (h - x)) }
+        let h = if abs(x) > 1e15 { abs(x) + b / (2 * abs(x)) } else { sqrt(x * x + b) };
+        if x >= 0 {
+            x / 2 + h / 2
+        } else if x < -1e15 {
+            (b / 4) / (h / 2 - x / 2)
+        } else {
+            b / (2 * (h - x))
+        }
+    };
+    df(x) = {
+        let h = if abs(x) > 1e15 { abs(x) + b / (2 * abs(x)) } else { sqrt(x * x + b) };
+        if x >= 0 {
+            (1 + x / h) / 2
+        } else if x < -1e15 {
+            (b / 4) / (h / 2 - x / 2) / h
+        } else {
+            b / (2 * (h - x)) / h
+        }
     };
     where b >= 0, b <= 1e14;
 }

@@ -187,6 +187,8 @@ const SCALE_BITS: u32 = 32 << 23;
 const UNSCALE: f32 = 2.328_306_4e-10;
 
 super::fma_kernels!(f32, -126.0, 128.0);
+super::atan::atan_kernel!(f32, f32_consts);
+super::asinh::asinh_kernel!(f32, 4096.0, 4096.0);
 
 /// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so: multiplied by
 /// cofactors larger than 1 (`x e^x`), it then rounds once, where the product is formed and

@@ -208,6 +208,8 @@ const SCALE_BITS: u64 = 64 << 52;
 const UNSCALE: f64 = 5.421_010_862_427_522e-20;
 
 super::fma_kernels!(f64, -1022.0, 1024.0);
+super::atan::atan_kernel!(f64, f64_consts);
+super::asinh::asinh_kernel!(f64, 268435456.0, 134217728.0);
 
 /// `(c e^x, 1/c)`, scaled where `e^x` would be subnormal or nearly so (`x < -665`, `c =
 /// 2^64`; else `c = 1`): multiplied by cofactors larger than 1 (`x e^x`), it then rounds

@@ -13,10 +13,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let (value, deriv) = (names::value(), names::deriv());
     let (forward, backward) = (slice::forward(), slice::backward());
     let (derivative, in_place) = (slice::derivative(), slice::forward_in_place());
-    let (forward_one, derivative_one) = (
-        format_ident!("__act_forward_one"),
-        format_ident!("__act_derivative_one"),
-    );
+    let (forward_one, derivative_one) = (names::forward_one(), names::derivative_one());
     let value_fn = method(m, &value, m.f);
     let deriv_fn = method(m, &deriv, m.df);
     // Straight-line code gives NaN where an intermediate overflows (`x * sigmoid(x)` at -∞ is
@@ -79,6 +76,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         &derivative_one,
         quote!(::act_core::__private::#one_deriv(x, #[inline(always)] |v| self.#deriv::<F, FMA>(v))),
     );
+    let elementwise = elementwise_impl(name);
     quote! {
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
@@ -93,6 +91,53 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             #in_place_slice
         }
 
+        #elementwise
+    }
+}
+
+/// A scalar method `name(x) -> F` running `body` (which reads `x` and `FMA`) in the build the
+/// slice loops use: the FMA code, compiled for the lowest tier (AVX2 + FMA), where the active
+/// level is that tier or above (for one element the AVX-512 build would be the same
+/// instructions, and every tier gives the same bits), else the portable code. No loop set-up: a scalar call costs a level
+/// check, a call and the kernel.
+fn scalar(plain: &Ident, body: TokenStream) -> TokenStream {
+    let fma = format_ident!("{}_fma", plain);
+    let lowest = &TIERS[0];
+    let (variant, features) = (format_ident!("{}", lowest.variant), lowest.target_feature());
+    quote! {
+        #[doc(hidden)]
+        #[inline]
+        pub fn #plain<F: ::act_core::Float>(&self, x: F) -> F {
+            // f16 and bf16 (act-core's `half` feature) run the f32 code and round once.
+            if <F as ::act_core::__private::FloatKernels>::__COMPUTED_IN_F32 {
+                let wide = <F as ::act_core::Float>::to_f64(x) as f32;
+                return <F as ::act_core::Float>::from_f64(f64::from(self.#plain::<f32>(wide)));
+            }
+            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+            if ::act_core::dispatch::active() >= ::act_core::dispatch::Isa::#variant {
+                // SAFETY: `active()` only reports a level the CPU supports, and every tier
+                // above the lowest includes its features.
+                return unsafe { self.#fma(x) };
+            }
+            const FMA: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
+            #body
+        }
+
+        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        #[doc(hidden)]
+        #[target_feature(enable = #features)]
+        unsafe fn #fma<F: ::act_core::Float>(&self, x: F) -> F {
+            const FMA: bool = true;
+            #body
+        }
+    }
+}
+
+/// The `act_core::Elementwise` implementation over the generated methods.
+fn elementwise_impl(name: &Ident) -> TokenStream {
+    let (forward_one, derivative_one) = (names::forward_one(), names::derivative_one());
+    let (derivative, in_place) = (slice::derivative(), slice::forward_in_place());
+    quote! {
         #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::Elementwise for #name {
             // The per-element body of the slice loops, for one element, in the build the
@@ -113,44 +158,6 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             fn forward_in_place<F: ::act_core::Float>(&self, x: &mut [F]) {
                 self.#in_place(x)
             }
-        }
-    }
-}
-
-/// A scalar method `name(x) -> F` running `body` (which reads `x` and `FMA`) in the build the
-/// slice loops use: the FMA code, compiled for the lowest tier (AVX2 + FMA), where the active
-/// level is that tier or above (for one element the AVX-512 build would be the same
-/// instructions, and every tier gives the same bits), else the portable code. No loop set-up: a scalar call costs a level
-/// check, a call and the kernel.
-fn scalar(plain: &Ident, body: TokenStream) -> TokenStream {
-    let fma = format_ident!("{}_fma", plain);
-    let lowest = &TIERS[0];
-    let (variant, features) = (format_ident!("{}", lowest.variant), lowest.target_feature());
-    quote! {
-        #[doc(hidden)]
-        #[inline]
-        pub fn #plain<F: ::act_core::Float>(&self, x: F) -> F {
-            // f16 and bf16 (act-core's `half` feature) run the f32 code and round once.
-            if <F as ::act_core::Float>::__COMPUTED_IN_F32 {
-                let wide = <F as ::act_core::Float>::to_f64(x) as f32;
-                return <F as ::act_core::Float>::from_f64(f64::from(self.#plain::<f32>(wide)));
-            }
-            #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-            if ::act_core::dispatch::active() >= ::act_core::dispatch::Isa::#variant {
-                // SAFETY: `active()` only reports a level the CPU supports, and every tier
-                // above the lowest includes its features.
-                return unsafe { self.#fma(x) };
-            }
-            const FMA: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
-            #body
-        }
-
-        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
-        #[doc(hidden)]
-        #[target_feature(enable = #features)]
-        unsafe fn #fma<F: ::act_core::Float>(&self, x: F) -> F {
-            const FMA: bool = true;
-            #body
         }
     }
 }

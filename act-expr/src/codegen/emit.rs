@@ -68,6 +68,11 @@ fn fl() -> TokenStream {
     quote!(<F as ::act_core::Float>)
 }
 
+/// The hidden kernel entries (`act_core::__private::FloatKernels`, a supertrait of `Float`).
+fn fk() -> TokenStream {
+    quote!(<F as ::act_core::__private::FloatKernels>)
+}
+
 /// The tokens of a planned body.
 pub(super) fn emit(body: &plan::Body) -> TokenStream {
     let stmts = body.bindings.iter().map(binding);
@@ -88,7 +93,7 @@ fn exp_corrected(correction: Option<Id>, v: TokenStream) -> TokenStream {
 }
 
 fn binding(b: &Binding) -> TokenStream {
-    let fl = fl();
+    let fk = fk();
     match *b {
         Binding::Let {
             id,
@@ -98,15 +103,10 @@ fn binding(b: &Binding) -> TokenStream {
         } => {
             let name = t(id);
             let e = exp_corrected(exp_correction, expression(expr));
-            let two_sum = if rounding_error {
-                let Expr::Sum(ref terms) = *expr else {
-                    unreachable!("an exact difference is a sum")
-                };
-                let (p, q, e) = (t(terms[0]), t(terms[1]), err(id));
+            let two_sum = rounding_error.map(|(p, q)| {
+                let (p, q, e) = (t(p), t(q), err(id));
                 quote!(let #e: F = ::act_core::__private::two_sum_err(#p, #q, #name);)
-            } else {
-                quote!()
-            };
+            });
             quote!(let #name: F = #e; #two_sum)
         }
         Binding::SigmoidPair {
@@ -118,7 +118,7 @@ fn binding(b: &Binding) -> TokenStream {
             let (a, s, p_s, p_i, p) = (t(arg), t(sigmoid), ts(prime), ti(prime), t(prime));
             let plain = prime_plain.then(|| quote!(let #p: F = #p_s * #p_i;));
             quote! {
-                let (#s, #p_s, #p_i): (F, F, F) = #fl::__sigmoid_pair::<FMA>(#a);
+                let (#s, #p_s, #p_i): (F, F, F) = #fk::__sigmoid_pair::<FMA>(#a);
                 #plain
             }
         }
@@ -137,16 +137,16 @@ fn binding(b: &Binding) -> TokenStream {
 
 /// The statements binding `(t{id}_s, t{id}_i)`.
 fn scaled(id: Id, source: &Scaled) -> TokenStream {
-    let fl = fl();
+    let (fl, fk) = (fl(), fk());
     let (s, i) = (ts(id), ti(id));
     match *source {
         Scaled::ExpSquare(c) => {
             let c = lit(c);
-            quote!(let (#s, #i): (F, F) = #fl::__exp_scaled_sq::<FMA>(x, #c);)
+            quote!(let (#s, #i): (F, F) = #fk::__exp_scaled_sq::<FMA>(x, #c);)
         }
         Scaled::ErfcProduct(c) => {
             let (hi, lo) = (lit(c.hi), lit(c.lo));
-            quote!(let (#s, #i): (F, F) = #fl::__erfc_mul_scaled::<FMA>(x, #hi, #lo);)
+            quote!(let (#s, #i): (F, F) = #fk::__erfc_mul_scaled::<FMA>(x, #hi, #lo);)
         }
         Scaled::Kernel {
             kernel: k,
@@ -157,7 +157,7 @@ fn scaled(id: Id, source: &Scaled) -> TokenStream {
             let fixed = exp_corrected(exp_correction, quote!(#s));
             let a = t(arg);
             quote! {
-                let (#s, #i): (F, F) = #fl::__kernel_scaled::<FMA>(#a, #k);
+                let (#s, #i): (F, F) = #fk::__kernel_scaled::<FMA>(#a, #k);
                 let #s: F = #fixed;
             }
         }
@@ -166,7 +166,7 @@ fn scaled(id: Id, source: &Scaled) -> TokenStream {
             let (a_s, a_i) = (ts(arg), ti(arg));
             quote! {
                 let #i: F = #a_i;
-                let #s: F = #fl::select(#a_i == #fl::ONE, #fl::__kernel::<FMA>(#a_s, #k), #a_s);
+                let #s: F = #fl::select(#a_i == #fl::ONE, #fk::__kernel::<FMA>(#a_s, #k), #a_s);
             }
         }
         Scaled::Product {
@@ -199,7 +199,7 @@ fn kernel(k: Kernel) -> TokenStream {
 }
 
 fn expression(e: &Expr) -> TokenStream {
-    let fl = fl();
+    let (fl, fk) = (fl(), fk());
     match *e {
         Expr::Stored => quote!(e),
         Expr::Constant(v) => constant(v),
@@ -230,19 +230,19 @@ fn expression(e: &Expr) -> TokenStream {
         }
         Expr::Call(k, a) => {
             let (k, a) = (kernel(k), t(a));
-            quote!(#fl::__kernel::<FMA>(#a, #k))
+            quote!(#fk::__kernel::<FMA>(#a, #k))
         }
         Expr::CallFinal(k, a) => {
             let (k, a) = (kernel(k), t(a));
-            quote!(#fl::__kernel_final::<FMA>(#a, #k))
+            quote!(#fk::__kernel_final::<FMA>(#a, #k))
         }
         Expr::ErfcProduct(c) => {
             let (hi, lo) = (lit(c.hi), lit(c.lo));
-            quote!(#fl::__erfc_mul::<FMA>(x, #hi, #lo))
+            quote!(#fk::__erfc_mul::<FMA>(x, #hi, #lo))
         }
         Expr::ExpSquare(c) => {
             let c = lit(c);
-            quote!(#fl::__exp_sq::<FMA>(x, #c))
+            quote!(#fk::__exp_sq::<FMA>(x, #c))
         }
         Expr::Max(a, b) => {
             let (a, b) = (t(a), t(b));

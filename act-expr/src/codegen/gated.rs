@@ -47,6 +47,20 @@ fn pair_method(m: &GatedModel, name: &proc_macro2::Ident, root: Id) -> TokenStre
 
 /// Expands a gated model into the struct and its trait implementations.
 pub fn expand(m: &GatedModel) -> TokenStream {
+    let structure = struct_items(m);
+    let methods = methods(m);
+    let gated = gated_impl(m);
+    let dyn_gated = dyn_impl(m);
+    quote! {
+        #structure
+        #methods
+        #gated
+        #dyn_gated
+    }
+}
+
+/// The struct, its `Default` and its `new`.
+fn struct_items(m: &GatedModel) -> TokenStream {
     let decl = &m.decl;
     let name = &decl.name;
     let name_str = name.to_string();
@@ -54,9 +68,6 @@ pub fn expand(m: &GatedModel) -> TokenStream {
     let vis = &decl.vis;
     let pnames: Vec<proc_macro2::Ident> = decl.params.iter().map(|p| p.name.clone()).collect();
     let pstrs = &m.param_names;
-    let defaults: Vec<TokenStream> = m.defaults.iter().map(|&d| lit(d)).collect();
-    let nparams = pnames.len();
-
     let (fields, default_ctor) = super::struct_parts(name, &pnames, &m.defaults);
     let ctor = if pnames.is_empty() {
         quote!(#name)
@@ -75,12 +86,31 @@ pub fn expand(m: &GatedModel) -> TokenStream {
                 .join(", ")
         )
     };
-    let summary = doc_summary(attrs);
-    let formula = &m.formula_text;
-    let [pa, pb] = &m.partial_texts;
-    let [in_a, in_b] = &m.inputs;
-    let pd_texts = &m.param_partial_texts;
+    quote! {
+        #(#attrs)*
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        #vis struct #name #fields
 
+        impl ::core::default::Default for #name {
+            fn default() -> Self {
+                #default_ctor
+            }
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl #name {
+            #[doc = #new_doc]
+            #[allow(clippy::new_without_default)]
+            pub const fn new(#(#pnames: f64),*) -> Self {
+                #ctor
+            }
+        }
+    }
+}
+
+/// The per-element methods and the dispatched slice methods.
+fn methods(m: &GatedModel) -> TokenStream {
+    let name = &m.decl.name;
     let (value, da, db) = (names::value(), names::partial_a(), names::partial_b());
     let (forward, backward) = (slice::forward(), slice::backward());
     let backward_params = slice::backward_params();
@@ -93,12 +123,10 @@ pub fn expand(m: &GatedModel) -> TokenStream {
         .enumerate()
         .map(|(k, &d)| pair_method(m, &names::param_partial(k), d))
         .collect();
-    let dp_names: Vec<proc_macro2::Ident> = (0..nparams).map(names::param_partial).collect();
-    let dp_arms: Vec<TokenStream> = dp_names
-        .iter()
-        .enumerate()
-        .map(|(k, f)| quote!(#k => self.#f::<F, FMA>(u, v),))
-        .collect();
+    let dp_arms = (0..m.param_names.len()).map(|k| {
+        let f = names::param_partial(k);
+        quote!(#k => self.#f::<F, FMA>(u, v),)
+    });
     let dk = quote! {
         #[inline(always)] |k: usize, u: F, v: F| -> F {
             match k {
@@ -107,7 +135,6 @@ pub fn expand(m: &GatedModel) -> TokenStream {
             }
         }
     };
-
     let forward_slice = dispatched(
         forward.clone(),
         quote!(a: &[F], b: &[F], y: &mut [F]),
@@ -143,35 +170,7 @@ pub fn expand(m: &GatedModel) -> TokenStream {
         quote!(::act_core::__private::backward_params_pairs(a, b, grad_y, grad_params, #dk)),
     );
 
-    let set_arms = pnames
-        .iter()
-        .zip(pstrs)
-        .map(|(p, s)| quote!(#s => { self.#p = value; ::core::result::Result::Ok(()) }));
-    let finite_arms = pstrs.iter().map(|s| {
-        quote!(#s if !value.is_finite() => ::core::result::Result::Err(
-            ::act_core::ParamError::NotFinite { name: #s, value }),)
-    });
-
     quote! {
-        #(#attrs)*
-        #[derive(Clone, Copy, Debug, PartialEq)]
-        #vis struct #name #fields
-
-        impl ::core::default::Default for #name {
-            fn default() -> Self {
-                #default_ctor
-            }
-        }
-
-        #[allow(clippy::all, clippy::pedantic)]
-        impl #name {
-            #[doc = #new_doc]
-            #[allow(clippy::new_without_default)]
-            pub const fn new(#(#pnames: f64),*) -> Self {
-                #ctor
-            }
-        }
-
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
             #value_fn
@@ -182,7 +181,33 @@ pub fn expand(m: &GatedModel) -> TokenStream {
             #backward_slice
             #backward_params_fn
         }
+    }
+}
 
+/// The `act_core::Gated` implementation: metadata, parameters, and the trait's methods over
+/// the dispatched slice methods.
+fn gated_impl(m: &GatedModel) -> TokenStream {
+    let name = &m.decl.name;
+    let name_str = name.to_string();
+    let pnames: Vec<proc_macro2::Ident> = m.decl.params.iter().map(|p| p.name.clone()).collect();
+    let pstrs = &m.param_names;
+    let defaults: Vec<TokenStream> = m.defaults.iter().map(|&d| lit(d)).collect();
+    let nparams = pnames.len();
+    let formula = &m.formula_text;
+    let [pa, pb] = &m.partial_texts;
+    let [in_a, in_b] = &m.inputs;
+    let pd_texts = &m.param_partial_texts;
+    let slice_methods = gated_slice_methods(nparams);
+    let set_arms = pnames
+        .iter()
+        .zip(pstrs)
+        .map(|(p, s)| quote!(#s => { self.#p = value; ::core::result::Result::Ok(()) }));
+    let finite_arms = pstrs.iter().map(|s| {
+        quote!(#s if !value.is_finite() => ::core::result::Result::Err(
+            ::act_core::ParamError::NotFinite { name: #s, value }),)
+    });
+
+    quote! {
         #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::Gated for #name {
             const NAME: &'static str = #name_str;
@@ -209,6 +234,17 @@ pub fn expand(m: &GatedModel) -> TokenStream {
                 }
             }
 
+            #slice_methods
+        }
+    }
+}
+
+/// The `Gated` methods over the dispatched slice methods: one element through the slice
+/// loops, the slices, the `[a | b]` halves layout, and the parameter gradients.
+fn gated_slice_methods(nparams: usize) -> TokenStream {
+    let (forward, backward) = (slice::forward(), slice::backward());
+    let backward_params = slice::backward_params();
+    quote! {
             // One element through the slice loops: the same code, and so the same bits, as
             // the slice methods on this CPU.
             #[inline]
@@ -269,8 +305,14 @@ pub fn expand(m: &GatedModel) -> TokenStream {
                 ::act_core::__private::check_len("PARAMS", #nparams, "grad_params", grad_params.len());
                 self.#backward_params(a, b, grad_y, grad_params)
             }
-        }
+    }
+}
 
+/// The `act_core::DynGated` implementation, over the `Gated` one.
+fn dyn_impl(m: &GatedModel) -> TokenStream {
+    let name = &m.decl.name;
+    let summary = doc_summary(&m.decl.attrs);
+    quote! {
         #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::DynGated for #name {
             fn name(&self) -> &'static str { <Self as ::act_core::Gated>::NAME }

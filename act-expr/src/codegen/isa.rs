@@ -72,7 +72,7 @@ impl Dispatched {
             #[inline]
             pub fn #plain<F: ::act_core::Float>(&self, #params) {
                 // f16 and bf16 (act-core's `half` feature) run the f32 code and round once.
-                if <F as ::act_core::Float>::__COMPUTED_IN_F32 {
+                if <F as ::act_core::__private::FloatKernels>::__COMPUTED_IN_F32 {
                     return ::act_core::__via_f32!(self.#plain(#params));
                 }
                 #prelude

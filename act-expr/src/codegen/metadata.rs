@@ -247,11 +247,12 @@ fn at_run_time(m: &Model) -> bool {
 fn analysed(m: &Model) -> TokenStream {
     let declared = declared(m);
     let n = m.switches.len();
+    let switch = super::names::switch();
     quote! {
         ::act_core::__private::Analysed {
             f: &|x: f64| ::act_core::Elementwise::forward(self, x),
             df: &|x: f64| ::act_core::Elementwise::derivative(self, x),
-            switch: &|k: usize, x: f64| self.__act_switch(k, x),
+            switch: &|k: usize, x: f64| self.#switch(k, x),
             switches: #n,
             declared: #declared,
         }
@@ -296,7 +297,7 @@ fn properties_fn(m: &Model) -> TokenStream {
     }
 }
 
-/// `__act_switch(k, x)`: the `k`-th switching expression at the current parameters, for the
+/// `names::switch()(k, x)`: the `k`-th switching expression at the current parameters, for the
 /// run-time analysis.
 pub(super) fn switch_method(m: &Model) -> TokenStream {
     if !at_run_time(m) {
@@ -306,10 +307,11 @@ pub(super) fn switch_method(m: &Model) -> TokenStream {
         let b = body(&m.graph, id, &m.param_names);
         quote!(#k => { #b })
     });
+    let switch = super::names::switch();
     quote! {
         #[doc(hidden)]
         #[allow(unused_variables, clippy::all)]
-        pub fn __act_switch(&self, k: usize, x: f64) -> f64 {
+        pub fn #switch(&self, k: usize, x: f64) -> f64 {
             type F = f64;
             const FMA: bool = false;
             match k {

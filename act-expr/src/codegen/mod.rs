@@ -68,10 +68,12 @@ pub fn expand(m: &Model) -> TokenStream {
     let constructors = metadata::constructors(m);
     let switch = metadata::switch_method(m);
 
+    let (forward, backward) = (names::slice::forward(), names::slice::backward());
+    let diagonal = names::jacobian_diagonal();
     let dyn_table = if is_vector {
         quote! {
             ::act_core::Activation::forward_slice(self, x, value);
-            self.__act_jacobian_diagonal(x, derivative);
+            self.#diagonal(x, derivative);
         }
     } else {
         quote! {
@@ -141,11 +143,11 @@ pub fn expand(m: &Model) -> TokenStream {
             #common
             #[inline]
             fn forward_slice<F: ::act_core::Float>(&self, x: &[F], y: &mut [F]) {
-                self.__act_forward_slice(x, y)
+                self.#forward(x, y)
             }
             #[inline]
             fn backward_slice<F: ::act_core::Float>(&self, x: &[F], grad_y: &[F], grad_x: &mut [F]) {
-                self.__act_backward_slice(x, grad_y, grad_x)
+                self.#backward(x, grad_y, grad_x)
             }
         }
     }

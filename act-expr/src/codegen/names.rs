@@ -90,6 +90,31 @@ pub(super) fn vjp_body(j: usize) -> Ident {
     format_ident!("__act_vjp_body{}", j)
 }
 
+/// An elementwise activation's value for one element, in the build the slice loops use.
+pub(super) fn forward_one() -> Ident {
+    format_ident!("__act_forward_one")
+}
+
+/// An elementwise activation's derivative for one element, in the build the slice loops use.
+pub(super) fn derivative_one() -> Ident {
+    format_ident!("__act_derivative_one")
+}
+
+/// The Jacobian's diagonal of a vector activation.
+pub(super) fn jacobian_diagonal() -> Ident {
+    format_ident!("__act_jacobian_diagonal")
+}
+
+/// A vector activation's reductions and chain-rule aggregates, for the diagonal.
+pub(super) fn prepare() -> Ident {
+    format_ident!("__act_prepare")
+}
+
+/// The switching expression `k` at the current parameters (see `metadata`).
+pub(super) fn switch() -> Ident {
+    format_ident!("__act_switch")
+}
+
 /// The dispatched slice methods (see [`super::isa::dispatched`]), by what they compute.
 pub(super) mod slice {
     use proc_macro2::Ident;

@@ -23,11 +23,12 @@ pub(super) fn prepare(plan: &Plan) -> TokenStream {
         },
     );
     let t_at = t_at_extremes(plan);
+    let prepare_fn = names::prepare();
     quote! {
         /// Reductions, argmax/argmin positions and the aggregates `t` of the chain rule.
         #[doc(hidden)]
         #[inline(always)]
-        fn __act_prepare<F: ::act_core::Float>(&self, x: &[F]) -> ([F; #k], [usize; #k], [[F; #k]; #k]) {
+        fn #prepare_fn<F: ::act_core::Float>(&self, x: &[F]) -> ([F; #k], [usize; #k], [[F; #k]; #k]) {
             const FMA: bool = false;
             let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
             let mut r = [<F as ::act_core::Float>::ZERO; #k];
@@ -61,17 +62,18 @@ pub(super) fn diagonal(plan: &Plan) -> TokenStream {
     });
     let deriv = names::deriv();
     let saturated_row = saturated_row(plan);
+    let (prepare_fn, diagonal_fn) = (names::prepare(), names::jacobian_diagonal());
     quote! {
         /// `out[i] = ∂y_i/∂x_i`.
         #[doc(hidden)]
-        pub fn __act_jacobian_diagonal<F: ::act_core::Float>(&self, x: &[F], out: &mut [F]) {
+        pub fn #diagonal_fn<F: ::act_core::Float>(&self, x: &[F], out: &mut [F]) {
             const FMA: bool = false;
             ::act_core::__private::check_len("x", x.len(), "out", out.len());
             if x.is_empty() {
                 return;
             }
             let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
-            let (r, arg, t) = self.__act_prepare(x);
+            let (r, arg, t) = self.#prepare_fn(x);
             for (i, (&xi, o)) in x.iter().zip(out.iter_mut()).enumerate() {
                 let mut dr = [<F as ::act_core::Float>::ZERO; #k];
                 let mut acc = self.#deriv::<F, FMA>(xi, r);

@@ -69,7 +69,7 @@ fn flushing_body(plan: &Plan, name: &proc_macro2::Ident, u: crate::graph::Id) ->
             let u: F = { #b };
             let err: F = ::act_core::__private::two_sum_err({ #bp }, { #bq }, u);
             ::act_core::__private::exp_corrected(
-                <F as ::act_core::Float>::__exp_nonpositive_final::<FMA>(u), err)
+                <F as ::act_core::__private::FloatKernels>::__exp_nonpositive_final::<FMA>(u), err)
         }
     }
 }

@@ -180,7 +180,7 @@ fn stored_body(
 }
 
 /// The argument `u` of the body of sum `j` where the forward pass may compute that body with
-/// the `exp` that flushes below the normal range (`Float::__exp_nonpositive_final`): softmax.
+/// the `exp` that flushes below the normal range (`FloatKernels::__exp_nonpositive_final`): softmax.
 /// Safe when the body is `exp(u)` with `u = x - max(x)`, so that `u <= 0` and the maximum's
 /// term is `exp(0) = 1`, making the sum at least 1; and the forward value is the body times
 /// constants of magnitude at most 1 and negative powers of this sum. A body below the normal

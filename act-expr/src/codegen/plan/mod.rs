@@ -3,9 +3,16 @@
 //! compensated form each accurate-in-the-tail call takes. [`super::emit`] turns a [`Body`]
 //! into tokens without looking at the graph's structure again.
 
+mod compensated;
+mod scaling;
+
 use crate::dd::{self, Dd};
 use crate::eval;
 use crate::graph::{Cmp, Func, Graph, Id, Named, Node};
+use compensated::{
+    affine_near_root, exact_differences, power_of_two_times_square, x_times_constant,
+};
+use scaling::{Scaling, sigmoid_pairs};
 
 /// The kernel a call runs: the function's own, or a cheaper variant where its error is not
 /// amplified.
@@ -30,13 +37,13 @@ pub(super) struct Body {
 #[derive(Debug)]
 pub(super) enum Binding {
     /// `let t{id}: F = expr;`, with `exp` of an exact difference corrected by its rounding
-    /// error `t{arg}_err` (`exp_correction`), and, for an exact difference itself, its
-    /// rounding error `t{id}_err` computed next (`rounding_error`).
+    /// error `t{arg}_err` (`exp_correction`), and, for an exact difference `p + q` itself,
+    /// its rounding error `t{id}_err` computed next from the terms (`rounding_error`).
     Let {
         id: Id,
         expr: Expr,
         exp_correction: Option<Id>,
-        rounding_error: bool,
+        rounding_error: Option<(Id, Id)>,
     },
     /// `sigmoid(arg)` and `sigmoid'(arg)` at once (one division in the FMA builds); `sigmoid'`
     /// comes scaled, and its plain value `t{prime}` is bound too when `prime_plain`.
@@ -100,9 +107,9 @@ pub(super) enum Expr {
     Call(Kernel, Id),
     /// The kernel's `final` form, which may flush results below the normal range to 0.
     CallFinal(Kernel, Id),
-    /// `erfc(x·c)` with the product's rounding error (`Float::__erfc_mul`).
+    /// `erfc(x·c)` with the product's rounding error (`FloatKernels::__erfc_mul`).
     ErfcProduct(Dd),
-    /// `exp(c·x^2)` with `x^2` split exactly (`Float::__exp_sq`).
+    /// `exp(c·x^2)` with `x^2` split exactly (`FloatKernels::__exp_sq`).
     ExpSquare(f64),
     /// `max(a, b)`.
     Max(Id, Id),
@@ -259,7 +266,10 @@ impl Body {
                 id,
                 expr,
                 exp_correction,
-                rounding_error: exact[id.index()],
+                rounding_error: match g.node(id) {
+                    Node::Sum(terms) if exact[id.index()] => Some((terms[0], terms[1])),
+                    _ => None,
+                },
             });
         }
         Body { bindings, root }
@@ -369,234 +379,4 @@ fn product(
             .fold(Dd::from(1.0), |acc, &k| acc * dd::eval(g, k))
     });
     Product { constant, num, den }
-}
-
-/// An affine sum `c·u + k` (constants `c` and `k`, `c` not ±1) evaluated as
-/// `c·(u - u0) + r`, with `u0` its root `-k/c` rounded to the type and `r = c·u0 + k` the
-/// residual (computed at compile time in double-double, then rounded): near the root
-/// `u - u0` is exact (Sterbenz) and the result carries one rounding, where `c·u + k`
-/// cancels (Keras's hard sigmoid `0.2 x + 0.5` just above -2.5 was tens of ULP off). The
-/// constants are the f64 values of the literals, as everywhere.
-fn affine_near_root(facts: &Facts, id: Id) -> Option<Affine> {
-    let g = facts.g;
-    let Node::Sum(ts) = g.node(id) else {
-        return None;
-    };
-    let [a, b] = ts[..] else {
-        return None;
-    };
-    let (term, k) = match (g.as_const(a), g.as_const(b)) {
-        (None, Some(k)) => (a, k),
-        (Some(k), None) => (b, k),
-        _ => return None,
-    };
-    let Node::Prod(fs) = g.node(term) else {
-        return None;
-    };
-    let [cf, u] = fs[..] else {
-        return None;
-    };
-    let c = g.as_const(cf)?;
-    if c.abs() == 1.0 || facts.is_const(u) || !c.is_finite() || !k.is_finite() || k == 0.0 {
-        return None;
-    }
-    // The root and residual for each precision: f64, and f32 (which the half types use too).
-    let root = |round: &dyn Fn(f64) -> f64| {
-        let u0 = round(-k / c);
-        let r = Dd::from(c) * Dd::from(u0) + Dd::from(k);
-        (u0, round(r.hi + r.lo))
-    };
-    let f64_root = root(&|v| v);
-    let f32_root = root(&|v| v as f32 as f64);
-    (f64_root.0.is_finite() && f32_root.0.is_finite()).then_some(Affine {
-        c,
-        u,
-        f64_root,
-        f32_root,
-    })
-}
-
-/// Sums `p + q` of two inputs (`x`, a gated activation's `b`, a reduction's value, or one of
-/// them negated: `x - max(x)`) that are the argument of an `exp`: their rounding error is
-/// computed (two-sum) and the `exp` corrected by it (`exp(u + err) = exp(u) (1 + err)`), so
-/// that softmax's `exp(x - max(x))` is exact in the inputs however far apart they are (the
-/// rounded difference alone costs `|x - max(x)| eps / 2` of relative error).
-fn exact_differences(facts: &Facts) -> Vec<bool> {
-    let g = facts.g;
-    let n = facts.live.last().map_or(0, |l| l.index() + 1);
-    let mut out = vec![false; n];
-    let leaf = |id: Id| match g.node(id) {
-        Node::X | Node::B | Node::Red(_) => true,
-        Node::Prod(fs) => {
-            fs.len() == 2
-                && g.as_const(fs[0]) == Some(-1.0)
-                && matches!(g.node(fs[1]), Node::X | Node::B | Node::Red(_))
-        }
-        _ => false,
-    };
-    let needed = |id: Id| facts.needed[id.index()];
-    for &id in &facts.live {
-        let Node::Call(Func::Exp, a) = *g.node(id) else {
-            continue;
-        };
-        if !facts.active(id) || Some(a) == facts.stored || !needed(a) {
-            continue;
-        }
-        if let Node::Sum(ts) = g.node(a)
-            && ts.len() == 2
-            && ts.iter().all(|&t| leaf(t) && needed(t))
-        {
-            out[a.index()] = true;
-        }
-    }
-    out
-}
-
-/// `x · c` for a constant `c` (a product of constants) that is not exact in `f64`: `c` as a
-/// double-double. `erfc` of such an argument is computed with the product's rounding error
-/// (`Float::__erfc_mul`): in the tail, `erfc(a)` multiplies the relative error of `a` by
-/// about `2 a^2`.
-fn x_times_constant(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<Dd> {
-    let Node::Prod(fs) = g.node(id) else {
-        return None;
-    };
-    let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| is_const(f));
-    if consts.is_empty() || rest.len() != 1 || !matches!(g.node(rest[0]), Node::X) {
-        return None;
-    }
-    let c = consts
-        .iter()
-        .fold(Dd::from(1.0), |acc, &k| acc * dd::eval(g, k));
-    (c.lo != 0.0 && c.lo.is_finite() && c.hi.is_finite()).then_some(c)
-}
-
-/// `c · x^2` for a constant power of two `c` (`-x^2 / 2`): `c`. `exp` of it is computed with
-/// `x^2` split exactly (`Float::__exp_sq`): the rounding of `x^2` would cost `|c| x^2` ulps.
-fn power_of_two_times_square(g: &Graph, id: Id, is_const: &dyn Fn(Id) -> bool) -> Option<f64> {
-    let Node::Prod(fs) = g.node(id) else {
-        return None;
-    };
-    let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| is_const(f));
-    if consts.is_empty()
-        || rest.len() != 1
-        || !matches!(g.node(rest[0]), Node::Pow(a, 2) if matches!(g.node(*a), Node::X))
-    {
-        return None;
-    }
-    let c = consts
-        .iter()
-        .fold(Dd::from(1.0), |acc, &k| acc * dd::eval(g, k));
-    let power_of_two =
-        c.hi != 0.0 && c.hi.is_finite() && c.hi.abs().to_bits() & ((1u64 << 52) - 1) == 0;
-    (c.lo == 0.0 && power_of_two).then_some(c.hi)
-}
-
-/// Pairs `(sigmoid(u), sigmoid'(u))` of one argument computed together
-/// (`Float::__sigmoid_pair`: one division in the FMA builds), as in swish' = `sigmoid(x) +
-/// x sigmoid'(x)`. The sigmoid must be a plain value (not scaled, not the final root).
-fn sigmoid_pairs(facts: &Facts, scaling: &Scaling, final_root: bool) -> Vec<(Id, Id)> {
-    let g = facts.g;
-    let mut pairs = Vec::new();
-    for &s in &facts.live {
-        if !facts.active(s) || scaling.uses[s.index()] || (final_root && s == facts.root) {
-            continue;
-        }
-        let Node::Call(Func::Sigmoid, a) = *g.node(s) else {
-            continue;
-        };
-        let prime = facts.live.iter().copied().find(|&p| {
-            facts.active(p) && matches!(*g.node(p), Node::Call(Func::SigmoidPrime, b) if b == a)
-        });
-        if let Some(p) = prime {
-            pairs.push((s, p));
-        }
-    }
-    pairs
-}
-
-/// Which nodes are computed scaled, and which of those also need their plain value.
-///
-/// A tiny source (`sigmoid(u)`, `exp(u)`, ...) can be subnormal where a product it enters is
-/// not: `x * sigmoid(x)` at `x = -713` is 7e-308, normal, but `sigmoid(-713)` has only a few
-/// significant bits left, and the product inherits their error (over 100 ulp). A scaled
-/// source returns `c·value` with `c` a power of two chosen in the tail, every factor is
-/// multiplied in, and `1/c` is applied once at the end, so the product rounds as if computed
-/// exactly. Scaling passes through functions linear at 0 (`tanh(softplus(x))`) and into
-/// products; a source no product consumes is left plain.
-struct Scaling {
-    /// Computed as a pair `(c·value, 1/c)`.
-    uses: Vec<bool>,
-    /// Also needed unscaled (by the root or by a consumer that does not take the pair).
-    plain: Vec<bool>,
-    /// A source whose only consumer is the root, a product of it and one other non-constant
-    /// factor (`x * sigmoid(x)`): its error reaches the result unamplified, so a cheaper,
-    /// slightly less accurate kernel serves (products inside sums may cancel, and there every
-    /// factor's error is magnified).
-    lean: Vec<bool>,
-}
-
-impl Scaling {
-    fn new(facts: &Facts) -> Scaling {
-        let (g, root) = (facts.g, facts.root);
-        let n = root.index() + 1;
-        let active = |id: Id| facts.active(id);
-        // Bottom-up: what could carry a scale.
-        let mut cand = vec![false; n];
-        for &id in &facts.live {
-            if !active(id) {
-                continue;
-            }
-            cand[id.index()] = match *g.node(id) {
-                Node::Call(f, _) if f.has_tiny_tail() => true,
-                Node::Call(f, a) if f.is_linear_at_zero() => cand[a.index()],
-                Node::Prod(ref fs) => fs.iter().any(|f| cand[f.index()]),
-                _ => false,
-            };
-        }
-        // Top-down: a product uses the scale; a source or a linear-at-0 call only if a
-        // consumer that uses it takes the pair.
-        let mut uses = vec![false; n];
-        for &id in facts.live.iter().rev() {
-            if !cand[id.index()] {
-                continue;
-            }
-            if matches!(g.node(id), Node::Prod(_)) {
-                uses[id.index()] = true;
-            }
-            if uses[id.index()] {
-                for c in g.children(g.node(id)) {
-                    if cand[c.index()] {
-                        uses[c.index()] = true;
-                    }
-                }
-            }
-        }
-        // A scaled node's plain value is needed by the root and by consumers that do not use
-        // scales (sums, denominators via powers, calls that are not linear at 0, ...).
-        let mut plain = vec![false; n];
-        plain[root.index()] = true;
-        let mut consumers = vec![0usize; n];
-        for &id in &facts.live {
-            if !active(id) {
-                continue;
-            }
-            let takes_pairs = uses[id.index()];
-            for c in g.children(g.node(id)) {
-                if !(takes_pairs && uses[c.index()]) {
-                    plain[c.index()] = true;
-                }
-                consumers[c.index()] += 1;
-            }
-        }
-        let mut lean = vec![false; n];
-        if let Node::Prod(fs) = g.node(root)
-            && uses[root.index()]
-            && fs.iter().filter(|f| !facts.is_const(**f)).count() <= 2
-        {
-            for &f in fs {
-                lean[f.index()] = uses[f.index()] && consumers[f.index()] == 1 && f != root;
-            }
-        }
-        Scaling { uses, plain, lean }
-    }
 }

@@ -1,0 +1,405 @@
+//! Gated activations (two inputs `a` and `b`, act-core's `Gated`): SwiGLU and its kin in
+//! `list`, `show`, `eval` and `table`.
+//!
+//! A gated activation has two inputs, so its commands take both: `eval` pairs the numbers
+//! given with `--a` and `--b` (one of them may come as the positional numbers), and `table`
+//! runs one input over the grid and holds the other at the value given (`--b 1` unless told
+//! otherwise). Every row carries both partials, `df/da` and `df/db`.
+
+use act_core::DynGated;
+use act_core::registry::{self, GatedEntry};
+
+use crate::error::usage;
+use crate::number::{fmt_number, parse_numbers};
+
+/// The gated built-ins, from act-core's registry.
+pub fn entries() -> &'static [GatedEntry] {
+    registry::gated()
+}
+
+/// Column names of a gated table: text header and csv/json keys.
+pub const HEADER: [&str; 5] = ["a", "b", "value", "df/da", "df/db"];
+/// The csv header and json keys (no `/` in a key).
+pub const KEYS: [&str; 5] = ["a", "b", "value", "df_da", "df_db"];
+
+/// A gated built-in with its parameters set.
+#[derive(Debug)]
+pub struct GatedSource {
+    /// Canonical CLI name (`"swiglu"`).
+    pub name: &'static str,
+    /// Other accepted names.
+    pub aliases: &'static [&'static str],
+    /// The activation.
+    pub act: Box<dyn DynGated>,
+}
+
+impl GatedSource {
+    /// The gated built-in called `name`, if there is one.
+    pub fn lookup(name: &str) -> Option<GatedSource> {
+        registry::lookup_gated(name).map(GatedSource::new)
+    }
+
+    /// A fresh instance of `entry` at its defaults.
+    pub fn new(entry: &GatedEntry) -> GatedSource {
+        GatedSource {
+            name: entry.name,
+            aliases: entry.aliases,
+            act: (entry.make)(),
+        }
+    }
+
+    /// Applies `--param k=v`: every key must be a parameter of this activation.
+    pub fn set_params(&mut self, params: &[(String, f64)]) -> anyhow::Result<()> {
+        for (i, (key, value)) in params.iter().enumerate() {
+            if params[..i].iter().any(|(k, _)| k == key) {
+                return Err(usage(format!(
+                    "--param {key} is given twice; give each parameter once"
+                )));
+            }
+            if !self.act.param_info().iter().any(|p| p.name == key) {
+                let valid: Vec<&str> = self.act.param_info().iter().map(|p| p.name).collect();
+                return Err(usage(if valid.is_empty() {
+                    format!("unknown parameter '{key}'; {} has no parameters", self.name)
+                } else {
+                    format!(
+                        "unknown parameter '{key}' for {}; valid parameters: {}",
+                        self.name,
+                        valid.join(", ")
+                    )
+                }));
+            }
+            self.act
+                .set_param(key, *value)
+                .map_err(|e| usage(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    /// Parameters with their defaults.
+    pub fn defaults(&self) -> Vec<(String, f64)> {
+        self.act
+            .param_info()
+            .iter()
+            .map(|p| (p.name.to_string(), p.default))
+            .collect()
+    }
+
+    /// Parameters with their current values.
+    pub fn params(&self) -> Vec<(String, f64)> {
+        self.act
+            .params()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+    }
+
+    /// `(f, df/da, df/db)` at each pair `(a[i], b[i])`.
+    pub fn rows(&self, a: &[f64], b: &[f64]) -> Vec<[f64; 5]> {
+        a.iter()
+            .zip(b)
+            .map(|(&a, &b)| {
+                let (v, da, db) = self.act.eval(a, b);
+                [a, b, v, da, db]
+            })
+            .collect()
+    }
+}
+
+/// `--a` and `--b`: the inputs of a gated activation.
+#[derive(Debug, Default, clap::Args)]
+pub struct GatedInputs {
+    /// Gated activations (swiglu, geglu, reglu, glu): the first input a, one number or a list
+    /// (the positional numbers, if any, are then b).
+    #[arg(long = "a", value_name = "A,...", allow_hyphen_values = true)]
+    pub a: Option<String>,
+    /// Gated activations: the second input b, one number or a list (the positional numbers,
+    /// if any, are then a).
+    #[arg(long = "b", value_name = "B,...", allow_hyphen_values = true)]
+    pub b: Option<String>,
+}
+
+impl GatedInputs {
+    /// True when `--a` or `--b` was given.
+    pub fn given(&self) -> bool {
+        self.a.is_some() || self.b.is_some()
+    }
+
+    /// The error for `--a`/`--b` given with `--formula`, which reads formulas of one input.
+    pub fn refuse_for_formula(&self) -> anyhow::Result<()> {
+        if !self.given() {
+            return Ok(());
+        }
+        Err(usage(format!(
+            "--formula reads formulas of one input x, so --a and --b do not apply; a gated \
+             formula of two inputs is declared in Rust (activation! {{ pub gated struct Mine; \
+             f(a, b) = a * sigmoid(b); }}); the gated built-ins here are {}",
+            gated_names()
+        )))
+    }
+
+    /// The error for `--a`/`--b` given to an activation with one input.
+    pub fn refuse_for(&self, label: &str) -> anyhow::Result<()> {
+        if !self.given() {
+            return Ok(());
+        }
+        let option = if self.a.is_some() { "--a" } else { "--b" };
+        let mut message = format!(
+            "{option} is an input of gated activations ({}); {label} takes one input x",
+            gated_names()
+        );
+        if option == "--b" {
+            message.push_str(" (a parameter named b is set with --param b=VALUE)");
+        }
+        Err(usage(message))
+    }
+}
+
+/// The gated name closest to a misspelt one (`swigl` is `swiglu`), within about a third of
+/// its length as for the other built-ins.
+pub fn suggest(name: &str) -> Option<&'static str> {
+    let key = name.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+    entries()
+        .iter()
+        .flat_map(|e| {
+            std::iter::once(e.name)
+                .chain(e.aliases.iter().copied())
+                .map(move |s| (s, e.name))
+        })
+        .map(|(spelling, canonical)| (strsim::osa_distance(&key, spelling), spelling, canonical))
+        .filter(|(d, spelling, _)| *d <= (spelling.chars().count() / 3).max(2))
+        .min_by_key(|(d, _, _)| *d)
+        .map(|(_, _, canonical)| canonical)
+}
+
+/// Gated names within a few edits of `name`, or containing it (`glu` finds all four).
+pub fn close_matches(name: &str) -> Vec<&'static str> {
+    let key = name.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+    if key.is_empty() {
+        return Vec::new();
+    }
+    entries()
+        .iter()
+        .filter(|e| {
+            std::iter::once(e.name)
+                .chain(e.aliases.iter().copied())
+                .any(|s| {
+                    strsim::osa_distance(&key, s) <= (key.chars().count() / 3).max(2)
+                        || s.contains(&key)
+                        || key.contains(s)
+                })
+        })
+        .map(|e| e.name)
+        .collect()
+}
+
+/// `glu, swiglu, geglu, reglu`.
+pub fn gated_names() -> String {
+    entries()
+        .iter()
+        .map(|e| e.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn numbers(option: &str, text: &str) -> anyhow::Result<Vec<f64>> {
+    let v = parse_numbers(text).map_err(|e| usage(format!("invalid {option}: {e}")))?;
+    if v.is_empty() {
+        return Err(usage(format!("{option} needs at least one number")));
+    }
+    Ok(v)
+}
+
+/// The pairs `(a[i], b[i])` for `eval`: `--a` and `--b` lists, the positional numbers standing
+/// for whichever is missing; a single number is paired with every number of the other list.
+pub fn eval_inputs(
+    name: &str,
+    inputs: &GatedInputs,
+    positional: &[String],
+) -> anyhow::Result<(Vec<f64>, Vec<f64>)> {
+    let mut rest = Vec::new();
+    for s in positional {
+        rest.extend(parse_numbers(s).map_err(|e| usage(format!("invalid input: {e}")))?);
+    }
+    let example = format!("e.g. act-cli eval {name} -2 0 2 --b 1");
+    let (a, b) = match (&inputs.a, &inputs.b) {
+        (None, None) => {
+            return Err(usage(format!(
+                "{name} takes two inputs, a and b: give b with --b (the numbers are then a), \
+                 {example}"
+            )));
+        }
+        (Some(a), Some(b)) => {
+            if !rest.is_empty() {
+                return Err(usage(format!(
+                    "{name}: numbers given besides --a and --b; give the inputs either as --a \
+                     and --b or as numbers with one of them, {example}"
+                )));
+            }
+            (numbers("--a", a)?, numbers("--b", b)?)
+        }
+        (Some(a), None) => (numbers("--a", a)?, rest),
+        (None, Some(b)) => (rest, numbers("--b", b)?),
+    };
+    if a.is_empty() || b.is_empty() {
+        let missing = if a.is_empty() { "a" } else { "b" };
+        return Err(usage(format!(
+            "no values for {missing}: give numbers after the name, {example}"
+        )));
+    }
+    match (a.len(), b.len()) {
+        (n, m) if n == m => Ok((a, b)),
+        (1, m) => Ok((vec![a[0]; m], b)),
+        (n, 1) => Ok((a, vec![b[0]; n])),
+        (n, m) => Err(usage(format!(
+            "{n} values of a and {m} of b: give as many of each, or one value of either to pair \
+             with all the others"
+        ))),
+    }
+}
+
+/// Which input `table` runs over the grid, and the value the other one holds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Held {
+    /// The grid is `a`, `b` holds this value.
+    B(f64),
+    /// The grid is `b`, `a` holds this value.
+    A(f64),
+}
+
+impl Held {
+    /// From `--a`/`--b`: at most one of them, one number; `b = 1` when neither is given.
+    pub fn from_inputs(name: &str, inputs: &GatedInputs) -> anyhow::Result<Held> {
+        let one = |option: &str, text: &str| -> anyhow::Result<f64> {
+            match numbers(option, text)?[..] {
+                [v] => Ok(v),
+                _ => Err(usage(format!(
+                    "{option} takes one number in a table (the other input runs over the grid); \
+                     for a list of pairs use act-cli eval {name} --a A,... --b B,..."
+                ))),
+            }
+        };
+        match (&inputs.a, &inputs.b) {
+            (None, None) => Ok(Held::B(1.0)),
+            (None, Some(b)) => Ok(Held::B(one("--b", b)?)),
+            (Some(a), None) => Ok(Held::A(one("--a", a)?)),
+            (Some(_), Some(_)) => Err(usage(format!(
+                "give --a or --b, not both: the table runs the other input over the grid \
+                 (for given pairs use act-cli eval {name} --a A,... --b B,...)"
+            ))),
+        }
+    }
+
+    /// The pairs for grid inputs `grid`.
+    pub fn pairs(self, grid: &[f64]) -> (Vec<f64>, Vec<f64>) {
+        match self {
+            Held::B(b) => (grid.to_vec(), vec![b; grid.len()]),
+            Held::A(a) => (vec![a; grid.len()], grid.to_vec()),
+        }
+    }
+
+    /// The line above a text table: which input runs and what the other holds.
+    pub fn note(self, name: &str) -> String {
+        match self {
+            Held::B(b) => format!(
+                "{name} with a over the grid and b = {} (set b with --b, or run b over the grid \
+                 with --a A)",
+                fmt_number(b)
+            ),
+            Held::A(a) => format!(
+                "{name} with b over the grid and a = {} (set a with --a)",
+                fmt_number(a)
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(a: Option<&str>, b: Option<&str>) -> GatedInputs {
+        GatedInputs {
+            a: a.map(str::to_string),
+            b: b.map(str::to_string),
+        }
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn eval_pairs_lists_and_broadcasts_one_value() {
+        let r = eval_inputs("swiglu", &inputs(None, Some("2")), &strings(&["-1", "0,1"]));
+        assert_eq!(r.unwrap(), (vec![-1.0, 0.0, 1.0], vec![2.0; 3]));
+        let r = eval_inputs("swiglu", &inputs(Some("3"), None), &strings(&["-1", "4"]));
+        assert_eq!(r.unwrap(), (vec![3.0; 2], vec![-1.0, 4.0]));
+        let r = eval_inputs("swiglu", &inputs(Some("1,2"), Some("-3 -4")), &[]);
+        assert_eq!(r.unwrap(), (vec![1.0, 2.0], vec![-3.0, -4.0]));
+    }
+
+    #[test]
+    fn eval_refuses_missing_or_mismatched_inputs() {
+        let msg = |r: anyhow::Result<(Vec<f64>, Vec<f64>)>| r.unwrap_err().to_string();
+        assert!(msg(eval_inputs("glu", &inputs(None, None), &strings(&["1"]))).contains("--b"));
+        assert!(
+            msg(eval_inputs("glu", &inputs(Some("1,2"), Some("1,2,3")), &[]))
+                .contains("2 values of a and 3 of b")
+        );
+        assert!(
+            msg(eval_inputs(
+                "glu",
+                &inputs(Some("1"), Some("2")),
+                &strings(&["3"])
+            ))
+            .contains("besides --a and --b")
+        );
+        assert!(msg(eval_inputs("glu", &inputs(None, Some("1")), &[])).contains("no values for a"));
+        assert!(msg(eval_inputs("glu", &inputs(None, Some("x")), &[])).contains("invalid --b"));
+        assert!(msg(eval_inputs("glu", &inputs(None, Some(",")), &[])).contains("at least one"));
+    }
+
+    #[test]
+    fn misspelt_gated_names_get_a_suggestion() {
+        assert_eq!(suggest("swigl"), Some("swiglu"));
+        assert_eq!(suggest("GEGLU_"), Some("geglu"));
+        assert_eq!(suggest("completely-different"), None);
+        assert_eq!(close_matches("glu"), ["glu", "swiglu", "geglu", "reglu"]);
+        assert!(close_matches("swish").is_empty());
+    }
+
+    #[test]
+    fn table_holds_one_input() {
+        assert_eq!(
+            Held::from_inputs("glu", &inputs(None, None)).unwrap(),
+            Held::B(1.0)
+        );
+        assert_eq!(
+            Held::from_inputs("glu", &inputs(Some("-2"), None)).unwrap(),
+            Held::A(-2.0)
+        );
+        assert!(Held::from_inputs("glu", &inputs(Some("1"), Some("2"))).is_err());
+        assert!(Held::from_inputs("glu", &inputs(None, Some("1,2"))).is_err());
+        assert_eq!(
+            Held::A(3.0).pairs(&[1.0, 2.0]),
+            (vec![3.0, 3.0], vec![1.0, 2.0])
+        );
+    }
+
+    #[test]
+    fn rows_hold_the_value_and_both_partials() {
+        let s = GatedSource::lookup("ReGLU").unwrap();
+        assert_eq!(s.name, "reglu");
+        assert_eq!(
+            s.rows(&[2.0, -1.0], &[3.0, 3.0]),
+            [[2.0, 3.0, 6.0, 3.0, 2.0], [-1.0, 3.0, 0.0, 0.0, 0.0]]
+        );
+        let mut s = GatedSource::lookup("glu").unwrap();
+        assert!(
+            s.set_params(&[("alpha".into(), 1.0)])
+                .unwrap_err()
+                .to_string()
+                .contains("glu has no parameters")
+        );
+    }
+}

@@ -1,0 +1,357 @@
+//! Fused sums and folds over a slice in independent lanes, for the passes of vector
+//! activations: the same bits on every instruction set, whatever the input's length.
+
+use crate::Float;
+use crate::checks::check_len;
+
+/// Independent accumulators of the fused sums and blocked folds: element `i` goes to lane
+/// `i % LANES`. The update of all lanes by a block of elements is a plain elementwise loop,
+/// which vectorises (with the map) like the elementwise slice loops; the lanes are combined
+/// pairwise at the end. The order of the operations depends only on the length, so every
+/// instruction set gives the same bits.
+const LANES: usize = 256;
+
+/// Folds `map`'s values for a block of up to `L` elements into the lanes, one row of lanes per
+/// result.
+#[inline(always)]
+fn fold_block<F: Float, const L: usize, const M: usize>(
+    acc: &mut [[F; L]; M],
+    len: usize,
+    combine: &impl Fn(F, F) -> F,
+    mut map: impl FnMut(usize) -> [F; M],
+) {
+    let len = len.min(L);
+    for i in 0..len {
+        let v = map(i);
+        for (row, vm) in acc.iter_mut().zip(v) {
+            row[i] = combine(row[i], vm);
+        }
+    }
+}
+
+/// Each row of lanes combined pairwise (a tree, for accuracy).
+#[inline(always)]
+fn finish_lanes<F: Float, const L: usize, const M: usize>(
+    acc: &[[F; L]; M],
+    combine: &impl Fn(F, F) -> F,
+) -> [F; M] {
+    let mut out = [F::ZERO; M];
+    for (o, lanes) in out.iter_mut().zip(acc) {
+        let mut w = *lanes;
+        let mut width = L;
+        while width > 1 {
+            width /= 2;
+            let (lo, hi) = w.split_at_mut(width);
+            for (p, q) in lo.iter_mut().zip(hi.iter()) {
+                *p = combine(*p, *q);
+            }
+        }
+        *o = w[0];
+    }
+    out
+}
+
+/// `M` sums over the input in one pass: `out[m] = sum_i map(x[i])[m]`, over independent lanes
+/// so that both the map and the additions vectorise.
+#[inline(always)]
+pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
+    sum_lanes_in::<F, LANES, M>(x, map)
+}
+
+#[inline(always)]
+fn sum_lanes_in<F: Float, const L: usize, const M: usize>(
+    x: &[F],
+    map: impl Fn(F) -> [F; M],
+) -> [F; M] {
+    let add = |a: F, b: F| a + b;
+    let mut acc = [[F::ZERO; L]; M];
+    for xc in x.chunks(L) {
+        let len = xc.len().min(L);
+        let xc = &xc[..len];
+        fold_block(&mut acc, len, &add, |i| map(xc[i]));
+    }
+    finish_lanes(&acc, &add)
+}
+
+/// [`sum_lanes`] that also writes one more per-element value to `out` (a value a later pass
+/// reads instead of recomputing it).
+#[inline(always)]
+pub fn sum_lanes_store<F: Float, const M: usize>(
+    x: &[F],
+    out: &mut [F],
+    map: impl Fn(F) -> ([F; M], F),
+) -> [F; M] {
+    sum_lanes_store_in::<F, LANES, M>(x, out, map)
+}
+
+#[inline(always)]
+fn sum_lanes_store_in<F: Float, const L: usize, const M: usize>(
+    x: &[F],
+    out: &mut [F],
+    map: impl Fn(F) -> ([F; M], F),
+) -> [F; M] {
+    check_len("x", x.len(), "out", out.len());
+    let add = |a: F, b: F| a + b;
+    let mut acc = [[F::ZERO; L]; M];
+    for (xc, oc) in x.chunks(L).zip(out.chunks_mut(L)) {
+        let len = xc.len().min(oc.len()).min(L);
+        let (xc, oc) = (&xc[..len], &mut oc[..len]);
+        fold_block(&mut acc, len, &add, |i| {
+            let (sums, stored) = map(xc[i]);
+            oc[i] = stored;
+            sums
+        });
+    }
+    finish_lanes(&acc, &add)
+}
+
+/// [`sum_lanes`] over three inputs of the same length, element by element.
+#[inline(always)]
+pub fn sum_lanes3<F: Float, const M: usize>(
+    x: &[F],
+    g: &[F],
+    e: &[F],
+    map: impl Fn(F, F, F) -> [F; M],
+) -> [F; M] {
+    sum_lanes3_in::<F, LANES, M>(x, g, e, map)
+}
+
+#[inline(always)]
+fn sum_lanes3_in<F: Float, const L: usize, const M: usize>(
+    x: &[F],
+    g: &[F],
+    e: &[F],
+    map: impl Fn(F, F, F) -> [F; M],
+) -> [F; M] {
+    check_len("x", x.len(), "grad_y", g.len());
+    check_len("x", x.len(), "e", e.len());
+    let add = |a: F, b: F| a + b;
+    let mut acc = [[F::ZERO; L]; M];
+    for ((xc, gc), ec) in x.chunks(L).zip(g.chunks(L)).zip(e.chunks(L)) {
+        let len = xc.len().min(gc.len()).min(ec.len()).min(L);
+        let (xc, gc, ec) = (&xc[..len], &gc[..len], &ec[..len]);
+        fold_block(&mut acc, len, &add, |i| map(xc[i], gc[i], ec[i]));
+    }
+    finish_lanes(&acc, &add)
+}
+
+/// Folds `map(x[i])` with `combine` (for max and min) over the lanes of
+/// [`sum_lanes`], so that the map vectorises as in the elementwise slice loops.
+#[inline(always)]
+pub fn fold_blocks<F: Float>(
+    x: &[F],
+    init: F,
+    map: impl Fn(F) -> F,
+    combine: impl Fn(F, F) -> F,
+) -> F {
+    fold_blocks_in::<F, LANES>(x, init, map, combine)
+}
+
+#[inline(always)]
+fn fold_blocks_in<F: Float, const L: usize>(
+    x: &[F],
+    init: F,
+    map: impl Fn(F) -> F,
+    combine: impl Fn(F, F) -> F,
+) -> F {
+    let mut acc = [[init; L]; 1];
+    for xc in x.chunks(L) {
+        let len = xc.len().min(L);
+        let xc = &xc[..len];
+        fold_block(&mut acc, len, &combine, |i| [map(xc[i])]);
+    }
+    finish_lanes(&acc, &combine)[0]
+}
+
+/// The fused sums and folds of [`sum_lanes`] and its siblings for inputs of at most
+/// [`short::LEN`] elements (softmax over the classes of an output layer, one row per call),
+/// with the same results. The generated slice methods of a vector activation have a build
+/// that calls these, taken for such short inputs (and one that calls [`medium`]'s).
+///
+/// Setting up and combining 256 accumulators in memory costs more than a row of a few
+/// elements; worse, folding a few elements into the lanes and reading the lanes back wider
+/// stalls on store forwarding. Here every loop has the fixed trip count `LEN`, one AVX-512
+/// register of `f32`, so the values stay in registers: lanes at and beyond the length are
+/// computed from a padding input and then replaced by the fold's identity.
+///
+/// Lane `i` is `identity ⊕ map(x[i])`, as in the long path, and the pairwise tree over `LEN`
+/// lanes differs from that over 256 only by combinations with lanes that hold the
+/// identity. Those change no bit: `v + 0` is `v` for a lane (never `-0`, having started at
+/// `+0`), and `max(v, -∞)` is `v`, NaN included. So the length alone decides the result, as
+/// `tests/lanes.rs` checks at every length.
+pub mod short {
+    use super::{check_len, finish_lanes};
+    use crate::Float;
+
+    /// The longest input these functions take.
+    pub const LEN: usize = 16;
+
+    pub use super::position_of;
+
+    /// `x` in `LEN` lanes, `pad` beyond its end.
+    #[inline(always)]
+    fn load<F: Float>(x: &[F], pad: F) -> [F; LEN] {
+        debug_assert!(x.len() <= LEN);
+        let mut v = [pad; LEN];
+        for (i, vi) in v.iter_mut().enumerate() {
+            if i < x.len() {
+                *vi = x[i];
+            }
+        }
+        v
+    }
+
+    /// `M` rows of `LEN` lanes: `identity ⊕ m(i)` below `len`, `identity` from there.
+    #[inline(always)]
+    fn lanes<F: Float, const M: usize>(
+        len: usize,
+        identity: F,
+        combine: &impl Fn(F, F) -> F,
+        mut m: impl FnMut(usize) -> [F; M],
+    ) -> [[F; LEN]; M] {
+        let mut lanes = [[identity; LEN]; M];
+        for i in 0..LEN {
+            let v = m(i);
+            for (row, vm) in lanes.iter_mut().zip(v) {
+                let folded = combine(identity, vm);
+                row[i] = if i < len { folded } else { identity };
+            }
+        }
+        lanes
+    }
+
+    /// [`super::sum_lanes`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
+        let add = |a: F, b: F| a + b;
+        let xb = load(x, F::ZERO);
+        finish_lanes(&lanes(x.len(), F::ZERO, &add, |i| map(xb[i])), &add)
+    }
+
+    /// [`super::sum_lanes_store`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes_store<F: Float, const M: usize>(
+        x: &[F],
+        out: &mut [F],
+        map: impl Fn(F) -> ([F; M], F),
+    ) -> [F; M] {
+        check_len("x", x.len(), "out", out.len());
+        let add = |a: F, b: F| a + b;
+        let xb = load(x, F::ZERO);
+        let sums = lanes(x.len(), F::ZERO, &add, |i| {
+            let (sums, st) = map(xb[i]);
+            // A store under a condition in a loop of fixed length: a masked store (a copy
+            // after the loop would be a call to `memcpy`).
+            if i < out.len() {
+                out[i] = st;
+            }
+            sums
+        });
+        finish_lanes(&sums, &add)
+    }
+
+    /// [`super::sum_lanes3`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes3<F: Float, const M: usize>(
+        x: &[F],
+        g: &[F],
+        e: &[F],
+        map: impl Fn(F, F, F) -> [F; M],
+    ) -> [F; M] {
+        check_len("x", x.len(), "grad_y", g.len());
+        check_len("x", x.len(), "e", e.len());
+        let add = |a: F, b: F| a + b;
+        let (xb, gb, eb) = (load(x, F::ZERO), load(g, F::ZERO), load(e, F::ZERO));
+        finish_lanes(
+            &lanes(x.len(), F::ZERO, &add, |i| map(xb[i], gb[i], eb[i])),
+            &add,
+        )
+    }
+
+    /// [`super::fold_blocks`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn fold_blocks<F: Float>(
+        x: &[F],
+        init: F,
+        map: impl Fn(F) -> F,
+        combine: impl Fn(F, F) -> F,
+    ) -> F {
+        let xb = load(x, F::ZERO);
+        finish_lanes(&lanes(x.len(), init, &combine, |i| [map(xb[i])]), &combine)[0]
+    }
+}
+
+/// [`sum_lanes`] and its siblings over 64 lanes instead of 256, for inputs of at most
+/// [`medium::LEN`] elements (and more than [`short::LEN`]): a quarter of the set-up and of the
+/// combination, which dominate rows of a few dozen classes. The generated slice methods of a
+/// vector activation have a build that calls these, taken for such inputs. The results are
+/// those of the 256 lanes: with at most 64 elements every lane holds one, and the pairwise tree
+/// over 256 lanes only adds combinations with lanes holding the identity (see [`short`]).
+pub mod medium {
+    use crate::Float;
+
+    /// The longest input these functions take.
+    pub const LEN: usize = 64;
+
+    pub use super::position_of;
+
+    /// [`super::sum_lanes`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
+        super::sum_lanes_in::<F, LEN, M>(x, map)
+    }
+
+    /// [`super::sum_lanes_store`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes_store<F: Float, const M: usize>(
+        x: &[F],
+        out: &mut [F],
+        map: impl Fn(F) -> ([F; M], F),
+    ) -> [F; M] {
+        super::sum_lanes_store_in::<F, LEN, M>(x, out, map)
+    }
+
+    /// [`super::sum_lanes3`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes3<F: Float, const M: usize>(
+        x: &[F],
+        g: &[F],
+        e: &[F],
+        map: impl Fn(F, F, F) -> [F; M],
+    ) -> [F; M] {
+        super::sum_lanes3_in::<F, LEN, M>(x, g, e, map)
+    }
+
+    /// [`super::fold_blocks`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn fold_blocks<F: Float>(
+        x: &[F],
+        init: F,
+        map: impl Fn(F) -> F,
+        combine: impl Fn(F, F) -> F,
+    ) -> F {
+        super::fold_blocks_in::<F, LEN>(x, init, map, combine)
+    }
+}
+
+/// The first index where `map(x[i])` equals `best` (or is NaN, when `best` is NaN): the
+/// position of a max or min computed beforehand with [`fold_blocks`], found without the
+/// branchy compare-and-track loop (the first of equal elements, as a tracking loop with a
+/// strict comparison gives). Blocks are scanned with a branch-free test that vectorises;
+/// only the block holding the position is searched element by element.
+#[inline(always)]
+pub fn position_of<F: Float>(x: &[F], best: F, map: impl Fn(F) -> F) -> usize {
+    const SCAN: usize = 64;
+    let nan = best.is_nan();
+    let hit = |v: F| {
+        let m = map(v);
+        (m == best) | (nan & m.is_nan())
+    };
+    for (c, xc) in x.chunks(SCAN).enumerate() {
+        let any = xc.iter().fold(false, |a, &v| a | hit(v));
+        if any {
+            return c * SCAN + xc.iter().position(|&v| hit(v)).unwrap_or(0);
+        }
+    }
+    0
+}

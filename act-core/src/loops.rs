@@ -1,0 +1,178 @@
+//! The slice loops of elementwise activations (`y[i] = f(x[i])` and the VJP), and the limit
+//! fix-up for formulas whose straight-line code gives NaN at huge inputs.
+
+use crate::Float;
+use crate::checks::check_len;
+
+/// `y[i] = f(x[i])`.
+#[inline(always)]
+pub fn map1<F: Float>(x: &[F], y: &mut [F], f: impl Fn(F) -> F) {
+    check_len("x", x.len(), "y", y.len());
+    for (xi, yi) in x.iter().zip(y.iter_mut()) {
+        *yi = f(*xi);
+    }
+}
+
+/// `x[i] = f(x[i])`.
+#[inline(always)]
+pub fn map_in_place<F: Float>(x: &mut [F], f: impl Fn(F) -> F) {
+    for xi in x.iter_mut() {
+        *xi = f(*xi);
+    }
+}
+
+/// `out[i] = f(x[i], g[i])`.
+#[inline(always)]
+pub fn map2<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) -> F) {
+    check_len("x", x.len(), "grad_y", g.len());
+    check_len("x", x.len(), "grad_x", out.len());
+    for ((xi, gi), oi) in x.iter().zip(g).zip(out.iter_mut()) {
+        *oi = f(*xi, *gi);
+    }
+}
+
+/// Elements per chunk for the limit fix-up: small enough to stay in L1 between the two loops.
+const CHUNK: usize = 512;
+
+/// The limit of `f` towards `x` (±∞, or a huge finite input), for formulas whose straight-line
+/// code gives NaN there (`∞ * 0` in `x * sigmoid(x)` at -∞, `x^3` overflowing in gelu-tanh's
+/// derivative): `f` at the probe inputs of `act_expr::eval::LIMIT_PROBES` no larger than `|x|`,
+/// largest first, until two agree. Activations that saturate reach their limits in floating
+/// point long before 1e9; where no two probes agree, a finite input gets NaN.
+#[cold]
+#[inline(never)]
+pub fn limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
+    let mut previous: Option<F> = None;
+    let mut largest: Option<F> = None;
+    for m in act_expr::eval::LIMIT_PROBES {
+        let v = F::from_f64(m);
+        if v.is_infinite() || v > x.abs() {
+            continue;
+        }
+        let y = f(F::select(x > F::ZERO, v, -v));
+        if y.is_nan() {
+            continue;
+        }
+        // Two probes agreeing: the function has reached its limit there.
+        if previous == Some(y) {
+            return y;
+        }
+        previous = Some(y);
+        largest = largest.or(Some(y));
+    }
+    // At ±∞ the largest probe that gives a number is the best estimate; at a finite input an
+    // unconverged probe would be another function value, not this one.
+    match largest {
+        Some(y) if x.is_infinite() => y,
+        _ => F::NAN,
+    }
+}
+
+/// Whether a NaN result `y` at input `x` is an artefact to replace by the limit: `x` is a number
+/// of magnitude at least the smallest probe (where `∞ * 0` or `∞ - ∞` can arise from an
+/// overflowing intermediate) and the result is NaN.
+#[inline(always)]
+pub fn is_limit_artefact<F: Float>(x: F, y: F) -> bool {
+    y.is_nan() & !x.is_nan() & (x.abs() >= F::from_f64(act_expr::eval::LIMIT_THRESHOLD))
+}
+
+/// `f(x)` for one element: the scalar methods (`forward`, `derivative`) of an elementwise
+/// activation, without the slice loop's set-up.
+#[inline(always)]
+pub fn one<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
+    f(x)
+}
+
+/// [`one`] with the limit fix-up of [`map1_limit`].
+#[inline(always)]
+pub fn one_limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
+    let y = f(x);
+    if is_limit_artefact(x, y) {
+        limit_cold(x, &f)
+    } else {
+        y
+    }
+}
+
+/// [`limit`] off the scalar methods' hot path.
+#[cold]
+#[inline(never)]
+fn limit_cold<F: Float>(x: F, f: &impl Fn(F) -> F) -> F {
+    limit(x, f)
+}
+
+/// Where the straight-line code gave an artefact NaN, replace the value by the limit.
+#[cold]
+fn fix_limits<F: Float>(x: &[F], y: &mut [F], f: &impl Fn(F) -> F) {
+    for (xi, yi) in x.iter().zip(y.iter_mut()) {
+        if is_limit_artefact(*xi, *yi) {
+            *yi = limit(*xi, f);
+        }
+    }
+}
+
+/// [`map1`] for formulas whose straight-line code can give NaN at huge inputs: the check rides
+/// along in the main loop (an OR-reduction that vectorises), and only a chunk that has such a
+/// NaN is visited again.
+#[inline(always)]
+pub fn map1_limit<F: Float>(x: &[F], y: &mut [F], f: impl Fn(F) -> F) {
+    check_len("x", x.len(), "y", y.len());
+    for (xc, yc) in x.chunks(CHUNK).zip(y.chunks_mut(CHUNK)) {
+        let mut bad = false;
+        for (xi, yi) in xc.iter().zip(yc.iter_mut()) {
+            let v = f(*xi);
+            bad |= is_limit_artefact(*xi, v);
+            *yi = v;
+        }
+        if bad {
+            fix_limits(xc, yc, &f);
+        }
+    }
+}
+
+/// [`map_in_place`] with the limit check of [`map1_limit`]: each chunk's inputs are kept in a
+/// buffer on the stack (in L1), so the main loop has no call in it and vectorises.
+#[inline(always)]
+pub fn map_in_place_limit<F: Float>(x: &mut [F], f: impl Fn(F) -> F) {
+    let mut keep = [F::ZERO; CHUNK];
+    for xc in x.chunks_mut(CHUNK) {
+        let kept = &mut keep[..xc.len()];
+        let mut bad = false;
+        // The copy rides along in the loop (a separate `memcpy` would be a call per chunk).
+        for (ki, xi) in kept.iter_mut().zip(xc.iter_mut()) {
+            *ki = *xi;
+            let v = f(*xi);
+            bad |= is_limit_artefact(*ki, v);
+            *xi = v;
+        }
+        if bad {
+            fix_limits(kept, xc, &f);
+        }
+    }
+}
+
+/// [`map2`] with the limit check of [`map1_limit`].
+#[inline(always)]
+pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) -> F) {
+    check_len("x", x.len(), "grad_y", g.len());
+    check_len("x", x.len(), "grad_x", out.len());
+    for ((xc, gc), oc) in x
+        .chunks(CHUNK)
+        .zip(g.chunks(CHUNK))
+        .zip(out.chunks_mut(CHUNK))
+    {
+        let mut bad = false;
+        for ((xi, gi), oi) in xc.iter().zip(gc).zip(oc.iter_mut()) {
+            let v = f(*xi, *gi);
+            bad |= is_limit_artefact(*xi, v);
+            *oi = v;
+        }
+        if bad {
+            for ((xi, gi), oi) in xc.iter().zip(gc).zip(oc.iter_mut()) {
+                if is_limit_artefact(*xi, *oi) {
+                    *oi = limit(*xi, |v| f(v, *gi));
+                }
+            }
+        }
+    }
+}

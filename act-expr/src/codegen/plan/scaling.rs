@@ -1,0 +1,114 @@
+//! Scaled evaluation of products with a tiny factor, and the sigmoid pairs that ride on it.
+
+use super::Facts;
+use crate::graph::{Func, Id, Node};
+
+/// Pairs `(sigmoid(u), sigmoid'(u))` of one argument computed together
+/// (`FloatKernels::__sigmoid_pair`: one division in the FMA builds), as in swish' = `sigmoid(x) +
+/// x sigmoid'(x)`. The sigmoid must be a plain value (not scaled, not the final root).
+pub(super) fn sigmoid_pairs(facts: &Facts, scaling: &Scaling, final_root: bool) -> Vec<(Id, Id)> {
+    let g = facts.g;
+    let mut pairs = Vec::new();
+    for &s in &facts.live {
+        if !facts.active(s) || scaling.uses[s.index()] || (final_root && s == facts.root) {
+            continue;
+        }
+        let Node::Call(Func::Sigmoid, a) = *g.node(s) else {
+            continue;
+        };
+        let prime = facts.live.iter().copied().find(|&p| {
+            facts.active(p) && matches!(*g.node(p), Node::Call(Func::SigmoidPrime, b) if b == a)
+        });
+        if let Some(p) = prime {
+            pairs.push((s, p));
+        }
+    }
+    pairs
+}
+
+/// Which nodes are computed scaled, and which of those also need their plain value.
+///
+/// A tiny source (`sigmoid(u)`, `exp(u)`, ...) can be subnormal where a product it enters is
+/// not: `x * sigmoid(x)` at `x = -713` is 7e-308, normal, but `sigmoid(-713)` has only a few
+/// significant bits left, and the product inherits their error (over 100 ulp). A scaled
+/// source returns `c·value` with `c` a power of two chosen in the tail, every factor is
+/// multiplied in, and `1/c` is applied once at the end, so the product rounds as if computed
+/// exactly. Scaling passes through functions linear at 0 (`tanh(softplus(x))`) and into
+/// products; a source no product consumes is left plain.
+pub(super) struct Scaling {
+    /// Computed as a pair `(c·value, 1/c)`.
+    pub uses: Vec<bool>,
+    /// Also needed unscaled (by the root or by a consumer that does not take the pair).
+    pub plain: Vec<bool>,
+    /// A source whose only consumer is the root, a product of it and one other non-constant
+    /// factor (`x * sigmoid(x)`): its error reaches the result unamplified, so a cheaper,
+    /// slightly less accurate kernel serves (products inside sums may cancel, and there every
+    /// factor's error is magnified).
+    pub lean: Vec<bool>,
+}
+
+impl Scaling {
+    pub(super) fn new(facts: &Facts) -> Scaling {
+        let (g, root) = (facts.g, facts.root);
+        let n = root.index() + 1;
+        let active = |id: Id| facts.active(id);
+        // Bottom-up: what could carry a scale.
+        let mut cand = vec![false; n];
+        for &id in &facts.live {
+            if !active(id) {
+                continue;
+            }
+            cand[id.index()] = match *g.node(id) {
+                Node::Call(f, _) if f.has_tiny_tail() => true,
+                Node::Call(f, a) if f.is_linear_at_zero() => cand[a.index()],
+                Node::Prod(ref fs) => fs.iter().any(|f| cand[f.index()]),
+                _ => false,
+            };
+        }
+        // Top-down: a product uses the scale; a source or a linear-at-0 call only if a
+        // consumer that uses it takes the pair.
+        let mut uses = vec![false; n];
+        for &id in facts.live.iter().rev() {
+            if !cand[id.index()] {
+                continue;
+            }
+            if matches!(g.node(id), Node::Prod(_)) {
+                uses[id.index()] = true;
+            }
+            if uses[id.index()] {
+                for c in g.children(g.node(id)) {
+                    if cand[c.index()] {
+                        uses[c.index()] = true;
+                    }
+                }
+            }
+        }
+        // A scaled node's plain value is needed by the root and by consumers that do not use
+        // scales (sums, denominators via powers, calls that are not linear at 0, ...).
+        let mut plain = vec![false; n];
+        plain[root.index()] = true;
+        let mut consumers = vec![0usize; n];
+        for &id in &facts.live {
+            if !active(id) {
+                continue;
+            }
+            let takes_pairs = uses[id.index()];
+            for c in g.children(g.node(id)) {
+                if !(takes_pairs && uses[c.index()]) {
+                    plain[c.index()] = true;
+                }
+                consumers[c.index()] += 1;
+            }
+        }
+        let mut lean = vec![false; n];
+        if let Node::Prod(fs) = g.node(root)
+            && uses[root.index()]
+            && fs.iter().filter(|f| !facts.is_const(**f)).count() <= 2
+        {
+            for &f in fs {
+                lean[f.index()] = uses[f.index()] && consumers[f.index()] == 1 && f != root;
+            }
+        }
+        Scaling { uses, plain, lean }
+    }
+}

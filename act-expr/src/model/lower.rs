@@ -1,0 +1,82 @@
+//! Lowering a declaration into one graph: the formula, its symbolic derivative, a hand-written
+//! `df` and the declared range's bounds, plus the formula as written.
+
+use syn::spanned::Spanned;
+
+use super::validate::Errors;
+use crate::decl::Decl;
+use crate::diff::Differentiator;
+use crate::graph::{Graph, Id, Var};
+use crate::parse::{Scope, lower};
+use crate::print::print;
+
+/// A declaration's expressions in one graph.
+pub(super) struct Lowered {
+    pub graph: Graph,
+    pub diff: Differentiator,
+    pub f: Id,
+    /// `df/dx` as the macro derives it.
+    pub symbolic_df: Id,
+    /// The hand-written `df`, when declared.
+    pub user_df: Option<Id>,
+    pub range_bounds: Option<(Id, Id)>,
+    /// The formula as written (before the stability rewrites), pretty-printed.
+    pub formula_text: String,
+}
+
+/// Lowers `decl`. A mistake in `f` ends it (there is nothing to check without the formula);
+/// mistakes in `df` and `range` are collected in `errors`, and those parts left out.
+pub(super) fn lower_decl(
+    decl: &Decl,
+    param_names: &[String],
+    errors: &mut Errors,
+) -> syn::Result<Lowered> {
+    let mut scope = Scope::new(param_names.to_vec(), decl.vector);
+
+    let mut raw = Graph::new_raw();
+    let raw_f = lower(&mut raw, &decl.f, &mut scope)?;
+    let formula_text = print(&raw, raw_f, param_names);
+
+    let mut g = Graph::new();
+    let mut diff = Differentiator::new();
+    let f = lower(&mut g, &decl.f, &mut scope)?;
+    let symbolic_df = diff.diff(&mut g, f, Var::X);
+    let user_df = match &decl.df {
+        Some(e) if decl.vector => {
+            errors.push(syn::Error::new(
+                e.span(),
+                "`df(x)` is not supported in a vector activation: its derivative is a Jacobian, which the macro derives itself",
+            ));
+            None
+        }
+        Some(e) => errors.take(lower(&mut g, e, &mut scope)),
+        None => None,
+    };
+
+    let range_bounds = decl.range.as_ref().and_then(|(lo, hi)| {
+        let mut s = Scope::new(param_names.to_vec(), false);
+        let l = errors.take(lower(&mut g, lo, &mut s));
+        let h = errors.take(lower(&mut g, hi, &mut s));
+        let mut ok = true;
+        for (id, e) in [(l, lo), (h, hi)] {
+            if id.is_some_and(|id| g.depends_on_x(id)) {
+                errors.push(syn::Error::new(
+                    e.span(),
+                    "a range bound may use constants and parameters, not `x`",
+                ));
+                ok = false;
+            }
+        }
+        Some((l?, h?)).filter(|_| ok)
+    });
+
+    Ok(Lowered {
+        graph: g,
+        diff,
+        f,
+        symbolic_df,
+        user_df,
+        range_bounds,
+        formula_text,
+    })
+}

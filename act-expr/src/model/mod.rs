@@ -1,0 +1,248 @@
+//! From a parsed declaration to everything the code generator needs, in three steps:
+//! lowering (`model/lower.rs`: the formula, its derivative, `df` and `range` in one graph),
+//! validation (`model/validate.rs`: `where`, `df` and `range` checked, every mistake
+//! reported) and analysis (range, shape, kinks, NaN limits, the reductions' partials; the
+//! run-time parts are in [`crate::probe`] and [`crate::reduction`], which `Formula` uses
+//! too).
+
+mod lower;
+mod validate;
+
+use crate::analysis::{self, RangeInfo, Shape};
+use crate::constraint::Constraint;
+use crate::decl::Decl;
+use crate::diff::Differentiator;
+use crate::eval;
+use crate::graph::{Graph, Id};
+use crate::print::print;
+use crate::probe;
+pub use crate::probe::{eval_vector, switches, thresholds};
+pub use crate::reduction::ReductionModel;
+use validate::Errors;
+
+/// The analysed activation.
+#[derive(Clone)]
+pub struct Model {
+    /// The declaration as parsed.
+    pub decl: Decl,
+    /// The graph holding every expression below.
+    pub graph: Graph,
+    /// The formula (stability-rewritten).
+    pub f: Id,
+    /// `df/dx` (for a vector activation: with the reductions held fixed).
+    pub df: Id,
+    /// Parameter names.
+    pub param_names: Vec<String>,
+    /// Parameter defaults.
+    pub defaults: Vec<f64>,
+    /// The `where` conditions on the parameters.
+    pub constraints: Vec<Constraint>,
+    /// The declared range's bounds, as expressions over the parameters.
+    pub range_bounds: Option<(Id, Id)>,
+    /// The range at the default parameters.
+    pub range: RangeInfo,
+    /// Shape properties at the default parameters.
+    pub shape: Shape,
+    /// The formula as written, pretty-printed.
+    pub formula_text: String,
+    /// The derivative, simplified and pretty-printed.
+    pub derivative_text: String,
+    /// Reductions, for vector activations.
+    pub reductions: Vec<ReductionModel>,
+    /// The straight-line code of the value gives NaN at some huge or infinite input (`∞ * 0`
+    /// in `x * sigmoid(x)` at -∞), so the generated code must watch for it and take the limit
+    /// there. False lets the value's slice loops skip the check.
+    pub value_needs_limit: bool,
+    /// The same for the derivative's code (the backward and derivative slice loops). Separate,
+    /// because one often needs the check and the other not: SELU's `scale * x` is `0 * ∞` at
+    /// `scale = 0`, but its derivative never gives NaN.
+    pub deriv_needs_limit: bool,
+    /// The switching expressions of the formula and its derivative ([`switches`]), whose sign
+    /// changes locate the kinks; generated code evaluates them at run time for the current
+    /// parameters.
+    pub switches: Vec<Id>,
+    /// A vector activation whose outputs do not change when a constant is added to every
+    /// input (checked on sample vectors at the default parameters): its Jacobian rows sum to 0.
+    pub shift_invariant: bool,
+}
+
+/// Builds and checks the model of a declaration. Every mistake found is in the error (one
+/// `compile_error!` each); a mistake in the formula itself ends the checks there.
+pub fn build(decl: Decl) -> syn::Result<Model> {
+    let param_names: Vec<String> = decl.params.iter().map(|p| p.name.to_string()).collect();
+    let defaults: Vec<f64> = decl.params.iter().map(|p| p.default).collect();
+    let mut errors = Errors::default();
+    let constraints = validate::constraints(&decl, &param_names, &defaults, &mut errors);
+    let lowered = match lower::lower_decl(&decl, &param_names, &mut errors) {
+        Ok(l) => l,
+        Err(e) => return Err(errors.with(e)),
+    };
+    let lower::Lowered {
+        mut graph,
+        mut diff,
+        f,
+        symbolic_df,
+        user_df,
+        range_bounds,
+        formula_text,
+    } = lowered;
+    let df = match (user_df, &decl.df) {
+        (Some(user), Some(e)) => {
+            let checked = validate::df(&graph, (symbolic_df, user), (&param_names, &defaults), e);
+            errors.take(checked);
+            user
+        }
+        _ => symbolic_df,
+    };
+    let derivative_text = print(&graph, df, &param_names);
+    let analysed = if decl.vector {
+        Ok(vector_analysis(
+            &mut graph,
+            &mut diff,
+            f,
+            (range_bounds, &decl),
+            &defaults,
+            &mut errors,
+        ))
+    } else {
+        scalar_analysis(
+            &mut graph,
+            (f, df),
+            (range_bounds, &decl),
+            &defaults,
+            &mut errors,
+        )
+    };
+    let a = match analysed {
+        Ok(a) => a,
+        Err(e) => return Err(errors.with(e)),
+    };
+    errors.finish()?;
+    Ok(Model {
+        decl,
+        graph,
+        f,
+        df,
+        param_names,
+        defaults,
+        constraints,
+        range_bounds,
+        range: a.range,
+        shape: a.shape,
+        formula_text,
+        derivative_text,
+        reductions: a.reductions,
+        value_needs_limit: a.value_needs_limit,
+        deriv_needs_limit: a.deriv_needs_limit,
+        switches: a.switches,
+        shift_invariant: a.shift_invariant,
+    })
+}
+
+/// What the analysis finds, at the default parameters.
+struct Analysis {
+    range: RangeInfo,
+    shape: Shape,
+    switches: Vec<Id>,
+    value_needs_limit: bool,
+    deriv_needs_limit: bool,
+    reductions: Vec<ReductionModel>,
+    shift_invariant: bool,
+}
+
+fn value(g: &Graph, id: Id, x: f64, params: &[f64]) -> f64 {
+    eval::eval(g, id, x, params, &[])
+}
+
+/// An elementwise activation: defined everywhere (else the error, which ends the checks),
+/// its range and shape, the NaN limits, and the declared range checked.
+fn scalar_analysis(
+    g: &mut Graph,
+    (f, df): (Id, Id),
+    (range_bounds, decl): (Option<(Id, Id)>, &Decl),
+    p: &[f64],
+    errors: &mut Errors,
+) -> syn::Result<Analysis> {
+    if let Some(u) = crate::domain::undefined_at(g, f, p) {
+        return Err(syn::Error::new_spanned(&decl.f, u.to_string()));
+    }
+    let switches = probe::switches(g, &[f, df]);
+    let g = &*g;
+    let fx = |x: f64| value(g, f, x, p);
+    let dfx = |x: f64| value(g, df, x, p);
+    let sw = |k: usize, x: f64| value(g, switches[k], x, p);
+    let (mut range, shape) = analysis::analyse(&fx, &dfx, &sw, switches.len());
+    if let (Some((lo, hi)), Some((lo_e, hi_e))) = (range_bounds, &decl.range) {
+        let lo_v = value(g, lo, 0.0, p);
+        let hi_v = value(g, hi, 0.0, p);
+        errors.take(validate::bound(
+            &fx,
+            lo_v,
+            range.min,
+            range.argmin,
+            true,
+            lo_e,
+        ));
+        errors.take(validate::bound(
+            &fx,
+            hi_v,
+            range.max,
+            range.argmax,
+            false,
+            hi_e,
+        ));
+        // The declared expressions are exact where the analysis rounds.
+        (range.min, range.max) = (lo_v + 0.0, hi_v + 0.0);
+    }
+    Ok(Analysis {
+        range,
+        shape,
+        value_needs_limit: probe::makes_nan_at_large_inputs(g, f, p),
+        deriv_needs_limit: probe::makes_nan_at_large_inputs(g, df, p),
+        switches,
+        reductions: Vec::new(),
+        shift_invariant: false,
+    })
+}
+
+/// A vector activation: the reductions' partials, shift invariance, and the declared range
+/// checked on sample vectors (its range is unbounded when none is declared).
+fn vector_analysis(
+    g: &mut Graph,
+    diff: &mut Differentiator,
+    f: Id,
+    (range_bounds, decl): (Option<(Id, Id)>, &Decl),
+    p: &[f64],
+    errors: &mut Errors,
+) -> Analysis {
+    let reductions = crate::reduction::partials(g, diff, f);
+    let shift_invariant = probe::is_shift_invariant(g, f, p);
+    let declared = match (range_bounds, &decl.range) {
+        (Some(bounds), Some(exprs)) => errors.take(validate::vector_range(g, f, bounds, exprs, p)),
+        _ => None,
+    };
+    Analysis {
+        range: declared.unwrap_or(RangeInfo {
+            min: f64::NEG_INFINITY,
+            max: f64::INFINITY,
+            min_attained: false,
+            max_attained: false,
+            argmin: None,
+            argmax: None,
+        }),
+        shape: Shape {
+            monotonic: false,
+            zero_centred: false,
+            kinks: vec![],
+            value_at_zero: f64::NAN,
+            derivative_at_zero: f64::NAN,
+            saturating_left: false,
+            saturating_right: false,
+        },
+        switches: Vec::new(),
+        value_needs_limit: true,
+        deriv_needs_limit: true,
+        reductions,
+        shift_invariant,
+    }
+}
