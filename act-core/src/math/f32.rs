@@ -492,8 +492,8 @@ fn in_u<const N: usize>(c: &[f32; N], m: f64) -> [f32; N] {
 /// the `erfc` factor alone is subnormal).
 ///
 /// `erfc(a) = e^(-a^2) P(a) / (sqrt(pi) a P(a) + H(a))` for `a >= 0.5` (`2 - ` that for
-/// `a <= -0.5`), one rational function from there to the underflow ([`ERFC_P`]), with one
-/// division; `1 -+ erf(|a|)` below 0.5. Branch-free: both are computed and selected. The
+/// `a <= -0.5`), one rational function from there to the underflow (fitted by
+/// `scripts/fit_erfc.py`), with one division; `1 -+ erf(|a|)` below 0.5. Branch-free: both are computed and selected. The
 /// argument is never rounded: with `u = |x|`, `a^2 = u^2 m^2` (`m = |h + l|`) is formed
 /// exactly (split products) for `e^(-a^2)`, which multiplies the relative error of `a^2` by
 /// `a^2` (a rounded argument cost GELU 130 ulp at `x = -11.9`), and the rational function is
