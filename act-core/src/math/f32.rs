@@ -492,8 +492,8 @@ fn in_u<const N: usize>(c: &[f32; N], m: f64) -> [f32; N] {
 /// the `erfc` factor alone is subnormal).
 ///
 /// `erfc(a) = e^(-a^2) P(a) / (sqrt(pi) a P(a) + H(a))` for `a >= 0.5` (`2 - ` that for
-/// `a <= -0.5`), one rational function from there to the underflow ([`ERFC_P`]), with one
-/// division; `1 -+ erf(|a|)` below 0.5. Branch-free: both are computed and selected. The
+/// `a <= -0.5`), one rational function from there to the underflow (fitted by
+/// `scripts/fit_erfc.py`), with one division; `1 -+ erf(|a|)` below 0.5. Branch-free: both are computed and selected. The
 /// argument is never rounded: with `u = |x|`, `a^2 = u^2 m^2` (`m = |h + l|`) is formed
 /// exactly (split products) for `e^(-a^2)`, which multiplies the relative error of `a^2` by
 /// `a^2` (a rounded argument cost GELU 130 ulp at `x = -11.9`), and the rational function is
@@ -528,7 +528,11 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f32, h: f32, l: f32) -> (f32, f32) {
     let u = x.abs();
     let beyond = u > lim; // false for NaN
     let u = at_most(u, lim);
-    let (sq, sql) = two_prod::<FMA>(u, u);
+    // `x^2`, not the clamped `u^2`: the same product as `exp_sq`, which GELU's derivative
+    // also calls, so that LLVM computes `e^(-x^2/2)` once (beyond the clamp the tail is 0).
+    let (sq, sql) = two_prod::<FMA>(x, x);
+    // As in `exp_scaled_sq` (where `x^2` overflows the low part is NaN), for the same reason.
+    let sql = if sq <= f32::MAX { sql } else { 0.0 };
     let (e, el) = if m2l == 0.0 && m2h.to_bits() & 0x007F_FFFF == 0 {
         // A power of two (GELU's 1/2): the products are exact.
         (sq * m2h, sql * m2h)
