@@ -186,18 +186,28 @@ pub trait Activation:
 /// [`forward`](Elementwise::forward) and [`derivative`](Elementwise::derivative) compute one
 /// element with the code of the slice loops, in the build the slice loops use on this CPU
 /// (see [`crate::dispatch`]), so `forward(x)` equals `forward_slice(&[x])` bit for bit. A call
-/// costs a check of the build, a function call and the kernel: in a loop over elements
-/// (`ndarray`'s `mapv`, an iterator `map`) it runs at least as fast as the naive formula
-/// written with `std`/`libm` (`benches/benches/scalar.rs` measures it).
+/// costs a check of the build, a function call (the kernel is compiled for AVX2 + FMA, so it
+/// cannot be inlined into code built for the baseline target) and the kernel, one element at a
+/// time.
+///
+/// In a loop over elements (`ndarray`'s `mapv`, an iterator `map`) that is not always faster
+/// than the naive formula written with `std`/`libm` (`benches/benches/scalar.rs`, 1M `f32`
+/// on x86-64 with AVX-512, busy machine): tanh and GELU are 1.7-3.4x faster than `tanhf` and
+/// libm's `erfcf`, but sigmoid runs at 0.7-1x of `1 / (1 + (-x).exp())` with glibc's `expf`,
+/// and swish at 0.5-0.75x of `x` times that. Their kernel is one long chain of
+/// dependent operations (range reduction, a degree-4 polynomial, scaling, a division) built
+/// for 8 or 16 lanes at once; for a lone element glibc's table-based `expf` has a shorter
+/// chain. The kernel is kept so that `forward(x)` gives the slice methods' bits.
 ///
 /// Prefer the slice methods ([`forward_slice`](Activation::forward_slice),
 /// [`forward_in_place`](Elementwise::forward_in_place),
 /// [`derivative_slice`](Elementwise::derivative_slice),
 /// [`backward_slice`](Activation::backward_slice)) whenever the inputs are in a contiguous
 /// slice, from a few elements on: they run the same kernels 8 or 16 lanes at a time (AVX2,
-/// AVX-512), several times faster per element than any scalar loop. Keep the scalar methods
-/// for values that come one at a time, or inside a computation that is not a loop over a
-/// slice.
+/// AVX-512), several times faster per element than any scalar loop, the naive one included.
+/// For an `ndarray` array, call `forward_array` (feature `ndarray`, any layout) rather than
+/// `mapv(|v| act.forward(v))`. Keep the scalar methods for values that come one at a time, or
+/// inside a computation that is not a loop over a slice.
 ///
 /// ```
 /// use act_core::prelude::*;
