@@ -1,5 +1,5 @@
 //! The smart constructors of [`Graph`]: every node is built through them, in canonical form
-//! (n-ary sums and products, sorted operands, constant coefficients folded, like terms
+//! (n-ary sums and products, operands in canonical order, constant coefficients folded, like terms
 //! collected, integer powers merged), with the stability rewrites of the `rewrite` module
 //! applied unless the graph is raw.
 
@@ -94,7 +94,7 @@ impl Graph {
         if constant != 0.0 || constant.is_nan() {
             out.push(self.num(constant));
         }
-        out.sort();
+        self.sort_canonical(&mut out);
         if out.len() >= 2 {
             // Already built (and so already rewritten): rules need not run again. Without this
             // the rules' own constructions would recurse through every level of nesting.
@@ -182,7 +182,7 @@ impl Graph {
                 }
             }
         }
-        out.sort();
+        self.sort_canonical(&mut out);
         if out.is_empty() {
             return self.num(constant);
         }
