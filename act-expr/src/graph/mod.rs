@@ -3,8 +3,8 @@
 //! Every node is built through a smart constructor of [`Graph`], which puts it in canonical form
 //! (n-ary sums and products, operands in a canonical order that depends only on their
 //! structure (not on when they were built), constant coefficients folded, like terms
-//! collected, integer powers merged) and then applies the stability rewrites of
-//! the `rewrite` module. Equal subexpressions get the same [`Id`] (common subexpression
+//! collected, integer powers merged). The graph only stores and canonicalises: the stability
+//! rewrites are a pass over it ([`crate::rewrite::run`]). Equal subexpressions get the same [`Id`] (common subexpression
 //! elimination for free), and children always have smaller ids than their parents, so the node
 //! list is a topological order.
 
@@ -150,23 +150,12 @@ pub struct Graph {
     heights: Vec<u32>,
     dedup: HashMap<Node, Id>,
     reductions: Vec<(Reduce, Id)>,
-    /// Apply the stability rewrites (on by default; off to print formulas as written).
-    pub(crate) raw: bool,
 }
 
 impl Graph {
     /// An empty graph.
     pub fn new() -> Self {
         Graph::default()
-    }
-
-    /// An empty graph that does not apply the stability rewrites: formulas stay as written
-    /// (up to canonical order and constant folding).
-    pub fn new_raw() -> Self {
-        Graph {
-            raw: true,
-            ..Graph::default()
-        }
     }
 
     /// All nodes; children come before parents.
@@ -242,11 +231,6 @@ impl Graph {
 
     /// A reduction over the input; returns the node standing for its value.
     pub fn reduce(&mut self, kind: Reduce, body: Id) -> Id {
-        if !self.raw {
-            if let Some(r) = crate::rewrite::reduction(self, kind, body) {
-                return r;
-            }
-        }
         let j = match self.reductions.iter().position(|&r| r == (kind, body)) {
             Some(j) => j,
             None => {
@@ -255,6 +239,58 @@ impl Graph {
             }
         };
         self.intern(Node::Red(j as u32))
+    }
+
+    /// Copies node `root` of `src`, with everything it uses (reductions included), into this
+    /// graph; returns its id here. Nodes already here are shared, not duplicated. The copies
+    /// keep their relative order (so the printer's order of appearance), and the reductions
+    /// theirs.
+    pub fn import(&mut self, src: &Graph, root: Id) -> Id {
+        // What `root` uses, reduction bodies included (a body comes before its `Red` node).
+        let mut used = vec![false; root.index() + 1];
+        used[root.index()] = true;
+        for i in (0..=root.index()).rev() {
+            if !used[i] {
+                continue;
+            }
+            let n = &src.nodes[i];
+            for c in src.children(n) {
+                used[c.index()] = true;
+            }
+            if let Node::Red(j) = n {
+                used[src.reductions[*j as usize].1.index()] = true;
+            }
+        }
+        let mut map: Vec<Option<Id>> = vec![None; root.index() + 1];
+        let at = |map: &[Option<Id>], c: Id| map[c.index()].expect("children come first");
+        for i in (0..=root.index()).filter(|&i| used[i]) {
+            let copy = match src.nodes[i].clone() {
+                Node::Red(j) => {
+                    let (kind, body) = src.reductions[j as usize];
+                    self.reduce(kind, at(&map, body))
+                }
+                n => {
+                    let n = match n {
+                        Node::Sum(v) => Node::Sum(v.iter().map(|&c| at(&map, c)).collect()),
+                        Node::Prod(v) => Node::Prod(v.iter().map(|&c| at(&map, c)).collect()),
+                        Node::Pow(a, k) => Node::Pow(at(&map, a), k),
+                        Node::PowF(a, b) => Node::PowF(at(&map, a), at(&map, b)),
+                        Node::Call(f, a) => Node::Call(f, at(&map, a)),
+                        Node::Max(a, b) => Node::Max(at(&map, a), at(&map, b)),
+                        Node::Min(a, b) => Node::Min(at(&map, a), at(&map, b)),
+                        Node::Select(c, a, b, t, e) => {
+                            let [a, b, t, e] = [a, b, t, e].map(|c| at(&map, c));
+                            Node::Select(c, a, b, t, e)
+                        }
+                        leaf => leaf,
+                    };
+                    // The operands stay in canonical order: it depends on structure, not ids.
+                    self.intern(n)
+                }
+            };
+            map[i] = Some(copy);
+        }
+        at(&map, root)
     }
 
     /// The value of a constant node.
