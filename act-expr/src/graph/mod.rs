@@ -4,9 +4,9 @@
 //! (n-ary sums and products, operands in a canonical order that depends only on their
 //! structure (not on when they were built), constant coefficients folded, like terms
 //! collected, integer powers merged). The graph only stores and canonicalises: the stability
-//! rewrites are a pass over it ([`crate::rewrite::run`]). Equal subexpressions get the same [`Id`] (common subexpression
-//! elimination for free), and children always have smaller ids than their parents, so the node
-//! list is a topological order.
+//! rewrites are a pass over it ([`crate::rewrite::run`]). Equal subexpressions get the same
+//! [`Id`] (common subexpression elimination for free), and children always have smaller ids
+//! than their parents, so the node list is a topological order.
 
 use std::collections::HashMap;
 
