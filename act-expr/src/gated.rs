@@ -10,7 +10,7 @@
 use crate::decl::Decl;
 use crate::errors::Errors;
 use crate::graph::{Graph, Id, Var};
-use crate::parse::{Scope, lower};
+use crate::parse::{Scope, lower_as_written};
 use crate::print::print_inputs;
 
 /// The analysed gated activation.
@@ -81,12 +81,12 @@ pub fn build(decl: Decl) -> syn::Result<GatedModel> {
     let names = [inputs[0].as_str(), inputs[1].as_str()];
     let scope = || Scope::gated(param_names.clone(), inputs[0].clone(), inputs[1].clone());
 
-    let mut raw = Graph::new_raw();
-    let raw_f = lower(&mut raw, &decl.f, &mut scope())?;
-    let formula_text = print_inputs(&raw, raw_f, &param_names, names);
+    let mut written = Graph::new();
+    let written_f = lower_as_written(&mut written, &decl.f, &mut scope())?;
+    let formula_text = print_inputs(&written, written_f, &param_names, names);
 
     let mut g = Graph::new();
-    let f = lower(&mut g, &decl.f, &mut scope())?;
+    let f = crate::rewrite::run_into(&mut g, written, written_f);
     let da = g.diff(f, Var::X);
     let db = g.diff(f, Var::B);
     let param_partials: Vec<Id> = (0..param_names.len())
