@@ -151,6 +151,26 @@ mod tests {
     }
 
     #[test]
+    fn the_interpreter_takes_limits_along_either_input() {
+        use crate::eval::eval_gated;
+        let m = model("pub gated struct S; f(a, b) = a * sigmoid(a) * b;");
+        let at = |id: Id, a: f64, b: f64| eval_gated(&m.graph, id, (a, b), &[]);
+        let inf = f64::INFINITY;
+        // ∂f/∂a = b (σ(a) + a σ'(a)) is `∞ - ∞` in straight-line code at b = ±∞ for a < 0;
+        // its limit is b times a positive number at a = -1 (σ(-1)(1 - σ(1)) > 0), and b at
+        // a = +∞.
+        assert_eq!(at(m.da, -1.0, -inf), -inf);
+        assert_eq!(at(m.da, 0.0, inf), inf);
+        assert_eq!(at(m.da, inf, inf), inf);
+        assert_eq!(at(m.da, inf, -2.0), -2.0);
+        // f(-∞, b) = 0 and f(0, ±∞) = 0 (f vanishes along the other input).
+        assert_eq!(at(m.f, -inf, 2.0), 0.0);
+        assert_eq!(at(m.f, 0.0, inf), 0.0);
+        assert_eq!(at(m.db, inf, 3.0), inf);
+        assert!(at(m.f, f64::NAN, inf).is_nan() && at(m.da, 1.0, f64::NAN).is_nan());
+    }
+
+    #[test]
     fn parameters_get_their_own_partials() {
         let m = model("pub gated struct G(beta = 1.0); f(u, v) = u * sigmoid(beta * u) * v;");
         assert_eq!(m.param_partial_texts.len(), 1);
