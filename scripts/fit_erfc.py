@@ -1,4 +1,4 @@
-"""Rational approximations for act-core's f32 erfc kernel (act-core/src/math/f32.rs).
+"""Rational approximations for act-core's f32 erfc kernel (act-core/src/math/f32/erf.rs).
 
 For a >= 0, erfc(a) = e^(-a^2) R(a) with R(a) = P(a) / (sqrt(pi) a P(a) + H(a)), P of
 degree 5 with P(0) = 1 and H of degree 4. R is about 1 / (sqrt(pi) a) for large a, so the

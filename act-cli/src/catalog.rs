@@ -15,42 +15,10 @@ pub fn lookup<'a>(entries: &'a [Entry], name: &str) -> Option<&'a Entry> {
     act_core::registry::lookup_in(entries, name)
 }
 
-/// The closest name to a misspelt one, if it is a plausible typo.
-pub fn suggest(entries: &[Entry], name: &str) -> Option<&'static str> {
-    act_core::registry::suggest_in(entries, name)
-}
-
 /// Up to `n` built-in names close to `name`, closest first: within a few edits, or containing
 /// it, or contained in it (`prelu` finds `relu`, `elu`, `selu`, `gelu`).
 pub fn close_matches(entries: &[Entry], name: &str, n: usize) -> Vec<&'static str> {
-    let key: String = name
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '_' | ' ' => '-',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect();
-    if key.is_empty() {
-        return Vec::new();
-    }
-    let mut scored: Vec<(usize, &'static str)> = entries
-        .iter()
-        .filter_map(|e| {
-            let best = std::iter::once(e.name)
-                .chain(e.aliases.iter().copied())
-                .filter_map(|candidate| {
-                    let d = strsim::osa_distance(&key, candidate);
-                    let near = d <= (key.chars().count() / 3).max(2);
-                    let overlap = candidate.contains(&key) || key.contains(candidate);
-                    (near || overlap).then_some(d)
-                })
-                .min()?;
-            Some((best, e.name))
-        })
-        .collect();
-    scored.sort();
-    scored.into_iter().take(n).map(|(_, name)| name).collect()
+    act_core::registry::close_matches_in(entries, name, n)
 }
 
 #[cfg(test)]
@@ -78,9 +46,15 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(suggest(FAKES, "leaky-rleu"), Some("leaky-relu"));
-        assert_eq!(suggest(FAKES, "sofmax"), Some("softmax"));
-        assert_eq!(suggest(FAKES, "quux"), None);
+        assert_eq!(
+            act_core::registry::suggest_in(FAKES, "leaky-rleu"),
+            Some("leaky-relu")
+        );
+        assert_eq!(
+            act_core::registry::suggest_in(FAKES, "sofmax"),
+            Some("softmax")
+        );
+        assert_eq!(act_core::registry::suggest_in(FAKES, "quux"), None);
     }
 
     #[test]
@@ -106,6 +80,9 @@ mod tests {
         ] {
             assert!(lookup(builtins(), name).is_some(), "{name}");
         }
-        assert_eq!(suggest(builtins(), "rleu"), Some("relu"));
+        assert_eq!(
+            act_core::registry::suggest_in(builtins(), "rleu"),
+            Some("relu")
+        );
     }
 }

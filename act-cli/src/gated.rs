@@ -156,42 +156,10 @@ impl GatedInputs {
     }
 }
 
-/// The gated name closest to a misspelt one (`swigl` is `swiglu`), within about a third of
-/// its length as for the other built-ins.
-pub fn suggest(name: &str) -> Option<&'static str> {
-    let key = name.trim().to_ascii_lowercase().replace(['_', ' '], "-");
-    entries()
-        .iter()
-        .flat_map(|e| {
-            std::iter::once(e.name)
-                .chain(e.aliases.iter().copied())
-                .map(move |s| (s, e.name))
-        })
-        .map(|(spelling, canonical)| (strsim::osa_distance(&key, spelling), spelling, canonical))
-        .filter(|(d, spelling, _)| *d <= (spelling.chars().count() / 3).max(2))
-        .min_by_key(|(d, _, _)| *d)
-        .map(|(_, _, canonical)| canonical)
-}
-
-/// Gated names within a few edits of `name`, or containing it (`glu` finds all four).
+/// Gated names within a few edits of `name`, or containing it (`glu` finds all four),
+/// closest first.
 pub fn close_matches(name: &str) -> Vec<&'static str> {
-    let key = name.trim().to_ascii_lowercase().replace(['_', ' '], "-");
-    if key.is_empty() {
-        return Vec::new();
-    }
-    entries()
-        .iter()
-        .filter(|e| {
-            std::iter::once(e.name)
-                .chain(e.aliases.iter().copied())
-                .any(|s| {
-                    strsim::osa_distance(&key, s) <= (key.chars().count() / 3).max(2)
-                        || s.contains(&key)
-                        || key.contains(s)
-                })
-        })
-        .map(|e| e.name)
-        .collect()
+    registry::close_gated(name, usize::MAX)
 }
 
 /// `glu, swiglu, geglu, reglu`.
@@ -438,10 +406,10 @@ mod tests {
 
     #[test]
     fn misspelt_gated_names_get_a_suggestion() {
-        assert_eq!(suggest("swigl"), Some("swiglu"));
-        assert_eq!(suggest("GEGLU_"), Some("geglu"));
-        assert_eq!(suggest("completely-different"), None);
-        assert_eq!(close_matches("glu"), ["glu", "swiglu", "geglu", "reglu"]);
+        assert_eq!(registry::suggest_gated("swigl"), Some("swiglu"));
+        assert_eq!(registry::suggest_gated("GEGLU_"), Some("geglu"));
+        assert_eq!(registry::suggest_gated("completely-different"), None);
+        assert_eq!(close_matches("glu"), ["glu", "geglu", "reglu", "swiglu"]);
         assert!(close_matches("swish").is_empty());
     }
 

@@ -149,16 +149,7 @@ pub fn builtin(entries: &[Entry], name: &str) -> anyhow::Result<Box<dyn Curve>> 
 
 /// The closest name to a misspelt one among the one-input built-ins and the gated ones.
 fn closest_of_all(entries: &[Entry], name: &str) -> Option<&'static str> {
-    let key = name.trim().to_ascii_lowercase();
-    let one = catalog::suggest(entries, name);
-    let two = crate::gated::suggest(name);
-    match (one, two) {
-        (Some(o), Some(t)) if strsim::osa_distance(&key, t) < strsim::osa_distance(&key, o) => {
-            Some(t)
-        }
-        (Some(o), _) => Some(o),
-        (None, t) => t,
-    }
+    act_core::registry::suggest_any(entries, name)
 }
 
 /// The example of `--formula` in the message for an unknown activation (a leaky ReLU with a

@@ -32,6 +32,34 @@ pub(crate) fn closest(
     best.map(|(_, name)| name)
 }
 
+/// Up to `n` canonical names near `name`, closest first (ties in name order): a spelling
+/// within about a third of the typed name's length (at least 2 edits), or one containing it
+/// or contained in it (`prelu` finds `relu`, `elu`, `selu`, `gelu`).
+pub(crate) fn close_matches(
+    name: &str,
+    candidates: impl IntoIterator<Item = (&'static str, &'static str)>,
+    n: usize,
+) -> Vec<&'static str> {
+    let key = normalise(name);
+    if key.is_empty() {
+        return Vec::new();
+    }
+    let limit = (key.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &'static str)> = Vec::new();
+    for (spelling, canonical) in candidates {
+        let d = strsim::osa_distance(&key, spelling);
+        if d > limit && !spelling.contains(&*key) && !key.contains(spelling) {
+            continue;
+        }
+        match scored.iter_mut().find(|(_, c)| *c == canonical) {
+            Some(best) => best.0 = best.0.min(d),
+            None => scored.push((d, canonical)),
+        }
+    }
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, name)| name).collect()
+}
+
 /// The `(spelling, canonical)` pairs of a named thing: its canonical name and each alias, for
 /// [`closest`].
 pub(crate) fn spellings(
@@ -62,6 +90,27 @@ mod tests {
         assert_eq!(closest("rrn", names), Some("rnn"));
         assert_eq!(closest("transformer", names), None);
         assert_eq!(normalise(" Leaky_ReLU "), "leaky-relu");
+    }
+
+    #[test]
+    fn close_matches_rank_by_distance_and_find_containment() {
+        let names = [
+            ("relu", "relu"),
+            ("elu", "elu"),
+            ("selu", "selu"),
+            ("leaky-relu", "leaky-relu"),
+            ("lrelu", "leaky-relu"),
+            ("softmax", "softmax"),
+        ];
+        // one edit from `lrelu` and from `relu`, two from `elu` and `selu`: ties in name order
+        assert_eq!(
+            close_matches("prelu", names, 3),
+            ["leaky-relu", "relu", "elu"]
+        );
+        assert_eq!(close_matches("leaky", names, 4), ["leaky-relu"]);
+        assert_eq!(close_matches("Softmx", names, 4), ["softmax"]);
+        assert!(close_matches("quux", names, 4).is_empty());
+        assert!(close_matches("  ", names, 4).is_empty());
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! ```
 
 use crate::builtins::*;
-use crate::names::{closest, is_named, spellings};
+use crate::names::{close_matches, closest, is_named, spellings};
 use crate::{DynActivation, DynGated};
 
 /// A built-in activation: its command-line name, aliases, and a constructor.
@@ -187,6 +187,44 @@ pub fn suggest_in(entries: &[Entry], name: &str) -> Option<&'static str> {
 /// The closest built-in name to a misspelt one, if any is close.
 pub fn suggest(name: &str) -> Option<&'static str> {
     suggest_in(ENTRIES, name)
+}
+
+/// Up to `n` names of `entries` near `name`, closest first: within a few edits, or containing
+/// it, or contained in it (`prelu` finds `relu`, `elu`, `selu` and `gelu`).
+pub fn close_matches_in(entries: &[Entry], name: &str, n: usize) -> Vec<&'static str> {
+    close_matches(
+        name,
+        entries.iter().flat_map(|e| spellings(e.name, e.aliases)),
+        n,
+    )
+}
+
+/// The gated built-in name closest to a misspelt one (`swigl` is `swiglu`), if any is close.
+pub fn suggest_gated(name: &str) -> Option<&'static str> {
+    closest(
+        name,
+        GATED.iter().flat_map(|e| spellings(e.name, e.aliases)),
+    )
+}
+
+/// Up to `n` gated built-in names near `name`, closest first (`glu` finds all four).
+pub fn close_gated(name: &str, n: usize) -> Vec<&'static str> {
+    close_matches(
+        name,
+        GATED.iter().flat_map(|e| spellings(e.name, e.aliases)),
+        n,
+    )
+}
+
+/// The name closest to a misspelt one among `entries` and the gated built-ins together.
+pub fn suggest_any(entries: &[Entry], name: &str) -> Option<&'static str> {
+    closest(
+        name,
+        entries
+            .iter()
+            .flat_map(|e| spellings(e.name, e.aliases))
+            .chain(GATED.iter().flat_map(|e| spellings(e.name, e.aliases))),
+    )
 }
 
 #[cfg(test)]

@@ -93,6 +93,9 @@ fn builtins_within_4_ulp_of_mpmath() {
 
 #[test]
 fn checker_rejects_wrong_implementations() {
+    // Other tests of this binary force instruction-set levels; the scalar and slice methods
+    // compared below must all run in the automatic one.
+    let _guard = isa_lock();
     fn failures_with<F: TestFloat>(perturb: impl Fn(F, F) -> F, derivative: bool) -> usize {
         let table = parse_table::<F>("Sigmoid");
         let xs: Vec<F> = table.points.iter().map(|p| p.x).collect();

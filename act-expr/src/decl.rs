@@ -104,149 +104,15 @@ impl Parse for Decl {
             let content;
             let paren = syn::parenthesized!(content in input);
             line_end = paren.span.close();
-            while !content.is_empty() {
-                let pname: Ident = content.parse()?;
-                if params.iter().any(|p: &ParamDecl| p.name == pname) {
-                    return Err(syn::Error::new(
-                        pname.span(),
-                        format!("duplicate parameter `{pname}`"),
-                    ));
-                }
-                if ["x", "pi", "e", "inf"].contains(&pname.to_string().as_str()) {
-                    return Err(syn::Error::new(
-                        pname.span(),
-                        format!("`{pname}` is reserved in formulas; choose another parameter name"),
-                    ));
-                }
-                if !content.peek(Token![=]) {
-                    return Err(syn::Error::new(
-                        pname.span(),
-                        format!("parameter `{pname}` needs a default: `{pname} = 1.0`"),
-                    ));
-                }
-                content.parse::<Token![=]>()?;
-                let default = signed_number(&content)?;
-                params.push(ParamDecl {
-                    name: pname,
-                    default,
-                });
-                if content.is_empty() {
-                    break;
-                }
-                content.parse::<Token![,]>()?;
-            }
+            params = parse_params(&content)?;
         }
         semicolon(input, line_end)?;
 
-        let mut f = None;
-        let mut df = None;
-        let mut inputs = Vec::new();
-        let mut vjp = None;
-        let mut range = None;
-        let mut range_kw = None;
-        let mut constraints: Option<Vec<Expr>> = None;
+        let mut clauses = Clauses::default();
         while !input.is_empty() {
-            let lookahead = input.lookahead1();
-            if lookahead.peek(kw::f) || lookahead.peek(kw::df) {
-                let is_df = input.peek(kw::df);
-                let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
-                let content;
-                syn::parenthesized!(content in input);
-                let vars = content.parse_terminated(Ident::parse, Token![,])?;
-                let vars: Vec<Ident> = vars.into_iter().collect();
-                if is_df && gated {
-                    return Err(syn::Error::new(
-                        key.span(),
-                        "`df` is not supported in a gated activation: the macro derives both partials itself",
-                    ));
-                }
-                check_inputs(&key, &vars, gated)?;
-                if !is_df {
-                    inputs = vars;
-                }
-                input.parse::<Token![=]>()?;
-                let e: Expr = input.parse()?;
-                semicolon(input, last_span(&e))?;
-                let slot = if is_df { &mut df } else { &mut f };
-                if slot.is_some() {
-                    return Err(syn::Error::new(
-                        key.span(),
-                        format!("`{key}(x)` is declared twice"),
-                    ));
-                }
-                *slot = Some(e);
-            } else if lookahead.peek(kw::vjp) {
-                let kw: kw::vjp = input.parse()?;
-                if vjp.is_some() {
-                    return Err(syn::Error::new(kw.span, "`vjp` is declared twice"));
-                }
-                let content;
-                syn::parenthesized!(content in input);
-                let vars = content.parse_terminated(Ident::parse, Token![,])?;
-                let vars: Vec<Ident> = vars.into_iter().collect();
-                let [y, g] = match &vars[..] {
-                    [y, g] if y != g => [y.clone(), g.clone()],
-                    _ => {
-                        return Err(syn::Error::new(
-                            kw.span,
-                            "`vjp` takes the output and the gradient, two names: `vjp(y, g) = ...`",
-                        ));
-                    }
-                };
-                input.parse::<Token![=]>()?;
-                let expr: Expr = input.parse()?;
-                semicolon(input, last_span(&expr))?;
-                vjp = Some(VjpDecl {
-                    span: kw.span,
-                    names: [y, g],
-                    expr,
-                });
-            } else if lookahead.peek(kw::range) {
-                let kw: kw::range = input.parse()?;
-                if range.is_some() {
-                    return Err(syn::Error::new(kw.span, "`range` is declared twice"));
-                }
-                input.parse::<Token![=]>()?;
-                let content;
-                let paren = syn::parenthesized!(content in input);
-                let lo: Expr = content.parse()?;
-                content.parse::<Token![,]>()?;
-                let hi: Expr = content.parse()?;
-                if !content.is_empty() {
-                    return Err(content.error("expected `(LO, HI)`"));
-                }
-                semicolon(input, paren.span.close())?;
-                range = Some((lo, hi));
-                range_kw = Some(kw.span);
-            } else if lookahead.peek(Token![where]) {
-                let kw: Token![where] = input.parse()?;
-                if constraints.is_some() {
-                    return Err(syn::Error::new(
-                        kw.span,
-                        "`where` is declared twice: list every condition in one clause, separated by commas",
-                    ));
-                }
-                let mut conds = Vec::new();
-                loop {
-                    conds.push(input.parse::<Expr>()?);
-                    if input.peek(Token![;]) {
-                        break;
-                    }
-                    if input.is_empty() || !input.peek(Token![,]) {
-                        semicolon(input, last_span(conds.last().expect("one condition")))?;
-                    }
-                    input.parse::<Token![,]>()?;
-                    if input.peek(Token![;]) {
-                        break;
-                    }
-                }
-                input.parse::<Token![;]>()?;
-                constraints = Some(conds);
-            } else {
-                return Err(lookahead.error());
-            }
+            clauses.parse_one(input, gated)?;
         }
-        let Some(f) = f else {
+        let Some(f) = clauses.f else {
             return Err(syn::Error::new(
                 name.span(),
                 format!(
@@ -264,16 +130,194 @@ impl Parse for Decl {
             vis,
             vector,
             gated,
-            inputs,
+            inputs: clauses.inputs,
             name,
             params,
             f,
-            df,
-            range,
-            range_kw,
-            constraints: constraints.unwrap_or_default(),
-            vjp,
+            df: clauses.df,
+            range: clauses.range,
+            range_kw: clauses.range_kw,
+            constraints: clauses.constraints.unwrap_or_default(),
+            vjp: clauses.vjp,
         })
+    }
+}
+
+/// The parameter list inside `struct NAME(...)`: `name = default, ...`.
+fn parse_params(content: ParseStream) -> syn::Result<Vec<ParamDecl>> {
+    let mut params: Vec<ParamDecl> = Vec::new();
+    while !content.is_empty() {
+        let pname: Ident = content.parse()?;
+        if params.iter().any(|p| p.name == pname) {
+            return Err(syn::Error::new(
+                pname.span(),
+                format!("duplicate parameter `{pname}`"),
+            ));
+        }
+        if ["x", "pi", "e", "inf"].contains(&pname.to_string().as_str()) {
+            return Err(syn::Error::new(
+                pname.span(),
+                format!("`{pname}` is reserved in formulas; choose another parameter name"),
+            ));
+        }
+        if !content.peek(Token![=]) {
+            return Err(syn::Error::new(
+                pname.span(),
+                format!("parameter `{pname}` needs a default: `{pname} = 1.0`"),
+            ));
+        }
+        content.parse::<Token![=]>()?;
+        let default = signed_number(content)?;
+        params.push(ParamDecl {
+            name: pname,
+            default,
+        });
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    Ok(params)
+}
+
+/// The clauses after the struct line, each at most once, in any order.
+#[derive(Default)]
+struct Clauses {
+    f: Option<Expr>,
+    df: Option<Expr>,
+    inputs: Vec<Ident>,
+    vjp: Option<VjpDecl>,
+    range: Option<(Expr, Expr)>,
+    range_kw: Option<proc_macro2::Span>,
+    constraints: Option<Vec<Expr>>,
+}
+
+impl Clauses {
+    /// Parses the next clause into its slot.
+    fn parse_one(&mut self, input: ParseStream, gated: bool) -> syn::Result<()> {
+        let lookahead = input.lookahead1();
+        if lookahead.peek(kw::f) || lookahead.peek(kw::df) {
+            self.parse_formula(input, gated)
+        } else if lookahead.peek(kw::vjp) {
+            self.parse_vjp(input)
+        } else if lookahead.peek(kw::range) {
+            self.parse_range(input)
+        } else if lookahead.peek(Token![where]) {
+            self.parse_where(input)
+        } else {
+            Err(lookahead.error())
+        }
+    }
+
+    /// `f(x) = EXPR;` or `df(x) = EXPR;` (`f(a, b)` in a gated activation).
+    fn parse_formula(&mut self, input: ParseStream, gated: bool) -> syn::Result<()> {
+        let is_df = input.peek(kw::df);
+        let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+        let content;
+        syn::parenthesized!(content in input);
+        let vars = content.parse_terminated(Ident::parse, Token![,])?;
+        let vars: Vec<Ident> = vars.into_iter().collect();
+        if is_df && gated {
+            return Err(syn::Error::new(
+                key.span(),
+                "`df` is not supported in a gated activation: the macro derives both partials itself",
+            ));
+        }
+        check_inputs(&key, &vars, gated)?;
+        if !is_df {
+            self.inputs = vars;
+        }
+        input.parse::<Token![=]>()?;
+        let e: Expr = input.parse()?;
+        semicolon(input, last_span(&e))?;
+        let slot = if is_df { &mut self.df } else { &mut self.f };
+        if slot.is_some() {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("`{key}(x)` is declared twice"),
+            ));
+        }
+        *slot = Some(e);
+        Ok(())
+    }
+
+    /// `vjp(y, g) = EXPR;`.
+    fn parse_vjp(&mut self, input: ParseStream) -> syn::Result<()> {
+        let kw: kw::vjp = input.parse()?;
+        if self.vjp.is_some() {
+            return Err(syn::Error::new(kw.span, "`vjp` is declared twice"));
+        }
+        let content;
+        syn::parenthesized!(content in input);
+        let vars = content.parse_terminated(Ident::parse, Token![,])?;
+        let vars: Vec<Ident> = vars.into_iter().collect();
+        let [y, g] = match &vars[..] {
+            [y, g] if y != g => [y.clone(), g.clone()],
+            _ => {
+                return Err(syn::Error::new(
+                    kw.span,
+                    "`vjp` takes the output and the gradient, two names: `vjp(y, g) = ...`",
+                ));
+            }
+        };
+        input.parse::<Token![=]>()?;
+        let expr: Expr = input.parse()?;
+        semicolon(input, last_span(&expr))?;
+        self.vjp = Some(VjpDecl {
+            span: kw.span,
+            names: [y, g],
+            expr,
+        });
+        Ok(())
+    }
+
+    /// `range = (LO, HI);`.
+    fn parse_range(&mut self, input: ParseStream) -> syn::Result<()> {
+        let kw: kw::range = input.parse()?;
+        if self.range.is_some() {
+            return Err(syn::Error::new(kw.span, "`range` is declared twice"));
+        }
+        input.parse::<Token![=]>()?;
+        let content;
+        let paren = syn::parenthesized!(content in input);
+        let lo: Expr = content.parse()?;
+        content.parse::<Token![,]>()?;
+        let hi: Expr = content.parse()?;
+        if !content.is_empty() {
+            return Err(content.error("expected `(LO, HI)`"));
+        }
+        semicolon(input, paren.span.close())?;
+        self.range = Some((lo, hi));
+        self.range_kw = Some(kw.span);
+        Ok(())
+    }
+
+    /// `where COND, COND, ...;`.
+    fn parse_where(&mut self, input: ParseStream) -> syn::Result<()> {
+        let kw: Token![where] = input.parse()?;
+        if self.constraints.is_some() {
+            return Err(syn::Error::new(
+                kw.span,
+                "`where` is declared twice: list every condition in one clause, separated by commas",
+            ));
+        }
+        let mut conds = Vec::new();
+        loop {
+            conds.push(input.parse::<Expr>()?);
+            if input.peek(Token![;]) {
+                break;
+            }
+            if input.is_empty() || !input.peek(Token![,]) {
+                semicolon(input, last_span(conds.last().expect("one condition")))?;
+            }
+            input.parse::<Token![,]>()?;
+            if input.peek(Token![;]) {
+                break;
+            }
+        }
+        input.parse::<Token![;]>()?;
+        self.constraints = Some(conds);
+        Ok(())
     }
 }
 

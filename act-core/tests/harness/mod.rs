@@ -283,7 +283,6 @@ impl Stats {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub fn record<F: TestFloat>(
         &mut self,
         path: &str,

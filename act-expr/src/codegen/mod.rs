@@ -5,10 +5,11 @@
 //! subexpressions folded to one literal. Straight-line code without jumps is what lets the
 //! compiler vectorise the slice loops.
 //!
-//! Plan, then emit: [`plan`] decides what a body computes (live nodes, constants, scaled
-//! products, sigmoid pairs, compensated forms) as typed data, and [`emit`] spells the plan;
-//! `vector`'s plan likewise decides the passes and stored values before its emitters run.
-//! Generated method names come from [`names`], the instruction-set builds from [`isa`].
+//! Plan, then emit: `plan/` decides what a body computes (live nodes, constants, scaled
+//! products, sigmoid pairs, compensated forms) as typed data, and `emit.rs` spells the plan;
+//! `vector/plan.rs` likewise decides a vector activation's passes and stored values before
+//! its emitters (`passes.rs`, `vjp.rs`, `jacobian.rs`) run. Generated method names come from
+//! `names.rs`, the instruction-set builds from `isa.rs` (over [`crate::isa::TIERS`]).
 
 use proc_macro2::TokenStream;
 use quote::quote;

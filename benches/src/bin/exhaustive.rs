@@ -14,7 +14,7 @@
 //! absolute terms (the rule of `act-core/tests/accuracy.rs`: near the interior root
 //! `x0` of swish', gelu', gelu-tanh', mish' and hard-swish', where `|x - x0| <= 1.5` and
 //! `|f'(x)| <= 1/4`, the derivative is a difference of terms of size 0.2-0.5, and its rounding
-//! is a few eps in absolute terms however small the result; and, for GELU and GELU-tanh, the
+//! is a few eps in absolute terms however small the result; and, for GELU-tanh, the
 //! `κ` allowance of the accuracy test, see `act_benches::reference::Reference::has_kappa`).
 //! Errors are counted in ULPs of
 //! `f32` at the reference, the subnormal spacing below the normal range, so a flushed
@@ -95,7 +95,7 @@ struct Worst {
     root_x: f32,
     /// Points in the root zone.
     root_points: u64,
-    /// The worst error beyond the `κ` allowance (GELU, GELU-tanh), in ULPs, and where.
+    /// The worst error beyond the `κ` allowance (GELU-tanh), in ULPs, and where.
     excess: f64,
     excess_x: f32,
 }
@@ -318,7 +318,7 @@ fn main() -> Result<()> {
     let worst = worst.into_inner().unwrap();
     println!(
         "{} f32 inputs (every {} from bit pattern {}), {:.0} s. Worst error in ULPs of f32 against \
-         the f64 reference, and where; `> {threshold}`: points above {threshold} ULP (for Gelu and \
+         the f64 reference, and where; `> {threshold}`: points above {threshold} ULP (for \
          GeluTanh: above {threshold} + κ, and `- κ` is the worst error beyond κ); root zone: worst \
          absolute error in eps where the interior-root allowance applies (limit {ROOT_ABS_EPS}).\n",
         total,

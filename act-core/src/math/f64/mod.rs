@@ -1,5 +1,11 @@
 //! `f64` kernels. See the [module overview](super) for the method and the measured accuracy.
 
+mod erf;
+mod pow;
+
+pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled};
+pub use pow::{powf, powi};
+
 /// Adding this (1.5 * 2^52) to a value of magnitude below 2^51 rounds it to an integer held in
 /// the low mantissa bits, so the integer is available from `to_bits` without a float-to-int
 /// conversion (which SSE2 and AVX2 lack for 64-bit integers).
@@ -35,64 +41,6 @@ const LN_R: [f64; 7] = [
     0.181_828_891_252_617_23,
     0.153_317_216_005_560_42,
     0.146_164_496_850_434_06,
-];
-
-/// `(2 atanh(s) / s - 2 - (2/3) s^2) / s^4` in `z = s^2`, relative error 6.5e-17: the tail of
-/// `ln` for `powf`, which needs `ln x` to about 2^-66 because `y` multiplies its error.
-const LN_T: [f64; 8] = [
-    0.4,
-    0.285_714_285_714_293_64,
-    0.222_222_222_216_562_32,
-    0.181_818_183_353_144_04,
-    0.153_845_949_708_954_57,
-    0.133_348_042_382_253_45,
-    0.117_062_485_409_223_86,
-    0.117_230_510_280_977_53,
-];
-
-/// `erf(x) / x - 1` as a polynomial in `t = x^2`, `|x| <= 0.5`. Subtracting 1 makes the
-/// rounding errors of the polynomial scale with 0.13 instead of 1.13.
-const ERF_Q: [f64; 9] = [
-    0.128_379_167_095_512_56,
-    -0.376_126_389_031_834_76,
-    0.112_837_916_709_253_53,
-    -0.026_866_170_632_887_928,
-    0.005_223_977_373_021_47,
-    -0.000_854_829_775_367_496_6,
-    0.000_120_533_351_243_537_41,
-    -1.484_584_925_970_786_9e-5,
-    1.472_586_548_055_674_4e-6,
-];
-
-/// The centre `K` of the map `w = (a - K) / (a + K)` used for erfc.
-const ERFC_K: f64 = 4.0;
-/// `(a + K) e^(a^2) erfc(a)` as a polynomial in `w = (a - K) / (a + K)`, for `a` in
-/// `[0, 27.3]` (`w` in `[-1, 0.745]`), relative error 5.7e-17. The map sends the half line
-/// to a finite interval on which this scaled erfc is smooth, so one polynomial covers it.
-const ERFC_G: [f64; 23] = [
-    1.095_995_661_000_491,
-    -0.976_548_729_080_882_1,
-    0.773_208_702_265_237_6,
-    -0.540_853_831_313_221_1,
-    0.330_851_587_877_980_36,
-    -0.174_010_937_240_416_9,
-    0.076_381_514_910_057_21,
-    -0.026_370_053_332_646_057,
-    0.006_112_055_647_155_079,
-    -0.000_280_958_933_570_534_6,
-    -0.000_455_052_631_116_019_15,
-    0.000_176_813_185_958_426_96,
-    -3.635_356_241_899_366_4e-6,
-    -1.886_214_349_007_293_2e-5,
-    4.694_769_789_602_143e-6,
-    1.426_926_570_458_686_4e-6,
-    -8.465_104_078_034_652e-7,
-    -7.917_897_139_385_448e-8,
-    1.241_272_398_342_856_3e-7,
-    3.584_194_280_337_122_7e-9,
-    -1.523_055_087_765_104_6e-8,
-    -7.226_225_720_845_654e-10,
-    8.812_683_043_308_519e-10,
 ];
 
 /// `a * b + c`: one rounding with `FMA` (only set inside code compiled with the `fma`
@@ -477,188 +425,6 @@ fn softplus_c<const FMA: bool>(x: f64, far: bool) -> (f64, f64) {
     (if far { tail } else { pos + l }, inv)
 }
 
-/// `erfc(a)` for `a >= 0` (or NaN), accurate in relative terms down to underflow.
-#[inline(always)]
-fn erfc_pos<const FMA: bool>(a: f64) -> f64 {
-    erfc_pos_lo::<FMA>(a, 0.0, 1.0)
-}
-
-/// [`erfc_pos`] of `a + al`, `|al|` tiny against `a`: the low part enters `a^2`, whose
-/// rounding `e^(-a^2)` would amplify `a^2` times; in the rest it changes the result by about
-/// `al / a` relative, under half an ulp, and is left out. Times `c`, a power of two, without
-/// rounding `erfc` on its own (for [`exp_scaled`]'s scaling of tiny factors).
-#[inline(always)]
-fn erfc_pos_lo<const FMA: bool>(a: f64, al: f64, c: f64) -> f64 {
-    // Where `a` is clamped, its low part goes too.
-    let zero = a > 28.0;
-    let al = if zero { 0.0 } else { al };
-    let a = at_most(a, 28.0); // erfc(27.3) already underflows to 0
-    // a^2 = sq + sql exactly, so e^-(a^2) loses nothing to the rounding of a^2 (which would
-    // cost up to a^2 ulps at a = 26).
-    let (sq, sql) = two_prod::<FMA>(a, a);
-    let sql = fm::<FMA>(2.0 * a, al, sql);
-    let (p, s1, s2) = exp_reduce::<FMA>(-sq, -sql);
-    let w = (a - ERFC_K) / (a + ERFC_K);
-    let y = poly::<FMA, _>(w, &ERFC_G) / (a + ERFC_K);
-    // y (1 + p) without rounding 1 + p first.
-    // Beyond the clamp `erfc` is below 2^-160 (f32) or 2^-1100 (f64): 0 even when scaled by
-    // `c`, rather than `c erfc(28.0)`.
-    let v = (y + y * p) * s1 * (s2 * c);
-    if zero { 0.0 } else { v }
-}
-
-/// `erfc(x (h + l))` for a constant `h + l` (`l` the rounding error of `h`), with the
-/// product carried as `a + al` (exactly, up to `x l`): a rounded argument would cost
-/// up to `a^2` ulps in the tail, where `erfc(a)` is about `e^(-a^2)` (GELU's
-/// `erfc(-x/sqrt 2)`: 130 ulp at `x = -11.9` in f32), and the low part goes into
-/// `e^(-a^2)`'s argument instead. Where the product overflows, the plain product.
-#[inline(always)]
-pub fn erfc_mul<const FMA: bool>(x: f64, h: f64, l: f64) -> f64 {
-    unscaled(erfc_mul_scaled::<FMA>(x, h, l))
-}
-
-/// `(c erfc(x (h + l)), 1/c)`: [`erfc_mul`] scaled as [`exp_scaled`] scales, where
-/// `erfc` is below about `e^-SCALE_FROM` (GELU's `0.5 x erfc(-x/sqrt 2)` is normal down
-/// to `x = -13.2` in f32, where the `erfc` factor alone is subnormal).
-#[inline(always)]
-pub fn erfc_mul_scaled<const FMA: bool>(x: f64, h: f64, l: f64) -> (f64, f64) {
-    let (p, e) = two_prod::<FMA>(x, h);
-    let c = e + x * l;
-    let ok = c.abs() <= f64::MAX;
-    let s = p + c;
-    let (a, al) = if ok { (s, (p - s) + c) } else { (p, 0.0) };
-    let aa = a.abs();
-    let aal = if a < 0.0 { -al } else { al };
-    // Below 0.5, 1 -+ erf(|a|), well conditioned: the low part does not matter.
-    let m = aa + aa * poly::<FMA, _>(aa * aa, &ERF_Q);
-    let small = if a < 0.0 { 1.0 + m } else { 1.0 - m };
-    // Only the tail towards 0 (`a > 0`); for `a < 0` erfc is near 2.
-    let (c, inv) = scale_if(a > 0.0 && a * a > SCALE_FROM);
-    let t = erfc_pos_lo::<FMA>(aa, aal, c);
-    let large = if a < 0.0 { 2.0 - t } else { t };
-    (if aa < 0.5 { small } else { large }, inv)
-}
-
-/// `(c erfc(x), 1/c)`, see [`erfc_mul_scaled`].
-#[inline(always)]
-pub fn erfc_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
-    erfc_mul_scaled::<FMA>(x, 1.0, 0.0)
-}
-
-/// Error function.
-#[inline(always)]
-pub fn erf<const FMA: bool>(x: f64) -> f64 {
-    let a = x.abs();
-    let small = a + a * poly::<FMA, _>(a * a, &ERF_Q);
-    let large = 1.0 - erfc_pos::<FMA>(a);
-    (if a < 0.5 { small } else { large }).copysign(x)
-}
-
-/// Complementary error function `1 - erf(x)`, accurate for large `x`.
-#[inline(always)]
-pub fn erfc<const FMA: bool>(x: f64) -> f64 {
-    let a = x.abs();
-    // Below 0.5, 1 -+ erf(a) is better conditioned than the e^(-a^2) form.
-    let e = a + a * poly::<FMA, _>(a * a, &ERF_Q);
-    let small = if x < 0.0 { 1.0 + e } else { 1.0 - e };
-    let c = erfc_pos::<FMA>(a);
-    let large = if x < 0.0 { 2.0 - c } else { c };
-    if a < 0.5 { small } else { large }
-}
-
-/// Double-double product, normalised; past overflow the low part (NaN from inf - inf) is 0.
-#[inline(always)]
-fn dd_mul<const FMA: bool>(ah: f64, al: f64, bh: f64, bl: f64) -> (f64, f64) {
-    let (ph, pl) = two_prod::<FMA>(ah, bh);
-    let pl = pl + (ah * bl + al * bh);
-    let h = ph + pl;
-    if h.is_finite() {
-        (h, (ph - h) + pl)
-    } else {
-        (ph, 0.0)
-    }
-}
-
-/// `x^n` by binary powering; the exponent is not data, so the loop over its bits is fine.
-/// Beyond `|n| = 3` the product is carried as a double-double so that the error stays near
-/// one rounding whatever `n`.
-#[inline(always)]
-pub fn powi(x: f64, n: i32) -> f64 {
-    let m = n.unsigned_abs();
-    let y = match m {
-        0 => 1.0,
-        1 => x,
-        2 => x * x,
-        3 => x * x * x,
-        _ => {
-            let (mut rh, mut rl) = (1.0, 0.0);
-            let (mut bh, mut bl) = (x, 0.0);
-            let mut e = m;
-            loop {
-                if e & 1 == 1 {
-                    (rh, rl) = dd_mul::<false>(rh, rl, bh, bl);
-                }
-                e >>= 1;
-                if e == 0 {
-                    break;
-                }
-                (bh, bl) = dd_mul::<false>(bh, bl, bh, bl);
-            }
-            rh + rl
-        }
-    };
-    if n < 0 { 1.0 / y } else { y }
-}
-
-/// `ln|x|` as a double-double `(hi, lo)` good to about 2^-66 relative, for `x` finite, not 0.
-#[inline(always)]
-fn ln_dd<const FMA: bool>(x: f64) -> (f64, f64) {
-    let x = x.abs();
-    let tiny = x < f64::MIN_POSITIVE;
-    let x = if tiny {
-        x * 18_014_398_509_481_984.0
-    } else {
-        x
-    };
-    let bits = x.to_bits();
-    let u = bits.wrapping_add(0x3FF0_0000_0000_0000 - 0x3FE6_A09E_667F_3BCD);
-    let eb = u >> 52;
-    let m = f64::from_bits(bits.wrapping_sub(eb.wrapping_sub(1023) << 52));
-    let e = f64::from_bits(0x4330_0000_0000_0000 | eb) - (4_503_599_627_370_496.0 + 1023.0)
-        + if tiny { -54.0 } else { 0.0 };
-    // s = f / (2 + f) as sh + sl.
-    let f = m - 1.0;
-    let v = 2.0 + f;
-    let vl = (2.0 - v) + f;
-    let sh = f / v;
-    let (ph, pl) = two_prod::<FMA>(sh, v);
-    let sl = (((f - ph) - pl) - sh * vl) / v;
-    // ln m = 2s + (2/3) s^3 + s^5 P(s^2): the first two terms in double-double, the rest is
-    // below 2^-12 of the total and needs no care.
-    let (zh, zl) = two_prod::<FMA>(sh, sh);
-    let (ch, cl) = two_prod::<FMA>(sh, zh);
-    let cl = cl + sh * zl + 3.0 * zh * sl;
-    const TWO_THIRDS_HI: f64 = 0.666_666_666_666_666_6;
-    const TWO_THIRDS_LO: f64 = 3.700_743_415_417_188e-17;
-    let (th, tl) = two_prod::<FMA>(TWO_THIRDS_HI, ch);
-    let tl = tl + TWO_THIRDS_HI * cl + TWO_THIRDS_LO * ch;
-    let rest = ch * zh * poly::<FMA, _>(zh, &LN_T);
-    // Sum e ln2 + 2s + (2/3)s^3 + rest, largest first.
-    let a = e * LN2_HI;
-    let b = 2.0 * sh;
-    let hi1 = a + b;
-    let lo1 = if a.abs() >= b.abs() {
-        (a - hi1) + b
-    } else {
-        (b - hi1) + a
-    };
-    let hi2 = hi1 + th;
-    let lo2 = (hi1 - hi2) + th;
-    let lo = lo1 + lo2 + (tl + 2.0 * sl + rest + e * LN2_LO);
-    let hi = hi2 + lo;
-    (hi, (hi2 - hi) + lo)
-}
-
 /// Shared by `powf` here and in `f32` (which computes in `f64`): IEEE 754 `pow` semantics
 /// around a magnitude `mag = |x|^y` computed by the caller's own core.
 #[inline(always)]
@@ -690,32 +456,4 @@ pub(crate) fn pow_finish(x: f64, y: f64, mag: f64) -> f64 {
     };
     let r = if x == 1.0 || y == 0.0 { 1.0 } else { r };
     if x.is_nan() && y != 0.0 { x } else { r }
-}
-
-/// `x^y` (IEEE 754 `pow` special cases).
-#[inline(always)]
-pub fn powf<const FMA: bool>(x: f64, y: f64) -> f64 {
-    let (lh, ll) = ln_dd::<FMA>(x);
-    let (ph, pl) = two_prod::<FMA>(y, lh);
-    let pl = pl + y * ll;
-    // Out of range (or infinite: 0^y, inf^y, x^inf): e^(+-1000) over/underflows correctly and
-    // the low part, possibly NaN from inf - inf, is dropped.
-    let big = ph.is_nan() || ph.abs() > 1000.0;
-    let ph = at_least(at_most(ph, 1000.0), -1000.0);
-    let pl = if big { 0.0 } else { pl };
-    let (p, s1, s2) = exp_reduce::<FMA>(ph, pl);
-    let mag = (1.0 + p) * s1 * s2;
-    // ln|x| = +-inf for x = 0 or inf: then x^y is inf or 0 by the sign of y ln|x|.
-    let inf_ln = x == 0.0 || x.is_infinite();
-    let lnx = if x == 0.0 {
-        f64::NEG_INFINITY
-    } else {
-        f64::INFINITY
-    };
-    let mag = if inf_ln {
-        exp::<FMA>(at_least(at_most(y * lnx, 1000.0), -1000.0))
-    } else {
-        mag
-    };
-    pow_finish(x, y, mag)
 }
