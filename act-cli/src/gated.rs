@@ -48,9 +48,11 @@ impl GatedSource {
         }
     }
 
-    /// Applies `--param k=v`: every key must be a parameter of this activation.
+    /// Applies `--param k=v`: every key must be a parameter of this activation; the values
+    /// are set together, so that the declaration's conditions (`where lo < hi`) see the final
+    /// values, and a broken one is reported as act-core words it.
     pub fn set_params(&mut self, params: &[(String, f64)]) -> anyhow::Result<()> {
-        for (i, (key, value)) in params.iter().enumerate() {
+        for (i, (key, _)) in params.iter().enumerate() {
             if params[..i].iter().any(|(k, _)| k == key) {
                 return Err(usage(format!(
                     "--param {key} is given twice; give each parameter once"
@@ -68,11 +70,11 @@ impl GatedSource {
                     )
                 }));
             }
-            self.act
-                .set_param(key, *value)
-                .map_err(|e| usage(e.to_string()))?;
         }
-        Ok(())
+        let values: Vec<(&str, f64)> = params.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        self.act
+            .set_params(&values)
+            .map_err(|e| usage(format!("{}: {e}", self.name)))
     }
 
     /// Parameters with their defaults.
@@ -334,6 +336,9 @@ impl crate::source::Curve for HeldCurve {
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError> {
         self.source.act.set_param(name, value)
     }
+    fn set_params(&mut self, values: &[(&str, f64)]) -> Result<(), ParamError> {
+        self.source.act.set_params(values)
+    }
     fn is_vector(&self) -> bool {
         false
     }
@@ -355,6 +360,7 @@ impl crate::source::Curve for HeldCurve {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Curve;
 
     fn inputs(a: Option<&str>, b: Option<&str>) -> GatedInputs {
         GatedInputs {
@@ -423,6 +429,51 @@ mod tests {
             Held::A(3.0).pairs(&[1.0, 2.0]),
             (vec![3.0, 3.0], vec![1.0, 2.0])
         );
+    }
+
+    act_core::activation! {
+        /// A gate with a condition between its parameters, as a user's crate declares one.
+        pub gated struct ClampGate(lo = -1.0, hi = 1.0);
+        f(a, b) = clamp(a, lo, hi) * b;
+        where lo < hi;
+    }
+
+    fn clamp_gate() -> GatedSource {
+        GatedSource {
+            name: "clamp-gate",
+            aliases: &[],
+            act: Box::new(ClampGate::default()),
+        }
+    }
+
+    fn params(v: &[(&str, f64)]) -> Vec<(String, f64)> {
+        v.iter().map(|&(k, v)| (k.to_string(), v)).collect()
+    }
+
+    #[test]
+    fn params_are_set_together_and_a_broken_condition_is_named() {
+        let mut s = clamp_gate();
+        // lo = 2 alone breaks lo < hi (hi is 1), with hi = 5 it does not.
+        s.set_params(&params(&[("lo", 2.0), ("hi", 5.0)])).unwrap();
+        assert_eq!(s.params(), params(&[("lo", 2.0), ("hi", 5.0)]));
+        let err = clamp_gate()
+            .set_params(&params(&[("lo", 3.0)]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "clamp-gate: parameters must satisfy lo < hi, got lo = 3, hi = 1"
+        );
+        let err = clamp_gate()
+            .set_params(&params(&[("hi", f64::NAN)]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "clamp-gate: parameter 'hi' must be finite, got NaN");
+        // Through `plot`'s and `compare`'s curves too.
+        let mut curve = HeldCurve::new(clamp_gate(), Held::B(1.0));
+        assert!(curve.set_param("lo", 3.0).is_err());
+        curve.set_params(&[("lo", 3.0), ("hi", 4.0)]).unwrap();
+        assert_eq!(curve.params(), params(&[("lo", 3.0), ("hi", 4.0)]));
     }
 
     #[test]

@@ -658,3 +658,41 @@ fn show_explains_each_term_in_one_line() {
         assert!(line.contains(meaning), "{line}");
     }
 }
+
+#[test]
+fn plots_of_spans_beyond_the_largest_number_end_quickly() {
+    // These used to spin in the axis code (an infinite span) and never write the file.
+    for args in [
+        &["plot", "relu", "--ylim", "-1e308,1e308"][..],
+        &["plot", "relu", "--from", "-1e308", "--to", "1e308"][..],
+    ] {
+        let err = usage_error(args);
+        assert!(err.contains("spans more than the largest number"), "{err}");
+    }
+    // Values near ±MAX on both sides: the axis is clipped to a finite span and drawn.
+    let text = svg(&[
+        "plot",
+        "--formula",
+        "x * 1e300",
+        "--from",
+        "-1e10",
+        "--to",
+        "1e10",
+    ]);
+    assert!(text.contains("<svg"), "{text}");
+    let plot = act()
+        .args([
+            "plot",
+            "--formula",
+            "x * 1e300",
+            "--from",
+            "-1e10",
+            "--to",
+            "1e10",
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+    let out = String::from_utf8(plot.get_output().stdout.clone()).unwrap();
+    assert!(!out.contains("inf"), "{out}");
+}

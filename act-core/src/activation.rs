@@ -12,7 +12,7 @@ pub struct ParamInfo {
 }
 
 /// Error from [`Activation::set_param`], [`Activation::set_params`],
-/// [`Activation::check_params`] and the generated `try_new`.
+/// [`Activation::check_params`], their [`Gated`] namesakes and the generated `try_new`.
 ///
 /// ```
 /// use act_core::prelude::*;
@@ -330,11 +330,25 @@ pub trait Gated: Copy + core::fmt::Debug + Default + PartialEq + Send + Sync + '
     const PARAMS: &'static [ParamInfo];
     /// `∂f/∂θ_k` for each parameter, simplified, in [`PARAMS`](Gated::PARAMS) order.
     const PARAM_DERIVATIVES: &'static [&'static str];
+    /// The declaration's `where` conditions on the parameters, as written (e.g.
+    /// `["lo < hi"]`); empty when every finite value is allowed. As for
+    /// [`Activation::CONDITIONS`]: the macro refuses defaults that break them, the generated
+    /// `new` panics (at compile time in a `const`) on values that break them, and `try_new`,
+    /// [`set_param`](Gated::set_param) and [`set_params`](Gated::set_params) return the error.
+    const CONDITIONS: &'static [&'static str];
 
     /// The parameters with their current values.
     fn params(&self) -> Vec<(&'static str, f64)>;
-    /// Sets a parameter by name.
+    /// Sets a parameter by name. The value must be finite and, with the others, meet the
+    /// declaration's conditions ([`Gated::CONDITIONS`]); otherwise `self` is unchanged and the
+    /// error says why.
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError>;
+    /// Sets several parameters at once and checks the conditions on the result, so that
+    /// `lo = 2, hi = 5` can be set where `hi` is 1. On error `self` is unchanged.
+    fn set_params(&mut self, values: &[(&str, f64)]) -> Result<(), ParamError>;
+    /// Checks the current values (the fields are public, so they may have been set
+    /// directly): finite, and meeting [`Gated::CONDITIONS`].
+    fn check_params(&self) -> Result<(), ParamError>;
     /// `f(a, b)`.
     fn forward<F: Float>(&self, a: F, b: F) -> F;
     /// `(∂f/∂a, ∂f/∂b)` at `(a, b)`.
@@ -412,6 +426,17 @@ pub trait DynGated: Send + Sync + core::fmt::Debug {
     fn params(&self) -> Vec<(&'static str, f64)>;
     /// See [`Gated::set_param`].
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError>;
+    /// See [`Gated::set_params`]. The default sets the values one by one, which a declaration
+    /// with conditions overrides to check them together.
+    fn set_params(&mut self, values: &[(&str, f64)]) -> Result<(), ParamError> {
+        values
+            .iter()
+            .try_for_each(|&(name, value)| self.set_param(name, value))
+    }
+    /// See [`Gated::CONDITIONS`]; the default has none.
+    fn conditions(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// `(f(a, b), ∂f/∂a, ∂f/∂b)`.
     fn eval(&self, a: f64, b: f64) -> (f64, f64, f64);
 }

@@ -111,6 +111,15 @@ pub mod __private;
 /// `sqrt(x)` for x < 0) or has a pole (`x / (1 + x)` at -1) is a compile error that names the
 /// input, at the default parameters.
 ///
+/// At ±∞ the result is the formula's limit (`x * sigmoid(x)` is 0 at -∞, where its code
+/// computes `∞ · 0`). Where the straight-line code gives NaN at an input of magnitude 1e9 or
+/// more, the formula is evaluated again at huge inputs from `f64::MAX` (`f32`: 1e37) down to
+/// 1e9: two that agree give the limit, and at ±∞ values that keep growing with the input give
+/// ±∞ (`x - sqrt(abs(x))` is ∞ at ∞, not `f64::MAX`; for a gated formula, along the
+/// infinite input, `SwiGlu`'s `∂f/∂a` at `(-1, -∞)` is -∞). A finite input where the code gives
+/// NaN and the values do not settle (the derivative of `x * x * sigmoid(x)` at 1e200, `x^2`
+/// overflowing before `sigmoid'(x)` is 0) stays NaN.
+///
 /// `EXPR`: numbers (integers too), `x`, parameters, `pi`, `e`, `inf`; `+ - * /`, unary `-`,
 /// parentheses;
 #[doc = act_expr::__functions!(crate::kernels::kernels, callable_list)]
@@ -121,7 +130,9 @@ pub mod __private;
 ///
 /// A `gated` activation takes two inputs of the same shape and works on each pair on its own
 /// (GLU and its variants); it implements [`Gated`], whose partials `∂f/∂a`, `∂f/∂b` and
-/// parameter partials the macro derives. It has no reductions, `df` or `range`.
+/// parameter partials the macro derives. It has no reductions, `df` or `range`; its `where`
+/// conditions are checked as an elementwise activation's are (by the [`Gated`] methods of the
+/// same names, and `new`, `try_new`).
 ///
 /// ```
 /// use act_core::prelude::*;
@@ -130,8 +141,12 @@ pub mod __private;
 ///     /// SwiGLU with a learnable Swish slope.
 ///     pub gated struct SwiGluBeta(beta = 1.0);
 ///     f(a, b) = a * sigmoid(beta * a) * b;
+///     where beta > 0;
 /// }
 ///
+/// assert_eq!(SwiGluBeta::CONDITIONS, ["beta > 0"]);
+/// assert!(SwiGluBeta::try_new(-1.0).is_err());
+/// assert!(SwiGluBeta::default().set_param("beta", 0.0).is_err());
 /// assert_eq!(SwiGluBeta::PARTIALS[1], "a * sigmoid(a * beta)");
 /// assert_eq!(SwiGluBeta::default().forward(0.0, 3.0), 0.0);
 /// let mut d = [0.0];

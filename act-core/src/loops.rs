@@ -36,36 +36,26 @@ const CHUNK: usize = 512;
 
 /// The limit of `f` towards `x` (±∞, or a huge finite input), for formulas whose straight-line
 /// code gives NaN there (`∞ * 0` in `x * sigmoid(x)` at -∞, `x^3` overflowing in gelu-tanh's
-/// derivative): `f` at the probe inputs of `act_expr::eval::LIMIT_PROBES` no larger than `|x|`,
-/// largest first, until two agree. Activations that saturate reach their limits in floating
-/// point long before 1e9; where no two probes agree, a finite input gets NaN.
+/// derivative): `f` at the probe inputs of `act_expr::eval::LIMIT_PROBES` no larger than `|x|`
+/// (and finite in `F`), largest first, judged by `act_expr::eval::LimitProbes` as the
+/// interpreter judges them: two that agree give the limit; at ±∞ values that keep growing
+/// with the probe give ±∞, others the largest probe's value; at a finite input, NaN.
 #[cold]
 #[inline(never)]
 pub fn limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
-    let mut previous: Option<F> = None;
-    let mut largest: Option<F> = None;
+    let mut probes = act_expr::eval::LimitProbes::default();
     for m in act_expr::eval::LIMIT_PROBES {
         let v = F::from_f64(m);
         if v.is_infinite() || v > x.abs() {
             continue;
         }
+        // Every value of `F` is exact in f64, and the verdict is one of the values or ±∞.
         let y = f(F::select(x > F::ZERO, v, -v));
-        if y.is_nan() {
-            continue;
+        if let Some(l) = probes.push(v.to_f64(), y.to_f64()) {
+            return F::from_f64(l);
         }
-        // Two probes agreeing: the function has reached its limit there.
-        if previous == Some(y) {
-            return y;
-        }
-        previous = Some(y);
-        largest = largest.or(Some(y));
     }
-    // At ±∞ the largest probe that gives a number is the best estimate; at a finite input an
-    // unconverged probe would be another function value, not this one.
-    match largest {
-        Some(y) if x.is_infinite() => y,
-        _ => F::NAN,
-    }
+    F::from_f64(probes.finish(x.is_infinite()))
 }
 
 /// Whether a NaN result `y` at input `x` is an artefact to replace by the limit: `x` is a number

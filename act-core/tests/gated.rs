@@ -149,17 +149,14 @@ fn gated_checker_rejects_a_wrong_partial() {
 /// At an infinite input the Gated trait promises the limit where it exists. With `b = ±∞` and
 /// a finite `a`, `f = g(a) b` and `∂f/∂a = g'(a) b` diverge to `±∞` wherever `g(a)`, `g'(a)`
 /// are not 0, and `∂f/∂b = g(a)`; with `a = +∞`, `g(a) ~ a` and `g'(a) -> 1` (SwiGLU, GEGLU).
-/// The expected values are those limits, from the signs of closed-form `g` and `g'`.
+/// The expected values are those limits, from the signs of closed-form `g` and `g'`, in f64
+/// and f32.
 ///
-/// Ignored: the generated code evaluates a NaN straight-line result (`∞ - ∞` inside the
-/// partial) again at the probes `b = MAX, 1e150, ...` and returns the value at the largest
-/// one when they disagree, a finite number where the limit is infinite:
-/// `act-cli eval swiglu -1 --b -inf` gives `df/da = -1.3e307`, `act-cli eval swiglu 0 --b inf`
-/// gives `8.99e307` (MAX/2), `act-cli eval swiglu --a inf --b inf` gives `1e150`. The fix
-/// belongs in the engine's limit probing (act-expr `eval::LIMIT_PROBES` and the generated
-/// code that shares it): a result that grows with the probe diverges.
+/// The straight-line partial gives NaN there (`∞ - ∞`), and the limit is taken at the probes
+/// `b = MAX, 1e150, ...`, which never agree: before the engine judged such probes as growing,
+/// the value at the largest one came back (`act-cli eval swiglu -1 --b -inf` gave
+/// `df/da = -1.3e307`, `eval swiglu --a inf --b inf` gave `1e150`).
 #[test]
-#[ignore = "engine bug: diverging limits at an infinite input come out finite (see the doc)"]
 fn gated_partials_diverge_at_infinite_inputs() {
     fn sigmoid(a: f64) -> f64 {
         1.0 / (1.0 + (-a).exp())
@@ -168,20 +165,32 @@ fn gated_partials_diverge_at_infinite_inputs() {
     // SwiGLU's at these points, g(a) = a Φ(a) and g'(a) = Φ(a) + a φ(a), both > 0 for a > -0.75).
     let silu = |a: f64| a * sigmoid(a);
     let dsilu = |a: f64| sigmoid(a) * (1.0 + a * (1.0 - sigmoid(a)));
+    // (f, ∂f/∂a, ∂f/∂b) in f64, or in f32 and widened (the limits are 0, ±∞ or `b`: exact in
+    // both).
+    fn eval<G: Gated>(g: G, single: bool, a: f64, b: f64) -> (f64, f64, f64) {
+        if single {
+            let (a, b) = (a as f32, b as f32);
+            let (da, db) = g.partials(a, b);
+            (f64::from(g.forward(a, b)), f64::from(da), f64::from(db))
+        } else {
+            let (da, db) = g.partials(a, b);
+            (g.forward(a, b), da, db)
+        }
+    }
     let mut wrong = Vec::new();
-    for name in ["SwiGlu", "GeGlu"] {
+    for (name, single) in [
+        ("SwiGlu", false),
+        ("GeGlu", false),
+        ("SwiGlu", true),
+        ("GeGlu", true),
+    ] {
         let partials = |a: f64, b: f64| -> (f64, f64, f64) {
             match name {
-                "SwiGlu" => {
-                    let (da, db) = SwiGlu.partials(a, b);
-                    (SwiGlu.forward(a, b), da, db)
-                }
-                _ => {
-                    let (da, db) = GeGlu.partials(a, b);
-                    (GeGlu.forward(a, b), da, db)
-                }
+                "SwiGlu" => eval(SwiGlu, single, a, b),
+                _ => eval(GeGlu, single, a, b),
             }
         };
+        let name = format!("{name} ({})", if single { "f32" } else { "f64" });
         for a in [-0.5, 0.0, 1.0, 2.5] {
             for b in [f64::INFINITY, f64::NEG_INFINITY] {
                 let (v, da, _) = partials(a, b);

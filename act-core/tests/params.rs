@@ -182,6 +182,35 @@ fn squareplus_refuses_a_b_its_shortcut_cannot_serve() {
 }
 
 #[test]
+fn squareplus_refuses_a_b_too_small_for_x_squared() {
+    // With b = 0 (ReLU), x^2 underflows near 0: f(1e-200) would be 5e-201 and f'(1e-200) inf.
+    assert!(matches!(
+        Squareplus::try_new(0.0),
+        Err(ParamError::Invalid {
+            condition: "b >= 1e-30",
+            ..
+        })
+    ));
+    assert!(Squareplus::try_new(1e-31).is_err());
+    // At the smallest b allowed, x^2 is negligible against b wherever it underflows in f32.
+    // Reference: the closed forms (x + sqrt(x^2 + b)) / 2 and (1 + x / sqrt(x^2 + b)) / 2 in
+    // f64, where nothing underflows at these x.
+    let s = Squareplus::new(1e-30);
+    for x in [1e-20f32, -1e-20, 1e-16, -1e-16, 1e-14, 3e-15, 0.0] {
+        let (xd, b) = (x as f64, 1e-30f64);
+        let h = (xd * xd + b).sqrt();
+        let (f, df) = ((xd + h) / 2.0, (1.0 + xd / h) / 2.0);
+        for (got, want) in [(s.forward(x), f), (s.derivative(x), df)] {
+            let ulp = (want as f32).abs().max(f32::MIN_POSITIVE) * f32::EPSILON;
+            assert!(
+                (got as f64 - want).abs() <= 4.0 * ulp as f64,
+                "x = {x:e}: {got:e}, want {want:e}"
+            );
+        }
+    }
+}
+
+#[test]
 fn formula_is_the_declared_form_in_canonical_print() {
     // As documented on `Activation::FORMULA`: not the stable form that runs.
     assert_eq!(Gelu::FORMULA, "x * erfc(-x / sqrt(2)) / 2");

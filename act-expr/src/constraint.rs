@@ -29,8 +29,10 @@ const HELP: &str = "a `where` condition compares parameters and numbers with < <
      (e.g. `where min_val < max_val, alpha != 0;`), using + - * / and parentheses";
 
 impl Constraint {
-    /// Checks that `expr` is a comparison over `params` and numbers.
-    pub fn new(expr: &Expr, params: &[String]) -> syn::Result<Self> {
+    /// Checks that `expr` is a comparison over `params` and numbers; `inputs` are the
+    /// declaration's input names (`x`, or a gated activation's two), which a condition
+    /// cannot use.
+    pub fn new(expr: &Expr, params: &[String], inputs: &[String]) -> syn::Result<Self> {
         let Expr::Binary(b) = strip(expr) else {
             return Err(syn::Error::new_spanned(expr, HELP));
         };
@@ -40,8 +42,8 @@ impl Constraint {
         ) {
             return Err(syn::Error::new_spanned(b.op, HELP));
         }
-        operand(&b.left, params)?;
-        operand(&b.right, params)?;
+        operand(&b.left, params, inputs)?;
+        operand(&b.right, params, inputs)?;
         Ok(Constraint {
             text: format!(
                 "{} {} {}",
@@ -96,7 +98,7 @@ fn strip(e: &Expr) -> &Expr {
     }
 }
 
-fn operand(e: &Expr, params: &[String]) -> syn::Result<()> {
+fn operand(e: &Expr, params: &[String], inputs: &[String]) -> syn::Result<()> {
     match strip(e) {
         Expr::Lit(l) if matches!(l.lit, syn::Lit::Int(_) | syn::Lit::Float(_)) => Ok(()),
         Expr::Path(p) => {
@@ -107,10 +109,17 @@ fn operand(e: &Expr, params: &[String]) -> syn::Result<()> {
                 .unwrap_or_default();
             if params.contains(&name) || ["pi", "e", "inf"].contains(&name.as_str()) {
                 Ok(())
-            } else if name == "x" {
+            } else if inputs.contains(&name) {
                 Err(syn::Error::new_spanned(
                     e,
-                    "a `where` condition is about the parameters; `x` is the input",
+                    format!(
+                        "a `where` condition is about the parameters; `{name}` is {}",
+                        if inputs.len() == 1 {
+                            "the input"
+                        } else {
+                            "an input"
+                        }
+                    ),
                 ))
             } else {
                 let known = if params.is_empty() {
@@ -124,15 +133,15 @@ fn operand(e: &Expr, params: &[String]) -> syn::Result<()> {
                 ))
             }
         }
-        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => operand(&u.expr, params),
+        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => operand(&u.expr, params, inputs),
         Expr::Binary(b)
             if matches!(
                 b.op,
                 BinOp::Add(_) | BinOp::Sub(_) | BinOp::Mul(_) | BinOp::Div(_)
             ) =>
         {
-            operand(&b.left, params)?;
-            operand(&b.right, params)
+            operand(&b.left, params, inputs)?;
+            operand(&b.right, params, inputs)
         }
         other => Err(syn::Error::new(other.span(), HELP)),
     }
@@ -270,7 +279,7 @@ mod tests {
 
     fn c(src: &str, params: &[&str]) -> syn::Result<Constraint> {
         let names: Vec<String> = params.iter().map(|s| s.to_string()).collect();
-        Constraint::new(&syn::parse_str(src).unwrap(), &names)
+        Constraint::new(&syn::parse_str(src).unwrap(), &names, &["x".to_string()])
     }
 
     #[test]
@@ -305,6 +314,12 @@ mod tests {
         );
         let e = c("x > 0", &["alpha"]).unwrap_err().to_string();
         assert!(e.contains("`x` is the input"), "{e}");
+        let gated = ["a".to_string(), "b".to_string()];
+        let cond = syn::parse_str("b > beta").unwrap();
+        let e = Constraint::new(&cond, &["beta".to_string()], &gated)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`b` is an input"), "{e}");
         let e = c("exp(alpha) > 1", &["alpha"]).unwrap_err().to_string();
         assert!(e.contains("+ - * /"), "{e}");
         let e = c("alpha == 1", &["alpha"]).unwrap_err().to_string();

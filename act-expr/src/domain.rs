@@ -83,7 +83,8 @@ fn domain_arguments(g: &Graph, root: Id) -> Vec<(Id, f64)> {
 /// The first input (moderate inputs first) where `f` is not defined, at these parameters, or
 /// `None`. NaN counts at |x| <= 1e6 where an argument of `ln`, `sqrt`, `log1p` or `powf` is
 /// outside its domain; a pole is an input where a denominator or the argument of `ln` or
-/// `log1p` (plus one) is zero and `f` is infinite, or more than 1e6 times larger than 1% away.
+/// `log1p` (plus one) is zero and `f` is infinite, or more than 1e6 times larger than 1% away,
+/// or an input of magnitude 1 or 1/2 where `f` is infinite (a division by a constant 0).
 pub fn undefined_at(g: &mut Graph, f: Id, params: &[f64]) -> Option<Undefined> {
     let value = |g: &Graph, x: f64| eval::eval(g, f, x, params, &[]);
     let mut xs: Vec<f64> = analysis::grid()
@@ -121,6 +122,14 @@ pub fn undefined_at(g: &mut Graph, f: Id, params: &[f64]) -> Option<Undefined> {
             }
         }
     }
+    // A division by a constant 0 is folded into an infinite constant (`x / 0` is `x * ∞`):
+    // no input that moderate may give an infinite value.
+    for x in [1.0, -1.0, 0.5, -0.5] {
+        let v = value(g, x);
+        if v.is_infinite() {
+            return Some(Undefined::Pole { x, value: v });
+        }
+    }
     None
 }
 
@@ -143,6 +152,11 @@ mod tests {
         assert!(matches!(
             check("1 / (x * x - 2)"),
             Some(Undefined::Pole { x, .. }) if (x - 2f64.sqrt()).abs() < 1e-12 || (x + 2f64.sqrt()).abs() < 1e-12
+        ));
+        assert!(matches!(check("x / 0"), Some(Undefined::Pole { x, .. }) if x == 1.0));
+        assert!(matches!(
+            check("exp(x) / (1 - 1)"),
+            Some(Undefined::Pole { .. })
         ));
         assert!(matches!(check("ln(x)"), Some(Undefined::NotANumber { .. })));
         assert!(matches!(check("sqrt(x)"), Some(Undefined::NotANumber { x }) if x < 0.0));

@@ -164,25 +164,134 @@ pub fn eval(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
     let y = eval_all(g, root, x, params, reds)[root.index()];
     if y.is_nan() && x.abs() >= LIMIT_THRESHOLD {
         // The limit at ±∞, where a product like x * sigmoid(x) would give ∞ * 0, or an
-        // intermediate such as x^3 overflows: two probes that agree (as act-core does).
-        let mut previous = None;
-        let mut largest = None;
-        for m in LIMIT_PROBES.into_iter().filter(|&m| m <= x.abs()) {
-            let v = eval_all(g, root, m.copysign(x), params, reds)[root.index()];
-            if v.is_nan() {
-                continue;
-            }
-            if previous == Some(v) {
-                return v;
-            }
-            previous = Some(v);
-            largest = largest.or(Some(v));
-        }
-        if x.is_infinite() {
-            return largest.unwrap_or(y);
-        }
+        // intermediate such as x^3 overflows: the probes, as act-core does.
+        return limit(x, |u| eval_all(g, root, u, params, reds)[root.index()]);
     }
     y
+}
+
+/// [`eval`] for a gated formula at `(a, b)` (`a` is [`Node::X`], `b` is [`Node::B`]): NaN in
+/// either input gives NaN, and where the straight-line value is NaN at a huge input the
+/// limit along it is taken, as the generated code does (act-core's `pairs::limit2`): along
+/// `a` with `b` held, then along `b` with `a` held, then along both.
+pub fn eval_gated(g: &Graph, root: Id, (a, b): (f64, f64), params: &[f64]) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        return a + b;
+    }
+    let f = |u: f64, v: f64| eval_all_gated(g, root, u, v, params, &[])[root.index()];
+    let y = f(a, b);
+    if !y.is_nan() {
+        return y;
+    }
+    if a.abs() >= LIMIT_THRESHOLD {
+        let y = limit(a, |u| f(u, b));
+        if !y.is_nan() {
+            return y;
+        }
+    }
+    if b.abs() >= LIMIT_THRESHOLD {
+        let y = limit(b, |v| f(a, v));
+        if !y.is_nan() || a.abs() < LIMIT_THRESHOLD {
+            return y;
+        }
+        return limit(a, |u| limit(b, |v| f(u, v)));
+    }
+    f64::NAN
+}
+
+/// The limit of `f` towards `x` (±∞, or a huge finite input where the straight-line code
+/// gave NaN): `f` at the [`LIMIT_PROBES`] no larger than `|x|`, judged by [`LimitProbes`].
+pub fn limit(x: f64, f: impl Fn(f64) -> f64) -> f64 {
+    let mut probes = LimitProbes::default();
+    for m in LIMIT_PROBES.into_iter().filter(|&m| m <= x.abs()) {
+        if let Some(l) = probes.push(m, f(m.copysign(x))) {
+            return l;
+        }
+    }
+    probes.finish(x.is_infinite())
+}
+
+/// The verdict on a limit from a function's values at the probes of [`LIMIT_PROBES`], fed
+/// largest probe first; the rule the interpreter and the generated code (act-core's
+/// `loops::limit`, in every float type) share.
+///
+/// - Two consecutive probes that give the same number: the function has reached its limit
+///   in floating point (activations that saturate do so long before 1e9).
+/// - Otherwise, at ±∞: if the values of the three largest probes that give a number have
+///   one sign and grow in magnitude with the probe, each step by more than the square root of
+///   the ratio of the probes' logarithms (a function growing at least as fast as
+///   `sqrt(ln |x|)`; `b · silu'(a)` grows like `b`, by a factor 1e75 a step), the limit is
+///   that sign's infinity; else the value at the largest probe (a limit approached too
+///   slowly for floating point to settle there, like `1 / ln|x|` towards 0, is closest to
+///   it there).
+/// - Otherwise, at a finite input: NaN (an unsettled probe is another input's value, not this
+///   one's).
+///
+/// ```
+/// use act_expr::eval::{LimitProbes, LIMIT_PROBES};
+/// // x - sqrt(x) at +∞: never settles, and grows like x.
+/// let mut p = LimitProbes::default();
+/// for m in LIMIT_PROBES {
+///     assert_eq!(p.push(m, m - m.sqrt()), None);
+/// }
+/// assert_eq!(p.finish(true), f64::INFINITY);
+/// assert!(p.finish(false).is_nan());
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LimitProbes {
+    /// The value of the last probe that gave a number.
+    previous: Option<f64>,
+    /// `(probe, value)` for the first three probes that gave a number.
+    largest: [(f64, f64); 3],
+    /// How many probes gave a number.
+    count: usize,
+}
+
+impl LimitProbes {
+    /// Records `value`, the function at the probe of magnitude `probe`; the limit once two
+    /// consecutive probes agree. NaN values are skipped.
+    pub fn push(&mut self, probe: f64, value: f64) -> Option<f64> {
+        if value.is_nan() {
+            return None;
+        }
+        if self.previous == Some(value) {
+            return Some(value);
+        }
+        self.previous = Some(value);
+        if let Some(slot) = self.largest.get_mut(self.count) {
+            *slot = (probe.abs(), value);
+        }
+        self.count += 1;
+        None
+    }
+
+    /// The verdict once the probes are exhausted (see the type's documentation);
+    /// `at_infinity` is whether the input is ±∞.
+    pub fn finish(&self, at_infinity: bool) -> f64 {
+        if !at_infinity || self.count == 0 {
+            return f64::NAN;
+        }
+        let top = self.largest[0].1;
+        if self.diverges() {
+            f64::INFINITY.copysign(top)
+        } else {
+            top
+        }
+    }
+
+    /// Whether the three largest probes' values grow as [`LimitProbes`] describes.
+    fn diverges(&self) -> bool {
+        if self.count < 3 {
+            return false;
+        }
+        self.largest.windows(2).all(|w| {
+            let ((p_hi, v_hi), (p_lo, v_lo)) = (w[0], w[1]);
+            let step = (p_hi.ln() / p_lo.ln()).sqrt();
+            v_lo != 0.0
+                && v_hi.is_sign_negative() == v_lo.is_sign_negative()
+                && v_hi.abs() > v_lo.abs() * step
+        })
+    }
 }
 
 /// Inputs at which a formula whose straight-line code gives NaN at ±∞ (or at a huge finite

@@ -2,15 +2,18 @@
 //! partials, the partials with respect to each parameter, and their texts.
 //!
 //! A gated activation works on each pair `(a[i], b[i])` on its own (GLU and its variants), so
-//! it has no reductions, no declared range and no hand-written derivative. The first input is
+//! it has no reductions, no declared range and no hand-written derivative; its `where`
+//! conditions on the parameters are those of the elementwise activations (checked by the same
+//! code, the defaults at compile time). The first input is
 //! lowered to [`Node::X`](crate::graph::Node::X), the second to
 //! [`Node::B`](crate::graph::Node::B); everything else (simplification, stability rewrites,
 //! code generation) is shared with the elementwise activations.
 
+use crate::constraint::Constraint;
 use crate::decl::Decl;
 use crate::errors::Errors;
 use crate::graph::{Graph, Id, Var};
-use crate::parse::{Scope, lower};
+use crate::parse::{Scope, lower_as_written};
 use crate::print::print_inputs;
 
 /// The analysed gated activation.
@@ -32,6 +35,8 @@ pub struct GatedModel {
     pub param_names: Vec<String>,
     /// Parameter defaults.
     pub defaults: Vec<f64>,
+    /// The `where` conditions on the parameters.
+    pub constraints: Vec<Constraint>,
     /// The input names as declared.
     pub inputs: [String; 2],
     /// The formula as written, pretty-printed.
@@ -70,23 +75,19 @@ pub fn build(decl: Decl) -> syn::Result<GatedModel> {
             "`range` is not supported in a gated activation (its value depends on two inputs)",
         ));
     }
-    if let Some(c) = decl.constraints.first() {
-        errors.push(syn::Error::new_spanned(
-            c,
-            "`where` conditions are not supported in a gated activation yet; check the parameters where you set them",
-        ));
-    }
+    let constraints =
+        crate::model::validate::constraints(&decl, &param_names, &defaults, &mut errors);
     errors.finish()?;
     let inputs = [a.to_string(), b.to_string()];
     let names = [inputs[0].as_str(), inputs[1].as_str()];
     let scope = || Scope::gated(param_names.clone(), inputs[0].clone(), inputs[1].clone());
 
-    let mut raw = Graph::new_raw();
-    let raw_f = lower(&mut raw, &decl.f, &mut scope())?;
-    let formula_text = print_inputs(&raw, raw_f, &param_names, names);
+    let mut written = Graph::new();
+    let written_f = lower_as_written(&mut written, &decl.f, &mut scope())?;
+    let formula_text = print_inputs(&written, written_f, &param_names, names);
 
     let mut g = Graph::new();
-    let f = lower(&mut g, &decl.f, &mut scope())?;
+    let f = crate::rewrite::run_into(&mut g, written, written_f);
     let da = g.diff(f, Var::X);
     let db = g.diff(f, Var::B);
     let param_partials: Vec<Id> = (0..param_names.len())
@@ -109,6 +110,7 @@ pub fn build(decl: Decl) -> syn::Result<GatedModel> {
         param_partials,
         param_names,
         defaults,
+        constraints,
         inputs,
         formula_text,
         partial_texts,
@@ -149,6 +151,26 @@ mod tests {
     }
 
     #[test]
+    fn the_interpreter_takes_limits_along_either_input() {
+        use crate::eval::eval_gated;
+        let m = model("pub gated struct S; f(a, b) = a * sigmoid(a) * b;");
+        let at = |id: Id, a: f64, b: f64| eval_gated(&m.graph, id, (a, b), &[]);
+        let inf = f64::INFINITY;
+        // ∂f/∂a = b (σ(a) + a σ'(a)) is `∞ - ∞` in straight-line code at b = ±∞ for a < 0;
+        // its limit is b times a positive number at a = -1 (σ(-1)(1 - σ(1)) > 0), and b at
+        // a = +∞.
+        assert_eq!(at(m.da, -1.0, -inf), -inf);
+        assert_eq!(at(m.da, 0.0, inf), inf);
+        assert_eq!(at(m.da, inf, inf), inf);
+        assert_eq!(at(m.da, inf, -2.0), -2.0);
+        // f(-∞, b) = 0 and f(0, ±∞) = 0 (f vanishes along the other input).
+        assert_eq!(at(m.f, -inf, 2.0), 0.0);
+        assert_eq!(at(m.f, 0.0, inf), 0.0);
+        assert_eq!(at(m.db, inf, 3.0), inf);
+        assert!(at(m.f, f64::NAN, inf).is_nan() && at(m.da, 1.0, f64::NAN).is_nan());
+    }
+
+    #[test]
     fn parameters_get_their_own_partials() {
         let m = model("pub gated struct G(beta = 1.0); f(u, v) = u * sigmoid(beta * u) * v;");
         assert_eq!(m.param_partial_texts.len(), 1);
@@ -176,8 +198,28 @@ mod tests {
     }
 
     #[test]
+    fn where_conditions_are_checked_as_for_elementwise_ones() {
+        let src = "pub gated struct G(lo = -1.0, hi = 1.0); f(a, b) = clamp(a, lo, hi) * b; \
+                   where lo < hi, hi != 0;";
+        let m = model(src);
+        let texts: Vec<&str> = m.constraints.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["lo < hi", "hi != 0"]);
+        let names = &m.param_names;
+        assert!(m.constraints[0].holds(names, &[0.0, 2.0]));
+        assert!(!m.constraints[0].holds(names, &[2.0, 0.0]));
+        let err = |src: &str| match syn::parse_str::<Decl>(src).and_then(build) {
+            Ok(_) => panic!("{src} was accepted"),
+            Err(e) => e.to_string(),
+        };
+        let e = err("pub gated struct G(lo = 1.0, hi = -1.0); f(a, b) = a * b; where lo < hi;");
+        assert!(e.contains("the defaults do not meet `lo < hi`"), "{e}");
+        let e = err("pub gated struct G(beta = 1.0); f(u, v) = u * v; where v > beta;");
+        assert!(e.contains("`v` is an input"), "{e}");
+    }
+
+    #[test]
     fn every_mistake_is_reported_at_once() {
-        let src = "pub gated struct G(b = 1.0); f(a, b) = a * b; range = (0, 1); where b > 0;";
+        let src = "pub gated struct G(b = 1.0); f(a, b) = a * b; range = (0, 1); where c > 0;";
         let e = syn::parse_str::<Decl>(src)
             .and_then(build)
             .err()
@@ -186,6 +228,6 @@ mod tests {
         assert_eq!(messages.len(), 3, "{messages:?}");
         assert!(messages[0].contains("both an input and a parameter"));
         assert!(messages[1].contains("`range` is not supported"));
-        assert!(messages[2].contains("`where` conditions"));
+        assert!(messages[2].contains("unknown name `c`"), "{messages:?}");
     }
 }

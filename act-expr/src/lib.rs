@@ -3,8 +3,9 @@
 //! printer, and the code generator behind `act_core::activation!`.
 //!
 //! The pipeline: `parse` lowers a formula into a [`graph::Graph`] (hash-consed nodes in
-//! canonical form, stability rewrites applied as nodes are built), `diff` differentiates it,
-//! `model` checks and analyses a declaration, `codegen` emits Rust.
+//! canonical form: the graph stores and canonicalises, nothing more), [`rewrite::run`] applies
+//! the stability rewrites as a pass (after lowering, and again after each differentiation),
+//! [`diff`] differentiates, `model` checks and analyses a declaration, `codegen` emits Rust.
 //!
 //! Every unary function of the language is one entry of the table in [`functions`]: its name,
 //! act-core kernels, interpreter, printed form, tail facts and derivative rule. The
@@ -34,7 +35,7 @@ pub mod isa;
 pub mod print;
 pub mod probe;
 pub mod reduction;
-mod rewrite;
+pub mod rewrite;
 
 #[cfg(feature = "syn")]
 pub mod codegen;

@@ -99,8 +99,17 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-/// Lowers a formula expression into `g`.
+/// Lowers a formula expression into `g` and applies the stability rewrites
+/// ([`crate::rewrite::run`]). Only the rewritten formula's nodes are added to `g`.
 pub fn lower(g: &mut Graph, e: &Expr, scope: &mut Scope) -> syn::Result<Id> {
+    let mut written = g.clone();
+    let root = lower_as_written(&mut written, e, scope)?;
+    Ok(crate::rewrite::run_into(g, written, root))
+}
+
+/// Lowers a formula expression into `g` as written: in canonical form (see [`Graph`]), without
+/// the stability rewrites.
+pub fn lower_as_written(g: &mut Graph, e: &Expr, scope: &mut Scope) -> syn::Result<Id> {
     Lowering { g, scope }.expr(e, 0)
 }
 

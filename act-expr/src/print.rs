@@ -216,13 +216,15 @@ impl Printer<'_> {
     }
 
     fn sum(&self, ts: &[Id], out: &mut String) {
-        // Non-constant terms in order of appearance; the constant last (`x + 3`, `exp(x) - 1`)
+        // Non-constant terms in order of appearance (of id: the graph's own order of operands
+        // is canonical, not the order written); the constant last (`x + 3`, `exp(x) - 1`)
         // except a leading 1 before non-linear terms (`1 + exp(-x)`, `1 - powi(tanh(x), 2)`).
         let mut order: Vec<Id> = ts
             .iter()
             .copied()
             .filter(|&t| self.g.as_const(t).is_none())
             .collect();
+        order.sort();
         if let Some(&c) = ts.iter().find(|&&t| self.g.as_const(t).is_some()) {
             let linear = order.iter().any(|&t| match self.g.node(t) {
                 Node::X | Node::B | Node::Param(_) => true,
@@ -300,7 +302,10 @@ impl Printer<'_> {
     fn factors(&self, c: f64, fs: &[Id], out: &mut String) {
         let mut num: Vec<(Id, i32)> = Vec::new();
         let mut den: Vec<(Id, i32)> = Vec::new();
-        for &f in fs {
+        // In order of appearance, as the terms of a sum.
+        let mut fs = fs.to_vec();
+        fs.sort();
+        for f in fs {
             match *self.g.node(f) {
                 Node::Pow(a, k) if k < 0 => den.push((a, -k)),
                 _ => num.push((f, 1)),

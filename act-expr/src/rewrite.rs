@@ -1,9 +1,12 @@
-//! Stability rewrites: rules over canonical forms that turn textbook formulas into forms that
-//! stay accurate in floating point.
+//! Stability rewrites: a pass over the graph whose rules turn textbook formulas, in canonical
+//! form, into forms that stay accurate in floating point.
 //!
-//! The smart constructors of [`Graph`] call these hooks after canonicalisation, so the rules
-//! apply to everything built, including derivatives. Each rule removes a term, a factor or a
-//! call, so rewriting terminates. The rules, with `k` any constant:
+//! [`run`] applies the rules to a node and everything below it, bottom-up and until none
+//! applies. It runs after lowering ([`crate::parse::lower`]; the graph before it is the formula
+//! as written, which the macro prints) and after differentiation
+//! ([`crate::diff::Differentiator::diff`]). The graph's smart constructors only canonicalise.
+//! Each rule is a function from one node to its replacement, if the rule applies; each removes
+//! a term, a factor or a call, so rewriting terminates. The rules, with `k` any constant:
 //!
 //! | written                              | becomes          | why                            |
 //! |--------------------------------------|------------------|--------------------------------|
@@ -23,6 +26,8 @@
 //! | `sqrt(u^2)`                          | `abs(u)`         | overflow of `u^2`              |
 //! | `exp(u) * exp(v)`                    | `exp(u + v)`     | overflow of one factor         |
 //! | `ln(exp(u) * v)`                     | `u + ln(v)`      | overflow of `exp`              |
+//! | `-(a + b)` as a term of a sum        | `-a - b`         | exact cancellation of terms    |
+//! | `exp(u)^k`                           | `exp(k * u)`     | overflow of the power          |
 //! | `sum(exp(u))`                        | `exp(M) * sum(exp(u - M))`, `M = max(u)` | overflow (shift invariance) |
 //! | `ln(sum(exp(u - max(u))))`           | `log1p(sum(u' < 0 ? exp(u') : 0) + max(sum(u' < 0 ? 0 : exp(u')) - 1, 0))`, `u' = u - max(u)` (the second sum counts the ties, exactly) | the sum holds an exact 1 and tiny terms |
 //!
@@ -30,7 +35,156 @@
 //! and `x - ln(sum(exp(x)))`, become the shifted, stable forms (`exp(x - max(x)) / sum(...)`,
 //! `x - max(x) - log1p(...)`), and so does a declaration that shifts by hand.
 
+use std::collections::HashMap;
+
 use crate::graph::{Cmp, Func, Graph, Id, Node, Reduce};
+
+/// Applies the stability rewrites to `root` and everything below it, until no rule applies;
+/// returns the rewritten node. The nodes as written stay in `g` (unused by the result).
+pub fn run(g: &mut Graph, root: Id) -> Id {
+    Rewriter::default().run(g, root)
+}
+
+/// [`run`] that moves the result into another graph: rewrites `root` of `src`, then copies the
+/// nodes it needs into `dst` (so `dst` receives neither the nodes as written nor the
+/// reductions they used).
+pub fn run_into(dst: &mut Graph, mut src: Graph, root: Id) -> Id {
+    let r = run(&mut src, root);
+    dst.import(&src, r)
+}
+
+/// The rewriting pass, remembering the nodes it has rewritten (keep one per graph to share
+/// that work between several roots).
+#[derive(Clone, Debug, Default)]
+pub struct Rewriter {
+    done: HashMap<Id, Id>,
+}
+
+impl Rewriter {
+    /// [`run`] with this rewriter's memory of what it has rewritten in `g` before.
+    pub fn run(&mut self, g: &mut Graph, id: Id) -> Id {
+        if let Some(&r) = self.done.get(&id) {
+            return r;
+        }
+        let rebuilt = self.rebuild(g, id);
+        let r = if rebuilt != id {
+            // Rewritten children may give a node that canonicalises or rewrites further.
+            self.run(g, rebuilt)
+        } else if let Some(r) = rule(g, id) {
+            self.run(g, r)
+        } else {
+            id
+        };
+        self.done.insert(id, r);
+        self.done.insert(r, r);
+        r
+    }
+
+    /// Node `id` rebuilt from its rewritten children (itself if none changed).
+    fn rebuild(&mut self, g: &mut Graph, id: Id) -> Id {
+        let mut all = |g: &mut Graph, ids: &[Id]| -> Vec<Id> {
+            ids.iter().map(|&c| self.run(g, c)).collect()
+        };
+        match g.node(id).clone() {
+            Node::Const(_) | Node::Named(_) | Node::X | Node::B | Node::Param(_) => id,
+            Node::Red(j) => {
+                let (kind, body) = g.reductions()[j as usize];
+                let b = all(g, &[body])[0];
+                if b == body { id } else { g.reduce(kind, b) }
+            }
+            Node::Sum(ts) => {
+                let ts2 = all(g, &ts);
+                if ts2 == ts { id } else { g.sum(ts2) }
+            }
+            Node::Prod(fs) => {
+                let fs2 = all(g, &fs);
+                if fs2 == fs { id } else { g.prod(fs2) }
+            }
+            Node::Pow(a, k) => {
+                let a2 = all(g, &[a])[0];
+                if a2 == a { id } else { g.powi(a2, k) }
+            }
+            Node::PowF(a, b) => match all(g, &[a, b])[..] {
+                [a2, b2] if (a2, b2) != (a, b) => g.powf(a2, b2),
+                _ => id,
+            },
+            Node::Call(f, a) => {
+                let a2 = all(g, &[a])[0];
+                if a2 == a { id } else { g.call(f, a2) }
+            }
+            Node::Max(a, b) => match all(g, &[a, b])[..] {
+                [a2, b2] if (a2, b2) != (a, b) => g.max(a2, b2),
+                _ => id,
+            },
+            Node::Min(a, b) => match all(g, &[a, b])[..] {
+                [a2, b2] if (a2, b2) != (a, b) => g.min(a2, b2),
+                _ => id,
+            },
+            Node::Select(c, a, b, t, e) => {
+                let v = all(g, &[a, b, t, e]);
+                if v == [a, b, t, e] {
+                    id
+                } else {
+                    g.select(c, v[0], v[1], v[2], v[3])
+                }
+            }
+        }
+    }
+}
+
+/// The first rule that applies at node `id` (not below it), and what it gives.
+fn rule(g: &mut Graph, id: Id) -> Option<Id> {
+    match g.node(id).clone() {
+        Node::Sum(ts) => negated_sum(g, &ts).or_else(|| sum(g, &ts)),
+        Node::Prod(fs) => match g.as_const(fs[0]) {
+            Some(c) => prod(g, c, &fs[1..]),
+            None => prod(g, 1.0, &fs),
+        },
+        Node::Pow(a, k) => exp_power(g, a, k).or_else(|| inverse_power(g, a, k)),
+        Node::Call(f, a) => call(g, f, a),
+        Node::Red(j) => {
+            let (kind, body) = g.reductions()[j as usize];
+            reduction(g, kind, body)
+        }
+        _ => None,
+    }
+}
+
+/// `-(a + b)` as a term of a sum becomes `-a - b`, so that its terms combine with the others
+/// first: `x - (max(x) + l)` is `(x - max(x)) - l`, where the cancelling pair is exact, not
+/// `x - (max(x) + l)` with `max(x) + l` rounded. (Only a negation: it is exact, where
+/// `k (x + 3)` distributed would lose the exact root of `x + 3`.)
+fn negated_sum(g: &mut Graph, terms: &[Id]) -> Option<Id> {
+    let negated = |g: &Graph, t: Id| match g.node(t) {
+        Node::Prod(fs) if fs.len() == 2 && g.as_const(fs[0]) == Some(-1.0) => match g.node(fs[1]) {
+            Node::Sum(inner) => Some(inner.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    if !terms.iter().any(|&t| negated(g, t).is_some()) {
+        return None;
+    }
+    let mut flat = Vec::with_capacity(terms.len() + 1);
+    for &t in terms {
+        match negated(g, t) {
+            Some(inner) => {
+                for i in inner {
+                    flat.push(g.scale(-1.0, i));
+                }
+            }
+            None => flat.push(t),
+        }
+    }
+    Some(g.sum(flat))
+}
+
+/// `exp(u)^k  ->  exp(k * u)`.
+fn exp_power(g: &mut Graph, a: Id, k: i32) -> Option<Id> {
+    let u = call_arg(g, a, Func::Exp)?;
+    let ku = g.scale(f64::from(k), u);
+    Some(g.call(Func::Exp, ku))
+}
 
 /// The term `coef * base` of a sum, seen through its canonical form.
 fn term(g: &mut Graph, t: Id) -> (f64, Option<Id>) {
@@ -46,7 +200,7 @@ fn call_arg(g: &Graph, id: Id, f: Func) -> Option<Id> {
 
 /// Rules on a sum whose like terms are already collected. `terms` holds scaled bases and at
 /// most one constant.
-pub(crate) fn sum(g: &mut Graph, terms: &[Id]) -> Option<Id> {
+fn sum(g: &mut Graph, terms: &[Id]) -> Option<Id> {
     let ci = terms.iter().position(|&t| g.as_const(t).is_some())?;
     let k = g.as_const(terms[ci])?;
     for (i, &t) in terms.iter().enumerate() {
@@ -110,7 +264,7 @@ pub(crate) fn sum(g: &mut Graph, terms: &[Id]) -> Option<Id> {
 }
 
 /// `1 / (k + k * exp(u))^n  ->  sigmoid(-u)^n / k^n`.
-pub(crate) fn inverse_power(g: &mut Graph, a: Id, n: i32) -> Option<Id> {
+fn inverse_power(g: &mut Graph, a: Id, n: i32) -> Option<Id> {
     let Node::Sum(ts) = g.node(a).clone() else {
         return None;
     };
@@ -132,7 +286,7 @@ pub(crate) fn inverse_power(g: &mut Graph, a: Id, n: i32) -> Option<Id> {
 }
 
 /// Rules on a product: `constant` times the non-constant `factors`.
-pub(crate) fn prod(g: &mut Graph, constant: f64, factors: &[Id]) -> Option<Id> {
+fn prod(g: &mut Graph, constant: f64, factors: &[Id]) -> Option<Id> {
     for (i, &a) in factors.iter().enumerate() {
         for (j, &b) in factors.iter().enumerate() {
             if i == j {
@@ -207,7 +361,7 @@ fn tanh_ratio(g: &mut Graph, num: Id, den: Id) -> Option<Id> {
 }
 
 /// Rules on a call `f(a)`.
-pub(crate) fn call(g: &mut Graph, f: Func, a: Id) -> Option<Id> {
+fn call(g: &mut Graph, f: Func, a: Id) -> Option<Id> {
     match f {
         Func::Ln => {
             if let Some(u) = call_arg(g, a, Func::Exp) {
@@ -291,7 +445,7 @@ fn shifted_by_max(g: &mut Graph, v: Id) -> Option<Id> {
 /// Rules on a reduction `kind(body)`: `sum(exp(u)) = exp(M) * sum(exp(u - M))` with
 /// `M = max(u)`, so that every term is at most 1 and the largest is exactly 1 (no overflow,
 /// and the sum is at least 1). Not applied where `u` is already shifted by its maximum.
-pub(crate) fn reduction(g: &mut Graph, kind: Reduce, body: Id) -> Option<Id> {
+fn reduction(g: &mut Graph, kind: Reduce, body: Id) -> Option<Id> {
     if kind != Reduce::Sum {
         return None;
     }
@@ -336,4 +490,109 @@ fn log_sum_exp_shifted(g: &mut Graph, a: Id) -> Option<Id> {
     let ties = g.max(ties, zero);
     let arg = g.add(t, ties);
     Some(g.call(Func::Log1p, arg))
+}
+
+#[cfg(all(test, feature = "syn"))]
+mod tests {
+    use super::run;
+    use crate::graph::Graph;
+    use crate::parse::{Scope, lower_as_written};
+    use crate::print::print;
+
+    /// `text` lowered as written, rewritten, printed; and the pass run again changes nothing.
+    fn rewritten(text: &str, vector: bool) -> String {
+        let expr: syn::Expr = syn::parse_str(text).expect("parses");
+        let mut g = Graph::new();
+        let written =
+            lower_as_written(&mut g, &expr, &mut Scope::new(vec![], vector)).expect("lowers");
+        let r = run(&mut g, written);
+        assert_eq!(run(&mut g, r), r, "{text}: not a fixed point");
+        print(&g, r, &[])
+    }
+
+    fn check(text: &str, expected: &str) {
+        assert_eq!(rewritten(text, false), expected, "{text}");
+    }
+
+    #[test]
+    fn cancelling_sums() {
+        check("2 * exp(x) - 2", "2 * expm1(x)");
+        check("1 + tanh(x)", "2 * sigmoid(2 * x)");
+        check("3 - 3 * tanh(x)", "6 * sigmoid(-2 * x)");
+        check("1 - sigmoid(x)", "sigmoid(-x)");
+        check("1 - erf(x)", "erfc(x)");
+        check("1 + erf(x)", "erfc(-x)");
+    }
+
+    /// The node that `text` rewrites to.
+    fn rewritten_node(text: &str) -> crate::graph::Node {
+        let expr: syn::Expr = syn::parse_str(text).expect("parses");
+        let mut g = Graph::new();
+        let written =
+            lower_as_written(&mut g, &expr, &mut Scope::new(vec![], false)).expect("lowers");
+        let r = run(&mut g, written);
+        g.node(r).clone()
+    }
+
+    #[test]
+    fn derivatives_of_sigmoid_and_tanh_without_cancellation() {
+        use crate::graph::{Func, Node};
+        // Printed as `1 - powi(tanh(x), 2)` and `sigmoid(x) * (1 - sigmoid(x))`, but computed
+        // by their own kernels.
+        assert!(matches!(
+            rewritten_node("1 - tanh(x) * tanh(x)"),
+            Node::Call(Func::TanhPrime, _)
+        ));
+        assert!(matches!(
+            rewritten_node("sigmoid(x) * sigmoid(-x)"),
+            Node::Call(Func::SigmoidPrime, _)
+        ));
+    }
+
+    #[test]
+    fn overflowing_exponentials() {
+        check("1 / (1 + exp(-x))", "sigmoid(x)");
+        check("1 / (2 + 2 * exp(x))", "sigmoid(-x) / 2");
+        check("exp(x) * sigmoid(-x)", "sigmoid(x)");
+        check("(exp(x) - exp(-x)) / (exp(x) + exp(-x))", "tanh(x)");
+        check("exp(x) * exp(2 * x)", "exp(3 * x)");
+        check("exp(x) * exp(x)", "exp(2 * x)");
+        check("ln(1 + exp(x))", "softplus(x)");
+        check("log1p(exp(x))", "softplus(x)");
+        check("ln(exp(x))", "x");
+        check("ln(exp(x) * x)", "x + ln(x)");
+    }
+
+    #[test]
+    fn logarithms_roots_and_absolute_values() {
+        check("ln(1 + x)", "log1p(x)");
+        check("ln(sigmoid(x))", "-softplus(-x)");
+        check("sqrt(x * x)", "abs(x)");
+        check("abs(exp(x))", "exp(x)");
+    }
+
+    #[test]
+    fn a_negated_sum_enters_a_sum_term_by_term() {
+        // `exp(x) - (exp(x) + x)`: the two exponentials cancel exactly.
+        check("exp(x) - (exp(x) + x)", "-x");
+    }
+
+    #[test]
+    fn softmax_and_log_softmax_are_shifted_by_the_maximum() {
+        assert_eq!(
+            rewritten("exp(x) / sum(exp(x))", true),
+            "exp(x - max(x)) / sum(exp(x - max(x)))"
+        );
+        let log_softmax = rewritten("x - ln(sum(exp(x)))", true);
+        assert!(
+            log_softmax.starts_with("x - max(x) - log1p("),
+            "{log_softmax}"
+        );
+    }
+
+    #[test]
+    fn rules_apply_inside_what_other_rules_build() {
+        // ln(1 + 1 / (1 + exp(-x))): the sigmoid is found first, then log1p.
+        check("ln(1 + 1 / (1 + exp(-x)))", "log1p(sigmoid(x))");
+    }
 }

@@ -5,7 +5,7 @@
 use act_expr::Formula;
 use act_expr::eval::eval;
 use act_expr::graph::Graph;
-use act_expr::parse::{Scope, lower};
+use act_expr::parse::{Scope, lower_as_written};
 use proptest::prelude::*;
 
 /// Random smooth formulas in `x`, as text in the formula language.
@@ -63,11 +63,12 @@ fn formula() -> impl Strategy<Value = String> {
     })
 }
 
-/// The formula built without stability rewrites (canonical forms and folding only).
+/// The formula as written: lowered without the stability rewrites (canonical forms and
+/// folding only).
 fn raw_value(text: &str, x: f64) -> f64 {
     let expr: syn::Expr = syn::parse_str(text).expect("parses");
-    let mut g = Graph::new_raw();
-    let id = lower(&mut g, &expr, &mut Scope::new(vec![], false)).expect("lowers");
+    let mut g = Graph::new();
+    let id = lower_as_written(&mut g, &expr, &mut Scope::new(vec![], false)).expect("lowers");
     eval(&g, id, x, &[], &[])
 }
 

@@ -262,6 +262,11 @@ pub fn y_bounds(series: &[Series]) -> (f64, f64) {
     if !lo.is_finite() || !hi.is_finite() {
         return (-1.0, 1.0);
     }
+    if !(hi - lo).is_finite() {
+        // Values near ±MAX on both sides: a span that overflows would make the axis infinite.
+        // Show ±MAX/4 (the padded span stays finite); larger values are drawn clipped.
+        (lo, hi) = (lo.max(-f64::MAX / 4.0), hi.min(f64::MAX / 4.0));
+    }
     if hi - lo < 1e-12 * (1.0 + lo.abs()) {
         return (lo - 1.0, hi + 1.0);
     }
@@ -279,6 +284,18 @@ pub fn run(args: &PlotArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         return Err(usage(format!(
             "--from must be less than --to, both finite; got {from} and {to}"
         )));
+    }
+    if !(to - from).is_finite() {
+        return Err(usage(format!(
+            "--from {from:e} to --to {to:e} spans more than the largest number (1.8e308); narrow it"
+        )));
+    }
+    if let Some((lo, hi)) = args.ylim {
+        if !(hi - lo).is_finite() {
+            return Err(usage(format!(
+                "--ylim {lo:e},{hi:e} spans more than the largest number (1.8e308); narrow it"
+            )));
+        }
     }
     let title = curves
         .iter()
@@ -325,6 +342,18 @@ pub fn run(args: &PlotArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn y_bounds_stay_finite_when_the_values_span_more_than_max() {
+        let series = [Series {
+            label: "f".into(),
+            derivative: false,
+            segments: vec![vec![(0.0, -1e308), (1.0, 1e308)]],
+        }];
+        let (lo, hi) = y_bounds(&series);
+        assert!((hi - lo).is_finite(), "{lo} {hi}");
+        assert!(lo < 0.0 && hi > 0.0);
+    }
 
     #[test]
     fn neighbours() {

@@ -134,9 +134,10 @@ activation! {
     /// - f'(x) = (1 + x/h) / 2, computed for x < 0 as f(x) / h
     /// - ∂f/∂b = 1 / (4h), within 4 ULP for every x (the series for h keeps it exact beyond
     ///   |x| = 1e15, where h = |x| alone would give 0).
-    /// - range (0, ∞) for b > 0, [0, ∞) for b = 0 (ReLU); b < 0 is refused (no square root
-    ///   of a negative x^2 + b), and so is b > 1e14 (where the shortcut above would be wrong;
-    ///   the paper uses b = 4).
+    /// - range (0, ∞). `b` must lie in [1e-30, 1e14]: b < 0 has no square root of a negative
+    ///   x^2 + b; b = 0 is ReLU (use [`Relu`]), and below 1e-30 x^2 underflows in f32 before
+    ///   it is negligible against b, so f and f' would be wrong near 0 (with b = 0, f'(1e-200)
+    ///   would be inf); above 1e14 the shortcut above would be wrong (the paper uses b = 4).
     ///
     /// ```
     /// use act_core::prelude::*;
@@ -170,5 +171,5 @@ activation! {
             b / (2 * (h - x)) / h
         }
     };
-    where b >= 0, b <= 1e14;
+    where b >= 1e-30, b <= 1e14;
 }

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::names::{self, slice};
+use super::param_checks::ParamChecks;
 use super::{body_with, dispatched, lit};
 use crate::gated::GatedModel;
 use crate::graph::Id;
@@ -59,33 +60,25 @@ pub fn expand(m: &GatedModel) -> TokenStream {
     }
 }
 
-/// The struct, its `Default` and its `new`.
+/// The parameter surface of a gated model (see [`ParamChecks`]).
+fn param_checks(m: &GatedModel) -> ParamChecks<'_> {
+    ParamChecks {
+        name: &m.decl.name,
+        params: &m.param_names,
+        constraints: &m.constraints,
+        owner: quote!(::act_core::Gated),
+    }
+}
+
+/// The struct, its `Default`, and its `new` and `try_new`.
 fn struct_items(m: &GatedModel) -> TokenStream {
     let decl = &m.decl;
     let name = &decl.name;
-    let name_str = name.to_string();
     let attrs = &decl.attrs;
     let vis = &decl.vis;
     let pnames: Vec<proc_macro2::Ident> = decl.params.iter().map(|p| p.name.clone()).collect();
-    let pstrs = &m.param_names;
     let (fields, default_ctor) = super::struct_parts(name, &pnames, &m.defaults);
-    let ctor = if pnames.is_empty() {
-        quote!(#name)
-    } else {
-        quote!(#name { #(#pnames),* })
-    };
-    let new_doc = if pnames.is_empty() {
-        format!("Creates a `{name_str}` (it has no parameters).")
-    } else {
-        format!(
-            "Creates a `{name_str}` with the given {}.",
-            pstrs
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
+    let constructors = param_checks(m).constructors();
     quote! {
         #(#attrs)*
         #[derive(Clone, Copy, Debug, PartialEq)]
@@ -99,11 +92,7 @@ fn struct_items(m: &GatedModel) -> TokenStream {
 
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
-            #[doc = #new_doc]
-            #[allow(clippy::new_without_default)]
-            pub const fn new(#(#pnames: f64),*) -> Self {
-                #ctor
-            }
+            #constructors
         }
     }
 }
@@ -189,23 +178,15 @@ fn methods(m: &GatedModel) -> TokenStream {
 fn gated_impl(m: &GatedModel) -> TokenStream {
     let name = &m.decl.name;
     let name_str = name.to_string();
-    let pnames: Vec<proc_macro2::Ident> = m.decl.params.iter().map(|p| p.name.clone()).collect();
     let pstrs = &m.param_names;
     let defaults: Vec<TokenStream> = m.defaults.iter().map(|&d| lit(d)).collect();
-    let nparams = pnames.len();
+    let nparams = pstrs.len();
     let formula = &m.formula_text;
     let [pa, pb] = &m.partial_texts;
     let [in_a, in_b] = &m.inputs;
     let pd_texts = &m.param_partial_texts;
     let slice_methods = gated_slice_methods(nparams);
-    let set_arms = pnames
-        .iter()
-        .zip(pstrs)
-        .map(|(p, s)| quote!(#s => { self.#p = value; ::core::result::Result::Ok(()) }));
-    let finite_arms = pstrs.iter().map(|s| {
-        quote!(#s if !value.is_finite() => ::core::result::Result::Err(
-            ::act_core::ParamError::NotFinite { name: #s, value }),)
-    });
+    let param_items = param_checks(m).trait_items();
 
     quote! {
         #[allow(clippy::all, clippy::pedantic)]
@@ -219,20 +200,7 @@ fn gated_impl(m: &GatedModel) -> TokenStream {
             ];
             const PARAM_DERIVATIVES: &'static [&'static str] = &[#(#pd_texts),*];
 
-            fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> {
-                ::std::vec![#( (#pstrs, self.#pnames) ),*]
-            }
-
-            fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
-                match name {
-                    #(#finite_arms)*
-                    #(#set_arms)*
-                    _ => ::core::result::Result::Err(::act_core::ParamError::Unknown {
-                        name: ::std::string::String::from(name),
-                        valid: ::std::vec![#(#pstrs),*],
-                    }),
-                }
-            }
+            #param_items
 
             #slice_methods
         }
@@ -325,6 +293,10 @@ fn dyn_impl(m: &GatedModel) -> TokenStream {
             fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
                 ::act_core::Gated::set_param(self, name, value)
             }
+            fn set_params(&mut self, values: &[(&str, f64)]) -> ::core::result::Result<(), ::act_core::ParamError> {
+                ::act_core::Gated::set_params(self, values)
+            }
+            fn conditions(&self) -> &'static [&'static str] { <Self as ::act_core::Gated>::CONDITIONS }
             fn eval(&self, a: f64, b: f64) -> (f64, f64, f64) {
                 let (da, db) = ::act_core::Gated::partials(self, a, b);
                 (::act_core::Gated::forward(self, a, b), da, db)

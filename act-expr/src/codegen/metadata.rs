@@ -1,5 +1,5 @@
 //! The metadata half of the generated `Activation` implementation: constants, parameters
-//! (with their `where` conditions), range and properties.
+//! (their checks and constructors come from [`super::param_checks`]), range and properties.
 //!
 //! At the declared defaults, range and properties are the constants the macro computed; for
 //! other parameter values the generated code runs the same analysis at run time
@@ -7,8 +7,9 @@
 //! expressions, so a statement made for the defaults is never reported for other values.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
+use super::param_checks::ParamChecks;
 use super::{body, lit};
 use crate::model::Model;
 
@@ -20,29 +21,12 @@ pub(super) fn activation_items(m: &Model) -> TokenStream {
     let derivative = &super::from_output::jacobian_derivative_text(m)
         .unwrap_or_else(|| m.derivative_text.clone());
     let pstrs = &m.param_names;
-    let pnames: Vec<proc_macro2::Ident> = pstrs.iter().map(|p| format_ident!("{p}")).collect();
     let defaults: Vec<TokenStream> = m.defaults.iter().map(|&d| lit(d)).collect();
-    let conditions: Vec<&str> = m.constraints.iter().map(|c| c.text.as_str()).collect();
     let properties = properties_const(m);
     let range = range_fn(m);
     let props_fn = properties_fn(m);
     let is_vector = m.decl.vector;
-    let checks = m.constraints.iter().map(|c| {
-        let cond = c.tokens();
-        let text = &c.text;
-        quote! {
-            if !#cond {
-                return ::core::result::Result::Err(::act_core::ParamError::Invalid {
-                    condition: #text,
-                    params: ::act_core::Activation::params(self),
-                });
-            }
-        }
-    });
-    let set_arms = pnames
-        .iter()
-        .zip(pstrs)
-        .map(|(p, s)| quote!(#s => next.#p = value,));
+    let param_items = param_checks(m).trait_items();
     quote! {
         const NAME: &'static str = #name_str;
         const FORMULA: &'static str = #formula;
@@ -51,46 +35,8 @@ pub(super) fn activation_items(m: &Model) -> TokenStream {
             #( ::act_core::ParamInfo { name: #pstrs, default: #defaults } ),*
         ];
         const PROPERTIES: ::act_core::Properties = #properties;
-        const CONDITIONS: &'static [&'static str] = &[#(#conditions),*];
         const IS_VECTOR: bool = #is_vector;
-
-        fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> {
-            ::std::vec![#( (#pstrs, self.#pnames) ),*]
-        }
-
-        fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {
-            ::act_core::Activation::set_params(self, &[(name, value)])
-        }
-
-        #[allow(unused_mut)]
-        fn set_params(&mut self, values: &[(&str, f64)]) -> ::core::result::Result<(), ::act_core::ParamError> {
-            let mut next = *self;
-            for &(name, value) in values {
-                match name {
-                    #( #set_arms )*
-                    _ => return ::core::result::Result::Err(::act_core::ParamError::Unknown {
-                        name: ::std::string::String::from(name),
-                        valid: ::std::vec![#(#pstrs),*],
-                    }),
-                }
-            }
-            ::act_core::Activation::check_params(&next)?;
-            *self = next;
-            ::core::result::Result::Ok(())
-        }
-
-        #[allow(clippy::all)]
-        fn check_params(&self) -> ::core::result::Result<(), ::act_core::ParamError> {
-            #(
-                if !self.#pnames.is_finite() {
-                    return ::core::result::Result::Err(
-                        ::act_core::ParamError::NotFinite { name: #pstrs, value: self.#pnames });
-                }
-            )*
-            #( let #pnames: f64 = self.#pnames; )*
-            #( #checks )*
-            ::core::result::Result::Ok(())
-        }
+        #param_items
 
         #[allow(clippy::all)]
         fn range(&self) -> ::act_core::Range {
@@ -104,84 +50,13 @@ pub(super) fn activation_items(m: &Model) -> TokenStream {
     }
 }
 
-/// `new` (checked, panicking, `const`) and `try_new` (checked, `Result`).
-pub(super) fn constructors(m: &Model) -> TokenStream {
-    let name = &m.decl.name;
-    let name_str = name.to_string();
-    let pstrs = &m.param_names;
-    let pnames: Vec<proc_macro2::Ident> = pstrs.iter().map(|p| format_ident!("{p}")).collect();
-    let ctor = if pnames.is_empty() {
-        quote!(#name)
-    } else {
-        quote!(#name { #(#pnames),* })
-    };
-    if pnames.is_empty() {
-        let doc = format!("Creates a `{name_str}` (it has no parameters).");
-        return quote! {
-            #[doc = #doc]
-            #[allow(clippy::new_without_default)]
-            pub const fn new() -> Self {
-                #ctor
-            }
-        };
-    }
-    let list = pstrs
-        .iter()
-        .map(|p| format!("`{p}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let conds = if m.constraints.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " and meet {}",
-            m.constraints
-                .iter()
-                .map(|c| format!("`{}`", c.text))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
-    let new_doc = format!(
-        "Creates a `{name_str}` with the given {list}.\n\n# Panics\n\nIf a value is not finite{}; \
-         `try_new` returns the error instead.",
-        if conds.is_empty() {
-            String::new()
-        } else {
-            format!(", or the values do not{}", &conds[4..])
-        }
-    );
-    let try_doc = format!(
-        "Creates a `{name_str}` with the given {list}, or says why the values are not \
-         allowed: each must be finite{conds}."
-    );
-    let finite_msgs: Vec<String> = pstrs
-        .iter()
-        .map(|p| format!("{name_str}::new: `{p}` must be finite (use try_new for an error)"))
-        .collect();
-    let cond_checks = m.constraints.iter().map(|c| {
-        let cond = c.tokens();
-        let msg = format!(
-            "{name_str}::new: the parameters must satisfy `{}` (use try_new for an error)",
-            c.text
-        );
-        quote!(if !#cond { ::core::panic!(#msg) })
-    });
-    quote! {
-        #[doc = #new_doc]
-        #[allow(clippy::new_without_default)]
-        pub const fn new(#(#pnames: f64),*) -> Self {
-            #( if !#pnames.is_finite() { ::core::panic!(#finite_msgs) } )*
-            #( #cond_checks )*
-            #ctor
-        }
-
-        #[doc = #try_doc]
-        pub fn try_new(#(#pnames: f64),*) -> ::core::result::Result<Self, ::act_core::ParamError> {
-            let a = #ctor;
-            ::act_core::Activation::check_params(&a)?;
-            ::core::result::Result::Ok(a)
-        }
+/// The parameter surface of an elementwise or vector model (see [`ParamChecks`]).
+pub(super) fn param_checks(m: &Model) -> ParamChecks<'_> {
+    ParamChecks {
+        name: &m.decl.name,
+        params: &m.param_names,
+        constraints: &m.constraints,
+        owner: quote!(::act_core::Activation),
     }
 }
 

@@ -22,6 +22,7 @@ mod isa;
 mod metadata;
 mod method;
 mod names;
+mod param_checks;
 mod params;
 mod plan;
 mod vector;
@@ -66,7 +67,7 @@ pub fn expand(m: &Model) -> TokenStream {
     let is_vector = decl.vector;
 
     let common = metadata::activation_items(m);
-    let constructors = metadata::constructors(m);
+    let constructors = metadata::param_checks(m).constructors();
     let switch = metadata::switch_method(m);
 
     let (forward, backward) = (names::slice::forward(), names::slice::backward());

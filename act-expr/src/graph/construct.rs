@@ -1,7 +1,7 @@
 //! The smart constructors of [`Graph`]: every node is built through them, in canonical form
-//! (n-ary sums and products, sorted operands, constant coefficients folded, like terms
-//! collected, integer powers merged), with the stability rewrites of the `rewrite` module
-//! applied unless the graph is raw.
+//! (n-ary sums and products, operands in canonical order, constant coefficients folded, like
+//! terms collected, integer powers merged). They rewrite nothing else: the stability rewrites
+//! are a pass, [`crate::rewrite::run`].
 
 use super::{Cmp, Func, Graph, Id, Node};
 
@@ -46,30 +46,12 @@ impl Graph {
         self.prod(vec![k, t])
     }
 
-    /// Sum of terms: flattened, like terms collected, constants folded, rewritten.
+    /// Sum of terms: flattened, like terms collected, constants folded.
     pub fn sum(&mut self, terms: Vec<Id>) -> Id {
         let mut flat = Vec::with_capacity(terms.len());
         for t in terms {
             match self.node(t).clone() {
                 Node::Sum(inner) => flat.extend(inner.iter().copied()),
-                // `-(a + b)` enters as `-a - b`, so that its terms combine with the others
-                // first: `x - (max(x) + l)` is `(x - max(x)) - l`, where the cancelling pair is
-                // exact, not `x - (max(x) + l)` with `max(x) + l` rounded. (Only a negation: it
-                // is exact, where `k (x + 3)` distributed would lose the exact root of `x + 3`.)
-                Node::Prod(fs)
-                    if !self.raw
-                        && fs.len() == 2
-                        && self.as_const(fs[0]) == Some(-1.0)
-                        && matches!(self.node(fs[1]), Node::Sum(_)) =>
-                {
-                    let k = self.as_const(fs[0]).expect("constant");
-                    let Node::Sum(inner) = self.node(fs[1]).clone() else {
-                        unreachable!("a sum")
-                    };
-                    for i in inner {
-                        flat.push(self.scale(k, i));
-                    }
-                }
                 _ => flat.push(t),
             }
         }
@@ -94,19 +76,7 @@ impl Graph {
         if constant != 0.0 || constant.is_nan() {
             out.push(self.num(constant));
         }
-        out.sort();
-        if out.len() >= 2 {
-            // Already built (and so already rewritten): rules need not run again. Without this
-            // the rules' own constructions would recurse through every level of nesting.
-            if let Some(&id) = self.dedup.get(&Node::Sum(out.clone())) {
-                return id;
-            }
-        }
-        if !self.raw {
-            if let Some(r) = crate::rewrite::sum(self, &out) {
-                return r;
-            }
-        }
+        self.sort_canonical(&mut out);
         match out.len() {
             0 => self.num(0.0),
             1 => out[0],
@@ -134,8 +104,7 @@ impl Graph {
         }
     }
 
-    /// Product of factors: flattened, constants folded, powers of equal bases merged,
-    /// rewritten.
+    /// Product of factors: flattened, constants folded, powers of equal bases merged.
     pub fn prod(&mut self, factors: Vec<Id>) -> Id {
         let mut flat = Vec::with_capacity(factors.len());
         for f in factors {
@@ -182,7 +151,7 @@ impl Graph {
                 }
             }
         }
-        out.sort();
+        self.sort_canonical(&mut out);
         if out.is_empty() {
             return self.num(constant);
         }
@@ -190,16 +159,6 @@ impl Graph {
         if constant != 1.0 {
             let k = self.num(constant);
             key.insert(0, k);
-        }
-        if key.len() >= 2 {
-            if let Some(&id) = self.dedup.get(&Node::Prod(key.clone())) {
-                return id;
-            }
-        }
-        if !self.raw {
-            if let Some(r) = crate::rewrite::prod(self, constant, &out) {
-                return r;
-            }
         }
         if key.len() == 1 {
             return key[0];
@@ -228,16 +187,7 @@ impl Graph {
                 return self.prod(parts);
             }
             Node::Call(Func::Sqrt, u) if k % 2 == 0 => return self.powi(u, k / 2),
-            Node::Call(Func::Exp, u) if !self.raw => {
-                let ku = self.scale(f64::from(k), u);
-                return self.call(Func::Exp, ku);
-            }
             _ => {}
-        }
-        if !self.raw {
-            if let Some(r) = crate::rewrite::inverse_power(self, a, k) {
-                return r;
-            }
         }
         self.intern(Node::Pow(a, k))
     }
@@ -265,14 +215,6 @@ impl Graph {
                 // Inexact square roots stay symbolic so that sqrt(2)^2 = 2 exactly.
                 Func::Sqrt if c.sqrt() * c.sqrt() != c => {}
                 _ => return self.num(crate::eval::apply(f, c)),
-            }
-        }
-        if let Some(&id) = self.dedup.get(&Node::Call(f, a)) {
-            return id;
-        }
-        if !self.raw {
-            if let Some(r) = crate::rewrite::call(self, f, a) {
-                return r;
             }
         }
         self.intern(Node::Call(f, a))

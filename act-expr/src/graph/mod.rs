@@ -1,11 +1,12 @@
 //! The formula graph: hash-consed nodes in canonical form.
 //!
 //! Every node is built through a smart constructor of [`Graph`], which puts it in canonical form
-//! (n-ary sums and products, sorted operands, constant coefficients folded, like terms
-//! collected, integer powers merged) and then applies the stability rewrites of
-//! the `rewrite` module. Equal subexpressions get the same [`Id`] (common subexpression
-//! elimination for free), and children always have smaller ids than their parents, so the node
-//! list is a topological order.
+//! (n-ary sums and products, operands in a canonical order that depends only on their
+//! structure (not on when they were built), constant coefficients folded, like terms
+//! collected, integer powers merged). The graph only stores and canonicalises: the stability
+//! rewrites are a pass over it ([`crate::rewrite::run`]). Equal subexpressions get the same
+//! [`Id`] (common subexpression elimination for free), and children always have smaller ids
+//! than their parents, so the node list is a topological order.
 
 use std::collections::HashMap;
 
@@ -108,9 +109,10 @@ pub enum Node {
     Param(u32),
     /// The value of reduction number `j` (see [`Graph::reductions`]).
     Red(u32),
-    /// Sum of at least two terms, sorted by id.
+    /// Sum of at least two terms, in canonical order ([`Graph::canonical_cmp`]).
     Sum(Vec<Id>),
-    /// Product of at least two factors, sorted by id; a constant factor comes first.
+    /// Product of at least two factors, in canonical order ([`Graph::canonical_cmp`]); a
+    /// constant factor comes first.
     Prod(Vec<Id>),
     /// Integer power (never 0 or 1).
     Pow(Id, i32),
@@ -143,25 +145,17 @@ pub enum Var {
 #[derive(Clone, Debug, Default)]
 pub struct Graph {
     nodes: Vec<Node>,
+    /// Height of each node: 0 for a leaf, one more than its tallest child (or reduction
+    /// body, for [`Node::Red`]).
+    heights: Vec<u32>,
     dedup: HashMap<Node, Id>,
     reductions: Vec<(Reduce, Id)>,
-    /// Apply the stability rewrites (on by default; off to print formulas as written).
-    pub(crate) raw: bool,
 }
 
 impl Graph {
     /// An empty graph.
     pub fn new() -> Self {
         Graph::default()
-    }
-
-    /// An empty graph that does not apply the stability rewrites: formulas stay as written
-    /// (up to canonical order and constant folding).
-    pub fn new_raw() -> Self {
-        Graph {
-            raw: true,
-            ..Graph::default()
-        }
     }
 
     /// All nodes; children come before parents.
@@ -194,6 +188,16 @@ impl Graph {
             return id;
         }
         let id = Id(self.nodes.len() as u32);
+        let height = match node {
+            Node::Red(j) => 1 + self.heights[self.reductions[j as usize].1.index()],
+            _ => self
+                .children(&node)
+                .iter()
+                .map(|c| 1 + self.heights[c.index()])
+                .max()
+                .unwrap_or(0),
+        };
+        self.heights.push(height);
         self.nodes.push(node.clone());
         self.dedup.insert(node, id);
         id
@@ -227,11 +231,6 @@ impl Graph {
 
     /// A reduction over the input; returns the node standing for its value.
     pub fn reduce(&mut self, kind: Reduce, body: Id) -> Id {
-        if !self.raw {
-            if let Some(r) = crate::rewrite::reduction(self, kind, body) {
-                return r;
-            }
-        }
         let j = match self.reductions.iter().position(|&r| r == (kind, body)) {
             Some(j) => j,
             None => {
@@ -240,6 +239,58 @@ impl Graph {
             }
         };
         self.intern(Node::Red(j as u32))
+    }
+
+    /// Copies node `root` of `src`, with everything it uses (reductions included), into this
+    /// graph; returns its id here. Nodes already here are shared, not duplicated. The copies
+    /// keep their relative order (so the printer's order of appearance), and the reductions
+    /// theirs.
+    pub fn import(&mut self, src: &Graph, root: Id) -> Id {
+        // What `root` uses, reduction bodies included (a body comes before its `Red` node).
+        let mut used = vec![false; root.index() + 1];
+        used[root.index()] = true;
+        for i in (0..=root.index()).rev() {
+            if !used[i] {
+                continue;
+            }
+            let n = &src.nodes[i];
+            for c in src.children(n) {
+                used[c.index()] = true;
+            }
+            if let Node::Red(j) = n {
+                used[src.reductions[*j as usize].1.index()] = true;
+            }
+        }
+        let mut map: Vec<Option<Id>> = vec![None; root.index() + 1];
+        let at = |map: &[Option<Id>], c: Id| map[c.index()].expect("children come first");
+        for i in (0..=root.index()).filter(|&i| used[i]) {
+            let copy = match src.nodes[i].clone() {
+                Node::Red(j) => {
+                    let (kind, body) = src.reductions[j as usize];
+                    self.reduce(kind, at(&map, body))
+                }
+                n => {
+                    let n = match n {
+                        Node::Sum(v) => Node::Sum(v.iter().map(|&c| at(&map, c)).collect()),
+                        Node::Prod(v) => Node::Prod(v.iter().map(|&c| at(&map, c)).collect()),
+                        Node::Pow(a, k) => Node::Pow(at(&map, a), k),
+                        Node::PowF(a, b) => Node::PowF(at(&map, a), at(&map, b)),
+                        Node::Call(f, a) => Node::Call(f, at(&map, a)),
+                        Node::Max(a, b) => Node::Max(at(&map, a), at(&map, b)),
+                        Node::Min(a, b) => Node::Min(at(&map, a), at(&map, b)),
+                        Node::Select(c, a, b, t, e) => {
+                            let [a, b, t, e] = [a, b, t, e].map(|c| at(&map, c));
+                            Node::Select(c, a, b, t, e)
+                        }
+                        leaf => leaf,
+                    };
+                    // The operands stay in canonical order: it depends on structure, not ids.
+                    self.intern(n)
+                }
+            };
+            map[i] = Some(copy);
+        }
+        at(&map, root)
     }
 
     /// The value of a constant node.
@@ -289,6 +340,64 @@ impl Graph {
         }
     }
 
+    /// The canonical order of the operands of sums and products: by height, then by kind of
+    /// node, then by content (numbers by value, functions by their order in the table,
+    /// children compared in the same way). It depends only on the nodes' structure, never on
+    /// their ids, so the order in which a formula's nodes were built (lowering, rewriting,
+    /// differentiating) does not change the operands' order, nor the order in which generated
+    /// code evaluates them. Distinct nodes never compare equal (the graph is hash-consed).
+    pub fn canonical_cmp(&self, a: Id, b: Id) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        if a == b {
+            return Ordering::Equal;
+        }
+        let by_height = self.heights[a.index()].cmp(&self.heights[b.index()]);
+        let by_kind = || kind_rank(self.node(a)).cmp(&kind_rank(self.node(b)));
+        let ids = |x: &[Id], y: &[Id]| -> Ordering {
+            x.len().cmp(&y.len()).then_with(|| {
+                x.iter()
+                    .zip(y)
+                    .map(|(&p, &q)| self.canonical_cmp(p, q))
+                    .find(|o| o.is_ne())
+                    .unwrap_or(Ordering::Equal)
+            })
+        };
+        by_height
+            .then_with(by_kind)
+            .then_with(|| match (self.node(a), self.node(b)) {
+                (Node::Const(x), Node::Const(y)) => {
+                    f64::from_bits(*x).total_cmp(&f64::from_bits(*y))
+                }
+                (Node::Named(x), Node::Named(y)) => (*x as u8).cmp(&(*y as u8)),
+                (Node::Param(x), Node::Param(y)) => x.cmp(y),
+                (Node::Red(x), Node::Red(y)) => {
+                    let (kx, bx) = self.reductions[*x as usize];
+                    let (ky, by) = self.reductions[*y as usize];
+                    (kx as u8)
+                        .cmp(&(ky as u8))
+                        .then_with(|| self.canonical_cmp(bx, by))
+                }
+                (Node::Sum(x), Node::Sum(y)) | (Node::Prod(x), Node::Prod(y)) => ids(x, y),
+                (Node::Pow(x, j), Node::Pow(y, k)) => self.canonical_cmp(*x, *y).then(j.cmp(k)),
+                (Node::PowF(x, p), Node::PowF(y, q))
+                | (Node::Max(x, p), Node::Max(y, q))
+                | (Node::Min(x, p), Node::Min(y, q)) => ids(&[*x, *p], &[*y, *q]),
+                (Node::Call(f, x), Node::Call(h, y)) => {
+                    f.cmp(h).then_with(|| self.canonical_cmp(*x, *y))
+                }
+                (Node::Select(c, p, q, t, e), Node::Select(d, r, s, u, v)) => (*c as u8)
+                    .cmp(&(*d as u8))
+                    .then_with(|| ids(&[*p, *q, *t, *e], &[*r, *s, *u, *v])),
+                // Leaves without content (`x`, `b`), and different kinds (already ordered).
+                _ => Ordering::Equal,
+            })
+    }
+
+    /// Sorts operands into the [canonical order](Graph::canonical_cmp).
+    pub(crate) fn sort_canonical(&self, ids: &mut [Id]) {
+        ids.sort_by(|&a, &b| self.canonical_cmp(a, b));
+    }
+
     /// Ids reachable from `roots`, in increasing (topological) order.
     pub fn reachable(&self, roots: &[Id]) -> Vec<Id> {
         let Some(top) = roots.iter().max() else {
@@ -309,5 +418,97 @@ impl Graph {
             .filter(|&i| live[i])
             .map(|i| Id(i as u32))
             .collect()
+    }
+}
+
+/// The rank of a node's kind in [`Graph::canonical_cmp`].
+fn kind_rank(n: &Node) -> u8 {
+    match n {
+        Node::Const(_) => 0,
+        Node::Named(_) => 1,
+        Node::X => 2,
+        Node::B => 3,
+        Node::Param(_) => 4,
+        Node::Red(_) => 5,
+        Node::Call(..) => 6,
+        Node::Pow(..) => 7,
+        Node::PowF(..) => 8,
+        Node::Prod(_) => 9,
+        Node::Sum(_) => 10,
+        Node::Max(..) => 11,
+        Node::Min(..) => 12,
+        Node::Select(..) => 13,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A node's structure, written out with its children (no ids).
+    fn shape(g: &Graph, id: Id) -> String {
+        let n = g.node(id);
+        let kids: Vec<String> = g.children(n).iter().map(|&c| shape(g, c)).collect();
+        let head = match n {
+            Node::Sum(_) => "Sum".to_string(),
+            Node::Prod(_) => "Prod".to_string(),
+            Node::Call(f, _) => format!("{f:?}"),
+            other => format!("{other:?}"),
+        };
+        format!("{head}({})", kids.join(", "))
+    }
+
+    /// `2 * exp(x) + sigmoid(x) + x * tanh(x) + 1`, its parts built in the given order.
+    fn build(order: &[usize]) -> (Graph, Id) {
+        let mut g = Graph::new();
+        let x = g.x();
+        let mut parts = vec![None; 4];
+        for &i in order {
+            parts[i] = Some(match i {
+                0 => {
+                    let e = g.call(Func::Exp, x);
+                    g.scale(2.0, e)
+                }
+                1 => g.call(Func::Sigmoid, x),
+                2 => {
+                    let t = g.call(Func::Tanh, x);
+                    g.mul(x, t)
+                }
+                _ => g.num(1.0),
+            });
+        }
+        let terms = parts.into_iter().map(|p| p.expect("built")).collect();
+        let s = g.sum(terms);
+        (g, s)
+    }
+
+    #[test]
+    fn operand_order_does_not_depend_on_build_order() {
+        let (g, s) = build(&[0, 1, 2, 3]);
+        let expected = shape(&g, s);
+        for order in [[3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]] {
+            let (h, t) = build(&order);
+            assert_eq!(shape(&h, t), expected, "built in the order {order:?}");
+        }
+        // Lower nodes first, then by kind: the constant, the calls, then the products.
+        assert_eq!(
+            expected,
+            "Sum(Const(4607182418800017408)(), Sigmoid(X()), Prod(Const(4611686018427387904)(), \
+             Exp(X())), Prod(X(), Tanh(X())))"
+        );
+    }
+
+    #[test]
+    fn canonical_order_is_total_on_distinct_nodes() {
+        let (g, _) = build(&[0, 1, 2, 3]);
+        let n = g.len();
+        for a in 0..n {
+            for b in 0..n {
+                let (a, b) = (Id(a as u32), Id(b as u32));
+                let o = g.canonical_cmp(a, b);
+                assert_eq!(o.is_eq(), a == b, "{a:?} {b:?}");
+                assert_eq!(o.reverse(), g.canonical_cmp(b, a));
+            }
+        }
     }
 }

@@ -7,8 +7,9 @@ use super::validate::Errors;
 use crate::decl::Decl;
 use crate::diff::Differentiator;
 use crate::graph::{Graph, Id, Var};
-use crate::parse::{Scope, lower};
+use crate::parse::{Scope, lower, lower_as_written};
 use crate::print::print;
+use crate::rewrite;
 
 /// A declaration's expressions in one graph.
 pub(super) struct Lowered {
@@ -33,13 +34,13 @@ pub(super) fn lower_decl(
 ) -> syn::Result<Lowered> {
     let mut scope = Scope::new(param_names.to_vec(), decl.vector);
 
-    let mut raw = Graph::new_raw();
-    let raw_f = lower(&mut raw, &decl.f, &mut scope)?;
-    let formula_text = print(&raw, raw_f, param_names);
+    let mut written = Graph::new();
+    let written_f = lower_as_written(&mut written, &decl.f, &mut scope)?;
+    let formula_text = print(&written, written_f, param_names);
 
     let mut g = Graph::new();
     let mut diff = Differentiator::new();
-    let f = lower(&mut g, &decl.f, &mut scope)?;
+    let f = rewrite::run_into(&mut g, written, written_f);
     let symbolic_df = diff.diff(&mut g, f, Var::X);
     let user_df = match &decl.df {
         Some(e) if decl.vector => {

@@ -6,7 +6,7 @@
 //! too).
 
 mod lower;
-mod validate;
+pub(crate) mod validate;
 
 use crate::analysis::{self, RangeInfo, Shape};
 use crate::constraint::Constraint;

@@ -13,16 +13,18 @@ use crate::graph::{Graph, Id};
 use crate::print::{number, print};
 use crate::probe::{eval_vector, sample_vectors};
 
-/// The `where` conditions, each checked, and all of them met by the defaults.
-pub(super) fn constraints(
+/// The `where` conditions, each checked, and all of them met by the defaults (elementwise,
+/// vector and gated declarations alike).
+pub(crate) fn constraints(
     decl: &Decl,
     names: &[String],
     defaults: &[f64],
     errors: &mut Errors,
 ) -> Vec<Constraint> {
+    let inputs: Vec<String> = decl.inputs.iter().map(|i| i.to_string()).collect();
     let mut out = Vec::new();
     for e in &decl.constraints {
-        match Constraint::new(e, names) {
+        match Constraint::new(e, names, &inputs) {
             Ok(c) if !c.holds(names, defaults) => errors.push(syn::Error::new(
                 e.span(),
                 format!(
