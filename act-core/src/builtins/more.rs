@@ -135,7 +135,7 @@ activation! {
     /// - ∂f/∂b = 1 / (4h), within 4 ULP for every x (the series for h keeps it exact beyond
     ///   |x| = 1e15, where h = |x| alone would give 0).
     /// - range (0, ∞). `b` must lie in [1e-30, 1e14]: b < 0 has no square root of a negative
-    ///   x^2 + b; b = 0 is ReLU (use [`Relu`]), and below 1e-30 x^2 underflows in f32 before
+    ///   x^2 + b; b = 0 is ReLU (use [`Relu`](crate::builtins::Relu)), and below 1e-30 x^2 underflows in f32 before
     ///   it is negligible against b, so f and f' would be wrong near 0 (with b = 0, f'(1e-200)
     ///   would be inf); above 1e14 the shortcut above would be wrong (the paper uses b = 4).
     ///
