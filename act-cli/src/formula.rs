@@ -109,8 +109,6 @@ fn explain(text: &str, message: &str, span: core::ops::Range<usize>) -> String {
     if !is_name || !message.starts_with("cannot find") {
         return message.to_string();
     }
-    // act-expr ends its message with "In scope: ..." without a full stop before it.
-    let message = message.replace(" In scope:", ". In scope:");
     format!(
         "{message}. To make `{name}` a parameter, give its value: --param {name}=VALUE (e.g. \
          --param {name}=0.2)"

@@ -246,7 +246,8 @@ impl Lowering<'_> {
         if let Some(s) = suggest(&name, names.iter().map(String::as_str)) {
             msg.push_str(&format!("; did you mean `{s}`?"));
         }
-        msg.push_str(&format!(" In scope: {}", names.join(", ")));
+        msg.push_str(if msg.ends_with('?') { " " } else { ". " });
+        msg.push_str(&format!("In scope: {}", names.join(", ")));
         err(ident, msg)
     }
 
@@ -405,7 +406,8 @@ impl Lowering<'_> {
                 if let Some(h) = hint {
                     msg.push_str(&format!("; did you mean {h}?"));
                 }
-                msg.push_str(&format!(" Functions: {}", FUNCTIONS.join(", ")));
+                msg.push_str(if msg.ends_with('?') { " " } else { ". " });
+                msg.push_str(&format!("Functions: {}", FUNCTIONS.join(", ")));
                 err(ident, msg)
             }
         }
