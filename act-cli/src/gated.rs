@@ -305,6 +305,12 @@ impl crate::source::Curve for HeldCurve {
             Held::A(a) => format!("{}(a={}, b)", self.source.name, fmt_number(a)),
         }
     }
+    fn variable(&self) -> &'static str {
+        match self.held {
+            Held::B(_) => "a",
+            Held::A(_) => "b",
+        }
+    }
     fn type_name(&self) -> Option<&'static str> {
         Some(self.source.act.name())
     }

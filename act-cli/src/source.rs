@@ -28,6 +28,11 @@ pub trait Curve {
         self.properties()
             .map_or_else(Vec::new, |p| p.kinks.to_vec())
     }
+    /// The name of the input that varies along the curve: `x`, or `a`/`b` for a gated
+    /// activation with the other input held.
+    fn variable(&self) -> &'static str {
+        "x"
+    }
     /// Parameters with their current values.
     fn params(&self) -> Vec<(String, f64)>;
     /// Parameters with their defaults.

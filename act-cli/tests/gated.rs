@@ -393,3 +393,21 @@ fn compare_and_plot_hold_one_input() {
         assert!(plot.contains(legend), "{legend}:\n{plot}");
     }
 }
+
+#[test]
+fn compare_heads_the_input_column_with_the_input_that_varies() {
+    let first_cell = |args: &[&str]| -> String {
+        let out = stdout(args);
+        // The value table follows the properties table and a blank line.
+        let table = out.split("\n\n").nth(1).unwrap_or_default().to_string();
+        table
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(first_cell(&["compare", "swiglu", "geglu"]), "a");
+    assert_eq!(first_cell(&["compare", "swiglu", "geglu", "--a", "2"]), "b");
+    // A one-input activation beside a gated one: the common input is x.
+    assert_eq!(first_cell(&["compare", "swiglu", "relu"]), "x");
+}

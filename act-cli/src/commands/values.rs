@@ -418,11 +418,15 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         })
         .collect();
     let xs: Vec<String> = at.iter().map(|x| fmt_digits(*x, digits)).collect();
+    let variable = match curves.first().map(|c| c.variable()) {
+        Some(v) if curves.iter().all(|c| c.variable() == v) => v,
+        _ => "x",
+    };
     match format {
         Format::Markdown => {
             md_table(ctx.out, &header, &rows, &[false; 5])?;
             writeln!(ctx.out)?;
-            let (vheader, vrows) = value_table(&xs, &columns);
+            let (vheader, vrows) = value_table(variable, &xs, &columns);
             let vheader: Vec<&str> = vheader.iter().map(String::as_str).collect();
             md_table(ctx.out, &vheader, &vrows, &vec![true; vheader.len()])?;
         }
@@ -448,7 +452,7 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             // As many activations side by side as fit; the rest in further tables.
             for group in fitting_groups(&xs, &columns, width) {
                 writeln!(ctx.out)?;
-                let (vheader, vrows) = value_table(&xs, group);
+                let (vheader, vrows) = value_table(variable, &xs, group);
                 let vheader: Vec<&str> = vheader.iter().map(String::as_str).collect();
                 let numeric = vec![Kind::Number; vheader.len()];
                 write!(
@@ -493,9 +497,14 @@ impl Column {
     }
 }
 
-/// Header and rows: `x`, then `f` and `f'` for each activation.
-fn value_table(xs: &[String], columns: &[Column]) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut header = vec!["x".to_string()];
+/// Header and rows: the input (`x`, or `a`/`b` when every curve is a gated activation varying
+/// that input), then `f` and `f'` for each activation.
+fn value_table(
+    variable: &str,
+    xs: &[String],
+    columns: &[Column],
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header = vec![variable.to_string()];
     for c in columns {
         header.push(c.label.clone());
         header.push(format!("{}'", c.label));
