@@ -273,7 +273,12 @@ fn apply_params(
         }
     }
     for (key, _) in params {
-        let used = curves.len() > builtin_count
+        // A formula uses a parameter it names (the names in its text are its parameters).
+        let named_in = |text: &str| {
+            text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|w| w == key)
+        };
+        let used = curves[builtin_count..].iter().any(|c| named_in(&c.label()))
             || curves
                 .iter()
                 .take(builtin_count)
@@ -288,7 +293,9 @@ fn apply_params(
             valid.dedup();
             let labels: Vec<String> = curves.iter().map(|c| c.label()).collect();
             let whose = labels.join(", ");
-            return Err(usage(if valid.is_empty() {
+            return Err(usage(if curves.len() > builtin_count && valid.is_empty() {
+                format!("unknown parameter '{key}': {whose} does not use it; drop --param {key}")
+            } else if valid.is_empty() {
                 format!("unknown parameter '{key}'; {whose} has no parameters")
             } else {
                 format!(

@@ -444,3 +444,24 @@ fn errors_quote_negative_numbers_as_typed() {
     let err = usage_error(&["table", "relu", "--points", "-3"]);
     assert!(err.contains("whole number"), "{err}");
 }
+
+#[test]
+fn a_param_that_no_formula_uses_is_refused() {
+    let err = usage_error(&["show", "--formula", "x * atan(x)", "--param", "k=2"]);
+    assert!(err.contains("does not use it; drop --param k"), "{err}");
+    // A name inside a longer identifier is not a use: `kk` does not use `k`.
+    let err = usage_error(&[
+        "eval",
+        "--formula",
+        "x * kk",
+        "--param",
+        "kk=1",
+        "--param",
+        "k=2",
+        "1",
+    ]);
+    assert!(err.contains("unknown parameter 'k'"), "{err}");
+    // Used by name, it is taken.
+    let out = stdout(&["eval", "--formula", "x * k", "--param", "k=2", "3"]);
+    assert!(out.contains(" 6 "), "{out}");
+}
