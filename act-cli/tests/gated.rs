@@ -4,18 +4,6 @@
 mod common;
 use common::*;
 
-/// Distance in representable f64 values (0 for equal, including ±0).
-fn ulps_apart(a: f64, b: f64) -> u64 {
-    if a == b {
-        return 0;
-    }
-    let key = |v: f64| {
-        let bits = v.to_bits() as i64;
-        if bits < 0 { i64::MIN - bits } else { bits }
-    };
-    key(a).abs_diff(key(b))
-}
-
 /// One row of act-core/tests/data/gated/NAME.f64.csv (scripts/gen_gated_reference.py).
 struct Reference {
     a: f64,

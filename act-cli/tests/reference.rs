@@ -5,17 +5,8 @@
 
 use assert_cmd::Command;
 
-/// Distance in representable f64 values (0 for equal, including ±0).
-fn ulps_apart(a: f64, b: f64) -> u64 {
-    if a == b {
-        return 0;
-    }
-    let key = |v: f64| {
-        let bits = v.to_bits() as i64;
-        if bits < 0 { i64::MIN - bits } else { bits }
-    };
-    key(a).abs_diff(key(b))
-}
+mod common;
+use common::ulps_apart;
 
 fn check(name: &str, file: &str) {
     let path = format!(

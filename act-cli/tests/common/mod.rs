@@ -49,3 +49,15 @@ pub const SUBCOMMANDS: [&str; 8] = [
     "recommend",
     "completions",
 ];
+
+/// Distance in representable f64 values (0 for equal, including ±0).
+pub fn ulps_apart(a: f64, b: f64) -> u64 {
+    if a == b {
+        return 0;
+    }
+    let key = |v: f64| {
+        let bits = v.to_bits() as i64;
+        if bits < 0 { i64::MIN - bits } else { bits }
+    };
+    key(a).abs_diff(key(b))
+}

@@ -72,29 +72,7 @@ fn param_checks(m: &GatedModel) -> ParamChecks<'_> {
 
 /// The struct, its `Default`, and its `new` and `try_new`.
 fn struct_items(m: &GatedModel) -> TokenStream {
-    let decl = &m.decl;
-    let name = &decl.name;
-    let attrs = &decl.attrs;
-    let vis = &decl.vis;
-    let pnames: Vec<proc_macro2::Ident> = decl.params.iter().map(|p| p.name.clone()).collect();
-    let (fields, default_ctor) = super::struct_parts(name, &pnames, &m.defaults);
-    let constructors = param_checks(m).constructors();
-    quote! {
-        #(#attrs)*
-        #[derive(Clone, Copy, Debug, PartialEq)]
-        #vis struct #name #fields
-
-        impl ::core::default::Default for #name {
-            fn default() -> Self {
-                #default_ctor
-            }
-        }
-
-        #[allow(clippy::all, clippy::pedantic)]
-        impl #name {
-            #constructors
-        }
-    }
+    super::struct_items(&m.decl, &m.defaults, param_checks(m).constructors())
 }
 
 /// The per-element methods and the dispatched slice methods.

@@ -32,27 +32,47 @@ use emit::{body, body_with, lit};
 use isa::dispatched;
 use method::{method, method_stored};
 
-/// The struct's fields (one public `f64` per parameter, documented with its default, or `;`
-/// for a unit struct) and the expression building it with the defaults.
-pub(super) fn struct_parts(
-    name: &proc_macro2::Ident,
-    pnames: &[proc_macro2::Ident],
+/// The declared struct (one public `f64` per parameter, documented with its default, or a
+/// unit struct), its `Default` (the declared defaults), and an inherent `impl` holding
+/// `inherent`: shared by elementwise, vector and gated declarations.
+pub(super) fn struct_items(
+    decl: &crate::decl::Decl,
     defaults: &[f64],
-) -> (TokenStream, TokenStream) {
-    if pnames.is_empty() {
-        return (quote!(;), quote!(#name));
-    }
-    let docs = pnames.iter().zip(defaults).map(|(p, d)| {
-        format!(
-            "The `{p}` parameter (default {}).",
-            crate::print::number(*d)
+    inherent: TokenStream,
+) -> TokenStream {
+    let (attrs, vis, name) = (&decl.attrs, &decl.vis, &decl.name);
+    let pnames: Vec<&proc_macro2::Ident> = decl.params.iter().map(|p| &p.name).collect();
+    let (fields, default_ctor) = if pnames.is_empty() {
+        (quote!(;), quote!(#name))
+    } else {
+        let docs = pnames.iter().zip(defaults).map(|(p, d)| {
+            format!(
+                "The `{p}` parameter (default {}).",
+                crate::print::number(*d)
+            )
+        });
+        let values: Vec<TokenStream> = defaults.iter().map(|&d| lit(d)).collect();
+        (
+            quote!({ #( #[doc = #docs] pub #pnames: f64, )* }),
+            quote!(#name { #(#pnames: #values),* }),
         )
-    });
-    let values: Vec<TokenStream> = defaults.iter().map(|&d| lit(d)).collect();
-    (
-        quote!({ #( #[doc = #docs] pub #pnames: f64, )* }),
-        quote!(#name { #(#pnames: #values),* }),
-    )
+    };
+    quote! {
+        #(#attrs)*
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        #vis struct #name #fields
+
+        impl ::core::default::Default for #name {
+            fn default() -> Self {
+                #default_ctor
+            }
+        }
+
+        #[allow(clippy::all, clippy::pedantic)]
+        impl #name {
+            #inherent
+        }
+    }
 }
 
 /// Expands a model into the struct and its trait implementations.
@@ -60,15 +80,13 @@ pub fn expand(m: &Model) -> TokenStream {
     let decl = &m.decl;
     let name = &decl.name;
     let attrs = &decl.attrs;
-    let vis = &decl.vis;
-    let pnames: Vec<proc_macro2::Ident> = decl.params.iter().map(|p| p.name.clone()).collect();
-    let (fields, default_ctor) = struct_parts(name, &pnames, &m.defaults);
     let summary = gated::doc_summary(attrs);
     let is_vector = decl.vector;
 
     let common = metadata::activation_items(m);
     let constructors = metadata::param_checks(m).constructors();
     let switch = metadata::switch_method(m);
+    let structure = struct_items(decl, &m.defaults, quote!(#constructors #switch));
 
     let (forward, backward) = (names::slice::forward(), names::slice::backward());
     let diagonal = names::jacobian_diagonal();
@@ -97,21 +115,7 @@ pub fn expand(m: &Model) -> TokenStream {
     let from_output = from_output::expand(m);
 
     quote! {
-        #(#attrs)*
-        #[derive(Clone, Copy, Debug, PartialEq)]
-        #vis struct #name #fields
-
-        impl ::core::default::Default for #name {
-            fn default() -> Self {
-                #default_ctor
-            }
-        }
-
-        #[allow(clippy::all, clippy::pedantic)]
-        impl #name {
-            #constructors
-            #switch
-        }
+        #structure
 
         #specific
         #param_gradients
