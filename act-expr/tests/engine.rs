@@ -233,6 +233,43 @@ fn printed_formulas_parse_back_to_the_same_values() {
 }
 
 #[test]
+fn a_shared_subexpression_prints_once_as_a_let() {
+    // Squareplus's `h`, used in three branches: once, not written out at each use.
+    let text = "{ let h = if abs(x) > 1e15 { abs(x) + 4 / (2 * abs(x)) } else { sqrt(x * x + 4) }; \
+                if x >= 0 { x / 2 + h / 2 } else { 4 / (2 * (h - x)) } }";
+    let a = f(text);
+    let printed = a.to_string();
+    assert_eq!(printed.matches("sqrt(").count(), 1, "{printed}");
+    assert!(
+        printed.starts_with("{ let v1 = if abs(x) > 1e15 {"),
+        "{printed}"
+    );
+    // Its derivative binds a shared subexpression too; both parse back to the same values.
+    let derivative = a.derivative_text();
+    assert!(derivative.starts_with("{ let v1 = "), "{derivative}");
+    let (b, db) = (f(&printed), f(&derivative));
+    for x in [-1e300, -1e16, -3.0, -1e-8, 0.0, 2.5, 1e16] {
+        let (va, vb) = (a.eval(x), b.eval(x));
+        assert!(
+            va == vb || (va - vb).abs() <= 1e-15 * va.abs(),
+            "{printed} at {x}"
+        );
+        let (da, dp) = (a.eval_derivative(x), db.eval(x));
+        assert!(
+            da == dp || (da - dp).abs() <= 1e-15 * da.abs(),
+            "{derivative} at {x}"
+        );
+    }
+    // A small repeated subexpression stays inline, and no binding is left unread.
+    assert_eq!(
+        f("x * sigmoid(x)").derivative_text(),
+        "sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))"
+    );
+    let once = f("exp(x) / (1 + exp(x) + sqrt(1 + powi(x, 2)))").to_string();
+    assert!(!once.contains("let"), "{once}");
+}
+
+#[test]
 fn derivative_graphs_stay_linear_in_the_nesting_depth() {
     // Each level doubles the tree size if the product rule is not shared.
     let mut text = String::from("x");
