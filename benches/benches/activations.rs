@@ -48,6 +48,8 @@ impl<T: Float> Buffers<T> {
 
 type Forward<T> = fn(&[T], &mut [T]);
 type Backward<T> = fn(&[T], &[T], &mut [T]);
+type GatedForward = fn(&[f32], &[f32], &mut [f32]);
+type GatedBackward = fn(&[f32], &[f32], &[f32], &mut [f32], &mut [f32]);
 
 fn group<'a>(c: &'a mut Criterion, name: &str, direction: &str) -> BenchmarkGroup<'a, WallTime> {
     let mut group = c.benchmark_group(format!("{name}/{direction}"));
@@ -168,8 +170,8 @@ fn gated_one<A: Gated>(
     c: &mut Criterion,
     name: &str,
     act: A,
-    forward: fn(&[f32], &[f32], &mut [f32]),
-    backward: fn(&[f32], &[f32], &[f32], &mut [f32], &mut [f32]),
+    forward: GatedForward,
+    backward: GatedBackward,
 ) {
     let n = 1 << 20;
     let Buffers {
