@@ -62,24 +62,6 @@ fn snake(name: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn snake_case_names_match_the_benches() {
-        let cases = [
-            ("GeluTanh", "gelu_tanh"),
-            ("PRelu", "prelu"),
-            ("Relu6", "relu6"),
-            ("LogSoftmax", "log_softmax"),
-            ("HardSwish", "hard_swish"),
-            ("Sigmoid", "sigmoid"),
-        ];
-        for (name, want) in cases {
-            assert_eq!(super::snake(name), want);
-        }
-    }
-}
-
 fn main() {
     let args = Args::parse();
     let n = args.n;
@@ -126,4 +108,22 @@ fn main() {
         };
     }
     act_core::__for_each_gated!(gated);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn snake_case_names_match_the_benches() {
+        let cases = [
+            ("GeluTanh", "gelu_tanh"),
+            ("PRelu", "prelu"),
+            ("Relu6", "relu6"),
+            ("LogSoftmax", "log_softmax"),
+            ("HardSwish", "hard_swish"),
+            ("Sigmoid", "sigmoid"),
+        ];
+        for (name, want) in cases {
+            assert_eq!(super::snake(name), want);
+        }
+    }
 }
