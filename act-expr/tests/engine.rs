@@ -150,6 +150,7 @@ fn textbook_forms_are_rewritten_to_stable_ones() {
             "sigmoid(x) * (1 - sigmoid(x))",
         ),
         ("1 - tanh(x) * tanh(x)", "1 - powi(tanh(x), 2)"),
+        ("ln(x + sqrt(x * x + 1))", "asinh(x)"),
     ];
     for (written, stable) in cases {
         assert_eq!(f(written).to_string(), stable, "{written}");
@@ -161,6 +162,20 @@ fn textbook_forms_are_rewritten_to_stable_ones() {
     assert!(f("exp(x) - 1").eval(1e-20) == 1e-20);
     assert!(f("0.5 * x * (1 + erf(x / sqrt(2)))").eval(-30.0) < 0.0);
     assert!(f("1 - sigmoid(x)").eval(800.0) > 0.0 || f("1 - sigmoid(x)").eval(40.0) > 4e-18);
+    // The textbook asinh cancels to ln(0) = -inf at -1e10 and overflows at 1e200.
+    let asinh = f("ln(x + sqrt(x * x + 1))");
+    for x in [-1e10, -1e200, 1e200, -1e-20, 3.0] {
+        let (got, want) = (asinh.eval(x), f64::asinh(x));
+        assert!(
+            (got - want).abs() <= 4.0 * f64::EPSILON * want.abs(),
+            "asinh({x}) = {got}"
+        );
+        let (d, dwant) = (asinh.eval_derivative(x), 1.0 / x.hypot(1.0));
+        assert!(
+            (d - dwant).abs() <= 4.0 * f64::EPSILON * dwant,
+            "asinh'({x}) = {d}"
+        );
+    }
 }
 
 #[test]
