@@ -29,7 +29,8 @@
 //!   ULP at x = -2.7 in the portable build, 4.5 with FMA). GELU, checked over every f32
 //!   input, is within 3.71 ULP.
 //!
-//! NaN gives NaN, ±∞ gives the limits.
+//! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
+//! [`Softmax`]).
 
 use crate::activation;
 
