@@ -377,6 +377,12 @@ fn hostile_sizes_are_refused_not_crashed_on() {
         "{}",
         err.message()
     );
+    // A long flat sum or product is not nested: it parses up to the length limit.
+    let flat = vec!["x"; 2400].join(" + ");
+    assert_eq!(f(&flat).eval(1.0), 2400.0);
+    let flat = vec!["x"; 1200].join(" * ");
+    let want = 1.5f64.powi(1200);
+    assert!((f(&flat).eval(1.5) / want - 1.0).abs() < 1e-12);
     let long = vec!["x"; 20_000].join(" + ");
     assert!(
         Formula::parse(&long)
