@@ -61,8 +61,18 @@ fn two_prod<F: Float>(a: F, b: F) -> (F, F) {
 /// tail, `sigmoid` and `exp` multiply the relative error of their argument by the argument
 /// itself (60 and more). 0 where the cubic is not finite (`x^3` overflows), where the
 /// functions that read the error are flat.
+///
+/// For types narrower than `f64` (`f32`, the half types) the cubic is evaluated in plain `f64`
+/// instead, whose rounding (2^-52 of the cubic) is far below theirs: a few vector
+/// instructions, where double-word `f32` takes four Dekker products (GELU-tanh's forward
+/// pass ran 1.6-1.8x slower with them).
 #[inline(always)]
 pub fn odd_cubic_err<F: Float>(x: F, a: F, c1h: f64, c1l: f64, c3h: f64, c3l: f64) -> F {
+    if F::EPSILON.to_f64() > 1e-10 {
+        let x = x.to_f64();
+        let err = (c1h * x + c3h * (x * x * x)) - a.to_f64();
+        return F::from_f64(if err.is_finite() { err } else { 0.0 });
+    }
     let (c1, c1l) = F::split_constant(c1h, c1l);
     let (c3, c3l) = F::split_constant(c3h, c3l);
     let (x2, x2l) = two_prod(x, x);
