@@ -33,7 +33,8 @@
 //!   kernel of its own, within 0.50 ULP. GELU, checked over every f32 input, is within 3.71
 //!   ULP.
 //!
-//! NaN gives NaN, ±∞ gives the limits.
+//! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
+//! [`Softmax`]).
 
 use crate::activation;
 
