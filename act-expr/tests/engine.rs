@@ -212,6 +212,14 @@ fn derivatives_read_like_a_textbook() {
         ("ln(1 + exp(x))", "sigmoid(x)"),
         ("powi(x, 3)", "3 * powi(x, 2)"),
         (
+            "x * tanh(softplus(x))",
+            "tanh(softplus(x)) + x * (1 - powi(tanh(softplus(x)), 2)) * sigmoid(x)",
+        ),
+        (
+            "(x + 1) * tanh(softplus(x + 1))",
+            "tanh(softplus(x + 1)) + (x + 1) * (1 - powi(tanh(softplus(x + 1)), 2)) * sigmoid(x + 1)",
+        ),
+        (
             "if x > 0 { x } else { exp(x) - 1 }",
             "if x > 0 { 1 } else { exp(x) }",
         ),
