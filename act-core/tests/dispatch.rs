@@ -197,6 +197,24 @@ fn subnormal_results_in_every_build() {
             assert_eq!(Elu::default().forward(x), x, "{isa:?}: elu({x:e})");
             assert_eq!(Celu::default().forward(x), x, "{isa:?}: celu({x:e})");
         }
+        // Softsign'(x) = 1 / (1 + |x|)^2, subnormal in f32 beyond 1.8e19 where the square
+        // overflows (it gave 0), and in f64 beyond 1.3e154.
+        for x in [2e19f32, -1e21, 2.5e22] {
+            let want = 1.0 / (f64::from(x).abs() + 1.0).powi(2);
+            let got = Softsign.derivative(x);
+            assert!(
+                f32_ulps(got, want) <= 1.0,
+                "{isa:?}: softsign'({x}) = {got:e}, want {want:e}"
+            );
+        }
+        for x in [2e154f64, -1e160] {
+            let got = Softsign.derivative(x);
+            let want = (1.0 / x).powi(2); // exact to far below a subnormal spacing here
+            assert!(
+                (got - want).abs() <= f64::from_bits(1),
+                "{isa:?}: softsign'({x}) = {got:e}"
+            );
+        }
         // Below half the smallest subnormal the nearest value is 0.
         assert_eq!(Sigmoid.forward(-110.0f32), 0.0, "{isa:?}");
         assert_eq!(Sigmoid.forward(-746.0f64), 0.0, "{isa:?}");

@@ -61,7 +61,13 @@ pub fn apply(f: Func, x: f64) -> f64 {
 
 /// Integer power by repeated squaring (what the generated code does too).
 pub fn powi(x: f64, k: i32) -> f64 {
-    x.powi(k)
+    let y = x.powi(k);
+    // x^|k| overflowed while x^k may be subnormal: (1/x)^|k| (its rounding error, |k| halves
+    // of an ULP, is the interpreter's; the generated code rounds once).
+    if y == 0.0 && k < 0 && x.is_finite() && x.abs() > 1.0 {
+        return (1.0 / x).powi(-k);
+    }
+    y
 }
 
 /// The value of every node up to `top` for input `x`, parameters `params` and reduction

@@ -249,14 +249,12 @@ fn expression(e: &Expr) -> TokenStream {
             quote!(#(#ts)+*)
         }
         Expr::Product(ref p) => product(p),
+        // `powi` with a negative exponent: `1 / u^2` stays subnormal where `u^2` overflows
+        // (f32 forms the power in f64; f64 falls back to `(1/u)^2`), where `1 / powi(u, 2)`
+        // would give 0 (Softsign' beyond |x| = 1.8e19 in f32).
         Expr::Pow(a, k) => {
             let a = t(a);
-            if k < 0 {
-                let m = -k;
-                quote!(#fl::ONE / #fl::powi(#a, #m))
-            } else {
-                quote!(#fl::powi(#a, #k))
-            }
+            quote!(#fl::powi(#a, #k))
         }
         Expr::PowF(a, b) => {
             let (a, b) = (t(a), t(b));

@@ -40,24 +40,38 @@ pub fn powi(x: f64, n: i32) -> f64 {
         1 => x,
         2 => x * x,
         3 => x * x * x,
-        _ => {
-            let (mut rh, mut rl) = (1.0, 0.0);
-            let (mut bh, mut bl) = (x, 0.0);
-            let mut e = m;
-            loop {
-                if e & 1 == 1 {
-                    (rh, rl) = dd_mul::<false>(rh, rl, bh, bl);
-                }
-                e >>= 1;
-                if e == 0 {
-                    break;
-                }
-                (bh, bl) = dd_mul::<false>(bh, bl, bh, bl);
-            }
-            rh + rl
-        }
+        _ => dd_powi(x, 0.0, m),
     };
-    if n < 0 { 1.0 / y } else { y }
+    if n >= 0 {
+        return y;
+    }
+    if y.is_finite() || !x.is_finite() {
+        return 1.0 / y;
+    }
+    // x^m overflowed while x^-m may still be subnormal (x^-2 down to x = 2^537): (1/x)^m with
+    // 1/x in two parts, rounded once at the end, instead of 1/∞ = 0.
+    let q = 1.0 / x;
+    let (ph, pl) = two_prod::<false>(q, x);
+    let ql = ((1.0 - ph) - pl) * q;
+    dd_powi(q, ql, m)
+}
+
+/// `(bh + bl)^m` by binary powering in double-double, rounded once.
+#[inline(always)]
+fn dd_powi(mut bh: f64, mut bl: f64, m: u32) -> f64 {
+    let (mut rh, mut rl) = (1.0, 0.0);
+    let mut e = m;
+    loop {
+        if e & 1 == 1 {
+            (rh, rl) = dd_mul::<false>(rh, rl, bh, bl);
+        }
+        e >>= 1;
+        if e == 0 {
+            break;
+        }
+        (bh, bl) = dd_mul::<false>(bh, bl, bh, bl);
+    }
+    rh + rl
 }
 
 /// `ln|x|` as a double-double `(hi, lo)` good to about 2^-66 relative, for `x` finite, not 0.
