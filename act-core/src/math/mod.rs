@@ -25,7 +25,9 @@
 //!   power of two in the normal range (cheaper than the two-part scaling the others use
 //!   there). `sigmoid_final`, and f32's `sigmoid_scaled_lean` for
 //!   `x sigmoid(x)`, are one division without residual corrections in both builds (about 1.7
-//!   ulp).
+//!   ulp). The FMA `sigmoid_prime_final` divides first and corrects the quotient by a term
+//!   formed beside the division (`bell_fma_final`, one rounding more than the exact-residual
+//!   form, about 0.5 ulp), which shortens the dependency chain of a one-element call.
 //! - `exp_nonpositive_final` is softmax's `exp(x - max(x))` in its forward pass, where the
 //!   codegen proves that the argument is not positive and that the value bounds what it
 //!   reaches.
@@ -40,7 +42,8 @@
 //!
 //! Approach, shared by both types (polynomial degrees given as f64 / f32):
 //! - `exp`: `x = k ln2 + r`, `|r| <= ln2/2`, with a two-part (Cody-Waite) ln 2; `e^r = 1 + r +
-//!   r^2 q(r)`, `q` of degree 9 / 4 fitted with mpmath (Chebyshev). `2^k` is built in the
+//!   r^2 q(r)`, `q` of degree 9 / 4 fitted with mpmath (Chebyshev), the f32 one in Estrin's
+//!   scheme in the FMA build (a shorter chain for one element, the same instructions). `2^k` is built in the
 //!   exponent bits, in two halves applied in turn, so results near overflow and in the
 //!   subnormal range round once and correctly. `k` comes from the "add 1.5*2^52" trick, which
 //!   leaves it in the low bits: no float-to-int64 conversion (SSE2/AVX2 have none).
