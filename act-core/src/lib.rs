@@ -108,8 +108,11 @@ pub mod __private;
 /// `set_params` and `check_params` (errors) enforce it, as they enforce finite values.
 ///
 /// An activation takes every real input: a formula that gives NaN somewhere (`ln(x)`,
-/// `sqrt(x)` for x < 0) or has a pole (`x / (1 + x)` at -1) is a compile error that names the
-/// input, at the default parameters.
+/// `sqrt(x)` for x < 0), has a pole (`x / (1 + x)` at -1), is `0/0` at a zero of a denominator
+/// (`tanh(x) / x` at 0: write `if abs(x) < 1e-8 { 1 } else { tanh(x) / x }`) or divides by a
+/// constant 0 (`x / b` with `b = 0`) is a compile error that names the input, at the default
+/// parameters. The checks sample the line: they catch these at the zeros of denominators and
+/// of `ln`'s argument, and at moderate inputs, not at every input.
 ///
 /// At ±∞ the result is the formula's limit (`x * sigmoid(x)` is 0 at -∞, where its code
 /// computes `∞ · 0`). Where the straight-line code gives NaN at an input of magnitude 1e9 or
@@ -165,7 +168,8 @@ pub mod __private;
 /// `a` on a tie: `max(0, x)` has derivative 0 at 0 (as PyTorch's relu). `clamp(a, lo, hi)` is
 /// `min(hi, max(lo, a))`: at `a == lo` or `a == hi` its derivative is 0, as for PyTorch's
 /// hardtanh, relu6 and hardsigmoid, so `clamp(x + 3, 0, 6) / 6` and the built-in
-/// [`HardSigmoid`] agree at ±3.
+/// [`HardSigmoid`] agree at ±3. `abs(a)` has derivative 1 at `a = 0` (the branch `a >= 0`;
+/// PyTorch's `abs` gives 0 there, its `sign(0)`).
 ///
 /// # Metadata
 ///
@@ -176,7 +180,10 @@ pub mod __private;
 /// dense over [-16, 16] and logarithmic out to ±1e300, takes the limits at ±∞, and locates the
 /// zeros of `f'` and the switching points of branches, `max`, `min`, `clamp` and `abs` by
 /// bisection. An extreme inside the line (Swish's minimum) is reported as the value at the
-/// zero of `f'`; values computed next to it may pass it by their rounding, a few ULP.
+/// zero of `f'`; values computed next to it may pass it by their rounding, a few ULP. A bound
+/// that is the limit at ±∞ counts as attained only where `f` is flat at it at a moderate
+/// input (Hardtanh's 1 from x = 1 on); where `f` only rounds to it (`1 - exp(-x * x)` is 1
+/// in f64 from x = 6.1) it is not.
 ///
 /// ```
 /// use act_core::prelude::*;

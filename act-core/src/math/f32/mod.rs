@@ -5,8 +5,10 @@
 //! their error grows with the exponent, and `f64` absorbs that growth for free.
 
 mod erf;
+mod mish;
 
 pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled};
+pub use mish::mish_prime;
 
 /// Adding this (1.5 * 2^23) rounds a value below 2^22 to an integer held in the low mantissa
 /// bits, readable with `to_bits`.
@@ -214,7 +216,8 @@ fn expm1_core<const FMA: bool>(x: f32) -> f32 {
 #[inline(always)]
 pub fn expm1<const FMA: bool>(x: f32) -> f32 {
     let y = expm1_core::<FMA>(at_least(at_most(x, 89.0), -20.0));
-    if x == 0.0 { x } else { y }
+    // Below 2^-25, e^x - 1 rounds to x: see the f64 version.
+    if x.abs() < 2.980_232_2e-8 { x } else { y }
 }
 
 /// `ln(x 2^e_adj) + c` for normal finite `x > 0`, see the `f64` version.
