@@ -192,20 +192,26 @@ pub trait Activation:
 /// time.
 ///
 /// In a loop over elements (`ndarray`'s `mapv`, an iterator `map`) that is not always faster
-/// than the naive formula written with `std`/`libm` (`benches/benches/scalar.rs`, 1M `f32`
-/// on x86-64 with AVX-512, busy machine): tanh and GELU are 1.7-3.4x faster than `tanhf` and
-/// libm's `erfcf`, but sigmoid runs at 0.7-1x of `1 / (1 + (-x).exp())` with glibc's `expf`,
-/// and swish at 0.5-0.75x of `x` times that. Their kernel is one long chain of
-/// dependent operations (range reduction, a degree-4 polynomial, scaling, a division) built
-/// for 8 or 16 lanes at once; for a lone element glibc's table-based `expf` has a shorter
-/// chain. The kernel is kept so that `forward(x)` gives the slice methods' bits.
+/// than the naive formula written with `std`/`libm`. Measured over 1M `f32` on x86-64 with
+/// AVX-512 (a shared, busy machine; medians of three criterion runs of
+/// `benches/benches/scalar.rs`, and of 201 interleaved rounds of `benches/src/bin/scalar_ratio.rs`,
+/// 2026-11-30): tanh and GELU are 1.5-3.6x faster than `tanhf` and libm's `erfcf`; sigmoid
+/// runs at 0.8x of `1 / (1 + (-x).exp())` with glibc's `expf` (0.83x interleaved), its
+/// derivative at 0.97x (0.64x interleaved, against a naive loop the compiler inlines), swish
+/// at 0.56-0.8x of `x` times that and its derivative at 0.36-0.54x. glibc's `expf` is a
+/// short chain of `f64` operations with a 32-entry table; act's kernel is built for 8 or 16
+/// lanes at once, where a table lookup would be a slow gather, so for a lone element it is a
+/// longer chain (range reduction, a degree-4 polynomial, scaling, a division) with more
+/// floating-point operations, and fewer elements overlap in the core. The kernel is kept so
+/// that `forward(x)` gives the slice methods' bits.
 ///
 /// Prefer the slice methods ([`forward_slice`](Activation::forward_slice),
 /// [`forward_in_place`](Elementwise::forward_in_place),
 /// [`derivative_slice`](Elementwise::derivative_slice),
 /// [`backward_slice`](Activation::backward_slice)) whenever the inputs are in a contiguous
 /// slice, from a few elements on: they run the same kernels 8 or 16 lanes at a time (AVX2,
-/// AVX-512), several times faster per element than any scalar loop, the naive one included.
+/// AVX-512), several times faster per element than any scalar loop, the naive one included
+/// (sigmoid, same machine: about 3 elements per ns, against 0.15-0.3 for either scalar loop).
 /// For an `ndarray` array, call `forward_array` (feature `ndarray`, any layout) rather than
 /// `mapv(|v| act.forward(v))`. Keep the scalar methods for values that come one at a time, or
 /// inside a computation that is not a loop over a slice.

@@ -25,7 +25,9 @@
 //!   power of two in the normal range (cheaper than the two-part scaling the others use
 //!   there). `sigmoid_final`, and f32's `sigmoid_scaled_lean` for
 //!   `x sigmoid(x)`, are one division without residual corrections in both builds (about 1.7
-//!   ulp).
+//!   ulp). The FMA `sigmoid_prime_final` divides first and corrects the quotient by a term
+//!   formed beside the division (`bell_fma_final`, one rounding more than the exact-residual
+//!   form, about 0.5 ulp), which shortens the dependency chain of a one-element call.
 //! - `exp_nonpositive_final` is softmax's `exp(x - max(x))` in its forward pass, where the
 //!   codegen proves that the argument is not positive and that the value bounds what it
 //!   reaches.
@@ -40,7 +42,8 @@
 //!
 //! Approach, shared by both types (polynomial degrees given as f64 / f32):
 //! - `exp`: `x = k ln2 + r`, `|r| <= ln2/2`, with a two-part (Cody-Waite) ln 2; `e^r = 1 + r +
-//!   r^2 q(r)`, `q` of degree 9 / 4 fitted with mpmath (Chebyshev). `2^k` is built in the
+//!   r^2 q(r)`, `q` of degree 9 / 4 fitted with mpmath (Chebyshev), the f32 one in Estrin's
+//!   scheme in the FMA build (a shorter chain for one element, the same instructions). `2^k` is built in the
 //!   exponent bits, in two halves applied in turn, so results near overflow and in the
 //!   subnormal range round once and correctly. `k` comes from the "add 1.5*2^52" trick, which
 //!   leaves it in the low bits: no float-to-int64 conversion (SSE2/AVX2 have none).
@@ -147,6 +150,14 @@ macro_rules! fma_kernels {
         /// SCALE_EXP` in the far tail.
         #[inline(always)]
         fn exp_neg_single<const FMA: bool>(a: $t, ce: $t) -> $t {
+            exp_neg_single_parts::<FMA>(a, ce).0
+        }
+
+        /// [`exp_neg_single`] `y = 2^ce e^-a`, with the polynomial `p`, the power of two `s`
+        /// and the flag `low` it was built from: `y = s (1 + p)` unless `low` (a value below
+        /// the normal range, or 0).
+        #[inline(always)]
+        fn exp_neg_single_parts<const FMA: bool>(a: $t, ce: $t) -> ($t, $t, $t, bool) {
             // No clamp on `a`: beyond the range the last select gives 0 (and keeps NaN). A
             // clamp here correlates with the `far` test of the scaled kernels, and LLVM then
             // duplicated the whole exp for the two cases and computed both.
@@ -159,11 +170,32 @@ macro_rules! fma_kernels {
             let y = fm::<FMA>(p, s, s);
             let y = if low { y * LOW_UNSCALE } else { y };
             // Below half the smallest subnormal (with margin): 0, the correctly rounded value.
-            if tc < SHIFT + $min_exp - LOW_EXP {
+            let y = if tc < SHIFT + $min_exp - LOW_EXP {
                 0.0
             } else {
                 y
+            };
+            (y, p, s, low)
+        }
+
+        /// `(y, d)`: `y` = [`exp_neg_single`]`(a, ce)` and `d = 1 + E` rounded, `E = e^-a`,
+        /// for `ce = -0`, or `ce > 0` only where `a > SCALE_FROM` (there `d = 1`, as `1 + y`).
+        /// With FMA, `d = fma(p, s, 1 + s)` from the polynomial `p` and the power of two `s`
+        /// (`y = s + s p`), beside `y` rather than after it: `1 + s` is formed off the
+        /// dependency chain, which is then 3 cycles shorter for a one-element call
+        /// (`Sigmoid.derivative(x)` in a loop), and `sigmoid_pair` has no product `c E / c`
+        /// before `d` (swish's derivative slice 17% faster). `1 + s` is exact while `s >= 2^-mant` (below,
+        /// `1 + E` rounds to 1 or its successor and `d` may take the other one), so `d` is
+        /// rounded once, where `1 + y` rounds `y` first. Below the normal range `d = 1`.
+        #[inline(always)]
+        fn exp_neg_one_plus<const FMA: bool>(a: $t, ce: $t) -> ($t, $t) {
+            let (y, p, s, low) = exp_neg_single_parts::<FMA>(a, ce);
+            if !FMA {
+                return (y, 1.0 + y);
             }
+            // `low` also covers `a = inf`, where `p` is NaN.
+            let d = if low { 1.0 } else { fm::<FMA>(p, s, 1.0 + s) };
+            (y, d)
         }
 
         /// `(c e^x, 1/c)` with FMA (see `exp_scaled`): one scale factor, `c = 2^SCALE_EXP`
@@ -216,8 +248,8 @@ macro_rules! fma_kernels {
         fn sigmoid_prime_scaled_fma<const FMA: bool>(x: $t) -> ($t, $t) {
             let a = x.abs();
             let (ce, inv) = scale_exp_if(a > SCALE_FROM);
-            let e = exp_neg_single::<FMA>(a, ce);
-            (bell_fma(e, e * inv), inv)
+            let (e, d) = exp_neg_one_plus::<FMA>(a, ce);
+            (bell_fma_d(e, e * inv, d), inv)
         }
 
         /// `(c tanh'(x), 1/c)` with FMA: see `tanh_prime_scaled`.
@@ -284,6 +316,35 @@ macro_rules! fma_kernels {
             bell_fma_parts(en, d, dl, 1.0 / (d * d))
         }
 
+        /// [`bell_fma`] given `d`, `1 + e` rounded to one of its two neighbours
+        /// ([`exp_neg_one_plus`]): its error `(1 - d) + e` is exact all the same (`|1 + e - d|`
+        /// is below 2 ulps of `d`, and a multiple of `e`'s ulp).
+        #[inline(always)]
+        fn bell_fma_d(en: $t, e: $t, d: $t) -> $t {
+            let dl = (1.0 - d) + e;
+            bell_fma_parts(en, d, dl, 1.0 / (d * d))
+        }
+
+        /// `e / (1 + e)^2` with FMA, for `e` in `[0, 1]` and `d` as in [`bell_fma_d`], where
+        /// the result is final: the quotient `y0 = e / d^2` by one division, then
+        /// `y0 (1 - c)` with `c = ddl / d^2` the relative rounding error of `d^2` (the
+        /// rounding of `d` included), `1 / d^2` in `c` taken from a quadratic in `e` (within
+        /// 4.5% of `(1 + e)^-2`, so `c` is off by at most 0.1 ulp). Everything but the
+        /// division and the last FMA is formed beside the division, not after it: 11 cycles
+        /// off the chain of a one-element call, where [`bell_fma_d`] corrects the quotient by
+        /// its exact residual after it. The price is one more rounding (the division's), about
+        /// 0.5 ulp more at worst.
+        #[inline(always)]
+        fn bell_fma_final(e: $t, d: $t) -> $t {
+            let dl = (1.0 - d) + e;
+            let dd = d * d;
+            let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
+            let y0 = e / dd;
+            // Minimax fit of the relative error on [0, 1] (`scripts/fit_bell.py`).
+            let g = e.mul_add(e.mul_add(0.665_596_3, -1.370_003_6), 0.965_599_1);
+            (-y0).mul_add(ddl * g, y0)
+        }
+
         /// [`sigmoid`] where the result is final (not a term of a larger formula, where a
         /// flushed term could matter): one scale factor in the normal range, and one correctly rounded division `num / (1 + E)` without the residual
         /// corrections of the other forms, in both builds: about 1.7 ulp at worst
@@ -291,6 +352,8 @@ macro_rules! fma_kernels {
         /// (`tests/math_accuracy.rs`). The speed this buys: `benches/RESULTS.md`.
         #[inline(always)]
         pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
+            // `1 + E` from the polynomial ([`exp_neg_one_plus`]) would take 3 cycles off a
+            // one-element call and cost the slice loop 4% (one more addition and a select).
             let e = exp_neg_single::<FMA>(x.abs(), -0.0);
             (if x < 0.0 { e } else { 1.0 }) / (1.0 + e)
         }
@@ -300,8 +363,8 @@ macro_rules! fma_kernels {
         #[inline(always)]
         pub fn sigmoid_prime_final<const FMA: bool>(x: $t) -> $t {
             if FMA {
-                let e = exp_neg_single::<FMA>(x.abs(), -0.0);
-                return bell_fma(e, e);
+                let (e, d) = exp_neg_one_plus::<FMA>(x.abs(), -0.0);
+                return bell_fma_final(e, d);
             }
             sigmoid_prime::<FMA>(x)
         }
@@ -329,9 +392,9 @@ macro_rules! fma_kernels {
             }
             let a = x.abs();
             let (ce, inv) = scale_exp_if(a > SCALE_FROM);
-            let ec = exp_neg_single::<FMA>(a, ce);
+            let (ec, d) = exp_neg_one_plus::<FMA>(a, ce);
             let e = ec * inv;
-            let (d, dl) = one_plus(e);
+            let dl = (1.0 - d) + e; // exact, see `bell_fma_d`
             let r = 1.0 / d;
             let s = sigmoid_fma_parts(e, x < 0.0, d, dl, r);
             (s, bell_fma_parts(ec, d, dl, r * r), inv)
