@@ -29,7 +29,15 @@ struct Args {
     /// Timed calls per figure (the median is printed).
     #[arg(long, default_value_t = 25)]
     reps: usize,
+    /// Comma-separated activation names (as printed, e.g. `softmax,log_softmax`); all when
+    /// absent.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
+
+/// Row widths of the batched vector figures (`softmax_rows10`, ...), as in the criterion
+/// benches.
+const ROW_WIDTHS: [usize; 4] = [10, 32, 100, 1000];
 
 /// Elements per ns at the median of `reps` timed calls of `call`, after two untimed ones.
 fn median_rate(n: usize, reps: usize, mut call: impl FnMut()) -> f64 {
@@ -73,6 +81,7 @@ fn main() {
         act_core::dispatch::active(),
         args.reps
     );
+    let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| *o == snake(name));
     let line = |name: &str, direction: &str, rate: f64| {
         println!("act {} {direction} {rate:.4}", snake(name));
     };
@@ -80,14 +89,30 @@ fn main() {
         (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
             $(
                 let a = $e::default();
+                if wanted(<$e as Activation>::NAME) {
                 line(<$e as Activation>::NAME, "forward", median_rate(n, args.reps, || a.forward_slice(black_box(&x), black_box(&mut out))));
                 line(<$e as Activation>::NAME, "backward", median_rate(n, args.reps, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
                 line(<$e as Activation>::NAME, "derivative", median_rate(n, args.reps, || a.derivative_slice(black_box(&x), black_box(&mut out))));
+                }
             )*
             $(
                 let a = $v::default();
-                line(<$v as Activation>::NAME, "forward", median_rate(n, args.reps, || a.forward_slice(black_box(&x), black_box(&mut out))));
-                line(<$v as Activation>::NAME, "backward", median_rate(n, args.reps, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
+                let name = <$v as Activation>::NAME;
+                if wanted(name) {
+                line(name, "forward", median_rate(n, args.reps, || a.forward_slice(black_box(&x), black_box(&mut out))));
+                line(name, "backward", median_rate(n, args.reps, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
+                // The saved output, as PyTorch's softmax backward reads it.
+                let mut y = vec![0.0f32; n];
+                a.forward_slice(&x, &mut y);
+                line(name, "backward_from_output", median_rate(n, args.reps, || a.backward_from_output(black_box(&y), black_box(&g), black_box(&mut out))));
+                for cols in ROW_WIDTHS {
+                    let m = n / cols * cols;
+                    let rows = format!("{}_rows{cols}", snake(name));
+                    a.forward_rows(&x[..m], cols, &mut y[..m]);
+                    line(&rows, "forward", median_rate(m, args.reps, || a.forward_rows(black_box(&x[..m]), cols, black_box(&mut out[..m]))));
+                    line(&rows, "backward_from_output", median_rate(m, args.reps, || a.backward_rows_from_output(black_box(&y[..m]), cols, black_box(&g[..m]), black_box(&mut out[..m]))));
+                }
+                }
             )*
         };
     }
