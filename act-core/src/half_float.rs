@@ -144,8 +144,8 @@ macro_rules! impl_half_float {
                 )
             }
             #[inline]
-            fn __exp_nonpositive_final<const FMA: bool>(self) -> Self {
-                via(self, |v| v.__exp_nonpositive_final::<FMA>())
+            fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self {
+                via(self, |v| v.__exp_nonpositive_final::<FMA>(lo.to_f32()))
             }
             #[inline]
             fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self {

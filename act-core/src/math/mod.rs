@@ -140,11 +140,18 @@ macro_rules! fma_kernels {
         /// SCALE_EXP` in the far tail.
         #[inline(always)]
         fn exp_neg_single<const FMA: bool>(a: $t, ce: $t) -> $t {
+            exp_neg_single_lo::<FMA>(a, -0.0, ce)
+        }
+
+        /// [`exp_neg_single`] of `a - al`, `|al|` tiny against `a` (`-0.0` for none; any
+        /// value, NaN included, where `a = +∞`: the result is then 0).
+        #[inline(always)]
+        fn exp_neg_single_lo<const FMA: bool>(a: $t, al: $t, ce: $t) -> $t {
             // No clamp on `a`: beyond the range the last select gives 0 (and keeps NaN). A
             // clamp here correlates with the `far` test of the scaled kernels, and LLVM then
             // duplicated the whole exp for the two cases and computed both.
             let x = -a;
-            let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
+            let (p, _, _) = exp_reduce::<FMA>(x, -al);
             // `tc = k + ce + SHIFT` (exact): one sum for the scale and the range tests.
             let tc = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT) + ce;
             let low = tc < SHIFT + $min_exp;
@@ -222,15 +229,19 @@ macro_rules! fma_kernels {
             (bell_fma(en, en * (0.25 * inv)), inv)
         }
 
-        /// `e^x` for `x <= 0` (or NaN) where the result is final: with FMA, one scale factor
-        /// in the normal range. (For `x > 0` it is `e^x` too up to
-        /// `2^127`, beyond which the exponent bits wrap: the caller proves `x <= 0`.)
+        /// `e^(x + xl)` for `x <= 0` (or NaN), `|xl|` tiny against `x` (the rounding error of
+        /// the difference `x` was computed as: softmax's `x_i - max(x)`), where the result is
+        /// final: with FMA, one scale factor in the normal range. The low part enters the
+        /// reduced argument, so the correction costs one addition. Where `x = -∞` the result
+        /// is 0 whatever `xl` is (NaN there, from the difference's error). (For `x > 0` it is
+        /// `e^x` too up to `2^127`, beyond which the exponent bits wrap: the caller proves
+        /// `x <= 0`.)
         #[inline(always)]
-        pub fn exp_nonpositive_final<const FMA: bool>(x: $t) -> $t {
+        pub fn exp_nonpositive_final<const FMA: bool>(x: $t, xl: $t) -> $t {
             if FMA {
-                return exp_neg_single::<FMA>(-x, -0.0);
+                return exp_neg_single_lo::<FMA>(-x, -xl, -0.0);
             }
-            exp::<FMA>(x)
+            exp_c_lo::<FMA>(x, xl, 1.0)
         }
 
         /// `d = 1 + e` and its rounding error `dl` (exact).

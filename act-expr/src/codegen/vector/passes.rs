@@ -105,7 +105,19 @@ pub(super) fn forward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
             lanes,
         },
     );
-    let output_pass = if plan.forward_store.is_some() {
+    let output_pass = if plan.flushing.is_some() {
+        // The value is the stored body times a factor of the reductions alone (see
+        // `plan::flushable_exp`): that factor once, then one product per element, where the
+        // general form divides by the sum in every element (one rounding more: the factor's).
+        let value = names::value_stored();
+        let one = quote!(<F as ::act_core::Float>::ONE);
+        quote! {
+            let scale: F = self.#value::<F, FMA>(x[0], #one, r);
+            for yi in y.iter_mut() {
+                *yi = *yi * scale;
+            }
+        }
+    } else if plan.forward_store.is_some() {
         let value = names::value_stored();
         quote! {
             for (&xi, yi) in x.iter().zip(y.iter_mut()) {
