@@ -154,6 +154,19 @@ pub(super) fn forward_methods(plan: &Plan) -> TokenStream {
         ],
         quote!(x: &[F], y: &mut [F]),
         quote!(x, y),
+        quote!(x.len()),
+        |lanes| forward_body(plan, lanes),
+    )
+}
+
+/// The forward method over the rows of a batch.
+pub(super) fn forward_rows_method(plan: &Plan) -> TokenStream {
+    super::by_rows(
+        slice::forward_rows(),
+        quote!(x: &[F], cols: usize, y: &mut [F]),
+        quote!(x, cols, y),
+        quote!(x: &[F], y: &mut [F]),
+        ("for_rows", quote!(x, cols, y)),
         |lanes| forward_body(plan, lanes),
     )
 }

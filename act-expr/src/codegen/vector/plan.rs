@@ -42,7 +42,7 @@ impl Reduction {
 /// Which lane helpers a build of a slice method calls (see `act_core::__private::short`):
 /// the same results, set up for the input's length.
 #[derive(Clone, Copy)]
-pub(super) enum Lanes {
+pub(in crate::codegen) enum Lanes {
     /// Any length: 256 lanes.
     Long,
     /// At most `medium::LEN` elements: 64 lanes.
@@ -53,7 +53,7 @@ pub(super) enum Lanes {
 
 impl Lanes {
     /// The module holding the helpers.
-    pub fn path(self) -> TokenStream {
+    pub(in crate::codegen) fn path(self) -> TokenStream {
         match self {
             Lanes::Long => quote!(::act_core::__private),
             Lanes::Medium => quote!(::act_core::__private::medium),
