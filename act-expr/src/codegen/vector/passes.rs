@@ -43,7 +43,13 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
                 Some((s, _)) if s.j == j => {
                     let raw = &s.method;
                     stored = Some(quote!(self.#raw::<F, FMA>(v, v, r)));
-                    entries.push(quote!(#fl::select(#fl::is_nan(v), v, raw)));
+                    // A NaN input makes the sum NaN. The flushing `exp(x - max(x))` keeps
+                    // NaN (and `max(x)` is NaN with it), so only other bodies need the select.
+                    if plan.flushing.is_some() {
+                        entries.push(quote!(raw));
+                    } else {
+                        entries.push(quote!(#fl::select(#fl::is_nan(v), v, raw)));
+                    }
                 }
                 _ => entries.push(quote!(self.#body::<F, FMA>(v, r))),
             }
