@@ -218,7 +218,7 @@ pub struct TableArgs {
 pub struct EvalArgs {
     /// Activation name, then the inputs, separated by spaces or commas (with --formula: only
     /// the inputs).
-    #[arg(value_name = "NAME|X", required = true, num_args = 1..)]
+    #[arg(value_name = "NAME|X", required_unless_present = "formula", num_args = 1..)]
     pub args: Vec<String>,
     /// Any formula in the macro's language instead of NAME.
     #[arg(long, value_name = "FORMULA", allow_hyphen_values = true)]

@@ -256,7 +256,7 @@ fn list_and_show_present_the_gated_builtins() {
 
 #[test]
 fn mistakes_with_gated_inputs_say_how_to_fix_them() {
-    let cases: [(&[&str], &str); 10] = [
+    let cases: [(&[&str], &str); 12] = [
         (&["eval", "swiglu", "1", "2"], "give b with --b"),
         (
             &["eval", "swiglu", "--a", "1,2", "--b", "1,2,3"],
@@ -277,6 +277,23 @@ fn mistakes_with_gated_inputs_say_how_to_fix_them() {
         (
             &["eval", "--formula", "x", "1", "--a", "2"],
             "--formula reads formulas of one input",
+        ),
+        // Only --a and --b after a formula: the same advice, not clap's missing argument.
+        (
+            &[
+                "eval",
+                "--formula",
+                "a * sigmoid(b)",
+                "--a",
+                "1",
+                "--b",
+                "2",
+            ],
+            "--formula reads formulas of one input",
+        ),
+        (
+            &["eval", "--formula", "x * sigmoid(x)"],
+            "no inputs: give numbers, e.g. act-cli eval --formula",
         ),
         (
             &["show", "swiglu", "--param", "beta=2"],

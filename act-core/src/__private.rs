@@ -10,8 +10,8 @@ pub use crate::lanes::{
     fold_blocks, medium, position_of, short, sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
 };
 pub use crate::loops::{
-    for_rows, for_rows2, is_limit_artefact, limit, map_in_place, map_in_place_limit, map1, map1_limit, map2, map2_limit,
-    one, one_limit,
+    for_rows, for_rows2, is_limit_artefact, limit, map_in_place, map_in_place_limit, map1,
+    map1_limit, map2, map2_limit, one, one_limit,
 };
 pub use crate::metadata::Analysed;
 pub use crate::pairs::{

@@ -137,7 +137,8 @@ pub trait Activation:
     /// The formula as declared, before the stability rewrites, in the printer's canonical
     /// form: constants folded, products and sums ordered, `0.5 * x` printed as `x / 2`
     /// (`Gelu::FORMULA` is `"x * erfc(-x / sqrt(2)) / 2"`; the code that runs is the stable
-    /// form).
+    /// form). A subexpression of ten or more nodes that the text would repeat is bound once,
+    /// as `{ let v1 = ...; ... }` (a declared `let h` prints as `v1`: names are not kept).
     const FORMULA: &'static str;
     /// The derivative `f'(x)`, simplified (for a vector activation: `∂f/∂x` holding the
     /// reductions fixed).

@@ -27,7 +27,9 @@ const WIDTHS: [usize; 7] = [1, 10, 16, 17, 64, 65, 300];
 
 /// Deterministic inputs in about [-spread, spread] (a fixed linear congruential sequence).
 fn inputs(n: usize, seed: u64, spread: f64) -> Vec<f64> {
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (0..n)
         .map(|_| {
             s = s
@@ -57,15 +59,21 @@ fn rows_match_slices<F: Float, A: VectorActivation + BackwardFromOutput>(act: &A
         act.backward_rows_from_output(&y, cols, &g, &mut gy);
         for r in 0..rows {
             let s = r * cols..(r + 1) * cols;
-            let (mut y1, mut gx1, mut gy1) =
-                (vec![F::ZERO; cols], vec![F::ZERO; cols], vec![F::ZERO; cols]);
+            let (mut y1, mut gx1, mut gy1) = (
+                vec![F::ZERO; cols],
+                vec![F::ZERO; cols],
+                vec![F::ZERO; cols],
+            );
             act.forward_slice(&x[s.clone()], &mut y1);
             act.backward_slice(&x[s.clone()], &g[s.clone()], &mut gx1);
             act.backward_from_output(&y[s.clone()], &g[s.clone()], &mut gy1);
             let what = format!("{} {isa:?} cols {cols} row {r}", A::NAME);
             assert!(same_bits(&y[s.clone()], &y1), "forward_rows, {what}");
             assert!(same_bits(&gx[s.clone()], &gx1), "backward_rows, {what}");
-            assert!(same_bits(&gy[s.clone()], &gy1), "backward_rows_from_output, {what}");
+            assert!(
+                same_bits(&gy[s.clone()], &gy1),
+                "backward_rows_from_output, {what}"
+            );
         }
     }
 }
@@ -105,11 +113,19 @@ fn nan_and_infinite_inputs() {
             let share = 1.0 / (cols - 1) as f64;
             let y = run(&Softmax, &x);
             assert_eq!(y[0], 0.0, "softmax {isa:?} cols {cols}");
-            assert!(y[1..].iter().all(|&v| (v - share).abs() <= 4.0 * f64::EPSILON * share));
+            assert!(
+                y[1..]
+                    .iter()
+                    .all(|&v| (v - share).abs() <= 4.0 * f64::EPSILON * share)
+            );
             let neg: Vec<f64> = x.iter().map(|v| -v).collect();
             let y = run(&Softmin, &neg);
             assert_eq!(y[0], 0.0, "softmin {isa:?} cols {cols}");
-            assert!(y[1..].iter().all(|&v| (v - share).abs() <= 4.0 * f64::EPSILON * share));
+            assert!(
+                y[1..]
+                    .iter()
+                    .all(|&v| (v - share).abs() <= 4.0 * f64::EPSILON * share)
+            );
         }
     });
 }

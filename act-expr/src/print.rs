@@ -22,7 +22,14 @@ pub fn number(v: f64) -> String {
     } else if v.is_infinite() {
         if v > 0.0 { "inf" } else { "-inf" }.to_string()
     } else if v.fract() == 0.0 && v.abs() < 1e16 {
-        format!("{}", v as i64)
+        let plain = format!("{}", v as i64);
+        // 1e15, not 1000000000000000; 1000000 stays as written.
+        let short = format!("{v:e}");
+        if plain.len() > short.len() + 4 {
+            short
+        } else {
+            plain
+        }
     } else {
         let plain = format!("{v}");
         if plain.len() > 24 {
@@ -36,6 +43,10 @@ pub fn number(v: f64) -> String {
 /// Above this many nodes when written out in full, shared subexpressions get `let` bindings
 /// (a derivative's tree can be exponentially larger than its graph).
 const INLINE_LIMIT: u64 = 400;
+/// Below [`INLINE_LIMIT`], a subexpression of at least this many nodes that occurs more than
+/// once is still bound, so that a declared `let` reads once (Squareplus's `h`, used three times
+/// in its derivative) instead of being written out at every use.
+const SHARED_LIMIT: u64 = 10;
 
 /// Prints node `id` of `g`; `params` names the parameters.
 pub fn print(g: &Graph, id: Id, params: &[String]) -> String {
@@ -57,33 +68,63 @@ pub fn print_inputs(g: &Graph, id: Id, params: &[String], inputs: [&str; 2]) -> 
             uses[c.index()] += 1;
         }
     }
+    let min_weight = if weight[id.index()] <= INLINE_LIMIT {
+        SHARED_LIMIT
+    } else {
+        4
+    };
+    let mut bind: Vec<Id> = live
+        .iter()
+        .copied()
+        .filter(|&n| n != id && uses[n.index()] >= 2 && weight[n.index()] >= min_weight)
+        .collect();
+    // A node shared in the graph may still be printed once (or not at all, inside a printed
+    // product or sum): keep only the bindings the text reads at least twice.
+    loop {
+        let (out, reads) = render(g, id, params, inputs, &bind);
+        let before = bind.len();
+        bind.retain(|n| reads.get(n).copied().unwrap_or(0) >= 2);
+        if bind.len() == before {
+            return out;
+        }
+    }
+}
+
+/// Prints `id` with `let` bindings for `bind` (in order); also returns how often each bound
+/// name is read.
+fn render(
+    g: &Graph,
+    id: Id,
+    params: &[String],
+    inputs: [&str; 2],
+    bind: &[Id],
+) -> (String, std::collections::HashMap<Id, u32>) {
     let mut p = Printer {
         g,
         params,
         inputs,
         bound: std::collections::HashMap::new(),
+        reads: Default::default(),
     };
     let mut out = String::new();
-    if weight[id.index()] <= INLINE_LIMIT {
+    if bind.is_empty() {
         p.expr(id, Prec::If, &mut out);
-        return out;
+        return (out, p.reads.into_inner());
     }
     out.push_str("{ ");
-    for &n in &live {
-        if n != id && uses[n.index()] >= 2 && weight[n.index()] >= 4 {
-            let mut name = format!("v{}", p.bound.len() + 1);
-            while params.contains(&name) {
-                name.insert(0, '_');
-            }
-            out.push_str(&format!("let {name} = "));
-            p.expr(n, Prec::If, &mut out);
-            out.push_str("; ");
-            p.bound.insert(n, name);
+    for &n in bind {
+        let mut name = format!("v{}", p.bound.len() + 1);
+        while params.contains(&name) {
+            name.insert(0, '_');
         }
+        out.push_str(&format!("let {name} = "));
+        p.expr(n, Prec::If, &mut out);
+        out.push_str("; ");
+        p.bound.insert(n, name);
     }
     p.expr(id, Prec::If, &mut out);
     out.push_str(" }");
-    out
+    (out, p.reads.into_inner())
 }
 
 struct Printer<'a> {
@@ -91,11 +132,14 @@ struct Printer<'a> {
     params: &'a [String],
     inputs: [&'a str; 2],
     bound: std::collections::HashMap<Id, String>,
+    /// How often each bound name was printed.
+    reads: std::cell::RefCell<std::collections::HashMap<Id, u32>>,
 }
 
 impl Printer<'_> {
     fn expr(&self, id: Id, ctx: Prec, out: &mut String) {
         if let Some(name) = self.bound.get(&id) {
+            *self.reads.borrow_mut().entry(id).or_insert(0) += 1;
             out.push_str(name);
             return;
         }
@@ -355,5 +399,9 @@ mod tests {
         assert_eq!(number(1e-300), "1e-300");
         assert_eq!(number(f64::INFINITY), "inf");
         assert_eq!(number(0.044715), "0.044715");
+        assert_eq!(number(1e15), "1e15");
+        assert_eq!(number(-1e14), "-1e14");
+        assert_eq!(number(1_000_000.0), "1000000");
+        assert_eq!(number(123_456_789.0), "123456789");
     }
 }

@@ -390,6 +390,9 @@ fn call(g: &mut Graph, f: Func, a: Id) -> Option<Id> {
             if let Some(r) = log_sum_exp_shifted(g, a) {
                 return Some(r);
             }
+            if let Some(u) = textbook_asinh(g, a) {
+                return Some(g.call(Func::Asinh, u));
+            }
             let Node::Sum(ts) = g.node(a).clone() else {
                 return None;
             };
@@ -413,6 +416,36 @@ fn call(g: &mut Graph, f: Func, a: Id) -> Option<Id> {
         },
         _ => None,
     }
+}
+
+/// `u` if `a` is `u + sqrt(u^2 + 1)` (`u = k v` may have its square expanded to `k^2 v^2`):
+/// `ln` of it is `asinh(u)`, which neither cancels for `u << 0` (where the sum is about
+/// `1 / (2|u|)`) nor overflows for huge `u`.
+fn textbook_asinh(g: &mut Graph, a: Id) -> Option<Id> {
+    let Node::Sum(ts) = g.node(a).clone() else {
+        return None;
+    };
+    let [p, q] = ts[..] else {
+        return None;
+    };
+    let mut root_of = |r: Id, u: Id| {
+        let s = call_arg(g, r, Func::Sqrt)?;
+        let Node::Sum(inner) = g.node(s).clone() else {
+            return None;
+        };
+        let [s1, s2] = inner[..] else {
+            return None;
+        };
+        let square = if g.as_const(s1) == Some(1.0) { s2 } else { s1 };
+        if g.as_const(s1) != Some(1.0) && g.as_const(s2) != Some(1.0) {
+            return None;
+        }
+        let (ku, v) = term(g, u);
+        let (ks, sq) = term(g, square);
+        let v2 = g.powi(v?, 2);
+        (sq == Some(v2) && ks == ku * ku).then_some(u)
+    };
+    root_of(q, p).or_else(|| root_of(p, q))
 }
 
 /// The argument `u - max(u)` of a sum's body `exp(u - max(u))`, if it has that form, with `u`.
@@ -569,6 +602,11 @@ mod tests {
         check("ln(sigmoid(x))", "-softplus(-x)");
         check("sqrt(x * x)", "abs(x)");
         check("abs(exp(x))", "exp(x)");
+        check("ln(x + sqrt(x * x + 1))", "asinh(x)");
+        check("ln(sqrt(1 + powi(x, 2)) + x)", "asinh(x)");
+        check("ln(2 * x + sqrt(powi(2 * x, 2) + 1))", "asinh(2 * x)");
+        // Not the textbook form: left alone.
+        check("ln(x + sqrt(x * x + 2))", "ln(x + sqrt(powi(x, 2) + 2))");
     }
 
     #[test]

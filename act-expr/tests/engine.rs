@@ -150,6 +150,7 @@ fn textbook_forms_are_rewritten_to_stable_ones() {
             "sigmoid(x) * (1 - sigmoid(x))",
         ),
         ("1 - tanh(x) * tanh(x)", "1 - powi(tanh(x), 2)"),
+        ("ln(x + sqrt(x * x + 1))", "asinh(x)"),
     ];
     for (written, stable) in cases {
         assert_eq!(f(written).to_string(), stable, "{written}");
@@ -161,6 +162,20 @@ fn textbook_forms_are_rewritten_to_stable_ones() {
     assert!(f("exp(x) - 1").eval(1e-20) == 1e-20);
     assert!(f("0.5 * x * (1 + erf(x / sqrt(2)))").eval(-30.0) < 0.0);
     assert!(f("1 - sigmoid(x)").eval(800.0) > 0.0 || f("1 - sigmoid(x)").eval(40.0) > 4e-18);
+    // The textbook asinh cancels to ln(0) = -inf at -1e10 and overflows at 1e200.
+    let asinh = f("ln(x + sqrt(x * x + 1))");
+    for x in [-1e10, -1e200, 1e200, -1e-20, 3.0] {
+        let (got, want) = (asinh.eval(x), f64::asinh(x));
+        assert!(
+            (got - want).abs() <= 4.0 * f64::EPSILON * want.abs(),
+            "asinh({x}) = {got}"
+        );
+        let (d, dwant) = (asinh.eval_derivative(x), 1.0 / x.hypot(1.0));
+        assert!(
+            (d - dwant).abs() <= 4.0 * f64::EPSILON * dwant,
+            "asinh'({x}) = {d}"
+        );
+    }
 }
 
 #[test]
@@ -230,6 +245,43 @@ fn printed_formulas_parse_back_to_the_same_values() {
             );
         }
     }
+}
+
+#[test]
+fn a_shared_subexpression_prints_once_as_a_let() {
+    // Squareplus's `h`, used in three branches: once, not written out at each use.
+    let text = "{ let h = if abs(x) > 1e15 { abs(x) + 4 / (2 * abs(x)) } else { sqrt(x * x + 4) }; \
+                if x >= 0 { x / 2 + h / 2 } else { 4 / (2 * (h - x)) } }";
+    let a = f(text);
+    let printed = a.to_string();
+    assert_eq!(printed.matches("sqrt(").count(), 1, "{printed}");
+    assert!(
+        printed.starts_with("{ let v1 = if abs(x) > 1e15 {"),
+        "{printed}"
+    );
+    // Its derivative binds a shared subexpression too; both parse back to the same values.
+    let derivative = a.derivative_text();
+    assert!(derivative.starts_with("{ let v1 = "), "{derivative}");
+    let (b, db) = (f(&printed), f(&derivative));
+    for x in [-1e300, -1e16, -3.0, -1e-8, 0.0, 2.5, 1e16] {
+        let (va, vb) = (a.eval(x), b.eval(x));
+        assert!(
+            va == vb || (va - vb).abs() <= 1e-15 * va.abs(),
+            "{printed} at {x}"
+        );
+        let (da, dp) = (a.eval_derivative(x), db.eval(x));
+        assert!(
+            da == dp || (da - dp).abs() <= 1e-15 * da.abs(),
+            "{derivative} at {x}"
+        );
+    }
+    // A small repeated subexpression stays inline, and no binding is left unread.
+    assert_eq!(
+        f("x * sigmoid(x)").derivative_text(),
+        "sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x))"
+    );
+    let once = f("exp(x) / (1 + exp(x) + sqrt(1 + powi(x, 2)))").to_string();
+    assert!(!once.contains("let"), "{once}");
 }
 
 #[test]

@@ -5,11 +5,13 @@
 //! computes). The vector activations (softmax, log-softmax, softmin) also run
 //! `backward_from_output` (from the saved output, as PyTorch's softmax backward) and over
 //! batches of rows (`softmax_rows10/forward/act-f32/...`: rows of 10, 32, 100 and 1000
-//! classes, about 1M elements in all; forward, backward and backward_from_output).
+//! classes, about 1M elements in all; forward, backward and backward_from_output). The gated
+//! built-ins (GLU, SwiGLU, GeGLU, ReGLU) run over 1M f32 pairs `(a, b)`:
+//! `glu/forward/act-f32/1048576`.
 //!
 //! Benchmark ids are `ACTIVATION/DIRECTION/IMPL-DTYPE/SIZE`, e.g.
 //! `sigmoid/forward/act-f32/1048576` and `sigmoid/forward/naive-f32/1048576`; the argument
-//! after `--` is a regular expression over them. All 544 take about 40 minutes with the quick
+//! after `--` is a regular expression over them. All 812 take about an hour with the quick
 //! settings below; a subset, pinned to one core:
 //!
 //! ```text
@@ -49,6 +51,8 @@ impl<T: Float> Buffers<T> {
 
 type Forward<T> = fn(&[T], &mut [T]);
 type Backward<T> = fn(&[T], &[T], &mut [T]);
+type GatedForward = fn(&[f32], &[f32], &mut [f32]);
+type GatedBackward = fn(&[f32], &[f32], &[f32], &mut [f32], &mut [f32]);
 
 fn group<'a>(c: &'a mut Criterion, name: &str, direction: &str) -> BenchmarkGroup<'a, WallTime> {
     let mut group = c.benchmark_group(format!("{name}/{direction}"));
@@ -168,7 +172,12 @@ struct NaiveRows {
 /// A vector activation over a row-major batch (`forward_rows`, `backward_rows`,
 /// `backward_rows_from_output`) of about 1M elements in rows of `cols`, next to the naive
 /// functions applied row by row. Group `{name}_rows{cols}`, size the number of elements.
-fn vector_rows<A: BackwardFromOutput + Copy>(c: &mut Criterion, name: &str, act: A, naive: NaiveRows) {
+fn vector_rows<A: BackwardFromOutput + Copy>(
+    c: &mut Criterion,
+    name: &str,
+    act: A,
+    naive: NaiveRows,
+) {
     for cols in ROW_WIDTHS {
         let n = (1 << 20) / cols * cols;
         let Buffers { x, grad_y, mut out } = Buffers::<f32>::new(n);
@@ -229,6 +238,60 @@ fn vector_rows<A: BackwardFromOutput + Copy>(c: &mut Criterion, name: &str, act:
     }
 }
 
+/// A gated activation over 1M f32 pairs `(a, b)` (`Gated::forward_slice`, `backward_slice`
+/// writing both partials), next to the naive formula. Group `NAME/forward` and
+/// `NAME/backward`; the size is the number of outputs.
+fn gated_one<A: Gated>(
+    c: &mut Criterion,
+    name: &str,
+    act: A,
+    forward: GatedForward,
+    backward: GatedBackward,
+) {
+    let n = 1 << 20;
+    let Buffers {
+        x: a,
+        grad_y,
+        mut out,
+    } = Buffers::<f32>::new(n);
+    let b: Vec<f32> = inputs(n, 3).into_iter().map(|v| v as f32).collect();
+    let mut out_b = vec![0.0f32; n];
+    let id = |who: &str| BenchmarkId::new(format!("{who}-f32"), n);
+    let mut g = group(c, name, "forward");
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function(id("act"), |bench| {
+        bench.iter(|| act.forward_slice(black_box(&a), black_box(&b), black_box(&mut out)))
+    });
+    g.bench_function(id("naive"), |bench| {
+        bench.iter(|| forward(black_box(&a), black_box(&b), black_box(&mut out)))
+    });
+    g.finish();
+    let mut g = group(c, name, "backward");
+    g.throughput(Throughput::Elements(n as u64));
+    g.bench_function(id("act"), |bench| {
+        bench.iter(|| {
+            let (ga, gb) = (black_box(&mut out), black_box(&mut out_b));
+            act.backward_slice(black_box(&a), black_box(&b), black_box(&grad_y), ga, gb)
+        })
+    });
+    g.bench_function(id("naive"), |bench| {
+        bench.iter(|| {
+            let (ga, gb) = (black_box(&mut out), black_box(&mut out_b));
+            backward(black_box(&a), black_box(&b), black_box(&grad_y), ga, gb)
+        })
+    });
+    g.finish();
+}
+
+/// The gated built-ins (GLU family).
+fn gated(c: &mut Criterion) {
+    use naive::f32 as n;
+    gated_one(c, "glu", Glu, n::glu::forward, n::glu::backward);
+    gated_one(c, "swiglu", SwiGlu, n::swiglu::forward, n::swiglu::backward);
+    gated_one(c, "geglu", GeGlu, n::geglu::forward, n::geglu::backward);
+    gated_one(c, "reglu", ReGlu, n::reglu::forward, n::reglu::backward);
+}
+
 /// The forward and backward groups of one activation, f32 and f64 in each.
 macro_rules! forward_backward {
     ($c:expr, $name:ident, $act:expr) => {
@@ -269,6 +332,7 @@ macro_rules! activations {
                     from_output: naive::f32::$vname::backward_from_output,
                 });
             )*
+            gated(c);
         }
     };
 }
@@ -289,6 +353,13 @@ activations! {
         hard_sigmoid => HardSigmoid,
         hard_swish => HardSwish,
         linear => Linear,
+        log_sigmoid => LogSigmoid,
+        softsign => Softsign,
+        celu => Celu::default(),
+        relu6 => Relu6,
+        hardtanh => Hardtanh::default(),
+        squareplus => Squareplus::default(),
+        prelu => PRelu::default(),
     ]
     vector: [
         softmax => Softmax,

@@ -6,8 +6,9 @@ Peers (each skipped with a note on stderr if its package is missing):
          (act's `derivative_slice`).
   torch  PyTorch eager CPU kernels: forward, and `backward` = PyTorch's own backward kernel
          (`torch.ops.aten.*_backward`), which reads grad_y and the saved input (relu,
-         leaky_relu, elu, selu, silu, gelu, softplus, mish, hardsigmoid, hardswish) or the saved
-         output (sigmoid, tanh, softmax).
+         leaky_relu, elu, selu, silu, gelu, softplus, mish, hardsigmoid, hardswish, log_sigmoid,
+         celu, relu6, hardtanh, prelu, glu) or the saved output (sigmoid, tanh, softmax,
+         log_softmax, softmin). softsign is composite in PyTorch: forward only.
   ort    ONNX Runtime (CPU execution provider), a one-node model per function, input and output
          bound once (`io_binding`): forward.
   numpy  the textbook formula with NumPy: forward.
@@ -16,7 +17,8 @@ Inputs: N values uniform in [-8, 8) (as act's criterion benches), grad_y uniform
 fixed seed. Each figure: elements per nanosecond at the median of REPS timed calls, after
 two untimed ones. Output: a header line `# DATE n=N dtype=DTYPE names=act command: ...`, then
 `PEER FUNCTION DIRECTION ELEMENTS_PER_NS` lines with act's function names (`gelu` is the
-exact erf form, `gelu_tanh` the tanh approximation, `swish` is SiLU).
+exact erf form, `gelu_tanh` the tanh approximation, `swish` is SiLU). `glu` splits the N
+inputs into halves `[a | b]` (PyTorch's `glu(x, dim=-1)`) and its rate counts the N/2 outputs.
 
 Run it pinned to the core act's benches use, in the same hour (see benches/README.md):
 
@@ -38,8 +40,14 @@ import numpy as np
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 LEAKY_ALPHA = 0.1  # act's default (PyTorch's is 0.01: the speed does not depend on it)
+CELU_ALPHA = 1.0
+PRELU_ALPHA = 0.25  # act's default, PyTorch's nn.PReLU initial value
+SQUAREPLUS_B = 4.0
 NAMES = ["sigmoid", "tanh", "softmax", "relu", "leaky_relu", "elu", "selu", "swish", "gelu",
-         "gelu_tanh", "softplus", "mish", "hard_sigmoid", "hard_swish"]
+         "gelu_tanh", "softplus", "mish", "hard_sigmoid", "hard_swish", "log_sigmoid", "softsign",
+         "celu", "relu6", "hardtanh", "squareplus", "prelu", "log_softmax", "softmin", "glu"]
+# Not elementwise: no vmap(grad) in JAX.
+VECTOR = {"softmax", "log_softmax", "softmin", "glu"}
 
 
 def median_rate(n, call, reps):
@@ -68,13 +76,20 @@ def jax_rows(x_np, dtype, reps, wanted):
         "swish": nn.silu, "gelu": lambda v: nn.gelu(v, approximate=False),
         "gelu_tanh": lambda v: nn.gelu(v, approximate=True), "softplus": nn.softplus,
         "mish": lambda v: v * jnp.tanh(nn.softplus(v)), "hard_sigmoid": nn.hard_sigmoid,
-        "hard_swish": nn.hard_swish,
+        "hard_swish": nn.hard_swish, "log_sigmoid": nn.log_sigmoid, "softsign": nn.soft_sign,
+        "celu": lambda v: nn.celu(v, CELU_ALPHA), "relu6": nn.relu6, "hardtanh": nn.hard_tanh,
+        "squareplus": lambda v: nn.squareplus(v, SQUAREPLUS_B),
+        "prelu": lambda v: jnp.where(v > 0, v, PRELU_ALPHA * v),
+        "log_softmax": nn.log_softmax, "softmin": lambda v: nn.softmax(-v),
+        # x holds [a | b]: n/2 outputs; the rate below counts outputs, as act's medians does.
+        "glu": nn.glu,
     }
     for name in wanted:
         f = table[name]
         forward = jax.jit(f)
-        yield name, "forward", median_rate(len(x_np), lambda: forward(x).block_until_ready(), reps)
-        if name != "softmax":  # not elementwise: no vmap(grad)
+        n = len(x_np) // 2 if name == "glu" else len(x_np)
+        yield name, "forward", median_rate(n, lambda: forward(x).block_until_ready(), reps)
+        if name not in VECTOR:
             deriv = jax.jit(jax.vmap(jax.grad(f)))
             yield name, "derivative", median_rate(len(x_np), lambda: deriv(x).block_until_ready(), reps)
 
@@ -87,7 +102,11 @@ def torch_rows(x_np, g_np, reps, wanted):
     out = torch.empty_like(x)
     aten = torch.ops.aten
     with torch.no_grad():
-        saved = {"sigmoid": torch.sigmoid(x), "tanh": torch.tanh(x), "softmax": torch.softmax(x, 0)}
+        saved = {"sigmoid": torch.sigmoid(x), "tanh": torch.tanh(x), "softmax": torch.softmax(x, 0),
+                 "log_softmax": torch.log_softmax(x, 0), "softmin": torch.softmax(-x, 0)}
+        _, log_sigmoid_buffer = aten.log_sigmoid_forward(x)
+        prelu_weight = torch.full((1,), PRELU_ALPHA, dtype=x.dtype)
+        half = len(x_np) // 2
         table = {
             "sigmoid": (lambda: torch.sigmoid(x, out=out), lambda: aten.sigmoid_backward(g, saved["sigmoid"])),
             "tanh": (lambda: torch.tanh(x, out=out), lambda: aten.tanh_backward(g, saved["tanh"])),
@@ -107,11 +126,32 @@ def torch_rows(x_np, g_np, reps, wanted):
             "mish": (lambda: F.mish(x), lambda: aten.mish_backward(g, x)),
             "hard_sigmoid": (lambda: F.hardsigmoid(x), lambda: aten.hardsigmoid_backward(g, x)),
             "hard_swish": (lambda: F.hardswish(x), lambda: aten.hardswish_backward(g, x)),
+            "log_sigmoid": (lambda: F.logsigmoid(x),
+                            lambda: aten.log_sigmoid_backward(g, x, log_sigmoid_buffer)),
+            # Composite in PyTorch (no backward kernel of its own): forward only.
+            "softsign": (lambda: F.softsign(x), None),
+            "celu": (lambda: F.celu(x, CELU_ALPHA),
+                     lambda: aten.elu_backward(g, CELU_ALPHA, 1.0, 1.0 / CELU_ALPHA, False, x)),
+            "relu6": (lambda: F.relu6(x), lambda: aten.hardtanh_backward(g, x, 0.0, 6.0)),
+            "hardtanh": (lambda: F.hardtanh(x), lambda: aten.hardtanh_backward(g, x, -1.0, 1.0)),
+            "prelu": (lambda: F.prelu(x, prelu_weight),
+                      lambda: aten._prelu_kernel_backward(g, x, prelu_weight)),
+            "log_softmax": (lambda: torch.log_softmax(x, 0),
+                            lambda: aten._log_softmax_backward_data(g, saved["log_softmax"], 0, x.dtype)),
+            # softmin(x) = softmax(-x): PyTorch negates, then runs softmax's kernels.
+            "softmin": (lambda: F.softmin(x, 0),
+                        lambda: aten._softmax_backward_data(g, saved["softmin"], 0, x.dtype)),
+            # x holds [a | b]: n/2 outputs, g's first half the gradient.
+            "glu": (lambda: F.glu(x, -1), lambda: aten.glu_backward(g[:half], x, -1)),
         }
         for name in wanted:
+            if name not in table:  # squareplus: not in PyTorch
+                continue
             forward, backward = table[name]
-            yield name, "forward", median_rate(len(x_np), forward, reps)
-            yield name, "backward", median_rate(len(x_np), backward, reps)
+            n = half if name == "glu" else len(x_np)
+            yield name, "forward", median_rate(n, forward, reps)
+            if backward is not None:
+                yield name, "backward", median_rate(n, backward, reps)
 
 
 def ort_rows(x_np, dtype, reps, wanted):
@@ -123,7 +163,8 @@ def ort_rows(x_np, dtype, reps, wanted):
         "elu": ("Elu", {}), "selu": ("Selu", {}), "softplus": ("Softplus", {}),
         "gelu": ("Gelu", {}), "gelu_tanh": ("Gelu", {"approximate": "tanh"}), "mish": ("Mish", {}),
         "hard_sigmoid": ("HardSigmoid", {"alpha": 1 / 6, "beta": 0.5}),
-        "hard_swish": ("HardSwish", {}),
+        "hard_swish": ("HardSwish", {}), "softsign": ("Softsign", {}),
+        "celu": ("Celu", {"alpha": CELU_ALPHA}), "log_softmax": ("LogSoftmax", {"axis": 0}),
     }
     elem = TensorProto.FLOAT if dtype == "float32" else TensorProto.DOUBLE
     options = ort.SessionOptions()
@@ -131,7 +172,7 @@ def ort_rows(x_np, dtype, reps, wanted):
     options.inter_op_num_threads = 1
     n = len(x_np)
     for name in wanted:
-        if name not in ops:  # swish: ONNX has no single-node SiLU before opset 24
+        if name not in ops:  # swish: no single-node SiLU before opset 24; others: no op
             continue
         op, attrs = ops[name]
         graph = helper.make_graph(

@@ -18,6 +18,9 @@ macro_rules! naive_formulas {
         const SELU_ALPHA: $t = 1.673_263_242_354_377_3_f64 as $t;
         const SELU_SCALE: $t = 1.050_700_987_355_480_5_f64 as $t;
         const GELU_TANH_C: $t = 0.797_884_560_802_865_4_f64 as $t; // sqrt(2 / pi)
+        const CELU_ALPHA: $t = 1.0;
+        const SQUAREPLUS_B: $t = 4.0;
+        const PRELU_ALPHA: $t = 0.25;
 
         fn map(x: &[$t], y: &mut [$t], f: impl Fn($t) -> $t) {
             assert_eq!(x.len(), y.len(), "naive: length mismatch");
@@ -140,6 +143,103 @@ macro_rules! naive_formulas {
             }
         );
         elementwise!(linear, "`x`.", |x| x, |_x| 1.0);
+        elementwise!(
+            log_sigmoid,
+            "`-ln(1 + exp(-x))`.",
+            |x| -(-x).exp().ln_1p(),
+            |x| sigmoid(-x)
+        );
+        elementwise!(
+            softsign,
+            "`x / (1 + |x|)`.",
+            |x| x / (1.0 + x.abs()),
+            |x| {
+                let d = 1.0 + x.abs();
+                1.0 / (d * d)
+            }
+        );
+        elementwise!(
+            celu,
+            "`x` or `alpha expm1(x / alpha)`, alpha = 1.",
+            |x| if x > 0.0 { x } else { CELU_ALPHA * (x / CELU_ALPHA).exp_m1() },
+            |x| if x > 0.0 { 1.0 } else { (x / CELU_ALPHA).exp() }
+        );
+        elementwise!(
+            relu6,
+            "`clamp(x, 0, 6)`.",
+            |x| x.clamp(0.0, 6.0),
+            |x| if x > 0.0 && x < 6.0 { 1.0 } else { 0.0 }
+        );
+        elementwise!(
+            hardtanh,
+            "`clamp(x, -1, 1)`.",
+            |x| x.clamp(-1.0, 1.0),
+            |x| if x > -1.0 && x < 1.0 { 1.0 } else { 0.0 }
+        );
+        elementwise!(
+            squareplus,
+            "`(x + sqrt(x^2 + b)) / 2`, b = 4.",
+            |x| (x + (x * x + SQUAREPLUS_B).sqrt()) / 2.0,
+            |x| (1.0 + x / (x * x + SQUAREPLUS_B).sqrt()) / 2.0
+        );
+        elementwise!(
+            prelu,
+            "`x` or `alpha x`, alpha = 0.25.",
+            |x| if x > 0.0 { x } else { PRELU_ALPHA * x },
+            |x| if x > 0.0 { 1.0 } else { PRELU_ALPHA }
+        );
+
+        /// Naive `f(a, b)` and both partials of a gated activation, as slice loops.
+        macro_rules! gated {
+            ($name:ident, $doc:literal, |$a:ident, $b:ident| $f:expr, |$pa:ident, $pb:ident| $df:expr) => {
+                #[doc = $doc]
+                pub mod $name {
+                    #[allow(unused_imports)]
+                    use super::*;
+                    /// `y[i] = f(a[i], b[i])`.
+                    pub fn forward(a: &[$t], b: &[$t], y: &mut [$t]) {
+                        assert!(a.len() == b.len() && a.len() == y.len(), "naive: length mismatch");
+                        for ((y, &$a), &$b) in y.iter_mut().zip(a).zip(b) {
+                            *y = $f;
+                        }
+                    }
+                    /// `ga[i] = gy[i] ∂f/∂a`, `gb[i] = gy[i] ∂f/∂b`.
+                    pub fn backward(a: &[$t], b: &[$t], gy: &[$t], ga: &mut [$t], gb: &mut [$t]) {
+                        assert!(a.len() == b.len() && a.len() == gy.len(), "naive: length mismatch");
+                        assert!(a.len() == ga.len() && a.len() == gb.len(), "naive: length mismatch");
+                        let outs = ga.iter_mut().zip(gb.iter_mut());
+                        for (((ga, gb), &$pa), (&$pb, &gy)) in outs.zip(a).zip(b.iter().zip(gy)) {
+                            let (da, db): ($t, $t) = $df;
+                            *ga = gy * da;
+                            *gb = gy * db;
+                        }
+                    }
+                }
+            };
+        }
+
+        gated!(glu, "`a sigmoid(b)`.", |a, b| a * sigmoid(b), |a, b| {
+            let s = sigmoid(b);
+            (s, a * s * (1.0 - s))
+        });
+        gated!(swiglu, "`a sigmoid(a) b`.", |a, b| a * sigmoid(a) * b, |a, b| {
+            let s = sigmoid(a);
+            ((s + a * s * (1.0 - s)) * b, a * s)
+        });
+        gated!(
+            geglu,
+            "`0.5 a erfc(-a / sqrt 2) b` with libm's `erfc`.",
+            |a, b| 0.5 * a * $erfc(-a * FRAC_1_SQRT_2) * b,
+            |a, b| {
+                let g = 0.5 * a * $erfc(-a * FRAC_1_SQRT_2);
+                let dg = 0.5 * $erfc(-a * FRAC_1_SQRT_2)
+                    + a * (-0.5 * a * a).exp() * (0.5 * FRAC_2_SQRT_PI * FRAC_1_SQRT_2);
+                (dg * b, g)
+            }
+        );
+        gated!(reglu, "`max(0, a) b`.", |a, b| a.max(0.0) * b, |a, b| {
+            (if a > 0.0 { b } else { 0.0 }, a.max(0.0))
+        });
 
         /// Softmax in three passes with `std`'s `exp`: max, exp-and-sum, scale.
         pub mod softmax {
@@ -299,6 +399,13 @@ mod tests {
         check!(HardSigmoid, hard_sigmoid);
         check!(HardSwish, hard_swish);
         check!(Linear, linear);
+        check!(LogSigmoid, log_sigmoid);
+        check!(Softsign, softsign);
+        check!(Celu::default(), celu);
+        check!(Relu6, relu6);
+        check!(Hardtanh::default(), hardtanh);
+        check!(Squareplus::default(), squareplus);
+        check!(PRelu::default(), prelu);
         check!(LogSoftmax, log_softmax);
         check!(Softmin, softmin);
         macro_rules! check_from_output {
@@ -307,12 +414,40 @@ mod tests {
                 $act.forward_slice(&x, &mut y);
                 $act.backward_from_output(&y, &gy, &mut want);
                 super::f64::$naive::backward_from_output(&y, &gy, &mut got);
-                close(&want, &got, concat!(stringify!($naive), " backward_from_output"));
+                close(
+                    &want,
+                    &got,
+                    concat!(stringify!($naive), " backward_from_output"),
+                );
             }};
         }
         check_from_output!(Softmax, softmax);
         check_from_output!(LogSoftmax, log_softmax);
         check_from_output!(Softmin, softmin);
+    }
+
+    #[test]
+    fn naive_gated_matches_act() {
+        let (a, b) = (crate::inputs(257, 7), crate::inputs(257, 9));
+        let gy = crate::inputs(257, 8);
+        let n = a.len();
+        let (mut want, mut got) = (vec![0.0; n], vec![0.0; n]);
+        let (mut want_b, mut got_b) = (vec![0.0; n], vec![0.0; n]);
+        macro_rules! check {
+            ($act:expr, $naive:ident) => {{
+                $act.forward_slice(&a, &b, &mut want);
+                super::f64::$naive::forward(&a, &b, &mut got);
+                close(&want, &got, concat!(stringify!($naive), " forward"));
+                $act.backward_slice(&a, &b, &gy, &mut want, &mut want_b);
+                super::f64::$naive::backward(&a, &b, &gy, &mut got, &mut got_b);
+                close(&want, &got, concat!(stringify!($naive), " backward a"));
+                close(&want_b, &got_b, concat!(stringify!($naive), " backward b"));
+            }};
+        }
+        check!(Glu, glu);
+        check!(SwiGlu, swiglu);
+        check!(GeGlu, geglu);
+        check!(ReGlu, reglu);
     }
 
     /// Relative near and above 1, absolute below: the naive formulas cancel in the tails

@@ -297,10 +297,13 @@ pub fn eval(args: &EvalArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     )?;
     args.gated.refuse_for(&c.label())?;
     if inputs.is_empty() {
-        return Err(usage(format!(
-            "no inputs: give numbers after the name, e.g. act-cli eval {} -2 0 2",
-            c.label()
-        )));
+        return Err(usage(match &args.formula {
+            Some(f) => format!("no inputs: give numbers, e.g. act-cli eval --formula '{f}' -2 0 2"),
+            None => format!(
+                "no inputs: give numbers after the name, e.g. act-cli eval {} -2 0 2",
+                c.label()
+            ),
+        }));
     }
     let mut xs = Vec::new();
     for s in inputs {

@@ -1,10 +1,11 @@
 //! act timed the way `benches/peers/throughput.py` times the peers: each slice method over N
-//! `f32` (uniform in [-8, 8), grad_y in [-1, 1)), two untimed calls, then the median of 25
-//! timed calls, in elements per nanosecond. The vector activations also get
-//! `backward_from_output` and rows of 10 to 1000 (`softmax_rows10`), next to `naive` lines
-//! for the naive loops (`act_benches::naive`), which `summary` does not read. Prints a file in the peers' format (`act NAME
-//! DIRECTION ELEMENTS_PER_NS` lines after a `# ... n=N dtype=float32 names=act` header), for
-//! `summary --act-medians FILE`.
+//! `f32` (uniform in [-8, 8), grad_y in [-1, 1); the gated ones (`forward_halves`,
+//! `backward_halves`) over `[a | b]`, 2N inputs and N outputs), two untimed calls, then the
+//! median of 25 timed calls, in elements per nanosecond. The vector activations also get
+//! `backward_from_output` and rows of 10 to 1000 (`softmax_rows10`), next to `naive` lines for
+//! the naive loops (`act_benches::naive`), which `summary` does not read. Prints a file in the
+//! peers' format (`act NAME DIRECTION ELEMENTS_PER_NS` lines after a `# ... n=N dtype=float32
+//! names=act` header), for `summary --act-medians FILE`.
 //!
 //! On a shared machine, criterion's samples (tens of milliseconds each) share the core with
 //! whatever else runs there, while a median of single calls (about a millisecond each) mostly
@@ -56,18 +57,17 @@ fn median_rate(n: usize, reps: usize, mut call: impl FnMut()) -> f64 {
     n as f64 / ns[ns.len() / 2]
 }
 
-/// `GeluTanh` -> `gelu_tanh`, the benches' names.
+/// `GeluTanh` -> `gelu_tanh`, `PRelu` -> `prelu`, `Relu6` -> `relu6`: the benches' names (an
+/// underscore only where a capital follows a small letter).
 fn snake(name: &str) -> String {
     let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
+    let mut after_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && after_lower {
+            out.push('_');
         }
+        out.push(c.to_ascii_lowercase());
+        after_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
     }
     out
 }
@@ -77,7 +77,10 @@ fn naive_of(name: &str) -> (fn(&[f32], &mut [f32]), fn(&[f32], &[f32], &mut [f32
     use act_benches::naive::f32 as n;
     match snake(name).as_str() {
         "softmax" => (n::softmax::forward, n::softmax::backward_from_output),
-        "log_softmax" => (n::log_softmax::forward, n::log_softmax::backward_from_output),
+        "log_softmax" => (
+            n::log_softmax::forward,
+            n::log_softmax::backward_from_output,
+        ),
         "softmin" => (n::softmin::forward, n::softmin::backward_from_output),
         other => panic!("no naive functions for {other}"),
     }
@@ -149,4 +152,40 @@ fn main() {
         };
     }
     act_core::__for_each_builtin!(all);
+    // Gated: `forward_halves` over `[a | b]` (2n inputs, n outputs), as PyTorch's
+    // `glu(x, dim=-1)` and the peer script time it; the rate counts outputs.
+    let mut x2 = x.clone();
+    x2.extend(inputs(n, 3).into_iter().map(|v| v as f32));
+    let mut out2 = vec![0.0f32; 2 * n];
+    macro_rules! gated {
+        ($($t:ident),*) => {
+            $(
+                let a = $t::default();
+                let name = <$t as Gated>::NAME.to_ascii_lowercase(); // swiglu, as the CLI names it
+                if wanted(&name) {
+                println!("act {name} forward {:.4}", median_rate(n, args.reps, || a.forward_halves(black_box(&x2), n, black_box(&mut out))));
+                println!("act {name} backward {:.4}", median_rate(n, args.reps, || a.backward_halves(black_box(&x2), n, black_box(&g), black_box(&mut out2))));
+                }
+            )*
+        };
+    }
+    act_core::__for_each_gated!(gated);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn snake_case_names_match_the_benches() {
+        let cases = [
+            ("GeluTanh", "gelu_tanh"),
+            ("PRelu", "prelu"),
+            ("Relu6", "relu6"),
+            ("LogSoftmax", "log_softmax"),
+            ("HardSwish", "hard_swish"),
+            ("Sigmoid", "sigmoid"),
+        ];
+        for (name, want) in cases {
+            assert_eq!(super::snake(name), want);
+        }
+    }
 }
