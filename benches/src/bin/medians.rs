@@ -72,8 +72,13 @@ fn snake(name: &str) -> String {
     out
 }
 
+/// A naive forward loop `(x, y)`.
+type NaiveForward = fn(&[f32], &mut [f32]);
+/// A naive backward loop from the output `(y, grad_y, grad_x)`.
+type NaiveFromOutput = fn(&[f32], &[f32], &mut [f32]);
+
 /// The naive forward and from-output functions of a vector activation, by its name.
-fn naive_of(name: &str) -> (fn(&[f32], &mut [f32]), fn(&[f32], &[f32], &mut [f32])) {
+fn naive_of(name: &str) -> (NaiveForward, NaiveFromOutput) {
     use act_benches::naive::f32 as n;
     match snake(name).as_str() {
         "softmax" => (n::softmax::forward, n::softmax::backward_from_output),
