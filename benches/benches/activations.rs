@@ -11,7 +11,7 @@
 //!
 //! Benchmark ids are `ACTIVATION/DIRECTION/IMPL-DTYPE/SIZE`, e.g.
 //! `sigmoid/forward/act-f32/1048576` and `sigmoid/forward/naive-f32/1048576`; the argument
-//! after `--` is a regular expression over them. All 812 take about an hour with the quick
+//! after `--` is a regular expression over them. All 952 take about 70 minutes with the quick
 //! settings below; a subset, pinned to one core:
 //!
 //! ```text
