@@ -244,6 +244,25 @@ macro_rules! fma_kernels {
             exp_c_lo::<FMA>(x, xl, 1.0)
         }
 
+        /// `e^(x + xl)`, `|xl|` tiny against `x` (the rounding error of the difference `x`
+        /// was computed as), with the gradual underflow of `exp`: the low part enters the
+        /// reduced argument, one addition where correcting the rounded `e^x` afterwards costs
+        /// a product, a sum and a select. `xl` may be NaN where `x` is infinite (the error of
+        /// a difference with an infinite operand): the result is then `e^x`.
+        #[inline(always)]
+        pub fn exp_lo<const FMA: bool>(x: $t, xl: $t) -> $t {
+            if FMA {
+                return unscaled(exp_scaled_fma_lo::<FMA>(x, xl));
+            }
+            exp_c_lo::<FMA>(x, xl, 1.0)
+        }
+
+        /// [`exp_lo`] scaled as `exp_scaled` scales.
+        #[inline(always)]
+        pub fn exp_scaled_with_lo<const FMA: bool>(x: $t, xl: $t) -> ($t, $t) {
+            exp_scaled_lo::<FMA>(x, xl)
+        }
+
         /// `d = 1 + e` and its rounding error `dl` (exact).
         #[inline(always)]
         fn one_plus(e: $t) -> ($t, $t) {
