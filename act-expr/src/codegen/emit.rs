@@ -371,5 +371,11 @@ mod tests {
         let softmax = "pub vector struct S; f(x) = { let e = exp(x - max(x)); e / sum(e) };";
         let body = method(softmax, "__act_body1");
         assert_eq!(corrections(&body), 1, "{body}");
+        // A sigmoid of the same difference is not given exp's correction.
+        let both = "pub gated struct G; f(a, b) = a * exp(a - b) + b * sigmoid(a - b);";
+        for name in ["__act_value", "__act_da", "__act_db"] {
+            let code = method(both, name);
+            assert!(!code.contains("exp_corrected"), "{name}: {code}");
+        }
     }
 }

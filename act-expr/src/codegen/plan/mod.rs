@@ -299,7 +299,13 @@ fn scaled_source(
                 Kernel::Of(f)
             },
             arg,
-            exp_correction: exp_correction(arg),
+            // The correction `e^(u + err)` is exp's; another kernel of the same exact
+            // difference (`sigmoid(a - b)` next to `exp(a - b)`) is not corrected by it.
+            exp_correction: if f == Func::Exp {
+                exp_correction(arg)
+            } else {
+                None
+            },
         },
         Node::Call(func, arg) => Scaled::LinearAtZero { func, arg },
         Node::Prod(ref fs) => {
