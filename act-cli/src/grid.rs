@@ -2,6 +2,7 @@
 
 use crate::cli::GridArgs;
 use crate::error::usage;
+use crate::number::fmt_number as n;
 
 /// Evenly spaced inputs, computed from the index (no accumulated rounding).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -51,13 +52,27 @@ impl Grid {
         }
         let step = args.step.unwrap_or(1.0);
         if step.is_nan() || step <= 0.0 {
-            return Err(usage(format!("--step must be greater than 0, got {step}")));
+            return Err(usage(format!(
+                "--step must be greater than 0, got {}",
+                n(step)
+            )));
         }
+        // The span in steps, without forming `to - from` (infinite beyond ±MAX).
+        let span = if (to - from).is_finite() {
+            (to - from) / step
+        } else {
+            to / step - from / step
+        };
         // A small tolerance so that --to is included despite rounding (0.1 steps to 1).
-        let intervals = ((to - from) / step * (1.0 + 1e-12) + 1e-9).floor();
+        let intervals = (span * (1.0 + 1e-12) + 1e-9).floor();
         if intervals.is_nan() || intervals >= MAX_ROWS as f64 {
             return Err(usage(format!(
-                "--step {step} from {from} to {to} gives more than {MAX_ROWS} rows"
+                "--step {} from {} to {} gives {} rows, more than {MAX_ROWS}: take a larger \
+                 --step, or --points",
+                n(step),
+                n(from),
+                n(to),
+                crate::number::fmt_digits(intervals + 1.0, 3)
             )));
         }
         Ok(Grid {
@@ -76,12 +91,19 @@ impl Grid {
     /// The `i`-th input.
     pub fn x(&self, i: u64) -> f64 {
         match self.spacing {
-            Spacing::Step(step) => self.from + i as f64 * step,
+            // `i * step` may pass MAX while `from + i * step` does not (from = -1.5e308).
+            Spacing::Step(step) if (i as f64 * step).is_finite() => self.from + i as f64 * step,
+            Spacing::Step(step) => (self.from / 2.0 + i as f64 * (step / 2.0)) * 2.0,
             Spacing::Points if self.len == 1 => self.from,
             Spacing::Points if i + 1 == self.len => self.to,
             Spacing::Points => {
                 let t = i as f64 / (self.len - 1) as f64;
-                self.from + (self.to - self.from) * t
+                if (self.to - self.from).is_finite() {
+                    self.from + (self.to - self.from) * t
+                } else {
+                    // A span beyond ±MAX: weights, whose terms cannot overflow.
+                    self.from * (1.0 - t) + self.to * t
+                }
             }
         }
     }
@@ -129,6 +151,18 @@ mod tests {
         assert_eq!(xs, [-1.0, 0.0, 1.0, 2.0]);
         assert_eq!(grid(3.0, 7.0, None, Some(1)).unwrap().x(0), 3.0);
         assert_eq!(grid(3.0, 3.0, None, None).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn spans_beyond_the_largest_number_stay_finite() {
+        let g = grid(-1e308, 1e308, None, Some(5)).unwrap();
+        let xs: Vec<f64> = (0..5).map(|i| g.x(i)).collect();
+        assert_eq!(xs, [-1e308, -5e307, 0.0, 5e307, 1e308]);
+        let g = grid(-1.5e308, 1e308, Some(5e307), None).unwrap();
+        assert_eq!(g.len(), 6);
+        let xs: Vec<f64> = (0..6).map(|i| g.x(i)).collect();
+        assert!(xs.iter().all(|x| x.is_finite()), "{xs:?}");
+        assert_eq!((xs[0], xs[5]), (-1.5e308, 1e308));
     }
 
     #[test]

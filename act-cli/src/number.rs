@@ -11,8 +11,19 @@ pub const TEXT_DIGITS: usize = 10;
 /// Parses a number as given on the command line (`-2`, `-.5`, `1e-3`, `inf`, `-inf`, `nan`).
 pub fn parse_number(text: &str) -> Result<f64, String> {
     let t = text.trim();
-    t.parse::<f64>()
-        .map_err(|_| format!("'{}' is not a number", text.trim()))
+    let v = t
+        .parse::<f64>()
+        .map_err(|_| format!("'{}' is not a number", text.trim()))?;
+    let spelled_infinite = t
+        .trim_start_matches(['+', '-'])
+        .to_ascii_lowercase()
+        .starts_with("inf");
+    if v.is_infinite() && !spelled_infinite {
+        return Err(format!(
+            "'{t}' is beyond the largest number (1.8e308); write inf for infinity"
+        ));
+    }
+    Ok(v)
 }
 
 /// Parses numbers separated by commas, spaces or both (`-1,0,1`, `"-1 0 1"`, `"-1, 0, 1"`).
@@ -229,6 +240,14 @@ mod tests {
         assert!(parse_number("-nan").unwrap().is_nan());
         assert_eq!(parse_number("abc"), Err("'abc' is not a number".into()));
         assert!(parse_number("").is_err());
+        // A literal beyond MAX is refused, not read as inf; inf itself stays.
+        assert!(
+            parse_number("1e400")
+                .unwrap_err()
+                .contains("beyond the largest number")
+        );
+        assert!(parse_number("-1e400").is_err());
+        assert_eq!(parse_number("+Infinity"), Ok(f64::INFINITY));
     }
 
     #[test]

@@ -465,3 +465,17 @@ fn a_param_that_no_formula_uses_is_refused() {
     let out = stdout(&["eval", "--formula", "x * k", "--param", "k=2", "3"]);
     assert!(out.contains(" 6 "), "{out}");
 }
+
+#[test]
+fn compare_names_the_vector_activations_it_applies_to_one_vector() {
+    let out = stdout(&["compare", "relu", "--formula", "max(x)"]).replace('\n', " ");
+    assert!(
+        out.contains("A vector activation (max(x)) is applied"),
+        "{out}"
+    );
+    let out = stdout(&["compare", "softmax", "log-softmax"]).replace('\n', " ");
+    assert!(
+        out.contains("Vector activations (softmax, log-softmax) are applied"),
+        "{out}"
+    );
+}

@@ -108,8 +108,11 @@ pub mod __private;
 /// `set_params` and `check_params` (errors) enforce it, as they enforce finite values.
 ///
 /// An activation takes every real input: a formula that gives NaN somewhere (`ln(x)`,
-/// `sqrt(x)` for x < 0) or has a pole (`x / (1 + x)` at -1) is a compile error that names the
-/// input, at the default parameters.
+/// `sqrt(x)` for x < 0), has a pole (`x / (1 + x)` at -1), is `0/0` at a zero of a denominator
+/// (`tanh(x) / x` at 0: write `if abs(x) < 1e-8 { 1 } else { tanh(x) / x }`) or divides by a
+/// constant 0 (`x / b` with `b = 0`) is a compile error that names the input, at the default
+/// parameters. The checks sample the line: they catch these at the zeros of denominators and
+/// of `ln`'s argument, and at moderate inputs, not at every input.
 ///
 /// At ±∞ the result is the formula's limit (`x * sigmoid(x)` is 0 at -∞, where its code
 /// computes `∞ · 0`). Where the straight-line code gives NaN at an input of magnitude 1e9 or

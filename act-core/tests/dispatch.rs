@@ -187,6 +187,16 @@ fn subnormal_results_in_every_build() {
             Softplus.derivative(-709.0f64),
             "{isa:?}: sigmoid = softplus' at -709"
         );
+        // ELU and CELU (alpha = 1) at subnormal x < 0 are e^x - 1 = x (to far below half an
+        // ULP): the input itself, not 0 or a neighbour (-5e-324 gave 0, -1.5e-323 -2e-323).
+        for k in [1u64, 3, 1 << 40] {
+            let x = -f64::from_bits(k);
+            assert_eq!(Elu::default().forward(x), x, "{isa:?}: elu({x:e})");
+            assert_eq!(Celu::default().forward(x), x, "{isa:?}: celu({x:e})");
+            let x = -f32::from_bits(k as u32 | 1);
+            assert_eq!(Elu::default().forward(x), x, "{isa:?}: elu({x:e})");
+            assert_eq!(Celu::default().forward(x), x, "{isa:?}: celu({x:e})");
+        }
         // Below half the smallest subnormal the nearest value is 0.
         assert_eq!(Sigmoid.forward(-110.0f32), 0.0, "{isa:?}");
         assert_eq!(Sigmoid.forward(-746.0f64), 0.0, "{isa:?}");

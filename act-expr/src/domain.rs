@@ -16,6 +16,19 @@ pub enum Undefined {
         /// The input.
         x: f64,
     },
+    /// `f(x)` is NaN at this input, where a denominator (or the argument of `ln`) is zero and
+    /// the numerator too (`tanh(x) / x` or `x * ln(abs(x))` at 0): `0/0` or `0·∞`, though the
+    /// formula may have a limit there.
+    Indeterminate {
+        /// The input.
+        x: f64,
+    },
+    /// `f` is infinite at moderate inputs that are not zeros of any denominator: a division by
+    /// a constant 0 (`x / 0`, or a parameter that is 0 where it divides).
+    DivisionByZero {
+        /// An input where it happens.
+        x: f64,
+    },
     /// `f` grows without bound next to this input (a division by zero or `ln(0)`).
     Pole {
         /// The input.
@@ -34,6 +47,22 @@ impl core::fmt::Display for Undefined {
                 "the formula is not defined at x = {} (it gives NaN there, e.g. `ln` or `sqrt` \
                  of a negative number); an activation takes every real input: restrict the \
                  argument (`ln(1 + exp(x))`, `sqrt(x * x + 1)`, `abs`, `max`) or use an `if`",
+                number(x)
+            ),
+            Undefined::Indeterminate { x } => write!(
+                f,
+                "the formula is not defined at x = {x} (0/0 or 0·∞ there, as `tanh(x) / x` at 0); \
+                 an activation takes every real input: give its value around there with an \
+                 `if` (`if abs(x) < 1e-8 {{ 1 }} else {{ tanh(x) / x }}`, the limit 1 where \
+                 the next term of the series is below the rounding) or write it without the \
+                 division",
+                x = number(x)
+            ),
+            Undefined::DivisionByZero { x } => write!(
+                f,
+                "the formula divides by a constant 0 (it is infinite at x = {}, and wherever its \
+                 numerator is not 0): check the divisors, and a parameter that divides must not \
+                 be 0 (declare `where b != 0`)",
                 number(x)
             ),
             Undefined::Pole { x, value } => write!(
@@ -114,6 +143,9 @@ pub fn undefined_at(g: &mut Graph, f: Id, params: &[f64]) -> Option<Undefined> {
                 .map(|x| value(g, x).abs())
                 .into_iter()
                 .fold(0.0f64, f64::max);
+            if value(g, s).is_nan() {
+                return Some(Undefined::Indeterminate { x: s });
+            }
             for x in [s, s.next_up(), s.next_down()] {
                 let v = value(g, x);
                 if v.is_infinite() || (v.abs() > 1e12 && v.abs() > 1e6 * (1.0 + near)) {
@@ -127,7 +159,7 @@ pub fn undefined_at(g: &mut Graph, f: Id, params: &[f64]) -> Option<Undefined> {
     for x in [1.0, -1.0, 0.5, -0.5] {
         let v = value(g, x);
         if v.is_infinite() {
-            return Some(Undefined::Pole { x, value: v });
+            return Some(Undefined::DivisionByZero { x });
         }
     }
     None
@@ -153,11 +185,19 @@ mod tests {
             check("1 / (x * x - 2)"),
             Some(Undefined::Pole { x, .. }) if (x - 2f64.sqrt()).abs() < 1e-12 || (x + 2f64.sqrt()).abs() < 1e-12
         ));
-        assert!(matches!(check("x / 0"), Some(Undefined::Pole { x, .. }) if x == 1.0));
+        assert!(matches!(check("x / 0"), Some(Undefined::DivisionByZero { x }) if x == 1.0));
         assert!(matches!(
             check("exp(x) / (1 - 1)"),
-            Some(Undefined::Pole { .. })
+            Some(Undefined::DivisionByZero { .. })
         ));
+        // Removable singularities are still NaN at the point itself.
+        for text in ["tanh(x) / x", "(exp(x) - 1) / x", "x * ln(abs(x))"] {
+            assert_eq!(
+                check(text),
+                Some(Undefined::Indeterminate { x: 0.0 }),
+                "{text}"
+            );
+        }
         assert!(matches!(check("ln(x)"), Some(Undefined::NotANumber { .. })));
         assert!(matches!(check("sqrt(x)"), Some(Undefined::NotANumber { x }) if x < 0.0));
         assert!(matches!(

@@ -94,7 +94,9 @@ fn check_shape(text: &str) -> Result<(), Error> {
             span: i..i + 2,
         });
     }
-    let mut depth = 0usize;
+    // Open delimiters and where they are, so that an unbalanced one is named (syn's own
+    // message is "cannot parse string into token stream").
+    let mut open: Vec<(char, usize)> = Vec::new();
     let mut prefix_run = 0usize;
     for (i, c) in text.char_indices() {
         // Characters the language never uses are refused before syn sees them: some of them
@@ -110,10 +112,32 @@ fn check_shape(text: &str) -> Result<(), Error> {
             });
         }
         match c {
-            '(' | '{' | '[' => depth += 1,
-            ')' | '}' | ']' => depth = depth.saturating_sub(1),
+            '(' | '{' | '[' => open.push((c, i)),
+            ')' | '}' | ']' => {
+                let wanted = match c {
+                    ')' => '(',
+                    '}' => '{',
+                    _ => '[',
+                };
+                match open.pop() {
+                    Some((o, _)) if o == wanted => {}
+                    Some((o, at)) => {
+                        return Err(Error {
+                            message: format!("`{c}` closes the `{o}` opened here: close it first"),
+                            span: at..i + 1,
+                        });
+                    }
+                    None => {
+                        return Err(Error {
+                            message: format!("`{c}` has no `{wanted}` to close"),
+                            span: i..i + 1,
+                        });
+                    }
+                }
+            }
             _ => {}
         }
+        let depth = open.len();
         prefix_run = match c {
             '-' | '!' | '*' | '&' => prefix_run + 1,
             c if c.is_whitespace() => prefix_run,
@@ -125,6 +149,17 @@ fn check_shape(text: &str) -> Result<(), Error> {
                 span: i..i + c.len_utf8(),
             });
         }
+    }
+    if let Some(&(o, at)) = open.last() {
+        let close = match o {
+            '(' => ')',
+            '{' => '}',
+            _ => ']',
+        };
+        return Err(Error {
+            message: format!("this `{o}` is never closed: add a `{close}`"),
+            span: at..at + 1,
+        });
     }
     Ok(())
 }

@@ -326,6 +326,9 @@ fn errors_point_at_the_mistake_and_say_how_to_fix_it() {
         ("x.exp()", "method calls", "exp"),
         ("sum(x)", "only a `vector` activation", "sum"),
         ("x +", "", ""),
+        ("erf(x", "never closed: add a `)`", "("),
+        ("tanh(x))", "has no `(` to close", ")"),
+        ("max(x, {1)}", "closes the `{` opened here", "{1)"),
     ];
     for (text, needle, at) in cases {
         let err = Formula::parse(text).expect_err(text);

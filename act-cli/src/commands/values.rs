@@ -446,11 +446,25 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                     "?: not known for a --formula or a gated activation"
                 )?;
             }
-            if curves.iter().any(|c| c.is_vector()) {
+            let vectors: Vec<String> = curves
+                .iter()
+                .filter(|c| c.is_vector())
+                .map(|c| c.label())
+                .collect();
+            if !vectors.is_empty() {
                 writeln!(ctx.out)?;
-                let note = "A vector activation (softmax) is applied to the --at inputs as one \
-                            vector; its derivative is the Jacobian's diagonal.";
-                write!(ctx.out, "{}", wrap(note, ctx.wrap_width(), "", ""))?;
+                let (which, verb) = match vectors.len() {
+                    1 => (format!("A vector activation ({})", vectors[0]), "is"),
+                    _ => (
+                        format!("Vector activations ({})", vectors.join(", ")),
+                        "are",
+                    ),
+                };
+                let note = format!(
+                    "{which} {verb} applied to the --at inputs as one vector; the derivative \
+                     shown is the Jacobian's diagonal."
+                );
+                write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
             }
             // As many activations side by side as fit; the rest in further tables.
             for group in fitting_groups(&xs, &columns, width) {

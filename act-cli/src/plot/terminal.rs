@@ -32,6 +32,24 @@ impl Grid {
     }
 }
 
+/// The labels of the top and bottom rows: 4 significant digits, more where 4 would show the
+/// same number twice, fewer where the label would pass 8 characters (the room `render`
+/// keeps for it).
+fn y_labels(y0: f64, y1: f64) -> (String, String) {
+    let fits = |d: usize| {
+        let (t, b) = (fmt_digits(y1, d), fmt_digits(y0, d));
+        (t.chars().count() <= 8 && b.chars().count() <= 8).then_some((t, b))
+    };
+    let mut best = (1..=4).rev().find_map(fits);
+    for d in 5..=8 {
+        match &best {
+            Some((t, b)) if t == b => best = fits(d).or(best),
+            _ => break,
+        }
+    }
+    best.unwrap_or_else(|| (fmt_digits(y1, 1), fmt_digits(y0, 1)))
+}
+
 /// Renders the plot: y labels, the plot area, x labels and a legend, within `cols + 10`
 /// characters (the y labels take at most 8).
 pub fn render(
@@ -90,8 +108,7 @@ pub fn render(
             }
         }
     }
-    let top = fmt_digits(y1, 4);
-    let bottom = fmt_digits(y0, 4);
+    let (top, bottom) = y_labels(y0, y1);
     let label_w = top.chars().count().max(bottom.chars().count()).max(1);
     let mut out = String::new();
     for r in 0..rows {
@@ -220,6 +237,21 @@ mod tests {
             width: 80,
         };
         render(series, (-5.0, 5.0), y, (40, 10), &ctx)
+    }
+
+    #[test]
+    fn y_labels_fit_eight_characters_and_differ() {
+        assert_eq!(
+            y_labels(-0.004754, 0.09992),
+            ("0.0999".into(), "-0.00475".into())
+        );
+        assert_eq!(
+            y_labels(0.5000002, 0.5000008),
+            ("0.500001".into(), "0.5".into())
+        );
+        assert_eq!(y_labels(0.0, 1.0), ("1".into(), "0".into()));
+        let (t, b) = y_labels(-1.234e-300, 5.0);
+        assert!(t.len() <= 8 && b.len() <= 8, "{t} {b}");
     }
 
     #[test]

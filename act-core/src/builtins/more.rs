@@ -54,7 +54,8 @@ activation! {
     ///
     /// - f(x) = x for x > 0, else alpha * (exp(x / alpha) - 1), computed with expm1
     /// - f'(x) = 1 for x > 0, else exp(x / alpha): continuous at 0 for every alpha
-    /// - range (-alpha, ∞) for alpha > 0, [0, ∞) for alpha < 0; alpha = 0 is refused (the
+    /// - range (-alpha, ∞) for alpha > 0, (-∞, ∞) for alpha < 0 (then x/alpha >= 0 for
+    ///   x <= 0, and alpha (exp(x/alpha) - 1) falls without bound); alpha = 0 is refused (the
     ///   formula divides by alpha; PyTorch refuses it too).
     /// - ∂f/∂alpha = expm1(u) - u exp(u) with u = x/alpha, for x <= 0 (0 for x > 0): within
     ///   4 ULP, or within an absolute error of eps · min(1, |u|) where that is larger. Near 0
@@ -71,6 +72,8 @@ activation! {
     /// assert_eq!(Celu::default().forward(2.0), 2.0);
     /// assert_eq!(Celu::new(2.0).forward(f64::NEG_INFINITY), -2.0);
     /// assert_eq!(Celu::new(2.0).derivative(0.0), 1.0);
+    /// assert_eq!(Celu::new(2.0).range().min(), -2.0);
+    /// assert_eq!(Celu::new(-1.0).range().min(), f64::NEG_INFINITY);
     /// ```
     pub struct Celu(alpha = 1.0);
     f(x) = if x > 0 { x } else { alpha * (exp(x / alpha) - 1) };

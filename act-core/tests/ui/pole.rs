@@ -12,4 +12,16 @@ activation! {
     f(x) = ln(x);
 }
 
+activation! {
+    /// 0/0 at x = 0: NaN there, though the limit is 1.
+    pub struct Sinc;
+    f(x) = tanh(x) / x;
+}
+
+activation! {
+    /// A parameter whose default is 0 divides.
+    pub struct Scaled(b = 0.0);
+    f(x) = x / b;
+}
+
 fn main() {}

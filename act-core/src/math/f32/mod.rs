@@ -198,7 +198,8 @@ fn expm1_core<const FMA: bool>(x: f32) -> f32 {
 #[inline(always)]
 pub fn expm1<const FMA: bool>(x: f32) -> f32 {
     let y = expm1_core::<FMA>(at_least(at_most(x, 89.0), -20.0));
-    if x == 0.0 { x } else { y }
+    // Below 2^-25, e^x - 1 rounds to x: see the f64 version.
+    if x.abs() < 2.980_232_2e-8 { x } else { y }
 }
 
 /// `ln(x 2^e_adj) + c` for normal finite `x > 0`, see the `f64` version.

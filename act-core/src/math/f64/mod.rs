@@ -220,8 +220,13 @@ fn expm1_core<const FMA: bool>(x: f64) -> f64 {
 #[inline(always)]
 pub fn expm1<const FMA: bool>(x: f64) -> f64 {
     let y = expm1_core::<FMA>(at_least(at_most(x, 710.0), -60.0));
-    // Keeps the sign of -0.
-    if x == 0.0 { x } else { y }
+    // Below 2^-54, e^x - 1 = x + x^2/2 rounds to x: returned as is, which keeps the sign of
+    // -0 and every subnormal exact (the reduction would round them: -5e-324 gave 0).
+    if x.abs() < 5.551_115_123_125_783e-17 {
+        x
+    } else {
+        y
+    }
 }
 
 /// `ln(m 2^e) + c` for `m 2^e = x > 0` normal (finite), with `e_adj` added to the exponent and
