@@ -102,6 +102,12 @@ def tanh_prime(x):
     return mp.sech(x) ** 2
 
 
+def mish_prime(x):
+    """d/dx [x tanh(softplus(x))] = tanh(s) + x sech(s)^2 sigmoid(x), s = softplus(x)."""
+    s = mp.log1p(mp.exp(x))
+    return mp.tanh(s) + x * mp.sech(s) ** 2 / (1 + mp.exp(-x))
+
+
 FUNCS = {
     "exp": mp.exp,
     "expm1": mp.expm1,
@@ -122,6 +128,7 @@ LATER_FUNCS = {
     "atan": mp.atan,
     "asinh": mp.asinh,
     "asinh_prime": lambda x: 1 / mp.sqrt(1 + x * x),
+    "mish_prime": mish_prime,
 }
 
 # Where each function's interesting range ends, per type: random points are drawn up to it.
@@ -135,6 +142,8 @@ SPAN = {
     "asinh": (1e9, 1e4),
     # asinh' switches to 1/|x| beyond 2^27 (f64) / 2^12 (f32).
     "asinh_prime": (1e9, 1e4),
+    # Mish' is 1 to the last bit beyond 40 and (x + 1) e^x, subnormal, down to -752 / -104.
+    "mish_prime": (760, 110),
 }
 
 
@@ -213,6 +222,15 @@ def unary(fmt, name, fn, rng):
     xs += [fmt.exact(rng.uniform(-span, span)) for _ in range(600)]
     if name == "atan":
         xs += [fmt.exact(rng.uniform(-3, 3)) for _ in range(400)]
+    if name == "mish_prime":
+        # Where the terms of the symbolic form cancel (-5 to 1), and the root (-1.19).
+        xs += [fmt.exact(rng.uniform(-5, 1)) for _ in range(400)]
+        xs += [fmt.exact(v) for v in [-2.706749, -3.8540459, -0.79499817, -0.2, 0.4698413]]
+        # Not around the root, where a relative bound means nothing (the error of e^x alone
+        # is 1e-18 absolute): act-core/tests/accuracy.rs holds Mish' there to 8 eps absolute
+        # where |x - x0| <= 1.5 and |f'| <= 1/4.
+        root = mp.findroot(mish_prime, -1.19)
+        xs = [v for v in xs if not (abs(v - root) <= 1.5 and abs(mish_prime(mp.mpf(v))) <= 0.25)]
     if name in ("asinh", "asinh_prime"):
         xs += [fmt.exact(rng.uniform(-3, 3)) for _ in range(300)]
         big = (2.0**28 if name == "asinh" else 2.0**27) if fmt is F64 else 2.0**12

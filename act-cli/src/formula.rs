@@ -133,10 +133,30 @@ pub fn caret_message(text: &str, message: &str, span: core::ops::Range<usize>) -
     let (start, end) = (clamp(span.start), clamp(span.end.max(span.start)));
     let pad = text[..start].chars().count();
     let width = text[start..end].chars().count().max(1);
+    // A long formula is shown as a window of SHOWN characters around the mistake, `…` marking
+    // what is cut, so that the message fits a terminal.
+    const SHOWN: usize = 72;
+    let chars: Vec<char> = shown.chars().collect();
+    if chars.len() <= SHOWN {
+        return format!(
+            "invalid formula: {message}\n  {shown}\n  {}{}",
+            " ".repeat(pad),
+            "^".repeat(width)
+        );
+    }
+    let from = pad.saturating_sub(SHOWN / 3).min(chars.len() - SHOWN);
+    let to = from + SHOWN;
+    let (before, after) = (
+        if from > 0 { "…" } else { "" },
+        if to < chars.len() { "…" } else { "" },
+    );
+    let window: String = chars[from..to].iter().collect();
+    let caret_at = pad - from + before.chars().count();
+    let caret_width = width.min(to.saturating_sub(pad)).max(1);
     format!(
-        "invalid formula: {message}\n  {shown}\n  {}{}",
-        " ".repeat(pad),
-        "^".repeat(width)
+        "invalid formula: {message}\n  {before}{window}{after}\n  {}{}",
+        " ".repeat(caret_at),
+        "^".repeat(caret_width)
     )
 }
 
@@ -151,6 +171,26 @@ mod tests {
             m,
             "invalid formula: unknown function 'tanhh'\n  x * tanhh(x)\n      ^^^^^"
         );
+    }
+
+    #[test]
+    fn a_long_formula_is_shown_around_the_mistake() {
+        let text = format!("{} + tanhh(x) + {}", "x + ".repeat(500), "x + ".repeat(500));
+        let at = text.find("tanhh").unwrap();
+        let m = caret_message(&text, "unknown function 'tanhh'", at..at + 5);
+        let lines: Vec<&str> = m.lines().collect();
+        assert!(lines[1].chars().count() <= 80, "{}", lines[1]);
+        assert!(
+            lines[1].starts_with("  …") && lines[1].ends_with('…'),
+            "{}",
+            lines[1]
+        );
+        let col = lines[2].find('^').unwrap();
+        let under: String = lines[1].chars().skip(col).take(5).collect();
+        assert_eq!(under, "tanhh");
+        // A span over the whole of a long formula is cut too.
+        let m = caret_message(&text, "too long", 0..text.len());
+        assert!(m.lines().all(|l| l.chars().count() <= 80), "{m}");
     }
 
     #[test]

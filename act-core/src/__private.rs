@@ -3,7 +3,10 @@
 //! change.
 
 pub use crate::checks::{check_len, check_rows};
-pub use crate::compensated::{exp_corrected, mul_split, two_sum_err};
+pub use crate::compensated::{
+    exp_corrected, mul_split, odd_cubic_err, sigmoid_corrected, sigmoid_prime_corrected,
+    two_sum_err,
+};
 pub use crate::float_kernels::FloatKernels;
 pub use crate::kernels::Kernel;
 pub use crate::lanes::{

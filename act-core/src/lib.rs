@@ -168,7 +168,8 @@ pub mod __private;
 /// `a` on a tie: `max(0, x)` has derivative 0 at 0 (as PyTorch's relu). `clamp(a, lo, hi)` is
 /// `min(hi, max(lo, a))`: at `a == lo` or `a == hi` its derivative is 0, as for PyTorch's
 /// hardtanh, relu6 and hardsigmoid, so `clamp(x + 3, 0, 6) / 6` and the built-in
-/// [`HardSigmoid`] agree at ±3.
+/// [`HardSigmoid`] agree at ±3. `abs(a)` has derivative 1 at `a = 0` (the branch `a >= 0`;
+/// PyTorch's `abs` gives 0 there, its `sign(0)`).
 ///
 /// # Metadata
 ///
@@ -179,7 +180,10 @@ pub mod __private;
 /// dense over [-16, 16] and logarithmic out to ±1e300, takes the limits at ±∞, and locates the
 /// zeros of `f'` and the switching points of branches, `max`, `min`, `clamp` and `abs` by
 /// bisection. An extreme inside the line (Swish's minimum) is reported as the value at the
-/// zero of `f'`; values computed next to it may pass it by their rounding, a few ULP.
+/// zero of `f'`; values computed next to it may pass it by their rounding, a few ULP. A bound
+/// that is the limit at ±∞ counts as attained only where `f` is flat at it at a moderate
+/// input (Hardtanh's 1 from x = 1 on); where `f` only rounds to it (`1 - exp(-x * x)` is 1
+/// in f64 from x = 6.1) it is not.
 ///
 /// ```
 /// use act_core::prelude::*;

@@ -19,8 +19,9 @@
 //!    `v == 0` exactly (relu(-2), hardsigmoid'(5)): the result is ±0;
 //! 2. the error is at most 4 ULP (GeluTanh: `4 + κ` ULP, with κ the condition
 //!    number `|x f'(x) / f(x)|` for the value and `|x f''(x) / f'(x)|` for the derivative,
-//!    computed by mpmath and stored per point: what rounding the inner argument costs; Gelu,
-//!    whose argument is carried exactly, has no allowance);
+//!    computed by mpmath and stored per point: what rounding the inner argument costs; stored
+//!    as 0 for the f32 value, whose argument is carried with its rounding error, so that it
+//!    is held to the plain 4 ULP; Gelu, whose argument is carried exactly, has no allowance);
 //! 3. softmax only: `|v|` is below the smallest normal: `|result| <=` the smallest normal (flush
 //!    to zero). The elementwise built-ins return subnormal results (the underflow policy of
 //!    `act_core::math`): their subnormal results are held to rule 2, in subnormal spacings;

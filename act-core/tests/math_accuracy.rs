@@ -68,6 +68,7 @@ fn cases() -> Vec<Case> {
         unary!(atan),
         unary!(asinh),
         unary!(asinh_prime),
+        unary!(mish_prime),
     ]
     .into_iter()
     .flatten()
@@ -324,6 +325,9 @@ macro_rules! special_values {
                 ("asinh", m::asinh::<$fma>, -inf, -inf),
                 ("asinh_prime", m::asinh_prime::<$fma>, nan, nan), ("asinh_prime", m::asinh_prime::<$fma>, 0.0, 1.0),
                 ("asinh_prime", m::asinh_prime::<$fma>, inf, 0.0), ("asinh_prime", m::asinh_prime::<$fma>, -inf, 0.0),
+                ("mish_prime", m::mish_prime::<$fma>, nan, nan), ("mish_prime", m::mish_prime::<$fma>, inf, 1.0),
+                ("mish_prime", m::mish_prime::<$fma>, -inf, -0.0), ("mish_prime", m::mish_prime::<$fma>, 0.0, 0.6),
+                ("mish_prime", m::mish_prime::<$fma>, -0.0, 0.6),
                 ("atan", m::atan::<$fma>, nan, nan), ("atan", m::atan::<$fma>, 0.0, 0.0),
                 ("atan", m::atan::<$fma>, -0.0, -0.0), ("atan", m::atan::<$fma>, 1.0, core::$t::consts::FRAC_PI_4),
                 ("atan", m::atan::<$fma>, inf, core::$t::consts::FRAC_PI_2),

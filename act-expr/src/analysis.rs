@@ -120,12 +120,16 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
     let limits = [f(f64::NEG_INFINITY), f(f64::INFINITY)];
     let lim_lo = limits.iter().copied().fold(f64::INFINITY, f64::min);
     let lim_hi = limits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (min, min_attained, argmin) = if lim_lo < lo.0 {
+    // An extreme equal to a limit at ±∞ is attained only on a flat piece at a moderate input
+    // (hardtanh's 1 from x = 1 on), not where `f` merely rounds to its limit while still
+    // moving (`x / (1 + abs(x))` is 1 at 1e300, `1 - exp(-x * x)` at 16, and neither reaches 1).
+    let flat = |at: Option<f64>| at.is_some_and(|x| x.abs() <= 1e6 && df(x) == 0.0);
+    let (min, min_attained, argmin) = if lim_lo < lo.0 || (lim_lo == lo.0 && !flat(lo.1)) {
         (lim_lo, false, None)
     } else {
         (lo.0, true, lo.1)
     };
-    let (max, max_attained, argmax) = if lim_hi > hi.0 {
+    let (max, max_attained, argmax) = if lim_hi > hi.0 || (lim_hi == hi.0 && !flat(hi.1)) {
         (lim_hi, false, None)
     } else {
         (hi.0, true, hi.1)
@@ -276,6 +280,36 @@ mod tests {
         let s = shape(&relu, &drelu, &r, &[0.0]);
         assert_eq!(s.kinks, vec![0.0]);
         assert!(s.monotonic && !s.zero_centred && s.saturating_left && !s.saturating_right);
+    }
+
+    #[test]
+    fn a_limit_reached_only_by_rounding_is_not_attained() {
+        // The limits at ±∞ as the interpreter gives them.
+        let softsign = |x: f64| {
+            if x.is_infinite() {
+                x.signum()
+            } else {
+                x / (1.0 + x.abs())
+            }
+        };
+        let dsoftsign = |x: f64| 1.0 / ((1.0 + x.abs()) * (1.0 + x.abs()));
+        let r = range(&softsign, &dsoftsign, &[]);
+        assert_eq!(
+            (r.min, r.max, r.min_attained, r.max_attained),
+            (-1.0, 1.0, false, false)
+        );
+        let bump = |x: f64| 1.0 - (-x * x).exp();
+        let dbump = |x: f64| 2.0 * x * (-x * x).exp();
+        let r = range(&bump, &dbump, &[]);
+        assert_eq!(
+            (r.min, r.max, r.min_attained, r.max_attained),
+            (0.0, 1.0, true, false)
+        );
+        // A flat piece at the limit is attained.
+        let hardtanh = |x: f64| x.clamp(-1.0, 1.0);
+        let dhardtanh = |x: f64| if x.abs() < 1.0 { 1.0 } else { 0.0 };
+        let r = range(&hardtanh, &dhardtanh, &[-1.0, 1.0]);
+        assert!(r.min_attained && r.max_attained);
     }
 
     #[test]

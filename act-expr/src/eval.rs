@@ -24,6 +24,18 @@ pub fn tanh_prime(x: f64) -> f64 {
     4.0 * e / ((1.0 + e) * (1.0 + e))
 }
 
+/// Mish's derivative `tanh(s) + x tanh'(s) σ(x)`, `s = softplus(x)`; below -700, where `s`
+/// and `σ(x)` leave the normal range, its leading term `(x + 1) e^x` (two half-exponentials,
+/// no early underflow).
+pub fn mish_prime(x: f64) -> f64 {
+    if x < -700.0 {
+        let h = (0.5 * x).exp();
+        return (x + 1.0) * h * h;
+    }
+    let s = softplus(x);
+    s.tanh() + x * tanh_prime(s) * sigmoid(x)
+}
+
 /// `ln(1 + e^x)` without overflow or cancellation.
 pub fn softplus(x: f64) -> f64 {
     if x.is_nan() {

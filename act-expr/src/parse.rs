@@ -292,14 +292,35 @@ impl Lowering<'_> {
             BinOp::Rem(_) => return err(&b.op, "`%` is not supported in a formula"),
             _ => return err(&b.op, "unsupported operator: use + - * /"),
         };
-        let l = self.expr(&b.left, d)?;
-        let r = self.expr(&b.right, d)?;
-        Ok(match op {
-            BinOp::Add(_) => self.g.add(l, r),
-            BinOp::Sub(_) => self.g.sub(l, r),
-            BinOp::Mul(_) => self.g.mul(l, r),
-            _ => self.g.div(l, r),
-        })
+        // The left spine of a left-associative chain (`a + b - c + ...`, `a * b / c * ...`) is
+        // walked here rather than recursed into: a long flat sum is not nested, and its length
+        // does not count against MAX_DEPTH (nor deepen the stack).
+        let group = |op: &BinOp| match op {
+            BinOp::Add(_) | BinOp::Sub(_) => 1,
+            BinOp::Mul(_) | BinOp::Div(_) => 2,
+            _ => 0,
+        };
+        let mut operands = vec![(op, &*b.right)];
+        let mut left = &*b.left;
+        while let Expr::Binary(lb) = left {
+            let power = matches!(&*lb.right, Expr::Unary(u) if matches!(u.op, UnOp::Deref(_)));
+            if group(&lb.op) != group(&op) || power {
+                break;
+            }
+            operands.push((lb.op, &*lb.right));
+            left = &*lb.left;
+        }
+        let mut acc = self.expr(left, d)?;
+        for (op, right) in operands.into_iter().rev() {
+            let r = self.expr(right, d)?;
+            acc = match op {
+                BinOp::Add(_) => self.g.add(acc, r),
+                BinOp::Sub(_) => self.g.sub(acc, r),
+                BinOp::Mul(_) => self.g.mul(acc, r),
+                _ => self.g.div(acc, r),
+            };
+        }
+        Ok(acc)
     }
 
     fn call(&mut self, c: &syn::ExprCall, d: usize) -> syn::Result<Id> {

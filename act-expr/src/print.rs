@@ -209,12 +209,16 @@ impl Printer<'_> {
                     out.push(')');
                 }
                 Spelling::Product(form) | Spelling::Sum(form) => {
-                    for (i, part) in form.split("{u}").enumerate() {
-                        if i > 0 {
-                            self.expr(*a, Prec::If, out);
-                        }
-                        out.push_str(part);
+                    // `{u}` inside a call's parentheses, `{u*}` as a factor of a product.
+                    let mut rest = form;
+                    while let Some(k) = rest.find("{u") {
+                        out.push_str(&rest[..k]);
+                        let factor = rest[k..].starts_with("{u*}");
+                        let prec = if factor { Prec::Prod } else { Prec::If };
+                        self.expr(*a, prec, out);
+                        rest = &rest[k + if factor { 4 } else { 3 }..];
                     }
+                    out.push_str(rest);
                 }
             },
             Node::Max(a, b) | Node::Min(a, b) => {

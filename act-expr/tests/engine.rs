@@ -212,6 +212,14 @@ fn derivatives_read_like_a_textbook() {
         ("ln(1 + exp(x))", "sigmoid(x)"),
         ("powi(x, 3)", "3 * powi(x, 2)"),
         (
+            "x * tanh(softplus(x))",
+            "tanh(softplus(x)) + x * (1 - powi(tanh(softplus(x)), 2)) * sigmoid(x)",
+        ),
+        (
+            "(x + 1) * tanh(softplus(x + 1))",
+            "tanh(softplus(x + 1)) + (x + 1) * (1 - powi(tanh(softplus(x + 1)), 2)) * sigmoid(x + 1)",
+        ),
+        (
             "if x > 0 { x } else { exp(x) - 1 }",
             "if x > 0 { 1 } else { exp(x) }",
         ),
@@ -377,6 +385,12 @@ fn hostile_sizes_are_refused_not_crashed_on() {
         "{}",
         err.message()
     );
+    // A long flat sum or product is not nested: it parses up to the length limit.
+    let flat = vec!["x"; 2400].join(" + ");
+    assert_eq!(f(&flat).eval(1.0), 2400.0);
+    let flat = vec!["x"; 1200].join(" * ");
+    let want = 1.5f64.powi(1200);
+    assert!((f(&flat).eval(1.5) / want - 1.0).abs() < 1e-12);
     let long = vec!["x"; 20_000].join(" + ");
     assert!(
         Formula::parse(&long)

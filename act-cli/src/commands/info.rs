@@ -391,7 +391,7 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             };
             s.push_str(&block(&pairs));
             if let Some(props) = &props {
-                s.push_str("\n  properties\n");
+                s.push_str("\n  properties (yes when, on the right)\n");
                 s.push_str(&property_lines(props, width));
             }
             if !guide_pairs.is_empty() {

@@ -100,8 +100,11 @@ fn binding(b: &Binding) -> TokenStream {
             ref expr,
             exp_correction,
             rounding_error,
+            cubic_error,
+            sigmoid_correction,
         } => {
             let name = t(id);
+<<<<<<< HEAD
             let e = match (exp_correction, expr) {
                 // The error enters the kernel's reduced argument (one addition).
                 (
@@ -113,23 +116,49 @@ fn binding(b: &Binding) -> TokenStream {
                     quote!(#fk::__exp_lo::<FMA>(#a, #e))
                 }
                 _ => exp_corrected(exp_correction, expression(expr)),
+=======
+            let e = exp_corrected(exp_correction, expression(expr));
+            let e = match sigmoid_correction {
+                Some(a) => {
+                    let ea = err(a);
+                    quote!({
+                        let s: F = #e;
+                        ::act_core::__private::sigmoid_corrected(s, s, #ea)
+                    })
+                }
+                None => e,
+>>>>>>> main
             };
             let two_sum = rounding_error.map(|(p, q)| {
                 let (p, q, e) = (t(p), t(q), err(id));
                 quote!(let #e: F = ::act_core::__private::two_sum_err(#p, #q, #name);)
             });
-            quote!(let #name: F = #e; #two_sum)
+            let cubic = cubic_error.map(|(c1, c3)| {
+                let e = err(id);
+                let (a, b, c, d) = (lit(c1.hi), lit(c1.lo), lit(c3.hi), lit(c3.lo));
+                quote!(let #e: F = ::act_core::__private::odd_cubic_err(x, #name, #a, #b, #c, #d);)
+            });
+            quote!(let #name: F = #e; #two_sum #cubic)
         }
         Binding::SigmoidPair {
             sigmoid,
             prime,
             arg,
             prime_plain,
+            corrected,
         } => {
             let (a, s, p_s, p_i, p) = (t(arg), t(sigmoid), ts(prime), ti(prime), t(prime));
             let plain = prime_plain.then(|| quote!(let #p: F = #p_s * #p_i;));
+            let fix = corrected.then(|| {
+                let e = err(arg);
+                quote! {
+                    let #p_s: F = ::act_core::__private::sigmoid_prime_corrected(#p_s, #s, #e);
+                    let #s: F = ::act_core::__private::sigmoid_corrected(#s, #s, #e);
+                }
+            });
             quote! {
                 let (#s, #p_s, #p_i): (F, F, F) = #fk::__sigmoid_pair::<FMA>(#a);
+                #fix
                 #plain
             }
         }
@@ -171,9 +200,17 @@ fn scaled(id: Id, source: &Scaled) -> TokenStream {
             kernel: k,
             arg,
             exp_correction,
+            sigmoid_correction,
         } => {
             let k = kernel(k);
             let fixed = exp_corrected(exp_correction, quote!(#s));
+            let fixed = match sigmoid_correction {
+                Some(a) => {
+                    let e = err(a);
+                    quote!(::act_core::__private::sigmoid_corrected(#fixed, #s * #i, #e))
+                }
+                None => fixed,
+            };
             let a = t(arg);
             quote! {
                 let (#s, #i): (F, F) = #fk::__kernel_scaled::<FMA>(#a, #k);

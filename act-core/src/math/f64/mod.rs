@@ -1,9 +1,11 @@
 //! `f64` kernels. See the [module overview](super) for the method and the measured accuracy.
 
 mod erf;
+mod mish;
 mod pow;
 
 pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled};
+pub use mish::mish_prime;
 pub use pow::{powf, powi};
 
 /// Adding this (1.5 * 2^52) to a value of magnitude below 2^51 rounds it to an integer held in

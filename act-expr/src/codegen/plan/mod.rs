@@ -10,7 +10,7 @@ use crate::dd::{self, Dd};
 use crate::eval;
 use crate::graph::{Cmp, Func, Graph, Id, Named, Node};
 use compensated::{
-    affine_near_root, exact_differences, power_of_two_times_square, x_times_constant,
+    affine_near_root, exact_differences, odd_cubic, power_of_two_times_square, x_times_constant,
 };
 use scaling::{Scaling, sigmoid_pairs};
 
@@ -39,19 +39,27 @@ pub(super) enum Binding {
     /// `let t{id}: F = expr;`, with `exp` of an exact difference corrected by its rounding
     /// error `t{arg}_err` (`exp_correction`), and, for an exact difference `p + q` itself,
     /// its rounding error `t{id}_err` computed next from the terms (`rounding_error`).
+    ///
+    /// With `cubic_error`, the node is an odd cubic `c1 x + c3 x^3` (see [`odd_cubic`]) whose
+    /// rounding error `t{id}_err` is computed next; with `sigmoid_correction`, a `sigmoid` of
+    /// such an argument, corrected by its error.
     Let {
         id: Id,
         expr: Expr,
         exp_correction: Option<Id>,
         rounding_error: Option<(Id, Id)>,
+        cubic_error: Option<(Dd, Dd)>,
+        sigmoid_correction: Option<Id>,
     },
     /// `sigmoid(arg)` and `sigmoid'(arg)` at once (one division in the FMA builds); `sigmoid'`
-    /// comes scaled, and its plain value `t{prime}` is bound too when `prime_plain`.
+    /// comes scaled, and its plain value `t{prime}` is bound too when `prime_plain`. With
+    /// `corrected`, both are corrected by the rounding error `t{arg}_err` of an odd cubic.
     SigmoidPair {
         sigmoid: Id,
         prime: Id,
         arg: Id,
         prime_plain: bool,
+        corrected: bool,
     },
     /// `(t{id}_s, t{id}_i)`: the node's value times a power of two, and the inverse of that
     /// power; with `plain`, also `t{id} = t{id}_s * t{id}_i`.
@@ -66,11 +74,13 @@ pub(super) enum Scaled {
     /// `erfc(x·c)` with the product's rounding error.
     ErfcProduct(Dd),
     /// A function with a tiny tail, from the act-core kernel's scaled form; `exp` of an exact
-    /// difference corrected by the difference's rounding error.
+    /// difference or an odd cubic corrected by the argument's rounding error, and `sigmoid` of
+    /// an odd cubic (`sigmoid_correction`).
     Kernel {
         kernel: Kernel,
         arg: Id,
         exp_correction: Option<Id>,
+        sigmoid_correction: Option<Id>,
     },
     /// A function linear at 0 of a scaled argument: where the argument is scaled it is tiny
     /// and `f(a) = a` to the last bit.
@@ -217,6 +227,8 @@ impl Body {
         let scaling = Scaling::new(&facts);
         let pairs = sigmoid_pairs(&facts, &scaling, final_root);
         let exact = exact_differences(&facts);
+        let cubic = odd_cubic_arguments(&facts);
+        let has_error = |a: Id| exact[a.index()] || cubic[a.index()].is_some();
         let mut bindings = Vec::new();
         for &id in &facts.live {
             if !facts.needed[id.index()] {
@@ -234,13 +246,25 @@ impl Body {
                         prime,
                         arg,
                         prime_plain,
+                        corrected: cubic[arg.index()].is_some(),
                     });
                 }
                 continue;
             }
-            let exp_correction = |a: Id| exact[a.index()].then_some(a);
+            // `exp` of an exact difference or an odd cubic; an exact difference's error also
+            // corrects the other tiny-tail functions of it as `exp` (their tails are `e^u`).
+            let exp_correction = |a: Id, f: Func| {
+                let corrected = if f == Func::Exp {
+                    has_error(a)
+                } else {
+                    exact[a.index()]
+                };
+                corrected.then_some(a)
+            };
+            let sigmoid_correction = |a: Id| cubic[a.index()].is_some().then_some(a);
             if scaling.uses[id.index()] {
-                let source = scaled_source(&facts, &scaling, id, &exp_correction);
+                let source =
+                    scaled_source(&facts, &scaling, id, &exp_correction, &sigmoid_correction);
                 let plain = scaling.plain[id.index()];
                 bindings.push(Binding::Scaled { id, source, plain });
                 continue;
@@ -258,7 +282,13 @@ impl Body {
             };
             let exp_correction = match *g.node(id) {
                 Node::Call(Func::Exp, a) if Some(id) != stored && !facts.is_const(id) => {
-                    exp_correction(a)
+                    exp_correction(a, Func::Exp)
+                }
+                _ => None,
+            };
+            let sigmoid_correction = match *g.node(id) {
+                Node::Call(Func::Sigmoid, a) if Some(id) != stored && !facts.is_const(id) => {
+                    sigmoid_correction(a)
                 }
                 _ => None,
             };
@@ -270,10 +300,32 @@ impl Body {
                     Node::Sum(terms) if exact[id.index()] => Some((terms[0], terms[1])),
                     _ => None,
                 },
+                cubic_error: cubic[id.index()],
+                sigmoid_correction,
             });
         }
         Body { bindings, root }
     }
+}
+
+/// For each node: `Some((c1, c3))` where it is an odd cubic `c1 x + c3 x^3` (see
+/// [`odd_cubic`]) computed here and read by a `sigmoid`, `sigmoid'` or `exp` call, whose
+/// result is then corrected by the cubic's rounding error.
+fn odd_cubic_arguments(facts: &Facts) -> Vec<Option<(Dd, Dd)>> {
+    let g = facts.g;
+    let n = facts.live.last().map_or(0, |l| l.index() + 1);
+    let mut out = vec![None; n];
+    let is_const = |i: Id| facts.is_const(i);
+    for &id in &facts.live {
+        let Node::Call(Func::Sigmoid | Func::SigmoidPrime | Func::Exp, a) = *g.node(id) else {
+            continue;
+        };
+        if !facts.active(id) || !facts.active(a) {
+            continue;
+        }
+        out[a.index()] = odd_cubic(g, a, &is_const);
+    }
+    out
 }
 
 /// How the scaled node `id` is computed.
@@ -281,7 +333,8 @@ fn scaled_source(
     facts: &Facts,
     scaling: &Scaling,
     id: Id,
-    exp_correction: &dyn Fn(Id) -> Option<Id>,
+    exp_correction: &dyn Fn(Id, Func) -> Option<Id>,
+    sigmoid_correction: &dyn Fn(Id) -> Option<Id>,
 ) -> Scaled {
     let g = facts.g;
     let is_const = |i: Id| facts.is_const(i);
@@ -299,10 +352,16 @@ fn scaled_source(
                 Kernel::Of(f)
             },
             arg,
+<<<<<<< HEAD
             // The correction `e^(u + err)` is exp's; another kernel of the same exact
             // difference (`sigmoid(a - b)` next to `exp(a - b)`) is not corrected by it.
             exp_correction: if f == Func::Exp {
                 exp_correction(arg)
+=======
+            exp_correction: exp_correction(arg, f),
+            sigmoid_correction: if f == Func::Sigmoid {
+                sigmoid_correction(arg)
+>>>>>>> main
             } else {
                 None
             },
