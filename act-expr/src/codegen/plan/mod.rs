@@ -352,16 +352,9 @@ fn scaled_source(
                 Kernel::Of(f)
             },
             arg,
-<<<<<<< HEAD
-            // The correction `e^(u + err)` is exp's; another kernel of the same exact
-            // difference (`sigmoid(a - b)` next to `exp(a - b)`) is not corrected by it.
-            exp_correction: if f == Func::Exp {
-                exp_correction(arg)
-=======
             exp_correction: exp_correction(arg, f),
             sigmoid_correction: if f == Func::Sigmoid {
                 sigmoid_correction(arg)
->>>>>>> main
             } else {
                 None
             },
