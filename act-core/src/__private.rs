@@ -10,11 +10,11 @@ pub use crate::compensated::{
 pub use crate::float_kernels::FloatKernels;
 pub use crate::kernels::Kernel;
 pub use crate::lanes::{
-    fold_blocks, medium, position_of, short, sum_lanes, sum_lanes_store, sum_lanes3,
+    fold_blocks, medium, position_of, short, sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
 };
 pub use crate::loops::{
-    is_limit_artefact, limit, map_in_place, map_in_place_limit, map1, map1_limit, map2, map2_limit,
-    one, one_limit,
+    for_rows, for_rows2, is_limit_artefact, limit, map_in_place, map_in_place_limit, map1,
+    map1_limit, map2, map2_limit, one, one_limit,
 };
 pub use crate::metadata::Analysed;
 pub use crate::pairs::{

@@ -30,10 +30,17 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// `(σ(x), c·σ'(x), 1/c)` in one go (one division with `FMA`), `c` as in
     /// [`FloatKernels::__kernel_scaled`].
     fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self);
-    /// `e^x` for `x <= 0` (or NaN) where the value only reaches results that it bounds
-    /// (softmax's `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor in the
-    /// normal range.
-    fn __exp_nonpositive_final<const FMA: bool>(self) -> Self;
+    /// `e^(self + lo)` for `self <= 0` (or NaN), `lo` the rounding error of the difference
+    /// `self` was computed as, where the value only reaches results that it bounds (softmax's
+    /// `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor in the normal
+    /// range; `lo` enters the kernel's reduced argument. 0 at `self = -∞`, whatever `lo`.
+    fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self;
+    /// `e^(self + lo)`, `lo` the rounding error of the difference `self` was computed as
+    /// (NaN allowed where `self` is infinite): the low part enters the kernel's reduced
+    /// argument.
+    fn __exp_lo<const FMA: bool>(self, lo: Self) -> Self;
+    /// [`FloatKernels::__exp_lo`] scaled as [`FloatKernels::__kernel_scaled`] scales `exp`.
+    fn __exp_scaled_lo<const FMA: bool>(self, lo: Self) -> (Self, Self);
     /// `erfc(self (hi + lo))` for a constant known as the double-double `hi + lo`, with the
     /// product's rounding error carried into the tail (GELU's `erfc(-x/sqrt 2)`).
     fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self;
@@ -64,8 +71,16 @@ macro_rules! impl_float_kernels {
                 math::$m::sigmoid_pair::<FMA>(self)
             }
             #[inline(always)]
-            fn __exp_nonpositive_final<const FMA: bool>(self) -> Self {
-                math::$m::exp_nonpositive_final::<FMA>(self)
+            fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self {
+                math::$m::exp_nonpositive_final::<FMA>(self, lo)
+            }
+            #[inline(always)]
+            fn __exp_lo<const FMA: bool>(self, lo: Self) -> Self {
+                math::$m::exp_lo::<FMA>(self, lo)
+            }
+            #[inline(always)]
+            fn __exp_scaled_lo<const FMA: bool>(self, lo: Self) -> (Self, Self) {
+                math::$m::exp_scaled_with_lo::<FMA>(self, lo)
             }
             #[inline(always)]
             fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self {

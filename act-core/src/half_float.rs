@@ -144,8 +144,16 @@ macro_rules! impl_half_float {
                 )
             }
             #[inline]
-            fn __exp_nonpositive_final<const FMA: bool>(self) -> Self {
-                via(self, |v| v.__exp_nonpositive_final::<FMA>())
+            fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self {
+                via(self, |v| v.__exp_nonpositive_final::<FMA>(lo.to_f32()))
+            }
+            #[inline]
+            fn __exp_lo<const FMA: bool>(self, lo: Self) -> Self {
+                via(self, |v| v.__exp_lo::<FMA>(lo.to_f32()))
+            }
+            #[inline]
+            fn __exp_scaled_lo<const FMA: bool>(self, lo: Self) -> (Self, Self) {
+                (self.__exp_lo::<FMA>(lo), Self::ONE)
             }
             #[inline]
             fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self {

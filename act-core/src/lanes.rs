@@ -105,6 +105,33 @@ fn sum_lanes_store_in<F: Float, const L: usize, const M: usize>(
     finish_lanes(&acc, &add)
 }
 
+/// [`sum_lanes`] over two inputs of the same length, element by element.
+#[inline(always)]
+pub fn sum_lanes2<F: Float, const M: usize>(
+    x: &[F],
+    g: &[F],
+    map: impl Fn(F, F) -> [F; M],
+) -> [F; M] {
+    sum_lanes2_in::<F, LANES, M>(x, g, map)
+}
+
+#[inline(always)]
+fn sum_lanes2_in<F: Float, const L: usize, const M: usize>(
+    x: &[F],
+    g: &[F],
+    map: impl Fn(F, F) -> [F; M],
+) -> [F; M] {
+    check_len("x", x.len(), "grad_y", g.len());
+    let add = |a: F, b: F| a + b;
+    let mut acc = [[F::ZERO; L]; M];
+    for (xc, gc) in x.chunks(L).zip(g.chunks(L)) {
+        let len = xc.len().min(gc.len()).min(L);
+        let (xc, gc) = (&xc[..len], &gc[..len]);
+        fold_block(&mut acc, len, &add, |i| map(xc[i], gc[i]));
+    }
+    finish_lanes(&acc, &add)
+}
+
 /// [`sum_lanes`] over three inputs of the same length, element by element.
 #[inline(always)]
 pub fn sum_lanes3<F: Float, const M: usize>(
@@ -250,6 +277,19 @@ pub mod short {
         finish_lanes(&sums, &add)
     }
 
+    /// [`super::sum_lanes2`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes2<F: Float, const M: usize>(
+        x: &[F],
+        g: &[F],
+        map: impl Fn(F, F) -> [F; M],
+    ) -> [F; M] {
+        check_len("x", x.len(), "grad_y", g.len());
+        let add = |a: F, b: F| a + b;
+        let (xb, gb) = (load(x, F::ZERO), load(g, F::ZERO));
+        finish_lanes(&lanes(x.len(), F::ZERO, &add, |i| map(xb[i], gb[i])), &add)
+    }
+
     /// [`super::sum_lanes3`] for `x.len() <= LEN`.
     #[inline(always)]
     pub fn sum_lanes3<F: Float, const M: usize>(
@@ -309,6 +349,16 @@ pub mod medium {
         map: impl Fn(F) -> ([F; M], F),
     ) -> [F; M] {
         super::sum_lanes_store_in::<F, LEN, M>(x, out, map)
+    }
+
+    /// [`super::sum_lanes2`] for `x.len() <= LEN`.
+    #[inline(always)]
+    pub fn sum_lanes2<F: Float, const M: usize>(
+        x: &[F],
+        g: &[F],
+        map: impl Fn(F, F) -> [F; M],
+    ) -> [F; M] {
+        super::sum_lanes2_in::<F, LEN, M>(x, g, map)
     }
 
     /// [`super::sum_lanes3`] for `x.len() <= LEN`.

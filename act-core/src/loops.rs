@@ -31,6 +31,29 @@ pub fn map2<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) -> F) {
     }
 }
 
+/// `row(x_r, y_r)` for each row of a row-major batch of rows of `cols` (a vector activation's
+/// `forward_rows`: the batch is dispatched once, and the row's build inlines into the loop).
+#[inline(always)]
+pub fn for_rows<F: Float>(x: &[F], cols: usize, y: &mut [F], row: impl Fn(&[F], &mut [F])) {
+    for (xr, yr) in x.chunks(cols).zip(y.chunks_mut(cols)) {
+        row(xr, yr);
+    }
+}
+
+/// [`for_rows`] over two inputs (`backward_rows`, `backward_rows_from_output`).
+#[inline(always)]
+pub fn for_rows2<F: Float>(
+    x: &[F],
+    g: &[F],
+    cols: usize,
+    out: &mut [F],
+    row: impl Fn(&[F], &[F], &mut [F]),
+) {
+    for ((xr, gr), or) in x.chunks(cols).zip(g.chunks(cols)).zip(out.chunks_mut(cols)) {
+        row(xr, gr, or);
+    }
+}
+
 /// Elements per chunk for the limit fix-up: small enough to stay in L1 between the two loops.
 const CHUNK: usize = 512;
 

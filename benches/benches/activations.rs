@@ -2,13 +2,16 @@
 //! to the naive scalar formula (`act_benches::naive`) in the same group. Directions: `forward`
 //! (`forward_slice`), `backward` (`backward_slice`, reads `x` and `grad_y`) and, for elementwise
 //! activations, `derivative` (`derivative_slice`, `f'(x)` alone, what JAX's `vmap(grad(f))`
-//! computes). Softmax also runs over batches of rows (`softmax_rows10/forward/act-f32/...`:
-//! rows of 10, 32, 100 and 1000 classes, about 1M elements in all). The gated built-ins (GLU,
-//! SwiGLU, GeGLU, ReGLU) run over 1M f32 pairs `(a, b)`: `glu/forward/act-f32/1048576`.
+//! computes). The vector activations (softmax, log-softmax, softmin) also run
+//! `backward_from_output` (from the saved output, as PyTorch's softmax backward) and over
+//! batches of rows (`softmax_rows10/forward/act-f32/...`: rows of 10, 32, 100 and 1000
+//! classes, about 1M elements in all; forward, backward and backward_from_output). The gated
+//! built-ins (GLU, SwiGLU, GeGLU, ReGLU) run over 1M f32 pairs `(a, b)`:
+//! `glu/forward/act-f32/1048576`.
 //!
 //! Benchmark ids are `ACTIVATION/DIRECTION/IMPL-DTYPE/SIZE`, e.g.
 //! `sigmoid/forward/act-f32/1048576` and `sigmoid/forward/naive-f32/1048576`; the argument
-//! after `--` is a regular expression over them. All 812 take about an hour with the quick
+//! after `--` is a regular expression over them. All 952 take about 70 minutes with the quick
 //! settings below; a subset, pinned to one core:
 //!
 //! ```text
@@ -122,24 +125,73 @@ fn derivative<A: Elementwise, T: Float>(
 /// (10 takes the slice methods' build for short inputs, the others the general one).
 const ROW_WIDTHS: [usize; 4] = [10, 32, 100, 1000];
 
-/// Softmax over a row-major batch (`forward_rows`, `backward_rows`) of about 1M elements in
-/// rows of `cols`, next to the naive softmax applied row by row. Group `softmax_rows{cols}`,
-/// size the number of elements.
-fn softmax_rows(c: &mut Criterion) {
+/// The backward pass from the saved output `y = f(x)` (`backward_from_output`, what
+/// PyTorch's softmax backward reads), f32 and f64 at every size, next to the naive two-pass
+/// loop. Group `NAME/backward_from_output`.
+fn from_output<A: BackwardFromOutput + Copy>(
+    c: &mut Criterion,
+    name: &str,
+    act: A,
+    naive32: Backward<f32>,
+    naive64: Backward<f64>,
+) {
+    fn sizes<A: BackwardFromOutput, T: Float>(
+        g: &mut BenchmarkGroup<'_, WallTime>,
+        act: A,
+        naive: Backward<T>,
+    ) {
+        for n in SIZES {
+            let Buffers { x, grad_y, mut out } = Buffers::<T>::new(n);
+            let mut y = vec![T::ZERO; n];
+            act.forward_slice(&x, &mut y);
+            g.throughput(Throughput::Elements(n as u64));
+            let id = |who: &str| BenchmarkId::new(format!("{who}-{}", T::TYPE_NAME), n);
+            g.bench_function(id("act"), |b| {
+                b.iter(|| {
+                    act.backward_from_output(black_box(&y), black_box(&grad_y), black_box(&mut out))
+                })
+            });
+            g.bench_function(id("naive"), |b| {
+                b.iter(|| naive(black_box(&y), black_box(&grad_y), black_box(&mut out)))
+            });
+        }
+    }
+    let mut g = group(c, name, "backward_from_output");
+    sizes::<A, f32>(&mut g, act, naive32);
+    sizes::<A, f64>(&mut g, act, naive64);
+    g.finish();
+}
+
+/// The naive slice functions of one vector activation, f32, for the batched groups.
+struct NaiveRows {
+    forward: Forward<f32>,
+    backward: Backward<f32>,
+    from_output: Backward<f32>,
+}
+
+/// A vector activation over a row-major batch (`forward_rows`, `backward_rows`,
+/// `backward_rows_from_output`) of about 1M elements in rows of `cols`, next to the naive
+/// functions applied row by row. Group `{name}_rows{cols}`, size the number of elements.
+fn vector_rows<A: BackwardFromOutput + Copy>(
+    c: &mut Criterion,
+    name: &str,
+    act: A,
+    naive: NaiveRows,
+) {
     for cols in ROW_WIDTHS {
         let n = (1 << 20) / cols * cols;
         let Buffers { x, grad_y, mut out } = Buffers::<f32>::new(n);
-        let name = format!("softmax_rows{cols}");
+        let name = format!("{name}_rows{cols}");
         let id = |who: &str| BenchmarkId::new(format!("{who}-f32"), n);
         let mut g = group(c, &name, "forward");
         g.throughput(Throughput::Elements(n as u64));
         g.bench_function(id("act"), |b| {
-            b.iter(|| Softmax.forward_rows(black_box(&x), cols, black_box(&mut out)))
+            b.iter(|| act.forward_rows(black_box(&x), cols, black_box(&mut out)))
         });
         g.bench_function(id("naive"), |b| {
             b.iter(|| {
                 for (xr, yr) in black_box(&x).chunks(cols).zip(out.chunks_mut(cols)) {
-                    naive::f32::softmax::forward(xr, yr);
+                    (naive.forward)(xr, yr);
                 }
             })
         });
@@ -148,14 +200,37 @@ fn softmax_rows(c: &mut Criterion) {
         g.throughput(Throughput::Elements(n as u64));
         g.bench_function(id("act"), |b| {
             b.iter(|| {
-                Softmax.backward_rows(black_box(&x), cols, black_box(&grad_y), black_box(&mut out))
+                act.backward_rows(black_box(&x), cols, black_box(&grad_y), black_box(&mut out))
             })
         });
         g.bench_function(id("naive"), |b| {
             b.iter(|| {
                 let rows = black_box(&x).chunks(cols).zip(grad_y.chunks(cols));
                 for ((xr, gr), outr) in rows.zip(out.chunks_mut(cols)) {
-                    naive::f32::softmax::backward(xr, gr, outr);
+                    (naive.backward)(xr, gr, outr);
+                }
+            })
+        });
+        g.finish();
+        let mut y = vec![0.0f32; n];
+        act.forward_rows(&x, cols, &mut y);
+        let mut g = group(c, &name, "backward_from_output");
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(id("act"), |b| {
+            b.iter(|| {
+                act.backward_rows_from_output(
+                    black_box(&y),
+                    cols,
+                    black_box(&grad_y),
+                    black_box(&mut out),
+                )
+            })
+        });
+        g.bench_function(id("naive"), |b| {
+            b.iter(|| {
+                let rows = black_box(&y).chunks(cols).zip(grad_y.chunks(cols));
+                for ((yr, gr), outr) in rows.zip(out.chunks_mut(cols)) {
+                    (naive.from_output)(yr, gr, outr);
                 }
             })
         });
@@ -242,8 +317,21 @@ macro_rules! activations {
                 derivative::<_, f64>(&mut g, $act, naive::f64::$name::backward);
                 g.finish();
             )*
-            $(forward_backward!(c, $vname, $vact);)*
-            softmax_rows(c);
+            $(
+                forward_backward!(c, $vname, $vact);
+                from_output(
+                    c,
+                    stringify!($vname),
+                    $vact,
+                    naive::f32::$vname::backward_from_output,
+                    naive::f64::$vname::backward_from_output,
+                );
+                vector_rows(c, stringify!($vname), $vact, NaiveRows {
+                    forward: naive::f32::$vname::forward,
+                    backward: naive::f32::$vname::backward,
+                    from_output: naive::f32::$vname::backward_from_output,
+                });
+            )*
             gated(c);
         }
     };
@@ -275,6 +363,8 @@ activations! {
     ]
     vector: [
         softmax => Softmax,
+        log_softmax => LogSoftmax,
+        softmin => Softmin,
     ]
 }
 

@@ -268,6 +268,86 @@ macro_rules! naive_formulas {
                     *gx *= gy - dot;
                 }
             }
+
+            /// `gx = y * (gy - <gy, y>)` from the saved output `y` (PyTorch's softmax
+            /// backward).
+            pub fn backward_from_output(y: &[$t], gy: &[$t], gx: &mut [$t]) {
+                assert_eq!(y.len(), gy.len(), "naive: length mismatch");
+                let dot: $t = y.iter().zip(gy).map(|(&y, &g)| y * g).sum();
+                for ((gx, &y), &gy) in gx.iter_mut().zip(y).zip(gy) {
+                    *gx = y * (gy - dot);
+                }
+            }
+        }
+
+        /// Log-softmax in three passes with `std`'s `exp` and `ln`: max, sum of exp, output.
+        pub mod log_softmax {
+            /// `y = x - max x - ln(sum exp(x - max x))`.
+            pub fn forward(x: &[$t], y: &mut [$t]) {
+                assert_eq!(x.len(), y.len(), "naive: length mismatch");
+                let max = x.iter().copied().fold(<$t>::NEG_INFINITY, <$t>::max);
+                let sum: $t = x.iter().map(|&x| (x - max).exp()).sum();
+                let shift = max + sum.ln();
+                for (y, &x) in y.iter_mut().zip(x) {
+                    *y = x - shift;
+                }
+            }
+
+            /// `gx = gy - softmax(x) sum(gy)`, the softmax recomputed in `gx`.
+            pub fn backward(x: &[$t], gy: &[$t], gx: &mut [$t]) {
+                assert_eq!(x.len(), gy.len(), "naive: length mismatch");
+                super::softmax::forward(x, gx);
+                let total: $t = gy.iter().sum();
+                for (gx, &gy) in gx.iter_mut().zip(gy) {
+                    *gx = gy - *gx * total;
+                }
+            }
+
+            /// `gx = gy - exp(y) sum(gy)` from the saved output `y`.
+            pub fn backward_from_output(y: &[$t], gy: &[$t], gx: &mut [$t]) {
+                assert_eq!(y.len(), gy.len(), "naive: length mismatch");
+                let total: $t = gy.iter().sum();
+                for ((gx, &y), &gy) in gx.iter_mut().zip(y).zip(gy) {
+                    *gx = gy - y.exp() * total;
+                }
+            }
+        }
+
+        /// Softmin: softmax of `-x`, in three passes with `std`'s `exp`.
+        pub mod softmin {
+            /// `y = exp(min x - x) / sum exp(min x - x)`.
+            pub fn forward(x: &[$t], y: &mut [$t]) {
+                assert_eq!(x.len(), y.len(), "naive: length mismatch");
+                let min = x.iter().copied().fold(<$t>::INFINITY, <$t>::min);
+                let mut sum = 0.0;
+                for (y, &x) in y.iter_mut().zip(x) {
+                    *y = (min - x).exp();
+                    sum += *y;
+                }
+                let inv = 1.0 / sum;
+                for y in y.iter_mut() {
+                    *y *= inv;
+                }
+            }
+
+            /// `gx = y * (<gy, y> - gy)` with `y = softmin(x)` recomputed in `gx`.
+            pub fn backward(x: &[$t], gy: &[$t], gx: &mut [$t]) {
+                assert_eq!(x.len(), gy.len(), "naive: length mismatch");
+                forward(x, gx);
+                let dot: $t = gx.iter().zip(gy).map(|(&y, &g)| y * g).sum();
+                for (gx, &gy) in gx.iter_mut().zip(gy) {
+                    *gx *= dot - gy;
+                }
+            }
+
+            /// `gx = y * (<gy, y> - gy)` from the saved output `y`.
+            pub fn backward_from_output(y: &[$t], gy: &[$t], gx: &mut [$t]) {
+                assert_eq!(y.len(), gy.len(), "naive: length mismatch");
+                let dot: $t = y.iter().zip(gy).map(|(&y, &g)| y * g).sum();
+                for ((gx, &y), &gy) in gx.iter_mut().zip(y).zip(gy) {
+                    *gx = y * (dot - gy);
+                }
+            }
         }
     };
 }
@@ -326,6 +406,24 @@ mod tests {
         check!(Hardtanh::default(), hardtanh);
         check!(Squareplus::default(), squareplus);
         check!(PRelu::default(), prelu);
+        check!(LogSoftmax, log_softmax);
+        check!(Softmin, softmin);
+        macro_rules! check_from_output {
+            ($act:expr, $naive:ident) => {{
+                let mut y = vec![0.0; x.len()];
+                $act.forward_slice(&x, &mut y);
+                $act.backward_from_output(&y, &gy, &mut want);
+                super::f64::$naive::backward_from_output(&y, &gy, &mut got);
+                close(
+                    &want,
+                    &got,
+                    concat!(stringify!($naive), " backward_from_output"),
+                );
+            }};
+        }
+        check_from_output!(Softmax, softmax);
+        check_from_output!(LogSoftmax, log_softmax);
+        check_from_output!(Softmin, softmin);
     }
 
     #[test]

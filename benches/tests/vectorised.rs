@@ -37,6 +37,10 @@ fn vector<A: VectorActivation, F: Float>(a: &A) {
         .collect();
     let mut y = vec![F::from_f64(0.0); x.len()];
     let mut g = y.clone();
+    // The slice methods, and the batched ones (a build of their own since they are
+    // dispatched once per batch).
+    a.forward_slice(black_box(&x), &mut y);
+    a.backward_slice(black_box(&x), black_box(&y), &mut g);
     for cols in [16, 32, 320] {
         a.forward_rows(black_box(&x), cols, &mut y);
         a.backward_rows(black_box(&x), cols, black_box(&y), &mut g);

@@ -150,19 +150,26 @@ macro_rules! fma_kernels {
         /// SCALE_EXP` in the far tail.
         #[inline(always)]
         fn exp_neg_single<const FMA: bool>(a: $t, ce: $t) -> $t {
-            exp_neg_single_parts::<FMA>(a, ce).0
+            exp_neg_single_parts::<FMA>(a, -0.0, ce).0
         }
 
-        /// [`exp_neg_single`] `y = 2^ce e^-a`, with the polynomial `p`, the power of two `s`
-        /// and the flag `low` it was built from: `y = s (1 + p)` unless `low` (a value below
-        /// the normal range, or 0).
+        /// [`exp_neg_single`] of `a - al`, `|al|` tiny against `a` (`-0.0` for none; any
+        /// value, NaN included, where `a = +∞`: the result is then 0).
         #[inline(always)]
-        fn exp_neg_single_parts<const FMA: bool>(a: $t, ce: $t) -> ($t, $t, $t, bool) {
+        fn exp_neg_single_lo<const FMA: bool>(a: $t, al: $t, ce: $t) -> $t {
+            exp_neg_single_parts::<FMA>(a, al, ce).0
+        }
+
+        /// [`exp_neg_single_lo`] `y = 2^ce e^-(a - al)`, with the polynomial `p`, the power of
+        /// two `s` and the flag `low` it was built from: `y = s (1 + p)` unless `low` (a value
+        /// below the normal range, or 0).
+        #[inline(always)]
+        fn exp_neg_single_parts<const FMA: bool>(a: $t, al: $t, ce: $t) -> ($t, $t, $t, bool) {
             // No clamp on `a`: beyond the range the last select gives 0 (and keeps NaN). A
             // clamp here correlates with the `far` test of the scaled kernels, and LLVM then
             // duplicated the whole exp for the two cases and computed both.
             let x = -a;
-            let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
+            let (p, _, _) = exp_reduce::<FMA>(x, -al);
             // `tc = k + ce + SHIFT` (exact): one sum for the scale and the range tests.
             let tc = fm::<FMA>(x, core::$t::consts::LOG2_E, SHIFT) + ce;
             let low = tc < SHIFT + $min_exp;
@@ -189,7 +196,7 @@ macro_rules! fma_kernels {
         /// rounded once, where `1 + y` rounds `y` first. Below the normal range `d = 1`.
         #[inline(always)]
         fn exp_neg_one_plus<const FMA: bool>(a: $t, ce: $t) -> ($t, $t) {
-            let (y, p, s, low) = exp_neg_single_parts::<FMA>(a, ce);
+            let (y, p, s, low) = exp_neg_single_parts::<FMA>(a, -0.0, ce);
             if !FMA {
                 return (y, 1.0 + y);
             }
@@ -261,15 +268,38 @@ macro_rules! fma_kernels {
             (bell_fma(en, en * (0.25 * inv)), inv)
         }
 
-        /// `e^x` for `x <= 0` (or NaN) where the result is final: with FMA, one scale factor
-        /// in the normal range. (For `x > 0` it is `e^x` too up to
-        /// `2^127`, beyond which the exponent bits wrap: the caller proves `x <= 0`.)
+        /// `e^(x + xl)` for `x <= 0` (or NaN), `|xl|` tiny against `x` (the rounding error of
+        /// the difference `x` was computed as: softmax's `x_i - max(x)`), where the result is
+        /// final: with FMA, one scale factor in the normal range. The low part enters the
+        /// reduced argument, so the correction costs one addition. Where `x = -∞` the result
+        /// is 0 whatever `xl` is (NaN there, from the difference's error). (For `x > 0` it is
+        /// `e^x` too up to `2^127`, beyond which the exponent bits wrap: the caller proves
+        /// `x <= 0`.)
         #[inline(always)]
-        pub fn exp_nonpositive_final<const FMA: bool>(x: $t) -> $t {
+        pub fn exp_nonpositive_final<const FMA: bool>(x: $t, xl: $t) -> $t {
             if FMA {
-                return exp_neg_single::<FMA>(-x, -0.0);
+                return exp_neg_single_lo::<FMA>(-x, -xl, -0.0);
             }
-            exp::<FMA>(x)
+            exp_c_lo::<FMA>(x, xl, 1.0)
+        }
+
+        /// `e^(x + xl)`, `|xl|` tiny against `x` (the rounding error of the difference `x`
+        /// was computed as), with the gradual underflow of `exp`: the low part enters the
+        /// reduced argument, one addition where correcting the rounded `e^x` afterwards costs
+        /// a product, a sum and a select. `xl` may be NaN where `x` is infinite (the error of
+        /// a difference with an infinite operand): the result is then `e^x`.
+        #[inline(always)]
+        pub fn exp_lo<const FMA: bool>(x: $t, xl: $t) -> $t {
+            if FMA {
+                return unscaled(exp_scaled_fma_lo::<FMA>(x, xl));
+            }
+            exp_c_lo::<FMA>(x, xl, 1.0)
+        }
+
+        /// [`exp_lo`] scaled as `exp_scaled` scales.
+        #[inline(always)]
+        pub fn exp_scaled_with_lo<const FMA: bool>(x: $t, xl: $t) -> ($t, $t) {
+            exp_scaled_lo::<FMA>(x, xl)
         }
 
         /// `d = 1 + e` and its rounding error `dl` (exact).

@@ -7,7 +7,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{body_with, dispatched, names};
+use super::vector::{Lanes, by_length, by_rows};
+use super::{body_with, names};
 use crate::eval::eval_all_gated;
 use crate::graph::{Graph, Id, Node, Reduce, Var};
 use crate::model::{Model, eval_vector};
@@ -272,49 +273,27 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     for (j, &(_, body)) in reds.iter().enumerate() {
         methods.push(method(&names::vjp_body(j), body));
     }
-    let max_level = v.levels.iter().copied().max().unwrap_or(0);
-    let passes: Vec<TokenStream> = (1..=max_level)
-        .map(|level| {
-            let js: Vec<usize> = (0..k).filter(|&j| v.levels[j] == level).collect();
-            let entries = js.iter().map(|j| {
-                let f = names::vjp_body(*j);
-                quote!(self.#f::<F, FMA>(yi, gi, r))
-            });
-            let targets = js.iter().enumerate().map(|(i, &j)| {
-                if reds[j].0 == Reduce::Mean {
-                    quote!(r[#j] = sums[#i] / n;)
-                } else {
-                    quote!(r[#j] = sums[#i];)
-                }
-            });
-            let m_len = js.len();
-            quote! {
-                {
-                    let sums: [F; #m_len] = ::act_core::__private::sum_lanes3(
-                        y, grad_y, y, #[inline(always)] |yi, gi, _e| [#(#entries),*]);
-                    #(#targets)*
-                }
-            }
-        })
-        .collect();
+    let body = |lanes: Lanes| from_output_body(&v, &reds, lanes);
     let backward_from_output = names::slice::backward_from_output();
-    let backward = dispatched(
-        backward_from_output.clone(),
+    let backward = by_length(
+        [
+            backward_from_output.clone(),
+            names::slice::backward_from_output_short(),
+            names::slice::backward_from_output_medium(),
+        ],
         quote!(y: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(y, grad_y, grad_x),
-        quote! {
-            ::act_core::__private::check_len("y", y.len(), "grad_y", grad_y.len());
-            ::act_core::__private::check_len("y", y.len(), "grad_x", grad_x.len());
-            if y.is_empty() {
-                return;
-            }
-            let n = <F as ::act_core::Float>::from_f64(y.len() as f64);
-            let mut r = [<F as ::act_core::Float>::ZERO; #k];
-            #(#passes)*
-            for ((&yi, &gi), gx) in y.iter().zip(grad_y).zip(grad_x.iter_mut()) {
-                *gx = self.#vjp_out::<F, FMA>(yi, gi, r);
-            }
-        },
+        quote!(y.len()),
+        body,
+    );
+    let rows_fn = names::slice::backward_rows_from_output();
+    let rows = by_rows(
+        rows_fn.clone(),
+        quote!(y: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]),
+        quote!(y, cols, grad_y, grad_x),
+        quote!(y: &[F], grad_y: &[F], grad_x: &mut [F]),
+        ("for_rows2", quote!(y, grad_y, cols, grad_x)),
+        body,
     );
     let text = &v.text;
     quote! {
@@ -322,6 +301,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         impl #name {
             #(#methods)*
             #backward
+            #rows
         }
 
         #[allow(clippy::all, clippy::pedantic)]
@@ -339,10 +319,52 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 if cols == 0 {
                     return;
                 }
-                for ((yr, gr), gx) in y.chunks(cols).zip(grad_y.chunks(cols)).zip(grad_x.chunks_mut(cols)) {
-                    self.#backward_from_output(yr, gr, gx);
-                }
+                self.#rows_fn(y, cols, grad_y, grad_x);
             }
+        }
+    }
+}
+
+/// The body of the backward pass from the output in one lane set-up (see
+/// [`by_length`]): one fused pass per level of the clause's sums, then one per element.
+fn from_output_body(v: &Vjp, reds: &[(Reduce, Id)], lanes: Lanes) -> TokenStream {
+    let k = reds.len();
+    let path = lanes.path();
+    let max_level = v.levels.iter().copied().max().unwrap_or(0);
+    let passes = (1..=max_level).map(|level| {
+        let js: Vec<usize> = (0..k).filter(|&j| v.levels[j] == level).collect();
+        let entries = js.iter().map(|j| {
+            let f = names::vjp_body(*j);
+            quote!(self.#f::<F, FMA>(yi, gi, r))
+        });
+        let targets = js.iter().enumerate().map(|(i, &j)| {
+            if reds[j].0 == Reduce::Mean {
+                quote!(r[#j] = sums[#i] / n;)
+            } else {
+                quote!(r[#j] = sums[#i];)
+            }
+        });
+        let m_len = js.len();
+        quote! {
+            {
+                let sums: [F; #m_len] = #path::sum_lanes2(
+                    y, grad_y, #[inline(always)] |yi, gi| [#(#entries),*]);
+                #(#targets)*
+            }
+        }
+    });
+    let vjp_out = names::vjp_out();
+    quote! {
+        ::act_core::__private::check_len("y", y.len(), "grad_y", grad_y.len());
+        ::act_core::__private::check_len("y", y.len(), "grad_x", grad_x.len());
+        if y.is_empty() {
+            return;
+        }
+        let n = <F as ::act_core::Float>::from_f64(y.len() as f64);
+        let mut r = [<F as ::act_core::Float>::ZERO; #k];
+        #(#passes)*
+        for ((&yi, &gi), gx) in y.iter().zip(grad_y).zip(grad_x.iter_mut()) {
+            *gx = self.#vjp_out::<F, FMA>(yi, gi, r);
         }
     }
 }

@@ -135,6 +135,11 @@ pub(super) mod slice {
         format_ident!("__act_forward_medium")
     }
 
+    /// [`forward`] over each row of a batch.
+    pub(in crate::codegen) fn forward_rows() -> Ident {
+        format_ident!("__act_forward_rows")
+    }
+
     /// `x = f(x)`.
     pub(in crate::codegen) fn forward_in_place() -> Ident {
         format_ident!("__act_forward_in_place")
@@ -155,6 +160,11 @@ pub(super) mod slice {
         format_ident!("__act_backward_medium")
     }
 
+    /// [`backward`] over each row of a batch.
+    pub(in crate::codegen) fn backward_rows() -> Ident {
+        format_ident!("__act_backward_rows")
+    }
+
     /// `dy = f'(x)`.
     pub(in crate::codegen) fn derivative() -> Ident {
         format_ident!("__act_derivative_slice")
@@ -168,5 +178,20 @@ pub(super) mod slice {
     /// The VJP from the output.
     pub(in crate::codegen) fn backward_from_output() -> Ident {
         format_ident!("__act_backward_from_output")
+    }
+
+    /// [`backward_from_output`] for inputs of at most `short::LEN` elements.
+    pub(in crate::codegen) fn backward_from_output_short() -> Ident {
+        format_ident!("__act_backward_from_output_short")
+    }
+
+    /// [`backward_from_output`] for inputs of at most `medium::LEN` elements.
+    pub(in crate::codegen) fn backward_from_output_medium() -> Ident {
+        format_ident!("__act_backward_from_output_medium")
+    }
+
+    /// [`backward_from_output`] over each row of a batch.
+    pub(in crate::codegen) fn backward_rows_from_output() -> Ident {
+        format_ident!("__act_backward_rows_from_output")
     }
 }

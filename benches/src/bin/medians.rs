@@ -1,9 +1,11 @@
 //! act timed the way `benches/peers/throughput.py` times the peers: each slice method over N
-//! `f32` (uniform in [-8, 8), grad_y in [-1, 1)); the gated ones (`forward_halves`,
-//! `backward_halves`) over `[a | b]`, 2N inputs and N outputs), two untimed calls, then the median of 25
-//! timed calls, in elements per nanosecond. Prints a file in the peers' format (`act NAME
-//! DIRECTION ELEMENTS_PER_NS` lines after a `# ... n=N dtype=float32 names=act` header), for
-//! `summary --act-medians FILE`.
+//! `f32` (uniform in [-8, 8), grad_y in [-1, 1); the gated ones (`forward_halves`,
+//! `backward_halves`) over `[a | b]`, 2N inputs and N outputs), two untimed calls, then the
+//! median of 25 timed calls, in elements per nanosecond. The vector activations also get
+//! `backward_from_output` and rows of 10 to 1000 (`softmax_rows10`), next to `naive` lines for
+//! the naive loops (`act_benches::naive`), which `summary` does not read. Prints a file in the
+//! peers' format (`act NAME DIRECTION ELEMENTS_PER_NS` lines after a `# ... n=N dtype=float32
+//! names=act` header), for `summary --act-medians FILE`.
 //!
 //! On a shared machine, criterion's samples (tens of milliseconds each) share the core with
 //! whatever else runs there, while a median of single calls (about a millisecond each) mostly
@@ -30,7 +32,15 @@ struct Args {
     /// Timed calls per figure (the median is printed).
     #[arg(long, default_value_t = 25)]
     reps: usize,
+    /// Comma-separated activation names (as printed, e.g. `softmax,log_softmax`); all when
+    /// absent.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
 }
+
+/// Row widths of the batched vector figures (`softmax_rows10`, ...), as in the criterion
+/// benches.
+const ROW_WIDTHS: [usize; 4] = [10, 32, 100, 1000];
 
 /// Elements per ns at the median of `reps` timed calls of `call`, after two untimed ones.
 fn median_rate(n: usize, reps: usize, mut call: impl FnMut()) -> f64 {
@@ -62,6 +72,25 @@ fn snake(name: &str) -> String {
     out
 }
 
+/// A naive forward loop `(x, y)`.
+type NaiveForward = fn(&[f32], &mut [f32]);
+/// A naive backward loop from the output `(y, grad_y, grad_x)`.
+type NaiveFromOutput = fn(&[f32], &[f32], &mut [f32]);
+
+/// The naive forward and from-output functions of a vector activation, by its name.
+fn naive_of(name: &str) -> (NaiveForward, NaiveFromOutput) {
+    use act_benches::naive::f32 as n;
+    match snake(name).as_str() {
+        "softmax" => (n::softmax::forward, n::softmax::backward_from_output),
+        "log_softmax" => (
+            n::log_softmax::forward,
+            n::log_softmax::backward_from_output,
+        ),
+        "softmin" => (n::softmin::forward, n::softmin::backward_from_output),
+        other => panic!("no naive functions for {other}"),
+    }
+}
+
 fn main() {
     let args = Args::parse();
     let n = args.n;
@@ -73,21 +102,57 @@ fn main() {
         act_core::dispatch::active(),
         args.reps
     );
+    let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| *o == snake(name));
     let line = |name: &str, direction: &str, rate: f64| {
         println!("act {} {direction} {rate:.4}", snake(name));
+    };
+    // The naive loops of the vector activations (`act_benches::naive`), for the ratios; the
+    // summary reads the `act` lines only.
+    let naive_line = |name: &str, direction: &str, rate: f64| {
+        println!("naive {} {direction} {rate:.4}", snake(name));
     };
     macro_rules! all {
         (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
             $(
                 let a = $e::default();
+                if wanted(<$e as Activation>::NAME) {
                 line(<$e as Activation>::NAME, "forward", median_rate(n, args.reps, || a.forward_slice(black_box(&x), black_box(&mut out))));
                 line(<$e as Activation>::NAME, "backward", median_rate(n, args.reps, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
                 line(<$e as Activation>::NAME, "derivative", median_rate(n, args.reps, || a.derivative_slice(black_box(&x), black_box(&mut out))));
+                }
             )*
             $(
                 let a = $v::default();
-                line(<$v as Activation>::NAME, "forward", median_rate(n, args.reps, || a.forward_slice(black_box(&x), black_box(&mut out))));
-                line(<$v as Activation>::NAME, "backward", median_rate(n, args.reps, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
+                let name = <$v as Activation>::NAME;
+                if wanted(name) {
+                line(name, "forward", median_rate(n, args.reps, || a.forward_slice(black_box(&x), black_box(&mut out))));
+                line(name, "backward", median_rate(n, args.reps, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
+                // The saved output, as PyTorch's softmax backward reads it.
+                let mut y = vec![0.0f32; n];
+                a.forward_slice(&x, &mut y);
+                line(name, "backward_from_output", median_rate(n, args.reps, || a.backward_from_output(black_box(&y), black_box(&g), black_box(&mut out))));
+                let naive = naive_of(name);
+                naive_line(name, "forward", median_rate(n, args.reps, || (naive.0)(black_box(&x), black_box(&mut out))));
+                naive_line(name, "backward_from_output", median_rate(n, args.reps, || (naive.1)(black_box(&y), black_box(&g), black_box(&mut out))));
+                for cols in ROW_WIDTHS {
+                    let m = n / cols * cols;
+                    let rows = format!("{}_rows{cols}", snake(name));
+                    a.forward_rows(&x[..m], cols, &mut y[..m]);
+                    line(&rows, "forward", median_rate(m, args.reps, || a.forward_rows(black_box(&x[..m]), cols, black_box(&mut out[..m]))));
+                    line(&rows, "backward_from_output", median_rate(m, args.reps, || a.backward_rows_from_output(black_box(&y[..m]), cols, black_box(&g[..m]), black_box(&mut out[..m]))));
+                    naive_line(&rows, "forward", median_rate(m, args.reps, || {
+                        for (xr, yr) in black_box(&x[..m]).chunks(cols).zip(out.chunks_mut(cols)) {
+                            (naive.0)(xr, yr);
+                        }
+                    }));
+                    naive_line(&rows, "backward_from_output", median_rate(m, args.reps, || {
+                        let rows = black_box(&y[..m]).chunks(cols).zip(g.chunks(cols));
+                        for ((yr, gr), or) in rows.zip(out.chunks_mut(cols)) {
+                            (naive.1)(yr, gr, or);
+                        }
+                    }));
+                }
+                }
             )*
         };
     }
@@ -102,8 +167,10 @@ fn main() {
             $(
                 let a = $t::default();
                 let name = <$t as Gated>::NAME.to_ascii_lowercase(); // swiglu, as the CLI names it
+                if wanted(&name) {
                 println!("act {name} forward {:.4}", median_rate(n, args.reps, || a.forward_halves(black_box(&x2), n, black_box(&mut out))));
                 println!("act {name} backward {:.4}", median_rate(n, args.reps, || a.backward_halves(black_box(&x2), n, black_box(&g), black_box(&mut out2))));
+                }
             )*
         };
     }

@@ -119,7 +119,8 @@ fn saturated_row(plan: &Plan) -> TokenStream {
 /// The `VectorActivation` implementation: rows one by one, and the Jacobian by rows.
 pub(super) fn vector_impl(plan: &Plan) -> TokenStream {
     let name = &plan.m.decl.name;
-    let (forward, backward) = (slice::forward(), slice::backward());
+    let backward = slice::backward();
+    let (forward_rows, backward_rows) = (slice::forward_rows(), slice::backward_rows());
     // Outputs unchanged by adding a constant to every input (softmax, log-softmax) have
     // Jacobian rows that sum to zero; the diagonal is then minus the sum of the row's other
     // entries, which keeps relative accuracy where the direct `y_i - y_i^2` cancels.
@@ -144,9 +145,7 @@ pub(super) fn vector_impl(plan: &Plan) -> TokenStream {
                 if cols == 0 {
                     return;
                 }
-                for (xr, yr) in x.chunks(cols).zip(y.chunks_mut(cols)) {
-                    self.#forward(xr, yr);
-                }
+                self.#forward_rows(x, cols, y);
             }
 
             fn backward_rows<F: ::act_core::Float>(&self, x: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]) {
@@ -155,9 +154,7 @@ pub(super) fn vector_impl(plan: &Plan) -> TokenStream {
                 if cols == 0 {
                     return;
                 }
-                for ((xr, gr), gx) in x.chunks(cols).zip(grad_y.chunks(cols)).zip(grad_x.chunks_mut(cols)) {
-                    self.#backward(xr, gr, gx);
-                }
+                self.#backward_rows(x, cols, grad_y, grad_x);
             }
 
             fn jacobian<F: ::act_core::Float>(&self, x: &[F]) -> ::std::vec::Vec<F> {

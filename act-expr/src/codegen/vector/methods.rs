@@ -52,7 +52,8 @@ pub(super) fn expand(plan: &Plan) -> TokenStream {
 
 /// The forward pass's stored body `exp(u)`, `u = x - max(x)`, with the `exp` that flushes
 /// below the normal range, corrected by the rounding error of the difference (as every such
-/// `exp` is), exact in the inputs.
+/// `exp` is), exact in the inputs: the error enters the kernel's reduced argument (one
+/// addition, where `exp_corrected` after the kernel costs a product, a sum and a select).
 fn flushing_body(plan: &Plan, name: &proc_macro2::Ident, u: crate::graph::Id) -> TokenStream {
     let (g, params, k) = (&plan.m.graph, &plan.m.param_names, plan.k());
     let b = body_with(g, u, params, None, false);
@@ -68,8 +69,7 @@ fn flushing_body(plan: &Plan, name: &proc_macro2::Ident, u: crate::graph::Id) ->
         pub fn #name<F: ::act_core::Float, const FMA: bool>(&self, x: F, e: F, r: [F; #k]) -> F {
             let u: F = { #b };
             let err: F = ::act_core::__private::two_sum_err({ #bp }, { #bq }, u);
-            ::act_core::__private::exp_corrected(
-                <F as ::act_core::__private::FloatKernels>::__exp_nonpositive_final::<FMA>(u), err)
+            <F as ::act_core::__private::FloatKernels>::__exp_nonpositive_final::<FMA>(u, err)
         }
     }
 }

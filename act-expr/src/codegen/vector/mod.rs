@@ -11,9 +11,10 @@ mod passes;
 mod plan;
 mod vjp;
 
-use super::isa::Dispatched;
+use super::isa::{Dispatched, dispatched};
 use crate::model::Model;
-use plan::{Lanes, Plan};
+pub(super) use plan::Lanes;
+use plan::Plan;
 
 pub(super) fn expand(m: &Model) -> TokenStream {
     let plan = Plan::new(m);
@@ -21,7 +22,9 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let methods = methods::expand(&plan);
     let forward = passes::forward_methods(&plan);
     let prepare = jacobian::prepare(&plan);
+    let forward_rows = passes::forward_rows_method(&plan);
     let backward = vjp::backward_methods(&plan);
+    let backward_rows = vjp::backward_rows_method(&plan);
     let diagonal = jacobian::diagonal(&plan);
     let vector_impl = jacobian::vector_impl(&plan);
     quote! {
@@ -29,8 +32,10 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         impl #name {
             #methods
             #forward
+            #forward_rows
             #prepare
             #backward
+            #backward_rows
             #diagonal
         }
 
@@ -42,11 +47,13 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 /// few classes) in registers, at most `medium::LEN` over 64 lanes, longer over 256. Same
 /// results (see `act_core::__private::short`); the set-up of 256 lanes costs more than a
 /// short row. Separate functions, so that the long build's code is what it is alone.
-/// `names` are the general method's, the short build's and the medium one's.
-fn by_length(
+/// `names` are the general method's, the short build's and the medium one's; `len` the
+/// input's length (`x.len()`).
+pub(super) fn by_length(
     [long, short, medium]: [Ident; 3],
     params: TokenStream,
     args: TokenStream,
+    len: TokenStream,
     body: impl Fn(Lanes) -> TokenStream,
 ) -> TokenStream {
     let short_len = quote!(::act_core::__private::short::LEN);
@@ -57,10 +64,10 @@ fn by_length(
         args: args.clone(),
         body: body(Lanes::Long),
         prelude: quote! {
-            if x.len() <= #short_len {
+            if #len <= #short_len {
                 return self.#short(#args);
             }
-            if x.len() <= #medium_len {
+            if #len <= #medium_len {
                 return self.#medium(#args);
             }
         },
@@ -78,4 +85,41 @@ fn by_length(
     );
     let (general, short, medium) = (general.expand(), short.expand(), medium.expand());
     quote!(#general #short #medium)
+}
+
+/// A method over a row-major batch of rows of `cols`: dispatched once for the batch (not once
+/// per row), every row computed by the build of the slice method for its length (see
+/// [`by_length`]; all rows have the same), inlined into the loop as a closure. `params` are
+/// the method's, `row_params` the slice method's, and `rows` the `act_core::__private` helper
+/// that loops over the rows and its arguments before the closure (`for_rows`, `x, cols, y`).
+pub(super) fn by_rows(
+    name: Ident,
+    params: TokenStream,
+    args: TokenStream,
+    row_params: TokenStream,
+    (helper, rows_args): (&str, TokenStream),
+    body: impl Fn(Lanes) -> TokenStream,
+) -> TokenStream {
+    let helper = quote::format_ident!("{}", helper);
+    let short_len = quote!(::act_core::__private::short::LEN);
+    let medium_len = quote!(::act_core::__private::medium::LEN);
+    let call = |lanes: Lanes| {
+        let b = body(lanes);
+        quote!(::act_core::__private::#helper(#rows_args, #[inline(always)] |#row_params| { #b }))
+    };
+    let (short, medium, long) = (call(Lanes::Short), call(Lanes::Medium), call(Lanes::Long));
+    dispatched(
+        name,
+        params,
+        args,
+        quote! {
+            if cols <= #short_len {
+                #short
+            } else if cols <= #medium_len {
+                #medium
+            } else {
+                #long
+            }
+        },
+    )
 }

@@ -43,7 +43,13 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
                 Some((s, _)) if s.j == j => {
                     let raw = &s.method;
                     stored = Some(quote!(self.#raw::<F, FMA>(v, v, r)));
-                    entries.push(quote!(#fl::select(#fl::is_nan(v), v, raw)));
+                    // A NaN input makes the sum NaN. The flushing `exp(x - max(x))` keeps
+                    // NaN (and `max(x)` is NaN with it), so only other bodies need the select.
+                    if plan.flushing.is_some() {
+                        entries.push(quote!(raw));
+                    } else {
+                        entries.push(quote!(#fl::select(#fl::is_nan(v), v, raw)));
+                    }
                 }
                 _ => entries.push(quote!(self.#body::<F, FMA>(v, r))),
             }
@@ -105,7 +111,19 @@ pub(super) fn forward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
             lanes,
         },
     );
-    let output_pass = if plan.forward_store.is_some() {
+    let output_pass = if plan.flushing.is_some() {
+        // The value is the stored body times a factor of the reductions alone (see
+        // `plan::flushable_exp`): that factor once, then one product per element, where the
+        // general form divides by the sum in every element (one rounding more: the factor's).
+        let value = names::value_stored();
+        let one = quote!(<F as ::act_core::Float>::ONE);
+        quote! {
+            let scale: F = self.#value::<F, FMA>(x[0], #one, r);
+            for yi in y.iter_mut() {
+                *yi = *yi * scale;
+            }
+        }
+    } else if plan.forward_store.is_some() {
         let value = names::value_stored();
         quote! {
             for (&xi, yi) in x.iter().zip(y.iter_mut()) {
@@ -142,6 +160,19 @@ pub(super) fn forward_methods(plan: &Plan) -> TokenStream {
         ],
         quote!(x: &[F], y: &mut [F]),
         quote!(x, y),
+        quote!(x.len()),
+        |lanes| forward_body(plan, lanes),
+    )
+}
+
+/// The forward method over the rows of a batch.
+pub(super) fn forward_rows_method(plan: &Plan) -> TokenStream {
+    super::by_rows(
+        slice::forward_rows(),
+        quote!(x: &[F], cols: usize, y: &mut [F]),
+        quote!(x, cols, y),
+        quote!(x: &[F], y: &mut [F]),
+        ("for_rows", quote!(x, cols, y)),
         |lanes| forward_body(plan, lanes),
     )
 }

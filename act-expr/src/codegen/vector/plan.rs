@@ -42,7 +42,7 @@ impl Reduction {
 /// Which lane helpers a build of a slice method calls (see `act_core::__private::short`):
 /// the same results, set up for the input's length.
 #[derive(Clone, Copy)]
-pub(super) enum Lanes {
+pub(in crate::codegen) enum Lanes {
     /// Any length: 256 lanes.
     Long,
     /// At most `medium::LEN` elements: 64 lanes.
@@ -53,7 +53,7 @@ pub(super) enum Lanes {
 
 impl Lanes {
     /// The module holding the helpers.
-    pub fn path(self) -> TokenStream {
+    pub(in crate::codegen) fn path(self) -> TokenStream {
         match self {
             Lanes::Long => quote!(::act_core::__private),
             Lanes::Medium => quote!(::act_core::__private::medium),
@@ -181,7 +181,8 @@ fn stored_body(
 
 /// The argument `u` of the body of sum `j` where the forward pass may compute that body with
 /// the `exp` that flushes below the normal range (`FloatKernels::__exp_nonpositive_final`): softmax.
-/// Safe when the body is `exp(u)` with `u = x - max(x)`, so that `u <= 0` and the maximum's
+/// Safe when the body is `exp(u)` with `u = p - max(p)` (`p` is `x`, or `-x` for softmin), so
+/// that `u <= 0` and the maximum's
 /// term is `exp(0) = 1`, making the sum at least 1; and the forward value is the body times
 /// constants of magnitude at most 1 and negative powers of this sum. A body below the normal
 /// range then changes the sum by less than its rounding (short of 2^100 elements), and the
@@ -198,18 +199,18 @@ fn flushable_exp(m: &Model, j: usize) -> Option<Id> {
     let Node::Sum(terms) = g.node(u) else {
         return None;
     };
-    let is_x = |id: Id| *g.node(id) == Node::X;
-    let minus_max_x = |id: Id| match g.node(id) {
+    // `-max(p)` for the term `p` (the graph is hash-consed: the same expression is the same
+    // node): `x - max(x)`, and softmin's `-x - max(-x)`.
+    let minus_max_of = |id: Id, p: Id| match g.node(id) {
         Node::Prod(fs) => {
             fs.len() == 2
                 && g.as_const(fs[0]) == Some(-1.0)
                 && matches!(*g.node(fs[1]), Node::Red(i)
-                    if reds[i as usize].0 == Reduce::Max && is_x(reds[i as usize].1))
+                    if reds[i as usize].0 == Reduce::Max && reds[i as usize].1 == p)
         }
         _ => false,
     };
-    let u_ok =
-        matches!(terms[..], [a, b] if (is_x(a) && minus_max_x(b)) || (is_x(b) && minus_max_x(a)));
+    let u_ok = matches!(terms[..], [a, b] if minus_max_of(b, a) || minus_max_of(a, b));
     let bounded = |id: Id| {
         g.as_const(id).is_some_and(|c| c.abs() <= 1.0)
             || matches!(*g.node(id), Node::Pow(r, p) if p < 0 && *g.node(r) == Node::Red(j as u32))
@@ -242,8 +243,13 @@ mod tests {
         assert!(uses_flushing_exp(
             "pub vector struct S; f(x) = { let e = exp(x - max(x)); 0.5 * e / sum(e) };"
         ));
-        // A temperature: the sign of `u` is not known at compile time.
-        assert!(!uses_flushing_exp(
+        // Softmin: `exp(-x - max(-x))`.
+        assert!(uses_flushing_exp(
+            "pub vector struct S; f(x) = exp(-x) / sum(exp(-x));"
+        ));
+        // A temperature: the engine shifts by the maximum of the scaled argument `p`, so
+        // `u = p - max(p) <= 0` whatever the sign of `t`.
+        assert!(uses_flushing_exp(
             "pub vector struct S(t = 1.0); f(x) = { let e = exp((x - max(x)) / t); e / sum(e) };"
         ));
         // A factor above 1 could lift a flushed value into the normal range.

@@ -115,6 +115,19 @@ pub(super) fn backward_methods(plan: &Plan) -> TokenStream {
         ],
         quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(x, grad_y, grad_x),
+        quote!(x.len()),
+        |lanes| backward_body(plan, lanes),
+    )
+}
+
+/// The backward method over the rows of a batch.
+pub(super) fn backward_rows_method(plan: &Plan) -> TokenStream {
+    super::by_rows(
+        slice::backward_rows(),
+        quote!(x: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]),
+        quote!(x, cols, grad_y, grad_x),
+        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
+        ("for_rows2", quote!(x, grad_y, cols, grad_x)),
         |lanes| backward_body(plan, lanes),
     )
 }
