@@ -269,12 +269,20 @@ fn expression(e: &Expr) -> TokenStream {
             quote!(#(#ts)+*)
         }
         Expr::Product(ref p) => product(p),
-        // `powi` with a negative exponent: `1 / u^2` stays subnormal where `u^2` overflows
-        // (f32 forms the power in f64; f64 falls back to `(1/u)^2`), where `1 / powi(u, 2)`
-        // would give 0 (Softsign' beyond |x| = 1.8e19 in f32).
+        // `u^-2` as `(1/u)^2`: subnormal where `u^2` overflows (Softsign' beyond |x| = 1.8e19
+        // in f32 was 0 as `1 / u^2`), one division and one product as before, and within
+        // 1.5 ULP. Higher negative powers keep `1 / u^k` (the reciprocal's error would grow
+        // k-fold).
         Expr::Pow(a, k) => {
             let a = t(a);
-            quote!(#fl::powi(#a, #k))
+            match k {
+                -2 => quote!({ let r: F = #fl::ONE / #a; r * r }),
+                k if k < 0 => {
+                    let m = -k;
+                    quote!(#fl::ONE / #fl::powi(#a, #m))
+                }
+                k => quote!(#fl::powi(#a, #k)),
+            }
         }
         Expr::PowF(a, b) => {
             let (a, b) = (t(a), t(b));

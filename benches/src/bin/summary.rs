@@ -252,8 +252,13 @@ fn read_peers(file: &Path, runs: &mut BTreeMap<(Key, String), Vec<f64>>) -> Resu
         // the goals also compare it with backward_slice (which reads grad_y as well).
         // The old script's jax `gelu` is the tanh approximation; `throughput.py` (header
         // `names=act`) uses act's names.
+        // PyTorch's softmax-family backward reads the saved output: it sits beside act's
+        // `backward_from_output` (the like-for-like pair), not `backward_slice`, which reads x.
+        let from_output = ["softmax", "log_softmax", "softmin"].contains(&name);
         let directions: &[&str] = if direction == "derivative" && peer == "jax" {
             &["derivative", "backward"]
+        } else if direction == "backward" && peer == "torch" && from_output && act_names {
+            &["backward_from_output"]
         } else {
             &[direction]
         };
