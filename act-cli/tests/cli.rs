@@ -479,3 +479,26 @@ fn compare_names_the_vector_activations_it_applies_to_one_vector() {
         "{out}"
     );
 }
+
+#[test]
+fn a_gated_plot_names_the_input_that_varies_on_its_axes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("glu.svg");
+    act()
+        .args(["plot", "glu", "--a", "1", "--derivative", "--output"])
+        .arg(&path)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for label in ["b", "f(b), df/db"] {
+        assert!(texts.contains(&label), "{label} missing from {texts:?}");
+    }
+    assert!(!texts.contains(&"x"), "{texts:?}");
+}

@@ -53,6 +53,7 @@ pub fn write(
     y: (f64, f64),
     size: (u32, u32),
     title: &str,
+    variable: &str,
 ) -> anyhow::Result<()> {
     let ext = path
         .extension()
@@ -89,6 +90,7 @@ pub fn write(
         x,
         y,
         title,
+        variable,
         brush: ext == "png",
     };
     let result = if ext == "svg" {
@@ -111,6 +113,8 @@ struct Plot<'a> {
     x: (f64, f64),
     y: (f64, f64),
     title: &'a str,
+    /// The input along the x axis: `x`, or `a`/`b` for a gated activation with the other held.
+    variable: &'a str,
     /// Draw wide lines with a brush of one-pixel lines (bitmaps).
     brush: bool,
 }
@@ -170,11 +174,15 @@ impl Plot<'_> {
         let any_derivative = self.series.iter().any(|s| s.derivative);
         chart
             .configure_mesh()
-            .x_desc("x")
+            .x_desc(self.variable)
             .y_desc(if any_derivative {
-                "f(x), f'(x)"
+                // `f'(x)`; a gated input held the other fixed: `df/da` (ASCII: the fonts).
+                match self.variable {
+                    "x" => "f(x), f'(x)".to_string(),
+                    v => format!("f({v}), df/d{v}"),
+                }
             } else {
-                "f(x)"
+                format!("f({})", self.variable)
             })
             .label_style(("sans-serif", 15))
             .axis_desc_style(("sans-serif", 17))

@@ -315,7 +315,11 @@ pub fn run(args: &PlotArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             let n = MIN_FILE_SAMPLES.max(2 * size.0 as usize);
             let series = sample(&curves, from, to, n, args.derivative);
             let y = args.ylim.unwrap_or_else(|| y_bounds(&series));
-            file::write(path, &series, (from, to), y, size, &title)?;
+            let variable = match curves.first().map(|c| c.variable()) {
+                Some(v) if curves.iter().all(|c| c.variable() == v) => v,
+                _ => "x",
+            };
+            file::write(path, &series, (from, to), y, size, &title, variable)?;
             writeln!(ctx.out, "wrote {}", path.display())?;
         }
         None => {
