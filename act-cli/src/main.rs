@@ -40,6 +40,15 @@ fn main() -> ExitCode {
         .try_get_matches_from(plain_negative_numbers(std::env::args_os()))
         .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m))
         .unwrap_or_else(|e| without_inserted_spaces(e).exit());
+    // act-core ignores an ACT_ISA that names no level; say so once instead of silently.
+    if let Ok(v) = std::env::var("ACT_ISA") {
+        if !v.trim().is_empty() && act_core::dispatch::env_cap().is_none() {
+            let _ = writeln!(
+                io::stderr(),
+                "warning: ACT_ISA={v:?} is not portable, avx2 or avx512: ignored"
+            );
+        }
+    }
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut ctx = Ctx {
         entries: catalog::builtins(),

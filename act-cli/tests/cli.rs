@@ -502,3 +502,28 @@ fn a_gated_plot_names_the_input_that_varies_on_its_axes() {
     }
     assert!(!texts.contains(&"x"), "{texts:?}");
 }
+
+#[test]
+fn an_act_isa_that_names_no_level_is_reported_not_ignored_silently() {
+    let out = act()
+        .env("ACT_ISA", "bogus")
+        .args(["eval", "relu", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("ACT_ISA=\"bogus\" is not portable, avx2 or avx512: ignored"),
+        "{err}"
+    );
+    let out = act()
+        .env("ACT_ISA", "portable")
+        .args(["eval", "relu", "1"])
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
