@@ -12,11 +12,13 @@ fn main() {
     Mish.forward_slice(&x, &mut serial);
     assert_eq!(y, serial);
 
-    // Softmax over rows of 1000 logits, and its vector-Jacobian product.
+    // Softmax over rows of 1000 logits, and its vector-Jacobian product for a gradient
+    // grad_y with respect to the probabilities (one class per row).
     let mut p = vec![0.0; x.len()];
     Softmax.par_forward_rows(&x, 1000, &mut p);
+    let grad_y: Vec<f32> = (0..x.len()).map(|i| f32::from(i % 1000 == 7)).collect();
     let mut grad_x = vec![0.0; x.len()];
-    Softmax.par_backward_rows(&x, 1000, &p, &mut grad_x);
+    Softmax.par_backward_rows(&x, 1000, &grad_y, &mut grad_x);
     println!(
         "{} rows, first row sums to {}",
         x.len() / 1000,
