@@ -235,6 +235,15 @@ fn png_plot_is_a_real_png() {
     assert!(non_white > 2000, "{non_white}");
 }
 
+/// The trimmed text of every `<text>` element of an SVG document.
+fn svg_texts<'a>(doc: &'a roxmltree::Document) -> Vec<&'a str> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect()
+}
+
 #[test]
 fn svg_plot_parses() {
     let dir = tempfile::tempdir().unwrap();
@@ -250,12 +259,7 @@ fn svg_plot_parses() {
     assert_eq!(root.tag_name().name(), "svg");
     assert_eq!(root.attribute("width"), Some("960"));
     assert_eq!(root.attribute("height"), Some("600"));
-    let texts: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text())
-        .map(str::trim)
-        .collect();
+    let texts = svg_texts(&doc);
     for label in ["tanh", "swish", "tanh'", "swish'", "x"] {
         assert!(texts.contains(&label), "{label} missing from {texts:?}");
     }
@@ -491,12 +495,7 @@ fn a_gated_plot_names_the_input_that_varies_on_its_axes() {
         .success();
     let text = std::fs::read_to_string(&path).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
-    let texts: Vec<&str> = doc
-        .descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .filter_map(|n| n.text())
-        .map(str::trim)
-        .collect();
+    let texts = svg_texts(&doc);
     for label in ["b", "f(b), df/db"] {
         assert!(texts.contains(&label), "{label} missing from {texts:?}");
     }
