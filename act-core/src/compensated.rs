@@ -11,15 +11,7 @@ use crate::Float;
 #[inline(always)]
 pub fn mul_split<F: Float>(a: F, hi: f64, lo: f64) -> F {
     let (h, l) = F::split_constant(hi, lo);
-    let p = a * h;
-    let s = F::from_f64(F::SPLITTER);
-    let ta = a * s;
-    let a1 = ta - (ta - a);
-    let a2 = a - a1;
-    let th = h * s;
-    let h1 = th - (th - h);
-    let h2 = h - h1;
-    let err = ((a1 * h1 - p) + a1 * h2 + a2 * h1) + a2 * h2;
+    let (p, err) = two_prod(a, h);
     let c = err + a * l;
     p + F::select(c.abs() <= F::MAX, c, F::ZERO)
 }

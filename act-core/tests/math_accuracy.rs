@@ -395,3 +395,23 @@ fn documented_tail_values() {
     tail_values::<false>();
     tail_values::<true>();
 }
+
+/// A negative power whose positive counterpart overflows is the subnormal it is, not
+/// `1 / ∞ = 0`: exact for powers of two (`2^520` to the -2 is `2^-1040`), within one subnormal
+/// spacing otherwise (reference: the square of `1/x`, whose rounding is far below a spacing).
+#[test]
+fn negative_powers_beyond_the_overflow_of_the_positive_one() {
+    let p = |e: i32| f64::from_bits(((e + 1023) as u64) << 52);
+    assert_eq!(math::f64::powi(p(520), -2), p(-1040 + 52) * p(-52));
+    assert_eq!(math::f64::powi(-p(350), -3), -(p(-1050 + 52) * p(-52)));
+    for x in [2e154, -3.5e154, 1e160] {
+        let got = math::f64::powi(x, -2);
+        let want = (1.0 / x) * (1.0 / x);
+        assert!(
+            got > 0.0 && (got - want).abs() <= f64::from_bits(1),
+            "{x}: {got:e} vs {want:e}"
+        );
+    }
+    // f32 forms the power in f64: 2^64 to the -2 is 2^-128, subnormal in f32.
+    assert_eq!(math::f32::powi(1.8446744e19, -2), f32::from_bits(1 << 21));
+}

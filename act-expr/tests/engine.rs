@@ -162,6 +162,12 @@ fn textbook_forms_are_rewritten_to_stable_ones() {
     assert!(f("exp(x) - 1").eval(1e-20) == 1e-20);
     assert!(f("0.5 * x * (1 + erf(x / sqrt(2)))").eval(-30.0) < 0.0);
     assert!(f("1 - sigmoid(x)").eval(800.0) > 0.0 || f("1 - sigmoid(x)").eval(40.0) > 4e-18);
+    // 1 / x^2 beyond the overflow of x^2 is subnormal, not 1 / ∞ = 0.
+    // (std's own `powi(2, -1040)` is that 0; 2^-1040 is the subnormal 2^34 · 2^-1074.)
+    assert_eq!(
+        f("1 / (x * x)").eval(2f64.powi(520)),
+        f64::from_bits(1 << 34)
+    );
     // The textbook asinh cancels to ln(0) = -inf at -1e10 and overflows at 1e200.
     let asinh = f("ln(x + sqrt(x * x + 1))");
     for x in [-1e10, -1e200, 1e200, -1e-20, 3.0] {

@@ -241,21 +241,27 @@ macro_rules! naive_formulas {
             (if a > 0.0 { b } else { 0.0 }, a.max(0.0))
         });
 
+        /// `y = exp(u(x)) / sum exp(u(x))` in two passes (exp-and-sum, scale): softmax's and
+        /// softmin's last two passes, `u` the shift by their max or min.
+        fn exp_normalised(x: &[$t], y: &mut [$t], u: impl Fn($t) -> $t) {
+            assert_eq!(x.len(), y.len(), "naive: length mismatch");
+            let mut sum = 0.0;
+            for (y, &x) in y.iter_mut().zip(x) {
+                *y = u(x).exp();
+                sum += *y;
+            }
+            let inv = 1.0 / sum;
+            for y in y.iter_mut() {
+                *y *= inv;
+            }
+        }
+
         /// Softmax in three passes with `std`'s `exp`: max, exp-and-sum, scale.
         pub mod softmax {
             /// `y = exp(x - max x) / sum exp(x - max x)`.
             pub fn forward(x: &[$t], y: &mut [$t]) {
-                assert_eq!(x.len(), y.len(), "naive: length mismatch");
                 let max = x.iter().copied().fold(<$t>::NEG_INFINITY, <$t>::max);
-                let mut sum = 0.0;
-                for (y, &x) in y.iter_mut().zip(x) {
-                    *y = (x - max).exp();
-                    sum += *y;
-                }
-                let inv = 1.0 / sum;
-                for y in y.iter_mut() {
-                    *y *= inv;
-                }
+                super::exp_normalised(x, y, |x| x - max);
             }
 
             /// `gx = y * (gy - <gy, y>)` with `y = softmax(x)` recomputed in `gx`, as act's
@@ -317,17 +323,8 @@ macro_rules! naive_formulas {
         pub mod softmin {
             /// `y = exp(min x - x) / sum exp(min x - x)`.
             pub fn forward(x: &[$t], y: &mut [$t]) {
-                assert_eq!(x.len(), y.len(), "naive: length mismatch");
                 let min = x.iter().copied().fold(<$t>::INFINITY, <$t>::min);
-                let mut sum = 0.0;
-                for (y, &x) in y.iter_mut().zip(x) {
-                    *y = (min - x).exp();
-                    sum += *y;
-                }
-                let inv = 1.0 / sum;
-                for y in y.iter_mut() {
-                    *y *= inv;
-                }
+                super::exp_normalised(x, y, |x| min - x);
             }
 
             /// `gx = y * (<gy, y> - gy)` with `y = softmin(x)` recomputed in `gx`.
