@@ -4,7 +4,10 @@
 //! polynomial, with special cases (NaN, ±inf, ±0, overflow) folded in by selects on computed
 //! values, so that the slice loops `activation!` generates auto-vectorise. No table lookups
 //! (gathers). `f32` is computed in `f32` with lower-degree polynomials, for twice the SIMD
-//! width, except `powi`/`powf`, which go through `f64`.
+//! width, except `powi`/`powf`, which go through `f64`. The one exception is for one element
+//! at a time: [`f32::scalar`](crate::math::f32) (`sigmoid` and `sigmoid'` for the scalar
+//! methods, in `f64` from a 32-entry table; see
+//! [`Elementwise`](crate::Elementwise#scalar-or-slice-methods)).
 //!
 //! Each kernel takes `const FMA: bool`. With `FMA = true` it uses `mul_add` (one instruction
 //! inside code compiled with the `fma` target feature; a slow libm call elsewhere, so only the
