@@ -82,6 +82,17 @@ fn exp_neg(x: f32) -> f64 {
     f64::from_bits(scale) * p
 }
 
+/// `(c, 1/c)` for the scaled forms: `(2^32, 2^-32)` where `far`, else `(1, 1)`, built from the
+/// bits (a select the compiler would often turn into a branch, which keeps a caller's loop
+/// from being vectorised).
+#[inline(always)]
+fn scale_if(far: bool) -> (f64, f32) {
+    let m = u64::from(far).wrapping_neg();
+    let c = f64::from_bits(1f64.to_bits() + (m & (32 << 52)));
+    let inv = f32::from_bits(1f32.to_bits() - (m as u32 & (32 << 23)));
+    (c, inv)
+}
+
 /// `sigmoid(x) = 1 / (1 + e^-x)`.
 #[inline(always)]
 pub fn sigmoid(x: f32) -> f32 {
@@ -91,12 +102,8 @@ pub fn sigmoid(x: f32) -> f32 {
 /// `(c sigmoid(x), 1/c)`, `c = 2^32` for `x < -69` as [`super::sigmoid_scaled`] scales.
 #[inline(always)]
 pub fn sigmoid_scaled(x: f32) -> (f32, f32) {
-    let far = x < -super::SCALE_FROM;
-    let c = if far { f64::from(super::SCALE) } else { 1.0 };
-    (
-        (c / (1.0 + exp_neg(x))) as f32,
-        if far { super::UNSCALE } else { 1.0 },
-    )
+    let (c, inv) = scale_if(x < -super::SCALE_FROM);
+    ((c / (1.0 + exp_neg(x))) as f32, inv)
 }
 
 /// `sigmoid'(x) = E / (1 + E)^2`, `E = e^-x`: the square beside `E`, then one division.
@@ -111,14 +118,10 @@ pub fn sigmoid_prime(x: f32) -> f32 {
 /// scales.
 #[inline(always)]
 pub fn sigmoid_prime_scaled(x: f32) -> (f32, f32) {
-    let far = x.abs() > super::SCALE_FROM;
-    let c = if far { f64::from(super::SCALE) } else { 1.0 };
+    let (c, inv) = scale_if(x.abs() > super::SCALE_FROM);
     let e = exp_neg(x);
     let d = 1.0 + e;
-    (
-        (e * c / (d * d)) as f32,
-        if far { super::UNSCALE } else { 1.0 },
-    )
+    ((e * c / (d * d)) as f32, inv)
 }
 
 /// `(sigmoid(x), c sigmoid'(x), 1/c)` with one division, scaled as
@@ -126,14 +129,9 @@ pub fn sigmoid_prime_scaled(x: f32) -> (f32, f32) {
 #[inline(always)]
 pub fn sigmoid_pair(x: f32) -> (f32, f32, f32) {
     let e = exp_neg(x);
-    let far = x.abs() > super::SCALE_FROM;
-    let c = if far { f64::from(super::SCALE) } else { 1.0 };
+    let (c, inv) = scale_if(x.abs() > super::SCALE_FROM);
     let r = 1.0 / (1.0 + e);
-    (
-        r as f32,
-        (e * c * r * r) as f32,
-        if far { super::UNSCALE } else { 1.0 },
-    )
+    (r as f32, (e * c * r * r) as f32, inv)
 }
 
 #[cfg(test)]
@@ -172,6 +170,16 @@ mod tests {
         assert_eq!(exp_neg(f32::NEG_INFINITY), exp_neg(-200.0));
         assert!(exp_neg(f32::NAN).is_nan());
         assert!(exp_neg(-f32::NAN).is_nan());
+    }
+
+    /// The scale pair is the slice kernels' (`SCALE`, `UNSCALE`).
+    #[test]
+    fn the_scale_is_the_slice_kernels() {
+        assert_eq!(
+            scale_if(true),
+            (f64::from(super::super::SCALE), super::super::UNSCALE)
+        );
+        assert_eq!(scale_if(false), (1.0, 1.0));
     }
 
     /// Scaled forms: the product with `1/c` is the unscaled value.
