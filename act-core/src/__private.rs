@@ -7,7 +7,7 @@ pub use crate::compensated::{
     exp_corrected, mul_split, odd_cubic_err, sigmoid_corrected, sigmoid_prime_corrected,
     two_sum_err,
 };
-pub use crate::float_kernels::FloatKernels;
+pub use crate::float_kernels::{FloatKernels, OneKernels};
 pub use crate::kernels::Kernel;
 pub use crate::lanes::{
     fold_blocks, medium, position_of, short, sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,

@@ -293,7 +293,10 @@ fn exhaustive<A: Elementwise, H: Half>(a: A) -> Worst {
 }
 
 /// The other paths give the same bits as the slice methods: the scalar methods, in place,
-/// and the VJP with a gradient of ones (f32's `1 * f'(x)` is `f'(x)`, rounded the same).
+/// and the VJP with a gradient of ones (f32's `1 * f'(x)` is `f'(x)`, rounded the same). The
+/// one exception: the scalar methods of the activations that call f32's one-element `sigmoid`
+/// and `sigmoid'` kernels (see `Elementwise`), whose f32 result may differ from the slices' in
+/// the last bit, and so, rounded, by one step of the 16-bit type.
 fn same_paths<A: Elementwise, H: Half>(a: A) {
     let xs: Vec<H> = (0..=u16::MAX).step_by(7).map(H::from_bits).collect();
     let mut y = vec![H::ZERO; xs.len()];
@@ -308,15 +311,18 @@ fn same_paths<A: Elementwise, H: Half>(a: A) {
     for i in 0..xs.len() {
         let bits = |v: H| v.to_bits();
         let same = |p: H, q: H| bits(p) == bits(q) || p.is_nan() && q.is_nan();
+        let own_kernel =
+            ["Sigmoid", "Swish", "GeluTanh", "Softplus", "LogSigmoid"].contains(&A::NAME);
+        let scalar_same = |p: H, q: H| same(p, q) || own_kernel && bits(p).abs_diff(bits(q)) == 1;
         assert!(
-            same(a.forward(xs[i]), y[i]),
+            scalar_same(a.forward(xs[i]), y[i]),
             "{} forward at {}",
             A::NAME,
             xs[i]
         );
         assert!(same(in_place[i], y[i]), "{} in place at {}", A::NAME, xs[i]);
         assert!(
-            same(a.derivative(xs[i]), dy[i]),
+            scalar_same(a.derivative(xs[i]), dy[i]),
             "{} derivative at {}",
             A::NAME,
             xs[i]

@@ -6,6 +6,7 @@
 
 mod erf;
 mod mish;
+pub(crate) mod scalar;
 
 pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
 pub use mish::mish_prime;
