@@ -231,7 +231,8 @@ pub fn gelu<const FMA: bool>(x: f32) -> f32 {
         large
     };
     let small = if FMA {
-        fm::<FMA>(e, poly::<FMA, _>(e, &GELU_SMALL), hx)
+        // The sign of `x` for `x = -0` (`+0 + -0` is `+0`); a no-op elsewhere.
+        fm::<FMA>(e, poly::<FMA, _>(e, &GELU_SMALL), hx).copysign(x)
     } else {
         // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
         let h = core::f32::consts::FRAC_1_SQRT_2;
