@@ -22,9 +22,8 @@
 //! - Results below the smallest normal number are subnormal numbers, never flushed to 0 (see
 //!   [`crate::math`]); their error is counted in the subnormal spacing (`1 / u^2` is formed
 //!   so that `u^2` may overflow: Softsign's derivative is subnormal, not 0, beyond
-//!   |x| = 1.8e19 in f32). Exception for now: Squareplus's derivative for `x` below about
-//!   -1.8e19 (f32; -1.3e154 in f64), where the product of its two denominators overflows and
-//!   the tiny result comes out as 0.
+//!   |x| = 1.8e19 in f32), and a quotient with two denominators divides by each in turn
+//!   (Squareplus's derivative below x = -1.8e19 in f32, where their product overflows).
 //! - Parameter partials ([`ParamGradients`](crate::ParamGradients)) are held to the same
 //!   4 ULP, except Celu's ∂f/∂alpha near 0: an absolute error of eps · min(1, |x/alpha|)
 //!   (see [`Celu`]).

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::emit::f32_one_element_only;
 use super::names::{self, slice};
-use super::{Kernels, dispatched, method, method_with};
+use super::{Kernels, dispatched, lit, method, method_with};
 use crate::isa::TIERS;
 use crate::model::Model;
 
@@ -74,15 +74,32 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         },
     );
     let only = |root| f32_one_element_only(&m.graph, root, &m.param_names, true);
+    // The f32 body that skips the build check: where the formula needs the limit fix-up and
+    // has no parameters, the limits at ±∞ are constants, applied by a select rather than a
+    // call, so that a caller's loop of these calls can still be vectorised.
+    let inline_body = |root, needs_limit: bool, method: &Ident| {
+        if !only(root) {
+            return None;
+        }
+        Some(if needs_limit && m.param_names.is_empty() {
+            let at = |x: f64| lit(crate::eval::eval(&m.graph, root, x, &[], &[]));
+            let (lo, hi) = (at(f64::NEG_INFINITY), at(f64::INFINITY));
+            quote!(::act_core::__private::one_limit_at(x, #[inline(always)] |v| self.#method::<F, FMA>(v), #lo, #hi))
+        } else if needs_limit {
+            quote!(::act_core::__private::one_limit(x, #[inline(always)] |v| self.#method::<F, FMA>(v)))
+        } else {
+            quote!(::act_core::__private::one(x, #[inline(always)] |v| self.#method::<F, FMA>(v)))
+        })
+    };
     let forward_one_fn = scalar(
         &forward_one,
         quote!(::act_core::__private::#one_value(x, #[inline(always)] |v| self.#value_one::<F, FMA>(v))),
-        only(m.f),
+        inline_body(m.f, m.value_needs_limit, &value_one),
     );
     let derivative_one_fn = scalar(
         &derivative_one,
         quote!(::act_core::__private::#one_deriv(x, #[inline(always)] |v| self.#deriv_one::<F, FMA>(v))),
-        only(m.df),
+        inline_body(m.df, m.deriv_needs_limit, &deriv_one),
     );
     let elementwise = elementwise_impl(name);
     quote! {
@@ -111,11 +128,17 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 /// instructions, and every tier gives the same bits), else the portable code. No loop set-up: a scalar call costs a level
 /// check, a call and the kernel.
 ///
-/// With `f32_inline` (the body calls only `f32` one-element kernels without fused
-/// multiply-adds, see [`f32_one_element_only`]), `f32` skips the check: its body is the same
-/// in every build, and the method inlines into the caller's loop (no call, which in a loop of
-/// one-element calls cost sigmoid a third of its time).
-fn scalar(plain: &Ident, body: TokenStream, f32_inline: bool) -> TokenStream {
+/// With `f32_inline` (a body that calls only `f32` one-element kernels without fused
+/// multiply-adds, see [`f32_one_element_only`]), `f32` skips the check and runs that body: the
+/// same in every build, inlined into the caller's loop.
+fn scalar(plain: &Ident, body: TokenStream, f32_inline: Option<TokenStream>) -> TokenStream {
+    let f32_inline = f32_inline.map(|b| {
+        quote! {
+            if <F as ::act_core::__private::OneKernels>::__ONE_ELEMENT_SIGMOID {
+                return #b;
+            }
+        }
+    });
     let fma = format_ident!("{}_fma", plain);
     let lowest = &TIERS[0];
     let (variant, features) = (format_ident!("{}", lowest.variant), lowest.target_feature());
@@ -129,9 +152,7 @@ fn scalar(plain: &Ident, body: TokenStream, f32_inline: bool) -> TokenStream {
                 return <F as ::act_core::Float>::from_f64(f64::from(self.#plain::<f32>(wide)));
             }
             const FMA: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
-            if #f32_inline && <F as ::act_core::__private::OneKernels>::__ONE_ELEMENT_SIGMOID {
-                return #body;
-            }
+            #f32_inline
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             if ::act_core::dispatch::active() >= ::act_core::dispatch::Isa::#variant {
                 // SAFETY: `active()` only reports a level the CPU supports, and every tier
