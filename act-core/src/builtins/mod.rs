@@ -263,7 +263,10 @@ activation! {
     ///   in the negative tail these functions multiply the relative error of their argument by
     ///   about `x^2` (a rounded argument cost 130 ULP at x = -11.9 in f32). Held to 4 ULP with
     ///   no allowance; over every f32 input the worst is 3.71 ULP (value, x = -1.85, portable
-    ///   build; 3.53 with FMA) and 3.70 (derivative, x = -2.61)
+    ///   build; 3.36 with FMA) and 2.67 (derivative, x = -13.3, portable; 2.06 with FMA)
+    /// - f32 runs each as one kernel ([`crate::math::f32::gelu`],
+    ///   [`crate::math::f32::gelu_prime`], which computes `exp(-x^2 / 2)` once for both terms
+    ///   of f'); f64 as the formulas read
     /// - minimum about -0.17 at x ≈ -0.75 (attained); no parameters.
     /// - PyTorch `GELU()` defaults to this exact form; JAX `nn.gelu` defaults to the tanh
     ///   approximation ([`GeluTanh`]); Keras `gelu` defaults to exact.
