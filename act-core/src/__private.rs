@@ -14,7 +14,7 @@ pub use crate::lanes::{
 };
 pub use crate::loops::{
     for_rows, for_rows2, is_limit_artefact, limit, map_in_place, map_in_place_limit, map1,
-    map1_limit, map2, map2_limit, one, one_limit, one_limit_at,
+    map1_limit, map2, map2_limit, one, one_limit,
 };
 pub use crate::metadata::Analysed;
 pub use crate::pairs::{

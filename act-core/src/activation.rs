@@ -200,18 +200,20 @@ pub trait Activation:
 /// lookup is one load for one element but a slow gather in a vector loop, so the slices keep
 /// their own kernel, and the two may differ in the last bit (further apart near a root of a
 /// derivative whose terms cancel, such as swish' at x = -1.28; both stay within the crate's
-/// bounds). These kernels use no fused multiply-add: a method whose formula calls nothing
-/// else (sigmoid, sigmoid') gives the same bits in every build, skips the build check and
-/// inlines into the caller's loop.
+/// bounds). These kernels use no fused multiply-add: a method whose formula calls no other
+/// kernel (sigmoid, swish, GELU-tanh) gives the same bits in every build, skips the build
+/// check and inlines into the caller's loop.
 ///
 /// In a loop over elements (`ndarray`'s `mapv`, an iterator `map`) the scalar methods are not
 /// always faster than the naive formula written with `std`/`libm`. Measured over 1M `f32` on
-/// x86-64 with AVX-512, 201 interleaved rounds of `benches/src/bin/scalar_ratio.rs`
-/// (2026-11-30, a shared machine): tanh and GELU are 1.4-4x faster than `tanhf` and libm's
-/// `erfcf`; sigmoid and its derivative run at 0.9x of `1 / (1 + (-x).exp())` with glibc's
-/// `expf`, swish at 0.7x of `x` times that and its derivative at 0.6x. glibc's `expf` is a
-/// chain as short as act's one-element kernel, and swish's formula adds a check for the limit
-/// at -∞ (`-∞ · 0`) that keeps its loop from being vectorised.
+/// x86-64 with AVX-512 (2026-11-30; 201 interleaved rounds of
+/// `benches/src/bin/scalar_ratio.rs`, and criterion's `benches/benches/scalar.rs`): tanh and
+/// GELU are 2.1-3.7x faster than `tanhf` and libm's `erfcf`, values and derivatives; sigmoid
+/// runs at 0.9x of `1 / (1 + (-x).exp())` with glibc's `expf`, and its derivative at 0.9x
+/// (interleaved) to 1.4x (criterion); swish at 0.7x of `x` times that, its derivative at
+/// 0.6-0.9x. glibc's `expf` is a chain as short as act's one-element kernel, and sigmoid and
+/// swish add a division (and swish a product, and a check for its limit at -∞) to the same
+/// per-element work; the compiler did not vectorise these loops.
 ///
 /// Prefer the slice methods ([`forward_slice`](Activation::forward_slice),
 /// [`forward_in_place`](Elementwise::forward_in_place),

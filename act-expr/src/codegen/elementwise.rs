@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::emit::f32_one_element_only;
 use super::names::{self, slice};
-use super::{Kernels, dispatched, lit, method, method_with};
+use super::{Kernels, dispatched, method, method_with};
 use crate::isa::TIERS;
 use crate::model::Model;
 
@@ -74,21 +74,16 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         },
     );
     let only = |root| f32_one_element_only(&m.graph, root, &m.param_names, true);
-    // The f32 body that skips the build check: where the formula needs the limit fix-up and
-    // has no parameters, the limits at ±∞ are constants, applied by a select rather than a
-    // call, so that a caller's loop of these calls can still be vectorised.
+    // The f32 body that skips the build check. (The limit fix-up stays a call off a branch:
+    // a select between the limits at ±∞, which a vectorised loop would need, cost swish's
+    // one-element loop 30%, and the callers' loops measured were not vectorised anyway.)
     let inline_body = |root, needs_limit: bool, method: &Ident| {
-        if !only(root) {
-            return None;
-        }
-        Some(if needs_limit && m.param_names.is_empty() {
-            let at = |x: f64| lit(crate::eval::eval(&m.graph, root, x, &[], &[]));
-            let (lo, hi) = (at(f64::NEG_INFINITY), at(f64::INFINITY));
-            quote!(::act_core::__private::one_limit_at(x, #[inline(always)] |v| self.#method::<F, FMA>(v), #lo, #hi))
-        } else if needs_limit {
-            quote!(::act_core::__private::one_limit(x, #[inline(always)] |v| self.#method::<F, FMA>(v)))
-        } else {
-            quote!(::act_core::__private::one(x, #[inline(always)] |v| self.#method::<F, FMA>(v)))
+        only(root).then(|| {
+            if needs_limit {
+                quote!(::act_core::__private::one_limit(x, #[inline(always)] |v| self.#method::<F, FMA>(v)))
+            } else {
+                quote!(::act_core::__private::one(x, #[inline(always)] |v| self.#method::<F, FMA>(v)))
+            }
         })
     };
     let forward_one_fn = scalar(
