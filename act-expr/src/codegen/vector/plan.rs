@@ -60,6 +60,63 @@ impl Lanes {
             Lanes::Short => quote!(::act_core::__private::short),
         }
     }
+
+    /// The output buffer `name` as a helper takes it.
+    pub(in crate::codegen) fn out_arg(self, name: &str) -> TokenStream {
+        let n = quote::format_ident!("{}", name);
+        match self {
+            Lanes::Short => quote!(&mut #n),
+            _ => quote!(#n),
+        }
+    }
+
+    /// The output buffer `name` read back as an input of a helper.
+    pub(in crate::codegen) fn reread(self, name: &str) -> TokenStream {
+        let n = quote::format_ident!("{}", name);
+        match self {
+            Lanes::Short => quote!(&#n),
+            _ => quote!(&#n[..]),
+        }
+    }
+
+    /// The closure parameters of the rows loop's row, for `inputs` and `output`.
+    pub(in crate::codegen) fn row_params(self, inputs: &[&str], output: &str) -> TokenStream {
+        let out = quote::format_ident!("{}", output);
+        let ins: Vec<_> = inputs
+            .iter()
+            .map(|n| quote::format_ident!("{}", n))
+            .collect();
+        match self {
+            Lanes::Short => {
+                let short = self.path();
+                quote!(#(#ins: #short::Row<'_, F>,)* mut #out: #short::RowMut<'_, F>)
+            }
+            _ => quote!(#(#ins: &[F],)* #out: &mut [F]),
+        }
+    }
+
+    /// The short build's output pass, `out[i] = f(x[i], g[i], out[i])` over the row in whole
+    /// vectors where the windows allow (`f` the body of a closure over `xi`, `gi` and `oi`;
+    /// `g` may be `x` again where there is no second input); `None` for the other builds,
+    /// whose plain loops stay as they are.
+    pub(in crate::codegen) fn short_output_pass(
+        self,
+        [x, g, out]: [&str; 3],
+        f: TokenStream,
+    ) -> Option<TokenStream> {
+        if !matches!(self, Lanes::Short) {
+            return None;
+        }
+        let (xn, gn, on) = (
+            quote::format_ident!("{}", x),
+            quote::format_ident!("{}", g),
+            quote::format_ident!("{}", out),
+        );
+        let short = self.path();
+        Some(quote! {
+            #short::map_out(#xn, #gn, &mut #on, #[inline(always)] |xi: F, gi: F, oi: F| -> F { #f });
+        })
+    }
 }
 
 /// The reduction body a pass stores in an output buffer, for the per-element code after it to
