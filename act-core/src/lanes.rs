@@ -190,69 +190,41 @@ fn fold_blocks_in<F: Float, const L: usize>(
     finish_lanes(&acc, &combine)[0]
 }
 
-pub mod short;
+mod window;
 
-/// [`sum_lanes`] and its siblings over 64 lanes instead of 256, for inputs of at most
-/// [`medium::LEN`] elements (and more than [`short::LEN`]): a quarter of the set-up and of the
-/// combination, which dominate rows of a few dozen classes. The generated slice methods of a
-/// vector activation have a build that calls these, taken for such inputs. The results are
-/// those of the 256 lanes: with at most 64 elements every lane holds one, and the pairwise tree
-/// over 256 lanes only adds combinations with lanes holding the identity (see [`short`]).
+/// The fused sums and folds for rows of at most [`short::LEN`] elements in registers (softmax
+/// over the classes of an output layer), with the same results as the general ones; the
+/// short builds of the slice methods of a vector activation call these. See the `window`
+/// module (rows as windows of a batch, read and written in whole vectors).
+pub mod short {
+    pub use super::window::{
+        fold_blocks, for_rows, for_rows2, map_out, position_of, sum_lanes, sum_lanes_store,
+        sum_lanes2, sum_lanes3,
+    };
+
+    /// The longest input these functions take.
+    pub const LEN: usize = 16;
+    /// A row of at most [`LEN`] elements in a window of `LEN`.
+    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
+    /// An output row of at most [`LEN`] elements in a window of `LEN`.
+    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
+}
+
+/// [`short`]'s functions for rows of at most [`medium::LEN`] elements (and more than
+/// [`short::LEN`]): 64 lanes in registers, in blocks of 16 of which those wholly past the row
+/// are skipped. The medium builds of the slice methods of a vector activation call these.
 pub mod medium {
-    use crate::Float;
+    pub use super::window::{
+        fold_blocks, for_rows, for_rows2, map_out, position_of, sum_lanes, sum_lanes_store,
+        sum_lanes2, sum_lanes3,
+    };
 
     /// The longest input these functions take.
     pub const LEN: usize = 64;
-
-    pub use super::position_of;
-
-    /// [`super::sum_lanes`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
-        super::sum_lanes_in::<F, LEN, M>(x, map)
-    }
-
-    /// [`super::sum_lanes_store`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes_store<F: Float, const M: usize>(
-        x: &[F],
-        out: &mut [F],
-        map: impl Fn(F) -> ([F; M], F),
-    ) -> [F; M] {
-        super::sum_lanes_store_in::<F, LEN, M>(x, out, map)
-    }
-
-    /// [`super::sum_lanes2`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes2<F: Float, const M: usize>(
-        x: &[F],
-        g: &[F],
-        map: impl Fn(F, F) -> [F; M],
-    ) -> [F; M] {
-        super::sum_lanes2_in::<F, LEN, M>(x, g, map)
-    }
-
-    /// [`super::sum_lanes3`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes3<F: Float, const M: usize>(
-        x: &[F],
-        g: &[F],
-        e: &[F],
-        map: impl Fn(F, F, F) -> [F; M],
-    ) -> [F; M] {
-        super::sum_lanes3_in::<F, LEN, M>(x, g, e, map)
-    }
-
-    /// [`super::fold_blocks`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn fold_blocks<F: Float>(
-        x: &[F],
-        init: F,
-        map: impl Fn(F) -> F,
-        combine: impl Fn(F, F) -> F,
-    ) -> F {
-        super::fold_blocks_in::<F, LEN>(x, init, map, combine)
-    }
+    /// A row of at most [`LEN`] elements in a window of `LEN`.
+    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
+    /// An output row of at most [`LEN`] elements in a window of `LEN`.
+    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
 }
 
 /// The first index where `map(x[i])` equals `best` (or is NaN, when `best` is NaN): the

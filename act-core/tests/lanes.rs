@@ -79,9 +79,9 @@ macro_rules! helpers {
     };
 }
 
-/// `x` at the start of a window of `short::LEN`, the lanes beyond it holding what the next
-/// rows of a batch could: NaN, infinities, huge values (none may reach a result).
-fn window<F: Float>(x: &[F]) -> [F; short::LEN] {
+/// `x` at the start of a window of `L`, the lanes beyond it holding what the next rows of a
+/// batch could: NaN, infinities, huge values (none may reach a result).
+fn window<F: Float, const L: usize>(x: &[F]) -> [F; L] {
     let junk = [
         f64::NAN,
         f64::INFINITY,
@@ -90,41 +90,57 @@ fn window<F: Float>(x: &[F]) -> [F; short::LEN] {
         3.0,
         -0.0,
     ];
-    let mut w: [F; short::LEN] = std::array::from_fn(|i| F::from_f64(junk[i % junk.len()]));
+    let mut w: [F; L] = std::array::from_fn(|i| F::from_f64(junk[i % junk.len()]));
     w[..x.len()].copy_from_slice(x);
     w
 }
 
-/// The short build's helpers, over rows in windows ([`window`]) as its rows loop passes them.
-fn short_helpers<F: Float>() -> Helpers<F> {
-    use short::{Row, RowMut};
-    Helpers {
-        name: "short",
-        max_len: short::LEN,
-        sum2: |x| short::sum_lanes(Row::new(&window(x), x.len()), |v| [v, v * v]),
-        sum_store: |x, out| {
-            let mut w = window(out);
-            let s = short::sum_lanes_store(
-                Row::new(&window(x), x.len()),
-                RowMut::new(&mut w, out.len()),
-                |v| ([v + v], v * v),
-            );
-            out.copy_from_slice(&w[..out.len()]);
-            s
-        },
-        sum3: |x, g, e| {
-            let (wx, wg, we) = (window(x), window(g), window(e));
-            let n = x.len();
-            short::sum_lanes3(
-                Row::new(&wx, n),
-                Row::new(&wg, n),
-                Row::new(&we, n),
-                |a, b, c| [a * b + c],
-            )
-        },
-        max: |x| short::fold_blocks(Row::new(&window(x), x.len()), -F::INFINITY, |v| v, F::max),
-        min_neg: |x| short::fold_blocks(Row::new(&window(x), x.len()), F::INFINITY, |v| -v, F::min),
-    }
+/// The helpers of a windowed build (`short`, `medium`), over rows in windows ([`window`]) as
+/// its rows loop passes them.
+macro_rules! windowed_helpers {
+    ($m:ident) => {
+        Helpers {
+            name: stringify!($m),
+            max_len: $m::LEN,
+            sum2: |x| $m::sum_lanes($m::Row::new(&window(x), x.len()), |v| [v, v * v]),
+            sum_store: |x, out| {
+                let mut w = window(out);
+                let s = $m::sum_lanes_store(
+                    $m::Row::new(&window(x), x.len()),
+                    $m::RowMut::new(&mut w, out.len()),
+                    |v| ([v + v], v * v),
+                );
+                out.copy_from_slice(&w[..out.len()]);
+                s
+            },
+            sum3: |x, g, e| {
+                let (wx, wg, we) = (window(x), window(g), window(e));
+                let n = x.len();
+                let (rx, rg, re) = (
+                    $m::Row::new(&wx, n),
+                    $m::Row::new(&wg, n),
+                    $m::Row::new(&we, n),
+                );
+                $m::sum_lanes3(rx, rg, re, |a, b, c| [a * b + c])
+            },
+            max: |x| {
+                $m::fold_blocks(
+                    $m::Row::new(&window(x), x.len()),
+                    -F::INFINITY,
+                    |v| v,
+                    F::max,
+                )
+            },
+            min_neg: |x| {
+                $m::fold_blocks(
+                    $m::Row::new(&window(x), x.len()),
+                    F::INFINITY,
+                    |v| -v,
+                    F::min,
+                )
+            },
+        }
+    };
 }
 
 fn check<F: Float + std::fmt::Debug>(h: Helpers<F>) {
@@ -197,8 +213,8 @@ fn check<F: Float + std::fmt::Debug>(h: Helpers<F>) {
 fn every_length_gives_the_bits_of_the_256_lane_tree() {
     fn all<F: Float + std::fmt::Debug>() {
         check::<F>(helpers!(long, usize::MAX));
-        check::<F>(helpers!(medium, medium::LEN));
-        check::<F>(short_helpers());
+        check::<F>(windowed_helpers!(medium));
+        check::<F>(windowed_helpers!(short));
     }
     all::<f32>();
     all::<f64>();

@@ -44,13 +44,14 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 }
 
 /// A slice method in three builds, by the input's length: at most `short::LEN` (a row of a
-/// few classes) in registers, at most `medium::LEN` over 64 lanes, longer over 256. Same
+/// few classes) in 16 lanes, at most `medium::LEN` in 64, both in registers; longer over 256
+/// lanes in memory. Same
 /// results (see `act_core::__private::short`); the set-up of 256 lanes costs more than a
 /// short row. Separate functions, so that the long build's code is what it is alone.
 /// `names` are the general method's, the short build's and the medium one's; `slices` the
-/// names of the inputs (the first one's length decides) and of the output. The short build
-/// runs the input as one row of its rows loop (`short::for_rows`), which reads and writes
-/// whole vectors.
+/// names of the inputs (the first one's length decides) and of the output. The short and
+/// medium builds run the input as one row of their rows loops (`short::for_rows`), which
+/// read and write whole vectors.
 pub(super) fn by_length(
     [long, short, medium]: [Ident; 3],
     params: TokenStream,
@@ -90,27 +91,29 @@ pub(super) fn by_length(
         .chain([&output])
         .map(|n| format_ident!("{}", n))
         .collect();
-    let checks = names[1..].iter().map(|n| {
-        let (a, b) = (first.to_string(), n.to_string());
-        quote!(::act_core::__private::check_len(#a, #first.len(), #b, #n.len());)
-    });
+    let checks: Vec<_> = names[1..]
+        .iter()
+        .map(|n| {
+            let (a, b) = (first.to_string(), n.to_string());
+            quote!(::act_core::__private::check_len(#a, #first.len(), #b, #n.len());)
+        })
+        .collect();
     let helper = if inputs.len() == 1 {
         quote!(for_rows)
     } else {
         quote!(for_rows2)
     };
     let (ins, out) = (&names[..inputs.len()], &names[inputs.len()]);
-    let row_params = Lanes::Short.row_params(inputs, output);
-    let short_body = body(Lanes::Short);
-    let short_body = quote! {
-        #(#checks)*
-        ::act_core::__private::short::#helper(#(#ins,)* #len, #out, #[inline(always)] |#row_params| {
-            #short_body
-        });
+    let one_row = |lanes: Lanes| {
+        let (path, row_params, b) = (lanes.path(), lanes.row_params(inputs, output), body(lanes));
+        quote! {
+            #(#checks)*
+            #path::#helper(#(#ins,)* #len, #out, #[inline(always)] |#row_params| { #b });
+        }
     };
     let (short, medium) = (
-        build(short.clone(), short_body),
-        build(medium.clone(), body(Lanes::Medium)),
+        build(short.clone(), one_row(Lanes::Short)),
+        build(medium.clone(), one_row(Lanes::Medium)),
     );
     let (general, short, medium) = (general.expand(), short.expand(), medium.expand());
     quote!(#general #short #medium)
@@ -132,13 +135,13 @@ pub(super) fn by_rows(
     let helper = quote::format_ident!("{}", helper);
     let short_len = quote!(::act_core::__private::short::LEN);
     let medium_len = quote!(::act_core::__private::medium::LEN);
-    // The short build's rows loop passes windows of the batch (`short::for_rows`), the
-    // others plain row slices.
+    // The short and medium builds' rows loops pass windows of the batch
+    // (`short::for_rows`), the long one plain row slices.
     let call = |lanes: Lanes| {
         let (b, row_params) = (body(lanes), row_params(lanes));
         let path = match lanes {
-            Lanes::Short => lanes.path(),
-            _ => quote!(::act_core::__private),
+            Lanes::Short | Lanes::Medium => lanes.path(),
+            Lanes::Long => quote!(::act_core::__private),
         };
         quote!(#path::#helper(#rows_args, #[inline(always)] |#row_params| { #b }))
     };

@@ -45,9 +45,9 @@ impl Reduction {
 pub(in crate::codegen) enum Lanes {
     /// Any length: 256 lanes.
     Long,
-    /// At most `medium::LEN` elements: 64 lanes.
+    /// At most `medium::LEN` elements: 64 lanes in registers, rows as windows.
     Medium,
-    /// At most `short::LEN` elements: in registers.
+    /// At most `short::LEN` elements: 16 lanes in registers, rows as windows.
     Short,
 }
 
@@ -61,11 +61,16 @@ impl Lanes {
         }
     }
 
+    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`).
+    pub(in crate::codegen) fn windowed(self) -> bool {
+        matches!(self, Lanes::Short | Lanes::Medium)
+    }
+
     /// The output buffer `name` as a helper takes it.
     pub(in crate::codegen) fn out_arg(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short => quote!(&mut #n),
+            Lanes::Short | Lanes::Medium => quote!(&mut #n),
             _ => quote!(#n),
         }
     }
@@ -74,7 +79,7 @@ impl Lanes {
     pub(in crate::codegen) fn reread(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short => quote!(&#n),
+            Lanes::Short | Lanes::Medium => quote!(&#n),
             _ => quote!(&#n[..]),
         }
     }
@@ -87,7 +92,7 @@ impl Lanes {
             .map(|n| quote::format_ident!("{}", n))
             .collect();
         match self {
-            Lanes::Short => {
+            Lanes::Short | Lanes::Medium => {
                 let short = self.path();
                 quote!(#(#ins: #short::Row<'_, F>,)* mut #out: #short::RowMut<'_, F>)
             }
@@ -95,8 +100,8 @@ impl Lanes {
         }
     }
 
-    /// The short build's output pass, `out[i] = f(x[i], g[i], out[i])` over the row in whole
-    /// vectors where the windows allow (`f` the body of a closure over `xi`, `gi` and `oi`;
+    /// The short and medium builds' output pass, `out[i] = f(i, x[i], g[i], out[i])` over the
+    /// row in whole vectors (`f` the body of a closure over `i`, `xi`, `gi` and `oi`;
     /// `g` may be `x` again where there is no second input); `None` for the other builds,
     /// whose plain loops stay as they are.
     pub(in crate::codegen) fn short_output_pass(
@@ -104,7 +109,7 @@ impl Lanes {
         [x, g, out]: [&str; 3],
         f: TokenStream,
     ) -> Option<TokenStream> {
-        if !matches!(self, Lanes::Short) {
+        if !self.windowed() {
             return None;
         }
         let (xn, gn, on) = (
@@ -114,7 +119,7 @@ impl Lanes {
         );
         let short = self.path();
         Some(quote! {
-            #short::map_out(#xn, #gn, &mut #on, #[inline(always)] |xi: F, gi: F, oi: F| -> F { #f });
+            #short::map_out(#xn, #gn, &mut #on, #[inline(always)] |i: usize, xi: F, gi: F, oi: F| -> F { #f });
         })
     }
 }

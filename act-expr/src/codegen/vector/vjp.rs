@@ -77,6 +77,23 @@ fn backward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
         }
     }
     let deriv = names::deriv_stored();
+    let fix_apply = if lanes.windowed() {
+        quote!()
+    } else {
+        quote!(#(#fix_apply)*)
+    };
+    // The windowed builds add a max's or min's term at its position in the same pass, with
+    // a select (the same bits as adding it after: `acc + fix` there, `acc` elsewhere), not
+    // with a read of the element just stored.
+    let fixes_in_pass = plan
+        .reductions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_sum() && r.needs_arg)
+        .map(|(j, _)| {
+            let fix = quote::format_ident!("fix{}", j);
+            quote!(acc = if i == arg[#j] { acc + #fix } else { acc };)
+        });
     let output_pass = lanes
         .short_output_pass(
             ["x", "grad_y", "grad_x"],
@@ -84,6 +101,7 @@ fn backward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
                 let (xi, gi, e) = (xi, gi, oi);
                 let mut acc = gi * self.#deriv::<F, FMA>(xi, e, r);
                 #(#grad_terms)*
+                #(#fixes_in_pass)*
                 acc
             },
         )
@@ -117,7 +135,7 @@ fn backward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
         }
         #(#fixes)*
         #output_pass
-        #(#fix_apply)*
+        #fix_apply
     }
 }
 
