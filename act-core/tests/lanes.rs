@@ -1,9 +1,11 @@
 //! The fused sums and folds of the vector activations (`act_core::__private::sum_lanes` and
 //! friends) have two more builds, which the slice methods take for short inputs: at most 16
-//! elements in registers (`act_core::__private::short`), at most 64 over 64 lanes
-//! (`act_core::__private::medium`). Results must not depend on the build: these tests compare
-//! each with the plain 256-lane algorithm, written out here, bit for bit, at every length from
-//! 0 to 600 (to 16 and 64 for the others) and on inputs with signed zeros, infinities and NaN.
+//! elements in 16 register lanes (`act_core::__private::short`), at most 64 in 64
+//! (`act_core::__private::medium`), each row at the start of a window whose lanes past the row
+//! hold the next rows' elements (here NaN, infinities and huge values). Results must not depend
+//! on the build: these tests compare each with the plain 256-lane algorithm, written out here,
+//! bit for bit, at every length from 0 to 600 (to 16 and 64 for the others) and on inputs with
+//! signed zeros, infinities and NaN.
 
 use act_core::__private::{self as long, medium, short};
 use act_core::Float;

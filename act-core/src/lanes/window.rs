@@ -373,8 +373,9 @@ pub fn position_of<F: Float, const L: usize>(
         if !live(b, x.len) {
             continue;
         }
-        for i in b * BLOCK..((b + 1) * BLOCK).min(L) {
-            let m = map(xb[i]);
+        let block = b * BLOCK..((b + 1) * BLOCK).min(L);
+        for (i, &v) in block.clone().zip(&xb[block]) {
+            let m = map(v);
             let hit = ((m == best) | (nan & m.is_nan())) & (i < x.len);
             first = first.min(if hit { i } else { L });
         }
@@ -386,6 +387,7 @@ pub fn position_of<F: Float, const L: usize>(
 /// lanes past it, in the blocks that hold the row), the old `out[i]` being what an earlier
 /// pass stored there.
 #[inline(always)]
+#[allow(clippy::needless_range_loop)] // the index is `f`'s too
 pub fn map_out<'c, F: Float, const L: usize>(
     x: Row<'_, F, L>,
     g: Row<'_, F, L>,

@@ -57,9 +57,12 @@ fn main() -> ExitCode {
             "softmax_b" => Softmax.backward_slice(x, &g, y),
             "softmax_o" => Softmax.backward_from_output(x, &g, y),
             "softmax_r10" => Softmax.forward_rows(&x[..n / 10 * 10], 10, &mut y[..n / 10 * 10]),
-            "softmax_br10" => {
-                Softmax.backward_rows(&x[..n / 10 * 10], 10, &g[..n / 10 * 10], &mut y[..n / 10 * 10])
-            }
+            "softmax_br10" => Softmax.backward_rows(
+                &x[..n / 10 * 10],
+                10,
+                &g[..n / 10 * 10],
+                &mut y[..n / 10 * 10],
+            ),
             "log_softmax" => LogSoftmax.forward_slice(x, y),
             "log_softmax_r10" => {
                 LogSoftmax.forward_rows(&x[..n / 10 * 10], 10, &mut y[..n / 10 * 10])
