@@ -63,6 +63,8 @@ struct Helpers<F: Float> {
     sum3: Sum3<F>,
     max: fn(&[F]) -> F,
     min_neg: fn(&[F]) -> F,
+    /// The position of a value (`position_of` with the identity map).
+    pos: fn(&[F], F) -> usize,
 }
 
 /// The helpers of the build in module `$m` (`long` is `act_core::__private` itself), each with
@@ -77,6 +79,7 @@ macro_rules! helpers {
             sum3: |x, g, e| $m::sum_lanes3(x, g, e, |a, b, c| [a * b + c]),
             max: |x| $m::fold_blocks(x, -F::INFINITY, |v| v, F::max),
             min_neg: |x| $m::fold_blocks(x, F::INFINITY, |v| -v, F::min),
+            pos: |x, best| $m::position_of(x, best, |v| v),
         }
     };
 }
@@ -141,6 +144,7 @@ macro_rules! windowed_helpers {
                     F::min,
                 )
             },
+            pos: |x, best| $m::position_of($m::Row::new(&window(x), x.len()), best, |v| v),
         }
     };
 }
@@ -188,6 +192,17 @@ fn check<F: Float + std::fmt::Debug>(h: Helpers<F>) {
             assert!(
                 same(max, reference(&x, -F::INFINITY, F::max)),
                 "{name} max, n = {n}"
+            );
+            // The first position of the maximum (NaN: of the first NaN), as the backward pass
+            // takes it; 0 for an empty input. Ties come from the repeated specials.
+            let first = x
+                .iter()
+                .position(|&v| v == max || (max.is_nan() && v.is_nan()))
+                .unwrap_or(0);
+            assert_eq!(
+                (h.pos)(&x, max),
+                first,
+                "{name} position of the max, n = {n}"
             );
             let min = (h.min_neg)(&x);
             let neg: Vec<F> = x.iter().map(|&v| -v).collect();
