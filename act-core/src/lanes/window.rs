@@ -358,18 +358,17 @@ pub fn fold_blocks<F: Float, const L: usize>(
 }
 
 /// [`super::position_of`] for a row: the first lane below the row's length where `map(x[i])`
-/// equals `best` (or is NaN, when `best` is NaN), from a bit mask of the lanes' tests (one
-/// vector compare per block, no branch per lane); 0 where there is none.
+/// equals `best` (or is NaN, when `best` is NaN), as a minimum of lane indices (branch-free);
+/// 0 where there is none.
 #[inline(always)]
 pub fn position_of<F: Float, const L: usize>(
     x: Row<'_, F, L>,
     best: F,
     map: impl Fn(F) -> F,
 ) -> usize {
-    const { assert!(L <= 64, "one bit per lane in a u64") };
     let nan = best.is_nan();
     let xb = x.window;
-    let mut hits: u64 = 0;
+    let mut first = L;
     for b in 0..L.div_ceil(BLOCK) {
         if !live(b, x.len) {
             continue;
@@ -377,18 +376,11 @@ pub fn position_of<F: Float, const L: usize>(
         let block = b * BLOCK..((b + 1) * BLOCK).min(L);
         for (i, &v) in block.clone().zip(&xb[block]) {
             let m = map(v);
-            let hit = (m == best) | (nan & m.is_nan());
-            hits |= u64::from(hit) << i;
+            let hit = ((m == best) | (nan & m.is_nan())) & (i < x.len);
+            first = first.min(if hit { i } else { L });
         }
     }
-    // Lanes past the row hold the next rows' elements.
-    let in_row = if x.len >= 64 { !0 } else { (1u64 << x.len) - 1 };
-    let hits = hits & in_row;
-    if hits == 0 {
-        0
-    } else {
-        hits.trailing_zeros() as usize
-    }
+    if first == L { 0 } else { first }
 }
 
 /// The output pass: `out[i] = f(i, x[i], g[i], out[i])` over the window (the row and the
