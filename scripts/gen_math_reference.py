@@ -102,6 +102,19 @@ def tanh_prime(x):
     return mp.sech(x) ** 2
 
 
+def gelu_prime(x):
+    """d/dx [x Phi(x)] = Phi(x) + x phi(x), Phi and phi the standard normal CDF and density.
+
+    Beyond |x| = 1000 (where mpmath's erfc fails), the asymptotic series to two terms: the
+    value rounds to 0 or 1 in either type.
+    """
+    if x < -1000:
+        return x * mp.npdf(x) - mp.npdf(x) / x * (1 - 1 / x**2)
+    if x > 1000:
+        return 1 + x * mp.npdf(x)
+    return mp.ncdf(x) + x * mp.npdf(x)
+
+
 def mish_prime(x):
     """d/dx [x tanh(softplus(x))] = tanh(s) + x sech(s)^2 sigmoid(x), s = softplus(x)."""
     s = mp.log1p(mp.exp(x))
@@ -129,6 +142,7 @@ LATER_FUNCS = {
     "asinh": mp.asinh,
     "asinh_prime": lambda x: 1 / mp.sqrt(1 + x * x),
     "mish_prime": mish_prime,
+    "gelu_prime": gelu_prime,
 }
 
 # Where each function's interesting range ends, per type: random points are drawn up to it.
@@ -144,6 +158,8 @@ SPAN = {
     "asinh_prime": (1e9, 1e4),
     # Mish' is 1 to the last bit beyond 40 and (x + 1) e^x, subnormal, down to -752 / -104.
     "mish_prime": (760, 110),
+    # GELU' is 1 to the last bit beyond 6 (f32) and subnormal down to -37.7 / -13.9.
+    "gelu_prime": (40, 16),
 }
 
 
@@ -231,6 +247,16 @@ def unary(fmt, name, fn, rng):
         # where |x - x0| <= 1.5 and |f'| <= 1/4.
         root = mp.findroot(mish_prime, -1.19)
         xs = [v for v in xs if not (abs(v - root) <= 1.5 and abs(mish_prime(mp.mpf(v))) <= 0.25)]
+    if name == "gelu_prime":
+        # The branches' switch (1/sqrt 2), the tail down to the subnormal range, the worst
+        # points of the exhaustive check, and not around the root (-0.75), held to 8 eps
+        # absolute by act-core/tests/accuracy.rs where |x - x0| <= 1.5 and |f'| <= 1/4.
+        xs += [fmt.exact(rng.uniform(-14, 4)) for _ in range(400)]
+        c = fmt.round(1 / mp.sqrt(2))
+        xs += [fmt.next(c, n) for n in range(-3, 4)] + [-fmt.next(c, n) for n in range(-3, 4)]
+        xs += [fmt.exact(v) for v in [-2.607, -3.6200829, -6.500183, -13.0, -13.5, -13.9]]
+        root = mp.findroot(gelu_prime, -0.75)
+        xs = [v for v in xs if not (abs(v - root) <= 1.5 and abs(gelu_prime(mp.mpf(v))) <= 0.25)]
     if name in ("asinh", "asinh_prime"):
         xs += [fmt.exact(rng.uniform(-3, 3)) for _ in range(300)]
         big = (2.0**28 if name == "asinh" else 2.0**27) if fmt is F64 else 2.0**12

@@ -120,7 +120,8 @@ pub enum Format {
     Text,
     /// Comma-separated values, numbers at full round-trip precision.
     Csv,
-    /// JSON, numbers at full round-trip precision (non-finite numbers as null).
+    /// JSON, numbers at full round-trip precision (inf and NaN as the strings "Infinity",
+    /// "-Infinity", "NaN").
     Json,
     /// A Markdown table.
     Markdown,

@@ -288,18 +288,34 @@ pub fn csv_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> 
     Ok(())
 }
 
-/// A JSON number, `null` when not finite (JSON has no inf or NaN).
+/// JSON has no inf or NaN: they are written as the strings `"Infinity"`, `"-Infinity"` and
+/// `"NaN"`, which JavaScript's `Number()` and Python's `float()` read back (`null` would lose
+/// which one it was).
+fn non_finite(v: f64) -> &'static str {
+    if v.is_nan() {
+        "NaN"
+    } else if v > 0.0 {
+        "Infinity"
+    } else {
+        "-Infinity"
+    }
+}
+
+/// A JSON number at full precision; not finite, a string (see [`non_finite`]).
 pub fn write_json_number(out: &mut dyn Write, v: f64) -> io::Result<()> {
     if v.is_finite() {
         write_number(out, v)
     } else {
-        out.write_all(b"null")
+        write!(out, "\"{}\"", non_finite(v))
     }
 }
 
-/// A JSON value for a number (`null` when not finite), at full precision.
+/// A JSON value for a number at full precision; not finite, a string (see [`non_finite`]).
 pub fn json_number(v: f64) -> serde_json::Value {
-    serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, serde_json::Value::Number)
+    serde_json::Number::from_f64(v).map_or_else(
+        || serde_json::Value::String(non_finite(v).to_string()),
+        serde_json::Value::Number,
+    )
 }
 
 /// `  key  value` with the value wrapped under itself at `width` (the key padded to `key_w`);
@@ -405,11 +421,20 @@ mod tests {
     }
 
     #[test]
-    fn json_numbers_are_null_when_not_finite() {
+    fn json_numbers_name_inf_and_nan() {
         let mut out = Vec::new();
-        write_json_number(&mut out, f64::NAN).unwrap();
-        write_json_number(&mut out, 1e-20).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "null1e-20");
+        for v in [f64::NAN, 1e-20, f64::INFINITY, f64::NEG_INFINITY] {
+            write_json_number(&mut out, v).unwrap();
+            out.push(b' ');
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"NaN\" 1e-20 \"Infinity\" \"-Infinity\" "
+        );
+        let values: Vec<String> = [f64::NEG_INFINITY, 0.5, f64::NAN]
+            .map(|v| json_number(v).to_string())
+            .into();
+        assert_eq!(values, ["\"-Infinity\"", "0.5", "\"NaN\""]);
     }
 
     #[test]

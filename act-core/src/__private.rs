@@ -7,14 +7,14 @@ pub use crate::compensated::{
     exp_corrected, mul_split, odd_cubic_err, sigmoid_corrected, sigmoid_prime_corrected,
     two_sum_err,
 };
-pub use crate::float_kernels::FloatKernels;
+pub use crate::float_kernels::{FloatKernels, OneKernels};
 pub use crate::kernels::Kernel;
 pub use crate::lanes::{
     fold_blocks, medium, position_of, short, sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
 };
 pub use crate::loops::{
     for_rows, for_rows2, is_limit_artefact, limit, map_in_place, map_in_place_limit, map1,
-    map1_limit, map2, map2_limit, one, one_limit,
+    map1_limit, map2, map2_limit, one, one_limit, one_limit_at,
 };
 pub use crate::metadata::Analysed;
 pub use crate::pairs::{

@@ -185,25 +185,33 @@ pub trait Activation:
 /// # Scalar or slice methods
 ///
 /// [`forward`](Elementwise::forward) and [`derivative`](Elementwise::derivative) compute one
-/// element with the code of the slice loops, in the build the slice loops use on this CPU
-/// (see [`crate::dispatch`]), so `forward(x)` equals `forward_slice(&[x])` bit for bit. A call
-/// costs a check of the build, a function call (the kernel is compiled for AVX2 + FMA, so it
-/// cannot be inlined into code built for the baseline target) and the kernel, one element at a
-/// time.
+/// element with the plan of the slice loops. In `f64`, and in `f32` for activations outside the
+/// sigmoid family, they call the slice loops' kernels in the build the slice loops use on this
+/// CPU (see [`crate::dispatch`]), so `forward(x)` equals `forward_slice(&[x])` bit for bit; a
+/// call costs a check of the build, a function call (the kernel is compiled for AVX2 + FMA, so
+/// it cannot be inlined into code built for the baseline target) and the kernel.
 ///
-/// In a loop over elements (`ndarray`'s `mapv`, an iterator `map`) that is not always faster
-/// than the naive formula written with `std`/`libm`. Measured over 1M `f32` on x86-64 with
-/// AVX-512 (a shared, busy machine; medians of three criterion runs of
-/// `benches/benches/scalar.rs`, and of 201 interleaved rounds of `benches/src/bin/scalar_ratio.rs`,
-/// 2026-11-30): tanh and GELU are 1.5-3.6x faster than `tanhf` and libm's `erfcf`; sigmoid
-/// runs at 0.8x of `1 / (1 + (-x).exp())` with glibc's `expf` (0.83x interleaved), its
-/// derivative at 0.97x (0.64x interleaved, against a naive loop the compiler inlines), swish
-/// at 0.56-0.8x of `x` times that and its derivative at 0.36-0.54x. glibc's `expf` is a
-/// short chain of `f64` operations with a 32-entry table; act's kernel is built for 8 or 16
-/// lanes at once, where a table lookup would be a slow gather, so for a lone element it is a
-/// longer chain (range reduction, a degree-4 polynomial, scaling, a division) with more
-/// floating-point operations, and fewer elements overlap in the core. The kernel is kept so
-/// that `forward(x)` gives the slice methods' bits.
+/// In `f32`, `sigmoid` and `sigmoid'` have a kernel of their own for one element, used by
+/// the activations that call them (sigmoid, swish and GELU-tanh, and the derivatives of
+/// softplus and log-sigmoid):
+/// `e^-x` in `f64` from a 32-entry table of powers of two and a cubic (Tang's method), then
+/// `1 / (1 + e)` or `e / (1 + e)^2` in `f64`, rounded to `f32` once: within 0.51 ULP (every
+/// 16th `f32` input, against an `f64` reference), where the slice kernels reach 1.7. A table
+/// lookup is one load for one element but a slow gather in a vector loop, so the slices keep
+/// their own kernel, and the two may differ in the last bit (further apart near a root of a
+/// derivative whose terms cancel, such as swish' at x = -1.28; both stay within the crate's
+/// bounds). These kernels use no fused multiply-add: a method whose formula calls nothing
+/// else (sigmoid, sigmoid') gives the same bits in every build, skips the build check and
+/// inlines into the caller's loop.
+///
+/// In a loop over elements (`ndarray`'s `mapv`, an iterator `map`) the scalar methods are not
+/// always faster than the naive formula written with `std`/`libm`. Measured over 1M `f32` on
+/// x86-64 with AVX-512, 201 interleaved rounds of `benches/src/bin/scalar_ratio.rs`
+/// (2026-11-30, a shared machine): tanh and GELU are 1.4-4x faster than `tanhf` and libm's
+/// `erfcf`; sigmoid and its derivative run at 0.9x of `1 / (1 + (-x).exp())` with glibc's
+/// `expf`, swish at 0.7x of `x` times that and its derivative at 0.6x. glibc's `expf` is a
+/// chain as short as act's one-element kernel, and swish's formula adds a check for the limit
+/// at -∞ (`-∞ · 0`) that keeps its loop from being vectorised.
 ///
 /// Prefer the slice methods ([`forward_slice`](Activation::forward_slice),
 /// [`forward_in_place`](Elementwise::forward_in_place),
@@ -223,6 +231,12 @@ pub trait Activation:
 /// Gelu.forward_slice(&x, &mut y); // the fast way for a slice
 /// let one_by_one: Vec<f32> = x.iter().map(|&v| Gelu.forward(v)).collect();
 /// assert_eq!(one_by_one, y); // the same bits
+///
+/// // f32 sigmoid: the one-element kernel, within an ULP of the slice kernel
+/// Sigmoid.forward_slice(&x, &mut y);
+/// for (&v, &s) in x.iter().zip(&y) {
+///     assert!((Sigmoid.forward(v) - s).abs() <= f32::EPSILON * s);
+/// }
 /// ```
 pub trait Elementwise: Activation {
     /// `f(x)`: one element; see [Scalar or slice methods](Elementwise#scalar-or-slice-methods).

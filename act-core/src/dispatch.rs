@@ -7,7 +7,10 @@
 //! bit; the baseline build has no FMA and may differ from them in the last bits. Every build
 //! meets the same accuracy bounds: the tests check each one this machine can run. The scalar
 //! methods (`forward`, `derivative`) run the same code as the slice methods, so on one
-//! machine `forward(x)` equals `forward_slice(&[x])`.
+//! machine `forward(x)` equals `forward_slice(&[x])`, with one exception: in `f32`, `sigmoid`
+//! and `sigmoid'` (sigmoid, swish and GELU-tanh, and the derivatives of softplus and
+//! log-sigmoid) have a one-element kernel that may differ from the slices in the last bit (see
+//! [`Elementwise`](crate::Elementwise#scalar-or-slice-methods)).
 //!
 //! Set `ACT_ISA=portable` (or `avx2`) in the environment to cap the automatic choice, e.g. for
 //! results that are the same bits on every x86-64 machine; [`force`] does it from code.
@@ -18,12 +21,12 @@
 //!
 //! let x = [-1.0f32, 0.5, 2.0];
 //! let mut fast = [0.0f32; 3];
-//! Sigmoid.forward_slice(&x, &mut fast);
-//! assert_eq!(fast[2], Sigmoid.forward(2.0f32)); // scalar and slice agree
+//! Tanh.forward_slice(&x, &mut fast);
+//! assert_eq!(fast[2], Tanh.forward(2.0f32)); // scalar and slice agree
 //!
 //! dispatch::force(Some(Isa::Portable)).unwrap();
 //! let mut portable = [0.0f32; 3];
-//! Sigmoid.forward_slice(&x, &mut portable);
+//! Tanh.forward_slice(&x, &mut portable);
 //! dispatch::force(None).unwrap();
 //! for (a, b) in fast.iter().zip(&portable) {
 //!     assert!((a - b).abs() <= 4.0 * f32::EPSILON * a.abs()); // within a few ULP

@@ -29,6 +29,7 @@ pub(crate) mod sealed {
 pub trait Float:
     sealed::Sealed
     + crate::float_kernels::FloatKernels
+    + crate::float_kernels::OneKernels
     + Copy
     + PartialEq
     + PartialOrd

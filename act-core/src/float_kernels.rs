@@ -56,6 +56,111 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     fn split_constant(hi: f64, lo: f64) -> (Self, Self);
 }
 
+/// The kernel entries of the scalar methods (`Elementwise::forward` and `derivative`, one
+/// element per call), as `<F as act_core::__private::OneKernels>`: by default the slice
+/// kernels ([`FloatKernels`]); a type overrides the kernels that have a cheaper form for one
+/// element. `f32` does for the sigmoid family (`math::f32::scalar`: `f64` with a table lookup,
+/// which in a vector loop would be a gather). Results may then differ from the slice methods'
+/// in the last bit, each within the accuracy bound.
+pub trait OneKernels: FloatKernels {
+    /// True where `sigmoid` and `sigmoid'` have a one-element form without fused
+    /// multiply-adds (`f32`): a scalar method whose body calls no other kernel then runs the
+    /// same code in every build, inlined, with no dispatch.
+    const __ONE_ELEMENT_SIGMOID: bool = false;
+    /// [`FloatKernels::__kernel`] for one element.
+    #[inline(always)]
+    fn __kernel<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
+        FloatKernels::__kernel::<FMA>(self, k)
+    }
+    /// [`FloatKernels::__kernel_scaled`] for one element.
+    #[inline(always)]
+    fn __kernel_scaled<const FMA: bool>(self, k: crate::__private::Kernel) -> (Self, Self) {
+        FloatKernels::__kernel_scaled::<FMA>(self, k)
+    }
+    /// [`FloatKernels::__kernel_final`] for one element.
+    #[inline(always)]
+    fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
+        FloatKernels::__kernel_final::<FMA>(self, k)
+    }
+    /// [`FloatKernels::__sigmoid_pair`] for one element.
+    #[inline(always)]
+    fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self) {
+        FloatKernels::__sigmoid_pair::<FMA>(self)
+    }
+    /// [`FloatKernels::__exp_nonpositive_final`] for one element.
+    #[inline(always)]
+    fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self {
+        FloatKernels::__exp_nonpositive_final::<FMA>(self, lo)
+    }
+    /// [`FloatKernels::__exp_lo`] for one element.
+    #[inline(always)]
+    fn __exp_lo<const FMA: bool>(self, lo: Self) -> Self {
+        FloatKernels::__exp_lo::<FMA>(self, lo)
+    }
+    /// [`FloatKernels::__exp_scaled_lo`] for one element.
+    #[inline(always)]
+    fn __exp_scaled_lo<const FMA: bool>(self, lo: Self) -> (Self, Self) {
+        FloatKernels::__exp_scaled_lo::<FMA>(self, lo)
+    }
+    /// [`FloatKernels::__erfc_mul`] for one element.
+    #[inline(always)]
+    fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self {
+        FloatKernels::__erfc_mul::<FMA>(self, hi, lo)
+    }
+    /// [`FloatKernels::__erfc_mul_scaled`] for one element.
+    #[inline(always)]
+    fn __erfc_mul_scaled<const FMA: bool>(self, hi: f64, lo: f64) -> (Self, Self) {
+        FloatKernels::__erfc_mul_scaled::<FMA>(self, hi, lo)
+    }
+    /// [`FloatKernels::__exp_sq`] for one element.
+    #[inline(always)]
+    fn __exp_sq<const FMA: bool>(self, c: f64) -> Self {
+        FloatKernels::__exp_sq::<FMA>(self, c)
+    }
+    /// [`FloatKernels::__exp_scaled_sq`] for one element.
+    #[inline(always)]
+    fn __exp_scaled_sq<const FMA: bool>(self, c: f64) -> (Self, Self) {
+        FloatKernels::__exp_scaled_sq::<FMA>(self, c)
+    }
+}
+
+impl OneKernels for f64 {}
+
+impl OneKernels for f32 {
+    const __ONE_ELEMENT_SIGMOID: bool = true;
+    #[inline(always)]
+    fn __kernel<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
+        use crate::__private::Kernel as K;
+        match k {
+            K::Sigmoid | K::SigmoidLean => math::f32::scalar::sigmoid(self),
+            K::SigmoidPrime => math::f32::scalar::sigmoid_prime(self),
+            _ => FloatKernels::__kernel::<FMA>(self, k),
+        }
+    }
+    #[inline(always)]
+    fn __kernel_scaled<const FMA: bool>(self, k: crate::__private::Kernel) -> (Self, Self) {
+        use crate::__private::Kernel as K;
+        match k {
+            K::Sigmoid | K::SigmoidLean => math::f32::scalar::sigmoid_scaled(self),
+            K::SigmoidPrime => math::f32::scalar::sigmoid_prime_scaled(self),
+            _ => FloatKernels::__kernel_scaled::<FMA>(self, k),
+        }
+    }
+    #[inline(always)]
+    fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
+        use crate::__private::Kernel as K;
+        match k {
+            K::Sigmoid | K::SigmoidLean => math::f32::scalar::sigmoid(self),
+            K::SigmoidPrime => math::f32::scalar::sigmoid_prime(self),
+            _ => FloatKernels::__kernel_final::<FMA>(self, k),
+        }
+    }
+    #[inline(always)]
+    fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self) {
+        math::f32::scalar::sigmoid_pair(self)
+    }
+}
+
 macro_rules! impl_float_kernels {
     ($t:ident, $m:ident) => {
         impl FloatKernels for $t {

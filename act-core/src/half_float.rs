@@ -9,7 +9,7 @@ use half::{bf16, f16};
 
 use crate::__private::Kernel;
 use crate::Float;
-use crate::float_kernels::FloatKernels;
+use crate::float_kernels::{FloatKernels, OneKernels};
 
 impl crate::float::sealed::Sealed for f16 {}
 impl crate::float::sealed::Sealed for bf16 {}
@@ -117,59 +117,64 @@ macro_rules! impl_half_float {
             }
         }
 
+        // The scalar methods of these types run the f32 code (`__COMPUTED_IN_F32`).
+        impl OneKernels for $t {}
+
         impl FloatKernels for $t {
             const SPLITTER: f64 = $splitter;
             const __COMPUTED_IN_F32: bool = true;
 
             #[inline]
             fn __kernel<const FMA: bool>(self, k: Kernel) -> Self {
-                via(self, |v| v.__kernel::<FMA>(k))
+                via(self, |v| FloatKernels::__kernel::<FMA>(v, k))
             }
             // The scaled forms lift values below f32's normal range by powers of two that
             // these types cannot hold: unscaled here (the generated code runs in f32 anyway).
             #[inline]
             fn __kernel_scaled<const FMA: bool>(self, k: Kernel) -> (Self, Self) {
-                (self.__kernel::<FMA>(k), Self::ONE)
+                (FloatKernels::__kernel::<FMA>(self, k), Self::ONE)
             }
             #[inline]
             fn __kernel_final<const FMA: bool>(self, k: Kernel) -> Self {
-                via(self, |v| v.__kernel_final::<FMA>(k))
+                via(self, |v| FloatKernels::__kernel_final::<FMA>(v, k))
             }
             #[inline]
             fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self) {
                 (
-                    self.__kernel::<FMA>(Kernel::Sigmoid),
-                    self.__kernel::<FMA>(Kernel::SigmoidPrime),
+                    FloatKernels::__kernel::<FMA>(self, Kernel::Sigmoid),
+                    FloatKernels::__kernel::<FMA>(self, Kernel::SigmoidPrime),
                     Self::ONE,
                 )
             }
             #[inline]
             fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self {
-                via(self, |v| v.__exp_nonpositive_final::<FMA>(lo.to_f32()))
+                via(self, |v| {
+                    FloatKernels::__exp_nonpositive_final::<FMA>(v, lo.to_f32())
+                })
             }
             #[inline]
             fn __exp_lo<const FMA: bool>(self, lo: Self) -> Self {
-                via(self, |v| v.__exp_lo::<FMA>(lo.to_f32()))
+                via(self, |v| FloatKernels::__exp_lo::<FMA>(v, lo.to_f32()))
             }
             #[inline]
             fn __exp_scaled_lo<const FMA: bool>(self, lo: Self) -> (Self, Self) {
-                (self.__exp_lo::<FMA>(lo), Self::ONE)
+                (FloatKernels::__exp_lo::<FMA>(self, lo), Self::ONE)
             }
             #[inline]
             fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self {
-                via(self, |v| v.__erfc_mul::<FMA>(hi, lo))
+                via(self, |v| FloatKernels::__erfc_mul::<FMA>(v, hi, lo))
             }
             #[inline]
             fn __erfc_mul_scaled<const FMA: bool>(self, hi: f64, lo: f64) -> (Self, Self) {
-                (self.__erfc_mul::<FMA>(hi, lo), Self::ONE)
+                (FloatKernels::__erfc_mul::<FMA>(self, hi, lo), Self::ONE)
             }
             #[inline]
             fn __exp_sq<const FMA: bool>(self, c: f64) -> Self {
-                via(self, |v| v.__exp_sq::<FMA>(c))
+                via(self, |v| FloatKernels::__exp_sq::<FMA>(v, c))
             }
             #[inline]
             fn __exp_scaled_sq<const FMA: bool>(self, c: f64) -> (Self, Self) {
-                (self.__exp_sq::<FMA>(c), Self::ONE)
+                (FloatKernels::__exp_sq::<FMA>(self, c), Self::ONE)
             }
             #[inline]
             fn split_constant(hi: f64, lo: f64) -> (Self, Self) {

@@ -54,7 +54,7 @@ macro_rules! kernels {
             match k {
                 $( $( K::$variant => math::$m::$as_result::<FMA>(self), )? )*
                 K::SigmoidLean => math::$m::sigmoid_final::<FMA>(self),
-                _ => self.__kernel::<FMA>(k),
+                _ => FloatKernels::__kernel::<FMA>(self, k),
             }
         }
         #[inline(always)]
@@ -63,7 +63,7 @@ macro_rules! kernels {
             match k {
                 $( $( K::$variant => math::$m::$scaled::<FMA>(self), )? )*
                 K::SigmoidLean => math::$m::sigmoid_scaled_lean::<FMA>(self),
-                _ => (self.__kernel::<FMA>(k), 1.0),
+                _ => (FloatKernels::__kernel::<FMA>(self, k), 1.0),
             }
         }
     };

@@ -107,6 +107,18 @@ pub fn one_limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {
     }
 }
 
+/// [`one_limit`] for a formula without parameters whose limits at -∞ and +∞ are `lo` and `hi`
+/// (computed when the activation was declared): an artefact takes the limit on its side by a
+/// select, not a call, so a loop of these calls can be vectorised. An artefact at a huge
+/// finite input also takes the limit at ±∞ (the slice loops probe towards that input, and
+/// where the function has settled, as saturating activations do, that is the same value).
+#[inline(always)]
+pub fn one_limit_at<F: Float>(x: F, f: impl Fn(F) -> F, lo: f64, hi: f64) -> F {
+    let y = f(x);
+    let limit = F::select(x > F::ZERO, F::from_f64(hi), F::from_f64(lo));
+    F::select(is_limit_artefact(x, y), limit, y)
+}
+
 /// [`limit`] off the scalar methods' hot path.
 #[cold]
 #[inline(never)]

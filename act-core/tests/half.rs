@@ -10,9 +10,10 @@
 //! to the 16-bit type. With 53 bits against 11 (f16) or 8 (bf16), that is the correctly
 //! rounded result except within ~2^-40 of a rounding boundary. A result passes when it is
 //! within 1 ULP of it (act rounds its `f32` result, itself within a few `f32` ULP, once more:
-//! 0.5 ULP plus the double rounding), with one allowance taken over from `f32`: where the
-//! exact value is below `f32`'s smallest normal number (only bf16 reaches there) the result may
-//! flush, `|result| <= 2^-126`. The `flushed` column counts the inputs where that happens. At ±inf the result is the `f32` result rounded; NaN gives NaN.
+//! 0.5 ULP plus the double rounding), also where the exact value is below `f32`'s smallest
+//! normal number (only bf16 reaches there): the `flushed` column counts the results there that
+//! came out as 0 or another value more than 1 ULP off, each also a failure. At ±inf the
+//! result is the `f32` result rounded; NaN gives NaN.
 #![cfg(feature = "half")]
 
 use act_core::prelude::*;
@@ -255,14 +256,11 @@ fn check_point<H: Half>(
             .push(format!("{what} at {x} is NaN, exact {exact:e}"));
         return;
     }
-    // `<=`: an exact value just below 2^-126 may be 2^-126 once rounded to f64 (Squareplus'
-    // at -2^63 is 2^-126 (1 - 2^-128)).
+    // A result below f32's smallest normal number more than 1 ULP off is a flush (counted,
+    // and a failure like any other).
     let tiny = f64::from(f32::MIN_POSITIVE);
-    if exact.abs() <= tiny && got.to_f64().abs() <= tiny {
-        if ulp_distance(got, rounded) > 1 {
-            w.flushed += 1;
-        }
-        return;
+    if exact.abs() <= tiny && got.to_f64().abs() <= tiny && ulp_distance(got, rounded) > 1 {
+        w.flushed += 1;
     }
     let d = ulp_distance(got, rounded);
     if d > w.ulp[k] {
@@ -293,7 +291,10 @@ fn exhaustive<A: Elementwise, H: Half>(a: A) -> Worst {
 }
 
 /// The other paths give the same bits as the slice methods: the scalar methods, in place,
-/// and the VJP with a gradient of ones (f32's `1 * f'(x)` is `f'(x)`, rounded the same).
+/// and the VJP with a gradient of ones (f32's `1 * f'(x)` is `f'(x)`, rounded the same). The
+/// one exception: the scalar methods of the activations that call f32's one-element `sigmoid`
+/// and `sigmoid'` kernels (see `Elementwise`), whose f32 result may differ from the slices' in
+/// the last bit, and so, rounded, by one step of the 16-bit type.
 fn same_paths<A: Elementwise, H: Half>(a: A) {
     let xs: Vec<H> = (0..=u16::MAX).step_by(7).map(H::from_bits).collect();
     let mut y = vec![H::ZERO; xs.len()];
@@ -308,15 +309,18 @@ fn same_paths<A: Elementwise, H: Half>(a: A) {
     for i in 0..xs.len() {
         let bits = |v: H| v.to_bits();
         let same = |p: H, q: H| bits(p) == bits(q) || p.is_nan() && q.is_nan();
+        let own_kernel =
+            ["Sigmoid", "Swish", "GeluTanh", "Softplus", "LogSigmoid"].contains(&A::NAME);
+        let scalar_same = |p: H, q: H| same(p, q) || own_kernel && bits(p).abs_diff(bits(q)) == 1;
         assert!(
-            same(a.forward(xs[i]), y[i]),
+            scalar_same(a.forward(xs[i]), y[i]),
             "{} forward at {}",
             A::NAME,
             xs[i]
         );
         assert!(same(in_place[i], y[i]), "{} in place at {}", A::NAME, xs[i]);
         assert!(
-            same(a.derivative(xs[i]), dy[i]),
+            scalar_same(a.derivative(xs[i]), dy[i]),
             "{} derivative at {}",
             A::NAME,
             xs[i]

@@ -69,6 +69,7 @@ fn cases() -> Vec<Case> {
         unary!(asinh),
         unary!(asinh_prime),
         unary!(mish_prime),
+        unary!(gelu_prime),
     ]
     .into_iter()
     .flatten()
@@ -328,6 +329,11 @@ macro_rules! special_values {
                 ("mish_prime", m::mish_prime::<$fma>, nan, nan), ("mish_prime", m::mish_prime::<$fma>, inf, 1.0),
                 ("mish_prime", m::mish_prime::<$fma>, -inf, -0.0), ("mish_prime", m::mish_prime::<$fma>, 0.0, 0.6),
                 ("mish_prime", m::mish_prime::<$fma>, -0.0, 0.6),
+                ("gelu_prime", m::gelu_prime::<$fma>, nan, nan), ("gelu_prime", m::gelu_prime::<$fma>, inf, 1.0),
+                ("gelu_prime", m::gelu_prime::<$fma>, -inf, 0.0), ("gelu_prime", m::gelu_prime::<$fma>, 0.0, 0.5),
+                ("gelu_prime", m::gelu_prime::<$fma>, -0.0, 0.5),
+                ("gelu", m::gelu::<$fma>, nan, nan), ("gelu", m::gelu::<$fma>, inf, inf),
+                ("gelu", m::gelu::<$fma>, 0.0, 0.0), ("gelu", m::gelu::<$fma>, -0.0, -0.0),
                 ("atan", m::atan::<$fma>, nan, nan), ("atan", m::atan::<$fma>, 0.0, 0.0),
                 ("atan", m::atan::<$fma>, -0.0, -0.0), ("atan", m::atan::<$fma>, 1.0, core::$t::consts::FRAC_PI_4),
                 ("atan", m::atan::<$fma>, inf, core::$t::consts::FRAC_PI_2),

@@ -95,7 +95,11 @@ const E: Dd = Dd {
 /// Functions other than `sqrt` are evaluated in `f64` (their `lo` is 0).
 pub fn eval(g: &Graph, id: Id) -> Dd {
     match g.node(id) {
-        Node::Const(b) => Dd::from(f64::from_bits(*b)),
+        // A decimal literal from its written value (0.044715 is not an f64).
+        Node::Const(b) => Dd {
+            hi: f64::from_bits(*b),
+            lo: g.decimal_lo(*b),
+        },
         Node::Named(Named::Pi) => PI,
         Node::Named(Named::E) => E,
         Node::Sum(ts) => ts.iter().fold(Dd::from(0.0), |a, &t| a + eval(g, t)),

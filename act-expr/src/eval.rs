@@ -36,6 +36,23 @@ pub fn mish_prime(x: f64) -> f64 {
     s.tanh() + x * tanh_prime(s) * sigmoid(x)
 }
 
+/// GELU, `x Φ(x) = x erfc(-x / sqrt 2) / 2`.
+pub fn gelu(x: f64) -> f64 {
+    0.5 * x * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2)
+}
+
+/// GELU's derivative `Φ(x) + x φ(x) = erfc(-x / sqrt 2) / 2 + x e^(-x^2/2) / sqrt(2 pi)`;
+/// beyond `|x| = 40` the density term is 0 (so that `±∞` gives 1 and 0, not NaN).
+pub fn gelu_prime(x: f64) -> f64 {
+    let dens = if x.abs() > 40.0 {
+        0.0
+    } else {
+        x * (-0.5 * x * x).exp()
+            * (0.5 * std::f64::consts::FRAC_2_SQRT_PI * std::f64::consts::FRAC_1_SQRT_2)
+    };
+    0.5 * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2) + dens
+}
+
 /// `ln(1 + e^x)` without overflow or cancellation.
 pub fn softplus(x: f64) -> f64 {
     if x.is_nan() {

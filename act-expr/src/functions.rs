@@ -276,6 +276,48 @@ macro_rules! __functions {
                 leading_term: [|u: f64| (4.0, -2.0 * u.abs())],
                 spelling: Spelling::Sum("1 - powi(tanh({u}), 2)"),
             }
+            /// GELU, `u Φ(u) = 0.5 u erfc(-u / sqrt(2))` (`Φ` the standard normal CDF): the
+            /// product as one kernel, which forms it, its tail's scaling and the `u >= 0`
+            /// side's `u - u Φ(-u)` inside (f32; the f64 kernel is the product).
+            gelu => Gelu {
+                callable: false,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: $crate::eval::gelu,
+                derivative: |g, u| g.call(Func::GeluPrime, u),
+                leading_term: [],
+                spelling: Spelling::Product("{u*} * erfc(-{u} / sqrt(2)) / 2"),
+            }
+            /// GELU's derivative, `d/du [u Φ(u)] = Φ(u) + u φ(u)`: what differentiating
+            /// `0.5 u erfc(-u / sqrt(2))` gives, `erfc(-u / sqrt(2)) / 2 + u exp(-u^2 / 2) /
+            /// sqrt(2 pi)`, as one kernel, so that `exp(-u^2 / 2)` is computed once for both
+            /// terms (f32; the f64 kernel is the sum).
+            gelu_prime => GeluPrime {
+                callable: false,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: $crate::eval::gelu_prime,
+                derivative: |g, u| {
+                    // (2 - u^2) exp(-u^2 / 2) / sqrt(2 pi) (second derivatives only; the
+                    // macro never takes them)
+                    let sq = g.powi(u, 2);
+                    let two = g.num(2.0);
+                    let msq = g.neg(sq);
+                    let k = g.sum(vec![two, msq]);
+                    let h = g.scale(-0.5, sq);
+                    let e = g.call(Func::Exp, h);
+                    let c = g.num(0.5 * std::f64::consts::FRAC_2_SQRT_PI * std::f64::consts::FRAC_1_SQRT_2);
+                    g.prod(vec![c, k, e])
+                },
+                leading_term: [],
+                spelling: Spelling::Sum(
+                    "erfc(-{u} / sqrt(2)) / 2 + {u*} * exp(-powi({u}, 2) / 2) / sqrt(2) / sqrt(pi)"
+                ),
+            }
             /// Mish's derivative, `d/du [u tanh(softplus(u))]`: what differentiating Mish gives,
             /// `tanh(softplus(u)) + u tanh'(softplus(u)) sigmoid(u)`, whose terms cancel; its
             /// kernel evaluates the closed form `E ω / δ^2` (`E = e^u`) in double-double

@@ -87,6 +87,7 @@ pub fn build(decl: Decl) -> syn::Result<GatedModel> {
     let formula_text = print_inputs(&written, written_f, &param_names, names);
 
     let mut g = Graph::new();
+    g.keep_decimals(&written);
     let f = crate::rewrite::run_into(&mut g, written, written_f);
     let da = g.diff(f, Var::X);
     let db = g.diff(f, Var::B);

@@ -26,6 +26,7 @@
 
 pub mod analysis;
 pub mod dd;
+pub mod decimal;
 pub mod diff;
 pub mod domain;
 pub mod eval;

@@ -207,7 +207,12 @@ impl Lowering<'_> {
                 "number out of range: it does not fit in an f64 (use `inf` for infinity)",
             );
         }
-        Ok(self.g.num(if negative { -v } else { v }))
+        let lo = crate::decimal::remainder(&lit.to_token_stream().to_string(), v);
+        Ok(if negative {
+            self.g.literal(-v, -lo)
+        } else {
+            self.g.literal(v, lo)
+        })
     }
 
     fn path(&mut self, p: &syn::ExprPath) -> syn::Result<Id> {

@@ -19,6 +19,8 @@
 //! | `exp(u) * sigmoid(-u)`               | `sigmoid(u)`     | overflow of `exp`              |
 //! | `sigmoid(u) * sigmoid(-u)`           | `sigmoid'(u)`    | underflow in the tails         |
 //! | `k tanh(s) + k u tanh'(s) sigmoid(u)`, `s = softplus(u)` | `k mish'(u)` | cancellation between the terms |
+//! | `k erfc(-u / sqrt(2)) + 2k u exp(-u^2 / 2) / sqrt(2 pi)` | `2k gelu'(u)` | `exp(-u^2 / 2)` computed twice |
+//! | `k u erfc(-u / sqrt(2))`            | `2k gelu(u)`     | the product and its scaling in one kernel |
 //! | `(exp(u) - exp(-u)) / (exp(u) + exp(-u))` | `tanh(u)`   | overflow of `exp`              |
 //! | `ln(1 + exp(u))`, `log1p(exp(u))`    | `softplus(u)`    | overflow of `exp`              |
 //! | `ln(1 + u)`                          | `log1p(u)`       | cancellation near `u = 0`      |
@@ -38,7 +40,7 @@
 
 use std::collections::HashMap;
 
-use crate::graph::{Cmp, Func, Graph, Id, Node, Reduce};
+use crate::graph::{Cmp, Func, Graph, Id, Named, Node, Reduce};
 
 /// Applies the stability rewrites to `root` and everything below it, until no rule applies;
 /// returns the rewritten node. The nodes as written stay in `g` (unused by the result).
@@ -138,11 +140,12 @@ fn rule(g: &mut Graph, id: Id) -> Option<Id> {
     match g.node(id).clone() {
         Node::Sum(ts) => negated_sum(g, &ts)
             .or_else(|| mish_derivative(g, &ts))
+            .or_else(|| gelu_derivative(g, &ts))
             .or_else(|| sum(g, &ts)),
-        Node::Prod(fs) => match g.as_const(fs[0]) {
+        Node::Prod(fs) => gelu_product(g, &fs).or_else(|| match g.as_const(fs[0]) {
             Some(c) => prod(g, c, &fs[1..]),
             None => prod(g, 1.0, &fs),
-        },
+        }),
         Node::Pow(a, k) => exp_power(g, a, k).or_else(|| inverse_power(g, a, k)),
         Node::Call(f, a) => call(g, f, a),
         Node::Red(j) => {
@@ -313,6 +316,99 @@ fn mish_derivative(g: &mut Graph, terms: &[Id]) -> Option<Id> {
             out.push(g.scale(c, m));
             return Some(g.sum(out));
         }
+    }
+    None
+}
+
+/// `u` if `a = -u / sqrt(2)` (as the graph builds it).
+fn gelu_argument(g: &mut Graph, a: Id) -> Option<Id> {
+    let two = g.num(2.0);
+    let s2 = g.call(Func::Sqrt, two);
+    let m = g.num(-1.0);
+    let u = g.prod(vec![m, s2, a]);
+    let inv_s2 = g.powi(s2, -1);
+    (g.prod(vec![m, u, inv_s2]) == a).then_some(u)
+}
+
+/// `k u erfc(-u / sqrt(2))  ->  2k gelu(u)`: its kernel forms the product with `u` and the
+/// scaling of the tail itself.
+fn gelu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
+    for (i, &f) in factors.iter().enumerate() {
+        let Some(a) = call_arg(g, f, Func::Erfc) else {
+            continue;
+        };
+        let Some(u) = gelu_argument(g, a) else {
+            continue;
+        };
+        let Some(j) = factors.iter().position(|&v| v == u) else {
+            continue;
+        };
+        // Only GELU times a constant: the kernel's result is final, rounded once where it is
+        // subnormal, where a further factor (GEGLU's `b`) would multiply that rounding (the
+        // product as written keeps `erfc`'s scaling to its end).
+        if factors
+            .iter()
+            .enumerate()
+            .any(|(k, &v)| k != i && k != j && g.as_const(v).is_none())
+        {
+            continue;
+        }
+        let two = g.num(2.0);
+        let gelu = g.call(Func::Gelu, u);
+        let mut out: Vec<Id> = factors
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != i && k != j)
+            .map(|(_, &v)| v)
+            .collect();
+        // `2` folds into the coefficient.
+        out.extend([two, gelu]);
+        return Some(g.prod(out));
+    }
+    None
+}
+
+/// `k erfc(-u / sqrt(2)) + 2k u exp(-u^2 / 2) / (sqrt(2) sqrt(pi))  ->  2k gelu'(u)`: GELU's
+/// derivative as differentiation gives it; its kernel computes `exp(-u^2 / 2)` once for both
+/// terms (the second is the derivative of the first's argument, `erfc`'s own `exp`).
+fn gelu_derivative(g: &mut Graph, terms: &[Id]) -> Option<Id> {
+    for (i, &t) in terms.iter().enumerate() {
+        let (c, Some(base)) = term(g, t) else {
+            continue;
+        };
+        let Some(a) = call_arg(g, base, Func::Erfc) else {
+            continue;
+        };
+        let Some(u) = gelu_argument(g, a) else {
+            continue;
+        };
+        let two = g.num(2.0);
+        let s2 = g.call(Func::Sqrt, two);
+        let inv_s2 = g.powi(s2, -1);
+        // The second term as differentiation builds it (`erf_derivative` in functions.rs).
+        let sq = g.powi(a, 2);
+        let nsq = g.neg(sq);
+        let e = g.call(Func::Exp, nsq);
+        let pi = g.named(Named::Pi);
+        let rp = g.call(Func::Sqrt, pi);
+        let inv_rp = g.powi(rp, -1);
+        let dens = g.prod(vec![u, inv_s2, inv_rp, e]);
+        let want = g.scale(2.0 * c, dens);
+        let Some(j) = terms.iter().position(|&t2| t2 == want) else {
+            continue;
+        };
+        if j == i {
+            continue;
+        }
+        let d = g.call(Func::GeluPrime, u);
+        let mut out: Vec<Id> = terms
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != i && k != j)
+            .map(|(_, &t)| t)
+            .collect();
+        out.push(g.scale(2.0 * c, d));
+        return Some(g.sum(out));
     }
     None
 }
@@ -595,6 +691,93 @@ mod tests {
         let r = run(&mut g, written);
         assert_eq!(run(&mut g, r), r, "{text}: not a fixed point");
         print(&g, r, &[])
+    }
+
+    #[test]
+    fn gelu_product_becomes_one_call() {
+        use crate::graph::{Func, Node};
+        let (mut g, r) = rewritten_in_graph("0.5 * x * erfc(-x / sqrt(2))");
+        let x = g.x();
+        assert_eq!(
+            *g.node(r),
+            Node::Call(Func::Gelu, x),
+            "{}",
+            print(&g, r, &[])
+        );
+        // A constant factor.
+        let (mut g, r) = rewritten_in_graph("3 * x * erfc(-x / sqrt(2))");
+        let x = g.x();
+        let gelu = g.call(Func::Gelu, x);
+        assert_eq!(
+            g.coef_and_base(r),
+            (6.0, Some(gelu)),
+            "{}",
+            print(&g, r, &[])
+        );
+        // Not rewritten: another factor (GEGLU's: the kernel's result is final), another
+        // argument, an argument the product flattens (`2 x`, GELU of `2 x` times 4), no
+        // factor `x`.
+        for text in [
+            "x * erfc(-x / sqrt(2)) * sigmoid(x)",
+            "x * erfc(-x / sqrt(3))",
+            "x * erfc(x / sqrt(2))",
+            "2 * x * erfc(-2 * x / sqrt(2))",
+            "erfc(-x / sqrt(2)) * sigmoid(x)",
+        ] {
+            let (g, r) = rewritten_in_graph(text);
+            let p = print(&g, r, &[]);
+            assert!(p.contains("erfc"), "{text}: {p}");
+            assert!(
+                !matches!(g.node(r), Node::Call(Func::Gelu, _)),
+                "{text}: {p}"
+            );
+        }
+    }
+
+    #[test]
+    fn gelu_derivative_becomes_one_call() {
+        use crate::graph::{Func, Node, Var};
+        // What differentiating GELU gives, and the sum written out.
+        let (mut g, f) = rewritten_in_graph("0.5 * x * erfc(-x / sqrt(2))");
+        let d = g.diff(f, Var::X);
+        let x = g.x();
+        assert_eq!(
+            *g.node(d),
+            Node::Call(Func::GeluPrime, x),
+            "{}",
+            print(&g, d, &[])
+        );
+        let dens = "x * exp(-powi(x, 2) / 2) / sqrt(2) / sqrt(pi)";
+        let (mut g, r) = rewritten_in_graph(&format!("erfc(-x / sqrt(2)) / 2 + {dens}"));
+        let x = g.x();
+        assert_eq!(
+            *g.node(r),
+            Node::Call(Func::GeluPrime, x),
+            "{}",
+            print(&g, r, &[])
+        );
+        // A common factor and another term.
+        let (mut g, r) = rewritten_in_graph(&format!("3 * erfc(-x / sqrt(2)) + 6 * {dens} + x"));
+        let x = g.x();
+        let m = g.call(Func::GeluPrime, x);
+        let want = g.scale(6.0, m);
+        let p = print(&g, r, &[]);
+        assert!(
+            matches!(g.node(r), Node::Sum(ts) if ts.contains(&want)),
+            "{p}"
+        );
+        // Not GELU's derivative: the density's factor is not twice the erfc's, or the
+        // argument is another.
+        for text in [
+            format!("erfc(-x / sqrt(2)) + {dens}"),
+            format!("erfc(-x / sqrt(3)) / 2 + {dens}"),
+            "erfc(-x / sqrt(2)) / 2 + 2 * x * exp(-powi(x, 2) / 2) / sqrt(2) / sqrt(pi)".into(),
+        ] {
+            let (g, r) = rewritten_in_graph(&text);
+            let p = print(&g, r, &[]);
+            assert!(!p.contains("gelu"), "{text}: {p}");
+            assert!(matches!(g.node(r), Node::Sum(_)), "{text}: {p}");
+        }
     }
 
     fn check(text: &str, expected: &str) {

@@ -12,9 +12,11 @@
 //!   are corrected by it), so its `f32` value is held to 4 ULP. Two allowances remain, of 4
 //!   ULP plus the condition number κ: the derivative (`κ = |x f''(x) / f'(x)|`), whose two
 //!   terms cancel in the middle range (6.1 ULP at x = -2.26 in `f32`); and the `f64` value
-//!   (`κ = |x f'(x) / f(x)|`, about x² in the left tail), because the literal 0.044715 is
-//!   itself rounded to `f64`, which costs `|2u|` times its relative rounding against the
-//!   exact decimal (296 ULP at x = -21.1). GELU's argument `-x / sqrt(2)` is never rounded
+//!   (`κ = |x f'(x) / f(x)|`, about x² in the left tail): there `sigmoid(2u)` multiplies the
+//!   relative error of `2u` by `|2u|` (up to 700). The literal 0.044715, which `f64` does not
+//!   hold, enters as a double-double of its exact decimal value; with it the worst error
+//!   fell from 296 to 39 ULP (x = -21.07, every 0.0131 over [-25, 3]; 218 to 24 at step 0.37),
+//!   and the rest is still to be found. GELU's argument `-x / sqrt(2)` is never rounded
 //!   (and `x^2` is split exactly in its derivative): GELU is held to 4 ULP with no allowance.
 //! - Derivatives with an interior root (Swish, GELU, GELU-tanh, Mish, HardSwish): within
 //!   8 eps absolute where `|f'| <= 1/4` within 1.5 of the root, where `f'` is a difference of
@@ -22,9 +24,8 @@
 //! - Results below the smallest normal number are subnormal numbers, never flushed to 0 (see
 //!   [`crate::math`]); their error is counted in the subnormal spacing (`1 / u^2` is formed
 //!   so that `u^2` may overflow: Softsign's derivative is subnormal, not 0, beyond
-//!   |x| = 1.8e19 in f32). Exception for now: Squareplus's derivative for `x` below about
-//!   -1.8e19 (f32; -1.3e154 in f64), where the product of its two denominators overflows and
-//!   the tiny result comes out as 0.
+//!   |x| = 1.8e19 in f32), and a quotient with two denominators divides by each in turn
+//!   (Squareplus's derivative below x = -1.8e19 in f32, where their product overflows).
 //! - Parameter partials ([`ParamGradients`](crate::ParamGradients)) are held to the same
 //!   4 ULP, except Celu's ∂f/∂alpha near 0: an absolute error of eps · min(1, |x/alpha|)
 //!   (see [`Celu`]).
@@ -262,7 +263,10 @@ activation! {
     ///   in the negative tail these functions multiply the relative error of their argument by
     ///   about `x^2` (a rounded argument cost 130 ULP at x = -11.9 in f32). Held to 4 ULP with
     ///   no allowance; over every f32 input the worst is 3.71 ULP (value, x = -1.85, portable
-    ///   build; 3.53 with FMA) and 3.70 (derivative, x = -2.61)
+    ///   build; 3.36 with FMA) and 2.67 (derivative, x = -13.3, portable; 2.06 with FMA)
+    /// - f32 runs each as one kernel ([`crate::math::f32::gelu`],
+    ///   [`crate::math::f32::gelu_prime`], which computes `exp(-x^2 / 2)` once for both terms
+    ///   of f'); f64 as the formulas read
     /// - minimum about -0.17 at x ≈ -0.75 (attained); no parameters.
     /// - PyTorch `GELU()` defaults to this exact form; JAX `nn.gelu` defaults to the tanh
     ///   approximation ([`GeluTanh`]); Keras `gelu` defaults to exact.
@@ -290,9 +294,9 @@ activation! {
     /// - f'(x) derived symbolically, `sigmoid'(2u)` corrected the same way; no parameters.
     /// - Accuracy: the `f32` value within 4 ULP (3.76 over every 16th input); the derivative
     ///   within 4 ULP plus κ = |x f''/f'| (its terms cancel in the middle range: 6.1 ULP at
-    ///   x = -2.26 in `f32`); the `f64` value within 4 ULP plus κ = |x f'/f|, because the
-    ///   literal 0.044715 is itself rounded to `f64` (296 ULP at x = -21.1 against the exact
-    ///   decimal).
+    ///   x = -2.26 in `f32`); the `f64` value within 4 ULP plus κ = |x f'/f| (39 ULP at
+    ///   x = -21.07, where κ is 700; the literal 0.044715 is carried as the double-double of
+    ///   its exact decimal value).
     ///
     /// ```
     /// use act_core::prelude::*;

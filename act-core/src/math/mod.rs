@@ -4,7 +4,10 @@
 //! polynomial, with special cases (NaN, ±inf, ±0, overflow) folded in by selects on computed
 //! values, so that the slice loops `activation!` generates auto-vectorise. No table lookups
 //! (gathers). `f32` is computed in `f32` with lower-degree polynomials, for twice the SIMD
-//! width, except `powi`/`powf`, which go through `f64`.
+//! width, except `powi`/`powf`, which go through `f64`. The one exception is for one element
+//! at a time: [`f32::scalar`](crate::math::f32) (`sigmoid` and `sigmoid'` for the scalar
+//! methods, in `f64` from a 32-entry table; see
+//! [`Elementwise`](crate::Elementwise#scalar-or-slice-methods)).
 //!
 //! Each kernel takes `const FMA: bool`. With `FMA = true` it uses `mul_add` (one instruction
 //! inside code compiled with the `fma` target feature; a slow libm call elsewhere, so only the
@@ -85,6 +88,16 @@
 //!   1.21 ulp on the grid below (0.75 with FMA in `f64`), and 0.50 ulp over every 16th f32
 //!   (`exhaustive --only Mish`); not checked around its root, where Mish's accuracy test
 //!   holds it to 8 eps absolute.
+//! - `gelu` and `gelu_prime` (GELU `x Φ(x)` and its derivative `Φ(x) + x φ(x)`, which the
+//!   rewrites of `k x erfc(-x / sqrt 2)` and of `erfc(-x / sqrt 2) / 2 + x e^(-x^2/2) /
+//!   sqrt(2 pi)` call): in `f32`, kernels that form the whole value (`math/f32/erf.rs`):
+//!   `erfc`'s rational function `R` and `E = e^(-x^2/2)` above `|x| = 1/sqrt 2` (`(x/2) E R`,
+//!   `x - (x/2) E R`; `E (R/2 - |x| / sqrt(2 pi))` and 1 minus that), `erf`'s polynomial
+//!   below, `E` computed once for both terms of the derivative, the scaling of the tail and
+//!   the products inside. In `f64`, the product and the sum of the `erfc_mul` and `exp_sq`
+//!   kernels, as the formulas compute them. `gelu_prime` within 1.97 / 2.35 ulp on the grid
+//!   below (1.59 / 2.44 with FMA); not checked around its root (-0.75), where GELU's accuracy test holds it to 8 eps
+//!   absolute (GELU's own accuracy: its rustdoc).
 //! - `powi`: binary powering (double-double in `f64` beyond `|n| = 3`). `powf`: IEEE 754 `pow`
 //!   special cases around `e^(y ln|x|)`, with `ln` and the product in double-double for `f64`.
 //!

@@ -3,8 +3,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::emit::f32_one_element_only;
 use super::names::{self, slice};
-use super::{dispatched, method};
+use super::{Kernels, dispatched, lit, method, method_with};
 use crate::isa::TIERS;
 use crate::model::Model;
 
@@ -16,6 +17,10 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let (forward_one, derivative_one) = (names::forward_one(), names::derivative_one());
     let value_fn = method(m, &value, m.f);
     let deriv_fn = method(m, &deriv, m.df);
+    // The scalar methods' bodies: the same plan, calling `OneKernels` (see `scalar`).
+    let (value_one, deriv_one) = (names::value_one(), names::deriv_one());
+    let value_one_fn = method_with(m, &value_one, m.f, Kernels::One);
+    let deriv_one_fn = method_with(m, &deriv_one, m.df, Kernels::One);
     // Straight-line code gives NaN where an intermediate overflows (`x * sigmoid(x)` at -∞ is
     // `∞ * 0`); those results are replaced by the limit, off the hot path.
     // Formulas that never do (checked at compile time, for the value and the derivative
@@ -68,13 +73,33 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             quote!(one)
         },
     );
+    let only = |root| f32_one_element_only(&m.graph, root, &m.param_names, true);
+    // The f32 body that skips the build check: where the formula needs the limit fix-up and
+    // has no parameters, the limits at ±∞ are constants, applied by a select rather than a
+    // call, so that a caller's loop of these calls can still be vectorised.
+    let inline_body = |root, needs_limit: bool, method: &Ident| {
+        if !only(root) {
+            return None;
+        }
+        Some(if needs_limit && m.param_names.is_empty() {
+            let at = |x: f64| lit(crate::eval::eval(&m.graph, root, x, &[], &[]));
+            let (lo, hi) = (at(f64::NEG_INFINITY), at(f64::INFINITY));
+            quote!(::act_core::__private::one_limit_at(x, #[inline(always)] |v| self.#method::<F, FMA>(v), #lo, #hi))
+        } else if needs_limit {
+            quote!(::act_core::__private::one_limit(x, #[inline(always)] |v| self.#method::<F, FMA>(v)))
+        } else {
+            quote!(::act_core::__private::one(x, #[inline(always)] |v| self.#method::<F, FMA>(v)))
+        })
+    };
     let forward_one_fn = scalar(
         &forward_one,
-        quote!(::act_core::__private::#one_value(x, #[inline(always)] |v| self.#value::<F, FMA>(v))),
+        quote!(::act_core::__private::#one_value(x, #[inline(always)] |v| self.#value_one::<F, FMA>(v))),
+        inline_body(m.f, m.value_needs_limit, &value_one),
     );
     let derivative_one_fn = scalar(
         &derivative_one,
-        quote!(::act_core::__private::#one_deriv(x, #[inline(always)] |v| self.#deriv::<F, FMA>(v))),
+        quote!(::act_core::__private::#one_deriv(x, #[inline(always)] |v| self.#deriv_one::<F, FMA>(v))),
+        inline_body(m.df, m.deriv_needs_limit, &deriv_one),
     );
     let elementwise = elementwise_impl(name);
     quote! {
@@ -82,6 +107,8 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         impl #name {
             #value_fn
             #deriv_fn
+            #value_one_fn
+            #deriv_one_fn
             #forward_one_fn
             #derivative_one_fn
 
@@ -100,7 +127,18 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 /// level is that tier or above (for one element the AVX-512 build would be the same
 /// instructions, and every tier gives the same bits), else the portable code. No loop set-up: a scalar call costs a level
 /// check, a call and the kernel.
-fn scalar(plain: &Ident, body: TokenStream) -> TokenStream {
+///
+/// With `f32_inline` (a body that calls only `f32` one-element kernels without fused
+/// multiply-adds, see [`f32_one_element_only`]), `f32` skips the check and runs that body: the
+/// same in every build, inlined into the caller's loop.
+fn scalar(plain: &Ident, body: TokenStream, f32_inline: Option<TokenStream>) -> TokenStream {
+    let f32_inline = f32_inline.map(|b| {
+        quote! {
+            if <F as ::act_core::__private::OneKernels>::__ONE_ELEMENT_SIGMOID {
+                return #b;
+            }
+        }
+    });
     let fma = format_ident!("{}_fma", plain);
     let lowest = &TIERS[0];
     let (variant, features) = (format_ident!("{}", lowest.variant), lowest.target_feature());
@@ -113,13 +151,14 @@ fn scalar(plain: &Ident, body: TokenStream) -> TokenStream {
                 let wide = <F as ::act_core::Float>::to_f64(x) as f32;
                 return <F as ::act_core::Float>::from_f64(f64::from(self.#plain::<f32>(wide)));
             }
+            const FMA: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
+            #f32_inline
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
             if ::act_core::dispatch::active() >= ::act_core::dispatch::Isa::#variant {
                 // SAFETY: `active()` only reports a level the CPU supports, and every tier
                 // above the lowest includes its features.
                 return unsafe { self.#fma(x) };
             }
-            const FMA: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
             #body
         }
 

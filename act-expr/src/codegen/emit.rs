@@ -29,19 +29,21 @@ fn constant(v: f64) -> TokenStream {
 /// Statements computing `root`, ending in an expression of type `F`. Uses `x`, `self` (for the
 /// parameters) and, in a vector activation, `r: [F; K]`.
 pub(super) fn body(g: &Graph, root: Id, params: &[String]) -> TokenStream {
-    body_with(g, root, params, None, false)
+    body_with(g, root, params, None, false, Kernels::Slice)
 }
 
-/// [`body`] where the node `stored`, when given, is read from the variable `e`, and with
-/// `final_root` the root's kernel call in its `final` form (see [`plan::Body::plan`]).
+/// [`body`] where the node `stored`, when given, is read from the variable `e`, with
+/// `final_root` the root's kernel call in its `final` form (see [`plan::Body::plan`]), calling
+/// the kernel entries `k`.
 pub(super) fn body_with(
     g: &Graph,
     root: Id,
     params: &[String],
     stored: Option<Id>,
     final_root: bool,
+    k: Kernels,
 ) -> TokenStream {
-    emit(&plan::Body::plan(g, root, params, stored, final_root))
+    emit(&plan::Body::plan(g, root, params, stored, final_root), k)
 }
 
 /// The binding of node `id`.
@@ -68,14 +70,69 @@ fn fl() -> TokenStream {
     quote!(<F as ::act_core::Float>)
 }
 
-/// The hidden kernel entries (`act_core::__private::FloatKernels`, a supertrait of `Float`).
-fn fk() -> TokenStream {
-    quote!(<F as ::act_core::__private::FloatKernels>)
+/// Which kernel entries a body calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Kernels {
+    /// The slice loops' (`act_core::__private::FloatKernels`), written for many lanes at once.
+    Slice,
+    /// The one-element methods' (`act_core::__private::OneKernels`): the same entries, where
+    /// a type may give a kernel a form for one element (f32's sigmoid family: `f64` with a
+    /// table, which a vector loop would turn into a gather).
+    One,
 }
 
-/// The tokens of a planned body.
-pub(super) fn emit(body: &plan::Body) -> TokenStream {
-    let stmts = body.bindings.iter().map(binding);
+/// The hidden kernel entries (`act_core::__private::FloatKernels` or `OneKernels`, supertraits
+/// of `Float`).
+fn fk(k: Kernels) -> TokenStream {
+    match k {
+        Kernels::Slice => quote!(<F as ::act_core::__private::FloatKernels>),
+        Kernels::One => quote!(<F as ::act_core::__private::OneKernels>),
+    }
+}
+
+/// Whether every kernel entry the body of `root` calls has an `f32` one-element form that
+/// uses no fused multiply-add (act-core's `OneKernels for f32`: `sigmoid` and `sigmoid'`),
+/// so that `f32`'s scalar method needs no FMA build and can inline into its caller. If act-core
+/// delegates one of these to a slice kernel after all, the portable build of that kernel runs:
+/// slower, as accurate.
+pub(super) fn f32_one_element_only(
+    g: &Graph,
+    root: Id,
+    params: &[String],
+    final_root: bool,
+) -> bool {
+    let one = |k: Kernel| {
+        matches!(
+            k,
+            Kernel::SigmoidLean | Kernel::Of(Func::Sigmoid) | Kernel::Of(Func::SigmoidPrime)
+        )
+    };
+    let body = plan::Body::plan(g, root, params, None, final_root);
+    body.bindings.iter().all(|b| match *b {
+        Binding::Let {
+            ref expr,
+            exp_correction,
+            ..
+        } => match *expr {
+            Expr::Call(k, _) | Expr::CallFinal(k, _) => {
+                one(k) && (exp_correction.is_none() || k != Kernel::Of(Func::Exp))
+            }
+            Expr::ErfcProduct(_) | Expr::ExpSquare(_) => false,
+            _ => true,
+        },
+        Binding::SigmoidPair { .. } => true,
+        Binding::Scaled { ref source, .. } => match *source {
+            Scaled::ExpSquare(_) | Scaled::ErfcProduct(_) => false,
+            Scaled::Kernel { kernel, .. } => one(kernel),
+            Scaled::LinearAtZero { func, .. } => one(Kernel::Of(func)),
+            Scaled::Product { .. } => true,
+        },
+    })
+}
+
+/// The tokens of a planned body, calling the kernel entries `k`.
+pub(super) fn emit(body: &plan::Body, k: Kernels) -> TokenStream {
+    let stmts = body.bindings.iter().map(|b| binding(b, k));
     let r = t(body.root);
     quote!(#(#stmts)* #r)
 }
@@ -92,8 +149,8 @@ fn exp_corrected(correction: Option<Id>, v: TokenStream) -> TokenStream {
     }
 }
 
-fn binding(b: &Binding) -> TokenStream {
-    let fk = fk();
+fn binding(b: &Binding, ks: Kernels) -> TokenStream {
+    let fk = fk(ks);
     match *b {
         Binding::Let {
             id,
@@ -114,7 +171,7 @@ fn binding(b: &Binding) -> TokenStream {
                     let (a, e) = (t(a), err(c));
                     quote!(#fk::__exp_lo::<FMA>(#a, #e))
                 }
-                _ => exp_corrected(exp_correction, expression(expr)),
+                _ => exp_corrected(exp_correction, expression(expr, ks)),
             };
             let e = match sigmoid_correction {
                 Some(a) => {
@@ -165,7 +222,7 @@ fn binding(b: &Binding) -> TokenStream {
             plain,
         } => {
             let (s, i, name) = (ts(id), ti(id), t(id));
-            let computed = scaled(id, source);
+            let computed = scaled(id, source, ks);
             let plain = plain.then(|| quote!(let #name: F = #s * #i;));
             quote!(#computed #plain)
         }
@@ -173,8 +230,8 @@ fn binding(b: &Binding) -> TokenStream {
 }
 
 /// The statements binding `(t{id}_s, t{id}_i)`.
-fn scaled(id: Id, source: &Scaled) -> TokenStream {
-    let (fl, fk) = (fl(), fk());
+fn scaled(id: Id, source: &Scaled, ks: Kernels) -> TokenStream {
+    let (fl, fk) = (fl(), fk(ks));
     let (s, i) = (ts(id), ti(id));
     match *source {
         Scaled::ExpSquare(c) => {
@@ -252,8 +309,8 @@ fn kernel(k: Kernel) -> TokenStream {
     quote!(::act_core::__private::Kernel::#v)
 }
 
-fn expression(e: &Expr) -> TokenStream {
-    let (fl, fk) = (fl(), fk());
+fn expression(e: &Expr, ks: Kernels) -> TokenStream {
+    let (fl, fk) = (fl(), fk(ks));
     match *e {
         Expr::Stored => quote!(e),
         Expr::Constant(v) => constant(v),
@@ -357,10 +414,10 @@ fn product(p: &Product) -> TokenStream {
             quote!(#fl::powi(#a, #k.wrapping_neg()))
         }
     });
-    match den.reduce(|a, b| quote!(#a * #b)) {
-        None => acc,
-        Some(d) => quote!(#acc / (#d)),
-    }
+    // One division per denominator, in turn: their product could overflow where the quotient
+    // does not (Squareplus' below x = -1.8e19 in f32 was 0 from `h (h - x)`, not the
+    // subnormal it is). Only Squareplus among the built-ins has two.
+    den.fold(acc, |a, d| quote!(#a / #d))
 }
 
 /// `c·(u - u0) + r` with the root and residual of the type's precision.
@@ -412,5 +469,28 @@ mod tests {
         let softmax = "pub vector struct S; f(x) = { let e = exp(x - max(x)); e / sum(e) };";
         let body = method(softmax, "__act_body1");
         assert_eq!(corrections(&body), 1, "{body}");
+    }
+
+    /// The f32 scalar methods skip the build check where the formula calls only the
+    /// one-element `sigmoid`/`sigmoid'` kernels, and only there.
+    #[test]
+    fn f32_scalar_methods_inline_only_over_one_element_kernels() {
+        let inlined = |decl: &str, name: &str| method(decl, name).contains("__ONE_ELEMENT_SIGMOID");
+        let sigmoid = "pub struct S; f(x) = 1 / (1 + exp(-x));";
+        let swish = "pub struct W; f(x) = x * sigmoid(x);";
+        let softplus = "pub struct P; f(x) = ln(1 + exp(x));";
+        let tanh = "pub struct T; f(x) = tanh(x);";
+        for decl in [sigmoid, swish] {
+            assert!(inlined(decl, "__act_forward_one"), "{decl}");
+            assert!(inlined(decl, "__act_derivative_one"), "{decl}");
+        }
+        // Swish's limit at -∞ (`-∞ · 0` in the straight-line code) is a select between the
+        // constant limits, not a call, in the inlined body.
+        let one = method(swish, "__act_forward_one");
+        assert!(one.contains("one_limit_at"), "{one}");
+        assert!(!inlined(softplus, "__act_forward_one"));
+        assert!(inlined(softplus, "__act_derivative_one"));
+        assert!(!inlined(tanh, "__act_forward_one"));
+        assert!(!inlined(tanh, "__act_derivative_one"));
     }
 }

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::vector::{Lanes, by_length, by_rows};
-use super::{body_with, names};
+use super::{Kernels, body_with, names};
 use crate::eval::eval_all_gated;
 use crate::graph::{Graph, Id, Node, Reduce, Var};
 use crate::model::{Model, eval_vector};
@@ -257,7 +257,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let k = v.graph.reductions().len();
     let mut methods = Vec::new();
     let method = |f: &proc_macro2::Ident, root: Id| {
-        let b = body_with(&v.graph, root, &m.param_names, None, false);
+        let b = body_with(&v.graph, root, &m.param_names, None, false, Kernels::Slice);
         quote! {
             #[doc(hidden)]
             #[inline(always)]

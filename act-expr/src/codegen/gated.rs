@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::names::{self, slice};
 use super::param_checks::ParamChecks;
-use super::{body_with, dispatched, lit};
+use super::{Kernels, body_with, dispatched, lit};
 use crate::gated::GatedModel;
 use crate::graph::Id;
 
@@ -33,7 +33,7 @@ pub(super) fn doc_summary(attrs: &[syn::Attribute]) -> String {
 /// A hidden method computing `root` at one pair `(x, b)` (`x` is the first input); NaN in
 /// either input gives NaN out.
 fn pair_method(m: &GatedModel, name: &proc_macro2::Ident, root: Id) -> TokenStream {
-    let b = body_with(&m.graph, root, &m.param_names, None, true);
+    let b = body_with(&m.graph, root, &m.param_names, None, true, Kernels::Slice);
     let fl = quote!(<F as ::act_core::Float>);
     quote! {
         #[doc(hidden)]

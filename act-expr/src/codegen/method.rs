@@ -4,15 +4,20 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::emit::body_with;
+use super::emit::{Kernels, body_with};
 use crate::graph::{Graph, Id, Node};
 use crate::model::Model;
 
-/// A hidden method computing `root` for one element.
+/// A hidden method computing `root` for one element, calling the slice loops' kernel entries.
 pub(super) fn method(m: &Model, name: &Ident, root: Id) -> TokenStream {
+    method_with(m, name, root, Kernels::Slice)
+}
+
+/// [`method`] calling the kernel entries `k`.
+pub(super) fn method_with(m: &Model, name: &Ident, root: Id, k: Kernels) -> TokenStream {
     // An elementwise activation's value and derivative are final results; a vector
     // activation's pieces are combined further.
-    let b = body_with(&m.graph, root, &m.param_names, None, !m.decl.vector);
+    let b = body_with(&m.graph, root, &m.param_names, None, !m.decl.vector, k);
     let k = m.graph.reductions().len();
     let red_arg = if m.decl.vector {
         quote!(, r: [F; #k])
@@ -74,7 +79,14 @@ pub(super) fn method_stored(
     stored: Option<Id>,
     wrap: bool,
 ) -> TokenStream {
-    let b = body_with(&m.graph, root, &m.param_names, stored, false);
+    let b = body_with(
+        &m.graph,
+        root,
+        &m.param_names,
+        stored,
+        false,
+        Kernels::Slice,
+    );
     let k = m.graph.reductions().len();
     let out = if wrap {
         quote!(<F as ::act_core::Float>::select(

@@ -15,6 +15,16 @@ pub(super) fn deriv() -> Ident {
     format_ident!("__act_deriv")
 }
 
+/// [`value`] in the one-element methods' kernels (`OneKernels`).
+pub(super) fn value_one() -> Ident {
+    format_ident!("__act_value_one")
+}
+
+/// [`deriv`] in the one-element methods' kernels (`OneKernels`).
+pub(super) fn deriv_one() -> Ident {
+    format_ident!("__act_deriv_one")
+}
+
 /// The value reading the stored body `e` of an earlier pass.
 pub(super) fn value_stored() -> Ident {
     format_ident!("__act_value_e")

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{body_with, dispatched, names};
+use super::{Kernels, body_with, dispatched, names};
 use crate::graph::{Id, Var};
 use crate::model::Model;
 use crate::print::print;
@@ -31,7 +31,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         .enumerate()
         .map(|(k, &d)| {
             let f = names::param_partial(k);
-            let b = body_with(&g, d, &m.param_names, None, true);
+            let b = body_with(&g, d, &m.param_names, None, true, Kernels::Slice);
             quote! {
                 #[doc(hidden)]
                 #[inline(always)]

@@ -150,6 +150,10 @@ pub struct Graph {
     heights: Vec<u32>,
     dedup: HashMap<Node, Id>,
     reductions: Vec<(Reduce, Id)>,
+    /// For a constant written as a decimal literal that `f64` does not hold exactly (0.044715),
+    /// the remainder `literal - f64(literal)`, by the constant's bits: double-double
+    /// arithmetic on constants ([`crate::dd::eval`]) then starts from the written number.
+    decimal_lo: HashMap<u64, f64>,
 }
 
 impl Graph {
@@ -207,6 +211,30 @@ impl Graph {
     pub fn num(&mut self, v: f64) -> Id {
         let v = if v == 0.0 { 0.0 } else { v };
         self.intern(Node::Const(v.to_bits()))
+    }
+
+    /// A constant written as the decimal `v + lo` (`lo` the remainder of its rounding to
+    /// `f64`, see [`crate::decimal::remainder`]).
+    pub fn literal(&mut self, v: f64, lo: f64) -> Id {
+        let id = self.num(v);
+        if lo != 0.0 {
+            if let Node::Const(bits) = self.nodes[id.index()] {
+                self.decimal_lo.insert(bits, lo);
+            }
+        }
+        id
+    }
+
+    /// The remainder recorded by [`Graph::literal`] for a constant of these bits (0 if none).
+    pub fn decimal_lo(&self, bits: u64) -> f64 {
+        self.decimal_lo.get(&bits).copied().unwrap_or(0.0)
+    }
+
+    /// Keeps the literals' remainders of `from` (a graph this one was rewritten from).
+    pub fn keep_decimals(&mut self, from: &Graph) {
+        for (&bits, &lo) in &from.decimal_lo {
+            self.decimal_lo.entry(bits).or_insert(lo);
+        }
     }
 
     /// `pi` or `e`.

@@ -40,6 +40,7 @@ pub(super) fn lower_decl(
 
     let mut g = Graph::new();
     let mut diff = Differentiator::new();
+    g.keep_decimals(&written);
     let f = rewrite::run_into(&mut g, written, written_f);
     let symbolic_df = diff.diff(&mut g, f, Var::X);
     let user_df = match &decl.df {

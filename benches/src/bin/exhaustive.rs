@@ -20,8 +20,10 @@
 //! `f32` at the reference, the subnormal spacing below the normal range, so a flushed
 //! subnormal counts its full size.
 //!
-//! The slice methods are the ones measured (`forward_slice`, `derivative_slice`); the scalar
-//! methods run the same code (tested in act-core).
+//! The slice methods are the ones measured (`forward_slice`, `derivative_slice`); with
+//! `--scalar`, the scalar methods (`forward(x)`, `derivative(x)` one element at a time), which
+//! run the same plan but, in `f32`, the sigmoid family's one-element kernels
+//! (`act-core/src/math/f32/scalar.rs`).
 
 use std::sync::Mutex;
 use std::time::Instant;
@@ -57,6 +59,10 @@ struct Args {
     /// but not failing the run.
     #[arg(long, value_delimiter = ',')]
     known: Vec<String>,
+    /// Measure the scalar methods (`forward(x)`, `derivative(x)` in a loop) instead of the
+    /// slice methods.
+    #[arg(long)]
+    scalar: bool,
 }
 
 type SliceFn = fn(&[f32], &mut [f32]);
@@ -68,14 +74,33 @@ struct Under {
     derivative: SliceFn,
 }
 
-fn builtins() -> Vec<Under> {
+/// The built-ins' slice methods, or with `scalar` their scalar methods over each element.
+fn builtins(scalar: bool) -> Vec<Under> {
     macro_rules! list {
         (elementwise: [$($e:ident),*], vector: [$($v:ident),*]) => {
-            vec![$(Under {
-                name: stringify!($e),
-                value: |x, y| $e::default().forward_slice(x, y),
-                derivative: |x, y| $e::default().derivative_slice(x, y),
-            }),*]
+            if scalar {
+                vec![$(Under {
+                    name: stringify!($e),
+                    value: |x, y| {
+                        let a = $e::default();
+                        for (o, &v) in y.iter_mut().zip(x) {
+                            *o = a.forward(v);
+                        }
+                    },
+                    derivative: |x, y| {
+                        let a = $e::default();
+                        for (o, &v) in y.iter_mut().zip(x) {
+                            *o = a.derivative(v);
+                        }
+                    },
+                }),*]
+            } else {
+                vec![$(Under {
+                    name: stringify!($e),
+                    value: |x, y| $e::default().forward_slice(x, y),
+                    derivative: |x, y| $e::default().derivative_slice(x, y),
+                }),*]
+            }
         };
     }
     act_core::__for_each_builtin!(list)
@@ -155,7 +180,7 @@ fn main() -> Result<()> {
         }
         v
     };
-    let all = builtins();
+    let all = builtins(args.scalar);
     for u in &all {
         if !REFERENCES.iter().any(|r| r.name == u.name) {
             bail!(
@@ -317,10 +342,11 @@ fn main() -> Result<()> {
     }
     let worst = worst.into_inner().unwrap();
     println!(
-        "{} f32 inputs (every {} from bit pattern {}), {:.0} s. Worst error in ULPs of f32 against \
+        "{} methods. {} f32 inputs (every {} from bit pattern {}), {:.0} s. Worst error in ULPs of f32 against \
          the f64 reference, and where; `> {threshold}`: points above {threshold} ULP (for \
          GeluTanh's derivative: above {threshold} + κ, and `- κ` is the worst error beyond κ); root zone: worst \
          absolute error in eps where the interior-root allowance applies (limit {ROOT_ABS_EPS}).\n",
+        if args.scalar { "Scalar" } else { "Slice" },
         total,
         args.stride,
         args.offset,

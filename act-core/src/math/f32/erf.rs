@@ -108,8 +108,9 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f32, h: f32, l: f32) -> (f32, f32) {
     let u = x.abs();
     let beyond = u > lim; // false for NaN
     let u = at_most(u, lim);
-    // `x^2`, not the clamped `u^2`: the same product as `exp_sq`, which GELU's derivative
-    // also calls, so that LLVM computes `e^(-x^2/2)` once (beyond the clamp the tail is 0).
+    // `x^2`, not the clamped `u^2`: the same product as `exp_sq`, which a formula's
+    // derivative may also call, so that LLVM computes `e^(-x^2/2)` once (beyond the clamp the
+    // tail is 0). (GELU's own value and derivative have kernels: [`gelu`], [`gelu_prime`].)
     let (sq, sql) = two_prod::<FMA>(x, x);
     // As in `exp_scaled_sq` (where `x^2` overflows the low part is NaN), for the same reason.
     let sql = if sq <= f32::MAX { sql } else { 0.0 };
@@ -156,6 +157,186 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f32, h: f32, l: f32) -> (f32, f32) {
     let erf_a = ah + fm::<FMA>(ah, poly::<FMA, _>(e, &ERF_Q), al);
     let small = if neg { 1.0 + erf_a } else { 1.0 - erf_a };
     (if u < small_lim { small } else { large }, inv)
+}
+
+/// GELU below `|x| = 1/sqrt 2` with FMA: `x Φ(x) = x/2 + (x^2/2) G(x^2/2)`, `G(t) = (1 + Q(t))
+/// / sqrt 2` from `ERF_Q`'s `Q` (`erf(a) = a (1 + Q(a^2))`, `a = x / sqrt 2`), each
+/// coefficient rounded once from `f64`.
+const GELU_SMALL: [f32; 5] = {
+    let c = core::f64::consts::FRAC_1_SQRT_2;
+    let mut out = [0.0; 5];
+    let mut i = 0;
+    while i < 5 {
+        out[i] = (ERF_Q[i] as f64 * c) as f32;
+        i += 1;
+    }
+    out[0] = ((1.0 + ERF_Q[0] as f64) * c) as f32;
+    out
+};
+
+/// GELU, `x Φ(x) = x erfc(-x / sqrt 2) / 2` (`Φ` the standard normal CDF): the kernel the
+/// product `0.5 x erfc(-x / sqrt 2)` becomes, so that the product, its scaling and the
+/// `x >= 0` side's `x - x Φ(-x)` are formed inside it.
+///
+/// With `u = |x|`, `E = e^(-x^2/2)` (`x^2/2` split exactly) and `R(u) = e^(u^2/2) erfc(u /
+/// sqrt 2)` (the rational function of [`erfc_mul_scaled`], `GELU_P` and `GELU_H`), `x
+/// Φ(-u) = (x/2) E R` above `u = 1/sqrt 2`: for `x < 0` that is the value, for `x >= 0` the
+/// value is `x - (x/2) E R`, one rounding with FMA. `(x/2) E R` is formed as `(x/2) R (1 + p)
+/// 2^(k + 32)`, normal down to the underflow, and unscaled last, so that the result
+/// (subnormal from `x = -13.2`) rounds once. Below `u = 1/sqrt 2`, `x/2 + (x^2/2) G(x^2/2)`
+/// (`GELU_SMALL`) with FMA, `(x/2) (1 + erf(x / sqrt 2))` with `erf`'s polynomial without.
+/// `gelu(+∞) = +∞`, `gelu(-∞) = -0`; NaN gives NaN.
+#[inline(always)]
+pub fn gelu<const FMA: bool>(x: f32) -> f32 {
+    let m = core::f64::consts::FRAC_1_SQRT_2;
+    let b = 2.0 / core::f64::consts::FRAC_2_SQRT_PI * m;
+    let bh = b as f32;
+    let bl = (b - f64::from(bh)) as f32;
+    let lim = (f64::from(ERFC_MAX) / m) as f32;
+    let small_lim = (f64::from(ERFC_NEAR) / m) as f32;
+    let u = x.abs();
+    let beyond = u > lim; // false for NaN
+    let u = at_most(u, lim);
+    let hx = 0.5 * x;
+    // `x^2 / 2 = e + el` exactly (`x/2` is exact but for subnormal `x`, where only the
+    // small side's `e` is used, negligibly). Where it overflows the result is selected.
+    let (e, el) = two_prod::<FMA>(hx, x);
+    let (p, _, _) = exp_reduce::<FMA>(-e, -el);
+    // `2^(k + 32)`: `k >= -157` where `u <= lim`.
+    let t = fm::<FMA>(-e, core::f32::consts::LOG2_E, SHIFT);
+    let s = f32::from_bits(t.to_bits().wrapping_add(127 + SCALE_EXP as u32) << 23);
+    // `R = P / D`, `D = sqrt(pi/2) u P + H`, as in `erfc_mul_scaled`.
+    let pu = poly::<FMA, _>(u, &GELU_P);
+    let (ba, bae) = two_prod::<FMA>(u, bh);
+    let bal = fm::<FMA>(u, bl, bae);
+    let hu = poly::<FMA, _>(u, &GELU_H);
+    let d = if FMA {
+        fm::<FMA>(ba, pu, fm::<FMA>(bal, pu, hu))
+    } else {
+        let (bp, bpe) = two_prod::<FMA>(ba, pu);
+        bp + (bpe + (bal * pu + hu))
+    };
+    let r = pu / d;
+    // `2^32 (x/2) E R`, then `x < 0`: its unscaled value; `x >= 0`: `x` minus that.
+    let y = (hx * fm::<FMA>(r, p, r)) * s;
+    let neg = x < 0.0;
+    let large = fm::<FMA>(
+        y,
+        if neg { UNSCALE } else { -UNSCALE },
+        if neg { -0.0 } else { x },
+    );
+    let large = if beyond {
+        if neg { -0.0 } else { x }
+    } else {
+        large
+    };
+    let small = if FMA {
+        // The sign of `x` for `x = -0` (`+0 + -0` is `+0`); a no-op elsewhere.
+        fm::<FMA>(e, poly::<FMA, _>(e, &GELU_SMALL), hx).copysign(x)
+    } else {
+        // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
+        let h = core::f32::consts::FRAC_1_SQRT_2;
+        let l = (m - f64::from(h)) as f32;
+        let (ah, ahe) = two_prod::<FMA>(x, h);
+        let al = fm::<FMA>(x, l, ahe);
+        let erf_x = ah + fm::<FMA>(ah, poly::<FMA, _>(e, &ERF_Q), al);
+        fm::<FMA>(hx, erf_x, hx)
+    };
+    if u < small_lim { small } else { large }
+}
+
+/// `1/sqrt(2 pi)` as `f32` high and low parts (the density's factor in GELU's derivative).
+const FRAC_1_SQRT_2PI: (f32, f32) = (0.398_942_3, -1.133_517e-8);
+
+/// GELU's derivative below `|x| = 1/sqrt 2`: `Φ(x) = 1/2 + x A(x^2/2)`, `A(t) = (1 + Q(t)) /
+/// (2 sqrt 2)` from `ERF_Q`'s `Q` (`erf(a) = a (1 + Q(a^2))`, `a = x / sqrt 2`), each
+/// coefficient rounded once from `f64`.
+const GELU_PRIME_SMALL: [f32; 5] = {
+    let c = 0.5 * core::f64::consts::FRAC_1_SQRT_2;
+    let mut out = [0.0; 5];
+    let mut i = 0;
+    while i < 5 {
+        out[i] = (ERF_Q[i] as f64 * c) as f32;
+        i += 1;
+    }
+    out[0] = ((1.0 + ERF_Q[0] as f64) * c) as f32;
+    out
+};
+
+/// GELU's derivative `Φ(x) + x φ(x)` (`Φ`, `φ` the standard normal CDF and density): one
+/// kernel, so that `E = e^(-x^2/2)` is computed once for both terms, where the sum
+/// `0.5 erfc(-x / sqrt 2) + x e^(-x^2/2) / sqrt(2 pi)` computes it twice.
+///
+/// With `u = |x|` and `R(u) = e^(u^2/2) erfc(u / sqrt 2)` (the rational function of
+/// [`erfc_mul_scaled`], `GELU_P` and `GELU_H`), `Φ(-u) = E R / 2`, so above
+/// `u = 1/sqrt 2`
+/// - `x < 0`: `f'(x) = E (R - 2u/sqrt(2 pi)) / 2`,
+/// - `x >= 0`: `f'(x) = 1 - E (R - 2u/sqrt(2 pi)) / 2`,
+///
+/// with `E / 2 = (1 + p) 2^(k - 1)` formed as `(1 + p) 2^(k + 31)`, normal down to the
+/// underflow, and unscaled last (one rounding with FMA), so that the result, subnormal from
+/// `x = -13.7`, rounds once; `x^2/2` is split exactly for `E`. Below `u = 1/sqrt 2`, `f'(x) =
+/// 1/2 + x (A(x^2/2) + E / sqrt(2 pi))` (`GELU_PRIME_SMALL`). `f'(+∞) = 1`, `f'(-∞) = +0`;
+/// NaN gives NaN.
+#[inline(always)]
+pub fn gelu_prime<const FMA: bool>(x: f32) -> f32 {
+    let m = core::f64::consts::FRAC_1_SQRT_2;
+    // `sqrt(pi) m = sqrt(pi / 2) = bh + bl`.
+    let b = 2.0 / core::f64::consts::FRAC_2_SQRT_PI * m;
+    let bh = b as f32;
+    let bl = (b - f64::from(bh)) as f32;
+    let lim = (f64::from(ERFC_MAX) / m) as f32;
+    let small_lim = (f64::from(ERFC_NEAR) / m) as f32;
+    let (ch, cl) = FRAC_1_SQRT_2PI;
+    let u = x.abs();
+    let beyond = u > lim; // false for NaN
+    let u = at_most(u, lim);
+    // `x^2 / 2 = e + el` exactly (see [`gelu`]); where it overflows the result is selected.
+    let (e, el) = two_prod::<FMA>(0.5 * x, x);
+    let neg = x < 0.0;
+    let (p, _, _) = exp_reduce::<FMA>(-e, -el);
+    // `2^(k + 31)`: `k >= -157` where `u <= lim`.
+    let t = fm::<FMA>(-e, core::f32::consts::LOG2_E, SHIFT);
+    let s = f32::from_bits(t.to_bits().wrapping_add(127 + SCALE_EXP as u32 - 1) << 23);
+    // `R = P / D`, `D = sqrt(pi/2) u P + H`, as in `erfc_mul_scaled`.
+    let pu = poly::<FMA, _>(u, &GELU_P);
+    let (ba, bae) = two_prod::<FMA>(u, bh);
+    let bal = fm::<FMA>(u, bl, bae);
+    let hu = poly::<FMA, _>(u, &GELU_H);
+    let d = if FMA {
+        fm::<FMA>(ba, pu, fm::<FMA>(bal, pu, hu))
+    } else {
+        let (bp, bpe) = two_prod::<FMA>(ba, pu);
+        bp + (bpe + (bal * pu + hu))
+    };
+    let r = pu / d;
+    // `w = R - 2u / sqrt(2 pi)`, the factor's low part first; without FMA, the product
+    // split exactly.
+    let w = if FMA {
+        fm::<FMA>(-u, 2.0 * ch, fm::<FMA>(-u, 2.0 * cl, r))
+    } else {
+        let (q, qe) = two_prod::<FMA>(u, 2.0 * ch);
+        (r - q) - (qe + u * (2.0 * cl))
+    };
+    // `2^32 E w / 2 = w (1 + p) 2^(k + 31)`, without rounding `E` first; then `x < 0`: its
+    // unscaled value, `x >= 0`: 1 minus that.
+    let ew = fm::<FMA>(w, p, w) * s;
+    let large = fm::<FMA>(
+        ew,
+        if neg { UNSCALE } else { -UNSCALE },
+        if neg { -0.0 } else { 1.0 },
+    );
+    // `f'(-∞) = +0` (the sum's `0.5 erfc + x φ` rounded to `0 + -0`).
+    let large = if beyond {
+        if neg { 0.0 } else { 1.0 }
+    } else {
+        large
+    };
+    // `E / sqrt(2 pi) = (ch 2^-31) (1 + p) 2^(k + 31)`: the constant scaled exactly.
+    let chs = ch * (UNSCALE * 2.0);
+    let ce = fm::<FMA>(chs, p, chs) * s;
+    let small = fm::<FMA>(x, poly::<FMA, _>(e, &GELU_PRIME_SMALL) + ce, 0.5);
+    if u < small_lim { small } else { large }
 }
 
 /// `erfc(x (h + l))` for a constant `h + l`: see [`erfc_mul_scaled`].

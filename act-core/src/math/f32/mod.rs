@@ -6,8 +6,9 @@
 
 mod erf;
 mod mish;
+pub(crate) mod scalar;
 
-pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled};
+pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
 pub use mish::mish_prime;
 
 /// Adding this (1.5 * 2^23) rounds a value below 2^22 to an integer held in the low mantissa

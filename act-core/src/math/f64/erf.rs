@@ -111,6 +111,34 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f64, h: f64, l: f64) -> (f64, f64) {
     (if aa < 0.5 { small } else { large }, inv)
 }
 
+/// GELU, `x Φ(x) = x erfc(-x / sqrt 2) / 2`: the kernel the product `0.5 x erfc(-x / sqrt 2)`
+/// becomes, computed as that product was before the kernel (`erfc` of `x` times `-1/sqrt 2`
+/// carried in two parts, scaled in the tail; the product unscaled last). (The `f32` kernel
+/// forms the product and the `x >= 0` side's `x - x Φ(-x)` inside.)
+#[inline(always)]
+pub fn gelu<const FMA: bool>(x: f64) -> f64 {
+    let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+    let (s, inv) = erfc_mul_scaled::<FMA>(x, h, l);
+    0.5 * x * s * inv
+}
+
+/// GELU's derivative `Φ(x) + x φ(x) = erfc(-x / sqrt 2) / 2 + x e^(-x^2/2) / sqrt(2 pi)`
+/// (`Φ`, `φ` the standard normal CDF and density), the sum of the two kernels the formula
+/// calls (`erfc` of `x` times `-1/sqrt 2` carried in two parts, and `e^(-x^2/2)` with `x^2`
+/// split exactly), each term unscaled before the sum. (The `f32` kernel shares
+/// `e^(-x^2/2)` between the terms; here the sum is kept as it was before the kernel.)
+#[inline(always)]
+pub fn gelu_prime<const FMA: bool>(x: f64) -> f64 {
+    // `-1/sqrt 2 = h + l` and `1/sqrt(2 pi)`, from mpmath.
+    let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+    let c = 0.398_942_280_401_432_7;
+    let (s1, i1) = erfc_mul_scaled::<FMA>(x, h, l);
+    let (s2, i2) = exp_scaled_sq::<FMA>(x, -0.5);
+    // Beyond 40 the density term is below the subnormal range (and `inf * 0` would be NaN).
+    let dens = if x.abs() > 40.0 { 0.0 } else { x * c * s2 * i2 };
+    0.5 * s1 * i1 + dens
+}
+
 /// `(c erfc(x), 1/c)`, see [`erfc_mul_scaled`].
 #[inline(always)]
 pub fn erfc_scaled<const FMA: bool>(x: f64) -> (f64, f64) {

@@ -4,7 +4,7 @@ mod erf;
 mod mish;
 mod pow;
 
-pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled};
+pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
 pub use mish::mish_prime;
 pub use pow::{powf, powi};
 

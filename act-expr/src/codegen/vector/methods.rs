@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::plan::Plan;
-use crate::codegen::{body_with, method, method_stored, names};
+use crate::codegen::{Kernels, body_with, method, method_stored, names};
 use crate::graph::Node;
 
 /// Every per-element method the slice methods call.
@@ -56,12 +56,12 @@ pub(super) fn expand(plan: &Plan) -> TokenStream {
 /// addition, where `exp_corrected` after the kernel costs a product, a sum and a select).
 fn flushing_body(plan: &Plan, name: &proc_macro2::Ident, u: crate::graph::Id) -> TokenStream {
     let (g, params, k) = (&plan.m.graph, &plan.m.param_names, plan.k());
-    let b = body_with(g, u, params, None, false);
+    let b = body_with(g, u, params, None, false, Kernels::Slice);
     let Node::Sum(ref terms) = *g.node(u) else {
         unreachable!("flushable_exp checked the form")
     };
-    let bp = body_with(g, terms[0], params, None, false);
-    let bq = body_with(g, terms[1], params, None, false);
+    let bp = body_with(g, terms[0], params, None, false, Kernels::Slice);
+    let bq = body_with(g, terms[1], params, None, false, Kernels::Slice);
     quote! {
         #[doc(hidden)]
         #[inline(always)]
