@@ -190,198 +190,41 @@ fn fold_blocks_in<F: Float, const L: usize>(
     finish_lanes(&acc, &combine)[0]
 }
 
-/// The fused sums and folds of [`sum_lanes`] and its siblings for inputs of at most
-/// [`short::LEN`] elements (softmax over the classes of an output layer, one row per call),
-/// with the same results. The generated slice methods of a vector activation have a build
-/// that calls these, taken for such short inputs (and one that calls [`medium`]'s).
-///
-/// Setting up and combining 256 accumulators in memory costs more than a row of a few
-/// elements; worse, folding a few elements into the lanes and reading the lanes back wider
-/// stalls on store forwarding. Here every loop has the fixed trip count `LEN`, one AVX-512
-/// register of `f32`, so the values stay in registers: lanes at and beyond the length are
-/// computed from a padding input and then replaced by the fold's identity.
-///
-/// Lane `i` is `identity ⊕ map(x[i])`, as in the long path, and the pairwise tree over `LEN`
-/// lanes differs from that over 256 only by combinations with lanes that hold the
-/// identity. Those change no bit: `v + 0` is `v` for a lane (never `-0`, having started at
-/// `+0`), and `max(v, -∞)` is `v`, NaN included. So the length alone decides the result, as
-/// `tests/lanes.rs` checks at every length.
+mod window;
+
+/// The fused sums and folds for rows of at most [`short::LEN`] elements in registers (softmax
+/// over the classes of an output layer), with the same results as the general ones; the
+/// short builds of the slice methods of a vector activation call these. See the `window`
+/// module (rows as windows of a batch, read and written in whole vectors).
 pub mod short {
-    use super::{check_len, finish_lanes};
-    use crate::Float;
+    pub use super::window::{
+        fold_blocks, for_rows, for_rows2, map_out, position_of, sum_lanes, sum_lanes_store,
+        sum_lanes2, sum_lanes3,
+    };
 
     /// The longest input these functions take.
     pub const LEN: usize = 16;
-
-    pub use super::position_of;
-
-    /// `x` in `LEN` lanes, `pad` beyond its end.
-    #[inline(always)]
-    fn load<F: Float>(x: &[F], pad: F) -> [F; LEN] {
-        debug_assert!(x.len() <= LEN);
-        let mut v = [pad; LEN];
-        for (i, vi) in v.iter_mut().enumerate() {
-            if i < x.len() {
-                *vi = x[i];
-            }
-        }
-        v
-    }
-
-    /// `M` rows of `LEN` lanes: `identity ⊕ m(i)` below `len`, `identity` from there.
-    #[inline(always)]
-    fn lanes<F: Float, const M: usize>(
-        len: usize,
-        identity: F,
-        combine: &impl Fn(F, F) -> F,
-        mut m: impl FnMut(usize) -> [F; M],
-    ) -> [[F; LEN]; M] {
-        let mut lanes = [[identity; LEN]; M];
-        for i in 0..LEN {
-            let v = m(i);
-            for (row, vm) in lanes.iter_mut().zip(v) {
-                let folded = combine(identity, vm);
-                row[i] = if i < len { folded } else { identity };
-            }
-        }
-        lanes
-    }
-
-    /// [`super::sum_lanes`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
-        let add = |a: F, b: F| a + b;
-        let xb = load(x, F::ZERO);
-        finish_lanes(&lanes(x.len(), F::ZERO, &add, |i| map(xb[i])), &add)
-    }
-
-    /// [`super::sum_lanes_store`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes_store<F: Float, const M: usize>(
-        x: &[F],
-        out: &mut [F],
-        map: impl Fn(F) -> ([F; M], F),
-    ) -> [F; M] {
-        check_len("x", x.len(), "out", out.len());
-        let add = |a: F, b: F| a + b;
-        let xb = load(x, F::ZERO);
-        let sums = lanes(x.len(), F::ZERO, &add, |i| {
-            let (sums, st) = map(xb[i]);
-            // A store under a condition in a loop of fixed length: a masked store (a copy
-            // after the loop would be a call to `memcpy`).
-            if i < out.len() {
-                out[i] = st;
-            }
-            sums
-        });
-        finish_lanes(&sums, &add)
-    }
-
-    /// [`super::sum_lanes2`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes2<F: Float, const M: usize>(
-        x: &[F],
-        g: &[F],
-        map: impl Fn(F, F) -> [F; M],
-    ) -> [F; M] {
-        check_len("x", x.len(), "grad_y", g.len());
-        let add = |a: F, b: F| a + b;
-        let (xb, gb) = (load(x, F::ZERO), load(g, F::ZERO));
-        finish_lanes(&lanes(x.len(), F::ZERO, &add, |i| map(xb[i], gb[i])), &add)
-    }
-
-    /// [`super::sum_lanes3`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes3<F: Float, const M: usize>(
-        x: &[F],
-        g: &[F],
-        e: &[F],
-        map: impl Fn(F, F, F) -> [F; M],
-    ) -> [F; M] {
-        check_len("x", x.len(), "grad_y", g.len());
-        check_len("x", x.len(), "e", e.len());
-        let add = |a: F, b: F| a + b;
-        let (xb, gb, eb) = (load(x, F::ZERO), load(g, F::ZERO), load(e, F::ZERO));
-        finish_lanes(
-            &lanes(x.len(), F::ZERO, &add, |i| map(xb[i], gb[i], eb[i])),
-            &add,
-        )
-    }
-
-    /// [`super::fold_blocks`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn fold_blocks<F: Float>(
-        x: &[F],
-        init: F,
-        map: impl Fn(F) -> F,
-        combine: impl Fn(F, F) -> F,
-    ) -> F {
-        let xb = load(x, F::ZERO);
-        finish_lanes(&lanes(x.len(), init, &combine, |i| [map(xb[i])]), &combine)[0]
-    }
+    /// A row of at most [`LEN`] elements in a window of `LEN`.
+    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
+    /// An output row of at most [`LEN`] elements in a window of `LEN`.
+    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
 }
 
-/// [`sum_lanes`] and its siblings over 64 lanes instead of 256, for inputs of at most
-/// [`medium::LEN`] elements (and more than [`short::LEN`]): a quarter of the set-up and of the
-/// combination, which dominate rows of a few dozen classes. The generated slice methods of a
-/// vector activation have a build that calls these, taken for such inputs. The results are
-/// those of the 256 lanes: with at most 64 elements every lane holds one, and the pairwise tree
-/// over 256 lanes only adds combinations with lanes holding the identity (see [`short`]).
+/// [`short`]'s functions for rows of at most [`medium::LEN`] elements (and more than
+/// [`short::LEN`]): 64 lanes in registers, in blocks of 16 of which those wholly past the row
+/// are skipped. The medium builds of the slice methods of a vector activation call these.
 pub mod medium {
-    use crate::Float;
+    pub use super::window::{
+        fold_blocks, for_rows, for_rows2, map_out, position_of, sum_lanes, sum_lanes_store,
+        sum_lanes2, sum_lanes3,
+    };
 
     /// The longest input these functions take.
     pub const LEN: usize = 64;
-
-    pub use super::position_of;
-
-    /// [`super::sum_lanes`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes<F: Float, const M: usize>(x: &[F], map: impl Fn(F) -> [F; M]) -> [F; M] {
-        super::sum_lanes_in::<F, LEN, M>(x, map)
-    }
-
-    /// [`super::sum_lanes_store`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes_store<F: Float, const M: usize>(
-        x: &[F],
-        out: &mut [F],
-        map: impl Fn(F) -> ([F; M], F),
-    ) -> [F; M] {
-        super::sum_lanes_store_in::<F, LEN, M>(x, out, map)
-    }
-
-    /// [`super::sum_lanes2`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes2<F: Float, const M: usize>(
-        x: &[F],
-        g: &[F],
-        map: impl Fn(F, F) -> [F; M],
-    ) -> [F; M] {
-        super::sum_lanes2_in::<F, LEN, M>(x, g, map)
-    }
-
-    /// [`super::sum_lanes3`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn sum_lanes3<F: Float, const M: usize>(
-        x: &[F],
-        g: &[F],
-        e: &[F],
-        map: impl Fn(F, F, F) -> [F; M],
-    ) -> [F; M] {
-        super::sum_lanes3_in::<F, LEN, M>(x, g, e, map)
-    }
-
-    /// [`super::fold_blocks`] for `x.len() <= LEN`.
-    #[inline(always)]
-    pub fn fold_blocks<F: Float>(
-        x: &[F],
-        init: F,
-        map: impl Fn(F) -> F,
-        combine: impl Fn(F, F) -> F,
-    ) -> F {
-        super::fold_blocks_in::<F, LEN>(x, init, map, combine)
-    }
+    /// A row of at most [`LEN`] elements in a window of `LEN`.
+    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
+    /// An output row of at most [`LEN`] elements in a window of `LEN`.
+    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
 }
 
 /// The first index where `map(x[i])` equals `best` (or is NaN, when `best` is NaN): the

@@ -1,9 +1,11 @@
 //! The fused sums and folds of the vector activations (`act_core::__private::sum_lanes` and
 //! friends) have two more builds, which the slice methods take for short inputs: at most 16
-//! elements in registers (`act_core::__private::short`), at most 64 over 64 lanes
-//! (`act_core::__private::medium`). Results must not depend on the build: these tests compare
-//! each with the plain 256-lane algorithm, written out here, bit for bit, at every length from
-//! 0 to 600 (to 16 and 64 for the others) and on inputs with signed zeros, infinities and NaN.
+//! elements in 16 register lanes (`act_core::__private::short`), at most 64 in 64
+//! (`act_core::__private::medium`), each row at the start of a window whose lanes past the row
+//! hold the next rows' elements (here NaN, infinities and huge values). Results must not depend
+//! on the build: these tests compare each with the plain 256-lane algorithm, written out here,
+//! bit for bit, at every length from 0 to 600 (to 16 and 64 for the others) and on inputs with
+//! signed zeros, infinities and NaN.
 
 use act_core::__private::{self as long, medium, short};
 use act_core::Float;
@@ -61,6 +63,8 @@ struct Helpers<F: Float> {
     sum3: Sum3<F>,
     max: fn(&[F]) -> F,
     min_neg: fn(&[F]) -> F,
+    /// The position of a value (`position_of` with the identity map).
+    pos: fn(&[F], F) -> usize,
 }
 
 /// The helpers of the build in module `$m` (`long` is `act_core::__private` itself), each with
@@ -75,6 +79,72 @@ macro_rules! helpers {
             sum3: |x, g, e| $m::sum_lanes3(x, g, e, |a, b, c| [a * b + c]),
             max: |x| $m::fold_blocks(x, -F::INFINITY, |v| v, F::max),
             min_neg: |x| $m::fold_blocks(x, F::INFINITY, |v| -v, F::min),
+            pos: |x, best| $m::position_of(x, best, |v| v),
+        }
+    };
+}
+
+/// `x` at the start of a window of `L`, the lanes beyond it holding what the next rows of a
+/// batch could: NaN, infinities, huge values (none may reach a result).
+fn window<F: Float, const L: usize>(x: &[F]) -> [F; L] {
+    let junk = [
+        f64::NAN,
+        f64::INFINITY,
+        -1e300,
+        f64::NEG_INFINITY,
+        3.0,
+        -0.0,
+    ];
+    let mut w: [F; L] = std::array::from_fn(|i| F::from_f64(junk[i % junk.len()]));
+    w[..x.len()].copy_from_slice(x);
+    w
+}
+
+/// The helpers of a windowed build (`short`, `medium`), over rows in windows ([`window`]) as
+/// its rows loop passes them.
+macro_rules! windowed_helpers {
+    ($m:ident) => {
+        Helpers {
+            name: stringify!($m),
+            max_len: $m::LEN,
+            sum2: |x| $m::sum_lanes($m::Row::new(&window(x), x.len()), |v| [v, v * v]),
+            sum_store: |x, out| {
+                let mut w = window(out);
+                let s = $m::sum_lanes_store(
+                    $m::Row::new(&window(x), x.len()),
+                    $m::RowMut::new(&mut w, out.len()),
+                    |v| ([v + v], v * v),
+                );
+                out.copy_from_slice(&w[..out.len()]);
+                s
+            },
+            sum3: |x, g, e| {
+                let (wx, wg, we) = (window(x), window(g), window(e));
+                let n = x.len();
+                let (rx, rg, re) = (
+                    $m::Row::new(&wx, n),
+                    $m::Row::new(&wg, n),
+                    $m::Row::new(&we, n),
+                );
+                $m::sum_lanes3(rx, rg, re, |a, b, c| [a * b + c])
+            },
+            max: |x| {
+                $m::fold_blocks(
+                    $m::Row::new(&window(x), x.len()),
+                    -F::INFINITY,
+                    |v| v,
+                    F::max,
+                )
+            },
+            min_neg: |x| {
+                $m::fold_blocks(
+                    $m::Row::new(&window(x), x.len()),
+                    F::INFINITY,
+                    |v| -v,
+                    F::min,
+                )
+            },
+            pos: |x, best| $m::position_of($m::Row::new(&window(x), x.len()), best, |v| v),
         }
     };
 }
@@ -123,6 +193,17 @@ fn check<F: Float + std::fmt::Debug>(h: Helpers<F>) {
                 same(max, reference(&x, -F::INFINITY, F::max)),
                 "{name} max, n = {n}"
             );
+            // The first position of the maximum (NaN: of the first NaN), as the backward pass
+            // takes it; 0 for an empty input. Ties come from the repeated specials.
+            let first = x
+                .iter()
+                .position(|&v| v == max || (max.is_nan() && v.is_nan()))
+                .unwrap_or(0);
+            assert_eq!(
+                (h.pos)(&x, max),
+                first,
+                "{name} position of the max, n = {n}"
+            );
             let min = (h.min_neg)(&x);
             let neg: Vec<F> = x.iter().map(|&v| -v).collect();
             assert!(
@@ -149,8 +230,8 @@ fn check<F: Float + std::fmt::Debug>(h: Helpers<F>) {
 fn every_length_gives_the_bits_of_the_256_lane_tree() {
     fn all<F: Float + std::fmt::Debug>() {
         check::<F>(helpers!(long, usize::MAX));
-        check::<F>(helpers!(medium, medium::LEN));
-        check::<F>(helpers!(short, short::LEN));
+        check::<F>(windowed_helpers!(medium));
+        check::<F>(windowed_helpers!(short));
     }
     all::<f32>();
     all::<f64>();

@@ -283,7 +283,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         ],
         quote!(y: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(y, grad_y, grad_x),
-        quote!(y.len()),
+        (&["y", "grad_y"], "grad_x"),
         body,
     );
     let rows_fn = names::slice::backward_rows_from_output();
@@ -291,7 +291,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         rows_fn.clone(),
         quote!(y: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]),
         quote!(y, cols, grad_y, grad_x),
-        quote!(y: &[F], grad_y: &[F], grad_x: &mut [F]),
+        |lanes: Lanes| lanes.row_params(&["y", "grad_y"], "grad_x"),
         ("for_rows2", quote!(y, grad_y, cols, grad_x)),
         body,
     );
@@ -354,6 +354,16 @@ fn from_output_body(v: &Vjp, reds: &[(Reduce, Id)], lanes: Lanes) -> TokenStream
         }
     });
     let vjp_out = names::vjp_out();
+    let output_pass = lanes
+        .short_output_pass(
+            ["y", "grad_y", "grad_x"],
+            quote!(self.#vjp_out::<F, FMA>(xi, gi, r)),
+        )
+        .unwrap_or(quote! {
+            for ((&yi, &gi), gx) in y.iter().zip(grad_y).zip(grad_x.iter_mut()) {
+                *gx = self.#vjp_out::<F, FMA>(yi, gi, r);
+            }
+        });
     quote! {
         ::act_core::__private::check_len("y", y.len(), "grad_y", grad_y.len());
         ::act_core::__private::check_len("y", y.len(), "grad_x", grad_x.len());
@@ -363,8 +373,6 @@ fn from_output_body(v: &Vjp, reds: &[(Reduce, Id)], lanes: Lanes) -> TokenStream
         let n = <F as ::act_core::Float>::from_f64(y.len() as f64);
         let mut r = [<F as ::act_core::Float>::ZERO; #k];
         #(#passes)*
-        for ((&yi, &gi), gx) in y.iter().zip(grad_y).zip(grad_x.iter_mut()) {
-            *gx = self.#vjp_out::<F, FMA>(yi, gi, r);
-        }
+        #output_pass
     }
 }

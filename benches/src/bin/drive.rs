@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use act_core::prelude::*;
 
 const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, softmax, \
-                    softmax_b, softmax_o, softmax_r10, log_softmax, log_softmax_r10, elu, elu_d, selu, selu_d, relu, mish_d, gelu, gelu_d, gelu_b, \
+                    softmax_b, softmax_o, softmax_r10, softmax_br10, log_softmax, log_softmax_r10, elu, elu_d, selu, selu_d, relu, mish_d, gelu, gelu_d, gelu_b, \
                     gelu_tanh, gelu_tanh_d, copy";
 
 fn main() -> ExitCode {
@@ -57,6 +57,12 @@ fn main() -> ExitCode {
             "softmax_b" => Softmax.backward_slice(x, &g, y),
             "softmax_o" => Softmax.backward_from_output(x, &g, y),
             "softmax_r10" => Softmax.forward_rows(&x[..n / 10 * 10], 10, &mut y[..n / 10 * 10]),
+            "softmax_br10" => Softmax.backward_rows(
+                &x[..n / 10 * 10],
+                10,
+                &g[..n / 10 * 10],
+                &mut y[..n / 10 * 10],
+            ),
             "log_softmax" => LogSoftmax.forward_slice(x, y),
             "log_softmax_r10" => {
                 LogSoftmax.forward_rows(&x[..n / 10 * 10], 10, &mut y[..n / 10 * 10])

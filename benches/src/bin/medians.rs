@@ -2,7 +2,8 @@
 //! `f32` (uniform in [-8, 8), grad_y in [-1, 1); the gated ones (`forward_halves`,
 //! `backward_halves`) over `[a | b]`, 2N inputs and N outputs), two untimed calls, then the
 //! median of 25 timed calls, in elements per nanosecond. The vector activations also get
-//! `backward_from_output` and rows of 10 to 1000 (`softmax_rows10`), next to `naive` lines for
+//! `backward_from_output` and rows of 10 to 1000 (`softmax_rows10`: forward, from the output and
+//! `backward_rows` from the input), next to `naive` lines for
 //! the naive loops (`act_benches::naive`), which `summary` does not read. Prints a file in the
 //! peers' format (`act NAME DIRECTION ELEMENTS_PER_NS` lines after a `# ... n=N dtype=float32
 //! names=act` header), for `summary --act-medians FILE`.
@@ -74,19 +75,30 @@ fn snake(name: &str) -> String {
 
 /// A naive forward loop `(x, y)`.
 type NaiveForward = fn(&[f32], &mut [f32]);
-/// A naive backward loop from the output `(y, grad_y, grad_x)`.
-type NaiveFromOutput = fn(&[f32], &[f32], &mut [f32]);
+/// A naive backward loop from the output `(y, grad_y, grad_x)` or from the input
+/// `(x, grad_y, grad_x)`.
+type NaiveBackward = fn(&[f32], &[f32], &mut [f32]);
 
-/// The naive forward and from-output functions of a vector activation, by its name.
-fn naive_of(name: &str) -> (NaiveForward, NaiveFromOutput) {
+/// The naive forward, from-output and from-input backward functions of a vector activation,
+/// by its name.
+fn naive_of(name: &str) -> (NaiveForward, NaiveBackward, NaiveBackward) {
     use act_benches::naive::f32 as n;
     match snake(name).as_str() {
-        "softmax" => (n::softmax::forward, n::softmax::backward_from_output),
+        "softmax" => (
+            n::softmax::forward,
+            n::softmax::backward_from_output,
+            n::softmax::backward,
+        ),
         "log_softmax" => (
             n::log_softmax::forward,
             n::log_softmax::backward_from_output,
+            n::log_softmax::backward,
         ),
-        "softmin" => (n::softmin::forward, n::softmin::backward_from_output),
+        "softmin" => (
+            n::softmin::forward,
+            n::softmin::backward_from_output,
+            n::softmin::backward,
+        ),
         other => panic!("no naive functions for {other}"),
     }
 }
@@ -149,6 +161,13 @@ fn main() {
                         let rows = black_box(&y[..m]).chunks(cols).zip(g.chunks(cols));
                         for ((yr, gr), or) in rows.zip(out.chunks_mut(cols)) {
                             (naive.1)(yr, gr, or);
+                        }
+                    }));
+                    line(&rows, "backward", median_rate(m, args.reps, || a.backward_rows(black_box(&x[..m]), cols, black_box(&g[..m]), black_box(&mut out[..m]))));
+                    naive_line(&rows, "backward", median_rate(m, args.reps, || {
+                        let rows = black_box(&x[..m]).chunks(cols).zip(g.chunks(cols));
+                        for ((xr, gr), or) in rows.zip(out.chunks_mut(cols)) {
+                            (naive.2)(xr, gr, or);
                         }
                     }));
                 }

@@ -3,7 +3,7 @@
 //! product ([`vjp`]), and the Jacobian, its diagonal and the row methods ([`jacobian`]).
 
 use proc_macro2::{Ident, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 mod jacobian;
 mod methods;
@@ -44,20 +44,25 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 }
 
 /// A slice method in three builds, by the input's length: at most `short::LEN` (a row of a
-/// few classes) in registers, at most `medium::LEN` over 64 lanes, longer over 256. Same
+/// few classes) in 16 lanes, at most `medium::LEN` in 64, both in registers; longer over 256
+/// lanes in memory. Same
 /// results (see `act_core::__private::short`); the set-up of 256 lanes costs more than a
 /// short row. Separate functions, so that the long build's code is what it is alone.
-/// `names` are the general method's, the short build's and the medium one's; `len` the
-/// input's length (`x.len()`).
+/// `names` are the general method's, the short build's and the medium one's; `slices` the
+/// names of the inputs (the first one's length decides) and of the output. The short and
+/// medium builds run the input as one row of their rows loops (`short::for_rows`), which
+/// read and write whole vectors.
 pub(super) fn by_length(
     [long, short, medium]: [Ident; 3],
     params: TokenStream,
     args: TokenStream,
-    len: TokenStream,
+    (inputs, output): (&[&str], &str),
     body: impl Fn(Lanes) -> TokenStream,
 ) -> TokenStream {
     let short_len = quote!(::act_core::__private::short::LEN);
     let medium_len = quote!(::act_core::__private::medium::LEN);
+    let first = format_ident!("{}", inputs[0]);
+    let len = quote!(#first.len());
     let general = Dispatched {
         name: long,
         params: params.clone(),
@@ -72,16 +77,43 @@ pub(super) fn by_length(
             }
         },
     };
-    let build = |name: Ident, lanes: Lanes| Dispatched {
+    let build = |name: Ident, body: TokenStream| Dispatched {
         name,
         params: params.clone(),
         args: args.clone(),
-        body: body(lanes),
+        body,
         prelude: quote!(),
     };
+    // The checks of the slices' lengths come first, with the slices' names (the row loop
+    // only sees rows of equal lengths).
+    let names: Vec<_> = inputs
+        .iter()
+        .chain([&output])
+        .map(|n| format_ident!("{}", n))
+        .collect();
+    let checks: Vec<_> = names[1..]
+        .iter()
+        .map(|n| {
+            let (a, b) = (first.to_string(), n.to_string());
+            quote!(::act_core::__private::check_len(#a, #first.len(), #b, #n.len());)
+        })
+        .collect();
+    let helper = if inputs.len() == 1 {
+        quote!(for_rows)
+    } else {
+        quote!(for_rows2)
+    };
+    let (ins, out) = (&names[..inputs.len()], &names[inputs.len()]);
+    let one_row = |lanes: Lanes| {
+        let (path, row_params, b) = (lanes.path(), lanes.row_params(inputs, output), body(lanes));
+        quote! {
+            #(#checks)*
+            #path::#helper(#(#ins,)* #len, #out, #[inline(always)] |#row_params| { #b });
+        }
+    };
     let (short, medium) = (
-        build(short.clone(), Lanes::Short),
-        build(medium.clone(), Lanes::Medium),
+        build(short.clone(), one_row(Lanes::Short)),
+        build(medium.clone(), one_row(Lanes::Medium)),
     );
     let (general, short, medium) = (general.expand(), short.expand(), medium.expand());
     quote!(#general #short #medium)
@@ -90,22 +122,28 @@ pub(super) fn by_length(
 /// A method over a row-major batch of rows of `cols`: dispatched once for the batch (not once
 /// per row), every row computed by the build of the slice method for its length (see
 /// [`by_length`]; all rows have the same), inlined into the loop as a closure. `params` are
-/// the method's, `row_params` the slice method's, and `rows` the `act_core::__private` helper
+/// the method's, `row_params` the row closure's by build, and `rows` the helper
 /// that loops over the rows and its arguments before the closure (`for_rows`, `x, cols, y`).
 pub(super) fn by_rows(
     name: Ident,
     params: TokenStream,
     args: TokenStream,
-    row_params: TokenStream,
+    row_params: impl Fn(Lanes) -> TokenStream,
     (helper, rows_args): (&str, TokenStream),
     body: impl Fn(Lanes) -> TokenStream,
 ) -> TokenStream {
     let helper = quote::format_ident!("{}", helper);
     let short_len = quote!(::act_core::__private::short::LEN);
     let medium_len = quote!(::act_core::__private::medium::LEN);
+    // The short and medium builds' rows loops pass windows of the batch
+    // (`short::for_rows`), the long one plain row slices.
     let call = |lanes: Lanes| {
-        let b = body(lanes);
-        quote!(::act_core::__private::#helper(#rows_args, #[inline(always)] |#row_params| { #b }))
+        let (b, row_params) = (body(lanes), row_params(lanes));
+        let path = match lanes {
+            Lanes::Short | Lanes::Medium => lanes.path(),
+            Lanes::Long => quote!(::act_core::__private),
+        };
+        quote!(#path::#helper(#rows_args, #[inline(always)] |#row_params| { #b }))
     };
     let (short, medium, long) = (call(Lanes::Short), call(Lanes::Medium), call(Lanes::Long));
     dispatched(

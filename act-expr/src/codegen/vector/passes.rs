@@ -107,7 +107,7 @@ pub(super) fn forward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
         plan,
         &Passes {
             with_t: false,
-            store: plan.forward_store.clone().map(|s| (s, quote!(y))),
+            store: plan.forward_store.clone().map(|s| (s, lanes.out_arg("y"))),
             lanes,
         },
     );
@@ -117,26 +117,35 @@ pub(super) fn forward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
         // general form divides by the sum in every element (one rounding more: the factor's).
         let value = names::value_stored();
         let one = quote!(<F as ::act_core::Float>::ONE);
+        let pass = lanes
+            .short_output_pass(["x", "x", "y"], quote!(oi * scale))
+            .unwrap_or(quote! {
+                for yi in y.iter_mut() {
+                    *yi = *yi * scale;
+                }
+            });
         quote! {
             let scale: F = self.#value::<F, FMA>(x[0], #one, r);
-            for yi in y.iter_mut() {
-                *yi = *yi * scale;
-            }
+            #pass
         }
     } else if plan.forward_store.is_some() {
         let value = names::value_stored();
-        quote! {
-            for (&xi, yi) in x.iter().zip(y.iter_mut()) {
-                *yi = self.#value::<F, FMA>(xi, *yi, r);
-            }
-        }
+        lanes
+            .short_output_pass(["x", "x", "y"], quote!(self.#value::<F, FMA>(xi, oi, r)))
+            .unwrap_or(quote! {
+                for (&xi, yi) in x.iter().zip(y.iter_mut()) {
+                    *yi = self.#value::<F, FMA>(xi, *yi, r);
+                }
+            })
     } else {
         let value = names::value();
-        quote! {
-            for (xi, yi) in x.iter().zip(y.iter_mut()) {
-                *yi = self.#value::<F, FMA>(*xi, r);
-            }
-        }
+        lanes
+            .short_output_pass(["x", "x", "y"], quote!(self.#value::<F, FMA>(xi, r)))
+            .unwrap_or(quote! {
+                for (xi, yi) in x.iter().zip(y.iter_mut()) {
+                    *yi = self.#value::<F, FMA>(*xi, r);
+                }
+            })
     };
     quote! {
         ::act_core::__private::check_len("x", x.len(), "y", y.len());
@@ -160,7 +169,7 @@ pub(super) fn forward_methods(plan: &Plan) -> TokenStream {
         ],
         quote!(x: &[F], y: &mut [F]),
         quote!(x, y),
-        quote!(x.len()),
+        (&["x"], "y"),
         |lanes| forward_body(plan, lanes),
     )
 }
@@ -171,7 +180,7 @@ pub(super) fn forward_rows_method(plan: &Plan) -> TokenStream {
         slice::forward_rows(),
         quote!(x: &[F], cols: usize, y: &mut [F]),
         quote!(x, cols, y),
-        quote!(x: &[F], y: &mut [F]),
+        |lanes| lanes.row_params(&["x"], "y"),
         ("for_rows", quote!(x, cols, y)),
         |lanes| forward_body(plan, lanes),
     )

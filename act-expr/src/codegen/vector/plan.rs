@@ -45,9 +45,9 @@ impl Reduction {
 pub(in crate::codegen) enum Lanes {
     /// Any length: 256 lanes.
     Long,
-    /// At most `medium::LEN` elements: 64 lanes.
+    /// At most `medium::LEN` elements: 64 lanes in registers, rows as windows.
     Medium,
-    /// At most `short::LEN` elements: in registers.
+    /// At most `short::LEN` elements: 16 lanes in registers, rows as windows.
     Short,
 }
 
@@ -59,6 +59,68 @@ impl Lanes {
             Lanes::Medium => quote!(::act_core::__private::medium),
             Lanes::Short => quote!(::act_core::__private::short),
         }
+    }
+
+    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`).
+    pub(in crate::codegen) fn windowed(self) -> bool {
+        matches!(self, Lanes::Short | Lanes::Medium)
+    }
+
+    /// The output buffer `name` as a helper takes it.
+    pub(in crate::codegen) fn out_arg(self, name: &str) -> TokenStream {
+        let n = quote::format_ident!("{}", name);
+        match self {
+            Lanes::Short | Lanes::Medium => quote!(&mut #n),
+            _ => quote!(#n),
+        }
+    }
+
+    /// The output buffer `name` read back as an input of a helper.
+    pub(in crate::codegen) fn reread(self, name: &str) -> TokenStream {
+        let n = quote::format_ident!("{}", name);
+        match self {
+            Lanes::Short | Lanes::Medium => quote!(&#n),
+            _ => quote!(&#n[..]),
+        }
+    }
+
+    /// The closure parameters of the rows loop's row, for `inputs` and `output`.
+    pub(in crate::codegen) fn row_params(self, inputs: &[&str], output: &str) -> TokenStream {
+        let out = quote::format_ident!("{}", output);
+        let ins: Vec<_> = inputs
+            .iter()
+            .map(|n| quote::format_ident!("{}", n))
+            .collect();
+        match self {
+            Lanes::Short | Lanes::Medium => {
+                let short = self.path();
+                quote!(#(#ins: #short::Row<'_, F>,)* mut #out: #short::RowMut<'_, F>)
+            }
+            _ => quote!(#(#ins: &[F],)* #out: &mut [F]),
+        }
+    }
+
+    /// The short and medium builds' output pass, `out[i] = f(i, x[i], g[i], out[i])` over the
+    /// row in whole vectors (`f` the body of a closure over `i`, `xi`, `gi` and `oi`;
+    /// `g` may be `x` again where there is no second input); `None` for the other builds,
+    /// whose plain loops stay as they are.
+    pub(in crate::codegen) fn short_output_pass(
+        self,
+        [x, g, out]: [&str; 3],
+        f: TokenStream,
+    ) -> Option<TokenStream> {
+        if !self.windowed() {
+            return None;
+        }
+        let (xn, gn, on) = (
+            quote::format_ident!("{}", x),
+            quote::format_ident!("{}", g),
+            quote::format_ident!("{}", out),
+        );
+        let short = self.path();
+        Some(quote! {
+            #short::map_out(#xn, #gn, &mut #on, #[inline(always)] |i: usize, xi: F, gi: F, oi: F| -> F { #f });
+        })
     }
 }
 

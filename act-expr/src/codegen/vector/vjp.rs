@@ -36,7 +36,7 @@ fn s_pass(plan: &Plan, lanes: Lanes) -> TokenStream {
         quote!(gi * self.#f::<F, FMA>(xi, e, r))
     });
     let e_buf = if plan.backward_store.is_some() {
-        quote!(&grad_x[..])
+        lanes.reread("grad_x")
     } else {
         quote!(x)
     };
@@ -53,7 +53,10 @@ fn backward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
         plan,
         &Passes {
             with_t: true,
-            store: plan.backward_store.clone().map(|s| (s, quote!(grad_x))),
+            store: plan
+                .backward_store
+                .clone()
+                .map(|s| (s, lanes.out_arg("grad_x"))),
             lanes,
         },
     );
@@ -74,6 +77,42 @@ fn backward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
         }
     }
     let deriv = names::deriv_stored();
+    let fix_apply = if lanes.windowed() {
+        quote!()
+    } else {
+        quote!(#(#fix_apply)*)
+    };
+    // The windowed builds add a max's or min's term at its position in the same pass, with
+    // a select (the same bits as adding it after: `acc + fix` there, `acc` elsewhere), not
+    // with a read of the element just stored.
+    let fixes_in_pass = plan
+        .reductions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_sum() && r.needs_arg)
+        .map(|(j, _)| {
+            let fix = quote::format_ident!("fix{}", j);
+            quote!(acc = if i == arg[#j] { acc + #fix } else { acc };)
+        });
+    let output_pass = lanes
+        .short_output_pass(
+            ["x", "grad_y", "grad_x"],
+            quote! {
+                let (xi, gi, e) = (xi, gi, oi);
+                let mut acc = gi * self.#deriv::<F, FMA>(xi, e, r);
+                #(#grad_terms)*
+                #(#fixes_in_pass)*
+                acc
+            },
+        )
+        .unwrap_or(quote! {
+            for ((&xi, &gi), gx) in x.iter().zip(grad_y).zip(grad_x.iter_mut()) {
+                let e: F = *gx;
+                let mut acc = gi * self.#deriv::<F, FMA>(xi, e, r);
+                #(#grad_terms)*
+                *gx = acc;
+            }
+        });
     quote! {
         ::act_core::__private::check_len("x", x.len(), "grad_y", grad_y.len());
         ::act_core::__private::check_len("x", x.len(), "grad_x", grad_x.len());
@@ -95,13 +134,8 @@ fn backward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
             }
         }
         #(#fixes)*
-        for ((&xi, &gi), gx) in x.iter().zip(grad_y).zip(grad_x.iter_mut()) {
-            let e: F = *gx;
-            let mut acc = gi * self.#deriv::<F, FMA>(xi, e, r);
-            #(#grad_terms)*
-            *gx = acc;
-        }
-        #(#fix_apply)*
+        #output_pass
+        #fix_apply
     }
 }
 
@@ -115,7 +149,7 @@ pub(super) fn backward_methods(plan: &Plan) -> TokenStream {
         ],
         quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(x, grad_y, grad_x),
-        quote!(x.len()),
+        (&["x", "grad_y"], "grad_x"),
         |lanes| backward_body(plan, lanes),
     )
 }
@@ -126,7 +160,7 @@ pub(super) fn backward_rows_method(plan: &Plan) -> TokenStream {
         slice::backward_rows(),
         quote!(x: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]),
         quote!(x, cols, grad_y, grad_x),
-        quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
+        |lanes| lanes.row_params(&["x", "grad_y"], "grad_x"),
         ("for_rows2", quote!(x, grad_y, cols, grad_x)),
         |lanes| backward_body(plan, lanes),
     )
