@@ -9,7 +9,8 @@
 //! methods (`forward`, `derivative`) run the same code as the slice methods, so on one
 //! machine `forward(x)` equals `forward_slice(&[x])`, with one exception: in `f32`, `sigmoid`
 //! and `sigmoid'` (sigmoid, swish and GELU-tanh, and the derivatives of softplus and
-//! log-sigmoid) have a one-element kernel that may differ from the slices in the last bit (see
+//! log-sigmoid) have a one-element kernel whose results may differ from the slices' by a few
+//! ULP (see
 //! [`Elementwise`](crate::Elementwise#scalar-or-slice-methods)).
 //!
 //! Set `ACT_ISA=portable` (or `avx2`) in the environment to cap the automatic choice, e.g. for

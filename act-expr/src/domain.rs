@@ -61,8 +61,9 @@ impl core::fmt::Display for Undefined {
             Undefined::DivisionByZero { x } => write!(
                 f,
                 "the formula divides by a constant 0 (it is infinite at x = {}, and wherever its \
-                 numerator is not 0): check the divisors, and a parameter that divides must not \
-                 be 0 (declare `where b != 0`)",
+                 numerator is not 0): check the divisors; where one is a parameter, its default \
+                 must not be 0, and a constraint `where NAME != 0` (the parameter's name) refuses \
+                 0 when it is set",
                 number(x)
             ),
             Undefined::Pole { x, value } => write!(
