@@ -196,6 +196,17 @@ fn list_and_recommend_at_80_columns() {
     insta::assert_snapshot!("recommend_80", stdout(&["recommend"]));
 }
 
+/// `compare` rounds ranges outward, so an attained bound may print open: it says so, and
+/// only when a bound was rounded (user trial: swish's minimum read as never reached).
+#[test]
+fn compare_says_when_ranges_are_rounded() {
+    let rounded = stdout(&["compare", "gelu", "swish"]);
+    assert!(rounded.contains("(-0.278465, ∞)"), "{rounded}");
+    assert!(rounded.contains("rounded outward to 6 digits"), "{rounded}");
+    let exact = stdout(&["compare", "relu", "sigmoid"]);
+    assert!(!exact.contains("rounded outward"), "{exact}");
+}
+
 // ---- 2. readable numbers, --precision; csv and json keep every digit ----
 
 #[test]

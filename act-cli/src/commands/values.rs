@@ -446,6 +446,18 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                     "?: not known for a --formula or a gated activation"
                 )?;
             }
+            // A bound that the rounding moved prints open (the printed interval contains the
+            // range), even where the exact bound is attained: say so, with where to read it.
+            if curves
+                .iter()
+                .any(|c| fmt_range_digits(c.range(), digits) != fmt_range(c.range()))
+            {
+                let note = format!(
+                    "Ranges are rounded outward to {digits} digits: a rounded bound prints open \
+                     even where it is attained (`act-cli show NAME` gives it exactly)."
+                );
+                write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
+            }
             let vectors: Vec<String> = curves
                 .iter()
                 .filter(|c| c.is_vector())
