@@ -159,11 +159,34 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f32, h: f32, l: f32) -> (f32, f32) {
     (if u < small_lim { small } else { large }, inv)
 }
 
+/// The constants `gelu` and `gelu_prime` share, in `x` (`m = 1/sqrt 2`): `sqrt(pi) m =
+/// sqrt(pi / 2) = bh + bl`, and `erfc`'s limits `ERFC_MAX` and `ERFC_NEAR` divided by `m`.
+struct GeluConsts {
+    bh: f32,
+    bl: f32,
+    lim: f32,
+    small_lim: f32,
+}
+
+const GELU_CONSTS: GeluConsts = {
+    let m = core::f64::consts::FRAC_1_SQRT_2;
+    let b = 2.0 / core::f64::consts::FRAC_2_SQRT_PI * m;
+    let bh = b as f32;
+    GeluConsts {
+        bh,
+        bl: (b - bh as f64) as f32,
+        lim: (ERFC_MAX as f64 / m) as f32,
+        small_lim: (ERFC_NEAR as f64 / m) as f32,
+    }
+};
+
 /// GELU below `|x| = 1/sqrt 2` with FMA: `x Φ(x) = x/2 + (x^2/2) G(x^2/2)`, `G(t) = (1 + Q(t))
 /// / sqrt 2` from `ERF_Q`'s `Q` (`erf(a) = a (1 + Q(a^2))`, `a = x / sqrt 2`), each
 /// coefficient rounded once from `f64`.
-const GELU_SMALL: [f32; 5] = {
-    let c = core::f64::consts::FRAC_1_SQRT_2;
+const GELU_SMALL: [f32; 5] = one_plus_erf_q_times(core::f64::consts::FRAC_1_SQRT_2);
+
+/// `c (1 + Q)`'s coefficients from `ERF_Q`'s `Q`, each rounded once from `f64`.
+const fn one_plus_erf_q_times(c: f64) -> [f32; 5] {
     let mut out = [0.0; 5];
     let mut i = 0;
     while i < 5 {
@@ -172,7 +195,7 @@ const GELU_SMALL: [f32; 5] = {
     }
     out[0] = ((1.0 + ERF_Q[0] as f64) * c) as f32;
     out
-};
+}
 
 /// GELU, `x Φ(x) = x erfc(-x / sqrt 2) / 2` (`Φ` the standard normal CDF): the kernel the
 /// product `0.5 x erfc(-x / sqrt 2)` becomes, so that the product, its scaling and the
@@ -188,12 +211,12 @@ const GELU_SMALL: [f32; 5] = {
 /// `gelu(+∞) = +∞`, `gelu(-∞) = -0`; NaN gives NaN.
 #[inline(always)]
 pub fn gelu<const FMA: bool>(x: f32) -> f32 {
-    let m = core::f64::consts::FRAC_1_SQRT_2;
-    let b = 2.0 / core::f64::consts::FRAC_2_SQRT_PI * m;
-    let bh = b as f32;
-    let bl = (b - f64::from(bh)) as f32;
-    let lim = (f64::from(ERFC_MAX) / m) as f32;
-    let small_lim = (f64::from(ERFC_NEAR) / m) as f32;
+    let GeluConsts {
+        bh,
+        bl,
+        lim,
+        small_lim,
+    } = GELU_CONSTS;
     let u = x.abs();
     let beyond = u > lim; // false for NaN
     let u = at_most(u, lim);
@@ -236,7 +259,7 @@ pub fn gelu<const FMA: bool>(x: f32) -> f32 {
     } else {
         // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
         let h = core::f32::consts::FRAC_1_SQRT_2;
-        let l = (m - f64::from(h)) as f32;
+        let l = (core::f64::consts::FRAC_1_SQRT_2 - f64::from(h)) as f32;
         let (ah, ahe) = two_prod::<FMA>(x, h);
         let al = fm::<FMA>(x, l, ahe);
         let erf_x = ah + fm::<FMA>(ah, poly::<FMA, _>(e, &ERF_Q), al);
@@ -251,17 +274,7 @@ const FRAC_1_SQRT_2PI: (f32, f32) = (0.398_942_3, -1.133_517e-8);
 /// GELU's derivative below `|x| = 1/sqrt 2`: `Φ(x) = 1/2 + x A(x^2/2)`, `A(t) = (1 + Q(t)) /
 /// (2 sqrt 2)` from `ERF_Q`'s `Q` (`erf(a) = a (1 + Q(a^2))`, `a = x / sqrt 2`), each
 /// coefficient rounded once from `f64`.
-const GELU_PRIME_SMALL: [f32; 5] = {
-    let c = 0.5 * core::f64::consts::FRAC_1_SQRT_2;
-    let mut out = [0.0; 5];
-    let mut i = 0;
-    while i < 5 {
-        out[i] = (ERF_Q[i] as f64 * c) as f32;
-        i += 1;
-    }
-    out[0] = ((1.0 + ERF_Q[0] as f64) * c) as f32;
-    out
-};
+const GELU_PRIME_SMALL: [f32; 5] = one_plus_erf_q_times(0.5 * core::f64::consts::FRAC_1_SQRT_2);
 
 /// GELU's derivative `Φ(x) + x φ(x)` (`Φ`, `φ` the standard normal CDF and density): one
 /// kernel, so that `E = e^(-x^2/2)` is computed once for both terms, where the sum
@@ -280,13 +293,12 @@ const GELU_PRIME_SMALL: [f32; 5] = {
 /// NaN gives NaN.
 #[inline(always)]
 pub fn gelu_prime<const FMA: bool>(x: f32) -> f32 {
-    let m = core::f64::consts::FRAC_1_SQRT_2;
-    // `sqrt(pi) m = sqrt(pi / 2) = bh + bl`.
-    let b = 2.0 / core::f64::consts::FRAC_2_SQRT_PI * m;
-    let bh = b as f32;
-    let bl = (b - f64::from(bh)) as f32;
-    let lim = (f64::from(ERFC_MAX) / m) as f32;
-    let small_lim = (f64::from(ERFC_NEAR) / m) as f32;
+    let GeluConsts {
+        bh,
+        bl,
+        lim,
+        small_lim,
+    } = GELU_CONSTS;
     let (ch, cl) = FRAC_1_SQRT_2PI;
     let u = x.abs();
     let beyond = u > lim; // false for NaN
