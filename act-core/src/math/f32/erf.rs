@@ -66,6 +66,24 @@ fn in_u<const N: usize>(c: &[f32; N], m: f64) -> [f32; N] {
     out
 }
 
+/// `R(u) = P(u) / D(u)`, `D = (bh + bl) u P + H`, the rational function of `erfc`
+/// (`erfc_mul_scaled`) and of GELU's kernels, with the product `(bh + bl) u` carried as
+/// `ba + bal`; without FMA the product `ba P`, most of `D` for large `u`, is split exactly.
+#[inline(always)]
+fn rational_r<const FMA: bool>(u: f32, pc: &[f32; 6], hc: &[f32; 5], bh: f32, bl: f32) -> f32 {
+    let pu = poly::<FMA, _>(u, pc);
+    let (ba, bae) = two_prod::<FMA>(u, bh);
+    let bal = fm::<FMA>(u, bl, bae);
+    let hu = poly::<FMA, _>(u, hc);
+    let d = if FMA {
+        fm::<FMA>(ba, pu, fm::<FMA>(bal, pu, hu))
+    } else {
+        let (bp, bpe) = two_prod::<FMA>(ba, pu);
+        bp + (bpe + (bal * pu + hu))
+    };
+    pu / d
+}
+
 /// `(c erfc(x (h + l)), 1/c)` for a constant `h + l` (`l` the rounding error of `h`): the
 /// `*_scaled` form of [`erfc_mul`], scaled as [`exp_scaled`] scales where `erfc` is below
 /// about `e^-SCALE_FROM` (GELU's `0.5 x erfc(-x/sqrt 2)` is normal down to `x = -13.2`, where
@@ -133,18 +151,7 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f32, h: f32, l: f32) -> (f32, f32) {
     let s = pow2_from_shifted(fm::<FMA>(-e, core::f32::consts::LOG2_E, SHIFT) + ce);
     // `R = P / D`, `D = sqrt(pi) a P + H` with `sqrt(pi) a = u (bh + bl)` carried as
     // `ba + bal`.
-    let pu = poly::<FMA, _>(u, &pc);
-    let (ba, bae) = two_prod::<FMA>(u, bh);
-    let bal = fm::<FMA>(u, bl, bae);
-    let hu = poly::<FMA, _>(u, &hc);
-    let d = if FMA {
-        fm::<FMA>(ba, pu, fm::<FMA>(bal, pu, hu))
-    } else {
-        // Without FMA the product `ba P`, most of `D` for large `a`, is split exactly.
-        let (bp, bpe) = two_prod::<FMA>(ba, pu);
-        bp + (bpe + (bal * pu + hu))
-    };
-    let r = pu / d;
+    let r = rational_r::<FMA>(u, &pc, &hc, bh, bl);
     // `r (1 + p) 2^k` without rounding `1 + p` first.
     let tail = fm::<FMA>(r, p, r) * s;
     let tail = if beyond { 0.0 } else { tail };
@@ -229,17 +236,7 @@ pub fn gelu<const FMA: bool>(x: f32) -> f32 {
     let t = fm::<FMA>(-e, core::f32::consts::LOG2_E, SHIFT);
     let s = f32::from_bits(t.to_bits().wrapping_add(127 + SCALE_EXP as u32) << 23);
     // `R = P / D`, `D = sqrt(pi/2) u P + H`, as in `erfc_mul_scaled`.
-    let pu = poly::<FMA, _>(u, &GELU_P);
-    let (ba, bae) = two_prod::<FMA>(u, bh);
-    let bal = fm::<FMA>(u, bl, bae);
-    let hu = poly::<FMA, _>(u, &GELU_H);
-    let d = if FMA {
-        fm::<FMA>(ba, pu, fm::<FMA>(bal, pu, hu))
-    } else {
-        let (bp, bpe) = two_prod::<FMA>(ba, pu);
-        bp + (bpe + (bal * pu + hu))
-    };
-    let r = pu / d;
+    let r = rational_r::<FMA>(u, &GELU_P, &GELU_H, bh, bl);
     // `2^32 (x/2) E R`, then `x < 0`: its unscaled value; `x >= 0`: `x` minus that.
     let y = (hx * fm::<FMA>(r, p, r)) * s;
     let neg = x < 0.0;
@@ -311,17 +308,7 @@ pub fn gelu_prime<const FMA: bool>(x: f32) -> f32 {
     let t = fm::<FMA>(-e, core::f32::consts::LOG2_E, SHIFT);
     let s = f32::from_bits(t.to_bits().wrapping_add(127 + SCALE_EXP as u32 - 1) << 23);
     // `R = P / D`, `D = sqrt(pi/2) u P + H`, as in `erfc_mul_scaled`.
-    let pu = poly::<FMA, _>(u, &GELU_P);
-    let (ba, bae) = two_prod::<FMA>(u, bh);
-    let bal = fm::<FMA>(u, bl, bae);
-    let hu = poly::<FMA, _>(u, &GELU_H);
-    let d = if FMA {
-        fm::<FMA>(ba, pu, fm::<FMA>(bal, pu, hu))
-    } else {
-        let (bp, bpe) = two_prod::<FMA>(ba, pu);
-        bp + (bpe + (bal * pu + hu))
-    };
-    let r = pu / d;
+    let r = rational_r::<FMA>(u, &GELU_P, &GELU_H, bh, bl);
     // `w = R - 2u / sqrt(2 pi)`, the factor's low part first; without FMA, the product
     // split exactly.
     let w = if FMA {
