@@ -155,13 +155,16 @@ pub fn silu(x: f32) -> f32 {
 /// SiLU's derivative `sigmoid(x) + x sigmoid'(x) = (1 + E (1 + x)) / (1 + E)^2`, `E = e^-x`,
 /// from `x` clamped to `[-200, 200]` (where the `f32` results are 0 and 1, so `x = ∓∞` give
 /// the limits). Near its root at `x = -1.2785` the numerator cancels: `E`'s relative error
-/// (6e-10) becomes an absolute error of about 3e-11 in the result.
+/// (6e-10) becomes an absolute error of about 3e-11 in the result. Below about -108 the
+/// (negative) result underflows; it is returned as +0, the zero the slice kernels give
+/// (they add `sigmoid(x)`, rounded to +0 there, to `x sigmoid'(x)`, rounded to -0).
 #[inline(always)]
 pub fn silu_prime(x: f32) -> f32 {
     let x = clamped(x);
     let e = exp_neg(x);
     let d = 1.0 + e;
-    ((1.0 + e * (1.0 + f64::from(x))) / (d * d)) as f32
+    // `+ 0.0` turns -0 into +0 and leaves every other value as it is.
+    ((1.0 + e * (1.0 + f64::from(x))) / (d * d)) as f32 + 0.0
 }
 
 #[cfg(test)]
@@ -271,7 +274,11 @@ mod tests {
         assert_eq!(silu(f32::NEG_INFINITY).to_bits(), (-0.0f32).to_bits());
         assert_eq!(silu(f32::INFINITY), f32::INFINITY);
         assert_eq!(silu(-1e30), 0.0);
-        assert_eq!(silu_prime(f32::NEG_INFINITY), 0.0);
+        assert_eq!(silu_prime(f32::NEG_INFINITY).to_bits(), 0);
+        // The underflowed derivative (negative below the root) is +0, not -0.
+        for x in [-109.0f32, -150.0, -1e30] {
+            assert_eq!(silu_prime(x).to_bits(), 0, "silu'({x})");
+        }
         assert_eq!(silu_prime(f32::INFINITY), 1.0);
         assert!(silu(f32::NAN).is_nan() && silu_prime(f32::NAN).is_nan());
     }
