@@ -38,10 +38,11 @@ fn argument<const FMA: bool>(x: f32) -> (f32, f32, f32) {
     (zh, fm::<FMA>(x, tl, ze), x2)
 }
 
-/// `(2^32 E, 2^32 E_lo)`, `E = e^-|z|` for `z = zh + zl`: the low part of `z` enters the
-/// reduced argument, `2^(k + 32)` is built from the exponent's bits (normal for `k >= -158`,
-/// `|z| <= ZMAX`; beyond, the results are not used), and `E_lo` is the rounding error of `E =
-/// 2^(k + 32) (1 + p)`.
+/// `(p, s)` with `2^32 E = s (1 + p)`, `E = e^-|z|` for `z = zh + zl`: the low part of `z`
+/// enters the reduced argument, and `s = 2^(k + 32)` is built from the exponent's bits
+/// (normal for `k >= -158`, `|z| <= ZMAX`; beyond, the results are not used). A product `v E`
+/// is then `fma(p, v s, v s)`, with `v s` exact: one rounding, where `v` times a rounded `E`
+/// takes two.
 #[inline(always)]
 fn exp_neg_abs_scaled<const FMA: bool>(zh: f32, zl: f32) -> (f32, f32) {
     const SIGN: u32 = 0x8000_0000;
@@ -51,9 +52,19 @@ fn exp_neg_abs_scaled<const FMA: bool>(zh: f32, zl: f32) -> (f32, f32) {
     let (p, _, _) = exp_reduce::<FMA>(a, al);
     let t = fm::<FMA>(a, core::f32::consts::LOG2_E, SHIFT);
     let s = f32::from_bits(t.to_bits().wrapping_add(127 + SCALE_EXP as u32) << 23);
-    let e = fm::<FMA>(p, s, s);
-    // `s - e` is exact (`e` within a factor 2 of `s`), and so is `p s`.
-    (e, fm::<FMA>(p, s, s - e))
+    (p, s)
+}
+
+/// The factors that make one numerator of both signs, `v (1 + pn) sn = 2^32 v E` for `x < 0`
+/// and `2^32 v` for `x >= 0`: `sn` is `s` or `2^32` (the larger of `s` and a sign-dependent
+/// floor, not a select between them: from a select, LLVM splits the division that follows
+/// into two masked ones), `pn` is `p` or 0.
+#[inline(always)]
+fn numerator_factors(neg: bool, p: f32, s: f32) -> (f32, f32) {
+    (
+        if neg { p } else { 0.0 },
+        at_least(s, if neg { 0.0 } else { SCALE }),
+    )
 }
 
 /// GELU-tanh `0.5 x (1 + tanh(z / 2)) = x σ(z)`, `z = 2 sqrt(2/pi) (x + 0.044715 x^3)`: the
@@ -61,24 +72,23 @@ fn exp_neg_abs_scaled<const FMA: bool>(zh: f32, zl: f32) -> (f32, f32) {
 /// rewritten to.
 ///
 /// With `E = e^-|z|`: `x / (1 + E)` for `x >= 0`, `x E / (1 + E)` for `x < 0`, one division
-/// with the numerator scaled by 2^32 (`2^32 E` for `x < 0`, normal down to the underflow) and
-/// the quotient unscaled last, so that the result (subnormal from `x = -10.2`) rounds once.
-/// `z` is carried in two parts (see `argument`): no condition-number allowance in the left
-/// tail. Branch-free; `gelu_tanh(+∞) = +∞`, `gelu_tanh(-∞) = -0` (and `-0` beyond `|z| =
-/// 108`, `x` itself for `z > 108`); NaN gives NaN.
+/// with the numerator scaled by 2^32 (`2^32 x E` for `x < 0`, normal down to the underflow,
+/// rounded once) and the quotient unscaled last, so that the result (subnormal from `x =
+/// -10.2`) rounds once. `z` is carried in two parts (see `argument`): no condition-number
+/// allowance in the left tail. Branch-free; `gelu_tanh(+∞) = +∞`, `gelu_tanh(-∞) = -0` (and
+/// `-0` beyond `|z| = 108`, `x` itself for `z > 108`); NaN gives NaN.
 #[inline(always)]
 pub fn gelu_tanh<const FMA: bool>(x: f32) -> f32 {
     let neg = x < 0.0;
     let (zh, zl, _) = argument::<FMA>(x);
     let beyond = zh.abs() > ZMAX; // false for NaN
-    let (es, _) = exp_neg_abs_scaled::<FMA>(zh, zl);
-    let d = fm::<FMA>(es, UNSCALE, 1.0);
-    // `2^32` rather than 1 for `x >= 0`, as the larger of `2^32 E` and a sign-dependent floor
-    // rather than a select between them: one division for both signs (from a select LLVM makes
-    // two masked ones). `x 2^32` overflows only beyond `|z| = 108`, where `x` is taken.
-    let num = at_least(es, if neg { 0.0 } else { SCALE });
-    let y = (x * num / d) * UNSCALE;
-    // The limits by `x > 0`, not `neg`: selecting by `neg` twice, LLVM computes `y` once for
+    let (p, s) = exp_neg_abs_scaled::<FMA>(zh, zl);
+    let d = fm::<FMA>(fm::<FMA>(p, s, s), UNSCALE, 1.0);
+    // `x 2^32` overflows only beyond `|z| = 108`, where `x` is taken.
+    let (pn, sn) = numerator_factors(neg, p, s);
+    let xs = x * sn;
+    let y = (fm::<FMA>(pn, xs, xs) / d) * UNSCALE;
+    // The limits by `x > 0`, not `neg`: selecting by `neg` again, LLVM computes `y` once for
     // each sign.
     let limit = if x > 0.0 { x } else { -0.0 };
     if beyond { limit } else { y }
@@ -91,38 +101,51 @@ pub fn gelu_tanh<const FMA: bool>(x: f32) -> f32 {
 /// With `E = e^-|z|` and `d = 1 + E`, the closed forms `E (d + x z') / d^2` for `x < 0` and
 /// `(d + x z' E) / d^2` for `x >= 0` (`σ = E / d` or `1 / d`, `σ' = E / d^2`): the only
 /// cancellation left is in `d + x z'` near the interior root (`x = -0.75`), formed with one
-/// rounding. `E` and `d` are carried in two parts and the quotient corrected by its exact
-/// residual. `E` is scaled by 2^32 for `x < 0` and the result unscaled last (it is subnormal
-/// from `x = -10.1`). `f'(+∞) = 1`, `f'(-∞) = +0` (and beyond `|z| = 108`); NaN gives NaN.
+/// rounding. `d` and the numerator `2^32 E b` are carried in two parts, and the quotient is
+/// corrected by its exact residual, so that `z'` and `d + x z'` are the only roundings that
+/// count (at the stride-16 exhaustive check the quotient rounded plainly came to 4.06 ULP).
+/// The result is unscaled last (it is subnormal from `x = -10.1`). `f'(+∞) = 1`, `f'(-∞) = +0` (and beyond `|z| =
+/// 108`); NaN gives NaN.
 #[inline(always)]
 pub fn gelu_tanh_prime<const FMA: bool>(x: f32) -> f32 {
     let neg = x < 0.0;
     let (zh, zl, x2) = argument::<FMA>(x);
     let beyond = zh.abs() > ZMAX; // false for NaN
-    let (es, esl) = exp_neg_abs_scaled::<FMA>(zh, zl);
+    let (p, s) = exp_neg_abs_scaled::<FMA>(zh, zl);
+    let es = fm::<FMA>(p, s, s);
     let e = es * UNSCALE;
     let d = 1.0 + e;
-    let dl = ((1.0 - d) + e) + esl * UNSCALE;
+    // The rounding error of `d` (exact: `1 >= e`).
+    let dl = (1.0 - d) + e;
     let zp = fm::<FMA>(D3, x2, C1.0);
     let m = if neg { x } else { x * e };
     let b = fm::<FMA>(m, zp, d);
-    // `2^32 E b` (`x < 0`) or `2^32 b`, as `nb + nbe`.
-    let (num, numl) = if neg { (es, esl) } else { (SCALE, 0.0) };
-    let (nb, nbe) = two_prod::<FMA>(num, b);
-    let nbe = fm::<FMA>(numl, b, nbe);
-    // `d^2 = dd + dde`.
+    let (pn, sn) = numerator_factors(neg, p, s);
+    let sb = sn * b;
+    // `nb + nbe = 2^32 E b = sb (1 + pn)` (`sb - nb` is exact).
+    let nb = fm::<FMA>(pn, sb, sb);
+    let (nbe, dl) = if FMA {
+        (fm::<FMA>(pn, sb, sb - nb), dl)
+    } else {
+        // And `e`'s own rounding error (`es + esl = s (1 + p)`; `s - es` and `p s` are
+        // exact), which matters here where `d + x z'` rounds twice.
+        let (q, qe) = two_prod::<FMA>(pn, sb);
+        let esl = (s - es) + p * s;
+        (((sb - nb) + q) + qe, dl + esl * UNSCALE)
+    };
+    // `d^2 = dd + dde`; then `nb / d^2` as `y0 = nb / dd` corrected by the exact residual
+    // `nb - y0 dd`.
     let (dd, dde) = two_prod::<FMA>(d, d);
-    let dde = fm::<FMA>(2.0 * d, dl, dde);
+    let dde = fm::<FMA>(d + d, dl, dde);
     let r = 1.0 / dd;
     let y0 = nb * r;
-    // The exact residual `nb - y0 dd` (one FMA; without, the product split).
     let res = if FMA {
         fm::<FMA>(-y0, dd, nb)
     } else {
         let (q, qe) = two_prod::<FMA>(y0, dd);
         (nb - q) - qe
     };
-    let res = res + fm::<FMA>(-y0, dde, nbe);
+    let res = fm::<FMA>(-y0, dde, res + nbe);
     let y = fm::<FMA>(res, r, y0) * UNSCALE;
     let limit = if x > 0.0 { 1.0 } else { 0.0 };
     if beyond { limit } else { y }
