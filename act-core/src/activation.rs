@@ -192,8 +192,8 @@ pub trait Activation:
 /// it cannot be inlined into code built for the baseline target) and the kernel.
 ///
 /// In `f32`, `sigmoid` and `sigmoid'` have a kernel of their own for one element, used by
-/// the activations that call them (sigmoid, swish and GELU-tanh, and the derivatives of
-/// softplus and log-sigmoid):
+/// the activations that call them (sigmoid and swish, and the derivatives of softplus and
+/// log-sigmoid; GELU-tanh has kernels of its own):
 /// `e^-x` in `f64` from a 32-entry table of powers of two and a cubic (Tang's method), then
 /// `1 / (1 + e)` or `e / (1 + e)^2` in `f64`, rounded to `f32` once: within 0.51 ULP (every
 /// 16th `f32` input, against an `f64` reference), where the slice kernels reach 1.7. A table
@@ -202,8 +202,8 @@ pub trait Activation:
 /// within 2 ULP, or within 8 eps in absolute terms (swish, and swish' near its root at
 /// x = -1.28, where its terms cancel and a tiny result is many ULP apart). Both stay within
 /// the crate's bounds. These kernels use no fused multiply-add: a method whose formula calls no other
-/// kernel (sigmoid, swish, GELU-tanh) gives the same bits in every build, skips the build
-/// check and inlines into the caller's loop.
+/// kernel (sigmoid, swish) gives the same bits in every build, skips the build check and
+/// inlines into the caller's loop.
 ///
 /// In a loop over elements (`ndarray`'s `mapv`, an iterator `map`) the scalar methods are not
 /// always faster than the naive formula written with `std`/`libm`. Measured over 1M `f32` on

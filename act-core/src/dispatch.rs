@@ -8,8 +8,8 @@
 //! meets the same accuracy bounds: the tests check each one this machine can run. The scalar
 //! methods (`forward`, `derivative`) run the same code as the slice methods, so on one
 //! machine `forward(x)` equals `forward_slice(&[x])`, with one exception: in `f32`, `sigmoid`
-//! and `sigmoid'` (sigmoid, swish and GELU-tanh, and the derivatives of softplus and
-//! log-sigmoid) have a one-element kernel whose results may differ from the slices' by a few
+//! and `sigmoid'` (sigmoid and swish, and the derivatives of softplus and log-sigmoid) have a
+//! one-element kernel whose results may differ from the slices' by a few
 //! ULP (see
 //! [`Elementwise`](crate::Elementwise#scalar-or-slice-methods)).
 //!
