@@ -63,8 +63,9 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
 /// which in a vector loop would be a gather). Results may then differ from the slice methods'
 /// in the last bit, each within the accuracy bound.
 pub trait OneKernels: FloatKernels {
-    /// True where `sigmoid` and `sigmoid'` have a one-element form without fused
-    /// multiply-adds (`f32`): a scalar method whose body calls no other kernel then runs the
+    /// True where the sigmoid family (`sigmoid`, `sigmoid'`, `silu`, `silu'`) has a one-element
+    /// form without fused multiply-adds (`f32`): a scalar method whose body calls no other
+    /// kernel then runs the
     /// same code in every build, inlined, with no dispatch.
     const __ONE_ELEMENT_SIGMOID: bool = false;
     /// [`FloatKernels::__kernel`] for one element.
@@ -134,6 +135,8 @@ impl OneKernels for f32 {
         match k {
             K::Sigmoid | K::SigmoidLean => math::f32::scalar::sigmoid(self),
             K::SigmoidPrime => math::f32::scalar::sigmoid_prime(self),
+            K::Silu => math::f32::scalar::silu(self),
+            K::SiluPrime => math::f32::scalar::silu_prime(self),
             _ => FloatKernels::__kernel::<FMA>(self, k),
         }
     }
@@ -151,7 +154,9 @@ impl OneKernels for f32 {
     fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
         use crate::__private::Kernel as K;
         match k {
-            K::Sigmoid | K::SigmoidLean | K::SigmoidPrime => OneKernels::__kernel::<FMA>(self, k),
+            K::Sigmoid | K::SigmoidLean | K::SigmoidPrime | K::Silu | K::SiluPrime => {
+                OneKernels::__kernel::<FMA>(self, k)
+            }
             _ => FloatKernels::__kernel_final::<FMA>(self, k),
         }
     }

@@ -5,8 +5,8 @@
 //! values, so that the slice loops `activation!` generates auto-vectorise. No table lookups
 //! (gathers). `f32` is computed in `f32` with lower-degree polynomials, for twice the SIMD
 //! width, except `powi`/`powf`, which go through `f64`. The one exception is for one element
-//! at a time: [`f32::scalar`](crate::math::f32) (`sigmoid` and `sigmoid'` for the scalar
-//! methods, in `f64` from a 32-entry table; see
+//! at a time: [`f32::scalar`](crate::math::f32) (`sigmoid`, `sigmoid'`, SiLU and SiLU' for
+//! the scalar methods, in `f64` from a 32-entry table; see
 //! [`Elementwise`](crate::Elementwise#scalar-or-slice-methods)).
 //!
 //! Each kernel takes `const FMA: bool`. With `FMA = true` it uses `mul_add` (one instruction
@@ -35,6 +35,10 @@
 //!   codegen proves that the argument is not positive and that the value bounds what it
 //!   reaches.
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
+//! - `silu` and `silu_prime` are SiLU (swish) `x sigmoid(x)` and its derivative
+//!   `sigmoid(x) + x sigmoid'(x)`, from `sigmoid_scaled_lean` and `sigmoid_pair`, with the
+//!   limits at ±∞ selected (the formulas give `±∞ · 0` there): one kernel each, so that the
+//!   generated code needs no check for them.
 //! - `erfc_mul(x, h, l)` is `erfc(x (h + l))` for a constant `h + l`, the product carried as
 //!   `a + al` (f64) or never formed (f32: `a^2 = x^2 (h + l)^2` split exactly, and the
 //!   rational function's coefficients scaled to `x`); `exp_sq(x, c)` is `e^(c x^2)` for a power of two `c` with `x^2` split
@@ -450,6 +454,28 @@ macro_rules! fma_kernels {
             let r = 1.0 / d;
             let s = sigmoid_fma_parts(e, x < 0.0, d, dl, r);
             (s, bell_fma_parts(ec, d, dl, r * r), inv)
+        }
+
+        /// SiLU (Swish) `x sigmoid(x)` (Elfwing et al. 2018; Ramachandran et al. 2017): the
+        /// product with [`sigmoid_scaled_lean`]'s scaled factor, unscaled last, so that the
+        /// subnormal tail (`x < -87` in f32) is rounded once. At `x = -∞` the product is
+        /// `-∞ · 0`; the limit -0 is selected.
+        #[inline(always)]
+        pub fn silu<const FMA: bool>(x: $t) -> $t {
+            let (s, inv) = sigmoid_scaled_lean::<FMA>(x);
+            let y = (x * s) * inv;
+            if x == $t::NEG_INFINITY { -0.0 } else { y }
+        }
+
+        /// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, from [`sigmoid_pair`] (one
+        /// exponential; `sigmoid'` scaled, unscaled after the product with `x`). At `x = ±∞`
+        /// the product is `±∞ · 0`; the limits 1 and 0 are selected.
+        #[inline(always)]
+        pub fn silu_prime<const FMA: bool>(x: $t) -> $t {
+            let (s, p, inv) = sigmoid_pair::<FMA>(x);
+            let y = s + (x * p) * inv;
+            let limit = if x > 0.0 { 1.0 } else { 0.0 };
+            if x.abs() == $t::INFINITY { limit } else { y }
         }
 
         /// `(c' e^(c x^2), 1/c')` as [`exp_scaled`] does for its argument, for a power of two
