@@ -488,7 +488,8 @@ def function_grid(fn, t, rng):
         # exhaustive check before and after them (value and derivative), and the left tail
         # where the results are subnormal (from x = -10.1) down to 0 (x = -10.8).
         for x0 in (-3.7276, -2.2574234, -2.6408691, -1.8214035, -1.833107, -3.4030914,
-                   -4.1011353, -8.683228, -10.15, -10.5, -10.8):
+                   -4.1011353, -8.683228, -3.7444434, -8.435442, -2.7464166, -1.3711134,
+                   -10.15, -10.5, -10.8):
             pts += near(t, x0, deltas=(1e-3, 1e-2, 3e-2, 0.1))
         pts += [rng.uniform(-11, -9.5) for _ in range(40)]
     if fn.name in ("Swish", "Mish"):
