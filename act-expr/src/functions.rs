@@ -412,8 +412,10 @@ macro_rules! __functions {
                     g.prod(vec![sp, inner])
                 },
                 leading_term: [],
-                spelling: Spelling::Sum(
-                    "sigmoid(2 * sqrt(2 / pi) * ({u} + 0.044715 * powi({u}, 3))) + 2 * {u*} * sqrt(2 / pi) * (1 + 0.134145 * powi({u}, 2)) * sigmoid(2 * sqrt(2 / pi) * ({u} + 0.044715 * powi({u}, 3))) * (1 - sigmoid(2 * sqrt(2 / pi) * ({u} + 0.044715 * powi({u}, 3))))"
+                // A block, as the printer writes the sum with `z` shared (its own bindings are
+                // `v1`, `v2`, ...).
+                spelling: Spelling::Product(
+                    "{ let z = 2 * sqrt(2 / pi) * ({u} + 0.044715 * powi({u}, 3)); sigmoid(z) + 2 * {u*} * sqrt(2 / pi) * (1 + 0.134145 * powi({u}, 2)) * sigmoid(z) * (1 - sigmoid(z)) }"
                 ),
             }
             /// Mish's derivative, `d/du [u tanh(softplus(u))]`: what differentiating Mish gives,

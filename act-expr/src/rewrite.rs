@@ -384,6 +384,23 @@ fn gelu_tanh_argument(g: &mut Graph, u: Id) -> Id {
     g.scale(2.0, v)
 }
 
+/// Whether `w` is a product with a sum among its factors, one of whose terms is `u^3` or a
+/// product with the factor `u^3` (the shape of [`gelu_tanh_argument`]), without building
+/// anything.
+fn holds_cube_of(g: &Graph, w: Id, u: Id) -> bool {
+    let cube = |t: Id| matches!(*g.node(t), Node::Pow(a, 3) if a == u);
+    let Node::Prod(wf) = g.node(w) else {
+        return false;
+    };
+    wf.iter().any(|&f| match g.node(f) {
+        Node::Sum(ts) => ts.iter().any(|&t| match g.node(t) {
+            Node::Prod(tf) => tf.iter().any(|&q| cube(q)),
+            _ => cube(t),
+        }),
+        _ => false,
+    })
+}
+
 /// GELU-tanh's cubic coefficient, the decimal `0.044715` (its `f64` and the remainder the
 /// graph records for the literal, `crate::decimal::remainder`).
 const GELU_TANH_C: f64 = 0.044715;
@@ -400,7 +417,13 @@ fn gelu_tanh_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
             continue;
         };
         for (j, &u) in factors.iter().enumerate() {
-            if j == i || g.is_constant(u) || gelu_tanh_argument(g, u) != w {
+            // Built only where `w` holds a cube of `u`: building it for every factor of every
+            // product with a sigmoid would grow the graph level by level (nested SiLUs).
+            if j == i
+                || g.is_constant(u)
+                || !holds_cube_of(g, w, u)
+                || gelu_tanh_argument(g, u) != w
+            {
                 continue;
             }
             let lo = g.decimal_lo(GELU_TANH_C.to_bits());
