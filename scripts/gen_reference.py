@@ -483,6 +483,15 @@ def function_grid(fn, t, rng):
         # evaluated in the type itself rounds most (f' near the top of a binade).
         for x0 in (-2.706749, -3.8540459, -0.79499817, -0.2, 0.4698413):
             pts += near(t, x0, deltas=(1e-3, 1e-2, 3e-2, 0.1))
+    if fn.name == "GeluTanh" and t is F32:
+        # The f32 kernels (act-core/src/math/f32/gelu_tanh.rs): the worst points of the
+        # exhaustive check before and after them (value and derivative), and the left tail
+        # where the results are subnormal (from x = -10.1) down to 0 (x = -10.8).
+        for x0 in (-3.7276, -2.2574234, -2.6408691, -1.8214035, -1.833107, -3.4030914,
+                   -4.1011353, -8.683228, -3.7444434, -8.435442, -2.7464166, -1.3711134,
+                   -10.15, -10.5, -10.8):
+            pts += near(t, x0, deltas=(1e-3, 1e-2, 3e-2, 0.1))
+        pts += [rng.uniform(-11, -9.5) for _ in range(40)]
     if fn.name in ("Swish", "Mish"):
         # x times a factor that is subnormal (sigmoid, softplus) while the product is not
         lo, hi = (-746, -700) if t is F64 else (-105, -86)
@@ -506,13 +515,16 @@ def write_builtin(fn, t, rng, out_dir):
             root = int(abs(x - fn.root) <= ROOT_HALF_WIDTH and abs(d) <= ROOT_MAX_DERIVATIVE)
         row = [t.bits(xv), vb, vf, db, df_, str(root)]
         if has_kappa:
-            # GELU-tanh's cubic argument is carried with its rounding error (act-core's
-            # odd_cubic_err): its f32 value is held to the plain 4 ULP (kappa_value 0). Not so
-            # in f64, where the literal 0.044715 itself is rounded to f64 (an error of |u|
-            # times its relative rounding, up to about 300 ULP at x = -21), nor for the
-            # derivative, whose terms cancel (6.1 ULP at x = -2.26 in f32).
-            kv = mpf(0) if (fn.name == "GeluTanh" and t is F32) else kappa(x, v, d)
-            row += [fmt_kappa(kv), fmt_kappa(kappa(x, d, fn.ddf(x)))]
+            # GELU-tanh in f32 runs as kernels that carry the cubic argument in two parts and
+            # evaluate the derivative in closed form (act-core/src/math/f32/gelu_tanh.rs): its
+            # value and derivative are held to the plain 4 ULP (kappa 0). Not so in f64, where
+            # the argument's error is corrected to first order (an error of |u| times its
+            # relative rounding remains, up to about 300 ULP at x = -21) and the derivative's
+            # terms cancel.
+            plain = fn.name == "GeluTanh" and t is F32
+            kv = mpf(0) if plain else kappa(x, v, d)
+            kd = mpf(0) if plain else kappa(x, d, fn.ddf(x))
+            row += [fmt_kappa(kv), fmt_kappa(kd)]
         rows.append(",".join(row))
     header = ["x", "value", "value_frac", "derivative", "derivative_frac", "root"]
     if has_kappa:

@@ -193,8 +193,8 @@ pub trait Activation:
 ///
 /// In `f32` the sigmoid family (`sigmoid`, `sigmoid'`, and SiLU and its derivative, which the
 /// code generator forms from `x * sigmoid(x)`) has kernels of its own for one element, used
-/// by the activations that call them (sigmoid, swish and GELU-tanh, and the derivatives of
-/// softplus and log-sigmoid): `e^-x` in `f64` from a 32-entry table of powers of two and a
+/// by the activations that call them (sigmoid and swish, and the derivatives of softplus and
+/// log-sigmoid; GELU-tanh has kernels of its own): `e^-x` in `f64` from a 32-entry table of powers of two and a
 /// cubic (Tang's method), then `1 / (1 + e)`, `e / (1 + e)^2`, `x / (1 + e)` or
 /// `(1 + e (1 + x)) / (1 + e)^2` in `f64`, rounded to `f32` once: within 0.51 ULP (every 16th
 /// `f32` input, against an `f64` reference; swish' within 0.06 eps of it in absolute terms
@@ -204,8 +204,8 @@ pub trait Activation:
 /// within 2 ULP, or within 8 eps in absolute terms (swish' near its root at x = -1.28, where
 /// the slice kernel's terms cancel and a tiny result is many ULP apart). Both stay within
 /// the crate's bounds. These kernels use no fused multiply-add: a method whose formula calls
-/// no other kernel (sigmoid, swish, GELU-tanh) gives the same bits in every build, skips the
-/// build check and inlines into the caller's loop, and for sigmoid and swish (value and
+/// no other kernel (sigmoid, swish) gives the same bits in every build, skips the build
+/// check and inlines into the caller's loop, and for sigmoid and swish (value and
 /// derivative) that loop has neither a call nor a branch, so the compiler can vectorise it.
 ///
 /// Speed in a loop over elements, against the naive formula written with `std`/`libm`

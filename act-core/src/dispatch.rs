@@ -8,8 +8,8 @@
 //! meets the same accuracy bounds: the tests check each one this machine can run. The scalar
 //! methods (`forward`, `derivative`) run the same code as the slice methods, so on one
 //! machine `forward(x)` equals `forward_slice(&[x])`, with one exception: in `f32`, the
-//! sigmoid family (sigmoid, swish and GELU-tanh, and the derivatives of softplus and
-//! log-sigmoid) has one-element kernels whose results may differ from the slices' by a few
+//! sigmoid family (sigmoid and swish, and the derivatives of softplus and log-sigmoid) has
+//! one-element kernels whose results may differ from the slices' by a few
 //! ULP (see
 //! [`Elementwise`](crate::Elementwise#scalar-or-slice-methods)).
 //!

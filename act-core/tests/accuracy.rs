@@ -20,8 +20,9 @@
 //! 2. the error is at most 4 ULP (GeluTanh: `4 + κ` ULP, with κ the condition
 //!    number `|x f'(x) / f(x)|` for the value and `|x f''(x) / f'(x)|` for the derivative,
 //!    computed by mpmath and stored per point: what rounding the inner argument costs; stored
-//!    as 0 for the f32 value, whose argument is carried with its rounding error, so that it
-//!    is held to the plain 4 ULP; Gelu, whose argument is carried exactly, has no allowance);
+//!    as 0 in f32, whose kernels carry the argument in two parts and evaluate the derivative
+//!    in closed form, so that value and derivative are held to the plain 4 ULP; Gelu, whose
+//!    argument is carried exactly, has no allowance);
 //! 3. softmax only: `|v|` is below the smallest normal: `|result| <=` the smallest normal (flush
 //!    to zero). The elementwise built-ins return subnormal results (the underflow policy of
 //!    `act_core::math`): their subnormal results are held to rule 2, in subnormal spacings;

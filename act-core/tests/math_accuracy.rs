@@ -289,7 +289,7 @@ macro_rules! special_values {
         #[test]
         fn $test() {
             use math::$t as m;
-            let (nan, inf) = ($t::NAN, $t::INFINITY);
+            let (nan, inf, max) = ($t::NAN, $t::INFINITY, $t::MAX);
             #[rustfmt::skip]
             let unary: &[(&str, fn($t) -> $t, $t, $t)] = &[
                 ("exp", m::exp::<$fma>, nan, nan), ("exp", m::exp::<$fma>, inf, inf), ("exp", m::exp::<$fma>, -inf, 0.0),
@@ -334,6 +334,17 @@ macro_rules! special_values {
                 ("gelu_prime", m::gelu_prime::<$fma>, -0.0, 0.5),
                 ("gelu", m::gelu::<$fma>, nan, nan), ("gelu", m::gelu::<$fma>, inf, inf),
                 ("gelu", m::gelu::<$fma>, 0.0, 0.0), ("gelu", m::gelu::<$fma>, -0.0, -0.0),
+                ("gelu_tanh", m::gelu_tanh::<$fma>, nan, nan), ("gelu_tanh", m::gelu_tanh::<$fma>, inf, inf),
+                ("gelu_tanh", m::gelu_tanh::<$fma>, -inf, -0.0), ("gelu_tanh", m::gelu_tanh::<$fma>, 0.0, 0.0),
+                ("gelu_tanh", m::gelu_tanh::<$fma>, -0.0, -0.0), ("gelu_tanh", m::gelu_tanh::<$fma>, -2000.0, -0.0),
+                ("gelu_tanh", m::gelu_tanh::<$fma>, 20.0, 20.0), ("gelu_tanh", m::gelu_tanh::<$fma>, max, max),
+                ("gelu_tanh_prime", m::gelu_tanh_prime::<$fma>, nan, nan),
+                ("gelu_tanh_prime", m::gelu_tanh_prime::<$fma>, inf, 1.0),
+                ("gelu_tanh_prime", m::gelu_tanh_prime::<$fma>, -inf, 0.0),
+                ("gelu_tanh_prime", m::gelu_tanh_prime::<$fma>, 0.0, 0.5),
+                ("gelu_tanh_prime", m::gelu_tanh_prime::<$fma>, -0.0, 0.5),
+                ("gelu_tanh_prime", m::gelu_tanh_prime::<$fma>, 20.0, 1.0),
+                ("gelu_tanh_prime", m::gelu_tanh_prime::<$fma>, -max, 0.0),
                 ("atan", m::atan::<$fma>, nan, nan), ("atan", m::atan::<$fma>, 0.0, 0.0),
                 ("atan", m::atan::<$fma>, -0.0, -0.0), ("atan", m::atan::<$fma>, 1.0, core::$t::consts::FRAC_PI_4),
                 ("atan", m::atan::<$fma>, inf, core::$t::consts::FRAC_PI_2),

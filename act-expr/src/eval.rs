@@ -81,6 +81,31 @@ pub fn silu_prime(x: f64) -> f64 {
     sigmoid(x) + x * sigmoid_prime(x)
 }
 
+/// GELU-tanh's argument of `σ`, `z = 2 sqrt(2/pi) (x + 0.044715 x^3)`.
+fn gelu_tanh_z(x: f64) -> f64 {
+    2.0 * (2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x)
+}
+
+/// GELU-tanh, `x σ(z) = 0.5 x (1 + tanh(z / 2))`, `z` of `gelu_tanh_z`; beyond `|x| = 1000`
+/// its limits, `x` and `-0` (so that `±∞` gives them, not `∞ * 0`).
+pub fn gelu_tanh(x: f64) -> f64 {
+    if x.abs() > 1000.0 {
+        return if x > 0.0 { x } else { -0.0 };
+    }
+    x * sigmoid(gelu_tanh_z(x))
+}
+
+/// GELU-tanh's derivative `σ(z) + x z' σ'(z)`, `z' = 2 sqrt(2/pi) (1 + 0.134145 x^2)`; beyond
+/// `|x| = 1000` its limits, 1 and 0.
+pub fn gelu_tanh_prime(x: f64) -> f64 {
+    if x.abs() > 1000.0 {
+        return if x > 0.0 { 1.0 } else { 0.0 };
+    }
+    let z = gelu_tanh_z(x);
+    let dz = 2.0 * (2.0 / std::f64::consts::PI).sqrt() * (1.0 + 0.134145 * x * x);
+    sigmoid(z) + x * dz * sigmoid_prime(z)
+}
+
 /// `ln(1 + e^x)` without overflow or cancellation.
 pub fn softplus(x: f64) -> f64 {
     if x.is_nan() {

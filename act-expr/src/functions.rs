@@ -358,6 +358,66 @@ macro_rules! __functions {
                 leading_term: [],
                 spelling: Spelling::Sum("sigmoid({u}) + {u*} * sigmoid({u}) * (1 - sigmoid({u}))"),
             }
+            /// GELU-tanh, `u sigmoid(z)` with `z = 2 sqrt(2/pi) (u + 0.044715 u^3)` (that is
+            /// `0.5 u (1 + tanh(z / 2))`): the product as one kernel, which carries `z` in two
+            /// parts into `e^-|z|` and forms the product and its tail's scaling inside (f32; the
+            /// f64 kernel is the product as the formula computes it).
+            gelu_tanh => GeluTanh {
+                callable: false,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: $crate::eval::gelu_tanh,
+                derivative: |g, u| g.call(Func::GeluTanhPrime, u),
+                leading_term: [],
+                spelling: Spelling::Product(
+                    "{u*} * (1 + tanh(sqrt(2 / pi) * ({u} + 0.044715 * powi({u}, 3)))) / 2"
+                ),
+            }
+            /// GELU-tanh's derivative, `sigmoid(z) + u z' sigmoid'(z)` with `z` as in
+            /// `gelu_tanh` and `z' = 2 sqrt(2/pi) (1 + 0.134145 u^2)`: one kernel, from the
+            /// closed form `E (1 + E + u z') / (1 + E)^2` (`u < 0`, `E = e^z`) or `(1 + E + u z'
+            /// E) / (1 + E)^2` (`u >= 0`, `E = e^-z`), one exponential (f32; the f64 kernel is
+            /// the sum as the formula's derivative computes it).
+            gelu_tanh_prime => GeluTanhPrime {
+                callable: false,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: $crate::eval::gelu_tanh_prime,
+                derivative: |g, u| {
+                    // σ'(z) (2 z' + u z'' - u z'^2 tanh(z / 2)), `z'' = 6 c3 u`, from
+                    // σ'' = -σ' tanh(z / 2) (second derivatives only; the macro never takes
+                    // them)
+                    let c1 = 2.0 * (2.0 / std::f64::consts::PI).sqrt();
+                    let c3 = c1 * 0.044715;
+                    let u2 = g.powi(u, 2);
+                    let u3 = g.powi(u, 3);
+                    let a1 = g.scale(c1, u);
+                    let a3 = g.scale(c3, u3);
+                    let z = g.add(a1, a3);
+                    let k1 = g.num(c1);
+                    let k3 = g.scale(3.0 * c3, u2);
+                    let dz = g.add(k1, k3);
+                    let sp = g.call(Func::SigmoidPrime, z);
+                    let half = g.scale(0.5, z);
+                    let th = g.call(Func::Tanh, half);
+                    let d2 = g.scale(6.0 * c3, u2);
+                    let twice = g.scale(2.0, dz);
+                    let m = g.num(-1.0);
+                    let curv = g.prod(vec![m, u, dz, dz, th]);
+                    let inner = g.sum(vec![twice, d2, curv]);
+                    g.prod(vec![sp, inner])
+                },
+                leading_term: [],
+                // A block, as the printer writes the sum with `z` shared (its own bindings are
+                // `v1`, `v2`, ...).
+                spelling: Spelling::Product(
+                    "{ let z = 2 * sqrt(2 / pi) * ({u} + 0.044715 * powi({u}, 3)); sigmoid(z) + 2 * {u*} * sqrt(2 / pi) * (1 + 0.134145 * powi({u}, 2)) * sigmoid(z) * (1 - sigmoid(z)) }"
+                ),
+            }
             /// Mish's derivative, `d/du [u tanh(softplus(u))]`: what differentiating Mish gives,
             /// `tanh(softplus(u)) + u tanh'(softplus(u)) sigmoid(u)`, whose terms cancel; its
             /// kernel evaluates the closed form `E ω / δ^2` (`E = e^u`) in double-double

@@ -23,6 +23,7 @@
 //! | `k u erfc(-u / sqrt(2))`            | `2k gelu(u)`     | the product and its scaling in one kernel |
 //! | `k u sigmoid(u)`, `\|k\| <= 4`        | `k silu(u)`      | `-∞ · 0` at `u = -∞`; one kernel |
 //! | `k sigmoid(u) + k u sigmoid'(u)`, `\|k\| <= 4` | `k silu'(u)` | `∞ · 0` at `u = ±∞`; one kernel |
+//! | `k u sigmoid(2 sqrt(2 / pi) (u + 0.044715 u^3))` | `k gelu_tanh(u)` | the argument in two parts, the product and its scaling in one kernel |
 //! | `(exp(u) - exp(-u)) / (exp(u) + exp(-u))` | `tanh(u)`   | overflow of `exp`              |
 //! | `ln(1 + exp(u))`, `log1p(exp(u))`    | `softplus(u)`    | overflow of `exp`              |
 //! | `ln(1 + u)`                          | `log1p(u)`       | cancellation near `u = 0`      |
@@ -147,6 +148,7 @@ fn rule(g: &mut Graph, id: Id) -> Option<Id> {
             .or_else(|| sum(g, &ts)),
         Node::Prod(fs) => gelu_product(g, &fs)
             .or_else(|| silu_product(g, &fs))
+            .or_else(|| gelu_tanh_product(g, &fs))
             .or_else(|| match g.as_const(fs[0]) {
                 Some(c) => prod(g, c, &fs[1..]),
                 None => prod(g, 1.0, &fs),
@@ -363,6 +365,83 @@ fn gelu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
         // `2` folds into the coefficient.
         out.extend([two, gelu]);
         return Some(g.prod(out));
+    }
+    None
+}
+
+/// `2 sqrt(2 / pi) (u + 0.044715 u^3)` as the graph builds it: GELU-tanh's `tanh` argument
+/// as written, doubled by the rule `1 + tanh(v) -> 2 sigmoid(2v)`.
+fn gelu_tanh_argument(g: &mut Graph, u: Id) -> Id {
+    let two = g.num(2.0);
+    let pi = g.named(Named::Pi);
+    let q = g.div(two, pi);
+    let s = g.call(Func::Sqrt, q);
+    let c = g.num(GELU_TANH_C);
+    let u3 = g.powi(u, 3);
+    let t = g.mul(c, u3);
+    let inner = g.add(u, t);
+    let v = g.mul(s, inner);
+    g.scale(2.0, v)
+}
+
+/// Whether `w` is a product with a sum among its factors, one of whose terms is `u^3` or a
+/// product with the factor `u^3` (the shape of [`gelu_tanh_argument`]), without building
+/// anything.
+fn holds_cube_of(g: &Graph, w: Id, u: Id) -> bool {
+    let cube = |t: Id| matches!(*g.node(t), Node::Pow(a, 3) if a == u);
+    let Node::Prod(wf) = g.node(w) else {
+        return false;
+    };
+    wf.iter().any(|&f| match g.node(f) {
+        Node::Sum(ts) => ts.iter().any(|&t| match g.node(t) {
+            Node::Prod(tf) => tf.iter().any(|&q| cube(q)),
+            _ => cube(t),
+        }),
+        _ => false,
+    })
+}
+
+/// GELU-tanh's cubic coefficient, the decimal `0.044715` (its `f64` and the remainder the
+/// graph records for the literal, `crate::decimal::remainder`).
+const GELU_TANH_C: f64 = 0.044715;
+
+/// `k u sigmoid(2 sqrt(2 / pi) (u + 0.044715 u^3))  ->  k gelu_tanh(u)`: GELU-tanh
+/// `0.5 u (1 + tanh(sqrt(2 / pi) (u + 0.044715 u^3)))` after the rule `1 + tanh(v) -> 2
+/// sigmoid(2v)`. Its kernel carries the cubic argument in two parts into the exponential and
+/// forms the product and the tail's scaling itself. Only times a constant, as for
+/// [`gelu_product`], and only for the literal 0.044715 written as such (the kernel's constants
+/// are that decimal's).
+fn gelu_tanh_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
+    for (i, &f) in factors.iter().enumerate() {
+        let Some(w) = call_arg(g, f, Func::Sigmoid) else {
+            continue;
+        };
+        for (j, &u) in factors.iter().enumerate() {
+            // Built only where `w` holds a cube of `u`: building it for every factor of every
+            // product with a sigmoid would grow the graph level by level (nested SiLUs).
+            if j == i
+                || g.is_constant(u)
+                || !holds_cube_of(g, w, u)
+                || gelu_tanh_argument(g, u) != w
+            {
+                continue;
+            }
+            let lo = g.decimal_lo(GELU_TANH_C.to_bits());
+            if lo != crate::decimal::remainder("0.044715", GELU_TANH_C) {
+                continue;
+            }
+            if factors
+                .iter()
+                .enumerate()
+                .any(|(k, &v)| k != i && k != j && g.as_const(v).is_none())
+            {
+                continue;
+            }
+            let gt = g.call(Func::GeluTanh, u);
+            let mut out: Vec<Id> = all_but(factors, i, j);
+            out.push(gt);
+            return Some(g.prod(out));
+        }
     }
     None
 }
@@ -830,6 +909,59 @@ mod tests {
             assert!(p.contains("erfc"), "{text}: {p}");
             assert!(
                 !matches!(g.node(r), Node::Call(Func::Gelu, _)),
+                "{text}: {p}"
+            );
+        }
+    }
+
+    #[test]
+    fn gelu_tanh_product_becomes_one_call() {
+        use crate::graph::{Func, Node};
+        let cubic = "sqrt(2 / pi) * (x + 0.044715 * powi(x, 3))";
+        let (mut g, r) = rewritten_in_graph(&format!("0.5 * x * (1 + tanh({cubic}))"));
+        let x = g.x();
+        assert_eq!(
+            *g.node(r),
+            Node::Call(Func::GeluTanh, x),
+            "{}",
+            print(&g, r, &[])
+        );
+        // A constant factor, and the sigmoid form written out.
+        let (mut g, r) = rewritten_in_graph(&format!("3 * x * (1 + tanh({cubic}))"));
+        let x = g.x();
+        let gt = g.call(Func::GeluTanh, x);
+        assert_eq!(g.coef_and_base(r), (6.0, Some(gt)), "{}", print(&g, r, &[]));
+        let (g, r) = rewritten_in_graph(&format!("x * sigmoid(2 * {cubic})"));
+        assert!(
+            matches!(g.node(r), Node::Call(Func::GeluTanh, _)),
+            "{}",
+            print(&g, r, &[])
+        );
+        // Its derivative is the derivative's kernel.
+        let (mut g, r) = rewritten_in_graph(&format!("0.5 * x * (1 + tanh({cubic}))"));
+        let d = crate::diff::Differentiator::new().diff(&mut g, r, crate::graph::Var::X);
+        let d = run(&mut g, d);
+        let x = g.x();
+        assert_eq!(*g.node(d), Node::Call(Func::GeluTanhPrime, x));
+        // Not rewritten: another factor (a gate's `b` would multiply the kernel's final
+        // rounding), another constant (0.0447, or 0.044715 not written as that decimal),
+        // another argument, no factor `x`.
+        for text in [
+            format!("x * (1 + tanh({cubic})) * sigmoid(x)"),
+            "0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.0447 * powi(x, 3))))".to_string(),
+            "0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.0447150000000000000001 * powi(x, 3))))"
+                .to_string(),
+            "0.5 * x * (1 + tanh(sqrt(2 / pi) * (2 * x + 0.044715 * powi(x, 3))))".to_string(),
+            format!("0.5 * (1 + tanh({cubic}))"),
+        ] {
+            let (g, r) = rewritten_in_graph(&text);
+            let p = print(&g, r, &[]);
+            assert!(p.contains("sigmoid"), "{text}: {p}");
+            let calls = g.reachable(&[r]);
+            assert!(
+                !calls
+                    .iter()
+                    .any(|&n| matches!(g.node(n), Node::Call(Func::GeluTanh, _))),
                 "{text}: {p}"
             );
         }

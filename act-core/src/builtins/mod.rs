@@ -7,13 +7,15 @@
 //! and f64, on the mpmath grids of `act-core/tests/accuracy.rs` (its criterion), with these
 //! stated allowances and exceptions:
 //!
-//! - GELU-tanh: its cubic argument `u = sqrt(2/π) (x + 0.044715 x^3)` is carried with its
-//!   rounding error (computed in double-word arithmetic; `sigmoid(2u)` and `sigmoid'(2u)`
-//!   are corrected by it), so its `f32` value is held to 4 ULP. Two allowances remain, of 4
-//!   ULP plus the condition number κ: the derivative (`κ = |x f''(x) / f'(x)|`), whose two
-//!   terms cancel in the middle range (6.1 ULP at x = -2.26 in `f32`); and the `f64` value
-//!   (`κ = |x f'(x) / f(x)|`, about x² in the left tail): there `sigmoid(2u)` multiplies the
-//!   relative error of `2u` by `|2u|` (up to 700). The literal 0.044715, which `f64` does not
+//! - GELU-tanh: in `f32` its value and derivative are kernels that carry the cubic argument
+//!   `2u = 2 sqrt(2/π) (x + 0.044715 x^3)` in two parts into one exponential and evaluate the
+//!   derivative in closed form (see [`GeluTanh`]): both are held to 4 ULP with no allowance.
+//!   In `f64` the argument's rounding error is computed in double-word arithmetic and
+//!   `sigmoid(2u)` and `sigmoid'(2u)` are corrected by it to first order; two allowances
+//!   remain there, of 4 ULP plus the condition number κ: the derivative (`κ = |x f''(x) /
+//!   f'(x)|`), whose two terms cancel in the middle range; and the value (`κ = |x f'(x) /
+//!   f(x)|`, about x² in the left tail): there `sigmoid(2u)` multiplies the relative error of
+//!   `2u` by `|2u|` (up to 700). The literal 0.044715, which `f64` does not
 //!   hold, enters as a double-double of its exact decimal value (its rounding had cost 296 ULP
 //!   at x = -21.1); a smaller error of the same kind remains, within the allowance. GELU's argument `-x / sqrt(2)` is never rounded
 //!   (and `x^2` is split exactly in its derivative): GELU is held to 4 ULP with no allowance.
@@ -29,9 +31,9 @@
 //!   4 ULP, except Celu's ∂f/∂alpha near 0: an absolute error of eps · min(1, |x/alpha|)
 //!   (see [`Celu`]).
 //! - The exhaustive `f32` check (every 16th input, `benches/RESULTS.md`) finds nothing beyond
-//!   these bounds except the huge-`|x|` flushes above: GELU-tanh's value is within 3.76 ULP
-//!   and its derivative within 4 + κ (6.1 ULP at most); Mish's derivative, computed by a
-//!   kernel of its own, within 0.50 ULP. GELU, checked over every f32 input, is within 3.71
+//!   these bounds except the huge-`|x|` flushes above: GELU-tanh, checked over every f32
+//!   input, is within 2.87 ULP (value) and 3.95 ULP (derivative); Mish's derivative,
+//!   computed by a kernel of its own, within 0.50 ULP. GELU, checked over every f32 input, is within 3.71
 //!   ULP.
 //!
 //! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
@@ -286,16 +288,25 @@ activation! {
     /// GELU, tanh approximation (Hendrycks & Gimpel): JAX's default `gelu`, GPT-2's.
     ///
     /// - f(x) = 0.5 * x * (1 + tanh(sqrt(2 / π) * (x + 0.044715 x^3))), computed as
-    ///   x * sigmoid(2u) (1 + tanh(u) = 2 sigmoid(2u) avoids the cancellation for x < 0),
-    ///   with the rounding error of `2u` computed and `sigmoid(2u)` corrected by it: in the
-    ///   tail `sigmoid(2u)` multiplies its argument's relative error by `|2u|` (a rounded
-    ///   argument cost 186 ULP at x = -8.9 in `f32`)
-    /// - f'(x) derived symbolically, `sigmoid'(2u)` corrected the same way; no parameters.
-    /// - Accuracy: the `f32` value within 4 ULP (3.76 over every 16th input); the derivative
-    ///   within 4 ULP plus κ = |x f''/f'| (its terms cancel in the middle range: 6.1 ULP at
-    ///   x = -2.26 in `f32`); the `f64` value within 4 ULP plus κ = |x f'/f| (κ is 700 at
-    ///   x = -21; the literal 0.044715 is carried as the double-double of its exact decimal
-    ///   value).
+    ///   x * sigmoid(2u) (1 + tanh(u) = 2 sigmoid(2u) avoids the cancellation for x < 0); in
+    ///   the tail `sigmoid(2u)` multiplies its argument's relative error by `|2u|` (a rounded
+    ///   argument cost 186 ULP at x = -8.9 in `f32`), so the argument is never simply rounded
+    /// - f'(x) = sigmoid(2u) + 2 x u' sigmoid'(2u), u' = sqrt(2 / π) (1 + 0.134145 x^2); no
+    ///   parameters
+    /// - `f32` runs each as one kernel ([`crate::math::f32::gelu_tanh`],
+    ///   [`crate::math::f32::gelu_tanh_prime`]): `2u` carried in two parts into one
+    ///   exponential `E = e^-|2u|`, the value `x / (1 + E)` or `x E / (1 + E)`, the derivative
+    ///   in closed form `E (1 + E + 2 x u') / (1 + E)^2` (x < 0) or `(1 + E + 2 x u' E) / (1 +
+    ///   E)^2`, whose terms no longer cancel but near the derivative's root; the tail scaled
+    ///   and unscaled last (subnormal results from x = -10.1, 0 below -10.8). `f64` computes
+    ///   the formulas as written, `sigmoid(2u)` and `sigmoid'(2u)` corrected by the rounding
+    ///   error of `2u` (computed in double-double; the literal 0.044715 is carried as the
+    ///   double-double of its exact decimal value)
+    /// - Accuracy: `f32` value and derivative within 4 ULP with no allowance; over every
+    ///   `f32` input the worst is 2.87 ULP (value, x = -1.37, portable build; 2.85 with FMA) and 3.95 (derivative, x = -3.74, portable; 3.09 with FMA)
+    ///   (derivative). `f64`: the derivative within 4 ULP plus κ = |x f''/f'| (its terms cancel
+    ///   in the middle range), the value within 4 ULP plus κ = |x f'/f| (κ is 700 at x = -21).
+    /// - PyTorch `GELU(approximate="tanh")`.
     ///
     /// ```
     /// use act_core::prelude::*;

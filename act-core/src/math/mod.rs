@@ -102,6 +102,15 @@
 //!   kernels, as the formulas compute them. `gelu_prime` within 1.97 / 2.35 ulp on the grid
 //!   below (1.59 / 2.44 with FMA); not checked around its root (-0.75), where GELU's accuracy test holds it to 8 eps
 //!   absolute (GELU's own accuracy: its rustdoc).
+//! - `gelu_tanh` and `gelu_tanh_prime` (GELU-tanh `x σ(z)`, `z = 2 sqrt(2/pi) (x + 0.044715
+//!   x^3)`, and its derivative `σ(z) + x z' σ'(z)`, which the rewrite of `k x σ(z)` and
+//!   differentiation call): in `f32` (`math/f32/gelu_tanh.rs`), `z` in two parts (exact
+//!   products, Fast2Sum) into one exponential `E = e^-|z|`, then `x / (1 + E)` or `x E / (1 +
+//!   E)` with one division, and the derivative in closed form, `E (d + x z') / d^2` or `(d +
+//!   x z' E) / d^2` (`d = 1 + E`), its quotient corrected by the exact residual; the tail
+//!   scaled by 2^32 and unscaled last. In `f64`, the product and the sum as the formulas
+//!   compute them (`σ` and `σ'` corrected by `z`'s rounding error). Their accuracy: GELU-tanh's
+//!   rustdoc.
 //! - `powi`: binary powering (double-double in `f64` beyond `|n| = 3`). `powf`: IEEE 754 `pow`
 //!   special cases around `e^(y ln|x|)`, with `ln` and the product in double-double for `f64`.
 //!

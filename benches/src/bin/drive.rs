@@ -16,7 +16,7 @@ use act_core::prelude::*;
 
 const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, softmax, \
                     softmax_b, softmax_o, softmax_r10, softmax_br10, log_softmax, log_softmax_r10, elu, elu_d, selu, selu_d, relu, mish_d, gelu, gelu_d, gelu_b, \
-                    gelu_tanh, gelu_tanh_d, copy";
+                    gelu_tanh, gelu_tanh_d, gelu_tanh_b, copy";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -78,6 +78,7 @@ fn main() -> ExitCode {
             "gelu_b" => Gelu.backward_slice(x, &g, y),
             "gelu_tanh" => GeluTanh.forward_slice(x, y),
             "gelu_tanh_d" => GeluTanh.derivative_slice(x, y),
+            "gelu_tanh_b" => GeluTanh.backward_slice(x, &g, y),
             "copy" => y.copy_from_slice(x),
             _ => return false,
         }

@@ -5,10 +5,12 @@
 //! their error grows with the exponent, and `f64` absorbs that growth for free.
 
 mod erf;
+mod gelu_tanh;
 mod mish;
 pub(crate) mod scalar;
 
 pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
+pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::mish_prime;
 
 /// Adding this (1.5 * 2^23) rounds a value below 2^22 to an integer held in the low mantissa

@@ -1,10 +1,12 @@
 //! `f64` kernels. See the [module overview](super) for the method and the measured accuracy.
 
 mod erf;
+mod gelu_tanh;
 mod mish;
 mod pow;
 
 pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
+pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::mish_prime;
 pub use pow::{powf, powi};
 
