@@ -23,8 +23,16 @@ pub(super) fn expand(plan: &Plan) -> TokenStream {
             methods.push(method(m, &names::body_dr(j, kk as usize), d));
         }
     }
-    if let (Some(store), Some(u)) = (&plan.forward_store, plan.flushing) {
-        methods.push(flushing_body(plan, &store.method, u));
+    if let (Some(store), Some(fl)) = (&plan.forward_store, plan.flushing) {
+        let kernel = quote!(__exp_nonpositive_final);
+        methods.push(flushing_body(plan, &store.method, fl.u, kernel));
+        let normal = names::body_raw_forward_normal(store.j);
+        methods.push(flushing_body(
+            plan,
+            &normal,
+            fl.u,
+            quote!(__exp_nonpositive_normal),
+        ));
     }
     for j in plan.plain_raw() {
         let body = plan.reductions[j].body;
@@ -54,7 +62,14 @@ pub(super) fn expand(plan: &Plan) -> TokenStream {
 /// below the normal range, corrected by the rounding error of the difference (as every such
 /// `exp` is), exact in the inputs: the error enters the kernel's reduced argument (one
 /// addition, where `exp_corrected` after the kernel costs a product, a sum and a select).
-fn flushing_body(plan: &Plan, name: &proc_macro2::Ident, u: crate::graph::Id) -> TokenStream {
+/// `kernel` is that `exp` (`__exp_nonpositive_final`), or its form for arguments that keep
+/// it normal (`__exp_nonpositive_normal`, for rows whose spread the max pass checked).
+fn flushing_body(
+    plan: &Plan,
+    name: &proc_macro2::Ident,
+    u: crate::graph::Id,
+    kernel: TokenStream,
+) -> TokenStream {
     let (g, params, k) = (&plan.m.graph, &plan.m.param_names, plan.k());
     let b = body_with(g, u, params, None, false, Kernels::Slice);
     let Node::Sum(ref terms) = *g.node(u) else {
@@ -69,7 +84,7 @@ fn flushing_body(plan: &Plan, name: &proc_macro2::Ident, u: crate::graph::Id) ->
         pub fn #name<F: ::act_core::Float, const FMA: bool>(&self, x: F, e: F, r: [F; #k]) -> F {
             let u: F = { #b };
             let err: F = ::act_core::__private::two_sum_err({ #bp }, { #bq }, u);
-            <F as ::act_core::__private::FloatKernels>::__exp_nonpositive_final::<FMA>(u, err)
+            <F as ::act_core::__private::FloatKernels>::#kernel::<FMA>(u, err)
         }
     }
 }

@@ -29,6 +29,13 @@ pub(super) fn passes(plan: &Plan, p: &Passes) -> TokenStream {
 fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
     let fl = quote!(<F as ::act_core::Float>);
     let lanes = p.lanes.path();
+    // The forward pass of the long build over `exp(p - max(p))` (softmax): the max pass also
+    // finds `min(p)`, and the exp-and-sum pass runs the `exp` without gradual underflow where
+    // the spread keeps every value normal (the same bits).
+    let split = plan
+        .flushing
+        .filter(|_| !p.with_t && matches!(p.lanes, Lanes::Long))
+        .filter(|_| matches!(&p.store, Some((s, _)) if plan.forward_store.as_ref().is_some_and(|f| f.j == s.j)));
     let mut entries = Vec::new();
     let mut targets = Vec::new();
     let mut extremes = Vec::new();
@@ -42,7 +49,11 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
             match &p.store {
                 Some((s, _)) if s.j == j => {
                     let raw = &s.method;
-                    stored = Some(quote!(self.#raw::<F, FMA>(v, v, r)));
+                    let normal = names::body_raw_forward_normal(j);
+                    stored = Some((
+                        quote!(self.#raw::<F, FMA>(v, v, r)),
+                        split.map(|_| quote!(self.#normal::<F, FMA>(v, v, r))),
+                    ));
                     // A NaN input makes the sum NaN. The flushing `exp(x - max(x))` keeps
                     // NaN (and `max(x)` is NaN with it), so only other bodies need the select.
                     if plan.flushing.is_some() {
@@ -61,6 +72,16 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
                     targets.push((quote!(t[#j][#kk]), r.scale()));
                 }
             }
+            continue;
+        }
+        if split.is_some_and(|f| f.max == j) {
+            let kf = quote!(<F as ::act_core::__private::FloatKernels>);
+            extremes.push(quote! {
+                let (hi, lo) = ::act_core::__private::max_min_blocks(
+                    x, #[inline(always)] |v| self.#body::<F, FMA>(v, r));
+                r[#j] = hi;
+                let __act_normal = lo - hi >= #kf::__EXP_NORMAL_FROM;
+            });
             continue;
         }
         let (init, comb) = if r.kind == Reduce::Max {
@@ -87,11 +108,24 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
         return quote!(#(#extremes)*);
     }
     let sums = match (stored, &p.store) {
-        (Some(st), Some((_, buf))) => quote! {
+        (Some((st, None)), Some((_, buf))) => quote! {
             let sums: [F; #m_len] = #lanes::sum_lanes_store(x, #buf, #[inline(always)] |v| {
                 let raw: F = #st;
                 ([#(#entries),*], raw)
             });
+        },
+        (Some((st, Some(normal))), Some((_, buf))) => quote! {
+            let sums: [F; #m_len] = if __act_normal {
+                #lanes::sum_lanes_store(x, #buf, #[inline(always)] |v| {
+                    let raw: F = #normal;
+                    ([#(#entries),*], raw)
+                })
+            } else {
+                #lanes::sum_lanes_store(x, #buf, #[inline(always)] |v| {
+                    let raw: F = #st;
+                    ([#(#entries),*], raw)
+                })
+            };
         },
         _ => quote! {
             let sums: [F; #m_len] = #lanes::sum_lanes(x, #[inline(always)] |v| [#(#entries),*]);

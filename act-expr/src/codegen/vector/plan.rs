@@ -134,6 +134,17 @@ pub(super) struct Store {
     pub method: Ident,
 }
 
+/// The forward store's body `exp(u)`, `u = p - max(p)`, computed with the flushing `exp`.
+#[derive(Clone, Copy)]
+pub(super) struct Flushing {
+    /// The argument `u`.
+    pub u: Id,
+    /// The reduction `max(p)`: its pass also finds `min(p)` in the long build, and rows whose
+    /// spread `min - max` keeps every `e^u` normal take the `exp` without the gradual
+    /// underflow's work (`FloatKernels::__exp_nonpositive_normal`).
+    pub max: usize,
+}
+
 /// The plan of a vector activation's slice methods.
 pub(super) struct Plan<'m> {
     pub m: &'m Model,
@@ -144,8 +155,8 @@ pub(super) struct Plan<'m> {
     pub forward_store: Option<Store>,
     /// The backward pass's stored body.
     pub backward_store: Option<Store>,
-    /// A forward store whose body is `exp(u)` computed with the flushing `exp`: `u`.
-    pub flushing: Option<Id>,
+    /// A forward store whose body is `exp(u)` computed with the flushing `exp`.
+    pub flushing: Option<Flushing>,
 }
 
 impl<'m> Plan<'m> {
@@ -251,7 +262,7 @@ fn stored_body(
 /// values it reaches are smaller than it, so below the normal range too, where they may flush.
 /// The backward pass keeps the gradual `exp`: there the body meets the incoming gradient,
 /// which may be large.
-fn flushable_exp(m: &Model, j: usize) -> Option<Id> {
+fn flushable_exp(m: &Model, j: usize) -> Option<Flushing> {
     let g = &m.graph;
     let reds = g.reductions();
     let (kind, body) = reds[j];
@@ -263,16 +274,22 @@ fn flushable_exp(m: &Model, j: usize) -> Option<Id> {
     };
     // `-max(p)` for the term `p` (the graph is hash-consed: the same expression is the same
     // node): `x - max(x)`, and softmin's `-x - max(-x)`.
+    // The reduction's index.
     let minus_max_of = |id: Id, p: Id| match g.node(id) {
-        Node::Prod(fs) => {
-            fs.len() == 2
-                && g.as_const(fs[0]) == Some(-1.0)
-                && matches!(*g.node(fs[1]), Node::Red(i)
-                    if reds[i as usize].0 == Reduce::Max && reds[i as usize].1 == p)
+        Node::Prod(fs) if fs.len() == 2 && g.as_const(fs[0]) == Some(-1.0) => {
+            match *g.node(fs[1]) {
+                Node::Red(i) if reds[i as usize].0 == Reduce::Max && reds[i as usize].1 == p => {
+                    Some(i as usize)
+                }
+                _ => None,
+            }
         }
-        _ => false,
+        _ => None,
     };
-    let u_ok = matches!(terms[..], [a, b] if minus_max_of(b, a) || minus_max_of(a, b));
+    let max = match terms[..] {
+        [a, b] => minus_max_of(b, a).or_else(|| minus_max_of(a, b)),
+        _ => None,
+    };
     let bounded = |id: Id| {
         g.as_const(id).is_some_and(|c| c.abs() <= 1.0)
             || matches!(*g.node(id), Node::Pow(r, p) if p < 0 && *g.node(r) == Node::Red(j as u32))
@@ -280,7 +297,8 @@ fn flushable_exp(m: &Model, j: usize) -> Option<Id> {
     let f_ok = m.f == body
         || matches!(g.node(m.f), Node::Prod(fs)
             if fs.contains(&body) && fs.iter().all(|&f| f == body || bounded(f)));
-    (kind == Reduce::Sum && u_ok && f_ok).then_some(u)
+    let max = max?;
+    (kind == Reduce::Sum && f_ok).then_some(Flushing { u, max })
 }
 
 #[cfg(test)]
