@@ -193,40 +193,42 @@ fn fold_blocks_in<F: Float, const L: usize>(
 /// Lanes of [`max_min_blocks`]: a few vectors, kept in registers.
 const MAX_MIN_LANES: usize = 64;
 
-/// The largest and the smallest of `map(x[i])`, NaN values skipped (`(-∞, +∞)` when every
-/// value is NaN or `x` is empty), in one pass over independent lanes held in registers: each
-/// lane update is one `max`/`min` instruction, where [`fold_blocks`] with the NaN-propagating
-/// [`Float::max`] takes a compare, a NaN test and a masked store. For a caller whose later
-/// passes turn any NaN value into NaN results anyway (softmax's forward pass: a NaN gives a
-/// NaN sum, and every output is a product with its reciprocal). Max and min are exact, so the
-/// lanes change no bits (a tie of `-0` and `+0` may give either: `x - max` is the same for
-/// both).
+/// `(max, min)` of `map(x[i])`: the maximum as [`fold_blocks`] with [`Float::max`] gives it
+/// (NaN if any value is NaN, `-∞` for an empty slice), and the minimum of the values that are
+/// not NaN (`+∞` if none), in one pass over independent lanes held in registers: per vector a
+/// `max`, a `min` and a NaN test with its select, where [`fold_blocks`] takes a compare, a NaN
+/// test and a masked store to lanes in memory. Max and min are exact, so the lanes change no
+/// bits (between equal values of opposite sign, `-0` and `+0`, either may come out).
 #[inline(always)]
 pub fn max_min_blocks<F: Float>(x: &[F], map: impl Fn(F) -> F) -> (F, F) {
     const L: usize = MAX_MIN_LANES;
     let mut hi = [-F::INFINITY; L];
     let mut lo = [F::INFINITY; L];
-    let update = |hi: &mut [F; L], lo: &mut [F; L], i: usize, v: F| {
-        // `v > h` is false for a NaN `v`: the lane keeps its value.
+    let mut nan = [F::ZERO; L];
+    let update = |hi: &mut [F; L], lo: &mut [F; L], nan: &mut [F; L], i: usize, v: F| {
+        // `v > h` is false for a NaN `v`: the lane keeps its value, and `nan` takes it.
         hi[i] = if v > hi[i] { v } else { hi[i] };
         lo[i] = if v < lo[i] { v } else { lo[i] };
+        nan[i] = if v.is_nan() { v } else { nan[i] };
     };
     let mut blocks = x.chunks_exact(L);
     for xc in &mut blocks {
-        for i in 0..L {
-            update(&mut hi, &mut lo, i, map(xc[i]));
+        for (i, &v) in xc.iter().enumerate() {
+            update(&mut hi, &mut lo, &mut nan, i, map(v));
         }
     }
     for (i, &v) in blocks.remainder().iter().enumerate() {
-        update(&mut hi, &mut lo, i, map(v));
+        update(&mut hi, &mut lo, &mut nan, i, map(v));
     }
     let mut h = -F::INFINITY;
     let mut l = F::INFINITY;
+    let mut any_nan = F::ZERO;
     for i in 0..L {
         h = if hi[i] > h { hi[i] } else { h };
         l = if lo[i] < l { lo[i] } else { l };
+        any_nan = if nan[i].is_nan() { nan[i] } else { any_nan };
     }
-    (h, l)
+    (if any_nan.is_nan() { any_nan } else { h }, l)
 }
 
 mod window;

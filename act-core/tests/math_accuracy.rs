@@ -422,15 +422,18 @@ fn negative_powers_beyond_the_overflow_of_the_positive_one() {
     assert_eq!(math::f32::powi(1.8446744e19, -2), f32::from_bits(1 << 21));
 }
 
-/// Softmax's forward pass takes `exp_nonpositive_normal` for rows whose spread keeps every
-/// `exp(x - max)` normal: it must give the bits of `exp_nonpositive_final` (whose accuracy the
-/// softmax tests check) on `[EXP_NORMAL_FROM, 0]`, with and without FMA, for low parts of
-/// either sign, down to the bound itself.
+/// The forward passes of softmax and log-softmax take `exp_nonpositive_normal` for rows whose
+/// spread keeps every `exp(x - max)` normal: it must give the bits of `exp_nonpositive_final`
+/// (softmax's store) and of `exp_lo` (log-softmax's sums), whose accuracy the softmax-family
+/// tests check, on `[EXP_NORMAL_FROM, 0]`, with and without FMA, for low parts of either
+/// sign, down to the bound itself.
 #[test]
 fn exp_nonpositive_normal_is_exp_nonpositive_final_in_its_range() {
     macro_rules! check {
         ($t:ident, $steps:expr) => {{
-            use math::$t::{EXP_NORMAL_FROM, exp_nonpositive_final, exp_nonpositive_normal};
+            use math::$t::{
+                EXP_NORMAL_FROM, exp_lo, exp_nonpositive_final, exp_nonpositive_normal,
+            };
             let lo_scale = $t::EPSILON / 2.0;
             for i in 0..=$steps {
                 let x = EXP_NORMAL_FROM * (i as $t / $steps as $t);
@@ -445,11 +448,15 @@ fn exp_nonpositive_normal_is_exp_nonpositive_final_in_its_range() {
                             exp_nonpositive_final::<true>(x, xl),
                         );
                         assert_eq!(a.to_bits(), b.to_bits(), "FMA {x:e} {xl:e}");
+                        let c = exp_lo::<true>(x, xl);
+                        assert_eq!(a.to_bits(), c.to_bits(), "FMA exp_lo {x:e} {xl:e}");
+                        let c = exp_lo::<false>(x, xl);
                         let (a, b) = (
                             exp_nonpositive_normal::<false>(x, xl),
                             exp_nonpositive_final::<false>(x, xl),
                         );
                         assert_eq!(a.to_bits(), b.to_bits(), "{x:e} {xl:e}");
+                        assert_eq!(a.to_bits(), c.to_bits(), "exp_lo {x:e} {xl:e}");
                     }
                 }
             }

@@ -1,11 +1,11 @@
 //! The per-element methods of a vector activation: value and derivative with the reductions
 //! given, each reduction's body and partials, and the forms reading a stored body.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Group, Ident, TokenStream, TokenTree};
 use quote::quote;
 
 use super::plan::Plan;
-use crate::codegen::{Kernels, body_with, method, method_stored, names};
+use crate::codegen::{Kernels, body_with, method, method_not_nan, method_stored, names};
 use crate::graph::Node;
 
 /// Every per-element method the slice methods call.
@@ -33,6 +33,11 @@ pub(super) fn expand(plan: &Plan) -> TokenStream {
             fl.u,
             quote!(__exp_nonpositive_normal),
         ));
+    }
+    for &j in plan.normal_rows.iter().flat_map(|n| &n.bodies) {
+        // No NaN there: a NaN element makes the maximum NaN, and the row take the other path.
+        let body = method_not_nan(m, &names::body_normal(j), plan.reductions[j].body);
+        methods.push(with_normal_exp(body));
     }
     for j in plan.plain_raw() {
         let body = plan.reductions[j].body;
@@ -87,4 +92,24 @@ fn flushing_body(
             <F as ::act_core::__private::FloatKernels>::#kernel::<FMA>(u, err)
         }
     }
+}
+
+/// `code` with every `exp` of an exact difference (`__exp_lo`) taken by the kernel for
+/// arguments that keep it normal (`__exp_nonpositive_normal`, the same bits there): for the
+/// sums whose every `exp` is of `p - max(p)`, in rows whose spread the max pass checked
+/// (`plan::NormalRows`).
+fn with_normal_exp(code: TokenStream) -> TokenStream {
+    code.into_iter()
+        .map(|tt| match tt {
+            TokenTree::Ident(i) if i == "__exp_lo" => {
+                TokenTree::Ident(Ident::new("__exp_nonpositive_normal", i.span()))
+            }
+            TokenTree::Group(g) => {
+                let mut ng = Group::new(g.delimiter(), with_normal_exp(g.stream()));
+                ng.set_span(g.span());
+                TokenTree::Group(ng)
+            }
+            tt => tt,
+        })
+        .collect()
 }

@@ -157,6 +157,19 @@ pub(super) struct Plan<'m> {
     pub backward_store: Option<Store>,
     /// A forward store whose body is `exp(u)` computed with the flushing `exp`.
     pub flushing: Option<Flushing>,
+    /// The forward pass's row check (long build): see [`NormalRows`].
+    pub normal_rows: Option<NormalRows>,
+}
+
+/// The forward pass of the long build finds `min(p)` with `max(p)` (reduction `max`), and
+/// rows whose spread `min - max` keeps every `e^(p - max(p))` normal take the `exp` without
+/// the gradual underflow's work (`FloatKernels::__exp_nonpositive_normal`, the same bits
+/// there): in the flushing store ([`Flushing`]) and in the sums `bodies`, every `exp` of which
+/// is of `p - max(p)` (log-softmax's).
+#[derive(Clone)]
+pub(super) struct NormalRows {
+    pub max: usize,
+    pub bodies: Vec<usize>,
 }
 
 impl<'m> Plan<'m> {
@@ -201,6 +214,7 @@ impl<'m> Plan<'m> {
             j,
             method: names::body_raw(j),
         });
+        let normal_rows = normal_rows(m, &reductions, flushing);
         Plan {
             m,
             reductions,
@@ -208,6 +222,7 @@ impl<'m> Plan<'m> {
             forward_store,
             backward_store,
             flushing,
+            normal_rows,
         }
     }
 
@@ -269,12 +284,26 @@ fn flushable_exp(m: &Model, j: usize) -> Option<Flushing> {
     let Node::Call(Func::Exp, u) = *g.node(body) else {
         return None;
     };
+    let max = minus_max(m, u)?;
+    let bounded = |id: Id| {
+        g.as_const(id).is_some_and(|c| c.abs() <= 1.0)
+            || matches!(*g.node(id), Node::Pow(r, p) if p < 0 && *g.node(r) == Node::Red(j as u32))
+    };
+    let f_ok = m.f == body
+        || matches!(g.node(m.f), Node::Prod(fs)
+            if fs.contains(&body) && fs.iter().all(|&f| f == body || bounded(f)));
+    (kind == Reduce::Sum && f_ok).then_some(Flushing { u, max })
+}
+
+/// The max reduction `j` where `u` is `p - max_j(p)` (`p + (-1) max(p)` in the graph, which is
+/// hash-consed: the same expression is the same node): `x - max(x)`, softmin's
+/// `-x - max(-x)`.
+fn minus_max(m: &Model, u: Id) -> Option<usize> {
+    let g = &m.graph;
+    let reds = g.reductions();
     let Node::Sum(terms) = g.node(u) else {
         return None;
     };
-    // `-max(p)` for the term `p` (the graph is hash-consed: the same expression is the same
-    // node): `x - max(x)`, and softmin's `-x - max(-x)`.
-    // The reduction's index.
     let minus_max_of = |id: Id, p: Id| match g.node(id) {
         Node::Prod(fs) if fs.len() == 2 && g.as_const(fs[0]) == Some(-1.0) => {
             match *g.node(fs[1]) {
@@ -286,19 +315,53 @@ fn flushable_exp(m: &Model, j: usize) -> Option<Flushing> {
         }
         _ => None,
     };
-    let max = match terms[..] {
+    match terms[..] {
         [a, b] => minus_max_of(b, a).or_else(|| minus_max_of(a, b)),
         _ => None,
+    }
+}
+
+/// The forward pass's row check: the flushing store's max, or else one max such that every
+/// `exp` in some sums is of `p - max(p)`, with those sums (see [`NormalRows`]).
+fn normal_rows(
+    m: &Model,
+    reductions: &[Reduction],
+    flushing: Option<Flushing>,
+) -> Option<NormalRows> {
+    if let Some(f) = flushing {
+        return Some(NormalRows {
+            max: f.max,
+            bodies: vec![],
+        });
+    }
+    let g = &m.graph;
+    // For each sum: the one max all its `exp` arguments subtract, if any `exp` and one max.
+    let max_of_body = |body: Id| -> Option<usize> {
+        let mut max = None;
+        for id in g.reachable(&[body]) {
+            if let Node::Call(Func::Exp, u) = *g.node(id) {
+                let j = minus_max(m, u)?;
+                if max.is_some_and(|k| k != j) {
+                    return None;
+                }
+                max = Some(j);
+            }
+        }
+        max
     };
-    let bounded = |id: Id| {
-        g.as_const(id).is_some_and(|c| c.abs() <= 1.0)
-            || matches!(*g.node(id), Node::Pow(r, p) if p < 0 && *g.node(r) == Node::Red(j as u32))
-    };
-    let f_ok = m.f == body
-        || matches!(g.node(m.f), Node::Prod(fs)
-            if fs.contains(&body) && fs.iter().all(|&f| f == body || bounded(f)));
-    let max = max?;
-    (kind == Reduce::Sum && f_ok).then_some(Flushing { u, max })
+    let found: Vec<(usize, usize)> = reductions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_sum())
+        .filter_map(|(j, r)| Some((j, max_of_body(r.body)?)))
+        .collect();
+    let &(_, max) = found.first()?;
+    let bodies = found
+        .iter()
+        .filter(|&&(_, k)| k == max)
+        .map(|&(j, _)| j)
+        .collect();
+    Some(NormalRows { max, bodies })
 }
 
 #[cfg(test)]
