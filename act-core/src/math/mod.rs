@@ -33,7 +33,10 @@
 //!   form, about 0.5 ulp), which shortens the dependency chain of a one-element call.
 //! - `exp_nonpositive_final` is softmax's `exp(x - max(x))` in its forward pass, where the
 //!   codegen proves that the argument is not positive and that the value bounds what it
-//!   reaches.
+//!   reaches. `exp_nonpositive_normal` gives its bits (and `exp_lo`'s) from
+//!   `EXP_NORMAL_FROM` to 0 without the gradual underflow's second scaling: the long rows of
+//!   softmax, softmin and log-softmax whose spread `max - min` is below about 86.6 (`f32`) or
+//!   707.7 (`f64`) take it (the max pass finds the minimum too).
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
 //! - `erfc_mul(x, h, l)` is `erfc(x (h + l))` for a constant `h + l`, the product carried as
 //!   `a + al` (f64) or never formed (f32: `a^2 = x^2 (h + l)^2` split exactly, and the
