@@ -141,6 +141,8 @@ impl OneKernels for f32 {
         match k {
             K::Sigmoid | K::SigmoidLean => math::f32::scalar::sigmoid(self),
             K::SigmoidPrime => math::f32::scalar::sigmoid_prime(self),
+            K::Silu => math::f32::scalar::silu(self),
+            K::SiluPrime => math::f32::scalar::silu_prime(self),
             _ => FloatKernels::__kernel::<FMA>(self, k),
         }
     }
@@ -158,7 +160,9 @@ impl OneKernels for f32 {
     fn __kernel_final<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
         use crate::__private::Kernel as K;
         match k {
-            K::Sigmoid | K::SigmoidLean | K::SigmoidPrime => OneKernels::__kernel::<FMA>(self, k),
+            K::Sigmoid | K::SigmoidLean | K::SigmoidPrime | K::Silu | K::SiluPrime => {
+                OneKernels::__kernel::<FMA>(self, k)
+            }
             _ => FloatKernels::__kernel_final::<FMA>(self, k),
         }
     }

@@ -53,6 +53,34 @@ pub fn gelu_prime(x: f64) -> f64 {
     0.5 * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2) + dens
 }
 
+/// SiLU `x sigmoid(x)`, with its limit -0 at `x = -∞` (where the product is `-∞ · 0`).
+/// Below -700, where `sigmoid(x)` is subnormal while the product may not be, it is
+/// `(x h) h / (1 + h^2)` with `h = e^(x/2)`, every factor a normal number.
+pub fn silu(x: f64) -> f64 {
+    if x == f64::NEG_INFINITY {
+        return -0.0;
+    }
+    if x < -700.0 {
+        let h = (0.5 * x).exp();
+        return (x * h) * h / (1.0 + h * h);
+    }
+    x * sigmoid(x)
+}
+
+/// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, with its limits 0 and 1 at `x = ∓∞`.
+/// Below -700 it is `e^x (1 + x)` to within a factor `1 + O(e^x)`, formed as `((1 + x) h) h`
+/// with `h = e^(x/2)` (each term alone would be subnormal).
+pub fn silu_prime(x: f64) -> f64 {
+    if x.is_infinite() {
+        return if x > 0.0 { 1.0 } else { 0.0 };
+    }
+    if x < -700.0 {
+        let h = (0.5 * x).exp();
+        return ((1.0 + x) * h) * h;
+    }
+    sigmoid(x) + x * sigmoid_prime(x)
+}
+
 /// `ln(1 + e^x)` without overflow or cancellation.
 pub fn softplus(x: f64) -> f64 {
     if x.is_nan() {

@@ -318,6 +318,46 @@ macro_rules! __functions {
                     "erfc(-{u} / sqrt(2)) / 2 + {u*} * exp(-powi({u}, 2) / 2) / sqrt(2) / sqrt(pi)"
                 ),
             }
+            /// SiLU (Swish), `u sigmoid(u)`: the product as one kernel, whose value at
+            /// `u = -∞` is the limit -0 (the product as written gives `-∞ · 0`, which needed
+            /// the generated code's limit check) and which forms the product with the
+            /// sigmoid's tail scaling inside. Elfwing et al. (2018), Ramachandran et al. (2017).
+            silu => Silu {
+                callable: false,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: $crate::eval::silu,
+                derivative: |g, u| g.call(Func::SiluPrime, u),
+                leading_term: [],
+                spelling: Spelling::Product("{u*} * sigmoid({u})"),
+            }
+            /// SiLU's derivative, `sigmoid(u) + u sigmoid'(u)`: what differentiating
+            /// `u sigmoid(u)` gives, as one kernel, with the limits 0 and 1 at `u = ∓∞`
+            /// (the sum as written gives `∓∞ · 0` there).
+            silu_prime => SiluPrime {
+                callable: false,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: $crate::eval::silu_prime,
+                derivative: |g, u| {
+                    // sigmoid'(u) (2 + u (1 - 2 sigmoid(u))) = sigmoid'(u) (2 - u tanh(u/2))
+                    // (second derivatives only; the macro never takes them)
+                    let s = g.call(Func::SigmoidPrime, u);
+                    let half = g.scale(0.5, u);
+                    let t = g.call(Func::Tanh, half);
+                    let ut = g.prod(vec![u, t]);
+                    let m = g.neg(ut);
+                    let two = g.num(2.0);
+                    let k = g.sum(vec![two, m]);
+                    g.prod(vec![s, k])
+                },
+                leading_term: [],
+                spelling: Spelling::Sum("sigmoid({u}) + {u*} * sigmoid({u}) * (1 - sigmoid({u}))"),
+            }
             /// Mish's derivative, `d/du [u tanh(softplus(u))]`: what differentiating Mish gives,
             /// `tanh(softplus(u)) + u tanh'(softplus(u)) sigmoid(u)`, whose terms cancel; its
             /// kernel evaluates the closed form `E ω / δ^2` (`E = e^u`) in double-double

@@ -21,6 +21,8 @@
 //! | `k tanh(s) + k u tanh'(s) sigmoid(u)`, `s = softplus(u)` | `k mish'(u)` | cancellation between the terms |
 //! | `k erfc(-u / sqrt(2)) + 2k u exp(-u^2 / 2) / sqrt(2 pi)` | `2k gelu'(u)` | `exp(-u^2 / 2)` computed twice |
 //! | `k u erfc(-u / sqrt(2))`            | `2k gelu(u)`     | the product and its scaling in one kernel |
+//! | `k u sigmoid(u)`, `\|k\| <= 4`        | `k silu(u)`      | `-∞ · 0` at `u = -∞`; one kernel |
+//! | `k sigmoid(u) + k u sigmoid'(u)`, `\|k\| <= 4` | `k silu'(u)` | `∞ · 0` at `u = ±∞`; one kernel |
 //! | `(exp(u) - exp(-u)) / (exp(u) + exp(-u))` | `tanh(u)`   | overflow of `exp`              |
 //! | `ln(1 + exp(u))`, `log1p(exp(u))`    | `softplus(u)`    | overflow of `exp`              |
 //! | `ln(1 + u)`                          | `log1p(u)`       | cancellation near `u = 0`      |
@@ -141,11 +143,14 @@ fn rule(g: &mut Graph, id: Id) -> Option<Id> {
         Node::Sum(ts) => negated_sum(g, &ts)
             .or_else(|| mish_derivative(g, &ts))
             .or_else(|| gelu_derivative(g, &ts))
+            .or_else(|| silu_derivative(g, &ts))
             .or_else(|| sum(g, &ts)),
-        Node::Prod(fs) => gelu_product(g, &fs).or_else(|| match g.as_const(fs[0]) {
-            Some(c) => prod(g, c, &fs[1..]),
-            None => prod(g, 1.0, &fs),
-        }),
+        Node::Prod(fs) => gelu_product(g, &fs)
+            .or_else(|| silu_product(g, &fs))
+            .or_else(|| match g.as_const(fs[0]) {
+                Some(c) => prod(g, c, &fs[1..]),
+                None => prod(g, 1.0, &fs),
+            }),
         Node::Pow(a, k) => exp_power(g, a, k).or_else(|| inverse_power(g, a, k)),
         Node::Call(f, a) => call(g, f, a),
         Node::Red(j) => {
@@ -397,6 +402,62 @@ fn gelu_derivative(g: &mut Graph, terms: &[Id]) -> Option<Id> {
         let d = g.call(Func::GeluPrime, u);
         let mut out: Vec<Id> = all_but(terms, i, j);
         out.push(g.scale(2.0 * c, d));
+        return Some(g.sum(out));
+    }
+    None
+}
+
+/// The largest constant factor the SiLU rules take: the kernels' results are final, rounded
+/// once where they are subnormal (`u < -87` in f32), and a factor `k` multiplies that rounding,
+/// to at most `(|k| + 1) / 2` ulp of the result (2.5 for `|k| <= 4`). A product with any
+/// other factor (SwiGLU's `b`) keeps its form as written, whose scaling lasts to its end.
+const SILU_MAX_FACTOR: f64 = 4.0;
+
+/// `k u sigmoid(u)  ->  k silu(u)`: one kernel, whose value at `u = -∞` is the limit (the
+/// product as written is `-∞ · 0` there, which the generated code had to check for on every
+/// element).
+fn silu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
+    for (i, &f) in factors.iter().enumerate() {
+        let Some(u) = call_arg(g, f, Func::Sigmoid) else {
+            continue;
+        };
+        let Some(j) = factors.iter().position(|&v| v == u) else {
+            continue;
+        };
+        let rest = all_but(factors, i, j);
+        let small = |v: Id| g.as_const(v).is_some_and(|k| k.abs() <= SILU_MAX_FACTOR);
+        if !rest.iter().all(|&v| small(v)) {
+            continue;
+        }
+        let mut out = rest;
+        out.push(g.call(Func::Silu, u));
+        return Some(g.prod(out));
+    }
+    None
+}
+
+/// `k sigmoid(u) + k u sigmoid'(u)  ->  k silu'(u)`: SiLU's derivative as differentiation
+/// gives it, as one kernel with the limits at `u = ±∞` (the second term is `±∞ · 0` there).
+fn silu_derivative(g: &mut Graph, terms: &[Id]) -> Option<Id> {
+    for (i, &t) in terms.iter().enumerate() {
+        let (c, Some(base)) = term(g, t) else {
+            continue;
+        };
+        if c.abs() > SILU_MAX_FACTOR {
+            continue;
+        }
+        let Some(u) = call_arg(g, base, Func::Sigmoid) else {
+            continue;
+        };
+        let sp = g.call(Func::SigmoidPrime, u);
+        let p = g.prod(vec![u, sp]);
+        let want = g.scale(c, p);
+        let Some(j) = terms.iter().position(|&t2| t2 == want) else {
+            continue;
+        };
+        let d = g.call(Func::SiluPrime, u);
+        let mut out: Vec<Id> = all_but(terms, i, j);
+        out.push(g.scale(c, d));
         return Some(g.sum(out));
     }
     None
@@ -675,6 +736,62 @@ mod tests {
         let r = run(&mut g, written);
         assert_eq!(run(&mut g, r), r, "{text}: not a fixed point");
         print(&g, r, &[])
+    }
+
+    #[test]
+    fn silu_and_its_derivative_become_one_call() {
+        use crate::graph::{Func, Graph, Id, Node, Var};
+        let calls = |g: &Graph, r: Id, f: Func| {
+            g.reachable(&[r])
+                .into_iter()
+                .any(|n| matches!(g.node(n), Node::Call(h, _) if *h == f))
+        };
+        for text in ["x * sigmoid(x)", "x / (1 + exp(-x))", "sigmoid(x) * x"] {
+            let (mut g, f) = rewritten_in_graph(text);
+            let x = g.x();
+            assert_eq!(*g.node(f), Node::Call(Func::Silu, x), "{text}");
+            let d = g.diff(f, Var::X);
+            assert_eq!(*g.node(d), Node::Call(Func::SiluPrime, x), "{text}'");
+        }
+        // A small constant factor stays outside the call.
+        let (mut g, f) = rewritten_in_graph("-3 * x * sigmoid(x)");
+        let x = g.x();
+        let silu = g.call(Func::Silu, x);
+        assert_eq!(g.coef_and_base(f), (-3.0, Some(silu)));
+        // The derivative written out, as differentiation gives it, and with a factor.
+        let sp = "x * sigmoid(x) * (1 - sigmoid(x))";
+        let (mut g, r) = rewritten_in_graph(&format!("sigmoid(x) + {sp}"));
+        let x = g.x();
+        assert_eq!(
+            *g.node(r),
+            Node::Call(Func::SiluPrime, x),
+            "{}",
+            print(&g, r, &[])
+        );
+        let (mut g, r) = rewritten_in_graph(&format!("2 * sigmoid(x) + 2 * {sp} + x"));
+        let x = g.x();
+        let d = g.call(Func::SiluPrime, x);
+        let want = g.scale(2.0, d);
+        assert!(
+            matches!(g.node(r), Node::Sum(ts) if ts.contains(&want)),
+            "{}",
+            print(&g, r, &[])
+        );
+        // Not rewritten: another factor (SwiGLU's `b` is one), a constant beyond 4 (it would
+        // multiply the subnormal tail's rounding), another argument, unequal coefficients.
+        for text in [
+            "x * sigmoid(x) * exp(x)".to_string(),
+            "8 * x * sigmoid(x)".into(),
+            "x * sigmoid(2 * x)".into(),
+            "x * sigmoid(-x)".into(),
+            format!("sigmoid(x) + 2 * {sp}"),
+            format!("8 * sigmoid(x) + 8 * {sp}"),
+        ] {
+            let (g, r) = rewritten_in_graph(&text);
+            let p = print(&g, r, &[]);
+            assert!(!calls(&g, r, Func::Silu), "{text}: {p}");
+            assert!(!calls(&g, r, Func::SiluPrime), "{text}: {p}");
+        }
     }
 
     #[test]

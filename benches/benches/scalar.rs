@@ -1,9 +1,16 @@
-//! The scalar methods in a loop, one call per element (what `ndarray`'s `mapv` or an
-//! iterator `map` does), against the naive formula written with `std`/`libm` in the same loop:
-//! `sigmoid`, `tanh`, `gelu` and `swish`, `forward(x)` and `derivative(x)`, f32, 1M elements.
+//! The scalar methods called once per element, against the naive formula written with
+//! `std`/`libm` called the same way: `sigmoid`, `tanh`, `gelu` and `swish`, `forward(x)` and
+//! `derivative(x)`, f32, 1M elements, in two loop shapes:
 //!
-//! Benchmark ids are `scalar/ACTIVATION/DIRECTION/IMPL-f32/1048576`, `IMPL` being `act` (the
-//! scalar method per element) or `naive` (`act_benches::naive`, the same loop shape):
+//! - `scalar/ACTIVATION/DIRECTION/IMPL-f32/1048576`: `ndarray`'s `Array1::mapv`, the loop the
+//!   compiler sees in `mapv`, an iterator `map(..).collect()` or a `for` loop over two slices
+//!   passed to a function. Where the method inlines (the f32 sigmoid family: sigmoid, swish,
+//!   GELU-tanh and their derivatives), the compiler may vectorise that loop.
+//! - `scalar-unvectorised/ACTIVATION/DIRECTION/IMPL-f32/1048576`: a `for` loop over a captured
+//!   output slice and an input passed through `black_box`, which the compiler leaves one
+//!   element at a time: the cost of one call where nothing around it is vectorised.
+//!
+//! `IMPL` is `act` (the scalar method) or `naive` (`act_benches::naive`'s formulas):
 //!
 //! ```text
 //! taskset -c 1 cargo bench -p act-benches --bench scalar -- --warm-up-time 1 --measurement-time 3
@@ -11,35 +18,56 @@
 
 use std::hint::black_box;
 
-use act_benches::{inputs, naive};
+use act_benches::inputs;
 use act_core::prelude::*;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use criterion::{criterion_group, criterion_main};
+use ndarray::Array1;
 
 const N: usize = 1 << 20;
-
-type Slice = fn(&[f32], &mut [f32]);
 
 fn pair<A: Elementwise + Copy>(
     c: &mut Criterion,
     name: &str,
     act: A,
-    naive_forward: Slice,
+    naive_forward: fn(f32) -> f32,
     naive_derivative: fn(f32) -> f32,
 ) {
     let x: Vec<f32> = inputs(N, 1).into_iter().map(|v| v as f32).collect();
+    let xa = Array1::from(x.clone());
     let mut out = vec![0.0f32; N];
     for direction in ["forward", "derivative"] {
+        let forward = direction == "forward";
+        let naive = if forward {
+            naive_forward
+        } else {
+            naive_derivative
+        };
         let mut group = c.benchmark_group(format!("scalar/{name}/{direction}"));
         group.sampling_mode(SamplingMode::Flat);
         group.sample_size(30);
         group.throughput(Throughput::Elements(N as u64));
-        let forward = direction == "forward";
+        group.bench_function(BenchmarkId::new("act-f32", N), |b| {
+            // One closure per method, as a user writes it (a branch between the two inside
+            // the loop would keep it from being vectorised).
+            if forward {
+                b.iter(|| black_box(&xa).mapv(|v| act.forward(v)))
+            } else {
+                b.iter(|| black_box(&xa).mapv(|v| act.derivative(v)))
+            }
+        });
+        group.bench_function(BenchmarkId::new("naive-f32", N), |b| {
+            b.iter(|| black_box(&xa).mapv(naive))
+        });
+        group.finish();
+
+        let mut group = c.benchmark_group(format!("scalar-unvectorised/{name}/{direction}"));
+        group.sampling_mode(SamplingMode::Flat);
+        group.sample_size(30);
+        group.throughput(Throughput::Elements(N as u64));
         group.bench_function(BenchmarkId::new("act-f32", N), |b| {
             b.iter(|| {
                 let x = black_box(&x);
-                // One loop per method, as a user writes it (a branch between the two inside
-                // the loop kept it from being vectorised).
                 if forward {
                     for (y, &v) in out.iter_mut().zip(x) {
                         *y = act.forward(v);
@@ -55,12 +83,8 @@ fn pair<A: Elementwise + Copy>(
         group.bench_function(BenchmarkId::new("naive-f32", N), |b| {
             b.iter(|| {
                 let x = black_box(&x);
-                if forward {
-                    naive_forward(x, &mut out);
-                } else {
-                    for (y, &v) in out.iter_mut().zip(x) {
-                        *y = naive_derivative(v);
-                    }
+                for (y, &v) in out.iter_mut().zip(x) {
+                    *y = naive(v);
                 }
                 black_box(&mut out);
             })
@@ -74,23 +98,35 @@ fn sigmoid(x: f32) -> f32 {
 }
 
 fn scalar(c: &mut Criterion) {
-    pair(c, "sigmoid", Sigmoid, naive::f32::sigmoid::forward, |x| {
+    pair(c, "sigmoid", Sigmoid, sigmoid, |x| {
         let s = sigmoid(x);
         s * (1.0 - s)
     });
-    pair(c, "tanh", Tanh, naive::f32::tanh::forward, |x| {
+    pair(c, "tanh", Tanh, f32::tanh, |x| {
         let t = x.tanh();
         1.0 - t * t
     });
-    pair(c, "gelu", Gelu, naive::f32::gelu::forward, |x| {
-        use core::f32::consts::{FRAC_1_SQRT_2, FRAC_2_SQRT_PI};
-        0.5 * libm::erfcf(-x * FRAC_1_SQRT_2)
-            + x * (-0.5 * x * x).exp() * (FRAC_2_SQRT_PI * FRAC_1_SQRT_2 * 0.5)
-    });
-    pair(c, "swish", Swish, naive::f32::swish::forward, |x| {
-        let s = sigmoid(x);
-        s + x * s * (1.0 - s)
-    });
+    pair(
+        c,
+        "gelu",
+        Gelu,
+        |x| 0.5 * x * libm::erfcf(-x * core::f32::consts::FRAC_1_SQRT_2),
+        |x| {
+            use core::f32::consts::{FRAC_1_SQRT_2, FRAC_2_SQRT_PI};
+            0.5 * libm::erfcf(-x * FRAC_1_SQRT_2)
+                + x * (-0.5 * x * x).exp() * (FRAC_2_SQRT_PI * FRAC_1_SQRT_2 * 0.5)
+        },
+    );
+    pair(
+        c,
+        "swish",
+        Swish,
+        |x| x * sigmoid(x),
+        |x| {
+            let s = sigmoid(x);
+            s + x * s * (1.0 - s)
+        },
+    );
 }
 
 criterion_group!(benches, scalar);

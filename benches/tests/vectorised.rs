@@ -72,6 +72,14 @@ type Insn = (u64, String);
 /// The functions of this binary whose (demangled) name ends in `_avx2` or `_avx512` and
 /// contains `__act_`, each instance with its instructions. Generic instances share a name.
 fn dispatched_functions() -> BTreeMap<String, Vec<Vec<Insn>>> {
+    functions(|name| {
+        name.contains("__act_") && (name.ends_with("_avx2") || name.ends_with("_avx512"))
+    })
+}
+
+/// The functions of this binary whose (demangled) name passes `wanted`, each instance with its
+/// instructions.
+fn functions(wanted: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<Vec<Insn>>> {
     let exe = std::env::current_exe().expect("the test binary's path");
     let out = Command::new("objdump")
         .args(["-d", "--no-show-raw-insn", "-C"])
@@ -99,7 +107,7 @@ fn dispatched_functions() -> BTreeMap<String, Vec<Vec<Insn>>> {
         if let Some(name) = line.strip_suffix(">:").and_then(|l| l.split_once(" <")) {
             finish(&mut current);
             let name = name.1;
-            if name.contains("__act_") && (name.ends_with("_avx2") || name.ends_with("_avx512")) {
+            if wanted(name) {
                 current = Some((name.to_string(), Vec::new()));
             }
             continue;
@@ -356,5 +364,70 @@ fn generated_slice_loops_are_vectorised() {
         problems.is_empty(),
         "not vectorised:\n{}",
         problems.join("\n")
+    );
+}
+
+/// A caller's plain loop of the scalar methods, as `ndarray`'s `mapv` or an iterator
+/// `map(..).collect()` runs it: f32 sigmoid and swish (value and derivative) inline into it
+/// with neither a call nor a branch, so the compiler vectorises it. (GELU-tanh's scalar methods
+/// also inline, but keep a limit check that calls out at -∞, so their loops are not.)
+/// (Swish's limit at -∞ once was a check with a call off a branch in every call, which kept
+/// such loops one element at a time, at 0.64x the naive formula's speed.)
+macro_rules! one_element_loops {
+    ($($name:ident: $act:expr, $method:ident;)*) => {
+        $(
+            #[inline(never)]
+            fn $name(x: &[f32], y: &mut [f32]) {
+                for (y, &v) in y.iter_mut().zip(x) {
+                    *y = $act.$method(v);
+                }
+            }
+        )*
+        /// Runs each loop once (so that it is in the binary); returns their names.
+        fn run_one_element_loops() -> Vec<&'static str> {
+            let x: Vec<f32> = (0..64).map(|i| i as f32 / 8.0 - 4.0).collect();
+            let mut y = vec![0.0f32; x.len()];
+            $( black_box($name as fn(&[f32], &mut [f32]))(black_box(&x), &mut y); )*
+            black_box(&y);
+            vec![$(stringify!($name)),*]
+        }
+    };
+}
+
+one_element_loops! {
+    loop_of_sigmoid_forward: Sigmoid, forward;
+    loop_of_sigmoid_derivative: Sigmoid, derivative;
+    loop_of_swish_forward: Swish, forward;
+    loop_of_swish_derivative: Swish, derivative;
+}
+
+#[test]
+fn loops_of_the_sigmoid_familys_scalar_methods_are_vectorised() {
+    let names = run_one_element_loops();
+    let found = functions(|name| name.contains("::loop_of_"));
+    let mut problems = Vec::new();
+    for name in names {
+        let bodies = found
+            .iter()
+            .find(|(k, _)| k.ends_with(&format!("::{name}")))
+            .map(|(_, b)| b)
+            .unwrap_or_else(|| panic!("{name} is not in this binary: {:?}", found.keys()));
+        for body in bodies {
+            // Each one-element kernel rounds an `f64` quotient to `f32` once: a packed
+            // division (`divpd`, `vdivpd` under wider target features) in a loop without calls
+            // is the vectorised loop; the loop one element at a time has `divsd`.
+            let vectorised = loops(body).iter().any(|l| {
+                l.iter()
+                    .any(|(_, i)| i.starts_with("divpd") || i.starts_with("vdivpd"))
+                    && !l.iter().any(|(_, i)| i.starts_with("call"))
+            });
+            if !vectorised {
+                problems.push(name);
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "loops of one-element calls not vectorised: {problems:?}"
     );
 }

@@ -469,6 +469,28 @@ macro_rules! fma_kernels {
             (s, bell_fma_parts(ec, d, dl, r * r), inv)
         }
 
+        /// SiLU (Swish) `x sigmoid(x)` (Elfwing et al. 2018; Ramachandran et al. 2017): the
+        /// product with [`sigmoid_scaled_lean`]'s scaled factor, unscaled last, so that the
+        /// subnormal tail (`x < -87` in f32) is rounded once. At `x = -∞` the product is
+        /// `-∞ · 0`; the limit -0 is selected.
+        #[inline(always)]
+        pub fn silu<const FMA: bool>(x: $t) -> $t {
+            let (s, inv) = sigmoid_scaled_lean::<FMA>(x);
+            let y = (x * s) * inv;
+            if x == $t::NEG_INFINITY { -0.0 } else { y }
+        }
+
+        /// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, from [`sigmoid_pair`] (one
+        /// exponential; `sigmoid'` scaled, unscaled after the product with `x`). At `x = ±∞`
+        /// the product is `±∞ · 0`; the limits 1 and 0 are selected.
+        #[inline(always)]
+        pub fn silu_prime<const FMA: bool>(x: $t) -> $t {
+            let (s, p, inv) = sigmoid_pair::<FMA>(x);
+            let y = s + (x * p) * inv;
+            let limit = if x > 0.0 { 1.0 } else { 0.0 };
+            if x.abs() == $t::INFINITY { limit } else { y }
+        }
+
         /// `(c' e^(c x^2), 1/c')` as [`exp_scaled`] does for its argument, for a power of two
         /// `c`: `x^2` is split exactly (`sq + sql`), so the exponent is exact (a rounded `x^2`
         /// costs up to `|c| x^2` ulps: GELU's `e^(-x^2/2)` in its derivative, 65 ulp at

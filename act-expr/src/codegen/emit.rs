@@ -91,7 +91,8 @@ fn fk(k: Kernels) -> TokenStream {
 }
 
 /// Whether every kernel entry the body of `root` calls has an `f32` one-element form that
-/// uses no fused multiply-add (act-core's `OneKernels for f32`: `sigmoid` and `sigmoid'`),
+/// uses no fused multiply-add (act-core's `OneKernels for f32`: `sigmoid`, `sigmoid'`, `silu`
+/// and `silu'`),
 /// so that `f32`'s scalar method needs no FMA build and can inline into its caller. If act-core
 /// delegates one of these to a slice kernel after all, the portable build of that kernel runs:
 /// slower, as accurate.
@@ -104,7 +105,8 @@ pub(super) fn f32_one_element_only(
     let one = |k: Kernel| {
         matches!(
             k,
-            Kernel::SigmoidLean | Kernel::Of(Func::Sigmoid) | Kernel::Of(Func::SigmoidPrime)
+            Kernel::SigmoidLean
+                | Kernel::Of(Func::Sigmoid | Func::SigmoidPrime | Func::Silu | Func::SiluPrime)
         )
     };
     let body = plan::Body::plan(g, root, params, None, final_root);

@@ -13,7 +13,8 @@
 //! `benches/peers/throughput.py`, a first line `# ... n=N dtype=float32 ...` and then
 //! `PEER FUNCTION DIRECTION ELEMENTS_PER_NS` lines; given several runs of the same setting,
 //! the table shows the median of their figures. The scalar benches (`benches/scalar.rs`,
-//! groups `scalar/NAME/DIRECTION`) appear as activation `NAME (scalar)`.
+//! groups `scalar/NAME/DIRECTION` and `scalar-unvectorised/NAME/DIRECTION`) appear as
+//! activations `NAME (scalar)` and `NAME (scalar, unvectorised)`.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -100,11 +101,23 @@ fn main() -> Result<()> {
     });
     let mut rows: BTreeMap<Key, Row> = BTreeMap::new();
     let mut found = Vec::new();
-    collect_benchmarks(&dir, &mut found)
-        .with_context(|| format!("reading criterion output in {}", dir.display()))?;
+    if dir.exists() {
+        collect_benchmarks(&dir, &mut found)
+            .with_context(|| format!("reading criterion output in {}", dir.display()))?;
+    }
     if found.is_empty() {
-        bail!(
-            "no benchmark results under {} (run `cargo bench -p act-benches` first)",
+        // With `--act-medians` the table needs no criterion output: only its naive and scalar
+        // rows come from there.
+        if args.act_medians.is_empty() {
+            bail!(
+                "no benchmark results under {} (run `cargo bench -p act-benches` first, or \
+                 give act's figures with --act-medians)",
+                dir.display()
+            );
+        }
+        eprintln!(
+            "note: no criterion results under {}: the table has no naive loops and no scalar \
+             rows (`cargo bench -p act-benches` writes them)",
             dir.display()
         );
     }
@@ -132,7 +145,7 @@ fn main() -> Result<()> {
     if !args.act_medians.is_empty() {
         // Replaces criterion's act figures for the slice methods.
         for (key, row) in rows.iter_mut() {
-            if !key.activation.1.ends_with("(scalar)") {
+            if !key.activation.1.contains("(scalar") {
                 row.remove("act");
             }
         }
@@ -182,19 +195,19 @@ fn read_benchmark(new_dir: &Path) -> Result<(Key, String, f64)> {
     };
     let group = field(&benchmark, "group_id")?;
     let function = field(&benchmark, "function_id")?;
-    // The scalar benches: `scalar/NAME/DIRECTION`.
-    let (scalar, group) = match group.strip_prefix("scalar/") {
-        Some(rest) => (true, rest.to_owned()),
-        None => (false, group),
+    // The scalar benches: `scalar/NAME/DIRECTION` (in `mapv`) and
+    // `scalar-unvectorised/NAME/DIRECTION`.
+    let (suffix, group) = if let Some(rest) = group.strip_prefix("scalar/") {
+        (" (scalar)", rest.to_owned())
+    } else if let Some(rest) = group.strip_prefix("scalar-unvectorised/") {
+        (" (scalar, unvectorised)", rest.to_owned())
+    } else {
+        ("", group)
     };
     let (activation, direction) = group
         .split_once('/')
         .context("group is not NAME/DIRECTION")?;
-    let activation = if scalar {
-        format!("{activation} (scalar)")
-    } else {
-        activation.to_owned()
-    };
+    let activation = format!("{activation}{suffix}");
     let (who, dtype) = function
         .split_once('-')
         .context("function is not IMPL-DTYPE")?;
