@@ -181,12 +181,8 @@ pub(super) fn forward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
         let pass = lanes
             .short_output_pass(["x", "x", "y"], quote!(oi * scale))
             .unwrap_or(quote! {
-                // Last block first: the exp pass has just written the end of `y`, which is
-                // still in cache.
-                for yc in y.rchunks_mut(256) {
-                    for yi in yc.iter_mut() {
-                        *yi = *yi * scale;
-                    }
+                for yi in y.iter_mut() {
+                    *yi = *yi * scale;
                 }
             });
         quote! {
