@@ -193,6 +193,12 @@ fn fold_blocks_in<F: Float, const L: usize>(
 /// Lanes of [`max_min_blocks`]: a few vectors, kept in registers.
 const MAX_MIN_LANES: usize = 64;
 
+/// The row length from which softmax's forward pass (long build) finds the minimum with the
+/// maximum ([`max_min_blocks`]) to check the row's spread: shorter rows take the plain max
+/// fold and the general `exp`. Rows of 1000 gained 1.2x from the check, rows of 100 lost
+/// about 0.83x (`benches/RESULTS.md`, ninth session); the bound lies between.
+pub const MAX_MIN_FROM: usize = 256;
+
 /// `(max, min)` of `map(x[i])`: the maximum as [`fold_blocks`] with [`Float::max`] gives it
 /// (NaN if any value is NaN, `-∞` for an empty slice), and the minimum of the values that are
 /// not NaN (`+∞` if none), in one pass over independent lanes held in registers: per vector a

@@ -348,8 +348,8 @@ fn softmax_and_softmin_are_exact_in_the_inputs() {
         (w(&y_min), w(&y_max))
     }
     for_each_isa(|isa| {
-        // `long_*`: rows of 100 and 200 (the long build), spread 86.5 (every `exp` normal),
-        // 87.5 and 150 / 820 (f32 / f64: results subnormal and 0).
+        // `long_*`: rows of 300 (the long build's row check), spread 86.5 (every `exp`
+        // normal), 87.5 and 150 / 820 (f32 / f64: results subnormal and 0).
         for case in [
             "spread_50",
             "random16_wide",

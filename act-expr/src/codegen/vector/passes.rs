@@ -94,9 +94,17 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
         }
         if split.is_some_and(|f| f.max == j) {
             let kf = quote!(<F as ::act_core::__private::FloatKernels>);
+            // Short of `MAX_MIN_FROM` elements the minimum's cost per row (its lanes' tree)
+            // outweighs the gain: the plain max, and the general path.
             extremes.push(quote! {
-                let (hi, lo) = ::act_core::__private::max_min_blocks(
-                    x, #[inline(always)] |v| self.#body::<F, FMA>(v, r));
+                let (hi, lo) = if x.len() >= ::act_core::__private::MAX_MIN_FROM {
+                    ::act_core::__private::max_min_blocks(
+                        x, #[inline(always)] |v| self.#body::<F, FMA>(v, r))
+                } else {
+                    let hi = ::act_core::__private::fold_blocks(
+                        x, -#fl::INFINITY, #[inline(always)] |v| self.#body::<F, FMA>(v, r), #fl::max);
+                    (hi, -#fl::INFINITY)
+                };
                 r[#j] = hi;
                 let __act_normal = lo - hi >= #kf::__EXP_NORMAL_FROM;
             });
