@@ -10,7 +10,6 @@ use comfy_table::{
 const HEADER_LINE_ONLY: &str = "     ─             ";
 
 use crate::catalog::Entry;
-use crate::number::write_number;
 
 /// What a command needs besides its arguments.
 pub struct Ctx<'a> {
@@ -301,10 +300,11 @@ fn non_finite(v: f64) -> &'static str {
     }
 }
 
-/// A JSON number at full precision; not finite, a string (see [`non_finite`]).
+/// A JSON number at full precision, written as serde_json writes an `f64` everywhere else in
+/// act-cli's JSON (`0.0`, `-1.5`, `1e-300`); not finite, a string (see [`non_finite`]).
 pub fn write_json_number(out: &mut dyn Write, v: f64) -> io::Result<()> {
     if v.is_finite() {
-        write_number(out, v)
+        serde_json::to_writer(out, &v).map_err(io::Error::other)
     } else {
         write!(out, "\"{}\"", non_finite(v))
     }

@@ -169,6 +169,33 @@ fn eval_softmax_is_a_vector() {
 }
 
 #[test]
+fn softmax_of_a_vector_holding_inf_says_why_it_is_nan() {
+    let s = stdout(&["eval", "softmax", "1", "inf"]);
+    assert!(s.contains("holding +inf gives NaN"), "{s}");
+    assert!(s.contains("clamp the scores"), "{s}");
+    // Not said where no input is +inf.
+    let s = stdout(&["eval", "softmax", "1", "-inf"]);
+    assert!(!s.contains("+inf"), "{s}");
+}
+
+/// Every JSON document writes numbers one way, serde_json's (`0.0`): the streamed tables
+/// (`table`, `eval`) as the documents built whole (`show`, `compare`).
+#[test]
+fn json_numbers_are_written_alike_in_every_command() {
+    let s = stdout(&[
+        "table", "relu", "--from", "-1", "--to", "1", "--step", "1", "--format", "json",
+    ]);
+    assert!(
+        s.contains(r#"{"x":-1.0,"value":0.0,"derivative":0.0}"#),
+        "{s}"
+    );
+    let s = stdout(&["eval", "tanh", "0", "--format", "json"]);
+    assert!(s.contains(r#""x":0.0"#), "{s}");
+    let s = stdout(&["show", "relu", "--format", "json"]);
+    assert!(s.contains(r#""derivative_at_zero": 0.0"#), "{s}");
+}
+
+#[test]
 fn compare_and_recommend_json() {
     let s = stdout(&["compare", "relu", "tanh", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&s).unwrap();

@@ -191,38 +191,45 @@ pub trait Activation:
 /// call costs a check of the build, a function call (the kernel is compiled for AVX2 + FMA, so
 /// it cannot be inlined into code built for the baseline target) and the kernel.
 ///
-/// In `f32`, `sigmoid` and `sigmoid'` have a kernel of their own for one element, used by
-/// the activations that call them (sigmoid, swish and GELU-tanh, and the derivatives of
-/// softplus and log-sigmoid):
-/// `e^-x` in `f64` from a 32-entry table of powers of two and a cubic (Tang's method), then
-/// `1 / (1 + e)` or `e / (1 + e)^2` in `f64`, rounded to `f32` once: within 0.51 ULP (every
-/// 16th `f32` input, against an `f64` reference), where the slice kernels reach 1.7. A table
+/// In `f32` the sigmoid family (`sigmoid`, `sigmoid'`, and SiLU and its derivative, which the
+/// code generator forms from `x * sigmoid(x)`) has kernels of its own for one element, used
+/// by the activations that call them (sigmoid, swish and GELU-tanh, and the derivatives of
+/// softplus and log-sigmoid): `e^-x` in `f64` from a 32-entry table of powers of two and a
+/// cubic (Tang's method), then `1 / (1 + e)`, `e / (1 + e)^2`, `x / (1 + e)` or
+/// `(1 + e (1 + x)) / (1 + e)^2` in `f64`, rounded to `f32` once: within 0.51 ULP (every 16th
+/// `f32` input, against an `f64` reference; swish' within 0.06 eps of it in absolute terms
+/// near its root), where the slice kernels reach 1.7 (sigmoid) and 3.8 (swish'). A table
 /// lookup is one load for one element but a slow gather in a vector loop, so the slices keep
-/// their own kernel, and the two may differ by a few ULP: `tests/dispatch.rs` holds them
-/// within 2 ULP, or within 8 eps in absolute terms (swish, and swish' near its root at
-/// x = -1.28, where its terms cancel and a tiny result is many ULP apart). Both stay within
-/// the crate's bounds. These kernels use no fused multiply-add: a method whose formula calls no other
-/// kernel (sigmoid, swish, GELU-tanh) gives the same bits in every build, skips the build
-/// check and inlines into the caller's loop.
+/// their own kernels, and the two may differ by a few ULP: `tests/dispatch.rs` holds them
+/// within 2 ULP, or within 8 eps in absolute terms (swish' near its root at x = -1.28, where
+/// the slice kernel's terms cancel and a tiny result is many ULP apart). Both stay within
+/// the crate's bounds. These kernels use no fused multiply-add: a method whose formula calls
+/// no other kernel (sigmoid, swish, GELU-tanh) gives the same bits in every build, skips the
+/// build check and inlines into the caller's loop, and for sigmoid and swish (value and
+/// derivative) that loop has neither a call nor a branch, so the compiler can vectorise it.
 ///
-/// In a loop over elements (`ndarray`'s `mapv`, an iterator `map`) the scalar methods are not
-/// always faster than the naive formula written with `std`/`libm`. Measured over 1M `f32` on
-/// x86-64 with AVX-512 (2026-11-30; 201 interleaved rounds of
-/// `benches/src/bin/scalar_ratio.rs`, and criterion's `benches/benches/scalar.rs`): tanh and
-/// GELU are 2.1-3.7x faster than `tanhf` and libm's `erfcf`, values and derivatives; sigmoid
-/// runs at 0.9x of `1 / (1 + (-x).exp())` with glibc's `expf`, and its derivative at 0.9x
-/// (interleaved) to 1.4x (criterion); swish at 0.7x of `x` times that, its derivative at
-/// 0.6-0.9x. glibc's `expf` is a chain as short as act's one-element kernel, and sigmoid and
-/// swish add a division (and swish a product, and a check for its limit at -∞) to the same
-/// per-element work; the compiler did not vectorise these loops.
+/// Speed in a loop over elements, against the naive formula written with `std`/`libm`
+/// (`1 / (1 + (-x).exp())` with glibc's `expf`, `tanhf`, libm's `erfcf`) called the same way,
+/// over 1M `f32` on x86-64 with AVX-512 (2026-11-30; interleaved rounds of
+/// `benches/src/bin/scalar_ratio.rs`, and criterion's `benches/benches/scalar.rs`):
+/// - in `ndarray`'s `mapv` (the same holds for an iterator `map(..).collect()` or a `for` loop
+///   over two slices passed to a function, which the compiler sees the same way): sigmoid
+///   and swish 1.4-1.6x faster, values and derivatives (the compiler vectorises act's loop;
+///   glibc's `expf` is a call it cannot), tanh 2.4-3.1x and GELU 2.1-2.8x;
+/// - in a loop the compiler leaves one element at a time (one whose output it cannot prove
+///   distinct from its input, or with other work it cannot vectorise): tanh and GELU still
+///   2.1-3.7x faster, but sigmoid at 0.9x, swish at 0.9x and swish' at 0.8x: glibc's `expf`
+///   is a chain as short as act's one-element kernel, and act adds an `f64` division (its
+///   0.51 ULP against the naive formula's 1.5) and the clamps that keep the tails exact.
 ///
 /// Prefer the slice methods ([`forward_slice`](Activation::forward_slice),
 /// [`forward_in_place`](Elementwise::forward_in_place),
 /// [`derivative_slice`](Elementwise::derivative_slice),
 /// [`backward_slice`](Activation::backward_slice)) whenever the inputs are in a contiguous
 /// slice, from a few elements on: they run the same kernels 8 or 16 lanes at a time (AVX2,
-/// AVX-512), several times faster per element than any scalar loop, the naive one included
-/// (sigmoid, same machine: about 3 elements per ns, against 0.15-0.3 for either scalar loop).
+/// AVX-512), faster per element than any loop of scalar calls, the naive one included
+/// (sigmoid, same machine: about 3 elements per ns with `forward_slice`, 0.6 with act's
+/// scalar method in `mapv`, 0.37 with the naive formula).
 /// For an `ndarray` array, call `forward_array` (feature `ndarray`, any layout) rather than
 /// `mapv(|v| act.forward(v))`. Keep the scalar methods for values that come one at a time, or
 /// inside a computation that is not a loop over a slice.

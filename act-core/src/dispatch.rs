@@ -7,9 +7,9 @@
 //! bit; the baseline build has no FMA and may differ from them in the last bits. Every build
 //! meets the same accuracy bounds: the tests check each one this machine can run. The scalar
 //! methods (`forward`, `derivative`) run the same code as the slice methods, so on one
-//! machine `forward(x)` equals `forward_slice(&[x])`, with one exception: in `f32`, `sigmoid`
-//! and `sigmoid'` (sigmoid, swish and GELU-tanh, and the derivatives of softplus and
-//! log-sigmoid) have a one-element kernel whose results may differ from the slices' by a few
+//! machine `forward(x)` equals `forward_slice(&[x])`, with one exception: in `f32`, the
+//! sigmoid family (sigmoid, swish and GELU-tanh, and the derivatives of softplus and
+//! log-sigmoid) has one-element kernels whose results may differ from the slices' by a few
 //! ULP (see
 //! [`Elementwise`](crate::Elementwise#scalar-or-slice-methods)).
 //!

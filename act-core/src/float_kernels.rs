@@ -70,8 +70,9 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
 /// which in a vector loop would be a gather). Results may then differ from the slice methods'
 /// in the last bit, each within the accuracy bound.
 pub trait OneKernels: FloatKernels {
-    /// True where `sigmoid` and `sigmoid'` have a one-element form without fused
-    /// multiply-adds (`f32`): a scalar method whose body calls no other kernel then runs the
+    /// True where the sigmoid family (`sigmoid`, `sigmoid'`, `silu`, `silu'`) has a one-element
+    /// form without fused multiply-adds (`f32`): a scalar method whose body calls no other
+    /// kernel then runs the
     /// same code in every build, inlined, with no dispatch.
     const __ONE_ELEMENT_SIGMOID: bool = false;
     /// [`FloatKernels::__kernel`] for one element.

@@ -58,7 +58,7 @@ pub fn for_rows2<F: Float>(
 const CHUNK: usize = 512;
 
 /// The limit of `f` towards `x` (±∞, or a huge finite input), for formulas whose straight-line
-/// code gives NaN there (`∞ * 0` in `x * sigmoid(x)` at -∞, `x^3` overflowing in gelu-tanh's
+/// code gives NaN there (`∞ * 0` in `x * x * sigmoid(x)` at -∞, `x^3` overflowing in gelu-tanh's
 /// derivative): `f` at the probe inputs of `act_expr::eval::LIMIT_PROBES` no larger than `|x|`
 /// (and finite in `F`), largest first, judged by `act_expr::eval::LimitProbes` as the
 /// interpreter judges them: two that agree give the limit; at ±∞ values that keep growing

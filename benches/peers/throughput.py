@@ -15,7 +15,7 @@ Peers (each skipped with a note on stderr if its package is missing):
 
 Inputs: N values uniform in [-8, 8) (as act's criterion benches), grad_y uniform in [-1, 1),
 fixed seed. Each figure: elements per nanosecond at the median of REPS timed calls, after
-two untimed ones. Output: a header line `# DATE n=N dtype=DTYPE names=act command: ...`, then
+two untimed ones. Output: a header line `# DATE n=N dtype=DTYPE naming=act command: ...`, then
 `PEER FUNCTION DIRECTION ELEMENTS_PER_NS` lines with act's function names (`gelu` is the
 exact erf form, `gelu_tanh` the tanh approximation, `swish` is SiLU). `glu` splits the N
 inputs into halves `[a | b]` (PyTorch's `glu(x, dim=-1)`) and its rate counts the N/2 outputs.
@@ -228,7 +228,7 @@ def main():
     g = rng.uniform(-1.0, 1.0, a.n).astype(a.dtype)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
     command = " ".join(["throughput.py"] + sys.argv[1:])
-    lines = [f"# {now} n={a.n} dtype={a.dtype} names=act command: {command}"]
+    lines = [f"# {now} n={a.n} dtype={a.dtype} naming=act command: {command}"]
     sources = {
         "jax": lambda: jax_rows(x, a.dtype, a.reps, wanted),
         "torch": lambda: torch_rows(x, g, a.reps, wanted),

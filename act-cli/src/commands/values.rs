@@ -191,7 +191,15 @@ fn write_rows(
 ) -> anyhow::Result<()> {
     if format == Format::Text {
         if c.is_vector() {
-            let note = vector_note(c, xs.len(), text.inputs);
+            let mut note = vector_note(c, xs.len(), text.inputs);
+            if xs.contains(&f64::INFINITY) {
+                // The library's convention (its docs say why): no limit is taken.
+                note.push_str(&format!(
+                    " A vector holding +inf gives NaN everywhere ({} does not take the \
+                     limit, as in PyTorch): clamp the scores first.",
+                    c.label()
+                ));
+            }
             write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
         }
         return text_rows(ctx, xs, values, derivatives, text.digits);

@@ -5,8 +5,8 @@
 //! values, so that the slice loops `activation!` generates auto-vectorise. No table lookups
 //! (gathers). `f32` is computed in `f32` with lower-degree polynomials, for twice the SIMD
 //! width, except `powi`/`powf`, which go through `f64`. The one exception is for one element
-//! at a time: [`f32::scalar`](crate::math::f32) (`sigmoid` and `sigmoid'` for the scalar
-//! methods, in `f64` from a 32-entry table; see
+//! at a time: [`f32::scalar`](crate::math::f32) (`sigmoid`, `sigmoid'`, SiLU and SiLU' for
+//! the scalar methods, in `f64` from a 32-entry table; see
 //! [`Elementwise`](crate::Elementwise#scalar-or-slice-methods)).
 //!
 //! Each kernel takes `const FMA: bool`. With `FMA = true` it uses `mul_add` (one instruction
@@ -38,6 +38,10 @@
 //!   softmax, softmin and log-softmax whose spread `max - min` is below about 86.6 (`f32`) or
 //!   707.7 (`f64`) take it (the max pass finds the minimum too).
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
+//! - `silu` and `silu_prime` are SiLU (swish) `x sigmoid(x)` and its derivative
+//!   `sigmoid(x) + x sigmoid'(x)`, from `sigmoid_scaled_lean` and `sigmoid_pair`, with the
+//!   limits at ±∞ selected (the formulas give `±∞ · 0` there): one kernel each, so that the
+//!   generated code needs no check for them.
 //! - `erfc_mul(x, h, l)` is `erfc(x (h + l))` for a constant `h + l`, the product carried as
 //!   `a + al` (f64) or never formed (f32: `a^2 = x^2 (h + l)^2` split exactly, and the
 //!   rational function's coefficients scaled to `x`); `exp_sq(x, c)` is `e^(c x^2)` for a power of two `c` with `x^2` split

@@ -50,7 +50,7 @@ pub struct Model {
     /// Reductions, for vector activations.
     pub reductions: Vec<ReductionModel>,
     /// The straight-line code of the value gives NaN at some huge or infinite input (`∞ * 0`
-    /// in `x * sigmoid(x)` at -∞), so the generated code must watch for it and take the limit
+    /// in `x * x * sigmoid(x)` at -∞), so the generated code must watch for it and take the limit
     /// there. False lets the value's slice loops skip the check.
     pub value_needs_limit: bool,
     /// The same for the derivative's code (the backward and derivative slice loops). Separate,

@@ -6,7 +6,7 @@
 //! `backward_rows` from the input), next to `naive` lines for
 //! the naive loops (`act_benches::naive`), which `summary` does not read. Prints a file in the
 //! peers' format (`act NAME DIRECTION ELEMENTS_PER_NS` lines after a `# ... n=N dtype=float32
-//! names=act` header), for `summary --act-medians FILE`.
+//! naming=act` header), for `summary --act-medians FILE`.
 //!
 //! On a shared machine, criterion's samples (tens of milliseconds each) share the core with
 //! whatever else runs there, while a median of single calls (about a millisecond each) mostly
@@ -110,7 +110,7 @@ fn main() {
     let g: Vec<f32> = inputs(n, 2).into_iter().map(|v| (v / 8.0) as f32).collect();
     let mut out = vec![0.0f32; n];
     println!(
-        "# n={n} dtype=float32 names=act isa={:?} command: medians --n {n} --reps {}",
+        "# n={n} dtype=float32 naming=act isa={:?} command: medians --n {n} --reps {}",
         act_core::dispatch::active(),
         args.reps
     );

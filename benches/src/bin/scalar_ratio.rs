@@ -65,6 +65,7 @@ fn compare(args: &Args, label: &str, mut act: impl FnMut() -> f64, mut naive: im
 }
 
 /// Nanoseconds of `mapv(f)` over `x`.
+#[inline(always)]
 fn mapv_pass(x: &Array1<f32>, f: impl Fn(f32) -> f32) -> f64 {
     let t = Instant::now();
     black_box(black_box(x).mapv(f));
@@ -74,6 +75,7 @@ fn mapv_pass(x: &Array1<f32>, f: impl Fn(f32) -> f32) -> f64 {
 /// Nanoseconds of a `for` loop of `f` from `x` into `out`, shaped as in `benches/scalar.rs`
 /// (input through `black_box`, output reached through a reference the loop cannot prove
 /// distinct from it), which the compiler leaves one element at a time.
+#[inline(always)]
 fn unvectorised_pass(x: &[f32], out: &mut Vec<f32>, f: impl Fn(f32) -> f32) -> f64 {
     let out: &mut Vec<f32> = black_box(out);
     let t = Instant::now();
@@ -86,7 +88,9 @@ fn unvectorised_pass(x: &[f32], out: &mut Vec<f32>, f: impl Fn(f32) -> f32) -> f
 }
 
 /// Both loop shapes of `f` (act's method) against `g` (the naive formula).
-fn both(args: &Args, label: &str, f: impl Fn(f32) -> f32 + Copy, g: fn(f32) -> f32) {
+/// Both are generic closures, so that each inlines into its loop (a function pointer would
+/// cost the naive loop an indirect call).
+fn both(args: &Args, label: &str, f: impl Fn(f32) -> f32 + Copy, g: impl Fn(f32) -> f32 + Copy) {
     let x: Vec<f32> = inputs(args.n, 1).into_iter().map(|v| v as f32).collect();
     let xa = Array1::from(x.clone());
     compare(

@@ -248,7 +248,11 @@ fn read_peers(file: &Path, runs: &mut BTreeMap<(Key, String), Vec<f64>>) -> Resu
         "float64" => "f64",
         other => bail!("unknown dtype {other}"),
     };
-    let act_names = header.split_whitespace().any(|w| w == "names=act");
+    // `naming=act`: the functions go by act's names (`gelu` is the erf form); files written
+    // before the key was renamed say `names=act`.
+    let act_names = header
+        .split_whitespace()
+        .any(|w| w == "naming=act" || w == "names=act");
     let mut peers = Vec::new();
     for line in text
         .lines()
@@ -264,7 +268,7 @@ fn read_peers(file: &Path, runs: &mut BTreeMap<(Key, String), Vec<f64>>) -> Resu
         // JAX's `derivative` is vmap(grad(f)): f'(x) alone, act's derivative_slice;
         // the goals also compare it with backward_slice (which reads grad_y as well).
         // The old script's jax `gelu` is the tanh approximation; `throughput.py` (header
-        // `names=act`) uses act's names.
+        // `naming=act`) uses act's names.
         // PyTorch's softmax-family backward reads the saved output: it sits beside act's
         // `backward_from_output` (the like-for-like pair), not `backward_slice`, which reads x.
         let from_output = ["softmax", "log_softmax", "softmin"].contains(&name);
