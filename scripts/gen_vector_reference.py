@@ -38,6 +38,13 @@ def cases(t, rng):
         ("huge_equal", [1e8, 1e8] if t is F64 else [1e30, 1e30]),
         ("spread_50", [-7.1 + 14.2 * i / 49 for i in range(50)]),
         ("tie_at_max", [3.0, 3.0, -1.0, 0.5]),
+        # Long rows (the long build, and at least 256 entries: the forward pass checks the
+        # spread of such rows) whose spread takes the results into the subnormal range and to
+        # 0, or stays just inside / just outside the range where every `exp(x - max)` is
+        # normal (about 86.6 in f32).
+        ("long_wide", [-20.0 + (150.0 if t is not F64 else 820.0) * i / 299 for i in range(300)]),
+        ("long_edge_in", [86.5 * i / 299 for i in range(300)]),
+        ("long_edge_out", [87.5 * i / 299 for i in range(300)]),
     ]
     for name, xs in extra:
         xs = [t.from_f64(v) for v in xs]

@@ -35,6 +35,13 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor in the normal
     /// range; `lo` enters the kernel's reduced argument. 0 at `self = -∞`, whatever `lo`.
     fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self;
+    /// The smallest `self` for which [`FloatKernels::__exp_nonpositive_normal`] is valid
+    /// (`e^self` normal, with a binade to spare).
+    const __EXP_NORMAL_FROM: Self;
+    /// [`FloatKernels::__exp_nonpositive_final`] for `__EXP_NORMAL_FROM <= self <= 0` (or
+    /// NaN): the same bits without the gradual underflow's work, for a pass that has checked
+    /// the minimum of its arguments.
+    fn __exp_nonpositive_normal<const FMA: bool>(self, lo: Self) -> Self;
     /// `e^(self + lo)`, `lo` the rounding error of the difference `self` was computed as
     /// (NaN allowed where `self` is infinite): the low part enters the kernel's reduced
     /// argument.
@@ -183,6 +190,11 @@ macro_rules! impl_float_kernels {
             #[inline(always)]
             fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self {
                 math::$m::exp_nonpositive_final::<FMA>(self, lo)
+            }
+            const __EXP_NORMAL_FROM: Self = math::$m::EXP_NORMAL_FROM;
+            #[inline(always)]
+            fn __exp_nonpositive_normal<const FMA: bool>(self, lo: Self) -> Self {
+                math::$m::exp_nonpositive_normal::<FMA>(self, lo)
             }
             #[inline(always)]
             fn __exp_lo<const FMA: bool>(self, lo: Self) -> Self {

@@ -152,6 +152,14 @@ macro_rules! impl_half_float {
                     FloatKernels::__exp_nonpositive_final::<FMA>(v, lo.to_f32())
                 })
             }
+            // f32's bound, rounded up (the kernel runs in f32 and rounds once).
+            const __EXP_NORMAL_FROM: Self = $t::from_f32_const(-86.0);
+            #[inline]
+            fn __exp_nonpositive_normal<const FMA: bool>(self, lo: Self) -> Self {
+                via(self, |v| {
+                    FloatKernels::__exp_nonpositive_normal::<FMA>(v, lo.to_f32())
+                })
+            }
             #[inline]
             fn __exp_lo<const FMA: bool>(self, lo: Self) -> Self {
                 via(self, |v| FloatKernels::__exp_lo::<FMA>(v, lo.to_f32()))

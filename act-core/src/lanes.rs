@@ -190,6 +190,64 @@ fn fold_blocks_in<F: Float, const L: usize>(
     finish_lanes(&acc, &combine)[0]
 }
 
+/// Lanes of [`max_min_blocks`]: a few vectors, kept in registers.
+const MAX_MIN_LANES: usize = 64;
+
+/// The row length from which softmax's forward pass (long build) finds the minimum with the
+/// maximum ([`max_min_blocks`]) to check the row's spread: shorter rows take the plain max
+/// fold and the general `exp`. Rows of 1000 gained 1.2x from the check, rows of 100 lost
+/// about 0.83x (`benches/RESULTS.md`, ninth session); the bound lies between.
+pub const MAX_MIN_FROM: usize = 256;
+
+/// `(max, min)` of `map(x[i])`: the maximum as [`fold_blocks`] with [`Float::max`] gives it
+/// (NaN if any value is NaN, `-∞` for an empty slice), and the minimum of the values that are
+/// not NaN (`+∞` if none), in one pass over independent lanes held in registers: per vector a
+/// `max`, a `min` and a NaN test with its select, where [`fold_blocks`] takes a compare, a NaN
+/// test and a masked store to lanes in memory. Max and min are exact, so the lanes change no
+/// bits (between equal values of opposite sign, `-0` and `+0`, either may come out).
+#[inline(always)]
+pub fn max_min_blocks<F: Float>(x: &[F], map: impl Fn(F) -> F) -> (F, F) {
+    const L: usize = MAX_MIN_LANES;
+    let mut hi = [-F::INFINITY; L];
+    let mut lo = [F::INFINITY; L];
+    let mut nan = [F::ZERO; L];
+    let update = |hi: &mut [F; L], lo: &mut [F; L], nan: &mut [F; L], i: usize, v: F| {
+        // `v > h` is false for a NaN `v`: the lane keeps its value, and `nan` takes it.
+        hi[i] = if v > hi[i] { v } else { hi[i] };
+        lo[i] = if v < lo[i] { v } else { lo[i] };
+        nan[i] = if v.is_nan() { v } else { nan[i] };
+    };
+    let mut blocks = x.chunks_exact(L);
+    for xc in &mut blocks {
+        for (i, &v) in xc.iter().enumerate() {
+            update(&mut hi, &mut lo, &mut nan, i, map(v));
+        }
+    }
+    // The rest in whole vectors of 16 where it can (rows of 65 to a few hundred elements
+    // spend much of their time here), then one at a time.
+    let mut rest = blocks.remainder().chunks_exact(16);
+    for xc in &mut rest {
+        for (i, &v) in xc.iter().enumerate() {
+            update(&mut hi, &mut lo, &mut nan, i, map(v));
+        }
+    }
+    for (i, &v) in rest.remainder().iter().enumerate() {
+        update(&mut hi, &mut lo, &mut nan, i, map(v));
+    }
+    // Pairwise, so that the first levels are whole-vector operations.
+    let mut width = L;
+    while width > 1 {
+        width /= 2;
+        for i in 0..width {
+            let (h, l, n) = (hi[i + width], lo[i + width], nan[i + width]);
+            hi[i] = if h > hi[i] { h } else { hi[i] };
+            lo[i] = if l < lo[i] { l } else { lo[i] };
+            nan[i] = if n.is_nan() { n } else { nan[i] };
+        }
+    }
+    (if nan[0].is_nan() { nan[0] } else { hi[0] }, lo[0])
+}
+
 mod window;
 
 /// The fused sums and folds for rows of at most [`short::LEN`] elements in registers (softmax

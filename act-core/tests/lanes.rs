@@ -311,3 +311,43 @@ fn softmax_rows_at_this_level() {
         }
     }
 }
+
+/// `max_min_blocks` (the max pass of softmax's and log-softmax's long forward build, which
+/// also finds the minimum): its maximum is `fold_blocks` with `Float::max` (NaN if any value
+/// is), its minimum a plain scan that skips NaN, at every length to 300, with the special
+/// values sprinkled in, and where every value is NaN.
+#[test]
+fn max_min_blocks_is_the_max_fold_and_the_min_of_the_rest() {
+    fn plain_min<F: Float>(x: &[F]) -> F {
+        let mut lo = F::INFINITY;
+        for &v in x.iter().filter(|v| !v.is_nan()) {
+            lo = if v < lo { v } else { lo };
+        }
+        lo
+    }
+    fn check<F: Float + std::fmt::Debug>() {
+        for n in 0..300 {
+            for specials in [false, true] {
+                let x: Vec<F> = inputs(n, n as u64 + 7, specials);
+                for sign in [F::ONE, -F::ONE] {
+                    let (hi, lo) = long::max_min_blocks(&x, |v| sign * v);
+                    let max = long::fold_blocks(&x, -F::INFINITY, |v| sign * v, F::max);
+                    let neg: Vec<F> = x.iter().map(|&v| sign * v).collect();
+                    let min = plain_min(&neg);
+                    // exact values: equal, up to the sign of a zero
+                    let same_max = hi == max || (hi.is_nan() && max.is_nan());
+                    assert!(
+                        same_max && lo == min,
+                        "n = {n}: {hi:?} {lo:?}, {max:?} {min:?}"
+                    );
+                }
+            }
+        }
+        let (hi, lo) = long::max_min_blocks(&[F::NAN; 70], |v| v);
+        assert!(hi.is_nan() && lo == F::INFINITY);
+        let (hi, lo) = long::max_min_blocks(&[] as &[F], |v| v);
+        assert!(hi == -F::INFINITY && lo == F::INFINITY);
+    }
+    check::<f32>();
+    check::<f64>();
+}

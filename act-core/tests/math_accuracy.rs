@@ -432,3 +432,48 @@ fn negative_powers_beyond_the_overflow_of_the_positive_one() {
     // f32 forms the power in f64: 2^64 to the -2 is 2^-128, subnormal in f32.
     assert_eq!(math::f32::powi(1.8446744e19, -2), f32::from_bits(1 << 21));
 }
+
+/// The forward passes of softmax and log-softmax take `exp_nonpositive_normal` for rows whose
+/// spread keeps every `exp(x - max)` normal: it must give the bits of `exp_nonpositive_final`
+/// (softmax's store) and of `exp_lo` (log-softmax's sums), whose accuracy the softmax-family
+/// tests check, on `[EXP_NORMAL_FROM, 0]`, with and without FMA, for low parts of either
+/// sign, down to the bound itself.
+#[test]
+fn exp_nonpositive_normal_is_exp_nonpositive_final_in_its_range() {
+    macro_rules! check {
+        ($t:ident, $steps:expr) => {{
+            use math::$t::{
+                EXP_NORMAL_FROM, exp_lo, exp_nonpositive_final, exp_nonpositive_normal,
+            };
+            let lo_scale = $t::EPSILON / 2.0;
+            for i in 0..=$steps {
+                let x = EXP_NORMAL_FROM * (i as $t / $steps as $t);
+                for x in [
+                    x,
+                    (-x.abs().next_up()).max(EXP_NORMAL_FROM),
+                    EXP_NORMAL_FROM,
+                ] {
+                    for xl in [-0.0, 0.37 * lo_scale * x.abs(), -0.49 * lo_scale * x.abs()] {
+                        let (a, b) = (
+                            exp_nonpositive_normal::<true>(x, xl),
+                            exp_nonpositive_final::<true>(x, xl),
+                        );
+                        assert_eq!(a.to_bits(), b.to_bits(), "FMA {x:e} {xl:e}");
+                        let c = exp_lo::<true>(x, xl);
+                        assert_eq!(a.to_bits(), c.to_bits(), "FMA exp_lo {x:e} {xl:e}");
+                        let c = exp_lo::<false>(x, xl);
+                        let (a, b) = (
+                            exp_nonpositive_normal::<false>(x, xl),
+                            exp_nonpositive_final::<false>(x, xl),
+                        );
+                        assert_eq!(a.to_bits(), b.to_bits(), "{x:e} {xl:e}");
+                        assert_eq!(a.to_bits(), c.to_bits(), "exp_lo {x:e} {xl:e}");
+                    }
+                }
+            }
+            assert!(exp_nonpositive_final::<true>(EXP_NORMAL_FROM, 0.0) >= $t::MIN_POSITIVE);
+        }};
+    }
+    check!(f32, 100_000);
+    check!(f64, 100_000);
+}

@@ -13,8 +13,18 @@ pub(super) fn method(m: &Model, name: &Ident, root: Id) -> TokenStream {
     method_with(m, name, root, Kernels::Slice)
 }
 
+/// [`method`] for an `x` known not to be NaN: without the select that passes NaN through
+/// (softmax-family sums over rows whose maximum the pass before found not NaN).
+pub(super) fn method_not_nan(m: &Model, name: &Ident, root: Id) -> TokenStream {
+    guarded_method(m, name, root, Kernels::Slice, false)
+}
+
 /// [`method`] calling the kernel entries `k`.
 pub(super) fn method_with(m: &Model, name: &Ident, root: Id, k: Kernels) -> TokenStream {
+    guarded_method(m, name, root, k, true)
+}
+
+fn guarded_method(m: &Model, name: &Ident, root: Id, k: Kernels, guard: bool) -> TokenStream {
     // An elementwise activation's value and derivative are final results; a vector
     // activation's pieces are combined further.
     let b = body_with(&m.graph, root, &m.param_names, None, !m.decl.vector, k);
@@ -26,7 +36,7 @@ pub(super) fn method_with(m: &Model, name: &Ident, root: Id, k: Kernels) -> Toke
     };
     // NaN in gives NaN out: by the formula itself where every step propagates NaN, else by
     // an explicit select (two instructions per vector saved where it is not needed).
-    let out = if propagates_nan(&m.graph, root) {
+    let out = if !guard || propagates_nan(&m.graph, root) {
         quote!(y)
     } else {
         quote!(<F as ::act_core::Float>::select(

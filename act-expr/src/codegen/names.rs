@@ -50,6 +50,16 @@ pub(super) fn body_raw_forward(j: usize) -> Ident {
     format_ident!("__act_body{}_raw_fwd", j)
 }
 
+/// [`body_raw_forward`] for rows whose spread keeps every `exp` normal.
+pub(super) fn body_raw_forward_normal(j: usize) -> Ident {
+    format_ident!("__act_body{}_raw_fwd_normal", j)
+}
+
+/// [`body`] for rows whose spread keeps every `exp` normal.
+pub(super) fn body_normal(j: usize) -> Ident {
+    format_ident!("__act_body{}_normal", j)
+}
+
 /// `∂f/∂r_j` for one element.
 pub(super) fn output_partial(j: usize) -> Ident {
     format_ident!("__act_out_partial{}", j)

@@ -29,6 +29,18 @@ pub(super) fn passes(plan: &Plan, p: &Passes) -> TokenStream {
 fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
     let fl = quote!(<F as ::act_core::Float>);
     let lanes = p.lanes.path();
+    // The forward pass of the long build over `exp(p - max(p))` (softmax): the max pass also
+    // finds `min(p)`, and the exp-and-sum pass runs the `exp` without gradual underflow where
+    // the spread keeps every value normal (the same bits).
+    let forward = match &p.store {
+        Some((s, _)) => plan.forward_store.as_ref().is_some_and(|f| f.j == s.j),
+        None => true,
+    };
+    let split = plan
+        .normal_rows
+        .as_ref()
+        .filter(|_| forward && !p.with_t && matches!(p.lanes, Lanes::Long));
+    let mut fast_entries = Vec::new();
     let mut entries = Vec::new();
     let mut targets = Vec::new();
     let mut extremes = Vec::new();
@@ -42,25 +54,60 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
             match &p.store {
                 Some((s, _)) if s.j == j => {
                     let raw = &s.method;
-                    stored = Some(quote!(self.#raw::<F, FMA>(v, v, r)));
+                    let normal = names::body_raw_forward_normal(j);
+                    stored = Some((
+                        quote!(self.#raw::<F, FMA>(v, v, r)),
+                        split
+                            .filter(|_| plan.flushing.is_some())
+                            .map(|_| quote!(self.#normal::<F, FMA>(v, v, r))),
+                    ));
                     // A NaN input makes the sum NaN. The flushing `exp(x - max(x))` keeps
                     // NaN (and `max(x)` is NaN with it), so only other bodies need the select.
-                    if plan.flushing.is_some() {
-                        entries.push(quote!(raw));
+                    let e = if plan.flushing.is_some() {
+                        quote!(raw)
                     } else {
-                        entries.push(quote!(#fl::select(#fl::is_nan(v), v, raw)));
-                    }
+                        quote!(#fl::select(#fl::is_nan(v), v, raw))
+                    };
+                    entries.push(e.clone());
+                    fast_entries.push(e);
                 }
-                _ => entries.push(quote!(self.#body::<F, FMA>(v, r))),
+                _ => {
+                    entries.push(quote!(self.#body::<F, FMA>(v, r)));
+                    fast_entries.push(if split.is_some_and(|n| n.bodies.contains(&j)) {
+                        let normal = names::body_normal(j);
+                        quote!(self.#normal::<F, FMA>(v, r))
+                    } else {
+                        quote!(self.#body::<F, FMA>(v, r))
+                    });
+                }
             }
             targets.push((quote!(r[#j]), r.scale()));
             if p.with_t {
                 for &kk in &r.reads {
                     let f = names::body_dr(j, kk);
                     entries.push(quote!(self.#f::<F, FMA>(v, r)));
+                    fast_entries.push(quote!(self.#f::<F, FMA>(v, r)));
                     targets.push((quote!(t[#j][#kk]), r.scale()));
                 }
             }
+            continue;
+        }
+        if split.is_some_and(|f| f.max == j) {
+            let kf = quote!(<F as ::act_core::__private::FloatKernels>);
+            // Short of `MAX_MIN_FROM` elements the minimum's cost per row (its lanes' tree)
+            // outweighs the gain: the plain max, and the general path.
+            extremes.push(quote! {
+                let (hi, lo) = if x.len() >= ::act_core::__private::MAX_MIN_FROM {
+                    ::act_core::__private::max_min_blocks(
+                        x, #[inline(always)] |v| self.#body::<F, FMA>(v, r))
+                } else {
+                    let hi = ::act_core::__private::fold_blocks(
+                        x, -#fl::INFINITY, #[inline(always)] |v| self.#body::<F, FMA>(v, r), #fl::max);
+                    (hi, -#fl::INFINITY)
+                };
+                r[#j] = hi;
+                let __act_normal = lo - hi >= #kf::__EXP_NORMAL_FROM;
+            });
             continue;
         }
         let (init, comb) = if r.kind == Reduce::Max {
@@ -87,12 +134,34 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
         return quote!(#(#extremes)*);
     }
     let sums = match (stored, &p.store) {
-        (Some(st), Some((_, buf))) => quote! {
+        (Some((st, None)), Some((_, buf))) => quote! {
             let sums: [F; #m_len] = #lanes::sum_lanes_store(x, #buf, #[inline(always)] |v| {
                 let raw: F = #st;
                 ([#(#entries),*], raw)
             });
         },
+        (Some((st, Some(normal))), Some((_, buf))) => quote! {
+            let sums: [F; #m_len] = if __act_normal {
+                #lanes::sum_lanes_store(x, #buf, #[inline(always)] |v| {
+                    let raw: F = #normal;
+                    ([#(#entries),*], raw)
+                })
+            } else {
+                #lanes::sum_lanes_store(x, #buf, #[inline(always)] |v| {
+                    let raw: F = #st;
+                    ([#(#entries),*], raw)
+                })
+            };
+        },
+        _ if split.is_some_and(|n| n.bodies.iter().any(|b| plan.reductions[*b].level == level)) => {
+            quote! {
+                let sums: [F; #m_len] = if __act_normal {
+                    #lanes::sum_lanes(x, #[inline(always)] |v| [#(#fast_entries),*])
+                } else {
+                    #lanes::sum_lanes(x, #[inline(always)] |v| [#(#entries),*])
+                };
+            }
+        }
         _ => quote! {
             let sums: [F; #m_len] = #lanes::sum_lanes(x, #[inline(always)] |v| [#(#entries),*]);
         },

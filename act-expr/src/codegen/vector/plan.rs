@@ -134,6 +134,17 @@ pub(super) struct Store {
     pub method: Ident,
 }
 
+/// The forward store's body `exp(u)`, `u = p - max(p)`, computed with the flushing `exp`.
+#[derive(Clone, Copy)]
+pub(super) struct Flushing {
+    /// The argument `u`.
+    pub u: Id,
+    /// The reduction `max(p)`: its pass also finds `min(p)` in the long build, and rows whose
+    /// spread `min - max` keeps every `e^u` normal take the `exp` without the gradual
+    /// underflow's work (`FloatKernels::__exp_nonpositive_normal`).
+    pub max: usize,
+}
+
 /// The plan of a vector activation's slice methods.
 pub(super) struct Plan<'m> {
     pub m: &'m Model,
@@ -144,8 +155,21 @@ pub(super) struct Plan<'m> {
     pub forward_store: Option<Store>,
     /// The backward pass's stored body.
     pub backward_store: Option<Store>,
-    /// A forward store whose body is `exp(u)` computed with the flushing `exp`: `u`.
-    pub flushing: Option<Id>,
+    /// A forward store whose body is `exp(u)` computed with the flushing `exp`.
+    pub flushing: Option<Flushing>,
+    /// The forward pass's row check (long build): see [`NormalRows`].
+    pub normal_rows: Option<NormalRows>,
+}
+
+/// The forward pass of the long build finds `min(p)` with `max(p)` (reduction `max`), and
+/// rows whose spread `min - max` keeps every `e^(p - max(p))` normal take the `exp` without
+/// the gradual underflow's work (`FloatKernels::__exp_nonpositive_normal`, the same bits
+/// there): in the flushing store ([`Flushing`]) and in the sums `bodies`, every `exp` of which
+/// is of `p - max(p)` (log-softmax's).
+#[derive(Clone)]
+pub(super) struct NormalRows {
+    pub max: usize,
+    pub bodies: Vec<usize>,
 }
 
 impl<'m> Plan<'m> {
@@ -190,6 +214,7 @@ impl<'m> Plan<'m> {
             j,
             method: names::body_raw(j),
         });
+        let normal_rows = normal_rows(m, &reductions, flushing);
         Plan {
             m,
             reductions,
@@ -197,6 +222,7 @@ impl<'m> Plan<'m> {
             forward_store,
             backward_store,
             flushing,
+            normal_rows,
         }
     }
 
@@ -251,28 +277,14 @@ fn stored_body(
 /// values it reaches are smaller than it, so below the normal range too, where they may flush.
 /// The backward pass keeps the gradual `exp`: there the body meets the incoming gradient,
 /// which may be large.
-fn flushable_exp(m: &Model, j: usize) -> Option<Id> {
+fn flushable_exp(m: &Model, j: usize) -> Option<Flushing> {
     let g = &m.graph;
     let reds = g.reductions();
     let (kind, body) = reds[j];
     let Node::Call(Func::Exp, u) = *g.node(body) else {
         return None;
     };
-    let Node::Sum(terms) = g.node(u) else {
-        return None;
-    };
-    // `-max(p)` for the term `p` (the graph is hash-consed: the same expression is the same
-    // node): `x - max(x)`, and softmin's `-x - max(-x)`.
-    let minus_max_of = |id: Id, p: Id| match g.node(id) {
-        Node::Prod(fs) => {
-            fs.len() == 2
-                && g.as_const(fs[0]) == Some(-1.0)
-                && matches!(*g.node(fs[1]), Node::Red(i)
-                    if reds[i as usize].0 == Reduce::Max && reds[i as usize].1 == p)
-        }
-        _ => false,
-    };
-    let u_ok = matches!(terms[..], [a, b] if minus_max_of(b, a) || minus_max_of(a, b));
+    let max = minus_max(m, u)?;
     let bounded = |id: Id| {
         g.as_const(id).is_some_and(|c| c.abs() <= 1.0)
             || matches!(*g.node(id), Node::Pow(r, p) if p < 0 && *g.node(r) == Node::Red(j as u32))
@@ -280,7 +292,76 @@ fn flushable_exp(m: &Model, j: usize) -> Option<Id> {
     let f_ok = m.f == body
         || matches!(g.node(m.f), Node::Prod(fs)
             if fs.contains(&body) && fs.iter().all(|&f| f == body || bounded(f)));
-    (kind == Reduce::Sum && u_ok && f_ok).then_some(u)
+    (kind == Reduce::Sum && f_ok).then_some(Flushing { u, max })
+}
+
+/// The max reduction `j` where `u` is `p - max_j(p)` (`p + (-1) max(p)` in the graph, which is
+/// hash-consed: the same expression is the same node): `x - max(x)`, softmin's
+/// `-x - max(-x)`.
+fn minus_max(m: &Model, u: Id) -> Option<usize> {
+    let g = &m.graph;
+    let reds = g.reductions();
+    let Node::Sum(terms) = g.node(u) else {
+        return None;
+    };
+    let minus_max_of = |id: Id, p: Id| match g.node(id) {
+        Node::Prod(fs) if fs.len() == 2 && g.as_const(fs[0]) == Some(-1.0) => {
+            match *g.node(fs[1]) {
+                Node::Red(i) if reds[i as usize].0 == Reduce::Max && reds[i as usize].1 == p => {
+                    Some(i as usize)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    match terms[..] {
+        [a, b] => minus_max_of(b, a).or_else(|| minus_max_of(a, b)),
+        _ => None,
+    }
+}
+
+/// The forward pass's row check: the flushing store's max, or else one max such that every
+/// `exp` in some sums is of `p - max(p)`, with those sums (see [`NormalRows`]).
+fn normal_rows(
+    m: &Model,
+    reductions: &[Reduction],
+    flushing: Option<Flushing>,
+) -> Option<NormalRows> {
+    if let Some(f) = flushing {
+        return Some(NormalRows {
+            max: f.max,
+            bodies: vec![],
+        });
+    }
+    let g = &m.graph;
+    // For each sum: the one max all its `exp` arguments subtract, if any `exp` and one max.
+    let max_of_body = |body: Id| -> Option<usize> {
+        let mut max = None;
+        for id in g.reachable(&[body]) {
+            if let Node::Call(Func::Exp, u) = *g.node(id) {
+                let j = minus_max(m, u)?;
+                if max.is_some_and(|k| k != j) {
+                    return None;
+                }
+                max = Some(j);
+            }
+        }
+        max
+    };
+    let found: Vec<(usize, usize)> = reductions
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.is_sum())
+        .filter_map(|(j, r)| Some((j, max_of_body(r.body)?)))
+        .collect();
+    let &(_, max) = found.first()?;
+    let bodies = found
+        .iter()
+        .filter(|&&(_, k)| k == max)
+        .map(|&(j, _)| j)
+        .collect();
+    Some(NormalRows { max, bodies })
 }
 
 #[cfg(test)]
