@@ -166,26 +166,9 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f32, h: f32, l: f32) -> (f32, f32) {
     (if u < small_lim { small } else { large }, inv)
 }
 
-/// The constants `gelu` and `gelu_prime` share, in `x` (`m = 1/sqrt 2`): `sqrt(pi) m =
-/// sqrt(pi / 2) = bh + bl`, and `erfc`'s limits `ERFC_MAX` and `ERFC_NEAR` divided by `m`.
-struct GeluConsts {
-    bh: f32,
-    bl: f32,
-    lim: f32,
-    small_lim: f32,
-}
-
-const GELU_CONSTS: GeluConsts = {
-    let m = core::f64::consts::FRAC_1_SQRT_2;
-    let b = 2.0 / core::f64::consts::FRAC_2_SQRT_PI * m;
-    let bh = b as f32;
-    GeluConsts {
-        bh,
-        bl: (b - bh as f64) as f32,
-        lim: (ERFC_MAX as f64 / m) as f32,
-        small_lim: (ERFC_NEAR as f64 / m) as f32,
-    }
-};
+/// `|x|` below which GELU's kernels take `erf`'s polynomial ([`ERF_Q`]) rather than `R`:
+/// `ERFC_NEAR sqrt 2`.
+const GELU_SMALL_LIM: f32 = (ERFC_NEAR as f64 * core::f64::consts::SQRT_2) as f32;
 
 /// GELU below `|x| = 1/sqrt 2` with FMA: `x Φ(x) = x/2 + (x^2/2) G(x^2/2)`, `G(t) = (1 + Q(t))
 /// / sqrt 2` from `ERF_Q`'s `Q` (`erf(a) = a (1 + Q(a^2))`, `a = x / sqrt 2`), each
@@ -204,55 +187,82 @@ const fn one_plus_erf_q_times(c: f64) -> [f32; 5] {
     out
 }
 
+/// `P` of GELU's `R(u) = e^(u^2/2) erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` on `[0,
+/// GELU_LIM]` (`c` about `sqrt(2/pi)`, [`GELU_C_UNSCALE`] times 2^32), lowest degree first.
+/// `R` is about `c / u` for large `u`, so `H / D` (`D = u P + H`) is small (0.2 at `u = 2`,
+/// 0.02 at 10) and the rounding errors of `P` and `H` reach `R` damped by it; with FMA `D`
+/// rounds once (the product `u P` is exact inside the FMA). Fitted for minimax relative error
+/// of `R` with f32 coefficients by `scripts/fit_gelu.py` (1.7e-9).
+const GELU_RP: [f32; 6] = [
+    1.0,
+    1.078_513_7,
+    0.559_198_5,
+    0.167_777_87,
+    0.029_116_247,
+    0.002_410_693_8,
+];
+
+/// `H` of [`GELU_RP`] (`H(0) = c`).
+const GELU_RH: [f32; 5] = [
+    0.797_884_6,
+    0.497_149_26,
+    0.163_272_51,
+    0.029_100_414,
+    0.002_411_078_4,
+];
+
+/// `c 2^-32`: `R`'s factor `c` ([`GELU_RP`]) and the kernels' unscaling in one constant.
+const GELU_C_UNSCALE: f32 = 1.857_719_8e-10;
+
+/// `|x|` at which GELU's kernels clamp: `ERFC_MAX sqrt 2` (14.7; `GELU(-14.7)` is about
+/// `-4e-48`, below half the smallest subnormal, and `2^(k + 31)` for `e^(-x^2/2) = (1 + p)
+/// 2^k` stays normal up to there).
+const GELU_LIM: f32 = (ERFC_MAX as f64 * core::f64::consts::SQRT_2) as f32;
+
+/// `(u, 2^(k + 31), p, P(u), H(u), u^2/2)` for `u = min(|x|, GELU_LIM)`: `e^(-u^2/2) = (1 +
+/// p) 2^k` with `u^2/2` split exactly, and `R`'s polynomials ([`GELU_RP`], [`GELU_RH`]).
+#[inline(always)]
+fn gelu_parts<const FMA: bool>(x: f32) -> (f32, f32, f32, f32, f32, f32) {
+    let u = at_most(x.abs(), GELU_LIM);
+    let hu = 0.5 * u;
+    // `u^2 / 2 = e + el` exactly (`u/2` is exact but for subnormal `u`, negligibly).
+    let (e, el) = two_prod::<FMA>(hu, u);
+    let (p, _, _) = exp_reduce::<FMA>(-e, -el);
+    // `2^(k + 31)`: `k >= -157` where `u <= GELU_LIM`.
+    let t = fm::<FMA>(-e, core::f32::consts::LOG2_E, SHIFT);
+    let s = f32::from_bits(t.to_bits().wrapping_add(127 + SCALE_EXP as u32 - 1) << 23);
+    let pu = poly::<FMA, _>(u, &GELU_RP);
+    let hu = poly::<FMA, _>(u, &GELU_RH);
+    (u, s, p, pu, hu, e)
+}
+
 /// GELU, `x Φ(x) = x erfc(-x / sqrt 2) / 2` (`Φ` the standard normal CDF): the kernel the
 /// product `0.5 x erfc(-x / sqrt 2)` becomes, so that the product, its scaling and the
 /// `x >= 0` side's `x - x Φ(-x)` are formed inside it.
 ///
-/// With `u = |x|`, `E = e^(-x^2/2)` (`x^2/2` split exactly) and `R(u) = e^(u^2/2) erfc(u /
-/// sqrt 2)` (the rational function of [`erfc_mul_scaled`], `GELU_P` and `GELU_H`), `x
-/// Φ(-u) = (x/2) E R` above `u = 1/sqrt 2`: for `x < 0` that is the value, for `x >= 0` the
-/// value is `x - (x/2) E R`, one rounding with FMA. `(x/2) E R` is formed as `(x/2) R (1 + p)
-/// 2^(k + 32)`, normal down to the underflow, and unscaled last, so that the result
-/// (subnormal from `x = -13.2`) rounds once. Below `u = 1/sqrt 2`, `x/2 + (x^2/2) G(x^2/2)`
-/// (`GELU_SMALL`) with FMA, `(x/2) (1 + erf(x / sqrt 2))` with `erf`'s polynomial without.
-/// `gelu(+∞) = +∞`, `gelu(-∞) = -0`; NaN gives NaN.
+/// With `u = min(|x|, 14.7)`, `E = e^(-u^2/2)` (`u^2/2` split exactly) and `R(u) = e^(u^2/2)
+/// erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` (`GELU_RP`, `GELU_RH`, one rational function
+/// from `u = 1/sqrt 2` to the clamp), `u Φ(-u) = (u/2) E R`: for `x < 0` the value is `-(u/2)
+/// E R`, for `x >= 0` it is `x - (u/2) E R`, one rounding with FMA (the same instruction on
+/// both sides: only the addend, `-0` or `x`, is selected). `(u/2) E R` is formed as `(u P /
+/// (u P + H)) (1 + p) 2^(k + 31)`, normal down to the underflow, and multiplied by `c 2^-32`
+/// last, so that the result (subnormal from `x = -13.2`) rounds once. Beyond the clamp `x >=
+/// 14.7` gives `x` and `x <= -14.7` gives `-0`, as the exact values round. Below `u = 1/sqrt
+/// 2`, `x/2 + (x^2/2) G(x^2/2)` (`GELU_SMALL`) with FMA, `(x/2) (1 + erf(x / sqrt 2))` with
+/// `erf`'s polynomial without. `gelu(+∞) = +∞`, `gelu(-∞) = -0`; NaN gives NaN.
 #[inline(always)]
 pub fn gelu<const FMA: bool>(x: f32) -> f32 {
-    let GeluConsts {
-        bh,
-        bl,
-        lim,
-        small_lim,
-    } = GELU_CONSTS;
-    let u = x.abs();
-    let beyond = u > lim; // false for NaN
-    let u = at_most(u, lim);
-    let hx = 0.5 * x;
-    // `x^2 / 2 = e + el` exactly (`x/2` is exact but for subnormal `x`, where only the
-    // small side's `e` is used, negligibly). Where it overflows the result is selected.
-    let (e, el) = two_prod::<FMA>(hx, x);
-    let (p, _, _) = exp_reduce::<FMA>(-e, -el);
-    // `2^(k + 32)`: `k >= -157` where `u <= lim`.
-    let t = fm::<FMA>(-e, core::f32::consts::LOG2_E, SHIFT);
-    let s = f32::from_bits(t.to_bits().wrapping_add(127 + SCALE_EXP as u32) << 23);
-    // `R = P / D`, `D = sqrt(pi/2) u P + H`, as in `erfc_mul_scaled`.
-    let r = rational_r::<FMA>(u, &GELU_P, &GELU_H, bh, bl);
-    // `2^32 (x/2) E R`, then `x < 0`: its unscaled value; `x >= 0`: `x` minus that.
-    let y = (hx * fm::<FMA>(r, p, r)) * s;
-    let neg = x < 0.0;
-    let large = fm::<FMA>(
-        y,
-        if neg { UNSCALE } else { -UNSCALE },
-        if neg { -0.0 } else { x },
-    );
-    let large = if beyond {
-        if neg { -0.0 } else { x }
-    } else {
-        large
-    };
+    let (u, s, p, pu, hu, e) = gelu_parts::<FMA>(x);
+    // `u R / c = u P / (u P + H)`, `u P` rounded once: its error reaches the quotient damped
+    // by `H / D`.
+    let up = u * pu;
+    let q = up / (up + hu);
+    // `2^32 (u/2) E R / c`, then `c 2^-32` times that.
+    let y = fm::<FMA>(q, p, q) * s;
+    let large = fm::<FMA>(y, -GELU_C_UNSCALE, if x < 0.0 { -0.0 } else { x });
     let small = if FMA {
         // The sign of `x` for `x = -0` (`+0 + -0` is `+0`); a no-op elsewhere.
-        fm::<FMA>(e, poly::<FMA, _>(e, &GELU_SMALL), hx).copysign(x)
+        fm::<FMA>(e, poly::<FMA, _>(e, &GELU_SMALL), 0.5 * x).copysign(x)
     } else {
         // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
         let h = core::f32::consts::FRAC_1_SQRT_2;
@@ -260,83 +270,78 @@ pub fn gelu<const FMA: bool>(x: f32) -> f32 {
         let (ah, ahe) = two_prod::<FMA>(x, h);
         let al = fm::<FMA>(x, l, ahe);
         let erf_x = ah + fm::<FMA>(ah, poly::<FMA, _>(e, &ERF_Q), al);
-        fm::<FMA>(hx, erf_x, hx)
+        fm::<FMA>(0.5 * x, erf_x, 0.5 * x)
     };
-    if u < small_lim { small } else { large }
+    if u < GELU_SMALL_LIM { small } else { large }
 }
 
-/// `1/sqrt(2 pi)` as `f32` high and low parts (the density's factor in GELU's derivative).
-const FRAC_1_SQRT_2PI: (f32, f32) = (0.398_942_3, -1.133_517e-8);
-
-/// GELU's derivative below `|x| = 1/sqrt 2`: `Φ(x) = 1/2 + x A(x^2/2)`, `A(t) = (1 + Q(t)) /
-/// (2 sqrt 2)` from `ERF_Q`'s `Q` (`erf(a) = a (1 + Q(a^2))`, `a = x / sqrt 2`), each
-/// coefficient rounded once from `f64`.
-const GELU_PRIME_SMALL: [f32; 5] = one_plus_erf_q_times(0.5 * core::f64::consts::FRAC_1_SQRT_2);
+/// `sqrt(2/pi) / c` (`c` of [`GELU_C_UNSCALE`]) as `f32` high and low parts: the density's
+/// factor `2/sqrt(2 pi)` in GELU's derivative, over `c`.
+const GELU_PRIME_K: (f32, f32) = {
+    let k = 0.797_884_560_802_865_4 / (GELU_C_UNSCALE as f64 * 4_294_967_296.0);
+    let kh = k as f32;
+    (kh, (k - kh as f64) as f32)
+};
 
 /// GELU's derivative `Φ(x) + x φ(x)` (`Φ`, `φ` the standard normal CDF and density): one
 /// kernel, so that `E = e^(-x^2/2)` is computed once for both terms, where the sum
 /// `0.5 erfc(-x / sqrt 2) + x e^(-x^2/2) / sqrt(2 pi)` computes it twice.
 ///
-/// With `u = |x|` and `R(u) = e^(u^2/2) erfc(u / sqrt 2)` (the rational function of
-/// [`erfc_mul_scaled`], `GELU_P` and `GELU_H`), `Φ(-u) = E R / 2`, so above
+/// With `u = min(|x|, 14.7)` and `R(u) = e^(u^2/2) erfc(u / sqrt 2) = c P / D` (the rational
+/// function of [`gelu`], `D = u P + H` rounded once with FMA), `Φ(-u) = E R / 2`, so above
 /// `u = 1/sqrt 2`
 /// - `x < 0`: `f'(x) = E (R - 2u/sqrt(2 pi)) / 2`,
 /// - `x >= 0`: `f'(x) = 1 - E (R - 2u/sqrt(2 pi)) / 2`,
 ///
-/// with `E / 2 = (1 + p) 2^(k - 1)` formed as `(1 + p) 2^(k + 31)`, normal down to the
-/// underflow, and unscaled last (one rounding with FMA), so that the result, subnormal from
-/// `x = -13.7`, rounds once; `x^2/2` is split exactly for `E`. Below `u = 1/sqrt 2`, `f'(x) =
-/// 1/2 + x (A(x^2/2) + E / sqrt(2 pi))` (`GELU_PRIME_SMALL`). `f'(+∞) = 1`, `f'(-∞) = +0`;
-/// NaN gives NaN.
+/// with `E (R - 2u/sqrt(2 pi)) / (2c) = (P / D - u sqrt(2/pi) / c) (1 + p) 2^(k + 31 - 32)`
+/// formed scaled by 2^32, normal down to the underflow, and multiplied by `c 2^-32` last (one
+/// rounding with FMA), so that the result, subnormal from `x = -13.7`, rounds once; `u^2/2` is
+/// split exactly for `E`. An underflowed (negative) value is `+0`. Below `u = 1/sqrt 2`,
+/// `f'(x) = 1/2 + x (A(x^2/2) + E / sqrt(2 pi))` (`GELU_PRIME_SMALL`). `f'(+∞) = 1`, `f'(-∞) =
+/// +0`; NaN gives NaN.
 #[inline(always)]
 pub fn gelu_prime<const FMA: bool>(x: f32) -> f32 {
-    let GeluConsts {
-        bh,
-        bl,
-        lim,
-        small_lim,
-    } = GELU_CONSTS;
-    let (ch, cl) = FRAC_1_SQRT_2PI;
-    let u = x.abs();
-    let beyond = u > lim; // false for NaN
-    let u = at_most(u, lim);
-    // `x^2 / 2 = e + el` exactly (see [`gelu`]); where it overflows the result is selected.
-    let (e, el) = two_prod::<FMA>(0.5 * x, x);
-    let neg = x < 0.0;
-    let (p, _, _) = exp_reduce::<FMA>(-e, -el);
-    // `2^(k + 31)`: `k >= -157` where `u <= lim`.
-    let t = fm::<FMA>(-e, core::f32::consts::LOG2_E, SHIFT);
-    let s = f32::from_bits(t.to_bits().wrapping_add(127 + SCALE_EXP as u32 - 1) << 23);
-    // `R = P / D`, `D = sqrt(pi/2) u P + H`, as in `erfc_mul_scaled`.
-    let r = rational_r::<FMA>(u, &GELU_P, &GELU_H, bh, bl);
-    // `w = R - 2u / sqrt(2 pi)`, the factor's low part first; without FMA, the product
-    // split exactly.
+    let (kh, kl) = GELU_PRIME_K;
+    let (u, s, p, pu, hu, e) = gelu_parts::<FMA>(x);
+    let d = if FMA {
+        fm::<FMA>(u, pu, hu)
+    } else {
+        // `u P` split exactly, as the FMA forms it.
+        let (up, upe) = two_prod::<FMA>(u, pu);
+        up + (upe + hu)
+    };
+    let q = pu / d;
+    // `w / c = R / c - u sqrt(2/pi) / c`, the factor's low part first; without FMA, the
+    // product split exactly.
     let w = if FMA {
-        fm::<FMA>(-u, 2.0 * ch, fm::<FMA>(-u, 2.0 * cl, r))
+        fm::<FMA>(-u, kh, fm::<FMA>(-u, kl, q))
     } else {
-        let (q, qe) = two_prod::<FMA>(u, 2.0 * ch);
-        (r - q) - (qe + u * (2.0 * cl))
+        let (t, te) = two_prod::<FMA>(u, kh);
+        (q - t) - (te + u * kl)
     };
-    // `2^32 E w / 2 = w (1 + p) 2^(k + 31)`, without rounding `E` first; then `x < 0`: its
-    // unscaled value, `x >= 0`: 1 minus that.
+    // `2^32 E w / (2c) = (w / c) (1 + p) 2^(k + 31)`, without rounding `E` first; then
+    // `x < 0`: `c 2^-32` times it (`+0` where it underflows), `x >= 0`: 1 minus that.
     let ew = fm::<FMA>(w, p, w) * s;
+    let neg = x < 0.0;
     let large = fm::<FMA>(
-        ew,
-        if neg { UNSCALE } else { -UNSCALE },
-        if neg { -0.0 } else { 1.0 },
+        if neg { ew } else { -ew },
+        GELU_C_UNSCALE,
+        if neg { 0.0 } else { 1.0 },
     );
-    // `f'(-∞) = +0` (the sum's `0.5 erfc + x φ` rounded to `0 + -0`).
-    let large = if beyond {
-        if neg { 0.0 } else { 1.0 }
-    } else {
-        large
-    };
     // `E / sqrt(2 pi) = (ch 2^-31) (1 + p) 2^(k + 31)`: the constant scaled exactly.
-    let chs = ch * (UNSCALE * 2.0);
+    let chs = FRAC_1_SQRT_2PI * (UNSCALE * 2.0);
     let ce = fm::<FMA>(chs, p, chs) * s;
     let small = fm::<FMA>(x, poly::<FMA, _>(e, &GELU_PRIME_SMALL) + ce, 0.5);
-    if u < small_lim { small } else { large }
+    if u < GELU_SMALL_LIM { small } else { large }
 }
+
+/// `1/sqrt(2 pi)` rounded to `f32` (the density's factor in GELU's derivative).
+const FRAC_1_SQRT_2PI: f32 = 0.398_942_3;
+
+/// GELU's derivative below `|x| = 1/sqrt 2`: `Φ(x) = 1/2 + x A(x^2/2)`, `A(t) = (1 + Q(t)) /
+/// (2 sqrt 2)` from `ERF_Q`'s `Q` (`erf(a) = a (1 + Q(a^2))`, `a = x / sqrt 2`), each
+/// coefficient rounded once from `f64`.
+const GELU_PRIME_SMALL: [f32; 5] = one_plus_erf_q_times(0.5 * core::f64::consts::FRAC_1_SQRT_2);
 
 /// `erfc(x (h + l))` for a constant `h + l`: see [`erfc_mul_scaled`].
 #[inline(always)]
