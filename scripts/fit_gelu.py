@@ -7,20 +7,20 @@ kernels take
 
     R(u) = c P(u) / D(u),    D(u) = u P(u) + H(u),
 
-P of degree NP with P(0) = 1, H of degree NH, on the whole of [0, U_MAX] (U_MAX = 10.4 sqrt 2,
-where the kernels clamp |x|: GELU(-U_MAX) is about -4e-48, below half the smallest f32
-subnormal). With FMA, D = fma(u, P, H) rounds once (the product u P is exact inside it), and
-the rounding errors of P and H reach R damped by H / D (1 at u = 0, 0.2 at u = 2, 0.02 at
-u = 10). c is not a coefficient of the kernel: it is folded into the kernels' last constant
-c 2^-32 (2^-32 undoes their scaling), so c is that f32 constant times 2^32 exactly, and
-H(0) = c / R(0) = c.
+P of degree NP with P(0) = 1, H of degree NH (4 and 4), on [U_MIN, U_MAX]: below
+U_MIN = 0.7 the kernels take erf's polynomial (from |x| = 1/sqrt 2 down), and U_MAX =
+10.4 sqrt 2 is where they clamp |x| (GELU(-U_MAX) is about -4e-48, below half the smallest
+f32 subnormal). The rounding errors of P and H reach R damped by H / D (0.46 at u = 0.7, 0.2
+at u = 2, 0.02 at u = 10). c is not a coefficient of the kernels: it is folded into their
+last constant c 2^-32 (2^-32 undoes their scaling), so c is that f32 constant times 2^32
+exactly, and H(0) = c.
 
 Method: Loeb's linearisation R (u P + H) - c P = 0, weighted by 1 / (R D_previous), solved
 by least squares at 3000 Chebyshev nodes, with Lawson reweighting towards the minimax relative
 error; R from mpmath at 30 digits. The coefficients are rounded to f32 one at a time, the
 others refitted after each rounding.
 
-    python3 scripts/fit_gelu.py [NP NH]      # needs numpy and mpmath; about 10 s; 5 4
+    python3 scripts/fit_gelu.py [NP NH]      # needs numpy and mpmath; about 10 s; default 4 4
 
 Prints the Rust constants and the maximum relative error of R with the f32 coefficients on a
 grid 10 times denser than the nodes (in units of 2^-24; the kernel's own rounding adds about
@@ -33,15 +33,17 @@ import mpmath as mp
 
 mp.mp.dps = 30
 U_MAX = 10.4 * 2**0.5
-NP, NH = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (5, 4)
+# Below 0.5 sqrt 2 the kernels take erf's polynomial; the fit starts a little lower.
+U_MIN = 0.7
+NP, NH = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (4, 4)
 # The kernels' constant c 2^-32, an f32, and c itself.
 K = np.float32(float(mp.sqrt(2 / mp.pi) * mp.mpf(2) ** -32))
 C = float(K) * 2.0**32
 
 
-def nodes(hi, n):
+def nodes(lo, hi, n):
     t = np.cos(np.pi * (np.arange(n) + 0.5) / n)
-    return np.sort(hi / 2 + hi / 2 * t)
+    return np.sort((lo + hi) / 2 + (hi - lo) / 2 * t)
 
 
 def r_of(v):
@@ -92,19 +94,19 @@ def rust(name, vals):
     return f"const {name}: [f32; {len(vals)}] = [\n{body}\n];"
 
 
-v = nodes(U_MAX, 3000)
+v = nodes(U_MIN, U_MAX, 3000)
 r = r_of(v)
 fixed = {}
 sol = fit(v, r, fixed)
 for k in range(NP + NH):
     fixed[k] = float(np.float32(sol[k]))
     sol = fit(v, r, fixed)
-vd = nodes(U_MAX, 30000)
+vd = nodes(U_MIN, U_MAX, 30000)
 rd = r_of(vd)
 rr, dd = evaluate(sol, vd)
 err = np.abs((rr - rd) / rd).max()
 h = np.polyval(np.r_[C, sol[NP:]][::-1], vd)
-print(f"// R = c P / (u P + H), degrees {NP} and {NH}, on [0, {U_MAX:.4f}]: relative error "
+print(f"// R = c P / (u P + H), degrees {NP} and {NH}, on [{U_MIN}, {U_MAX:.4f}]: relative error "
       f"{err:.2e} = {err / 2**-24:.3f} x 2^-24; H / D at most {np.abs(h / dd).max():.2f}")
 print(f"// c 2^-32 = {float(K)!r}")
 print(rust("GELU_RP", np.r_[1.0, sol[:NP]]))

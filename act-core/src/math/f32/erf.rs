@@ -187,28 +187,28 @@ const fn one_plus_erf_q_times(c: f64) -> [f32; 5] {
     out
 }
 
-/// `P` of GELU's `R(u) = e^(u^2/2) erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` on `[0,
+/// `P` of GELU's `R(u) = e^(u^2/2) erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` on `[0.7,
 /// GELU_LIM]` (`c` about `sqrt(2/pi)`, [`GELU_C_UNSCALE`] times 2^32), lowest degree first.
-/// `R` is about `c / u` for large `u`, so `H / D` (`D = u P + H`) is small (0.2 at `u = 2`,
-/// 0.02 at 10) and the rounding errors of `P` and `H` reach `R` damped by it; with FMA `D`
-/// rounds once (the product `u P` is exact inside the FMA). Fitted for minimax relative error
-/// of `R` with f32 coefficients by `scripts/fit_gelu.py` (1.7e-9).
-const GELU_RP: [f32; 6] = [
+/// `R` is about `c / u` for large `u`, so `H / D` (`D = u P + H`) is small (0.46 at `u =
+/// 0.7`, 0.2 at 2, 0.02 at 10) and the rounding errors of `P` and `H` reach `R` damped by it;
+/// with FMA `D` rounds once in `gelu_prime` (the product `u P` is exact inside the FMA).
+/// Degrees 4 and 4, fitted for minimax relative error of `R` with f32 coefficients by
+/// `scripts/fit_gelu.py` (6.0e-9, 0.10 x 2^-24).
+const GELU_RP: [f32; 5] = [
     1.0,
-    1.078_513_7,
-    0.559_198_5,
-    0.167_777_87,
-    0.029_116_247,
-    0.002_410_693_8,
+    0.944_904_86,
+    0.420_456_8,
+    0.100_467_89,
+    0.011_411_386,
 ];
 
 /// `H` of [`GELU_RP`] (`H(0) = c`).
 const GELU_RH: [f32; 5] = [
     0.797_884_6,
-    0.497_149_26,
-    0.163_272_51,
-    0.029_100_414,
-    0.002_411_078_4,
+    0.390_556_9,
+    0.101_061_694,
+    0.011_382_94,
+    5.903_811_5e-7,
 ];
 
 /// `c 2^-32`: `R`'s factor `c` ([`GELU_RP`]) and the kernels' unscaling in one constant.
@@ -219,18 +219,19 @@ const GELU_C_UNSCALE: f32 = 1.857_719_8e-10;
 /// 2^k` stays normal up to there).
 const GELU_LIM: f32 = (ERFC_MAX as f64 * core::f64::consts::SQRT_2) as f32;
 
-/// `(u, 2^(k + 31), p, P(u), H(u), u^2/2)` for `u = min(|x|, GELU_LIM)`: `e^(-u^2/2) = (1 +
-/// p) 2^k` with `u^2/2` split exactly, and `R`'s polynomials ([`GELU_RP`], [`GELU_RH`]).
+/// `(u, (k + 31) 2^23, p, P(u), H(u), u^2/2)` for `u = min(|x|, GELU_LIM)`: `e^(-u^2/2) = (1
+/// + p) 2^k` with `u^2/2` split exactly (`(k + 31) 2^23` wrapping, to add to an exponent
+/// field), and `R`'s polynomials ([`GELU_RP`], [`GELU_RH`]).
 #[inline(always)]
-fn gelu_parts<const FMA: bool>(x: f32) -> (f32, f32, f32, f32, f32, f32) {
+fn gelu_parts<const FMA: bool>(x: f32) -> (f32, u32, f32, f32, f32, f32) {
     let u = at_most(x.abs(), GELU_LIM);
     let hu = 0.5 * u;
     // `u^2 / 2 = e + el` exactly (`u/2` is exact but for subnormal `u`, negligibly).
     let (e, el) = two_prod::<FMA>(hu, u);
     let (p, _, _) = exp_reduce::<FMA>(-e, -el);
-    // `2^(k + 31)`: `k >= -157` where `u <= GELU_LIM`.
+    // `k + 31 >= -126` where `u <= GELU_LIM`.
     let t = fm::<FMA>(-e, core::f32::consts::LOG2_E, SHIFT);
-    let s = f32::from_bits(t.to_bits().wrapping_add(127 + SCALE_EXP as u32 - 1) << 23);
+    let s = t.to_bits().wrapping_add(SCALE_EXP as u32 - 1) << 23;
     let pu = poly::<FMA, _>(u, &GELU_RP);
     let hu = poly::<FMA, _>(u, &GELU_RH);
     (u, s, p, pu, hu, e)
@@ -252,17 +253,21 @@ fn gelu_parts<const FMA: bool>(x: f32) -> (f32, f32, f32, f32, f32, f32) {
 /// `erf`'s polynomial without. `gelu(+∞) = +∞`, `gelu(-∞) = -0`; NaN gives NaN.
 #[inline(always)]
 pub fn gelu<const FMA: bool>(x: f32) -> f32 {
-    let (u, s, p, pu, hu, e) = gelu_parts::<FMA>(x);
+    let (u, s, p, pu, h, e) = gelu_parts::<FMA>(x);
+    let hu = 0.5 * u;
     // `u R / c = u P / (u P + H)`, `u P` rounded once: its error reaches the quotient damped
     // by `H / D`.
     let up = u * pu;
-    let q = up / (up + hu);
-    // `2^32 (u/2) E R / c`, then `c 2^-32` times that.
-    let y = fm::<FMA>(q, p, q) * s;
+    let q = up / (up + h);
+    // `2^32 (u/2) E R / c = q (1 + p) 2^(k + 31)`, the power of two added to the exponent
+    // field (`q (1 + p)`, between 0.4 and 1 where it is used, and the product are normal);
+    // then `c 2^-32` times that.
+    let y = f32::from_bits(fm::<FMA>(q, p, q).to_bits().wrapping_add(s));
     let large = fm::<FMA>(y, -GELU_C_UNSCALE, if x < 0.0 { -0.0 } else { x });
     let small = if FMA {
         // The sign of `x` for `x = -0` (`+0 + -0` is `+0`); a no-op elsewhere.
-        fm::<FMA>(e, poly::<FMA, _>(e, &GELU_SMALL), 0.5 * x).copysign(x)
+        // `x/2` as `u/2` with the sign of `x`.
+        fm::<FMA>(e, poly::<FMA, _>(e, &GELU_SMALL), hu.copysign(x)).copysign(x)
     } else {
         // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
         let h = core::f32::consts::FRAC_1_SQRT_2;
@@ -321,16 +326,19 @@ pub fn gelu_prime<const FMA: bool>(x: f32) -> f32 {
     };
     // `2^32 E w / (2c) = (w / c) (1 + p) 2^(k + 31)`, without rounding `E` first; then
     // `x < 0`: `c 2^-32` times it (`+0` where it underflows), `x >= 0`: 1 minus that.
-    let ew = fm::<FMA>(w, p, w) * s;
+    // (Multiplied by `2^(k + 31)`, not added to the exponent field as `gelu` does: `w` may
+    // round to 0 near the root.)
+    let ew = fm::<FMA>(w, p, w) * f32::from_bits(s.wrapping_add(127 << 23));
     let neg = x < 0.0;
     let large = fm::<FMA>(
         if neg { ew } else { -ew },
         GELU_C_UNSCALE,
         if neg { 0.0 } else { 1.0 },
     );
-    // `E / sqrt(2 pi) = (ch 2^-31) (1 + p) 2^(k + 31)`: the constant scaled exactly.
+    // `E / sqrt(2 pi) = (ch 2^-31) (1 + p) 2^(k + 31)`: the constant scaled exactly, the power
+    // of two added to the exponent field (`ch 2^-31 (1 + p)` and the product are normal).
     let chs = FRAC_1_SQRT_2PI * (UNSCALE * 2.0);
-    let ce = fm::<FMA>(chs, p, chs) * s;
+    let ce = f32::from_bits(fm::<FMA>(chs, p, chs).to_bits().wrapping_add(s));
     let small = fm::<FMA>(x, poly::<FMA, _>(e, &GELU_PRIME_SMALL) + ce, 0.5);
     if u < GELU_SMALL_LIM { small } else { large }
 }
