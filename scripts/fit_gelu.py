@@ -10,8 +10,8 @@ kernels take
 P of degree NP with P(0) = 1, H of degree NH (4 and 4), on [U_MIN, U_MAX]: below
 U_MIN = 0.7 the kernels take erf's polynomial (from |x| = 1/sqrt 2 down), and U_MAX =
 10.4 sqrt 2 is where they clamp |x| (GELU(-U_MAX) is about -4e-48, below half the smallest
-f32 subnormal). The rounding errors of P and H reach R damped by H / D (0.46 at u = 0.7, 0.2
-at u = 2, 0.02 at u = 10). c is not a coefficient of the kernels: it is folded into their
+f32 subnormal). The rounding errors of P and H reach R damped by H / D (0.46 at u = 0.7, 0.16
+at u = 2, 0.01 at u = 10). c is not a coefficient of the kernels: it is folded into their
 last constant c 2^-32 (2^-32 undoes their scaling), so c is that f32 constant times 2^32
 exactly, and H(0) = c.
 

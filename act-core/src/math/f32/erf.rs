@@ -190,7 +190,7 @@ const fn one_plus_erf_q_times(c: f64) -> [f32; 5] {
 /// `P` of GELU's `R(u) = e^(u^2/2) erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` on `[0.7,
 /// GELU_LIM]` (`c` about `sqrt(2/pi)`, [`GELU_C_UNSCALE`] times 2^32), lowest degree first.
 /// `R` is about `c / u` for large `u`, so `H / D` (`D = u P + H`) is small (0.46 at `u =
-/// 0.7`, 0.2 at 2, 0.02 at 10) and the rounding errors of `P` and `H` reach `R` damped by it;
+/// 0.7`, 0.16 at 2, 0.01 at 10) and the rounding errors of `P` and `H` reach `R` damped by it;
 /// with FMA `D` rounds once in `gelu_prime` (the product `u P` is exact inside the FMA).
 /// Degrees 4 and 4, fitted for minimax relative error of `R` with f32 coefficients by
 /// `scripts/fit_gelu.py` (6.0e-9, 0.10 x 2^-24).
@@ -330,11 +330,13 @@ pub fn gelu_prime<const FMA: bool>(x: f32) -> f32 {
     // round to 0 near the root.)
     let ew = fm::<FMA>(w, p, w) * f32::from_bits(s.wrapping_add(127 << 23));
     let neg = x < 0.0;
+    // `+ 0.0`: an underflowed negative value is `+0` (the FMA rounds it to `-0`), the zero
+    // the sum `0.5 erfc + x φ` gives.
     let large = fm::<FMA>(
         if neg { ew } else { -ew },
         GELU_C_UNSCALE,
         if neg { 0.0 } else { 1.0 },
-    );
+    ) + 0.0;
     // `E / sqrt(2 pi) = (ch 2^-31) (1 + p) 2^(k + 31)`: the constant scaled exactly, the power
     // of two added to the exponent field (`ch 2^-31 (1 + p)` and the product are normal).
     let chs = FRAC_1_SQRT_2PI * (UNSCALE * 2.0);
