@@ -33,8 +33,8 @@
 //! - The exhaustive `f32` check (every 16th input, `benches/RESULTS.md`) finds nothing beyond
 //!   these bounds except the huge-`|x|` flushes above: GELU-tanh, checked over every f32
 //!   input, is within 2.87 ULP (value) and 3.95 ULP (derivative); Mish's derivative,
-//!   computed by a kernel of its own, within 0.50 ULP. GELU, checked over every f32 input, is within 3.71
-//!   ULP.
+//!   computed by a kernel of its own, within 0.50 ULP. GELU, checked over every f32 input, is within 3.61
+//!   ULP (3.25 with FMA).
 //!
 //! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
 //! [`Softmax`]).
@@ -263,8 +263,8 @@ activation! {
     ///   f32: `erfc` works from `|x|` itself), and `x^2` is split exactly in `exp(-x^2 / 2)`:
     ///   in the negative tail these functions multiply the relative error of their argument by
     ///   about `x^2` (a rounded argument cost 130 ULP at x = -11.9 in f32). Held to 4 ULP with
-    ///   no allowance; over every f32 input the worst is 3.71 ULP (value, x = -1.85, portable
-    ///   build; 3.36 with FMA) and 2.67 (derivative, x = -13.3, portable; 2.06 with FMA)
+    ///   no allowance; over every f32 input the worst is 3.61 ULP (value, x = -2.19, portable
+    ///   build; 3.25 with FMA) and 3.08 (derivative, x = -7.02, portable; 2.55 with FMA)
     /// - f32 runs each as one kernel ([`crate::math::f32::gelu`],
     ///   [`crate::math::f32::gelu_prime`], which computes `exp(-x^2 / 2)` once for both terms
     ///   of f'); f64 as the formulas read

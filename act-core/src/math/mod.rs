@@ -97,14 +97,15 @@
 //!   holds it to 8 eps absolute.
 //! - `gelu` and `gelu_prime` (GELU `x Φ(x)` and its derivative `Φ(x) + x φ(x)`, which the
 //!   rewrites of `k x erfc(-x / sqrt 2)` and of `erfc(-x / sqrt 2) / 2 + x e^(-x^2/2) /
-//!   sqrt(2 pi)` call): in `f32`, kernels that form the whole value (`math/f32/erf.rs`):
-//!   `erfc`'s rational function `R` and `E = e^(-x^2/2)` above `|x| = 1/sqrt 2` (`(x/2) E R`,
-//!   `x - (x/2) E R`; `E (R/2 - |x| / sqrt(2 pi))` and 1 minus that), `erf`'s polynomial
-//!   below, `E` computed once for both terms of the derivative, the scaling of the tail and
-//!   the products inside. In `f64`, the product and the sum of the `erfc_mul` and `exp_sq`
-//!   kernels, as the formulas compute them. `gelu_prime` within 1.97 / 2.35 ulp on the grid
-//!   below (1.59 / 2.44 with FMA); not checked around its root (-0.75), where GELU's accuracy test holds it to 8 eps
-//!   absolute (GELU's own accuracy: its rustdoc).
+//!   sqrt(2 pi)` call): in `f32`, kernels that form the whole value (`math/f32/erf.rs`): with
+//!   `u = |x|`, `R(u) = e^(u^2/2) erfc(u / sqrt 2)` as `c P / (u P + H)` (degrees 4 and 4,
+//!   `scripts/fit_gelu.py`) and `E = e^(-u^2/2)` above `u = 1/sqrt 2` (`-(u/2) E R`, `x - (u/2)
+//!   E R`; `E (R - 2u / sqrt(2 pi)) / 2` and 1 minus that), `erf`'s polynomial below, `E`
+//!   computed once for both terms of the derivative, the scaling of the tail and the products
+//!   inside. In `f64`, the product and the sum of the `erfc_mul` and `exp_sq` kernels, as the
+//!   formulas compute them. `gelu_prime` within 2.28 / 2.35 ulp on the grid below (1.83 /
+//!   2.44 with FMA); not checked around its root (-0.75), where GELU's accuracy test holds it
+//!   to 8 eps absolute (GELU's own accuracy: its rustdoc).
 //! - `gelu_tanh` and `gelu_tanh_prime` (GELU-tanh `x σ(z)`, `z = 2 sqrt(2/pi) (x + 0.044715
 //!   x^3)`, and its derivative `σ(z) + x z' σ'(z)`, which the rewrite of `k x σ(z)` and
 //!   differentiation call): in `f32` (`math/f32/gelu_tanh.rs`), `z` in two parts (exact

@@ -194,13 +194,7 @@ const fn one_plus_erf_q_times(c: f64) -> [f32; 5] {
 /// with FMA `D` rounds once in `gelu_prime` (the product `u P` is exact inside the FMA).
 /// Degrees 4 and 4, fitted for minimax relative error of `R` with f32 coefficients by
 /// `scripts/fit_gelu.py` (6.0e-9, 0.10 x 2^-24).
-const GELU_RP: [f32; 5] = [
-    1.0,
-    0.944_904_86,
-    0.420_456_8,
-    0.100_467_89,
-    0.011_411_386,
-];
+const GELU_RP: [f32; 5] = [1.0, 0.944_904_86, 0.420_456_8, 0.100_467_89, 0.011_411_386];
 
 /// `H` of [`GELU_RP`] (`H(0) = c`).
 const GELU_RH: [f32; 5] = [
