@@ -310,7 +310,7 @@ impl Formula {
                     .map(|&(k, d)| {
                         let v = match kind {
                             Reduce::Sum => xs.iter().map(|&x| at(d, x)).sum(),
-                            Reduce::Mean => xs.iter().map(|&x| at(d, x)).sum::<f64>() / n,
+                            Reduce::Mean => eval::mean(xs.iter().map(|&x| at(d, x))),
                             Reduce::Max | Reduce::Min => at(d, xs[extreme[j]]),
                         };
                         (k as usize, v)
