@@ -258,6 +258,18 @@ pub fn eval(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
     y
 }
 
+/// One element of a vector formula's output (or of a part of its Jacobian) at `x`, given
+/// the row's reduction values `reds`: the straight-line value, NaN for `x` NaN, and no limit
+/// at ±∞ (unlike [`eval`]). This is the generated code's convention for vector activations:
+/// a row holding ±∞ gives what IEEE arithmetic gives, `x - mean(x)` at `(∞, 1)` is
+/// `(NaN, -∞)`, and softmax of a row holding +∞ is NaN, as in PyTorch.
+pub fn eval_in_row(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    eval_all(g, root, x, params, reds)[root.index()]
+}
+
 /// [`eval`] for a gated formula at `(a, b)` (`a` is [`Node::X`], `b` is [`Node::B`]): NaN in
 /// either input gives NaN, and where the straight-line value is NaN at a huge input the
 /// limit along it is taken, as the generated code does (act-core's `pairs::limit2`): along
