@@ -170,12 +170,41 @@ fn eval_softmax_is_a_vector() {
 
 #[test]
 fn softmax_of_a_vector_holding_inf_says_why_it_is_nan() {
-    let s = stdout(&["eval", "softmax", "1", "inf"]);
-    assert!(s.contains("holding +inf gives NaN"), "{s}");
-    assert!(s.contains("clamp the scores"), "{s}");
-    // Not said where no input is +inf.
-    let s = stdout(&["eval", "softmax", "1", "-inf"]);
-    assert!(!s.contains("+inf"), "{s}");
+    let s = flat(&stdout(&["eval", "softmax", "1", "inf"]));
+    assert!(
+        s.contains("Every value is NaN: softmax takes no limit when the vector holds +inf"),
+        "{s}"
+    );
+    assert!(s.contains("clamp the inputs first"), "{s}");
+    // Not said where the output holds no NaN.
+    let s = flat(&stdout(&["eval", "softmax", "1", "-inf"]));
+    assert!(!s.contains("NaN"), "{s}");
+    let s = flat(&stdout(&["eval", "softmin", "1", "inf"]));
+    assert!(!s.contains("NaN"), "{s}");
+    // Softmin's NaN comes from -inf, and the note says so.
+    let s = flat(&stdout(&["eval", "softmin", "1", "-inf"]));
+    assert!(
+        s.contains("Every value is NaN: softmin takes no limit when the vector holds -inf"),
+        "{s}"
+    );
+    let s = flat(&stdout(&["eval", "log-softmax", "inf", "-inf"]));
+    assert!(s.contains("holds +inf (vector"), "{s}");
+    // A formula whose output is NaN in part, and one where NaN came in: no infinity to blame.
+    let s = flat(&stdout(&["eval", "--formula", "x - mean(x)", "inf", "1"]));
+    assert!(
+        s.contains("Some values are NaN: x - mean(x) takes no limit when the vector holds +inf"),
+        "{s}"
+    );
+    let s = flat(&stdout(&["eval", "softmax", "nan", "inf"]));
+    assert!(!s.contains("takes no limit"), "{s}");
+    // Lines fit 80 columns.
+    let s = stdout(&["eval", "softmin", "1", "-inf"]);
+    assert!(s.lines().all(|l| l.chars().count() <= 80), "{s}");
+}
+
+/// The words of `s` with single spaces: text wrapped at any width reads the same.
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Every JSON document writes numbers one way, serde_json's (`0.0`): the streamed tables

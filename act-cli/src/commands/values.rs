@@ -141,6 +141,47 @@ fn vector_note(c: &dyn Curve, n: usize, inputs: VectorInputs) -> String {
     }
 }
 
+/// Why a vector activation's output holds NaN, when an infinite input is the cause: the
+/// library takes no limit for vector activations (softmax of a vector holding +inf is NaN,
+/// as in PyTorch; softmin, -inf). The cause is found by evaluating again with the +inf (or
+/// -inf) inputs replaced by 0: the infinity whose removal leaves fewer NaN is named. `None`
+/// when the output holds no NaN, the input holds NaN, or no infinity is the cause.
+fn nan_note(c: &dyn Curve, xs: &[f64], values: &[f64], derivatives: &[f64]) -> Option<String> {
+    let nans = |v: &[f64], d: &[f64]| v.iter().chain(d).filter(|y| y.is_nan()).count();
+    let count = nans(values, derivatives);
+    if count == 0 || xs.iter().any(|x| x.is_nan()) {
+        return None;
+    }
+    let causes: Vec<&str> = [(f64::INFINITY, "+inf"), (f64::NEG_INFINITY, "-inf")]
+        .into_iter()
+        .filter(|&(inf, _)| {
+            if !xs.contains(&inf) {
+                return false;
+            }
+            let finite: Vec<f64> = xs.iter().map(|&x| if x == inf { 0.0 } else { x }).collect();
+            let (mut v, mut d) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
+            c.table(&finite, &mut v, &mut d);
+            nans(&v, &d) < count
+        })
+        .map(|(_, name)| name)
+        .collect();
+    if causes.is_empty() {
+        return None;
+    }
+    let nan_values = values.iter().filter(|y| y.is_nan()).count();
+    let what = match nan_values {
+        n if n == values.len() => "Every value is NaN",
+        0 => "Some derivatives are NaN",
+        _ => "Some values are NaN",
+    };
+    Some(format!(
+        "{what}: {} takes no limit when the vector holds {} (vector activations take none, \
+         as in PyTorch); clamp the inputs first.",
+        c.label(),
+        causes.join(" and ")
+    ))
+}
+
 /// How to name `c` on an `eval` command line.
 fn eval_name(c: &dyn Curve) -> String {
     match c.type_name() {
@@ -192,13 +233,9 @@ fn write_rows(
     if format == Format::Text {
         if c.is_vector() {
             let mut note = vector_note(c, xs.len(), text.inputs);
-            if xs.contains(&f64::INFINITY) {
-                // The library's convention (its docs say why): no limit is taken.
-                note.push_str(&format!(
-                    " A vector holding +inf gives NaN everywhere ({} does not take the \
-                     limit, as in PyTorch): clamp the scores first.",
-                    c.label()
-                ));
+            if let Some(why) = nan_note(c, xs, values, derivatives) {
+                note.push(' ');
+                note.push_str(&why);
             }
             write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
         }
