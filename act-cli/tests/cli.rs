@@ -202,6 +202,25 @@ fn softmax_of_a_vector_holding_inf_says_why_it_is_nan() {
     assert!(s.lines().all(|l| l.chars().count() <= 80), "{s}");
 }
 
+#[test]
+fn show_of_a_vector_activation_words_its_derivative_by_what_it_is() {
+    // Built-ins print their full Jacobian: nothing is held fixed.
+    for name in ["softmax", "softmin", "log-softmax"] {
+        let s = flat(&stdout(&["show", name]));
+        assert!(s.contains("f'(x) J_ij = ∂y_i/∂x_j = "), "{s}");
+        assert!(!s.contains("held fixed"), "{s}");
+    }
+    // A vector formula's printed derivative is the partial with the reductions held fixed
+    // (`x - mean(x)`: 1), while its tables give the Jacobian's diagonal (1 - 1/n).
+    let s = flat(&stdout(&["show", "--formula", "x - mean(x)"]));
+    assert!(
+        s.contains("f'(x) 1 (the partial with sum, mean, max and min held fixed"),
+        "{s}"
+    );
+    let s = flat(&stdout(&["eval", "--formula", "x - mean(x)", "1", "2"]));
+    assert!(s.contains("1 -0.5 0.5 2 0.5 0.5"), "{s}");
+}
+
 /// The words of `s` with single spaces: text wrapped at any width reads the same.
 fn flat(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
