@@ -192,7 +192,8 @@ pub struct GridArgs {
     /// Distance between inputs (default 1).
     #[arg(long, value_parser = parse_number, allow_hyphen_values = true, conflicts_with = "points")]
     pub step: Option<f64>,
-    /// Number of evenly spaced inputs from --from to --to, both included.
+    /// Number of evenly spaced inputs from --from to --to, both included (at least 2; 1 when
+    /// --from equals --to).
     #[arg(long, short = 'n', value_parser = parse_points, allow_hyphen_values = true)]
     pub points: Option<u64>,
 }

@@ -23,7 +23,8 @@ enum Spacing {
 const MAX_ROWS: u64 = 1 << 40;
 
 impl Grid {
-    /// Checks the arguments: finite ends, `from <= to`, `step > 0`, `points >= 1`.
+    /// Checks the arguments: finite ends, `from <= to`, `step > 0`, `points >= 2` (1 where
+    /// `from == to`).
     pub fn new(args: &GridArgs) -> anyhow::Result<Grid> {
         let (from, to) = (args.from, args.to);
         if !from.is_finite() || !to.is_finite() {
@@ -39,6 +40,15 @@ impl Grid {
         if let Some(points) = args.points {
             if points == 0 {
                 return Err(usage("--points must be at least 1"));
+            }
+            // Both ends are included, so one input covers an interval only when it is a point.
+            if points == 1 && from != to {
+                return Err(usage(format!(
+                    "--points 1 cannot include both --from {} and --to {}: give --points 2 or \
+                     more, or a single input with --from X --to X",
+                    n(from),
+                    n(to)
+                )));
             }
             if points > MAX_ROWS {
                 return Err(usage(format!("--points must be at most {MAX_ROWS}")));
@@ -149,7 +159,7 @@ mod tests {
         let g = grid(-1.0, 2.0, None, Some(4)).unwrap();
         let xs: Vec<f64> = (0..4).map(|i| g.x(i)).collect();
         assert_eq!(xs, [-1.0, 0.0, 1.0, 2.0]);
-        assert_eq!(grid(3.0, 7.0, None, Some(1)).unwrap().x(0), 3.0);
+        assert_eq!(grid(3.0, 3.0, None, Some(1)).unwrap().x(0), 3.0);
         assert_eq!(grid(3.0, 3.0, None, None).unwrap().len(), 1);
     }
 
@@ -173,6 +183,12 @@ mod tests {
         assert!(msg(grid(0.0, 1.0, Some(-1.0), None)).contains("greater than 0"));
         assert!(msg(grid(0.0, 1.0, Some(f64::NAN), None)).contains("greater than 0"));
         assert!(msg(grid(0.0, 1.0, None, Some(0))).contains("at least 1"));
+        // One point cannot hold both ends of an interval: say how to ask for what was meant.
+        assert_eq!(
+            msg(grid(-5.0, 5.0, None, Some(1))),
+            "--points 1 cannot include both --from -5 and --to 5: give --points 2 or more, or \
+             a single input with --from X --to X"
+        );
         assert!(msg(grid(f64::NEG_INFINITY, 1.0, None, None)).contains("finite"));
         assert!(msg(grid(0.0, 1.0, Some(1e-300), None)).contains("more than"));
     }

@@ -383,6 +383,13 @@ fn bad_grids() {
     assert!(
         usage_error(&["table", "relu", "--points", "0"]).contains("--points must be at least 1")
     );
+    // One point cannot hold both ends of the default -5..5: the error says what to give.
+    let e = usage_error(&["table", "relu", "--points", "1"]);
+    assert!(flat(&e).contains("give --points 2 or more"), "{e}");
+    assert!(e.lines().all(|l| l.chars().count() <= 80), "{e}");
+    assert!(
+        stdout(&["table", "relu", "--points", "1", "--from", "2", "--to", "2"]).contains(" 2 ")
+    );
     assert!(
         usage_error(&["plot", "relu", "--from", "1", "--to", "1"])
             .contains("--from must be less than --to")
