@@ -221,6 +221,29 @@ fn show_of_a_vector_activation_words_its_derivative_by_what_it_is() {
     assert!(s.contains("1 -0.5 0.5 2 0.5 0.5"), "{s}");
 }
 
+#[test]
+fn csv_and_json_give_the_grid_decimals_and_the_same_shortest_numbers() {
+    let args = [
+        "table", "relu", "--from", "-0.5", "--to", "0.5", "--step", "0.1",
+    ];
+    let csv = stdout(&[&args[..], &["--format", "csv"]].concat());
+    let json = stdout(&[&args[..], &["--format", "json"]].concat());
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    let xs: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(xs[2], "-0.3");
+    assert_eq!(xs[8], "0.3");
+    assert_eq!(rows.len(), xs.len());
+    for (x, row) in xs.iter().zip(rows) {
+        // Both read back as the same f64.
+        assert_eq!(x.parse::<f64>().unwrap(), row["x"].as_f64().unwrap(), "{x}");
+    }
+}
+
 /// The words of `s` with single spaces: text wrapped at any width reads the same.
 fn flat(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
