@@ -244,6 +244,26 @@ fn csv_and_json_give_the_grid_decimals_and_the_same_shortest_numbers() {
     }
 }
 
+#[test]
+fn json_ranges_have_one_shape_in_every_command() {
+    let show: serde_json::Value =
+        serde_json::from_str(&stdout(&["show", "tanh", "--format", "json"])).unwrap();
+    let compare: serde_json::Value =
+        serde_json::from_str(&stdout(&["compare", "tanh", "relu", "--format", "json"])).unwrap();
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout(&["list", "--format", "json"])).unwrap();
+    let listed = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "tanh")
+        .unwrap();
+    assert_eq!(compare["activations"][0]["range"], show["range"]);
+    assert_eq!(listed["range"], show["range"]);
+    assert_eq!(show["range"]["text"], "(-1, 1)");
+    assert_eq!(compare["activations"][1]["range"]["min_attained"], true);
+}
+
 /// The words of `s` with single spaces: text wrapped at any width reads the same.
 fn flat(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -135,7 +135,9 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn range_json(r: Option<Range>) -> serde_json::Value {
+/// A range in JSON, the one shape every command uses: `{min, max, min_attained,
+/// max_attained, text}` (`null` where not known).
+pub(super) fn range_json(r: Option<Range>) -> serde_json::Value {
     let Some(r) = r else {
         return serde_json::Value::Null;
     };

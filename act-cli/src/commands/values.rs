@@ -398,7 +398,7 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 json!({
                     "activation": c.label(),
                     "params": params_json(&c.params()),
-                    "range": fmt_range(c.range()),
+                    "range": super::info::range_json(c.range()),
                     "monotonic": c.properties().map(|p| p.monotonic),
                     "smooth": c.properties().map(|p| p.smooth),
                     "zero_centred": c.properties().map(|p| p.zero_centred),
