@@ -264,6 +264,24 @@ fn json_ranges_have_one_shape_in_every_command() {
     assert_eq!(compare["activations"][1]["range"]["min_attained"], true);
 }
 
+#[test]
+fn compare_in_markdown_keeps_the_notes_of_text_output() {
+    let args = ["compare", "mish", "softmax", "--formula", "x * x"];
+    let text = flat(&stdout(&args));
+    let md = stdout(&[&args[..], &["--format", "markdown"]].concat());
+    for note in [
+        "?: not known for a --formula or a gated activation",
+        "Ranges are rounded outward to 6 digits: a rounded bound prints open even where it is \
+         attained (`act-cli show NAME` gives it exactly).",
+        "A vector activation (softmax) is applied to the --at inputs as one vector; the \
+         derivative shown is the Jacobian's diagonal.",
+    ] {
+        assert!(text.contains(note), "{text}");
+        // One paragraph each, between blank lines.
+        assert!(md.contains(&format!("\n\n{note}\n\n")), "{md}");
+    }
+}
+
 /// The words of `s` with single spaces: text wrapped at any width reads the same.
 fn flat(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -470,9 +470,15 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         Some(v) if curves.iter().all(|c| c.variable() == v) => v,
         _ => "x",
     };
+    let notes = compare_notes(&curves, digits);
     match format {
         Format::Markdown => {
             md_table(ctx.out, &header, &rows, &[false; 5])?;
+            // The notes as paragraphs, unwrapped (Markdown wraps them).
+            for note in notes.summary.iter().chain(&notes.vector) {
+                writeln!(ctx.out)?;
+                writeln!(ctx.out, "{note}")?;
+            }
             writeln!(ctx.out)?;
             let (vheader, vrows) = value_table(variable, &xs, &columns);
             let vheader: Vec<&str> = vheader.iter().map(String::as_str).collect();
@@ -485,43 +491,13 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 "{}",
                 text_table(&header, &rows, &SUMMARY_KINDS, ctx.color, width)
             )?;
-            if curves.iter().any(|c| c.properties().is_none()) {
-                writeln!(
-                    ctx.out,
-                    "?: not known for a --formula or a gated activation"
-                )?;
+            for note in &notes.summary {
+                write!(ctx.out, "{}", wrap(note, ctx.wrap_width(), "", ""))?;
             }
-            // A bound that the rounding moved prints open (the printed interval contains the
-            // range), even where the exact bound is attained: say so, with where to read it.
-            if curves
-                .iter()
-                .any(|c| fmt_range_digits(c.range(), digits) != fmt_range(c.range()))
-            {
-                let note = format!(
-                    "Ranges are rounded outward to {digits} digits: a rounded bound prints open \
-                     even where it is attained (`act-cli show NAME` gives it exactly)."
-                );
-                write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
-            }
-            let vectors: Vec<String> = curves
-                .iter()
-                .filter(|c| c.is_vector())
-                .map(|c| c.label())
-                .collect();
-            if !vectors.is_empty() {
+            // The vector note is a paragraph of its own.
+            if let Some(note) = &notes.vector {
                 writeln!(ctx.out)?;
-                let (which, verb) = match vectors.len() {
-                    1 => (format!("A vector activation ({})", vectors[0]), "is"),
-                    _ => (
-                        format!("Vector activations ({})", vectors.join(", ")),
-                        "are",
-                    ),
-                };
-                let note = format!(
-                    "{which} {verb} applied to the --at inputs as one vector; the derivative \
-                     shown is the Jacobian's diagonal."
-                );
-                write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
+                write!(ctx.out, "{}", wrap(note, ctx.wrap_width(), "", ""))?;
             }
             // As many activations side by side as fit; the rest in further tables.
             for group in fitting_groups(&xs, &columns, width) {
@@ -538,6 +514,54 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The notes under `compare`'s summary table, text and Markdown alike.
+struct CompareNotes {
+    /// What `?` means, how the ranges are rounded.
+    summary: Vec<String>,
+    /// How vector activations are applied.
+    vector: Option<String>,
+}
+
+fn compare_notes(curves: &[Box<dyn Curve>], digits: usize) -> CompareNotes {
+    let mut notes = Vec::new();
+    if curves.iter().any(|c| c.properties().is_none()) {
+        notes.push("?: not known for a --formula or a gated activation".to_string());
+    }
+    // A bound that the rounding moved prints open (the printed interval contains the range),
+    // even where the exact bound is attained: say so, with where to read it.
+    if curves
+        .iter()
+        .any(|c| fmt_range_digits(c.range(), digits) != fmt_range(c.range()))
+    {
+        notes.push(format!(
+            "Ranges are rounded outward to {digits} digits: a rounded bound prints open even \
+             where it is attained (`act-cli show NAME` gives it exactly)."
+        ));
+    }
+    let vectors: Vec<String> = curves
+        .iter()
+        .filter(|c| c.is_vector())
+        .map(|c| c.label())
+        .collect();
+    let vector = (!vectors.is_empty()).then(|| {
+        let (which, verb) = match vectors.len() {
+            1 => (format!("A vector activation ({})", vectors[0]), "is"),
+            _ => (
+                format!("Vector activations ({})", vectors.join(", ")),
+                "are",
+            ),
+        };
+        format!(
+            "{which} {verb} applied to the --at inputs as one vector; the derivative shown is \
+             the Jacobian's diagonal."
+        )
+    });
+    CompareNotes {
+        summary: notes,
+        vector,
+    }
 }
 
 /// `compare`'s first table: the label may be a long formula.
