@@ -434,7 +434,8 @@ fn infinite_inputs_give_the_library_limits_and_say_so() {
         (0.0, -inf),
     ];
     let (a, b): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-    let acts: [(&str, &dyn Fn(f64, f64) -> (f64, f64, f64)); 4] = [
+    type Eval<'a> = &'a dyn Fn(f64, f64) -> (f64, f64, f64);
+    let acts: [(&str, Eval); 4] = [
         ("swiglu", &|a, b| library(SwiGlu, a, b)),
         ("geglu", &|a, b| library(GeGlu, a, b)),
         ("reglu", &|a, b| library(ReGlu, a, b)),
