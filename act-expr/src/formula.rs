@@ -276,7 +276,8 @@ impl Formula {
     }
 
     /// The diagonal of a vector formula's Jacobian, `out[i] = ∂y_i/∂x_i`, by forward-mode
-    /// differentiation through the reductions (what the macro's generated code computes).
+    /// differentiation through the reductions (what the macro's generated code computes; as
+    /// in [`eval_vector`](Formula::eval_vector), no limit at a row holding ±∞).
     /// Panics if the lengths differ.
     pub fn eval_vector_derivative(&self, xs: &[f64], out: &mut [f64]) {
         same_length(xs, out);
