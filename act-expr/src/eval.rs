@@ -67,12 +67,13 @@ pub fn silu(x: f64) -> f64 {
     x * sigmoid(x)
 }
 
-/// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, with its limits 0 and 1 at `x = ∓∞`.
+/// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, with its limits -0 (approached from below)
+/// and 1 at `x = ∓∞`.
 /// Below -700 it is `e^x (1 + x)` to within a factor `1 + O(e^x)`, formed as `((1 + x) h) h`
 /// with `h = e^(x/2)` (each term alone would be subnormal).
 pub fn silu_prime(x: f64) -> f64 {
     if x.is_infinite() {
-        return if x > 0.0 { 1.0 } else { 0.0 };
+        return if x > 0.0 { 1.0 } else { -0.0 };
     }
     if x < -700.0 {
         let h = (0.5 * x).exp();
