@@ -118,10 +118,11 @@ pub enum Format {
     /// Aligned table for people (colour on a terminal unless NO_COLOR is set).
     #[default]
     Text,
-    /// Comma-separated values, numbers at full round-trip precision.
+    /// Comma-separated values, numbers at full round-trip precision: the shortest decimal
+    /// that reads back as the same f64, as in json (inf, -inf and NaN as they are).
     Csv,
-    /// JSON, numbers at full round-trip precision (inf and NaN as the strings "Infinity",
-    /// "-Infinity", "NaN").
+    /// JSON, numbers at full round-trip precision as in csv (inf and NaN as the strings
+    /// "Infinity", "-Infinity", "NaN"); numbers only, without text output's notes.
     Json,
     /// A Markdown table.
     Markdown,
@@ -189,10 +190,12 @@ pub struct GridArgs {
     /// Last input.
     #[arg(long, default_value = "5", value_parser = parse_number, allow_hyphen_values = true)]
     pub to: f64,
-    /// Distance between inputs (default 1).
+    /// Distance between inputs (default 1). Input i is the f64 nearest to --from + i
+    /// --step worked out in decimal (a 0.1 step gives 0.3, not 0.30000000000000004).
     #[arg(long, value_parser = parse_number, allow_hyphen_values = true, conflicts_with = "points")]
     pub step: Option<f64>,
-    /// Number of evenly spaced inputs from --from to --to, both included.
+    /// Number of evenly spaced inputs from --from to --to, both included (at least 2; 1 when
+    /// --from equals --to).
     #[arg(long, short = 'n', value_parser = parse_points, allow_hyphen_values = true)]
     pub points: Option<u64>,
 }

@@ -4,13 +4,73 @@ use crate::cli::GridArgs;
 use crate::error::usage;
 use crate::number::fmt_number as n;
 
-/// Evenly spaced inputs, computed from the index (no accumulated rounding).
+/// Evenly spaced inputs, computed from the index (no accumulated rounding). Where the ends
+/// and the step are short decimals (`--from -5 --step 0.1`), each input is the `f64` nearest
+/// to the decimal `from + i step` (`-0.3`, not `-5 + 47 * 0.1 = -0.2999999999999998`):
+/// computed as `(a + i b) / d` with integers small enough for every operation to be exact but
+/// the one division, which rounds correctly.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Grid {
     from: f64,
     to: f64,
     len: u64,
     spacing: Spacing,
+    exact: Option<Exact>,
+}
+
+/// Input `i` is `(a + i b) / d`; every integer involved is at most 2^53.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Exact {
+    a: i64,
+    b: i64,
+    d: f64,
+}
+
+/// Integers up to this are exact in an `f64`.
+const EXACT: i128 = 1 << 53;
+
+/// `v` as `(m, p)` with `v = m / 10^p` read from its shortest decimal form, when `p <= 22`
+/// (10^22 is the largest power of ten exact in an `f64`) and `|m| <= 2^53`.
+fn decimal(v: f64) -> Option<(i128, u32)> {
+    let sci = format!("{v:e}");
+    let (mantissa, exp) = sci.split_once('e')?;
+    let exp: i32 = exp.parse().ok()?;
+    let after_point = mantissa.split_once('.').map_or(0, |(_, f)| f.len()) as i32;
+    let digits: i128 = mantissa.replace('.', "").parse().ok()?;
+    let places = after_point - exp;
+    let (m, p) = if places >= 0 {
+        (digits, places as u32)
+    } else {
+        (
+            digits.checked_mul(10i128.checked_pow((-places) as u32)?)?,
+            0,
+        )
+    };
+    (p <= 22 && m.abs() <= EXACT).then_some((m, p))
+}
+
+/// `(a, b, d)` as [`Exact`] when each and `|a| + (len - 1) |b|` are at most 2^53.
+fn exact(a: i128, b: i128, d: i128, len: u64) -> Option<Exact> {
+    let last = a
+        .abs()
+        .checked_add((len.saturating_sub(1) as i128).checked_mul(b.abs())?)?;
+    (last <= EXACT && d > 0 && d <= EXACT).then_some(Exact {
+        a: a as i64,
+        b: b as i64,
+        d: d as f64,
+    })
+}
+
+/// The numbers as integers over one power of ten: `([m1, m2, ...], 10^p)`.
+fn common_scale<const N: usize>(vs: [f64; N]) -> Option<([i128; N], i128)> {
+    let ds = vs.map(decimal);
+    let p = ds.iter().map(|d| d.map(|(_, p)| p)).max()??;
+    let mut ms = [0i128; N];
+    for (m, d) in ms.iter_mut().zip(ds) {
+        let (dm, dp) = d?;
+        *m = dm.checked_mul(10i128.pow(p - dp))?;
+    }
+    Some((ms, 10i128.pow(p)))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -23,7 +83,8 @@ enum Spacing {
 const MAX_ROWS: u64 = 1 << 40;
 
 impl Grid {
-    /// Checks the arguments: finite ends, `from <= to`, `step > 0`, `points >= 1`.
+    /// Checks the arguments: finite ends, `from <= to`, `step > 0`, `points >= 2` (1 where
+    /// `from == to`).
     pub fn new(args: &GridArgs) -> anyhow::Result<Grid> {
         let (from, to) = (args.from, args.to);
         if !from.is_finite() || !to.is_finite() {
@@ -40,14 +101,29 @@ impl Grid {
             if points == 0 {
                 return Err(usage("--points must be at least 1"));
             }
+            // Both ends are included, so one input covers an interval only when it is a point.
+            if points == 1 && from != to {
+                return Err(usage(format!(
+                    "--points 1 cannot include both --from {} and --to {}: give --points 2 or \
+                     more, or a single input with --from X --to X",
+                    n(from),
+                    n(to)
+                )));
+            }
             if points > MAX_ROWS {
                 return Err(usage(format!("--points must be at most {MAX_ROWS}")));
             }
+            // from + (to - from) i / (n - 1) = (A (n - 1) + (T - A) i) / ((n - 1) 10^p).
+            let exact = common_scale([from, to]).and_then(|([a, t], scale)| {
+                let k = (points.max(2) - 1) as i128;
+                exact(a.checked_mul(k)?, t - a, scale.checked_mul(k)?, points)
+            });
             return Ok(Grid {
                 from,
                 to,
                 len: points,
                 spacing: Spacing::Points,
+                exact,
             });
         }
         let step = args.step.unwrap_or(1.0);
@@ -56,6 +132,21 @@ impl Grid {
                 "--step must be greater than 0, got {}",
                 n(step)
             )));
+        }
+        // In decimal where the numbers allow: (T - A) / S whole steps, and each input
+        // (A + i S) / 10^p.
+        if let Some(([a, t, s], scale)) = common_scale([from, to, step]) {
+            let intervals = (t - a) / s;
+            let len = (intervals < MAX_ROWS as i128).then_some(intervals as u64 + 1);
+            if let Some(exact) = len.and_then(|len| exact(a, s, scale, len)) {
+                return Ok(Grid {
+                    from,
+                    to,
+                    len: intervals as u64 + 1,
+                    spacing: Spacing::Step(step),
+                    exact: Some(exact),
+                });
+            }
         }
         // The span in steps, without forming `to - from` (infinite beyond ±MAX).
         let span = if (to - from).is_finite() {
@@ -80,6 +171,7 @@ impl Grid {
             to,
             len: intervals as u64 + 1,
             spacing: Spacing::Step(step),
+            exact: None,
         })
     }
 
@@ -90,6 +182,13 @@ impl Grid {
 
     /// The `i`-th input.
     pub fn x(&self, i: u64) -> f64 {
+        // The first input is --from as given (-0 stays -0).
+        if i == 0 {
+            return self.from;
+        }
+        if let Some(Exact { a, b, d }) = self.exact {
+            return (a + i as i64 * b) as f64 / d;
+        }
         match self.spacing {
             // `i * step` may pass MAX while `from + i * step` does not (from = -1.5e308).
             Spacing::Step(step) if (i as f64 * step).is_finite() => self.from + i as f64 * step,
@@ -149,8 +248,37 @@ mod tests {
         let g = grid(-1.0, 2.0, None, Some(4)).unwrap();
         let xs: Vec<f64> = (0..4).map(|i| g.x(i)).collect();
         assert_eq!(xs, [-1.0, 0.0, 1.0, 2.0]);
-        assert_eq!(grid(3.0, 7.0, None, Some(1)).unwrap().x(0), 3.0);
+        assert_eq!(grid(3.0, 3.0, None, Some(1)).unwrap().x(0), 3.0);
         assert_eq!(grid(3.0, 3.0, None, None).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn decimal_grids_give_the_nearest_f64_to_each_decimal_input() {
+        // Reference: the decimal input `from + i step` written out and parsed (correctly
+        // rounded by Rust's parser), against the grid's arithmetic.
+        let g = grid(-5.0, 5.0, Some(0.1), None).unwrap();
+        assert_eq!(g.len(), 101);
+        for i in 0..101 {
+            let k = i as i64 - 50;
+            let sign = if k < 0 { "-" } else { "" };
+            let want: f64 = format!("{sign}{}.{}", k.abs() / 10, k.abs() % 10)
+                .parse()
+                .unwrap();
+            assert_eq!(g.x(i), want, "{i}");
+        }
+        assert_eq!(g.x(47), -0.3);
+        assert_eq!(grid(0.0, 1.0, Some(0.1), None).unwrap().x(3), 0.3);
+        assert_eq!(grid(0.0, 1.0, Some(0.1), None).unwrap().x(10), 1.0);
+        assert_eq!(grid(1.25, 2.0, Some(0.05), None).unwrap().x(7), 1.6);
+        // --points: (from (n - 1) + (to - from) i) / (n - 1), one rounding.
+        let g = grid(0.0, 1.0, None, Some(11)).unwrap();
+        assert_eq!((g.x(3), g.x(7)), (0.3, 0.7));
+        let g = grid(0.0, 1.0, None, Some(4)).unwrap();
+        assert_eq!((g.x(1), g.x(2)), (1.0 / 3.0, 2.0 / 3.0));
+        // -0 stays -0; a grid too fine for exact integers falls back to from + i step.
+        assert!(grid(-0.0, 1.0, None, None).unwrap().x(0).is_sign_negative());
+        let g = grid(0.0, 1.0, Some(1e-300), None);
+        assert!(g.is_err());
     }
 
     #[test]
@@ -173,6 +301,12 @@ mod tests {
         assert!(msg(grid(0.0, 1.0, Some(-1.0), None)).contains("greater than 0"));
         assert!(msg(grid(0.0, 1.0, Some(f64::NAN), None)).contains("greater than 0"));
         assert!(msg(grid(0.0, 1.0, None, Some(0))).contains("at least 1"));
+        // One point cannot hold both ends of an interval: say how to ask for what was meant.
+        assert_eq!(
+            msg(grid(-5.0, 5.0, None, Some(1))),
+            "--points 1 cannot include both --from -5 and --to 5: give --points 2 or more, or \
+             a single input with --from X --to X"
+        );
         assert!(msg(grid(f64::NEG_INFINITY, 1.0, None, None)).contains("finite"));
         assert!(msg(grid(0.0, 1.0, Some(1e-300), None)).contains("more than"));
     }

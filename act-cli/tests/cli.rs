@@ -170,12 +170,121 @@ fn eval_softmax_is_a_vector() {
 
 #[test]
 fn softmax_of_a_vector_holding_inf_says_why_it_is_nan() {
-    let s = stdout(&["eval", "softmax", "1", "inf"]);
-    assert!(s.contains("holding +inf gives NaN"), "{s}");
-    assert!(s.contains("clamp the scores"), "{s}");
-    // Not said where no input is +inf.
-    let s = stdout(&["eval", "softmax", "1", "-inf"]);
-    assert!(!s.contains("+inf"), "{s}");
+    let s = flat(&stdout(&["eval", "softmax", "1", "inf"]));
+    assert!(
+        s.contains("Every value is NaN: softmax takes no limit when the vector holds +inf"),
+        "{s}"
+    );
+    assert!(s.contains("clamp the inputs first"), "{s}");
+    // Not said where the output holds no NaN.
+    let s = flat(&stdout(&["eval", "softmax", "1", "-inf"]));
+    assert!(!s.contains("NaN"), "{s}");
+    let s = flat(&stdout(&["eval", "softmin", "1", "inf"]));
+    assert!(!s.contains("NaN"), "{s}");
+    // Softmin's NaN comes from -inf, and the note says so.
+    let s = flat(&stdout(&["eval", "softmin", "1", "-inf"]));
+    assert!(
+        s.contains("Every value is NaN: softmin takes no limit when the vector holds -inf"),
+        "{s}"
+    );
+    let s = flat(&stdout(&["eval", "log-softmax", "inf", "-inf"]));
+    assert!(s.contains("holds +inf (vector"), "{s}");
+    // A formula whose output is NaN in part, and one where NaN came in: no infinity to blame.
+    let s = flat(&stdout(&["eval", "--formula", "x - mean(x)", "inf", "1"]));
+    assert!(
+        s.contains("Some values are NaN: x - mean(x) takes no limit when the vector holds +inf"),
+        "{s}"
+    );
+    let s = flat(&stdout(&["eval", "softmax", "nan", "inf"]));
+    assert!(!s.contains("takes no limit"), "{s}");
+    // Lines fit 80 columns.
+    let s = stdout(&["eval", "softmin", "1", "-inf"]);
+    assert!(s.lines().all(|l| l.chars().count() <= 80), "{s}");
+}
+
+#[test]
+fn show_of_a_vector_activation_words_its_derivative_by_what_it_is() {
+    // Built-ins print their full Jacobian: nothing is held fixed.
+    for name in ["softmax", "softmin", "log-softmax"] {
+        let s = flat(&stdout(&["show", name]));
+        assert!(s.contains("f'(x) J_ij = ∂y_i/∂x_j = "), "{s}");
+        assert!(!s.contains("held fixed"), "{s}");
+    }
+    // A vector formula's printed derivative is the partial with the reductions held fixed
+    // (`x - mean(x)`: 1), while its tables give the Jacobian's diagonal (1 - 1/n).
+    let s = flat(&stdout(&["show", "--formula", "x - mean(x)"]));
+    assert!(
+        s.contains("f'(x) 1 (the partial with sum, mean, max and min held fixed"),
+        "{s}"
+    );
+    let s = flat(&stdout(&["eval", "--formula", "x - mean(x)", "1", "2"]));
+    assert!(s.contains("1 -0.5 0.5 2 0.5 0.5"), "{s}");
+}
+
+#[test]
+fn csv_and_json_give_the_grid_decimals_and_the_same_shortest_numbers() {
+    let args = [
+        "table", "relu", "--from", "-0.5", "--to", "0.5", "--step", "0.1",
+    ];
+    let csv = stdout(&[&args[..], &["--format", "csv"]].concat());
+    let json = stdout(&[&args[..], &["--format", "json"]].concat());
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    let xs: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(xs[2], "-0.3");
+    assert_eq!(xs[8], "0.3");
+    assert_eq!(rows.len(), xs.len());
+    for (x, row) in xs.iter().zip(rows) {
+        // Both read back as the same f64.
+        assert_eq!(x.parse::<f64>().unwrap(), row["x"].as_f64().unwrap(), "{x}");
+    }
+}
+
+#[test]
+fn json_ranges_have_one_shape_in_every_command() {
+    let show: serde_json::Value =
+        serde_json::from_str(&stdout(&["show", "tanh", "--format", "json"])).unwrap();
+    let compare: serde_json::Value =
+        serde_json::from_str(&stdout(&["compare", "tanh", "relu", "--format", "json"])).unwrap();
+    let list: serde_json::Value =
+        serde_json::from_str(&stdout(&["list", "--format", "json"])).unwrap();
+    let listed = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "tanh")
+        .unwrap();
+    assert_eq!(compare["activations"][0]["range"], show["range"]);
+    assert_eq!(listed["range"], show["range"]);
+    assert_eq!(show["range"]["text"], "(-1, 1)");
+    assert_eq!(compare["activations"][1]["range"]["min_attained"], true);
+}
+
+#[test]
+fn compare_in_markdown_keeps_the_notes_of_text_output() {
+    let args = ["compare", "mish", "softmax", "--formula", "x * x"];
+    let text = flat(&stdout(&args));
+    let md = stdout(&[&args[..], &["--format", "markdown"]].concat());
+    for note in [
+        "?: not known for a --formula or a gated activation",
+        "Ranges are rounded outward to 6 digits: a rounded bound prints open even where it is \
+         attained (`act-cli show NAME` gives it exactly).",
+        "A vector activation (softmax) is applied to the --at inputs as one vector; the \
+         derivative shown is the Jacobian's diagonal.",
+    ] {
+        assert!(text.contains(note), "{text}");
+        // One paragraph each, between blank lines.
+        assert!(md.contains(&format!("\n\n{note}\n\n")), "{md}");
+    }
+}
+
+/// The words of `s` with single spaces: text wrapped at any width reads the same.
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Every JSON document writes numbers one way, serde_json's (`0.0`): the streamed tables
@@ -334,6 +443,13 @@ fn bad_grids() {
     );
     assert!(
         usage_error(&["table", "relu", "--points", "0"]).contains("--points must be at least 1")
+    );
+    // One point cannot hold both ends of the default -5..5: the error says what to give.
+    let e = usage_error(&["table", "relu", "--points", "1"]);
+    assert!(flat(&e).contains("give --points 2 or more"), "{e}");
+    assert!(e.lines().all(|l| l.chars().count() <= 80), "{e}");
+    assert!(
+        stdout(&["table", "relu", "--points", "1", "--from", "2", "--to", "2"]).contains(" 2 ")
     );
     assert!(
         usage_error(&["plot", "relu", "--from", "1", "--to", "1"])

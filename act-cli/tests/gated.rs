@@ -416,3 +416,51 @@ fn compare_heads_the_input_column_with_the_input_that_varies() {
     // A one-input activation beside a gated one: the common input is x.
     assert_eq!(first_cell(&["compare", "swiglu", "relu"]), "x");
 }
+
+#[test]
+fn infinite_inputs_give_the_library_limits_and_say_so() {
+    use act_core::{Gated, GeGlu, Glu, ReGlu, SwiGlu};
+    fn library<G: Gated>(g: G, a: f64, b: f64) -> (f64, f64, f64) {
+        let (da, db) = g.partials(a, b);
+        (g.forward(a, b), da, db)
+    }
+    // The CLI prints what act-core computes: 0 where the straight product is inf * 0.
+    let inf = f64::INFINITY;
+    let pairs = [
+        (inf, 0.0),
+        (-inf, 0.0),
+        (inf, -inf),
+        (1.0, inf),
+        (0.0, -inf),
+    ];
+    let (a, b): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+    type Eval<'a> = &'a dyn Fn(f64, f64) -> (f64, f64, f64);
+    let acts: [(&str, Eval); 4] = [
+        ("swiglu", &|a, b| library(SwiGlu, a, b)),
+        ("geglu", &|a, b| library(GeGlu, a, b)),
+        ("reglu", &|a, b| library(ReGlu, a, b)),
+        ("glu", &|a, b| library(Glu, a, b)),
+    ];
+    for (name, eval) in acts {
+        let rows = eval_csv(name, &a, &b);
+        for (row, &(x, y)) in rows.iter().zip(&pairs) {
+            let (v, da, db) = eval(x, y);
+            let same = |p: f64, q: f64| p == q || (p.is_nan() && q.is_nan());
+            assert!(
+                same(row[2], v) && same(row[3], da) && same(row[4], db),
+                "{name}({x}, {y}): cli {row:?}, library ({v}, {da}, {db})"
+            );
+        }
+    }
+    assert_eq!(SwiGlu.forward(inf, 0.0), 0.0);
+    // The text output says which convention gives those numbers.
+    let s = stdout(&["eval", "swiglu", "inf", "--b", "0"]);
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("At an infinite input each value is the limit along that input"),
+        "{s}"
+    );
+    assert!(s.lines().all(|l| l.chars().count() <= 80), "{s}");
+    let s = stdout(&["eval", "swiglu", "1", "--b", "0"]);
+    assert!(!s.contains("infinite"), "{s}");
+}

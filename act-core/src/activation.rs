@@ -194,11 +194,13 @@ pub trait Activation:
 /// In `f32` the sigmoid family (`sigmoid`, `sigmoid'`, and SiLU and its derivative, which the
 /// code generator forms from `x * sigmoid(x)`) has kernels of its own for one element, used
 /// by the activations that call them (sigmoid and swish, and the derivatives of softplus and
-/// log-sigmoid; GELU-tanh has kernels of its own): `e^-x` in `f64` from a 32-entry table of powers of two and a
-/// cubic (Tang's method), then `1 / (1 + e)`, `e / (1 + e)^2`, `x / (1 + e)` or
-/// `(1 + e (1 + x)) / (1 + e)^2` in `f64`, rounded to `f32` once: within 0.51 ULP (every 16th
-/// `f32` input, against an `f64` reference; swish' within 0.06 eps of it in absolute terms
-/// near its root), where the slice kernels reach 1.7 (sigmoid) and 3.8 (swish'). A table
+/// log-sigmoid): `e^-x` in `f64` from a 32-entry table of powers of two and a cubic (Tang's
+/// method), then `1 / (1 + e)`, `e / (1 + e)^2`, `x / (1 + e)` or `(1 + e (1 + x)) / (1 + e)^2`
+/// in `f64`, rounded to `f32` once: within 0.51 ULP (every 16th `f32` input, against an `f64`
+/// reference), except swish' near its root at x = -1.28, where the error is measured against
+/// the function's scale: within 0.06 eps there. The slice kernels, over the same inputs, reach
+/// 2.4 ULP (sigmoid), 3.4 (sigmoid', baseline build; 2.0 with FMA), 3.1 (swish) and 3.8
+/// (swish', baseline; 3.5 with FMA). A table
 /// lookup is one load for one element but a slow gather in a vector loop, so the slices keep
 /// their own kernels, and the two may differ by a few ULP: `tests/dispatch.rs` holds them
 /// within 2 ULP, or within 8 eps in absolute terms (swish' near its root at x = -1.28, where

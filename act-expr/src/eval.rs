@@ -67,12 +67,13 @@ pub fn silu(x: f64) -> f64 {
     x * sigmoid(x)
 }
 
-/// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, with its limits 0 and 1 at `x = ∓∞`.
+/// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, with its limits -0 (approached from below)
+/// and 1 at `x = ∓∞`.
 /// Below -700 it is `e^x (1 + x)` to within a factor `1 + O(e^x)`, formed as `((1 + x) h) h`
 /// with `h = e^(x/2)` (each term alone would be subnormal).
 pub fn silu_prime(x: f64) -> f64 {
     if x.is_infinite() {
-        return if x > 0.0 { 1.0 } else { 0.0 };
+        return if x > 0.0 { 1.0 } else { -0.0 };
     }
     if x < -700.0 {
         let h = (0.5 * x).exp();
@@ -258,6 +259,18 @@ pub fn eval(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
     y
 }
 
+/// One element of a vector formula's output (or of a part of its Jacobian) at `x`, given
+/// the row's reduction values `reds`: the straight-line value, NaN for `x` NaN, and no limit
+/// at ±∞ (unlike [`eval`]). This is the generated code's convention for vector activations:
+/// a row holding ±∞ gives what IEEE arithmetic gives, `x - mean(x)` at `(∞, 1)` is
+/// `(NaN, -∞)`, and softmax of a row holding +∞ is NaN, as in PyTorch.
+pub fn eval_in_row(g: &Graph, root: Id, x: f64, params: &[f64], reds: &[f64]) -> f64 {
+    if x.is_nan() {
+        return x;
+    }
+    eval_all(g, root, x, params, reds)[root.index()]
+}
+
 /// [`eval`] for a gated formula at `(a, b)` (`a` is [`Node::X`], `b` is [`Node::B`]): NaN in
 /// either input gives NaN, and where the straight-line value is NaN at a huge input the
 /// limit along it is taken, as the generated code does (act-core's `pairs::limit2`): along
@@ -402,6 +415,33 @@ pub const LIMIT_PROBES: [f64; 11] = [
 /// The smallest of [`LIMIT_PROBES`]: below it a NaN is left as it is.
 pub const LIMIT_THRESHOLD: f64 = 1e9;
 
+/// The mean of `values` (NaN when there are none): their sum, in order, divided by their
+/// count, without the spurious overflow of that sum. Where the sum of finite values leaves the
+/// range (`mean(1e308, 1e308)`), the values are scaled by `2^-k`, `2^k` at least their count,
+/// summed and divided, and the scale removed: scaling by a power of two is exact (up to values
+/// too small to count beside a sum that large), so the result is the sum's rounding and one
+/// division, the same as `sum / n` where that does not overflow.
+///
+/// ```
+/// use act_expr::eval::mean;
+/// assert_eq!(mean([1e308, 1e308]), 1e308);
+/// assert_eq!(mean([f64::MAX; 3]), f64::MAX);
+/// assert_eq!(mean([1.0, 2.0, 4.0]), 7.0 / 3.0);
+/// assert_eq!(mean([f64::INFINITY, 1.0]), f64::INFINITY);
+/// ```
+pub fn mean(values: impl IntoIterator<Item = f64>) -> f64 {
+    let values: Vec<f64> = values.into_iter().collect();
+    let n = values.len() as f64;
+    let sum: f64 = values.iter().sum();
+    if sum.is_finite() || !values.iter().all(|v| v.is_finite()) {
+        return sum / n;
+    }
+    // 2^k >= n, so that n values of magnitude at most MAX 2^-k sum to at most MAX.
+    let k = n.log2().ceil() as i32;
+    let scaled: f64 = values.iter().map(|v| v * 2f64.powi(-k)).sum();
+    scaled / n * 2f64.powi(k)
+}
+
 /// The reduction values of a vector formula over the input `xs`, in order.
 pub fn eval_reductions(g: &Graph, xs: &[f64], params: &[f64]) -> Vec<f64> {
     let mut reds: Vec<f64> = Vec::with_capacity(g.reductions().len());
@@ -411,7 +451,7 @@ pub fn eval_reductions(g: &Graph, xs: &[f64], params: &[f64]) -> Vec<f64> {
             .map(|&x| eval_all(g, body, x, params, &reds)[body.index()]);
         let r = match kind {
             Reduce::Sum => vals.sum(),
-            Reduce::Mean => vals.sum::<f64>() / xs.len() as f64,
+            Reduce::Mean => mean(vals),
             Reduce::Max => vals.fold(f64::NEG_INFINITY, max),
             Reduce::Min => vals.fold(f64::INFINITY, min),
         };
@@ -435,6 +475,26 @@ mod tests {
         assert_eq!(softplus(1e300), 1e300);
         assert_eq!(sigmoid(-800.0), 0.0);
         assert_eq!(sigmoid(f64::INFINITY), 1.0);
+    }
+
+    #[test]
+    fn means_of_huge_values_do_not_overflow() {
+        // Closed forms: the exact sum divided once.
+        assert_eq!(mean([1e308, 1e308]), 1e308);
+        assert_eq!(mean([-1e308, -1e308]), -1e308);
+        assert_eq!(mean([f64::MAX, f64::MAX, -f64::MAX]), f64::MAX / 3.0);
+        // 1024 equal values whose multiples are exact: the mean is the value.
+        let v = 1.5 * 2f64.powi(1023);
+        assert_eq!(mean(vec![v; 1024]), v);
+        assert_eq!(mean(vec![v; 1000]), v);
+        // Small values beside huge ones, and the ordinary case, as `sum / n`.
+        assert_eq!(mean([f64::MAX, f64::MAX, 1.0, -1.0]), f64::MAX / 2.0);
+        assert_eq!(mean([0.1, 0.2, 0.3]), (0.1 + 0.2 + 0.3) / 3.0);
+        // Infinite or NaN values give what the sum gives.
+        assert_eq!(mean([f64::INFINITY, 1e308]), f64::INFINITY);
+        assert!(mean([f64::INFINITY, f64::NEG_INFINITY]).is_nan());
+        assert!(mean([f64::NAN, 1e308, 1e308]).is_nan());
+        assert!(mean([]).is_nan());
     }
 
     #[test]

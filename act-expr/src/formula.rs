@@ -9,7 +9,7 @@ use crate::eval;
 use crate::graph::{Graph, Id, Reduce, Var};
 use crate::parse::{MAX_DEPTH, Scope, lower};
 use crate::print::print;
-use crate::probe::{eval_vector, thresholds};
+use crate::probe::thresholds;
 use crate::reduction::partials;
 
 /// Longest formula text accepted, in bytes.
@@ -259,10 +259,15 @@ impl Formula {
         eval::eval(&self.graph, self.df, x, &self.values, &[])
     }
 
-    /// A vector formula over a whole input. Panics if the lengths differ.
+    /// A vector formula over a whole input, as the macro's generated code computes it: NaN
+    /// in gives NaN, and a row holding ±∞ gives what IEEE arithmetic gives, no limit
+    /// (see [`eval::eval_in_row`]). Panics if the lengths differ.
     pub fn eval_vector(&self, xs: &[f64], out: &mut [f64]) {
         same_length(xs, out);
-        out.copy_from_slice(&eval_vector(&self.graph, self.f, xs, &self.values));
+        let reds = eval::eval_reductions(&self.graph, xs, &self.values);
+        for (o, &x) in out.iter_mut().zip(xs) {
+            *o = eval::eval_in_row(&self.graph, self.f, x, &self.values, &reds);
+        }
     }
 
     /// Number of nodes in the formula's graph (formula and derivative, shared).
@@ -271,7 +276,8 @@ impl Formula {
     }
 
     /// The diagonal of a vector formula's Jacobian, `out[i] = ∂y_i/∂x_i`, by forward-mode
-    /// differentiation through the reductions (what the macro's generated code computes).
+    /// differentiation through the reductions (what the macro's generated code computes; as
+    /// in [`eval_vector`](Formula::eval_vector), no limit at a row holding ±∞).
     /// Panics if the lengths differ.
     pub fn eval_vector_derivative(&self, xs: &[f64], out: &mut [f64]) {
         same_length(xs, out);
@@ -286,7 +292,7 @@ impl Formula {
         // Per reduction j: ∂f/∂r_j, ∂g_j/∂x, and ∂g_j/∂r_k for the earlier k (as the
         // generated code has them).
         let parts = partials(&mut g, &mut Differentiator::new(), self.f);
-        let at = |id: Id, x: f64| eval::eval(&g, id, x, p, &r);
+        let at = |id: Id, x: f64| eval::eval_in_row(&g, id, x, p, &r);
         // Index of each max/min reduction's extreme (the first), where its derivative flows.
         let extreme: Vec<usize> = reds
             .iter()
@@ -310,7 +316,7 @@ impl Formula {
                     .map(|&(k, d)| {
                         let v = match kind {
                             Reduce::Sum => xs.iter().map(|&x| at(d, x)).sum(),
-                            Reduce::Mean => xs.iter().map(|&x| at(d, x)).sum::<f64>() / n,
+                            Reduce::Mean => eval::mean(xs.iter().map(|&x| at(d, x))),
                             Reduce::Max | Reduce::Min => at(d, xs[extreme[j]]),
                         };
                         (k as usize, v)

@@ -468,6 +468,33 @@ fn vector_formulas_have_their_jacobian_diagonal() {
     assert!(d.iter().all(|&v| (v - 0.75).abs() < 1e-15), "{d:?}");
 }
 
+#[test]
+fn vector_means_of_huge_inputs_do_not_overflow() {
+    // Closed forms: the mean of (1e308, 1e308) is 1e308, so x - mean(x) is 0 and x / mean(x)
+    // is 1; the mean of (MAX, MAX, -MAX) is MAX / 3.
+    let cases: [(&str, &[f64], &[f64]); 4] = [
+        ("mean(x)", &[1e308, 1e308], &[1e308, 1e308]),
+        ("x - mean(x)", &[1e308, 1e308], &[0.0, 0.0]),
+        ("x / mean(x)", &[-1e308, -1e308], &[1.0, 1.0]),
+        (
+            "mean(x)",
+            &[f64::MAX, f64::MAX, -f64::MAX],
+            &[f64::MAX / 3.0; 3],
+        ),
+    ];
+    for (text, xs, want) in cases {
+        let f = Formula::parse_vector(text, &[]).unwrap();
+        let mut y = vec![0.0; xs.len()];
+        f.eval_vector(xs, &mut y);
+        assert_eq!(y, want, "{text} at {xs:?}");
+    }
+    // The Jacobian's diagonal of x - mean(x) does not read the mean's value: 1 - 1/n.
+    let f = Formula::parse_vector("x - mean(x)", &[]).unwrap();
+    let mut d = [0.0; 2];
+    f.eval_vector_derivative(&[1e308, 1e308], &mut d);
+    assert_eq!(d, [0.5, 0.5]);
+}
+
 /// Distance from `got` to `want` in ULPs of `want` (both finite, same sign).
 fn ulps(got: f64, want: f64) -> f64 {
     let next = f64::from_bits(want.abs().to_bits() + 1);

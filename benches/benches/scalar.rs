@@ -4,8 +4,8 @@
 //!
 //! - `scalar/ACTIVATION/DIRECTION/IMPL-f32/1048576`: `ndarray`'s `Array1::mapv`, the loop the
 //!   compiler sees in `mapv`, an iterator `map(..).collect()` or a `for` loop over two slices
-//!   passed to a function. Where the method inlines (the f32 sigmoid family: sigmoid, swish,
-//!   GELU-tanh and their derivatives), the compiler may vectorise that loop.
+//!   passed to a function. Where the method inlines (the f32 sigmoid family: sigmoid, swish
+//!   and their derivatives), the compiler may vectorise that loop.
 //! - `scalar-unvectorised/ACTIVATION/DIRECTION/IMPL-f32/1048576`: a `for` loop over a captured
 //!   output slice and an input passed through `black_box`, which the compiler leaves one
 //!   element at a time: the cost of one call where nothing around it is vectorised.

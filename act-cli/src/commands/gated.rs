@@ -23,8 +23,23 @@ pub fn write_rows(
 ) -> anyhow::Result<()> {
     match format {
         Format::Text => {
-            if let Some(note) = note {
-                write!(ctx.out, "{}", wrap(note, ctx.wrap_width(), "", ""))?;
+            let mut text = note.unwrap_or("").to_string();
+            if rows
+                .iter()
+                .any(|r| r[0].is_infinite() || r[1].is_infinite())
+            {
+                // act-core's convention (`Gated`'s docs), which its generated code follows.
+                if !text.is_empty() {
+                    text.push_str(if text.ends_with('.') { " " } else { ". " });
+                }
+                text.push_str(
+                    "At an infinite input each value is the limit along that input with the \
+                     other held (a product such as inf * 0 gives its limit, not NaN), as \
+                     act-core computes it.",
+                );
+            }
+            if !text.is_empty() {
+                write!(ctx.out, "{}", wrap(&text, ctx.wrap_width(), "", ""))?;
             }
             let cells: Vec<Vec<String>> = rows
                 .iter()

@@ -135,7 +135,9 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn range_json(r: Option<Range>) -> serde_json::Value {
+/// A range in JSON, the one shape every command uses: `{min, max, min_attained,
+/// max_attained, text}` (`null` where not known).
+pub(super) fn range_json(r: Option<Range>) -> serde_json::Value {
     let Some(r) = r else {
         return serde_json::Value::Null;
     };
@@ -317,10 +319,12 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         ("f(x)", c.formula()),
         (
             "f'(x)",
-            if vector {
-                // act-core's derivative of a vector formula holds the reductions fixed.
+            if vector && c.type_name().is_none() {
+                // A vector formula's printed derivative holds its reductions fixed; a built-in
+                // prints its Jacobian, which needs no such word.
                 format!(
-                    "{} (sum, mean, max, min held fixed)",
+                    "{} (the partial with sum, mean, max and min held fixed; eval and \
+                     table give the full Jacobian's diagonal)",
                     c.derivative_formula()
                 )
             } else {

@@ -141,6 +141,47 @@ fn vector_note(c: &dyn Curve, n: usize, inputs: VectorInputs) -> String {
     }
 }
 
+/// Why a vector activation's output holds NaN, when an infinite input is the cause: the
+/// library takes no limit for vector activations (softmax of a vector holding +inf is NaN,
+/// as in PyTorch; softmin, -inf). The cause is found by evaluating again with the +inf (or
+/// -inf) inputs replaced by 0: the infinity whose removal leaves fewer NaN is named. `None`
+/// when the output holds no NaN, the input holds NaN, or no infinity is the cause.
+fn nan_note(c: &dyn Curve, xs: &[f64], values: &[f64], derivatives: &[f64]) -> Option<String> {
+    let nans = |v: &[f64], d: &[f64]| v.iter().chain(d).filter(|y| y.is_nan()).count();
+    let count = nans(values, derivatives);
+    if count == 0 || xs.iter().any(|x| x.is_nan()) {
+        return None;
+    }
+    let causes: Vec<&str> = [(f64::INFINITY, "+inf"), (f64::NEG_INFINITY, "-inf")]
+        .into_iter()
+        .filter(|&(inf, _)| {
+            if !xs.contains(&inf) {
+                return false;
+            }
+            let finite: Vec<f64> = xs.iter().map(|&x| if x == inf { 0.0 } else { x }).collect();
+            let (mut v, mut d) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
+            c.table(&finite, &mut v, &mut d);
+            nans(&v, &d) < count
+        })
+        .map(|(_, name)| name)
+        .collect();
+    if causes.is_empty() {
+        return None;
+    }
+    let nan_values = values.iter().filter(|y| y.is_nan()).count();
+    let what = match nan_values {
+        n if n == values.len() => "Every value is NaN",
+        0 => "Some derivatives are NaN",
+        _ => "Some values are NaN",
+    };
+    Some(format!(
+        "{what}: {} takes no limit when the vector holds {} (vector activations take none, \
+         as in PyTorch); clamp the inputs first.",
+        c.label(),
+        causes.join(" and ")
+    ))
+}
+
 /// How to name `c` on an `eval` command line.
 fn eval_name(c: &dyn Curve) -> String {
     match c.type_name() {
@@ -192,13 +233,9 @@ fn write_rows(
     if format == Format::Text {
         if c.is_vector() {
             let mut note = vector_note(c, xs.len(), text.inputs);
-            if xs.contains(&f64::INFINITY) {
-                // The library's convention (its docs say why): no limit is taken.
-                note.push_str(&format!(
-                    " A vector holding +inf gives NaN everywhere ({} does not take the \
-                     limit, as in PyTorch): clamp the scores first.",
-                    c.label()
-                ));
+            if let Some(why) = nan_note(c, xs, values, derivatives) {
+                note.push(' ');
+                note.push_str(&why);
             }
             write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
         }
@@ -361,7 +398,7 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 json!({
                     "activation": c.label(),
                     "params": params_json(&c.params()),
-                    "range": fmt_range(c.range()),
+                    "range": super::info::range_json(c.range()),
                     "monotonic": c.properties().map(|p| p.monotonic),
                     "smooth": c.properties().map(|p| p.smooth),
                     "zero_centred": c.properties().map(|p| p.zero_centred),
@@ -433,9 +470,15 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         Some(v) if curves.iter().all(|c| c.variable() == v) => v,
         _ => "x",
     };
+    let notes = compare_notes(&curves, digits);
     match format {
         Format::Markdown => {
             md_table(ctx.out, &header, &rows, &[false; 5])?;
+            // The notes as paragraphs, unwrapped (Markdown wraps them).
+            for note in notes.summary.iter().chain(&notes.vector) {
+                writeln!(ctx.out)?;
+                writeln!(ctx.out, "{note}")?;
+            }
             writeln!(ctx.out)?;
             let (vheader, vrows) = value_table(variable, &xs, &columns);
             let vheader: Vec<&str> = vheader.iter().map(String::as_str).collect();
@@ -448,43 +491,13 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 "{}",
                 text_table(&header, &rows, &SUMMARY_KINDS, ctx.color, width)
             )?;
-            if curves.iter().any(|c| c.properties().is_none()) {
-                writeln!(
-                    ctx.out,
-                    "?: not known for a --formula or a gated activation"
-                )?;
+            for note in &notes.summary {
+                write!(ctx.out, "{}", wrap(note, ctx.wrap_width(), "", ""))?;
             }
-            // A bound that the rounding moved prints open (the printed interval contains the
-            // range), even where the exact bound is attained: say so, with where to read it.
-            if curves
-                .iter()
-                .any(|c| fmt_range_digits(c.range(), digits) != fmt_range(c.range()))
-            {
-                let note = format!(
-                    "Ranges are rounded outward to {digits} digits: a rounded bound prints open \
-                     even where it is attained (`act-cli show NAME` gives it exactly)."
-                );
-                write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
-            }
-            let vectors: Vec<String> = curves
-                .iter()
-                .filter(|c| c.is_vector())
-                .map(|c| c.label())
-                .collect();
-            if !vectors.is_empty() {
+            // The vector note is a paragraph of its own.
+            if let Some(note) = &notes.vector {
                 writeln!(ctx.out)?;
-                let (which, verb) = match vectors.len() {
-                    1 => (format!("A vector activation ({})", vectors[0]), "is"),
-                    _ => (
-                        format!("Vector activations ({})", vectors.join(", ")),
-                        "are",
-                    ),
-                };
-                let note = format!(
-                    "{which} {verb} applied to the --at inputs as one vector; the derivative \
-                     shown is the Jacobian's diagonal."
-                );
-                write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
+                write!(ctx.out, "{}", wrap(note, ctx.wrap_width(), "", ""))?;
             }
             // As many activations side by side as fit; the rest in further tables.
             for group in fitting_groups(&xs, &columns, width) {
@@ -501,6 +514,54 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The notes under `compare`'s summary table, text and Markdown alike.
+struct CompareNotes {
+    /// What `?` means, how the ranges are rounded.
+    summary: Vec<String>,
+    /// How vector activations are applied.
+    vector: Option<String>,
+}
+
+fn compare_notes(curves: &[Box<dyn Curve>], digits: usize) -> CompareNotes {
+    let mut notes = Vec::new();
+    if curves.iter().any(|c| c.properties().is_none()) {
+        notes.push("?: not known for a --formula or a gated activation".to_string());
+    }
+    // A bound that the rounding moved prints open (the printed interval contains the range),
+    // even where the exact bound is attained: say so, with where to read it.
+    if curves
+        .iter()
+        .any(|c| fmt_range_digits(c.range(), digits) != fmt_range(c.range()))
+    {
+        notes.push(format!(
+            "Ranges are rounded outward to {digits} digits: a rounded bound prints open even \
+             where it is attained (`act-cli show NAME` gives it exactly)."
+        ));
+    }
+    let vectors: Vec<String> = curves
+        .iter()
+        .filter(|c| c.is_vector())
+        .map(|c| c.label())
+        .collect();
+    let vector = (!vectors.is_empty()).then(|| {
+        let (which, verb) = match vectors.len() {
+            1 => (format!("A vector activation ({})", vectors[0]), "is"),
+            _ => (
+                format!("Vector activations ({})", vectors.join(", ")),
+                "are",
+            ),
+        };
+        format!(
+            "{which} {verb} applied to the --at inputs as one vector; the derivative shown is \
+             the Jacobian's diagonal."
+        )
+    });
+    CompareNotes {
+        summary: notes,
+        vector,
+    }
 }
 
 /// `compare`'s first table: the label may be a long formula.

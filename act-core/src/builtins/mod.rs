@@ -15,10 +15,11 @@
 //!   remain there, of 4 ULP plus the condition number κ: the derivative (`κ = |x f''(x) /
 //!   f'(x)|`), whose two terms cancel in the middle range; and the value (`κ = |x f'(x) /
 //!   f(x)|`, about x² in the left tail): there `sigmoid(2u)` multiplies the relative error of
-//!   `2u` by `|2u|` (up to 700). The literal 0.044715, which `f64` does not
-//!   hold, enters as a double-double of its exact decimal value (its rounding had cost 296 ULP
-//!   at x = -21.1); a smaller error of the same kind remains, within the allowance. GELU's argument `-x / sqrt(2)` is never rounded
-//!   (and `x^2` is split exactly in its derivative): GELU is held to 4 ULP with no allowance.
+//!   `2u` by `|2u|` (up to 700). The literal 0.044715, which `f64` does not hold, enters as a
+//!   double-double of its exact decimal value (its rounding had cost 296 ULP at x = -21.1); a
+//!   smaller error of the same kind remains, within the allowance.
+//! - GELU: its argument `-x / sqrt(2)` is never rounded (and `x^2` is split exactly in its
+//!   derivative): GELU is held to 4 ULP with no allowance, f32 and f64.
 //! - Derivatives with an interior root (Swish, GELU, GELU-tanh, Mish, HardSwish): within
 //!   8 eps absolute where `|f'| <= 1/4` within 1.5 of the root, where `f'` is a difference of
 //!   terms of size 0.2-0.5.
@@ -31,10 +32,9 @@
 //!   4 ULP, except Celu's ∂f/∂alpha near 0: an absolute error of eps · min(1, |x/alpha|)
 //!   (see [`Celu`]).
 //! - The exhaustive `f32` check (every 16th input, `benches/RESULTS.md`) finds nothing beyond
-//!   these bounds except the huge-`|x|` flushes above: GELU-tanh, checked over every f32
-//!   input, is within 2.87 ULP (value) and 3.95 ULP (derivative); Mish's derivative,
-//!   computed by a kernel of its own, within 0.50 ULP. GELU, checked over every f32 input, is within 3.61
-//!   ULP (3.25 with FMA).
+//!   these bounds except the huge-`|x|` flushes above. Checked over every f32 input: GELU-tanh
+//!   is within 2.87 ULP (value) and 3.95 ULP (derivative), GELU within 3.61 ULP (3.25 with
+//!   FMA); Mish's derivative, computed by a kernel of its own, within 0.50 ULP.
 //!
 //! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
 //! [`Softmax`]).
@@ -303,9 +303,10 @@ activation! {
     ///   error of `2u` (computed in double-double; the literal 0.044715 is carried as the
     ///   double-double of its exact decimal value)
     /// - Accuracy: `f32` value and derivative within 4 ULP with no allowance; over every
-    ///   `f32` input the worst is 2.87 ULP (value, x = -1.37, portable build; 2.85 with FMA) and 3.95 (derivative, x = -3.74, portable; 3.09 with FMA)
-    ///   (derivative). `f64`: the derivative within 4 ULP plus κ = |x f''/f'| (its terms cancel
-    ///   in the middle range), the value within 4 ULP plus κ = |x f'/f| (κ is 700 at x = -21).
+    ///   `f32` input the worst is 2.87 ULP (value, x = -1.37, portable build; 2.85 with FMA)
+    ///   and 3.95 (derivative, x = -3.74, portable; 3.09 with FMA). `f64`: the derivative
+    ///   within 4 ULP plus κ = |x f''/f'| (its terms cancel in the middle range), the value
+    ///   within 4 ULP plus κ = |x f'/f| (κ is 700 at x = -21).
     /// - PyTorch `GELU(approximate="tanh")`.
     ///
     /// ```

@@ -496,12 +496,12 @@ macro_rules! fma_kernels {
 
         /// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, from [`sigmoid_pair`] (one
         /// exponential; `sigmoid'` scaled, unscaled after the product with `x`). At `x = ±∞`
-        /// the product is `±∞ · 0`; the limits 1 and 0 are selected.
+        /// the product is `±∞ · 0`; the limits 1 and -0 (approached from below) are selected.
         #[inline(always)]
         pub fn silu_prime<const FMA: bool>(x: $t) -> $t {
             let (s, p, inv) = sigmoid_pair::<FMA>(x);
             let y = s + (x * p) * inv;
-            let limit = if x > 0.0 { 1.0 } else { 0.0 };
+            let limit = if x > 0.0 { 1.0 } else { -0.0 };
             if x.abs() == $t::INFINITY { limit } else { y }
         }
 

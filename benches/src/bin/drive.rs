@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use act_core::prelude::*;
 
 const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, softmax, \
-                    softmax_b, softmax_o, softmax_r10, softmax_br10, log_softmax, log_softmax_r10, elu, elu_d, selu, selu_d, relu, mish_d, gelu, gelu_d, gelu_b, \
+                    softmax_b, softmax_o, softmax_r10, softmax_br10, log_softmax, log_softmax_r10, log_softmax_br10, elu, elu_d, selu, selu_d, relu, mish_d, gelu, gelu_d, gelu_b, \
                     gelu_tanh, gelu_tanh_d, gelu_tanh_b, copy";
 
 fn main() -> ExitCode {
@@ -64,6 +64,12 @@ fn main() -> ExitCode {
                 &mut y[..n / 10 * 10],
             ),
             "log_softmax" => LogSoftmax.forward_slice(x, y),
+            "log_softmax_br10" => LogSoftmax.backward_rows(
+                &x[..n / 10 * 10],
+                10,
+                &g[..n / 10 * 10],
+                &mut y[..n / 10 * 10],
+            ),
             "log_softmax_r10" => {
                 LogSoftmax.forward_rows(&x[..n / 10 * 10], 10, &mut y[..n / 10 * 10])
             }
