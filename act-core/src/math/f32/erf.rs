@@ -254,13 +254,14 @@ pub fn gelu<const FMA: bool>(x: f32) -> f32 {
     let up = u * pu;
     let q = up / (up + h);
     // `2^32 (u/2) E R / c = q (1 + p) 2^(k + 31)`, the power of two added to the exponent
-    // field (`q (1 + p)`, between 0.4 and 1 where it is used, and the product are normal);
-    // then `c 2^-32` times that.
+    // field: `q (1 + p)` is at least 0.38 where it is used (`u >= 1/sqrt 2`), at least 0.69
+    // where `k + 31 < 0` (`u > 6.6`), and `k + 31 >= -125`, so it and the product are normal.
+    // Then `c 2^-32` times that.
     let y = f32::from_bits(fm::<FMA>(q, p, q).to_bits().wrapping_add(s));
     let large = fm::<FMA>(y, -GELU_C_UNSCALE, if x < 0.0 { -0.0 } else { x });
     let small = if FMA {
-        // The sign of `x` for `x = -0` (`+0 + -0` is `+0`); a no-op elsewhere.
-        // `x/2` as `u/2` with the sign of `x`.
+        // `x/2` as `u/2` with the sign of `x`; the last `copysign` gives `-0` for `x = -0`
+        // (`+0 + -0` is `+0`), a no-op elsewhere.
         fm::<FMA>(e, poly::<FMA, _>(e, &GELU_SMALL), hu.copysign(x)).copysign(x)
     } else {
         // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
