@@ -43,9 +43,10 @@ fn cases() -> Vec<(&'static str, Box<dyn DynActivation>)> {
 
 const INF: f64 = f64::INFINITY;
 
-/// Rows where no sum of finite values overflows (there the interpreter's mean is the true
-/// one and the generated code's `sum / n` is not; see `eval::mean`) or cancels (the sums
-/// add in different orders: `1e300 + 2 - 1e300` is 0 in one, 2 in the other).
+/// Ordinary rows, rows holding ±inf or NaN, and rows whose sum of finite values overflows
+/// (both sides then take the mean scaled: `eval::mean`, act-core's `mean_rescaled`); none
+/// whose sum cancels (the sums add in different orders: `1e300 + 2 - 1e300` is 0 in one, 2
+/// in the other).
 fn rows() -> Vec<Vec<f64>> {
     vec![
         vec![1.0, 2.0, -3.0],
@@ -57,6 +58,8 @@ fn rows() -> Vec<Vec<f64>> {
         vec![f64::NAN, 1.0],
         vec![1e300, -1e300],
         vec![-800.0, 0.5, 1e-310],
+        vec![1e308, 1e308],
+        vec![f64::MAX, f64::MAX, -f64::MAX],
     ]
 }
 
