@@ -181,3 +181,35 @@ fn means_of_huge_values_do_not_overflow() {
     check(3e38f32);
     check(f32::MAX);
 }
+
+activation! {
+    /// Shifted by the maximum, not divided by anything: its Jacobian's diagonal, `1 - [i is
+    /// the max's position]`, has no NaN of its own to carry.
+    pub vector struct FromMax;
+    f(x) = x - max(x);
+}
+
+/// NaN in gives NaN out for the Jacobian's diagonal too: a row holding NaN makes every value
+/// of `x - max(x)` and `x - mean(x)` NaN, and the diagonal follows the value.
+#[test]
+fn a_row_holding_nan_has_a_nan_diagonal_where_its_value_is_nan() {
+    let x = [f64::NAN, 1.0, -2.0];
+    for a in [&FromMax as &dyn act_core::DynActivation, &Centre] {
+        let (mut v, mut d) = ([0.0; 3], [0.0; 3]);
+        a.table(&x, &mut v, &mut d);
+        assert!(v.iter().all(|v| v.is_nan()), "{v:?}");
+        assert!(d.iter().all(|d| d.is_nan()), "{d:?}");
+    }
+    // An ordinary row: numbers (closed forms: 1 - [i = argmax]; 1 - 1/n).
+    let x = [0.5, 1.0, -2.0];
+    let (mut v, mut d) = ([0.0; 3], [0.0; 3]);
+    act_core::DynActivation::table(&FromMax, &x, &mut v, &mut d);
+    assert_eq!(d, [1.0, 0.0, 1.0]);
+    act_core::DynActivation::table(&Centre, &x, &mut v, &mut d);
+    // (the element at the max is minus the sum of the row's others: a rounding or two)
+    assert!(
+        d.iter()
+            .all(|d| (d - 2.0 / 3.0).abs() <= 4.0 * f64::EPSILON),
+        "{d:?}"
+    );
+}
