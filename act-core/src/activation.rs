@@ -307,7 +307,8 @@ pub trait DynActivation: Send + Sync + core::fmt::Debug {
     /// See [`Activation::IS_VECTOR`].
     fn is_vector(&self) -> bool;
     /// Values and derivatives over `x`: for an elementwise activation `f(x[i])` and `f'(x[i])`;
-    /// for a vector activation `f(x)` and the diagonal of its Jacobian.
+    /// for a vector activation `f(x)` and the diagonal of its Jacobian (NaN where the value
+    /// is NaN: a row holding NaN).
     fn table(&self, x: &[f64], value: &mut [f64], derivative: &mut [f64]);
 }
 

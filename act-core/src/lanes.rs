@@ -162,6 +162,30 @@ fn sum_lanes3_in<F: Float, const L: usize, const M: usize>(
     finish_lanes(&acc, &add)
 }
 
+/// A mean whose sum left the range: `mean` is `sum / n` as the fused pass computed it, ±∞
+/// (or NaN from `∞ - ∞`) although every `map(x[i])` may be finite (`mean(1e308, 1e308)`).
+/// Where every value is finite, returns their mean summed in order with each value scaled by
+/// `2^-k` (`2^k >= n`, exact but for values too small to count beside such a sum), divided by
+/// `n` and scaled back: finite where the true mean is. Where a value is ±∞ or NaN, returns
+/// `mean` as it is. The generated code calls this only where a mean is not finite: the
+/// ordinary path keeps its bits and its speed.
+#[cold]
+#[inline(never)]
+pub fn mean_rescaled<F: Float>(x: &[F], mean: F, map: impl Fn(F) -> F) -> F {
+    let n = x.len();
+    let k = n.next_power_of_two().trailing_zeros() as i32;
+    let (down, up) = (F::from_f64(2f64.powi(-k)), F::from_f64(2f64.powi(k)));
+    let mut sum = F::ZERO;
+    for &v in x {
+        let m = map(v);
+        if m.is_nan() || m.is_infinite() {
+            return mean;
+        }
+        sum = sum + m * down;
+    }
+    sum / F::from_f64(n as f64) * up
+}
+
 /// Folds `map(x[i])` with `combine` (for max and min) over the lanes of
 /// [`sum_lanes`], so that the map vectorises as in the elementwise slice loops.
 #[inline(always)]

@@ -121,7 +121,11 @@ pub mod __private;
 /// ±∞ (`x - sqrt(abs(x))` is ∞ at ∞, not `f64::MAX`; for a gated formula, along the
 /// infinite input, `SwiGlu`'s `∂f/∂a` at `(-1, -∞)` is -∞). A finite input where the code gives
 /// NaN and the values do not settle (the derivative of `x * x * sigmoid(x)` at 1e200, `x^2`
-/// overflowing before `sigmoid'(x)` is 0) stays NaN.
+/// overflowing before `sigmoid'(x)` is 0) stays NaN. These limits are taken elementwise: a
+/// `vector` activation's row holding ±∞ gives what IEEE arithmetic gives (softmax of a row
+/// holding +∞ is NaN, as in PyTorch; `x - mean(x)` at `(∞, 1)` is `(NaN, -∞)`). A row's
+/// `mean` whose sum overflows while every value is finite is recomputed with the values
+/// scaled by a power of two (`mean(1e308, 1e308)` is 1e308, not ∞).
 ///
 /// `EXPR`: numbers (integers too), `x`, parameters, `pi`, `e`, `inf`; `+ - * /`, unary `-`,
 /// parentheses;

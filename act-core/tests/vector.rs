@@ -131,3 +131,85 @@ fn jacobian_diagonals_keep_relative_accuracy_where_outputs_saturate() {
     let jac = Centre.jacobian(&[1.0f64, 2.0, 4.0, 8.0]);
     assert_eq!(jac[0], 0.75);
 }
+
+/// A mean whose sum overflows is still the mean: `mean(x)` of values near the type's
+/// largest is not ±∞ (each length takes a different build: short, medium, long, and rows).
+/// Closed forms: the mean of `n` copies of `v` is `v`, so `x - mean(x)` is 0; of `v` and
+/// `-v/2` alternating (even `n`), `v/4`. Both up to the sum's rounding, `n eps |v|`.
+#[test]
+fn means_of_huge_values_do_not_overflow() {
+    fn check<F: Float + core::fmt::Debug>(huge: F) {
+        for n in [2usize, 3, 10, 16, 17, 40, 64, 65, 300, 4096] {
+            let tol = (huge * F::EPSILON).to_f64() * n as f64;
+            let near = |got: F, want: f64| (got.to_f64() - want).abs() <= tol;
+            let x = vec![huge; n];
+            let mut y = vec![F::NAN; n];
+            Centre.forward_slice(&x, &mut y);
+            assert!(y.iter().all(|&v| near(v, 0.0)), "{n}: {:?}", &y[..2]);
+            // Rows of `n`: the batched build.
+            let rows = [x.clone(), x.clone()].concat();
+            let mut out = vec![F::NAN; 2 * n];
+            Centre.forward_rows(&rows, n, &mut out);
+            assert!(out.iter().all(|&v| near(v, 0.0)), "rows of {n}");
+            if n % 2 == 0 {
+                let half = huge / F::from_f64(-2.0);
+                let alt: Vec<F> = (0..n)
+                    .map(|i| if i % 2 == 0 { huge } else { half })
+                    .collect();
+                Centre.forward_slice(&alt, &mut y);
+                let mean = huge.to_f64() / 4.0;
+                assert!(near(y[0], huge.to_f64() - mean), "{n}: {:?}", y[0]);
+                assert!(near(y[1], half.to_f64() - mean), "{n}: {:?}", y[1]);
+            }
+            // A row holding +∞ keeps its IEEE values: the mean is ∞, so x - mean is -∞ for
+            // the finite elements and NaN (∞ - ∞) for the infinite one.
+            let mut inf = x.clone();
+            inf[n / 2] = F::INFINITY;
+            Centre.forward_slice(&inf, &mut y);
+            for (i, v) in y.iter().enumerate() {
+                let ok = if i == n / 2 {
+                    v.is_nan()
+                } else {
+                    *v == -F::INFINITY
+                };
+                assert!(ok, "{n} with ∞: y[{i}] = {v:?}");
+            }
+        }
+    }
+    check(1e308f64);
+    check(f64::MAX);
+    check(3e38f32);
+    check(f32::MAX);
+}
+
+activation! {
+    /// Shifted by the maximum, not divided by anything: its Jacobian's diagonal, `1 - [i is
+    /// the max's position]`, has no NaN of its own to carry.
+    pub vector struct FromMax;
+    f(x) = x - max(x);
+}
+
+/// NaN in gives NaN out for the Jacobian's diagonal too: a row holding NaN makes every value
+/// of `x - max(x)` and `x - mean(x)` NaN, and the diagonal follows the value.
+#[test]
+fn a_row_holding_nan_has_a_nan_diagonal_where_its_value_is_nan() {
+    let x = [f64::NAN, 1.0, -2.0];
+    for a in [&FromMax as &dyn act_core::DynActivation, &Centre] {
+        let (mut v, mut d) = ([0.0; 3], [0.0; 3]);
+        a.table(&x, &mut v, &mut d);
+        assert!(v.iter().all(|v| v.is_nan()), "{v:?}");
+        assert!(d.iter().all(|d| d.is_nan()), "{d:?}");
+    }
+    // An ordinary row: numbers (closed forms: 1 - [i = argmax]; 1 - 1/n).
+    let x = [0.5, 1.0, -2.0];
+    let (mut v, mut d) = ([0.0; 3], [0.0; 3]);
+    act_core::DynActivation::table(&FromMax, &x, &mut v, &mut d);
+    assert_eq!(d, [1.0, 0.0, 1.0]);
+    act_core::DynActivation::table(&Centre, &x, &mut v, &mut d);
+    // (the element at the max is minus the sum of the row's others: a rounding or two)
+    assert!(
+        d.iter()
+            .all(|d| (d - 2.0 / 3.0).abs() <= 4.0 * f64::EPSILON),
+        "{d:?}"
+    );
+}

@@ -277,8 +277,8 @@ impl Formula {
 
     /// The diagonal of a vector formula's Jacobian, `out[i] = ∂y_i/∂x_i`, by forward-mode
     /// differentiation through the reductions (what the macro's generated code computes; as
-    /// in [`eval_vector`](Formula::eval_vector), no limit at a row holding ±∞).
-    /// Panics if the lengths differ.
+    /// in [`eval_vector`](Formula::eval_vector), no limit at a row holding ±∞); NaN where the
+    /// value is NaN (a row holding NaN). Panics if the lengths differ.
     pub fn eval_vector_derivative(&self, xs: &[f64], out: &mut [f64]) {
         same_length(xs, out);
         if xs.is_empty() {
@@ -337,7 +337,9 @@ impl Formula {
                 dr[j] = own + t[j].iter().map(|&(k, a)| a * dr[k]).sum::<f64>();
                 acc += at(part.output_partial, x) * dr[j];
             }
-            *o = acc;
+            // NaN where the value is NaN, as the generated code.
+            let value = at(self.f, x);
+            *o = if value.is_nan() { value } else { acc };
         }
     }
 

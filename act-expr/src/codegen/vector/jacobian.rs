@@ -60,7 +60,7 @@ pub(super) fn diagonal(plan: &Plan) -> TokenStream {
             acc = acc + self.#p::<F, FMA>(xi, r) * dr[#j];
         }
     });
-    let deriv = names::deriv();
+    let (deriv, value) = (names::deriv(), names::value());
     let saturated_row = saturated_row(plan);
     let (prepare_fn, diagonal_fn) = (names::prepare(), names::jacobian_diagonal());
     quote! {
@@ -81,6 +81,14 @@ pub(super) fn diagonal(plan: &Plan) -> TokenStream {
                 *o = acc;
             }
             #saturated_row
+            // NaN where the value is NaN (a row holding NaN: `x - max(x)`'s `1 - [i = argmax]`
+            // would otherwise be a number at an input that has none).
+            for (&xi, o) in x.iter().zip(out.iter_mut()) {
+                let v: F = self.#value::<F, FMA>(xi, r);
+                if <F as ::act_core::Float>::is_nan(v) {
+                    *o = v;
+                }
+            }
         }
     }
 }

@@ -45,6 +45,7 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
     let mut targets = Vec::new();
     let mut extremes = Vec::new();
     let mut stored = None;
+    let mut rescale = Vec::new();
     for (j, r) in plan.reductions.iter().enumerate() {
         if r.level != level {
             continue;
@@ -82,6 +83,15 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
                 }
             }
             targets.push((quote!(r[#j]), r.scale()));
+            if r.kind == Reduce::Mean {
+                // A mean whose sum overflowed, recomputed scaled (cold: see `mean_rescaled`).
+                rescale.push(quote! {
+                    if #fl::is_nan(r[#j]) || #fl::is_infinite(r[#j]) {
+                        r[#j] = ::act_core::__private::mean_rescaled(
+                            &x[..], r[#j], #[inline(always)] |v| self.#body::<F, FMA>(v, r));
+                    }
+                });
+            }
             if p.with_t {
                 for &kk in &r.reads {
                     let f = names::body_dr(j, kk);
@@ -166,7 +176,7 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
             let sums: [F; #m_len] = #lanes::sum_lanes(x, #[inline(always)] |v| [#(#entries),*]);
         },
     };
-    quote!(#(#extremes)* { #sums #(#targets)* })
+    quote!(#(#extremes)* { #sums #(#targets)* } #(#rescale)*)
 }
 
 /// The body of the forward slice method in one lane set-up: the passes, then the output.
