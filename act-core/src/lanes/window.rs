@@ -358,9 +358,8 @@ pub fn fold_blocks<F: Float, const L: usize>(
 }
 
 /// [`super::position_of`] for a row: the first lane below the row's length where `map(x[i])`
-/// equals `best` (or is NaN, when `best` is NaN), branch-free: each block's hits as the bits
-/// of a mask (a vector compare), the first set bit of the lowest block with one; 0 where
-/// there is none.
+/// equals `best` (or is NaN, when `best` is NaN), as a minimum of lane indices (branch-free);
+/// 0 where there is none.
 #[inline(always)]
 pub fn position_of<F: Float, const L: usize>(
     x: Row<'_, F, L>,
@@ -370,19 +369,15 @@ pub fn position_of<F: Float, const L: usize>(
     let nan = best.is_nan();
     let xb = x.window;
     let mut first = L;
-    for b in (0..L.div_ceil(BLOCK)).rev() {
+    for b in 0..L.div_ceil(BLOCK) {
         if !live(b, x.len) {
             continue;
         }
         let block = b * BLOCK..((b + 1) * BLOCK).min(L);
-        let mut mask = 0u32;
-        for (k, (i, &v)) in block.clone().zip(&xb[block]).enumerate() {
+        for (i, &v) in block.clone().zip(&xb[block]) {
             let m = map(v);
             let hit = ((m == best) | (nan & m.is_nan())) & (i < x.len);
-            mask |= u32::from(hit) << k;
-        }
-        if mask != 0 {
-            first = b * BLOCK + mask.trailing_zeros() as usize;
+            first = first.min(if hit { i } else { L });
         }
     }
     if first == L { 0 } else { first }
