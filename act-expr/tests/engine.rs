@@ -533,3 +533,21 @@ fn products_with_a_subnormal_factor_keep_precision() {
         );
     }
 }
+
+/// A power of a product with a constant or parameter factor stays the power of the product
+/// where `c^n x^n` would overflow or underflow: `(1e-200 x)^2` is not `1e-400 x^2` (0 · ∞ at
+/// 1e200, 0 at 1e-200), `(k x)^2` with k = 1e160 is not `k^2 x^2` (∞ · 0 at x = 0). Closed
+/// forms: `exp(-(x/c)^2)` is 1 at 0 and 1/e at x = c; `1 / (1 + (k x)^2)` is 1 at 0 and 1/2
+/// at x = 1/k.
+#[test]
+fn a_power_of_a_scaled_input_does_not_overflow_where_the_product_does_not() {
+    let e = f("exp(-powi(x / 1e-200, 2))");
+    assert_eq!(e.eval(0.0), 1.0);
+    assert!((e.eval(1e-200) - (-1.0f64).exp()).abs() <= 4.0 * f64::EPSILON);
+    assert_eq!(e.eval(1e200), 0.0);
+    let g = Formula::parse_with_params("1 / (1 + powi(k * x, 2))", &[("k", 1e160)]).unwrap();
+    assert_eq!(g.eval(0.0), 1.0);
+    assert_eq!(g.eval(1e-160), 0.5);
+    // Moderate constants still distribute: `(x / sqrt(2))^2` is `x^2 / 2` (GELU's exponent).
+    assert_eq!(f("powi(x / sqrt(2), 2)").to_string(), "powi(x, 2) / 2");
+}

@@ -182,7 +182,11 @@ impl Graph {
                 let kk = j.saturating_mul(k);
                 return self.powi(b, kk);
             }
-            Node::Prod(fs) => {
+            // `(c x)^n` becomes `c^n x^n` only where that cannot overflow or underflow where
+            // the product's power does not: every factor that is not an input is a constant
+            // whose power is moderate (`(1e-200 x)^2` as `1e-400 x^2` would be `0 · ∞` at
+            // x = 1e200, and `(k x)^2` with a parameter `k` = 1e160 NaN at x = 0).
+            Node::Prod(fs) if fs.iter().all(|&f| self.distributes(f, k)) => {
                 let parts: Vec<Id> = fs.iter().map(|&f| self.powi(f, k)).collect();
                 return self.prod(parts);
             }
@@ -190,6 +194,21 @@ impl Graph {
             _ => {}
         }
         self.intern(Node::Pow(a, k))
+    }
+
+    /// Whether `f^k` may stand for a factor `f` of a product raised to `k` (see [`Self::powi`]):
+    /// `k = ±1`, or `f` depends on an input or a reduction, or is a constant whose `k`-th
+    /// power lies within `2^±64`.
+    fn distributes(&self, f: Id, k: i32) -> bool {
+        if k.abs() == 1 || self.depends(f, &|n| matches!(n, Node::X | Node::B | Node::Red(_))) {
+            return true;
+        }
+        if !self.is_constant(f) {
+            return false;
+        }
+        let c = crate::eval::eval(self, f, 0.0, &[], &[]).abs();
+        let p = c.powi(k);
+        c == 0.0 || (p >= 2f64.powi(-64) && p <= 2f64.powi(64))
     }
 
     /// `a^b`.

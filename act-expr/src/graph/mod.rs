@@ -346,7 +346,7 @@ impl Graph {
         self.depends(id, &|n| matches!(n, Node::X))
     }
 
-    fn depends(&self, id: Id, leaf: &dyn Fn(&Node) -> bool) -> bool {
+    pub(crate) fn depends(&self, id: Id, leaf: &dyn Fn(&Node) -> bool) -> bool {
         let mut hit = vec![false; id.index() + 1];
         for i in 0..=id.index() {
             let n = &self.nodes[i];
