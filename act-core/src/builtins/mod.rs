@@ -28,6 +28,10 @@
 //!   so that `u^2` may overflow: Softsign's derivative is subnormal, not 0, beyond
 //!   |x| = 1.8e19 in f32), and a quotient with two denominators divides by each in turn
 //!   (Squareplus's derivative below x = -1.8e19 in f32, where their product overflows).
+//! - Parameters that scale the exponential's argument or result: CELU's derivative rounds
+//!   `x / alpha` before `exp` (4 ULP plus |x / alpha| / 2 where alpha is not a power of two,
+//!   see [`Celu`]); ELU's `alpha exp(x)` is 0 where `exp(x)` underflows, also for a huge alpha
+//!   (see [`Elu`]). The accuracy tests hold the default parameters to 4 ULP.
 //! - Parameter partials ([`ParamGradients`](crate::ParamGradients)) are held to the same
 //!   4 ULP, except Celu's ∂f/∂alpha near 0: an absolute error of eps · min(1, |x/alpha|)
 //!   (see [`Celu`]).
@@ -172,7 +176,9 @@ activation! {
     ///
     /// - f(x) = x if x > 0, else alpha * expm1(x) (exp(x) - 1 is computed without
     ///   cancellation near 0)
-    /// - f'(x) = 1 if x > 0, else alpha * exp(x)
+    /// - f'(x) = 1 if x > 0, else alpha * exp(x). Where exp(x) underflows (below x = -745 in
+    ///   f64, -104 in f32) the derivative is 0 (or alpha times a subnormal) even where alpha
+    ///   exp(x) is normal, for |alpha| far above 1 (alpha = 1e300 at x = -1000: 0 for 5.1e-135)
     /// - range (-alpha, ∞); default alpha = 1 (PyTorch, JAX and Keras agree).
     ///
     /// Smooth for alpha = 1, negative outputs push mean activations towards zero. Use it in
