@@ -197,6 +197,12 @@ fn softmax_of_a_vector_holding_inf_says_why_it_is_nan() {
     );
     let s = flat(&stdout(&["eval", "softmax", "nan", "inf"]));
     assert!(!s.contains("takes no limit"), "{s}");
+    // A vector of one infinity only: that is the condition (one -inf beside finite entries
+    // is harmless for softmax, every entry -inf is not).
+    let s = flat(&stdout(&["eval", "softmax", "-inf", "-inf"]));
+    assert!(s.contains("takes no limit when every entry is -inf"), "{s}");
+    let s = flat(&stdout(&["eval", "softmin", "inf", "inf"]));
+    assert!(s.contains("takes no limit when every entry is +inf"), "{s}");
     // Lines fit 80 columns.
     let s = stdout(&["eval", "softmin", "1", "-inf"]);
     assert!(s.lines().all(|l| l.chars().count() <= 80), "{s}");

@@ -152,7 +152,7 @@ fn nan_note(c: &dyn Curve, xs: &[f64], values: &[f64], derivatives: &[f64]) -> O
     if count == 0 || xs.iter().any(|x| x.is_nan()) {
         return None;
     }
-    let causes: Vec<&str> = [(f64::INFINITY, "+inf"), (f64::NEG_INFINITY, "-inf")]
+    let causes: Vec<(f64, &str)> = [(f64::INFINITY, "+inf"), (f64::NEG_INFINITY, "-inf")]
         .into_iter()
         .filter(|&(inf, _)| {
             if !xs.contains(&inf) {
@@ -163,11 +163,19 @@ fn nan_note(c: &dyn Curve, xs: &[f64], values: &[f64], derivatives: &[f64]) -> O
             c.table(&finite, &mut v, &mut d);
             nans(&v, &d) < count
         })
-        .map(|(_, name)| name)
         .collect();
     if causes.is_empty() {
         return None;
     }
+    // A vector of one infinity only (softmax of (-inf, -inf)): that is the cause, where one
+    // -inf beside finite entries is not.
+    let condition = match causes[..] {
+        [(inf, name)] if xs.iter().all(|&x| x == inf) => format!("every entry is {name}"),
+        _ => {
+            let names: Vec<&str> = causes.iter().map(|&(_, n)| n).collect();
+            format!("the vector holds {}", names.join(" and "))
+        }
+    };
     let nan_values = values.iter().filter(|y| y.is_nan()).count();
     let what = match nan_values {
         n if n == values.len() => "Every value is NaN",
@@ -175,10 +183,9 @@ fn nan_note(c: &dyn Curve, xs: &[f64], values: &[f64], derivatives: &[f64]) -> O
         _ => "Some values are NaN",
     };
     Some(format!(
-        "{what}: {} takes no limit when the vector holds {} (vector activations take none, \
-         as in PyTorch); clamp the inputs first.",
+        "{what}: {} takes no limit when {condition} (vector activations take none, as in \
+         PyTorch); clamp the inputs first.",
         c.label(),
-        causes.join(" and ")
     ))
 }
 
