@@ -23,6 +23,13 @@ pub enum Undefined {
         /// The input.
         x: f64,
     },
+    /// `f(x)` is NaN at a moderate input (|x| = 1 or 1/2) with no function outside its domain
+    /// and no zero of a denominator there: a constant that is NaN (`inf - inf`, `0 / 0`,
+    /// `ln(0) * 0`) makes `f` NaN at every input.
+    ConstantNaN {
+        /// An input where it happens.
+        x: f64,
+    },
     /// `f` is infinite at moderate inputs that are not zeros of any denominator: a division by
     /// a constant 0 (`x / 0`, or a parameter that is 0 where it divides).
     DivisionByZero {
@@ -58,12 +65,21 @@ impl core::fmt::Display for Undefined {
                  division",
                 x = number(x)
             ),
+            Undefined::ConstantNaN { x } => write!(
+                f,
+                "the formula is NaN at x = {}, where no function is outside its domain: a constant \
+                 in it is undefined \
+                 (`inf - inf`, `0 * inf`, `0 / 0`, or `ln(0)` combined with another infinity); \
+                 write the formula without it",
+                number(x)
+            ),
             Undefined::DivisionByZero { x } => write!(
                 f,
-                "the formula divides by a constant 0 (it is infinite at x = {}, and wherever its \
-                 numerator is not 0): check the divisors; where one is a parameter, its default \
-                 must not be 0, and a constraint `where NAME != 0` (the parameter's name) refuses \
-                 0 when it is set",
+                "the formula is infinite at x = {} (and wherever its numerator is not 0): it \
+                 divides by a constant 0 or holds an infinite constant (`inf`, `ln(0)`): check \
+                 the divisors and constants; where a divisor is a parameter, its value must \
+                 not be 0 (in `activation!` its default, and a constraint `where NAME != 0` \
+                 refuses 0 when it is set; in act-cli the `--param` given)",
                 number(x)
             ),
             Undefined::Pole { x, value } => write!(
@@ -156,11 +172,14 @@ pub fn undefined_at(g: &mut Graph, f: Id, params: &[f64]) -> Option<Undefined> {
         }
     }
     // A division by a constant 0 is folded into an infinite constant (`x / 0` is `x * ∞`):
-    // no input that moderate may give an infinite value.
+    // no input that moderate may give an infinite value, nor NaN (`0 / 0`, `∞ - ∞` folded).
     for x in [1.0, -1.0, 0.5, -0.5] {
         let v = value(g, x);
         if v.is_infinite() {
             return Some(Undefined::DivisionByZero { x });
+        }
+        if v.is_nan() {
+            return Some(Undefined::ConstantNaN { x });
         }
     }
     None
@@ -187,6 +206,14 @@ mod tests {
             Some(Undefined::Pole { x, .. }) if (x - 2f64.sqrt()).abs() < 1e-12 || (x + 2f64.sqrt()).abs() < 1e-12
         ));
         assert!(matches!(check("x / 0"), Some(Undefined::DivisionByZero { x }) if x == 1.0));
+        // NaN at every input, from a constant (user trial: these compiled).
+        for text in ["x * 0 / 0", "inf - inf + x", "ln(0) * 0 + x"] {
+            assert!(
+                matches!(check(text), Some(Undefined::ConstantNaN { x }) if x == 1.0),
+                "{text}: {:?}",
+                check(text)
+            );
+        }
         assert!(matches!(
             check("exp(x) / (1 - 1)"),
             Some(Undefined::DivisionByZero { .. })

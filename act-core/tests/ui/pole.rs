@@ -24,4 +24,10 @@ activation! {
     f(x) = x / b;
 }
 
+activation! {
+    /// NaN at every input: `0 / 0` folded to a constant.
+    pub struct Nowhere;
+    f(x) = x * 0 / 0;
+}
+
 fn main() {}
