@@ -108,7 +108,11 @@ fn same_up_to_last_digits(a: &str, b: &str) -> bool {
         && wa.iter().zip(&wb).all(|(x, y)| {
             x == y
                 || match (x.parse::<f64>(), y.parse::<f64>()) {
-                    (Ok(p), Ok(q)) => (p - q).abs() <= 8.0 * f64::EPSILON * p.abs().max(q.abs()),
+                    // The sign of a zero counts: `-0` and `0` are different words.
+                    (Ok(p), Ok(q)) => {
+                        p.is_sign_negative() == q.is_sign_negative()
+                            && (p - q).abs() <= 8.0 * f64::EPSILON * p.abs().max(q.abs())
+                    }
                     _ => false,
                 }
         })
@@ -123,4 +127,5 @@ fn the_comparison_tolerates_last_digits_only() {
     assert!(!same_up_to_last_digits("a 2.06115361819e-9", "a 2.07e-9"));
     assert!(!same_up_to_last_digits("a 1", "b 1"));
     assert!(!same_up_to_last_digits("a 1", "a 1 2"));
+    assert!(!same_up_to_last_digits("a -0", "a 0"));
 }
