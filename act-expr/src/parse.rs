@@ -142,10 +142,11 @@ impl Lowering<'_> {
                     let a = self.expr(&u.expr, d)?;
                     Ok(self.g.neg(a))
                 }
-                // `a ** b` reaches here as `a * (*b)`.
+                // `a ** b` is caught in `binary` (it parses as `a * (*b)`); a `*` reaching here
+                // has nothing on its left: `x + * 2`, `* 2`, `(* x)`.
                 UnOp::Deref(_) => err(
-                    u,
-                    "`**` is not a power here: write `powi(a, 2)` for an integer power, `powf(a, b)` otherwise",
+                    &u.op,
+                    "an operand is missing before this `*`: `*` multiplies two expressions, as in `x * 2`",
                 ),
                 _ => err(&u.op, "only unary `-` is supported in a formula"),
             },
@@ -356,13 +357,46 @@ impl Lowering<'_> {
             let a = self.expr(args[0], d)?;
             return Ok(self.g.call(*f, a));
         }
+        if ["max", "min", "sum", "mean"].contains(&name.as_str())
+            && args.len() == 1
+            && c.args.trailing_punct()
+        {
+            // `max(x,)` would otherwise read as the one-argument reduction `max(x)`.
+            let fix = if name == "max" || name == "min" {
+                format!(
+                    "write `{name}(a, b)` for the {} of two values, or `{name}(x)` without the comma to reduce over a vector",
+                    if name == "max" { "larger" } else { "smaller" }
+                )
+            } else {
+                format!("write `{name}(x)` without the comma")
+            };
+            let msg = format!("a `,` with no argument after it: {fix}");
+            return match c.args.pairs().last().and_then(|p| p.punct().copied()) {
+                Some(comma) => err(&comma, msg),
+                None => err(&c.args, msg),
+            };
+        }
         match name.as_str() {
             "max" | "min" | "sum" | "mean" if args.len() == 1 => {
+                // Only `max` and `min` have a two-argument elementwise form; `sum` and `mean`
+                // need a vector activation.
+                let two = if name == "max" || name == "min" {
+                    format!(", or give `{name}` two arguments (`{name}(a, b)`)")
+                } else {
+                    String::new()
+                };
                 if self.scope.inputs.len() == 2 && !self.scope.vector {
                     return err(
                         ident,
                         format!(
-                            "`{name}(E)` with one argument reduces over a whole vector, but a `gated` activation works on each pair (a, b) on its own; give `{name}` two arguments"
+                            "`{name}(E)` with one argument reduces over a whole vector, but a `gated` activation works on each pair (a, b) on its own{}",
+                            if two.is_empty() {
+                                format!(
+                                    "; `{name}` reduces only in a `vector` activation (`pub vector struct ...`, one input x)"
+                                )
+                            } else {
+                                format!("; give `{name}` two arguments (`{name}(a, b)`)")
+                            }
                         ),
                     );
                 }
@@ -370,7 +404,7 @@ impl Lowering<'_> {
                     return err(
                         ident,
                         format!(
-                            "`{name}(E)` with one argument reduces over the whole input, which only a `vector` activation has; write `pub vector struct ...`, or give `{name}` two arguments"
+                            "`{name}(E)` with one argument reduces over the whole input, which only a `vector` activation has: declare it with `pub vector struct ...`{two}"
                         ),
                     );
                 }
@@ -402,6 +436,23 @@ impl Lowering<'_> {
                 let a = self.expr(args[0], d)?;
                 let lo = self.expr(args[1], d)?;
                 let hi = self.expr(args[2], d)?;
+                if self.g.is_constant(lo) && self.g.is_constant(hi) {
+                    let (l, h) = (
+                        crate::eval::eval(self.g, lo, 0.0, &[], &[]),
+                        crate::eval::eval(self.g, hi, 0.0, &[], &[]),
+                    );
+                    if l > h {
+                        // `- 1` as the tokens print it is shown `-1`.
+                        let text = |e: &Expr| e.to_token_stream().to_string().replace("- ", "-");
+                        let (a, b) = (text(args[1]), text(args[2]));
+                        return err(
+                            &c.args,
+                            format!(
+                                "`clamp(a, lo, hi)` needs lo <= hi, but here lo = {a} is above hi = {b}: swap them, `clamp(a, {b}, {a})`"
+                            ),
+                        );
+                    }
+                }
                 // The bounds come first, so that they win a tie: at `a == lo` or `a == hi`
                 // the derivative is 0, as for `max(0, x)` at 0 and for PyTorch's hardtanh,
                 // relu6 and hardsigmoid.

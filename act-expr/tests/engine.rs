@@ -343,6 +343,27 @@ fn errors_point_at_the_mistake_and_say_how_to_fix_it() {
         ("erf(x", "never closed: add a `)`", "("),
         ("tanh(x))", "has no `(` to close", ")"),
         ("max(x, {1)}", "closes the `{` opened here", "{1)"),
+        // A `*` with nothing on its left is not blamed on `**` (user trial).
+        ("x + * 2", "an operand is missing before this `*`", "*"),
+        ("* x", "an operand is missing before this `*`", "*"),
+        // A trailing comma does not turn `max(x, y)` into the one-argument reduction.
+        (
+            "max(x,)",
+            "a `,` with no argument after it: write `max(a, b)`",
+            ",",
+        ),
+        ("min(x, )", "write `min(a, b)` for the smaller", ","),
+        ("sum(x,)", "write `sum(x)` without the comma", ","),
+        // `sum`/`mean` have no two-argument form: only `max`/`min` are told to take two.
+        ("max(x)", "or give `max` two arguments (`max(a, b)`)", "max"),
+        ("mean(x)", "declare it with `pub vector struct ...`", "mean"),
+        // Constant clamp bounds the wrong way round.
+        (
+            "clamp(x, 1, -1)",
+            "lo = 1 is above hi = -1: swap them, `clamp(a, -1, 1)`",
+            "x, 1, -1",
+        ),
+        ("clamp(x, pi, 1)", "lo = pi is above hi = 1", "x, pi, 1"),
     ];
     for (text, needle, at) in cases {
         let err = Formula::parse(text).expect_err(text);
@@ -351,6 +372,27 @@ fn errors_point_at_the_mistake_and_say_how_to_fix_it() {
             assert_eq!(&text[err.span()], at, "{text}: span {:?}", err.span());
         }
     }
+    for text in ["sum(x)", "mean(x)"] {
+        let err = Formula::parse(text).unwrap_err();
+        assert!(
+            !err.message().contains("two arguments"),
+            "{}",
+            err.message()
+        );
+    }
+    // In a vector formula the same calls reduce, and a trailing comma is still refused.
+    assert!(Formula::parse_vector("x - max(x)", &[]).is_ok());
+    let err = Formula::parse_vector("x - max(x,)", &[]).unwrap_err();
+    assert!(
+        err.message().contains("a `,` with no argument"),
+        "{}",
+        err.message()
+    );
+    // Bounds in order, equal bounds, and parameter bounds (not checked: their values may
+    // change) are accepted.
+    assert!(Formula::parse("clamp(x, -1, 1)").is_ok());
+    assert!(Formula::parse("clamp(x, 2, 2)").is_ok());
+    assert!(Formula::parse_with_params("clamp(x, lo, -1)", &[("lo", 1.0)]).is_ok());
 }
 
 #[test]
