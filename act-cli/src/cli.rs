@@ -72,7 +72,7 @@ Examples:
   act-cli eval swiglu -2 0 2 --b 1.5
   act-cli eval geglu --a -1,0,1 --b 2,3,4
 
-Inputs are separated by spaces, commas or both. A gated activation (glu, swiglu, geglu, reglu) takes two inputs: --a and --b give them (a list each, or one number for all), and the numbers after the name stand for whichever is missing. A vector activation (softmax) takes them as one vector: `eval softmax 1 2 3` gives three probabilities that sum to 1."
+Inputs are separated by spaces, commas or both; an empty item (`1,,2`, a leading or trailing comma) is an error. A number beyond the largest f64 (1e400) or nonzero below the smallest (1e-400, under 4.9e-324) is refused rather than rounded to inf or 0: write inf or 0. A gated activation (glu, swiglu, geglu, reglu) takes two inputs: --a and --b give them (a list each, or one number for all), and the numbers after the name stand for whichever is missing. A vector activation (softmax) takes them as one vector: `eval softmax 1 2 3` gives three probabilities that sum to 1."
     )]
     Eval(EvalArgs),
     /// Several activations side by side: range, properties, values and derivatives.

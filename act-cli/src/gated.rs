@@ -186,10 +186,9 @@ pub fn eval_inputs(
     inputs: &GatedInputs,
     positional: &[String],
 ) -> anyhow::Result<(Vec<f64>, Vec<f64>)> {
-    let mut rest = Vec::new();
-    for s in positional {
-        rest.extend(parse_numbers(s).map_err(|e| usage(format!("invalid input: {e}")))?);
-    }
+    // One list, as for `eval`: `1, 2` is two numbers, `1,,2` an error.
+    let rest =
+        parse_numbers(&positional.join(" ")).map_err(|e| usage(format!("invalid input: {e}")))?;
     let example = format!("e.g. act-cli eval {name} -2 0 2 --b 1");
     let (a, b) = match (&inputs.a, &inputs.b) {
         (None, None) => {
@@ -407,7 +406,19 @@ mod tests {
         );
         assert!(msg(eval_inputs("glu", &inputs(None, Some("1")), &[])).contains("no values for a"));
         assert!(msg(eval_inputs("glu", &inputs(None, Some("x")), &[])).contains("invalid --b"));
-        assert!(msg(eval_inputs("glu", &inputs(None, Some(",")), &[])).contains("at least one"));
+        assert!(msg(eval_inputs("glu", &inputs(None, Some(" ")), &[])).contains("at least one"));
+        assert!(
+            msg(eval_inputs("glu", &inputs(None, Some(",")), &[]))
+                .contains("a comma before the first number")
+        );
+        assert!(
+            msg(eval_inputs(
+                "glu",
+                &inputs(None, Some("1")),
+                &strings(&["1,,2"])
+            ))
+            .contains("two commas with nothing between")
+        );
     }
 
     #[test]

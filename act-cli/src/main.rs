@@ -75,7 +75,7 @@ fn main() -> ExitCode {
 
 /// clap reads an argument that starts with `-` as an option unless it looks like a number to
 /// clap, and `-inf`, `-nan`, `-.5`, `-9.5e-3` and `-1,0,1` do not. Every argument that starts
-/// with `-` and is a number or a list of numbers to [`number::parse_numbers`] is given a
+/// with `-` and is a number or a list of numbers ([`number::looks_like_numbers`]) is given a
 /// leading space, which clap passes through as a value
 /// and the number parsers here trim; every other argument is left as it is. No option of
 /// act-cli reads as a number (`-n`, `-p`, `-f`, `-d`, `-o`), so nothing is lost.
@@ -83,9 +83,7 @@ fn plain_negative_numbers(
     args: impl Iterator<Item = std::ffi::OsString>,
 ) -> Vec<std::ffi::OsString> {
     args.map(|a| match a.to_str() {
-        Some(s) if s.starts_with('-') && number::parse_numbers(s).is_ok_and(|v| !v.is_empty()) => {
-            format!(" {s}").into()
-        }
+        Some(s) if s.starts_with('-') && number::looks_like_numbers(s) => format!(" {s}").into(),
         _ => a,
     })
     .collect()

@@ -23,15 +23,54 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
             "'{t}' is beyond the largest number (1.8e308); write inf for infinity"
         ));
     }
+    // A nonzero number below the smallest f64 (5e-324) would read as 0: refused, as a number
+    // beyond the largest is, rather than changed silently.
+    let mantissa = t.split(['e', 'E']).next().unwrap_or("");
+    if v == 0.0 && mantissa.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        return Err(format!(
+            "'{t}' is below the smallest number (4.9e-324) and would round to 0; write 0 for zero"
+        ));
+    }
     Ok(v)
 }
 
 /// Parses numbers separated by commas, spaces or both (`-1,0,1`, `"-1 0 1"`, `"-1, 0, 1"`).
+/// An empty item (`1,,2`, a leading or trailing comma) is an error naming its position.
 pub fn parse_numbers(text: &str) -> Result<Vec<f64>, String> {
-    text.split(|c: char| c == ',' || c.is_whitespace())
+    let mut out = Vec::new();
+    let items: Vec<&str> = text.split(',').collect();
+    for (k, item) in items.iter().enumerate() {
+        if item.trim().is_empty() && items.len() > 1 {
+            let place = match out.last() {
+                _ if k + 1 == items.len() => "a comma after the last number".to_string(),
+                Some(v) => format!(
+                    "two commas with nothing between, after number {} ({})",
+                    out.len(),
+                    fmt_number(*v)
+                ),
+                None => "a comma before the first number".to_string(),
+            };
+            return Err(format!(
+                "{place} in '{}': remove the extra comma or put a number there",
+                text.trim()
+            ));
+        }
+        for piece in item.split_whitespace() {
+            out.push(parse_number(piece)?);
+        }
+    }
+    Ok(out)
+}
+
+/// True when `text` is numbers separated by commas and spaces, empty items allowed: what a
+/// command-line argument that starts with `-` must be to be read as inputs rather than as an
+/// option (`-1,`, `-1,,2`; [`parse_numbers`] then says what is wrong with the latter).
+pub fn looks_like_numbers(text: &str) -> bool {
+    let mut pieces = text
+        .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|piece| !piece.is_empty())
-        .map(parse_number)
-        .collect()
+        .peekable();
+    pieces.peek().is_some() && pieces.all(|p| p.trim().parse::<f64>().is_ok())
 }
 
 /// Parses `--param k=v`.
@@ -46,7 +85,16 @@ pub fn parse_param(text: &str) -> Result<(String, f64), String> {
     if key.is_empty() {
         return Err(format!("missing parameter name in '{}'", text.trim()));
     }
-    let value = parse_number(value)?;
+    let value = parse_number(value).map_err(|e| {
+        if e.contains("beyond the largest number") {
+            format!(
+                "'{}' overflows an f64 (max 1.8e308); parameters must be finite",
+                value.trim()
+            )
+        } else {
+            e
+        }
+    })?;
     if !value.is_finite() {
         return Err(format!("parameter '{key}' must be finite, got {value}"));
     }
@@ -261,7 +309,51 @@ mod tests {
     }
 
     #[test]
+    fn empty_items_and_numbers_below_the_smallest_are_refused() {
+        let e = parse_numbers("1,,2").unwrap_err();
+        assert!(
+            e.contains("after number 1 (1)") && e.contains("'1,,2'"),
+            "{e}"
+        );
+        assert!(parse_numbers("1, ,2").unwrap_err().contains("two commas"));
+        assert!(
+            parse_numbers("1,2,")
+                .unwrap_err()
+                .contains("after the last")
+        );
+        assert!(
+            parse_numbers(",1")
+                .unwrap_err()
+                .contains("before the first")
+        );
+        assert_eq!(parse_numbers("1, 2 3,4"), Ok(vec![1.0, 2.0, 3.0, 4.0]));
+        // 1e-400 is refused as 1e400 is; zeros and subnormals are numbers.
+        assert!(
+            parse_number("1e-400")
+                .unwrap_err()
+                .contains("below the smallest")
+        );
+        assert!(
+            parse_number("-5E-330")
+                .unwrap_err()
+                .contains("below the smallest")
+        );
+        assert_eq!(parse_number("0e-500"), Ok(0.0));
+        assert_eq!(parse_number("-0.000"), Ok(-0.0));
+        assert_eq!(parse_number("5e-324"), Ok(5e-324));
+        // What main.rs keeps as a value rather than an option.
+        assert!(looks_like_numbers("-1,") && looks_like_numbers("-1,,2"));
+        assert!(!looks_like_numbers("-h") && !looks_like_numbers(","));
+    }
+
+    #[test]
     fn parses_params_and_limits() {
+        let e = parse_param("alpha=1e309").unwrap_err();
+        assert!(
+            e.contains("'1e309' overflows an f64") && e.contains("must be finite"),
+            "{e}"
+        );
+        assert!(!e.contains("write inf"), "{e}");
         assert_eq!(parse_param("alpha=0.2"), Ok(("alpha".into(), 0.2)));
         assert_eq!(parse_param(" alpha = -1 "), Ok(("alpha".into(), -1.0)));
         assert!(parse_param("alpha").unwrap_err().contains("K=V"));

@@ -357,10 +357,9 @@ pub fn eval(args: &EvalArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             ),
         }));
     }
-    let mut xs = Vec::new();
-    for s in inputs {
-        xs.extend(parse_numbers(s).map_err(|e| usage(format!("invalid input: {e}")))?);
-    }
+    // The arguments read as one list, so that `1, 2` (two arguments) is two numbers and
+    // `1,,2` names the empty item's place among all the inputs.
+    let xs = parse_numbers(&inputs.join(" ")).map_err(|e| usage(format!("invalid input: {e}")))?;
     if xs.is_empty() {
         return Err(usage("no inputs: give numbers after the name, e.g. -2 0 2"));
     }
