@@ -29,9 +29,17 @@ pub fn parse(text: &str, params: &[(String, f64)]) -> anyhow::Result<Box<dyn Cur
         Ok(f) => f,
         Err(first) => match Formula::parse_vector(text, &named) {
             Ok(f) => f,
-            Err(_) => {
-                let message = explain(text, first.message(), first.span());
-                return Err(usage(caret_message(text, &message, first.span())));
+            Err(vector) => {
+                // A formula with a one-argument reduction is a vector formula: its mistakes
+                // are the vector reading's (the elementwise one stops at the reduction).
+                let e = if first.message().contains("with one argument reduces over") {
+                    vector
+                } else {
+                    first
+                };
+                let span = end_of_input(text, e.message(), e.span());
+                let message = explain(text, e.message(), span.clone());
+                return Err(usage(caret_message(text, &message, span)));
             }
         },
     };
@@ -98,6 +106,20 @@ impl Curve for FormulaCurve {
             derivative[i] = self.formula.eval_derivative(x[i]);
         }
     }
+}
+
+/// Where a mistake is: `span`, except that syn reports a formula cut short ("unexpected end
+/// of input") at its start; the caret then goes just past its last character.
+fn end_of_input(
+    text: &str,
+    message: &str,
+    span: core::ops::Range<usize>,
+) -> core::ops::Range<usize> {
+    if message.starts_with("unexpected end of input") {
+        let end = text.trim_end().len();
+        return end..end;
+    }
+    span
 }
 
 /// act-expr's message, plus how to declare a parameter when the formula uses an unknown name.

@@ -89,12 +89,16 @@ impl Grid {
         let (from, to) = (args.from, args.to);
         if !from.is_finite() || !to.is_finite() {
             return Err(usage(format!(
-                "--from and --to must be finite, got {from} and {to}"
+                "--from and --to must be finite, got {} and {}",
+                n(from),
+                n(to)
             )));
         }
         if from > to {
             return Err(usage(format!(
-                "--from ({from}) must not be greater than --to ({to})"
+                "--from ({}) must not be greater than --to ({})",
+                n(from),
+                n(to)
             )));
         }
         if let Some(points) = args.points {

@@ -69,6 +69,15 @@ pub fn list(args: &ListArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 ctx.width,
             );
             write!(ctx.out, "{table}")?;
+            // As under `compare`: a bound that rounding moved prints open even where attained.
+            if curves
+                .iter()
+                .any(|(_, c)| fmt_range_digits(c.range(), 4) != fmt_range(c.range()))
+            {
+                let note = "Ranges are rounded outward to 4 digits: a rounded bound prints open \
+                            even where it is attained (`act-cli show NAME` gives it exactly).";
+                write!(ctx.out, "{}", wrap(note, ctx.wrap_width(), "", ""))?;
+            }
             writeln!(ctx.out)?;
             let intro = "Gated, two inputs a and b (act-cli eval NAME A... --b B...):";
             write!(ctx.out, "{}", wrap(intro, ctx.wrap_width(), "", ""))?;
