@@ -445,12 +445,14 @@ impl Lowering<'_> {
                         // `- 1` as the tokens print it is shown `-1`.
                         let text = |e: &Expr| e.to_token_stream().to_string().replace("- ", "-");
                         let (a, b) = (text(args[1]), text(args[2]));
-                        return err(
-                            &c.args,
+                        // Spanning from the start of lo to the end of hi.
+                        let (lo_e, hi_e) = (args[1], args[2]);
+                        return Err(syn::Error::new_spanned(
+                            quote::quote!(#lo_e #hi_e),
                             format!(
                                 "`clamp(a, lo, hi)` needs lo <= hi, but here lo = {a} is above hi = {b}: swap them, `clamp(a, {b}, {a})`"
                             ),
-                        );
+                        ));
                     }
                 }
                 // The bounds come first, so that they win a tie: at `a == lo` or `a == hi`
