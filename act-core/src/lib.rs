@@ -222,6 +222,13 @@ pub mod __private;
 /// `u0` (Keras's hard sigmoid `clamp(0.2 * x + 0.5, 0, 1)` is exact next to -2.5). Constants
 /// are the f64 values of the literals.
 ///
+/// Products are simplified (like factors collected into powers), which can move an overflow:
+/// `powi(c * x, n)` becomes `c^n x^n` only where `c^n` is within `2^±64` (so `exp(-powi(x /
+/// 1e-200, 2))` is 1 at 0), and never for a parameter factor; but a derivative's factors are
+/// collected (the derivative of `1 / (1 + powi(k * x, 2))` holds `powi(k, 2)`), so with a
+/// parameter or constant beyond about 1e154 (below 1e-154) such a derivative may be NaN or 0
+/// where the exact one is finite. Scale the input by such magnitudes outside the activation.
+///
 /// Mistakes are compile errors on the offending tokens, with a fix: `sigmod(x)` suggests
 /// `sigmoid`, `x ^ 2` explains that `^` is XOR and points to `powi`, a wrong `range` or `df`
 /// names an input where the formula disagrees and both values.

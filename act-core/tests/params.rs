@@ -90,6 +90,11 @@ fn properties_follow_the_parameters() {
     assert_eq!(&*Vee::new(1.5).properties().kinks, &[1.5]);
     assert!(!Bump::default().properties().monotonic);
     assert!(!Bump::new(1e-6).properties().monotonic);
+    // Smooth for every parameter, however sharp the turn at 0 (user trial: these read as
+    // kinks); ELU with alpha = 2 still has one (f' jumps from 2 to 1).
+    assert!(Celu::new(1e-300).properties().smooth);
+    assert!(Squareplus::new(1e-30).properties().smooth);
+    assert!(!Elu::new(2.0).properties().smooth);
 }
 
 #[test]

@@ -213,7 +213,11 @@ pub fn shape(
         let (l, r) = (df(k - h), df(k + h));
         let (fl, fr) = (f(k - h), f(k + h));
         let jump = |l: f64, r: f64| (l - r).abs() > 1e-4 * (1.0 + l.abs() + r.abs());
-        if (jump(l, r) || jump(fl, fr)) && !jumps.contains(&k) {
+        // A kink jumps at the floats next to it too; a smooth turn narrower than `h` (CELU
+        // with alpha = 1e-300, Squareplus with b = 1e-30) does not.
+        let (a, b) = (k.next_down(), k.next_up());
+        let at_floats = jump(df(a), df(b)) || jump(f(a), f(b));
+        if (jump(l, r) || jump(fl, fr)) && at_floats && !jumps.contains(&k) {
             jumps.push(k);
         }
     }
