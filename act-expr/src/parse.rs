@@ -371,7 +371,7 @@ impl Lowering<'_> {
                 format!("write `{name}(x)` without the comma")
             };
             let msg = format!("a `,` with no argument after it: {fix}");
-            return match c.args.pairs().last().and_then(|p| p.punct().copied()) {
+            return match c.args.pairs().next_back().and_then(|p| p.punct().copied()) {
                 Some(comma) => err(&comma, msg),
                 None => err(&c.args, msg),
             };
