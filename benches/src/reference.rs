@@ -292,29 +292,6 @@ pub const REFERENCES: [Reference; 21] = [
 ];
 
 impl Reference {
-    /// Whether the check allows `κ` ULPs more for the derivative (`derivative = true`) or the
-    /// value, `κ` the condition number of the inner argument (`|x f'/f|` for the value,
-    /// `|x f''/f'|` for the derivative), as act's accuracy test does for GELU-tanh's f32
-    /// derivative: its terms cancel (6.1 ULP at x = -2.26). GELU-tanh's value carries its
-    /// cubic argument's rounding error (act-core's `odd_cubic_err`) and GELU's argument is
-    /// exact: both values are held to the plain bound.
-    pub fn has_kappa(&self, derivative: bool) -> bool {
-        derivative && self.name == "GeluTanh"
-    }
-
-    /// `κ` at `x` for the value (`derivative = false`) or the derivative, see
-    /// [`Reference::has_kappa`]; `f''` by a central difference of the `f64` derivative.
-    pub fn kappa(&self, x: f64, derivative: bool) -> f64 {
-        let k = if derivative {
-            let h = 1e-6 * x.abs().max(1e-3);
-            let d2 = ((self.derivative)(x + h) - (self.derivative)(x - h)) / (2.0 * h);
-            (x * d2 / (self.derivative)(x)).abs()
-        } else {
-            (x * (self.derivative)(x) / (self.value)(x)).abs()
-        };
-        if k.is_finite() { k } else { 0.0 }
-    }
-
     /// The derivative's interior root, by bisection on the `f64` derivative, if there is one.
     pub fn derivative_root(&self) -> Option<f64> {
         let (mut lo, mut hi) = self.root?;

@@ -14,8 +14,8 @@
 //! absolute terms (the rule of `act-core/tests/accuracy.rs`: near the interior root
 //! `x0` of swish', gelu', gelu-tanh', mish' and hard-swish', where `|x - x0| <= 1.5` and
 //! `|f'(x)| <= 1/4`, the derivative is a difference of terms of size 0.2-0.5, and its rounding
-//! is a few eps in absolute terms however small the result; and, for GELU-tanh, the
-//! `κ` allowance of the accuracy test for its derivative, see `act_benches::reference::Reference::has_kappa`).
+//! is a few eps in absolute terms however small the result). There is no other allowance: in
+//! `f32` every built-in, GELU-tanh included, is held to the plain bound.
 //! Errors are counted in ULPs of
 //! `f32` at the reference, the subnormal spacing below the normal range, so a flushed
 //! subnormal counts its full size.
@@ -120,9 +120,6 @@ struct Worst {
     root_x: f32,
     /// Points in the root zone.
     root_points: u64,
-    /// The worst error beyond the `κ` allowance (GELU-tanh), in ULPs, and where.
-    excess: f64,
-    excess_x: f32,
 }
 
 impl Worst {
@@ -132,9 +129,6 @@ impl Worst {
         }
         if o.root_eps > self.root_eps {
             (self.root_eps, self.root_x) = (o.root_eps, o.root_x);
-        }
-        if o.excess > self.excess {
-            (self.excess, self.excess_x) = (o.excess, o.excess_x);
         }
         self.over += o.over;
         self.root_points += o.root_points;
@@ -298,18 +292,8 @@ fn main() -> Result<()> {
                                         continue;
                                     }
                                     let e = ulp_error(got, want);
-                                    // Beyond the κ allowance where it applies (only where
-                                    // the error is large, to spare the extra evaluations).
-                                    let excess = if r.has_kappa(kind == 1) && e > threshold {
-                                        e - r.kappa(f64::from(x), kind == 1)
-                                    } else {
-                                        e
-                                    };
-                                    if excess > threshold {
+                                    if e > threshold {
                                         w.over += 1;
-                                    }
-                                    if excess > w.excess {
-                                        (w.excess, w.excess_x) = (excess, x);
                                     }
                                     if e > w.ulp {
                                         (w.ulp, w.x, w.got, w.want) = (e, x, got, want);
@@ -343,8 +327,7 @@ fn main() -> Result<()> {
     let worst = worst.into_inner().unwrap();
     println!(
         "{} methods. {} f32 inputs (every {} from bit pattern {}), {:.0} s. Worst error in ULPs of f32 against \
-         the f64 reference, and where; `> {threshold}`: points above {threshold} ULP (for \
-         GeluTanh's derivative: above {threshold} + κ, and `- κ` is the worst error beyond κ); root zone: worst \
+         the f64 reference, and where; `> {threshold}`: points above {threshold} ULP; root zone: worst \
          absolute error in eps where the interior-root allowance applies (limit {ROOT_ABS_EPS}).\n",
         if args.scalar { "Scalar" } else { "Slice" },
         total,
@@ -353,11 +336,11 @@ fn main() -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     println!(
-        "| function | build | value ULP | at x | > {threshold} | derivative ULP | at x | > {threshold} | - κ (value, derivative) | root zone (eps) | at x |"
+        "| function | build | value ULP | at x | > {threshold} | derivative ULP | at x | > {threshold} | root zone (eps) | at x |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut failed = false;
-    for (f, (u, r)) in chosen.iter().enumerate() {
+    for (f, (u, _)) in chosen.iter().enumerate() {
         for (b, &isa) in isas.iter().enumerate() {
             let (v, d) = (&worst[f][0][b], &worst[f][1][b]);
             let root = if d.root_points > 0 {
@@ -365,13 +348,8 @@ fn main() -> Result<()> {
             } else {
                 "— | —".into()
             };
-            let kappa = if r.has_kappa(true) {
-                format!("{:.3}, {:.3}", v.excess, d.excess)
-            } else {
-                "—".into()
-            };
             println!(
-                "| {} | {} | {:.3} | {:e} | {} | {:.3} | {:e} | {} | {kappa} | {root} |",
+                "| {} | {} | {:.3} | {:e} | {} | {:.3} | {:e} | {} | {root} |",
                 u.name,
                 isa_name(isa),
                 v.ulp,
@@ -381,7 +359,7 @@ fn main() -> Result<()> {
                 d.x,
                 d.over,
             );
-            let over = v.excess > threshold || d.excess > threshold || d.root_eps > ROOT_ABS_EPS;
+            let over = v.ulp > threshold || d.ulp > threshold || d.root_eps > ROOT_ABS_EPS;
             if over && args.known.iter().any(|k| k == u.name) {
                 eprintln!(
                     "{} ({}): above the bound, known (--known)",
