@@ -396,6 +396,11 @@ def _builtins():
            lambda x: x / (1 + abs(x)), kinks=(0,)),
         # CELU at alpha = 1 is ELU at alpha = 1
         Fn("Celu", elu1[0], elu1[1], elu1[2], kinks=(0,)),
+        # CELU at alpha = 3 (act-core/tests/accuracy.rs, celu_alpha_3), where x / alpha is not
+        # exact: its rounding error is carried into exp (act-core's quotient_err)
+        Fn("Celu3", lambda x: x if x > 0 else 3 * mpmath.expm1(x / 3),
+           lambda x: one if x > 0 else mpmath.exp(x / 3),
+           lambda x: x if x > 0 else 3 * (mpmath.exp(x / 3) - 1), kinks=(0,)),
         Fn("Relu6", lambda x: relu6(x), lambda x: one if 0 < x < 6 else zero,
            lambda x: min(max(x, zero), mpf(6)), kinks=(0, 6)),
         Fn("Hardtanh", lambda x: min(max(x, -one), one), lambda x: one if -1 < x < 1 else zero,
@@ -492,6 +497,10 @@ def function_grid(fn, t, rng):
                    -10.15, -10.5, -10.8):
             pts += near(t, x0, deltas=(1e-3, 1e-2, 3e-2, 0.1))
         pts += [rng.uniform(-11, -9.5) for _ in range(40)]
+    if fn.name == "Celu3":
+        # exp(x / 3) from 1 down to its underflow, where the quotient's rounding mattered
+        lo = -2240 if t is F64 else -312
+        pts += [rng.uniform(lo, -1) for _ in range(120)]
     if fn.name in ("Swish", "Mish"):
         # x times a factor that is subnormal (sigmoid, softplus) while the product is not
         lo, hi = (-746, -700) if t is F64 else (-105, -86)

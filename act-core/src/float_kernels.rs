@@ -53,6 +53,10 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     fn __erfc_mul<const FMA: bool>(self, hi: f64, lo: f64) -> Self;
     /// [`FloatKernels::__erfc_mul`] scaled as [`FloatKernels::__kernel_scaled`] scales.
     fn __erfc_mul_scaled<const FMA: bool>(self, hi: f64, lo: f64) -> (Self, Self);
+    /// The rounding error of `q`, the computed quotient `self / d`: `(self - q d) / d`, the
+    /// remainder exact (one FMA with `FMA`, else `compensated::quotient_err`); 0 where it is
+    /// not finite. Read by `exp(x / alpha)` (CELU's derivative).
+    fn __quotient_err<const FMA: bool>(self, d: Self, q: Self) -> Self;
     /// `e^(c self^2)` for a power of two `c`, with `self^2` split exactly (GELU's
     /// `e^(-x^2/2)`).
     fn __exp_sq<const FMA: bool>(self, c: f64) -> Self;
@@ -104,6 +108,11 @@ pub trait OneKernels: FloatKernels {
     #[inline(always)]
     fn __exp_lo<const FMA: bool>(self, lo: Self) -> Self {
         FloatKernels::__exp_lo::<FMA>(self, lo)
+    }
+    /// [`FloatKernels::__quotient_err`] for one element.
+    #[inline(always)]
+    fn __quotient_err<const FMA: bool>(self, d: Self, q: Self) -> Self {
+        FloatKernels::__quotient_err::<FMA>(self, d, q)
     }
     /// [`FloatKernels::__exp_scaled_lo`] for one element.
     #[inline(always)]
@@ -213,6 +222,18 @@ macro_rules! impl_float_kernels {
             fn __erfc_mul_scaled<const FMA: bool>(self, hi: f64, lo: f64) -> (Self, Self) {
                 let (h, l) = Self::split_constant(hi, lo);
                 math::$m::erfc_mul_scaled::<FMA>(self, h, l)
+            }
+            #[inline(always)]
+            fn __quotient_err<const FMA: bool>(self, d: Self, q: Self) -> Self {
+                if FMA {
+                    // `q` is within an ulp of `self / d`: the remainder is exact in the FMA,
+                    // and its quotient by `d` needs only a few correct bits (the reciprocal
+                    // is hoisted out of a loop over a parameter `d`).
+                    let err = (-q).mul_add(d, self) * (1.0 / d);
+                    if err.is_finite() { err } else { 0.0 }
+                } else {
+                    crate::compensated::quotient_err(self, d, q)
+                }
             }
             #[inline(always)]
             fn __exp_sq<const FMA: bool>(self, c: f64) -> Self {

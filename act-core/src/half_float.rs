@@ -165,6 +165,10 @@ macro_rules! impl_half_float {
                 via(self, |v| FloatKernels::__exp_lo::<FMA>(v, lo.to_f32()))
             }
             #[inline]
+            fn __quotient_err<const FMA: bool>(self, d: Self, q: Self) -> Self {
+                crate::compensated::quotient_err(self, d, q)
+            }
+            #[inline]
             fn __exp_scaled_lo<const FMA: bool>(self, lo: Self) -> (Self, Self) {
                 (FloatKernels::__exp_lo::<FMA>(self, lo), Self::ONE)
             }

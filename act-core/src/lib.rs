@@ -218,7 +218,8 @@ pub mod __private;
 /// `max(x)` (no overflow at `[1000, 0]` or `[1e8, 1e8]`), the log of a max-shifted sum is a
 /// `log1p` of the terms below the maximum (log-softmax keeps `-8.76e-8` at `[16.25, 0]`),
 /// `exp(x - max(x))` is corrected by the rounding of the difference (exact in the inputs at any
-/// spread), and an affine `c·u + k` is evaluated as `c·(u - u0) + r` around its rounded root
+/// spread), `exp(x / p)` of the input over a parameter by the rounding of the quotient (CELU's
+/// derivative at any alpha), and an affine `c·u + k` is evaluated as `c·(u - u0) + r` around its rounded root
 /// `u0` (Keras's hard sigmoid `clamp(0.2 * x + 0.5, 0, 1)` is exact next to -2.5). Constants
 /// are the f64 values of the literals.
 ///

@@ -59,11 +59,11 @@ activation! {
     /// (default alpha = 1).
     ///
     /// - f(x) = x for x > 0, else alpha * (exp(x / alpha) - 1), computed with expm1
-    /// - f'(x) = 1 for x > 0, else exp(x / alpha): continuous at 0 for every alpha. Accuracy:
-    ///   `x / alpha` is rounded before the exponential, so where alpha is not a power of two
-    ///   the derivative for x <= 0 is within 4 ULP plus |x / alpha| / 2 ULP (a condition
-    ///   number): 92 ULP at x = -1000, alpha = 3 in f64; 20 ULP at x = -100, alpha = 3 in f32.
-    ///   At alpha = 1 (the default) and every power of two the quotient is exact: 4 ULP.
+    /// - f'(x) = 1 for x > 0, else exp(x / alpha): continuous at 0 for every alpha, within
+    ///   4 ULP for every alpha. `exp` multiplies the relative error of its argument by the
+    ///   argument, so the rounding error of `x / alpha` (0 where alpha is a power of two) is
+    ///   computed and carried into the exponential: rounded alone, it cost 92 ULP at
+    ///   x = -1000, alpha = 3 in f64 and 20 ULP at x = -100 in f32.
     /// - range (-alpha, ∞) for alpha > 0, (-∞, ∞) for alpha < 0 (then x/alpha >= 0 for
     ///   x <= 0, and alpha (exp(x/alpha) - 1) falls without bound); alpha = 0 is refused (the
     ///   formula divides by alpha; PyTorch refuses it too).

@@ -160,6 +160,7 @@ fn binding(b: &Binding, ks: Kernels) -> TokenStream {
             exp_correction,
             rounding_error,
             cubic_error,
+            quotient_error,
             sigmoid_correction,
         } => {
             let name = t(id);
@@ -194,7 +195,11 @@ fn binding(b: &Binding, ks: Kernels) -> TokenStream {
                 let (a, b, c, d) = (lit(c1.hi), lit(c1.lo), lit(c3.hi), lit(c3.lo));
                 quote!(let #e: F = ::act_core::__private::odd_cubic_err(x, #name, #a, #b, #c, #d);)
             });
-            quote!(let #name: F = #e; #two_sum #cubic)
+            let quotient = quotient_error.map(|(n, d)| {
+                let (n, d, e) = (t(n), t(d), err(id));
+                quote!(let #e: F = #fk::__quotient_err::<FMA>(#n, #d, #name);)
+            });
+            quote!(let #name: F = #e; #two_sum #cubic #quotient)
         }
         Binding::SigmoidPair {
             sigmoid,
@@ -454,6 +459,25 @@ mod tests {
             .find("# [doc (hidden)]")
             .map_or(code.len(), |e| start + e);
         code[start..end].to_string()
+    }
+
+    /// `exp` of the input over a parameter is corrected by the quotient's rounding error
+    /// (CELU's derivative); over a constant, whose reciprocal folds into a rounded factor, it
+    /// is not; nor is `expm1` of it, which does not amplify the argument's error.
+    #[test]
+    fn exp_of_a_quotient_by_a_parameter_is_corrected() {
+        let over_param = "pub struct C(a = 3.0); f(x) = exp(x / a);";
+        let value = method(over_param, "__act_value");
+        assert_eq!(value.matches("__quotient_err").count(), 1, "{value}");
+        assert!(value.contains("__exp_lo"), "{value}");
+        let over_const = "pub struct K; f(x) = exp(x / 3);";
+        let value = method(over_const, "__act_value");
+        assert!(!value.contains("quotient_err"), "{value}");
+        let celu = "pub struct Celu(alpha = 1.0); \
+                    f(x) = if x > 0 { x } else { alpha * (exp(x / alpha) - 1) };";
+        assert!(!method(celu, "__act_value").contains("quotient_err"));
+        let deriv = method(celu, "__act_deriv");
+        assert_eq!(deriv.matches("quotient_err").count(), 1, "{deriv}");
     }
 
     /// `exp` of an exact difference is corrected once by the difference's rounding error,

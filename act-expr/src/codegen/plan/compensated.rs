@@ -87,6 +87,48 @@ pub(super) fn exact_differences(facts: &Facts) -> Vec<bool> {
     out
 }
 
+/// For each node: `Some((n, d))` where it is a quotient `n / d`, an input (`x`, a gated
+/// activation's `b`) over a value that is not a constant (a parameter: CELU's `x / alpha`),
+/// read by an `exp`. The code computes it as `n / d`, rounded once; `exp` multiplies that
+/// rounding by `|n / d|` (92 ULP for CELU's derivative at `x = -1000`, `alpha = 3`), so the
+/// quotient's rounding error is computed (`quotient_err`) and corrects the `exp` as an exact
+/// difference's does. A constant denominator is folded into a rounded constant factor
+/// instead, and stays uncorrected.
+pub(super) fn exp_quotients(facts: &Facts) -> Vec<Option<(Id, Id)>> {
+    let g = facts.g;
+    let n = facts.live.last().map_or(0, |l| l.index() + 1);
+    let mut out = vec![None; n];
+    let needed = |id: Id| facts.needed[id.index()];
+    for &id in &facts.live {
+        let Node::Call(Func::Exp, a) = *g.node(id) else {
+            continue;
+        };
+        if !facts.active(id) || Some(a) == facts.stored || !needed(a) || facts.is_const(a) {
+            continue;
+        }
+        let Node::Prod(fs) = g.node(a) else {
+            continue;
+        };
+        let [p, q] = fs[..] else {
+            continue;
+        };
+        // Canonical order puts the power after the input, but take either.
+        let quotient = |num: Id, den: Id| match *g.node(den) {
+            Node::Pow(d, -1)
+                if matches!(g.node(num), Node::X | Node::B)
+                    && !facts.is_const(d)
+                    && needed(num)
+                    && needed(d) =>
+            {
+                Some((num, d))
+            }
+            _ => None,
+        };
+        out[a.index()] = quotient(p, q).or_else(|| quotient(q, p));
+    }
+    out
+}
+
 /// `x · c` for a constant `c` (a product of constants) that is not exact in `f64`: `c` as a
 /// double-double. `erfc` of such an argument is computed with the product's rounding error
 /// (`FloatKernels::__erfc_mul`): in the tail, `erfc(a)` multiplies the relative error of `a` by

@@ -10,7 +10,8 @@ use crate::dd::{self, Dd};
 use crate::eval;
 use crate::graph::{Cmp, Func, Graph, Id, Named, Node};
 use compensated::{
-    affine_near_root, exact_differences, odd_cubic, power_of_two_times_square, x_times_constant,
+    affine_near_root, exact_differences, exp_quotients, odd_cubic, power_of_two_times_square,
+    x_times_constant,
 };
 use scaling::{Scaling, sigmoid_pairs};
 
@@ -41,13 +42,15 @@ pub(super) enum Binding {
     /// its rounding error `t{id}_err` computed next from the terms (`rounding_error`).
     ///
     /// With `cubic_error`, the node is an odd cubic `c1 x + c3 x^3` (see [`odd_cubic`]) whose
-    /// rounding error `t{id}_err` is computed next; with `sigmoid_correction`, a `sigmoid` of
-    /// such an argument, corrected by its error.
+    /// rounding error `t{id}_err` is computed next; with `quotient_error`, a quotient `n / d`
+    /// (`(n, d)`, see [`exp_quotients`]) whose rounding error `t{id}_err` is computed next;
+    /// with `sigmoid_correction`, a `sigmoid` of an odd cubic, corrected by its error.
     Let {
         id: Id,
         expr: Expr,
         exp_correction: Option<Id>,
         rounding_error: Option<(Id, Id)>,
+        quotient_error: Option<(Id, Id)>,
         cubic_error: Option<(Dd, Dd)>,
         sigmoid_correction: Option<Id>,
     },
@@ -228,7 +231,15 @@ impl Body {
         let pairs = sigmoid_pairs(&facts, &scaling, final_root);
         let exact = exact_differences(&facts);
         let cubic = odd_cubic_arguments(&facts);
-        let has_error = |a: Id| exact[a.index()] || cubic[a.index()].is_some();
+        // Only quotients bound by a plain `let` of the product (`n / d`).
+        let mut quotient = exp_quotients(&facts);
+        for &id in &facts.live {
+            if scaling.uses[id.index()] || affine_near_root(&facts, id).is_some() {
+                quotient[id.index()] = None;
+            }
+        }
+        let has_error =
+            |a: Id| exact[a.index()] || cubic[a.index()].is_some() || quotient[a.index()].is_some();
         let mut bindings = Vec::new();
         for &id in &facts.live {
             if !facts.needed[id.index()] {
@@ -301,6 +312,7 @@ impl Body {
                     _ => None,
                 },
                 cubic_error: cubic[id.index()],
+                quotient_error: quotient[id.index()],
                 sigmoid_correction,
             });
         }
