@@ -155,6 +155,7 @@ impl ParamChecks<'_> {
         quote! {
             #[doc = #new_doc]
             #[allow(clippy::new_without_default)]
+            #[track_caller]
             pub const fn new(#(#pnames: f64),*) -> Self {
                 #( if !#pnames.is_finite() { ::core::panic!(#finite_msgs) } )*
                 #( #cond_checks )*
