@@ -100,8 +100,10 @@ activation! {
     ///   finite for any input: `[1000, 710, 709, -3]` works)
     /// - Jacobian: dy_i/dx_j = y_i (δ_ij - y_j); [`backward_slice`](crate::Activation::backward_slice)
     ///   computes the vector-Jacobian product in O(n) without forming it
-    /// - range (0, 1) per component. An empty input gives an empty output, one element gives
-    ///   1, and a row of all -∞ gives NaN (no distribution is defined). A row holding +∞ gives
+    /// - range (0, 1) per component of a row of two or more elements, as `range()` reports it
+    ///   (computed entries round to exactly 0 or 1 at wide spreads: `[1000, 0]` gives
+    ///   `[1, 0]`). An empty input gives an empty output, one element gives exactly 1, and a
+    ///   row of all -∞ gives NaN (no distribution is defined). A row holding +∞ gives
     ///   NaN too: its limit (equal shares for the +∞ entries, 0 elsewhere) is not taken, as
     ///   in PyTorch; clamp the scores first if they can overflow.
     /// - exact in the inputs: `exp(x - max(x))` is corrected by the rounding of the
@@ -118,6 +120,9 @@ activation! {
     /// let mut batch = [0.0f32; 4];
     /// Softmax.forward_rows(&[1000.0, 1000.0, -5.0, -5.0], 2, &mut batch);
     /// assert_eq!(batch, [0.5; 4]);
+    /// let mut two = [0.0f64; 2];
+    /// Softmax.forward_slice(&[1000.0, 0.0], &mut two);
+    /// assert_eq!(two, [1.0, 0.0]); // the bounds, reached by rounding
     /// ```
     pub vector struct Softmax;
     f(x) = { let e = exp(x - max(x)); e / sum(e) };
