@@ -230,6 +230,34 @@ pub mod __private;
 /// parameter or constant beyond about 1e154 (below 1e-154) such a derivative may be NaN or 0
 /// where the exact one is finite. Scale the input by such magnitudes outside the activation.
 ///
+/// Two things the rewrites do not fix, where a formula needs help from its author. An
+/// intermediate that overflows makes the result wrong beyond it: `x / sqrt(1 + alpha * x * x)`
+/// (ISRLU) is `-0` at `x = -1e200` in f64 (`x * x` overflows beyond 1.3e154; in f32 beyond
+/// 1.8e19), where the exact value is -1; write such a formula with a branch for large inputs,
+/// as [`Squareplus`] does. And the derivative is the formula's symbolic derivative, simplified
+/// term by term, not factored: where two of its terms nearly cancel it loses accuracy (ISRLU's
+/// `1/s - alpha x^2 / s^3`, `s = sqrt(1 + alpha x^2)`, is 3400 ULP off at x = -100 in f32,
+/// and `properties()` reports this ISRLU not monotonic). Give such a derivative in a stable
+/// form with `df(x) = ...`: the macro checks it against its own and uses it.
+///
+/// ```
+/// use act_core::prelude::*;
+///
+/// activation! {
+///     /// ISRLU with a hand-written derivative, `(1 + alpha x^2)^(-3/2)` for x < 0.
+///     pub struct Isrlu(alpha = 1.0);
+///     f(x) = if x >= 0 { x } else { x / sqrt(1 + alpha * x * x) };
+///     df(x) = if x >= 0 { 1 } else { powf(1 + alpha * x * x, -1.5) };
+///     where alpha > 0;
+/// }
+///
+/// let d = Isrlu::default().derivative(-100.0f32); // exact 9.99850019e-7
+/// assert!((d - 9.998_500_2e-7).abs() <= 4.0 * f32::EPSILON * 1e-6);
+/// assert!(Isrlu::default().properties().monotonic);
+/// assert_eq!(Isrlu::default().forward(-1e100f64), -1.0);
+/// assert_eq!(Isrlu::default().forward(-1e200f64), 0.0); // x * x overflowed: -0, not -1
+/// ```
+///
 /// Mistakes are compile errors on the offending tokens, with a fix: `sigmod(x)` suggests
 /// `sigmoid`, `x ^ 2` explains that `^` is XOR and points to `powi`, a wrong `range` or `df`
 /// names an input where the formula disagrees and both values.
