@@ -15,7 +15,8 @@ pub(crate) mod sealed {
     impl Sealed for f64 {}
 }
 
-/// A floating-point type activations are computed in: `f32` or `f64`.
+/// A floating-point type activations are computed in: `f32` or `f64`, and with the `half`
+/// feature `half::f16` and `half::bf16` (computed in `f32` and rounded once to the type).
 ///
 /// The transcendental methods are act-core's own kernels (see [`crate::math`]), accurate to a
 /// few ULP over the whole range, tails included, and written without branches.
@@ -57,10 +58,10 @@ pub trait Float:
     const MAX: Self;
     /// Machine epsilon.
     const EPSILON: Self;
-    /// Name of the type, `"f32"` or `"f64"`.
+    /// Name of the type: `"f32"`, `"f64"`, and with the `half` feature `"f16"`, `"bf16"`.
     const TYPE_NAME: &'static str;
 
-    /// Converts from `f64` (rounding to nearest for `f32`).
+    /// Converts from `f64` (rounding to nearest for the narrower types).
     fn from_f64(v: f64) -> Self;
     /// Converts to `f64` (exact).
     fn to_f64(self) -> f64;
