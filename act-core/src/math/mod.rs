@@ -478,7 +478,7 @@ macro_rules! fma_kernels {
 use fma_kernels;
 
 /// The `*_final` kernels of `sigmoid`, `sigmoid'` and `tanh'` in the form [`fma_kernels`] first
-/// had, for `f64` (`f32` has leaner ones of its own, `math/f32/mod.rs`). Expanded after
+/// had, for `f64` (`f32` has leaner ones of its own, `math/f32/final_kernels.rs`). Expanded after
 /// [`fma_kernels`], in the same module.
 macro_rules! final_kernels {
     ($t:ident) => {

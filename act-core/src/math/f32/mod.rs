@@ -171,7 +171,6 @@ const SCALE_BITS: u32 = 32 << 23;
 const UNSCALE: f32 = 2.328_306_4e-10;
 
 super::fma_kernels!(f32, -126.0, 128.0);
-
 super::atan::atan_kernel!(f32, f32_consts);
 super::asinh::asinh_kernel!(f32, 4096.0, 4096.0);
 
