@@ -52,6 +52,27 @@ macro_rules! unary {
     };
 }
 
+/// [`unary!`] for the `_final` form `$kernel` of `$name`, checked against `$name`'s data
+/// (`NAME[final]`: the data file is named by what precedes `[`).
+macro_rules! final_form {
+    ($name:ident, $kernel:ident) => {
+        [
+            Case {
+                name: concat!(stringify!($name), "[final]"),
+                args: Args::One,
+                f32: |x, _, _| math::f32::$kernel::<false>(x),
+                f64: |x, _, _| math::f64::$kernel::<false>(x),
+            },
+            Case {
+                name: concat!(stringify!($name), "[final]+fma"),
+                args: Args::One,
+                f32: |x, _, _| math::f32::$kernel::<true>(x),
+                f64: |x, _, _| math::f64::$kernel::<true>(x),
+            },
+        ]
+    };
+}
+
 fn cases() -> Vec<Case> {
     let mut cases: Vec<Case> = [
         unary!(exp),
@@ -74,6 +95,18 @@ fn cases() -> Vec<Case> {
     .into_iter()
     .flatten()
     .collect();
+    // The forms for a value that is the result (`f32` with FMA: the lean kernels of
+    // `math/f32/final_kernels.rs`), against the plain function's data.
+    cases.extend(
+        [
+            final_form!(sigmoid, sigmoid_final),
+            final_form!(sigmoid_prime, sigmoid_prime_final),
+            final_form!(tanh, tanh_final),
+            final_form!(tanh_prime, tanh_prime_final),
+        ]
+        .into_iter()
+        .flatten(),
+    );
     cases.extend([
         // sigmoid and sigmoid' computed together (one division with FMA); the scaled
         // derivative unscaled here
@@ -405,6 +438,82 @@ fn tail_values<const FMA: bool>() {
     assert!(math::f32::sigmoid::<FMA>(-100.0) > 0.0);
     assert!(math::f32::sigmoid_prime::<FMA>(-100.0) > 0.0);
     assert!(math::f32::tanh_prime::<FMA>(50.0) > 0.0);
+}
+
+/// The `f32` `_final` kernels in the subnormal tail: near the true value, not 0, and 0 only
+/// below half the smallest subnormal. With FMA, within one spacing (2^-149): the lean
+/// kernels build `E` with one power of two lifted by 2^64 (`exp_neg_lifted`) and round
+/// the tail once, in their division. Without FMA, within two (the portable `tanh'` is
+/// `4 E / (1 + E)^2` with the factor 4 applied to a subnormal). True values: `sigmoid(-100) = sigmoid'(100) = e^-100 / (1 +
+/// e^-100)^k`, `tanh'(50) = 4 e^-100` (`1 + e^-100` is 1 in f64).
+#[test]
+fn f32_final_kernels_keep_the_subnormal_tail() {
+    let spacing = 2f64.powi(-149);
+    let e100 = (-100f64).exp();
+    let near = |got: f32, want: f64, spacings: f64, what: &str| {
+        let nearest = (want / spacing).round() * spacing;
+        assert!(
+            (got as f64 - nearest).abs() <= spacings * spacing,
+            "{what}: {got:e}, want {want:e}"
+        );
+        assert!(got > 0.0, "{what} flushed to 0");
+    };
+    for fma in [false, true] {
+        let tol = if fma { 1.0 } else { 2.0 };
+        let (s, sp, tp) = if fma {
+            (
+                math::f32::sigmoid_final::<true> as fn(f32) -> f32,
+                math::f32::sigmoid_prime_final::<true> as fn(f32) -> f32,
+                math::f32::tanh_prime_final::<true> as fn(f32) -> f32,
+            )
+        } else {
+            (
+                math::f32::sigmoid_final::<false> as fn(f32) -> f32,
+                math::f32::sigmoid_prime_final::<false> as fn(f32) -> f32,
+                math::f32::tanh_prime_final::<false> as fn(f32) -> f32,
+            )
+        };
+        near(s(-100.0), e100, tol, "sigmoid(-100)");
+        near(sp(100.0), e100, tol, "sigmoid'(100)");
+        near(sp(-100.0), e100, tol, "sigmoid'(-100)");
+        near(tp(50.0), 4.0 * e100, tol, "tanh'(50)");
+        near(tp(-50.0), 4.0 * e100, tol, "tanh'(-50)");
+        // e^-104 = 6.8e-46 and 4 e^-106 = 3.6e-46 are below 2^-150 = 7.0e-46: 0, and so on
+        // out to infinity (the lean kernels clamp their argument there).
+        for far in [104.0f32, 200.0, f32::MAX, f32::INFINITY] {
+            assert_eq!(s(-far), 0.0, "sigmoid(-{far})");
+            assert_eq!(s(far), 1.0, "sigmoid({far})");
+            assert_eq!(sp(far), 0.0, "sigmoid'({far})");
+            assert_eq!(tp(far / 2.0 + 1.0), 0.0, "tanh'({})", far / 2.0 + 1.0);
+        }
+        assert_eq!(tp(0.0), 1.0);
+        assert_eq!(sp(0.0), 0.25);
+        assert_eq!(s(0.0), 0.5);
+        assert!(s(f32::NAN).is_nan() && sp(f32::NAN).is_nan() && tp(f32::NAN).is_nan());
+    }
+}
+
+/// `f32` `tanh_final` keeps `tanh`'s limits and signs in both builds: odd, `tanh(±0) = ±0`,
+/// `±1` from `|x| = 9.1` on (`tanh(9.1) = 1 - 2.5e-8` rounds to 1) and at `±∞`, NaN for NaN,
+/// `tanh(x) = x` for tiny `x` (`x^3 / 3` below a hundredth of an ulp at `1e-5`).
+#[test]
+fn f32_tanh_final_limits() {
+    for t in [
+        math::f32::tanh_final::<false> as fn(f32) -> f32,
+        math::f32::tanh_final::<true>,
+    ] {
+        assert!(t(0.0) == 0.0 && t(0.0).is_sign_positive());
+        assert!(t(-0.0) == 0.0 && t(-0.0).is_sign_negative());
+        for big in [9.1f32, 10.0, 50.0, f32::MAX, f32::INFINITY] {
+            assert_eq!(t(big), 1.0, "tanh({big})");
+            assert_eq!(t(-big), -1.0, "tanh(-{big})");
+        }
+        assert!(t(f32::NAN).is_nan());
+        for tiny in [1e-30f32, 1e-40, 1e-5] {
+            assert_eq!(t(tiny), tiny, "tanh({tiny:e})");
+            assert_eq!(t(-tiny), -tiny, "tanh(-{tiny:e})");
+        }
+    }
 }
 
 #[test]

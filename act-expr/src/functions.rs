@@ -135,7 +135,7 @@ macro_rules! __functions {
                 callable: true,
                 kernel: math,
                 scaled: [],
-                as_result: [],
+                as_result: [tanh_final],
                 linear_at_zero: true,
                 eval: |u| u.tanh(),
                 derivative: |g, u| g.call(Func::TanhPrime, u),

@@ -24,13 +24,19 @@
 //!   below the smallest normal into the normal range, so that a product such as
 //!   `x sigmoid(x)` rounds once ([`exp_scaled`](crate::math::f64::exp_scaled) shows why).
 //!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`.
-//! - `*_final` (`sigmoid`, `sigmoid'`, `tanh'`) are for a value that is the result: one
+//! - `*_final` (`sigmoid`, `sigmoid'`, `tanh`, `tanh'`) are for a value that is the result
+//!   (an elementwise activation's value or derivative, and its backward pass). In `f64`: one
 //!   power of two in the normal range (cheaper than the two-part scaling the others use
-//!   there). `sigmoid_final`, and f32's `sigmoid_scaled_lean` for
-//!   `x sigmoid(x)`, are one division without residual corrections in both builds (about 1.7
-//!   ulp). The FMA `sigmoid_prime_final` divides first and corrects the quotient by a term
-//!   formed beside the division (`bell_fma_final`, one rounding more than the exact-residual
-//!   form, about 0.5 ulp), which shortens the dependency chain of a one-element call.
+//!   there); `sigmoid_final` is one division without residual corrections in both builds
+//!   (about 1.7 ulp); the FMA `sigmoid_prime_final` divides first and corrects the quotient
+//!   by a term formed beside the division (`bell_fma_final`, one rounding more than the
+//!   exact-residual form, about 0.5 ulp); `tanh_final` is `tanh`. In `f32` with FMA, lean
+//!   forms for the slice loops, which the FMA units bound: `e^-|x|` lifted by 2^64 so that
+//!   one power of two covers the subnormal tail, the lift kept in both terms of the one
+//!   division, `(1 + E)^2` as one FMA, no residual corrections (`math/f32/final_kernels.rs`,
+//!   worst errors from the exhaustive check in `benches/RESULTS.md`); without FMA, the
+//!   plain kernels. f32's `sigmoid_scaled_lean`, for `x sigmoid(x)`, is one division without
+//!   residual corrections too.
 //! - `exp_nonpositive_final` is softmax's `exp(x - max(x))` in its forward pass, where the
 //!   codegen proves that the argument is not positive and that the value bounds what it
 //!   reaches. `exp_nonpositive_normal` gives its bits (and `exp_lo`'s) from
@@ -408,61 +414,6 @@ macro_rules! fma_kernels {
             bell_fma_parts(en, d, dl, 1.0 / (d * d))
         }
 
-        /// `e / (1 + e)^2` with FMA, for `e` in `[0, 1]` and `d` as in [`bell_fma_d`], where
-        /// the result is final: the quotient `y0 = e / d^2` by one division, then
-        /// `y0 (1 - c)` with `c = ddl / d^2` the relative rounding error of `d^2` (the
-        /// rounding of `d` included), `1 / d^2` in `c` taken from a quadratic in `e` (within
-        /// 4.5% of `(1 + e)^-2`, so `c` is off by at most 0.1 ulp). Everything but the
-        /// division and the last FMA is formed beside the division, not after it: 11 cycles
-        /// off the chain of a one-element call, where [`bell_fma_d`] corrects the quotient by
-        /// its exact residual after it. The price is one more rounding (the division's), about
-        /// 0.5 ulp more at worst.
-        #[inline(always)]
-        fn bell_fma_final(e: $t, d: $t) -> $t {
-            let dl = (1.0 - d) + e;
-            let dd = d * d;
-            let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
-            let y0 = e / dd;
-            // Minimax fit of the relative error on [0, 1] (`scripts/fit_bell.py`).
-            let g = e.mul_add(e.mul_add(0.665_596_3, -1.370_003_6), 0.965_599_1);
-            (-y0).mul_add(ddl * g, y0)
-        }
-
-        /// [`sigmoid`] where the result is final (not a term of a larger formula, where a
-        /// flushed term could matter): one scale factor in the normal range, and one correctly rounded division `num / (1 + E)` without the residual
-        /// corrections of the other forms, in both builds: about 1.7 ulp at worst
-        /// (`tests/accuracy.rs`), against at most 1.5 for the corrected [`sigmoid`]
-        /// (`tests/math_accuracy.rs`). The speed this buys: `benches/RESULTS.md`.
-        #[inline(always)]
-        pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
-            // `1 + E` from the polynomial ([`exp_neg_one_plus`]) would take 3 cycles off a
-            // one-element call and cost the slice loop 4% (one more addition and a select).
-            let e = exp_neg_single::<FMA>(x.abs(), -0.0);
-            (if x < 0.0 { e } else { 1.0 }) / (1.0 + e)
-        }
-
-        /// [`sigmoid_prime`] where the result is final (not a term of a larger formula):
-        /// with FMA, one scale factor in the normal range.
-        #[inline(always)]
-        pub fn sigmoid_prime_final<const FMA: bool>(x: $t) -> $t {
-            if FMA {
-                let (e, d) = exp_neg_one_plus::<FMA>(x.abs(), -0.0);
-                return bell_fma_final(e, d);
-            }
-            sigmoid_prime::<FMA>(x)
-        }
-
-        /// [`tanh_prime`] where the result is final (not a term of a larger formula): with
-        /// FMA, one scale factor in the normal range.
-        #[inline(always)]
-        pub fn tanh_prime_final<const FMA: bool>(x: $t) -> $t {
-            if FMA {
-                let en = exp_neg_single::<FMA>(2.0 * x.abs(), 2.0);
-                return bell_fma(en, en * 0.25);
-            }
-            tanh_prime::<FMA>(x)
-        }
-
         /// `(sigmoid(x), c sigmoid'(x), 1/c)`, the second scaled as in
         /// [`sigmoid_prime_scaled`], for a formula that needs both (swish'). The FMA build
         /// does one division: `sigmoid'` takes `(1/d)^2` for `1/d^2`, which only scales its
@@ -525,6 +476,69 @@ macro_rules! fma_kernels {
     };
 }
 use fma_kernels;
+
+/// The `*_final` kernels of `sigmoid`, `sigmoid'` and `tanh'` in the form [`fma_kernels`] first
+/// had, for `f64` (`f32` has leaner ones of its own, `math/f32/final_kernels.rs`). Expanded after
+/// [`fma_kernels`], in the same module.
+macro_rules! final_kernels {
+    ($t:ident) => {
+        /// `e / (1 + e)^2` with FMA, for `e` in `[0, 1]` and `d` as in [`bell_fma_d`], where
+        /// the result is final: the quotient `y0 = e / d^2` by one division, then
+        /// `y0 (1 - c)` with `c = ddl / d^2` the relative rounding error of `d^2` (the
+        /// rounding of `d` included), `1 / d^2` in `c` taken from a quadratic in `e` (within
+        /// 4.5% of `(1 + e)^-2`, so `c` is off by at most 0.1 ulp). Everything but the
+        /// division and the last FMA is formed beside the division, not after it: 11 cycles
+        /// off the chain of a one-element call, where [`bell_fma_d`] corrects the quotient by
+        /// its exact residual after it. The price is one more rounding (the division's), about
+        /// 0.5 ulp more at worst.
+        #[inline(always)]
+        fn bell_fma_final(e: $t, d: $t) -> $t {
+            let dl = (1.0 - d) + e;
+            let dd = d * d;
+            let ddl = (2.0 * d).mul_add(dl, d.mul_add(d, -dd));
+            let y0 = e / dd;
+            // Minimax fit of the relative error on [0, 1] (`scripts/fit_bell.py`).
+            let g = e.mul_add(e.mul_add(0.665_596_3, -1.370_003_6), 0.965_599_1);
+            (-y0).mul_add(ddl * g, y0)
+        }
+
+        /// [`sigmoid`] where the result is final (not a term of a larger formula, where a
+        /// flushed term could matter): one scale factor in the normal range, and one correctly rounded division `num / (1 + E)` without the residual
+        /// corrections of the other forms, in both builds: about 1.7 ulp at worst
+        /// (`tests/accuracy.rs`), against at most 1.5 for the corrected [`sigmoid`]
+        /// (`tests/math_accuracy.rs`). The speed this buys: `benches/RESULTS.md`.
+        #[inline(always)]
+        pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
+            // `1 + E` from the polynomial ([`exp_neg_one_plus`]) would take 3 cycles off a
+            // one-element call and cost the slice loop 4% (one more addition and a select).
+            let e = exp_neg_single::<FMA>(x.abs(), -0.0);
+            (if x < 0.0 { e } else { 1.0 }) / (1.0 + e)
+        }
+
+        /// [`sigmoid_prime`] where the result is final (not a term of a larger formula):
+        /// with FMA, one scale factor in the normal range.
+        #[inline(always)]
+        pub fn sigmoid_prime_final<const FMA: bool>(x: $t) -> $t {
+            if FMA {
+                let (e, d) = exp_neg_one_plus::<FMA>(x.abs(), -0.0);
+                return bell_fma_final(e, d);
+            }
+            sigmoid_prime::<FMA>(x)
+        }
+
+        /// [`tanh_prime`] where the result is final (not a term of a larger formula): with
+        /// FMA, one scale factor in the normal range.
+        #[inline(always)]
+        pub fn tanh_prime_final<const FMA: bool>(x: $t) -> $t {
+            if FMA {
+                let en = exp_neg_single::<FMA>(2.0 * x.abs(), 2.0);
+                return bell_fma(en, en * 0.25);
+            }
+            tanh_prime::<FMA>(x)
+        }
+    };
+}
+use final_kernels;
 
 mod asinh;
 mod atan;

@@ -5,11 +5,13 @@
 //! their error grows with the exponent, and `f64` absorbs that growth for free.
 
 mod erf;
+mod final_kernels;
 mod gelu_tanh;
 mod mish;
 pub(crate) mod scalar;
 
 pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
+pub use final_kernels::{sigmoid_final, sigmoid_prime_final, tanh_final, tanh_prime_final};
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::mish_prime;
 

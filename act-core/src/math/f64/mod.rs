@@ -160,6 +160,7 @@ const SCALE_BITS: u64 = 64 << 52;
 const UNSCALE: f64 = 5.421_010_862_427_522e-20;
 
 super::fma_kernels!(f64, -1022.0, 1024.0);
+super::final_kernels!(f64);
 super::atan::atan_kernel!(f64, f64_consts);
 super::asinh::asinh_kernel!(f64, 268435456.0, 134217728.0);
 
@@ -296,6 +297,12 @@ pub fn tanh<const FMA: bool>(x: f64) -> f64 {
     let a = at_most(x.abs(), 20.0);
     let em = expm1_core::<FMA>(2.0 * a);
     (em / (em + 2.0)).copysign(x)
+}
+
+/// [`tanh`] where the result is final: the same kernel (`f32` has a leaner one).
+#[inline(always)]
+pub fn tanh_final<const FMA: bool>(x: f64) -> f64 {
+    tanh::<FMA>(x)
 }
 
 /// `c e^-a` for `a >= 0` (or NaN) in one part, `c` a power of two with `c E` normal or 0.

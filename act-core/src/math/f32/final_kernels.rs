@@ -1,0 +1,129 @@
+//! The `f32` `*_final` kernels of `sigmoid`, `sigmoid'`, `tanh` and `tanh'`: for a value that
+//! is the activation's result (`Sigmoid` and `Tanh`, their derivatives, and the backward
+//! passes, which multiply the derivative by the incoming gradient), not a term of a larger
+//! formula.
+//!
+//! With FMA (the AVX2 and AVX-512 builds) they are lean: the slice loops are bound by the
+//! FMA units (each multiply or FMA taken off the AVX-512 loop made it about 6% faster,
+//! `benches/RESULTS.md`), so these kernels carry no residual corrections and no range tests:
+//! - `E = e^-|x|` (or `e^(-2|x|)`) is built with one power of two lifted by 2^64 above its
+//!   value (`exp_neg_lifted`), normal down to the argument's clamp, where `E` is below half the
+//!   smallest subnormal;
+//! - the lift is not taken off: numerator and denominator both carry it (`2^64 E / (2^64 +
+//!   2^64 E)`), so the one division rounds a subnormal result once, and a normal one as
+//!   without the lift;
+//! - `(1 + E)^2` is `E (E + 2) + 1`, one FMA (scaled by 2^64 too), which rounds once where
+//!   `d = 1 + E` then `d^2` would round twice (and double the first rounding);
+//! - `tanh` takes `e^(2|x|) - 1` as `s p + (s - 1)` with a one-constant reduction of its
+//!   argument (`2|x| <= 20`, see [`tanh_final`]).
+//!
+//! Accuracy: the exhaustive `f32` check (`benches/src/bin/exhaustive.rs`) over every input,
+//! as given in `benches/RESULTS.md`; without FMA these are the portable kernels of the
+//! module above, unchanged.
+
+use super::{
+    LN2_HI, LN2_LO, SHIFT, at_most, exp_neg_single, exp_q, fm, pow2_from_shifted, sigmoid_prime,
+    tanh, tanh_prime,
+};
+
+/// `(p, t)` with `e^-a = 2^k (1 + p)`, `t = k + SHIFT`, for `0 <= a <= 150` (or NaN): the
+/// reduction and polynomial of `exp_reduce` (two-part ln 2, `EXP_Q`), without its two-factor
+/// power of two. Taking `a`, not `-a`, lets the negation fold into the FMAs (a product by -2
+/// would take an FMA unit, `2a` an adder).
+#[inline(always)]
+fn exp_neg_parts<const FMA: bool>(a: f32) -> (f32, f32) {
+    let t = fm::<FMA>(a, -core::f32::consts::LOG2_E, SHIFT);
+    let k = t - SHIFT;
+    let r = fm::<FMA>(-k, LN2_LO, fm::<FMA>(-k, LN2_HI, -a));
+    (fm::<FMA>(r * r, exp_q::<FMA>(r), r), t)
+}
+
+/// `2^lift e^-a` for `0 <= a <= 106` (or NaN), `lift` a constant in `[64, 70]`: `s (1 + p)`
+/// with one power of two `s = 2^(k + lift)`, normal over that whole range (`k >= -153`). The
+/// lift is an integer constant in the exponent offset, so it costs nothing.
+#[inline(always)]
+fn exp_neg_lifted<const FMA: bool>(a: f32, lift: u32) -> f32 {
+    let (p, t) = exp_neg_parts::<FMA>(a);
+    let s = f32::from_bits(t.to_bits().wrapping_add(127 + lift) << 23);
+    fm::<FMA>(p, s, s)
+}
+
+/// 2^64, the lift of `exp_neg_lifted` here.
+const LIFT: f32 = 18_446_744_073_709_551_616.0;
+/// 2^-64.
+const UNLIFT: f32 = 1.0 / LIFT;
+/// 2^-68.
+const UNLIFT_68: f32 = UNLIFT / 16.0;
+
+/// `2^64 e^-|x|`, with `|x|` clamped at 105: `e^-105` is below 2^-150, so results scaled back
+/// by 2^-64 round to 0 there, as they should.
+#[inline(always)]
+fn lifted_e<const FMA: bool>(x: f32) -> f32 {
+    exp_neg_lifted::<FMA>(at_most(x.abs(), 105.0), 64)
+}
+
+/// `sigmoid(x) = 1 / (1 + e^-x)` where the result is final: `num / (1 + E)`, `E = e^-|x|`,
+/// `num = E` for `x < 0`, else 1, one correctly rounded division without residual
+/// corrections (about 1.7 ulp at worst, `tests/accuracy.rs`; the corrected `sigmoid` is
+/// within 1.5, `tests/math_accuracy.rs`). With FMA both terms carry the lift of
+/// `exp_neg_lifted`: in the normal range the same bits as `E` built unlifted.
+#[inline(always)]
+pub fn sigmoid_final<const FMA: bool>(x: f32) -> f32 {
+    if !FMA {
+        let e = exp_neg_single::<FMA>(x.abs(), -0.0);
+        return (if x < 0.0 { e } else { 1.0 }) / (1.0 + e);
+    }
+    let ye = lifted_e::<FMA>(x);
+    (if x < 0.0 { ye } else { LIFT }) / (LIFT + ye)
+}
+
+/// `sigmoid'(x) = E / (1 + E)^2`, `E = e^-|x|`, where the result is final: with FMA,
+/// `2^64 E / (2^64 E (E + 2) + 2^64)`, one division, `E + 2` formed from the lifted value.
+#[inline(always)]
+pub fn sigmoid_prime_final<const FMA: bool>(x: f32) -> f32 {
+    if !FMA {
+        return sigmoid_prime::<FMA>(x);
+    }
+    let ye = lifted_e::<FMA>(x);
+    ye / fm::<FMA>(ye, fm::<FMA>(ye, UNLIFT, 2.0), LIFT)
+}
+
+/// `tanh'(x) = 4E / (1 + E)^2`, `E = e^(-2|x|)`, where the result is final: with FMA,
+/// `2^66 E / (2^66 E (E + 2) / 4 + 2^64)`, one division. `|x|` is clamped at 53, where `4E`
+/// is below 2^-150.
+#[inline(always)]
+pub fn tanh_prime_final<const FMA: bool>(x: f32) -> f32 {
+    if !FMA {
+        return tanh_prime::<FMA>(x);
+    }
+    // 2^64 * 4E.
+    let y4 = exp_neg_lifted::<FMA>(2.0 * at_most(x.abs(), 53.0), 66);
+    // (E + 2) / 4.
+    let u = fm::<FMA>(y4, UNLIFT_68, 0.5);
+    y4 / fm::<FMA>(y4, u, LIFT)
+}
+
+/// `ln 2` rounded to `f32`, for [`tanh_final`]'s one-constant reduction.
+const LN2_F32: f32 = core::f32::consts::LN_2;
+
+/// `tanh(x)` where the result is final: with FMA, `em = e^(2|x|) - 1` as `s p + (s - 1)`
+/// (`e^r = 1 + p`, `s = 2^k`; `s - 1` is exact up to `k = 24`, beyond which `em` exceeds
+/// 2^24), then `em / (em + 2)` with the sign of `x`, as [`tanh`]. `2|x|` is clamped at 20
+/// (`tanh(10)` rounds to 1), so `k <= 29` and `r = 2|x| - k ln2` takes `ln 2` in one part: its
+/// rounding (1.9e-9) moves `r` by `δ <= 1.9e-9 k`, `em` by `(em + 1) δ`, and `tanh` by at most
+/// `2 (em + 1) δ / (em + 2)^2`, under 2e-9 where `k > 0` (largest at `k = 1`, where `tanh`
+/// is above 0.17: an eighth of its ulp); at `k = 0` the reduction is exact.
+#[inline(always)]
+pub fn tanh_final<const FMA: bool>(x: f32) -> f32 {
+    if !FMA {
+        return tanh::<FMA>(x);
+    }
+    let a2 = 2.0 * at_most(x.abs(), 10.0);
+    let t = fm::<FMA>(a2, core::f32::consts::LOG2_E, SHIFT);
+    let k = t - SHIFT;
+    let r = fm::<FMA>(-k, LN2_F32, a2);
+    let p = fm::<FMA>(r * r, exp_q::<FMA>(r), r);
+    let s = pow2_from_shifted(t);
+    let em = fm::<FMA>(p, s, s - 1.0);
+    (em / (em + 2.0)).copysign(x)
+}
