@@ -139,7 +139,10 @@ pub struct FormatArg {
 /// `--param k=v`, repeatable.
 #[derive(Debug, Args)]
 pub struct ParamArgs {
-    /// Set a parameter, e.g. `--param alpha=0.2` (repeatable).
+    /// Set a parameter, e.g. `--param alpha=0.2` (repeatable). With several activations
+    /// (compare, plot), each activation takes the parameters it has and the others ignore them
+    /// (legends and headers name the values: `celu(alpha=3)`); a parameter none of them has
+    /// is an error.
     #[arg(long = "param", short = 'p', value_name = "K=V", value_parser = parse_param, allow_hyphen_values = true)]
     pub params: Vec<(String, f64)>,
 }

@@ -72,9 +72,14 @@ impl GatedSource {
             }
         }
         let values: Vec<(&str, f64)> = params.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        self.act
-            .set_params(&values)
-            .map_err(|e| usage(format!("{}: {e}", self.name)))
+        self.act.set_params(&values).map_err(|e| {
+            usage(crate::conditions::explain(
+                self.name,
+                &e,
+                self.act.conditions(),
+                &self.defaults(),
+            ))
+        })
     }
 
     /// Parameters with their defaults.
@@ -107,23 +112,38 @@ impl GatedSource {
     }
 }
 
-/// `--a` and `--b`: the inputs of a gated activation.
+/// `--a` and `--b`: the inputs of a gated activation. Each takes every argument after it up to
+/// the next option, so that `--b 1 2 3` is three values of b (as is `--b 1,2,3`), never
+/// `b = 1` with `2 3` left over for a. Negative numbers need no `allow_hyphen_values`
+/// (`main` hands clap every number as a value), which would take the next option as a value.
 #[derive(Debug, Default, clap::Args)]
 pub struct GatedInputs {
     /// Gated activations (swiglu, geglu, reglu, glu): the first input a, one number or a list
-    /// (the positional numbers, if any, are then b).
-    #[arg(long = "a", value_name = "A,...", allow_hyphen_values = true)]
-    pub a: Option<String>,
-    /// Gated activations: the second input b, one number or a list (the positional numbers,
-    /// if any, are then a).
-    #[arg(long = "b", value_name = "B,...", allow_hyphen_values = true)]
-    pub b: Option<String>,
+    /// (`--a 1,2,3` or `--a 1 2 3`: every number up to the next option); the positional
+    /// numbers, if any, are then b.
+    #[arg(long = "a", value_name = "A", num_args = 1..)]
+    pub a: Option<Vec<String>>,
+    /// Gated activations: the second input b, one number or a list (`--b 1,2,3` or
+    /// `--b 1 2 3`: every number up to the next option); the positional numbers, if any, are
+    /// then a.
+    #[arg(long = "b", value_name = "B", num_args = 1..)]
+    pub b: Option<Vec<String>>,
 }
 
 impl GatedInputs {
     /// True when `--a` or `--b` was given.
     pub fn given(&self) -> bool {
         self.a.is_some() || self.b.is_some()
+    }
+
+    /// `--a`'s arguments as one list, separated by spaces.
+    fn a_text(&self) -> Option<String> {
+        self.a.as_ref().map(|v| v.join(" "))
+    }
+
+    /// `--b`'s arguments as one list, separated by spaces.
+    fn b_text(&self) -> Option<String> {
+        self.b.as_ref().map(|v| v.join(" "))
     }
 
     /// The error for `--a`/`--b` given with `--formula`, which reads formulas of one input.
@@ -172,7 +192,15 @@ pub fn gated_names() -> String {
 }
 
 fn numbers(option: &str, text: &str) -> anyhow::Result<Vec<f64>> {
-    let v = parse_numbers(text).map_err(|e| usage(format!("invalid {option}: {e}")))?;
+    let v = parse_numbers(text).map_err(|e| {
+        // `plot swiglu --b 1 geglu`: the name went to --b.
+        let why = if e.contains("is not a number") {
+            format!(" ({option} takes every argument after it up to the next option)")
+        } else {
+            String::new()
+        };
+        usage(format!("invalid {option}: {e}{why}"))
+    })?;
     if v.is_empty() {
         return Err(usage(format!("{option} needs at least one number")));
     }
@@ -190,7 +218,7 @@ pub fn eval_inputs(
     let rest =
         parse_numbers(&positional.join(" ")).map_err(|e| usage(format!("invalid input: {e}")))?;
     let example = format!("e.g. act-cli eval {name} -2 0 2 --b 1");
-    let (a, b) = match (&inputs.a, &inputs.b) {
+    let (a, b) = match (&inputs.a_text(), &inputs.b_text()) {
         (None, None) => {
             return Err(usage(format!(
                 "{name} takes two inputs, a and b: give b with --b (the numbers are then a), \
@@ -210,9 +238,11 @@ pub fn eval_inputs(
         (None, Some(b)) => (rest, numbers("--b", b)?),
     };
     if a.is_empty() || b.is_empty() {
-        let missing = if a.is_empty() { "a" } else { "b" };
+        let (missing, given) = if a.is_empty() { ("a", "b") } else { ("b", "a") };
         return Err(usage(format!(
-            "no values for {missing}: give numbers after the name, {example}"
+            "no values for {missing}: --{given} takes every number after it up to the next \
+             option (--{given} 1,2,3 or --{given} 1 2 3); give {missing} as numbers after the \
+             name, {example}"
         )));
     }
     match (a.len(), b.len()) {
@@ -247,7 +277,7 @@ impl Held {
                 ))),
             }
         };
-        match (&inputs.a, &inputs.b) {
+        match (&inputs.a_text(), &inputs.b_text()) {
             (None, None) => Ok(Held::B(1.0)),
             (None, Some(b)) => Ok(Held::B(one("--b", b)?)),
             (Some(a), None) => Ok(Held::A(one("--a", a)?)),
@@ -304,6 +334,17 @@ impl crate::source::Curve for HeldCurve {
             Held::A(a) => format!("{}(a={}, b)", self.source.name, fmt_number(a)),
         }
     }
+    fn display_label(&self) -> String {
+        let changed: String = crate::source::changed_params(self)
+            .iter()
+            .map(|(k, v, _)| format!(", {k}={}", fmt_number(*v)))
+            .collect();
+        let label = self.label();
+        match label.strip_suffix(')') {
+            Some(head) if !changed.is_empty() => format!("{head}{changed})"),
+            _ => label,
+        }
+    }
     fn variable(&self) -> &'static str {
         match self.held {
             Held::B(_) => "a",
@@ -338,6 +379,9 @@ impl crate::source::Curve for HeldCurve {
     fn defaults(&self) -> Vec<(String, f64)> {
         self.source.defaults()
     }
+    fn conditions(&self) -> &'static [&'static str] {
+        self.source.act.conditions()
+    }
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError> {
         self.source.act.set_param(name, value)
     }
@@ -369,8 +413,8 @@ mod tests {
 
     fn inputs(a: Option<&str>, b: Option<&str>) -> GatedInputs {
         GatedInputs {
-            a: a.map(str::to_string),
-            b: b.map(str::to_string),
+            a: a.map(|a| vec![a.to_string()]),
+            b: b.map(|b| vec![b.to_string()]),
         }
     }
 
@@ -479,7 +523,8 @@ mod tests {
             .to_string();
         assert_eq!(
             err,
-            "clamp-gate: parameters must satisfy lo < hi, got lo = 3, hi = 1"
+            "clamp-gate: parameters must satisfy lo < hi, got lo = 3, hi = 1\n  clamp-gate takes \
+             lo < hi\n  the defaults meet them: --param lo=-1 --param hi=1"
         );
         let err = clamp_gate()
             .set_params(&params(&[("hi", f64::NAN)]))

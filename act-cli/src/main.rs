@@ -6,6 +6,7 @@
 mod catalog;
 mod cli;
 mod commands;
+mod conditions;
 mod error;
 mod formula;
 mod gated;
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
     let cli = command
         .try_get_matches_from(plain_negative_numbers(std::env::args_os()))
         .and_then(|m| <cli::Cli as clap::FromArgMatches>::from_arg_matches(&m))
-        .unwrap_or_else(|e| without_inserted_spaces(e).exit());
+        .unwrap_or_else(|e| exit_with_clap_error(without_inserted_spaces(e), width));
     // act-core ignores an ACT_ISA that names no level; say so once instead of silently.
     if let Ok(v) = std::env::var("ACT_ISA") {
         if !v.trim().is_empty() && act_core::dispatch::env_cap().is_none() {
@@ -113,6 +114,39 @@ fn without_inserted_spaces(mut e: clap::Error) -> clap::Error {
     e
 }
 
+/// Prints clap's error and exits as clap would (2, or 0 for --help and --version). clap wraps
+/// its help at `width` but not its errors (`invalid value 'alpha=nan' for '--param <K=V>':
+/// ...` runs to 95 columns), so an error with a line wider than `width` is printed plain
+/// (without colour) with every line wrapped at `width`, continued at its own indentation.
+fn exit_with_clap_error(e: clap::Error, width: usize) -> ! {
+    if e.use_stderr() {
+        let text = e.render().to_string();
+        if text.lines().any(|l| l.chars().count() > width) {
+            let mut stderr = io::stderr();
+            let _ = write!(stderr, "{}", wrap_lines(&text, width));
+            let _ = stderr.flush();
+            std::process::exit(e.exit_code());
+        }
+    }
+    e.exit()
+}
+
+/// Each line of `text` wrapped at `width`, continued at the line's own indentation; empty
+/// lines kept.
+fn wrap_lines(text: &str, width: usize) -> String {
+    let mut s = String::new();
+    for line in text.lines() {
+        if line.chars().count() <= width {
+            s.push_str(line);
+            s.push('\n');
+        } else {
+            let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+            s.push_str(&output::wrap(line.trim_start(), width, &indent, &indent));
+        }
+    }
+    s
+}
+
 /// `error: MESSAGE` with the message's first line wrapped at `width`; the lines after it (a
 /// formula and its caret line, an example command) are kept as they are.
 fn error_text(message: &str, width: usize) -> String {
@@ -154,6 +188,25 @@ mod tests {
         let text = without_inserted_spaces(e).to_string();
         assert!(text.contains("'-3'"), "{text}");
         assert!(!text.contains("' -3'"), "{text}");
+    }
+
+    #[test]
+    fn long_clap_errors_wrap_at_the_width() {
+        let args =
+            ["act-cli", "show", "celu", "--param", "alpha=nan"].map(std::ffi::OsString::from);
+        let e = <cli::Cli as clap::CommandFactory>::command()
+            .try_get_matches_from(args)
+            .unwrap_err();
+        let plain = e.render().to_string();
+        assert!(plain.lines().any(|l| l.chars().count() > 80), "{plain}");
+        let wrapped = wrap_lines(&plain, 80);
+        assert!(
+            wrapped.lines().all(|l| l.chars().count() <= 80),
+            "{wrapped}"
+        );
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        assert_eq!(words(&wrapped), words(&plain));
+        assert_eq!(wrap_lines("  a b c\n\nd\n", 4), "  a\n  b\n  c\n\nd\n");
     }
 
     #[test]

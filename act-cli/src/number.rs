@@ -76,10 +76,8 @@ pub fn looks_like_numbers(text: &str) -> bool {
 /// Parses `--param k=v`.
 pub fn parse_param(text: &str) -> Result<(String, f64), String> {
     let Some((key, value)) = text.split_once('=') else {
-        return Err(format!(
-            "expected K=V (e.g. alpha=0.2), got '{}'",
-            text.trim()
-        ));
+        // clap's message quotes the value already.
+        return Err("expected K=V, e.g. alpha=0.2".to_string());
     };
     let key = key.trim();
     if key.is_empty() {
@@ -105,39 +103,26 @@ pub fn parse_param(text: &str) -> Result<(String, f64), String> {
 pub fn parse_ylim(text: &str) -> Result<(f64, f64), String> {
     let v = parse_numbers(text)?;
     let [lo, hi] = v[..] else {
-        return Err(format!(
-            "expected LO,HI (e.g. -1.5,3), got '{}'",
-            text.trim()
-        ));
+        return Err("expected LO,HI, e.g. -1.5,3".to_string());
     };
     if !lo.is_finite() || !hi.is_finite() || lo >= hi {
-        return Err(format!(
-            "LO must be less than HI, both finite; got {} and {}",
-            fmt_number(lo),
-            fmt_number(hi)
-        ));
+        return Err("LO must be less than HI, both finite".to_string());
     }
     Ok((lo, hi))
 }
 
 /// Parses `--points N`: a whole number (`--points -3` says what is wrong with it).
 pub fn parse_points(text: &str) -> Result<u64, String> {
-    text.trim().parse::<u64>().map_err(|_| {
-        format!(
-            "expected a whole number of inputs (at least 1), got '{}'",
-            text.trim()
-        )
-    })
+    text.trim()
+        .parse::<u64>()
+        .map_err(|_| "expected a whole number of inputs (at least 1)".to_string())
 }
 
 /// Parses `--precision N`: 1 to 17 significant digits (17 is always exact for an f64).
 pub fn parse_precision(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n @ 1..=17) => Ok(n),
-        _ => Err(format!(
-            "expected 1 to 17 significant digits, got '{}'",
-            text.trim()
-        )),
+        _ => Err("expected 1 to 17 significant digits".to_string()),
     }
 }
 

@@ -11,6 +11,20 @@ use crate::formula;
 pub trait Curve {
     /// How the user named it: the CLI name, or the formula as typed.
     fn label(&self) -> String;
+    /// The label with the parameters that differ from their defaults, `celu(alpha=3)` (the
+    /// label alone at the defaults): for legends, titles and column headers, where `--param`
+    /// would otherwise leave no trace.
+    fn display_label(&self) -> String {
+        let changed: Vec<String> = changed_params(self)
+            .iter()
+            .map(|(k, v, _)| format!("{k}={}", crate::number::fmt_number(*v)))
+            .collect();
+        if changed.is_empty() {
+            self.label()
+        } else {
+            format!("{}({})", self.label(), changed.join(", "))
+        }
+    }
     /// The Rust type in act-core (`"LeakyRelu"`), for built-ins.
     fn type_name(&self) -> Option<&'static str>;
     /// One-sentence description, for built-ins.
@@ -37,6 +51,10 @@ pub trait Curve {
     fn params(&self) -> Vec<(String, f64)>;
     /// Parameters with their defaults.
     fn defaults(&self) -> Vec<(String, f64)>;
+    /// The declaration's `where` conditions on the parameters, as written.
+    fn conditions(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Sets a parameter.
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError>;
     /// Sets several parameters, checking the activation's conditions on the result.
@@ -49,6 +67,18 @@ pub trait Curve {
     fn is_vector(&self) -> bool;
     /// Values and derivatives (Jacobian diagonal for vector activations) over `x`.
     fn table(&self, x: &[f64], value: &mut [f64], derivative: &mut [f64]);
+}
+
+/// The parameters of `c` whose values differ from their defaults: name, value, default.
+pub fn changed_params<C: Curve + ?Sized>(c: &C) -> Vec<(String, f64, f64)> {
+    let defaults = c.defaults();
+    c.params()
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let d = defaults.iter().find(|(name, _)| *name == k)?.1;
+            (v.to_bits() != d.to_bits()).then_some((k, v, d))
+        })
+        .collect()
 }
 
 /// A built-in activation from act-core.
@@ -103,6 +133,9 @@ impl Curve for Builtin {
             .iter()
             .map(|p| (p.name.to_string(), p.default))
             .collect()
+    }
+    fn conditions(&self) -> &'static [&'static str] {
+        self.act.conditions()
     }
     fn set_param(&mut self, name: &str, value: f64) -> Result<(), ParamError> {
         self.act.set_param(name, value)
@@ -269,7 +302,14 @@ fn apply_params(
             .map(|(k, v)| (k.as_str(), *v))
             .collect();
         if !mine.is_empty() {
-            c.set_params(&mine).map_err(|e| usage(e.to_string()))?;
+            c.set_params(&mine).map_err(|e| {
+                usage(crate::conditions::explain(
+                    &c.label(),
+                    &e,
+                    c.conditions(),
+                    &c.defaults(),
+                ))
+            })?;
         }
     }
     for (key, _) in params {

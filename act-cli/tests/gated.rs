@@ -136,8 +136,8 @@ fn eval_pairs_the_numbers_with_b_and_fits_80_columns() {
     // are 0 and df/da = b * silu'(0) = 1.5 / 2.
     let zero: Vec<&str> = lines[3].split_whitespace().collect();
     assert_eq!(zero, ["0", "1.5", "0", "0.75", "0"]);
-    // --a given: the numbers are b.
-    let rows = eval_csv_args(&["eval", "glu", "--a", "4", "0", "-inf", "--format", "csv"]);
+    // --a given: the numbers are b (before --a, which takes every number after it).
+    let rows = eval_csv_args(&["eval", "glu", "0", "-inf", "--a", "4", "--format", "csv"]);
     assert_eq!(
         rows,
         [
@@ -263,7 +263,7 @@ fn mistakes_with_gated_inputs_say_how_to_fix_them() {
             "2 values of a and 3 of b",
         ),
         (
-            &["eval", "swiglu", "--a", "1", "--b", "2", "3"],
+            &["eval", "swiglu", "3", "--a", "1", "--b", "2"],
             "besides --a and --b",
         ),
         (&["eval", "swiglu", "--b", "2"], "no values for a"),

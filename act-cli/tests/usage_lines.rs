@@ -20,8 +20,17 @@ fn show_cases() -> Vec<Vec<String>> {
         .iter()
         .map(|e| vec!["show".to_string(), e["name"].as_str().unwrap().to_string()])
         .collect();
-    let more: [&[&str]; 7] = [
+    let more: [&[&str]; 9] = [
         &["show", "elu", "--param", "alpha=1e300"],
+        &["show", "celu", "--param", "alpha=3"],
+        &[
+            "show",
+            "hardtanh",
+            "--param",
+            "min_val=0",
+            "--param",
+            "max_val=6",
+        ],
         &["show", "leaky-relu", "--param", "alpha=-0.2"],
         &["show", "--formula", "x * tanh(softplus(x))"],
         &[

@@ -78,11 +78,10 @@ pub fn usage(c: &dyn Curve) -> Usage {
             } else if params == defaults {
                 format!("{ty}::default()")
             } else {
-                let fields: Vec<String> = params
-                    .iter()
-                    .map(|(k, v)| format!("{k}: {}", rust_literal(*v)))
-                    .collect();
-                format!("{ty} {{ {} }}", fields.join(", "))
+                // The checked constructor, arguments in declaration order: a struct literal
+                // would skip the declaration's conditions (Celu's alpha != 0).
+                let args: Vec<String> = params.iter().map(|(_, v)| rust_literal(*v)).collect();
+                format!("{ty}::new({})", args.join(", "))
             };
             let mut rust = vec![
                 "use act_core::prelude::*;".to_string(),

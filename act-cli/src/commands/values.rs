@@ -141,6 +141,21 @@ fn vector_note(c: &dyn Curve, n: usize, inputs: VectorInputs) -> String {
     }
 }
 
+/// The line above a text table of an activation whose `--param`s differ from its defaults,
+/// `celu with alpha = 3 (default 1)`, as a gated table names the input it holds; `None` at
+/// the defaults and for formulas (whose parameters are in the text).
+fn params_note(c: &dyn Curve) -> Option<String> {
+    let changed = crate::source::changed_params(c);
+    if changed.is_empty() || c.type_name().is_none() {
+        return None;
+    }
+    let values: Vec<String> = changed
+        .iter()
+        .map(|(k, v, d)| format!("{k} = {} (default {})", fmt_number(*v), fmt_number(*d)))
+        .collect();
+    Some(format!("{} with {}", c.label(), values.join(", ")))
+}
+
 /// Why a vector activation's output holds NaN, when an infinite input is the cause: the
 /// library takes no limit for vector activations (softmax of a vector holding +inf is NaN,
 /// as in PyTorch; softmin, -inf). The cause is found by evaluating again with the +inf (or
@@ -238,6 +253,9 @@ fn write_rows(
     text: TextOptions,
 ) -> anyhow::Result<()> {
     if format == Format::Text {
+        if let Some(note) = params_note(c) {
+            write!(ctx.out, "{}", wrap(&note, ctx.wrap_width(), "", ""))?;
+        }
         if c.is_vector() {
             let mut note = vector_note(c, xs.len(), text.inputs);
             if let Some(why) = nan_note(c, xs, values, derivatives) {
@@ -453,7 +471,7 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 }
             };
             vec![
-                c.label(),
+                c.display_label(),
                 fmt_range_digits(c.range(), digits),
                 elementwise(p.as_ref().map(|p| p.monotonic)),
                 yes_no(p.as_ref().map(|p| p.smooth)),
@@ -466,7 +484,7 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         .iter()
         .zip(&results)
         .map(|(c, (v, d))| Column {
-            label: c.label(),
+            label: c.display_label(),
             values: v.iter().map(|y| fmt_digits(*y, digits)).collect(),
             derivatives: d.iter().map(|y| fmt_digits(*y, digits)).collect(),
         })

@@ -132,9 +132,9 @@ pub fn sample(
         let (mut v, mut d) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
         c.table(&xs, &mut v, &mut d);
         let label = if c.is_vector() {
-            format!("{} ({VECTOR_POINTS} x as one vector)", c.label())
+            format!("{} ({VECTOR_POINTS} x as one vector)", c.display_label())
         } else {
-            c.label()
+            c.display_label()
         };
         let split = |ys: &[f64]| {
             let mut segments = Vec::new();
@@ -167,7 +167,7 @@ pub fn sample(
         });
         if derivative {
             out.push(Series {
-                label: format!("{}'", c.label()),
+                label: format!("{}'", c.display_label()),
                 derivative: true,
                 segments: segments(&d, Which::Derivative),
             });
@@ -299,7 +299,7 @@ pub fn run(args: &PlotArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     }
     let title = curves
         .iter()
-        .map(|c| c.label())
+        .map(|c| c.display_label())
         .collect::<Vec<_>>()
         .join(", ");
     match &args.output {

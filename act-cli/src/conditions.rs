@@ -1,0 +1,216 @@
+//! What to say when `--param` values break an activation's `where` conditions: the condition
+//! broken and the values (short: `1e15`, not `1000000000000000`), why the value is refused
+//! where act-core's docs say so, every condition of the activation (simple bounds as an
+//! interval, `b in [1e-30, 1e14]`) and values that meet them all (the defaults).
+
+use act_core::ParamError;
+
+use crate::number::fmt_number;
+
+/// The message for `err`, raised while setting the parameters of the activation the CLI calls
+/// `name`, whose declaration has `conditions` and `defaults`. A broken condition takes three
+/// lines (the first is wrapped by the caller; the other two are short); other errors are
+/// act-core's own words, after `name: `.
+pub fn explain(
+    name: &str,
+    err: &ParamError,
+    conditions: &[&str],
+    defaults: &[(String, f64)],
+) -> String {
+    let ParamError::Invalid { condition, params } = err else {
+        return format!("{name}: {err}");
+    };
+    let values: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", fmt_number(*v)))
+        .collect();
+    let mut s = format!(
+        "{name}: parameters must satisfy {condition}, got {}",
+        values.join(", ")
+    );
+    if let Some(why) = hint(name, condition, params) {
+        s.push_str("; ");
+        s.push_str(&why);
+    }
+    s.push_str(&format!(
+        "\n  {name} takes {}",
+        describe(conditions).join(", ")
+    ));
+    if !defaults.is_empty() {
+        let example: Vec<String> = defaults
+            .iter()
+            .map(|(k, v)| format!("--param {k}={}", fmt_number(*v)))
+            .collect();
+        let which = if defaults.len() == 1 {
+            "the default meets it"
+        } else {
+            "the defaults meet them"
+        };
+        s.push_str(&format!("\n  {which}: {}", example.join(" ")));
+    }
+    s
+}
+
+/// One condition read as `lhs op rhs`.
+fn split(condition: &str) -> Option<(&str, &str, &str)> {
+    // Two-character operators first, so that `>=` is not read as `>`.
+    for op in [">=", "<=", "!=", "==", ">", "<"] {
+        if let Some((l, r)) = condition.split_once(op) {
+            return Some((l.trim(), op, r.trim()));
+        }
+    }
+    None
+}
+
+/// The conditions in words: a lower and an upper bound on one parameter as one interval
+/// (`b >= 1e-30, b <= 1e14` is `b in [1e-30, 1e14]`), the others as declared.
+fn describe(conditions: &[&str]) -> Vec<String> {
+    type Bound = Option<(f64, bool)>; // value, closed
+    let mut bounds: Vec<(String, Bound, Bound)> = Vec::new();
+    let mut other: Vec<(usize, String)> = Vec::new();
+    let mut order: Vec<(usize, String)> = Vec::new();
+    for (i, c) in conditions.iter().enumerate() {
+        let bound = split(c).and_then(|(l, op, r)| {
+            let v: f64 = r.parse().ok()?;
+            let ident = !l.is_empty() && l.chars().all(|ch| ch.is_alphanumeric() || ch == '_');
+            ident.then_some((l, op, v))
+        });
+        match bound {
+            Some((p, op @ (">=" | ">" | "<=" | "<"), v)) => {
+                let at = match bounds.iter().position(|(name, _, _)| name == p) {
+                    Some(at) => at,
+                    None => {
+                        bounds.push((p.to_string(), None, None));
+                        order.push((i, p.to_string()));
+                        bounds.len() - 1
+                    }
+                };
+                let closed = op.len() == 2;
+                if op.starts_with('>') {
+                    bounds[at].1 = Some((v, closed));
+                } else {
+                    bounds[at].2 = Some((v, closed));
+                }
+            }
+            _ => other.push((i, c.to_string())),
+        }
+    }
+    let mut out: Vec<(usize, String)> = other;
+    for (i, p) in order {
+        let (_, lo, hi) = bounds
+            .iter()
+            .find(|(name, _, _)| *name == p)
+            .expect("recorded");
+        let text = match (lo, hi) {
+            (Some((lo, lc)), Some((hi, hc))) => format!(
+                "{p} in {}{}, {}{}",
+                if *lc { '[' } else { '(' },
+                fmt_number(*lo),
+                fmt_number(*hi),
+                if *hc { ']' } else { ')' }
+            ),
+            (Some((lo, lc)), None) => {
+                format!("{p} {} {}", if *lc { ">=" } else { ">" }, fmt_number(*lo))
+            }
+            (None, Some((hi, hc))) => {
+                format!("{p} {} {}", if *hc { "<=" } else { "<" }, fmt_number(*hi))
+            }
+            (None, None) => continue,
+        };
+        out.push((i, text));
+    }
+    out.sort_by_key(|(i, _)| *i);
+    out.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Why a value is refused, where act-core's docs of the activation say so (Squareplus, CELU
+/// and Hardtanh in act-core/src/builtins/more.rs); `None` otherwise.
+fn hint(name: &str, condition: &str, params: &[(&'static str, f64)]) -> Option<String> {
+    let value = |p: &str| params.iter().find(|(k, _)| *k == p).map(|(_, v)| *v);
+    match (name, condition) {
+        ("squareplus", "b >= 1e-30") => {
+            let b = value("b")?;
+            Some(if b == 0.0 {
+                "b = 0 is ReLU: use relu".to_string()
+            } else if b < 0.0 {
+                "b < 0 puts a negative number under the square root near x = 0".to_string()
+            } else {
+                "below 1e-30, x^2 underflows in f32 before it is negligible against b".to_string()
+            })
+        }
+        ("squareplus", "b <= 1e14") => Some(
+            "above 1e14 the series used for |x| > 1e15 (where x^2 could overflow) is wrong"
+                .to_string(),
+        ),
+        ("celu", "alpha != 0") => Some(
+            "alpha must be nonzero: the formula divides by alpha (PyTorch refuses alpha = 0 too)"
+                .to_string(),
+        ),
+        ("hardtanh", "min_val < max_val") => {
+            Some("min_val must be below max_val, as in PyTorch".to_string())
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_on_one_parameter_read_as_an_interval() {
+        assert_eq!(
+            describe(&["b >= 1e-30", "b <= 1e14"]),
+            ["b in [1e-30, 1e14]"]
+        );
+        assert_eq!(describe(&["b > 0", "b < 1"]), ["b in (0, 1)"]);
+        assert_eq!(describe(&["beta > 0"]), ["beta > 0"]);
+        assert_eq!(describe(&["alpha != 0"]), ["alpha != 0"]);
+        assert_eq!(
+            describe(&["lo < hi", "lo >= -10", "hi <= 10"]),
+            ["lo < hi", "lo >= -10", "hi <= 10"]
+        );
+    }
+
+    /// The hints name conditions the built-ins declare: a renamed activation or a changed
+    /// condition fails here instead of silently losing its hint.
+    #[test]
+    fn every_hint_names_a_declared_condition() {
+        for (name, condition) in [
+            ("squareplus", "b >= 1e-30"),
+            ("squareplus", "b <= 1e14"),
+            ("celu", "alpha != 0"),
+            ("hardtanh", "min_val < max_val"),
+        ] {
+            let entry = crate::catalog::lookup(crate::catalog::builtins(), name).unwrap();
+            let act = (entry.make)();
+            assert!(act.conditions().contains(&condition), "{name}: {condition}");
+        }
+    }
+
+    #[test]
+    fn a_broken_condition_gets_the_interval_a_hint_and_the_defaults() {
+        let err = ParamError::Invalid {
+            condition: "b <= 1e14",
+            params: vec![("b", 1e15)],
+        };
+        let defaults = [("b".to_string(), 4.0)];
+        let s = explain("squareplus", &err, &["b >= 1e-30", "b <= 1e14"], &defaults);
+        let lines: Vec<&str> = s.lines().collect();
+        assert!(
+            lines[0].starts_with("squareplus: parameters must satisfy b <= 1e14, got b = 1e15; "),
+            "{s}"
+        );
+        assert_eq!(lines[1], "  squareplus takes b in [1e-30, 1e14]");
+        assert_eq!(lines[2], "  the default meets it: --param b=4");
+        // Other errors: act-core's words.
+        let err = ParamError::NotFinite {
+            name: "b",
+            value: f64::NAN,
+        };
+        assert_eq!(
+            explain("squareplus", &err, &[], &defaults),
+            "squareplus: parameter 'b' must be finite, got NaN"
+        );
+    }
+}
