@@ -11,6 +11,9 @@
 //! cargo test -p act-expr --test interp_accuracy -- --nocapture
 //! ```
 
+// mpmath's digits as printed (20 significant), more than an f64 holds.
+#![allow(clippy::excessive_precision)]
+
 use act_expr::Formula;
 
 /// The error of `got` in units of the last place of `want` (as an f64; subnormals in units
