@@ -64,3 +64,17 @@ for x in xs:
     v = mpf(x)
     print(f"    ({x!r}, {nstr(erfc(v / sqrt(2)), 20, min_fixed=1, max_fixed=0)}, {nstr(exp(-v * v / 2), 20, min_fixed=1, max_fixed=0)}),")
 print("];")
+
+# x sigmoid(1.702 x + 0.1 x^3) (an odd cubic that is not GELU-tanh), decimal constants
+A1, A3 = mpf("1.702"), mpf("0.1")
+xs = [-2.0, -5.0, -8.0, -12.0, -16.5, -18.5, -19.0, 2.0]
+print("const ODD_CUBIC: [(f64, f64, f64); %d] = [" % len(xs))
+for x in xs:
+    v = mpf(x)
+    w = A1 * v + A3 * v**3
+    e = exp(-w)
+    dw = A1 + 3 * A3 * v**2
+    f = v / (1 + e)
+    df = 1 / (1 + e) + v * dw * e / (1 + e) ** 2
+    print(f"    ({x!r}, {nstr(f, 20, min_fixed=1, max_fixed=0)}, {nstr(df, 20, min_fixed=1, max_fixed=0)}),")
+print("];")

@@ -366,6 +366,13 @@ fn scaled_tail(g: &Graph, f: Id, v: &[f64]) -> Option<f64> {
         Some((c, t)) if t < TAIL_FROM && func == Func::Exp => {
             Some(c * scaled_exp(t) * (1.0 + exp_argument_error(g, a, v)))
         }
+        // The leading term `e^-|u|` of `sigmoid(u)` (u < 0) and `sigmoid'(u)`, corrected by
+        // an odd cubic argument's rounding error.
+        Some((c, t)) if t < TAIL_FROM && matches!(func, Func::Sigmoid | Func::SigmoidPrime) => {
+            let err = odd_cubic_error(g, a, v);
+            let err = if u < 0.0 { err } else { -err };
+            Some(c * scaled_exp(t) * (1.0 + err))
+        }
         Some((c, t)) if t < TAIL_FROM => Some(c * scaled_exp(t)),
         Some(_) => None,
         None if func.is_linear_at_zero() => scaled_tail(g, a, v),
@@ -389,6 +396,14 @@ fn call_value(g: &Graph, f: Func, a: Id, v: &[f64]) -> f64 {
             } else {
                 e
             }
+        }
+        Func::Sigmoid | Func::SigmoidPrime => {
+            let err = odd_cubic_error(g, a, v);
+            if err == 0.0 {
+                return apply(f, u);
+            }
+            let (s, sp) = sigmoid_pair_lo(u, err);
+            if f == Func::Sigmoid { s } else { sp }
         }
         Func::Erfc => match x_times_constant(g, a) {
             Some((x, c)) => {
@@ -449,8 +464,63 @@ fn exp_argument_error(g: &Graph, a: Id, v: &[f64]) -> f64 {
                 .or_else(square)
                 .unwrap_or(0.0)
         }
-        _ => 0.0,
+        _ => odd_cubic_error(g, a, v),
     };
+    if err.is_finite() { err } else { 0.0 }
+}
+
+/// The rounding error of the value `v[a]` of an odd cubic `c1 x + c3 x^3`, or a constant
+/// times one, `c3 != 0` (the generated code's `odd_cubic` shape, whose error it carries into
+/// `sigmoid`, `sigmoid'` and `exp`: in the tail they multiply the argument's relative error
+/// by the argument): the cubic in double-double, the constants from their literals, minus
+/// `v[a]`. 0 for any other node.
+fn odd_cubic_error(g: &Graph, a: Id, v: &[f64]) -> f64 {
+    use crate::dd::{Dd, eval as dd_eval};
+    let one = Dd::from(1.0);
+    let constant_times = |fs: &[Id]| -> Option<(Dd, Id)> {
+        let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| g.is_constant(f));
+        let [r] = rest[..] else {
+            return None;
+        };
+        Some((consts.iter().fold(one, |acc, &k| acc * dd_eval(g, k)), r))
+    };
+    let shape = || -> Option<(Dd, Dd, f64)> {
+        let (k, sum) = match g.node(a) {
+            Node::Prod(fs) => constant_times(fs)?,
+            Node::Sum(_) => (one, a),
+            _ => return None,
+        };
+        let Node::Sum(ts) = g.node(sum) else {
+            return None;
+        };
+        let (mut c1, mut c3, mut x) = (Dd::from(0.0), Dd::from(0.0), None);
+        for &t in ts {
+            let (c, base) = match g.node(t) {
+                Node::Prod(fs) => constant_times(fs)?,
+                _ => (one, t),
+            };
+            match *g.node(base) {
+                Node::X => {
+                    c1 = c1 + c;
+                    x = Some(base);
+                }
+                Node::Pow(b, 3) if matches!(g.node(b), Node::X) => {
+                    c3 = c3 + c;
+                    x = Some(b);
+                }
+                _ => return None,
+            }
+        }
+        (c3.hi != 0.0).then_some((k * c1, k * c3, v[x?.index()]))
+    };
+    let Some((c1, c3, x)) = shape() else {
+        return 0.0;
+    };
+    // z = x (c1 + c3 x^2) in double-double.
+    let (s, sl) = square(x);
+    let inner = c1 + c3 * (Dd::from(s) + Dd::from(sl));
+    let (zh, zl) = mul_dd(x, (inner.hi, inner.lo));
+    let err = (zh - v[a.index()]) + zl;
     if err.is_finite() { err } else { 0.0 }
 }
 

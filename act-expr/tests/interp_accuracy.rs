@@ -164,6 +164,32 @@ const NORMAL_TAIL: [(f64, f64, f64); 6] = [
     (30.0, 9.8134278542963741191e-198, 3.6938830684872562188e-196),
     (37.0, 1.1451142445049153645e-299, 5.3140683644545394701e-298),
 ];
+const ODD_CUBIC: [(f64, f64, f64); 8] = [
+    (-2.0, -2.9431843036587529428e-2, -6.9438382332929742886e-2),
+    (-5.0, -3.7535563427057648701e-9, -3.3789514171107558886e-8),
+    (-8.0, -5.6736017509603958604e-28, -1.1788042357970414479e-26),
+    (
+        -12.0,
+        -1.4556745017531436144e-83,
+        -6.5241390269240225938e-82,
+    ),
+    (
+        -16.5,
+        -8.5247579574112168632e-207,
+        -7.1025209221765616677e-205,
+    ),
+    (
+        -18.5,
+        -4.1073477930005675943e-288,
+        -4.2849062179039859149e-286,
+    ),
+    (
+        -19.0,
+        -2.2488138519860586867e-311,
+        -2.4725566272238168772e-309,
+    ),
+    (2.0, 1.9705681569634124706, 1.0694383823329297429),
+];
 
 fn elementwise(text: &str, params: &[(&str, f64)], table: &[(f64, f64, f64)]) {
     let f = Formula::parse_with_params(text, params).unwrap();
@@ -227,4 +253,11 @@ fn normal_tail_and_density_are_within_4_ulp_of_mpmath() {
         check("erfc(x / sqrt 2)", x, tail.eval(x), t, &mut worst);
         check("exp(-x^2 / 2)", x, dens.eval(x), d, &mut worst);
     }
+}
+
+#[test]
+fn sigmoid_of_an_odd_cubic_is_within_4_ulp_of_mpmath() {
+    // Not GELU-tanh's kernel: `sigmoid` and `sigmoid'` of `1.702 x + 0.1 x^3`, whose rounding
+    // the tail multiplies by |z| (about 870 at x = -19).
+    elementwise("x * sigmoid(1.702 * x + 0.1 * powi(x, 3))", &[], &ODD_CUBIC);
 }
