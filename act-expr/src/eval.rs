@@ -136,7 +136,8 @@ pub fn gelu_prime(x: f64) -> f64 {
     if scale == 1.0 {
         sum
     } else {
-        sum * TAIL_UNSCALE
+        // `+ 0.0`: +0 where the scaled sum underflows, as the unscaled `0 + -0`.
+        sum * TAIL_UNSCALE + 0.0
     }
 }
 
@@ -226,7 +227,8 @@ pub fn gelu_tanh_prime(x: f64) -> f64 {
     let dz = GELU_TANH_C1.0 * (1.0 + 0.134145 * x * x);
     if zh < TAIL_FROM {
         let e = scaled_exp(zh) * (1.0 + zl);
-        return e * x.mul_add(dz, 1.0) * TAIL_UNSCALE;
+        // `+ 0.0`: +0 where it underflows, as `σ(z) + x z' σ'(z)` gives (`0 + -0`).
+        return e * x.mul_add(dz, 1.0) * TAIL_UNSCALE + 0.0;
     }
     let (s, sp) = sigmoid_pair_lo(zh, zl);
     s + x * dz * sp

@@ -261,3 +261,22 @@ fn sigmoid_of_an_odd_cubic_is_within_4_ulp_of_mpmath() {
     // the tail multiplies by |z| (about 870 at x = -19).
     elementwise("x * sigmoid(1.702 * x + 0.1 * powi(x, 3))", &[], &ODD_CUBIC);
 }
+
+#[test]
+fn underflowed_derivatives_are_plus_zero_as_compiled() {
+    // Deep in the left tail both derivatives underflow; the compiled code (and the sum as
+    // written, `0 + -0`) gives +0 there.
+    let gelu = Formula::parse("0.5 * x * (1 + erf(x / sqrt(2)))").unwrap();
+    let gelu_tanh =
+        Formula::parse("0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * powi(x, 3))))").unwrap();
+    for x in [-39.0, -39.5, -50.0] {
+        assert_eq!(gelu.eval_derivative(x).to_bits(), 0, "GELU' at {x}");
+    }
+    for x in [-22.0, -30.0, -1000.0] {
+        assert_eq!(
+            gelu_tanh.eval_derivative(x).to_bits(),
+            0,
+            "GELU-tanh' at {x}"
+        );
+    }
+}
