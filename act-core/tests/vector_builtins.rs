@@ -380,3 +380,34 @@ fn softmax_and_softmin_are_exact_in_the_inputs() {
         }
     });
 }
+
+/// The diagonal at a row's maximum is minus the sum of the row's other entries: where those
+/// are all zero (log-softmax's `1 - p` with `p = 1`, softmax's `p (1 - p)`) it is +0, not -0
+/// (`-others` of a zero sum was -0). Closed form: `1 - p_i = sum_{j != i} p_j`, whose terms
+/// are `e^-1000`, `e^-2000` (0 in floating point), a sum of zeros being +0.
+#[test]
+fn a_saturated_diagonal_is_plus_zero() {
+    macro_rules! check {
+        ($a:expr) => {
+            for row in [
+                vec![-1000.0f64, 0.0, 1000.0],
+                vec![1000.0, 0.0, -1000.0, 0.001, 16.25],
+            ] {
+                let top = row.iter().position(|&v| v == 1000.0).unwrap();
+                let n = row.len();
+                // What `act-cli eval` prints: the table's derivative column.
+                let (mut v, mut d) = (vec![0.0f64; n], vec![0.0f64; n]);
+                act_core::DynActivation::table(&$a, &row, &mut v, &mut d);
+                assert_eq!(d[top].to_bits(), 0.0f64.to_bits(), "{row:?}: {d:?}");
+                let rowf: Vec<f32> = row.iter().map(|&v| v as f32).collect();
+                let mut df = vec![0.0f32; n];
+                $a.__act_jacobian_diagonal(&rowf, &mut df);
+                assert_eq!(df[top].to_bits(), 0.0f32.to_bits(), "{row:?}: {df:?}");
+                let jac = $a.jacobian(&row);
+                assert_eq!(jac[top * n + top].to_bits(), 0.0f64.to_bits(), "{jac:?}");
+            }
+        };
+    }
+    check!(LogSoftmax);
+    check!(Softmax);
+}

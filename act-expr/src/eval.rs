@@ -36,21 +36,109 @@ pub fn mish_prime(x: f64) -> f64 {
     s.tanh() + x * tanh_prime(s) * sigmoid(x)
 }
 
-/// GELU, `x Φ(x) = x erfc(-x / sqrt 2) / 2`.
-pub fn gelu(x: f64) -> f64 {
-    0.5 * x * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2)
+/// `-1/sqrt 2 = h + l` to double-double precision (mpmath).
+const M_FRAC_1_SQRT_2: (f64, f64) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+
+/// `1 / sqrt(2 pi)` (mpmath).
+const FRAC_1_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
+
+/// `x (h + l)` as `a + al` (exact up to `x l`; `al` 0 where the product overflows).
+fn mul_dd(x: f64, (h, l): (f64, f64)) -> (f64, f64) {
+    let p = x * h;
+    let c = x.mul_add(h, -p) + x * l;
+    if !c.is_finite() {
+        return (p, 0.0);
+    }
+    let a = p + c;
+    (a, (p - a) + c)
 }
 
-/// GELU's derivative `Φ(x) + x φ(x) = erfc(-x / sqrt 2) / 2 + x e^(-x^2/2) / sqrt(2 pi)`;
-/// beyond `|x| = 40` the density term is 0 (so that `±∞` gives 1 and 0, not NaN).
+/// `x^2 = s + sl` exactly (`sl` 0 where the square overflows).
+fn square(x: f64) -> (f64, f64) {
+    let s = x * x;
+    let sl = x.mul_add(x, -s);
+    (s, if sl.is_finite() { sl } else { 0.0 })
+}
+
+/// 2^64, the tail scale ([`TAIL_UNSCALE`]'s inverse).
+const TAIL_SCALE: f64 = 18_446_744_073_709_551_616.0;
+
+/// `scale erfc(a + al)`, `|al|` tiny against `a`, `scale` 1 or 2^64 (for a tail whose
+/// unscaled value would be subnormal). The low part `al` is what the rounding of a product
+/// `x c` leaves out: `erfc` multiplies the argument's relative error by about `2 a^2` in the
+/// tail, so it enters as `erfc(a) - al 2 e^(-a^2) / sqrt(pi)` (the generated code's
+/// `__erfc_mul`). From `a = 25` on, the asymptotic series
+/// `erfc(a) = e^(-a^2) / (a sqrt pi) sum_k (-1)^k (2k-1)!! / (2a^2)^k` (Abramowitz and Stegun
+/// 7.1.23; ten terms, the first omitted one below 1e-20), with `a^2` split exactly and
+/// `e^(-a^2)` scaled when asked.
+fn erfc_lo(a: f64, al: f64, scale: f64) -> f64 {
+    if a.is_nan() {
+        return a;
+    }
+    if a > 40.0 {
+        // erfc(40) is below 2^-2300: 0 even scaled.
+        return 0.0;
+    }
+    if a < 25.0 {
+        let e = libm::erfc(a);
+        if al == 0.0 {
+            return e * scale;
+        }
+        let d = std::f64::consts::FRAC_2_SQRT_PI * (-a * a).exp() * al;
+        return (e - d) * scale;
+    }
+    let (s, sl) = square(a);
+    let sl = (2.0 * a).mul_add(al, sl);
+    let e = if scale == 1.0 {
+        (-s).exp()
+    } else {
+        scaled_exp(-s)
+    };
+    let t = 1.0 / (2.0 * s);
+    // sum_k (-1)^k (2k-1)!! t^k, Horner from the tenth term.
+    let mut series = 0.0;
+    for k in (1..=10).rev() {
+        series = 1.0 - f64::from(2 * k - 1) * t * series;
+    }
+    e * (1.0 - sl) * series * (0.5 * std::f64::consts::FRAC_2_SQRT_PI) / a
+}
+
+/// GELU, `x Φ(x) = x erfc(-x / sqrt 2) / 2`, with `-x / sqrt 2` carried in two parts into
+/// `erfc` (see [`erfc_lo`]) and the left tail (`x < -36`) scaled, as the generated code's
+/// kernel: within a few ULP where the rounded argument cost up to 400 ULP at `x = -37`.
+pub fn gelu(x: f64) -> f64 {
+    let (a, al) = mul_dd(x, M_FRAC_1_SQRT_2);
+    if x < -36.0 {
+        return 0.5 * x * erfc_lo(a, al, TAIL_SCALE) * TAIL_UNSCALE;
+    }
+    0.5 * x * erfc_lo(a, al, 1.0)
+}
+
+/// GELU's derivative `Φ(x) + x φ(x) = erfc(-x / sqrt 2) / 2 + x e^(-x^2/2) / sqrt(2 pi)`,
+/// the `erfc` as in [`gelu`] and `e^(-x^2/2)` with `x^2` split exactly (the rounding of `x^2`
+/// would cost `x^2 / 2` ulps); both terms scaled together below `x = -36`. Beyond `|x| = 40`
+/// the density term is 0 (so that `±∞` gives 1 and 0, not NaN).
 pub fn gelu_prime(x: f64) -> f64 {
+    let (a, al) = mul_dd(x, M_FRAC_1_SQRT_2);
+    let scale = if x < -36.0 { TAIL_SCALE } else { 1.0 };
     let dens = if x.abs() > 40.0 {
         0.0
     } else {
-        x * (-0.5 * x * x).exp()
-            * (0.5 * std::f64::consts::FRAC_2_SQRT_PI * std::f64::consts::FRAC_1_SQRT_2)
+        let (s, sl) = square(x);
+        let e = if scale == 1.0 {
+            (-0.5 * s).exp()
+        } else {
+            scaled_exp(-0.5 * s)
+        };
+        x * FRAC_1_SQRT_2PI * (e * (1.0 - 0.5 * sl))
     };
-    0.5 * libm::erfc(-x * std::f64::consts::FRAC_1_SQRT_2) + dens
+    let sum = 0.5 * erfc_lo(a, al, scale) + dens;
+    if scale == 1.0 {
+        sum
+    } else {
+        // `+ 0.0`: +0 where the scaled sum underflows, as the unscaled `0 + -0`.
+        sum * TAIL_UNSCALE + 0.0
+    }
 }
 
 /// SiLU `x sigmoid(x)`, with its limit -0 at `x = -∞` (where the product is `-∞ · 0`).
@@ -82,29 +170,68 @@ pub fn silu_prime(x: f64) -> f64 {
     sigmoid(x) + x * sigmoid_prime(x)
 }
 
-/// GELU-tanh's argument of `σ`, `z = 2 sqrt(2/pi) (x + 0.044715 x^3)`.
-fn gelu_tanh_z(x: f64) -> f64 {
-    2.0 * (2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x)
+/// `2 sqrt(2/pi) = h + l` and `2 sqrt(2/pi) 0.044715` (the decimal literal, not its `f64`),
+/// to double-double precision (mpmath).
+const GELU_TANH_C1: (f64, f64) = (1.595_769_121_605_730_8, -9.969_308_809_110_92e-17);
+const GELU_TANH_C3: (f64, f64) = (0.071_354_816_272_600_25, -6.175_149_918_155_315e-19);
+
+/// GELU-tanh's argument of `σ`, `z = 2 sqrt(2/pi) (x + 0.044715 x^3) = x (c1 + c3 x^2)`, as
+/// `zh + zl` to about double-double precision: `σ(z)` in the tail multiplies the relative
+/// error of `z` by `|z|`, so the generated code carries `z`'s rounding error too
+/// (`odd_cubic_err`). For `|x| <= 1000`.
+fn gelu_tanh_z(x: f64) -> (f64, f64) {
+    let (s, sl) = square(x);
+    let (c1, c1l) = GELU_TANH_C1;
+    let (c3, c3l) = GELU_TANH_C3;
+    // c3 x^2
+    let p = c3 * s;
+    let pl = c3.mul_add(s, -p) + c3.mul_add(sl, c3l * s);
+    // c1 + c3 x^2 (two-sum of the leading parts)
+    let ih = c1 + p;
+    let b = ih - c1;
+    let il = ((c1 - (ih - b)) + (p - b)) + (c1l + pl);
+    // x (ih + il)
+    mul_dd(x, (ih, il))
 }
 
-/// GELU-tanh, `x σ(z) = 0.5 x (1 + tanh(z / 2))`, `z` of `gelu_tanh_z`; beyond `|x| = 1000`
-/// its limits, `x` and `-0` (so that `±∞` gives them, not `∞ * 0`).
+/// `σ(zh + zl)` and `σ'(zh + zl)` to first order in `zl`:
+/// `σ(z) + zl σ'(z)` and `σ'(z) (1 - zl tanh(z/2))`.
+fn sigmoid_pair_lo(zh: f64, zl: f64) -> (f64, f64) {
+    let sp = sigmoid_prime(zh);
+    (sigmoid(zh) + zl * sp, sp * (1.0 - zl * (0.5 * zh).tanh()))
+}
+
+/// GELU-tanh, `x σ(z) = 0.5 x (1 + tanh(z / 2))`, `z` of `gelu_tanh_z` carried in two parts
+/// (as the generated code's kernel), the left tail (`z < -665`, where `σ(z) = e^z` to 1e-289)
+/// scaled; beyond `|x| = 1000` its limits, `x` and `-0` (so that `±∞` gives them, not
+/// `∞ * 0`).
 pub fn gelu_tanh(x: f64) -> f64 {
     if x.abs() > 1000.0 {
         return if x > 0.0 { x } else { -0.0 };
     }
-    x * sigmoid(gelu_tanh_z(x))
+    let (zh, zl) = gelu_tanh_z(x);
+    if zh < TAIL_FROM {
+        return x * (scaled_exp(zh) * (1.0 + zl)) * TAIL_UNSCALE;
+    }
+    x * sigmoid_pair_lo(zh, zl).0
 }
 
-/// GELU-tanh's derivative `σ(z) + x z' σ'(z)`, `z' = 2 sqrt(2/pi) (1 + 0.134145 x^2)`; beyond
+/// GELU-tanh's derivative `σ(z) + x z' σ'(z)`, `z' = 2 sqrt(2/pi) (1 + 0.134145 x^2)`, `z` in
+/// two parts as in [`gelu_tanh`] (in the left tail `e^z (1 + x z')`, scaled); beyond
 /// `|x| = 1000` its limits, 1 and 0.
 pub fn gelu_tanh_prime(x: f64) -> f64 {
     if x.abs() > 1000.0 {
         return if x > 0.0 { 1.0 } else { 0.0 };
     }
-    let z = gelu_tanh_z(x);
-    let dz = 2.0 * (2.0 / std::f64::consts::PI).sqrt() * (1.0 + 0.134145 * x * x);
-    sigmoid(z) + x * dz * sigmoid_prime(z)
+    let (zh, zl) = gelu_tanh_z(x);
+    let dz = GELU_TANH_C1.0 * (1.0 + 0.134145 * x * x);
+    if zh < TAIL_FROM {
+        let e = scaled_exp(zh) * (1.0 + zl);
+        // `+ 0.0`: +0 where it underflows, as `σ(z) + x z' σ'(z)` gives (`0 + -0`).
+        return e * x.mul_add(dz, 1.0) * TAIL_UNSCALE + 0.0;
+    }
+    let (s, sp) = sigmoid_pair_lo(zh, zl);
+    s + x * dz * sp
 }
 
 /// `ln(1 + e^x)` without overflow or cancellation.
@@ -172,7 +299,7 @@ pub fn eval_all_gated(
             Node::Prod(ref fs) => prod_value(g, fs, &v),
             Node::Pow(a, k) => powi(v[a.index()], k),
             Node::PowF(a, b) => v[a.index()].powf(v[b.index()]),
-            Node::Call(f, a) => apply(f, v[a.index()]),
+            Node::Call(f, a) => call_value(g, f, a, &v),
             Node::Max(a, b) => max(v[a.index()], v[b.index()]),
             Node::Min(a, b) => min(v[a.index()], v[b.index()]),
             Node::Select(c, a, b, t, e) => {
@@ -238,11 +365,184 @@ fn scaled_tail(g: &Graph, f: Id, v: &[f64]) -> Option<f64> {
     };
     let u = v[a.index()];
     match func.leading_term(u) {
+        Some((c, t)) if t < TAIL_FROM && func == Func::Exp => {
+            Some(c * scaled_exp(t) * (1.0 + exp_argument_error(g, a, v)))
+        }
+        // The leading term `e^-|u|` of `sigmoid(u)` (u < 0) and `sigmoid'(u)`, corrected by
+        // an odd cubic argument's rounding error.
+        Some((c, t)) if t < TAIL_FROM && matches!(func, Func::Sigmoid | Func::SigmoidPrime) => {
+            let err = odd_cubic_error(g, a, v);
+            let err = if u < 0.0 { err } else { -err };
+            Some(c * scaled_exp(t) * (1.0 + err))
+        }
         Some((c, t)) if t < TAIL_FROM => Some(c * scaled_exp(t)),
         Some(_) => None,
         None if func.is_linear_at_zero() => scaled_tail(g, a, v),
         None => None,
     }
+}
+
+/// A call's value, in the compensated form the generated code uses where the rounding of
+/// its argument would be amplified (`act_expr`'s `codegen::plan::compensated`): `exp` of an
+/// exact difference, of an input over a parameter, or of `c x^2` (`c` a power of two) is
+/// corrected by the argument's rounding error ([`exp_argument_error`]); `erfc` of `x` times
+/// an inexact constant takes the product in two parts ([`erfc_lo`]).
+fn call_value(g: &Graph, f: Func, a: Id, v: &[f64]) -> f64 {
+    let u = v[a.index()];
+    match f {
+        Func::Exp => {
+            let e = u.exp();
+            let err = exp_argument_error(g, a, v);
+            if err != 0.0 && e.is_finite() {
+                e + e * err
+            } else {
+                e
+            }
+        }
+        Func::Sigmoid | Func::SigmoidPrime => {
+            let err = odd_cubic_error(g, a, v);
+            if err == 0.0 {
+                return apply(f, u);
+            }
+            let (s, sp) = sigmoid_pair_lo(u, err);
+            if f == Func::Sigmoid { s } else { sp }
+        }
+        Func::Erfc => match x_times_constant(g, a) {
+            Some((x, c)) => {
+                let (ah, al) = mul_dd(v[x.index()], c);
+                erfc_lo(ah, al, 1.0)
+            }
+            None => apply(f, u),
+        },
+        _ => apply(f, u),
+    }
+}
+
+/// Whether a term is an input (`x`, a gated activation's `b`, a reduction's value) or one
+/// negated: a term of an exact difference.
+fn is_input_term(g: &Graph, t: Id) -> bool {
+    let leaf = |id: Id| matches!(g.node(id), Node::X | Node::B | Node::Red(_));
+    match g.node(t) {
+        Node::Prod(fs) => fs.len() == 2 && g.as_const(fs[0]) == Some(-1.0) && leaf(fs[1]),
+        _ => leaf(t),
+    }
+}
+
+/// The rounding error of the value `v[a]` of an argument of `exp`, for the shapes whose
+/// error the generated code carries into `exp` (`exp(u + err) = exp(u) (1 + err)`): a sum of
+/// two inputs (softmax's `x - max(x)`: two-sum), an input over a non-constant value (CELU's
+/// `x / alpha`: the division's remainder), a power of two times `x^2` (`-x^2 / 2`: the
+/// square's FMA remainder). 0 for any other argument, and where the error is not finite.
+fn exp_argument_error(g: &Graph, a: Id, v: &[f64]) -> f64 {
+    let err = match g.node(a) {
+        Node::Sum(ts) if ts.len() == 2 && ts.iter().all(|&t| is_input_term(g, t)) => {
+            let (p, q) = (v[ts[0].index()], v[ts[1].index()]);
+            let s = p + q;
+            let b = s - p;
+            (p - (s - b)) + (q - b)
+        }
+        Node::Prod(fs) if fs.len() == 2 => {
+            let quotient = |n: Id, d: Id| match *g.node(d) {
+                Node::Pow(d, -1) if matches!(g.node(n), Node::X | Node::B) && !g.is_constant(d) => {
+                    let (n, d) = (v[n.index()], v[d.index()]);
+                    Some((-v[a.index()]).mul_add(d, n) / d)
+                }
+                _ => None,
+            };
+            let square = || match (g.as_const(fs[0]), g.node(fs[1])) {
+                (Some(c), Node::Pow(b, 2))
+                    if matches!(g.node(*b), Node::X)
+                        && c != 0.0
+                        && c.is_finite()
+                        && c.abs().to_bits() & ((1u64 << 52) - 1) == 0 =>
+                {
+                    let x = v[b.index()];
+                    Some(c * x.mul_add(x, -(x * x)))
+                }
+                _ => None,
+            };
+            quotient(fs[0], fs[1])
+                .or_else(|| quotient(fs[1], fs[0]))
+                .or_else(square)
+                .unwrap_or(0.0)
+        }
+        _ => odd_cubic_error(g, a, v),
+    };
+    if err.is_finite() { err } else { 0.0 }
+}
+
+/// The rounding error of the value `v[a]` of an odd cubic `c1 x + c3 x^3`, or a constant
+/// times one, `c3 != 0` (the generated code's `odd_cubic` shape, whose error it carries into
+/// `sigmoid`, `sigmoid'` and `exp`: in the tail they multiply the argument's relative error
+/// by the argument): the cubic in double-double, the constants from their literals, minus
+/// `v[a]`. 0 for any other node.
+fn odd_cubic_error(g: &Graph, a: Id, v: &[f64]) -> f64 {
+    use crate::dd::{Dd, eval as dd_eval};
+    let one = Dd::from(1.0);
+    let constant_times = |fs: &[Id]| -> Option<(Dd, Id)> {
+        let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| g.is_constant(f));
+        let [r] = rest[..] else {
+            return None;
+        };
+        Some((consts.iter().fold(one, |acc, &k| acc * dd_eval(g, k)), r))
+    };
+    let shape = || -> Option<(Dd, Dd, f64)> {
+        let (k, sum) = match g.node(a) {
+            Node::Prod(fs) => constant_times(fs)?,
+            Node::Sum(_) => (one, a),
+            _ => return None,
+        };
+        let Node::Sum(ts) = g.node(sum) else {
+            return None;
+        };
+        let (mut c1, mut c3, mut x) = (Dd::from(0.0), Dd::from(0.0), None);
+        for &t in ts {
+            let (c, base) = match g.node(t) {
+                Node::Prod(fs) => constant_times(fs)?,
+                _ => (one, t),
+            };
+            match *g.node(base) {
+                Node::X => {
+                    c1 = c1 + c;
+                    x = Some(base);
+                }
+                Node::Pow(b, 3) if matches!(g.node(b), Node::X) => {
+                    c3 = c3 + c;
+                    x = Some(b);
+                }
+                _ => return None,
+            }
+        }
+        (c3.hi != 0.0).then_some((k * c1, k * c3, v[x?.index()]))
+    };
+    let Some((c1, c3, x)) = shape() else {
+        return 0.0;
+    };
+    // z = x (c1 + c3 x^2) in double-double.
+    let (s, sl) = square(x);
+    let inner = c1 + c3 * (Dd::from(s) + Dd::from(sl));
+    let (zh, zl) = mul_dd(x, (inner.hi, inner.lo));
+    let err = (zh - v[a.index()]) + zl;
+    if err.is_finite() { err } else { 0.0 }
+}
+
+/// `x · c` for a product of constants `c` and `x` alone: `x`'s node and `c` to double-double
+/// precision (`-x / sqrt(2)`'s `-1/sqrt 2`).
+fn x_times_constant(g: &Graph, a: Id) -> Option<(Id, (f64, f64))> {
+    let Node::Prod(fs) = g.node(a) else {
+        return None;
+    };
+    let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| g.is_constant(f));
+    let [x] = rest[..] else {
+        return None;
+    };
+    if consts.is_empty() || !matches!(g.node(x), Node::X) {
+        return None;
+    }
+    let c = consts.iter().fold(crate::dd::Dd::from(1.0), |acc, &k| {
+        acc * crate::dd::eval(g, k)
+    });
+    (c.hi.is_finite() && c.lo.is_finite()).then_some((x, (c.hi, c.lo)))
 }
 
 /// Evaluates `root` at `x`, with `x` NaN giving NaN (as the generated code guarantees).

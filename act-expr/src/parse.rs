@@ -104,6 +104,9 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 pub fn lower(g: &mut Graph, e: &Expr, scope: &mut Scope) -> syn::Result<Id> {
     let mut written = g.clone();
     let root = lower_as_written(&mut written, e, scope)?;
+    // The literals' decimal remainders too, for the compensated forms (as the macro's model
+    // keeps them): `0.1` is `1/10`, not its `f64`.
+    g.keep_decimals(&written);
     Ok(crate::rewrite::run_into(g, written, root))
 }
 

@@ -119,7 +119,9 @@ fn saturated_row(plan: &Plan) -> TokenStream {
                     others = others + *v;
                 }
             }
-            out[top] = -others;
+            // `0 - others`, not `-others`: where every other entry is zero (`1 - p` with
+            // `p = 1`) the diagonal is +0, the sign a sum of those probabilities has.
+            out[top] = <F as ::act_core::Float>::ZERO - others;
         }
     }
 }
@@ -140,7 +142,7 @@ pub(super) fn vector_impl(plan: &Plan) -> TokenStream {
                     others = others + *v;
                 }
             }
-            out[row] = -others;
+            out[row] = <F as ::act_core::Float>::ZERO - others;
         }
     } else {
         quote!()
