@@ -135,6 +135,19 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
         (hi.0, true, hi.1)
     };
     // `+ 0.0` turns a bound of -0 (ELU with alpha = 0 gives `0 * (e^x - 1) = -0`) into 0.
+    let near_kink = |x: f64| {
+        kinks
+            .iter()
+            .any(|&k| k == x || k.next_up() == x || k.next_down() == x)
+    };
+    let (min, argmin) = match argmin {
+        Some(x) if min_attained && !near_kink(x) => settle(f, x, min, false),
+        _ => (min, argmin),
+    };
+    let (max, argmax) = match argmax {
+        Some(x) if max_attained && !near_kink(x) => settle(f, x, max, true),
+        _ => (max, argmax),
+    };
     let (min, max) = (min + 0.0, max + 0.0);
     RangeInfo {
         min,
@@ -144,6 +157,63 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
         argmin: argmin.filter(|_| min.is_finite()),
         argmax: argmax.filter(|_| max.is_finite()),
     }
+}
+
+/// The value an attained extreme `y` at `x` (a smooth critical point or a flat piece, not a
+/// kink) is reported as, and an input giving it: the value `f` takes most often on 65 evenly
+/// spaced inputs (a step of no power of two) over the middle of the neighbourhood where it stays within 3 ULP of `y`
+/// (a tie goes to the sounder value, the larger for a maximum). There the exact function is
+/// flat to a fraction of an ULP, so the computed values are the rounded extreme plus rounding
+/// noise, and the noise can pass the extreme: the interpreter gives
+/// `sigmoid(x) * (1 - sigmoid(x))` one ULP above 0.25 all along [-2.4e-9, -1e-9], though
+/// the exact maximum is 0.25 (at 0) and the generated code never exceeds it. Reporting the
+/// greatest computed value would claim that noise is a value the function attains.
+fn settle(f: &dyn Fn(f64) -> f64, x: f64, y: f64, is_max: bool) -> (f64, Option<f64>) {
+    let ulp = y.abs().next_up() - y.abs();
+    let within = |t: f64, band: f64| {
+        let v = f(t);
+        t.is_finite() && (v - y).abs() <= band * ulp
+    };
+    // The widest offset `max(|x|, 1) 2^-k` (k from 62 down) on both sides within 3 ULP.
+    let scale = x.abs().max(1.0);
+    let mut w = 0.0;
+    for k in (0..=62).rev() {
+        let d = scale * 2f64.powi(-k);
+        if within(x + d, 3.0) && within(x - d, 3.0) {
+            w = d;
+        } else {
+            break;
+        }
+    }
+    let mut near: Vec<(f64, f64)> = (-32..=32)
+        // A step that is no power of two: on a dyadic lattice every input would share the
+        // low bits of `x`, and with them the rounding errors.
+        .map(|i| x + w * f64::from(i) * 0.007_737_2)
+        .map(|t| (f(t), t))
+        .filter(|&(v, t)| t.is_finite() && (v - y).abs() <= 4.0 * ulp)
+        .collect();
+    if near.is_empty() {
+        return (y, Some(x));
+    }
+    // Most frequent value; a tie to the larger for a maximum, the smaller for a minimum.
+    near.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut best = (0usize, y);
+    let mut i = 0;
+    while i < near.len() {
+        let v = near[i].0;
+        let count = near[i..].iter().take_while(|p| p.0 == v).count();
+        if count > best.0 || (count == best.0 && (v > best.1) == is_max) {
+            best = (count, v);
+        }
+        i += count;
+    }
+    let v = best.1;
+    let at = near
+        .iter()
+        .filter(|p| p.0 == v)
+        .map(|p| p.1)
+        .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()));
+    (v, at)
 }
 
 /// Range and shape of `f` at once: the entry point the macro uses at compile time (through
