@@ -100,7 +100,7 @@ activation! {
     ///   finite for any input: `[1000, 710, 709, -3]` works)
     /// - Jacobian: dy_i/dx_j = y_i (δ_ij - y_j); [`backward_slice`](crate::Activation::backward_slice)
     ///   computes the vector-Jacobian product in O(n) without forming it
-    /// - range (0, 1) per component. An empty input gives an empty output, one element gives
+    /// - range (0, 1] per component. An empty input gives an empty output, one element gives
     ///   1, and a row of all -∞ gives NaN (no distribution is defined). A row holding +∞ gives
     ///   NaN too: its limit (equal shares for the +∞ entries, 0 elsewhere) is not taken, as
     ///   in PyTorch; clamp the scores first if they can overflow.
