@@ -66,6 +66,16 @@ fn show_formula_has_derivative_and_range() {
     assert!(s.contains("range  [-0.30884"), "{s}");
 }
 
+/// An attained maximum at a smooth turn is the value there: it was printed one ULP above
+/// (0.25000000000000006, 1.0000000000000002), rounding noise of the analysis's evaluation.
+#[test]
+fn show_formula_prints_the_attained_maximum_exactly() {
+    let s = stdout(&["show", "--formula", "sigmoid(x) * (1 - sigmoid(x))"]);
+    assert!(s.contains("range  (0, 0.25]\n"), "{s}");
+    let s = stdout(&["show", "--formula", "1 - powi(tanh(x), 2)"]);
+    assert!(s.contains("range  (0, 1]\n"), "{s}");
+}
+
 // ---- machine formats ----
 
 #[test]
