@@ -132,8 +132,9 @@ fn around(c: f64) -> Vec<f64> {
 
 /// The range's facts checked against the formula's own values: an attained bound is a value
 /// the formula takes near the reported argument, and no sample passes a bound (an attained
-/// one by at most 4 ULP, the rounding allowance next to a smooth extreme).
-fn check_range(f: &Formula) -> Result<(), TestCaseError> {
+/// one by at most `ulps` ULP, the rounding allowance next to a smooth extreme: 4 for a plain
+/// formula, more for random compositions, whose evaluation error is larger).
+fn check_range(f: &Formula, ulps: f64) -> Result<(), TestCaseError> {
     let r = f.range();
     let text = f.to_string();
     for (bound, attained, arg) in [
@@ -158,9 +159,9 @@ fn check_range(f: &Formula) -> Result<(), TestCaseError> {
         if y.is_nan() {
             continue;
         }
-        let ulps = |b: f64| (y - b).abs() <= 4.0 * f64::EPSILON * b.abs();
-        let above = y >= r.min || (r.min_attained && ulps(r.min));
-        let below = y <= r.max || (r.max_attained && ulps(r.max));
+        let near = |b: f64| (y - b).abs() <= ulps * f64::EPSILON * b.abs();
+        let above = y >= r.min || (r.min_attained && near(r.min));
+        let below = y <= r.max || (r.max_attained && near(r.max));
         prop_assert!(above && below, "{text}: f({x}) = {y} is outside {r:?}");
     }
     Ok(())
@@ -184,7 +185,7 @@ fn an_attained_maximum_is_the_value_at_the_turn() {
             (0.0, max, false, true),
             "{text}"
         );
-        check_range(&f).unwrap();
+        check_range(&f, 4.0).unwrap();
     }
     // Interior extremes away from 0 and a minimum.
     for text in [
@@ -193,7 +194,7 @@ fn an_attained_maximum_is_the_value_at_the_turn() {
         "x * tanh(softplus(x))",
         "-3 * exp(-(x - 0.7) * (x - 0.7))",
     ] {
-        check_range(&Formula::parse(text).unwrap()).unwrap();
+        check_range(&Formula::parse(text).unwrap(), 4.0).unwrap();
     }
 }
 
@@ -202,7 +203,11 @@ proptest! {
 
     #[test]
     fn range_bounds_are_values_and_not_passed(text in formula()) {
+        // Compositions carry the condition numbers of their parts: around its minimum at
+        // -4.89, erfc(6 sigmoid(-2x)) sigmoid(sigmoid(3 tanh(x sigmoid(x)))) / 2 scatters over
+        // 60 ULP (the relative 1e-12 of `analysis::same_bound`, "the same bound up to the
+        // rounding of the expressions", allows 4500).
         let f = Formula::parse(&text).unwrap();
-        check_range(&f)?;
+        check_range(&f, 4500.0)?;
     }
 }
