@@ -76,6 +76,21 @@ fn show_formula_prints_the_attained_maximum_exactly() {
     assert!(s.contains("range  (0, 1]\n"), "{s}");
 }
 
+/// A vector formula's range where its shape proves one (it printed none), and none where not.
+#[test]
+fn show_vector_formula_prints_a_proven_range_only() {
+    let s = flat(&stdout(&[
+        "show",
+        "--formula",
+        "exp(x / 2) / sum(exp(x / 2))",
+    ]));
+    assert!(s.contains("range (0, 1]"), "{s}");
+    let s = flat(&stdout(&["show", "--formula", "x - ln(sum(exp(x)))"]));
+    assert!(s.contains("range (-∞, 0]"), "{s}");
+    let s = flat(&stdout(&["show", "--formula", "x - mean(x)"]));
+    assert!(!s.contains("range"), "{s}");
+}
+
 // ---- machine formats ----
 
 #[test]
