@@ -387,6 +387,30 @@ mod tests {
     }
 
     #[test]
+    fn rounding_noise_at_a_turn_is_not_reported_as_attained() {
+        // `1 - x^2` as a noisy kernel might compute it: one ULP high on a stretch of inputs
+        // around the turn (where the analysis's grid and bisection land), right elsewhere.
+        // The maximum is 1, the value the function rounds to at the turn; 1 + 2^-52 is noise.
+        let f = |x: f64| {
+            let v = 1.0 - x * x;
+            if x.abs() < 1e-9 { v.next_up() } else { v }
+        };
+        let df = |x: f64| -2.0 * x;
+        assert_eq!(f(0.0), 1.0 + f64::EPSILON);
+        let r = range(&f, &df, &[]);
+        assert_eq!((r.max, r.max_attained), (1.0, true));
+        assert_eq!(f(r.argmax.unwrap()), 1.0);
+        // An exact turn keeps its value, and a kink is left alone.
+        let r = range(&|x: f64| 0.5 - x * x, &|x: f64| -2.0 * x, &[]);
+        assert_eq!((r.max, r.max_attained), (0.5, true));
+        assert_eq!(0.5 - r.argmax.unwrap().powi(2), 0.5);
+        let vee = |x: f64| (x - 0.3).abs() - 0.3;
+        let dvee = |x: f64| if x < 0.3 { -1.0 } else { 1.0 };
+        let r = range(&vee, &dvee, &[0.3]);
+        assert_eq!((r.min, r.min_attained, r.argmin), (-0.3, true, Some(0.3)));
+    }
+
+    #[test]
     fn tanh_is_zero_centred_and_saturates_both_ways() {
         let r = range(&f64::tanh, &|x| crate::eval::tanh_prime(x), &[]);
         assert_eq!((r.min, r.max, r.min_attained), (-1.0, 1.0, false));
