@@ -87,8 +87,19 @@ fn show_vector_formula_prints_a_proven_range_only() {
     assert!(s.contains("range (0, 1]"), "{s}");
     let s = flat(&stdout(&["show", "--formula", "x - ln(sum(exp(x)))"]));
     assert!(s.contains("range (-∞, 0]"), "{s}");
-    let s = flat(&stdout(&["show", "--formula", "x - mean(x)"]));
-    assert!(!s.contains("range"), "{s}");
+    let s = flat(&stdout(&["show", "--formula", "ln(exp(x) / sum(exp(x)))"]));
+    assert!(s.contains("range (-∞, 0]"), "{s}");
+    let s = flat(&stdout(&[
+        "show",
+        "--formula",
+        "sigmoid(x) / sum(sigmoid(x))",
+    ]));
+    assert!(s.contains("range (0, 1]"), "{s}");
+    // Not proven: exp(x) / mean(exp(x)) is in (0, n), unbounded over the lengths.
+    for f in ["x - mean(x)", "exp(x) / mean(exp(x))"] {
+        let s = flat(&stdout(&["show", "--formula", f]));
+        assert!(!s.contains("range"), "{s}");
+    }
 }
 
 // ---- machine formats ----
