@@ -70,10 +70,12 @@ impl Curve for FormulaCurve {
         self.formula.derivative_text()
     }
     fn range(&self) -> Option<Range> {
-        if self.formula.is_vector() {
-            return None;
-        }
-        let r = self.formula.range();
+        let r = if self.formula.is_vector() {
+            // Only a range the formula's shape proves (softmax's): others are not computed.
+            self.formula.vector_range()?
+        } else {
+            self.formula.range()
+        };
         Some(Range::new(r.min, r.min_attained, r.max, r.max_attained))
     }
     fn properties(&self) -> Option<Properties> {

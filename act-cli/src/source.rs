@@ -33,7 +33,8 @@ pub trait Curve {
     fn formula(&self) -> String;
     /// The derivative, simplified.
     fn derivative_formula(&self) -> String;
-    /// The range at the current parameters, where known (not for vector formulas).
+    /// The range at the current parameters, where known (for a vector formula, only where its
+    /// shape proves one: softmax's (0, 1], log-softmax's (-∞, 0]).
     fn range(&self) -> Option<Range>;
     /// Shape properties, where known.
     fn properties(&self) -> Option<Properties>;

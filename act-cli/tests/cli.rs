@@ -66,6 +66,42 @@ fn show_formula_has_derivative_and_range() {
     assert!(s.contains("range  [-0.30884"), "{s}");
 }
 
+/// An attained maximum at a smooth turn is the value there: it was printed one ULP above
+/// (0.25000000000000006, 1.0000000000000002), rounding noise of the analysis's evaluation.
+#[test]
+fn show_formula_prints_the_attained_maximum_exactly() {
+    let s = stdout(&["show", "--formula", "sigmoid(x) * (1 - sigmoid(x))"]);
+    assert!(s.contains("range  (0, 0.25]\n"), "{s}");
+    let s = stdout(&["show", "--formula", "1 - powi(tanh(x), 2)"]);
+    assert!(s.contains("range  (0, 1]\n"), "{s}");
+}
+
+/// A vector formula's range where its shape proves one (it printed none), and none where not.
+#[test]
+fn show_vector_formula_prints_a_proven_range_only() {
+    let s = flat(&stdout(&[
+        "show",
+        "--formula",
+        "exp(x / 2) / sum(exp(x / 2))",
+    ]));
+    assert!(s.contains("range (0, 1]"), "{s}");
+    let s = flat(&stdout(&["show", "--formula", "x - ln(sum(exp(x)))"]));
+    assert!(s.contains("range (-∞, 0]"), "{s}");
+    let s = flat(&stdout(&["show", "--formula", "ln(exp(x) / sum(exp(x)))"]));
+    assert!(s.contains("range (-∞, 0]"), "{s}");
+    let s = flat(&stdout(&[
+        "show",
+        "--formula",
+        "sigmoid(x) / sum(sigmoid(x))",
+    ]));
+    assert!(s.contains("range (0, 1]"), "{s}");
+    // Not proven: exp(x) / mean(exp(x)) is in (0, n), unbounded over the lengths.
+    for f in ["x - mean(x)", "exp(x) / mean(exp(x))"] {
+        let s = flat(&stdout(&["show", "--formula", f]));
+        assert!(!s.contains("range"), "{s}");
+    }
+}
+
 // ---- machine formats ----
 
 #[test]

@@ -110,9 +110,11 @@ pub struct Saturation {
 pub struct Properties {
     /// `f` never decreases or never increases: `f' >= 0` everywhere, or `f' <= 0` everywhere.
     pub monotonic: bool,
-    /// Bounded below.
+    /// Bounded below: the range's infimum is finite. For a `vector` activation whose range is
+    /// neither proven by its shape nor declared (see `activation!`'s Metadata), false means
+    /// "not known to be bounded", not "unbounded".
     pub bounded_below: bool,
-    /// Bounded above.
+    /// Bounded above (as `bounded_below`, for the supremum).
     pub bounded_above: bool,
     /// `f(0) = 0` and `f` takes both negative and positive values.
     pub zero_centred: bool,

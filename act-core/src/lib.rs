@@ -184,10 +184,23 @@ pub mod __private;
 /// dense over [-16, 16] and logarithmic out to ±1e300, takes the limits at ±∞, and locates the
 /// zeros of `f'` and the switching points of branches, `max`, `min`, `clamp` and `abs` by
 /// bisection. An extreme inside the line (Swish's minimum) is reported as the value at the
-/// zero of `f'`; values computed next to it may pass it by their rounding, a few ULP. A bound
+/// zero of `f'`: the value the function rounds to there most often, so that rounding noise
+/// next to the turn is not reported as attained (`sigmoid(x) * (1 - sigmoid(x))` gives
+/// `(0, 0.25]`); values computed next to it may pass it by their rounding, a few ULP. A bound
 /// that is the limit at ±∞ counts as attained only where `f` is flat at it at a moderate
 /// input (Hardtanh's 1 from x = 1 on); where `f` only rounds to it (`1 - exp(-x * x)` is 1
 /// in f64 from x = 6.1) it is not.
+///
+/// A `vector` activation's range is not sampled: it is the range its shape proves for every
+/// parameter value and input length, `(0, 1]` for `a / sum(a)` with `a` an `exp(..)` or
+/// `sigmoid(..)` (softmax, softmin, with a temperature, shifted by `max(x)` or not; 1 is
+/// reached by a one-element input) and `(-∞, 0]` for `u - ln(sum(exp(u)))` or
+/// `ln(a / sum(a))` (log-softmax); else the declared `range = (LO, HI)` (checked on sample
+/// vectors, reported open); else it is *unknown* and reported as `(-∞, ∞)`, with
+/// `bounded_below` and `bounded_above` false meaning "not shown bounded", not "unbounded"
+/// (`x / (1 + max(abs(x)))` lies in (-1, 1); declare such a range). Their other properties
+/// (monotonic, zero-centred, saturating: false; value and derivative at 0: NaN) likewise
+/// state nothing about the function.
 ///
 /// ```
 /// use act_core::prelude::*;

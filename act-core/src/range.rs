@@ -11,6 +11,14 @@ use core::fmt;
 /// neither bound is attained; next to an interior extreme (Swish's minimum) a computed value
 /// may pass the bound by a few ULP. Test values against a range with that in mind.
 ///
+/// An attained bound at a smooth turn is a value the function takes there (`0.25` for
+/// `sigmoid(x) * (1 - sigmoid(x))`), not the largest value rounding gives next to it.
+///
+/// A `vector` activation's range holds for every input length (softmax's `(0, 1]`: 1 for a
+/// one-element input). Where its shape proves none and none is declared, it is unknown and
+/// given as [`Range::REAL`], which then means "not analysed", not "unbounded" (see
+/// `activation!`).
+///
 /// ```
 /// use act_core::prelude::*;
 /// let r = Relu.range();

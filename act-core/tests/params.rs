@@ -51,6 +51,24 @@ activation! {
     f(x) = clamp(x + 3, 0, 6) / 6;
 }
 
+activation! {
+    /// Sigmoid's slope written out: its maximum 0.25 (at 0) is exact.
+    pub struct SigmoidSlope;
+    f(x) = sigmoid(x) * (1 - sigmoid(x));
+}
+
+activation! {
+    /// Tanh's slope written out: its maximum 1 (at 0) is exact.
+    pub struct TanhSlope;
+    f(x) = 1 - powi(tanh(x), 2);
+}
+
+activation! {
+    /// A shifted, scaled bump with an interior maximum away from 0 and a parameter.
+    pub struct OffBump(a = 3.0);
+    f(x) = a * exp(-(x - 0.7) * (x - 0.7));
+}
+
 // ---- The examples, each false before the metadata followed the parameters. ----
 
 #[test]
@@ -68,6 +86,19 @@ fn range_follows_the_parameters() {
     assert_eq!(Elu::default().range().to_string(), "(-1, ∞)");
     assert_eq!(Clamped::default().range().to_string(), "[-1, 1]");
     assert_eq!(Clamped::new(-2.0, 3.0).range().to_string(), "[-2, 3]");
+}
+
+/// An attained maximum at a smooth turn is the value the function takes there, not an ULP
+/// of the analysis's rounding noise above it (it was (0, 0.25000000000000006] and
+/// (0, 1.0000000000000002], though forward(0.0) is 0.25 and 1 and nothing exceeds them).
+#[test]
+fn an_attained_maximum_is_the_value_at_the_turn() {
+    assert_eq!(SigmoidSlope.range().to_string(), "(0, 0.25]");
+    assert_eq!(SigmoidSlope.range().max(), SigmoidSlope.forward(0.0));
+    assert!(SigmoidSlope.range().max_attained());
+    assert_eq!(TanhSlope.range().to_string(), "(0, 1]");
+    assert_eq!(OffBump::default().range().to_string(), "(0, 3]");
+    assert_eq!(OffBump::new(2.5).range().to_string(), "(0, 2.5]");
 }
 
 #[test]
@@ -298,7 +329,9 @@ fn check_metadata(a: &Dyn) -> Result<(), TestCaseError> {
     for w in xs.windows(2) {
         let (mut l, mut h) = (w[0], w[1]);
         let dl = at(l).1;
-        if dl * at(h).1 < 0.0 {
+        let dh = at(h).1;
+        // By signs: the product of two slopes of 1e-300 underflows to 0.
+        if (dl < 0.0 && dh > 0.0) || (dl > 0.0 && dh < 0.0) {
             for _ in 0..100 {
                 let m = 0.5 * (l + h);
                 if (at(m).1 < 0.0) == (dl < 0.0) {
@@ -308,6 +341,10 @@ fn check_metadata(a: &Dyn) -> Result<(), TestCaseError> {
                 }
             }
             critical.extend([l, h]);
+            // A neighbourhood, with no dyadic step (inputs on a power-of-two lattice share
+            // their rounding errors), where an attained extreme is looked for.
+            let s = 1e-10 * l.abs().max(1.0);
+            critical.extend((-200..=200).map(|j| l + f64::from(j) * s * 1.37));
         }
     }
     xs.extend(critical);
@@ -325,7 +362,9 @@ fn check_metadata(a: &Dyn) -> Result<(), TestCaseError> {
             continue;
         }
         // Far out a value may round onto an open bound (sigmoid(40) == 1.0), and next to an
-        // interior extreme a few ULP past it (the documented allowance of `Range`).
+        // interior extreme a few ULP past it (the documented allowance of `Range`: the bound
+        // is the exact extreme rounded, `Bump`'s -1/sqrt(2e) = -0.42888194248035339..., and
+        // the kernel's value at -1/sqrt(2) is -0.42888194248035344, one ULP beyond).
         let ulps = |b: f64| (y - b).abs() <= 4.0 * f64::EPSILON * b.abs();
         prop_assert!(
             r.contains(y)
@@ -355,6 +394,18 @@ fn check_metadata(a: &Dyn) -> Result<(), TestCaseError> {
             );
         }
     }
+    // An attained bound is a value the function takes (on the samples, which hold a
+    // neighbourhood of every interior turn, every kink and the flat pieces' grid).
+    prop_assert!(
+        !r.min_attained() || ys.contains(&r.min()),
+        "{}: no sample gives the attained minimum",
+        ctx()
+    );
+    prop_assert!(
+        !r.max_attained() || ys.contains(&r.max()),
+        "{}: no sample gives the attained maximum",
+        ctx()
+    );
     // The bounds are tight: the samples come as close as rounding allows.
     let close = |a: f64, b: f64| a == b || (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()));
     prop_assert!(close(lo, r.min()), "{}: samples reach only {lo}", ctx());
@@ -418,6 +469,7 @@ fn parametric() -> Vec<Box<Dyn>> {
     all.push(Box::new(SharpSoftplus::default()));
     all.push(Box::new(Bump::default()));
     all.push(Box::new(Vee::default()));
+    all.push(Box::new(OffBump::default()));
     all
 }
 
@@ -443,6 +495,8 @@ fn metadata_holds_at_the_defaults_of_every_builtin_and_declaration() {
     for a in parametric() {
         check_metadata(a.as_ref()).unwrap();
     }
+    check_metadata(&SigmoidSlope).unwrap();
+    check_metadata(&TanhSlope).unwrap();
     for e in registry::all() {
         let a = (e.make)();
         if !a.is_vector() {

@@ -213,3 +213,108 @@ fn a_row_holding_nan_has_a_nan_diagonal_where_its_value_is_nan() {
         "{d:?}"
     );
 }
+
+// ---- Ranges the shape proves (they were (-∞, ∞), "unbounded", without a declaration). ----
+
+activation! {
+    /// Softmax with a temperature, no declared range.
+    pub vector struct TempSoftmax(t = 1.0);
+    f(x) = exp(x / t) / sum(exp(x / t));
+    where t > 0;
+}
+
+activation! {
+    /// Softmax without the shift, no declared range.
+    pub vector struct PlainSoftmax;
+    f(x) = exp(x) / sum(exp(x));
+}
+
+activation! {
+    /// Softmin, no declared range.
+    pub vector struct PlainSoftmin;
+    f(x) = exp(-x) / sum(exp(-x));
+}
+
+activation! {
+    /// Log-softmax, no declared range.
+    pub vector struct PlainLogSoftmax;
+    f(x) = x - ln(sum(exp(x)));
+}
+
+activation! {
+    /// Log-softmax shifted by the maximum, no declared range.
+    pub vector struct ShiftedLogSoftmax;
+    f(x) = x - max(x) - ln(sum(exp(x - max(x))));
+}
+
+/// Every output of `a` on a few inputs (one element, ties, spreads, huge gaps).
+fn outputs(a: &dyn act_core::DynActivation) -> Vec<f64> {
+    let inputs: [&[f64]; 7] = [
+        &[0.0],
+        &[-3.5],
+        &[1.0, 2.0, 3.0],
+        &[0.0, 0.0],
+        &[-40.0, 40.0, 0.5, 7.0],
+        &[1e3, -1e3],
+        &[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+    ];
+    let mut ys = Vec::new();
+    for xs in inputs {
+        let (mut y, mut d) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
+        a.table(xs, &mut y, &mut d);
+        ys.extend(y);
+    }
+    ys
+}
+
+#[test]
+fn softmax_shapes_have_their_range_without_a_declaration() {
+    let probabilities: [&dyn act_core::DynActivation; 4] = [
+        &TempSoftmax::default(),
+        &TempSoftmax::new(0.25),
+        &PlainSoftmax,
+        &PlainSoftmin,
+    ];
+    for a in probabilities {
+        let (r, p) = (a.range(), a.properties());
+        assert_eq!(r.to_string(), "(0, 1]", "{}", a.name());
+        assert!(p.bounded_below && p.bounded_above, "{}", a.name());
+        // 1 is attained (a one-element input); every value lies in [0, 1] (0 by underflow).
+        let ys = outputs(a);
+        assert!(ys.contains(&1.0), "{}", a.name());
+        assert!(
+            ys.iter().all(|&y| (0.0..=1.0).contains(&y)),
+            "{}: {ys:?}",
+            a.name()
+        );
+    }
+    let logs: [&dyn act_core::DynActivation; 2] = [&PlainLogSoftmax, &ShiftedLogSoftmax];
+    for a in logs {
+        let (r, p) = (a.range(), a.properties());
+        assert_eq!(r.to_string(), "(-∞, 0]", "{}", a.name());
+        assert!(!p.bounded_below && p.bounded_above, "{}", a.name());
+        let ys = outputs(a);
+        assert!(ys.contains(&0.0), "{}", a.name());
+        assert!(ys.iter().all(|&y| y <= 0.0), "{}: {ys:?}", a.name());
+    }
+}
+
+#[test]
+fn built_in_softmax_shapes_report_the_attained_bound() {
+    assert_eq!(Softmax.range().to_string(), "(0, 1]");
+    assert_eq!(Softmin.range().to_string(), "(0, 1]");
+    assert_eq!(LogSoftmax.range().to_string(), "(-∞, 0]");
+    let mut y = [0.0];
+    Softmax.forward_slice(&[123.0], &mut y);
+    assert_eq!(y, [1.0]);
+    LogSoftmax.forward_slice(&[123.0], &mut y);
+    assert_eq!(y, [0.0]);
+}
+
+#[test]
+fn other_vector_shapes_are_not_proven() {
+    // Unknown, reported as (-∞, ∞) (documented as "not analysed"): `x - mean(x)` is in fact
+    // unbounded, `x / (1 + max(abs(x)))` is in (-1, 1), and neither is claimed here.
+    assert_eq!(Centre.range(), act_core::Range::REAL);
+    assert_eq!(MaxScaled.range(), act_core::Range::REAL);
+}

@@ -135,6 +135,19 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
         (hi.0, true, hi.1)
     };
     // `+ 0.0` turns a bound of -0 (ELU with alpha = 0 gives `0 * (e^x - 1) = -0`) into 0.
+    let near_kink = |x: f64| {
+        kinks
+            .iter()
+            .any(|&k| k == x || k.next_up() == x || k.next_down() == x)
+    };
+    let (min, argmin) = match argmin {
+        Some(x) if min_attained && !near_kink(x) => settle(f, x, min, false),
+        _ => (min, argmin),
+    };
+    let (max, argmax) = match argmax {
+        Some(x) if max_attained && !near_kink(x) => settle(f, x, max, true),
+        _ => (max, argmax),
+    };
     let (min, max) = (min + 0.0, max + 0.0);
     RangeInfo {
         min,
@@ -144,6 +157,63 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
         argmin: argmin.filter(|_| min.is_finite()),
         argmax: argmax.filter(|_| max.is_finite()),
     }
+}
+
+/// The value an attained extreme `y` at `x` (a smooth critical point or a flat piece, not a
+/// kink) is reported as, and an input giving it: the value `f` takes most often on 65 evenly
+/// spaced inputs (a step of no power of two) over the middle of the neighbourhood where it stays within 3 ULP of `y`
+/// (a tie goes to the sounder value, the larger for a maximum). There the exact function is
+/// flat to a fraction of an ULP, so the computed values are the rounded extreme plus rounding
+/// noise, and the noise can pass the extreme: the interpreter gives
+/// `sigmoid(x) * (1 - sigmoid(x))` one ULP above 0.25 all along [-2.4e-9, -1e-9], though
+/// the exact maximum is 0.25 (at 0) and the generated code never exceeds it. Reporting the
+/// greatest computed value would claim that noise is a value the function attains.
+fn settle(f: &dyn Fn(f64) -> f64, x: f64, y: f64, is_max: bool) -> (f64, Option<f64>) {
+    let ulp = y.abs().next_up() - y.abs();
+    let within = |t: f64, band: f64| {
+        let v = f(t);
+        t.is_finite() && (v - y).abs() <= band * ulp
+    };
+    // The widest offset `max(|x|, 1) 2^-k` (k from 62 down) on both sides within 3 ULP.
+    let scale = x.abs().max(1.0);
+    let mut w = 0.0;
+    for k in (0..=62).rev() {
+        let d = scale * 2f64.powi(-k);
+        if within(x + d, 3.0) && within(x - d, 3.0) {
+            w = d;
+        } else {
+            break;
+        }
+    }
+    let mut near: Vec<(f64, f64)> = (-32..=32)
+        // A step that is no power of two: on a dyadic lattice every input would share the
+        // low bits of `x`, and with them the rounding errors.
+        .map(|i| x + w * f64::from(i) * 0.007_737_2)
+        .map(|t| (f(t), t))
+        .filter(|&(v, t)| t.is_finite() && (v - y).abs() <= 4.0 * ulp)
+        .collect();
+    if near.is_empty() {
+        return (y, Some(x));
+    }
+    // Most frequent value; a tie to the larger for a maximum, the smaller for a minimum.
+    near.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut best = (0usize, y);
+    let mut i = 0;
+    while i < near.len() {
+        let v = near[i].0;
+        let count = near[i..].iter().take_while(|p| p.0 == v).count();
+        if count > best.0 || (count == best.0 && (v > best.1) == is_max) {
+            best = (count, v);
+        }
+        i += count;
+    }
+    let v = best.1;
+    let at = near
+        .iter()
+        .filter(|p| p.0 == v)
+        .map(|p| p.1)
+        .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()));
+    (v, at)
 }
 
 /// Range and shape of `f` at once: the entry point the macro uses at compile time (through
@@ -314,6 +384,30 @@ mod tests {
         let dhardtanh = |x: f64| if x.abs() < 1.0 { 1.0 } else { 0.0 };
         let r = range(&hardtanh, &dhardtanh, &[-1.0, 1.0]);
         assert!(r.min_attained && r.max_attained);
+    }
+
+    #[test]
+    fn rounding_noise_at_a_turn_is_not_reported_as_attained() {
+        // `1 - x^2` as a noisy kernel might compute it: one ULP high on a stretch of inputs
+        // around the turn (where the analysis's grid and bisection land), right elsewhere.
+        // The maximum is 1, the value the function rounds to at the turn; 1 + 2^-52 is noise.
+        let f = |x: f64| {
+            let v = 1.0 - x * x;
+            if x.abs() < 1e-9 { v.next_up() } else { v }
+        };
+        let df = |x: f64| -2.0 * x;
+        assert_eq!(f(0.0), 1.0 + f64::EPSILON);
+        let r = range(&f, &df, &[]);
+        assert_eq!((r.max, r.max_attained), (1.0, true));
+        assert_eq!(f(r.argmax.unwrap()), 1.0);
+        // An exact turn keeps its value, and a kink is left alone.
+        let r = range(&|x: f64| 0.5 - x * x, &|x: f64| -2.0 * x, &[]);
+        assert_eq!((r.max, r.max_attained), (0.5, true));
+        assert_eq!(0.5 - r.argmax.unwrap().powi(2), 0.5);
+        let vee = |x: f64| (x - 0.3).abs() - 0.3;
+        let dvee = |x: f64| if x < 0.3 { -1.0 } else { 1.0 };
+        let r = range(&vee, &dvee, &[0.3]);
+        assert_eq!((r.min, r.min_attained, r.argmin), (-0.3, true, Some(0.3)));
     }
 
     #[test]

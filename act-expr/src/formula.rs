@@ -7,7 +7,7 @@ use crate::analysis::{self, RangeInfo};
 use crate::diff::Differentiator;
 use crate::eval;
 use crate::graph::{Graph, Id, Reduce, Var};
-use crate::parse::{MAX_DEPTH, Scope, lower};
+use crate::parse::{MAX_DEPTH, Scope, lower, lower_as_written};
 use crate::print::print;
 use crate::probe::thresholds;
 use crate::reduction::partials;
@@ -50,6 +50,8 @@ pub struct Formula {
     params: Vec<String>,
     values: Vec<f64>,
     vector: bool,
+    /// A vector formula's range where its shape as written proves one.
+    proven: Option<RangeInfo>,
 }
 
 /// Byte offset of a line/column position (column in characters).
@@ -222,6 +224,16 @@ impl Formula {
         let mut graph = Graph::new();
         let f = lower(&mut graph, &expr, &mut scope).map_err(|e| to_error(text, &e))?;
         let df = graph.diff(f, Var::X);
+        // The shape as written (the stability rewrites hide log-softmax's), as the macro.
+        let proven = if vector {
+            let mut written = Graph::new();
+            let mut scope = Scope::new(names.clone(), vector);
+            lower_as_written(&mut written, &expr, &mut scope)
+                .ok()
+                .and_then(|w| crate::reduction::proven_vector_range(&written, w))
+        } else {
+            None
+        };
         Ok(Formula {
             graph,
             f,
@@ -229,6 +241,7 @@ impl Formula {
             params: names,
             values: values(params),
             vector,
+            proven,
         })
     }
 
@@ -346,6 +359,13 @@ impl Formula {
     /// The simplified derivative, pretty-printed.
     pub fn derivative_text(&self) -> String {
         print(&self.graph, self.df, &self.params)
+    }
+
+    /// A vector formula's range, where its shape proves one for every parameter value and
+    /// input length (softmax's `(0, 1]`, log-softmax's `(-∞, 0]`, as the `activation!` macro
+    /// finds them: [`crate::reduction::proven_vector_range`]); `None` otherwise: unknown.
+    pub fn vector_range(&self) -> Option<RangeInfo> {
+        self.proven
     }
 
     /// The range over the real line (elementwise formulas).

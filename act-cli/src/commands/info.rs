@@ -341,7 +341,7 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             },
         ),
     ];
-    // A vector formula's range is not computed.
+    // A vector formula's range is known only where its shape proves one (softmax's).
     if let Some(r) = c.range() {
         pairs.push(("range", fmt_range(Some(r))));
     }

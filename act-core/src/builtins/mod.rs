@@ -100,10 +100,10 @@ activation! {
     ///   finite for any input: `[1000, 710, 709, -3]` works)
     /// - Jacobian: dy_i/dx_j = y_i (δ_ij - y_j); [`backward_slice`](crate::Activation::backward_slice)
     ///   computes the vector-Jacobian product in O(n) without forming it
-    /// - range (0, 1) per component of a row of two or more elements, as `range()` reports it
-    ///   (computed entries round to exactly 0 or 1 at wide spreads: `[1000, 0]` gives
-    ///   `[1, 0]`). An empty input gives an empty output, one element gives exactly 1, and a
-    ///   row of all -∞ gives NaN (no distribution is defined). A row holding +∞ gives
+    /// - range (0, 1] per component: one element gives exactly 1, and at wide spreads
+    ///   computed entries round to exactly 0 or 1 (`[1000, 0]` gives `[1, 0]`). An empty
+    ///   input gives an empty output, and a row of all -∞ gives NaN (no distribution is
+    ///   defined). A row holding +∞ gives
     ///   NaN too: its limit (equal shares for the +∞ entries, 0 elsewhere) is not taken, as
     ///   in PyTorch; clamp the scores first if they can overflow.
     /// - exact in the inputs: `exp(x - max(x))` is corrected by the rounding of the

@@ -17,10 +17,9 @@ activation! {
     ///   entry, where `ln(1 + t)` would round to -1.19e-7 in f32 and is 2.9e6 ULP off in f64).
     /// - Jacobian: dy_i/dx_j = δ_ij - softmax_j(x); the vector-Jacobian product is
     ///   `g - softmax(x) sum(g)`, in O(n).
-    /// - range (-∞, 0) per component of a row of two or more elements, as `range()` reports
-    ///   it (a computed entry rounds to exactly 0 where the others are far below it: `[1000,
-    ///   0]` gives `[0, -1000]`); a single element gives exactly 0; a row holding +∞ or only
-    ///   -∞ gives NaN (as softmax).
+    /// - range (-∞, 0] per component: a single element gives exactly 0, and a computed entry
+    ///   rounds to exactly 0 where the others are far below it (`[1000, 0]` gives `[0,
+    ///   -1000]`); a row holding +∞ or only -∞ gives NaN (as softmax).
     ///
     /// Use it at the output of a multiclass classifier trained with the negative log-likelihood
     /// (PyTorch `NLLLoss`); it is the stable way to compute cross-entropy on logits.
@@ -52,9 +51,8 @@ activation! {
     /// - y_i = exp(-x_i) / sum_j exp(-x_j), computed shifted by the minimum (no overflow:
     ///   `[-1000, 0]` gives `[1, 0]`)
     /// - Jacobian: dy_i/dx_j = -y_i (δ_ij - y_j)
-    /// - range (0, 1) per component of a row of two or more elements, as `range()` reports it
-    ///   (computed entries round to exactly 0 or 1 at wide spreads); one element gives exactly
-    ///   1; the outputs sum to 1.
+    /// - range (0, 1] per component (1 for a single element; at wide spreads computed entries
+    ///   round to exactly 0 or 1); the outputs sum to 1.
     ///
     /// ```
     /// use act_core::prelude::*;

@@ -145,9 +145,10 @@ fn range_fn(m: &Model) -> TokenStream {
             }
             #analysed.0
         }
-    } else if m.decl.vector && m.range_bounds.is_some() {
+    } else if m.decl.vector && m.range_bounds.is_some() && !m.range_proven {
         // A vector activation's declared range, checked on sample vectors at the defaults,
-        // is reported open (sampling cannot show a bound is reached for every length).
+        // is reported open (sampling cannot show a bound is reached for every length). A
+        // proven one (softmax's) is the constant, for every parameter value.
         let declared = declared(m);
         quote! {
             let (lo, hi) = #declared.expect("declared");

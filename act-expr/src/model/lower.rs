@@ -23,6 +23,10 @@ pub(super) struct Lowered {
     pub range_bounds: Option<(Id, Id)>,
     /// The formula as written (before the stability rewrites), pretty-printed.
     pub formula_text: String,
+    /// A vector formula's range, where its shape as written proves one
+    /// ([`crate::reduction::proven_vector_range`]; the stability rewrites hide the shape:
+    /// log-softmax becomes a `log1p` of split sums).
+    pub proven_range: Option<crate::analysis::RangeInfo>,
 }
 
 /// Lowers `decl`. A mistake in `f` ends it (there is nothing to check without the formula);
@@ -37,6 +41,11 @@ pub(super) fn lower_decl(
     let mut written = Graph::new();
     let written_f = lower_as_written(&mut written, &decl.f, &mut scope)?;
     let formula_text = print(&written, written_f, param_names);
+    let proven_range = if decl.vector {
+        crate::reduction::proven_vector_range(&written, written_f)
+    } else {
+        None
+    };
 
     let mut g = Graph::new();
     let mut diff = Differentiator::new();
@@ -80,5 +89,6 @@ pub(super) fn lower_decl(
         user_df,
         range_bounds,
         formula_text,
+        proven_range,
     })
 }

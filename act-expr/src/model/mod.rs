@@ -39,8 +39,14 @@ pub struct Model {
     pub constraints: Vec<Constraint>,
     /// The declared range's bounds, as expressions over the parameters.
     pub range_bounds: Option<(Id, Id)>,
-    /// The range at the default parameters.
+    /// The range at the default parameters. For a vector activation: the range its shape
+    /// proves ([`crate::reduction::proven_vector_range`]), else the declared one, else
+    /// `(-∞, ∞)` standing for "unknown" (see `range_proven`).
     pub range: RangeInfo,
+    /// A vector activation whose range the analysis proved for every parameter value and input
+    /// length (softmax and log-softmax shapes): `range` holds for any parameters, attainment
+    /// included. False for elementwise activations (their range is analysed per parameters).
+    pub range_proven: bool,
     /// Shape properties at the default parameters.
     pub shape: Shape,
     /// The formula as written, pretty-printed.
@@ -85,6 +91,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         user_df,
         range_bounds,
         formula_text,
+        proven_range,
     } = lowered;
     let df = match (user_df, &decl.df) {
         (Some(user), Some(e)) => {
@@ -101,7 +108,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
             &mut diff,
             f,
             (range_bounds, &decl),
-            &defaults,
+            (&defaults, proven_range),
             &mut errors,
         ))
     } else {
@@ -128,6 +135,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         constraints,
         range_bounds,
         range: a.range,
+        range_proven: a.range_proven,
         shape: a.shape,
         formula_text,
         derivative_text,
@@ -142,6 +150,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
 /// What the analysis finds, at the default parameters.
 struct Analysis {
     range: RangeInfo,
+    range_proven: bool,
     shape: Shape,
     switches: Vec<Id>,
     value_needs_limit: bool,
@@ -196,6 +205,7 @@ fn scalar_analysis(
     }
     Ok(Analysis {
         range,
+        range_proven: false,
         shape,
         value_needs_limit: probe::makes_nan_at_large_inputs(g, f, p),
         deriv_needs_limit: probe::makes_nan_at_large_inputs(g, df, p),
@@ -205,14 +215,16 @@ fn scalar_analysis(
     })
 }
 
-/// A vector activation: the reductions' partials, shift invariance, and the declared range
-/// checked on sample vectors (its range is unbounded when none is declared).
+/// A vector activation: the reductions' partials, shift invariance, the range its shape proves
+/// (softmax, log-softmax), and the declared range checked on sample vectors. A declared range
+/// that agrees with the proven one takes its attainment (softmax's 1, reached by a
+/// one-element input); with neither, the range is unknown and reported as `(-∞, ∞)`.
 fn vector_analysis(
     g: &mut Graph,
     diff: &mut Differentiator,
     f: Id,
     (range_bounds, decl): (Option<(Id, Id)>, &Decl),
-    p: &[f64],
+    (p, proven): (&[f64], Option<RangeInfo>),
     errors: &mut Errors,
 ) -> Analysis {
     let reductions = crate::reduction::partials(g, diff, f);
@@ -221,15 +233,30 @@ fn vector_analysis(
         (Some(bounds), Some(exprs)) => errors.take(validate::vector_range(g, f, bounds, exprs, p)),
         _ => None,
     };
+    let (range, range_proven) = match (proven, declared) {
+        (Some(r), None) => (r, true),
+        (Some(r), Some(d))
+            if analysis::same_bound(r.min, d.min) && analysis::same_bound(r.max, d.max) =>
+        {
+            (r, true)
+        }
+        // A declared range wider than the proven one stays as declared.
+        (_, Some(d)) => (d, false),
+        (None, None) => (
+            RangeInfo {
+                min: f64::NEG_INFINITY,
+                max: f64::INFINITY,
+                min_attained: false,
+                max_attained: false,
+                argmin: None,
+                argmax: None,
+            },
+            false,
+        ),
+    };
     Analysis {
-        range: declared.unwrap_or(RangeInfo {
-            min: f64::NEG_INFINITY,
-            max: f64::INFINITY,
-            min_attained: false,
-            max_attained: false,
-            argmin: None,
-            argmax: None,
-        }),
+        range,
+        range_proven,
         shape: Shape {
             monotonic: false,
             zero_centred: false,
