@@ -280,8 +280,8 @@ mod window;
 /// module (rows as windows of a batch, read and written in whole vectors).
 pub mod short {
     pub use super::window::{
-        fold_blocks, for_rows, for_rows2, map_out, position_of, sum_lanes, sum_lanes_store,
-        sum_lanes2, sum_lanes3,
+        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
+        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
     };
 
     /// The longest input these functions take.
@@ -297,8 +297,8 @@ pub mod short {
 /// are skipped. The medium builds of the slice methods of a vector activation call these.
 pub mod medium {
     pub use super::window::{
-        fold_blocks, for_rows, for_rows2, map_out, position_of, sum_lanes, sum_lanes_store,
-        sum_lanes2, sum_lanes3,
+        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
+        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
     };
 
     /// The longest input these functions take.

@@ -48,6 +48,15 @@ fn s_pass(plan: &Plan, lanes: Lanes) -> TokenStream {
 
 /// The backward slice method's body in one lane set-up.
 fn backward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
+    if let (Some(family), true) = (plan.family, lanes.windowed()) {
+        // A row in registers: the closed form of the softmax family's VJP, four whole-row
+        // steps where the general one below takes the adjoints of every reduction.
+        let path = lanes.path();
+        let family = family.path(&path);
+        return quote! {
+            #path::softmax_family_backward::<F, FMA, { #path::LEN }>(#family, x, grad_y, &mut grad_x);
+        };
+    }
     let k = plan.k();
     let reds = passes(
         plan,
