@@ -473,12 +473,18 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool, const L: usize>(
     let [s, d] = finish_lanes(&sums, &add);
     let inv = F::ONE / s;
     if log {
+        // `p_i sum_j g_j` is 0 where `p_i` is (an entry at -∞ among finite ones), also when
+        // the sum of the gradient overflows; a NaN in the row (the sum of the `e_j` or of
+        // the `g_j`) makes every entry NaN.
+        let sum_is_number = !(inv * d).is_nan();
         for b in 0..L.div_ceil(BLOCK) {
             if !live(b, len) {
                 continue;
             }
             for i in b * BLOCK..((b + 1) * BLOCK).min(L) {
-                w[i] = gb[i] - e[i] * inv * d;
+                let t = e[i] * inv * d;
+                let zero = (e[i] == F::ZERO) & sum_is_number;
+                w[i] = gb[i] - F::select(zero, F::ZERO, t);
             }
         }
         return;
