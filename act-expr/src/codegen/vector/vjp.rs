@@ -1,6 +1,9 @@
 //! The vector-Jacobian product `grad_x = J^T grad_y`: the passes (with the aggregates of the
 //! chain rule), one pass for `s_j = sum_i grad_y_i ∂y_i/∂r_j`, the reductions' adjoints, and a
-//! final pass per element.
+//! final pass per element. A member of the softmax family (see [`super::closed`]) takes its
+//! closed form instead over rows of at most `medium::LEN` elements (the short and medium
+//! builds): the probabilities once, then `p (g - <g, p>)` or `g - p sum(g)`, with two row
+//! reductions after the maximum where the general form has one per reduction and adjoint.
 
 use proc_macro2::TokenStream;
 use quote::quote;
