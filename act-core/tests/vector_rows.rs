@@ -138,7 +138,7 @@ fn run<A: VectorActivation>(act: &A, x: &[f64]) -> Vec<f64> {
 
 /// Widths of the closed-form backward's tests: one and two classes, a short row, a medium row
 /// and one past a block of 16.
-const CLOSED_WIDTHS: [usize; 7] = [1, 2, 10, 16, 32, 33, 64];
+const CLOSED_WIDTHS: [usize; 10] = [1, 2, 10, 16, 32, 33, 64, 65, 100, 300];
 
 /// The softmax family's VJP from the input in f64 from f32 inputs (the closed form, whose
 /// rounding is 2^-29 of an f32 ulp), with the size of the terms it subtracts: `(vjp, scale,
@@ -292,7 +292,10 @@ fn backward_rows_at_special_values() {
                 let k = cols - 1;
                 let mut x = base.clone();
                 x[k] = -sign * f64::INFINITY;
-                for gk in [g.clone(), g.iter().map(|v| v * 1e38).collect::<Vec<f64>>()] {
+                for gk in [
+                    g.clone(),
+                    g.iter().map(|v| v.abs() * 1e38).collect::<Vec<f64>>(),
+                ] {
                     if F::from_f64(1e38).is_infinite() && gk[0].abs() > 1.0 {
                         continue; // f16/bf16 have no such gradients
                     }
@@ -325,5 +328,38 @@ fn backward_rows_at_special_values() {
     for_each_isa(|isa| {
         check::<f32>(isa);
         check::<f64>(isa);
+    });
+}
+
+/// Log-softmax's `g_i - p_i sum_j g_j` where the sum of the gradient overflows `f32` (every
+/// `g_j = 3e37`: the sum is `3e37 n`): within the closed form's allowance in every build, at
+/// the widths of each build, where the result is finite; ±∞ where it overflows itself.
+#[test]
+fn log_softmax_where_the_sum_of_the_gradient_overflows() {
+    let eps = f32::EPSILON as f64;
+    for_each_isa(|isa| {
+        for cols in CLOSED_WIDTHS.into_iter().filter(|&c| c >= 16) {
+            let x: Vec<f32> = inputs(cols, 21 + cols as u64, 6.0)
+                .into_iter()
+                .map(|v| v as f32)
+                .collect();
+            let g = vec![3e37f32; cols];
+            let gx = backward_rows_of("log_softmax", &x, cols, &g);
+            let (want, scale, kappa) = closed_reference("log_softmax", &x, &g);
+            let tol = 2.0 * (4.0 + cols as f64 + kappa) * eps;
+            for i in 0..cols {
+                if want[i].abs() > f32::MAX as f64 {
+                    // The result itself overflows (a large p_i).
+                    assert_eq!(gx[i] as f64, want[i].signum() * f64::INFINITY, "{isa:?}");
+                    continue;
+                }
+                assert!(
+                    gx[i].is_finite() && (gx[i] as f64 - want[i]).abs() <= tol * scale[i],
+                    "{isa:?} cols {cols}: gx[{i}] = {:e}, exact {:e}",
+                    gx[i],
+                    want[i]
+                );
+            }
+        }
     });
 }

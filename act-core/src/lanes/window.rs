@@ -473,6 +473,14 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool, const L: usize>(
     let [s, d] = finish_lanes(&sums, &add);
     let inv = F::ONE / s;
     if log {
+        // Where `sum_j g_j` overflows (or is NaN from `∞ - ∞` between huge finite terms), it
+        // is summed again scaled by `1/L` and the products `p_i sum_j g_j` scaled back (cold):
+        // finite where they are.
+        let (d, up) = if d.is_nan() | d.is_infinite() {
+            (sum_scaled(len, gb), F::from_f64(L as f64))
+        } else {
+            (d, F::ONE)
+        };
         // `p_i sum_j g_j` is 0 where `p_i` is (an entry at -∞ among finite ones), also when
         // the sum of the gradient overflows; a NaN in the row (the sum of the `e_j` or of
         // the `g_j`) makes every entry NaN.
@@ -482,7 +490,7 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool, const L: usize>(
                 continue;
             }
             for i in b * BLOCK..((b + 1) * BLOCK).min(L) {
-                let t = e[i] * inv * d;
+                let t = e[i] * inv * d * up;
                 let zero = (e[i] == F::ZERO) & sum_is_number;
                 w[i] = gb[i] - F::select(zero, F::ZERO, t);
             }
@@ -523,6 +531,20 @@ fn dot_of_products<F: Float, const L: usize>(len: usize, g: &[F; L], y: &[F; L])
     let add = |a: F, b: F| a + b;
     finish_lanes(
         &lanes::<F, 1, L>(len, F::ZERO, &add, |i| [g[i] * y[i]]),
+        &add,
+    )[0]
+}
+
+/// `sum_i g_i / L` over the first `len` lanes (`L` a power of two: the scaling is exact but
+/// below the normal range), in the order of [`sum_lanes`]: the sum of a gradient that
+/// overflows (the rare case of [`softmax_family_backward`]).
+#[cold]
+#[inline(never)]
+fn sum_scaled<F: Float, const L: usize>(len: usize, g: &[F; L]) -> F {
+    let add = |a: F, b: F| a + b;
+    let down = F::from_f64(1.0 / L as f64);
+    finish_lanes(
+        &lanes::<F, 1, L>(len, F::ZERO, &add, |i| [g[i] * down]),
         &add,
     )[0]
 }

@@ -1,6 +1,7 @@
 //! Vector formulas that are a member of the softmax family (softmax, softmin, log-softmax),
-//! whose backward pass over short rows has a closed form (`act_core`'s
-//! `short::softmax_family_backward`): recognised by the engine's own canonical form, so that
+//! whose backward pass has a closed form (`act_core`'s `short::softmax_family_backward` over a
+//! row in registers, `softmax_family_backward` over a long one): recognised by the engine's
+//! own canonical form, so that
 //! every spelling the stability rewrites bring to it (the textbook `exp(x) / sum(exp(x))`, the
 //! shifted `exp(x - max(x)) / sum(...)`) is recognised, and nothing else is.
 

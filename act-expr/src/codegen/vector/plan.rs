@@ -159,8 +159,9 @@ pub(super) struct Plan<'m> {
     pub flushing: Option<Flushing>,
     /// The forward pass's row check (long build): see [`NormalRows`].
     pub normal_rows: Option<NormalRows>,
-    /// The member of the softmax family the formula is, if any: its backward pass over
-    /// short and medium rows is the closed form (`short::softmax_family_backward`).
+    /// The member of the softmax family the formula is, if any: its backward pass is the
+    /// closed form (`short::softmax_family_backward` and the long build's
+    /// `softmax_family_backward`).
     pub family: Option<super::closed::Family>,
 }
 
