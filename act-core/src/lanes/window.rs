@@ -474,7 +474,7 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool, const L: usize>(
     let inv = F::ONE / s;
     if log {
         // Where `sum_j g_j` overflows (or is NaN from `∞ - ∞` between huge finite terms), it
-        // is summed again scaled by `1/L` and the products `p_i sum_j g_j` scaled back (cold):
+        // is summed again scaled by `1/L` and the products `p_i sum_j g_j` scaled back:
         // finite where they are.
         let (d, up) = if d.is_nan() | d.is_infinite() {
             (sum_scaled(len, gb), F::from_f64(L as f64))
@@ -497,49 +497,46 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool, const L: usize>(
         }
         return;
     }
-    let mut y = [F::ZERO; L];
-    for i in 0..L {
-        y[i] = e[i] * inv;
-    }
     // `sum_j g_j p_j` as `(sum_j g_j e_j) / sum_j e_j`, which runs beside the sum; where
     // `sum_j g_j e_j` is not finite (it may overflow where `sum_j g_j p_j` does not, being
     // up to `n` times larger, or a NaN or ∞ is in the row), the sum of the products.
     let dot = if !(d.is_nan() | d.is_infinite()) {
         d * inv
     } else {
-        dot_of_products(len, gb, &y)
+        dot_of_products(len, gb, &e, inv)
     };
     for b in 0..L.div_ceil(BLOCK) {
         if !live(b, len) {
             continue;
         }
         for i in b * BLOCK..((b + 1) * BLOCK).min(L) {
+            let y = e[i] * inv;
             w[i] = if neg {
-                y[i] * (dot - gb[i])
+                y * (dot - gb[i])
             } else {
-                y[i] * (gb[i] - dot)
+                y * (gb[i] - dot)
             };
         }
     }
 }
 
-/// `sum_i g_i y_i` over the first `len` lanes, in the order of [`sum_lanes`] (the rare case of
-/// [`softmax_family_backward`]).
-#[cold]
-#[inline(never)]
-fn dot_of_products<F: Float, const L: usize>(len: usize, g: &[F; L], y: &[F; L]) -> F {
+/// `sum_i g_i (e_i inv)` over the first `len` lanes, in the order of [`sum_lanes`] (the rare case of
+/// [`softmax_family_backward`]; inlined in its branch, so that the builds for short inputs
+/// call nothing).
+#[inline(always)]
+fn dot_of_products<F: Float, const L: usize>(len: usize, g: &[F; L], e: &[F; L], inv: F) -> F {
     let add = |a: F, b: F| a + b;
     finish_lanes(
-        &lanes::<F, 1, L>(len, F::ZERO, &add, |i| [g[i] * y[i]]),
+        &lanes::<F, 1, L>(len, F::ZERO, &add, |i| [g[i] * (e[i] * inv)]),
         &add,
     )[0]
 }
 
 /// `sum_i g_i / L` over the first `len` lanes (`L` a power of two: the scaling is exact but
 /// below the normal range), in the order of [`sum_lanes`]: the sum of a gradient that
-/// overflows (the rare case of [`softmax_family_backward`]).
-#[cold]
-#[inline(never)]
+/// overflows (the rare case of [`softmax_family_backward`], inlined in its branch as
+/// [`dot_of_products`]).
+#[inline(always)]
 fn sum_scaled<F: Float, const L: usize>(len: usize, g: &[F; L]) -> F {
     let add = |a: F, b: F| a + b;
     let down = F::from_f64(1.0 / L as f64);
