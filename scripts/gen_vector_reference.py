@@ -46,6 +46,19 @@ def cases(t, rng):
         ("long_edge_in", [86.5 * i / 299 for i in range(300)]),
         ("long_edge_out", [87.5 * i / 299 for i in range(300)]),
     ]
+    # Rows of the widths whose backward pass is the closed form over a row in registers (10:
+    # the short build, 32 and 33: the medium one, 33 past two blocks of 16), with spreads
+    # that take the probabilities to the subnormal range and to 0, and the type's extremes.
+    # Their own generator, so that the cases above keep their data.
+    wide = random.Random("widths/%s" % t.name)
+    step = 9.0 if t is F64 else 1.1
+    extra += [
+        ("width10_squares", [-step * i * i for i in range(10)]),
+        ("width32_random", [wide.uniform(-30, 30) for _ in range(32)]),
+        ("width33_tail", [-(23.0 if t is F64 else 3.0) * i for i in range(33)]),
+        ("width32_extremes", [t.max if i == 5 else -t.max if i % 2 else wide.uniform(-1, 1)
+                              for i in range(32)]),
+    ]
     for name, xs in extra:
         xs = [t.from_f64(v) for v in xs]
         out.append((name, xs, [t.from_f64(rng.uniform(-1, 1)) for _ in xs]))

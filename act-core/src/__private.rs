@@ -11,7 +11,7 @@ pub use crate::float_kernels::{FloatKernels, OneKernels};
 pub use crate::kernels::Kernel;
 pub use crate::lanes::{
     MAX_MIN_FROM, fold_blocks, max_min_blocks, mean_rescaled, medium, position_of, short,
-    sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
+    softmax_family_backward, sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
 };
 pub use crate::loops::{
     for_rows, for_rows2, is_limit_artefact, limit, map_in_place, map_in_place_limit, map1,

@@ -274,14 +274,87 @@ pub fn max_min_blocks<F: Float>(x: &[F], map: impl Fn(F) -> F) -> (F, F) {
 
 mod window;
 
+pub use window::Family;
+
+/// The closed form of the softmax family's VJP from the input (`short::softmax_family_backward`,
+/// which see) over a row of any length, for rows longer than a window: three passes over
+/// the row (the maximum; the exponentials, stored in `out`, with their sum and
+/// `sum_j g_j e_j` or `sum_j g_j` beside it in the lanes of [`sum_lanes`]; the output), with
+/// the same formulas, so the same accuracy and the same values at NaN and ±∞. Panics if the
+/// lengths differ.
+#[inline(always)]
+pub fn softmax_family_backward<F: Float, const FMA: bool>(
+    family: Family,
+    x: &[F],
+    g: &[F],
+    out: &mut [F],
+) {
+    check_len("x", x.len(), "grad_y", g.len());
+    check_len("x", x.len(), "grad_x", out.len());
+    if x.is_empty() {
+        return;
+    }
+    let (neg, log) = (family == Family::Softmin, family == Family::LogSoftmax);
+    let p = |v: F| if neg { -v } else { v };
+    let m = fold_blocks(x, -F::INFINITY, p, F::max);
+    let add = |a: F, b: F| a + b;
+    let mut acc = [[F::ZERO; LANES]; 2];
+    for ((xc, gc), oc) in x
+        .chunks(LANES)
+        .zip(g.chunks(LANES))
+        .zip(out.chunks_mut(LANES))
+    {
+        let len = xc.len().min(gc.len()).min(oc.len()).min(LANES);
+        let (xc, gc, oc) = (&xc[..len], &gc[..len], &mut oc[..len]);
+        fold_block(&mut acc, len, &add, |i| {
+            let pi = p(xc[i]);
+            let u = pi - m;
+            let err = crate::compensated::two_sum_err(pi, -m, u);
+            let e = <F as crate::float_kernels::FloatKernels>::__exp_lo::<FMA>(u, err);
+            oc[i] = e;
+            [e, if log { gc[i] } else { gc[i] * e }]
+        });
+    }
+    let [s, d] = finish_lanes(&acc, &add);
+    let inv = F::ONE / s;
+    if log {
+        // As the short build: a sum of the gradient that overflows, summed again scaled.
+        let (d, up) = if d.is_nan() | d.is_infinite() {
+            let k = x.len().next_power_of_two();
+            let down = F::from_f64(1.0 / k as f64);
+            (sum_lanes(g, |v| [v * down])[0], F::from_f64(k as f64))
+        } else {
+            (d, F::ONE)
+        };
+        let sum_is_number = !(inv * d).is_nan();
+        for (o, &gi) in out.iter_mut().zip(g) {
+            let e = *o;
+            let t = e * inv * d * up;
+            let zero = (e == F::ZERO) & sum_is_number;
+            *o = gi - F::select(zero, F::ZERO, t);
+        }
+        return;
+    }
+    let dot = if !(d.is_nan() | d.is_infinite()) {
+        d * inv
+    } else {
+        // `sum_j g_j e_j` overflowed (or a NaN or ∞ is in the row): the sum of the products.
+        sum_lanes2(g, out, |gi, e| [gi * (e * inv)])[0]
+    };
+    for (o, &gi) in out.iter_mut().zip(g) {
+        let y = *o * inv;
+        *o = if neg { y * (dot - gi) } else { y * (gi - dot) };
+    }
+}
+
 /// The fused sums and folds for rows of at most [`short::LEN`] elements in registers (softmax
 /// over the classes of an output layer), with the same results as the general ones; the
 /// short builds of the slice methods of a vector activation call these. See the `window`
 /// module (rows as windows of a batch, read and written in whole vectors).
 pub mod short {
     pub use super::window::{
-        fold_blocks, for_rows, for_rows2, map_out, position_of, sum_lanes, sum_lanes_store,
-        sum_lanes2, sum_lanes3,
+        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
+        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
     };
 
     /// The longest input these functions take.
@@ -297,8 +370,8 @@ pub mod short {
 /// are skipped. The medium builds of the slice methods of a vector activation call these.
 pub mod medium {
     pub use super::window::{
-        fold_blocks, for_rows, for_rows2, map_out, position_of, sum_lanes, sum_lanes_store,
-        sum_lanes2, sum_lanes3,
+        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
+        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
     };
 
     /// The longest input these functions take.

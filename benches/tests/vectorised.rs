@@ -121,11 +121,35 @@ fn functions(wanted: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<Vec<Insn>>> 
             continue;
         };
         if let Ok(addr) = u64::from_str_radix(addr.trim(), 16) {
-            body.push((addr, name_got_call(insn.trim(), &got)));
+            body.push((addr, name_register_call(insn.trim(), body, &got)));
         }
     }
     finish(&mut current);
     found
+}
+
+/// [`name_got_call`], and a call through a register (`call *%rbp`) named as the function the
+/// register was last loaded with in `body` (`mov 0x..(%rip),%rbp  # .. <memcpy@GLIBC_2.14>`:
+/// LLVM keeps a function called several times in a register), so that such a `memcpy` is
+/// told from an unknown call.
+fn name_register_call(insn: &str, body: &[Insn], got: &BTreeMap<u64, String>) -> String {
+    let insn = name_got_call(insn, got);
+    let Some(reg) = insn
+        .strip_prefix("call")
+        .map(str::trim)
+        .and_then(|r| r.strip_prefix('*'))
+        .filter(|r| r.starts_with('%') && !r.contains('('))
+    else {
+        return insn;
+    };
+    let loaded = body.iter().rev().find_map(|(_, i)| {
+        let (ops, comment) = i.strip_prefix("mov")?.split_once("# ")?;
+        (ops.trim().rsplit(',').next()? == reg).then_some(comment)
+    });
+    match loaded.and_then(|c| c.split_once('<')) {
+        Some((_, name)) => format!("{insn}  # <{}", name.split('@').next().unwrap_or(name)),
+        None => insn,
+    }
 }
 
 /// What the slots of the global offset table hold, by slot address: the function at the

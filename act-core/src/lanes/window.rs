@@ -408,3 +408,140 @@ pub fn map_out<'c, F: Float, const L: usize>(
         }
     }
 }
+
+/// A member of the softmax family, for [`softmax_family_backward`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// `y_i = e^(x_i) / sum_j e^(x_j)`.
+    Softmax,
+    /// Softmax of `-x`.
+    Softmin,
+    /// `y_i = x_i - ln(sum_j e^(x_j))`.
+    LogSoftmax,
+}
+
+/// The vector-Jacobian product of a member of the softmax family from the input, in closed
+/// form, for one row of at most `L` elements: the row's probabilities
+/// `p_i = e^(s x_i - m) / sum_j e^(s x_j - m)` (`s = -1` for softmin, else 1; `m` the maximum
+/// of `s x`), then `p_i (g_i - sum_j g_j p_j)` (softmax), `p_i (sum_j g_j p_j - g_i)`
+/// (softmin) or `g_i - p_i sum_j g_j` (log-softmax). Four whole-row steps in registers (the
+/// maximum, the exponentials and their sum with `sum_j g_j` beside it, the products `p_i` and
+/// their dot product with `g`, the output), where the general VJP of a vector formula takes
+/// the adjoints of every reduction, the maximum's position included.
+///
+/// `e^(s x_i - m)` is exact in the inputs as the forward pass's is: the rounding error of the
+/// difference enters the exponential's reduced argument (`FloatKernels::__exp_lo`, with its
+/// gradual underflow, since the gradient may scale a tiny probability back up). Each `p_i`
+/// is then within a few ulp plus the sum's rounding (`n/2` ulp) of the exact one, and the
+/// result within that relative error of the size of the terms it subtracts. The sums run over
+/// the window's lanes in the order of [`sum_lanes`] (so the bits do not depend on the
+/// instruction set). A NaN in a row (input or gradient) makes the row's result NaN, as a row
+/// holding `+∞` (`+∞ - +∞`) or only `-∞` does; an entry at `-∞` among finite ones has
+/// `p_i = 0`.
+#[inline(always)]
+#[allow(clippy::needless_range_loop)] // three windows indexed alike
+pub fn softmax_family_backward<'c, F: Float, const FMA: bool, const L: usize>(
+    family: Family,
+    x: Row<'_, F, L>,
+    g: Row<'_, F, L>,
+    out: impl Into<RowMut<'c, F, L>>,
+) {
+    let out = out.into();
+    check_len("x", x.len, "grad_y", g.len);
+    check_len("x", x.len, "grad_x", out.len);
+    let len = x.len;
+    if len == 0 {
+        return;
+    }
+    let neg = family == Family::Softmin;
+    let p = |v: F| if neg { -v } else { v };
+    let m = fold_blocks(x, -F::INFINITY, p, F::max);
+    let (xb, gb, w) = (x.window, g.window, out.window);
+    let add = |a: F, b: F| a + b;
+    // e_i, kept in registers for the later steps (lanes past the row hold the identity 0).
+    let mut e = [F::ZERO; L];
+    let log = family == Family::LogSoftmax;
+    // With the sum of the e_i, in the same lanes: sum_j g_j (log-softmax) or sum_j g_j e_j.
+    let sums = lanes::<F, 2, L>(len, F::ZERO, &add, |i| {
+        let pi = p(xb[i]);
+        let u = pi - m;
+        let err = crate::compensated::two_sum_err(pi, -m, u);
+        let ei = <F as crate::float_kernels::FloatKernels>::__exp_lo::<FMA>(u, err);
+        e[i] = if i < len { ei } else { F::ZERO };
+        [ei, if log { gb[i] } else { gb[i] * ei }]
+    });
+    let [s, d] = finish_lanes(&sums, &add);
+    let inv = F::ONE / s;
+    if log {
+        // Where `sum_j g_j` overflows (or is NaN from `∞ - ∞` between huge finite terms), it
+        // is summed again scaled by `1/L` and the products `p_i sum_j g_j` scaled back:
+        // finite where they are.
+        let (d, up) = if d.is_nan() | d.is_infinite() {
+            (sum_scaled(len, gb), F::from_f64(L as f64))
+        } else {
+            (d, F::ONE)
+        };
+        // `p_i sum_j g_j` is 0 where `p_i` is (an entry at -∞ among finite ones), also when
+        // the sum of the gradient overflows; a NaN in the row (the sum of the `e_j` or of
+        // the `g_j`) makes every entry NaN.
+        let sum_is_number = !(inv * d).is_nan();
+        for b in 0..L.div_ceil(BLOCK) {
+            if !live(b, len) {
+                continue;
+            }
+            for i in b * BLOCK..((b + 1) * BLOCK).min(L) {
+                let t = e[i] * inv * d * up;
+                let zero = (e[i] == F::ZERO) & sum_is_number;
+                w[i] = gb[i] - F::select(zero, F::ZERO, t);
+            }
+        }
+        return;
+    }
+    // `sum_j g_j p_j` as `(sum_j g_j e_j) / sum_j e_j`, which runs beside the sum; where
+    // `sum_j g_j e_j` is not finite (it may overflow where `sum_j g_j p_j` does not, being
+    // up to `n` times larger, or a NaN or ∞ is in the row), the sum of the products.
+    let dot = if !(d.is_nan() | d.is_infinite()) {
+        d * inv
+    } else {
+        dot_of_products(len, gb, &e, inv)
+    };
+    for b in 0..L.div_ceil(BLOCK) {
+        if !live(b, len) {
+            continue;
+        }
+        for i in b * BLOCK..((b + 1) * BLOCK).min(L) {
+            let y = e[i] * inv;
+            w[i] = if neg {
+                y * (dot - gb[i])
+            } else {
+                y * (gb[i] - dot)
+            };
+        }
+    }
+}
+
+/// `sum_i g_i (e_i inv)` over the first `len` lanes, in the order of [`sum_lanes`] (the rare case of
+/// [`softmax_family_backward`]; inlined in its branch, so that the builds for short inputs
+/// call nothing).
+#[inline(always)]
+fn dot_of_products<F: Float, const L: usize>(len: usize, g: &[F; L], e: &[F; L], inv: F) -> F {
+    let add = |a: F, b: F| a + b;
+    finish_lanes(
+        &lanes::<F, 1, L>(len, F::ZERO, &add, |i| [g[i] * (e[i] * inv)]),
+        &add,
+    )[0]
+}
+
+/// `sum_i g_i / L` over the first `len` lanes (`L` a power of two: the scaling is exact but
+/// below the normal range), in the order of [`sum_lanes`]: the sum of a gradient that
+/// overflows (the rare case of [`softmax_family_backward`], inlined in its branch as
+/// [`dot_of_products`]).
+#[inline(always)]
+fn sum_scaled<F: Float, const L: usize>(len: usize, g: &[F; L]) -> F {
+    let add = |a: F, b: F| a + b;
+    let down = F::from_f64(1.0 / L as f64);
+    finish_lanes(
+        &lanes::<F, 1, L>(len, F::ZERO, &add, |i| [g[i] * down]),
+        &add,
+    )[0]
+}

@@ -5,6 +5,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+mod closed;
 mod jacobian;
 mod methods;
 mod passes;

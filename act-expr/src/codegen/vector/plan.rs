@@ -159,6 +159,10 @@ pub(super) struct Plan<'m> {
     pub flushing: Option<Flushing>,
     /// The forward pass's row check (long build): see [`NormalRows`].
     pub normal_rows: Option<NormalRows>,
+    /// The member of the softmax family the formula is, if any: its backward pass is the
+    /// closed form (`short::softmax_family_backward` and the long build's
+    /// `softmax_family_backward`).
+    pub family: Option<super::closed::Family>,
 }
 
 /// The forward pass of the long build finds `min(p)` with `max(p)` (reduction `max`), and
@@ -223,6 +227,7 @@ impl<'m> Plan<'m> {
             backward_store,
             flushing,
             normal_rows,
+            family: super::closed::family(m),
         }
     }
 

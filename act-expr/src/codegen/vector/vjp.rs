@@ -1,6 +1,9 @@
 //! The vector-Jacobian product `grad_x = J^T grad_y`: the passes (with the aggregates of the
 //! chain rule), one pass for `s_j = sum_i grad_y_i ∂y_i/∂r_j`, the reductions' adjoints, and a
-//! final pass per element.
+//! final pass per element. A member of the softmax family (see [`super::closed`]) takes its
+//! closed form instead, in every build (a row in registers, or three passes over a long one):
+//! the probabilities once, then `p (g - <g, p>)` or `g - p sum(g)`, with two row reductions
+//! after the maximum where the general form has one per reduction and adjoint.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -48,6 +51,22 @@ fn s_pass(plan: &Plan, lanes: Lanes) -> TokenStream {
 
 /// The backward slice method's body in one lane set-up.
 fn backward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
+    if let Some(family) = plan.family {
+        // The closed form of the softmax family's VJP, four whole-row steps where the general
+        // one below takes the adjoints of every reduction: a row in registers, or three
+        // passes over a long one.
+        let path = lanes.path();
+        let family = family.path(&quote!(::act_core::__private::short));
+        return if lanes.windowed() {
+            quote! {
+                #path::softmax_family_backward::<F, FMA, { #path::LEN }>(#family, x, grad_y, &mut grad_x);
+            }
+        } else {
+            quote! {
+                ::act_core::__private::softmax_family_backward::<F, FMA>(#family, x, grad_y, grad_x);
+            }
+        };
+    }
     let k = plan.k();
     let reds = passes(
         plan,

@@ -1,0 +1,114 @@
+//! The softmax family's batched backward from the input (`backward_rows`) against the naive
+//! row-by-row loop (`act_benches::naive`), interleaved: each round times one call of each,
+//! in alternating order, and the figure is the median over the rounds of the per-round ratio
+//! (naive time / act time: above 1, act is ahead), so that a load that comes and goes
+//! touches both sides alike. Also prints each side's median rate in elements per ns. Inputs
+//! as `medians` takes them (x uniform in [-8, 8), grad_y in [-1, 1), f32).
+//!
+//! ```text
+//! taskset -c 1 cargo run -p act-benches --release --bin rows_ab -- --n 1000000 --rounds 41
+//! ```
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use act_benches::inputs;
+use act_benches::naive::f32 as naive;
+use act_core::prelude::*;
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(about = "backward_rows of the softmax family against the naive loop, interleaved")]
+struct Args {
+    /// Elements per call (rounded down to whole rows).
+    #[arg(long, default_value_t = 1_000_000)]
+    n: usize,
+    /// Rounds (one call of each side per round).
+    #[arg(long, default_value_t = 41)]
+    rounds: usize,
+    /// Row widths.
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 10, 32, 33, 100, 1000])]
+    cols: Vec<usize>,
+    /// Which: softmax, log_softmax, softmin (all when absent).
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+}
+
+type Backward = fn(&[f32], &[f32], &mut [f32]);
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn time(f: &mut impl FnMut()) -> f64 {
+    let t = Instant::now();
+    f();
+    t.elapsed().as_nanos().max(1) as f64
+}
+
+fn main() {
+    let args = Args::parse();
+    let x: Vec<f32> = inputs(args.n, 1).into_iter().map(|v| v as f32).collect();
+    let g: Vec<f32> = inputs(args.n, 2)
+        .into_iter()
+        .map(|v| (v / 8.0) as f32)
+        .collect();
+    let mut out = vec![0.0f32; args.n];
+    println!(
+        "# rows_ab n={} rounds={} isa={:?}: naive/act = median of per-round time ratios (>1: act ahead)",
+        args.n,
+        args.rounds,
+        act_core::dispatch::active()
+    );
+    let acts: [(&str, Backward); 3] = [
+        ("softmax", naive::softmax::backward),
+        ("log_softmax", naive::log_softmax::backward),
+        ("softmin", naive::softmin::backward),
+    ];
+    for (name, naive_row) in acts {
+        if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
+            continue;
+        }
+        for &cols in &args.cols {
+            let m = args.n / cols * cols;
+            let (x, g) = (&x[..m], &g[..m]);
+            let act = |out: &mut [f32]| match name {
+                "softmax" => Softmax.backward_rows(black_box(x), cols, black_box(g), out),
+                "log_softmax" => LogSoftmax.backward_rows(black_box(x), cols, black_box(g), out),
+                _ => Softmin.backward_rows(black_box(x), cols, black_box(g), out),
+            };
+            let slow = |out: &mut [f32]| {
+                for ((xr, gr), or) in black_box(x)
+                    .chunks(cols)
+                    .zip(g.chunks(cols))
+                    .zip(out.chunks_mut(cols))
+                {
+                    naive_row(xr, gr, or);
+                }
+            };
+            let o = &mut out[..m];
+            act(o);
+            slow(o);
+            let (mut ta, mut tn, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+            for r in 0..args.rounds {
+                let (a, b) = if r % 2 == 0 {
+                    let a = time(&mut || act(black_box(&mut *o)));
+                    (a, time(&mut || slow(black_box(&mut *o))))
+                } else {
+                    let b = time(&mut || slow(black_box(&mut *o)));
+                    (time(&mut || act(black_box(&mut *o))), b)
+                };
+                ta.push(a);
+                tn.push(b);
+                ratio.push(b / a);
+            }
+            println!(
+                "{name} rows of {cols}: act {:.4} el/ns, naive {:.4} el/ns, naive/act {:.3}",
+                m as f64 / median(ta),
+                m as f64 / median(tn),
+                median(ratio)
+            );
+        }
+    }
+}
