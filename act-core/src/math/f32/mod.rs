@@ -8,10 +8,12 @@ mod erf;
 mod gelu_tanh;
 mod mish;
 pub(crate) mod scalar;
+mod silu;
 
 pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::mish_prime;
+pub use silu::{silu, silu_prime};
 
 /// Adding this (1.5 * 2^23) rounds a value below 2^22 to an integer held in the low mantissa
 /// bits, readable with `to_bits`.
@@ -306,9 +308,13 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
 
 /// [`sigmoid_scaled`] in a cheaper and less accurate form (a one-part `e`, one division, no
 /// residual corrections; both builds): for a factor whose error is not amplified afterwards
-/// (`x sigmoid(x)` as the result, not a term of a sum that may cancel).
+/// (`a sigmoid(b)` as the result, not a term of a sum that may cancel). The FMA build scales
+/// by `2^64` and has one range test (`silu.rs`).
 #[inline(always)]
 pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
+    if FMA {
+        return silu::sigmoid_scaled_lean_fma::<FMA>(x);
+    }
     let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
     let e = exp_neg_single::<FMA>(x.abs(), ce);
     // Scaled, `c E <= 2^-67`: `1 + c E` rounds to 1 as `1 + E` does. (`d` formed beside `E`,
