@@ -308,13 +308,19 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
 
 /// [`sigmoid_scaled`] in a cheaper and less accurate form (a one-part `e`, one division, no
 /// residual corrections; both builds): for a factor whose error is not amplified afterwards
-/// (`a sigmoid(b)` as the result, not a term of a sum that may cancel). The FMA build scales
-/// by `2^64` and has one range test (`silu.rs`).
+/// (`a sigmoid(b)` as the result, not a term of a sum that may cancel). Scaled by `2^64`
+/// below -69, with one range test (`silu.rs`), so that `c sigmoid(x)` stays normal down to
+/// -131: with `2^32` it was subnormal below -109.5, and GLU's `1e30 sigmoid(-120)` in the
+/// portable build was 5e-5 off.
 #[inline(always)]
 pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
-    if FMA {
-        return silu::sigmoid_scaled_lean_fma::<FMA>(x);
-    }
+    silu::sigmoid_scaled_lean_2_64::<FMA>(x)
+}
+
+/// The earlier [`sigmoid_scaled_lean`], scaled by `2^32` with `exp_neg_single`'s gradual
+/// underflow: the portable SiLU's factor (unchanged, so that its bits are too).
+#[inline(always)]
+pub(crate) fn sigmoid_scaled_lean_2_32<const FMA: bool>(x: f32) -> (f32, f32) {
     let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
     let e = exp_neg_single::<FMA>(x.abs(), ce);
     // Scaled, `c E <= 2^-67`: `1 + c E` rounds to 1 as `1 + E` does. (`d` formed beside `E`,

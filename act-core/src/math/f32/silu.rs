@@ -10,11 +10,11 @@
 //! subnormal range (its second power of two, two range tests and three selects), and gives
 //! the limits at ±∞ (where the formulas have `∞ · 0`) without a select: at 112, `E` (and
 //! `x E`, `x^2 E`) lie below half the smallest subnormal. The portable build keeps the
-//! earlier forms (`sigmoid_scaled_lean` and `sigmoid_pair`).
+//! earlier forms (the `2^32`-scaled lean sigmoid and `sigmoid_pair`).
 
 use super::{
     SCALE_FROM, SHIFT, at_least, at_most, exp_reduce, fm, pow2_from_shifted, sigmoid_pair,
-    sigmoid_scaled_lean,
+    sigmoid_scaled_lean_2_32,
 };
 
 /// `2^64`, the factor [`exp_neg_lifted`] builds into `E`.
@@ -42,15 +42,15 @@ fn exp_neg_lifted<const FMA: bool>(a: f32) -> f32 {
 /// SiLU (Swish) `x sigmoid(x)` (Elfwing et al. 2018; Ramachandran et al. 2017): `x / (1 + E)`
 /// for `x >= 0`, `x E / (1 + E)` for `x < 0`, `E = e^-|x|`. With FMA the second is formed
 /// with `2^64 E` and multiplied by `2^-64` last, so that the subnormal tail (`x < -87`) is
-/// rounded once more at most; the portable build unscales [`sigmoid_scaled_lean`]'s factor
-/// after the product. SiLU(-∞) = -0, SiLU(∞) = ∞, NaN gives NaN.
+/// rounded once more at most; the portable build unscales the factor of the earlier
+/// `sigmoid_scaled_lean` (`2^32`) after the product. SiLU(-∞) = -0, SiLU(∞) = ∞, NaN gives NaN.
 ///
 /// Error (FMA): `E`'s (at most half of it for `x >= 0`), `1 + E`'s, the quotient's and the
 /// product's roundings: `benches/RESULTS.md` gives the exhaustive figure.
 #[inline(always)]
 pub fn silu<const FMA: bool>(x: f32) -> f32 {
     if !FMA {
-        let (s, inv) = sigmoid_scaled_lean::<FMA>(x);
+        let (s, inv) = sigmoid_scaled_lean_2_32::<FMA>(x);
         let y = (x * s) * inv;
         return if x == f32::NEG_INFINITY { -0.0 } else { y };
     }
@@ -72,7 +72,7 @@ pub fn silu<const FMA: bool>(x: f32) -> f32 {
 /// in an FMA; the denominator `dd = E (E + 2) + 1`, one FMA, so that `1 + E` is never
 /// rounded on its own (its rounding error, doubled in the square, would cost up to 2 ulp); one
 /// division, corrected for the rounding of `dd` (without it 3.47 ulp at `x = -6.57`, with it
-/// 2.98 at `x = -7.40`: the rounding of `dd` just above 1 is up to 2^-24 relative); then
+/// 2.96 at `x = -3.79`: the rounding of `dd` just above 1 is up to 2^-24 relative); then
 /// `2^-64`. The only cancellation is the numerator's `1 + E + x` near the root
 /// `x = -1.278`, where the allowance is absolute (`builtins`' module docs). `x` is clamped to
 /// `[-112, 112]`: the limits 1 at ∞ and -0 at -∞ come out of the formula. The portable build
@@ -94,14 +94,15 @@ pub fn silu_prime<const FMA: bool>(x: f32) -> f32 {
     let dd = e.mul_add(e2, 1.0);
     // `dd`'s rounding error (less `e` times `e2`'s, below 2^-23 e): `1 - dd` is exact.
     let ddl = e.mul_add(e2, 1.0 - dd);
+    // `q (1 - ddl)` for `q (1 - ddl / dd)`: right where `dd` is near 1 (`x < -2`, where the
+    // correction matters), too large by up to `dd` near 0, where the error stays within 2.81
+    // ulp all the same (`1 / dd` from a quadratic in `e` took one FMA more and gave 2.98 at
+    // `x = -7.40` and 2.15 for `x > 0`).
     let q = n / dd;
-    // `q (1 - ddl / dd)`, `1 / dd` from the quadratic of `bell_fma_final`
-    // (`scripts/fit_bell.py`, within 4.5%): it only scales a term below 2^-23 q.
-    let g = e.mul_add(e.mul_add(0.665_596_3, -1.370_003_6), 0.965_599_1);
-    (-q).mul_add(ddl * g, q) * UNLIFT
+    (-q).mul_add(ddl, q) * UNLIFT
 }
 
-/// The FMA build's `sigmoid_scaled_lean`, `(c sigmoid(x), 1/c)` with `c = 2^64` where
+/// `sigmoid_scaled_lean` (both builds), `(c sigmoid(x), 1/c)` with `c = 2^64` where
 /// `x < -69` (else 1), for a product such as GLU's `a sigmoid(b)`: `c E` comes from one power
 /// of two `2^(k + log2 c)` and is 0 where that is not normal (`c E` below 2^-126: `x < -131`,
 /// or `x > 87`, where `E` is negligible against 1), one range test where `exp_neg_single`
@@ -109,7 +110,7 @@ pub fn silu_prime<const FMA: bool>(x: f32) -> f32 {
 /// 2^-35`: `1 + c E` rounds to 1 as `1 + E` does, and a product by any finite `a` stays
 /// finite.
 #[inline(always)]
-pub(super) fn sigmoid_scaled_lean_fma<const FMA: bool>(x: f32) -> (f32, f32) {
+pub(super) fn sigmoid_scaled_lean_2_64<const FMA: bool>(x: f32) -> (f32, f32) {
     let far = x < -SCALE_FROM;
     let xn = -x.abs();
     let (p, _, _) = exp_reduce::<FMA>(xn, -0.0);
@@ -225,25 +226,30 @@ mod tests {
         run::<false>();
     }
 
-    /// The FMA build's lean scaled sigmoid: `c sigmoid(x)` normal down to `x = -131` (a
+    /// The lean scaled sigmoid, both builds: `c sigmoid(x)` normal down to `x = -131` (a
     /// product with a large cofactor, GLU's `a sigmoid(b)`, then keeps its precision), 0
     /// from about -131.7 (`k + 64 < -126`); within 2 ULP of the `f64` value on a grid.
     #[test]
     fn lean_scaled_sigmoid_keeps_the_far_tail_normal() {
-        let mut x = -131.0f32;
-        while x <= 20.0 {
-            let (cs, inv) = sigmoid_scaled_lean_fma::<true>(x);
-            let want = sigmoids(f64::from(x)).0;
-            assert!(cs >= f32::MIN_POSITIVE, "x = {x}: {cs:e} is not normal");
-            let err = ulps(cs, want / f64::from(inv));
-            assert!(err <= 2.0, "x = {x}: {err} ulp");
-            x += 0.0137;
+        fn run<const FMA: bool>() {
+            let lean = sigmoid_scaled_lean_2_64::<FMA>;
+            let mut x = -131.0f32;
+            while x <= 20.0 {
+                let (cs, inv) = lean(x);
+                let want = sigmoids(f64::from(x)).0;
+                assert!(cs >= f32::MIN_POSITIVE, "x = {x}: {cs:e} is not normal");
+                let err = ulps(cs, want / f64::from(inv));
+                assert!(err <= 2.0, "FMA {FMA}, x = {x}: {err} ulp");
+                x += 0.0137;
+            }
+            assert_eq!(lean(-133.0).0, 0.0);
+            assert_eq!(lean(f32::NEG_INFINITY).0, 0.0);
+            assert_eq!(lean(f32::INFINITY), (1.0, 1.0));
+            assert_eq!(lean(-60.0).1, 1.0);
+            assert_eq!(lean(-70.0).1, UNLIFT);
+            assert!(lean(f32::NAN).0.is_nan());
         }
-        assert_eq!(sigmoid_scaled_lean_fma::<true>(-133.0).0, 0.0);
-        assert_eq!(sigmoid_scaled_lean_fma::<true>(f32::NEG_INFINITY).0, 0.0);
-        assert_eq!(sigmoid_scaled_lean_fma::<true>(f32::INFINITY), (1.0, 1.0));
-        assert_eq!(sigmoid_scaled_lean_fma::<true>(-60.0).1, 1.0);
-        assert_eq!(sigmoid_scaled_lean_fma::<true>(-70.0).1, UNLIFT);
-        assert!(sigmoid_scaled_lean_fma::<true>(f32::NAN).0.is_nan());
+        run::<true>();
+        run::<false>();
     }
 }
