@@ -94,12 +94,12 @@ pub fn silu_prime<const FMA: bool>(x: f32) -> f32 {
     let dd = e.mul_add(e2, 1.0);
     // `dd`'s rounding error (less `e` times `e2`'s, below 2^-23 e): `1 - dd` is exact.
     let ddl = e.mul_add(e2, 1.0 - dd);
-    // `q (1 - ddl)` for `q (1 - ddl / dd)`: right where `dd` is near 1 (`x < -2`, where the
-    // correction matters), too large by up to `dd` near 0, where the error stays within 2.81
-    // ulp all the same (`1 / dd` from a quadratic in `e` took one FMA more and gave 2.98 at
-    // `x = -7.40` and 2.15 for `x > 0`).
+    // `q (1 - ddl / dd)`, `1 / dd` as `1 - 3e/4`, exact at `e` = 0 and 1, off by up to 37%
+    // between: it only scales a term below 2^-23 q, and the worst error is 2.96 ulp (with no
+    // `1 / dd` 3.59 at `x = -0.236`; with `bell_fma_final`'s quadratic, one FMA more, 2.98).
     let q = n / dd;
-    (-q).mul_add(ddl, q) * UNLIFT
+    let g = e.mul_add(-0.75, 1.0);
+    (-q).mul_add(ddl * g, q) * UNLIFT
 }
 
 /// `sigmoid_scaled_lean` (both builds), `(c sigmoid(x), 1/c)` with `c = 2^64` where
@@ -168,6 +168,13 @@ mod tests {
                     }
                     bits += 61;
                 }
+            }
+            // The worst points of the exhaustive runs: -0.2356 (3.59 ulp where the correction
+            // of `dd`'s rounding lacked `1 / dd`), -3.79 and -7.40 (2.96, 2.98).
+            for x in [-0.235_647_04f32, -3.790_166_4, -7.400_682] {
+                let xd = f64::from(x);
+                let (s, sm) = sigmoids(xd);
+                worst_d = worst_d.max(ulps(silu_prime::<FMA>(x), s + xd * s * sm));
             }
             // The portable derivative (unchanged, `sigmoid_pair`'s terms) is within 4 ULP
             // (3.79 in the exhaustive run).
