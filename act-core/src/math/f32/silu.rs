@@ -9,8 +9,9 @@
 //! Clamping `|x|` at 112 costs one `min` where `exp_neg_single` selects its way through the
 //! subnormal range (its second power of two, two range tests and three selects), and gives
 //! the limits at ±∞ (where the formulas have `∞ · 0`) without a select: at 112, `E` (and
-//! `x E`, `x^2 E`) lie below half the smallest subnormal. The portable build keeps the
-//! earlier forms (the `2^32`-scaled lean sigmoid and `sigmoid_pair`).
+//! `x E`, `x^2 E`) lie below half the smallest subnormal. The portable SiLU and SiLU' keep
+//! their earlier forms (the `2^32`-scaled lean sigmoid and `sigmoid_pair`); the lean scaled
+//! sigmoid ([`sigmoid_scaled_lean_2_64`], one range test) is the same in both builds.
 
 use super::{
     SCALE_FROM, SHIFT, at_least, at_most, exp_reduce, fm, pow2_from_shifted, sigmoid_pair,
