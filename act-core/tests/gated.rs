@@ -217,3 +217,65 @@ fn gated_partials_diverge_at_infinite_inputs() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// GLU's slices in every build: a NaN artefact of the straight-line code (`∞ · 0` at `a = ±∞`
+/// with `sigmoid(b)` or `sigmoid'(b)` flushed to 0) is replaced by the limit, as the scalar
+/// methods give it, among ordinary pairs of the same chunk; NaN inputs stay NaN. The main
+/// loops test only for a NaN result from non-NaN inputs and leave the magnitude test to the
+/// fix-up pass (`pairs.rs`): this checks that pass.
+#[test]
+fn glu_slices_replace_artefacts_by_the_limits() {
+    let inf = f32::INFINITY;
+    let special = [
+        (inf, -200.0f32),
+        (-inf, -200.0),
+        (inf, -inf),
+        (-inf, 3.0),
+        (1e30, -120.0),
+        (2.0, -inf),
+        (f32::NAN, 1.0),
+        (1.0, f32::NAN),
+        (inf, 200.0),
+    ];
+    // A chunk of ordinary pairs with the special ones spread among them.
+    let mut a: Vec<f32> = (0..1100).map(|i| (i as f32 * 0.37).sin() * 6.0).collect();
+    let mut b: Vec<f32> = (0..1100).map(|i| (i as f32 * 0.61).cos() * 9.0).collect();
+    for (k, &(ai, bi)) in special.iter().enumerate() {
+        a[k * 97 + 5] = ai;
+        b[k * 97 + 5] = bi;
+    }
+    let g: Vec<f32> = (0..a.len()).map(|i| 1.0 + (i % 3) as f32).collect();
+    let same = |x: f32, y: f32| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan());
+    for isa in act_core::dispatch::Isa::available() {
+        act_core::dispatch::force(Some(isa)).unwrap();
+        let mut y = vec![0.0f32; a.len()];
+        let (mut ga, mut gb) = (vec![0.0f32; a.len()], vec![0.0f32; a.len()]);
+        Glu.forward_slice(&a, &b, &mut y);
+        Glu.backward_slice(&a, &b, &g, &mut ga, &mut gb);
+        act_core::dispatch::force(None).unwrap();
+        for i in 0..a.len() {
+            let (da, db) = Glu.partials(a[i], b[i]);
+            let want = (Glu.forward(a[i], b[i]), g[i] * da, g[i] * db);
+            let slices = (y[i], ga[i], gb[i]);
+            // The scalar methods and the slices may differ in the last bits (one-element
+            // kernels), not in NaN-ness, infinities or zeros.
+            let close = |x: f32, w: f32| {
+                same(x, w) || (x.is_finite() && w.is_finite() && (x - w).abs() <= 1e-6 * w.abs())
+            };
+            assert!(
+                close(slices.0, want.0) && close(slices.1, want.1) && close(slices.2, want.2),
+                "{isa:?}: Glu at ({}, {}): slices {slices:?}, scalar {want:?}",
+                a[i],
+                b[i]
+            );
+        }
+        // Some values themselves, not only agreement: where `sigmoid(b)` is not 0 in f32, a
+        // ±∞ result; at b = -200 the limit along `a` of `a · 0` is 0.
+        assert_eq!(y[3 * 97 + 5], -inf, "{isa:?}"); // -∞ · sigmoid(3)
+        assert_eq!(y[8 * 97 + 5], inf, "{isa:?}");
+        assert_eq!(ga[8 * 97 + 5], g[8 * 97 + 5], "{isa:?}"); // ∂f/∂a = sigmoid(200) = 1
+        assert_eq!(y[5], 0.0, "{isa:?}");
+        assert_eq!(y[5 * 97 + 5], 0.0, "{isa:?}"); // 2 · sigmoid(-∞)
+        assert!(y[6 * 97 + 5].is_nan() && y[7 * 97 + 5].is_nan(), "{isa:?}");
+    }
+}

@@ -45,9 +45,11 @@
 //!   707.7 (`f64`) take it (the max pass finds the minimum too).
 //! - `sigmoid_pair` gives `sigmoid` and `sigmoid'` with one division.
 //! - `silu` and `silu_prime` are SiLU (swish) `x sigmoid(x)` and its derivative
-//!   `sigmoid(x) + x sigmoid'(x)`, from `sigmoid_scaled_lean` and `sigmoid_pair`, with the
-//!   limits at ±∞ selected (the formulas give `±∞ · 0` there): one kernel each, so that the
-//!   generated code needs no check for them.
+//!   `sigmoid(x) + x sigmoid'(x)`: one kernel each, with the limits at ±∞ (the formulas give
+//!   `±∞ · 0` there), so that the generated code needs no check for them. `f64` and the
+//!   portable `f32` build form them from `sigmoid_scaled_lean` and `sigmoid_pair` and select
+//!   the limits; the `f32` FMA builds (`math/f32/silu.rs`) from `2^64 e^-|x|` with `|x|`
+//!   clamped at 112, the derivative as one quotient by `(1 + E)^2`.
 //! - `erfc_mul(x, h, l)` is `erfc(x (h + l))` for a constant `h + l`, the product carried as
 //!   `a + al` (f64) or never formed (f32: `a^2 = x^2 (h + l)^2` split exactly, and the
 //!   rational function's coefficients scaled to `x`); `exp_sq(x, c)` is `e^(c x^2)` for a power of two `c` with `x^2` split
@@ -432,28 +434,6 @@ macro_rules! fma_kernels {
             let r = 1.0 / d;
             let s = sigmoid_fma_parts(e, x < 0.0, d, dl, r);
             (s, bell_fma_parts(ec, d, dl, r * r), inv)
-        }
-
-        /// SiLU (Swish) `x sigmoid(x)` (Elfwing et al. 2018; Ramachandran et al. 2017): the
-        /// product with [`sigmoid_scaled_lean`]'s scaled factor, unscaled last, so that the
-        /// subnormal tail (`x < -87` in f32) is rounded once. At `x = -∞` the product is
-        /// `-∞ · 0`; the limit -0 is selected.
-        #[inline(always)]
-        pub fn silu<const FMA: bool>(x: $t) -> $t {
-            let (s, inv) = sigmoid_scaled_lean::<FMA>(x);
-            let y = (x * s) * inv;
-            if x == $t::NEG_INFINITY { -0.0 } else { y }
-        }
-
-        /// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, from [`sigmoid_pair`] (one
-        /// exponential; `sigmoid'` scaled, unscaled after the product with `x`). At `x = ±∞`
-        /// the product is `±∞ · 0`; the limits 1 and -0 (approached from below) are selected.
-        #[inline(always)]
-        pub fn silu_prime<const FMA: bool>(x: $t) -> $t {
-            let (s, p, inv) = sigmoid_pair::<FMA>(x);
-            let y = s + (x * p) * inv;
-            let limit = if x > 0.0 { 1.0 } else { -0.0 };
-            if x.abs() == $t::INFINITY { limit } else { y }
         }
 
         /// `(c' e^(c x^2), 1/c')` as [`exp_scaled`] does for its argument, for a power of two

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use act_core::prelude::*;
 
-const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, softmax, \
+const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, log_sigmoid_d, log_sigmoid_b, glu, glu_b, softmax, \
                     softmax_b, softmax_o, softmax_r10, softmax_br10, log_softmax, log_softmax_r10, log_softmax_br10, elu, elu_d, selu, selu_d, relu, mish_d, gelu, gelu_d, gelu_b, \
                     gelu_tanh, gelu_tanh_d, gelu_tanh_b, copy";
 
@@ -53,6 +53,18 @@ fn main() -> ExitCode {
             }
             "swish_d" => Swish.derivative_slice(x, y),
             "swish_b" => Swish.backward_slice(x, &g, y),
+            "log_sigmoid_d" => LogSigmoid.derivative_slice(x, y),
+            "log_sigmoid_b" => LogSigmoid.backward_slice(x, &g, y),
+            // Pairs (a, b): the two halves of x, into the two halves of y.
+            "glu" => {
+                let (a, b) = x.split_at(n / 2);
+                Glu.forward_slice(a, b, &mut y[..n / 2])
+            }
+            "glu_b" => {
+                let (a, b) = x.split_at(n / 2);
+                let (ga, gb) = y.split_at_mut(n / 2);
+                Glu.backward_slice(a, b, &g[..n / 2], ga, gb)
+            }
             "softmax" => Softmax.forward_slice(x, y),
             "softmax_b" => Softmax.backward_slice(x, &g, y),
             "softmax_o" => Softmax.backward_from_output(x, &g, y),

@@ -9,11 +9,13 @@ mod final_kernels;
 mod gelu_tanh;
 mod mish;
 pub(crate) mod scalar;
+mod silu;
 
 pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
 pub use final_kernels::{sigmoid_final, sigmoid_prime_final, tanh_final, tanh_prime_final};
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::mish_prime;
+pub use silu::{silu, silu_prime};
 
 /// Adding this (1.5 * 2^23) rounds a value below 2^22 to an integer held in the low mantissa
 /// bits, readable with `to_bits`.
@@ -308,9 +310,19 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
 
 /// [`sigmoid_scaled`] in a cheaper and less accurate form (a one-part `e`, one division, no
 /// residual corrections; both builds): for a factor whose error is not amplified afterwards
-/// (`x sigmoid(x)` as the result, not a term of a sum that may cancel).
+/// (`a sigmoid(b)` as the result, not a term of a sum that may cancel). Scaled by `2^64`
+/// below -69, with one range test (`silu.rs`), so that `c sigmoid(x)` stays normal down to
+/// -131: with `2^32` it was subnormal below -109.5, and GLU's `1e30 sigmoid(-120)` in the
+/// portable build was 5e-5 off.
 #[inline(always)]
 pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
+    silu::sigmoid_scaled_lean_2_64::<FMA>(x)
+}
+
+/// The earlier [`sigmoid_scaled_lean`], scaled by `2^32` with `exp_neg_single`'s gradual
+/// underflow: the portable SiLU's factor (unchanged, so that its bits are too).
+#[inline(always)]
+pub(crate) fn sigmoid_scaled_lean_2_32<const FMA: bool>(x: f32) -> (f32, f32) {
     let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
     let e = exp_neg_single::<FMA>(x.abs(), ce);
     // Scaled, `c E <= 2^-67`: `1 + c E` rounds to 1 as `1 + E` does. (`d` formed beside `E`,

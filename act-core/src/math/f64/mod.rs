@@ -339,6 +339,27 @@ pub fn sigmoid_scaled_lean<const FMA: bool>(x: f64) -> (f64, f64) {
     sigmoid_scaled::<FMA>(x)
 }
 
+/// SiLU (Swish) `x sigmoid(x)` (Elfwing et al. 2018; Ramachandran et al. 2017): the product
+/// with [`sigmoid_scaled_lean`]'s scaled factor, unscaled last, so that the subnormal tail is
+/// rounded once. At `x = -∞` the product is `-∞ · 0`; the limit -0 is selected.
+#[inline(always)]
+pub fn silu<const FMA: bool>(x: f64) -> f64 {
+    let (s, inv) = sigmoid_scaled_lean::<FMA>(x);
+    let y = (x * s) * inv;
+    if x == f64::NEG_INFINITY { -0.0 } else { y }
+}
+
+/// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, from [`sigmoid_pair`] (one exponential;
+/// `sigmoid'` scaled, unscaled after the product with `x`). At `x = ±∞` the product is
+/// `±∞ · 0`; the limits 1 and -0 (approached from below) are selected.
+#[inline(always)]
+pub fn silu_prime<const FMA: bool>(x: f64) -> f64 {
+    let (s, p, inv) = sigmoid_pair::<FMA>(x);
+    let y = s + (x * p) * inv;
+    let limit = if x > 0.0 { 1.0 } else { -0.0 };
+    if x.abs() == f64::INFINITY { limit } else { y }
+}
+
 /// `c sigmoid(x)` for `c = 1`, or a power of two with `x < -665` (where `c E` is still far
 /// below 1, so `1 + c E` rounds to 1 as `1 + E` does).
 #[inline(always)]

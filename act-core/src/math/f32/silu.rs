@@ -1,0 +1,263 @@
+//! SiLU (Swish) `x sigmoid(x)` and its derivative in `f32`, and the lean scaled sigmoid of
+//! GLU's `a sigmoid(b)`.
+//!
+//! The FMA builds (AVX2, AVX-512) take `E = e^-|x|` from one power of two with no range
+//! tests or with one: [`exp_neg_lifted`] builds `2^64 E`, normal for every `|x| <= 112`, so a
+//! kernel whose result is a multiple of `E` (SiLU for `x < 0`, its derivative for `x < 0`)
+//! carries the factor `2^64` to the end and takes it off in one product: a subnormal result
+//! is rounded there once more (the crate's underflow policy), a normal one is not touched.
+//! Clamping `|x|` at 112 costs one `min` where `exp_neg_single` selects its way through the
+//! subnormal range (its second power of two, two range tests and three selects), and gives
+//! the limits at ±∞ (where the formulas have `∞ · 0`) without a select: at 112, `E` (and
+//! `x E`, `x^2 E`) lie below half the smallest subnormal. The portable SiLU and SiLU' keep
+//! their earlier forms (the `2^32`-scaled lean sigmoid and `sigmoid_pair`); the lean scaled
+//! sigmoid ([`sigmoid_scaled_lean_2_64`], one range test) is the same in both builds.
+
+use super::{
+    SCALE_FROM, SHIFT, at_least, at_most, exp_reduce, fm, pow2_from_shifted, sigmoid_pair,
+    sigmoid_scaled_lean_2_32,
+};
+
+/// `2^64`, the factor [`exp_neg_lifted`] builds into `E`.
+const LIFT: f32 = 18_446_744_073_709_551_616.0;
+/// `2^-64`.
+const UNLIFT: f32 = 1.0 / LIFT;
+/// `log2 LIFT`, in the exponent field's units.
+const LIFT_EXP: u32 = 64;
+/// The clamp on `|x|`: `e^-112 · 112` is below 2^-150, half the smallest subnormal, so SiLU,
+/// its derivative and `E` itself round to 0 there (or `x`, or 1); `2^64 e^-112` is normal.
+const CLAMP: f32 = 112.0;
+
+/// `2^64 e^-a` for `0 <= a <= 112` (or NaN): `s (1 + p)` with `s = 2^(k + 64)`, `k = round(-a /
+/// ln 2) >= -162`, so `s` is normal (no range test, no select).
+#[inline(always)]
+fn exp_neg_lifted<const FMA: bool>(a: f32) -> f32 {
+    let x = -a;
+    let (p, _, _) = exp_reduce::<FMA>(x, -0.0);
+    // `t = k + SHIFT`: `k` in the low mantissa bits; the exponent offset takes the lift.
+    let t = fm::<FMA>(x, core::f32::consts::LOG2_E, SHIFT);
+    let s = f32::from_bits(t.to_bits().wrapping_add(127 + LIFT_EXP) << 23);
+    fm::<FMA>(p, s, s)
+}
+
+/// SiLU (Swish) `x sigmoid(x)` (Elfwing et al. 2018; Ramachandran et al. 2017): `x / (1 + E)`
+/// for `x >= 0`, `x E / (1 + E)` for `x < 0`, `E = e^-|x|`. With FMA the second is formed
+/// with `2^64 E` and multiplied by `2^-64` last, so that the subnormal tail (`x < -87`) is
+/// rounded once more at most; the portable build unscales the factor of the earlier
+/// `sigmoid_scaled_lean` (`2^32`) after the product. SiLU(-∞) = -0, SiLU(∞) = ∞, NaN gives NaN.
+///
+/// Error (FMA): `E`'s (at most half of it for `x >= 0`), `1 + E`'s, the quotient's and the
+/// product's roundings: `benches/RESULTS.md` gives the exhaustive figure.
+#[inline(always)]
+pub fn silu<const FMA: bool>(x: f32) -> f32 {
+    if !FMA {
+        let (s, inv) = sigmoid_scaled_lean_2_32::<FMA>(x);
+        let y = (x * s) * inv;
+        return if x == f32::NEG_INFINITY { -0.0 } else { y };
+    }
+    // Below -112 the result rounds to -0 (at -112 already); keeps NaN.
+    let x = at_least(x, -CLAMP);
+    let el = exp_neg_lifted::<FMA>(at_most(x.abs(), CLAMP));
+    let e = el * UNLIFT;
+    let neg = x < 0.0;
+    // The quotient first: `x (num / d)` keeps one division (with `(x num) / d`, LLVM divided
+    // `x` and `x el` in turn and selected).
+    let s = (if neg { el } else { 1.0 }) / (1.0 + e);
+    (x * s) * if neg { UNLIFT } else { 1.0 }
+}
+
+/// SiLU's derivative `sigmoid(x) + x sigmoid'(x)` as one quotient by `(1 + E)^2`, `E =
+/// e^-|x|`: `(1 + E + x E) / (1 + E)^2` for `x >= 0`, `E (1 + E + x) / (1 + E)^2` for `x < 0`
+/// (where the terms are `E / (1 + E)` and `x E / (1 + E)^2`). With FMA the numerator is
+/// `fma(2^64 E, x, m (1 + E))`, `m = 2^64 E` or `2^64`, the product `m (1 + E)` rounded once
+/// in an FMA; the denominator `dd = E (E + 2) + 1`, one FMA, so that `1 + E` is never
+/// rounded on its own (its rounding error, doubled in the square, would cost up to 2 ulp); one
+/// division, corrected for the rounding of `dd` (without it 3.47 ulp at `x = -6.57`, with it
+/// 2.96 at `x = -3.79`: the rounding of `dd` just above 1 is up to 2^-24 relative); then
+/// `2^-64`. The only cancellation is the numerator's `1 + E + x` near the root
+/// `x = -1.278`, where the allowance is absolute (`builtins`' module docs). `x` is clamped to
+/// `[-112, 112]`: the limits 1 at ∞ and -0 at -∞ come out of the formula. The portable build
+/// adds `sigmoid(x)` and `x sigmoid'(x)` from [`sigmoid_pair`] (limits selected).
+#[inline(always)]
+pub fn silu_prime<const FMA: bool>(x: f32) -> f32 {
+    if !FMA {
+        let (s, p, inv) = sigmoid_pair::<FMA>(x);
+        let y = s + (x * p) * inv;
+        let limit = if x > 0.0 { 1.0 } else { -0.0 };
+        return if x.abs() == f32::INFINITY { limit } else { y };
+    }
+    let x = at_least(at_most(x, CLAMP), -CLAMP);
+    let el = exp_neg_lifted::<FMA>(x.abs());
+    let e = el * UNLIFT;
+    let m = if x < 0.0 { el } else { LIFT };
+    let n = el.mul_add(x, m.mul_add(e, m));
+    let e2 = e + 2.0;
+    let dd = e.mul_add(e2, 1.0);
+    // `dd`'s rounding error (less `e` times `e2`'s, below 2^-23 e): `1 - dd` is exact.
+    let ddl = e.mul_add(e2, 1.0 - dd);
+    // `q (1 - ddl / dd)`, `1 / dd` as `1 - 3e/4`, exact at `e` = 0 and 1, off by up to 37%
+    // between: it only scales a term below 2^-23 q, and the worst error is 2.96 ulp (with no
+    // `1 / dd` 3.59 at `x = -0.236`; with `bell_fma_final`'s quadratic, one FMA more, 2.98).
+    let q = n / dd;
+    let g = e.mul_add(-0.75, 1.0);
+    (-q).mul_add(ddl * g, q) * UNLIFT
+}
+
+/// `sigmoid_scaled_lean` (both builds), `(c sigmoid(x), 1/c)` with `c = 2^64` where
+/// `x < -69` (else 1), for a product such as GLU's `a sigmoid(b)`: `c E` comes from one power
+/// of two `2^(k + log2 c)` and is 0 where that is not normal (`c E` below 2^-126: `x < -131`,
+/// or `x > 87`, where `E` is negligible against 1), one range test where `exp_neg_single`
+/// has two and a second power of two for the subnormal range. Scaled, `c E <= 2^64 e^-69 <
+/// 2^-35`: `1 + c E` rounds to 1 as `1 + E` does, and a product by any finite `a` stays
+/// finite.
+#[inline(always)]
+pub(super) fn sigmoid_scaled_lean_2_64<const FMA: bool>(x: f32) -> (f32, f32) {
+    let far = x < -SCALE_FROM;
+    let xn = -x.abs();
+    let (p, _, _) = exp_reduce::<FMA>(xn, -0.0);
+    let t = fm::<FMA>(xn, core::f32::consts::LOG2_E, SHIFT);
+    // `tc = k + log2 c + SHIFT`, exact.
+    let tc = t + if far { LIFT_EXP as f32 } else { -0.0 };
+    let s = pow2_from_shifted(tc);
+    let e = fm::<FMA>(p, s, s);
+    let e = if tc < SHIFT - 126.0 { 0.0 } else { e };
+    let num = if x < 0.0 { e } else { 1.0 };
+    (num / (1.0 + e), if far { UNLIFT } else { 1.0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `got` against `want` in `f32` ULPs at `want` (the subnormal spacing below the normal
+    /// range).
+    fn ulps(got: f32, want: f64) -> f64 {
+        let a = want.abs().max(f64::from(f32::MIN_POSITIVE));
+        let ulp = 2f64.powi(a.log2().floor() as i32 - 23);
+        (f64::from(got) - want).abs() / ulp
+    }
+
+    /// `(sigmoid(x), sigmoid(-x))` in `f64`, each from `exp` of a non-positive argument.
+    fn sigmoids(x: f64) -> (f64, f64) {
+        let e = (-x.abs()).exp();
+        let (big, small) = (1.0 / (1.0 + e), e / (1.0 + e));
+        if x >= 0.0 { (big, small) } else { (small, big) }
+    }
+
+    /// Every 61st `f32` in `[-120, 120]` (subnormal tails included), in both builds, against
+    /// `f64` formulas: SiLU and its derivative within 3.5 ULP with FMA (the exhaustive run's
+    /// bound for a cheaper kernel), 4 in the portable build, away from the derivative's root
+    /// zone `[-2.8, -0.5]`, where its error is held to 8 eps absolute. (The FMA forms run on
+    /// `mul_add`, fused in any build.)
+    #[test]
+    fn silu_and_its_derivative_within_3_5_ulp_of_f64() {
+        fn run<const FMA: bool>() {
+            let (mut worst_v, mut worst_d, mut worst_root) = (0.0f64, 0.0f64, 0.0f64);
+            for sign in [0u32, 0x8000_0000] {
+                let mut bits = 0u32;
+                while bits <= 120f32.to_bits() {
+                    let x = f32::from_bits(bits | sign);
+                    let xd = f64::from(x);
+                    let (s, sm) = sigmoids(xd);
+                    worst_v = worst_v.max(ulps(silu::<FMA>(x), xd * s));
+                    let d = s + xd * s * sm;
+                    let got = silu_prime::<FMA>(x);
+                    if (-2.8..=-0.5).contains(&xd) {
+                        worst_root = worst_root.max((f64::from(got) - d).abs() / 1.19e-7);
+                    } else {
+                        worst_d = worst_d.max(ulps(got, d));
+                    }
+                    bits += 61;
+                }
+            }
+            // The worst points of the exhaustive runs: -0.2356 (3.59 ulp where the correction
+            // of `dd`'s rounding lacked `1 / dd`), -3.79 and -7.40 (2.96, 2.98).
+            for x in [-0.235_647_04f32, -3.790_166_4, -7.400_682] {
+                let xd = f64::from(x);
+                let (s, sm) = sigmoids(xd);
+                worst_d = worst_d.max(ulps(silu_prime::<FMA>(x), s + xd * s * sm));
+            }
+            // The portable derivative (unchanged, `sigmoid_pair`'s terms) is within 4 ULP
+            // (3.79 in the exhaustive run).
+            let bound = if FMA { 3.5 } else { 4.0 };
+            assert!(worst_v <= bound, "FMA {FMA}: silu {worst_v} ulp");
+            assert!(worst_d <= bound, "FMA {FMA}: silu' {worst_d} ulp");
+            assert!(
+                worst_root <= 8.0,
+                "FMA {FMA}: silu' {worst_root} eps in the root zone"
+            );
+        }
+        run::<true>();
+        run::<false>();
+    }
+
+    /// The limits and special values, both builds: the FMA forms reach them through the clamp
+    /// at 112, with no select.
+    #[test]
+    fn silu_limits_and_special_values() {
+        fn run<const FMA: bool>() {
+            let neg_zero = (-0.0f32).to_bits();
+            for x in [-112.0f32, -130.0, -1e30, f32::MIN, f32::NEG_INFINITY] {
+                assert_eq!(silu::<FMA>(x).to_bits(), neg_zero, "silu({x})");
+                // Negative below the root: the underflowed derivative is -0 with FMA (its
+                // one quotient keeps the sign); the portable sum `sigmoid + x sigmoid'` gives
+                // `0 + -0 = 0` where both terms underflow, except at -∞ (selected).
+                let d = silu_prime::<FMA>(x);
+                if FMA || x == f32::NEG_INFINITY {
+                    assert_eq!(d.to_bits(), neg_zero, "silu'({x})");
+                } else {
+                    assert_eq!(d, 0.0, "silu'({x})");
+                }
+            }
+            for x in [113.0f32, 1e30, f32::MAX, f32::INFINITY] {
+                assert_eq!(silu::<FMA>(x), x);
+                assert_eq!(silu_prime::<FMA>(x), 1.0);
+            }
+            assert_eq!(silu::<FMA>(0.0), 0.0);
+            assert_eq!(silu::<FMA>(-0.0).to_bits(), neg_zero);
+            assert_eq!(silu_prime::<FMA>(0.0), 0.5);
+            assert_eq!(silu_prime::<FMA>(-0.0), 0.5);
+            assert!(silu::<FMA>(f32::NAN).is_nan() && silu_prime::<FMA>(f32::NAN).is_nan());
+            // The subnormal tail: at -100 about 2650 times 2^-149, at -108 0.96 times (the
+            // last results that round to -2^-149 lie near -108.6).
+            for x in [-100.0f32, -105.5, -108.0] {
+                let xd = f64::from(x);
+                let (s, sm) = sigmoids(xd);
+                assert!(ulps(silu::<FMA>(x), xd * s) <= 1.0, "silu({x})");
+                assert!(
+                    ulps(silu_prime::<FMA>(x), s + xd * s * sm) <= 1.0,
+                    "silu'({x})"
+                );
+            }
+        }
+        run::<true>();
+        run::<false>();
+    }
+
+    /// The lean scaled sigmoid, both builds: `c sigmoid(x)` normal down to `x = -131` (a
+    /// product with a large cofactor, GLU's `a sigmoid(b)`, then keeps its precision), 0
+    /// from about -131.7 (`k + 64 < -126`); within 2 ULP of the `f64` value on a grid.
+    #[test]
+    fn lean_scaled_sigmoid_keeps_the_far_tail_normal() {
+        fn run<const FMA: bool>() {
+            let lean = sigmoid_scaled_lean_2_64::<FMA>;
+            let mut x = -131.0f32;
+            while x <= 20.0 {
+                let (cs, inv) = lean(x);
+                let want = sigmoids(f64::from(x)).0;
+                assert!(cs >= f32::MIN_POSITIVE, "x = {x}: {cs:e} is not normal");
+                let err = ulps(cs, want / f64::from(inv));
+                assert!(err <= 2.0, "FMA {FMA}, x = {x}: {err} ulp");
+                x += 0.0137;
+            }
+            assert_eq!(lean(-133.0).0, 0.0);
+            assert_eq!(lean(f32::NEG_INFINITY).0, 0.0);
+            assert_eq!(lean(f32::INFINITY), (1.0, 1.0));
+            assert_eq!(lean(-60.0).1, 1.0);
+            assert_eq!(lean(-70.0).1, UNLIFT);
+            assert!(lean(f32::NAN).0.is_nan());
+        }
+        run::<true>();
+        run::<false>();
+    }
+}
