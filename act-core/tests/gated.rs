@@ -237,11 +237,9 @@ fn gated_partials_stay_finite_where_a_times_b_overflows() {
     fn geglu(a: f64, b: f64) -> [f64; 3] {
         if a == -30.0 {
             // libm's erfc at the rounded argument 30/√2 is 3e-14 off in relative terms (its
-            // condition number is 900 there); gelu(-30) and gelu'(-30) from mpmath (40 digits).
-            let (g, dg) = (
-                -1.472014178144456117860143e-196,
-                -4.416031690708494370088946e-195,
-            );
+            // condition number is 900 there); gelu(-30) and gelu'(-30) from mpmath (40 digits,
+            // rounded to f64).
+            let (g, dg) = (-1.472_014_178_144_456e-196, -4.416_031_690_708_495e-195);
             return [g * b, dg * b, g];
         }
         let phi = 0.5 * libm::erfc(-a * std::f64::consts::FRAC_1_SQRT_2);
@@ -327,4 +325,33 @@ fn gated_partials_stay_finite_where_a_times_b_overflows() {
     let mut d = [f64::NAN];
     SwiGluBeta::default().param_derivatives(1e10, 1e300, &mut d);
     assert_eq!(d[0], 0.0);
+}
+
+/// The Gated trait's documented reach of the scaled tail factor: SwiGLU keeps its precision
+/// to `a = -752` (f64; f32: -109) and is 0 from `a = -790` (f32: -127), where a huge `b`
+/// makes the exact value representable. Reference: `a σ(a) b = -exp(a + ln(-a b))` for
+/// `a << 0` (`σ(a) = e^a` to 1e-300), in f64 (its error is about `|a|` eps).
+#[test]
+fn gated_tail_factor_reaches_as_documented() {
+    let want = |a: f64, b: f64| -(a + (-a * b).ln()).exp();
+    for (a, b) in [(-700.0, 1e300), (-752.0, 1e300)] {
+        let got = SwiGlu.forward(a, b);
+        assert!(
+            ((got - want(a, b)) / want(a, b)).abs() < 1e-12,
+            "({a}, {b:e}): {got:e}, want {:e}",
+            want(a, b)
+        );
+    }
+    for a in [-105.0f32, -109.0] {
+        let got = SwiGlu.forward(a, 1e37);
+        let w = want(f64::from(a), f64::from(1e37f32)) as f32;
+        assert!(
+            (got - w).abs() <= 4.0 * f32::EPSILON * w.abs(),
+            "({a}, 1e37): {got:e}, want {w:e}"
+        );
+    }
+    let zero = SwiGlu.forward(-800.0f64, 1e300);
+    assert!(zero == 0.0 && zero.is_sign_negative(), "{zero:e}");
+    let zero = SwiGlu.forward(-127.0f32, 1e37);
+    assert!(zero == 0.0 && zero.is_sign_negative(), "{zero:e}");
 }
