@@ -464,3 +464,22 @@ fn infinite_inputs_give_the_library_limits_and_say_so() {
     let s = stdout(&["eval", "swiglu", "1", "--b", "0"]);
     assert!(!s.contains("infinite"), "{s}");
 }
+
+#[test]
+fn eval_gives_finite_partials_where_a_times_b_overflows() {
+    use act_core::{Gated, GeGlu, SwiGlu};
+    // ∂f/∂a = b silu'(a) (b gelu'(a)): b itself at a >= 1e10, where `a * b * sigmoid'(a)` was
+    // `∞ · 0` (the CLI printed NaN); at a = -30 a finite number of act-core's.
+    let (a, b) = ([1e308, 1e10, 1e10, -30.0], [1e308, 1e300, -1e300, 1e307]);
+    for (name, da_at) in [
+        ("swiglu", SwiGlu.partials(-30.0, 1e307).0),
+        ("geglu", GeGlu.partials(-30.0, 1e307).0),
+    ] {
+        let rows = eval_csv(name, &a, &b);
+        let da: Vec<f64> = rows.iter().map(|r| r[3]).collect();
+        assert_eq!(da, [1e308, 1e300, -1e300, da_at], "{name}");
+        assert!(da_at.is_finite() && da_at < 0.0, "{name}: {da_at:e}");
+    }
+    let s = stdout(&["eval", "swiglu", "1e308", "--b", "1e308"]);
+    assert!(!s.contains("NaN"), "{s}");
+}

@@ -325,10 +325,16 @@ pub trait DynActivation: Send + Sync + core::fmt::Debug {
 /// `act-core/tests/gated.rs`, with the data of `scripts/gen_gated_reference.py`): values and
 /// both partials within 4 ULP of the exact result, f32 and f64, tails included (GeGlu: `4 + κ`
 /// as [`Gelu`](crate::Gelu); near the interior root of `∂f/∂a`, an absolute error of
-/// `8 eps · |b|`), while `|a · b|` does not overflow (the partials multiply `a` by `b` first)
-/// and, where a first product of `a` is below the normal range (a subnormal `a`, or `a^2`
-/// in a parameter partial such as `∂/∂beta` of `a * sigmoid(beta * a) * b`), `|b| <= 1`: that
-/// product is rounded in the subnormal range and then scaled up by `b`. A parameter partial
+/// `8 eps · |b|`), where a first product of `a` is in the normal range or `|b| <= 1` (a
+/// subnormal `a`, or `sigmoid'(beta a) a^2` in a parameter partial such as `∂/∂beta` of
+/// `a * sigmoid(beta * a) * b`, is rounded in the subnormal range and then scaled up by `b`).
+/// `|a · b|` may overflow: the exponentially small factor of a tail (`sigmoid(a)`,
+/// `sigmoid'(a)`, GEGLU's `exp(-a^2 / 2)`) is multiplied in first, so `SwiGlu.partials(1e10,
+/// 1e300)` is `(1e300, 1e10)`, not `∞ · 0`. That factor is carried scaled by 2^64 (f32: 2^32):
+/// it keeps its precision down to 2^-1086 (f32: 2^-158; SwiGLU's `a` above -752, f32 -109),
+/// has fewer bits below and is 0 below 2^-1139 (f32: 2^-182; `a` below -789, f32 -126), which
+/// matters only where `|a · b|` exceeds 2^64 (f32: 2^32): `SwiGlu.forward(-800.0, 1e300)` is
+/// -0, exactly -2.9e-45. A parameter partial
 /// whose result is itself below the normal range may be off by up to 8 subnormal spacings
 /// (`8 · 2^-1074` in f64, `8 · 2^-149` in f32; 7.4 measured): one of its partial products
 /// (with a subnormal `b`, say) is rounded there before a factor above 1 scales it up.

@@ -246,6 +246,8 @@ fn glu_slices_replace_artefacts_by_the_limits() {
     }
     let g: Vec<f32> = (0..a.len()).map(|i| 1.0 + (i % 3) as f32).collect();
     let same = |x: f32, y: f32| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan());
+    // Other tests of this binary force builds too (`for_each_isa`): take the same lock.
+    let _guard = isa_lock();
     for isa in act_core::dispatch::Isa::available() {
         act_core::dispatch::force(Some(isa)).unwrap();
         let mut y = vec![0.0f32; a.len()];
@@ -278,4 +280,141 @@ fn glu_slices_replace_artefacts_by_the_limits() {
         assert_eq!(y[5 * 97 + 5], 0.0, "{isa:?}"); // 2 · sigmoid(-∞)
         assert!(y[6 * 97 + 5].is_nan() && y[7 * 97 + 5].is_nan(), "{isa:?}");
     }
+
+/// Where `|a · b|` overflows while the partial does not: the tail factor (`sigmoid'(a)`,
+/// GEGLU's `exp(-a^2 / 2)`) is multiplied in first, so that `a * b * sigmoid'(a)`, `∞ · 0`
+/// (NaN) or `∞ · tiny` (∞) before, is `sigmoid'(a) * a * b`. At `a >= 100` the partial is `b`
+/// exactly (`silu'(a)` and `gelu'(a)` round to 1); at moderate negative `a` the references are
+/// closed forms in f64: `b silu'(a) = b σ(a) (1 + a σ(-a))`, `b gelu'(a) = b (erfc(-a/√2)/2 +
+/// a e^(-a²/2)/√(2π))` (libm's erfc; mpmath's values at `a = -30`), and the values `a σ(a) b`,
+/// `a erfc(-a/√2) b / 2`.
+#[test]
+fn gated_partials_stay_finite_where_a_times_b_overflows() {
+    fn sigmoid(a: f64) -> f64 {
+        1.0 / (1.0 + (-a).exp())
+    }
+    fn swiglu(a: f64, b: f64) -> [f64; 3] {
+        let s = sigmoid(a);
+        [a * s * b, b * s * (1.0 + a * sigmoid(-a)), a * s]
+    }
+    fn geglu(a: f64, b: f64) -> [f64; 3] {
+        if a == -30.0 {
+            // libm's erfc at the rounded argument 30/√2 is 3e-14 off in relative terms (its
+            // condition number is 900 there); gelu(-30) and gelu'(-30) from mpmath (40 digits,
+            // rounded to f64).
+            let (g, dg) = (-1.472_014_178_144_456e-196, -4.416_031_690_708_495e-195);
+            return [g * b, dg * b, g];
+        }
+        let phi = 0.5 * libm::erfc(-a * std::f64::consts::FRAC_1_SQRT_2);
+        let dens = (-0.5 * a * a).exp() / (2.0 * std::f64::consts::PI).sqrt();
+        [a * phi * b, b * (phi + a * dens), a * phi]
+    }
+    // (f, ∂f/∂a, ∂f/∂b) of `g` in `F`, widened.
+    fn got<G: Gated, F: TestFloat>(g: G, a: f64, b: f64) -> [f64; 3] {
+        let (a, b) = (F::from_f64(a), F::from_f64(b));
+        let (da, db) = g.partials(a, b);
+        let mut ga = [F::ZERO];
+        let mut gb = [F::ZERO];
+        g.backward_slice(&[a], &[b], &[F::ONE], &mut ga, &mut gb);
+        let same = |p: F, q: F| p.to_f64().to_bits() == q.to_f64().to_bits();
+        assert!(
+            same(da, ga[0]) && same(db, gb[0]),
+            "{} at ({a:?}, {b:?}): partials ({da:?}, {db:?}), backward_slice ({:?}, {:?})",
+            G::NAME,
+            ga[0],
+            gb[0]
+        );
+        [g.forward(a, b).to_f64(), da.to_f64(), db.to_f64()]
+    }
+    // Within 4 ULP of the closed form (an overflowing exact value: ±∞).
+    fn close<F: TestFloat>(got: f64, want: f64) -> bool {
+        let want = F::from_f64(want).to_f64();
+        if want.is_infinite() || want == 0.0 {
+            return got == want;
+        }
+        (got - want).abs() <= 4.0 * F::EPSILON.to_f64() * want.abs()
+    }
+    fn check<F: TestFloat>(points: &[(f64, f64)], wrong: &mut Vec<String>) {
+        for &(a, b) in points {
+            let (a, b) = (F::from_f64(a).to_f64(), F::from_f64(b).to_f64());
+            for (name, g, want) in [
+                ("SwiGlu", got::<SwiGlu, F>(SwiGlu, a, b), swiglu(a, b)),
+                ("GeGlu", got::<GeGlu, F>(GeGlu, a, b), geglu(a, b)),
+            ] {
+                if !(0..3).all(|i| close::<F>(g[i], want[i])) {
+                    wrong.push(format!(
+                        "{name} ({}) at ({a:e}, {b:e}): (f, df/da, df/db) = {g:?}, want {want:?}",
+                        F::TYPE_NAME
+                    ));
+                }
+            }
+        }
+    }
+    let mut wrong = Vec::new();
+    check::<f64>(
+        &[
+            (1e10, 1e300),
+            (1e200, 1e300),
+            (1e308, 1e308),
+            (1e10, -1e300),
+            (-30.0, 1e307),
+            (-30.0, -1e307),
+        ],
+        &mut wrong,
+    );
+    check::<f32>(
+        &[
+            (200.0, 1e37),
+            (100.0, 1e37),
+            (1e37, 1e37),
+            (100.0, -1e37),
+            (-100.0, 1e37),
+            (-90.0, 1e37),
+            (-13.0, 3e37),
+            (-20.0, -1e37),
+        ],
+        &mut wrong,
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+
+    // The `[a | b]` layout: a row [200, 300 | 1e37, 1e37].
+    let mut grad = [0f32; 4];
+    SwiGlu.backward_halves(&[200.0, 300.0, 1e37, 1e37], 2, &[1.0, 1.0], &mut grad);
+    assert_eq!(grad, [1e37, 1e37, 200.0, 300.0]);
+    GeGlu.backward_halves(&[200.0, 300.0, 1e37, 1e37], 2, &[1.0, 1.0], &mut grad);
+    assert_eq!(grad, [1e37, 1e37, 200.0, 300.0]);
+    // A parameter partial of the same shape, a^2 sigma'(beta a) b, is 0 (its exact value is
+    // below f64's range), not `∞ · 0`.
+    let mut d = [f64::NAN];
+    SwiGluBeta::default().param_derivatives(1e10, 1e300, &mut d);
+    assert_eq!(d[0], 0.0);
+}
+
+/// The Gated trait's documented reach of the scaled tail factor: SwiGLU keeps its precision
+/// to `a = -752` (f64; f32: -109) and is 0 from `a = -790` (f32: -127), where a huge `b`
+/// makes the exact value representable. Reference: `a σ(a) b = -exp(a + ln(-a b))` for
+/// `a << 0` (`σ(a) = e^a` to 1e-300), in f64 (its error is about `|a|` eps).
+#[test]
+fn gated_tail_factor_reaches_as_documented() {
+    let want = |a: f64, b: f64| -(a + (-a * b).ln()).exp();
+    for (a, b) in [(-700.0, 1e300), (-752.0, 1e300)] {
+        let got = SwiGlu.forward(a, b);
+        assert!(
+            ((got - want(a, b)) / want(a, b)).abs() < 1e-12,
+            "({a}, {b:e}): {got:e}, want {:e}",
+            want(a, b)
+        );
+    }
+    for a in [-105.0f32, -109.0] {
+        let got = SwiGlu.forward(a, 1e37);
+        let w = want(f64::from(a), f64::from(1e37f32)) as f32;
+        assert!(
+            (got - w).abs() <= 4.0 * f32::EPSILON * w.abs(),
+            "({a}, 1e37): {got:e}, want {w:e}"
+        );
+    }
+    let zero = SwiGlu.forward(-800.0f64, 1e300);
+    assert!(zero == 0.0 && zero.is_sign_negative(), "{zero:e}");
+    let zero = SwiGlu.forward(-127.0f32, 1e37);
+    assert!(zero == 0.0 && zero.is_sign_negative(), "{zero:e}");
 }

@@ -318,13 +318,16 @@ pub fn eval_all_gated(
 /// A product evaluated as the generated code does: numerator factors multiplied, then divided
 /// by the product of the `Pow(_, -k)` factors. A factor that is exponentially small in its
 /// tail (see [`scaled_tail`]) enters scaled by 2^64 and the scale is removed last, so that
-/// `x * sigmoid(x)` keeps full precision where `sigmoid(x)` alone would be subnormal.
+/// `x * sigmoid(x)` keeps full precision where `sigmoid(x)` alone would be subnormal. Such
+/// factors are multiplied in first, as in the generated code: `sigmoid'(a) * a * b` is 0 at
+/// `a = 1e10`, `b = 1e300`, where `a * b * sigmoid'(a)` is `∞ · 0`.
 pub(crate) fn prod_value(g: &Graph, fs: &[Id], v: &[f64]) -> f64 {
     let mut num = 1.0;
     let mut den = 1.0;
     let mut has_den = false;
     let mut unscale = 1.0;
-    for f in fs {
+    let tails = fs.iter().filter(|&&f| has_tail(g, f));
+    for f in tails.chain(fs.iter().filter(|&&f| !has_tail(g, f))) {
         match *g.node(*f) {
             Node::Pow(a, k) if k < 0 => {
                 den *= powi(v[a.index()], -k);
@@ -341,6 +344,15 @@ pub(crate) fn prod_value(g: &Graph, fs: &[Id], v: &[f64]) -> f64 {
     }
     let p = if has_den { num / den } else { num };
     if unscale == 1.0 { p } else { p * unscale }
+}
+
+/// Whether `f` is a factor that the generated code computes scaled: a call with a tiny tail
+/// (`sigmoid`, `exp`, ...), or a function linear at 0 of one (`tanh(softplus(x))`).
+fn has_tail(g: &Graph, f: Id) -> bool {
+    match *g.node(f) {
+        Node::Call(func, a) => func.has_tiny_tail() || (func.is_linear_at_zero() && has_tail(g, a)),
+        _ => false,
+    }
 }
 
 /// Exponent arguments below which a tail is scaled (`e^-665` is about 2^-959).

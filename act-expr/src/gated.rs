@@ -172,6 +172,39 @@ mod tests {
     }
 
     #[test]
+    fn the_interpreter_multiplies_the_tail_factor_in_first() {
+        use crate::eval::eval_gated;
+        // ∂f/∂a = b sigmoid(a) + a b sigmoid'(a) (SwiGLU), with the second term of GEGLU's
+        // a b exp(-a^2 / 2) / sqrt(2 pi): `a * b` overflows where the tail factor is 0 or tiny,
+        // and `∞ · 0` was NaN (`∞ · tiny` ∞) where the partial is b, or b silu'(a).
+        let swiglu = model("pub gated struct S; f(a, b) = a * sigmoid(a) * b;");
+        let geglu = model("pub gated struct G; f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b;");
+        for m in [&swiglu, &geglu] {
+            let da = |a: f64, b: f64| eval_gated(&m.graph, m.da, (a, b), &[]);
+            assert_eq!(da(1e10, 1e300), 1e300, "{}", m.partial_texts[0]);
+            assert_eq!(da(1e200, 1e300), 1e300);
+            assert_eq!(da(1e308, 1e308), 1e308);
+            assert_eq!(da(1e10, -1e300), -1e300);
+        }
+        // b silu'(-30) = b sigmoid(-30) (1 - 30 sigmoid(30)), with a b = -3e308 overflowing.
+        let (a, b) = (-30.0f64, 1e307);
+        let s = 1.0 / (1.0 + (-a).exp());
+        let want = b * s * (1.0 + a * (1.0 - s));
+        let got = eval_gated(&swiglu.graph, swiglu.da, (a, b), &[]);
+        assert!(
+            (got - want).abs() <= 1e-14 * want.abs(),
+            "{got:e}, want {want:e}"
+        );
+        // and the value, a sigmoid(a) b, at f32's scale of the same overflow is not ∞.
+        let got = eval_gated(&swiglu.graph, swiglu.f, (a, b), &[]);
+        let want = a * s * b;
+        assert!(
+            (got - want).abs() <= 1e-14 * want.abs(),
+            "{got:e}, want {want:e}"
+        );
+    }
+
+    #[test]
     fn parameters_get_their_own_partials() {
         let m = model("pub gated struct G(beta = 1.0); f(u, v) = u * sigmoid(beta * u) * v;");
         assert_eq!(m.param_partial_texts.len(), 1);

@@ -423,7 +423,11 @@ fn node_expr(facts: &Facts, id: Id, params: &[String], scaled: &dyn Fn(Id) -> bo
 }
 
 /// The factors of a product sorted into constants (one double-double), numerator and
-/// denominator.
+/// denominator. The scaled factors lead the numerator: each is exponentially small in its
+/// tail (`sigmoid'(a)`, `exp(-a^2 / 2)`) and bounded elsewhere, so multiplied in first it keeps
+/// the others' product from overflowing where the whole does not (SwiGLU's `a * b *
+/// sigmoid'(a)` at `a = 1e10`, `b = 1e300` was `∞ · 0`, NaN, where `sigmoid'(a) * a * b` is
+/// 0).
 fn product(
     g: &Graph,
     fs: &[Id],
@@ -443,6 +447,8 @@ fn product(
             _ => num.push((f, scaled(f))),
         }
     }
+    // Stable: the scaled factors, then the others, each in the graph's order.
+    num.sort_by_key(|&(_, scaled)| !scaled);
     let constant = (!constants.is_empty()).then(|| {
         constants
             .iter()
