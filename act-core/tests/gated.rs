@@ -280,6 +280,7 @@ fn glu_slices_replace_artefacts_by_the_limits() {
         assert_eq!(y[5 * 97 + 5], 0.0, "{isa:?}"); // 2 · sigmoid(-∞)
         assert!(y[6 * 97 + 5].is_nan() && y[7 * 97 + 5].is_nan(), "{isa:?}");
     }
+}
 
 /// Where `|a · b|` overflows while the partial does not: the tail factor (`sigmoid'(a)`,
 /// GEGLU's `exp(-a^2 / 2)`) is multiplied in first, so that `a * b * sigmoid'(a)`, `∞ · 0`
