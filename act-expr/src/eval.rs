@@ -104,7 +104,7 @@ fn erfc_lo(a: f64, al: f64, scale: f64) -> f64 {
 }
 
 /// GELU, `x Φ(x) = x erfc(-x / sqrt 2) / 2`, with `-x / sqrt 2` carried in two parts into
-/// `erfc` (see [`erfc_lo`]) and the left tail (`x < -36`) scaled, as the generated code's
+/// `erfc` (see `erfc_lo`) and the left tail (`x < -36`) scaled, as the generated code's
 /// kernel: within a few ULP where the rounded argument cost up to 400 ULP at `x = -37`.
 pub fn gelu(x: f64) -> f64 {
     let (a, al) = mul_dd(x, M_FRAC_1_SQRT_2);
