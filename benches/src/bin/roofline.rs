@@ -53,8 +53,8 @@ fn main() {
     let fma = peak::rates();
     match fma {
         Some(r) => println!(
-            "one core, 512-bit ops/ns: fma {:.2}, add {:.2}, div {:.3}",
-            r.fma, r.add, r.div
+            "one core, 512-bit ops/ns: fma {:.2}, add {:.2}, div {:.3}, mix {:.2}",
+            r.fma, r.add, r.div, r.mix
         ),
         None => println!("no AVX-512 here: peak rates and the hand-written kernel are skipped"),
     }
@@ -116,6 +116,9 @@ struct Rates {
     fma: f64,
     add: f64,
     div: f64,
+    /// FMAs, adds, maxima and bitwise ands issued together (a quarter each): the rate at
+    /// which the vector pipes get through the mix of a transcendental kernel's loop.
+    mix: f64,
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -144,6 +147,11 @@ mod peak {
             fma: rate(Op::Fma),
             add: rate(Op::Add),
             div: rate(Op::Div),
+            // SAFETY: avx512f was detected above.
+            mix: (4 * MIX * STEPS) as f64
+                / median_ns(|| {
+                    black_box(unsafe { mix() });
+                }),
         })
     }
 
@@ -152,6 +160,36 @@ mod peak {
         Fma,
         Add,
         Div,
+    }
+
+    /// Chains per operation in [`mix`]: four kinds of six, 24 registers in all.
+    const MIX: usize = 6;
+
+    /// `MIX` chains each of FMAs, adds, maxima and ands, interleaved.
+    #[target_feature(enable = "avx512f")]
+    fn mix() -> f32 {
+        let mut a = [_mm512_set1_ps(1.0); MIX];
+        let mut b = a;
+        let mut c = a;
+        let mut d = a;
+        let m = _mm512_set1_ps(0.999_999);
+        let k = _mm512_set1_ps(1.000_001);
+        let bits = _mm512_castps_si512(k);
+        for _ in 0..STEPS {
+            for j in 0..MIX {
+                a[j] = _mm512_fmadd_ps(a[j], m, k);
+                b[j] = _mm512_add_ps(b[j], k);
+                c[j] = _mm512_max_ps(c[j], m);
+                d[j] = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(d[j]), bits));
+            }
+        }
+        let s = a
+            .iter()
+            .chain(&b)
+            .chain(&c)
+            .chain(&d)
+            .fold(_mm512_setzero_ps(), |s, &v| _mm512_add_ps(s, v));
+        _mm512_reduce_add_ps(s)
     }
 
     #[target_feature(enable = "avx512f")]
