@@ -159,7 +159,7 @@ macro_rules! __functions {
                 callable: true,
                 kernel: math,
                 scaled: [softplus_scaled],
-                as_result: [],
+                as_result: [softplus_final],
                 linear_at_zero: false,
                 eval: $crate::eval::softplus,
                 derivative: |g, u| g.call(Func::Sigmoid, u),

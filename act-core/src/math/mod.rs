@@ -24,19 +24,21 @@
 //!   below the smallest normal into the normal range, so that a product such as
 //!   `x sigmoid(x)` rounds once ([`exp_scaled`](crate::math::f64::exp_scaled) shows why).
 //!   Their FMA forms build `c e^-a` with one power of two, `2^(k + log2 c)`.
-//! - `*_final` (`sigmoid`, `sigmoid'`, `tanh`, `tanh'`) are for a value that is the result
-//!   (an elementwise activation's value or derivative, and its backward pass). In `f64`: one
-//!   power of two in the normal range (cheaper than the two-part scaling the others use
-//!   there); `sigmoid_final` is one division without residual corrections in both builds
-//!   (about 1.7 ulp); the FMA `sigmoid_prime_final` divides first and corrects the quotient
-//!   by a term formed beside the division (`bell_fma_final`, one rounding more than the
-//!   exact-residual form, about 0.5 ulp); `tanh_final` is `tanh`. In `f32` with FMA, lean
-//!   forms for the slice loops, which the FMA units bound: `e^-|x|` lifted by 2^64 so that
-//!   one power of two covers the subnormal tail, the lift kept in both terms of the one
-//!   division, `(1 + E)^2` as one FMA, no residual corrections (`math/f32/final_kernels.rs`,
-//!   worst errors from the exhaustive check in `benches/RESULTS.md`); without FMA, the
-//!   plain kernels. f32's `sigmoid_scaled_lean`, for `x sigmoid(x)`, is one division without
-//!   residual corrections too.
+//! - `*_final` (`sigmoid`, `sigmoid'`, `tanh`, `tanh'`, `softplus`) are for a value that is
+//!   the result (an elementwise activation's value or derivative, its backward pass, or the
+//!   negation of one: log-sigmoid is `-softplus(-x)`). In `f64`: one power of two in the
+//!   normal range (cheaper than the two-part scaling the others use there); `sigmoid_final`
+//!   is one division without residual corrections in both builds (about 1.7 ulp); the FMA
+//!   `sigmoid_prime_final` divides first and corrects the quotient by a term formed beside
+//!   the division (`bell_fma_final`, one rounding more than the exact-residual form, about
+//!   0.5 ulp); `tanh_final` is `tanh` and `softplus_final` is `softplus`. In `f32` with FMA,
+//!   lean forms for the slice loops: `e^-|x|` lifted by 2^64 so that one power of two covers
+//!   the subnormal tail, the lift kept in both terms of the one division, `(1 + E)^2` as one
+//!   FMA, no residual corrections; `softplus_final` is `max(x, 0) + 2 atanh(s)`, `s = E / (2
+//!   + E)`, with a quartic in `s^2`, the lift taken off by the last FMA
+//!   (`math/f32/final_kernels.rs`; worst errors from the exhaustive check in
+//!   `benches/RESULTS.md`); without FMA, the plain kernels. f32's `sigmoid_scaled_lean`, for
+//!   `x sigmoid(x)`, is one division without residual corrections too.
 //! - `exp_nonpositive_final` is softmax's `exp(x - max(x))` in its forward pass, where the
 //!   codegen proves that the argument is not positive and that the value bounds what it
 //!   reaches. `exp_nonpositive_normal` gives its bits (and `exp_lo`'s) from

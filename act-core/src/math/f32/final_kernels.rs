@@ -1,7 +1,7 @@
-//! The `f32` `*_final` kernels of `sigmoid`, `sigmoid'`, `tanh` and `tanh'`: for a value that
-//! is the activation's result (`Sigmoid` and `Tanh`, their derivatives, and the backward
-//! passes, which multiply the derivative by the incoming gradient), not a term of a larger
-//! formula.
+//! The `f32` `*_final` kernels of `sigmoid`, `sigmoid'`, `tanh`, `tanh'` and `softplus`: for a
+//! value that is the activation's result (`Sigmoid`, `Tanh`, `Softplus` and `LogSigmoid`, the
+//! derivatives, and the backward passes, which multiply the derivative by the incoming
+//! gradient), not a term of a larger formula.
 //!
 //! With FMA (the AVX2 and AVX-512 builds) they are lean: the slice loops are bound by the
 //! FMA units (each multiply or FMA taken off the AVX-512 loop made it about 6% faster,
@@ -22,8 +22,8 @@
 //! module above, unchanged.
 
 use super::{
-    LN2_HI, LN2_LO, SHIFT, at_most, exp_neg_single, exp_q, fm, pow2_from_shifted, sigmoid_prime,
-    tanh, tanh_prime,
+    LN2_HI, LN2_LO, SHIFT, at_most, exp_neg_single, exp_q, fm, poly, pow2_from_shifted,
+    sigmoid_prime, softplus, tanh, tanh_prime,
 };
 
 /// `(p, t)` with `e^-a = 2^k (1 + p)`, `t = k + SHIFT`, for `0 <= a <= 150` (or NaN): the
@@ -126,4 +126,45 @@ pub fn tanh_final<const FMA: bool>(x: f32) -> f32 {
     let s = pow2_from_shifted(t);
     let em = fm::<FMA>(p, s, s - 1.0);
     (em / (em + 2.0)).copysign(x)
+}
+
+/// `(atanh(s) / s - 1) / z` in `z = s^2 <= 1/9`, a quartic minimax fit of its relative error
+/// (`scripts/fit_softplus.py`: 3.0e-8 with these `f32` coefficients).
+const ATANH_R: [f32; 5] = [
+    0.333_333_34,
+    0.199_998_5,
+    0.142_963_19,
+    0.108_512_63,
+    0.116_213,
+];
+
+/// `softplus(x) = ln(1 + e^x)` where the result is final: with FMA, `max(x, 0) + ln(1 + E)`,
+/// `E = e^-|x|` in `(0, 1]`, and `ln(1 + E) = 2 atanh(s) = 2s + 2s z R(z)`, `s = E / (2 + E)`
+/// (at most 1/3), `z = s^2`, `R` a quartic (`scripts/fit_softplus.py`). One division and no
+/// reduction of the logarithm's argument: `1 + E` is never formed (its rounding would cost
+/// `E`'s low bits in the tail), and `2 + E` rounds by at most half an ulp of a value in
+/// `[2, 3]`. Over every 16th `f32` input, within 2.8 ULP (x = -2.757); the plain kernel,
+/// which forms `ln(1 + E)` in double-word arithmetic, within 1.1 and 2.5 times slower
+/// (`benches/RESULTS.md`).
+///
+/// `E` carries the lift of `exp_neg_lifted` (2^64) through `s` and the sum, and the last FMA
+/// takes it off while it adds `max(x, 0)`: `fma(2^64 L/2, 2^-63, max(x, 0))` rounds once,
+/// so a subnormal result (`x` below about -87.3) is rounded once. `|x|` is clamped at 105,
+/// where `e^-105` is below half the smallest subnormal: `softplus(-inf) = 0`,
+/// `softplus(inf) = inf`, NaN gives NaN. Without FMA this is [`softplus`].
+#[inline(always)]
+pub fn softplus_final<const FMA: bool>(x: f32) -> f32 {
+    if !FMA {
+        return softplus::<FMA>(x);
+    }
+    let ye = lifted_e::<FMA>(x);
+    // 2 + E, then 2^64 s.
+    let sl = ye / fm::<FMA>(ye, UNLIFT, 2.0);
+    // z = s^2 from the unlifted s: in the far tail it flushes, where 2s z R is negligible.
+    let s = sl * UNLIFT;
+    let z = s * s;
+    // 2^64 (s + s z R) = 2^64 ln(1 + E) / 2.
+    let half = fm::<FMA>(sl * z, poly::<FMA, _>(z, &ATANH_R), sl);
+    let pos = if x > 0.0 { x } else { 0.0 };
+    fm::<FMA>(half, 2.0 * UNLIFT, pos)
 }

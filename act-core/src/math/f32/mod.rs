@@ -12,7 +12,9 @@ pub(crate) mod scalar;
 mod silu;
 
 pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
-pub use final_kernels::{sigmoid_final, sigmoid_prime_final, tanh_final, tanh_prime_final};
+pub use final_kernels::{
+    sigmoid_final, sigmoid_prime_final, softplus_final, tanh_final, tanh_prime_final,
+};
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::mish_prime;
 pub use silu::{silu, silu_prime};

@@ -441,6 +441,13 @@ pub fn softplus<const FMA: bool>(x: f64) -> f64 {
     softplus_c::<FMA>(x, false).0
 }
 
+/// [`softplus`] where the result is final: the same kernel in `f64` (the lean form is the
+/// `f32` one, `math::f32::softplus_final`).
+#[inline(always)]
+pub fn softplus_final<const FMA: bool>(x: f64) -> f64 {
+    softplus::<FMA>(x)
+}
+
 /// `(c softplus(x), 1/c)`, scaled for `x < -665`; see [`exp_scaled`].
 #[inline(always)]
 pub fn softplus_scaled<const FMA: bool>(x: f64) -> (f64, f64) {

@@ -216,7 +216,7 @@ impl<'g> Facts<'g> {
 impl Body {
     /// The plan computing `root`. The node `stored`, when given, is not computed but read from
     /// the variable `e` (its value stored by an earlier pass). With `final_root`, a root that
-    /// is a kernel call uses the kernel's `final` form (which may flush results below the
+    /// is a kernel call, or the negation of one, uses the kernel's `final` form (which may flush results below the
     /// normal range to 0: harmless for a final value, not for a term of a sum that stays
     /// normal).
     pub(super) fn plan(
@@ -227,8 +227,22 @@ impl Body {
         final_root: bool,
     ) -> Body {
         let facts = Facts::new(g, root, stored);
-        let scaling = Scaling::new(&facts);
-        let pairs = sigmoid_pairs(&facts, &scaling, final_root);
+        // The call whose value is the result: the root, or what the root negates
+        // (`-softplus(-x)`; the negation is exact).
+        let final_call = match g.node(root) {
+            _ if !final_root => None,
+            Node::Call(..) => Some(root),
+            Node::Prod(fs)
+                if fs.len() == 2
+                    && g.as_const(fs[0]) == Some(-1.0)
+                    && matches!(g.node(fs[1]), Node::Call(..)) =>
+            {
+                Some(fs[1])
+            }
+            _ => None,
+        };
+        let scaling = Scaling::new(&facts, final_call);
+        let pairs = sigmoid_pairs(&facts, &scaling, final_call);
         let exact = exact_differences(&facts);
         let cubic = odd_cubic_arguments(&facts);
         // Only quotients bound by a plain `let` of the product (`n / d`).
@@ -284,7 +298,7 @@ impl Body {
                 Expr::Stored
             } else if let Some(affine) = affine_near_root(&facts, id) {
                 Expr::Affine(affine)
-            } else if let (true, true, &Node::Call(f, a)) = (final_root, id == root, g.node(id)) {
+            } else if let (true, &Node::Call(f, a)) = (Some(id) == final_call, g.node(id)) {
                 Expr::CallFinal(Kernel::Of(f), a)
             } else if facts.is_const(id) {
                 Expr::Constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])

@@ -6,11 +6,15 @@ use crate::graph::{Func, Id, Node};
 /// Pairs `(sigmoid(u), sigmoid'(u))` of one argument computed together
 /// (`FloatKernels::__sigmoid_pair`: one division in the FMA builds), as in swish' = `sigmoid(x) +
 /// x sigmoid'(x)`. The sigmoid must be a plain value (not scaled, not the final root).
-pub(super) fn sigmoid_pairs(facts: &Facts, scaling: &Scaling, final_root: bool) -> Vec<(Id, Id)> {
+pub(super) fn sigmoid_pairs(
+    facts: &Facts,
+    scaling: &Scaling,
+    final_call: Option<Id>,
+) -> Vec<(Id, Id)> {
     let g = facts.g;
     let mut pairs = Vec::new();
     for &s in &facts.live {
-        if !facts.active(s) || scaling.uses[s.index()] || (final_root && s == facts.root) {
+        if !facts.active(s) || scaling.uses[s.index()] || final_call == Some(s) {
             continue;
         }
         let Node::Call(Func::Sigmoid, a) = *g.node(s) else {
@@ -48,14 +52,17 @@ pub(super) struct Scaling {
 }
 
 impl Scaling {
-    pub(super) fn new(facts: &Facts) -> Scaling {
+    /// `final_call`: the call whose value is the result (the root, or what the root negates),
+    /// computed by its `final` kernel, which rounds a subnormal result once: neither it nor
+    /// the root carries a scale.
+    pub(super) fn new(facts: &Facts, final_call: Option<Id>) -> Scaling {
         let (g, root) = (facts.g, facts.root);
         let n = root.index() + 1;
         let active = |id: Id| facts.active(id);
         // Bottom-up: what could carry a scale.
         let mut cand = vec![false; n];
         for &id in &facts.live {
-            if !active(id) {
+            if !active(id) || (final_call.is_some() && (Some(id) == final_call || id == root)) {
                 continue;
             }
             cand[id.index()] = match *g.node(id) {
