@@ -24,6 +24,20 @@ pub fn tanh_prime(x: f64) -> f64 {
     4.0 * e / ((1.0 + e) * (1.0 + e))
 }
 
+/// Mish `x tanh(softplus(x))`, with its limit -0 at `x = -∞` (where the product is `-∞ · 0`);
+/// below -700, where `softplus(x)` leaves the normal range, its leading term `x e^x` (two
+/// half-exponentials, no early underflow).
+pub fn mish(x: f64) -> f64 {
+    if x == f64::NEG_INFINITY {
+        return -0.0;
+    }
+    if x < -700.0 {
+        let h = (0.5 * x).exp();
+        return (x * h) * h;
+    }
+    x * softplus(x).tanh()
+}
+
 /// Mish's derivative `tanh(s) + x tanh'(s) σ(x)`, `s = softplus(x)`; below -700, where `s`
 /// and `σ(x)` leave the normal range, its leading term `(x + 1) e^x` (two half-exponentials,
 /// no early underflow).

@@ -418,6 +418,21 @@ macro_rules! __functions {
                     "{ let z = 2 * sqrt(2 / pi) * ({u} + 0.044715 * powi({u}, 3)); sigmoid(z) + 2 * {u*} * sqrt(2 / pi) * (1 + 0.134145 * powi({u}, 2)) * sigmoid(z) * (1 - sigmoid(z)) }"
                 ),
             }
+            /// Mish (Misra, 2019), `u tanh(softplus(u))`: the product as one kernel, whose
+            /// value at `u = -∞` is the limit -0 (the product as written is `-∞ · 0` there);
+            /// in f32 with FMA one exponential and one division (`tanh(softplus(u))` is
+            /// `E (E + 2) / (E (E + 2) + 2)`, `E = e^u`).
+            mish => Mish {
+                callable: false,
+                kernel: math,
+                scaled: [],
+                as_result: [],
+                linear_at_zero: false,
+                eval: $crate::eval::mish,
+                derivative: |g, u| g.call(Func::MishPrime, u),
+                leading_term: [],
+                spelling: Spelling::Product("{u*} * tanh(softplus({u}))"),
+            }
             /// Mish's derivative, `d/du [u tanh(softplus(u))]`: what differentiating Mish gives,
             /// `tanh(softplus(u)) + u tanh'(softplus(u)) sigmoid(u)`, whose terms cancel; its
             /// kernel evaluates the closed form `E ω / δ^2` (`E = e^u`) in double-double

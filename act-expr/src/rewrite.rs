@@ -23,6 +23,7 @@
 //! | `k u erfc(-u / sqrt(2))`            | `2k gelu(u)`     | the product and its scaling in one kernel |
 //! | `k u sigmoid(u)`, `\|k\| <= 4`        | `k silu(u)`      | `-∞ · 0` at `u = -∞`; one kernel |
 //! | `k sigmoid(u) + k u sigmoid'(u)`, `\|k\| <= 4` | `k silu'(u)` | `∞ · 0` at `u = ±∞`; one kernel |
+//! | `k u tanh(softplus(u))`, `\|k\| <= 4` | `k mish(u)` | `-∞ · 0` at `u = -∞`; one kernel (one exponential in f32) |
 //! | `k u sigmoid(2 sqrt(2 / pi) (u + 0.044715 u^3))` | `k gelu_tanh(u)` | the argument in two parts, the product and its scaling in one kernel |
 //! | `(exp(u) - exp(-u)) / (exp(u) + exp(-u))` | `tanh(u)`   | overflow of `exp`              |
 //! | `ln(1 + exp(u))`, `log1p(exp(u))`    | `softplus(u)`    | overflow of `exp`              |
@@ -148,6 +149,7 @@ fn rule(g: &mut Graph, id: Id) -> Option<Id> {
             .or_else(|| sum(g, &ts)),
         Node::Prod(fs) => gelu_product(g, &fs)
             .or_else(|| silu_product(g, &fs))
+            .or_else(|| mish_product(g, &fs))
             .or_else(|| gelu_tanh_product(g, &fs))
             .or_else(|| match g.as_const(fs[0]) {
                 Some(c) => prod(g, c, &fs[1..]),
@@ -510,6 +512,33 @@ fn silu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
         }
         let mut out = rest;
         out.push(g.call(Func::Silu, u));
+        return Some(g.prod(out));
+    }
+    None
+}
+
+/// `k u tanh(softplus(u))  ->  k mish(u)`, `|k| <= 4` as for SiLU: one kernel, whose value at
+/// `u = -∞` is the limit (the product as written is `-∞ · 0` there), and in `f32` with FMA one
+/// exponential and one division where the composition takes a softplus (a logarithm) and a
+/// tanh.
+fn mish_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
+    for (i, &f) in factors.iter().enumerate() {
+        let Some(s) = call_arg(g, f, Func::Tanh) else {
+            continue;
+        };
+        let Some(u) = call_arg(g, s, Func::Softplus) else {
+            continue;
+        };
+        let Some(j) = factors.iter().position(|&v| v == u) else {
+            continue;
+        };
+        let rest = all_but(factors, i, j);
+        let small = |v: Id| g.as_const(v).is_some_and(|k| k.abs() <= SILU_MAX_FACTOR);
+        if !rest.iter().all(|&v| small(v)) {
+            continue;
+        }
+        let mut out = rest;
+        out.push(g.call(Func::Mish, u));
         return Some(g.prod(out));
     }
     None
@@ -1025,6 +1054,39 @@ mod tests {
             lower_as_written(&mut g, &expr, &mut Scope::new(vec![], false)).expect("lowers");
         let r = run(&mut g, written);
         (g, r)
+    }
+
+    #[test]
+    fn mish_product_becomes_one_call() {
+        use crate::graph::{Func, Graph, Id, Node};
+        let calls = |g: &Graph, r: Id, f: Func| {
+            g.reachable(&[r])
+                .into_iter()
+                .any(|n| matches!(g.node(n), Node::Call(h, _) if *h == f))
+        };
+        let (mut g, r) = rewritten_in_graph("x * tanh(softplus(x))");
+        let x = g.x();
+        assert_eq!(
+            *g.node(r),
+            Node::Call(Func::Mish, x),
+            "{}",
+            print(&g, r, &[])
+        );
+        // A small constant factor is kept outside the call.
+        let (mut g, r) = rewritten_in_graph("-3 * x * tanh(softplus(x))");
+        let x = g.x();
+        let m = g.call(Func::Mish, x);
+        assert_eq!(g.coef_and_base(r), (-3.0, Some(m)), "{}", print(&g, r, &[]));
+        // Not Mish: the factor is not the argument, or a factor beyond 4, or a variable factor.
+        for text in [
+            "2 * x * tanh(softplus(x + 1))",
+            "8 * x * tanh(softplus(x))",
+            "x * x * tanh(softplus(x))",
+        ] {
+            let (g, r) = rewritten_in_graph(text);
+            let p = print(&g, r, &[]);
+            assert!(!calls(&g, r, Func::Mish), "{text}: {p}");
+        }
     }
 
     #[test]

@@ -356,7 +356,11 @@ activation! {
 activation! {
     /// Mish (Misra, 2019): x·tanh(softplus(x)).
     ///
-    /// - f(x) = x * tanh(softplus(x))
+    /// - f(x) = x * tanh(softplus(x)), computed as one kernel ([`crate::math::f32::mish`]):
+    ///   `tanh(softplus(x))` is `E (E + 2) / (E (E + 2) + 2)` with `E = e^x` (and the same
+    ///   multiplied through by `e^-2x` for x >= 0), one exponential and one division in `f32`
+    ///   with FMA, within 3.19 ULP over every 16th `f32` input; 0.50 without FMA (the same
+    ///   form in `f64`); `f64` composes its `softplus` and `tanh` kernels
     /// - f'(x) = tanh(s) + x tanh'(s) sigmoid(x), s = softplus(x), derived symbolically; its
     ///   two terms cancel (ratio 1.6 at x = -2.7), so it runs as one kernel (`mish'`,
     ///   [`crate::math::f32::mish_prime`]): the closed form `E ω / δ^2` (`E = e^x`), in `f64`

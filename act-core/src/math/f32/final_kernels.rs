@@ -42,16 +42,16 @@ fn exp_neg_parts<const FMA: bool>(a: f32) -> (f32, f32) {
 /// with one power of two `s = 2^(k + lift)`, normal over that whole range (`k >= -153`). The
 /// lift is an integer constant in the exponent offset, so it costs nothing.
 #[inline(always)]
-fn exp_neg_lifted<const FMA: bool>(a: f32, lift: u32) -> f32 {
+pub(super) fn exp_neg_lifted<const FMA: bool>(a: f32, lift: u32) -> f32 {
     let (p, t) = exp_neg_parts::<FMA>(a);
     let s = f32::from_bits(t.to_bits().wrapping_add(127 + lift) << 23);
     fm::<FMA>(p, s, s)
 }
 
 /// 2^64, the lift of `exp_neg_lifted` here.
-const LIFT: f32 = 18_446_744_073_709_551_616.0;
+pub(super) const LIFT: f32 = 18_446_744_073_709_551_616.0;
 /// 2^-64.
-const UNLIFT: f32 = 1.0 / LIFT;
+pub(super) const UNLIFT: f32 = 1.0 / LIFT;
 /// 2^-68.
 const UNLIFT_68: f32 = UNLIFT / 16.0;
 

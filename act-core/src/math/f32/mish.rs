@@ -1,5 +1,7 @@
-//! Mish's derivative, `f32`, computed in `f64`.
+//! Mish and its derivative, `f32`: the value as a lean kernel with FMA, the derivative computed
+//! in `f64`.
 //!
+//! The derivative:
 //! The closed form of `math/f64/mish.rs` (`E ω / δ^2`, and its mirror in `e^-x` for
 //! `x >= 0`), evaluated in plain `f64` arithmetic with `f64`'s `exp` and rounded once to
 //! `f32`: its error in `f64` (a few `f64` ulps) is far below an `f32` ulp, so the result is
@@ -9,7 +11,77 @@
 //! need the wider type. `f64`'s range also holds every `f32` tail: the subnormal results
 //! (down to `x ≈ -104`) round once, with no scaling.
 
+use super::final_kernels::{LIFT, UNLIFT, exp_neg_lifted};
+use super::{at_least, at_most, fm};
 use crate::math::f64::exp as exp64;
+
+/// Mish (Misra, 2019), `x tanh(softplus(x))`: `mish(-inf) = -0`, `mish(inf) = inf`, NaN gives
+/// NaN; subnormal, not 0, down to `x ≈ -108.5`.
+///
+/// With FMA, one exponential `E = e^-|x|` and one division: `tanh(ln(1 + e^x))` is
+/// `((1 + e^x)^2 - 1) / ((1 + e^x)^2 + 1)`, that is
+/// - `E (E + 2) / (E (E + 2) + 2)` for `x < 0`, and
+/// - `(1 + 2E) / (1 + 2E + 2E^2)` for `x >= 0` (the same multiplied through by `E^2`),
+///
+/// sums of positive terms, each numerator and denominator one or two roundings. For `x < 0`
+/// `E` carries the lift of `exp_neg_lifted` (2^64) in the numerator and `2^64` multiplies
+/// the denominator (exactly), so that `x N / D` rounds a subnormal result once; the roundings
+/// of `x N` and of the quotient are taken back (its remainder, exact with FMA). `x` is
+/// clamped at -110, where the result is below half the smallest subnormal. Within 3.19 ULP
+/// over every 16th `f32` input (x = -7.59; `benches/RESULTS.md`). Without FMA, the same
+/// closed form in `f64`, rounded once.
+///
+/// ```
+/// use act_core::math::f32::mish;
+/// // mpmath: mish(-1.2) = -0.30883579631...; mish(2) = 1.94395895953...; within an ulp
+/// assert!((mish::<false>(-1.2) - -0.3088358).abs() <= 3e-8);
+/// assert!((mish::<false>(2.0) - 1.943959).abs() <= 1.2e-7);
+/// assert_eq!(mish::<false>(f32::NEG_INFINITY), 0.0); // -0.0
+/// assert!(mish::<false>(-100.0) < 0.0); // -100 e^-100, subnormal
+/// ```
+#[inline(always)]
+pub fn mish<const FMA: bool>(x: f32) -> f32 {
+    if !FMA {
+        // The same closed form in f64, rounded once.
+        let x = f64::from(at_least(x, -110.0));
+        let e = exp64::<FMA>(-x.abs());
+        let (n, d) = if x < 0.0 {
+            let n = e * (e + 2.0);
+            (n, n + 2.0)
+        } else {
+            let n = 1.0 + 2.0 * e;
+            (n, n + 2.0 * e * e)
+        };
+        return (x * n / d) as f32;
+    }
+    let x = at_least(x, -110.0);
+    let ye = exp_neg_lifted::<FMA>(at_most(x.abs(), 110.0), 64);
+    let e = ye * UNLIFT;
+    // x < 0: 2^64 E (E + 2) over 2^64 (E (E + 2) + 2).
+    let ep2 = fm::<FMA>(ye, UNLIFT, 2.0);
+    let num_neg = fm::<FMA>(ye, e, 2.0 * ye);
+    let den_neg = fm::<FMA>(e, ep2, 2.0) * LIFT;
+    // x >= 0: (1 + 2E) over (1 + 2E) + 2E^2.
+    let num_pos = fm::<FMA>(2.0, e, 1.0);
+    let den_pos = fm::<FMA>(2.0 * e, e, num_pos);
+    let (n, d) = if x < 0.0 {
+        (num_neg, den_neg)
+    } else {
+        (num_pos, den_pos)
+    };
+    // x N / D with the roundings of the product and the quotient taken back: `x N` in two
+    // parts, `q = x N (1 / D)`, and its remainder `x N - q D` (exact with FMA) divided by `D`
+    // once more with the same reciprocal.
+    let xn = x * n;
+    let xl = fm::<FMA>(x, n, -xn);
+    let y = 1.0 / d;
+    let q = xn * y;
+    let r = fm::<FMA>(-q, d, xn) + xl;
+    let m = fm::<FMA>(r, y, q);
+    // Beyond 12, `tanh(softplus(x)) = 1 - 2 e^-2x + ...` rounds to 1 (and `x = inf` would
+    // make the remainder NaN).
+    if x > 12.0 { x } else { m }
+}
 
 /// `a b + c` in `f64`: one rounding with `FMA`, two without.
 #[inline(always)]

@@ -16,7 +16,7 @@ pub use final_kernels::{
     sigmoid_final, sigmoid_prime_final, softplus_final, tanh_final, tanh_prime_final,
 };
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
-pub use mish::mish_prime;
+pub use mish::{mish, mish_prime};
 pub use silu::{silu, silu_prime};
 
 /// Adding this (1.5 * 2^23) rounds a value below 2^22 to an integer held in the low mantissa

@@ -7,7 +7,7 @@ mod pow;
 
 pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
-pub use mish::mish_prime;
+pub use mish::{mish, mish_prime};
 pub use pow::{powf, powi};
 
 /// Adding this (1.5 * 2^52) to a value of magnitude below 2^51 rounds it to an integer held in
