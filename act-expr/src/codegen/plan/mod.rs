@@ -143,8 +143,10 @@ pub(super) struct Product {
     pub num: Vec<(Id, bool)>,
     /// Negative powers `a^k` (`k < 0`) as `(a, k)`.
     pub den: Vec<(Id, i32)>,
-    /// Exact scale factors (see [`is_scale`]), multiplied together and into the quotient last.
-    pub scales: Vec<Id>,
+    /// Exact scale factors (see [`is_scale`]) as `(a, k)` for `a^k`, applied to the quotient
+    /// last: those with `k = 1` multiplied together first, then each power's base `k` times
+    /// in turn.
+    pub scales: Vec<(Id, i32)>,
 }
 
 /// `c·u + k` evaluated as `c·(u - u0) + r` (see [`affine_near_root`]).
@@ -447,7 +449,8 @@ fn product(
         }
         match *g.node(f) {
             Node::Pow(a, k) if k < 0 => den.push((a, k)),
-            _ if !scaled(f) && is_scale(g, f) => scales.push(f),
+            Node::Pow(a, k) if !scaled(f) && is_scale(g, f) => scales.push((a, k)),
+            _ if !scaled(f) && is_scale(g, f) => scales.push((f, 1)),
             _ => num.push((f, scaled(f))),
         }
     }
