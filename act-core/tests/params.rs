@@ -228,9 +228,9 @@ fn clamp_has_derivative_zero_at_its_bounds_like_the_built_in_hard_sigmoid() {
 }
 
 #[test]
-fn squareplus_refuses_a_b_its_shortcut_cannot_serve() {
-    // sqrt(x^2 + b) is taken as |x| beyond |x| = 1e15: right while b <= 1e14 (b / x^2 is then
-    // below eps / 2), wrong for b = 1e300 (the true value at x = 1e16 is 5e149).
+fn squareplus_refuses_a_b_above_its_tested_range() {
+    // b <= 1e14 is the range the accuracy tests cover (the series sqrt(x^2 + b) = |x| +
+    // b / (2|x|) it once served beyond |x| = 1e15 is gone: x and b are scaled instead).
     assert!(matches!(
         Squareplus::try_new(1e300),
         Err(ParamError::Invalid {
@@ -243,6 +243,84 @@ fn squareplus_refuses_a_b_its_shortcut_cannot_serve() {
     // = 1e14 / 4e16 (1 - 2.5e-19), both rounding to these.
     assert_eq!(s.forward(1e16f64), 1e16);
     assert!((s.forward(-1e16f64) - 2.5e-3).abs() <= 2.5e-3 * 4.0 * f64::EPSILON);
+}
+
+/// `got` within `ulps` of `want`, in the spacing of `want`'s binade (of the subnormals below
+/// the normal range).
+fn close32(got: f32, want: f64, ulps: f64) -> bool {
+    let w = want as f32;
+    let ulp = w.abs().max(f32::MIN_POSITIVE) as f64 * f32::EPSILON as f64;
+    (got as f64 - want).abs() <= ulps * ulp
+}
+
+#[test]
+fn squareplus_tails_beyond_the_scaling_threshold() {
+    // Beyond |x| = 1e15, x and b enter scaled by powers of two and the result is scaled back
+    // last: x^2 never overflows, and the derivative's b / (4 x^2) is the subnormal it should
+    // be (rounded once), not 0. Reference: the closed forms in f64, where x^2 is exact for
+    // f32 inputs and nothing overflows.
+    // (b = 3.3 and 1e-20: b s^2 and b s are subnormal with few bits in f32, so they must
+    // not be formed before the division.)
+    for b in [4.0f64, 3.0, 3.3, 1e10, 1e-20, 1e-30] {
+        let s = Squareplus::new(b);
+        for x in [
+            -f32::MAX,
+            -3e19,
+            -1.8e19,
+            -1.2e19,
+            -2e15,
+            -1.1e15,
+            -9e14,
+            9e14,
+            1.1e15,
+            2e15,
+            3e19,
+            f32::MAX,
+        ] {
+            let xd = x as f64;
+            let h = (xd * xd + b).sqrt();
+            let (f, df) = if x >= 0.0 {
+                ((xd + h) / 2.0, (h + xd) / (2.0 * h))
+            } else {
+                (b / (2.0 * (h - xd)), b / (2.0 * h * (h - xd)))
+            };
+            let mut d = [0.0f32];
+            s.param_derivatives(x, &mut d);
+            for (what, got, want) in [
+                ("f", s.forward(x), f),
+                ("f'", s.derivative(x), df),
+                ("df/db", d[0], 1.0 / (4.0 * h)),
+            ] {
+                assert!(
+                    close32(got, want, 4.0),
+                    "b = {b:e}, x = {x:e}: {what} {got:e}, want {want:e}"
+                );
+            }
+            let (mut y, mut dy) = ([0.0f32], [0.0f32]);
+            s.forward_slice(&[x], &mut y);
+            s.derivative_slice(&[x], &mut dy);
+            assert!(
+                close32(y[0], f, 4.0) && close32(dy[0], df, 4.0),
+                "slices at {x:e}"
+            );
+        }
+    }
+    // Where the derivative is subnormal: b / (4 x^2) = 1.1e-39 at x = -3e19.
+    assert!(Squareplus::default().derivative(-3e19f32) > 0.0);
+    assert!(Squareplus::default().derivative(-3e19f32) < f32::MIN_POSITIVE);
+    // f64, beyond its own threshold 1e150 (scaled by 2^-520): f = b / (4|x|), f' = b / (4 x^2)
+    // and df/db = 1 / (4|x|), to far below eps, at these x (b / x^2 < 1e-299).
+    let s = Squareplus::default();
+    for x in [1e151f64, 1e200, 1e300, f64::MAX] {
+        let (f, df, dfdb) = (1.0 / x, 1.0 / x / x, 0.25 / x);
+        let mut d = [0.0f64];
+        s.param_derivatives(-x, &mut d);
+        assert!((s.forward(-x) - f).abs() <= 4.0 * f64::EPSILON * f.max(f64::MIN_POSITIVE));
+        assert!((s.derivative(-x) - df).abs() <= 4.0 * f64::EPSILON * df.max(f64::MIN_POSITIVE));
+        assert!((d[0] - dfdb).abs() <= 4.0 * f64::EPSILON * dfdb);
+        assert_eq!(s.forward(x), x);
+        assert_eq!(s.derivative(x), 1.0);
+    }
 }
 
 #[test]

@@ -26,15 +26,14 @@
 //! - Results below the smallest normal number are subnormal numbers, never flushed to 0 (see
 //!   [`crate::math`]); their error is counted in the subnormal spacing (`1 / u^2` is formed
 //!   so that `u^2` may overflow: Softsign's derivative is subnormal, not 0, beyond
-//!   |x| = 1.8e19 in f32), and a quotient with two denominators divides by each in turn
-//!   (Squareplus's derivative below x = -1.8e19 in f32, where their product overflows).
+//!   |x| = 1.8e19 in f32), a quotient with two denominators divides by each in turn (their
+//!   product could overflow), and power-of-two scale factors are applied last (Squareplus's
+//!   derivative is the subnormal `b / (4 x^2)`, not 0, below x = -1.8e19 in f32).
 //! - Parameters that scale the exponential's argument or result: CELU's `exp(x / alpha)`
 //!   carries the quotient's rounding error into the exponential, so it is held to 4 ULP for
 //!   every alpha (tested at alpha = 3 too, see [`Celu`]); ELU's `alpha exp(x)` is 0 where
 //!   `exp(x)` underflows, also for a huge alpha (see [`Elu`]). The accuracy tests hold the
 //!   default parameters, and CELU at alpha = 3, to 4 ULP.
-//! - Squareplus' derivative in `f32`: within 4.3 ULP (a few points above 4 near x = -7.9,
-//!   see [`Squareplus`]).
 //! - Parameter partials ([`ParamGradients`](crate::ParamGradients)) are held to the same
 //!   4 ULP, except Celu's ∂f/∂alpha near 0: an absolute error of eps · min(1, |x/alpha|)
 //!   (see [`Celu`]).

@@ -422,9 +422,34 @@ fn product(p: &Product) -> TokenStream {
         }
     });
     // One division per denominator, in turn: their product could overflow where the quotient
-    // does not (Squareplus' below x = -1.8e19 in f32 was 0 from `h (h - x)`, not the
-    // subnormal it is). Only Squareplus among the built-ins has two.
-    den.fold(acc, |a, d| quote!(#a / #d))
+    // does not (Squareplus' derivative below x = -1.8e19 in f32 was 0 from `h (h - x)`, not
+    // the subnormal it is). Only Squareplus' ∂f/∂b among the built-ins has two.
+    let quotient = den.fold(acc, |a, d| quote!(#a / #d));
+    // Exact scale factors last (see `plan::is_scale`): the plain ones multiplied together
+    // first, then a power `s^k` as `k` products by `s` in turn, not by `s^k`. A select of
+    // constants used once is folded by the compiler into the product (`b s^2` becomes a
+    // select of `b 2^-132` and `b`), and that product, subnormal, was computed in every
+    // iteration: Squareplus' forward ran at half speed.
+    let plain = p
+        .scales
+        .iter()
+        .filter(|&&(_, k)| k == 1)
+        .map(|&(f, _)| {
+            let f = t(f);
+            quote!(#f)
+        })
+        .reduce(|a, b| quote!(#a * #b));
+    let mut acc = match plain {
+        Some(k) => quote!((#quotient) * (#k)),
+        None => quote!(#quotient),
+    };
+    for &(a, k) in p.scales.iter().filter(|&&(_, k)| k != 1) {
+        let a = t(a);
+        for _ in 0..k {
+            acc = quote!((#acc) * #a);
+        }
+    }
+    acc
 }
 
 /// `c·(u - u0) + r` with the root and residual of the type's precision.
@@ -495,6 +520,25 @@ mod tests {
         let softmax = "pub vector struct S; f(x) = { let e = exp(x - max(x)); e / sum(e) };";
         let body = method(softmax, "__act_body1");
         assert_eq!(corrections(&body), 1, "{body}");
+    }
+
+    /// A factor that is a power of two in every branch is applied after the division, to the
+    /// rounded quotient; an ordinary factor is multiplied in before it.
+    #[test]
+    fn power_of_two_scales_are_applied_last() {
+        let scaled = "pub struct Q(b = 3.0); \
+                      f(x) = { let s = if abs(x) > 1 { 0.25 } else { 1 }; b * s / (1 + x * x) };";
+        let value = method(scaled, "__act_value");
+        // `b / (1 + x^2)`, then `s` (t4, the select).
+        assert!(value.contains("(t5 / t7) * (t4)"), "{value}");
+        let plain = "pub struct P(b = 3.0); \
+                     f(x) = { let s = if abs(x) > 1 { 0.3 } else { 1 }; b * s / (1 + x * x) };";
+        assert!(!method(plain, "__act_value").contains(") * ("));
+        // A power of such a factor: by the factor in turn, not by a folded `s^2`.
+        let squared = "pub struct S(b = 3.0); \
+                       f(x) = { let s = if abs(x) > 1 { 0.25 } else { 1 }; b * s * s / (1 + x * x) };";
+        let value = method(squared, "__act_value");
+        assert!(value.contains("((t5 / t8) * t4) * t4"), "{value}");
     }
 
     /// The f32 scalar methods skip the build check where the formula calls only the

@@ -143,6 +143,10 @@ pub(super) struct Product {
     pub num: Vec<(Id, bool)>,
     /// Negative powers `a^k` (`k < 0`) as `(a, k)`.
     pub den: Vec<(Id, i32)>,
+    /// Exact scale factors (see [`is_scale`]) as `(a, k)` for `a^k`, applied to the quotient
+    /// last: those with `k = 1` multiplied together first, then each power's base `k` times
+    /// in turn.
+    pub scales: Vec<(Id, i32)>,
 }
 
 /// `c·u + k` evaluated as `c·(u - u0) + r` (see [`affine_near_root`]).
@@ -451,6 +455,7 @@ fn product(
     let mut constants = Vec::new();
     let mut num = Vec::new();
     let mut den = Vec::new();
+    let mut scales = Vec::new();
     for &f in fs {
         if is_const(f) {
             constants.push(f);
@@ -458,6 +463,8 @@ fn product(
         }
         match *g.node(f) {
             Node::Pow(a, k) if k < 0 => den.push((a, k)),
+            Node::Pow(a, k) if !scaled(f) && is_scale(g, f) => scales.push((a, k)),
+            _ if !scaled(f) && is_scale(g, f) => scales.push((f, 1)),
             _ => num.push((f, scaled(f))),
         }
     }
@@ -468,5 +475,28 @@ fn product(
             .iter()
             .fold(Dd::from(1.0), |acc, &k| acc * dd::eval(g, k))
     });
-    Product { constant, num, den }
+    Product {
+        constant,
+        num,
+        den,
+        scales,
+    }
+}
+
+/// A factor that is a power of two in every branch: a `select` whose branches are powers of
+/// two or such factors, or a positive power of one (Squareplus's `s` and `s^2`, which scale
+/// `x` and `b` beyond `|x| = 1e15` so that `x^2` cannot overflow). Multiplying by it is exact
+/// but where the result leaves the normal range, so a product applies it last, to the rounded
+/// quotient: `(b/2) / d * s^2` is then the subnormal it should be, where `(b/2) s^2 / d` would
+/// round `(b/2) s^2` first (a subnormal with few bits left, or 0).
+fn is_scale(g: &Graph, id: Id) -> bool {
+    match *g.node(id) {
+        Node::Const(b) => {
+            let c = f64::from_bits(b);
+            c > 0.0 && c.is_finite() && c.to_bits() & ((1u64 << 52) - 1) == 0
+        }
+        Node::Select(_, _, _, t, e) => is_scale(g, t) && is_scale(g, e),
+        Node::Pow(a, k) => k > 0 && is_scale(g, a),
+        _ => false,
+    }
 }
