@@ -6,8 +6,8 @@ Run: python scripts/gen_interp_reference.py   (needs mpmath)
 
 Writes act-expr/tests/data/interp_reference.rs: Rust tables (x, f(x), f'(x)) computed at 60
 significant digits exactly at the f64 inputs and printed with 20, for GELU (erf form),
-GELU-tanh (0.044715 as the decimal literal), and the pieces of the exact-difference and
-quotient cases, formatted by rustfmt. `--stdout` prints the file (unformatted) instead.
+GELU-tanh (0.044715 as the decimal literal), and the pieces of the exact-difference,
+quotient and odd-cubic cases, formatted by rustfmt. `--stdout` prints the file (unformatted) instead.
 """
 import shutil
 import subprocess
@@ -134,6 +134,18 @@ for x in xs:
     f = v / (1 + e)
     df = 1 / (1 + e) + v * dw * e / (1 + e) ** 2
     emit(f"    ({x!r}, {num(f)}, {num(df)}),")
+emit("];")
+
+# exp(sqrt(2) (x + 0.1 x^3)): exp of a constant times an odd cubic, f' = f sqrt(2) (1 + 0.3 x^2)
+K2 = sqrt(2)
+xs = [-1.0, -5.0, -10.0, -15.0, -16.5, 0.5, 2.0]
+emit("")
+emit("/// `exp(sqrt(2) * (x + 0.1 * powi(x, 3)))`: `(x, f, f')`.")
+emit("pub const EXP_SCALED_CUBIC: [(f64, f64, f64); %d] = [" % len(xs))
+for x in xs:
+    v = mpf(x)
+    f = exp(K2 * (v + A3 * v**3))
+    emit(f"    ({x!r}, {num(f)}, {num(f * K2 * (1 + 3 * A3 * v**2))}),")
 emit("];")
 
 text = HEADER + "\n".join(lines) + "\n"
