@@ -11,7 +11,8 @@ The fit minimises the maximum relative error of R on [0, 10.4] (erfc(10.4) is ab
 linearisation R (sqrt(pi) a P + H) - P = 0, weighted by 1 / (R D_previous), solved by
 least squares at 4000 Chebyshev nodes, with Lawson reweighting towards the minimax solution;
 R from mpmath at 40 digits. The coefficients are rounded to f32 one at a time, the others
-refitted after each rounding.
+refitted after each rounding (the loop is scripts/rational_fit.py's, shared with
+fit_gelu.py).
 
 A second set is fitted in u = a sqrt(2) (u in [0, 10.4 sqrt 2], denominator
 sqrt(pi/2) u P(u) + H(u)): GELU's erfc(-x / sqrt 2) then takes |x| itself, so its argument is
@@ -25,14 +26,11 @@ than the nodes (in units of 2^-24; the kernel's own rounding adds about 2 ulp on
 import numpy as np
 import mpmath as mp
 
+from rational_fit import loeb_lawson, nodes, rounded_to_f32, rust_f32
+
 mp.mp.dps = 40
 A_MAX = 10.4
 NP, NH = 5, 4
-
-
-def nodes(hi, n):
-    t = np.cos(np.pi * (np.arange(n) + 0.5) / n)
-    return np.sort(hi / 2 + hi / 2 * t)
 
 
 def r_of(v, scale):
@@ -51,51 +49,26 @@ def evaluate(sol, v, b):
 def fit(v, r, b, fixed, iters=50):
     """[p1..pNP, h0..hNH] (p0 = 1) minimising max |R_fit - R| / R, with `fixed` a dict
     index -> value of the coefficients already rounded."""
-    n = NP + NH + 1
     cols = [(b * v * r - 1) * v**i for i in range(1, NP + 1)] + [r * v**j for j in range(NH + 1)]
     cols = np.array(cols).T
     rhs0 = -(b * v * r - 1)  # the p0 = 1 term
-    free = [k for k in range(n) if k not in fixed]
-    d = np.ones_like(v)
-    lw = np.ones_like(v)
-    best = None
-    for _ in range(iters):
-        w = lw / (r * d)
-        rhs = rhs0 - sum(cols[:, k] * fixed[k] for k in fixed) if fixed else rhs0
-        s, *_ = np.linalg.lstsq(cols[:, free] * w[:, None], rhs * w, rcond=None)
-        sol = np.zeros(n)
-        for k, val in fixed.items():
-            sol[k] = val
-        sol[free] = s
+
+    def rd(sol):
         rr, p, h = evaluate(sol, v, b)
-        d = b * v * p + h
-        err = (rr - r) / r
-        m = np.abs(err).max()
-        if best is None or m < best[0]:
-            best = (m, sol.copy())
-        lw = lw * np.abs(err) ** 0.5
-        lw /= lw.max()
-    return best[1]
+        return rr, b * v * p + h
 
-
-def rust(name, vals):
-    body = "\n".join(f"    {float(np.float32(x))!r}," for x in vals)
-    return f"const {name}: [f32; {len(vals)}] = [\n{body}\n];"
+    return loeb_lawson(cols, rhs0, r, fixed, rd, iters)
 
 
 for scale, tag in [(1.0, "ERFC"), (float(mp.sqrt(2)), "GELU")]:
     b = float(mp.sqrt(mp.pi) / scale)
-    v = nodes(A_MAX * scale, 4000)
+    v = nodes(0, A_MAX * scale, 4000)
     r = r_of(v, scale)
-    fixed = {}
-    sol = fit(v, r, b, fixed)
-    for k in range(NP + NH + 1):
-        fixed[k] = float(np.float32(sol[k]))
-        sol = fit(v, r, b, fixed)
-    vd = nodes(A_MAX * scale, 40000)
+    sol = rounded_to_f32(lambda fixed: fit(v, r, b, fixed), NP + NH + 1)
+    vd = nodes(0, A_MAX * scale, 40000)
     rd = r_of(vd, scale)
     rr, _, _ = evaluate(sol, vd, b)
     err = np.abs((rr - rd) / rd).max()
     print(f"// {tag}: relative error {err:.2e} = {err / 2**-24:.3f} x 2^-24")
-    print(rust(f"{tag}_P", np.r_[1.0, sol[:NP]]))
-    print(rust(f"{tag}_H", sol[NP:]))
+    print(rust_f32(f"{tag}_P", np.r_[1.0, sol[:NP]]))
+    print(rust_f32(f"{tag}_H", sol[NP:]))

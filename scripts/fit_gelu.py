@@ -18,7 +18,8 @@ exactly, and H(0) = c.
 Method: Loeb's linearisation R (u P + H) - c P = 0, weighted by 1 / (R D_previous), solved
 by least squares at 3000 Chebyshev nodes, with Lawson reweighting towards the minimax relative
 error; R from mpmath at 30 digits. The coefficients are rounded to f32 one at a time, the
-others refitted after each rounding.
+others refitted after each rounding (the loop is scripts/rational_fit.py's, shared with
+fit_erfc.py).
 
     python3 scripts/fit_gelu.py [NP NH]      # needs numpy and mpmath; about 10 s; default 4 4
 
@@ -31,6 +32,8 @@ import sys
 import numpy as np
 import mpmath as mp
 
+from rational_fit import loeb_lawson, nodes, rounded_to_f32, rust_f32
+
 mp.mp.dps = 30
 U_MAX = 10.4 * 2**0.5
 # Below 0.5 sqrt 2 the kernels take erf's polynomial; the fit starts a little lower.
@@ -39,11 +42,6 @@ NP, NH = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (4, 4)
 # The kernels' constant c 2^-32, an f32, and c itself.
 K = np.float32(float(mp.sqrt(2 / mp.pi) * mp.mpf(2) ** -32))
 C = float(K) * 2.0**32
-
-
-def nodes(lo, hi, n):
-    t = np.cos(np.pi * (np.arange(n) + 0.5) / n)
-    return np.sort((lo + hi) / 2 + (hi - lo) / 2 * t)
 
 
 def r_of(v):
@@ -63,44 +61,15 @@ def evaluate(sol, v):
 def fit(v, r, fixed, iters=60):
     """[p1..pNP, h1..hNH] (p0 = 1, h0 = c) minimising max |R_fit - R| / R, with `fixed` a
     dict index -> value of the coefficients already rounded."""
-    n = NP + NH
     g = r * v - C
     cols = np.array([g * v**i for i in range(1, NP + 1)] + [r * v**j for j in range(1, NH + 1)]).T
     rhs0 = -(g + r * C)  # the p0 = 1 and h0 = c terms
-    free = [k for k in range(n) if k not in fixed]
-    d = np.ones_like(v)
-    lw = np.ones_like(v)
-    best = None
-    for _ in range(iters):
-        w = lw / (r * d)
-        rhs = rhs0 - sum(cols[:, k] * fixed[k] for k in fixed) if fixed else rhs0
-        s, *_ = np.linalg.lstsq(cols[:, free] * w[:, None], rhs * w, rcond=None)
-        sol = np.zeros(n)
-        for k, val in fixed.items():
-            sol[k] = val
-        sol[free] = s
-        rr, d = evaluate(sol, v)
-        err = (rr - r) / r
-        m = np.abs(err).max()
-        if best is None or m < best[0]:
-            best = (m, sol.copy())
-        lw = lw * np.abs(err) ** 0.5
-        lw /= lw.max()
-    return best[1]
-
-
-def rust(name, vals):
-    body = "\n".join(f"    {float(np.float32(x))!r}," for x in vals)
-    return f"const {name}: [f32; {len(vals)}] = [\n{body}\n];"
+    return loeb_lawson(cols, rhs0, r, fixed, lambda sol: evaluate(sol, v), iters)
 
 
 v = nodes(U_MIN, U_MAX, 3000)
 r = r_of(v)
-fixed = {}
-sol = fit(v, r, fixed)
-for k in range(NP + NH):
-    fixed[k] = float(np.float32(sol[k]))
-    sol = fit(v, r, fixed)
+sol = rounded_to_f32(lambda fixed: fit(v, r, fixed), NP + NH)
 vd = nodes(U_MIN, U_MAX, 30000)
 rd = r_of(vd)
 rr, dd = evaluate(sol, vd)
@@ -109,5 +78,5 @@ h = np.polyval(np.r_[C, sol[NP:]][::-1], vd)
 print(f"// R = c P / (u P + H), degrees {NP} and {NH}, on [{U_MIN}, {U_MAX:.4f}]: relative error "
       f"{err:.2e} = {err / 2**-24:.3f} x 2^-24; H / D at most {np.abs(h / dd).max():.2f}")
 print(f"// c 2^-32 = {float(K)!r}")
-print(rust("GELU_RP", np.r_[1.0, sol[:NP]]))
-print(rust("GELU_RH", np.r_[C, sol[NP:]]))
+print(rust_f32("GELU_RP", np.r_[1.0, sol[:NP]]))
+print(rust_f32("GELU_RH", np.r_[C, sol[NP:]]))

@@ -1,7 +1,8 @@
 //! What to say when `--param` values break an activation's `where` conditions: the condition
 //! broken and the values (short: `1e15`, not `1000000000000000`), why the value is refused
-//! where act-core's docs say so, every condition of the activation (simple bounds as an
-//! interval, `b in [1e-30, 1e14]`) and values that meet them all (the defaults).
+//! where act-core says so (`act_core::registry::refusal`), every condition of the activation
+//! (simple bounds as an interval, `b in [1e-30, 1e14]`) and values that meet them all (the
+//! defaults).
 
 use act_core::ParamError;
 
@@ -28,9 +29,9 @@ pub fn explain(
         "{name}: parameters must satisfy {condition}, got {}",
         values.join(", ")
     );
-    if let Some(why) = hint(name, condition, params) {
+    if let Some(why) = act_core::registry::refusal(name, condition, params) {
         s.push_str("; ");
-        s.push_str(&why);
+        s.push_str(why);
     }
     s.push_str(&format!(
         "\n  {name} takes {}",
@@ -123,36 +124,6 @@ fn describe(conditions: &[&str]) -> Vec<String> {
     out.into_iter().map(|(_, t)| t).collect()
 }
 
-/// Why a value is refused, where act-core's docs of the activation say so (Squareplus, CELU
-/// and Hardtanh in act-core/src/builtins/more.rs); `None` otherwise.
-fn hint(name: &str, condition: &str, params: &[(&'static str, f64)]) -> Option<String> {
-    let value = |p: &str| params.iter().find(|(k, _)| *k == p).map(|(_, v)| *v);
-    match (name, condition) {
-        ("squareplus", "b >= 1e-30") => {
-            let b = value("b")?;
-            Some(if b == 0.0 {
-                "b = 0 is ReLU: use relu".to_string()
-            } else if b < 0.0 {
-                "b < 0 puts a negative number under the square root near x = 0".to_string()
-            } else {
-                "below 1e-30, x^2 underflows in f32 before it is negligible against b".to_string()
-            })
-        }
-        ("squareplus", "b <= 1e14") => Some(
-            "above 1e14 the series used for |x| > 1e15 (where x^2 could overflow) is wrong"
-                .to_string(),
-        ),
-        ("celu", "alpha != 0") => Some(
-            "alpha must be nonzero: the formula divides by alpha (PyTorch refuses alpha = 0 too)"
-                .to_string(),
-        ),
-        ("hardtanh", "min_val < max_val") => {
-            Some("min_val must be below max_val, as in PyTorch".to_string())
-        }
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,22 +141,6 @@ mod tests {
             describe(&["lo < hi", "lo >= -10", "hi <= 10"]),
             ["lo < hi", "lo >= -10", "hi <= 10"]
         );
-    }
-
-    /// The hints name conditions the built-ins declare: a renamed activation or a changed
-    /// condition fails here instead of silently losing its hint.
-    #[test]
-    fn every_hint_names_a_declared_condition() {
-        for (name, condition) in [
-            ("squareplus", "b >= 1e-30"),
-            ("squareplus", "b <= 1e14"),
-            ("celu", "alpha != 0"),
-            ("hardtanh", "min_val < max_val"),
-        ] {
-            let entry = crate::catalog::lookup(crate::catalog::builtins(), name).unwrap();
-            let act = (entry.make)();
-            assert!(act.conditions().contains(&condition), "{name}: {condition}");
-        }
     }
 
     #[test]

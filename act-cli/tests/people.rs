@@ -108,15 +108,7 @@ fn narrow_terminals_get_readable_output() {
     for width in ["40", "50", "60"] {
         let w: usize = width.parse().unwrap();
         for args in commands {
-            let out = act()
-                .env("COLUMNS", width)
-                .args(args)
-                .assert()
-                .success()
-                .get_output()
-                .stdout
-                .clone();
-            let out = String::from_utf8(out).unwrap();
+            let out = stdout_at(width, args);
             let wide = too_wide(&out, w);
             assert!(
                 wide.is_empty(),
@@ -174,15 +166,7 @@ fn error_messages_fit_80_columns() {
 #[test]
 fn columns_is_honoured_when_not_a_terminal() {
     for width in ["60", "100"] {
-        let out = act()
-            .env("COLUMNS", width)
-            .args(["list"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let out = String::from_utf8(out).unwrap();
+        let out = stdout_at(width, &["list"]);
         let w: usize = width.parse().unwrap();
         assert!(too_wide(&out, w).is_empty(), "{out}");
         // The header rule spans the width given.
@@ -324,15 +308,7 @@ fn softmax_says_what_is_shown() {
     // per column (its values would shrink as the terminal widens). The top label of the y
     // axis is the largest value.
     let top = |columns: &str| {
-        let out = act()
-            .env("COLUMNS", columns)
-            .args(["plot", "softmax", "--height", "8"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let text = String::from_utf8(out).unwrap();
+        let text = stdout_at(columns, &["plot", "softmax", "--height", "8"]);
         text.lines()
             .next()
             .unwrap()

@@ -227,9 +227,120 @@ pub fn suggest_any(entries: &[Entry], name: &str) -> Option<&'static str> {
     )
 }
 
+/// Which of the values that break a condition a [`Refusal`] speaks of.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Refused {
+    /// The parameter named, equal to the value.
+    Equal(&'static str, f64),
+    /// The parameter named, below the value.
+    Below(&'static str, f64),
+    /// Any values that break the condition.
+    Any,
+}
+
+/// Why a built-in's `where` condition refuses what it refuses, in a few words for messages
+/// that name the broken condition (the activation's documentation gives the reasons at more
+/// length). [`refusal`] reads the table.
+#[derive(Clone, Copy, Debug)]
+pub struct Refusal {
+    /// The activation's canonical name, as in [`all`].
+    pub activation: &'static str,
+    /// The condition as declared (`ParamError::Invalid`'s `condition`).
+    pub condition: &'static str,
+    /// The values this reason is about; the first entry that matches is taken.
+    pub refused: Refused,
+    /// The reason, one clause, lower-case.
+    pub reason: &'static str,
+}
+
+/// The reasons, per activation and condition.
+const REFUSALS: &[Refusal] = &[
+    Refusal {
+        activation: "squareplus",
+        condition: "b >= 1e-30",
+        refused: Refused::Equal("b", 0.0),
+        reason: "b = 0 is ReLU: use relu",
+    },
+    Refusal {
+        activation: "squareplus",
+        condition: "b >= 1e-30",
+        refused: Refused::Below("b", 0.0),
+        reason: "b < 0 puts a negative number under the square root near x = 0",
+    },
+    Refusal {
+        activation: "squareplus",
+        condition: "b >= 1e-30",
+        refused: Refused::Any,
+        reason: "below 1e-30, x^2 underflows in f32 before it is negligible against b",
+    },
+    Refusal {
+        activation: "squareplus",
+        condition: "b <= 1e14",
+        refused: Refused::Any,
+        reason: "above 1e14 the series used for |x| > 1e15 (where x^2 could overflow) is wrong",
+    },
+    Refusal {
+        activation: "celu",
+        condition: "alpha != 0",
+        refused: Refused::Any,
+        reason: "alpha must be nonzero: the formula divides by alpha (PyTorch refuses alpha = 0 too)",
+    },
+    Refusal {
+        activation: "hardtanh",
+        condition: "min_val < max_val",
+        refused: Refused::Any,
+        reason: "min_val must be below max_val, as in PyTorch",
+    },
+];
+
+/// Every [`Refusal`] the built-ins state.
+pub fn refusals() -> &'static [Refusal] {
+    REFUSALS
+}
+
+/// Why the built-in called `activation` (any of its names) refuses `params` for breaking
+/// `condition` (as in `ParamError::Invalid`), where a [`Refusal`] says so.
+///
+/// ```
+/// use act_core::registry;
+/// let why = registry::refusal("Squareplus", "b >= 1e-30", &[("b", 0.0)]);
+/// assert_eq!(why, Some("b = 0 is ReLU: use relu"));
+/// assert_eq!(registry::refusal("elu", "alpha != 0", &[("alpha", 0.0)]), None);
+/// ```
+pub fn refusal(activation: &str, condition: &str, params: &[(&str, f64)]) -> Option<&'static str> {
+    let name = lookup(activation)
+        .map(|e| e.name)
+        .or_else(|| lookup_gated(activation).map(|e| e.name))?;
+    let value = |p: &str| params.iter().find(|(k, _)| *k == p).map(|&(_, v)| v);
+    REFUSALS
+        .iter()
+        .filter(|r| r.activation == name && r.condition == condition)
+        .find(|r| match r.refused {
+            Refused::Equal(p, v) => value(p) == Some(v),
+            Refused::Below(p, v) => value(p).is_some_and(|x| x < v),
+            Refused::Any => true,
+        })
+        .map(|r| r.reason)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A reason names a condition its activation declares: a renamed activation or a changed
+    /// condition fails here instead of silently losing its reason.
+    #[test]
+    fn every_refusal_names_a_declared_condition() {
+        for r in refusals() {
+            let act = (lookup(r.activation).expect(r.activation).make)();
+            assert!(
+                act.conditions().contains(&r.condition),
+                "{}: {}",
+                r.activation,
+                r.condition
+            );
+        }
+    }
 
     #[test]
     fn every_entry_is_found_by_its_names_and_builds_its_type() {

@@ -98,15 +98,19 @@ fn strip(e: &Expr) -> &Expr {
     }
 }
 
+/// A path's name where it is a single identifier (`alpha`, `pi`), else the empty string.
+fn path_name(p: &syn::ExprPath) -> String {
+    p.path
+        .get_ident()
+        .map(|i| i.to_string())
+        .unwrap_or_default()
+}
+
 fn operand(e: &Expr, params: &[String], inputs: &[String]) -> syn::Result<()> {
     match strip(e) {
         Expr::Lit(l) if matches!(l.lit, syn::Lit::Int(_) | syn::Lit::Float(_)) => Ok(()),
         Expr::Path(p) => {
-            let name = p
-                .path
-                .get_ident()
-                .map(|i| i.to_string())
-                .unwrap_or_default();
+            let name = path_name(p);
             if params.contains(&name) || ["pi", "e", "inf"].contains(&name.as_str()) {
                 Ok(())
             } else if inputs.contains(&name) {
@@ -177,11 +181,7 @@ fn value(e: &Expr, params: &[String], values: &[f64]) -> f64 {
     }
     match e {
         Expr::Path(p) => {
-            let name = p
-                .path
-                .get_ident()
-                .map(|i| i.to_string())
-                .unwrap_or_default();
+            let name = path_name(p);
             params
                 .iter()
                 .position(|q| *q == name)

@@ -1,6 +1,8 @@
 //! The numeric interpreter, in `f64`, with the same semantics as the generated code.
 
+use crate::dd::Dd;
 use crate::graph::{Func, Graph, Id, Named, Node, Reduce};
+use crate::shape;
 
 /// `σ(x) = 1 / (1 + e^-x)` without overflow.
 pub fn sigmoid(x: f64) -> f64 {
@@ -433,9 +435,9 @@ fn call_value(g: &Graph, f: Func, a: Id, v: &[f64]) -> f64 {
             let (s, sp) = sigmoid_pair_lo(u, err);
             if f == Func::Sigmoid { s } else { sp }
         }
-        Func::Erfc => match x_times_constant(g, a) {
+        Func::Erfc => match shape::x_times_constant(g, a, &|id| g.is_constant(id)) {
             Some((x, c)) => {
-                let (ah, al) = mul_dd(v[x.index()], c);
+                let (ah, al) = mul_dd(v[x.index()], (c.hi, c.lo));
                 erfc_lo(ah, al, 1.0)
             }
             None => apply(f, u),
@@ -444,131 +446,48 @@ fn call_value(g: &Graph, f: Func, a: Id, v: &[f64]) -> f64 {
     }
 }
 
-/// Whether a term is an input (`x`, a gated activation's `b`, a reduction's value) or one
-/// negated: a term of an exact difference.
-fn is_input_term(g: &Graph, t: Id) -> bool {
-    let leaf = |id: Id| matches!(g.node(id), Node::X | Node::B | Node::Red(_));
-    match g.node(t) {
-        Node::Prod(fs) => fs.len() == 2 && g.as_const(fs[0]) == Some(-1.0) && leaf(fs[1]),
-        _ => leaf(t),
-    }
-}
-
 /// The rounding error of the value `v[a]` of an argument of `exp`, for the shapes whose
-/// error the generated code carries into `exp` (`exp(u + err) = exp(u) (1 + err)`): a sum of
-/// two inputs (softmax's `x - max(x)`: two-sum), an input over a non-constant value (CELU's
-/// `x / alpha`: the division's remainder), a power of two times `x^2` (`-x^2 / 2`: the
-/// square's FMA remainder). 0 for any other argument, and where the error is not finite.
+/// error the generated code carries into `exp` (`exp(u + err) = exp(u) (1 + err)`; the shapes
+/// are [`crate::shape`]'s): a sum of two inputs (softmax's `x - max(x)`: two-sum), an input
+/// over a non-constant value (CELU's `x / alpha`: the division's remainder), a power of two
+/// times `x^2` (`-x^2 / 2`: the square's FMA remainder), an odd cubic ([`odd_cubic_error`]).
+/// 0 for any other argument, and where the error is not finite.
 fn exp_argument_error(g: &Graph, a: Id, v: &[f64]) -> f64 {
-    let err = match g.node(a) {
-        Node::Sum(ts) if ts.len() == 2 && ts.iter().all(|&t| is_input_term(g, t)) => {
-            let (p, q) = (v[ts[0].index()], v[ts[1].index()]);
-            let s = p + q;
-            let b = s - p;
-            (p - (s - b)) + (q - b)
-        }
-        Node::Prod(fs) if fs.len() == 2 => {
-            let quotient = |n: Id, d: Id| match *g.node(d) {
-                Node::Pow(d, -1) if matches!(g.node(n), Node::X | Node::B) && !g.is_constant(d) => {
-                    let (n, d) = (v[n.index()], v[d.index()]);
-                    Some((-v[a.index()]).mul_add(d, n) / d)
-                }
-                _ => None,
-            };
-            let square = || match (g.as_const(fs[0]), g.node(fs[1])) {
-                (Some(c), Node::Pow(b, 2))
-                    if matches!(g.node(*b), Node::X)
-                        && c != 0.0
-                        && c.is_finite()
-                        && c.abs().to_bits() & ((1u64 << 52) - 1) == 0 =>
-                {
-                    let x = v[b.index()];
-                    Some(c * x.mul_add(x, -(x * x)))
-                }
-                _ => None,
-            };
-            quotient(fs[0], fs[1])
-                .or_else(|| quotient(fs[1], fs[0]))
-                .or_else(square)
-                .unwrap_or(0.0)
-        }
-        _ => odd_cubic_error(g, a, v),
+    let is_const = |id: Id| g.is_constant(id);
+    let err = if let Some([p, q]) = shape::input_difference(g, a) {
+        let (p, q) = (v[p.index()], v[q.index()]);
+        let s = p + q;
+        let b = s - p;
+        (p - (s - b)) + (q - b)
+    } else if let Some((n, d)) = shape::input_quotient(g, a, &is_const) {
+        let (n, d) = (v[n.index()], v[d.index()]);
+        (-v[a.index()]).mul_add(d, n) / d
+    } else if let Some((c, x)) = shape::power_of_two_times_square(g, a, &is_const) {
+        let x = v[x.index()];
+        c * x.mul_add(x, -(x * x))
+    } else {
+        odd_cubic_error(g, a, v)
     };
     if err.is_finite() { err } else { 0.0 }
 }
 
 /// The rounding error of the value `v[a]` of an odd cubic `c1 x + c3 x^3`, or a constant
-/// times one, `c3 != 0` (the generated code's `odd_cubic` shape, whose error it carries into
+/// times one, `c3 != 0` ([`shape::odd_cubic`], whose error the generated code carries into
 /// `sigmoid`, `sigmoid'` and `exp`: in the tail they multiply the argument's relative error
 /// by the argument): the cubic in double-double, the constants from their literals, minus
 /// `v[a]`. 0 for any other node.
 fn odd_cubic_error(g: &Graph, a: Id, v: &[f64]) -> f64 {
-    use crate::dd::{Dd, eval as dd_eval};
-    let one = Dd::from(1.0);
-    let constant_times = |fs: &[Id]| -> Option<(Dd, Id)> {
-        let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| g.is_constant(f));
-        let [r] = rest[..] else {
-            return None;
-        };
-        Some((consts.iter().fold(one, |acc, &k| acc * dd_eval(g, k)), r))
-    };
-    let shape = || -> Option<(Dd, Dd, f64)> {
-        let (k, sum) = match g.node(a) {
-            Node::Prod(fs) => constant_times(fs)?,
-            Node::Sum(_) => (one, a),
-            _ => return None,
-        };
-        let Node::Sum(ts) = g.node(sum) else {
-            return None;
-        };
-        let (mut c1, mut c3, mut x) = (Dd::from(0.0), Dd::from(0.0), None);
-        for &t in ts {
-            let (c, base) = match g.node(t) {
-                Node::Prod(fs) => constant_times(fs)?,
-                _ => (one, t),
-            };
-            match *g.node(base) {
-                Node::X => {
-                    c1 = c1 + c;
-                    x = Some(base);
-                }
-                Node::Pow(b, 3) if matches!(g.node(b), Node::X) => {
-                    c3 = c3 + c;
-                    x = Some(b);
-                }
-                _ => return None,
-            }
-        }
-        (c3.hi != 0.0).then_some((k * c1, k * c3, v[x?.index()]))
-    };
-    let Some((c1, c3, x)) = shape() else {
+    let Some(shape::OddCubic { c1, c3, x }) = shape::odd_cubic(g, a, &|id| g.is_constant(id))
+    else {
         return 0.0;
     };
     // z = x (c1 + c3 x^2) in double-double.
+    let x = v[x.index()];
     let (s, sl) = square(x);
     let inner = c1 + c3 * (Dd::from(s) + Dd::from(sl));
     let (zh, zl) = mul_dd(x, (inner.hi, inner.lo));
     let err = (zh - v[a.index()]) + zl;
     if err.is_finite() { err } else { 0.0 }
-}
-
-/// `x · c` for a product of constants `c` and `x` alone: `x`'s node and `c` to double-double
-/// precision (`-x / sqrt(2)`'s `-1/sqrt 2`).
-fn x_times_constant(g: &Graph, a: Id) -> Option<(Id, (f64, f64))> {
-    let Node::Prod(fs) = g.node(a) else {
-        return None;
-    };
-    let (consts, rest): (Vec<Id>, Vec<Id>) = fs.iter().partition(|&&f| g.is_constant(f));
-    let [x] = rest[..] else {
-        return None;
-    };
-    if consts.is_empty() || !matches!(g.node(x), Node::X) {
-        return None;
-    }
-    let c = consts.iter().fold(crate::dd::Dd::from(1.0), |acc, &k| {
-        acc * crate::dd::eval(g, k)
-    });
-    (c.hi.is_finite() && c.lo.is_finite()).then_some((x, (c.hi, c.lo)))
 }
 
 /// Evaluates `root` at `x`, with `x` NaN giving NaN (as the generated code guarantees).

@@ -37,6 +37,7 @@ pub mod print;
 pub mod probe;
 pub mod reduction;
 pub mod rewrite;
+mod shape;
 
 #[cfg(feature = "syn")]
 pub mod codegen;

@@ -265,9 +265,7 @@ fn sum(g: &mut Graph, terms: &[Id]) -> Option<Id> {
             None
         };
         if let Some(r) = replacement {
-            let mut rest: Vec<Id> = all_but(terms, i, ci);
-            rest.push(r);
-            return Some(g.sum(rest));
+            return Some(sum_replacing(g, terms, (i, ci), r));
         }
     }
     None
@@ -280,6 +278,31 @@ fn all_but(ids: &[Id], i: usize, j: usize) -> Vec<Id> {
         .filter(|&(k, _)| k != i && k != j)
         .map(|(_, &v)| v)
         .collect()
+}
+
+/// The sum of `terms` with the two at `i` and `j` replaced by `r`, what a rule combined them
+/// into.
+fn sum_replacing(g: &mut Graph, terms: &[Id], (i, j): (usize, usize), r: Id) -> Id {
+    let mut out = all_but(terms, i, j);
+    out.push(r);
+    g.sum(out)
+}
+
+/// The product of `factors` with the two at `i` and `j` replaced by `r` (one factor or more).
+fn prod_replacing(g: &mut Graph, factors: &[Id], (i, j): (usize, usize), r: &[Id]) -> Id {
+    let mut out = all_but(factors, i, j);
+    out.extend_from_slice(r);
+    g.prod(out)
+}
+
+/// Whether every factor but those at `i` and `j` is a constant: the GELU and GELU-tanh
+/// kernels' results are final, rounded once where they are subnormal, so a further factor
+/// that is not a constant (GEGLU's `b`) would multiply that rounding (the product as written
+/// keeps the tail's scaling to its end).
+fn others_constant(g: &Graph, factors: &[Id], (i, j): (usize, usize)) -> bool {
+    all_but(factors, i, j)
+        .iter()
+        .all(|&v| g.as_const(v).is_some())
 }
 
 /// `k tanh(softplus(u)) + k u tanh'(softplus(u)) sigmoid(u)  ->  k mish'(u)`: Mish's
@@ -320,9 +343,8 @@ fn mish_derivative(g: &mut Graph, terms: &[Id]) -> Option<Id> {
                 continue;
             }
             let m = g.call(Func::MishPrime, u);
-            let mut out: Vec<Id> = all_but(terms, i, j);
-            out.push(g.scale(c, m));
-            return Some(g.sum(out));
+            let r = g.scale(c, m);
+            return Some(sum_replacing(g, terms, (i, j), r));
         }
     }
     None
@@ -351,22 +373,14 @@ fn gelu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
         let Some(j) = factors.iter().position(|&v| v == u) else {
             continue;
         };
-        // Only GELU times a constant: the kernel's result is final, rounded once where it is
-        // subnormal, where a further factor (GEGLU's `b`) would multiply that rounding (the
-        // product as written keeps `erfc`'s scaling to its end).
-        if factors
-            .iter()
-            .enumerate()
-            .any(|(k, &v)| k != i && k != j && g.as_const(v).is_none())
-        {
+        // Only GELU times a constant (see `others_constant`).
+        if !others_constant(g, factors, (i, j)) {
             continue;
         }
         let two = g.num(2.0);
         let gelu = g.call(Func::Gelu, u);
-        let mut out: Vec<Id> = all_but(factors, i, j);
         // `2` folds into the coefficient.
-        out.extend([two, gelu]);
-        return Some(g.prod(out));
+        return Some(prod_replacing(g, factors, (i, j), &[two, gelu]));
     }
     None
 }
@@ -432,17 +446,11 @@ fn gelu_tanh_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
             if lo != crate::decimal::remainder("0.044715", GELU_TANH_C) {
                 continue;
             }
-            if factors
-                .iter()
-                .enumerate()
-                .any(|(k, &v)| k != i && k != j && g.as_const(v).is_none())
-            {
+            if !others_constant(g, factors, (i, j)) {
                 continue;
             }
             let gt = g.call(Func::GeluTanh, u);
-            let mut out: Vec<Id> = all_but(factors, i, j);
-            out.push(gt);
-            return Some(g.prod(out));
+            return Some(prod_replacing(g, factors, (i, j), &[gt]));
         }
     }
     None
@@ -481,9 +489,8 @@ fn gelu_derivative(g: &mut Graph, terms: &[Id]) -> Option<Id> {
             continue;
         }
         let d = g.call(Func::GeluPrime, u);
-        let mut out: Vec<Id> = all_but(terms, i, j);
-        out.push(g.scale(2.0 * c, d));
-        return Some(g.sum(out));
+        let r = g.scale(2.0 * c, d);
+        return Some(sum_replacing(g, terms, (i, j), r));
     }
     None
 }
@@ -505,14 +512,12 @@ fn silu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
         let Some(j) = factors.iter().position(|&v| v == u) else {
             continue;
         };
-        let rest = all_but(factors, i, j);
         let small = |v: Id| g.as_const(v).is_some_and(|k| k.abs() <= SILU_MAX_FACTOR);
-        if !rest.iter().all(|&v| small(v)) {
+        if !all_but(factors, i, j).iter().all(|&v| small(v)) {
             continue;
         }
-        let mut out = rest;
-        out.push(g.call(Func::Silu, u));
-        return Some(g.prod(out));
+        let silu = g.call(Func::Silu, u);
+        return Some(prod_replacing(g, factors, (i, j), &[silu]));
     }
     None
 }
@@ -564,9 +569,8 @@ fn silu_derivative(g: &mut Graph, terms: &[Id]) -> Option<Id> {
             continue;
         };
         let d = g.call(Func::SiluPrime, u);
-        let mut out: Vec<Id> = all_but(terms, i, j);
-        out.push(g.scale(c, d));
-        return Some(g.sum(out));
+        let r = g.scale(c, d);
+        return Some(sum_replacing(g, terms, (i, j), r));
     }
     None
 }
@@ -628,11 +632,8 @@ fn prod(g: &mut Graph, constant: f64, factors: &[Id]) -> Option<Id> {
                 None
             };
             if let Some(r) = replacement {
-                let mut rest: Vec<Id> = all_but(factors, i, j);
-                rest.push(r);
                 let k = g.num(constant);
-                rest.push(k);
-                return Some(g.prod(rest));
+                return Some(prod_replacing(g, factors, (i, j), &[r, k]));
             }
         }
     }

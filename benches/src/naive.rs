@@ -256,6 +256,33 @@ macro_rules! naive_formulas {
             }
         }
 
+        /// `gx = y * d(gy, <gy, y>)` from the saved output `y`: softmax's backward
+        /// (`d = gy - dot`) and softmin's (`d = dot - gy`), two passes (dot, output).
+        fn output_backward(y: &[$t], gy: &[$t], gx: &mut [$t], d: impl Fn($t, $t) -> $t) {
+            assert_eq!(y.len(), gy.len(), "naive: length mismatch");
+            let dot: $t = y.iter().zip(gy).map(|(&y, &g)| y * g).sum();
+            for ((gx, &y), &gy) in gx.iter_mut().zip(y).zip(gy) {
+                *gx = y * d(gy, dot);
+            }
+        }
+
+        /// [`output_backward`] with `y = forward(x)` recomputed in `gx` first, as act's
+        /// `backward_slice` takes `x`, not `y`.
+        fn recomputed_backward(
+            forward: impl Fn(&[$t], &mut [$t]),
+            x: &[$t],
+            gy: &[$t],
+            gx: &mut [$t],
+            d: impl Fn($t, $t) -> $t,
+        ) {
+            assert_eq!(x.len(), gy.len(), "naive: length mismatch");
+            forward(x, gx);
+            let dot: $t = gx.iter().zip(gy).map(|(&y, &g)| y * g).sum();
+            for (gx, &gy) in gx.iter_mut().zip(gy) {
+                *gx *= d(gy, dot);
+            }
+        }
+
         /// Softmax in three passes with `std`'s `exp`: max, exp-and-sum, scale.
         pub mod softmax {
             /// `y = exp(x - max x) / sum exp(x - max x)`.
@@ -267,22 +294,13 @@ macro_rules! naive_formulas {
             /// `gx = y * (gy - <gy, y>)` with `y = softmax(x)` recomputed in `gx`, as act's
             /// `backward_slice` takes `x`, not `y`.
             pub fn backward(x: &[$t], gy: &[$t], gx: &mut [$t]) {
-                assert_eq!(x.len(), gy.len(), "naive: length mismatch");
-                forward(x, gx);
-                let dot: $t = gx.iter().zip(gy).map(|(&y, &g)| y * g).sum();
-                for (gx, &gy) in gx.iter_mut().zip(gy) {
-                    *gx *= gy - dot;
-                }
+                super::recomputed_backward(forward, x, gy, gx, |gy, dot| gy - dot);
             }
 
             /// `gx = y * (gy - <gy, y>)` from the saved output `y` (PyTorch's softmax
             /// backward).
             pub fn backward_from_output(y: &[$t], gy: &[$t], gx: &mut [$t]) {
-                assert_eq!(y.len(), gy.len(), "naive: length mismatch");
-                let dot: $t = y.iter().zip(gy).map(|(&y, &g)| y * g).sum();
-                for ((gx, &y), &gy) in gx.iter_mut().zip(y).zip(gy) {
-                    *gx = y * (gy - dot);
-                }
+                super::output_backward(y, gy, gx, |gy, dot| gy - dot);
             }
         }
 
@@ -329,21 +347,12 @@ macro_rules! naive_formulas {
 
             /// `gx = y * (<gy, y> - gy)` with `y = softmin(x)` recomputed in `gx`.
             pub fn backward(x: &[$t], gy: &[$t], gx: &mut [$t]) {
-                assert_eq!(x.len(), gy.len(), "naive: length mismatch");
-                forward(x, gx);
-                let dot: $t = gx.iter().zip(gy).map(|(&y, &g)| y * g).sum();
-                for (gx, &gy) in gx.iter_mut().zip(gy) {
-                    *gx *= dot - gy;
-                }
+                super::recomputed_backward(forward, x, gy, gx, |gy, dot| dot - gy);
             }
 
             /// `gx = y * (<gy, y> - gy)` from the saved output `y`.
             pub fn backward_from_output(y: &[$t], gy: &[$t], gx: &mut [$t]) {
-                assert_eq!(y.len(), gy.len(), "naive: length mismatch");
-                let dot: $t = y.iter().zip(gy).map(|(&y, &g)| y * g).sum();
-                for ((gx, &y), &gy) in gx.iter_mut().zip(y).zip(gy) {
-                    *gx = y * (dot - gy);
-                }
+                super::output_backward(y, gy, gx, |gy, dot| dot - gy);
             }
         }
     };

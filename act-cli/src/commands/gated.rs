@@ -4,13 +4,11 @@
 use serde_json::json;
 
 use super::params_json;
-use super::usage::{wrap_command, wrap_rust};
+use super::usage::{Usage, wrap_command, wrap_rust, write_fields};
 use crate::cli::Format;
 use crate::gated::{GatedSource, HEADER, Held, KEYS};
 use crate::number::{fmt_digits, fmt_number, write_number};
-use crate::output::{
-    Ctx, Kind, csv_table, key_value, md_header, md_table, text_table_keyed, wrap, write_json_number,
-};
+use crate::output::{Ctx, Kind, key_value, md_header, text_table_keyed, wrap, write_json_number};
 
 /// Rows of `a, b, value, df/da, df/db` in one format. Text: `note` above an aligned table.
 pub fn write_rows(
@@ -191,18 +189,7 @@ pub fn show(source: &GatedSource, format: Format, ctx: &mut Ctx<'_>) -> anyhow::
                 vec!["summary".into(), act.summary().replace('`', "")],
             ];
             rows.extend(pairs.iter().map(|(k, v)| vec![k.clone(), v.clone()]));
-            for c in &commands {
-                rows.push(vec!["usage".into(), c.clone()]);
-            }
-            rows.push(vec!["rust".into(), rust.join("\n")]);
-            if format == Format::Csv {
-                csv_table(ctx.out, &["field", "value"], &rows)?;
-            } else {
-                for row in &mut rows[1..] {
-                    row[1] = format!("`{}`", row[1].replace('\n', " "));
-                }
-                md_table(ctx.out, &["field", "value"], &rows, &[false, false])?;
-            }
+            write_fields(ctx.out, format, rows, &Usage { commands, rust })?;
         }
         Format::Json => {
             let v = json!({

@@ -3,7 +3,7 @@
 use act_core::{Properties, Range, guide};
 use serde_json::json;
 
-use super::usage::{Usage, usage, wrap_command, wrap_rust};
+use super::usage::{Usage, usage, wrap_command, wrap_rust, write_fields};
 use super::{params_json, params_text};
 use crate::cli::{Format, ListArgs, ShowArgs};
 use crate::gated::{self, GatedSource};
@@ -444,18 +444,7 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                     .iter()
                     .map(|(k, v)| vec![k.to_string(), v.clone()]),
             );
-            for c in &u.commands {
-                rows.push(vec!["usage".into(), c.clone()]);
-            }
-            rows.push(vec!["rust".into(), u.rust.join("\n")]);
-            if args.format.format == Format::Csv {
-                csv_table(ctx.out, &["field", "value"], &rows)?;
-            } else {
-                for row in &mut rows[1..] {
-                    row[1] = format!("`{}`", row[1].replace('\n', " "));
-                }
-                md_table(ctx.out, &["field", "value"], &rows, &[false, false])?;
-            }
+            write_fields(ctx.out, args.format.format, rows, &u)?;
         }
         Format::Json => {
             let properties = c.properties().filter(|_| !vector).map(|p| {

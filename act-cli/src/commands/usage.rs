@@ -1,7 +1,9 @@
 //! The usage lines `show` prints: a command line and a Rust snippet that run as printed
 //! (act-cli/tests/usage_lines.rs runs the one and compiles the other).
 
+use crate::cli::Format;
 use crate::number::fmt_number;
+use crate::output::{csv_table, md_table};
 use crate::source::Curve;
 
 /// How to use an activation: shell commands (each may carry a `# comment`) and a Rust snippet.
@@ -181,6 +183,28 @@ pub fn wrap_rust(line: &str, width: usize, indent: &str) -> Vec<String> {
     }
     out.push(current);
     out
+}
+
+/// `show`'s CSV or Markdown table of `field, value` rows: `rows` (the first is the name),
+/// then one `usage` row per shell command and a `rust` row with the snippet's lines. In
+/// Markdown every value but the name is code, on one line.
+pub fn write_fields(
+    out: &mut dyn std::io::Write,
+    format: Format,
+    mut rows: Vec<Vec<String>>,
+    usage: &Usage,
+) -> anyhow::Result<()> {
+    for c in &usage.commands {
+        rows.push(vec!["usage".into(), c.clone()]);
+    }
+    rows.push(vec!["rust".into(), usage.rust.join("\n")]);
+    if format == Format::Csv {
+        return csv_table(out, &["field", "value"], &rows);
+    }
+    for row in &mut rows[1..] {
+        row[1] = format!("`{}`", row[1].replace('\n', " "));
+    }
+    Ok(md_table(out, &["field", "value"], &rows, &[false, false])?)
 }
 
 #[cfg(test)]

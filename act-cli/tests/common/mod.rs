@@ -13,7 +13,13 @@ pub fn act() -> Command {
 
 /// Runs a command that must succeed, and returns its stdout.
 pub fn stdout(args: &[&str]) -> String {
+    stdout_at("80", args)
+}
+
+/// [`stdout`] with `COLUMNS` set to `width` instead of 80.
+pub fn stdout_at(width: &str, args: &[&str]) -> String {
     let out = act()
+        .env("COLUMNS", width)
         .args(args)
         .assert()
         .success()
