@@ -166,14 +166,9 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f32, h: f32, l: f32) -> (f32, f32) {
     (if u < small_lim { small } else { large }, inv)
 }
 
-/// `|x|` below which GELU's kernels take `erf`'s polynomial ([`ERF_Q`]) rather than `R`:
-/// `ERFC_NEAR sqrt 2`.
+/// `|x|` below which the portable GELU kernel and GELU's derivative take `erf`'s polynomial
+/// ([`ERF_Q`]) rather than `R`: `ERFC_NEAR sqrt 2`.
 const GELU_SMALL_LIM: f32 = (ERFC_NEAR as f64 * core::f64::consts::SQRT_2) as f32;
-
-/// GELU below `|x| = 1/sqrt 2` with FMA: `x Φ(x) = x/2 + (x^2/2) G(x^2/2)`, `G(t) = (1 + Q(t))
-/// / sqrt 2` from `ERF_Q`'s `Q` (`erf(a) = a (1 + Q(a^2))`, `a = x / sqrt 2`), each
-/// coefficient rounded once from `f64`.
-const GELU_SMALL: [f32; 5] = one_plus_erf_q_times(core::f64::consts::FRAC_1_SQRT_2);
 
 /// `c (1 + Q)`'s coefficients from `ERF_Q`'s `Q`, each rounded once from `f64`.
 const fn one_plus_erf_q_times(c: f64) -> [f32; 5] {
@@ -235,23 +230,23 @@ fn gelu_parts<const FMA: bool>(x: f32) -> (f32, u32, f32, f32, f32, f32) {
 /// product `0.5 x erfc(-x / sqrt 2)` becomes, so that the product, its scaling and the
 /// `x >= 0` side's `x - x Φ(-x)` are formed inside it.
 ///
-/// With `u = min(|x|, 14.7)`, `E = e^(-u^2/2)` (`u^2/2` split exactly) and `R(u) = e^(u^2/2)
-/// erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` (`GELU_RP`, `GELU_RH`, one rational function
-/// from `u = 1/sqrt 2` to the clamp), `u Φ(-u) = (u/2) E R`: for `x < 0` the value is `-(u/2)
-/// E R`, for `x >= 0` it is `x - (u/2) E R`, one rounding with FMA (the same instruction on
-/// both sides: only the addend, `-0` or `x`, is selected). `(u/2) E R` is formed as `(u P /
-/// (u P + H)) (1 + p) 2^(k + 31)`, normal down to the underflow, and multiplied by `c 2^-32`
-/// last, so that the result (subnormal from `x = -13.2`) rounds once. Beyond the clamp `x >=
-/// 14.7` gives `x` and `x <= -14.7` gives `-0`, as the exact values round. Below `u = 1/sqrt
-/// 2`, `x/2 + (x^2/2) G(x^2/2)` (`GELU_SMALL`) with FMA, `(x/2) (1 + erf(x / sqrt 2))` with
-/// `erf`'s polynomial without. `gelu(+∞) = +∞`, `gelu(-∞) = -0`; NaN gives NaN.
+/// With FMA (the AVX2 and AVX-512 builds) one formula over the whole range, without a branch
+/// near 0 (`gelu_fma` in the source: `R` below fitted from 0, degrees 5 and 4). Without, as
+/// follows. With `u = min(|x|, 14.7)`, `E = e^(-u^2/2)` (`u^2/2` split exactly) and `R(u) =
+/// e^(u^2/2) erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` (`GELU_RP`, `GELU_RH`, one rational
+/// function from `u = 1/sqrt 2` to the clamp), `u Φ(-u) = (u/2) E R`: for `x < 0` the value is
+/// `-(u/2) E R`, for `x >= 0` it is `x - (u/2) E R` (the same operations on both sides: only
+/// the addend, `-0` or `x`, is selected). `(u/2) E R` is formed as `(u P / (u P + H)) (1 + p)
+/// 2^(k + 31)`, normal down to the underflow, and multiplied by `c 2^-32` last, so that the
+/// result (subnormal from `x = -13.2`) rounds there. Beyond the clamp `x >= 14.7` gives `x`
+/// and `x <= -14.7` gives `-0`, as the exact values round. Below `u = 1/sqrt 2`, `(x/2) (1 +
+/// erf(x / sqrt 2))` with `erf`'s polynomial. `gelu(+∞) = +∞`, `gelu(-∞) = -0`; NaN gives NaN.
 #[inline(always)]
 pub fn gelu<const FMA: bool>(x: f32) -> f32 {
     if FMA {
         return gelu_fma(x);
     }
     let (u, s, p, pu, h, e) = gelu_parts::<FMA>(x);
-    let hu = 0.5 * u;
     // `u R / c = u P / (u P + H)`, `u P` rounded once: its error reaches the quotient damped
     // by `H / D`.
     let up = u * pu;
@@ -262,19 +257,13 @@ pub fn gelu<const FMA: bool>(x: f32) -> f32 {
     // Then `c 2^-32` times that.
     let y = f32::from_bits(fm::<FMA>(q, p, q).to_bits().wrapping_add(s));
     let large = fm::<FMA>(y, -GELU_C_UNSCALE, if x < 0.0 { -0.0 } else { x });
-    let small = if FMA {
-        // `x/2` as `u/2` with the sign of `x`; the last `copysign` gives `-0` for `x = -0`
-        // (`+0 + -0` is `+0`), a no-op elsewhere.
-        fm::<FMA>(e, poly::<FMA, _>(e, &GELU_SMALL), hu.copysign(x)).copysign(x)
-    } else {
-        // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
-        let h = core::f32::consts::FRAC_1_SQRT_2;
-        let l = (core::f64::consts::FRAC_1_SQRT_2 - f64::from(h)) as f32;
-        let (ah, ahe) = two_prod::<FMA>(x, h);
-        let al = fm::<FMA>(x, l, ahe);
-        let erf_x = ah + fm::<FMA>(ah, poly::<FMA, _>(e, &ERF_Q), al);
-        fm::<FMA>(0.5 * x, erf_x, 0.5 * x)
-    };
+    // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
+    let h = core::f32::consts::FRAC_1_SQRT_2;
+    let l = (core::f64::consts::FRAC_1_SQRT_2 - f64::from(h)) as f32;
+    let (ah, ahe) = two_prod::<FMA>(x, h);
+    let al = fm::<FMA>(x, l, ahe);
+    let erf_x = ah + fm::<FMA>(ah, poly::<FMA, _>(e, &ERF_Q), al);
+    let small = fm::<FMA>(0.5 * x, erf_x, 0.5 * x);
     if u < GELU_SMALL_LIM { small } else { large }
 }
 
