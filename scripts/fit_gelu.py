@@ -21,7 +21,10 @@ error; R from mpmath at 30 digits. The coefficients are rounded to f32 one at a 
 others refitted after each rounding (the loop is scripts/rational_fit.py's, shared with
 fit_erfc.py).
 
-    python3 scripts/fit_gelu.py [NP NH]      # needs numpy and mpmath; about 10 s; default 4 4
+    python3 scripts/fit_gelu.py [NP NH [U_MIN]]   # needs numpy and mpmath; about 10 s; default 4 4 0.7
+
+`5 4 0` gives the FMA builds' constants (`GELU_WA`, the coefficients of `P` after `P(0) = 1`,
+and `GELU_WH`), fitted over the whole range: that kernel has no branch near 0.
 
 Prints the Rust constants and the maximum relative error of R with the f32 coefficients on a
 grid 10 times denser than the nodes (in units of 2^-24; the kernel's own rounding adds about
@@ -36,8 +39,9 @@ from rational_fit import loeb_lawson, nodes, rounded_to_f32, rust_f32
 
 mp.mp.dps = 30
 U_MAX = 10.4 * 2**0.5
-# Below 0.5 sqrt 2 the kernels take erf's polynomial; the fit starts a little lower.
-U_MIN = 0.7
+# Below 0.5 sqrt 2 the portable kernel takes erf's polynomial; its fit starts a little lower.
+# The FMA builds' kernel has no such branch: `fit_gelu.py 5 4 0` fits from 0.
+U_MIN = float(sys.argv[3]) if len(sys.argv) > 3 else 0.7
 NP, NH = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (4, 4)
 # The kernels' constant c 2^-32, an f32, and c itself.
 K = np.float32(float(mp.sqrt(2 / mp.pi) * mp.mpf(2) ** -32))

@@ -40,7 +40,7 @@
 //! - The exhaustive `f32` check (every 16th input, `benches/RESULTS.md`) finds nothing beyond
 //!   these bounds (CI runs every 4096th input with `--max-ulp 4`). Checked over every f32
 //!   input: GELU-tanh is within 2.87 ULP (value) and 3.95 ULP (derivative), GELU within
-//!   3.61 ULP (3.25 with FMA); Mish's derivative, computed by a kernel of its own, within
+//!   3.61 ULP (3.43 with FMA); Mish's derivative, computed by a kernel of its own, within
 //!   0.50 ULP.
 //!
 //! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
@@ -278,7 +278,8 @@ activation! {
     ///   in the negative tail these functions multiply the relative error of their argument by
     ///   about `x^2` (a rounded argument cost 130 ULP at x = -11.9 in f32). Held to 4 ULP with
     ///   no allowance; over every f32 input the worst is 3.61 ULP (value, x = -2.19, portable
-    ///   build; 3.25 with FMA) and 3.08 (derivative, x = -7.02, portable; 2.55 with FMA)
+    ///   build; 3.43 with FMA, x = -0.131) and 3.08 (derivative, x = -7.02, portable; 2.55 with
+    ///   FMA)
     /// - f32 runs each as one kernel ([`crate::math::f32::gelu`],
     ///   [`crate::math::f32::gelu_prime`], which computes `exp(-x^2 / 2)` once for both terms
     ///   of f'); f64 as the formulas read

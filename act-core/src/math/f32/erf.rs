@@ -166,14 +166,9 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f32, h: f32, l: f32) -> (f32, f32) {
     (if u < small_lim { small } else { large }, inv)
 }
 
-/// `|x|` below which GELU's kernels take `erf`'s polynomial ([`ERF_Q`]) rather than `R`:
-/// `ERFC_NEAR sqrt 2`.
+/// `|x|` below which the portable GELU kernel and GELU's derivative take `erf`'s polynomial
+/// ([`ERF_Q`]) rather than `R`: `ERFC_NEAR sqrt 2`.
 const GELU_SMALL_LIM: f32 = (ERFC_NEAR as f64 * core::f64::consts::SQRT_2) as f32;
-
-/// GELU below `|x| = 1/sqrt 2` with FMA: `x Φ(x) = x/2 + (x^2/2) G(x^2/2)`, `G(t) = (1 + Q(t))
-/// / sqrt 2` from `ERF_Q`'s `Q` (`erf(a) = a (1 + Q(a^2))`, `a = x / sqrt 2`), each
-/// coefficient rounded once from `f64`.
-const GELU_SMALL: [f32; 5] = one_plus_erf_q_times(core::f64::consts::FRAC_1_SQRT_2);
 
 /// `c (1 + Q)`'s coefficients from `ERF_Q`'s `Q`, each rounded once from `f64`.
 const fn one_plus_erf_q_times(c: f64) -> [f32; 5] {
@@ -235,20 +230,23 @@ fn gelu_parts<const FMA: bool>(x: f32) -> (f32, u32, f32, f32, f32, f32) {
 /// product `0.5 x erfc(-x / sqrt 2)` becomes, so that the product, its scaling and the
 /// `x >= 0` side's `x - x Φ(-x)` are formed inside it.
 ///
-/// With `u = min(|x|, 14.7)`, `E = e^(-u^2/2)` (`u^2/2` split exactly) and `R(u) = e^(u^2/2)
-/// erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` (`GELU_RP`, `GELU_RH`, one rational function
-/// from `u = 1/sqrt 2` to the clamp), `u Φ(-u) = (u/2) E R`: for `x < 0` the value is `-(u/2)
-/// E R`, for `x >= 0` it is `x - (u/2) E R`, one rounding with FMA (the same instruction on
-/// both sides: only the addend, `-0` or `x`, is selected). `(u/2) E R` is formed as `(u P /
-/// (u P + H)) (1 + p) 2^(k + 31)`, normal down to the underflow, and multiplied by `c 2^-32`
-/// last, so that the result (subnormal from `x = -13.2`) rounds once. Beyond the clamp `x >=
-/// 14.7` gives `x` and `x <= -14.7` gives `-0`, as the exact values round. Below `u = 1/sqrt
-/// 2`, `x/2 + (x^2/2) G(x^2/2)` (`GELU_SMALL`) with FMA, `(x/2) (1 + erf(x / sqrt 2))` with
-/// `erf`'s polynomial without. `gelu(+∞) = +∞`, `gelu(-∞) = -0`; NaN gives NaN.
+/// With FMA (the AVX2 and AVX-512 builds) one formula over the whole range, without a branch
+/// near 0 (`gelu_fma` in the source: `R` below fitted from 0, degrees 5 and 4). Without, as
+/// follows. With `u = min(|x|, 14.7)`, `E = e^(-u^2/2)` (`u^2/2` split exactly) and `R(u) =
+/// e^(u^2/2) erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` (`GELU_RP`, `GELU_RH`, one rational
+/// function from `u = 1/sqrt 2` to the clamp), `u Φ(-u) = (u/2) E R`: for `x < 0` the value is
+/// `-(u/2) E R`, for `x >= 0` it is `x - (u/2) E R` (the same operations on both sides: only
+/// the addend, `-0` or `x`, is selected). `(u/2) E R` is formed as `(u P / (u P + H)) (1 + p)
+/// 2^(k + 31)`, normal down to the underflow, and multiplied by `c 2^-32` last, so that the
+/// result (subnormal from `x = -13.2`) rounds there. Beyond the clamp `x >= 14.7` gives `x`
+/// and `x <= -14.7` gives `-0`, as the exact values round. Below `u = 1/sqrt 2`, `(x/2) (1 +
+/// erf(x / sqrt 2))` with `erf`'s polynomial. `gelu(+∞) = +∞`, `gelu(-∞) = -0`; NaN gives NaN.
 #[inline(always)]
 pub fn gelu<const FMA: bool>(x: f32) -> f32 {
+    if FMA {
+        return gelu_fma(x);
+    }
     let (u, s, p, pu, h, e) = gelu_parts::<FMA>(x);
-    let hu = 0.5 * u;
     // `u R / c = u P / (u P + H)`, `u P` rounded once: its error reaches the quotient damped
     // by `H / D`.
     let up = u * pu;
@@ -259,20 +257,119 @@ pub fn gelu<const FMA: bool>(x: f32) -> f32 {
     // Then `c 2^-32` times that.
     let y = f32::from_bits(fm::<FMA>(q, p, q).to_bits().wrapping_add(s));
     let large = fm::<FMA>(y, -GELU_C_UNSCALE, if x < 0.0 { -0.0 } else { x });
-    let small = if FMA {
-        // `x/2` as `u/2` with the sign of `x`; the last `copysign` gives `-0` for `x = -0`
-        // (`+0 + -0` is `+0`), a no-op elsewhere.
-        fm::<FMA>(e, poly::<FMA, _>(e, &GELU_SMALL), hu.copysign(x)).copysign(x)
-    } else {
-        // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
-        let h = core::f32::consts::FRAC_1_SQRT_2;
-        let l = (core::f64::consts::FRAC_1_SQRT_2 - f64::from(h)) as f32;
-        let (ah, ahe) = two_prod::<FMA>(x, h);
-        let al = fm::<FMA>(x, l, ahe);
-        let erf_x = ah + fm::<FMA>(ah, poly::<FMA, _>(e, &ERF_Q), al);
-        fm::<FMA>(0.5 * x, erf_x, 0.5 * x)
-    };
+    // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
+    let h = core::f32::consts::FRAC_1_SQRT_2;
+    let l = (core::f64::consts::FRAC_1_SQRT_2 - f64::from(h)) as f32;
+    let (ah, ahe) = two_prod::<FMA>(x, h);
+    let al = fm::<FMA>(x, l, ahe);
+    let erf_x = ah + fm::<FMA>(ah, poly::<FMA, _>(e, &ERF_Q), al);
+    let small = fm::<FMA>(0.5 * x, erf_x, 0.5 * x);
     if u < GELU_SMALL_LIM { small } else { large }
+}
+
+/// `P` of the FMA builds' GELU, `R(u) = e^(u^2/2) erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))`
+/// on the whole range `[0, GELU_LIM]` (no separate branch near 0), `c` that of
+/// [`GELU_C_UNSCALE`]: `P = 1 + u A(u)`, these the coefficients of `A`, lowest degree first
+/// (`P(0) = 1` is implicit: the kernel forms `u P = u + u^2 A` with one rounding). Degrees 5 and
+/// 4, fitted for minimax relative error of `R` with f32 coefficients by `scripts/fit_gelu.py 5 4
+/// 0` (1.7e-9, 0.03 x 2^-24).
+const GELU_WA: [f32; 5] = [
+    1.078_513_7,
+    0.559_198_5,
+    0.167_777_87,
+    0.029_116_247,
+    0.002_410_693_8,
+];
+
+/// `H` of [`GELU_WA`]'s fit, lowest degree first (`H(0) = c`).
+const GELU_WH: [f32; 5] = [
+    0.797_884_6,
+    0.497_149_26,
+    0.163_272_52,
+    0.029_100_414,
+    0.002_411_078_4,
+];
+
+/// [`EXP_Q`] for [`gelu_fma`]'s reduced argument `w = -2r` (`e^r`, `|r| <= ln2 / 2`): the
+/// coefficients of `Q(-w/2) / 2`, `q_i (-1)^i 2^-(i + 1)` (exact scalings), so that `-w + w^2
+/// Q(-w/2) / 2 = 2 (e^r - 1)`.
+const GELU_EXP2: [f32; 5] = [
+    EXP_Q[0] * 0.5,
+    -EXP_Q[1] * 0.25,
+    EXP_Q[2] * 0.125,
+    -EXP_Q[3] * 0.0625,
+    EXP_Q[4] * 0.031_25,
+];
+
+/// `log2` of [`gelu_fma`]'s scaling `2^(k + 47)` of its quotient (through the denominator's
+/// exponent): the quotient is then normal for every `u` down to the smallest subnormal, and the
+/// scaled denominator stays below the overflow up to `u = GELU_LIM` (`k >= -156`).
+const GELU_FMA_SCALE_EXP: f32 = 47.0;
+
+/// GELU with FMA ([`gelu`]'s AVX2 and AVX-512 builds): one formula over the whole range,
+/// no branch near 0, 22 FMA-unit instructions per vector.
+///
+/// With `u = min(|x|, GELU_LIM)`, `s + sl = u^2` (exact), `E = e^(-u^2/2) = (1 + p) 2^k`, `R =
+/// c P / D` ([`GELU_WA`], [`GELU_WH`]), `D = u P + H`, the value is `x - (u/2) E R` for `x >=
+/// 0` and `-(u/2) E R` for `x < 0`, one FMA for both (the addend `x` or `-0`): `q m + addend`
+/// with `q = 2^(k + 47) u P / D` and `m = -(c 2^-49) (2 + 2p)`:
+/// - the exponential's reduction from `u^2` rather than `u^2/2` (`w = -2r = s + 2k ln2 + sl`,
+///   `k = round(-s log2(e) / 2)`), its polynomial in `w` ([`GELU_EXP2`]) giving `2p`; the low
+///   parts (`sl` and `2k ln2_lo`) summed first, so that `w` rounds once;
+/// - `u P = u + s A(u)` (one FMA), its rounding shared by numerator and denominator;
+/// - `D = (u P + u H_1(u)) + c` (`H = c + u H_1`) below `u P = c`: the first sum is small, so
+///   that `D` rounds about once (the form `u P + H` rounds `H` and `D`, 3.7 ulp near 0 where
+///   nothing is damped); `(c + u H_1) + u P` above, where `H`'s rounding is damped by `H / D`;
+/// - `2^(k + 47)` subtracted from `D`'s exponent field (`D` is normal), so that the quotient
+///   is scaled without a multiplication and normal down to the smallest subnormal `u` (the
+///   value's `x/2` there).
+///
+/// `x >= 14.7` gives `x`, `x <= -14.7` gives `-0`, as the exact values round; `gelu(+∞) = +∞`,
+/// `gelu(-∞) = -0`; NaN gives NaN.
+#[inline(always)]
+fn gelu_fma(x: f32) -> f32 {
+    const HALF_LOG2_E: f32 = core::f32::consts::LOG2_E * 0.5;
+    // `k + SHIFT + 47`: the low bits of `t` hold `k + 47`, shifted into an exponent field below.
+    const SHIFT_D: f32 = SHIFT + GELU_FMA_SCALE_EXP;
+    // `c 2^-49` (`GELU_C_UNSCALE` is `c 2^-32`).
+    const C: f32 = GELU_C_UNSCALE * (1.0 / 131_072.0);
+    let u = at_most(x.abs(), GELU_LIM);
+    let s = u * u;
+    let sl = u.mul_add(u, -s);
+    let t = s.mul_add(-HALF_LOG2_E, SHIFT_D);
+    let k = t - SHIFT_D;
+    // `w = s + sl + 2k ln2 = -2r`: `s + 2k ln2_hi` is exact, the low parts are far smaller.
+    let wh = k.mul_add(2.0 * LN2_HI, s);
+    let wl = k.mul_add(2.0 * LN2_LO, sl);
+    let w = wh + wl;
+    // `2p = -w + w^2 Q(-w/2)/2`, Estrin's scheme as in `exp_q`.
+    let w2 = w * w;
+    let lo = GELU_EXP2[1].mul_add(w, GELU_EXP2[0]);
+    let hi = GELU_EXP2[3].mul_add(w, GELU_EXP2[2]);
+    let qw = w2.mul_add(GELU_EXP2[4].mul_add(w2, hi), lo);
+    let p2 = w2.mul_add(qw, -w);
+    // `u P = u + u^2 A(u)`: `s` for `u^2` (its rounding error is shared by `u P` in the
+    // numerator and the denominator, damped by `H / D`).
+    let up = poly::<true, _>(u, &GELU_WA).mul_add(s, u);
+    let h1 = poly::<true, _>(u, &[GELU_WH[1], GELU_WH[2], GELU_WH[3], GELU_WH[4]]);
+    // `D = (u H_1 + a) + b`, `a` the smaller of `u P` and `c`, `b` the larger (both positive,
+    // compared as integers so that the two FMAs are not formed for a select): near 0 the
+    // first sum is small and `D` rounds about once; beyond `u P = c` (`u` about 0.5) the
+    // rounding of `H = c + u H_1` reaches `D` damped by `H / D`.
+    let (ub, cb) = (up.to_bits(), GELU_WH[0].to_bits());
+    let d = h1.mul_add(u, f32::from_bits(ub.min(cb))) + f32::from_bits(ub.max(cb));
+    // `D 2^-(k + 47)`: `D >= c` is normal, and below 2^122 (`D` < 2^13 at `u = 14.7`).
+    let d = f32::from_bits(d.to_bits().wrapping_sub(t.to_bits() << 23));
+    // `2^(k + 47) q`, normal for every `u` (at least `2^-102` where `k = 0`, `2^-109` at the
+    // clamp).
+    let q = up / d;
+    // `(u/2) E R = (c 2^-49) (2 + 2p) 2^(k + 47) q`: the factor `m = -(c 2^-49) (2 + 2p)`
+    // rounded once, then the value in one FMA (a rounded `2^(k + 48) q (1 + p)`, multiplied
+    // by `c 2^-49` last, cost up to 0.2 ulp more).
+    let m = p2.mul_add(-C, -2.0 * C);
+    // The addend `x` for `x >= 0`, `-0` for `x < 0`: the smaller of the bit patterns of `x`
+    // and `-0` as unsigned integers (one instruction; a select takes a comparison and a blend).
+    q.mul_add(m, f32::from_bits(x.to_bits().min((-0.0f32).to_bits())))
 }
 
 /// `sqrt(2/pi) / c` (`c` of [`GELU_C_UNSCALE`]) as `f32` high and low parts: the density's
