@@ -21,9 +21,9 @@ fn for_each_isa(mut f: impl FnMut(Isa)) {
     dispatch::force(None).expect("back to automatic");
 }
 
-/// Row widths taking the short build (at most 16), the medium one (at most 64) and the long
-/// one, and their edges.
-const WIDTHS: [usize; 7] = [1, 10, 16, 17, 64, 65, 300];
+/// Row widths taking the batched methods' tiny build (at most 4), the short build (at most
+/// 16), the medium one (at most 64) and the long one, and their edges.
+const WIDTHS: [usize; 11] = [1, 2, 3, 4, 5, 10, 16, 17, 64, 65, 300];
 
 /// Deterministic inputs in about [-spread, spread] (a fixed linear congruential sequence).
 fn inputs(n: usize, seed: u64, spread: f64) -> Vec<f64> {
@@ -138,7 +138,7 @@ fn run<A: VectorActivation>(act: &A, x: &[f64]) -> Vec<f64> {
 
 /// Widths of the closed-form backward's tests: one and two classes, a short row, a medium row
 /// and one past a block of 16.
-const CLOSED_WIDTHS: [usize; 10] = [1, 2, 10, 16, 32, 33, 64, 65, 100, 300];
+const CLOSED_WIDTHS: [usize; 12] = [1, 2, 3, 4, 10, 16, 32, 33, 64, 65, 100, 300];
 
 /// The softmax family's VJP from the input in f64 from f32 inputs (the closed form, whose
 /// rounding is 2^-29 of an f32 ulp), with the size of the terms it subtracts: `(vjp, scale,

@@ -49,6 +49,9 @@ pub(in crate::codegen) enum Lanes {
     Medium,
     /// At most `short::LEN` elements: 16 lanes in registers, rows as windows.
     Short,
+    /// At most `tiny::LEN` elements: 4 lanes in registers, rows as windows (the batched
+    /// methods only: a lone slice that short takes the short build, with the same bits).
+    Tiny,
 }
 
 impl Lanes {
@@ -58,19 +61,20 @@ impl Lanes {
             Lanes::Long => quote!(::act_core::__private),
             Lanes::Medium => quote!(::act_core::__private::medium),
             Lanes::Short => quote!(::act_core::__private::short),
+            Lanes::Tiny => quote!(::act_core::__private::tiny),
         }
     }
 
-    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`).
+    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`, `tiny::Row`).
     pub(in crate::codegen) fn windowed(self) -> bool {
-        matches!(self, Lanes::Short | Lanes::Medium)
+        matches!(self, Lanes::Short | Lanes::Medium | Lanes::Tiny)
     }
 
     /// The output buffer `name` as a helper takes it.
     pub(in crate::codegen) fn out_arg(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium => quote!(&mut #n),
+            Lanes::Short | Lanes::Medium | Lanes::Tiny => quote!(&mut #n),
             _ => quote!(#n),
         }
     }
@@ -79,7 +83,7 @@ impl Lanes {
     pub(in crate::codegen) fn reread(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium => quote!(&#n),
+            Lanes::Short | Lanes::Medium | Lanes::Tiny => quote!(&#n),
             _ => quote!(&#n[..]),
         }
     }
@@ -92,7 +96,7 @@ impl Lanes {
             .map(|n| quote::format_ident!("{}", n))
             .collect();
         match self {
-            Lanes::Short | Lanes::Medium => {
+            Lanes::Short | Lanes::Medium | Lanes::Tiny => {
                 let short = self.path();
                 quote!(#(#ins: #short::Row<'_, F>,)* mut #out: #short::RowMut<'_, F>)
             }
