@@ -387,6 +387,36 @@ pub mod tiny {
     pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
 }
 
+/// [`tiny`]'s functions for rows of one element ([`one::LEN`]): one lane, one `exp` per row.
+pub mod one {
+    pub use super::window::{
+        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
+        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
+    };
+
+    /// The longest input these functions take.
+    pub const LEN: usize = 1;
+    /// A row of at most [`LEN`] elements in a window of `LEN`.
+    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
+    /// An output row of at most [`LEN`] elements in a window of `LEN`.
+    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
+}
+
+/// [`tiny`]'s functions for rows of two elements ([`two::LEN`]): two lanes.
+pub mod two {
+    pub use super::window::{
+        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
+        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
+    };
+
+    /// The longest input these functions take.
+    pub const LEN: usize = 2;
+    /// A row of at most [`LEN`] elements in a window of `LEN`.
+    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
+    /// An output row of at most [`LEN`] elements in a window of `LEN`.
+    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
+}
+
 /// [`short`]'s functions for rows of at most [`medium::LEN`] elements (and more than
 /// [`short::LEN`]): 64 lanes in registers, in blocks of 16 of which those wholly past the row
 /// are skipped. The medium builds of the slice methods of a vector activation call these.

@@ -52,6 +52,10 @@ pub(in crate::codegen) enum Lanes {
     /// At most `tiny::LEN` elements: 4 lanes in registers, rows as windows (the batched
     /// methods only: a lone slice that short takes the short build, with the same bits).
     Tiny,
+    /// Rows of one element (`one::LEN`), the batched methods only: one lane.
+    One,
+    /// Rows of two elements (`two::LEN`), the batched methods only: two lanes.
+    Two,
 }
 
 impl Lanes {
@@ -62,19 +66,24 @@ impl Lanes {
             Lanes::Medium => quote!(::act_core::__private::medium),
             Lanes::Short => quote!(::act_core::__private::short),
             Lanes::Tiny => quote!(::act_core::__private::tiny),
+            Lanes::One => quote!(::act_core::__private::one),
+            Lanes::Two => quote!(::act_core::__private::two),
         }
     }
 
-    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`, `tiny::Row`).
+    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`, `tiny::Row`, ...).
     pub(in crate::codegen) fn windowed(self) -> bool {
-        matches!(self, Lanes::Short | Lanes::Medium | Lanes::Tiny)
+        matches!(
+            self,
+            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two
+        )
     }
 
     /// The output buffer `name` as a helper takes it.
     pub(in crate::codegen) fn out_arg(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Tiny => quote!(&mut #n),
+            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => quote!(&mut #n),
             _ => quote!(#n),
         }
     }
@@ -83,7 +92,7 @@ impl Lanes {
     pub(in crate::codegen) fn reread(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Tiny => quote!(&#n),
+            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => quote!(&#n),
             _ => quote!(&#n[..]),
         }
     }
@@ -96,7 +105,7 @@ impl Lanes {
             .map(|n| quote::format_ident!("{}", n))
             .collect();
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Tiny => {
+            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => {
                 let short = self.path();
                 quote!(#(#ins: #short::Row<'_, F>,)* mut #out: #short::RowMut<'_, F>)
             }
