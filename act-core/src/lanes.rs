@@ -272,8 +272,10 @@ pub fn max_min_blocks<F: Float>(x: &[F], map: impl Fn(F) -> F) -> (F, F) {
     (if nan[0].is_nan() { nan[0] } else { hi[0] }, lo[0])
 }
 
+mod online;
 mod window;
 
+pub use online::{ONLINE_FROM, log_softmax_forward_online, softmax_forward_online};
 pub use window::Family;
 
 /// The closed form of the softmax family's VJP from the input (`short::softmax_family_backward`,
@@ -359,6 +361,56 @@ pub mod short {
 
     /// The longest input these functions take.
     pub const LEN: usize = 16;
+    /// A row of at most [`LEN`] elements in a window of `LEN`.
+    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
+    /// An output row of at most [`LEN`] elements in a window of `LEN`.
+    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
+}
+
+/// [`short`]'s functions for rows of at most [`tiny::LEN`] elements (a batch of rows of 1 to
+/// 4 classes): 4 lanes in registers, so that a row costs a few instructions on a quarter of
+/// a vector (or one 256-bit vector of `f64`) where the 16 lanes of [`short`] compute an
+/// `exp` and reduce a tree on 16. Same results (the lanes past the row hold the fold's
+/// identity in either). The batched methods of a vector activation (`forward_rows`,
+/// `backward_rows`, `backward_rows_from_output`) call these for rows of at most `LEN`.
+pub mod tiny {
+    pub use super::window::{
+        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
+        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
+    };
+
+    /// The longest input these functions take.
+    pub const LEN: usize = 4;
+    /// A row of at most [`LEN`] elements in a window of `LEN`.
+    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
+    /// An output row of at most [`LEN`] elements in a window of `LEN`.
+    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
+}
+
+/// [`tiny`]'s functions for rows of one element ([`one::LEN`]): one lane, one `exp` per row.
+pub mod one {
+    pub use super::window::{
+        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
+        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
+    };
+
+    /// The longest input these functions take.
+    pub const LEN: usize = 1;
+    /// A row of at most [`LEN`] elements in a window of `LEN`.
+    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
+    /// An output row of at most [`LEN`] elements in a window of `LEN`.
+    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
+}
+
+/// [`tiny`]'s functions for rows of two elements ([`two::LEN`]): two lanes.
+pub mod two {
+    pub use super::window::{
+        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
+        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
+    };
+
+    /// The longest input these functions take.
+    pub const LEN: usize = 2;
     /// A row of at most [`LEN`] elements in a window of `LEN`.
     pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
     /// An output row of at most [`LEN`] elements in a window of `LEN`.

@@ -1,5 +1,6 @@
-//! The softmax family's batched backward from the input (`backward_rows`) against the naive
-//! row-by-row loop (`act_benches::naive`), interleaved: each round times one call of each,
+//! The softmax family's batched backward from the input (`backward_rows`), or with
+//! `--direction forward` the batched forward (`forward_rows`), against the naive row-by-row
+//! loop (`act_benches::naive`), interleaved: each round times one call of each,
 //! in alternating order, and the figure is the median over the rounds of the per-round ratio
 //! (naive time / act time: above 1, act is ahead), so that a load that comes and goes
 //! touches both sides alike. Also prints each side's median rate in elements per ns. Inputs
@@ -7,6 +8,7 @@
 //!
 //! ```text
 //! taskset -c 1 cargo run -p act-benches --release --bin rows_ab -- --n 1000000 --rounds 41
+//! taskset -c 1 cargo run -p act-benches --release --bin rows_ab -- --direction forward
 //! ```
 
 use std::hint::black_box;
@@ -18,7 +20,9 @@ use act_core::prelude::*;
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(about = "backward_rows of the softmax family against the naive loop, interleaved")]
+#[command(
+    about = "backward_rows (or forward_rows) of the softmax family against the naive loop, interleaved"
+)]
 struct Args {
     /// Elements per call (rounded down to whole rows).
     #[arg(long, default_value_t = 1_000_000)]
@@ -27,14 +31,18 @@ struct Args {
     #[arg(long, default_value_t = 41)]
     rounds: usize,
     /// Row widths.
-    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 10, 32, 33, 100, 1000])]
+    #[arg(long, value_delimiter = ',', default_values_t = [1usize, 2, 3, 4, 10, 32, 33, 100, 1000])]
     cols: Vec<usize>,
     /// Which: softmax, log_softmax, softmin (all when absent).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
+    /// `backward` (`backward_rows` from the input) or `forward` (`forward_rows`).
+    #[arg(long, default_value = "backward")]
+    direction: String,
 }
 
 type Backward = fn(&[f32], &[f32], &mut [f32]);
+type Forward = fn(&[f32], &mut [f32]);
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -55,28 +63,43 @@ fn main() {
         .map(|v| (v / 8.0) as f32)
         .collect();
     let mut out = vec![0.0f32; args.n];
+    let forward = match args.direction.as_str() {
+        "forward" => true,
+        "backward" => false,
+        d => panic!("--direction is forward or backward, not {d}"),
+    };
     println!(
-        "# rows_ab n={} rounds={} isa={:?}: naive/act = median of per-round time ratios (>1: act ahead)",
+        "# rows_ab n={} rounds={} isa={:?} direction={}: naive/act = median of per-round time ratios (>1: act ahead)",
         args.n,
         args.rounds,
-        act_core::dispatch::active()
+        act_core::dispatch::active(),
+        args.direction
     );
-    let acts: [(&str, Backward); 3] = [
-        ("softmax", naive::softmax::backward),
-        ("log_softmax", naive::log_softmax::backward),
-        ("softmin", naive::softmin::backward),
+    let acts: [(&str, Backward, Forward); 3] = [
+        ("softmax", naive::softmax::backward, naive::softmax::forward),
+        (
+            "log_softmax",
+            naive::log_softmax::backward,
+            naive::log_softmax::forward,
+        ),
+        ("softmin", naive::softmin::backward, naive::softmin::forward),
     ];
-    for (name, naive_row) in acts {
+    for (name, naive_row, naive_fwd) in acts {
         if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
             continue;
         }
         for &cols in &args.cols {
             let m = args.n / cols * cols;
             let (x, g) = (&x[..m], &g[..m]);
-            let act = |out: &mut [f32]| match name {
-                "softmax" => Softmax.backward_rows(black_box(x), cols, black_box(g), out),
-                "log_softmax" => LogSoftmax.backward_rows(black_box(x), cols, black_box(g), out),
-                _ => Softmin.backward_rows(black_box(x), cols, black_box(g), out),
+            let act = |out: &mut [f32]| match (name, forward) {
+                ("softmax", false) => Softmax.backward_rows(black_box(x), cols, black_box(g), out),
+                ("log_softmax", false) => {
+                    LogSoftmax.backward_rows(black_box(x), cols, black_box(g), out)
+                }
+                (_, false) => Softmin.backward_rows(black_box(x), cols, black_box(g), out),
+                ("softmax", true) => Softmax.forward_rows(black_box(x), cols, out),
+                ("log_softmax", true) => LogSoftmax.forward_rows(black_box(x), cols, out),
+                (_, true) => Softmin.forward_rows(black_box(x), cols, out),
             };
             let slow = |out: &mut [f32]| {
                 for ((xr, gr), or) in black_box(x)
@@ -84,7 +107,11 @@ fn main() {
                     .zip(g.chunks(cols))
                     .zip(out.chunks_mut(cols))
                 {
-                    naive_row(xr, gr, or);
+                    if forward {
+                        naive_fwd(xr, or);
+                    } else {
+                        naive_row(xr, gr, or);
+                    }
                 }
             };
             let o = &mut out[..m];

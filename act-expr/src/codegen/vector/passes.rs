@@ -226,11 +226,34 @@ pub(super) fn forward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
                 }
             })
     };
+    // The softmax family over a long row: two passes over memory (the online normaliser).
+    let online = match (plan.family, lanes) {
+        (
+            Some(f @ (super::closed::Family::Softmax | super::closed::Family::Softmin)),
+            Lanes::Long,
+        ) => {
+            let neg = f == super::closed::Family::Softmin;
+            quote! {
+                if x.len() >= ::act_core::__private::ONLINE_FROM {
+                    ::act_core::__private::softmax_forward_online::<F, FMA>(#neg, x, y);
+                    return;
+                }
+            }
+        }
+        (Some(super::closed::Family::LogSoftmax), Lanes::Long) => quote! {
+            if x.len() >= ::act_core::__private::ONLINE_FROM {
+                ::act_core::__private::log_softmax_forward_online::<F, FMA>(x, y);
+                return;
+            }
+        },
+        _ => quote!(),
+    };
     quote! {
         ::act_core::__private::check_len("x", x.len(), "y", y.len());
         if x.is_empty() {
             return;
         }
+        #online
         let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
         let mut r = [<F as ::act_core::Float>::ZERO; #k];
         #reds

@@ -49,6 +49,13 @@ pub(in crate::codegen) enum Lanes {
     Medium,
     /// At most `short::LEN` elements: 16 lanes in registers, rows as windows.
     Short,
+    /// At most `tiny::LEN` elements: 4 lanes in registers, rows as windows (the batched
+    /// methods only: a lone slice that short takes the short build, with the same bits).
+    Tiny,
+    /// Rows of one element (`one::LEN`), the batched methods only: one lane.
+    One,
+    /// Rows of two elements (`two::LEN`), the batched methods only: two lanes.
+    Two,
 }
 
 impl Lanes {
@@ -58,19 +65,25 @@ impl Lanes {
             Lanes::Long => quote!(::act_core::__private),
             Lanes::Medium => quote!(::act_core::__private::medium),
             Lanes::Short => quote!(::act_core::__private::short),
+            Lanes::Tiny => quote!(::act_core::__private::tiny),
+            Lanes::One => quote!(::act_core::__private::one),
+            Lanes::Two => quote!(::act_core::__private::two),
         }
     }
 
-    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`).
+    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`, `tiny::Row`, ...).
     pub(in crate::codegen) fn windowed(self) -> bool {
-        matches!(self, Lanes::Short | Lanes::Medium)
+        matches!(
+            self,
+            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two
+        )
     }
 
     /// The output buffer `name` as a helper takes it.
     pub(in crate::codegen) fn out_arg(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium => quote!(&mut #n),
+            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => quote!(&mut #n),
             _ => quote!(#n),
         }
     }
@@ -79,7 +92,7 @@ impl Lanes {
     pub(in crate::codegen) fn reread(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium => quote!(&#n),
+            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => quote!(&#n),
             _ => quote!(&#n[..]),
         }
     }
@@ -92,7 +105,7 @@ impl Lanes {
             .map(|n| quote::format_ident!("{}", n))
             .collect();
         match self {
-            Lanes::Short | Lanes::Medium => {
+            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => {
                 let short = self.path();
                 quote!(#(#ins: #short::Row<'_, F>,)* mut #out: #short::RowMut<'_, F>)
             }

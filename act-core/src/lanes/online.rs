@@ -1,0 +1,348 @@
+//! The forward pass of softmax and softmin over a long row in two passes over memory (the
+//! blocked form of the online normaliser of Milakov and Gimelshein, "Online normalizer
+//! calculation for softmax", 2018), where the general form takes three (the maximum, the
+//! exponentials stored with their sum, the scale).
+//!
+//! The row runs in blocks of [`BLOCK`] elements. Each block's exponentials are taken against
+//! the running maximum `m_s` of the blocks so far (the maximum of a *segment*: the blocks
+//! since the running maximum last rose), stored in the output, and summed in the lanes of
+//! [`super::sum_lanes`]; the same loop finds the maximum and minimum of the next block, so
+//! the input is read once, and the reads of the next block overlap the exponentials (the
+//! exp pass is bound by its arithmetic, the max pass by memory). When a block's maximum
+//! exceeds `m_s`, the segment's lanes are summed (`S_s`) and a new segment starts. At the end,
+//! with `m` the row's maximum, `sum = sum_s S_s e^(m_s - m)` and the second pass multiplies
+//! each segment's stored values by `e^(m_s - m) / sum`.
+//!
+//! A row whose maximum is reached in its first block (one segment) gets the bits of the
+//! three-pass form: the same `exp`, the same lanes, `e^0 = 1`. With more segments, an earlier
+//! segment's values take one more rounding (the factor `e^(m_s - m)`, a few ulp with the
+//! product), and its sum one product more.
+
+use super::{LANES, finish_lanes, fold_block};
+use crate::Float;
+use crate::compensated::two_sum_err;
+use crate::float_kernels::FloatKernels;
+
+/// Elements per block: 8 times the lanes of the sums (8 KiB of `f32`: the block, its output
+/// and the next block within the first level cache).
+pub const BLOCK: usize = 8 * LANES;
+
+/// The row length from which the generated forward pass of softmax and softmin takes
+/// [`softmax_forward_online`]: shorter rows stay in the cache between the three passes.
+pub const ONLINE_FROM: usize = 8 * BLOCK;
+
+/// Lanes of the maximum and minimum of the next block (in registers).
+const MM: usize = 64;
+
+/// `(max, min)` of `p(x[i])` over 64 lanes held in registers, NaN ignored (a NaN input makes
+/// the sum NaN and every output NaN anyway).
+#[inline(always)]
+fn fold_max_min<F: Float>(x: &[F], p: impl Fn(F) -> F, hi: &mut [F; MM], lo: &mut [F; MM]) {
+    let mut chunks = x.chunks_exact(MM);
+    for xc in &mut chunks {
+        for (i, &v) in xc.iter().enumerate() {
+            let v = p(v);
+            hi[i] = if v > hi[i] { v } else { hi[i] };
+            lo[i] = if v < lo[i] { v } else { lo[i] };
+        }
+    }
+    for (i, &v) in chunks.remainder().iter().enumerate() {
+        let v = p(v);
+        hi[i] = if v > hi[i] { v } else { hi[i] };
+        lo[i] = if v < lo[i] { v } else { lo[i] };
+    }
+}
+
+#[inline(always)]
+fn finish_max_min<F: Float>(hi: &[F; MM], lo: &[F; MM]) -> (F, F) {
+    let (mut h, mut l) = (*hi, *lo);
+    let mut width = MM;
+    while width > 1 {
+        width /= 2;
+        for i in 0..width {
+            h[i] = if h[i + width] > h[i] {
+                h[i + width]
+            } else {
+                h[i]
+            };
+            l[i] = if l[i + width] < l[i] {
+                l[i + width]
+            } else {
+                l[i]
+            };
+        }
+    }
+    (h[0], l[0])
+}
+
+/// A hint to bring `x` into the first level cache (one per cache line of 64 bytes), `WRITE`
+/// for a line about to be written (`prefetchw` where the processor has it); no effect on any
+/// result. Only on x86-64 (elsewhere nothing).
+#[inline(always)]
+fn prefetch<F, const WRITE: bool>(x: &[F]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use core::arch::x86_64::{_MM_HINT_ET0, _MM_HINT_T0, _mm_prefetch};
+        let bytes = core::mem::size_of_val(x);
+        let base = x.as_ptr().cast::<i8>();
+        let mut off = 0;
+        while off < bytes {
+            // SAFETY: `base + off` is within `x` (`off < bytes`), and a prefetch reads nothing
+            // the program sees (SSE, in every x86-64 build).
+            #[allow(unused_unsafe)]
+            unsafe {
+                if WRITE {
+                    _mm_prefetch::<_MM_HINT_ET0>(base.add(off))
+                } else {
+                    _mm_prefetch::<_MM_HINT_T0>(base.add(off))
+                }
+            };
+            off += 64;
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
+/// One block: `y = e^(p(x) - m)` (exact in the inputs: the difference's rounding error enters
+/// the `exp`'s reduced argument) summed into `acc`, with `NORMAL` the `exp` for arguments that
+/// keep it normal (the block's minimum was checked); and the `(max, min)` of `p(next)`. The
+/// next block is fetched into the cache chunk by chunk during the exponentials (whose loop is
+/// bound by its arithmetic), so that its max/min loop reads the cache, not memory.
+#[inline(always)]
+fn block<F: Float, const FMA: bool, const NORMAL: bool>(
+    x: &[F],
+    y: &mut [F],
+    next: &[F],
+    y_next: &[F],
+    m: F,
+    p: impl Fn(F) -> F + Copy,
+    acc: &mut [[F; LANES]; 1],
+) -> (F, F) {
+    let add = |a: F, b: F| a + b;
+    let mut nexts = next.chunks(LANES).zip(y_next.chunks(LANES));
+    for (xc, yc) in x.chunks(LANES).zip(y.chunks_mut(LANES)) {
+        if let Some((nc, ync)) = nexts.next() {
+            prefetch::<F, false>(nc);
+            prefetch::<F, true>(ync);
+        }
+        let len = xc.len().min(yc.len()).min(LANES);
+        let (xc, yc) = (&xc[..len], &mut yc[..len]);
+        fold_block(acc, len, &add, |i| {
+            let v = p(xc[i]);
+            let u = v - m;
+            let err = two_sum_err(v, -m, u);
+            let e = if NORMAL {
+                <F as FloatKernels>::__exp_nonpositive_normal::<FMA>(u, err)
+            } else {
+                <F as FloatKernels>::__exp_nonpositive_final::<FMA>(u, err)
+            };
+            yc[i] = e;
+            [e]
+        });
+    }
+    let (mut hi, mut lo) = ([-F::INFINITY; MM], [F::INFINITY; MM]);
+    fold_max_min(next, p, &mut hi, &mut lo);
+    finish_max_min(&hi, &lo)
+}
+
+/// Softmax (`neg` false) or softmin (`neg` true: softmax of `-x`) of one row, `y_i =
+/// e^(p_i - m) / sum_j e^(p_j - m)` with `p = x` or `-x` and `m = max(p)`, in two passes over
+/// memory (see the module docs). The values and special cases of the three-pass form: a NaN
+/// in the row, a `+∞` (`∞ - ∞`), or a row of only `-∞` make every output NaN; an entry at
+/// `-∞` among finite ones gives 0; values below the normal range may flush to 0 (as the
+/// forward pass's `exp` does, `FloatKernels::__exp_nonpositive_final`). Panics if the lengths
+/// differ.
+#[inline(always)]
+pub fn softmax_forward_online<F: Float, const FMA: bool>(neg: bool, x: &[F], y: &mut [F]) {
+    crate::checks::check_len("x", x.len(), "y", y.len());
+    let n = x.len();
+    if n == 0 {
+        return;
+    }
+    let p = move |v: F| if neg { -v } else { v };
+    let from = <F as FloatKernels>::__EXP_NORMAL_FROM;
+    // Segments: (first element, m_s, S_s).
+    let mut segments: Vec<(usize, F, F)> = Vec::new();
+    let (mut hi, mut lo) = {
+        let (mut h, mut l) = ([-F::INFINITY; MM], [F::INFINITY; MM]);
+        fold_max_min(&x[..n.min(BLOCK)], p, &mut h, &mut l);
+        finish_max_min(&h, &l)
+    };
+    let mut m = hi;
+    let mut start = 0;
+    let mut acc = [[F::ZERO; LANES]; 1];
+    let add = |a: F, b: F| a + b;
+    let mut b0 = 0;
+    while b0 < n {
+        let b1 = (b0 + BLOCK).min(n);
+        let b2 = (b1 + BLOCK).min(n);
+        if hi > m {
+            segments.push((start, m, finish_lanes(&acc, &add)[0]));
+            acc = [[F::ZERO; LANES]; 1];
+            m = hi;
+            start = b0;
+        }
+        let (xb, next) = (&x[b0..b1], &x[b1..b2]);
+        let (yb, y_next) = y[b0..b2].split_at_mut(b1 - b0);
+        (hi, lo) = if lo - m >= from {
+            block::<F, FMA, true>(xb, yb, next, y_next, m, p, &mut acc)
+        } else {
+            block::<F, FMA, false>(xb, yb, next, y_next, m, p, &mut acc)
+        };
+        b0 = b1;
+    }
+    let last = finish_lanes(&acc, &add)[0];
+    // The earlier segments' factors `e^(m_s - m)`, with gradual underflow.
+    let factor = |ms: F| {
+        let u = ms - m;
+        <F as FloatKernels>::__exp_lo::<FMA>(u, two_sum_err(ms, -m, u))
+    };
+    // A first segment at `m_s = -∞` (only -∞ and NaN so far) below a finite maximum: its
+    // entries are 0 (NaN if one is NaN, which makes the sum NaN).
+    let dead = |ms: F| ms == -F::INFINITY && m > ms;
+    let mut sum = F::ZERO;
+    for &(s0, ms, ss) in &segments {
+        sum = sum
+            + if dead(ms) {
+                nan_or_zero(&x[s0..], p)
+            } else {
+                ss * factor(ms)
+            };
+    }
+    let sum = sum + last;
+    let inv = F::ONE / sum;
+    let mut ends = segments.iter().skip(1).map(|s| s.0).chain([start]);
+    for &(s0, ms, _) in &segments {
+        let s1 = ends.next().unwrap_or(n);
+        let ys = &mut y[s0..s1];
+        if dead(ms) {
+            let fill = F::select(inv.is_nan(), inv, F::ZERO);
+            ys.iter_mut().for_each(|v| *v = fill);
+            continue;
+        }
+        let f = factor(ms) * inv;
+        for v in ys.iter_mut() {
+            *v = *v * f;
+        }
+    }
+    for v in y[start..].iter_mut() {
+        *v = *v * inv;
+    }
+}
+
+/// NaN if a NaN is in `p(x)` before its first value above `-∞`, else 0 (the sum of a dead
+/// segment: entries at `-∞` and NaN). Cold.
+#[cold]
+#[inline(never)]
+fn nan_or_zero<F: Float>(x: &[F], p: impl Fn(F) -> F) -> F {
+    for &v in x {
+        let v = p(v);
+        if v.is_nan() {
+            return v;
+        }
+        if v != -F::INFINITY {
+            break;
+        }
+    }
+    F::ZERO
+}
+
+/// [`block`] for log-softmax: the sums of `e = e^(x - m)` over the entries below `m` and over
+/// the others (the ties at `m`, whose `e` is 1 exactly; a NaN), nothing stored, `exp` with
+/// gradual underflow where the block's spread was not checked (a tiny sum is a result here).
+#[inline(always)]
+fn block_log<F: Float, const FMA: bool, const NORMAL: bool>(
+    x: &[F],
+    next: &[F],
+    m: F,
+    acc: &mut [[F; LANES]; 2],
+) -> (F, F) {
+    let add = |a: F, b: F| a + b;
+    let mut nexts = next.chunks(LANES);
+    for xc in x.chunks(LANES) {
+        if let Some(nc) = nexts.next() {
+            prefetch::<F, false>(nc);
+        }
+        fold_block(acc, xc.len().min(LANES), &add, |i| {
+            let v = xc[i];
+            let u = v - m;
+            let err = two_sum_err(v, -m, u);
+            let e = if NORMAL {
+                <F as FloatKernels>::__exp_nonpositive_normal::<FMA>(u, err)
+            } else {
+                <F as FloatKernels>::__exp_lo::<FMA>(u, err)
+            };
+            let below = u < F::ZERO;
+            [F::select(below, e, F::ZERO), F::select(below, F::ZERO, e)]
+        });
+    }
+    let (mut hi, mut lo) = ([-F::INFINITY; MM], [F::INFINITY; MM]);
+    fold_max_min(next, |v| v, &mut hi, &mut lo);
+    finish_max_min(&hi, &lo)
+}
+
+/// Log-softmax of one row, `y_i = x_i - m - log1p(t)` with `m = max(x)` and `t` the sum of
+/// `e^(x_j - m)` over the entries below `m` plus 1 per further tie (the generated form's
+/// log-sum-exp), in two passes over memory: the sums as [`softmax_forward_online`] takes its
+/// one (segments, the next block's maximum found and fetched during the exponentials), an
+/// earlier segment's entries all below `m` (its ties at `m_s` too), then the output. The
+/// special cases of the three-pass form: a NaN, a `+∞` or a row of only `-∞` give NaN
+/// everywhere; an entry at `-∞` among finite ones gives `-∞`. Panics if the lengths differ.
+#[inline(always)]
+pub fn log_softmax_forward_online<F: Float, const FMA: bool>(x: &[F], y: &mut [F]) {
+    crate::checks::check_len("x", x.len(), "y", y.len());
+    let n = x.len();
+    if n == 0 {
+        return;
+    }
+    let from = <F as FloatKernels>::__EXP_NORMAL_FROM;
+    // Segments: (m_s, sum of every e^(x - m_s) of the segment).
+    let mut segments: Vec<(usize, F, F)> = Vec::new();
+    let (mut hi, mut lo) = {
+        let (mut h, mut l) = ([-F::INFINITY; MM], [F::INFINITY; MM]);
+        fold_max_min(&x[..n.min(BLOCK)], |v| v, &mut h, &mut l);
+        finish_max_min(&h, &l)
+    };
+    let mut m = hi;
+    let mut start = 0;
+    let mut acc = [[F::ZERO; LANES]; 2];
+    let add = |a: F, b: F| a + b;
+    let mut b0 = 0;
+    while b0 < n {
+        let b1 = (b0 + BLOCK).min(n);
+        let b2 = (b1 + BLOCK).min(n);
+        if hi > m {
+            let [below, ties] = finish_lanes(&acc, &add);
+            segments.push((start, m, below + ties));
+            acc = [[F::ZERO; LANES]; 2];
+            m = hi;
+            start = b0;
+        }
+        let (xb, next) = (&x[b0..b1], &x[b1..b2]);
+        (hi, lo) = if lo - m >= from {
+            block_log::<F, FMA, true>(xb, next, m, &mut acc)
+        } else {
+            block_log::<F, FMA, false>(xb, next, m, &mut acc)
+        };
+        b0 = b1;
+    }
+    let [below, ties] = finish_lanes(&acc, &add);
+    let mut earlier = F::ZERO;
+    for &(s0, ms, ss) in &segments {
+        earlier = earlier
+            + if ms == -F::INFINITY && m > ms {
+                nan_or_zero(&x[s0..], |v| v)
+            } else {
+                let u = ms - m;
+                ss * <F as FloatKernels>::__exp_lo::<FMA>(u, two_sum_err(ms, -m, u))
+            };
+    }
+    let extra = ties - F::ONE;
+    let t = below + earlier + F::select(extra > F::ZERO, extra, F::ZERO);
+    let t = F::select(extra.is_nan(), extra, t);
+    let l = t.log1p();
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi = (xi - m) - l;
+    }
+}
