@@ -46,6 +46,12 @@ pub(super) fn body_with(
     emit(&plan::Body::plan(g, root, params, stored, final_root), k)
 }
 
+/// Statements computing several roots in one body ([`plan::Body::plan_joint`]: each node
+/// bound once), ending in the tuple of their values. Calls the slice kernel entries.
+pub(super) fn joint_body(g: &Graph, roots: &[Id], params: &[String]) -> TokenStream {
+    emit(&plan::Body::plan_joint(g, roots, params), Kernels::Slice)
+}
+
 /// The binding of node `id`.
 fn t(id: Id) -> Ident {
     format_ident!("t{}", id.index())
@@ -135,8 +141,16 @@ pub(super) fn f32_one_element_only(
 /// The tokens of a planned body, calling the kernel entries `k`.
 pub(super) fn emit(body: &plan::Body, k: Kernels) -> TokenStream {
     let stmts = body.bindings.iter().map(|b| binding(b, k));
-    let r = t(body.root);
-    quote!(#(#stmts)* #r)
+    match &body.roots[..] {
+        [r] => {
+            let r = t(*r);
+            quote!(#(#stmts)* #r)
+        }
+        rs => {
+            let rs = rs.iter().map(|&r| t(r));
+            quote!(#(#stmts)* (#(#rs),*))
+        }
+    }
 }
 
 /// `exp(u)` of an exact difference `u = p + q`: corrected by the rounding error of `u`, so
@@ -207,6 +221,7 @@ fn binding(b: &Binding, ks: Kernels) -> TokenStream {
             arg,
             prime_plain,
             corrected,
+            lean,
         } => {
             let (a, s, p_s, p_i, p) = (t(arg), t(sigmoid), ts(prime), ti(prime), t(prime));
             let plain = prime_plain.then(|| quote!(let #p: F = #p_s * #p_i;));
@@ -217,8 +232,13 @@ fn binding(b: &Binding, ks: Kernels) -> TokenStream {
                     let #s: F = ::act_core::__private::sigmoid_corrected(#s, #s, #e);
                 }
             });
+            let pair = if lean {
+                quote!(__sigmoid_pair_lean)
+            } else {
+                quote!(__sigmoid_pair)
+            };
             quote! {
-                let (#s, #p_s, #p_i): (F, F, F) = #fk::__sigmoid_pair::<FMA>(#a);
+                let (#s, #p_s, #p_i): (F, F, F) = #fk::#pair::<FMA>(#a);
                 #fix
                 #plain
             }
@@ -495,6 +515,34 @@ mod tests {
         let softmax = "pub vector struct S; f(x) = { let e = exp(x - max(x)); e / sum(e) };";
         let body = method(softmax, "__act_body1");
         assert_eq!(corrections(&body), 1, "{body}");
+    }
+
+    /// A gated activation's partials come from one body: GLU's `sigmoid(b)` and `a
+    /// sigmoid'(b)` from one lean pair (one exponential, one division), with no other kernel
+    /// call; where `sigmoid'` also enters a sum (whose terms may cancel) the pair is the
+    /// accurate one; and nodes the two partials share are bound once.
+    #[test]
+    fn gated_partials_share_one_body() {
+        let glu = method(
+            "pub gated struct G; f(a, b) = a * sigmoid(b);",
+            "__act_partials",
+        );
+        assert_eq!(glu.matches("__sigmoid_pair_lean").count(), 1, "{glu}");
+        assert!(!glu.contains("__kernel"), "{glu}");
+        let summed = method(
+            "pub gated struct H; f(a, b) = a * sigmoid(b) + b * b;",
+            "__act_partials",
+        );
+        // ∂/∂a = sigmoid(b), ∂/∂b = a sigmoid'(b) + 2b: a pair, not the lean one.
+        assert_eq!(summed.matches("__sigmoid_pair").count(), 1, "{summed}");
+        assert!(!summed.contains("__sigmoid_pair_lean"), "{summed}");
+        // exp(a - b): both partials read the same `exp` (and its correction), bound once.
+        let shared = method(
+            "pub gated struct E; f(a, b) = exp(a - b);",
+            "__act_partials",
+        );
+        assert_eq!(shared.matches("__exp").count(), 1, "{shared}");
+        assert_eq!(shared.matches("two_sum_err").count(), 1, "{shared}");
     }
 
     /// The f32 scalar methods skip the build check where the formula calls only the

@@ -5,12 +5,18 @@ use crate::graph::{Func, Id, Node};
 
 /// Pairs `(sigmoid(u), sigmoid'(u))` of one argument computed together
 /// (`FloatKernels::__sigmoid_pair`: one division in the FMA builds), as in swish' = `sigmoid(x) +
-/// x sigmoid'(x)`. The sigmoid must be a plain value (not scaled, not the final root).
+/// x sigmoid'(x)`. The sigmoid must be a plain value (not scaled, nor the final root of a
+/// one-root body: its `final` kernel is cheaper than the pair; in a joint body, a root
+/// sigmoid pairs with the `sigmoid'` of another root).
 pub(super) fn sigmoid_pairs(facts: &Facts, scaling: &Scaling, final_root: bool) -> Vec<(Id, Id)> {
     let g = facts.g;
     let mut pairs = Vec::new();
+    let one_root = facts.roots.len() == 1;
     for &s in &facts.live {
-        if !facts.active(s) || scaling.uses[s.index()] || (final_root && s == facts.root) {
+        if !facts.active(s)
+            || scaling.uses[s.index()]
+            || (final_root && one_root && facts.is_root(s))
+        {
             continue;
         }
         let Node::Call(Func::Sigmoid, a) = *g.node(s) else {
@@ -24,6 +30,41 @@ pub(super) fn sigmoid_pairs(facts: &Facts, scaling: &Scaling, final_root: bool) 
         }
     }
     pairs
+}
+
+/// Whether the pair `(sigmoid(u), sigmoid'(u))` can take the lean pair kernel: both values are
+/// final factors of the roots, their errors reaching the results unamplified. The sigmoid
+/// is a root itself; `sigmoid'` is a root, or its only consumer is a root that is a product
+/// of it and at most one other non-constant factor (GLU's `a sigmoid'(b)`).
+pub(super) fn lean_pair(facts: &Facts, scaling: &Scaling, sigmoid: Id, prime: Id) -> bool {
+    let g = facts.g;
+    if !facts.is_root(sigmoid) || facts.live.iter().any(|&c| consumes(facts, c, sigmoid)) {
+        return false;
+    }
+    if facts.is_root(prime) {
+        return !facts.live.iter().any(|&c| consumes(facts, c, prime));
+    }
+    let consumers: Vec<Id> = facts
+        .live
+        .iter()
+        .copied()
+        .filter(|&c| consumes(facts, c, prime))
+        .collect();
+    match consumers[..] {
+        [c] if facts.is_root(c) && scaling.uses[c.index()] => match g.node(c) {
+            Node::Prod(fs) => {
+                fs.iter().filter(|&&f| f == prime).count() == 1
+                    && fs.iter().filter(|f| !facts.is_const(**f)).count() <= 2
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether the active node `c` reads `id`.
+fn consumes(facts: &Facts, c: Id, id: Id) -> bool {
+    facts.active(c) && facts.g.children(facts.g.node(c)).contains(&id)
 }
 
 /// Which nodes are computed scaled, and which of those also need their plain value.
@@ -49,8 +90,8 @@ pub(super) struct Scaling {
 
 impl Scaling {
     pub(super) fn new(facts: &Facts) -> Scaling {
-        let (g, root) = (facts.g, facts.root);
-        let n = root.index() + 1;
+        let g = facts.g;
+        let n = facts.roots.iter().map(|r| r.index() + 1).max().unwrap_or(0);
         let active = |id: Id| facts.active(id);
         // Bottom-up: what could carry a scale.
         let mut cand = vec![false; n];
@@ -86,7 +127,9 @@ impl Scaling {
         // A scaled node's plain value is needed by the root and by consumers that do not use
         // scales (sums, denominators via powers, calls that are not linear at 0, ...).
         let mut plain = vec![false; n];
-        plain[root.index()] = true;
+        for r in &facts.roots {
+            plain[r.index()] = true;
+        }
         let mut consumers = vec![0usize; n];
         for &id in &facts.live {
             if !active(id) {
@@ -101,12 +144,15 @@ impl Scaling {
             }
         }
         let mut lean = vec![false; n];
-        if let Node::Prod(fs) = g.node(root)
-            && uses[root.index()]
-            && fs.iter().filter(|f| !facts.is_const(**f)).count() <= 2
-        {
-            for &f in fs {
-                lean[f.index()] = uses[f.index()] && consumers[f.index()] == 1 && f != root;
+        for &root in &facts.roots {
+            if let Node::Prod(fs) = g.node(root)
+                && uses[root.index()]
+                && fs.iter().filter(|f| !facts.is_const(**f)).count() <= 2
+            {
+                for &f in fs {
+                    lean[f.index()] =
+                        uses[f.index()] && consumers[f.index()] == 1 && !facts.is_root(f);
+                }
             }
         }
         Scaling { uses, plain, lean }
