@@ -46,10 +46,27 @@ pub(super) fn body_with(
     emit(&plan::Body::plan(g, root, params, stored, final_root), k)
 }
 
-/// Statements computing several roots in one body ([`plan::Body::plan_joint`]: each node
-/// bound once), ending in the tuple of their values. Calls the slice kernel entries.
-pub(super) fn joint_body(g: &Graph, roots: &[Id], params: &[String]) -> TokenStream {
-    emit(&plan::Body::plan_joint(g, roots, params), Kernels::Slice)
+/// Statements computing a gated activation's two partials `(da, db)`, ending in the pair of
+/// their values, calling the slice kernel entries: one body ([`plan::Body::plan_joint`],
+/// each node bound once) where the two share a kernel call or pair a `sigmoid` with a
+/// `sigmoid'`, else the two bodies of their own, one after the other (GEGLU's partials share
+/// nothing: in one body its loop had 7 instructions more per vector).
+pub(super) fn partials_body(g: &Graph, da: Id, db: Id, params: &[String]) -> TokenStream {
+    let joint = plan::Body::plan_joint(g, &[da, db], params);
+    let paired = joint
+        .bindings
+        .iter()
+        .any(|b| matches!(b, Binding::SigmoidPair { .. }));
+    let (in_a, in_b) = (g.reachable(&[da]), g.reachable(&[db]));
+    let shared_call = in_a
+        .iter()
+        .any(|id| in_b.contains(id) && matches!(g.node(*id), crate::graph::Node::Call(..)));
+    if paired || shared_call {
+        return emit(&joint, Kernels::Slice);
+    }
+    let a = body_with(g, da, params, None, true, Kernels::Slice);
+    let b = body_with(g, db, params, None, true, Kernels::Slice);
+    quote!(({ #a }, { #b }))
 }
 
 /// The binding of node `id`.
@@ -517,10 +534,11 @@ mod tests {
         assert_eq!(corrections(&body), 1, "{body}");
     }
 
-    /// A gated activation's partials come from one body: GLU's `sigmoid(b)` and `a
-    /// sigmoid'(b)` from one lean pair (one exponential, one division), with no other kernel
-    /// call; where `sigmoid'` also enters a sum (whose terms may cancel) the pair is the
-    /// accurate one; and nodes the two partials share are bound once.
+    /// A gated activation's partials come from one body where they share work: GLU's
+    /// `sigmoid(b)` and `a sigmoid'(b)` from one lean pair (one exponential, one division),
+    /// with no other kernel call; where `sigmoid'` also enters a sum (whose terms may cancel)
+    /// the pair is the accurate one; nodes the two partials share are bound once; partials
+    /// that share no kernel call keep bodies of their own.
     #[test]
     fn gated_partials_share_one_body() {
         let glu = method(
@@ -543,6 +561,14 @@ mod tests {
         );
         assert_eq!(shared.matches("__exp").count(), 1, "{shared}");
         assert_eq!(shared.matches("two_sum_err").count(), 1, "{shared}");
+        // GEGLU: ∂/∂b is the `gelu` kernel, ∂/∂a its own erfc and exp: two bodies, each
+        // binding `x` (`t1`) for itself.
+        let geglu = method(
+            "pub gated struct Gg; f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b;",
+            "__act_partials",
+        );
+        assert_eq!(geglu.matches("let t1 : F = x").count(), 2, "{geglu}");
+        assert_eq!(glu.matches("let t0 : F = x").count(), 1, "{glu}");
     }
 
     /// The f32 scalar methods skip the build check where the formula calls only the

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::emit::joint_body;
+use super::emit::partials_body;
 use super::names::{self, slice};
 use super::param_checks::ParamChecks;
 use super::{Kernels, body_with, dispatched, lit};
@@ -47,11 +47,11 @@ fn pair_method(m: &GatedModel, name: &proc_macro2::Ident, root: Id) -> TokenStre
     }
 }
 
-/// A hidden method computing both partials at one pair `(x, b)` from one body (what they
-/// share computed once: GLU's `sigmoid(b)` and `a sigmoid'(b)` from one exponential and one
-/// division); NaN in either input gives NaN out.
+/// A hidden method computing both partials at one pair `(x, b)`, from one body where they
+/// share work (GLU's `sigmoid(b)` and `a sigmoid'(b)` from one exponential and one division,
+/// see [`partials_body`]); NaN in either input gives NaN out.
 fn partials_method(m: &GatedModel, name: &proc_macro2::Ident) -> TokenStream {
-    let b = joint_body(&m.graph, &[m.da, m.db], &m.param_names);
+    let b = partials_body(&m.graph, m.da, m.db, &m.param_names);
     let fl = quote!(<F as ::act_core::Float>);
     quote! {
         #[doc(hidden)]
