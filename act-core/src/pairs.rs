@@ -124,10 +124,10 @@ pub fn backward_pairs<F: Float>(
             {
                 let (pa, pb) = partials(*ai, *bi);
                 if is_limit_artefact2(*ai, *bi, pa) {
-                    *ga = *gi * limit2(*ai, *bi, &da);
+                    *ga = *gi * limit2(*ai, *bi, da);
                 }
                 if is_limit_artefact2(*ai, *bi, pb) {
-                    *gb = *gi * limit2(*ai, *bi, &db);
+                    *gb = *gi * limit2(*ai, *bi, db);
                 }
             }
         }
