@@ -30,6 +30,14 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// `(σ(x), c·σ'(x), 1/c)` in one go (one division with `FMA`), `c` as in
     /// [`FloatKernels::__kernel_scaled`].
     fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self);
+    /// [`FloatKernels::__sigmoid_pair`] where both values are final factors of the results
+    /// (GLU's partials `σ(b)` and `a σ'(b)`: no sum follows that could cancel), so that a
+    /// cheaper, slightly less accurate form serves (`f32`: one power of two and one division,
+    /// no residual corrections; `math::f32::sigmoid_pair_lean`).
+    #[inline(always)]
+    fn __sigmoid_pair_lean<const FMA: bool>(self) -> (Self, Self, Self) {
+        self.__sigmoid_pair::<FMA>()
+    }
     /// `e^(self + lo)` for `self <= 0` (or NaN), `lo` the rounding error of the difference
     /// `self` was computed as, where the value only reaches results that it bounds (softmax's
     /// `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor in the normal
@@ -98,6 +106,11 @@ pub trait OneKernels: FloatKernels {
     #[inline(always)]
     fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self) {
         FloatKernels::__sigmoid_pair::<FMA>(self)
+    }
+    /// [`FloatKernels::__sigmoid_pair_lean`] for one element.
+    #[inline(always)]
+    fn __sigmoid_pair_lean<const FMA: bool>(self) -> (Self, Self, Self) {
+        FloatKernels::__sigmoid_pair_lean::<FMA>(self)
     }
     /// [`FloatKernels::__exp_nonpositive_final`] for one element.
     #[inline(always)]
@@ -195,6 +208,10 @@ macro_rules! impl_float_kernels {
             #[inline(always)]
             fn __sigmoid_pair<const FMA: bool>(self) -> (Self, Self, Self) {
                 math::$m::sigmoid_pair::<FMA>(self)
+            }
+            #[inline(always)]
+            fn __sigmoid_pair_lean<const FMA: bool>(self) -> (Self, Self, Self) {
+                math::$m::sigmoid_pair_lean::<FMA>(self)
             }
             #[inline(always)]
             fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self {

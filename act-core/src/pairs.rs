@@ -78,8 +78,9 @@ pub fn map_pairs<F: Float>(a: &[F], b: &[F], y: &mut [F], f: impl Fn(F, F) -> F)
     }
 }
 
-/// `grad_a[i] = g[i] · da(a[i], b[i])`, `grad_b[i] = g[i] · db(a[i], b[i])`, with NaN
-/// artefacts at huge inputs replaced by the limits of the partials.
+/// `grad_a[i] = g[i] · da(a[i], b[i])`, `grad_b[i] = g[i] · db(a[i], b[i])` with `(da, db) =
+/// partials(a[i], b[i])` (one body for the two, so that what they share is computed once),
+/// with NaN artefacts at huge inputs replaced by the limits of the partials.
 #[inline(always)]
 pub fn backward_pairs<F: Float>(
     a: &[F],
@@ -87,8 +88,7 @@ pub fn backward_pairs<F: Float>(
     g: &[F],
     grad_a: &mut [F],
     grad_b: &mut [F],
-    da: impl Fn(F, F) -> F,
-    db: impl Fn(F, F) -> F,
+    partials: impl Fn(F, F) -> (F, F),
 ) {
     check_len("a", a.len(), "b", b.len());
     check_len("a", a.len(), "grad_y", g.len());
@@ -107,12 +107,14 @@ pub fn backward_pairs<F: Float>(
             .zip(gac.iter_mut())
             .zip(gbc.iter_mut())
         {
-            let (pa, pb) = (da(*ai, *bi), db(*ai, *bi));
+            let (pa, pb) = partials(*ai, *bi);
             bad |= maybe_artefact2(*ai, *bi, pa) | maybe_artefact2(*ai, *bi, pb);
             *ga = *gi * pa;
             *gb = *gi * pb;
         }
         if bad {
+            let da = |u: F, v: F| partials(u, v).0;
+            let db = |u: F, v: F| partials(u, v).1;
             for ((((ai, bi), gi), ga), gb) in ac
                 .iter()
                 .zip(bc)
@@ -120,12 +122,12 @@ pub fn backward_pairs<F: Float>(
                 .zip(gac.iter_mut())
                 .zip(gbc.iter_mut())
             {
-                let (pa, pb) = (da(*ai, *bi), db(*ai, *bi));
+                let (pa, pb) = partials(*ai, *bi);
                 if is_limit_artefact2(*ai, *bi, pa) {
-                    *ga = *gi * limit2(*ai, *bi, &da);
+                    *ga = *gi * limit2(*ai, *bi, da);
                 }
                 if is_limit_artefact2(*ai, *bi, pb) {
-                    *gb = *gi * limit2(*ai, *bi, &db);
+                    *gb = *gi * limit2(*ai, *bi, db);
                 }
             }
         }

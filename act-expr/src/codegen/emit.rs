@@ -46,6 +46,29 @@ pub(super) fn body_with(
     emit(&plan::Body::plan(g, root, params, stored, final_root), k)
 }
 
+/// Statements computing a gated activation's two partials `(da, db)`, ending in the pair of
+/// their values, calling the slice kernel entries: one body ([`plan::Body::plan_joint`],
+/// each node bound once) where the two share a kernel call or pair a `sigmoid` with a
+/// `sigmoid'`, else the two bodies of their own, one after the other (GEGLU's partials share
+/// nothing: in one body its loop had 7 instructions more per vector).
+pub(super) fn partials_body(g: &Graph, da: Id, db: Id, params: &[String]) -> TokenStream {
+    let joint = plan::Body::plan_joint(g, &[da, db], params);
+    let paired = joint
+        .bindings
+        .iter()
+        .any(|b| matches!(b, Binding::SigmoidPair { .. }));
+    let (in_a, in_b) = (g.reachable(&[da]), g.reachable(&[db]));
+    let shared_call = in_a
+        .iter()
+        .any(|id| in_b.contains(id) && matches!(g.node(*id), crate::graph::Node::Call(..)));
+    if paired || shared_call {
+        return emit(&joint, Kernels::Slice);
+    }
+    let a = body_with(g, da, params, None, true, Kernels::Slice);
+    let b = body_with(g, db, params, None, true, Kernels::Slice);
+    quote!(({ #a }, { #b }))
+}
+
 /// The binding of node `id`.
 fn t(id: Id) -> Ident {
     format_ident!("t{}", id.index())
@@ -135,8 +158,16 @@ pub(super) fn f32_one_element_only(
 /// The tokens of a planned body, calling the kernel entries `k`.
 pub(super) fn emit(body: &plan::Body, k: Kernels) -> TokenStream {
     let stmts = body.bindings.iter().map(|b| binding(b, k));
-    let r = t(body.root);
-    quote!(#(#stmts)* #r)
+    match &body.roots[..] {
+        [r] => {
+            let r = t(*r);
+            quote!(#(#stmts)* #r)
+        }
+        rs => {
+            let rs = rs.iter().map(|&r| t(r));
+            quote!(#(#stmts)* (#(#rs),*))
+        }
+    }
 }
 
 /// `exp(u)` of an exact difference `u = p + q`: corrected by the rounding error of `u`, so
@@ -207,6 +238,7 @@ fn binding(b: &Binding, ks: Kernels) -> TokenStream {
             arg,
             prime_plain,
             corrected,
+            lean,
         } => {
             let (a, s, p_s, p_i, p) = (t(arg), t(sigmoid), ts(prime), ti(prime), t(prime));
             let plain = prime_plain.then(|| quote!(let #p: F = #p_s * #p_i;));
@@ -217,8 +249,13 @@ fn binding(b: &Binding, ks: Kernels) -> TokenStream {
                     let #s: F = ::act_core::__private::sigmoid_corrected(#s, #s, #e);
                 }
             });
+            let pair = if lean {
+                quote!(__sigmoid_pair_lean)
+            } else {
+                quote!(__sigmoid_pair)
+            };
             quote! {
-                let (#s, #p_s, #p_i): (F, F, F) = #fk::__sigmoid_pair::<FMA>(#a);
+                let (#s, #p_s, #p_i): (F, F, F) = #fk::#pair::<FMA>(#a);
                 #fix
                 #plain
             }
@@ -539,6 +576,43 @@ mod tests {
                        f(x) = { let s = if abs(x) > 1 { 0.25 } else { 1 }; b * s * s / (1 + x * x) };";
         let value = method(squared, "__act_value");
         assert!(value.contains("((t5 / t8) * t4) * t4"), "{value}");
+    }
+
+    /// A gated activation's partials come from one body where they share work: GLU's
+    /// `sigmoid(b)` and `a sigmoid'(b)` from one lean pair (one exponential, one division),
+    /// with no other kernel call; where `sigmoid'` also enters a sum (whose terms may cancel)
+    /// the pair is the accurate one; nodes the two partials share are bound once; partials
+    /// that share no kernel call keep bodies of their own.
+    #[test]
+    fn gated_partials_share_one_body() {
+        let glu = method(
+            "pub gated struct G; f(a, b) = a * sigmoid(b);",
+            "__act_partials",
+        );
+        assert_eq!(glu.matches("__sigmoid_pair_lean").count(), 1, "{glu}");
+        assert!(!glu.contains("__kernel"), "{glu}");
+        let summed = method(
+            "pub gated struct H; f(a, b) = a * sigmoid(b) + b * b;",
+            "__act_partials",
+        );
+        // ∂/∂a = sigmoid(b), ∂/∂b = a sigmoid'(b) + 2b: a pair, not the lean one.
+        assert_eq!(summed.matches("__sigmoid_pair").count(), 1, "{summed}");
+        assert!(!summed.contains("__sigmoid_pair_lean"), "{summed}");
+        // exp(a - b): both partials read the same `exp` (and its correction), bound once.
+        let shared = method(
+            "pub gated struct E; f(a, b) = exp(a - b);",
+            "__act_partials",
+        );
+        assert_eq!(shared.matches("__exp").count(), 1, "{shared}");
+        assert_eq!(shared.matches("two_sum_err").count(), 1, "{shared}");
+        // GEGLU: ∂/∂b is the `gelu` kernel, ∂/∂a its own erfc and exp: two bodies, each
+        // binding `x` (`t1`) for itself.
+        let geglu = method(
+            "pub gated struct Gg; f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b;",
+            "__act_partials",
+        );
+        assert_eq!(geglu.matches("let t1 : F = x").count(), 2, "{geglu}");
+        assert_eq!(glu.matches("let t0 : F = x").count(), 1, "{glu}");
     }
 
     /// The f32 scalar methods skip the build check where the formula calls only the

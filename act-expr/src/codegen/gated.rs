@@ -5,6 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::emit::partials_body;
 use super::names::{self, slice};
 use super::param_checks::ParamChecks;
 use super::{Kernels, body_with, dispatched, lit};
@@ -46,6 +47,24 @@ fn pair_method(m: &GatedModel, name: &proc_macro2::Ident, root: Id) -> TokenStre
     }
 }
 
+/// A hidden method computing both partials at one pair `(x, b)`, from one body where they
+/// share work (GLU's `sigmoid(b)` and `a sigmoid'(b)` from one exponential and one division,
+/// see [`partials_body`]); NaN in either input gives NaN out.
+fn partials_method(m: &GatedModel, name: &proc_macro2::Ident) -> TokenStream {
+    let b = partials_body(&m.graph, m.da, m.db, &m.param_names);
+    let fl = quote!(<F as ::act_core::Float>);
+    quote! {
+        #[doc(hidden)]
+        #[inline(always)]
+        #[allow(unused_variables, clippy::all)]
+        pub fn #name<F: ::act_core::Float, const FMA: bool>(&self, x: F, b: F) -> (F, F) {
+            let (pa, pb): (F, F) = { #b };
+            let nan = #fl::is_nan(x) | #fl::is_nan(b);
+            (#fl::select(nan, x + b, pa), #fl::select(nan, x + b, pb))
+        }
+    }
+}
+
 /// Expands a gated model into the struct and its trait implementations.
 pub fn expand(m: &GatedModel) -> TokenStream {
     let structure = struct_items(m);
@@ -78,12 +97,11 @@ fn struct_items(m: &GatedModel) -> TokenStream {
 /// The per-element methods and the dispatched slice methods.
 fn methods(m: &GatedModel) -> TokenStream {
     let name = &m.decl.name;
-    let (value, da, db) = (names::value(), names::partial_a(), names::partial_b());
+    let (value, partials) = (names::value(), names::partials());
     let (forward, backward) = (slice::forward(), slice::backward());
     let backward_params = slice::backward_params();
     let value_fn = pair_method(m, &value, m.f);
-    let da_fn = pair_method(m, &da, m.da);
-    let db_fn = pair_method(m, &db, m.db);
+    let partials_fn = partials_method(m, &partials);
     let dp_fns: Vec<TokenStream> = m
         .param_partials
         .iter()
@@ -125,9 +143,7 @@ fn methods(m: &GatedModel) -> TokenStream {
             grad_a,
             grad_b,
             #[inline(always)]
-            |u, v| self.#da::<F, FMA>(u, v),
-            #[inline(always)]
-            |u, v| self.#db::<F, FMA>(u, v),
+            |u, v| self.#partials::<F, FMA>(u, v),
         )),
     );
     let backward_params_fn = dispatched(
@@ -141,8 +157,7 @@ fn methods(m: &GatedModel) -> TokenStream {
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
             #value_fn
-            #da_fn
-            #db_fn
+            #partials_fn
             #(#dp_fns)*
             #forward_slice
             #backward_slice

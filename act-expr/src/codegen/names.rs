@@ -90,14 +90,9 @@ pub(super) fn param_partial(k: usize) -> Ident {
     format_ident!("__act_dp{}", k)
 }
 
-/// A gated activation's partial derivative by `a`.
-pub(super) fn partial_a() -> Ident {
-    format_ident!("__act_da")
-}
-
-/// A gated activation's partial derivative by `b`.
-pub(super) fn partial_b() -> Ident {
-    format_ident!("__act_db")
+/// A gated activation's two partial derivatives, by `a` and by `b`, from one body.
+pub(super) fn partials() -> Ident {
+    format_ident!("__act_partials")
 }
 
 /// The vector-Jacobian product from the output for one element.

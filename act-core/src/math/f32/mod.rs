@@ -321,6 +321,13 @@ pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
     silu::sigmoid_scaled_lean_2_64::<FMA>(x)
 }
 
+/// `(sigmoid(x), c sigmoid'(x), 1/c)` with one division, for final factors (GLU's partials):
+/// see `silu.rs`.
+#[inline(always)]
+pub fn sigmoid_pair_lean<const FMA: bool>(x: f32) -> (f32, f32, f32) {
+    silu::sigmoid_pair_lean::<FMA>(x)
+}
+
 /// The earlier [`sigmoid_scaled_lean`], scaled by `2^32` with `exp_neg_single`'s gradual
 /// underflow: the portable SiLU's factor (unchanged, so that its bits are too).
 #[inline(always)]

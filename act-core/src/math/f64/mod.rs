@@ -160,6 +160,12 @@ const SCALE_BITS: u64 = 64 << 52;
 const UNSCALE: f64 = 5.421_010_862_427_522e-20;
 
 super::fma_kernels!(f64, -1022.0, 1024.0);
+
+/// [`sigmoid_pair`]: `f64` has no leaner form of it (`f32` has, `math::f32::sigmoid_pair_lean`).
+#[inline(always)]
+pub fn sigmoid_pair_lean<const FMA: bool>(x: f64) -> (f64, f64, f64) {
+    sigmoid_pair::<FMA>(x)
+}
 super::final_kernels!(f64);
 super::atan::atan_kernel!(f64, f64_consts);
 super::asinh::asinh_kernel!(f64, 268435456.0, 134217728.0);

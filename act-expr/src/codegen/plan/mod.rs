@@ -13,7 +13,7 @@ use compensated::{
     affine_near_root, exact_differences, exp_quotients, odd_cubic, power_of_two_times_square,
     x_times_constant,
 };
-use scaling::{Scaling, sigmoid_pairs};
+use scaling::{Scaling, lean_pair, sigmoid_pairs};
 
 /// The kernel a call runs: the function's own, or a cheaper variant where its error is not
 /// amplified.
@@ -25,13 +25,14 @@ pub(super) enum Kernel {
     SigmoidLean,
 }
 
-/// A straight-line body: bindings in order, then the root's binding as the value.
+/// A straight-line body: bindings in order, then the root's binding as the value (or the
+/// roots' bindings, for a body planned for several roots at once, [`Body::plan_joint`]).
 #[derive(Debug)]
 pub(super) struct Body {
     /// The bindings, children before parents.
     pub bindings: Vec<Binding>,
-    /// The node whose binding is the body's value.
-    pub root: Id,
+    /// The nodes whose bindings are the body's values (one, but for [`Body::plan_joint`]).
+    pub roots: Vec<Id>,
 }
 
 /// One or more `let`s of a body.
@@ -57,12 +58,15 @@ pub(super) enum Binding {
     /// `sigmoid(arg)` and `sigmoid'(arg)` at once (one division in the FMA builds); `sigmoid'`
     /// comes scaled, and its plain value `t{prime}` is bound too when `prime_plain`. With
     /// `corrected`, both are corrected by the rounding error `t{arg}_err` of an odd cubic.
+    /// With `lean`, both are final factors of the roots (see [`scaling::lean_pair`]) and the
+    /// cheaper pair kernel serves (`FloatKernels::__sigmoid_pair_lean`).
     SigmoidPair {
         sigmoid: Id,
         prime: Id,
         arg: Id,
         prime_plain: bool,
         corrected: bool,
+        lean: bool,
     },
     /// `(t{id}_s, t{id}_i)`: the node's value times a power of two, and the inverse of that
     /// power; with `plain`, also `t{id} = t{id}_s * t{id}_i`.
@@ -165,7 +169,8 @@ pub(super) struct Affine {
 /// Facts about each node that the plan's decisions read.
 struct Facts<'g> {
     g: &'g Graph,
-    root: Id,
+    /// The roots (one, but for a joint plan).
+    roots: Vec<Id>,
     stored: Option<Id>,
     live: Vec<Id>,
     /// Constant: folded to one literal (never the stored node).
@@ -175,9 +180,10 @@ struct Facts<'g> {
 }
 
 impl<'g> Facts<'g> {
-    fn new(g: &'g Graph, root: Id, stored: Option<Id>) -> Facts<'g> {
-        let live = g.reachable(&[root]);
-        let mut constant = vec![false; root.index() + 1];
+    fn new(g: &'g Graph, roots: &[Id], stored: Option<Id>) -> Facts<'g> {
+        let live = g.reachable(roots);
+        let n = roots.iter().map(|r| r.index() + 1).max().unwrap_or(0);
+        let mut constant = vec![false; n];
         for &id in &live {
             let n = g.node(id);
             constant[id.index()] = match n {
@@ -187,9 +193,11 @@ impl<'g> Facts<'g> {
                 _ => g.children(n).iter().all(|c| constant[c.index()]),
             };
         }
-        // Only nodes a non-constant node (or the root) needs get a binding.
-        let mut needed = vec![false; root.index() + 1];
-        needed[root.index()] = true;
+        // Only nodes a non-constant node (or a root) needs get a binding.
+        let mut needed = vec![false; n];
+        for r in roots {
+            needed[r.index()] = true;
+        }
         for &id in live.iter().rev() {
             if needed[id.index()] && !constant[id.index()] && Some(id) != stored {
                 for c in g.children(g.node(id)) {
@@ -199,7 +207,7 @@ impl<'g> Facts<'g> {
         }
         Facts {
             g,
-            root,
+            roots: roots.to_vec(),
             stored,
             live,
             constant,
@@ -214,6 +222,10 @@ impl<'g> Facts<'g> {
     /// Computed here from its children: needed, not constant, not stored.
     fn active(&self, id: Id) -> bool {
         self.needed[id.index()] && !self.constant[id.index()] && Some(id) != self.stored
+    }
+
+    fn is_root(&self, id: Id) -> bool {
+        self.roots.contains(&id)
     }
 }
 
@@ -230,23 +242,45 @@ impl Body {
         stored: Option<Id>,
         final_root: bool,
     ) -> Body {
-        let facts = Facts::new(g, root, stored);
-        // The call whose value is the result: the root, or what the root negates
+        Body::plan_roots(g, &[root], params, stored, final_root)
+    }
+
+    /// One body computing several roots (a gated activation's two partials), each node bound
+    /// once: what the roots share is computed once, and a `sigmoid(u)` of one root pairs with
+    /// the `sigmoid'(u)` of another (GLU's `sigmoid(b)` and `a sigmoid'(b)`: one exponential
+    /// and one division for both). Each root is final (see [`Body::plan`]) unless it is part of
+    /// such a pair.
+    pub(super) fn plan_joint(g: &Graph, roots: &[Id], params: &[String]) -> Body {
+        Body::plan_roots(g, roots, params, None, true)
+    }
+
+    fn plan_roots(
+        g: &Graph,
+        roots: &[Id],
+        params: &[String],
+        stored: Option<Id>,
+        final_root: bool,
+    ) -> Body {
+        let facts = Facts::new(g, roots, stored);
+        // The calls whose values are results: a root, or what a root negates
         // (`-softplus(-x)`; the negation is exact).
-        let final_call = match g.node(root) {
-            _ if !final_root => None,
-            Node::Call(..) => Some(root),
-            Node::Prod(fs)
-                if fs.len() == 2
-                    && g.as_const(fs[0]) == Some(-1.0)
-                    && matches!(g.node(fs[1]), Node::Call(..)) =>
-            {
-                Some(fs[1])
-            }
-            _ => None,
-        };
-        let scaling = Scaling::new(&facts, final_call);
-        let pairs = sigmoid_pairs(&facts, &scaling, final_call);
+        let final_calls: Vec<Id> = roots
+            .iter()
+            .filter(|_| final_root)
+            .filter_map(|&r| match g.node(r) {
+                Node::Call(..) => Some(r),
+                Node::Prod(fs)
+                    if fs.len() == 2
+                        && g.as_const(fs[0]) == Some(-1.0)
+                        && matches!(g.node(fs[1]), Node::Call(..)) =>
+                {
+                    Some(fs[1])
+                }
+                _ => None,
+            })
+            .collect();
+        let scaling = Scaling::new(&facts, &final_calls);
+        let pairs = sigmoid_pairs(&facts, &scaling, &final_calls);
         let exact = exact_differences(&facts);
         let cubic = odd_cubic_arguments(&facts);
         // Only quotients bound by a plain `let` of the product (`n / d`).
@@ -270,12 +304,14 @@ impl Body {
                         unreachable!("a sigmoid call")
                     };
                     let prime_plain = scaling.plain[prime.index()] || !scaling.uses[prime.index()];
+                    let corrected = cubic[arg.index()].is_some();
                     bindings.push(Binding::SigmoidPair {
                         sigmoid,
                         prime,
                         arg,
                         prime_plain,
-                        corrected: cubic[arg.index()].is_some(),
+                        corrected,
+                        lean: !corrected && lean_pair(&facts, &scaling, sigmoid, prime),
                     });
                 }
                 continue;
@@ -302,7 +338,7 @@ impl Body {
                 Expr::Stored
             } else if let Some(affine) = affine_near_root(&facts, id) {
                 Expr::Affine(affine)
-            } else if let (true, &Node::Call(f, a)) = (Some(id) == final_call, g.node(id)) {
+            } else if let (true, &Node::Call(f, a)) = (final_calls.contains(&id), g.node(id)) {
                 Expr::CallFinal(Kernel::Of(f), a)
             } else if facts.is_const(id) {
                 Expr::Constant(eval::eval_all(g, id, 0.0, &[], &[])[id.index()])
@@ -334,7 +370,10 @@ impl Body {
                 sigmoid_correction,
             });
         }
-        Body { bindings, root }
+        Body {
+            bindings,
+            roots: roots.to_vec(),
+        }
     }
 }
 

@@ -5,16 +5,15 @@ use crate::graph::{Func, Id, Node};
 
 /// Pairs `(sigmoid(u), sigmoid'(u))` of one argument computed together
 /// (`FloatKernels::__sigmoid_pair`: one division in the FMA builds), as in swish' = `sigmoid(x) +
-/// x sigmoid'(x)`. The sigmoid must be a plain value (not scaled, not the final root).
-pub(super) fn sigmoid_pairs(
-    facts: &Facts,
-    scaling: &Scaling,
-    final_call: Option<Id>,
-) -> Vec<(Id, Id)> {
+/// x sigmoid'(x)`. The sigmoid must be a plain value (not scaled, nor a final call of a
+/// one-root body (see `final_calls` in [`super::Body`]): its `final` kernel is cheaper than
+/// the pair; in a joint body, a root sigmoid pairs with the `sigmoid'` of another root).
+pub(super) fn sigmoid_pairs(facts: &Facts, scaling: &Scaling, final_calls: &[Id]) -> Vec<(Id, Id)> {
     let g = facts.g;
     let mut pairs = Vec::new();
+    let one_root = facts.roots.len() == 1;
     for &s in &facts.live {
-        if !facts.active(s) || scaling.uses[s.index()] || final_call == Some(s) {
+        if !facts.active(s) || scaling.uses[s.index()] || (one_root && final_calls.contains(&s)) {
             continue;
         }
         let Node::Call(Func::Sigmoid, a) = *g.node(s) else {
@@ -28,6 +27,41 @@ pub(super) fn sigmoid_pairs(
         }
     }
     pairs
+}
+
+/// Whether the pair `(sigmoid(u), sigmoid'(u))` can take the lean pair kernel: both values are
+/// final factors of the roots, their errors reaching the results unamplified. The sigmoid
+/// is a root itself; `sigmoid'` is a root, or its only consumer is a root that is a product
+/// of it and at most one other non-constant factor (GLU's `a sigmoid'(b)`).
+pub(super) fn lean_pair(facts: &Facts, scaling: &Scaling, sigmoid: Id, prime: Id) -> bool {
+    let g = facts.g;
+    if !facts.is_root(sigmoid) || facts.live.iter().any(|&c| consumes(facts, c, sigmoid)) {
+        return false;
+    }
+    if facts.is_root(prime) {
+        return !facts.live.iter().any(|&c| consumes(facts, c, prime));
+    }
+    let consumers: Vec<Id> = facts
+        .live
+        .iter()
+        .copied()
+        .filter(|&c| consumes(facts, c, prime))
+        .collect();
+    match consumers[..] {
+        [c] if facts.is_root(c) && scaling.uses[c.index()] => match g.node(c) {
+            Node::Prod(fs) => {
+                fs.iter().filter(|&&f| f == prime).count() == 1
+                    && fs.iter().filter(|f| !facts.is_const(**f)).count() <= 2
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether the active node `c` reads `id`.
+fn consumes(facts: &Facts, c: Id, id: Id) -> bool {
+    facts.active(c) && facts.g.children(facts.g.node(c)).contains(&id)
 }
 
 /// Which nodes are computed scaled, and which of those also need their plain value.
@@ -52,17 +86,23 @@ pub(super) struct Scaling {
 }
 
 impl Scaling {
-    /// `final_call`: the call whose value is the result (the root, or what the root negates),
-    /// computed by its `final` kernel, which rounds a subnormal result once: neither it nor
-    /// the root carries a scale.
-    pub(super) fn new(facts: &Facts, final_call: Option<Id>) -> Scaling {
-        let (g, root) = (facts.g, facts.root);
-        let n = root.index() + 1;
+    /// `final_calls`: the calls whose values are results (a root, or what a root negates),
+    /// computed by their `final` kernels, which round a subnormal result once: neither they
+    /// nor the roots that negate them carry a scale.
+    pub(super) fn new(facts: &Facts, final_calls: &[Id]) -> Scaling {
+        let g = facts.g;
+        let n = facts.roots.iter().map(|r| r.index() + 1).max().unwrap_or(0);
         let active = |id: Id| facts.active(id);
         // Bottom-up: what could carry a scale.
         let mut cand = vec![false; n];
         for &id in &facts.live {
-            if !active(id) || (final_call.is_some() && (Some(id) == final_call || id == root)) {
+            let negates_final = match g.node(id) {
+                Node::Prod(fs) => {
+                    facts.is_root(id) && fs.len() == 2 && final_calls.contains(&fs[1])
+                }
+                _ => false,
+            };
+            if !active(id) || final_calls.contains(&id) || negates_final {
                 continue;
             }
             cand[id.index()] = match *g.node(id) {
@@ -93,7 +133,9 @@ impl Scaling {
         // A scaled node's plain value is needed by the root and by consumers that do not use
         // scales (sums, denominators via powers, calls that are not linear at 0, ...).
         let mut plain = vec![false; n];
-        plain[root.index()] = true;
+        for r in &facts.roots {
+            plain[r.index()] = true;
+        }
         let mut consumers = vec![0usize; n];
         for &id in &facts.live {
             if !active(id) {
@@ -108,12 +150,15 @@ impl Scaling {
             }
         }
         let mut lean = vec![false; n];
-        if let Node::Prod(fs) = g.node(root)
-            && uses[root.index()]
-            && fs.iter().filter(|f| !facts.is_const(**f)).count() <= 2
-        {
-            for &f in fs {
-                lean[f.index()] = uses[f.index()] && consumers[f.index()] == 1 && f != root;
+        for &root in &facts.roots {
+            if let Node::Prod(fs) = g.node(root)
+                && uses[root.index()]
+                && fs.iter().filter(|f| !facts.is_const(**f)).count() <= 2
+            {
+                for &f in fs {
+                    lean[f.index()] =
+                        uses[f.index()] && consumers[f.index()] == 1 && !facts.is_root(f);
+                }
             }
         }
         Scaling { uses, plain, lean }
