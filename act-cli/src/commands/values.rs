@@ -135,8 +135,9 @@ fn vector_note(c: &dyn Curve, n: usize, inputs: VectorInputs) -> String {
             eval_name(c)
         ),
         VectorInputs::Given => format!(
-            "{label} of the {n} inputs as one vector. derivative: the Jacobian's diagonal, \
-             dy_i/dx_i."
+            "{label} of the {n} input{} as one vector. derivative: the Jacobian's diagonal, \
+             dy_i/dx_i.",
+            if n == 1 { "" } else { "s" }
         ),
     }
 }

@@ -9,7 +9,7 @@
 //! reached 5.56 ULP (x = -2.71, portable; 4.51 with FMA), and the closed form 6.1 ULP
 //! (x = -0.20): the cancellation between its terms and the roundings of its polynomials
 //! need the wider type. `f64`'s range also holds every `f32` tail: the subnormal results
-//! (down to `x ≈ -104`) round once, with no scaling.
+//! (down to `x ≈ -108.5`) round once, with no scaling.
 
 use super::final_kernels::{LIFT, UNLIFT, exp_neg_lifted};
 use super::{at_least, at_most, fm};
@@ -91,7 +91,7 @@ fn fm64<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
 
 /// Mish's derivative, `d/dx [x tanh(softplus(x))]`: `mish'(inf) = 1`, `mish'(-inf) = -0` (the
 /// sign of `f'` there), NaN gives NaN;
-/// subnormal, not 0, down to `x ≈ -104`.
+/// subnormal, not 0, down to `x ≈ -108.5`.
 ///
 /// ```
 /// use act_core::math::f32::mish_prime;

@@ -62,7 +62,7 @@ fn mul_add_dd<const FMA: bool>(h: (f64, f64), g: (f64, f64), c: (f64, f64)) -> (
 
 /// Mish's derivative, `d/dx [x tanh(softplus(x))]`: `mish'(inf) = 1`, `mish'(-inf) = -0`,
 /// NaN gives NaN;
-/// subnormal, not 0, from `x ≈ -701` down to `x ≈ -752` (the result is `(x + 1) e^x` there,
+/// subnormal, not 0, from `x ≈ -701` down to `x ≈ -751` (the result is `(x + 1) e^x` there,
 /// computed scaled by 2^64).
 ///
 /// ```
