@@ -505,8 +505,29 @@ const SILU_MAX_FACTOR: f64 = 4.0;
 /// product as written is `-∞ · 0` there, which the generated code had to check for on every
 /// element).
 fn silu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
+    self_gated_product(g, factors, Func::Silu, |g, f| call_arg(g, f, Func::Sigmoid))
+}
+
+/// `k u tanh(softplus(u))  ->  k mish(u)`, `|k| <= 4` as for SiLU: one kernel, whose value at
+/// `u = -∞` is the limit (the product as written is `-∞ · 0` there), and in `f32` with FMA one
+/// exponential and one division where the composition takes a softplus (a logarithm) and a
+/// tanh.
+fn mish_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
+    self_gated_product(g, factors, Func::Mish, |g, f| {
+        call_arg(g, f, Func::Tanh).and_then(|s| call_arg(g, s, Func::Softplus))
+    })
+}
+
+/// `k u gate(u)  ->  k kernel(u)`, where `gate` takes a factor to its argument `u` (if it is
+/// the gate's shape) and the other factors are constants of at most [`SILU_MAX_FACTOR`].
+fn self_gated_product(
+    g: &mut Graph,
+    factors: &[Id],
+    kernel: Func,
+    gate: impl Fn(&Graph, Id) -> Option<Id>,
+) -> Option<Id> {
     for (i, &f) in factors.iter().enumerate() {
-        let Some(u) = call_arg(g, f, Func::Sigmoid) else {
+        let Some(u) = gate(g, f) else {
             continue;
         };
         let Some(j) = factors.iter().position(|&v| v == u) else {
@@ -516,35 +537,8 @@ fn silu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
         if !all_but(factors, i, j).iter().all(|&v| small(v)) {
             continue;
         }
-        let silu = g.call(Func::Silu, u);
-        return Some(prod_replacing(g, factors, (i, j), &[silu]));
-    }
-    None
-}
-
-/// `k u tanh(softplus(u))  ->  k mish(u)`, `|k| <= 4` as for SiLU: one kernel, whose value at
-/// `u = -∞` is the limit (the product as written is `-∞ · 0` there), and in `f32` with FMA one
-/// exponential and one division where the composition takes a softplus (a logarithm) and a
-/// tanh.
-fn mish_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
-    for (i, &f) in factors.iter().enumerate() {
-        let Some(s) = call_arg(g, f, Func::Tanh) else {
-            continue;
-        };
-        let Some(u) = call_arg(g, s, Func::Softplus) else {
-            continue;
-        };
-        let Some(j) = factors.iter().position(|&v| v == u) else {
-            continue;
-        };
-        let rest = all_but(factors, i, j);
-        let small = |v: Id| g.as_const(v).is_some_and(|k| k.abs() <= SILU_MAX_FACTOR);
-        if !rest.iter().all(|&v| small(v)) {
-            continue;
-        }
-        let mut out = rest;
-        out.push(g.call(Func::Mish, u));
-        return Some(g.prod(out));
+        let call = g.call(kernel, u);
+        return Some(prod_replacing(g, factors, (i, j), &[call]));
     }
     None
 }
