@@ -382,3 +382,43 @@ fn log_softmax_where_the_sum_of_the_gradient_overflows() {
         }
     });
 }
+
+/// A batch that is not a whole number of rows panics at the caller's line
+/// (`#[track_caller]` on the generated rows methods), not inside act-core where the built-in
+/// is declared, for each of the three rows methods.
+#[test]
+fn wrongly_shaped_batches_panic_at_the_callers_line() {
+    let hook = std::panic::take_hook();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    // Other tests of this binary may panic meanwhile: keep only this one's messages.
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
+        if msg.contains("not a whole number of rows of 2 columns") {
+            let loc = info.location().map(|l| (l.file().to_string(), l.line()));
+            let _ = tx.lock().unwrap().send(loc);
+        }
+    }));
+    let x = [1.0f64, 2.0, 3.0];
+    let mut y = [0.0f64; 3];
+    let lines = [line!() + 2, line!() + 3, line!() + 4];
+    let results = [
+        std::panic::catch_unwind(move || Softmax.forward_rows(&x, 2, &mut y)),
+        std::panic::catch_unwind(move || LogSoftmax.backward_rows(&x, 2, &x, &mut y)),
+        std::panic::catch_unwind(move || Softmin.backward_rows_from_output(&x, 2, &x, &mut y)),
+    ];
+    std::panic::set_hook(hook);
+    for (result, line) in results.into_iter().zip(lines) {
+        assert!(result.is_err());
+        let (file, at) = rx.recv().unwrap().expect("a location");
+        assert!(
+            file.ends_with("vector_rows.rs"),
+            "panic located in {file}:{at}"
+        );
+        assert_eq!(at, line);
+    }
+}

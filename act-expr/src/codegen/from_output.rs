@@ -313,6 +313,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 self.#backward_from_output(y, grad_y, grad_x)
             }
 
+            #[track_caller]
             fn backward_rows_from_output<F: ::act_core::Float>(&self, y: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]) {
                 ::act_core::__private::check_rows("y", y.len(), "grad_y", grad_y.len(), cols);
                 ::act_core::__private::check_rows("y", y.len(), "grad_x", grad_x.len(), cols);

@@ -150,6 +150,8 @@ pub(super) fn vector_impl(plan: &Plan) -> TokenStream {
     quote! {
         #[allow(clippy::all, clippy::pedantic)]
         impl ::act_core::VectorActivation for #name {
+            // A wrongly shaped batch panics at the caller's line.
+            #[track_caller]
             fn forward_rows<F: ::act_core::Float>(&self, x: &[F], cols: usize, y: &mut [F]) {
                 ::act_core::__private::check_rows("x", x.len(), "y", y.len(), cols);
                 if cols == 0 {
@@ -158,6 +160,7 @@ pub(super) fn vector_impl(plan: &Plan) -> TokenStream {
                 self.#forward_rows(x, cols, y);
             }
 
+            #[track_caller]
             fn backward_rows<F: ::act_core::Float>(&self, x: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]) {
                 ::act_core::__private::check_rows("x", x.len(), "grad_y", grad_y.len(), cols);
                 ::act_core::__private::check_rows("x", x.len(), "grad_x", grad_x.len(), cols);
