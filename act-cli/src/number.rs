@@ -8,12 +8,22 @@ use act_core::Range;
 /// Significant digits of the numbers in text tables unless `--precision` says otherwise.
 pub const TEXT_DIGITS: usize = 10;
 
-/// Parses a number as given on the command line (`-2`, `-.5`, `1e-3`, `inf`, `-inf`, `nan`).
+/// Parses a number as given on the command line (`-2`, `-.5`, `1e-3`, `inf`, `-inf`, `nan`,
+/// and `∞`, `-∞` as the tables print them; a positional `-∞` reads as an option in clap, so
+/// `eval` takes `-inf` there).
 pub fn parse_number(text: &str) -> Result<f64, String> {
     let t = text.trim();
-    let v = t
-        .parse::<f64>()
-        .map_err(|_| format!("'{}' is not a number", text.trim()))?;
+    let t = match t {
+        "∞" | "+∞" => "inf",
+        "-∞" => "-inf",
+        _ => t,
+    };
+    let v = t.parse::<f64>().map_err(|_| {
+        format!(
+            "'{}' is not a number (write a decimal such as -2, .5 or 1e-3, or inf, -inf, nan)",
+            text.trim()
+        )
+    })?;
     let spelled_infinite = t
         .trim_start_matches(['+', '-'])
         .to_ascii_lowercase()
@@ -271,7 +281,17 @@ mod tests {
         assert_eq!(parse_number("1e-3"), Ok(1e-3));
         assert_eq!(parse_number(" -inf"), Ok(f64::NEG_INFINITY));
         assert!(parse_number("-nan").unwrap().is_nan());
-        assert_eq!(parse_number("abc"), Err("'abc' is not a number".into()));
+        assert_eq!(
+            parse_number("abc"),
+            Err(
+                "'abc' is not a number (write a decimal such as -2, .5 or 1e-3, or inf, -inf, nan)"
+                    .into()
+            )
+        );
+        // The infinities as the tables print them.
+        assert_eq!(parse_number("∞"), Ok(f64::INFINITY));
+        assert_eq!(parse_number("+∞"), Ok(f64::INFINITY));
+        assert_eq!(parse_number("-∞"), Ok(f64::NEG_INFINITY));
         assert!(parse_number("").is_err());
         // A literal beyond MAX is refused, not read as inf; inf itself stays.
         assert!(
