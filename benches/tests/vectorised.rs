@@ -290,11 +290,15 @@ fn packed(insn: &str, reg: &str) -> bool {
 
 /// Functions a loop may call, off the hot path: the limit fix-ups (`limit`, `limit_cold`,
 /// `fix_limits`), which run only where a result came out NaN from an input that is not
-/// (`x sigmoid(x)` at -inf), and the length checks' panics.
-const COLD_PATHS: [&str; 3] = [
+/// (`x sigmoid(x)` at -inf), the length checks' panics, and the sum of a dead segment of a
+/// long softmax row (`nan_or_zero`: entries at -inf before the first finite one, called at
+/// most once per row from the loop over the row's segments, not from the loop over its
+/// elements).
+const COLD_PATHS: [&str; 4] = [
     "<act_core::loops::limit",
     "<act_core::loops::fix_limits",
     "<act_core::checks::",
+    "<act_core::lanes::online::nan_or_zero",
 ];
 
 /// Whether `insn` calls something other than the [`COLD_PATHS`].
