@@ -143,7 +143,8 @@ const ATANH_R: [f32; 5] = [
 /// (at most 1/3), `z = s^2`, `R` a quartic (`scripts/fit_softplus.py`). One division and no
 /// reduction of the logarithm's argument: `1 + E` is never formed (its rounding would cost
 /// `E`'s low bits in the tail), and `2 + E` rounds by at most half an ulp of a value in
-/// `[2, 3]`. Over every 16th `f32` input, within 2.8 ULP (x = -2.757); the plain kernel,
+/// `[2, 3]`. Over every `f32` input (AVX-512; every 16th in AVX2), within 2.8 ULP
+/// (x = -2.757); the plain kernel,
 /// which forms `ln(1 + E)` in double-word arithmetic, within 1.1 and 2.5 times slower
 /// (`benches/RESULTS.md`).
 ///

@@ -27,8 +27,9 @@ use crate::math::f64::exp as exp64;
 /// `E` carries the lift of `exp_neg_lifted` (2^64) in the numerator and `2^64` multiplies
 /// the denominator (exactly), so that `x N / D` rounds a subnormal result once; the roundings
 /// of `x N` and of the quotient are taken back (its remainder, exact with FMA). `x` is
-/// clamped at -110, where the result is below half the smallest subnormal. Within 3.19 ULP
-/// over every 16th `f32` input (x = -7.59; `benches/RESULTS.md`). Without FMA, the same
+/// clamped at -110, where the result is below half the smallest subnormal. Within 3.25 ULP
+/// over every `f32` input in the AVX-512 build (x = -7.581; 3.19 over every 16th in the AVX2
+/// build too; `benches/RESULTS.md`). Without FMA, the same
 /// closed form in `f64`, rounded once.
 ///
 /// ```
