@@ -8,6 +8,9 @@
 
 use act_core::prelude::*;
 use act_core::{ParamError, registry};
+
+mod panics;
+use panics::panic_location;
 type Dyn = dyn act_core::DynActivation;
 use proptest::prelude::*;
 
@@ -190,26 +193,9 @@ fn new_panics_on_a_non_finite_value() {
 /// inside act-core where the struct is declared.
 #[test]
 fn new_panics_at_the_callers_location() {
-    let hook = std::panic::take_hook();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let tx = std::sync::Mutex::new(tx);
-    // Other tests of this binary may panic meanwhile: keep only this one's message.
-    std::panic::set_hook(Box::new(move |info| {
-        let msg = info
-            .payload()
-            .downcast_ref::<&str>()
-            .copied()
-            .unwrap_or_default();
-        if msg.starts_with("Celu::new") {
-            let loc = info.location().map(|l| (l.file().to_string(), l.line()));
-            let _ = tx.lock().unwrap().send(loc);
-        }
-    }));
-    let line = line!() + 1;
-    let result = std::panic::catch_unwind(|| Celu::new(std::hint::black_box(0.0)));
-    std::panic::set_hook(hook);
-    assert!(result.is_err());
-    let (file, at) = rx.recv().unwrap().expect("a location");
+    let new = || Celu::new(std::hint::black_box(0.0));
+    let line = line!() - 1;
+    let (file, at) = panic_location("Celu::new", new);
     assert!(file.ends_with("params.rs"), "panic located in {file}:{at}");
     assert_eq!(at, line);
 }

@@ -8,6 +8,9 @@ use std::sync::Mutex;
 use act_core::dispatch::{self, Isa};
 use act_core::prelude::*;
 
+mod panics;
+use panics::panic_location;
+
 /// The dispatch level is process-wide: the tests forcing it take turns.
 static ISA_LOCK: Mutex<()> = Mutex::new(());
 
@@ -388,33 +391,20 @@ fn log_softmax_where_the_sum_of_the_gradient_overflows() {
 /// is declared, for each of the three rows methods.
 #[test]
 fn wrongly_shaped_batches_panic_at_the_callers_line() {
-    let hook = std::panic::take_hook();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let tx = std::sync::Mutex::new(tx);
-    // Other tests of this binary may panic meanwhile: keep only this one's messages.
-    std::panic::set_hook(Box::new(move |info| {
-        let msg = info
-            .payload()
-            .downcast_ref::<String>()
-            .cloned()
-            .unwrap_or_default();
-        if msg.contains("not a whole number of rows of 2 columns") {
-            let loc = info.location().map(|l| (l.file().to_string(), l.line()));
-            let _ = tx.lock().unwrap().send(loc);
-        }
-    }));
-    let x = [1.0f64, 2.0, 3.0];
-    let mut y = [0.0f64; 3];
-    let lines = [line!() + 2, line!() + 3, line!() + 4];
-    let results = [
-        std::panic::catch_unwind(move || Softmax.forward_rows(&x, 2, &mut y)),
-        std::panic::catch_unwind(move || LogSoftmax.backward_rows(&x, 2, &x, &mut y)),
-        std::panic::catch_unwind(move || Softmin.backward_rows_from_output(&x, 2, &x, &mut y)),
+    let (x, mut y) = ([1.0f64, 2.0, 3.0], [0.0f64; 3]);
+    let forward = move || Softmax.forward_rows(&x, 2, &mut y);
+    let forward_line = line!() - 1;
+    let backward = move || LogSoftmax.backward_rows(&x, 2, &x, &mut y);
+    let backward_line = line!() - 1;
+    let from_output = move || Softmin.backward_rows_from_output(&x, 2, &x, &mut y);
+    let from_output_line = line!() - 1;
+    let needle = "not a whole number of rows of 2 columns";
+    let cases = [
+        (forward_line, panic_location(needle, forward)),
+        (backward_line, panic_location(needle, backward)),
+        (from_output_line, panic_location(needle, from_output)),
     ];
-    std::panic::set_hook(hook);
-    for (result, line) in results.into_iter().zip(lines) {
-        assert!(result.is_err());
-        let (file, at) = rx.recv().unwrap().expect("a location");
+    for (line, (file, at)) in cases {
         assert!(
             file.ends_with("vector_rows.rs"),
             "panic located in {file}:{at}"
