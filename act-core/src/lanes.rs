@@ -349,92 +349,68 @@ pub fn softmax_family_backward<F: Float, const FMA: bool>(
     }
 }
 
-/// The fused sums and folds for rows of at most [`short::LEN`] elements in registers (softmax
-/// over the classes of an output layer), with the same results as the general ones; the
-/// short builds of the slice methods of a vector activation call these. See the `window`
-/// module (rows as windows of a batch, read and written in whole vectors).
-pub mod short {
-    pub use super::window::{
-        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
-        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
-    };
+/// A module of the window functions for rows of at most `LEN` elements: the same functions
+/// for every row length, with `Row` and `RowMut` windows of `LEN` lanes.
+macro_rules! row_module {
+    ($(#[$doc:meta])* $name:ident, $len:expr) => {
+        $(#[$doc])*
+        pub mod $name {
+            pub use super::window::{
+                Family, fold_blocks, for_rows, for_rows2, map_out, position_of,
+                softmax_family_backward, sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
+            };
 
-    /// The longest input these functions take.
-    pub const LEN: usize = 16;
-    /// A row of at most [`LEN`] elements in a window of `LEN`.
-    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
-    /// An output row of at most [`LEN`] elements in a window of `LEN`.
-    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
+            /// The longest input these functions take.
+            pub const LEN: usize = $len;
+            /// A row of at most [`LEN`] elements in a window of `LEN`.
+            pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
+            /// An output row of at most [`LEN`] elements in a window of `LEN`.
+            pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
+        }
+    };
 }
 
-/// [`short`]'s functions for rows of at most [`tiny::LEN`] elements (a batch of rows of 1 to
-/// 4 classes): 4 lanes, so that a row does not compute an `exp` and reduce a tree on the 16
-/// lanes of [`short`]. The compiler computes these 4 lanes as scalars (about 230
-/// instructions per row of 4 in the AVX-512 build): rows of 3 and 4 run at 0.6-1.4 times a
-/// plain loop, where rows of 1 and 2 (builds of 1 and 2 lanes, which the compiler
-/// vectorises across rows) run at 25-70 times. Same results (the lanes past the row hold the fold's
-/// identity in either). The batched methods of a vector activation (`forward_rows`,
-/// `backward_rows`, `backward_rows_from_output`) call these for rows of at most `LEN`.
-pub mod tiny {
-    pub use super::window::{
-        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
-        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
-    };
+row_module!(
+    /// The fused sums and folds for rows of at most [`short::LEN`] elements in registers (softmax
+    /// over the classes of an output layer), with the same results as the general ones; the
+    /// short builds of the slice methods of a vector activation call these. See the `window`
+    /// module (rows as windows of a batch, read and written in whole vectors).
+    short,
+    16
+);
 
-    /// The longest input these functions take.
-    pub const LEN: usize = 4;
-    /// A row of at most [`LEN`] elements in a window of `LEN`.
-    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
-    /// An output row of at most [`LEN`] elements in a window of `LEN`.
-    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
-}
+row_module!(
+    /// [`short`]'s functions for rows of at most [`tiny::LEN`] elements (a batch of rows of 1 to
+    /// 4 classes): 4 lanes, so that a row does not compute an `exp` and reduce a tree on the 16
+    /// lanes of [`short`]. The compiler computes these 4 lanes as scalars (about 230
+    /// instructions per row of 4 in the AVX-512 build): rows of 3 and 4 run at 0.6-1.4 times a
+    /// plain loop, where rows of 1 and 2 (builds of 1 and 2 lanes, which the compiler
+    /// vectorises across rows) run at 25-70 times. Same results (the lanes past the row hold the fold's
+    /// identity in either). The batched methods of a vector activation (`forward_rows`,
+    /// `backward_rows`, `backward_rows_from_output`) call these for rows of at most `LEN`.
+    tiny,
+    4
+);
 
-/// [`tiny`]'s functions for rows of one element ([`one::LEN`]): one lane, one `exp` per row.
-pub mod one {
-    pub use super::window::{
-        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
-        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
-    };
+row_module!(
+    /// [`tiny`]'s functions for rows of one element ([`one::LEN`]): one lane, one `exp` per row.
+    one,
+    1
+);
 
-    /// The longest input these functions take.
-    pub const LEN: usize = 1;
-    /// A row of at most [`LEN`] elements in a window of `LEN`.
-    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
-    /// An output row of at most [`LEN`] elements in a window of `LEN`.
-    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
-}
+row_module!(
+    /// [`tiny`]'s functions for rows of two elements ([`two::LEN`]): two lanes.
+    two,
+    2
+);
 
-/// [`tiny`]'s functions for rows of two elements ([`two::LEN`]): two lanes.
-pub mod two {
-    pub use super::window::{
-        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
-        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
-    };
-
-    /// The longest input these functions take.
-    pub const LEN: usize = 2;
-    /// A row of at most [`LEN`] elements in a window of `LEN`.
-    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
-    /// An output row of at most [`LEN`] elements in a window of `LEN`.
-    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
-}
-
-/// [`short`]'s functions for rows of at most [`medium::LEN`] elements (and more than
-/// [`short::LEN`]): 64 lanes in registers, in blocks of 16 of which those wholly past the row
-/// are skipped. The medium builds of the slice methods of a vector activation call these.
-pub mod medium {
-    pub use super::window::{
-        Family, fold_blocks, for_rows, for_rows2, map_out, position_of, softmax_family_backward,
-        sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3,
-    };
-
-    /// The longest input these functions take.
-    pub const LEN: usize = 64;
-    /// A row of at most [`LEN`] elements in a window of `LEN`.
-    pub type Row<'a, F> = super::window::Row<'a, F, LEN>;
-    /// An output row of at most [`LEN`] elements in a window of `LEN`.
-    pub type RowMut<'a, F> = super::window::RowMut<'a, F, LEN>;
-}
+row_module!(
+    /// [`short`]'s functions for rows of at most [`medium::LEN`] elements (and more than
+    /// [`short::LEN`]): 64 lanes in registers, in blocks of 16 of which those wholly past the row
+    /// are skipped. The medium builds of the slice methods of a vector activation call these.
+    medium,
+    64
+);
 
 /// The first index where `map(x[i])` equals `best` (or is NaN, when `best` is NaN): the
 /// position of a max or min computed beforehand with [`fold_blocks`], found without the
