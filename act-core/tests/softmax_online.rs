@@ -6,24 +6,11 @@
 //! block (so that earlier segments are rescaled, some into the subnormal range and to 0);
 //! and the special values (NaN, ±∞, a first stretch of -∞) in f32 and f64.
 
-use std::sync::Mutex;
-
 use act_core::__private::ONLINE_FROM;
-use act_core::dispatch::{self, Isa};
 use act_core::prelude::*;
 
-/// The dispatch level is process-wide: the tests forcing it take turns.
-static ISA_LOCK: Mutex<()> = Mutex::new(());
-
-/// Runs `f` once per instruction-set level this CPU has, with that level forced.
-fn for_each_isa(mut f: impl FnMut(Isa)) {
-    let _guard = ISA_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    for isa in Isa::available() {
-        dispatch::force(Some(isa)).expect("an available level");
-        f(isa);
-    }
-    dispatch::force(None).expect("back to automatic");
-}
+mod isa;
+use isa::for_each_isa;
 
 /// Deterministic values in [0, 1) (a fixed linear congruential sequence).
 fn unit(n: usize, seed: u64) -> Vec<f64> {

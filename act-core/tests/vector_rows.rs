@@ -3,26 +3,14 @@
 //! build and at row widths that take each of the slice methods' builds (short, medium, long);
 //! and NaN and -∞ inputs give what the docs say in each build.
 
-use std::sync::Mutex;
-
-use act_core::dispatch::{self, Isa};
+use act_core::dispatch::Isa;
 use act_core::prelude::*;
 
 mod panics;
 use panics::panic_location;
 
-/// The dispatch level is process-wide: the tests forcing it take turns.
-static ISA_LOCK: Mutex<()> = Mutex::new(());
-
-/// Runs `f` once per instruction-set level this CPU has, with that level forced.
-fn for_each_isa(mut f: impl FnMut(Isa)) {
-    let _guard = ISA_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    for isa in Isa::available() {
-        dispatch::force(Some(isa)).expect("an available level");
-        f(isa);
-    }
-    dispatch::force(None).expect("back to automatic");
-}
+mod isa;
+use isa::for_each_isa;
 
 /// Row widths taking the batched methods' tiny build (at most 4), the short build (at most
 /// 16), the medium one (at most 64) and the long one, and their edges.
