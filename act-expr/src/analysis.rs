@@ -4,7 +4,8 @@
 //! interpreter) and act-core at run time (through the generated code, for parameter values
 //! other than the defaults).
 //!
-//! The infimum is the least of: the limits at ±∞, the values at the critical points (where
+//! The infimum is the least of: the limits at ±∞ (read off the grid's outermost numbers where
+//! an intermediate overflows and `f(±∞)` is NaN), the values at the critical points (where
 //! `f'` changes sign, located by bisection to full precision), at the kinks given by the
 //! caller, and on a grid over [-16, 16] (which catches flat pieces such as relu's). It is
 //! attained when a finite input reaches it. The supremum likewise.
@@ -97,6 +98,58 @@ fn bisect(g: &dyn Fn(f64) -> f64, mut lo: f64, mut hi: f64, glo: f64) -> f64 {
     if g(lo).abs() <= g(hi).abs() { lo } else { hi }
 }
 
+/// The limit of `f` at `side` × ∞ (`side` is -1 or 1), or NaN where `f` has no numbers out
+/// there (outside its domain).
+///
+/// `f(±∞)` is the limit unless an intermediate overflows on the way: `sqrt(x^2 + 1) - x`
+/// computes `∞ - ∞` (NaN) at ∞, and ∞ from x = 1.3e154 on, where `x^2` is ∞, though it falls
+/// towards 0. So the analysis walks out along the grid beyond 16, then to ±∞, while the values
+/// move the way `f'` says they do; the first step against it by more than a relative 1e-6
+/// (rounding noise) is the overflow, and so is a NaN. If the walk reaches ±∞, `f(±∞)` is the
+/// limit. Else, where the last two values it trusted agree to a relative 1e-9, `f` has settled
+/// and the limit is that value; where they do not, it is ±∞ in the direction `f` is still
+/// moving: an enclosure, not a guess at a finite bound (`log1p(x^2) - x`, which falls without
+/// bound, is -1.3e154 at the last input trusted).
+fn limit(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, xs: &[f64], side: f64) -> f64 {
+    let mut tail: Vec<f64> = xs.iter().copied().filter(|&x| x * side > 16.0).collect();
+    if side < 0.0 {
+        tail.reverse();
+    }
+    tail.push(side * f64::INFINITY);
+    let mut trusted: Vec<f64> = Vec::new();
+    // The way f moved at the last value trusted: the sign of f' × side.
+    let mut last_way = 0.0;
+    for &x in &tail {
+        let (v, way) = (f(x), df(x) * side);
+        if v.is_nan() {
+            break;
+        }
+        if let Some(&prev) = trusted.last() {
+            // Rising where f' is positive at one end and negative at neither; falling the
+            // other way round; unknown where f' changes sign or is 0 (rounded) at both.
+            let (up, down) = (last_way > 0.0 || way > 0.0, last_way < 0.0 || way < 0.0);
+            let noise =
+                v == prev || (v - prev).abs() <= 1e-6 * v.abs().max(prev.abs()).min(f64::MAX);
+            if !noise && ((up && !down && v < prev) || (down && !up && v > prev)) {
+                break;
+            }
+        }
+        trusted.push(v);
+        last_way = way;
+    }
+    if trusted.len() == tail.len() {
+        return trusted[trusted.len() - 1];
+    }
+    match trusted[..] {
+        [] => f64::NAN,
+        [.., o] if o.is_infinite() => o,
+        [.., i, o] if o == i || (o - i).abs() <= 1e-9 * o.abs().max(i.abs()) => o,
+        [.., i, o] if o < i => f64::NEG_INFINITY,
+        [.., i, o] if o > i => f64::INFINITY,
+        [.., o] => o,
+    }
+}
+
 /// The range of `f` over the real line. `df` is its derivative; `kinks` are inputs where `f`
 /// or `f'` may jump (branch thresholds), whose values are candidates too.
 pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> RangeInfo {
@@ -117,7 +170,7 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
             hi = (y, Some(x));
         }
     }
-    let limits = [f(f64::NEG_INFINITY), f(f64::INFINITY)];
+    let limits = [limit(f, df, &xs, -1.0), limit(f, df, &xs, 1.0)];
     let lim_lo = limits.iter().copied().fold(f64::INFINITY, f64::min);
     let lim_hi = limits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     // An extreme equal to a limit at ±∞ is attained only on a flat piece at a moderate input
@@ -354,6 +407,52 @@ mod tests {
         let s = shape(&relu, &drelu, &r, &[0.0]);
         assert_eq!(s.kinks, vec![0.0]);
         assert!(s.monotonic && !s.zero_centred && s.saturating_left && !s.saturating_right);
+    }
+
+    #[test]
+    fn a_tail_whose_intermediate_overflows_has_its_limit_read_from_the_grid() {
+        let xs = grid();
+        // log1p(x^2) - x falls without bound (f' = 2x / (1 + x^2) - 1 <= 0). At ∞ it is
+        // ∞ - ∞ = NaN, and from x = 1.8e154 on, where `x * x` is ∞, it is ∞. Reading NaN as
+        // no limit took f(16) = -10.45 for an attained minimum.
+        let f = |x: f64| (x * x).ln_1p() - x;
+        let df = |x: f64| 2.0 * x / (1.0 + x * x) - 1.0;
+        assert!(f(f64::INFINITY).is_nan() && f(1e160) == f64::INFINITY);
+        assert_eq!(limit(&f, &df, &xs, 1.0), f64::NEG_INFINITY);
+        let r = range(&f, &df, &[]);
+        assert_eq!(
+            (r.min, r.max, r.min_attained, r.max_attained),
+            (f64::NEG_INFINITY, f64::INFINITY, false, false)
+        );
+        // sqrt(x^2 + 1) - x falls to 0 (closed form 1 / (sqrt(x^2 + 1) + x)), never reaching
+        // it; computed, it is 0 from 1e8 on and ∞ past 1.3e154. It was an attained 0.0312 at 16.
+        let g = |x: f64| (x * x + 1.0).sqrt() - x;
+        let dg = |x: f64| x / (x * x + 1.0).sqrt() - 1.0;
+        assert!(g(f64::INFINITY).is_nan() && g(1e160) == f64::INFINITY);
+        let r = range(&g, &dg, &[]);
+        assert_eq!(
+            (r.min, r.max, r.min_attained, r.max_attained),
+            (0.0, f64::INFINITY, false, false)
+        );
+        // (x - 1) / x is ∞ / ∞ at ±∞ and tends to 1 from below at ∞ and from above at -∞.
+        let q = |x: f64| (x - 1.0) / x;
+        let dq = |x: f64| 1.0 / (x * x);
+        assert!(q(f64::INFINITY).is_nan());
+        assert_eq!(limit(&q, &dq, &xs, 1.0), 1.0);
+        assert_eq!(limit(&q, &dq, &xs, -1.0), 1.0);
+        // x e^-x is ∞ · 0 at ∞, where it tends to 0; its maximum is 1/e at x = 1.
+        let h = |x: f64| x * (-x).exp();
+        let dh = |x: f64| (1.0 - x) * (-x).exp();
+        assert!(h(f64::INFINITY).is_nan());
+        assert_eq!(limit(&h, &dh, &xs, 1.0), 0.0);
+        let r = range(&h, &dh, &[]);
+        assert_eq!((r.min, r.min_attained), (f64::NEG_INFINITY, false));
+        assert!(r.max_attained && (r.max - (-1f64).exp()).abs() <= f64::EPSILON / 2.0);
+        // NaN all along a tail (outside the domain) gives no limit there.
+        let root = |x: f64| x.sqrt();
+        let droot = |x: f64| 0.5 / x.sqrt();
+        assert!(limit(&root, &droot, &xs, -1.0).is_nan());
+        assert_eq!(limit(&root, &droot, &xs, 1.0), f64::INFINITY);
     }
 
     #[test]
