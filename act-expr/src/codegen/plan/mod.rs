@@ -269,14 +269,7 @@ impl Body {
             .filter(|_| final_root)
             .filter_map(|&r| match g.node(r) {
                 Node::Call(..) => Some(r),
-                Node::Prod(fs)
-                    if fs.len() == 2
-                        && g.as_const(fs[0]) == Some(-1.0)
-                        && matches!(g.node(fs[1]), Node::Call(..)) =>
-                {
-                    Some(fs[1])
-                }
-                _ => None,
+                _ => negated_call(g, r),
             })
             .collect();
         let scaling = Scaling::new(&facts, &final_calls);
@@ -537,5 +530,19 @@ fn is_scale(g: &Graph, id: Id) -> bool {
         Node::Select(_, _, _, t, e) => is_scale(g, t) && is_scale(g, e),
         Node::Pow(a, k) => k > 0 && is_scale(g, a),
         _ => false,
+    }
+}
+
+/// The call `id` negates, where `id` is `-1 * call` (`-softplus(-x)`; the negation is exact).
+pub(super) fn negated_call(g: &Graph, id: Id) -> Option<Id> {
+    match g.node(id) {
+        Node::Prod(fs)
+            if fs.len() == 2
+                && g.as_const(fs[0]) == Some(-1.0)
+                && matches!(g.node(fs[1]), Node::Call(..)) =>
+        {
+            Some(fs[1])
+        }
+        _ => None,
     }
 }

@@ -96,12 +96,8 @@ impl Scaling {
         // Bottom-up: what could carry a scale.
         let mut cand = vec![false; n];
         for &id in &facts.live {
-            let negates_final = match g.node(id) {
-                Node::Prod(fs) => {
-                    facts.is_root(id) && fs.len() == 2 && final_calls.contains(&fs[1])
-                }
-                _ => false,
-            };
+            let negates_final = facts.is_root(id)
+                && super::negated_call(g, id).is_some_and(|c| final_calls.contains(&c));
             if !active(id) || final_calls.contains(&id) || negates_final {
                 continue;
             }
