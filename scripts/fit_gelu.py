@@ -21,14 +21,21 @@ error; R from mpmath at 30 digits. The coefficients are rounded to f32 one at a 
 others refitted after each rounding (the loop is scripts/rational_fit.py's, shared with
 fit_erfc.py).
 
-    python3 scripts/fit_gelu.py [NP NH [U_MIN]]   # needs numpy and mpmath; about 10 s; default 4 4 0.7
+    python3 scripts/fit_gelu.py [NP NH [U_MIN]] [--prime]   # needs numpy and mpmath; about 10 s; default 4 4 0.7
 
 `5 4 0` gives the FMA builds' constants (`GELU_WA`, the coefficients of `P` after `P(0) = 1`,
 and `GELU_WH`), fitted over the whole range: that kernel has no branch near 0.
 
-Prints the Rust constants and the maximum relative error of R with the f32 coefficients on a
-grid 10 times denser than the nodes (in units of 2^-24; the kernel's own rounding adds about
-2 ulp on top).
+`5 4 0 --prime` gives the FMA builds' derivative's (`GELU_DA`, `GELU_DH`): the same form fitted
+to `R(u) - (sqrt(2/pi) - c) u` (so that `c (P / D - u)` is `R - sqrt(2/pi) u`, the factor of
+GELU's derivative `Phi(-u) - u phi(u) = e^(-u^2/2) (R - sqrt(2/pi) u) / 2`, without a
+correction for `c`, which is `sqrt(2/pi)` rounded to f32), with the error measured relative to
+that factor (at least 0.1 c near its root u = 0.75, where the derivative is judged in absolute
+terms) rather than to R.
+
+Prints the Rust constants and the maximum relative error of R (with --prime, of the factor)
+with the f32 coefficients on a grid 10 times denser than the nodes (in units of 2^-24; the
+kernel's own rounding adds about 2 ulp on top).
 """
 import sys
 
@@ -41,17 +48,26 @@ mp.mp.dps = 30
 U_MAX = 10.4 * 2**0.5
 # Below 0.5 sqrt 2 the portable kernel takes erf's polynomial; its fit starts a little lower.
 # The FMA builds' kernel has no such branch: `fit_gelu.py 5 4 0` fits from 0.
-U_MIN = float(sys.argv[3]) if len(sys.argv) > 3 else 0.7
-NP, NH = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (4, 4)
+PRIME = "--prime" in sys.argv
+ARGS = [a for a in sys.argv[1:] if a != "--prime"]
+U_MIN = float(ARGS[2]) if len(ARGS) > 2 else 0.7
+NP, NH = (int(ARGS[0]), int(ARGS[1])) if len(ARGS) > 1 else (4, 4)
 # The kernels' constant c 2^-32, an f32, and c itself.
 K = np.float32(float(mp.sqrt(2 / mp.pi) * mp.mpf(2) ** -32))
 C = float(K) * 2.0**32
+# With --prime, the target is R(u) - (sqrt(2/pi) - c) u: then c (P / D - u) = R - sqrt(2/pi) u
+# exactly, the derivative's `Phi(-u) - u phi(u) = e^(-u^2/2) (R - sqrt(2/pi) u) / 2` without a
+# correction for c != sqrt(2/pi) (c is that rounded to f32).
+SLOPE = mp.sqrt(2 / mp.pi) - mp.mpf(C) if PRIME else mp.mpf(0)
 
 
 def r_of(v):
-    """R(v) in f64."""
+    """R(v) (with --prime, R(v) - (sqrt(2/pi) - c) v) in f64."""
     return np.array(
-        [float(mp.erfc(mp.mpf(x) / mp.sqrt(2)) * mp.exp(mp.mpf(x) ** 2 / 2)) for x in v]
+        [
+            float(mp.erfc(mp.mpf(x) / mp.sqrt(2)) * mp.exp(mp.mpf(x) ** 2 / 2) - SLOPE * mp.mpf(x))
+            for x in v
+        ]
     )
 
 
@@ -63,12 +79,21 @@ def evaluate(sol, v):
 
 
 def fit(v, r, fixed, iters=60):
-    """[p1..pNP, h1..hNH] (p0 = 1, h0 = c) minimising max |R_fit - R| / R, with `fixed` a
+    """[p1..pNP, h1..hNH] (p0 = 1, h0 = c) minimising max |R_fit - R| / scale_of(R), with `fixed` a
     dict index -> value of the coefficients already rounded."""
     g = r * v - C
     cols = np.array([g * v**i for i in range(1, NP + 1)] + [r * v**j for j in range(1, NH + 1)]).T
     rhs0 = -(g + r * C)  # the p0 = 1 and h0 = c terms
-    return loeb_lawson(cols, rhs0, r, fixed, lambda sol: evaluate(sol, v), iters)
+    return loeb_lawson(cols, rhs0, r, fixed, lambda sol: evaluate(sol, v), iters, scale_of(v, r))
+
+
+def scale_of(v, r):
+    """What an error of R is measured against: R itself, or with --prime the derivative's
+    factor |R - sqrt(2/pi) u| (the error of `P / D - u`, relative), at least 0.1 c near its
+    root (u = 0.75, where the derivative's rounding is judged in absolute terms)."""
+    if not PRIME:
+        return r
+    return np.maximum(np.abs(r - C * v), 0.1 * C)
 
 
 v = nodes(U_MIN, U_MAX, 3000)
@@ -77,10 +102,10 @@ sol = rounded_to_f32(lambda fixed: fit(v, r, fixed), NP + NH)
 vd = nodes(U_MIN, U_MAX, 30000)
 rd = r_of(vd)
 rr, dd = evaluate(sol, vd)
-err = np.abs((rr - rd) / rd).max()
+err = np.abs((rr - rd) / scale_of(vd, rd)).max()
 h = np.polyval(np.r_[C, sol[NP:]][::-1], vd)
 print(f"// R = c P / (u P + H), degrees {NP} and {NH}, on [{U_MIN}, {U_MAX:.4f}]: relative error "
       f"{err:.2e} = {err / 2**-24:.3f} x 2^-24; H / D at most {np.abs(h / dd).max():.2f}")
 print(f"// c 2^-32 = {float(K)!r}")
-print(rust_f32("GELU_RP", np.r_[1.0, sol[:NP]]))
-print(rust_f32("GELU_RH", np.r_[C, sol[NP:]]))
+print(rust_f32("GELU_DA" if PRIME else "GELU_RP", np.r_[1.0, sol[:NP]]))
+print(rust_f32("GELU_DH" if PRIME else "GELU_RH", np.r_[C, sol[NP:]]))

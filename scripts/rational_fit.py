@@ -14,18 +14,21 @@ def nodes(lo, hi, n):
     return np.sort((lo + hi) / 2 + (hi - lo) / 2 * t)
 
 
-def loeb_lawson(cols, rhs0, r, fixed, evaluate, iters):
-    """The coefficients minimising max |R_fit - r| / r: `cols` the linearised equation's
-    columns (one per coefficient) and `rhs0` its right-hand side at the nodes, `fixed` a dict
-    index -> value of the coefficients already rounded, `evaluate(sol)` the fit's R and its
-    denominator D at the nodes. The best of `iters` reweightings."""
+def loeb_lawson(cols, rhs0, r, fixed, evaluate, iters, scale=None):
+    """The coefficients minimising max |R_fit - r| / scale (`scale` r unless given): `cols`
+    the linearised equation's columns (one per coefficient) and `rhs0` its right-hand side at
+    the nodes, `fixed` a dict index -> value of the coefficients already rounded,
+    `evaluate(sol)` the fit's R and its denominator D at the nodes. The best of `iters`
+    reweightings."""
+    if scale is None:
+        scale = r
     n = cols.shape[1]
     free = [k for k in range(n) if k not in fixed]
     d = np.ones_like(r)
     lw = np.ones_like(r)
     best = None
     for _ in range(iters):
-        w = lw / (r * d)
+        w = lw / (scale * d)
         rhs = rhs0 - sum(cols[:, k] * fixed[k] for k in fixed) if fixed else rhs0
         s, *_ = np.linalg.lstsq(cols[:, free] * w[:, None], rhs * w, rcond=None)
         sol = np.zeros(n)
@@ -33,7 +36,7 @@ def loeb_lawson(cols, rhs0, r, fixed, evaluate, iters):
             sol[k] = val
         sol[free] = s
         rr, d = evaluate(sol)
-        err = (rr - r) / r
+        err = (rr - r) / scale
         m = np.abs(err).max()
         if best is None or m < best[0]:
             best = (m, sol.copy())

@@ -1,7 +1,8 @@
 //! The `f32` GELU kernel, `math::f32::gelu`, against an independent `f64` reference
 //! (`0.5 x erfc(-x / sqrt 2)` with `libm`'s `erfc`): both forms (portable, and the FMA builds'
 //! single formula without a branch near 0), a sweep of every binade, a dense sweep near 0 and
-//! the tails, signed zeros and the limits.
+//! the tails, signed zeros and the limits; and its derivative, `math::f32::gelu_prime`, the
+//! same way (in ulps, but in eps around its root).
 
 use act_core::math;
 
@@ -98,6 +99,122 @@ fn zeros_limits_and_tails() {
                     "{x:e}: {:e}",
                     gelu(x)
                 );
+            }
+        }
+    }
+}
+
+/// `GELU'(x) = Φ(x) + x φ(x)` in `f64`, as the sum of its two terms (`erfc` from `libm`).
+fn reference_prime(x: f32) -> f64 {
+    let x = f64::from(x);
+    0.5 * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2)
+        + x * (-0.5 * x * x).exp() / (2.0 * core::f64::consts::PI).sqrt()
+}
+
+/// The derivative's root (GELU's minimum), to `f64` precision.
+const PRIME_ROOT: f64 = -0.751_791_524_693_564_5;
+
+/// Around the root (`|x - x0| <= 1.5` where `|f'| <= 1/4`) the derivative is a difference of
+/// terms of size 0.2-0.5 and is held to an absolute error (in `f32` eps), as in
+/// `tests/accuracy.rs` (8 eps); the kernels stay within 1 eps (0.43 over every input with FMA).
+const PRIME_ROOT_EPS: f64 = 1.0;
+
+/// Worst error of `gelu_prime::<FMA>` over `xs`, in ulps outside the root zone and in eps
+/// inside: `(ulps, at, eps, at)`.
+fn worst_prime<const FMA: bool>(xs: impl Iterator<Item = f32>) -> (f64, f32, f64, f32) {
+    let mut w = (0.0, 0.0, 0.0, 0.0);
+    for x in xs {
+        let (got, want) = (math::f32::gelu_prime::<FMA>(x), reference_prime(x));
+        if (f64::from(x) - PRIME_ROOT).abs() <= 1.5 && want.abs() <= 0.25 {
+            let e = (f64::from(got) - want).abs() / f64::from(f32::EPSILON);
+            if e > w.2 || e.is_nan() {
+                (w.2, w.3) = (e, x);
+            }
+        } else {
+            let e = ulps_f32(got, want);
+            if e > w.0 || e.is_nan() {
+                (w.0, w.1) = (e, x);
+            }
+        }
+    }
+    w
+}
+
+#[test]
+fn derivative_every_binade_within_the_bounds() {
+    let xs = || {
+        (0..u32::MAX)
+            .step_by(4099)
+            .map(f32::from_bits)
+            .filter(|x| x.is_finite())
+    };
+    for (what, bound, (e, x, eps, xr)) in [
+        ("fma", FMA_BOUND, worst_prime::<true>(xs())),
+        ("portable", PORTABLE_BOUND, worst_prime::<false>(xs())),
+    ] {
+        assert!(e <= bound, "{what}: {e} ulp at x = {x:e}");
+        assert!(eps <= PRIME_ROOT_EPS, "{what}: {eps} eps at x = {xr:e}");
+    }
+}
+
+#[test]
+fn derivative_near_zero_and_in_the_tails_within_the_bounds() {
+    // Where the FMA form has no separate branch (every 257th f32 of each sign in [9.5e-7,
+    // 0.75]), the left tail where the derivative is tiny, down to its underflow (every 101st
+    // f32 in [-14.8, -2]), and the right side up to where it rounds to 1.
+    let near = |sign: f32| {
+        (f32::to_bits(9.5e-7)..f32::to_bits(0.75))
+            .step_by(257)
+            .map(move |b| sign * f32::from_bits(b))
+    };
+    let tail = (f32::to_bits(2.0)..f32::to_bits(14.8))
+        .step_by(101)
+        .map(|b| -f32::from_bits(b));
+    let right = (f32::to_bits(0.75)..f32::to_bits(6.0))
+        .step_by(101)
+        .map(f32::from_bits);
+    for (what, (e, x, eps, xr)) in [
+        ("near 0, x > 0", worst_prime::<true>(near(1.0))),
+        ("near 0, x < 0", worst_prime::<true>(near(-1.0))),
+        ("left tail", worst_prime::<true>(tail)),
+        ("right side", worst_prime::<true>(right)),
+    ] {
+        assert!(e <= FMA_BOUND, "fma, {what}: {e} ulp at x = {x:e}");
+        assert!(
+            eps <= PRIME_ROOT_EPS,
+            "fma, {what}: {eps} eps at x = {xr:e}"
+        );
+    }
+}
+
+#[test]
+fn derivative_zeros_limits_and_tails() {
+    for gelu_prime in [
+        math::f32::gelu_prime::<false>,
+        math::f32::gelu_prime::<true>,
+    ] {
+        assert_eq!(gelu_prime(0.0), 0.5);
+        assert_eq!(gelu_prime(-0.0), 0.5);
+        assert_eq!(gelu_prime(f32::INFINITY), 1.0);
+        assert_eq!(gelu_prime(f32::MAX), 1.0);
+        assert_eq!(gelu_prime(20.0), 1.0);
+        // Below the underflow, `+0` (the zero the sum `0.5 erfc + x φ` gives), not `-0`.
+        assert_eq!(gelu_prime(f32::NEG_INFINITY).to_bits(), 0.0f32.to_bits());
+        assert_eq!(gelu_prime(-20.0).to_bits(), 0.0f32.to_bits());
+        assert!(gelu_prime(f32::NAN).is_nan());
+        // The left tail is tiny and negative, not 0: about -1.5e-21 at -10; subnormal from
+        // -13.7.
+        for x in [-3.0f32, -6.0, -10.0, -12.0, -13.5, -13.8, -14.0] {
+            let (got, want) = (gelu_prime(x), reference_prime(x));
+            assert!(
+                got < 0.0 && ulps_f32(got, want) <= PORTABLE_BOUND,
+                "{x}: {got:e} vs {want:e}"
+            );
+        }
+        // Subnormal inputs: 1/2 (`x φ(x)` and `Φ(x) - 1/2` are far below half an ulp).
+        for b in 1..64u32 {
+            for x in [f32::from_bits(b), -f32::from_bits(b)] {
+                assert_eq!(gelu_prime(x), 0.5, "{x:e}");
             }
         }
     }

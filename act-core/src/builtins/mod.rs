@@ -284,8 +284,8 @@ activation! {
     ///   in the negative tail these functions multiply the relative error of their argument by
     ///   about `x^2` (a rounded argument cost 130 ULP at x = -11.9 in f32). Held to 4 ULP with
     ///   no allowance; over every f32 input the worst is 3.61 ULP (value, x = -2.19, portable
-    ///   build; 3.43 with FMA, x = -0.131) and 3.08 (derivative, x = -7.02, portable; 2.55 with
-    ///   FMA)
+    ///   build; 3.43 with FMA, x = -0.131) and 3.08 (derivative, x = -7.02, portable; 3.22 with
+    ///   FMA, x = -6.70)
     /// - f32 runs each as one kernel ([`crate::math::f32::gelu`],
     ///   [`crate::math::f32::gelu_prime`], which computes `exp(-x^2 / 2)` once for both terms
     ///   of f'); f64 as the formulas read

@@ -112,11 +112,14 @@
 //!   `scripts/fit_gelu.py`) and `E = e^(-u^2/2)` above `u = 1/sqrt 2` (`-(u/2) E R`, `x - (u/2)
 //!   E R`; `E (R - 2u / sqrt(2 pi)) / 2` and 1 minus that), `erf`'s polynomial below, `E`
 //!   computed once for both terms of the derivative, the scaling of the tail and the products
-//!   inside. The FMA builds' value has no branch near 0: one `R` (degrees 5 and 4, fitted from
-//!   0) over the whole range, its denominator summed so that it rounds about once near 0. In `f64`, the product and the sum of the `erfc_mul` and `exp_sq` kernels, as the
-//!   formulas compute them. `gelu_prime` within 2.28 / 2.35 ulp on the grid below (1.83 /
-//!   2.44 with FMA); not checked around its root (-0.75), where GELU's accuracy test holds it
-//!   to 8 eps absolute (GELU's own accuracy: its rustdoc).
+//!   inside. The FMA builds' value and derivative have no branch near 0: one `R` each (degrees
+//!   5 and 4, fitted from 0; the derivative's fitted to `R(u) - (sqrt(2/pi) - c) u`, so that
+//!   `c (P / D - u)` is its factor `R - sqrt(2/pi) u`) over the whole range, the denominator
+//!   summed so that it rounds about once near 0, the derivative as `(σ + x (D - A)) / D`. In
+//!   `f64`, the product and the sum of the `erfc_mul` and `exp_sq` kernels, as the formulas
+//!   compute them. `gelu_prime` within 2.28 / 2.35 ulp on the grid below (2.00 / 2.44 with
+//!   FMA); not checked around its root (-0.75), where GELU's accuracy test holds it to 8 eps
+//!   absolute (GELU's own accuracy: its rustdoc).
 //! - `gelu_tanh` and `gelu_tanh_prime` (GELU-tanh `x σ(z)`, `z = 2 sqrt(2/pi) (x + 0.044715
 //!   x^3)`, and its derivative `σ(z) + x z' σ'(z)`, which the rewrite of `k x σ(z)` and
 //!   differentiation call): in `f32` (`math/f32/gelu_tanh.rs`), `z` in two parts (exact

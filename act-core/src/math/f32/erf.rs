@@ -185,9 +185,8 @@ const fn one_plus_erf_q_times(c: f64) -> [f32; 5] {
 /// `P` of GELU's `R(u) = e^(u^2/2) erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` on `[0.7,
 /// GELU_LIM]` (`c` about `sqrt(2/pi)`, [`GELU_C_UNSCALE`] times 2^32), lowest degree first.
 /// `R` is about `c / u` for large `u`, so `H / D` (`D = u P + H`) is small (0.46 at `u =
-/// 0.7`, 0.16 at 2, 0.01 at 10) and the rounding errors of `P` and `H` reach `R` damped by it;
-/// with FMA `D` rounds once in `gelu_prime` (the product `u P` is exact inside the FMA).
-/// Degrees 4 and 4, fitted for minimax relative error of `R` with f32 coefficients by
+/// 0.7`, 0.16 at 2, 0.01 at 10) and the rounding errors of `P` and `H` reach `R` damped by it.
+/// The portable kernels' (the FMA builds' have their own, fitted from 0). Degrees 4 and 4, fitted for minimax relative error of `R` with f32 coefficients by
 /// `scripts/fit_gelu.py` (6.0e-9, 0.10 x 2^-24).
 const GELU_RP: [f32; 5] = [1.0, 0.944_904_86, 0.420_456_8, 0.100_467_89, 0.011_411_386];
 
@@ -328,20 +327,59 @@ const GELU_FMA_SCALE_EXP: f32 = 47.0;
 /// `gelu(-∞) = -0`; NaN gives NaN.
 #[inline(always)]
 fn gelu_fma(x: f32) -> f32 {
+    let f = gelu_fma_parts(x, &GELU_WA, &GELU_WH);
+    // `D 2^-(k + 47)`: `D >= c` is normal, and below 2^122 (`D` < 2^13 at `u = 14.7`).
+    let d = f32::from_bits(f.d.to_bits().wrapping_sub(f.t.to_bits() << 23));
+    // `2^(k + 47) q`, normal for every `u` (at least `2^-102` where `k = 0`, `2^-109` at the
+    // clamp).
+    let q = f.up / d;
+    // `(u/2) E R = (c 2^-49) (2 + 2p) 2^(k + 47) q`: the factor `m = -(c 2^-49) (2 + 2p)`
+    // rounded once, then the value in one FMA (a rounded `2^(k + 48) q (1 + p)`, multiplied
+    // by `c 2^-49` last, cost up to 0.2 ulp more).
+    let m = f.p2.mul_add(-GELU_FMA_C, -2.0 * GELU_FMA_C);
+    // The addend `x` for `x >= 0`, `-0` for `x < 0`: the smaller of the bit patterns of `x`
+    // and `-0` as unsigned integers (one instruction; a select takes a comparison and a blend).
+    q.mul_add(m, f32::from_bits(x.to_bits().min((-0.0f32).to_bits())))
+}
+
+/// `c 2^-49` (`GELU_C_UNSCALE` is `c 2^-32`): the last factor of [`gelu_fma`] and
+/// [`gelu_prime_fma`], whose quotients are scaled by `2^(k + 47)`.
+const GELU_FMA_C: f32 = GELU_C_UNSCALE * (1.0 / 131_072.0);
+
+/// [`gelu_fma`]'s and [`gelu_prime_fma`]'s exponential and rational function (the same
+/// operations with their own coefficients: a kernel taking both, GEGLU's backward, forms the
+/// exponential once).
+struct GeluFmaParts {
+    /// `min(|x|, GELU_LIM)`.
+    u: f32,
+    /// `k + SHIFT + 47` (`E = e^(-u^2/2) = (1 + p) 2^k`): its low bits hold `k + 47`.
+    t: f32,
+    /// `2p`.
+    p2: f32,
+    /// `A(u)` ([`GELU_WA`] or [`GELU_DA`]): `P = 1 + u A`.
+    a: f32,
+    /// `u P = u + u^2 A`, rounded once.
+    up: f32,
+    /// `D = u P + H`, rounded about once near 0.
+    d: f32,
+}
+
+/// [`gelu_fma`]'s exponential and rational function up to the quotient (see there), with
+/// `A`'s coefficients `wa` and `H`'s `wh` (`H(0) = c`).
+#[inline(always)]
+fn gelu_fma_parts(x: f32, wa: &[f32; 5], wh: &[f32; 5]) -> GeluFmaParts {
     const HALF_LOG2_E: f32 = core::f32::consts::LOG2_E * 0.5;
     // `k + SHIFT + 47`: the low bits of `t` hold `k + 47`, shifted into an exponent field below.
     const SHIFT_D: f32 = SHIFT + GELU_FMA_SCALE_EXP;
-    // `c 2^-49` (`GELU_C_UNSCALE` is `c 2^-32`).
-    const C: f32 = GELU_C_UNSCALE * (1.0 / 131_072.0);
     let u = at_most(x.abs(), GELU_LIM);
     let s = u * u;
     let sl = u.mul_add(u, -s);
     let t = s.mul_add(-HALF_LOG2_E, SHIFT_D);
     let k = t - SHIFT_D;
     // `w = s + sl + 2k ln2 = -2r`: `s + 2k ln2_hi` is exact, the low parts are far smaller.
-    let wh = k.mul_add(2.0 * LN2_HI, s);
-    let wl = k.mul_add(2.0 * LN2_LO, sl);
-    let w = wh + wl;
+    let w_hi = k.mul_add(2.0 * LN2_HI, s);
+    let w_lo = k.mul_add(2.0 * LN2_LO, sl);
+    let w = w_hi + w_lo;
     // `2p = -w + w^2 Q(-w/2)/2`, Estrin's scheme as in `exp_q`.
     let w2 = w * w;
     let lo = GELU_EXP2[1].mul_add(w, GELU_EXP2[0]);
@@ -350,26 +388,76 @@ fn gelu_fma(x: f32) -> f32 {
     let p2 = w2.mul_add(qw, -w);
     // `u P = u + u^2 A(u)`: `s` for `u^2` (its rounding error is shared by `u P` in the
     // numerator and the denominator, damped by `H / D`).
-    let up = poly::<true, _>(u, &GELU_WA).mul_add(s, u);
-    let h1 = poly::<true, _>(u, &[GELU_WH[1], GELU_WH[2], GELU_WH[3], GELU_WH[4]]);
+    let a = poly::<true, _>(u, wa);
+    let up = a.mul_add(s, u);
+    let h1 = poly::<true, _>(u, &[wh[1], wh[2], wh[3], wh[4]]);
     // `D = (u H_1 + a) + b`, `a` the smaller of `u P` and `c`, `b` the larger (both positive,
     // compared as integers so that the two FMAs are not formed for a select): near 0 the
     // first sum is small and `D` rounds about once; beyond `u P = c` (`u` about 0.5) the
     // rounding of `H = c + u H_1` reaches `D` damped by `H / D`.
-    let (ub, cb) = (up.to_bits(), GELU_WH[0].to_bits());
+    let (ub, cb) = (up.to_bits(), wh[0].to_bits());
     let d = h1.mul_add(u, f32::from_bits(ub.min(cb))) + f32::from_bits(ub.max(cb));
-    // `D 2^-(k + 47)`: `D >= c` is normal, and below 2^122 (`D` < 2^13 at `u = 14.7`).
-    let d = f32::from_bits(d.to_bits().wrapping_sub(t.to_bits() << 23));
-    // `2^(k + 47) q`, normal for every `u` (at least `2^-102` where `k = 0`, `2^-109` at the
-    // clamp).
-    let q = up / d;
-    // `(u/2) E R = (c 2^-49) (2 + 2p) 2^(k + 47) q`: the factor `m = -(c 2^-49) (2 + 2p)`
-    // rounded once, then the value in one FMA (a rounded `2^(k + 48) q (1 + p)`, multiplied
-    // by `c 2^-49` last, cost up to 0.2 ulp more).
-    let m = p2.mul_add(-C, -2.0 * C);
-    // The addend `x` for `x >= 0`, `-0` for `x < 0`: the smaller of the bit patterns of `x`
-    // and `-0` as unsigned integers (one instruction; a select takes a comparison and a blend).
-    q.mul_add(m, f32::from_bits(x.to_bits().min((-0.0f32).to_bits())))
+    GeluFmaParts { u, t, p2, a, up, d }
+}
+
+/// `A` of [`gelu_prime_fma`]'s rational function, lowest degree first (`P = 1 + u A`, `P(0) =
+/// 1` implicit): `c P / (u P + H)` fitted to `R(u) - (sqrt(2/pi) - c) u` on `[0, GELU_LIM]`
+/// (`R` of [`GELU_RP`], `c` of [`GELU_C_UNSCALE`], `sqrt(2/pi)` rounded to `f32`), so that
+/// `c (P / D - u) = R - sqrt(2/pi) u` without a correction for `c != sqrt(2/pi)`. The error is
+/// minimised relative to `|R - sqrt(2/pi) u|` (at least `0.1 c` near its root `u = 0.75`), what
+/// the derivative is proportional to; degrees 5 and 4, f32 coefficients,
+/// `scripts/fit_gelu.py 5 4 0 --prime` (3.4e-9, 0.06 x 2^-24).
+const GELU_DA: [f32; 5] = [
+    0.832_196_06,
+    0.324_144_42,
+    0.062_667_355,
+    0.003_908_703_6,
+    -0.000_442_955_93,
+];
+
+/// `H` of [`GELU_DA`]'s fit, lowest degree first (`H(0) = c`).
+const GELU_DH: [f32; 5] = [
+    0.797_884_6,
+    0.300_616_3,
+    0.065_231_46,
+    0.003_807_643,
+    -0.000_440_749_7,
+];
+
+/// GELU's derivative with FMA ([`gelu_prime`]'s AVX2 and AVX-512 builds): one formula over
+/// the whole range, no branch near 0, [`gelu_fma`]'s exponential and its form of `R` with
+/// coefficients of its own ([`GELU_DA`], [`GELU_DH`]).
+///
+/// With `u`, `E = (1 + p) 2^k`, `D = u P + H` as there (`P = 1 + u A`), `c (P / D - u) = R -
+/// sqrt(2/pi) u`, and `σ = 1` for `x < 0` (sign bit set), `-1` otherwise, `f'(x) = [x >= 0]
+/// + σ E (R - sqrt(2/pi) u) / 2 = [x >= 0] + (c/2) E N / D` with
+///
+/// `N = σ (P - u D) = σ + x_c (D - A)`,  `x_c = -σ u` (`x` clamped),
+///
+/// so that `P` is never rounded: `D - A` rounds, then `N` once (near 0 `N` is about 1 and the
+/// result about 1/2, its errors undamped; near the root `x = -0.75` `N` cancels, to a few eps
+/// in absolute terms; in the tail `N` is about `-u D`). The quotient `q` is scaled by `2^(k +
+/// 47)` through `D`'s exponent as in [`gelu_fma`] (normal down to the underflow), and the
+/// result is `q (2 c 2^-49) + ((c 2^-49) q (2p) + [x >= 0])`: the factor `2 + 2p` is not
+/// rounded on its own (near 0 `2p` is about `-x^2` and the inner sum's rounding is damped by
+/// it; a rounded factor `(c 2^-49) (2 + 2p)` cost 0.5 ulp more). `+ 0.0` makes an underflowed
+/// negative value `+0`, as the sum `0.5 erfc + x φ` gives. `f'(+∞) = 1`, `f'(-∞) = +0`, NaN
+/// gives NaN.
+#[inline(always)]
+fn gelu_prime_fma(x: f32) -> f32 {
+    const SIGN: u32 = 0x8000_0000;
+    let f = gelu_fma_parts(x, &GELU_DA, &GELU_DH);
+    let xs = x.to_bits() & SIGN;
+    // `σ`: `1` where the sign bit is set, `-1` where not; `x_c = -σ u`.
+    let sigma = f32::from_bits(xs ^ (-1.0f32).to_bits());
+    let xc = f32::from_bits(f.u.to_bits() | xs);
+    let n = xc.mul_add(f.d - f.a, sigma);
+    // `D 2^-(k + 47)`, normal as in `gelu_fma`.
+    let d = f32::from_bits(f.d.to_bits().wrapping_sub(f.t.to_bits() << 23));
+    let q = n / d;
+    // `[x >= 0] = (1 - σ) / 2`, exact.
+    let inner = (q * GELU_FMA_C).mul_add(f.p2, sigma.mul_add(-0.5, 0.5));
+    q.mul_add(2.0 * GELU_FMA_C, inner) + 0.0
 }
 
 /// `sqrt(2/pi) / c` (`c` of [`GELU_C_UNSCALE`]) as `f32` high and low parts: the density's
@@ -384,45 +472,43 @@ const GELU_PRIME_K: (f32, f32) = {
 /// kernel, so that `E = e^(-x^2/2)` is computed once for both terms, where the sum
 /// `0.5 erfc(-x / sqrt 2) + x e^(-x^2/2) / sqrt(2 pi)` computes it twice.
 ///
+/// With FMA (the AVX2 and AVX-512 builds) one formula over the whole range, without a branch
+/// near 0 (`gelu_prime_fma` in the source: `N / D` with `D` as in [`gelu`]'s FMA form and its
+/// own `R` fitted from 0, `N = σ + x (D - A)`). Without, as follows.
+///
 /// With `u = min(|x|, 14.7)` and `R(u) = e^(u^2/2) erfc(u / sqrt 2) = c P / D` (the rational
-/// function of [`gelu`], `D = u P + H` rounded once with FMA), `Φ(-u) = E R / 2`, so above
+/// function of [`gelu`], `D = u P + H`, `u P` split exactly), `Φ(-u) = E R / 2`, so above
 /// `u = 1/sqrt 2`
 /// - `x < 0`: `f'(x) = E (R - 2u/sqrt(2 pi)) / 2`,
 /// - `x >= 0`: `f'(x) = 1 - E (R - 2u/sqrt(2 pi)) / 2`,
 ///
 /// with `E (R - 2u/sqrt(2 pi)) / (2c) = (P / D - u sqrt(2/pi) / c) (1 + p) 2^(k + 31 - 32)`
-/// formed scaled by 2^32, normal down to the underflow, and multiplied by `c 2^-32` last (one
-/// rounding with FMA), so that the result, subnormal from `x = -13.7`, rounds once; `u^2/2` is
+/// formed scaled by 2^32, normal down to the underflow, and multiplied by `c 2^-32` last, so
+/// that the result, subnormal from `x = -13.7`, rounds once; `u^2/2` is
 /// split exactly for `E`. An underflowed (negative) value is `+0`. Below `u = 1/sqrt 2`,
 /// `f'(x) = 1/2 + x (A(x^2/2) + E / sqrt(2 pi))` (`GELU_PRIME_SMALL`). `f'(+∞) = 1`, `f'(-∞) =
 /// +0`; NaN gives NaN.
 #[inline(always)]
 pub fn gelu_prime<const FMA: bool>(x: f32) -> f32 {
+    if FMA {
+        return gelu_prime_fma(x);
+    }
     let (kh, kl) = GELU_PRIME_K;
     let (u, s, p, pu, hu, e) = gelu_parts::<FMA>(x);
-    let d = if FMA {
-        fm::<FMA>(u, pu, hu)
-    } else {
-        // `u P` split exactly, as the FMA forms it.
-        let (up, upe) = two_prod::<FMA>(u, pu);
-        up + (upe + hu)
-    };
+    // `u P` split exactly.
+    let (up, upe) = two_prod::<FMA>(u, pu);
+    let d = up + (upe + hu);
     let q = pu / d;
-    // `w / c = R / c - u sqrt(2/pi) / c`, the factor's low part first; without FMA, the
-    // product split exactly.
-    let w = if FMA {
-        fm::<FMA>(-u, kh, fm::<FMA>(-u, kl, q))
-    } else {
-        let (t, te) = two_prod::<FMA>(u, kh);
-        (q - t) - (te + u * kl)
-    };
+    // `w / c = R / c - u sqrt(2/pi) / c`, the product split exactly.
+    let (t, te) = two_prod::<FMA>(u, kh);
+    let w = (q - t) - (te + u * kl);
     // `2^32 E w / (2c) = (w / c) (1 + p) 2^(k + 31)`, without rounding `E` first; then
     // `x < 0`: `c 2^-32` times it (`+0` where it underflows), `x >= 0`: 1 minus that.
     // (Multiplied by `2^(k + 31)`, not added to the exponent field as `gelu` does: `w` may
     // round to 0 near the root.)
     let ew = fm::<FMA>(w, p, w) * f32::from_bits(s.wrapping_add(127 << 23));
     let neg = x < 0.0;
-    // `+ 0.0`: an underflowed negative value is `+0` (the FMA rounds it to `-0`), the zero
+    // `+ 0.0`: an underflowed negative value is `+0` (the product rounds to `-0`), the zero
     // the sum `0.5 erfc + x φ` gives.
     let large = fm::<FMA>(
         if neg { ew } else { -ew },
