@@ -330,7 +330,7 @@ mod tests {
     /// SwiGLU's pair, both builds, every 61st `f32` of `[-131, 131]` against `f64`: `silu`
     /// bit for bit [`silu`]'s with FMA (within 4 ULP portable), `c silu'` within 3.5 ULP (4
     /// portable) away from the root zone `[-2.8, -0.5]`, 8 eps absolute there, and normal
-    /// down to -131 (scaled where `x < -69`); the limits and a zero below -131.
+    /// down to -131 (scaled where `x < -69`; portable: -109); the limits and a zero below -131.
     #[test]
     fn silu_pair_within_its_bounds_in_both_tails() {
         fn run<const FMA: bool>() -> (f64, f64) {
@@ -351,8 +351,13 @@ mod tests {
                     if (-2.8..=-0.5).contains(&xd) {
                         worst_root = worst_root.max((f64::from(cd) - d).abs() / 1.19e-7);
                     } else {
-                        assert!(cd.abs() >= f32::MIN_POSITIVE || x == 0.0, "{x}: {cd:e}");
-                        worst_d = worst_d.max(ulps(cd, d));
+                        // Portable: `sigmoid_pair`'s `2^32` keeps it normal down to -109;
+                        // below, `c sigmoid'` is rounded in the subnormal range before the
+                        // product by `1 + x` (as the Gated trait documents).
+                        if FMA || x >= -109.0 {
+                            assert!(cd.abs() >= f32::MIN_POSITIVE, "{x}: {cd:e}");
+                            worst_d = worst_d.max(ulps(cd, d));
+                        }
                     }
                     bits += 61;
                 }
