@@ -601,8 +601,9 @@ mod tests {
     /// A gated activation's partials come from one body where they share work: GLU's
     /// `sigmoid(b)` and `a sigmoid'(b)` from one lean pair (one exponential, one division),
     /// with no other kernel call; where `sigmoid'` also enters a sum (whose terms may cancel)
-    /// the pair is the accurate one; nodes the two partials share are bound once; partials
-    /// that share no kernel call keep bodies of their own.
+    /// the pair is the accurate one; nodes the two partials share are bound once; SwiGLU's
+    /// and GEGLU's `g(a)` and `b g'(a)` come from one pair kernel; partials that share no
+    /// kernel call keep bodies of their own.
     #[test]
     fn gated_partials_share_one_body() {
         let glu = method(
