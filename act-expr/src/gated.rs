@@ -5,8 +5,8 @@
 //! it has no reductions, no declared range and no hand-written derivative; its `where`
 //! conditions on the parameters are those of the elementwise activations (checked by the same
 //! code, the defaults at compile time). The first input is
-//! lowered to [`Node::X`](crate::graph::Node::X), the second to
-//! [`Node::B`](crate::graph::Node::B); everything else (simplification, stability rewrites,
+//! lowered to [`Node::X`], the second to
+//! [`Node::B`]; everything else (simplification, stability rewrites,
 //! code generation) is shared with the elementwise activations.
 
 use crate::constraint::Constraint;
@@ -29,7 +29,8 @@ pub struct GatedModel {
     pub da: Id,
     /// `∂f/∂b`.
     pub db: Id,
-    /// `∂f/∂a` as the generated code computes it: [`factored`] (SwiGLU's `b silu'(a)`).
+    /// `∂f/∂a` as the generated code computes it: `b g'(a)` where `∂f/∂b` is `g(a)` for `g`
+    /// SiLU or GELU (SwiGLU's `b silu'(a)`), else `da`.
     pub da_code: Id,
     /// `∂f/∂θ_k` for each parameter, in declaration order.
     pub param_partials: Vec<Id>,
