@@ -335,7 +335,11 @@ pub trait DynActivation: Send + Sync + core::fmt::Debug {
 /// has fewer bits below and is 0 below 2^-1139 (f32: 2^-182; `a` below -789, f32 -126), which
 /// matters only where `|a · b|` exceeds 2^64 (f32: 2^32): `SwiGlu.forward(-800.0, 1e300)` is
 /// -0, exactly -2.9e-45. (GLU's `sigmoid'(b)` in f32 is carried by 2^64, as its forward
-/// pass's `sigmoid(b)`: precise down to 2^-190, 0 below.) A parameter partial
+/// pass's `sigmoid(b)`: precise down to 2^-190, 0 below. SwiGLU's and GEGLU's `∂f/∂a` are
+/// `b silu'(a)` and `b gelu'(a)`, the derivative from one kernel with `∂f/∂b` and carried
+/// scaled in its negative tail: SwiGLU's by 2^64 from `a = -665` (f32: -69, with FMA precise
+/// down to `a = -131` and 0 below), GEGLU's as `exp(-a^2 / 2)` (f32: by 2^32 from `a = -10`,
+/// precise down to -14.7 and 0 below).) A parameter partial
 /// whose result is itself below the normal range may be off by up to 8 subnormal spacings
 /// (`8 · 2^-1074` in f64, `8 · 2^-149` in f32; 7.4 measured): one of its partial products
 /// (with a subnormal `b`, say) is rounded there before a factor above 1 scales it up.

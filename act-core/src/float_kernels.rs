@@ -38,6 +38,13 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     fn __sigmoid_pair_lean<const FMA: bool>(self) -> (Self, Self, Self) {
         self.__sigmoid_pair::<FMA>()
     }
+    /// `(silu(x), c·silu'(x), 1/c)` in one go, `c` a power of two for the derivative's tail
+    /// (SwiGLU's partials `silu(a)` and `b silu'(a)`, both final factors; f32 with FMA: one
+    /// power of two and one division, `math::f32::silu_pair`).
+    fn __silu_pair<const FMA: bool>(self) -> (Self, Self, Self);
+    /// `(gelu(x), c·gelu'(x), 1/c)` in one go, `c` as in [`FloatKernels::__silu_pair`]
+    /// (GEGLU's partials; `math::f32::gelu_pair`, `math::f64::gelu_pair`).
+    fn __gelu_pair<const FMA: bool>(self) -> (Self, Self, Self);
     /// `e^(self + lo)` for `self <= 0` (or NaN), `lo` the rounding error of the difference
     /// `self` was computed as, where the value only reaches results that it bounds (softmax's
     /// `exp(x - max(x))` in the forward pass): with `FMA`, one scale factor in the normal
@@ -111,6 +118,16 @@ pub trait OneKernels: FloatKernels {
     #[inline(always)]
     fn __sigmoid_pair_lean<const FMA: bool>(self) -> (Self, Self, Self) {
         FloatKernels::__sigmoid_pair_lean::<FMA>(self)
+    }
+    /// [`FloatKernels::__silu_pair`] for one element.
+    #[inline(always)]
+    fn __silu_pair<const FMA: bool>(self) -> (Self, Self, Self) {
+        FloatKernels::__silu_pair::<FMA>(self)
+    }
+    /// [`FloatKernels::__gelu_pair`] for one element.
+    #[inline(always)]
+    fn __gelu_pair<const FMA: bool>(self) -> (Self, Self, Self) {
+        FloatKernels::__gelu_pair::<FMA>(self)
     }
     /// [`FloatKernels::__exp_nonpositive_final`] for one element.
     #[inline(always)]
@@ -212,6 +229,14 @@ macro_rules! impl_float_kernels {
             #[inline(always)]
             fn __sigmoid_pair_lean<const FMA: bool>(self) -> (Self, Self, Self) {
                 math::$m::sigmoid_pair_lean::<FMA>(self)
+            }
+            #[inline(always)]
+            fn __silu_pair<const FMA: bool>(self) -> (Self, Self, Self) {
+                math::$m::silu_pair::<FMA>(self)
+            }
+            #[inline(always)]
+            fn __gelu_pair<const FMA: bool>(self) -> (Self, Self, Self) {
+                math::$m::gelu_pair::<FMA>(self)
             }
             #[inline(always)]
             fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self {

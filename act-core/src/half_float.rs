@@ -147,6 +147,22 @@ macro_rules! impl_half_float {
                 )
             }
             #[inline]
+            fn __silu_pair<const FMA: bool>(self) -> (Self, Self, Self) {
+                (
+                    FloatKernels::__kernel_final::<FMA>(self, Kernel::Silu),
+                    FloatKernels::__kernel::<FMA>(self, Kernel::SiluPrime),
+                    Self::ONE,
+                )
+            }
+            #[inline]
+            fn __gelu_pair<const FMA: bool>(self) -> (Self, Self, Self) {
+                (
+                    FloatKernels::__kernel_final::<FMA>(self, Kernel::Gelu),
+                    FloatKernels::__kernel::<FMA>(self, Kernel::GeluPrime),
+                    Self::ONE,
+                )
+            }
+            #[inline]
             fn __exp_nonpositive_final<const FMA: bool>(self, lo: Self) -> Self {
                 via(self, |v| {
                     FloatKernels::__exp_nonpositive_final::<FMA>(v, lo.to_f32())

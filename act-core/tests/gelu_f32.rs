@@ -219,3 +219,50 @@ fn derivative_zeros_limits_and_tails() {
         }
     }
 }
+
+/// GEGLU's pair `math::f32::gelu_pair`, both forms: the value is `gelu`'s, bit for bit; the
+/// derivative is `gelu_prime`'s where it is unscaled (`x >= -10`) and `2^32` times it below,
+/// normal down to the clamp (-14.7), where the unscaled derivative is subnormal from -13.7
+/// (against the closed form `Φ(x) + x φ(x)`, `libm`'s `erfc`: within 4 ulp), 0 beyond the
+/// clamp; finite for every cofactor where it is scaled.
+#[test]
+fn gelu_pair_is_gelu_and_its_scaled_derivative() {
+    fn run<const FMA: bool>() {
+        let dref = |x: f32| {
+            let x = f64::from(x);
+            0.5 * libm::erfc(-x * core::f64::consts::FRAC_1_SQRT_2)
+                + x * (-0.5 * x * x).exp() / (2.0 * core::f64::consts::PI).sqrt()
+        };
+        let mut x = -16.0f32;
+        while x <= 16.0 {
+            let (v, cd, inv) = math::f32::gelu_pair::<FMA>(x);
+            assert_eq!(v.to_bits(), math::f32::gelu::<FMA>(x).to_bits(), "{x}");
+            if x >= -10.0 {
+                assert_eq!(inv, 1.0, "{x}");
+                assert_eq!(
+                    cd.to_bits(),
+                    math::f32::gelu_prime::<FMA>(x).to_bits(),
+                    "{x}"
+                );
+            } else if x >= -14.69 {
+                assert_eq!(inv, 1.0 / 4_294_967_296.0, "{x}");
+                assert!(cd.is_normal() && cd.abs() < 1e-9, "{x}: {cd:e}");
+                let want = dref(x) * 4_294_967_296.0;
+                let err = (f64::from(cd) - want).abs() / (want.abs() * f64::from(f32::EPSILON));
+                assert!(err <= 4.0, "FMA {FMA}, {x}: {cd:e} vs {want:e} ({err} eps)");
+            } else if x < -14.71 {
+                // Beyond the clamp, `GELU_LIM` (14.70 as rounded).
+                assert_eq!(cd, 0.0, "{x}");
+            }
+            x += 0.0037;
+        }
+        assert_eq!(
+            math::f32::gelu_pair::<FMA>(f32::INFINITY),
+            (f32::INFINITY, 1.0, 1.0)
+        );
+        assert_eq!(math::f32::gelu_pair::<FMA>(f32::NEG_INFINITY).1, 0.0);
+        assert!(math::f32::gelu_pair::<FMA>(f32::NAN).1.is_nan());
+    }
+    run::<true>();
+    run::<false>();
+}

@@ -5,14 +5,14 @@
 //! it has no reductions, no declared range and no hand-written derivative; its `where`
 //! conditions on the parameters are those of the elementwise activations (checked by the same
 //! code, the defaults at compile time). The first input is
-//! lowered to [`Node::X`](crate::graph::Node::X), the second to
-//! [`Node::B`](crate::graph::Node::B); everything else (simplification, stability rewrites,
+//! lowered to [`Node::X`], the second to
+//! [`Node::B`]; everything else (simplification, stability rewrites,
 //! code generation) is shared with the elementwise activations.
 
 use crate::constraint::Constraint;
 use crate::decl::Decl;
 use crate::errors::Errors;
-use crate::graph::{Graph, Id, Var};
+use crate::graph::{Func, Graph, Id, Node, Var};
 use crate::parse::{Scope, lower_as_written};
 use crate::print::print_inputs;
 
@@ -29,6 +29,9 @@ pub struct GatedModel {
     pub da: Id,
     /// `∂f/∂b`.
     pub db: Id,
+    /// `∂f/∂a` as the generated code computes it: `b g'(a)` where `∂f/∂b` is `g(a)` for `g`
+    /// SiLU or GELU (SwiGLU's `b silu'(a)`), else `da`.
+    pub da_code: Id,
     /// `∂f/∂θ_k` for each parameter, in declaration order.
     pub param_partials: Vec<Id>,
     /// Parameter names.
@@ -91,6 +94,7 @@ pub fn build(decl: Decl) -> syn::Result<GatedModel> {
     let f = crate::rewrite::run_into(&mut g, written, written_f);
     let da = g.diff(f, Var::X);
     let db = g.diff(f, Var::B);
+    let da_code = factored(&mut g, da, db);
     let param_partials: Vec<Id> = (0..param_names.len())
         .map(|k| g.diff(f, Var::Param(k as u32)))
         .collect();
@@ -108,6 +112,7 @@ pub fn build(decl: Decl) -> syn::Result<GatedModel> {
         f,
         da,
         db,
+        da_code,
         param_partials,
         param_names,
         defaults,
@@ -117,6 +122,35 @@ pub fn build(decl: Decl) -> syn::Result<GatedModel> {
         partial_texts,
         param_partial_texts,
     })
+}
+
+/// `∂f/∂a = d` as `b g'(a)` where `∂f/∂b = db` is `g(a)` for `g` SiLU or GELU (SwiGLU,
+/// GEGLU), so that one kernel computes both partials (`kernel_pairs` in the code generator's
+/// plan), else `d` itself. Differentiation gives SwiGLU's `∂f/∂a` as `b sigmoid(a) + b a
+/// sigmoid'(a)`, which the stability rules do not join (they take constant factors only):
+/// with `b` factored out of every term, they join `sigmoid(a) + a sigmoid'(a)` into
+/// `silu'(a)` (GEGLU's into `gelu'(a)`).
+fn factored(g: &mut Graph, d: Id, db: Id) -> Id {
+    let Node::Sum(terms) = g.node(d).clone() else {
+        return d;
+    };
+    let b = g.b();
+    let holds_b = |g: &Graph, t: Id| match g.node(t) {
+        Node::Prod(fs) => fs.iter().filter(|&&f| f == b).count() == 1,
+        _ => false,
+    };
+    if !terms.iter().all(|&t| holds_b(g, t)) {
+        return d;
+    }
+    let rest: Vec<Id> = terms.iter().map(|&t| g.div(t, b)).collect();
+    let inner = g.sum(rest);
+    let joined = crate::rewrite::run(g, inner);
+    let pairs = match (g.node(joined), g.node(db)) {
+        (&Node::Call(Func::SiluPrime, u), &Node::Call(Func::Silu, v))
+        | (&Node::Call(Func::GeluPrime, u), &Node::Call(Func::Gelu, v)) => u == v,
+        _ => false,
+    };
+    if pairs { g.mul(b, joined) } else { d }
 }
 
 #[cfg(test)]
@@ -149,6 +183,40 @@ mod tests {
         assert!((at(&m, m.db, a, b) - a * s).abs() < 1e-15);
         let da = b * (s + a * s * (1.0 - s));
         assert!((at(&m, m.da, a, b) - da).abs() < 1e-15);
+        // The code's form of ∂/∂a, `b silu'(a)`, has the same value.
+        assert!((at(&m, m.da_code, a, b) - da).abs() < 1e-15);
+    }
+
+    /// `∂f/∂a` takes the form `b g'(a)` for the code where `∂f/∂b` is `g(a)` (SwiGLU, GEGLU),
+    /// and keeps differentiation's where it is not (a Swish slope: `∂f/∂b = a σ(βa)` is not
+    /// `silu(βa)`, and `b silu'(βa)` would lose the scaling of the tail).
+    #[test]
+    fn the_partial_in_a_factors_out_b_only_beside_its_pair() {
+        let b_times = |m: &GatedModel, f: Func| {
+            let b = m.graph.nodes().iter().position(|n| *n == Node::B);
+            match m.graph.node(m.da_code) {
+                Node::Prod(fs) => {
+                    fs.len() == 2
+                        && fs.iter().any(|&i| Some(i.index()) == b)
+                        && fs
+                            .iter()
+                            .any(|&i| matches!(m.graph.node(i), Node::Call(g, _) if *g == f))
+                }
+                _ => false,
+            }
+        };
+        let swiglu = model("pub gated struct S; f(a, b) = a * sigmoid(a) * b;");
+        assert!(b_times(&swiglu, Func::SiluPrime));
+        let geglu = model("pub gated struct G; f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b;");
+        assert!(b_times(&geglu, Func::GeluPrime));
+        for (a, b) in [(-2.0, 3.0), (0.4, -1.5), (5.0, 0.25)] {
+            let (d, dc) = (at(&geglu, geglu.da, a, b), at(&geglu, geglu.da_code, a, b));
+            assert!((d - dc).abs() <= 1e-15 * d.abs(), "({a}, {b}): {d} vs {dc}");
+        }
+        let beta = model("pub gated struct B(beta = 1.0); f(a, b) = a * sigmoid(beta * a) * b;");
+        assert_eq!(beta.da_code, beta.da);
+        let glu = model("pub gated struct L; f(a, b) = a * sigmoid(b);");
+        assert_eq!(glu.da_code, glu.da);
     }
 
     #[test]

@@ -442,6 +442,37 @@ macro_rules! fma_kernels {
             (s, bell_fma_parts(ec, d, dl, r * r), inv)
         }
 
+        /// `(silu(x), c silu'(x), 1/c)` from [`sigmoid_pair`]'s `(sigmoid(x), c sigmoid'(x),
+        /// 1/c)` (SwiGLU's partials; the portable `f32` build and `f64`): `silu = x sigmoid`,
+        /// `silu' = sigmoid + x sigmoid'`. Scaled only in the negative tail (`1/c != 1` with `x
+        /// < 0`), where `sigmoid(x) = sigmoid'(x) / sigmoid(-x)` is `sigmoid'(x)` to far below
+        /// an ulp, so `c silu'(x) = c sigmoid'(x) (1 + x)` and `silu(x) = x c sigmoid'(x) / c`
+        /// keep their precision where `sigmoid(x)` is subnormal; elsewhere `c = 1` (a scaled
+        /// `silu'` near 1 times a large cofactor would overflow). `x` is clamped to `±10^4` in
+        /// the derivative, so that the limits (`-0` at `-∞`, 1 at `∞`) come out of the formula.
+        #[inline(always)]
+        pub(crate) fn silu_pair_from_sigmoid_pair(
+            x: $t,
+            (s, cp, inv): ($t, $t, $t),
+        ) -> ($t, $t, $t) {
+            const CL: $t = 1e4;
+            let tail = x < 0.0 && inv != 1.0;
+            let xc = if x < -CL {
+                -CL
+            } else if x > CL {
+                CL
+            } else {
+                x
+            };
+            let cd = if tail {
+                cp * (1.0 + xc)
+            } else {
+                s + (xc * cp) * inv
+            };
+            let silu = if tail { (xc * cp) * inv } else { x * s };
+            (silu, cd, if tail { inv } else { 1.0 })
+        }
+
         /// `(c' e^(c x^2), 1/c')` as [`exp_scaled`] does for its argument, for a power of two
         /// `c`: `x^2` is split exactly (`sq + sql`), so the exponent is exact (a rounded `x^2`
         /// costs up to `|c| x^2` ulps: GELU's `e^(-x^2/2)` in its derivative, 65 ulp at

@@ -49,14 +49,15 @@ pub(super) fn body_with(
 /// Statements computing a gated activation's two partials `(da, db)`, ending in the pair of
 /// their values, calling the slice kernel entries: one body ([`plan::Body::plan_joint`],
 /// each node bound once) where the two share a kernel call or pair a `sigmoid` with a
-/// `sigmoid'`, else the two bodies of their own, one after the other (GEGLU's partials share
-/// nothing: in one body its loop had 7 instructions more per vector).
+/// `sigmoid'` (GLU) or `silu`, `gelu` with its derivative (SwiGLU, GEGLU), else the two
+/// bodies of their own, one after the other (partials that share nothing: in one body
+/// GEGLU's loop, before its pair kernel, had 7 instructions more per vector).
 pub(super) fn partials_body(g: &Graph, da: Id, db: Id, params: &[String]) -> TokenStream {
     let joint = plan::Body::plan_joint(g, &[da, db], params);
     let paired = joint
         .bindings
         .iter()
-        .any(|b| matches!(b, Binding::SigmoidPair { .. }));
+        .any(|b| matches!(b, Binding::SigmoidPair { .. } | Binding::KernelPair { .. }));
     let (in_a, in_b) = (g.reachable(&[da]), g.reachable(&[db]));
     let shared_call = in_a
         .iter()
@@ -146,6 +147,7 @@ pub(super) fn f32_one_element_only(
             _ => true,
         },
         Binding::SigmoidPair { .. } => true,
+        Binding::KernelPair { .. } => false,
         Binding::Scaled { ref source, .. } => match *source {
             Scaled::ExpSquare(_) | Scaled::ErfcProduct(_) => false,
             Scaled::Kernel { kernel, .. } => one(kernel),
@@ -257,6 +259,24 @@ fn binding(b: &Binding, ks: Kernels) -> TokenStream {
             quote! {
                 let (#s, #p_s, #p_i): (F, F, F) = #fk::#pair::<FMA>(#a);
                 #fix
+                #plain
+            }
+        }
+        Binding::KernelPair {
+            value,
+            prime,
+            arg,
+            func,
+            prime_plain,
+        } => {
+            let (a, v, p_s, p_i, p) = (t(arg), t(value), ts(prime), ti(prime), t(prime));
+            let plain = prime_plain.then(|| quote!(let #p: F = #p_s * #p_i;));
+            let pair = match func {
+                Func::Gelu => quote!(__gelu_pair),
+                _ => quote!(__silu_pair),
+            };
+            quote! {
+                let (#v, #p_s, #p_i): (F, F, F) = #fk::#pair::<FMA>(#a);
                 #plain
             }
         }
@@ -581,8 +601,9 @@ mod tests {
     /// A gated activation's partials come from one body where they share work: GLU's
     /// `sigmoid(b)` and `a sigmoid'(b)` from one lean pair (one exponential, one division),
     /// with no other kernel call; where `sigmoid'` also enters a sum (whose terms may cancel)
-    /// the pair is the accurate one; nodes the two partials share are bound once; partials
-    /// that share no kernel call keep bodies of their own.
+    /// the pair is the accurate one; nodes the two partials share are bound once; SwiGLU's
+    /// and GEGLU's `g(a)` and `b g'(a)` come from one pair kernel; partials that share no
+    /// kernel call keep bodies of their own.
     #[test]
     fn gated_partials_share_one_body() {
         let glu = method(
@@ -605,13 +626,32 @@ mod tests {
         );
         assert_eq!(shared.matches("__exp").count(), 1, "{shared}");
         assert_eq!(shared.matches("two_sum_err").count(), 1, "{shared}");
-        // GEGLU: ∂/∂b is the `gelu` kernel, ∂/∂a its own erfc and exp: two bodies, each
-        // binding `x` (`t1`) for itself.
-        let geglu = method(
-            "pub gated struct Gg; f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b;",
+        // SwiGLU and GEGLU: `silu(a)` and `b silu'(a)` (`gelu`) from one pair kernel, the
+        // derivative scaled into the product by `b`, and no other kernel call.
+        for (decl, pair) in [
+            (
+                "pub gated struct S; f(a, b) = a * sigmoid(a) * b;",
+                "__silu_pair",
+            ),
+            (
+                "pub gated struct Gg; f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b;",
+                "__gelu_pair",
+            ),
+        ] {
+            let code = method(decl, "__act_partials");
+            assert_eq!(code.matches(pair).count(), 1, "{code}");
+            assert!(
+                !code.contains("__kernel") && !code.contains("__erfc"),
+                "{code}"
+            );
+            assert_eq!(code.matches(": F = x ;").count(), 1, "{code}");
+        }
+        // Two partials that share no kernel call keep bodies of their own, each binding `x`.
+        let apart = method(
+            "pub gated struct T; f(a, b) = tanh(a) * b;",
             "__act_partials",
         );
-        assert_eq!(geglu.matches("let t1 : F = x").count(), 2, "{geglu}");
+        assert_eq!(apart.matches(": F = x ;").count(), 2, "{apart}");
         assert_eq!(glu.matches("let t0 : F = x").count(), 1, "{glu}");
     }
 

@@ -51,7 +51,7 @@ fn pair_method(m: &GatedModel, name: &proc_macro2::Ident, root: Id) -> TokenStre
 /// share work (GLU's `sigmoid(b)` and `a sigmoid'(b)` from one exponential and one division,
 /// see [`partials_body`]); NaN in either input gives NaN out.
 fn partials_method(m: &GatedModel, name: &proc_macro2::Ident) -> TokenStream {
-    let b = partials_body(&m.graph, m.da, m.db, &m.param_names);
+    let b = partials_body(&m.graph, m.da_code, m.db, &m.param_names);
     let fl = quote!(<F as ::act_core::Float>);
     quote! {
         #[doc(hidden)]

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use act_core::prelude::*;
 
-const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, log_sigmoid_d, log_sigmoid_b, glu, glu_b, softmax, \
+const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, log_sigmoid_d, log_sigmoid_b, glu, glu_b, swiglu, swiglu_b, geglu, geglu_b, softmax, \
                     softmax_b, softmax_o, softmax_r10, softmax_br10, log_softmax, log_softmax_r10, log_softmax_br10, elu, elu_d, selu, selu_d, relu, mish_d, gelu, gelu_d, gelu_b, \
                     gelu_tanh, gelu_tanh_d, gelu_tanh_b, copy";
 
@@ -64,6 +64,24 @@ fn main() -> ExitCode {
                 let (a, b) = x.split_at(n / 2);
                 let (ga, gb) = y.split_at_mut(n / 2);
                 Glu.backward_slice(a, b, &g[..n / 2], ga, gb)
+            }
+            "swiglu" => {
+                let (a, b) = x.split_at(n / 2);
+                SwiGlu.forward_slice(a, b, &mut y[..n / 2])
+            }
+            "swiglu_b" => {
+                let (a, b) = x.split_at(n / 2);
+                let (ga, gb) = y.split_at_mut(n / 2);
+                SwiGlu.backward_slice(a, b, &g[..n / 2], ga, gb)
+            }
+            "geglu" => {
+                let (a, b) = x.split_at(n / 2);
+                GeGlu.forward_slice(a, b, &mut y[..n / 2])
+            }
+            "geglu_b" => {
+                let (a, b) = x.split_at(n / 2);
+                let (ga, gb) = y.split_at_mut(n / 2);
+                GeGlu.backward_slice(a, b, &g[..n / 2], ga, gb)
             }
             "softmax" => Softmax.forward_slice(x, y),
             "softmax_b" => Softmax.backward_slice(x, &g, y),

@@ -444,7 +444,7 @@ const GELU_DH: [f32; 5] = [
 /// negative value `+0`, as the sum `0.5 erfc + x φ` gives. `f'(+∞) = 1`, `f'(-∞) = +0`, NaN
 /// gives NaN.
 #[inline(always)]
-fn gelu_prime_fma(x: f32) -> f32 {
+fn gelu_prime_fma<const SCALED: bool>(x: f32) -> (f32, f32) {
     const SIGN: u32 = 0x8000_0000;
     let f = gelu_fma_parts(x, &GELU_DA, &GELU_DH);
     let xs = x.to_bits() & SIGN;
@@ -456,8 +456,19 @@ fn gelu_prime_fma(x: f32) -> f32 {
     let d = f32::from_bits(f.d.to_bits().wrapping_sub(f.t.to_bits() << 23));
     let q = n / d;
     // `[x >= 0] = (1 - σ) / 2`, exact.
-    let inner = (q * GELU_FMA_C).mul_add(f.p2, sigma.mul_add(-0.5, 0.5));
-    q.mul_add(2.0 * GELU_FMA_C, inner) + 0.0
+    // Scaled (GEGLU's pair): `2^32` times that where `x < -10`, 0 below the clamp; every
+    // operand only `2^32` larger, so the roundings are the same where the unscaled result is
+    // normal, and the scaled one stays normal down to the clamp.
+    let lift = SCALED && x < -GELU_LIFT_FROM;
+    let k = if lift {
+        GELU_FMA_C * 4_294_967_296.0
+    } else {
+        GELU_FMA_C
+    };
+    let inner = (q * k).mul_add(f.p2, sigma.mul_add(-0.5, 0.5));
+    let r = q.mul_add(2.0 * k, inner) + 0.0;
+    let r = if SCALED && x < -GELU_LIM { 0.0 } else { r };
+    (r, if lift { UNSCALE } else { 1.0 })
 }
 
 /// `sqrt(2/pi) / c` (`c` of [`GELU_C_UNSCALE`]) as `f32` high and low parts: the density's
@@ -491,8 +502,35 @@ const GELU_PRIME_K: (f32, f32) = {
 #[inline(always)]
 pub fn gelu_prime<const FMA: bool>(x: f32) -> f32 {
     if FMA {
-        return gelu_prime_fma(x);
+        return gelu_prime_fma::<false>(x).0;
     }
+    gelu_prime_c::<FMA, false>(x).0
+}
+
+/// `x` below `-GELU_LIFT_FROM` is where [`gelu_pair`] scales the derivative: `|gelu'(-10)| =
+/// 7.7e-22`, so `2^32 |gelu'|` is below `2^-30` there and a product by any finite cofactor
+/// stays finite.
+const GELU_LIFT_FROM: f32 = 10.0;
+
+/// `(gelu(x), c gelu'(x), 1/c)` (GEGLU's partials `gelu(a)` and `b gelu'(a)`): [`gelu`]'s
+/// value, and [`gelu_prime`]'s scaled by `c = 2^32` for `x < -10` (else 1), where its value
+/// is formed scaled by `2^32` anyway: `c gelu'(x)` is normal down to the clamp (`x = -14.7`,
+/// `|gelu'| = 2^-153`), so that a product with a large cofactor keeps its precision where
+/// `gelu'` is subnormal (from `x = -13.7`); below the clamp it is 0.
+#[inline(always)]
+pub fn gelu_pair<const FMA: bool>(x: f32) -> (f32, f32, f32) {
+    let (cp, inv) = if FMA {
+        gelu_prime_fma::<true>(x)
+    } else {
+        gelu_prime_c::<FMA, true>(x)
+    };
+    (gelu::<FMA>(x), cp, inv)
+}
+
+/// [`gelu_prime`]'s form without FMA as `(c gelu'(x), 1/c)`: with `SCALED`, `c = 2^32` for `x < -10` (and 0
+/// below `-GELU_LIM`), else 1.
+#[inline(always)]
+fn gelu_prime_c<const FMA: bool, const SCALED: bool>(x: f32) -> (f32, f32) {
     let (kh, kl) = GELU_PRIME_K;
     let (u, s, p, pu, hu, e) = gelu_parts::<FMA>(x);
     // `u P` split exactly.
@@ -508,19 +546,25 @@ pub fn gelu_prime<const FMA: bool>(x: f32) -> f32 {
     // round to 0 near the root.)
     let ew = fm::<FMA>(w, p, w) * f32::from_bits(s.wrapping_add(127 << 23));
     let neg = x < 0.0;
-    // `+ 0.0`: an underflowed negative value is `+0` (the product rounds to `-0`), the zero
+    // Scaled: `c` times that for `x < 0` (`c 2^-32` times `2^32`, exact), 0 below the clamp.
+    let lift = SCALED && x < -GELU_LIFT_FROM;
+    let k = if lift {
+        GELU_C_UNSCALE * 4_294_967_296.0
+    } else {
+        GELU_C_UNSCALE
+    };
+    // `+ 0.0`: an underflowed negative value is `+0` (the FMA rounds it to `-0`), the zero
     // the sum `0.5 erfc + x φ` gives.
-    let large = fm::<FMA>(
-        if neg { ew } else { -ew },
-        GELU_C_UNSCALE,
-        if neg { 0.0 } else { 1.0 },
-    ) + 0.0;
+    let large = fm::<FMA>(if neg { ew } else { -ew }, k, if neg { 0.0 } else { 1.0 }) + 0.0;
+    let large = if SCALED && x < -GELU_LIM { 0.0 } else { large };
     // `E / sqrt(2 pi) = (ch 2^-31) (1 + p) 2^(k + 31)`: the constant scaled exactly, the power
     // of two added to the exponent field (`ch 2^-31 (1 + p)` and the product are normal).
     let chs = FRAC_1_SQRT_2PI * (UNSCALE * 2.0);
     let ce = f32::from_bits(fm::<FMA>(chs, p, chs).to_bits().wrapping_add(s));
     let small = fm::<FMA>(x, poly::<FMA, _>(e, &GELU_PRIME_SMALL) + ce, 0.5);
-    if u < GELU_SMALL_LIM { small } else { large }
+    let near = u < GELU_SMALL_LIM;
+    let inv = if lift { UNSCALE } else { 1.0 };
+    (if near { small } else { large }, inv)
 }
 
 /// `1/sqrt(2 pi)` rounded to `f32` (the density's factor in GELU's derivative).

@@ -11,7 +11,7 @@ mod mish;
 pub(crate) mod scalar;
 mod silu;
 
-pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
+pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_pair, gelu_prime};
 pub use final_kernels::{
     sigmoid_final, sigmoid_prime_final, softplus_final, tanh_final, tanh_prime_final,
 };
@@ -326,6 +326,13 @@ pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
 #[inline(always)]
 pub fn sigmoid_pair_lean<const FMA: bool>(x: f32) -> (f32, f32, f32) {
     silu::sigmoid_pair_lean::<FMA>(x)
+}
+
+/// `(silu(x), c silu'(x), 1/c)` with one division, for final factors (SwiGLU's partials):
+/// see `silu.rs`.
+#[inline(always)]
+pub fn silu_pair<const FMA: bool>(x: f32) -> (f32, f32, f32) {
+    silu::silu_pair::<FMA>(x)
 }
 
 /// The earlier [`sigmoid_scaled_lean`], scaled by `2^32` with `exp_neg_single`'s gradual

@@ -103,6 +103,59 @@ pub fn silu_prime<const FMA: bool>(x: f32) -> f32 {
     (-q).mul_add(ddl * g, q) * UNLIFT
 }
 
+/// The clamp on `|x|` of [`silu_pair`]'s derivative: `2^64 e^-131` is normal (`k >= -190` in
+/// [`exp_neg_lifted`]), so `2^64 silu'(x)` is too down to -131; below, the derivative is 0.
+const PAIR_CLAMP: f32 = 131.0;
+
+/// `(silu(x), c silu'(x), 1/c)` in one go for a formula that takes both as final factors
+/// (SwiGLU's partials `silu(a)` and `b silu'(a)`): one power of two and one division for the
+/// two. `c = 2^64` for `x < -69` (else 1), so that `c silu'(x)` stays normal down to `x =
+/// -131` and a product with a large cofactor keeps its precision (and `c |silu'(x)| < 2^-30`,
+/// so that the product by any finite cofactor stays finite); it is `-0` below -131 (the exact
+/// `|silu'|` is below `2^-182` there).
+///
+/// With FMA, `silu(x)` is [`silu`]'s value, bit for bit (`q = m / (1 + E)`, `m = 2^64 E` for
+/// `x < -69`, `E` for `-69 <= x < 0` (`2^64 E` scaled exactly), else 1, is `c sigmoid(x)`); `silu'(x) = sigmoid(x) (1 + x sigmoid(-x))` from the
+/// same quotient: `sigmoid(-x) = 1 - sigmoid(x)` for `x < 0` (no cancellation: `sigmoid(x) <=
+/// 1/2`) and `E sigmoid(x)` for `x >= 0`, so that `f = 1 + x sigmoid(-x)` is `|x| q w + (1 +
+/// min(x, 0))`, `w = 2^-64` or `E`, one FMA (`1 + x` is exact for `x <= -1`), and `c silu'(x) =
+/// q f`. The only cancellation is in `f` near the root `x = -1.278` (an absolute allowance,
+/// as for [`silu_prime`]). The portable build takes [`sigmoid_pair`] (see
+/// `silu_pair_from_sigmoid_pair` in `math`).
+///
+/// Error (FMA): `q` has `E`'s and two roundings (`1 + E`, the quotient), `f` one rounding and
+/// `q`'s error damped by `|x sigmoid(x) / f|` (x < 0) or `x sigmoid(-x) / f` (x >= 0), and
+/// the product one more; measured in the tests below.
+#[inline(always)]
+pub(super) fn silu_pair<const FMA: bool>(x: f32) -> (f32, f32, f32) {
+    if !FMA {
+        return super::silu_pair_from_sigmoid_pair(x, sigmoid_pair::<FMA>(x));
+    }
+    // The derivative's argument, clamped (keeps NaN); `silu` takes `x` above.
+    let xc = at_least(at_most(x, PAIR_CLAMP), -PAIR_CLAMP);
+    let a = xc.abs();
+    let el = exp_neg_lifted::<FMA>(a);
+    let e = el * UNLIFT;
+    let neg = xc < 0.0;
+    let far = xc < -SCALE_FROM;
+    let q = (if far {
+        el
+    } else if neg {
+        e
+    } else {
+        1.0
+    }) / (1.0 + e);
+    let inv = if far { UNLIFT } else { 1.0 };
+    // `silu`: below -112 it rounds to -0, as `silu`'s clamp gives it.
+    let silu = (at_least(x, -PAIR_CLAMP) * q) * inv;
+    // `f = 1 + x sigmoid(-x)`: `|x| sigmoid(x) + (1 + x)` for `x < 0`, `x E sigmoid(x) + 1`
+    // for `x >= 0`.
+    let w = if neg { inv } else { e };
+    let f = a.mul_add(q * w, 1.0 + if neg { xc } else { 0.0 });
+    let cp = q * f;
+    (silu, if x < -PAIR_CLAMP { -0.0 } else { cp }, inv)
+}
+
 /// `sigmoid_scaled_lean` (both builds), `(c sigmoid(x), 1/c)` with `c = 2^64` where
 /// `x < -69` (else 1), for a product such as GLU's `a sigmoid(b)`: `c E` comes from one power
 /// of two `2^(k + log2 c)` and is 0 where that is not normal (`c E` below 2^-126: `x < -131`,
@@ -272,6 +325,66 @@ mod tests {
         }
         run::<true>();
         run::<false>();
+    }
+
+    /// SwiGLU's pair, both builds, every 61st `f32` of `[-131, 131]` against `f64`: `silu`
+    /// bit for bit [`silu`]'s with FMA (within 4 ULP portable), `c silu'` within 3.5 ULP (4
+    /// portable) away from the root zone `[-2.8, -0.5]`, 8 eps absolute there, and normal
+    /// down to -131 (scaled where `x < -69`; portable: -109); the limits and a zero below -131.
+    #[test]
+    fn silu_pair_within_its_bounds_in_both_tails() {
+        fn run<const FMA: bool>() -> (f64, f64) {
+            let (mut worst_v, mut worst_d, mut worst_root) = (0.0f64, 0.0f64, 0.0f64);
+            for sign in [0u32, 0x8000_0000] {
+                let mut bits = 0u32;
+                while bits <= 131f32.to_bits() {
+                    let x = f32::from_bits(bits | sign);
+                    let xd = f64::from(x);
+                    let (s, sm) = sigmoids(xd);
+                    let (v, cd, inv) = silu_pair::<FMA>(x);
+                    if FMA {
+                        assert_eq!(v.to_bits(), silu::<FMA>(x).to_bits(), "silu({x})");
+                    }
+                    worst_v = worst_v.max(ulps(v, xd * s));
+                    assert_eq!(inv == 1.0, x >= -SCALE_FROM, "{x}");
+                    let d = (s + xd * s * sm) / f64::from(inv);
+                    if (-2.8..=-0.5).contains(&xd) {
+                        worst_root = worst_root.max((f64::from(cd) - d).abs() / 1.19e-7);
+                    } else {
+                        // Portable: `sigmoid_pair`'s `2^32` keeps it normal down to -109;
+                        // below, `c sigmoid'` is rounded in the subnormal range before the
+                        // product by `1 + x` (as the Gated trait documents).
+                        if FMA || x >= -109.0 {
+                            assert!(cd.abs() >= f32::MIN_POSITIVE, "{x}: {cd:e}");
+                            worst_d = worst_d.max(ulps(cd, d));
+                        }
+                    }
+                    bits += 61;
+                }
+            }
+            let bound = if FMA { 3.5 } else { 4.0 };
+            assert!(worst_v <= bound, "FMA {FMA}: silu {worst_v} ulp");
+            assert!(worst_d <= bound, "FMA {FMA}: c silu' {worst_d} ulp");
+            assert!(
+                worst_root <= 8.0,
+                "FMA {FMA}: {worst_root} eps in the root zone"
+            );
+            let neg_zero = (-0.0f32).to_bits();
+            for x in [-132.0f32, -1e30, f32::NEG_INFINITY] {
+                let (v, cd, _) = silu_pair::<FMA>(x);
+                assert_eq!((v.to_bits(), cd.to_bits()), (neg_zero, neg_zero), "{x}");
+            }
+            for x in [113.0f32, 1e30, f32::MAX, f32::INFINITY] {
+                assert_eq!(silu_pair::<FMA>(x), (x, 1.0, 1.0), "{x}");
+            }
+            assert_eq!(silu_pair::<FMA>(0.0), (0.0, 0.5, 1.0));
+            let (v, cd, _) = silu_pair::<FMA>(f32::NAN);
+            assert!(v.is_nan() && cd.is_nan());
+            (worst_v, worst_d)
+        }
+        let fma = run::<true>();
+        let portable = run::<false>();
+        println!("silu pair (silu, c silu') ulp: FMA {fma:?}, portable {portable:?}");
     }
 
     /// The lean pair (GLU's partials), both builds: `sigmoid(x)` and `c sigmoid'(x)` against

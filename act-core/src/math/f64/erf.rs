@@ -139,6 +139,32 @@ pub fn gelu_prime<const FMA: bool>(x: f64) -> f64 {
     0.5 * s1 * i1 + dens
 }
 
+/// `(gelu(x), c gelu'(x), 1/c)` (GEGLU's partials `gelu(a)` and `b gelu'(a)`): [`gelu`] and
+/// [`gelu_prime`] from one `erfc` and one `e^(-x^2/2)`, where the two kernels compute each
+/// twice. `gelu'` is scaled as `e^(-x^2/2)` is (`c = 2^64` where `x^2/2 > 665`, for `x < 0`
+/// only), the `erfc`
+/// term brought to that scale (a power of two, exact unless it underflows, where it is below
+/// `2^-64` of the density term), so that a product with a large cofactor keeps its precision
+/// where `gelu'` is subnormal (`x < -37.5`). `gelu` is [`gelu`]'s value, bit for bit.
+#[inline(always)]
+pub fn gelu_pair<const FMA: bool>(x: f64) -> (f64, f64, f64) {
+    let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+    let c = 0.398_942_280_401_432_7;
+    let (s1, i1) = erfc_mul_scaled::<FMA>(x, h, l);
+    let (s2, i2) = exp_scaled_sq::<FMA>(x, -0.5);
+    // As in `gelu_prime`: beyond 40 the density term is 0 (`inf * 0` would be NaN).
+    let dens = if x.abs() > 40.0 { 0.0 } else { x * c * s2 };
+    // Scaled in the negative tail only (a scaled `gelu'` near 1 times a large cofactor would
+    // overflow); elsewhere `gelu_prime`'s sum, bit for bit.
+    let tail = x < 0.0 && i2 != 1.0;
+    let (j, k) = if tail { (i1 / i2, 1.0) } else { (i1, i2) };
+    (
+        0.5 * x * s1 * i1,
+        0.5 * s1 * j + dens * k,
+        if tail { i2 } else { 1.0 },
+    )
+}
+
 /// `(c erfc(x), 1/c)`, see [`erfc_mul_scaled`].
 #[inline(always)]
 pub fn erfc_scaled<const FMA: bool>(x: f64) -> (f64, f64) {

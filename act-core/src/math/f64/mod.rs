@@ -5,7 +5,7 @@ mod gelu_tanh;
 mod mish;
 mod pow;
 
-pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_prime};
+pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_pair, gelu_prime};
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::{mish, mish_prime};
 pub use pow::{powf, powi};
@@ -166,6 +166,13 @@ super::fma_kernels!(f64, -1022.0, 1024.0);
 pub fn sigmoid_pair_lean<const FMA: bool>(x: f64) -> (f64, f64, f64) {
     sigmoid_pair::<FMA>(x)
 }
+/// `(silu(x), c silu'(x), 1/c)` from [`sigmoid_pair`] (SwiGLU's partials; see
+/// `silu_pair_from_sigmoid_pair` in `math`).
+#[inline(always)]
+pub fn silu_pair<const FMA: bool>(x: f64) -> (f64, f64, f64) {
+    silu_pair_from_sigmoid_pair(x, sigmoid_pair::<FMA>(x))
+}
+
 super::final_kernels!(f64);
 super::atan::atan_kernel!(f64, f64_consts);
 super::asinh::asinh_kernel!(f64, 268435456.0, 134217728.0);

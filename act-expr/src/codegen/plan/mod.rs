@@ -68,6 +68,17 @@ pub(super) enum Binding {
         corrected: bool,
         lean: bool,
     },
+    /// A function and its derivative at one argument from one kernel (see [`kernel_pairs`]):
+    /// `value` (`silu(arg)` or `gelu(arg)`) a final root, `prime` (`silu'(arg)`, `gelu'(arg)`)
+    /// scaled as `(t{prime}_s, t{prime}_i)`, its plain value `t{prime}` bound too when
+    /// `prime_plain` (`FloatKernels::__silu_pair`, `__gelu_pair`).
+    KernelPair {
+        value: Id,
+        prime: Id,
+        arg: Id,
+        func: Func,
+        prime_plain: bool,
+    },
     /// `(t{id}_s, t{id}_i)`: the node's value times a power of two, and the inverse of that
     /// power; with `plain`, also `t{id} = t{id}_s * t{id}_i`.
     Scaled { id: Id, source: Scaled, plain: bool },
@@ -272,7 +283,9 @@ impl Body {
                 _ => negated_call(g, r),
             })
             .collect();
-        let scaling = Scaling::new(&facts, &final_calls);
+        let kernel_pairs = kernel_pairs(&facts, &final_calls);
+        let pair_primes: Vec<Id> = kernel_pairs.iter().map(|&(_, p, _)| p).collect();
+        let scaling = Scaling::new(&facts, &final_calls, &pair_primes);
         let pairs = sigmoid_pairs(&facts, &scaling, &final_calls);
         let exact = exact_differences(&facts);
         let cubic = odd_cubic_arguments(&facts);
@@ -288,6 +301,24 @@ impl Body {
         let mut bindings = Vec::new();
         for &id in &facts.live {
             if !facts.needed[id.index()] {
+                continue;
+            }
+            if let Some(&(value, prime, func)) =
+                kernel_pairs.iter().find(|&&(v, p, _)| v == id || p == id)
+            {
+                // Both at the first of the two, as a sigmoid pair.
+                if id == value.min(prime) {
+                    let Node::Call(_, arg) = *g.node(value) else {
+                        unreachable!("a kernel call")
+                    };
+                    bindings.push(Binding::KernelPair {
+                        value,
+                        prime,
+                        arg,
+                        func,
+                        prime_plain: scaling.plain[prime.index()] || !scaling.uses[prime.index()],
+                    });
+                }
                 continue;
             }
             if let Some(&(sigmoid, prime)) = pairs.iter().find(|(a, b)| *a == id || *b == id) {
@@ -368,6 +399,37 @@ impl Body {
             roots: roots.to_vec(),
         }
     }
+}
+
+/// In a body of several roots (a gated activation's partials), the calls `silu(u)` and
+/// `gelu(u)` that are final roots, each with the call of its derivative at the same `u`
+/// (SwiGLU's `∂f/∂b = silu(a)` and `∂f/∂a = b silu'(a)`, GEGLU's with `gelu`), as `(value,
+/// prime, function)`: one kernel computes both (`FloatKernels::__silu_pair`, `__gelu_pair`),
+/// sharing the exponential and the division, and gives the derivative scaled, as a tiny
+/// factor ([`Scaling`]) of the product it enters.
+fn kernel_pairs(facts: &Facts, final_calls: &[Id]) -> Vec<(Id, Id, Func)> {
+    let g = facts.g;
+    if facts.roots.len() < 2 {
+        return Vec::new();
+    }
+    let mut pairs = Vec::new();
+    for &v in final_calls {
+        let (func, prime_func, a) = match *g.node(v) {
+            Node::Call(Func::Silu, a) => (Func::Silu, Func::SiluPrime, a),
+            Node::Call(Func::Gelu, a) => (Func::Gelu, Func::GeluPrime, a),
+            _ => continue,
+        };
+        if !facts.active(v) || !facts.is_root(v) {
+            continue;
+        }
+        let prime = facts.live.iter().copied().find(|&p| {
+            facts.active(p) && matches!(*g.node(p), Node::Call(f, b) if f == prime_func && b == a)
+        });
+        if let Some(p) = prime {
+            pairs.push((v, p, func));
+        }
+    }
+    pairs
 }
 
 /// For each node: `Some((c1, c3))` where it is an odd cubic `c1 x + c3 x^3` (see

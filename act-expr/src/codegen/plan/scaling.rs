@@ -89,7 +89,10 @@ impl Scaling {
     /// `final_calls`: the calls whose values are results (a root, or what a root negates),
     /// computed by their `final` kernels, which round a subnormal result once: neither they
     /// nor the roots that negate them carry a scale.
-    pub(super) fn new(facts: &Facts, final_calls: &[Id]) -> Scaling {
+    ///
+    /// `pair_primes`: derivatives computed by a kernel pair (see `kernel_pairs` in
+    /// [`super`]), which returns them scaled: sources like the tiny-tail calls.
+    pub(super) fn new(facts: &Facts, final_calls: &[Id], pair_primes: &[Id]) -> Scaling {
         let g = facts.g;
         let n = facts.roots.iter().map(|r| r.index() + 1).max().unwrap_or(0);
         let active = |id: Id| facts.active(id);
@@ -102,7 +105,7 @@ impl Scaling {
                 continue;
             }
             cand[id.index()] = match *g.node(id) {
-                Node::Call(f, _) if f.has_tiny_tail() => true,
+                Node::Call(f, _) if f.has_tiny_tail() || pair_primes.contains(&id) => true,
                 Node::Call(f, a) if f.is_linear_at_zero() => cand[a.index()],
                 Node::Prod(ref fs) => fs.iter().any(|f| cand[f.index()]),
                 _ => false,
