@@ -15,8 +15,8 @@ pub use crate::lanes::{
     softmax_forward_online, sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3, tiny, two,
 };
 pub use crate::loops::{
-    for_rows, for_rows2, is_limit_artefact, limit, map_in_place, map_in_place_limit, map1,
-    map1_limit, map2, map2_limit, one, one_limit,
+    for_rows, for_rows2, is_limit_artefact, limit, map_in_place, map_in_place_limit,
+    map_in_place_tail, map1, map1_limit, map1_tail, map2, map2_limit, map2_tail, one, one_limit,
 };
 pub use crate::metadata::Analysed;
 pub use crate::pairs::{

@@ -189,3 +189,112 @@ pub fn map2_limit<F: Float>(x: &[F], g: &[F], out: &mut [F], f: impl Fn(F, F) ->
         }
     }
 }
+
+/// Whether `|v|` reaches `t` (NaN does not): the tail check of the `*_tail` loops.
+#[inline(always)]
+fn reaches<F: Float>(v: F, t: F) -> bool {
+    v.abs() >= t
+}
+
+/// Where the tail starts for the `*_tail` loops: `t`, or with `LIMIT` (a formula whose code
+/// can give NaN at huge inputs) the smallest input the limit fix-up looks at, if that is
+/// smaller, so that only the chunks run again with the full body need the fix-up.
+#[inline(always)]
+fn tail_from<F: Float, const LIMIT: bool>(t: F) -> F {
+    let limit = F::from_f64(act_expr::eval::LIMIT_THRESHOLD);
+    if LIMIT && limit < t { limit } else { t }
+}
+
+/// [`map1`] for formulas with a tail form beyond `|x| = t` (Squareplus' scaled square root):
+/// `lean` is the formula with the tail's selects folded away, right wherever `|x| < t` (or
+/// NaN), `full` the formula. The main loop runs `lean`, the tail check riding along (an
+/// OR-reduction that vectorises); only a chunk with an input at or beyond `t` runs again
+/// with `full` (and with `LIMIT`, as [`map1_limit`]). Both bodies are straight-line, so the
+/// loops stay branch-free.
+#[inline(always)]
+pub fn map1_tail<F: Float, const LIMIT: bool>(
+    x: &[F],
+    y: &mut [F],
+    t: F,
+    lean: impl Fn(F) -> F,
+    full: impl Fn(F) -> F,
+) {
+    check_len("x", x.len(), "y", y.len());
+    let t = tail_from::<F, LIMIT>(t);
+    for (xc, yc) in x.chunks(CHUNK).zip(y.chunks_mut(CHUNK)) {
+        let mut far = false;
+        for (xi, yi) in xc.iter().zip(yc.iter_mut()) {
+            far |= reaches(*xi, t);
+            *yi = lean(*xi);
+        }
+        if far {
+            if LIMIT {
+                map1_limit(xc, yc, &full);
+            } else {
+                map1(xc, yc, &full);
+            }
+        }
+    }
+}
+
+/// [`map_in_place`] with the tail split of [`map1_tail`]: each chunk's inputs are kept in a
+/// buffer on the stack (in L1) for the second pass.
+#[inline(always)]
+pub fn map_in_place_tail<F: Float, const LIMIT: bool>(
+    x: &mut [F],
+    t: F,
+    lean: impl Fn(F) -> F,
+    full: impl Fn(F) -> F,
+) {
+    let t = tail_from::<F, LIMIT>(t);
+    let mut keep = [F::ZERO; CHUNK];
+    for xc in x.chunks_mut(CHUNK) {
+        let kept = &mut keep[..xc.len()];
+        let mut far = false;
+        for (ki, xi) in kept.iter_mut().zip(xc.iter_mut()) {
+            *ki = *xi;
+            far |= reaches(*xi, t);
+            *xi = lean(*xi);
+        }
+        if far {
+            if LIMIT {
+                map1_limit(kept, xc, &full);
+            } else {
+                map1(kept, xc, &full);
+            }
+        }
+    }
+}
+
+/// [`map2`] with the tail split of [`map1_tail`].
+#[inline(always)]
+pub fn map2_tail<F: Float, const LIMIT: bool>(
+    x: &[F],
+    g: &[F],
+    out: &mut [F],
+    t: F,
+    lean: impl Fn(F, F) -> F,
+    full: impl Fn(F, F) -> F,
+) {
+    check_len("x", x.len(), "grad_y", g.len());
+    check_len("x", x.len(), "grad_x", out.len());
+    let t = tail_from::<F, LIMIT>(t);
+    for ((xc, gc), oc) in x
+        .chunks(CHUNK)
+        .zip(g.chunks(CHUNK))
+        .zip(out.chunks_mut(CHUNK))
+    {
+        let mut far = false;
+        for ((xi, gi), oi) in xc.iter().zip(gc).zip(oc.iter_mut()) {
+            far |= reaches(*xi, t);
+            *oi = lean(*xi, *gi);
+        }
+        if far {
+            if LIMIT {
+                map2_limit(xc, gc, oc, &full);
+            } else {
+                map2(xc, gc, oc, &full);
+            }
+        }
+    }
+}

@@ -309,6 +309,68 @@ fn squareplus_tails_beyond_the_scaling_threshold() {
     }
 }
 
+/// Squareplus' slice loops run a lean body (the scaling beyond |x| = 1e15 folded away) and run
+/// the full one again over each 512-element chunk holding an input in the tail: in every
+/// chunk, with and without such inputs, each result is the scalar method's (the full body).
+fn squareplus_slices_match_the_scalar_methods<F: Float + std::fmt::Debug>() {
+    let s = Squareplus::default();
+    let far = [
+        1e16,
+        -3e19,
+        2e15,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::MAX,
+        -f64::MAX,
+        1e200,
+    ];
+    // Four chunks: plain inputs only; the tail inputs spread among them; one tail input at
+    // the end of the third (the last element checked); and a short last one with NaN.
+    let mut x: Vec<F> = (0..1700)
+        .map(|i| F::from_f64((i as f64 - 850.0) * 0.37))
+        .collect();
+    for (k, v) in far.iter().enumerate() {
+        x[600 + 50 * k] = F::from_f64(*v);
+    }
+    x[1535] = F::from_f64(-1e17);
+    x[1600] = F::from_f64(f64::NAN);
+    let g: Vec<F> = (0..x.len())
+        .map(|i| F::from_f64(1.0 + i as f64 / 1024.0))
+        .collect();
+    let mut y = vec![F::from_f64(0.0); x.len()];
+    let mut dy = y.clone();
+    let mut gx = y.clone();
+    s.forward_slice(&x, &mut y);
+    s.derivative_slice(&x, &mut dy);
+    s.backward_slice(&x, &g, &mut gx);
+    let mut in_place = x.clone();
+    s.forward_in_place(&mut in_place);
+    let same =
+        |a: F, b: F| a.to_f64().to_bits() == b.to_f64().to_bits() || (a.is_nan() && b.is_nan());
+    for i in 0..x.len() {
+        let (f, d) = (s.forward(x[i]), s.derivative(x[i]));
+        assert!(
+            same(y[i], f) && same(in_place[i], f),
+            "forward at {:?}: {:?}",
+            x[i],
+            y[i]
+        );
+        assert!(
+            same(dy[i], d),
+            "derivative at {:?}: {:?}, want {d:?}",
+            x[i],
+            dy[i]
+        );
+        assert!(same(gx[i], g[i] * d), "backward at {:?}: {:?}", x[i], gx[i]);
+    }
+}
+
+#[test]
+fn squareplus_slices_with_and_without_tail_inputs() {
+    squareplus_slices_match_the_scalar_methods::<f32>();
+    squareplus_slices_match_the_scalar_methods::<f64>();
+}
+
 #[test]
 fn squareplus_refuses_a_b_too_small_for_x_squared() {
     // With b = 0 (ReLU), x^2 underflows near 0: f(1e-200) would be 5e-201 and f'(1e-200) inf.

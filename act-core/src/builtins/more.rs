@@ -145,7 +145,10 @@ activation! {
     ///   square root and at most one division. Beyond |x| = 1e15, x and b enter scaled by
     ///   s and s^2 (s = 2^-66, and 2^-520 beyond 1e150 for f64; powers of two, so exactly),
     ///   so that x^2 cannot overflow, and the result is scaled back last (f(MAX) = MAX;
-    ///   f(-MAX) is the subnormal b/(4 MAX)).
+    ///   f(-MAX) is the subnormal b/(4 MAX)). The slice loops run a copy without the
+    ///   scaling's selects over each chunk of 512 inputs, and the full formula again only over
+    ///   a chunk holding an |x| of 1e15 or more (1e9 for the derivative, whose NaN at +∞ the
+    ///   limit fix-up replaces by 1): the same bits, without the selects in the hot loop.
     /// - f'(x) = (1 + x/h) / 2, computed as (u/2 + h/2) / h for x >= 0 and as
     ///   b / (2 h (h + u)) = (b/2) / (x^2 + b + u h) below (h (h + u) expanded, so that the
     ///   rounding of h enters once, not twice), one division for both, scaled as f.

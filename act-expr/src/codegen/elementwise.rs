@@ -5,6 +5,7 @@ use quote::{format_ident, quote};
 
 use super::emit::f32_one_element_only;
 use super::names::{self, slice};
+use super::tail;
 use super::{Kernels, dispatched, method, method_with};
 use crate::isa::TIERS;
 use crate::model::Model;
@@ -37,29 +38,79 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     } else {
         (quote!(map1), quote!(map2))
     };
+    // Tail selects (`codegen/tail.rs`): a lean copy of the value and of the derivative for
+    // the chunks with no input in the tail; the full body, with the limit fix-up where the
+    // formula needs one, runs again over the others.
+    let mut lm = m.clone();
+    let value_tail = tail::lean(&mut lm.graph, m.f);
+    let deriv_tail = tail::lean(&mut lm.graph, m.df);
+    let (value_lean, deriv_lean) = (names::value_lean(), names::deriv_lean());
+    let value_lean_fn = value_tail.map(|(root, _)| method(&lm, &value_lean, root));
+    let deriv_lean_fn = deriv_tail.map(|(root, _)| method(&lm, &deriv_lean, root));
+    let from = |t: f64| quote!(<F as ::act_core::Float>::from_f64(#t));
+    let (value_limit, deriv_limit) = (m.value_needs_limit, m.deriv_needs_limit);
+    let forward_body = match value_tail {
+        Some((_, t)) => {
+            let t = from(t);
+            quote!(::act_core::__private::map1_tail::<F, #value_limit>(x, y, #t,
+                #[inline(always)] |v| self.#value_lean::<F, FMA>(v),
+                #[inline(always)] |v| self.#value::<F, FMA>(v)))
+        }
+        None => {
+            quote!(::act_core::__private::#map1(x, y, #[inline(always)] |v| self.#value::<F, FMA>(v)))
+        }
+    };
+    let in_place_body = match value_tail {
+        Some((_, t)) => {
+            let t = from(t);
+            quote!(::act_core::__private::map_in_place_tail::<F, #value_limit>(x, #t,
+                #[inline(always)] |v| self.#value_lean::<F, FMA>(v),
+                #[inline(always)] |v| self.#value::<F, FMA>(v)))
+        }
+        None => {
+            quote!(::act_core::__private::#map_in_place(x, #[inline(always)] |v| self.#value::<F, FMA>(v)))
+        }
+    };
+    let (backward_body, derivative_body) = match deriv_tail {
+        Some((_, t)) => {
+            let t = from(t);
+            (
+                quote!(::act_core::__private::map2_tail::<F, #deriv_limit>(x, grad_y, grad_x, #t,
+                    #[inline(always)] |v, g| g * self.#deriv_lean::<F, FMA>(v),
+                    #[inline(always)] |v, g| g * self.#deriv::<F, FMA>(v))),
+                quote!(::act_core::__private::map1_tail::<F, #deriv_limit>(x, dy, #t,
+                    #[inline(always)] |v| self.#deriv_lean::<F, FMA>(v),
+                    #[inline(always)] |v| self.#deriv::<F, FMA>(v))),
+            )
+        }
+        None => (
+            quote!(::act_core::__private::#map2(x, grad_y, grad_x, #[inline(always)] |v, g| g * self.#deriv::<F, FMA>(v))),
+            quote!(::act_core::__private::#deriv_map1(x, dy, #[inline(always)] |v| self.#deriv::<F, FMA>(v))),
+        ),
+    };
     let forward_slice = dispatched(
         forward.clone(),
         quote!(x: &[F], y: &mut [F]),
         quote!(x, y),
-        quote!(::act_core::__private::#map1(x, y, #[inline(always)] |v| self.#value::<F, FMA>(v))),
+        forward_body,
     );
     let backward_slice = dispatched(
         backward,
         quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(x, grad_y, grad_x),
-        quote!(::act_core::__private::#map2(x, grad_y, grad_x, #[inline(always)] |v, g| g * self.#deriv::<F, FMA>(v))),
+        backward_body,
     );
     let derivative_slice = dispatched(
         derivative.clone(),
         quote!(x: &[F], dy: &mut [F]),
         quote!(x, dy),
-        quote!(::act_core::__private::#deriv_map1(x, dy, #[inline(always)] |v| self.#deriv::<F, FMA>(v))),
+        derivative_body,
     );
     let in_place_slice = dispatched(
         in_place.clone(),
         quote!(x: &mut [F]),
         quote!(x),
-        quote!(::act_core::__private::#map_in_place(x, #[inline(always)] |v| self.#value::<F, FMA>(v))),
+        in_place_body,
     );
     let (one_value, one_deriv) = (
         if m.value_needs_limit {
@@ -102,6 +153,8 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         impl #name {
             #value_fn
             #deriv_fn
+            #value_lean_fn
+            #deriv_lean_fn
             #value_one_fn
             #deriv_one_fn
             #forward_one_fn

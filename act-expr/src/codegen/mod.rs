@@ -25,6 +25,7 @@ mod names;
 mod param_checks;
 mod params;
 mod plan;
+mod tail;
 mod vector;
 
 use crate::model::Model;

@@ -15,6 +15,16 @@ pub(super) fn deriv() -> Ident {
     format_ident!("__act_deriv")
 }
 
+/// [`value`] with its tail selects folded away (`codegen/tail.rs`).
+pub(super) fn value_lean() -> Ident {
+    format_ident!("__act_value_lean")
+}
+
+/// [`deriv`] with its tail selects folded away (`codegen/tail.rs`).
+pub(super) fn deriv_lean() -> Ident {
+    format_ident!("__act_deriv_lean")
+}
+
 /// [`value`] in the one-element methods' kernels (`OneKernels`).
 pub(super) fn value_one() -> Ident {
     format_ident!("__act_value_one")

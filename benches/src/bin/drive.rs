@@ -16,7 +16,7 @@ use act_core::prelude::*;
 
 const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, log_sigmoid_d, log_sigmoid_b, glu, glu_b, swiglu, swiglu_b, geglu, geglu_b, softmax, \
                     softmax_b, softmax_o, softmax_r10, softmax_br10, log_softmax, log_softmax_r10, log_softmax_br10, elu, elu_d, selu, selu_d, relu, mish_d, gelu, gelu_d, gelu_b, \
-                    gelu_tanh, gelu_tanh_d, gelu_tanh_b, copy";
+                    gelu_tanh, gelu_tanh_d, gelu_tanh_b, squareplus, squareplus_d, squareplus_b, copy";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -53,6 +53,9 @@ fn main() -> ExitCode {
             }
             "swish_d" => Swish.derivative_slice(x, y),
             "swish_b" => Swish.backward_slice(x, &g, y),
+            "squareplus" => Squareplus::default().forward_slice(x, y),
+            "squareplus_d" => Squareplus::default().derivative_slice(x, y),
+            "squareplus_b" => Squareplus::default().backward_slice(x, &g, y),
             "log_sigmoid_d" => LogSigmoid.derivative_slice(x, y),
             "log_sigmoid_b" => LogSigmoid.backward_slice(x, &g, y),
             // Pairs (a, b): the two halves of x, into the two halves of y.
