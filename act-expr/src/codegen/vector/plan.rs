@@ -49,13 +49,15 @@ pub(in crate::codegen) enum Lanes {
     Medium,
     /// At most `short::LEN` elements: 16 lanes in registers, rows as windows.
     Short,
-    /// At most `tiny::LEN` elements: 4 lanes in registers, rows as windows (the batched
-    /// methods only: a lone slice that short takes the short build, with the same bits).
-    Tiny,
-    /// Rows of one element (`one::LEN`), the batched methods only: one lane.
+    /// Rows of one element (`one::LEN`), the batched methods only (a lone slice that short
+    /// takes the short build, with the same bits): one lane.
     One,
     /// Rows of two elements (`two::LEN`), the batched methods only: two lanes.
     Two,
+    /// Rows of three elements (`three::LEN`), the batched methods only: three lanes.
+    Three,
+    /// Rows of four elements (`four::LEN`), the batched methods only: four lanes.
+    Four,
 }
 
 impl Lanes {
@@ -65,17 +67,18 @@ impl Lanes {
             Lanes::Long => quote!(::act_core::__private),
             Lanes::Medium => quote!(::act_core::__private::medium),
             Lanes::Short => quote!(::act_core::__private::short),
-            Lanes::Tiny => quote!(::act_core::__private::tiny),
             Lanes::One => quote!(::act_core::__private::one),
             Lanes::Two => quote!(::act_core::__private::two),
+            Lanes::Three => quote!(::act_core::__private::three),
+            Lanes::Four => quote!(::act_core::__private::four),
         }
     }
 
-    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`, `tiny::Row`, ...).
+    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`, `one::Row`, ...).
     pub(in crate::codegen) fn windowed(self) -> bool {
         matches!(
             self,
-            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two
+            Lanes::Short | Lanes::Medium | Lanes::One | Lanes::Two | Lanes::Three | Lanes::Four
         )
     }
 
@@ -83,7 +86,7 @@ impl Lanes {
     pub(in crate::codegen) fn out_arg(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => quote!(&mut #n),
+            Lanes::Short | Lanes::Medium | Lanes::One | Lanes::Two | Lanes::Three | Lanes::Four => quote!(&mut #n),
             _ => quote!(#n),
         }
     }
@@ -92,7 +95,7 @@ impl Lanes {
     pub(in crate::codegen) fn reread(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => quote!(&#n),
+            Lanes::Short | Lanes::Medium | Lanes::One | Lanes::Two | Lanes::Three | Lanes::Four => quote!(&#n),
             _ => quote!(&#n[..]),
         }
     }
@@ -105,7 +108,7 @@ impl Lanes {
             .map(|n| quote::format_ident!("{}", n))
             .collect();
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => {
+            Lanes::Short | Lanes::Medium | Lanes::One | Lanes::Two | Lanes::Three | Lanes::Four => {
                 let short = self.path();
                 quote!(#(#ins: #short::Row<'_, F>,)* mut #out: #short::RowMut<'_, F>)
             }
