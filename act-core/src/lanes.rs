@@ -383,34 +383,59 @@ row_module!(
 );
 
 row_module!(
-    /// [`short`]'s functions for rows of one element ([`one::LEN`]): one lane, one `exp` per
+    /// [`short`]'s functions for rows of one element ([`rows1::LEN`]): one lane, one `exp` per
     /// row. The batched methods of a vector activation (`forward_rows`, `backward_rows`,
-    /// `backward_rows_from_output`) call these for rows of one element, and [`two`], [`three`]
-    /// and [`four`] for rows of 2, 3 and 4: with the row's length a constant, the compiler
-    /// vectorises the rows loop across rows (rows side by side in a vector), where a build of
-    /// 4 lanes for rows of 3 and 4 computed its lanes as scalars, at 0.6-1.4 times a plain
-    /// loop. Same results as [`short`] (the lanes past a row hold the folds' identities).
-    one,
+    /// `backward_rows_from_output`) call these for rows of one element, and [`rows2`] to
+    /// [`rows8`] for rows of 2 to 8: with the row's length a constant, the compiler vectorises
+    /// the rows loop across rows (rows side by side in vectors), where a build of 4 lanes for
+    /// rows of 3 and 4, or of 16 for rows of 5 to 8, computes each row's lanes on their own
+    /// (at 0.5-1.4 times a plain loop). Same results as [`short`] (the lanes past a row hold
+    /// the folds' identities; a number of lanes not a power of two is combined as the first of
+    /// the next power of two: rows of 3 as `(x0 + x2) + x1`).
+    rows1,
     1
 );
 
 row_module!(
-    /// [`one`]'s functions for rows of two elements ([`two::LEN`]): two lanes.
-    two,
+    /// [`rows1`]'s functions for rows of two elements.
+    rows2,
     2
 );
 
 row_module!(
-    /// [`one`]'s functions for rows of three elements ([`three::LEN`]): three lanes, combined
-    /// as the first three of four (`(x0 + x2) + x1`, as in [`short`]).
-    three,
+    /// [`rows1`]'s functions for rows of three elements.
+    rows3,
     3
 );
 
 row_module!(
-    /// [`one`]'s functions for rows of four elements ([`four::LEN`]): four lanes.
-    four,
+    /// [`rows1`]'s functions for rows of four elements.
+    rows4,
     4
+);
+
+row_module!(
+    /// [`rows1`]'s functions for rows of five elements.
+    rows5,
+    5
+);
+
+row_module!(
+    /// [`rows1`]'s functions for rows of six elements.
+    rows6,
+    6
+);
+
+row_module!(
+    /// [`rows1`]'s functions for rows of seven elements.
+    rows7,
+    7
+);
+
+row_module!(
+    /// [`rows1`]'s functions for rows of eight elements.
+    rows8,
+    8
 );
 
 row_module!(

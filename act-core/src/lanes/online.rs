@@ -104,13 +104,57 @@ fn prefetch<F, const WRITE: bool>(x: &[F]) {
     let _ = x;
 }
 
+/// How a block takes the rounding error of `u = v - m` (`v <= m`): Knuth's TwoSum (5
+/// operations, any `v` and `m`), or Dekker's Fast2Sum (2 operations), exact where the
+/// exponent of the addend taken first is at least the other's (Muller et al., *Handbook of
+/// Floating-Point Arithmetic*, the Fast2Sum lemma; Dekker's `|a| >= |b|` implies it):
+/// [`M_FIRST`] where every `|v|` is
+/// below the power of two above `m > 0` (so `v`'s exponent is at most `m`'s), [`V_FIRST`]
+/// where `m <= 0` (then `v <= m <= 0`: `|v| >= |m|`). The same error either way, so the
+/// same bits.
+const TWO_SUM: u8 = 0;
+/// Fast2Sum with `-m` first: `err = v - (u + m)`. See [`TWO_SUM`].
+const M_FIRST: u8 = 1;
+/// Fast2Sum with `v` first: `err = -m - (u - v)`. See [`TWO_SUM`].
+const V_FIRST: u8 = 2;
+
+/// The rounding error of `u = v - m` in the form `D` ([`TWO_SUM`], [`M_FIRST`],
+/// [`V_FIRST`]), which the caller has checked holds for `v`.
+#[inline(always)]
+fn diff_err<F: Float, const D: u8>(v: F, m: F, u: F) -> F {
+    match D {
+        M_FIRST => v - (u + m),
+        V_FIRST => -m - (u - v),
+        _ => two_sum_err(v, -m, u),
+    }
+}
+
+/// The cheapest form of [`diff_err`] exact for every value of a block whose values lie in
+/// `[lo, m]` (NaN aside: any form gives NaN there), `m` finite.
+#[inline(always)]
+fn diff_form<F: Float>(m: F, lo: F) -> u8 {
+    let m64 = m.to_f64();
+    if m64 <= 0.0 {
+        return V_FIRST;
+    }
+    // The power of two above `m` (above its binade: `2^(e + 1)` for `m` in `[2^e, 2^(e+1))`;
+    // 0 for a subnormal `m`, so that the test below fails). `m` converts exactly.
+    let above = f64::from_bits(m64.to_bits() & 0xfff0_0000_0000_0000) * 2.0;
+    // `v <= m < above` for every `v`; `v > -above` then bounds `|v|`.
+    if lo.to_f64() > -above {
+        M_FIRST
+    } else {
+        TWO_SUM
+    }
+}
+
 /// One block: `y = e^(p(x) - m)` (exact in the inputs: the difference's rounding error enters
 /// the `exp`'s reduced argument) summed into `acc`, with `NORMAL` the `exp` for arguments that
 /// keep it normal (the block's minimum was checked); and the `(max, min)` of `p(next)`. The
 /// next block is fetched into the cache chunk by chunk during the exponentials (whose loop is
 /// bound by its arithmetic), so that its max/min loop reads the cache, not memory.
 #[inline(always)]
-fn block<F: Float, const FMA: bool, const NORMAL: bool>(
+fn block<F: Float, const FMA: bool, const NORMAL: bool, const D: u8>(
     x: &[F],
     y: &mut [F],
     next: &[F],
@@ -131,7 +175,7 @@ fn block<F: Float, const FMA: bool, const NORMAL: bool>(
         fold_block(acc, len, &add, |i| {
             let v = p(xc[i]);
             let u = v - m;
-            let err = two_sum_err(v, -m, u);
+            let err = diff_err::<F, D>(v, m, u);
             let e = if NORMAL {
                 <F as FloatKernels>::__exp_nonpositive_normal::<FMA>(u, err)
             } else {
@@ -185,10 +229,11 @@ pub fn softmax_forward_online<F: Float, const FMA: bool>(neg: bool, x: &[F], y: 
         }
         let (xb, next) = (&x[b0..b1], &x[b1..b2]);
         let (yb, y_next) = y[b0..b2].split_at_mut(b1 - b0);
-        (hi, lo) = if lo - m >= from {
-            block::<F, FMA, true>(xb, yb, next, y_next, m, p, &mut acc)
-        } else {
-            block::<F, FMA, false>(xb, yb, next, y_next, m, p, &mut acc)
+        (hi, lo) = match (lo - m >= from, diff_form(m, lo)) {
+            (true, M_FIRST) => block::<F, FMA, true, M_FIRST>(xb, yb, next, y_next, m, p, &mut acc),
+            (true, V_FIRST) => block::<F, FMA, true, V_FIRST>(xb, yb, next, y_next, m, p, &mut acc),
+            (true, _) => block::<F, FMA, true, TWO_SUM>(xb, yb, next, y_next, m, p, &mut acc),
+            (false, _) => block::<F, FMA, false, TWO_SUM>(xb, yb, next, y_next, m, p, &mut acc),
         };
         b0 = b1;
     }
@@ -252,7 +297,7 @@ fn nan_or_zero<F: Float>(x: &[F], p: impl Fn(F) -> F) -> F {
 /// the others (the ties at `m`, whose `e` is 1 exactly; a NaN), nothing stored, `exp` with
 /// gradual underflow where the block's spread was not checked (a tiny sum is a result here).
 #[inline(always)]
-fn block_log<F: Float, const FMA: bool, const NORMAL: bool>(
+fn block_log<F: Float, const FMA: bool, const NORMAL: bool, const D: u8>(
     x: &[F],
     next: &[F],
     m: F,
@@ -267,7 +312,7 @@ fn block_log<F: Float, const FMA: bool, const NORMAL: bool>(
         fold_block(acc, xc.len().min(LANES), &add, |i| {
             let v = xc[i];
             let u = v - m;
-            let err = two_sum_err(v, -m, u);
+            let err = diff_err::<F, D>(v, m, u);
             let e = if NORMAL {
                 <F as FloatKernels>::__exp_nonpositive_normal::<FMA>(u, err)
             } else {
@@ -320,10 +365,11 @@ pub fn log_softmax_forward_online<F: Float, const FMA: bool>(x: &[F], y: &mut [F
             start = b0;
         }
         let (xb, next) = (&x[b0..b1], &x[b1..b2]);
-        (hi, lo) = if lo - m >= from {
-            block_log::<F, FMA, true>(xb, next, m, &mut acc)
-        } else {
-            block_log::<F, FMA, false>(xb, next, m, &mut acc)
+        (hi, lo) = match (lo - m >= from, diff_form(m, lo)) {
+            (true, M_FIRST) => block_log::<F, FMA, true, M_FIRST>(xb, next, m, &mut acc),
+            (true, V_FIRST) => block_log::<F, FMA, true, V_FIRST>(xb, next, m, &mut acc),
+            (true, _) => block_log::<F, FMA, true, TWO_SUM>(xb, next, m, &mut acc),
+            (false, _) => block_log::<F, FMA, false, TWO_SUM>(xb, next, m, &mut acc),
         };
         b0 = b1;
     }

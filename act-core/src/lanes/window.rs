@@ -477,7 +477,10 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool, const L: usize>(
         // is summed again scaled by `1/K` (`K = L` rounded up to a power of two) and the
         // products `p_i sum_j g_j` scaled back: finite where they are.
         let (d, up) = if d.is_nan() | d.is_infinite() {
-            (sum_scaled(len, gb), F::from_f64(L.next_power_of_two() as f64))
+            (
+                sum_scaled(len, gb),
+                F::from_f64(L.next_power_of_two() as f64),
+            )
         } else {
             (d, F::ONE)
         };

@@ -144,32 +144,28 @@ pub(super) fn by_rows(
     let call = |lanes: Lanes| {
         let (b, row_params) = (body(lanes), row_params(lanes));
         let path = match lanes {
-            Lanes::Short
-            | Lanes::Medium
-            | Lanes::One
-            | Lanes::Two
-            | Lanes::Three
-            | Lanes::Four => lanes.path(),
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) => lanes.path(),
             Lanes::Long => quote!(::act_core::__private),
         };
         quote!(#path::#helper(#rows_args, #[inline(always)] |#row_params| { #b }))
     };
     let (short, medium, long) = (call(Lanes::Short), call(Lanes::Medium), call(Lanes::Long));
-    let [one, two, three, four] = [Lanes::One, Lanes::Two, Lanes::Three, Lanes::Four].map(call);
+    // `cols` 0 runs nothing, in any build.
+    let exact = (1..=plan::EXACT_UP_TO).map(|n| {
+        let b = call(Lanes::Exact(n));
+        let n = if n == 1 {
+            quote!(cols <= 1)
+        } else {
+            quote!(cols == #n)
+        };
+        quote!(if #n { #b } else)
+    });
     dispatched(
         name,
         params,
         args,
         quote! {
-            if cols <= 1 {
-                #one
-            } else if cols == 2 {
-                #two
-            } else if cols == 3 {
-                #three
-            } else if cols == 4 {
-                #four
-            } else if cols <= #short_len {
+            #(#exact)* if cols <= #short_len {
                 #short
             } else if cols <= #medium_len {
                 #medium
