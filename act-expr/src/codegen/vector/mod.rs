@@ -123,9 +123,9 @@ pub(super) fn by_length(
 /// A method over a row-major batch of rows of `cols`: dispatched once for the batch (not once
 /// per row), every row computed by the build of the slice method for its length (see
 /// [`by_length`]; all rows have the same), inlined into the loop as a closure; rows of at
-/// 1, 2, 3 or 4 elements take builds of their own in as many lanes, in which the row's
-/// length is a constant and the compiler vectorises the rows loop across rows (the same bits
-/// as the short build's: the lanes past a row hold the folds' identities). `params` are
+/// 1 to [`plan::EXACT_UP_TO`] elements take builds of their own in as many lanes, in which
+/// the row's length is a constant and the compiler vectorises the rows loop across rows (the
+/// same bits as the short build's: the lanes past a row hold the folds' identities). `params` are
 /// the method's, `row_params` the row closure's by build, and `rows` the helper
 /// that loops over the rows and its arguments before the closure (`for_rows`, `x, cols, y`).
 pub(super) fn by_rows(
