@@ -137,7 +137,7 @@ fn diff_form<F: Float>(m: F, lo: F) -> u8 {
     if m64 <= 0.0 {
         return V_FIRST;
     }
-    if !(m64 < f64::INFINITY) {
+    if m64.is_nan() || m64 == f64::INFINITY {
         // NaN or +∞ (not a block of the exp without gradual underflow): TwoSum.
         return TWO_SUM;
     }
