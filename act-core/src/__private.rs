@@ -11,8 +11,9 @@ pub use crate::float_kernels::{FloatKernels, OneKernels};
 pub use crate::kernels::Kernel;
 pub use crate::lanes::{
     MAX_MIN_FROM, ONLINE_FROM, fold_blocks, log_softmax_forward_online, max_min_blocks,
-    mean_rescaled, medium, one, position_of, short, softmax_family_backward,
-    softmax_forward_online, sum_lanes, sum_lanes_store, sum_lanes2, sum_lanes3, tiny, two,
+    mean_rescaled, medium, position_of, rows1, rows2, rows3, rows4, rows5, rows6, rows7, rows8,
+    short, softmax_family_backward, softmax_forward_online, sum_lanes, sum_lanes_store, sum_lanes2,
+    sum_lanes3,
 };
 pub use crate::loops::{
     for_rows, for_rows2, is_limit_artefact, limit, map_in_place, map_in_place_limit,

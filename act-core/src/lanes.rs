@@ -29,7 +29,10 @@ fn fold_block<F: Float, const L: usize, const M: usize>(
     }
 }
 
-/// Each row of lanes combined pairwise (a tree, for accuracy).
+/// Each row of lanes combined pairwise (a tree, for accuracy). `L` need not be a power of
+/// two: the tree is that of the next power of two, whose missing lanes would hold the
+/// identity (so lane `i` meets lane `i + width` only where that lane exists), which gives
+/// the bits of a tree over more lanes of which those past `L` hold the identity.
 #[inline(always)]
 fn finish_lanes<F: Float, const L: usize, const M: usize>(
     acc: &[[F; L]; M],
@@ -38,7 +41,7 @@ fn finish_lanes<F: Float, const L: usize, const M: usize>(
     let mut out = [F::ZERO; M];
     for (o, lanes) in out.iter_mut().zip(acc) {
         let mut w = *lanes;
-        let mut width = L;
+        let mut width = L.next_power_of_two();
         while width > 1 {
             width /= 2;
             let (lo, hi) = w.split_at_mut(width);
@@ -380,28 +383,59 @@ row_module!(
 );
 
 row_module!(
-    /// [`short`]'s functions for rows of at most [`tiny::LEN`] elements (a batch of rows of 1 to
-    /// 4 classes): 4 lanes, so that a row does not compute an `exp` and reduce a tree on the 16
-    /// lanes of [`short`]. The compiler computes these 4 lanes as scalars (about 230
-    /// instructions per row of 4 in the AVX-512 build): rows of 3 and 4 run at 0.6-1.4 times a
-    /// plain loop, where rows of 1 and 2 (builds of 1 and 2 lanes, which the compiler
-    /// vectorises across rows) run at 25-70 times. Same results (the lanes past the row hold the fold's
-    /// identity in either). The batched methods of a vector activation (`forward_rows`,
-    /// `backward_rows`, `backward_rows_from_output`) call these for rows of at most `LEN`.
-    tiny,
-    4
-);
-
-row_module!(
-    /// [`tiny`]'s functions for rows of one element ([`one::LEN`]): one lane, one `exp` per row.
-    one,
+    /// [`short`]'s functions for rows of one element ([`rows1::LEN`]): one lane, one `exp` per
+    /// row. The batched methods of a vector activation (`forward_rows`, `backward_rows`,
+    /// `backward_rows_from_output`) call these for rows of one element, and [`rows2`] to
+    /// [`rows8`] for rows of 2 to 8: with the row's length a constant, the compiler vectorises
+    /// the rows loop across rows (rows side by side in vectors), where a build of 4 lanes for
+    /// rows of 3 and 4, or of 16 for rows of 5 to 8, computes each row's lanes on their own
+    /// (at 0.5-1.4 times a plain loop). Same results as [`short`] (the lanes past a row hold
+    /// the folds' identities; a number of lanes not a power of two is combined as the first of
+    /// the next power of two: rows of 3 as `(x0 + x2) + x1`).
+    rows1,
     1
 );
 
 row_module!(
-    /// [`tiny`]'s functions for rows of two elements ([`two::LEN`]): two lanes.
-    two,
+    /// [`rows1`]'s functions for rows of two elements.
+    rows2,
     2
+);
+
+row_module!(
+    /// [`rows1`]'s functions for rows of three elements.
+    rows3,
+    3
+);
+
+row_module!(
+    /// [`rows1`]'s functions for rows of four elements.
+    rows4,
+    4
+);
+
+row_module!(
+    /// [`rows1`]'s functions for rows of five elements.
+    rows5,
+    5
+);
+
+row_module!(
+    /// [`rows1`]'s functions for rows of six elements.
+    rows6,
+    6
+);
+
+row_module!(
+    /// [`rows1`]'s functions for rows of seven elements.
+    rows7,
+    7
+);
+
+row_module!(
+    /// [`rows1`]'s functions for rows of eight elements.
+    rows8,
+    8
 );
 
 row_module!(

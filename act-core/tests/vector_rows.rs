@@ -12,9 +12,9 @@ use panics::panic_location;
 mod isa;
 use isa::for_each_isa;
 
-/// Row widths taking the batched methods' tiny build (at most 4), the short build (at most
-/// 16), the medium one (at most 64) and the long one, and their edges.
-const WIDTHS: [usize; 11] = [1, 2, 3, 4, 5, 10, 16, 17, 64, 65, 300];
+/// Row widths taking the batched methods' builds for rows of 1 to 8 (one each), the short
+/// build (at most 16), the medium one (at most 64) and the long one, and their edges.
+const WIDTHS: [usize; 15] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 17, 64, 65, 300];
 
 /// Deterministic inputs in about [-spread, spread] (a fixed linear congruential sequence).
 fn inputs(n: usize, seed: u64, spread: f64) -> Vec<f64> {
@@ -44,10 +44,10 @@ fn rows_match_slices<F: Float + core::fmt::Debug, A: VectorActivation + Backward
     isa: Isa,
 ) {
     for cols in WIDTHS {
-        // Many rows where the rows loop may be vectorised across rows (the 1- and 2-lane
-        // builds): a few hundred, not a multiple of any vector width, so that its main loop
+        // Many rows where the rows loop may be vectorised across rows (the builds for rows of
+        // 1 to 8): a few hundred, not a multiple of any vector width, so that its main loop
         // and its remainder both run; with a NaN, an infinity and a -∞ among them.
-        let rows = if cols <= 4 { 301 } else { 5 };
+        let rows = if cols <= 8 { 301 } else { 5 };
         let conv = |v: Vec<f64>| v.into_iter().map(F::from_f64).collect::<Vec<F>>();
         let mut x = conv(inputs(rows * cols, cols as u64, 30.0));
         if rows > 100 {
@@ -148,7 +148,7 @@ fn run<A: VectorActivation>(act: &A, x: &[f64]) -> Vec<f64> {
 
 /// Widths of the closed-form backward's tests: one and two classes, a short row, a medium row
 /// and one past a block of 16.
-const CLOSED_WIDTHS: [usize; 12] = [1, 2, 3, 4, 10, 16, 32, 33, 64, 65, 100, 300];
+const CLOSED_WIDTHS: [usize; 16] = [1, 2, 3, 4, 5, 6, 7, 8, 10, 16, 32, 33, 64, 65, 100, 300];
 
 /// The softmax family's VJP from the input in f64 from f32 inputs (the closed form, whose
 /// rounding is 2^-29 of an f32 ulp), with the size of the terms it subtracts: `(vjp, scale,

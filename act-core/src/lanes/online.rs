@@ -104,13 +104,63 @@ fn prefetch<F, const WRITE: bool>(x: &[F]) {
     let _ = x;
 }
 
+/// How a block takes the rounding error of `u = v - m` (`v <= m`): Knuth's TwoSum (5
+/// operations, any `v` and `m`), or Dekker's Fast2Sum (2 operations), exact where the
+/// exponent of the addend taken first is at least the other's (Muller et al., *Handbook of
+/// Floating-Point Arithmetic*, the Fast2Sum lemma; Dekker's `|a| >= |b|` implies it):
+/// [`M_FIRST`] where every `|v|` is
+/// below the power of two above `m > 0` (so `v`'s exponent is at most `m`'s), [`V_FIRST`]
+/// where `m <= 0` (then `v <= m <= 0`: `|v| >= |m|`). The same error either way, so the
+/// same bits.
+const TWO_SUM: u8 = 0;
+/// Fast2Sum with `-m` first: `err = v - (u + m)`. See [`TWO_SUM`].
+const M_FIRST: u8 = 1;
+/// Fast2Sum with `v` first: `err = -m - (u - v)`. See [`TWO_SUM`].
+const V_FIRST: u8 = 2;
+
+/// The rounding error of `u = v - m` in the form `D` ([`TWO_SUM`], [`M_FIRST`],
+/// [`V_FIRST`]), which the caller has checked holds for `v`.
+#[inline(always)]
+fn diff_err<F: Float, const D: u8>(v: F, m: F, u: F) -> F {
+    match D {
+        M_FIRST => v - (u + m),
+        V_FIRST => -m - (u - v),
+        _ => two_sum_err(v, -m, u),
+    }
+}
+
+/// The cheapest form of [`diff_err`] exact for every value of a block whose values lie in
+/// `[lo, m]` (NaN aside: any form gives NaN there), `m` finite.
+#[inline(always)]
+fn diff_form<F: Float>(m: F, lo: F) -> u8 {
+    let m64 = m.to_f64();
+    if m64 <= 0.0 {
+        return V_FIRST;
+    }
+    if m64.is_nan() || m64 == f64::INFINITY {
+        // NaN or +∞ (not a block of the exp without gradual underflow): TwoSum.
+        return TWO_SUM;
+    }
+    // The power of two above `m` (above its binade: `2^(e + 1)` for `m` in `[2^e, 2^(e+1))`;
+    // 0 for an `m` subnormal in `f64`, so that only a block of positive values passes the test
+    // below; an `f32` subnormal is normal in `f64`, and its binade's bound tighter than the
+    // smallest normal's, which every subnormal's exponent is). `m` converts exactly.
+    let above = f64::from_bits(m64.to_bits() & 0xfff0_0000_0000_0000) * 2.0;
+    // `v <= m < above` for every `v`; `v > -above` then bounds `|v|`.
+    if lo.to_f64() > -above {
+        M_FIRST
+    } else {
+        TWO_SUM
+    }
+}
+
 /// One block: `y = e^(p(x) - m)` (exact in the inputs: the difference's rounding error enters
 /// the `exp`'s reduced argument) summed into `acc`, with `NORMAL` the `exp` for arguments that
 /// keep it normal (the block's minimum was checked); and the `(max, min)` of `p(next)`. The
 /// next block is fetched into the cache chunk by chunk during the exponentials (whose loop is
 /// bound by its arithmetic), so that its max/min loop reads the cache, not memory.
 #[inline(always)]
-fn block<F: Float, const FMA: bool, const NORMAL: bool>(
+fn block<F: Float, const FMA: bool, const NORMAL: bool, const D: u8>(
     x: &[F],
     y: &mut [F],
     next: &[F],
@@ -131,7 +181,7 @@ fn block<F: Float, const FMA: bool, const NORMAL: bool>(
         fold_block(acc, len, &add, |i| {
             let v = p(xc[i]);
             let u = v - m;
-            let err = two_sum_err(v, -m, u);
+            let err = diff_err::<F, D>(v, m, u);
             let e = if NORMAL {
                 <F as FloatKernels>::__exp_nonpositive_normal::<FMA>(u, err)
             } else {
@@ -185,10 +235,11 @@ pub fn softmax_forward_online<F: Float, const FMA: bool>(neg: bool, x: &[F], y: 
         }
         let (xb, next) = (&x[b0..b1], &x[b1..b2]);
         let (yb, y_next) = y[b0..b2].split_at_mut(b1 - b0);
-        (hi, lo) = if lo - m >= from {
-            block::<F, FMA, true>(xb, yb, next, y_next, m, p, &mut acc)
-        } else {
-            block::<F, FMA, false>(xb, yb, next, y_next, m, p, &mut acc)
+        (hi, lo) = match (lo - m >= from, diff_form(m, lo)) {
+            (true, M_FIRST) => block::<F, FMA, true, M_FIRST>(xb, yb, next, y_next, m, p, &mut acc),
+            (true, V_FIRST) => block::<F, FMA, true, V_FIRST>(xb, yb, next, y_next, m, p, &mut acc),
+            (true, _) => block::<F, FMA, true, TWO_SUM>(xb, yb, next, y_next, m, p, &mut acc),
+            (false, _) => block::<F, FMA, false, TWO_SUM>(xb, yb, next, y_next, m, p, &mut acc),
         };
         b0 = b1;
     }
@@ -252,7 +303,7 @@ fn nan_or_zero<F: Float>(x: &[F], p: impl Fn(F) -> F) -> F {
 /// the others (the ties at `m`, whose `e` is 1 exactly; a NaN), nothing stored, `exp` with
 /// gradual underflow where the block's spread was not checked (a tiny sum is a result here).
 #[inline(always)]
-fn block_log<F: Float, const FMA: bool, const NORMAL: bool>(
+fn block_log<F: Float, const FMA: bool, const NORMAL: bool, const D: u8>(
     x: &[F],
     next: &[F],
     m: F,
@@ -267,7 +318,7 @@ fn block_log<F: Float, const FMA: bool, const NORMAL: bool>(
         fold_block(acc, xc.len().min(LANES), &add, |i| {
             let v = xc[i];
             let u = v - m;
-            let err = two_sum_err(v, -m, u);
+            let err = diff_err::<F, D>(v, m, u);
             let e = if NORMAL {
                 <F as FloatKernels>::__exp_nonpositive_normal::<FMA>(u, err)
             } else {
@@ -320,10 +371,11 @@ pub fn log_softmax_forward_online<F: Float, const FMA: bool>(x: &[F], y: &mut [F
             start = b0;
         }
         let (xb, next) = (&x[b0..b1], &x[b1..b2]);
-        (hi, lo) = if lo - m >= from {
-            block_log::<F, FMA, true>(xb, next, m, &mut acc)
-        } else {
-            block_log::<F, FMA, false>(xb, next, m, &mut acc)
+        (hi, lo) = match (lo - m >= from, diff_form(m, lo)) {
+            (true, M_FIRST) => block_log::<F, FMA, true, M_FIRST>(xb, next, m, &mut acc),
+            (true, V_FIRST) => block_log::<F, FMA, true, V_FIRST>(xb, next, m, &mut acc),
+            (true, _) => block_log::<F, FMA, true, TWO_SUM>(xb, next, m, &mut acc),
+            (false, _) => block_log::<F, FMA, false, TWO_SUM>(xb, next, m, &mut acc),
         };
         b0 = b1;
     }
@@ -344,5 +396,114 @@ pub fn log_softmax_forward_online<F: Float, const FMA: bool>(x: &[F], y: &mut [F
     let l = t.log1p();
     for (yi, &xi) in y.iter_mut().zip(x) {
         *yi = (xi - m) - l;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic `f32` values: `scale` times a fixed linear congruential sequence in
+    /// [-1, 1), with a random binade spread of `2^-20` to 1.
+    fn values(n: usize, seed: u64, scale: f64) -> Vec<f32> {
+        let mut s = seed.wrapping_mul(6364136223846793005) | 1;
+        let mut next = move || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        (0..n)
+            .map(|_| {
+                let u = next() * 2.0 - 1.0;
+                (scale * u * 2f64.powi(-((next() * 20.0) as i32))) as f32
+            })
+            .collect()
+    }
+
+    /// Wherever `diff_form` picks a Fast2Sum form for a block `[lo, m]`, that form's error is
+    /// exact for every `v` of the block (Knuth's TwoSum, exact for any operands, gives it; and
+    /// `v - m - u` in `f64` where the operands' exponents are close enough for `f64` to hold
+    /// the difference): blocks
+    /// of every sign and spread, and `v` at the block's edges (`lo`, `m`, just below the power
+    /// of two above `m`, the other side of 0). Fails if the bound is taken a binade too wide
+    /// (checked by hand: `above * 2.0` gives wrong errors) or the forms are swapped.
+    #[test]
+    fn fast_two_sum_forms_are_exact() {
+        let (mut fast, mut m_first, mut v_first) = (0, 0, 0);
+        for (k, &m) in values(4000, 1, 100.0).iter().enumerate() {
+            for &spread in &[0.5f64, 1.0, 1.9, 2.0, 2.1, 4.0, 40.0] {
+                let lo = (m as f64 - spread * (m as f64).abs().max(1e-3)) as f32;
+                let form = diff_form(m, lo);
+                if form == TWO_SUM {
+                    continue;
+                }
+                fast += 1;
+                let mut vs: Vec<f32> = values(64, k as u64 + 7, 1.0)
+                    .into_iter()
+                    .map(|t| (lo as f64 + (m as f64 - lo as f64) * (t as f64).abs()) as f32)
+                    .filter(|&v| v >= lo && v <= m)
+                    .collect();
+                vs.extend([lo, m, -m, f32::from_bits(lo.to_bits() + 1), m * 0.5]);
+                for v in vs.into_iter().filter(|&v| v >= lo && v <= m) {
+                    let u = v - m;
+                    let err = match form {
+                        M_FIRST => diff_err::<f32, M_FIRST>(v, m, u),
+                        _ => diff_err::<f32, V_FIRST>(v, m, u),
+                    };
+                    let exact = two_sum_err(v, -m, u);
+                    assert_eq!(
+                        err, exact,
+                        "form {form}, m {m:e}, lo {lo:e}, v {v:e}: {err:e} not {exact:e}"
+                    );
+                    if v == 0.0 || (v.abs() / m.abs()).log2().abs() < 28.0 {
+                        let wide = (v as f64 - m as f64 - u as f64) as f32;
+                        assert_eq!(err, wide, "m {m:e}, v {v:e}");
+                    }
+                }
+                if form == M_FIRST {
+                    m_first += 1;
+                } else {
+                    v_first += 1;
+                }
+            }
+        }
+        // Both forms are taken often.
+        assert!(
+            m_first > 5000 && v_first > 5000,
+            "{fast} {m_first} {v_first}"
+        );
+    }
+
+    /// `diff_form`'s choices at its edges: `m <= 0` is `V_FIRST`; `m > 0` is `M_FIRST` while
+    /// `lo` is above minus the power of two above `m`, else `TWO_SUM`; a subnormal or
+    /// non-finite `m` never takes `M_FIRST`.
+    #[test]
+    fn diff_form_edges() {
+        assert_eq!(diff_form(0.0f32, -1e30), V_FIRST);
+        assert_eq!(diff_form(-0.0f32, -1e30), V_FIRST);
+        assert_eq!(diff_form(-3.0f32, -1e30), V_FIRST);
+        assert_eq!(diff_form(8.0f32, -15.999999), M_FIRST);
+        assert_eq!(diff_form(8.0f32, -16.0), TWO_SUM);
+        assert_eq!(diff_form(7.99f32, -7.999999), M_FIRST);
+        assert_eq!(diff_form(7.99f32, -8.0), TWO_SUM);
+        // A subnormal `f32` `m` (normal in `f64`): the bound of its `f64` binade, tighter than
+        // needed (every subnormal has the exponent of the smallest normal), and exact.
+        assert_eq!(diff_form(1e-40f32, -0.5e-40), M_FIRST);
+        assert_eq!(diff_form(1e-40f32, -2e-40), TWO_SUM);
+        for v in [-0.5e-40f32, 1e-45, -1e-45, 0.7e-40] {
+            let u = v - 1e-40;
+            assert_eq!(
+                diff_err::<f32, M_FIRST>(v, 1e-40, u),
+                two_sum_err(v, -1e-40, u)
+            );
+        }
+        // A subnormal `f64` `m`: only a block of positive values (`|v| <= m`).
+        assert_eq!(diff_form(1e-310f64, 0.5e-310), M_FIRST);
+        assert_eq!(diff_form(1e-310f64, -0.5e-310), TWO_SUM);
+        assert_eq!(diff_form(f32::NAN, 0.0), TWO_SUM);
+        assert_eq!(diff_form(f32::INFINITY, 0.0), TWO_SUM);
+        assert_eq!(diff_form(1.5f64, -1.999), M_FIRST);
+        assert_eq!(diff_form(1.5f64, -2.0), TWO_SUM);
     }
 }

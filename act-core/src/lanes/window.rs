@@ -474,10 +474,13 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool, const L: usize>(
     let inv = F::ONE / s;
     if log {
         // Where `sum_j g_j` overflows (or is NaN from `∞ - ∞` between huge finite terms), it
-        // is summed again scaled by `1/L` and the products `p_i sum_j g_j` scaled back:
-        // finite where they are.
+        // is summed again scaled by `1/K` (`K = L` rounded up to a power of two) and the
+        // products `p_i sum_j g_j` scaled back: finite where they are.
         let (d, up) = if d.is_nan() | d.is_infinite() {
-            (sum_scaled(len, gb), F::from_f64(L as f64))
+            (
+                sum_scaled(len, gb),
+                F::from_f64(L.next_power_of_two() as f64),
+            )
         } else {
             (d, F::ONE)
         };
@@ -532,14 +535,14 @@ fn dot_of_products<F: Float, const L: usize>(len: usize, g: &[F; L], e: &[F; L],
     )[0]
 }
 
-/// `sum_i g_i / L` over the first `len` lanes (`L` a power of two: the scaling is exact but
-/// below the normal range), in the order of [`sum_lanes`]: the sum of a gradient that
+/// `sum_i g_i / K` over the first `len` lanes, `K` the power of two from `L` (the scaling is
+/// exact but below the normal range), in the order of [`sum_lanes`]: the sum of a gradient that
 /// overflows (the rare case of [`softmax_family_backward`], inlined in its branch as
 /// [`dot_of_products`]).
 #[inline(always)]
 fn sum_scaled<F: Float, const L: usize>(len: usize, g: &[F; L]) -> F {
     let add = |a: F, b: F| a + b;
-    let down = F::from_f64(1.0 / L as f64);
+    let down = F::from_f64(1.0 / L.next_power_of_two() as f64);
     finish_lanes(
         &lanes::<F, 1, L>(len, F::ZERO, &add, |i| [g[i] * down]),
         &add,

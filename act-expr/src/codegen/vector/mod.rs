@@ -123,8 +123,9 @@ pub(super) fn by_length(
 /// A method over a row-major batch of rows of `cols`: dispatched once for the batch (not once
 /// per row), every row computed by the build of the slice method for its length (see
 /// [`by_length`]; all rows have the same), inlined into the loop as a closure; rows of at
-/// most `tiny::LEN` take builds of their own in 1, 2 or 4 lanes (the same bits as the short
-/// one's: the lanes past a row hold the folds' identities). `params` are
+/// 1 to [`plan::EXACT_UP_TO`] elements take builds of their own in as many lanes, in which
+/// the row's length is a constant and the compiler vectorises the rows loop across rows (the
+/// same bits as the short build's: the lanes past a row hold the folds' identities). `params` are
 /// the method's, `row_params` the row closure's by build, and `rows` the helper
 /// that loops over the rows and its arguments before the closure (`for_rows`, `x, cols, y`).
 pub(super) fn by_rows(
@@ -136,7 +137,6 @@ pub(super) fn by_rows(
     body: impl Fn(Lanes) -> TokenStream,
 ) -> TokenStream {
     let helper = quote::format_ident!("{}", helper);
-    let tiny_len = quote!(::act_core::__private::tiny::LEN);
     let short_len = quote!(::act_core::__private::short::LEN);
     let medium_len = quote!(::act_core::__private::medium::LEN);
     // The short and medium builds' rows loops pass windows of the batch
@@ -144,25 +144,28 @@ pub(super) fn by_rows(
     let call = |lanes: Lanes| {
         let (b, row_params) = (body(lanes), row_params(lanes));
         let path = match lanes {
-            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => lanes.path(),
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) => lanes.path(),
             Lanes::Long => quote!(::act_core::__private),
         };
         quote!(#path::#helper(#rows_args, #[inline(always)] |#row_params| { #b }))
     };
     let (short, medium, long) = (call(Lanes::Short), call(Lanes::Medium), call(Lanes::Long));
-    let (one, two, tiny) = (call(Lanes::One), call(Lanes::Two), call(Lanes::Tiny));
+    // `cols` 0 runs nothing, in any build.
+    let exact = (1..=plan::EXACT_UP_TO).map(|n| {
+        let b = call(Lanes::Exact(n));
+        let n = if n == 1 {
+            quote!(cols <= 1)
+        } else {
+            quote!(cols == #n)
+        };
+        quote!(if #n { #b } else)
+    });
     dispatched(
         name,
         params,
         args,
         quote! {
-            if cols <= 1 {
-                #one
-            } else if cols == 2 {
-                #two
-            } else if cols <= #tiny_len {
-                #tiny
-            } else if cols <= #short_len {
+            #(#exact)* if cols <= #short_len {
                 #short
             } else if cols <= #medium_len {
                 #medium

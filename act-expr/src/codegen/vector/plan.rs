@@ -39,6 +39,10 @@ impl Reduction {
     }
 }
 
+/// The longest rows with a build of their own ([`Lanes::Exact`]): `act_core::__private` has
+/// the modules `rows1` to `rows8`.
+pub(in crate::codegen) const EXACT_UP_TO: usize = 8;
+
 /// Which lane helpers a build of a slice method calls (see `act_core::__private::short`):
 /// the same results, set up for the input's length.
 #[derive(Clone, Copy)]
@@ -49,13 +53,10 @@ pub(in crate::codegen) enum Lanes {
     Medium,
     /// At most `short::LEN` elements: 16 lanes in registers, rows as windows.
     Short,
-    /// At most `tiny::LEN` elements: 4 lanes in registers, rows as windows (the batched
-    /// methods only: a lone slice that short takes the short build, with the same bits).
-    Tiny,
-    /// Rows of one element (`one::LEN`), the batched methods only: one lane.
-    One,
-    /// Rows of two elements (`two::LEN`), the batched methods only: two lanes.
-    Two,
+    /// Rows of exactly `n` elements, 1 to [`EXACT_UP_TO`], the batched methods only (a lone
+    /// slice that short takes the short build, with the same bits): `n` lanes, in the module
+    /// `act_core::__private::rows{n}` (`rows1::LEN` is 1).
+    Exact(usize),
 }
 
 impl Lanes {
@@ -65,25 +66,23 @@ impl Lanes {
             Lanes::Long => quote!(::act_core::__private),
             Lanes::Medium => quote!(::act_core::__private::medium),
             Lanes::Short => quote!(::act_core::__private::short),
-            Lanes::Tiny => quote!(::act_core::__private::tiny),
-            Lanes::One => quote!(::act_core::__private::one),
-            Lanes::Two => quote!(::act_core::__private::two),
+            Lanes::Exact(n) => {
+                let m = quote::format_ident!("rows{}", n);
+                quote!(::act_core::__private::#m)
+            }
         }
     }
 
-    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`, `tiny::Row`, ...).
+    /// Whether the build takes rows as windows (`short::Row`, `medium::Row`, `rows1::Row`, ...).
     pub(in crate::codegen) fn windowed(self) -> bool {
-        matches!(
-            self,
-            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two
-        )
+        matches!(self, Lanes::Short | Lanes::Medium | Lanes::Exact(_))
     }
 
     /// The output buffer `name` as a helper takes it.
     pub(in crate::codegen) fn out_arg(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => quote!(&mut #n),
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) => quote!(&mut #n),
             _ => quote!(#n),
         }
     }
@@ -92,7 +91,7 @@ impl Lanes {
     pub(in crate::codegen) fn reread(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => quote!(&#n),
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) => quote!(&#n),
             _ => quote!(&#n[..]),
         }
     }
@@ -105,7 +104,7 @@ impl Lanes {
             .map(|n| quote::format_ident!("{}", n))
             .collect();
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Tiny | Lanes::One | Lanes::Two => {
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) => {
                 let short = self.path();
                 quote!(#(#ins: #short::Row<'_, F>,)* mut #out: #short::RowMut<'_, F>)
             }
