@@ -73,6 +73,18 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// A constant known as the double-double `hi + lo`, as the pair nearest to it in this type
     /// (for `f32`: the rounded value and the rounded remainder).
     fn split_constant(hi: f64, lo: f64) -> (Self, Self);
+    /// `self · p` for a parameter `p` (an `f64`) rounded once, for a product that can reach
+    /// the overflow threshold: `F::from_f64(p) * self` rounds `p` first, and that product may
+    /// overflow where `p · self` rounds to `MAX` (SELU's `scale x` at x = 3.2386221e38 in
+    /// `f32`), or the other way round. `f64`: the plain product (`p` is exact). `f32` with
+    /// `FMA`: `fma(self, h, self l)`, `p = h + l` with `h` the `f32` value next to `p` towards
+    /// 0, below it even where `p` is an `f32` (so that `l` is never 0, `±∞ · p` stays `±∞`,
+    /// and `-0 · p` stays `-0`); the rounding of `self l` moves the sum by at most 2^-47 of
+    /// it, or 2^-150 in the subnormal range (there the result is within one subnormal step).
+    /// Without `FMA`: the product in `f64`, rounded to `f32` (2^-53 from halfway cases aside,
+    /// the correctly rounded product). A parameter beyond `f32`'s range gives the plain
+    /// product's ±∞ with `FMA`.
+    fn __mul_param<const FMA: bool>(self, p: f64) -> Self;
 }
 
 /// The kernel entries of the scalar methods (`Elementwise::forward` and `derivative`, one
@@ -264,6 +276,28 @@ macro_rules! impl_float_kernels {
             fn split_constant(hi: f64, lo: f64) -> (Self, Self) {
                 let h = hi as $t;
                 (h, ((hi - h as f64) + lo) as $t)
+            }
+            #[inline(always)]
+            fn __mul_param<const FMA: bool>(self, p: f64) -> Self {
+                if $t::MANTISSA_DIGITS == 53 {
+                    return self * p as $t;
+                }
+                if !FMA {
+                    return (self as f64 * p) as $t;
+                }
+                // `h` and `l` depend on `p` alone: computed once, outside a slice loop.
+                let h = p as $t;
+                let h = if h.is_finite() && h != 0.0 && (h as f64).abs() >= p.abs() {
+                    $t::from_bits(h.to_bits() - 1)
+                } else {
+                    h
+                };
+                let l = if h.is_finite() {
+                    (p - h as f64) as $t
+                } else {
+                    0.0
+                };
+                self.mul_add(h, self * l)
             }
         }
     };

@@ -143,6 +143,9 @@ pub(super) fn f32_one_element_only(
                 one(k) && (exp_correction.is_none() || k != Kernel::Of(Func::Exp))
             }
             Expr::ErfcProduct(_) | Expr::ExpSquare(_) => false,
+            // One rounding by a parameter takes an FMA in the FMA builds: the slices' bits
+            // come from the build check.
+            Expr::Product(ref p) => p.param.is_none(),
             _ => true,
         },
         Binding::SigmoidPair { .. } => true,
@@ -150,7 +153,7 @@ pub(super) fn f32_one_element_only(
             Scaled::ExpSquare(_) | Scaled::ErfcProduct(_) => false,
             Scaled::Kernel { kernel, .. } => one(kernel),
             Scaled::LinearAtZero { func, .. } => one(Kernel::Of(func)),
-            Scaled::Product { .. } => true,
+            Scaled::Product { ref product, .. } => product.param.is_none(),
         },
     })
 }
@@ -424,7 +427,8 @@ fn expression(e: &Expr, ks: Kernels) -> TokenStream {
 
 /// A product. An exact constant leads it (`0.5 * x * erfc(..)`: left to right, so
 /// `x * erfc(..)` cannot overflow first); an inexact one such as 1/sqrt(2) is applied to the
-/// first factor as `a * hi + a * lo`, one rounding instead of two.
+/// first factor as `a * hi + a * lo`, one rounding instead of two; so is a parameter where
+/// the product can reach the overflow threshold (`FloatKernels::__mul_param`).
 fn product(p: &Product) -> TokenStream {
     let fl = fl();
     let mut factors = p.num.iter().map(|&(f, scaled)| {
@@ -432,6 +436,11 @@ fn product(p: &Product) -> TokenStream {
         quote!(#f)
     });
     let mut acc = match (p.constant, factors.next()) {
+        (None, first) if p.param.is_some() => {
+            let name = format_ident!("{}", p.param.as_deref().unwrap_or_default());
+            let first = first.unwrap_or(quote!(#fl::ONE));
+            quote!(<F as ::act_core::__private::FloatKernels>::__mul_param::<FMA>(#first, self.#name))
+        }
         (None, Some(first)) => first,
         (None, None) => quote!(#fl::ONE),
         (Some(c), first) if c.lo == 0.0 || !c.lo.is_finite() => {
