@@ -78,12 +78,13 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// overflow where `p · self` rounds to `MAX` (SELU's `scale x` at x = 3.2386221e38 in
     /// `f32`), or the other way round. `f64`: the plain product (`p` is exact). `f32` with
     /// `FMA`: `fma(self, h, self l)`, `p = h + l` with `h` the `f32` value next to `p` towards
-    /// 0, below it even where `p` is an `f32` (so that `l` is never 0, `±∞ · p` stays `±∞`,
-    /// and `-0 · p` stays `-0`); the rounding of `self l` moves the sum by at most 2^-47 of
-    /// it, or 2^-150 in the subnormal range (there the result is within one subnormal step).
-    /// Without `FMA`: the product in `f64`, rounded to `f32` (2^-53 from halfway cases aside,
-    /// the correctly rounded product). A parameter beyond `f32`'s range gives the plain
-    /// product's ±∞ with `FMA`.
+    /// 0 (so that `l` has the sign of `p`, never 0, and `-0 · p` stays `-0`, `±∞ · p` `±∞`);
+    /// the rounding of `self l` moves the sum by at most 2^-47 of it, or 2^-150 in the
+    /// subnormal range (there the result is within one subnormal step). Without `FMA`: the
+    /// product in `f64`, rounded to `f32` (2^-53 from halfway cases aside, the correctly
+    /// rounded product). The plain product where `p` is an `f32` (it rounds once), where
+    /// `|p| <= 1` (it cannot cross the threshold; within an ULP) and where `p` is beyond
+    /// `f32`'s range (±∞): conditions on `p` alone, which leave a slice loop as they were.
     fn __mul_param<const FMA: bool>(self, p: f64) -> Self;
 }
 
@@ -282,21 +283,23 @@ macro_rules! impl_float_kernels {
                 if $t::MANTISSA_DIGITS == 53 {
                     return self * p as $t;
                 }
+                // `p` exact in `f32`: the plain product rounds once. `|p| <= 1`: it cannot
+                // cross the threshold (|p self| <= |self|; within an ULP). A condition on `p`
+                // alone, which the compiler takes out of a slice loop (one loop per side).
+                let h = p as $t;
+                if h as f64 == p || p.abs() <= 1.0 || !h.is_finite() {
+                    return self * h;
+                }
                 if !FMA {
                     return (self as f64 * p) as $t;
                 }
                 // `h` and `l` depend on `p` alone: computed once, outside a slice loop.
-                let h = p as $t;
-                let h = if h.is_finite() && h != 0.0 && (h as f64).abs() >= p.abs() {
+                let h = if (h as f64).abs() > p.abs() {
                     $t::from_bits(h.to_bits() - 1)
                 } else {
                     h
                 };
-                let l = if h.is_finite() {
-                    (p - h as f64) as $t
-                } else {
-                    0.0
-                };
+                let l = (p - h as f64) as $t;
                 self.mul_add(h, self * l)
             }
         }

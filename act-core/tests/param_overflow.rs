@@ -87,6 +87,9 @@ fn paths<A: Elementwise>(act: &A, xs: &[f32], want: &[f32]) -> Result<(), String
     Ok(())
 }
 
+/// A check of every path at some inputs against the wanted results (see [`paths`]).
+type Paths<'a> = dyn Fn(&[f32], &[f32]) -> Result<(), String> + 'a;
+
 /// SELU at x = 3.2386221e38 and the next `f32`: `[f32::MAX, ∞]` (mpmath: 3.402823489e38 and
 /// 3.402823703e38 against the threshold 3.402823567e38), on every path in every build.
 #[test]
@@ -111,7 +114,8 @@ fn selu_rounds_scale_x_once_at_the_threshold() {
 /// build: SELU's `scale x`, and leaky ReLU's and PReLU's `alpha x` for x <= 0 with slopes whose
 /// `f32` rounding lies above (1.1, 3.7), below (1.3, 1e10) or at 1 (1 + 3e-8: the rounded
 /// slope gave `-MAX` at `x = -MAX`, where the product is beyond the threshold), negative ones
-/// too, and slopes below 1 (0.1, and 0.25, an `f32`). Inputs: the eight `f32` values about the
+/// too, and slopes below 1 (0.1 and 0.25, an `f32`: the plain product serves there, within
+/// an ULP of the exact one, never across the threshold). Inputs: the eight `f32` values about the
 /// first one that overflows (or `MAX`), and a spread of ordinary ones (products from 1e-30:
 /// below, the rounding of `x l` in the FMA builds may move a product by up to 2^-150).
 #[test]
@@ -124,40 +128,51 @@ fn products_by_a_parameter_round_once() {
         .collect();
     let mut failures = Vec::new();
     // Each activation's parameter `p`, the side `sign` of its inputs, and its paths.
-    let mut check =
-        |name: &str, p: f64, sign: f32, act: &dyn Fn(&[f32], &[f32]) -> Result<(), String>| {
-            let mut xs: Vec<f32> = match first_overflowing(p) {
-                Some(a0) => (0..8)
-                    .map(|k| f32::from_bits(a0.to_bits() - 4 + k))
-                    .collect(),
-                None => vec![f32::MAX],
-            };
-            xs.retain(|a| a.is_finite());
-            xs.extend(spread.iter().copied().filter(|&a| {
-                let v = f64::from(a) * p.abs();
-                v > 1e-30 && v < 3e38
-            }));
-            // Products within 2^-20 ulp of a halfway case may round either way: left out.
-            // (They are common: `1.1 a` is an exact halfway case for one `a` in ten, and the
-            // `f64` nearest 1.1 moves it by 2^-53 only.)
-            let n = xs.len();
-            let xs: Vec<f32> = xs
-                .into_iter()
-                .map(|a| sign * a)
-                .filter(|&a| !round_product(a, p).1)
-                .collect();
-            assert!(
-                2 * xs.len() >= n,
-                "{name} {p}: {} of {n} left out",
-                n - xs.len()
-            );
-            let want: Vec<f32> = xs.iter().map(|&a| round_product(a, p).0).collect();
-            for_each_isa(|isa| {
-                if let Err(e) = act(&xs, &want) {
-                    failures.push(format!("{name}({p}) {isa:?}: {e}"));
-                }
-            });
+    let mut check = |name: &str, p: f64, sign: f32, act: &Paths<'_>| {
+        let mut xs: Vec<f32> = match first_overflowing(p) {
+            Some(a0) => (0..8)
+                .map(|k| f32::from_bits(a0.to_bits() - 4 + k))
+                .collect(),
+            None => vec![f32::MAX],
         };
+        xs.retain(|a| a.is_finite());
+        xs.extend(spread.iter().copied().filter(|&a| {
+            let v = f64::from(a) * p.abs();
+            v > 1e-30 && v < 3e38
+        }));
+        // Products within 2^-20 ulp of a halfway case may round either way: left out.
+        // (They are common: `1.1 a` is an exact halfway case for one `a` in ten, and the
+        // `f64` nearest 1.1 moves it by 2^-53 only.)
+        let n = xs.len();
+        let xs: Vec<f32> = xs
+            .into_iter()
+            .map(|a| sign * a)
+            .filter(|&a| !round_product(a, p).1)
+            .collect();
+        assert!(
+            2 * xs.len() >= n,
+            "{name} {p}: {} of {n} left out",
+            n - xs.len()
+        );
+        let want: Vec<f32> = xs.iter().map(|&a| round_product(a, p).0).collect();
+        // `|p| <= 1`: the plain product by `p` rounded to `f32` (it cannot overflow),
+        // within an ULP: the reference or a neighbour of it.
+        let plain = p.abs() <= 1.0 && f64::from(p as f32) != p;
+        let want: Vec<f32> = xs
+            .iter()
+            .zip(want)
+            .map(|(&a, w)| {
+                let v = a * p as f32;
+                let near = [w.to_bits() - 1, w.to_bits() + 1].map(f32::from_bits);
+                if plain && near.contains(&v) { v } else { w }
+            })
+            .collect();
+        for_each_isa(|isa| {
+            if let Err(e) = act(&xs, &want) {
+                failures.push(format!("{name}({p}) {isa:?}: {e}"));
+            }
+        });
+    };
     check("Selu", Selu::default().scale, 1.0, &|xs, want| {
         paths(&Selu::default(), xs, want)
     });

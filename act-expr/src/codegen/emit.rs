@@ -624,6 +624,31 @@ mod tests {
         assert_eq!(glu.matches("let t0 : F = x").count(), 1, "{glu}");
     }
 
+    /// A product by a parameter rounds once where it can grow without bound over the inputs
+    /// of its branch (SELU's `scale x`, leaky ReLU's `alpha x` for x <= 0), and only there:
+    /// the derivatives' `scale` and ELU's `alpha (exp(x) - 1)` keep the plain product. The
+    /// scalar methods of such a formula take the build check (the FMA builds' product).
+    #[test]
+    fn only_growing_products_by_a_parameter_round_once() {
+        let selu = "pub struct S(alpha = 1.67, scale = 1.05); \
+                    f(x) = scale * (if x > 0 { x } else { alpha * (exp(x) - 1) });";
+        let value = method(selu, "__act_value");
+        assert_eq!(value.matches("__mul_param").count(), 1, "{value}");
+        assert!(
+            value.contains("__mul_param :: < FMA > (t6 , self . scale)"),
+            "{value}"
+        );
+        assert!(!method(selu, "__act_deriv").contains("__mul_param"));
+        let leaky = "pub struct L(alpha = 0.1); f(x) = if x > 0 { x } else { alpha * x };";
+        assert!(method(leaky, "__act_value").contains("__mul_param"));
+        assert!(!method(leaky, "__act_forward_one").contains("__ONE_ELEMENT_SIGMOID"));
+        let elu = "pub struct E(alpha = 1.0); f(x) = if x > 0 { x } else { alpha * (exp(x) - 1) };";
+        assert!(!method(elu, "__act_value").contains("__mul_param"));
+        // A constant factor or a denominator rounds again: the plain product stays.
+        let scaled = "pub struct C(a = 2.0); f(x) = 3 * a * x;";
+        assert!(!method(scaled, "__act_value").contains("__mul_param"));
+    }
+
     /// The f32 scalar methods skip the build check where the formula calls only the
     /// one-element `sigmoid`/`sigmoid'` kernels, and only there.
     #[test]
