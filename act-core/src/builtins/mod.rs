@@ -52,11 +52,11 @@
 //!   `scale x` = 3.402823489e38 rounds to `f32::MAX`), or leave it short of it (leaky ReLU
 //!   with alpha = 1 + 3e-8 gave `-f32::MAX` at `-f32::MAX`). The products that stay bounded
 //!   (ELU's `alpha (exp(x) - 1)` for x <= 0, the derivatives' `scale` and `alpha exp(x)`)
-//!   keep the plain product, within an ULP. Over every `f32` input, each build: SELU's value
-//!   within 3.30 ULP (x = -0.824: `expm1`'s error and alpha's rounding to `f32`, which the
-//!   rounding of `scale` had partly offset, 2.77 before), leaky ReLU's within 0.80 in the
-//!   FMA builds (x = -7.1e-38: near the subnormal range their low part `x l` is rounded to
-//!   2^-150; 0.60 before) and 0.50 in the portable one.
+//!   keep the plain product, within an ULP; so do products by a parameter that is an `f32`
+//!   or at most 1 in magnitude (no crossing is possible: leaky ReLU, PReLU and CELU at their
+//!   defaults). Over every `f32` input, each build: SELU's value within 3.30 ULP (x = -0.824:
+//!   `expm1`'s error and alpha's rounding to `f32`, which the rounding of `scale` had partly
+//!   offset, 2.77 before).
 //!
 //! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
 //! [`Softmax`]).
