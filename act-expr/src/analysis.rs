@@ -105,11 +105,11 @@ fn bisect(g: &dyn Fn(f64) -> f64, mut lo: f64, mut hi: f64, glo: f64) -> f64 {
 /// computes `∞ - ∞` (NaN) at ∞, and ∞ from x = 1.3e154 on, where `x^2` is ∞, though it falls
 /// towards 0. So the analysis walks out along the grid beyond 16, then to ±∞, while the values
 /// move the way `f'` says they do; the first step against it by more than a relative 1e-6
-/// (rounding noise) is the overflow, and so is a NaN. If the walk reaches ±∞, `f(±∞)` is the
+/// (rounding noise) is the overflow, and so is a NaN value or derivative. If the walk reaches ±∞, `f(±∞)` is the
 /// limit. Else, where the last two values it trusted agree to a relative 1e-9, `f` has settled
-/// and the limit is that value; where they do not, it is ±∞ in the direction `f` is still
-/// moving: an enclosure, not a guess at a finite bound (`log1p(x^2) - x`, which falls without
-/// bound, is -1.3e154 at the last input trusted).
+/// and the limit is that value; where they shrink towards 0, it is 0; where they grow, it is
+/// ±∞ in the direction `f` is still moving: an enclosure, not a guess at a finite bound
+/// (`log1p(x^2) - x`, which falls without bound, is -1.3e154 at the last input trusted).
 fn limit(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, xs: &[f64], side: f64) -> f64 {
     let mut tail: Vec<f64> = xs.iter().copied().filter(|&x| x * side > 16.0).collect();
     if side < 0.0 {
@@ -121,7 +121,10 @@ fn limit(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, xs: &[f64], side: f64)
     let mut last_way = 0.0;
     for &x in &tail {
         let (v, way) = (f(x), df(x) * side);
-        if v.is_nan() {
+        // A NaN derivative (an overflow inside it, `x^4` in `x / (1 + x^2)`'s) says nothing
+        // of the way `f` moves, and the values beyond may be noise (`exp(x) / (exp(x) +
+        // exp(2x))` is 0.57 at -745, where `exp(x)` is subnormal): trust none from there.
+        if v.is_nan() || (way.is_nan() && x.is_finite()) {
             break;
         }
         if let Some(&prev) = trusted.last() {
@@ -144,6 +147,9 @@ fn limit(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, xs: &[f64], side: f64)
         [] => f64::NAN,
         [.., o] if o.is_infinite() => o,
         [.., i, o] if o == i || (o - i).abs() <= 1e-9 * o.abs().max(i.abs()) => o,
+        // Shrinking towards 0 without settling: decaying to 0 (`x / (1 + x^2)` is 1e-100 at
+        // 1e100, where its derivative's `x^4` has long overflowed and lost its sign).
+        [.., i, o] if o.abs() < i.abs() && o * i >= 0.0 => 0.0,
         [.., i, o] if o < i => f64::NEG_INFINITY,
         [.., i, o] if o > i => f64::INFINITY,
         [.., o] => o,
@@ -176,7 +182,14 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
     // An extreme equal to a limit at ±∞ is attained only on a flat piece at a moderate input
     // (hardtanh's 1 from x = 1 on), not where `f` merely rounds to its limit while still
     // moving (`x / (1 + abs(x))` is 1 at 1e300, `1 - exp(-x * x)` at 16, and neither reaches 1).
-    let flat = |at: Option<f64>| at.is_some_and(|x| x.abs() <= 1e6 && df(x) == 0.0);
+    // Likewise at a kink: `log1p(x^2) - 2 log1p(abs(x))` is 0 at x = 0 and tends to 0.
+    let near_kink = |x: f64| {
+        kinks
+            .iter()
+            .any(|&k| k == x || k.next_up() == x || k.next_down() == x)
+    };
+    let flat =
+        |at: Option<f64>| at.is_some_and(|x| x.abs() <= 1e6 && (df(x) == 0.0 || near_kink(x)));
     let (min, min_attained, argmin) = if lim_lo < lo.0 || (lim_lo == lo.0 && !flat(lo.1)) {
         (lim_lo, false, None)
     } else {
@@ -188,11 +201,6 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
         (hi.0, true, hi.1)
     };
     // `+ 0.0` turns a bound of -0 (ELU with alpha = 0 gives `0 * (e^x - 1) = -0`) into 0.
-    let near_kink = |x: f64| {
-        kinks
-            .iter()
-            .any(|&k| k == x || k.next_up() == x || k.next_down() == x)
-    };
     let (min, argmin) = match argmin {
         Some(x) if min_attained && !near_kink(x) => settle(f, x, min, false),
         _ => (min, argmin),

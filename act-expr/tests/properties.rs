@@ -192,6 +192,40 @@ fn a_limit_is_found_where_an_intermediate_overflows() {
     }
 }
 
+/// The thirteenth session's trial: bounded formulas whose intermediates overflow far out
+/// (`x^2`, `x^4`, `exp(2x)`) were given an unbounded range by the tail's first reading, and
+/// a maximum at a kink equal to the limit at ±∞ was called not attained. Closed forms:
+/// `x / (1 + x^2)` peaks at ±1/2 at x = ±1; `x^3 / (1 + x^4)` at `3^(3/4) / 4` at
+/// `x = 3^(1/4)`; `e^x / (e^x + e^2x) = 1 / (1 + e^x)` spans (0, 1); `log1p(x^2) - 2 log1p(|x|)`
+/// is 0 at x = 0 and at ±∞, `-ln 2` at x = ±1.
+#[test]
+fn bounded_formulas_with_overflowing_intermediates_and_kinks_at_the_limit() {
+    let peak3 = 3f64.powf(0.75) / 4.0;
+    for (text, min, max, attained) in [
+        ("x / (1 + powi(x, 2))", -0.5, 0.5, (true, true)),
+        ("powi(x, 3) / (1 + powi(x, 4))", -peak3, peak3, (true, true)),
+        ("exp(x) / (exp(x) + exp(2 * x))", 0.0, 1.0, (false, false)),
+        (
+            "log1p(powi(x, 2)) - 2 * log1p(abs(x))",
+            -std::f64::consts::LN_2,
+            0.0,
+            (true, true),
+        ),
+    ] {
+        let f = Formula::parse(text).unwrap();
+        let r = f.range();
+        let close = |a: f64, b: f64| (a - b).abs() <= 4.0 * f64::EPSILON * b.abs().max(1e-300);
+        assert!(
+            close(r.min, min) && close(r.max, max),
+            "{text}: [{}, {}], want [{min}, {max}]",
+            r.min,
+            r.max
+        );
+        assert_eq!((r.min_attained, r.max_attained), attained, "{text}");
+        check_range(&f, 4.0).unwrap();
+    }
+}
+
 /// The trial's examples: the maximum at the turn was reported one ULP above the value there
 /// (0.25000000000000006 and 1.0000000000000002), rounding noise of the analysis's own
 /// evaluation taken for a value the function attains.
