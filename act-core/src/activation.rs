@@ -266,9 +266,12 @@ pub trait Elementwise: Activation {
 /// An activation whose outputs depend on the whole input vector (softmax).
 pub trait VectorActivation: Activation {
     /// Applies the activation to each row of a row-major `rows × cols` matrix.
-    /// Panics if `x.len() != y.len()` or the length is not a multiple of `cols`.
+    /// Panics if `x.len() != y.len()` or the length is not a multiple of `cols` (`cols = 0`
+    /// with a non-empty `x` included; an empty `x` is zero rows).
     fn forward_rows<F: Float>(&self, x: &[F], cols: usize, y: &mut [F]);
-    /// Vector-Jacobian product for each row.
+    /// Vector-Jacobian product for each row: `grad_x = J^T grad_y` row by row, all three
+    /// slices row-major `rows × cols`. Panics if the lengths differ or are not whole rows
+    /// (as [`VectorActivation::forward_rows`]).
     fn backward_rows<F: Float>(&self, x: &[F], cols: usize, grad_y: &[F], grad_x: &mut [F]);
     /// The Jacobian `J[i][j] = ∂y_i / ∂x_j`, row-major `n × n`.
     fn jacobian<F: Float>(&self, x: &[F]) -> Vec<F>;
