@@ -94,7 +94,7 @@ al., 2017), so deep fully-connected nets train without batch normalisation.",
         scheme: "LeCun normal, with AlphaDropout",
         detail: "Standard deviation 1/sqrt(fan_in): Keras lecun_normal, \
 jax.nn.initializers.lecun_normal, or in PyTorch kaiming_normal_(w, nonlinearity='linear') \
-(gain 1). PyTorch's calculate_gain('selu') = 3/4 trades the self-normalising fixed point for \
+(gain 1). PyTorch's gain for 'selu' (below) trades the self-normalising fixed point for \
 gradient flow, so use 'linear' here. Regularise with AlphaDropout (torch.nn.AlphaDropout, \
 keras.layers.AlphaDropout), which keeps mean and variance.",
         gains: &[LINEAR, SELU],
