@@ -162,26 +162,10 @@ fn substitute(g: &mut Graph, id: Id, x: Id, b: Id) -> Id {
     let live = g.reachable(&[id]);
     let mut map = std::collections::HashMap::new();
     for n in live {
-        let node = g.node(n).clone();
-        let c = |k: &Id| map[k];
-        let new = match node {
+        let new = match g.node(n) {
             Node::X => x,
             Node::B => b,
-            Node::Const(_) | Node::Named(_) | Node::Param(_) | Node::Red(_) => n,
-            Node::Sum(ts) => {
-                let ts = ts.iter().map(c).collect();
-                g.sum(ts)
-            }
-            Node::Prod(fs) => {
-                let fs = fs.iter().map(c).collect();
-                g.prod(fs)
-            }
-            Node::Pow(a, k) => g.powi(c(&a), k),
-            Node::PowF(a, e) => g.powf(c(&a), c(&e)),
-            Node::Call(f, a) => g.call(f, c(&a)),
-            Node::Max(a, e) => g.max(c(&a), c(&e)),
-            Node::Min(a, e) => g.min(c(&a), c(&e)),
-            Node::Select(cmp, a, e, t, f) => g.select(cmp, c(&a), c(&e), c(&t), c(&f)),
+            _ => g.remap(n, |k| map[&k]),
         };
         map.insert(n, new);
     }

@@ -35,26 +35,7 @@ pub(crate) fn lean(g: &mut Graph, root: Id) -> Option<(Id, f64)> {
             map.insert(n, n);
             continue;
         }
-        let c = |k: &Id| map[k];
-        let new = match node {
-            Node::X | Node::B | Node::Const(_) | Node::Named(_) | Node::Param(_) | Node::Red(_) => {
-                n
-            }
-            Node::Sum(ts) => {
-                let ts = ts.iter().map(c).collect();
-                g.sum(ts)
-            }
-            Node::Prod(fs) => {
-                let fs = fs.iter().map(c).collect();
-                g.prod(fs)
-            }
-            Node::Pow(a, k) => g.powi(c(&a), k),
-            Node::PowF(a, e) => g.powf(c(&a), c(&e)),
-            Node::Call(f, a) => g.call(f, c(&a)),
-            Node::Max(a, e) => g.max(c(&a), c(&e)),
-            Node::Min(a, e) => g.min(c(&a), c(&e)),
-            Node::Select(cmp, a, e, t, f) => g.select(cmp, c(&a), c(&e), c(&t), c(&f)),
-        };
+        let new = g.remap(n, |k| map[&k]);
         map.insert(n, new);
     }
     from.is_finite().then(|| (map[&root], from))

@@ -355,6 +355,31 @@ impl Graph {
         hit[id.index()]
     }
 
+    /// Node `id` rebuilt through the constructors with each child `c` replaced by `map(c)`
+    /// (leaves and reductions as they are).
+    pub fn remap(&mut self, id: Id, map: impl Fn(Id) -> Id) -> Id {
+        let c = |k: &Id| map(*k);
+        match self.node(id).clone() {
+            Node::X | Node::B | Node::Const(_) | Node::Named(_) | Node::Param(_) | Node::Red(_) => {
+                id
+            }
+            Node::Sum(ts) => {
+                let ts = ts.iter().map(c).collect();
+                self.sum(ts)
+            }
+            Node::Prod(fs) => {
+                let fs = fs.iter().map(c).collect();
+                self.prod(fs)
+            }
+            Node::Pow(a, k) => self.powi(c(&a), k),
+            Node::PowF(a, e) => self.powf(c(&a), c(&e)),
+            Node::Call(f, a) => self.call(f, c(&a)),
+            Node::Max(a, e) => self.max(c(&a), c(&e)),
+            Node::Min(a, e) => self.min(c(&a), c(&e)),
+            Node::Select(cmp, a, e, t, f) => self.select(cmp, c(&a), c(&e), c(&t), c(&f)),
+        }
+    }
+
     /// The children of a node.
     pub fn children(&self, n: &Node) -> Vec<Id> {
         match n {
