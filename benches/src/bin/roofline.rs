@@ -28,9 +28,10 @@ use act_core::prelude::*;
 /// Timed runs per figure; the median is printed.
 const RUNS: usize = 11;
 
-/// Median wall time of `RUNS` calls of `f`, in nanoseconds.
+/// Median wall time of `RUNS` calls of `f` (after [`act_benches::WARM_UP`] of untimed ones), in
+/// nanoseconds.
 fn median_ns(mut f: impl FnMut()) -> f64 {
-    f();
+    act_benches::warm_up(&mut f, act_benches::WARM_UP);
     let mut t: Vec<f64> = (0..RUNS)
         .map(|_| {
             let start = Instant::now();

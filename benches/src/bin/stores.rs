@@ -22,8 +22,9 @@
 //!
 //! Buffers start `--x-offset` and `--y-offset` bytes past a 4096-byte boundary (default 16,
 //! where the C library puts the data of a large allocation, as in `medians`). Each round runs
-//! every loop once in a shuffled order; a loop's turn is two untimed calls and 25 timed ones
-//! (as `medians` and the peer script time a figure), whose median is the round's figure.
+//! every loop once in a shuffled order; a loop's turn is untimed calls for
+//! [`act_benches::WARM_UP`] and 25 timed ones (as `medians` and the peer script time a
+//! figure), whose median is the round's figure.
 //! Printed: per loop, the median over the rounds in elements per ns, its share of `copy`'s,
 //! and the median of the per-round ratios to `copy`.
 
@@ -109,8 +110,7 @@ fn main() {
             }
             for &k in &order {
                 let Some(f) = loops[k].1 else { continue };
-                f(x, y);
-                f(x, y);
+                act_benches::warm_up(|| f(x, &mut *y), act_benches::WARM_UP);
                 let mut turn: Vec<f64> = (0..CALLS)
                     .map(|_| {
                         let t = Instant::now();
