@@ -38,6 +38,13 @@ pub trait Curve {
     fn range(&self) -> Option<Range>;
     /// Shape properties, where known.
     fn properties(&self) -> Option<Properties>;
+    /// Tails where the computed value or derivative is wrong (an intermediate overflows or
+    /// cancels; `act_expr::hazard`), for `f64` and `f32`: `None` where not examined
+    /// (built-ins, whose declarations `activation!` examined at compile time at the defaults
+    /// and documents in the type's docs; vector and gated activations).
+    fn hazards(&self) -> Option<Vec<act_expr::hazard::Hazard>> {
+        None
+    }
     /// The inputs where the derivative jumps, where known (plots break their lines there).
     fn kinks(&self) -> Vec<f64> {
         self.properties()

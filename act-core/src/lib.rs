@@ -253,6 +253,17 @@ pub mod __private;
 /// and `properties()` reports this ISRLU not monotonic). Give such a derivative in a stable
 /// form with `df(x) = ...`: the macro checks it against its own and uses it.
 ///
+/// The macro looks for both at the default parameters, in `f64` and `f32`, over the tails
+/// `1 <= |x| <= 1e300` (`f32`: up to its largest number): where the result its code computes
+/// is wrong (NaN or an infinity where the exact value is a number, or off by more than half the
+/// exact value), it names the first intermediate that went wrong and the input beyond which
+/// the result is wrong, in a `# Numerical limits` section it appends to the type's
+/// documentation (a proc macro cannot warn on stable Rust). The ISRLU above without `df` gets
+/// "f64: f(x) is wrong for x < -1.4e154: `powi(x, 2)` overflows" and "f32: f'(x) has no
+/// correct digit for x beyond about -3800: `1 / sqrt(1 + alpha * powi(x, 2)) - ...` cancels";
+/// with its `df`, the first only.
+/// `act-cli show --formula "..."` prints the same lines (`act_expr::hazard` has the method).
+///
 /// ```
 /// use act_core::prelude::*;
 ///

@@ -66,7 +66,7 @@ pub fn sign_changes(g: &dyn Fn(f64) -> f64, xs: &[f64]) -> Vec<f64> {
 /// The midpoint of `lo < hi` in the order of the floating-point numbers (halving the count of
 /// numbers between them), so that bisection reaches adjacent numbers in about 64 steps even
 /// between 0 and 1e-30 with a root at 1e-300.
-fn midpoint(lo: f64, hi: f64) -> f64 {
+pub(crate) fn midpoint(lo: f64, hi: f64) -> f64 {
     if lo < 0.0 && hi > 0.0 {
         0.0
     } else if lo >= 0.0 {

@@ -32,6 +32,7 @@ pub mod domain;
 pub mod eval;
 pub mod functions;
 pub mod graph;
+pub mod hazard;
 pub mod isa;
 pub mod print;
 pub mod probe;

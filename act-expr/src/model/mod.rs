@@ -70,6 +70,10 @@ pub struct Model {
     /// A vector activation whose outputs do not change when a constant is added to every
     /// input (checked on sample vectors at the default parameters): its Jacobian rows sum to 0.
     pub shift_invariant: bool,
+    /// Tails where the generated code's value or derivative is wrong at the default
+    /// parameters (an intermediate overflows or cancels; [`crate::hazard`]); empty for a
+    /// vector activation (not examined).
+    pub hazards: Vec<crate::hazard::Hazard>,
 }
 
 /// Builds and checks the model of a declaration. Every mistake found is in the error (one
@@ -144,6 +148,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         deriv_needs_limit: a.deriv_needs_limit,
         switches: a.switches,
         shift_invariant: a.shift_invariant,
+        hazards: a.hazards,
     })
 }
 
@@ -157,6 +162,7 @@ struct Analysis {
     deriv_needs_limit: bool,
     reductions: Vec<ReductionModel>,
     shift_invariant: bool,
+    hazards: Vec<crate::hazard::Hazard>,
 }
 
 fn value(g: &Graph, id: Id, x: f64, params: &[f64]) -> f64 {
@@ -209,6 +215,7 @@ fn scalar_analysis(
         shape,
         value_needs_limit: probe::makes_nan_at_large_inputs(g, f, p),
         deriv_needs_limit: probe::makes_nan_at_large_inputs(g, df, p),
+        hazards: crate::hazard::hazards(g, (f, df), p, &param_names(decl)),
         switches,
         reductions: Vec::new(),
         shift_invariant: false,
@@ -271,5 +278,10 @@ fn vector_analysis(
         deriv_needs_limit: true,
         reductions,
         shift_invariant,
+        hazards: Vec::new(),
     }
+}
+
+fn param_names(decl: &Decl) -> Vec<String> {
+    decl.params.iter().map(|p| p.name.to_string()).collect()
 }
