@@ -89,3 +89,42 @@ fn show_names_the_tails_where_an_intermediate_overflows_or_cancels() {
     );
     assert!(json(&["show", "relu"])["numerical_limits"].is_null());
 }
+
+#[test]
+fn squareplus_shows_the_published_formula_and_labels_the_implementation() {
+    let text = stdout(&["show", "squareplus"]);
+    assert!(
+        text.contains("\n  f(x)        (x + sqrt(powi(x, 2) + b)) / 2\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  f'(x)       (1 + x / sqrt(b + powi(x, 2))) / 2\n"),
+        "{text}"
+    );
+    // The scaled code appears only under its label.
+    let (before, after) = text
+        .split_once("  implementation (what the code computes")
+        .unwrap();
+    assert!(!before.contains("1e150"), "{text}");
+    assert!(
+        after.contains("    f(x)   { let v1 = if abs(x) > 1e150"),
+        "{text}"
+    );
+    let v = json(&["show", "squareplus"]);
+    assert_eq!(v["formula"], "(x + sqrt(powi(x, 2) + b)) / 2");
+    assert_eq!(v["derivative"], "(1 + x / sqrt(b + powi(x, 2))) / 2");
+    assert!(
+        v["implementation"]["formula"]
+            .as_str()
+            .unwrap()
+            .contains("1e150")
+    );
+    assert!(
+        v["implementation"]["derivative"]
+            .as_str()
+            .unwrap()
+            .contains("1e150")
+    );
+    // Built-ins declared with their published formula have none.
+    assert!(json(&["show", "gelu"])["implementation"].is_null());
+}

@@ -94,6 +94,10 @@ pub mod __private;
 /// VIS [vector | gated] struct NAME [(PARAM = DEFAULT, ...)];
 /// f(x) = EXPR;                           a gated struct: f(A, B) = EXPR; (any two names)
 /// [df(x) = EXPR;]                        hand-written derivative, checked against the macro's
+/// [textbook(x) = EXPR;]                  the formula as published, where f is an
+///                                        implementation of it (checked against f on
+///                                        |x| <= 100; FORMULA and DERIVATIVE print it, and
+///                                        IMPLEMENTATION what runs)
 /// [range = (LO, HI);]                    checked against the formula
 /// [where COND, COND, ...;]               conditions on the parameters
 /// [vjp(y, g) = EXPR;]                    vector only: the VJP from the output y (see

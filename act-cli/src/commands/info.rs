@@ -400,6 +400,11 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
     }
     let props = c.properties().map(|p| properties(&p, vector));
     let hazards = c.hazards();
+    // What the code computes, where f(x) above is the published formula (Squareplus).
+    let implementation: Vec<(&str, String)> = c
+        .implementation()
+        .map(|(f, df)| vec![("f(x)", f), ("f'(x)", df)])
+        .unwrap_or_default();
     let mut guide_pairs: Vec<(&str, String)> = Vec::new();
     if !tasks.is_empty() {
         guide_pairs.push(("recommended for", tasks.join(", ")));
@@ -448,6 +453,19 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                     s.push_str(&wrap(&h.to_string(), width, "    ", "      "));
                 }
             }
+            if !implementation.is_empty() {
+                s.push('\n');
+                let title = "implementation (what the code computes: f(x) and f'(x) above \
+                             are the formula as published)";
+                s.push_str(&wrap(title, width, "  ", "  "));
+                for (k, v) in &implementation {
+                    for line in key_value(k, v, 5, width.saturating_sub(2)).lines() {
+                        s.push_str("  ");
+                        s.push_str(line);
+                        s.push('\n');
+                    }
+                }
+            }
             if !guide_pairs.is_empty() {
                 s.push('\n');
                 s.push_str(&block(&guide_pairs));
@@ -479,6 +497,9 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             rows.extend(pairs.iter().map(|(k, v)| vec![k.to_string(), v.clone()]));
             for p in props.iter().flatten() {
                 rows.push(vec![p.name.to_string(), p.value.clone()]);
+            }
+            for (k, v) in &implementation {
+                rows.push(vec![format!("implementation {k}"), v.clone()]);
             }
             for h in hazards.iter().flatten() {
                 rows.push(vec!["numerical limit".to_string(), h.to_string()]);
@@ -528,6 +549,7 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 "params": params_json(&params),
                 "defaults": params_json(&defaults),
                 "properties": properties,
+                "implementation": c.implementation().map(|(f, df)| json!({"formula": f, "derivative": df})),
                 "numerical_limits": hazards.map(|hs| hs.iter().map(hazard_json).collect::<Vec<_>>()),
                 "vector": vector,
                 "recommended_for": tasks,

@@ -156,6 +156,9 @@ pub fn expand(m: &Model) -> TokenStream {
             fn summary(&self) -> &'static str { #summary }
             fn formula(&self) -> &'static str { <Self as ::act_core::Activation>::FORMULA }
             fn derivative_formula(&self) -> &'static str { <Self as ::act_core::Activation>::DERIVATIVE }
+            fn implementation(&self) -> ::core::option::Option<(&'static str, &'static str)> {
+                <Self as ::act_core::Activation>::IMPLEMENTATION
+            }
             fn param_info(&self) -> &'static [::act_core::ParamInfo] { <Self as ::act_core::Activation>::PARAMS }
             fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> { ::act_core::Activation::params(self) }
             fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {

@@ -51,8 +51,12 @@ pub struct Model {
     pub shape: Shape,
     /// The formula as written, pretty-printed.
     pub formula_text: String,
-    /// The derivative, simplified and pretty-printed.
+    /// The derivative, simplified and pretty-printed (of the `textbook(x)` formula where one
+    /// is declared).
     pub derivative_text: String,
+    /// Where a `textbook(x)` is declared: the formula and the derivative the code computes,
+    /// pretty-printed (`formula_text` and `derivative_text` are the textbook's).
+    pub implementation_text: Option<(String, String)>,
     /// Reductions, for vector activations.
     pub reductions: Vec<ReductionModel>,
     /// The straight-line code of the value gives NaN at some huge or infinite input (`∞ * 0`
@@ -95,6 +99,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         user_df,
         range_bounds,
         formula_text,
+        textbook,
         proven_range,
     } = lowered;
     let df = match (user_df, &decl.df) {
@@ -105,7 +110,15 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         }
         _ => symbolic_df,
     };
-    let derivative_text = print(&graph, df, &param_names);
+    let mut derivative_text = print(&graph, df, &param_names);
+    let mut implementation_text = None;
+    if let (Some((t, dt, implementation)), Some(e)) = (textbook, &decl.textbook) {
+        let checked = validate::textbook(&graph, (f, t), (&param_names, &defaults), e);
+        errors.take(checked);
+        let code_derivative =
+            std::mem::replace(&mut derivative_text, print(&graph, dt, &param_names));
+        implementation_text = Some((implementation, code_derivative));
+    }
     let analysed = if decl.vector {
         Ok(vector_analysis(
             &mut graph,
@@ -143,6 +156,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         shape: a.shape,
         formula_text,
         derivative_text,
+        implementation_text,
         reductions: a.reductions,
         value_needs_limit: a.value_needs_limit,
         deriv_needs_limit: a.deriv_needs_limit,
