@@ -227,12 +227,16 @@ impl Clauses {
         syn::parenthesized!(content in input);
         let vars = content.parse_terminated(Ident::parse, Token![,])?;
         let vars: Vec<Ident> = vars.into_iter().collect();
-        if (is_df || is_textbook) && gated {
+        if is_df && gated {
             return Err(syn::Error::new(
                 key.span(),
-                format!(
-                    "`{key}` is not supported in a gated activation: the macro derives both partials itself"
-                ),
+                "`df` is not supported in a gated activation: the macro derives both partials itself",
+            ));
+        }
+        if is_textbook && gated {
+            return Err(syn::Error::new(
+                key.span(),
+                "`textbook` is not supported in a gated activation: its formula is printed as declared",
             ));
         }
         check_inputs(&key, &vars, gated)?;

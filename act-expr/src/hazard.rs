@@ -105,8 +105,11 @@ pub struct Hazard {
     pub derivative: bool,
     /// The tail.
     pub side: Side,
-    /// The magnitude beyond which the result is wrong (2 significant digits, rounded up, so
-    /// that the statement holds at every input beyond it the grid and bisection examined).
+    /// The magnitude beyond which the result is wrong: the threshold bisection found between
+    /// the last right and the first wrong input of the grid, rounded up to 2 significant
+    /// digits. The inputs beyond it are sampled, not all checked; past the start of a
+    /// cancellation the first ones are right or wrong by the luck of rounding, hence the
+    /// "about" in the message.
     pub from: f64,
     /// The first intermediate that goes wrong, printed, and how; `None` where no single
     /// intermediate could be named.
