@@ -74,9 +74,9 @@ pub fn silu<const FMA: bool>(x: f32) -> f32 {
 /// in an FMA; the denominator `dd = 2^64 (E (E + 2) + 1)`, one FMA, so that `1 + E` is never
 /// rounded on its own (its rounding error, doubled in the square, would cost up to 2 ulp) and
 /// the quotient of the two lifted terms is the result, with no product by `2^-64` after it;
-/// the numerator corrected for the rounding of `dd` before the one division (without the
-/// correction 3.47 ulp at `x = -6.57`: the rounding of `dd` just above 1 is up to 2^-24
-/// relative; `benches/RESULTS.md` gives the exhaustive figure). The only cancellation is the numerator's `1 + E + x` near the root
+/// one division, not corrected for the rounding of `dd` (up to 2^-24 relative just above 1:
+/// 3.47 ulp at `x = -6.57` over every input, `benches/RESULTS.md`; corrected, 2.96 at -3.79,
+/// for five operations more). The only cancellation is the numerator's `1 + E + x` near the root
 /// `x = -1.278`, where the allowance is absolute (`builtins`' module docs). `x` is clamped to
 /// `[-112, 112]`: the limits 1 at ∞ and -0 at -∞ come out of the formula. The portable build
 /// adds `sigmoid(x)` and `x sigmoid'(x)` from [`sigmoid_pair`] (limits selected).
@@ -94,20 +94,14 @@ pub fn silu_prime<const FMA: bool>(x: f32) -> f32 {
     let m = if x < 0.0 { el } else { LIFT };
     let n = el.mul_add(x, m.mul_add(e, m));
     let e2 = e + 2.0;
-    // The denominator lifted as the numerator is, `2^64 (E (E + 2) + 1)`, so that the quotient
-    // is the result (rounded once where it is subnormal) with no product by `2^-64` after it.
-    let dd = el.mul_add(e2, LIFT);
-    // `dd`'s rounding error (less `e` times `e2`'s, below 2^-23 e), lifted: `LIFT - dd` is
-    // exact (`dd` is below `4 LIFT`).
-    let ddl = el.mul_add(e2, LIFT - dd);
-    // `n (1 - ddl / dd) / dd`, `1 / dd` as `2^-64 (1 - 3e/4)`, exact at `e` = 0 and 1, off
-    // by up to 37% between: it only scales a term below 2^-23 n. The correction is made to
-    // the numerator, which is normal (lifted), so that an underflowed quotient keeps its sign
-    // (`silu'(-∞) = -0`; corrected after the division, `q - q c` turns a quotient's -0 into
-    // +0). Without the `1 / dd` factor the worst error was 3.59 ulp at `x = -0.236`.
-    let g = e.mul_add(-0.75 * UNLIFT, UNLIFT);
-    let n = (-n).mul_add(ddl * g, n);
-    n / dd
+    // The denominator lifted as the numerator is, `2^64 (E (E + 2) + 1)` in one FMA, so that
+    // the quotient is the result (rounded once where it is subnormal, with the numerator's
+    // sign: `silu'(-∞) = -0`) with no product by `2^-64` after it. Not corrected for the
+    // rounding of `dd` (up to 2^-24 relative just above 1): a correction after the division
+    // (`q - q ddl / dd`, five operations) brought the worst error from 3.47 to 2.96 ulp, but
+    // turns an underflowed quotient's -0 into +0; made to the numerator before it, it is lost
+    // in the numerator's own rounding (3.47 either way).
+    n / el.mul_add(e2, LIFT)
 }
 
 /// The clamp on `|x|` of [`silu_pair`]'s derivative: `2^64 e^-131` is normal (`k >= -190` in
