@@ -104,12 +104,12 @@ pub fn silu_prime<const FMA: bool>(x: f32) -> f32 {
     n / el.mul_add(e2, LIFT)
 }
 
-/// `s + x p c` (`c` a power of two) with one rounding: the portable build's `silu' = sigmoid
-/// + x sigmoid'` from [`sigmoid_pair`]. The terms cancel by up to 1.7x for `x < 0` (at `x =
-/// -3.86` they are 0.021 and -0.078): in `f32`, the product's and the sum's roundings,
-/// magnified there, took the error to 4.16 ulp over every input (`exhaustive`, SwiGLU's
-/// pair row); in `f64` the product of two `f32` is exact and the sum rounds at 2^-53, so only
-/// the errors of `s` and `p` and the final rounding are left.
+/// `s + x p c` (`c` a power of two) with one rounding: the portable build's silu' as
+/// `sigmoid(x) + x sigmoid'(x)` from [`sigmoid_pair`]. The two terms cancel by up to 1.7x for
+/// `x < 0` (at `x = -3.86` they are 0.021 and -0.078): in `f32`, the product's and the sum's
+/// roundings, magnified there, took the error to 4.16 ulp over every input (`exhaustive`,
+/// SwiGLU's pair row); in `f64` the product of two `f32` is exact and the sum rounds at
+/// 2^-53, so only the errors of `s` and `p` and the final rounding are left.
 #[inline(always)]
 fn sum_in_f64(s: f32, x: f32, p: f32, c: f32) -> f32 {
     (s as f64 + (x as f64 * p as f64) * c as f64) as f32
