@@ -68,5 +68,27 @@ pub fn warm_up(mut call: impl FnMut(), at_least: std::time::Duration) -> usize {
     calls
 }
 
+/// The median wall time, in nanoseconds, of `runs` timed calls of `f`, after [`warm_up`] with
+/// `at_least` (for `roofline` and `latency`, which time their own loops).
+///
+/// ```
+/// let ns = act_benches::median_ns(5, std::time::Duration::ZERO, || {
+///     std::thread::sleep(std::time::Duration::from_millis(1))
+/// });
+/// assert!(ns >= 1e6);
+/// ```
+pub fn median_ns(runs: usize, at_least: std::time::Duration, mut f: impl FnMut()) -> f64 {
+    warm_up(&mut f, at_least);
+    let mut t: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = std::time::Instant::now();
+            f();
+            start.elapsed().as_nanos().max(1) as f64
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[runs / 2]
+}
+
 /// The sizes every activation is measured at: in L1/L2 (4K), in L2 (64K), beyond L2 (1M).
 pub const SIZES: [usize; 3] = [4096, 65536, 1 << 20];

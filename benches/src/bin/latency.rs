@@ -27,23 +27,13 @@
 //!   chain half as long. Where one chain is bound by the window, two run up to twice as fast.
 
 use std::hint::black_box;
-use std::time::Instant;
 
 /// Timed runs per figure; the median is printed.
 const RUNS: usize = 201;
 
-/// Median wall time of `RUNS` calls of `f`, in nanoseconds.
-fn median_ns(mut f: impl FnMut()) -> f64 {
-    f();
-    let mut t: Vec<f64> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_nanos().max(1) as f64
-        })
-        .collect();
-    t.sort_by(f64::total_cmp);
-    t[RUNS / 2]
+/// Median wall time of `RUNS` calls of `f` (after two untimed ones), in nanoseconds.
+fn median_ns(f: impl FnMut()) -> f64 {
+    act_benches::median_ns(RUNS, std::time::Duration::ZERO, f)
 }
 
 #[cfg(target_arch = "x86_64")]

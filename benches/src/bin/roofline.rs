@@ -21,7 +21,6 @@
 //! of `t` elements/ns leaves `16 fma / t` slots per 16 elements.
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use act_core::prelude::*;
 
@@ -30,17 +29,8 @@ const RUNS: usize = 11;
 
 /// Median wall time of `RUNS` calls of `f` (after [`act_benches::WARM_UP`] of untimed ones), in
 /// nanoseconds.
-fn median_ns(mut f: impl FnMut()) -> f64 {
-    act_benches::warm_up(&mut f, act_benches::WARM_UP);
-    let mut t: Vec<f64> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_nanos().max(1) as f64
-        })
-        .collect();
-    t.sort_by(f64::total_cmp);
-    t[RUNS / 2]
+fn median_ns(f: impl FnMut()) -> f64 {
+    act_benches::median_ns(RUNS, act_benches::WARM_UP, f)
 }
 
 fn main() {
