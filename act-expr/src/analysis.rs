@@ -164,12 +164,19 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
     // corner (`sqrt(x^2 + 1) - abs(x)`'s maximum 1 at 0) the grid's inputs next to it
     // (-1e-30) round to the same value. Reported there, the extreme would be taken for a
     // smooth turn and settled over rounding noise (0.9999999999999999).
+    // Kinks beyond the grid's [-16, 16] come after it: an extreme first met at a far kink
+    // (`x < 0 ? 0 : limit` with `limit = -1e300` has its maximum 0 at the kink -1e300 too)
+    // would be reported out there, where it is taken for the limit at -∞, not attained.
+    let (near, far): (Vec<f64>, Vec<f64>) = kinks.iter().partition(|k| k.abs() <= 16.0);
     let mut candidates: Vec<f64> = Vec::new();
-    for &k in kinks {
+    for &k in &near {
         candidates.extend([k, k.next_down(), k.next_up()]);
     }
     candidates.extend(xs.iter().copied().filter(|x| x.abs() <= 16.0));
     candidates.extend(sign_changes(df, &xs));
+    for &k in &far {
+        candidates.extend([k, k.next_down(), k.next_up()]);
+    }
     let mut lo = (f64::INFINITY, None);
     let mut hi = (f64::NEG_INFINITY, None);
     for x in candidates {
