@@ -14,7 +14,7 @@
 //! that number reaches the window's size `W`, the loop cannot go faster than `W / (n p)`
 //! vectors per ns, whatever its FMA count.
 //!
-//! It prints, as medians of 201 timed runs of 15-120 µs each (short, so that a shared core's
+//! It prints, as medians of 201 timed runs of at most about 70 µs each (16,000 chained instructions, or 4 passes over 256 vectors) (short, so that a shared core's
 //! other work rarely falls inside one; AVX-512 CPUs only):
 //! - the latency in ns of one 512-bit instruction of each class in a dependent chain (the
 //!   first line, read by `window_bound.py`);
