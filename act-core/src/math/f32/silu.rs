@@ -41,6 +41,16 @@ fn exp_neg_lifted<const FMA: bool>(a: f32) -> f32 {
     fm::<FMA>(p, s, s)
 }
 
+/// `min(|x|, 112)` as an integer minimum of the bit patterns (for non-negative floats the
+/// order of the bits is the order of the values), 112 for NaN. Written with floats, LLVM turns
+/// the clamp into a compare into a mask and a select: 1.9 ns of the vector's dependency chain
+/// in the AVX-512 loop, where `and` and `vpminud` take one cycle each. The NaN is not kept:
+/// for callers whose result is NaN through another factor (SiLU's `x · ...`).
+#[inline(always)]
+fn abs_at_most_clamp(x: f32) -> f32 {
+    f32::from_bits((x.to_bits() & 0x7fff_ffff).min(CLAMP.to_bits()))
+}
+
 /// SiLU (Swish) `x sigmoid(x)` (Elfwing et al. 2018; Ramachandran et al. 2017): `x / (1 + E)`
 /// for `x >= 0`, `x E / (1 + E)` for `x < 0`, `E = e^-|x|`. With FMA the second is formed
 /// with `2^64 E` and multiplied by `2^-64` last, so that the subnormal tail (`x < -87`) is
@@ -58,12 +68,15 @@ pub fn silu<const FMA: bool>(x: f32) -> f32 {
     }
     // Below -112 the result rounds to -0 (at -112 already); keeps NaN.
     let x = at_least(x, -CLAMP);
-    let el = exp_neg_lifted::<FMA>(at_most(x.abs(), CLAMP));
-    let e = el * UNLIFT;
+    let el = exp_neg_lifted::<FMA>(abs_at_most_clamp(x));
     let neg = x < 0.0;
+    // `1 + E` as `fma(2^64 E, 2^-64, 1)`: the product is exact where `E` is normal, and where
+    // it is not, `1 + E` rounds to 1 either way; one operation on the chain instead of two.
+    let d = el.mul_add(UNLIFT, 1.0);
     // The quotient first: `x (num / d)` keeps one division (with `(x num) / d`, LLVM divided
-    // `x` and `x el` in turn and selected).
-    let s = (if neg { el } else { 1.0 }) / (1.0 + e);
+    // `x` and `x el` in turn and selected). `2^-64` comes last: taken by `x` first, it would
+    // flush `x` below 2^-62 to 0.
+    let s = (if neg { el } else { 1.0 }) / d;
     (x * s) * if neg { UNLIFT } else { 1.0 }
 }
 
