@@ -302,6 +302,10 @@ fn nan_or_zero<F: Float>(x: &[F], p: impl Fn(F) -> F) -> F {
 /// [`block`] for log-softmax: the sums of `e = e^(x - m)` over the entries below `m` and over
 /// the others (the ties at `m`, whose `e` is 1 exactly; a NaN), nothing stored, `exp` with
 /// gradual underflow where the block's spread was not checked (a tiny sum is a result here).
+/// `TIES` false for a block whose maximum is below `m` (no ties; a NaN makes the sum NaN in
+/// either row): the first sum alone, without the selects and the second row's lanes (about
+/// 1.15x over 1M `f32` in `[-8, 8)`, where only the block of the maximum has ties), with
+/// the same bits (the other form adds `+0` to those lanes, which never hold `-0`).
 #[inline(always)]
 fn block_log<F: Float, const FMA: bool, const NORMAL: bool, const D: u8, const TIES: bool>(
     x: &[F],
