@@ -199,7 +199,10 @@ mod tests {
         let (a, b) = (-740.0f64, 1e300);
         let want = -(a + (-a * b).ln()).exp();
         let got = at(&m, m.f, a, b);
-        assert!(((got - want) / want).abs() < 1e-12, "{got:e}, want {want:e}");
+        assert!(
+            ((got - want) / want).abs() < 1e-12,
+            "{got:e}, want {want:e}"
+        );
     }
 
     /// `∂f/∂a` takes the form `b g'(a)` for the code where `∂f/∂b` is `g(a)` (SwiGLU, GEGLU),

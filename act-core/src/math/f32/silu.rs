@@ -81,7 +81,7 @@ const SCALED_CLAMP: f32 = 200.0;
 
 /// `(c silu(x), 1/c)`, for a product with other factors (SwiGLU's `silu(a) b`): `c = 1` for
 /// `x >= -69`, `2^64` for `-131 <= x < -69`, `2^149` below (a power of two only in the tail),
-/// so that `c silu(x)` is normal down to `x = -190` and `c |silu(x)| < 2^-30` wherever `c !=
+/// so that `c silu(x)` is normal down to `x = -190` and `c |silu(x)| < 2^-29` wherever `c !=
 /// 1`: the product with any finite factor `b` cannot overflow where the true one does not,
 /// and rounds once, where `1/c` is applied, even where `silu(x)` itself is subnormal or 0 and
 /// `silu(x) b` is normal (`silu(-150) 1e30 = -1.1e-33`). Below -190 `c silu(x)` is rounded
@@ -465,6 +465,62 @@ mod tests {
         let fma = run::<true>();
         let portable = run::<false>();
         println!("silu pair (silu, c silu') ulp: FMA {fma:?}, portable {portable:?}");
+    }
+
+    /// The scaled SiLU (SwiGLU's forward pass), both builds, every 251st `f32` of `[-200,
+    /// 200]`: `c silu(x)` against `c` times the `f64` value within 3.5 ULP (4 portable) down
+    /// to -190, where it is normal, and `c |silu(x)| < 2^-29` wherever `c != 1`, with `c` 1,
+    /// `2^64` or `2^149` as documented; with FMA, unscaled, [`silu`]'s value bit for bit where
+    /// that is normal (above -87). The limits: `x` itself above 112, -0 times `2^-149` at -∞.
+    #[test]
+    fn silu_scaled_keeps_the_tail_normal_and_silus_bits() {
+        fn run<const FMA: bool>() -> f64 {
+            let mut worst = 0.0f64;
+            for sign in [0u32, 0x8000_0000] {
+                let mut bits = 0u32;
+                while bits <= 200f32.to_bits() {
+                    let x = f32::from_bits(bits | sign);
+                    let xd = f64::from(x);
+                    let (cv, inv) = silu_scaled::<FMA>(x);
+                    let c = if x < -DEEP_FROM {
+                        2f64.powi(149)
+                    } else if x < -SCALE_FROM {
+                        2f64.powi(64)
+                    } else {
+                        1.0
+                    };
+                    assert_eq!(f64::from(inv), 1.0 / c, "{x}");
+                    if c > 1.0 {
+                        assert!(cv.abs() < 2f32.powi(-29), "{x}: {cv:e}");
+                    }
+                    if xd >= -190.0 {
+                        let want = c * xd * sigmoids(xd).0;
+                        if c > 1.0 {
+                            assert!(cv.abs() >= f32::MIN_POSITIVE, "{x}: {cv:e}");
+                        }
+                        worst = worst.max(ulps(cv, want));
+                    }
+                    if FMA && xd >= -87.0 {
+                        assert_eq!((cv * inv).to_bits(), silu::<FMA>(x).to_bits(), "{x}");
+                    }
+                    bits += 251;
+                }
+            }
+            let bound = if FMA { 3.5 } else { 4.0 };
+            assert!(worst <= bound, "FMA {FMA}: c silu {worst} ulp");
+            for x in [113.0f32, 1e30, f32::MAX, f32::INFINITY] {
+                assert_eq!(silu_scaled::<FMA>(x), (x, 1.0), "{x}");
+            }
+            let (v, inv) = silu_scaled::<FMA>(f32::NEG_INFINITY);
+            assert_eq!(inv, DEEP_UNLIFT);
+            assert!(v <= 0.0 && v * f32::MAX * inv == 0.0, "{v:e}");
+            assert_eq!(silu_scaled::<FMA>(0.0), (0.0, 1.0));
+            assert!(silu_scaled::<FMA>(f32::NAN).0.is_nan());
+            worst
+        }
+        let fma = run::<true>();
+        let portable = run::<false>();
+        println!("silu_scaled (c silu) ulp: FMA {fma}, portable {portable}");
     }
 
     /// The lean pair (GLU's partials), both builds: `sigmoid(x)` and `c sigmoid'(x)` against
