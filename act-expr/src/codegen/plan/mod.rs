@@ -343,10 +343,11 @@ impl Body {
             // `exp` of an exact difference or an odd cubic; an exact difference's error also
             // corrects the other tiny-tail functions of it as `exp` (their tails are `e^u`).
             let exp_correction = |a: Id, f: Func| {
-                let corrected = if f == Func::Exp {
-                    has_error(a)
-                } else {
-                    exact[a.index()]
+                // Not SiLU's: its value is `u e^u` in the tail but `u` above 0.
+                let corrected = match f {
+                    Func::Exp => has_error(a),
+                    Func::Silu => false,
+                    _ => exact[a.index()],
                 };
                 corrected.then_some(a)
             };
