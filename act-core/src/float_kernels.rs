@@ -80,6 +80,19 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// A constant known as the double-double `hi + lo`, as the pair nearest to it in this type
     /// (for `f32`: the rounded value and the rounded remainder).
     fn split_constant(hi: f64, lo: f64) -> (Self, Self);
+    /// `self · p` for a parameter `p` (an `f64`) rounded once, for a product that can reach
+    /// the overflow threshold: `F::from_f64(p) * self` rounds `p` first, and that product may
+    /// overflow where `p · self` rounds to `MAX` (SELU's `scale x` at x = 3.2386221e38 in
+    /// `f32`), or the other way round. `f64`: the plain product (`p` is exact). `f32` with
+    /// `FMA`: `fma(self, h, self l)`, `p = h + l` with `h` the `f32` value next to `p` towards
+    /// 0 (so that `l` has the sign of `p`, never 0, and `-0 · p` stays `-0`, `±∞ · p` `±∞`);
+    /// the rounding of `self l` moves the sum by at most 2^-47 of it, or 2^-150 in the
+    /// subnormal range (there the result is within one subnormal step). Without `FMA`: the
+    /// product in `f64`, rounded to `f32` (2^-53 from halfway cases aside, the correctly
+    /// rounded product). The plain product where `p` is an `f32` (it rounds once), where
+    /// `|p| <= 1` (it cannot cross the threshold; within an ULP) and where `p` is beyond
+    /// `f32`'s range (±∞): conditions on `p` alone, which leave a slice loop as they were.
+    fn __mul_param<const FMA: bool>(self, p: f64) -> Self;
 }
 
 /// The kernel entries of the scalar methods (`Elementwise::forward` and `derivative`, one
@@ -289,6 +302,30 @@ macro_rules! impl_float_kernels {
             fn split_constant(hi: f64, lo: f64) -> (Self, Self) {
                 let h = hi as $t;
                 (h, ((hi - h as f64) + lo) as $t)
+            }
+            #[inline(always)]
+            fn __mul_param<const FMA: bool>(self, p: f64) -> Self {
+                if $t::MANTISSA_DIGITS == 53 {
+                    return self * p as $t;
+                }
+                // `p` exact in `f32`: the plain product rounds once. `|p| <= 1`: it cannot
+                // cross the threshold (|p self| <= |self|; within an ULP). A condition on `p`
+                // alone, which the compiler takes out of a slice loop (one loop per side).
+                let h = p as $t;
+                if h as f64 == p || p.abs() <= 1.0 || !h.is_finite() {
+                    return self * h;
+                }
+                if !FMA {
+                    return (self as f64 * p) as $t;
+                }
+                // `h` and `l` depend on `p` alone: computed once, outside a slice loop.
+                let h = if (h as f64).abs() > p.abs() {
+                    $t::from_bits(h.to_bits() - 1)
+                } else {
+                    h
+                };
+                let l = (p - h as f64) as $t;
+                self.mul_add(h, self * l)
             }
         }
     };

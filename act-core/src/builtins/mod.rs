@@ -41,13 +41,22 @@
 //!   these bounds (CI runs every 4096th input with `--max-ulp 4`). Checked over every f32
 //!   input: GELU-tanh is within 2.87 ULP (value) and 3.95 ULP (derivative), GELU within
 //!   3.61 ULP (3.43 with FMA), Squareplus within 2.75 and 3.37; Mish's derivative,
-//!   computed by a kernel of its own, within 0.50 ULP. **One known exception**, found over
-//!   every input of the AVX-512 build: [`Selu`]'s value at x = 3.2386221e38 (`f32`) is `inf`,
-//!   where `scale x` rounds to `f32::MAX` (the product by `scale` rounded to `f32` crosses
-//!   the overflow threshold); every other input of every elementwise built-in was within
-//!   the bounds above in that run. Softplus', LogSigmoid's and Mish's values have been
-//!   replaced since by lean kernels: over every input of the AVX-512 build, within 2.80,
-//!   2.80 and 3.25 ULP.
+//!   computed by a kernel of its own, within 0.50 ULP. Softplus', LogSigmoid's and Mish's
+//!   values have been replaced since by lean kernels: over every input of the AVX-512 build,
+//!   within 2.80, 2.80 and 3.25 ULP.
+//! - A product by a parameter that can grow without bound ([`Selu`]'s `scale x`,
+//!   [`LeakyRelu`]'s and [`PRelu`](crate::builtins::PRelu)'s `alpha x`, [`Celu`]'s
+//!   `alpha (exp(x / alpha) - 1)`, whose alpha may be negative) rounds once in `f32`, not
+//!   after rounding the parameter (an `f64`) to `f32`: that rounding could carry the product
+//!   across the overflow threshold (SELU's value at x = 3.2386221e38 was `inf`, where
+//!   `scale x` = 3.402823489e38 rounds to `f32::MAX`), or leave it short of it (leaky ReLU
+//!   with alpha = 1 + 3e-8 gave `-f32::MAX` at `-f32::MAX`). The products that stay bounded
+//!   (ELU's `alpha (exp(x) - 1)` for x <= 0, the derivatives' `scale` and `alpha exp(x)`)
+//!   keep the plain product, within an ULP; so do products by a parameter that is an `f32`
+//!   or at most 1 in magnitude (no crossing is possible: leaky ReLU, PReLU and CELU at their
+//!   defaults). Over every `f32` input, each build: SELU's value within 3.30 ULP (x = -0.824:
+//!   `expm1`'s error and alpha's rounding to `f32`, which the rounding of `scale` had partly
+//!   offset, 2.77 before).
 //!
 //! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
 //! [`Softmax`]).

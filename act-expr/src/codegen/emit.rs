@@ -144,6 +144,9 @@ pub(super) fn f32_one_element_only(
                 one(k) && (exp_correction.is_none() || k != Kernel::Of(Func::Exp))
             }
             Expr::ErfcProduct(_) | Expr::ExpSquare(_) => false,
+            // One rounding by a parameter takes an FMA in the FMA builds: the slices' bits
+            // come from the build check.
+            Expr::Product(ref p) => p.param.is_none(),
             _ => true,
         },
         Binding::SigmoidPair { .. } => true,
@@ -152,7 +155,7 @@ pub(super) fn f32_one_element_only(
             Scaled::ExpSquare(_) | Scaled::ErfcProduct(_) => false,
             Scaled::Kernel { kernel, .. } => one(kernel),
             Scaled::LinearAtZero { func, .. } => one(Kernel::Of(func)),
-            Scaled::Product { .. } => true,
+            Scaled::Product { ref product, .. } => product.param.is_none(),
         },
     })
 }
@@ -444,7 +447,8 @@ fn expression(e: &Expr, ks: Kernels) -> TokenStream {
 
 /// A product. An exact constant leads it (`0.5 * x * erfc(..)`: left to right, so
 /// `x * erfc(..)` cannot overflow first); an inexact one such as 1/sqrt(2) is applied to the
-/// first factor as `a * hi + a * lo`, one rounding instead of two.
+/// first factor as `a * hi + a * lo`, one rounding instead of two; so is a parameter where
+/// the product can reach the overflow threshold (`FloatKernels::__mul_param`).
 fn product(p: &Product) -> TokenStream {
     let fl = fl();
     let mut factors = p.num.iter().map(|&(f, scaled)| {
@@ -452,6 +456,11 @@ fn product(p: &Product) -> TokenStream {
         quote!(#f)
     });
     let mut acc = match (p.constant, factors.next()) {
+        (None, first) if p.param.is_some() => {
+            let name = format_ident!("{}", p.param.as_deref().unwrap_or_default());
+            let first = first.unwrap_or(quote!(#fl::ONE));
+            quote!(<F as ::act_core::__private::FloatKernels>::__mul_param::<FMA>(#first, self.#name))
+        }
         (None, Some(first)) => first,
         (None, None) => quote!(#fl::ONE),
         (Some(c), first) if c.lo == 0.0 || !c.lo.is_finite() => {
@@ -653,6 +662,31 @@ mod tests {
         );
         assert_eq!(apart.matches(": F = x ;").count(), 2, "{apart}");
         assert_eq!(glu.matches("let t0 : F = x").count(), 1, "{glu}");
+    }
+
+    /// A product by a parameter rounds once where it can grow without bound over the inputs
+    /// of its branch (SELU's `scale x`, leaky ReLU's `alpha x` for x <= 0), and only there:
+    /// the derivatives' `scale` and ELU's `alpha (exp(x) - 1)` keep the plain product. The
+    /// scalar methods of such a formula take the build check (the FMA builds' product).
+    #[test]
+    fn only_growing_products_by_a_parameter_round_once() {
+        let selu = "pub struct S(alpha = 1.67, scale = 1.05); \
+                    f(x) = scale * (if x > 0 { x } else { alpha * (exp(x) - 1) });";
+        let value = method(selu, "__act_value");
+        assert_eq!(value.matches("__mul_param").count(), 1, "{value}");
+        assert!(
+            value.contains("__mul_param :: < FMA > (t6 , self . scale)"),
+            "{value}"
+        );
+        assert!(!method(selu, "__act_deriv").contains("__mul_param"));
+        let leaky = "pub struct L(alpha = 0.1); f(x) = if x > 0 { x } else { alpha * x };";
+        assert!(method(leaky, "__act_value").contains("__mul_param"));
+        assert!(!method(leaky, "__act_forward_one").contains("__ONE_ELEMENT_SIGMOID"));
+        let elu = "pub struct E(alpha = 1.0); f(x) = if x > 0 { x } else { alpha * (exp(x) - 1) };";
+        assert!(!method(elu, "__act_value").contains("__mul_param"));
+        // A constant factor or a denominator rounds again: the plain product stays.
+        let scaled = "pub struct C(a = 2.0); f(x) = 3 * a * x;";
+        assert!(!method(scaled, "__act_value").contains("__mul_param"));
     }
 
     /// The f32 scalar methods skip the build check where the formula calls only the

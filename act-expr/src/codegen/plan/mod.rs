@@ -4,6 +4,7 @@
 //! into tokens without looking at the graph's structure again.
 
 mod compensated;
+mod overflow;
 mod scaling;
 
 use crate::dd::{self, Dd};
@@ -149,11 +150,16 @@ pub(super) enum Expr {
     Affine(Affine),
 }
 
-/// A product `c · num[0] · num[1] ... / (den...)`.
+/// A product `c · num[0] · num[1] ... / (den...)`, or `p · num[0] · num[1] ...` by a
+/// parameter `p` rounded once (see [`overflow`]).
 #[derive(Debug)]
 pub(super) struct Product {
     /// The constant factors as one double-double; `None` without any.
     pub constant: Option<Dd>,
+    /// A parameter factor (by name) multiplied into the first factor with one rounding
+    /// (`FloatKernels::__mul_param`), where the product can reach the overflow threshold;
+    /// then `constant` is `None` and `den` empty.
+    pub param: Option<String>,
     /// The other factors, in order; `true` where the factor is read scaled (`t{f}_s`).
     pub num: Vec<(Id, bool)>,
     /// Negative powers `a^k` (`k < 0`) as `(a, k)`.
@@ -188,6 +194,8 @@ struct Facts<'g> {
     constant: Vec<bool>,
     /// Bound: needed by a non-constant node or the root.
     needed: Vec<bool>,
+    /// A product by a parameter that can reach the overflow threshold (see [`overflow`]).
+    param_product: Vec<bool>,
 }
 
 impl<'g> Facts<'g> {
@@ -216,6 +224,7 @@ impl<'g> Facts<'g> {
                 }
             }
         }
+        let param_product = overflow::param_products(g, roots);
         Facts {
             g,
             roots: roots.to_vec(),
@@ -223,6 +232,7 @@ impl<'g> Facts<'g> {
             live,
             constant,
             needed,
+            param_product,
         }
     }
 
@@ -352,8 +362,14 @@ impl Body {
             };
             let sigmoid_correction = |a: Id| cubic[a.index()].is_some().then_some(a);
             if scaling.uses[id.index()] {
-                let source =
-                    scaled_source(&facts, &scaling, id, &exp_correction, &sigmoid_correction);
+                let source = scaled_source(
+                    &facts,
+                    &scaling,
+                    id,
+                    params,
+                    &exp_correction,
+                    &sigmoid_correction,
+                );
                 let plain = scaling.plain[id.index()];
                 bindings.push(Binding::Scaled { id, source, plain });
                 continue;
@@ -457,6 +473,7 @@ fn scaled_source(
     facts: &Facts,
     scaling: &Scaling,
     id: Id,
+    params: &[String],
     exp_correction: &dyn Fn(Id, Func) -> Option<Id>,
     sigmoid_correction: &dyn Fn(Id) -> Option<Id>,
 ) -> Scaled {
@@ -485,7 +502,7 @@ fn scaled_source(
         },
         Node::Call(func, arg) => Scaled::LinearAtZero { func, arg },
         Node::Prod(ref fs) => {
-            let Expr::Product(product) = node_expr(facts, id, &[], &|f| scaling.uses[f.index()])
+            let Expr::Product(product) = node_expr(facts, id, params, &|f| scaling.uses[f.index()])
             else {
                 unreachable!("a product's expression is a product")
             };
@@ -515,7 +532,10 @@ fn node_expr(facts: &Facts, id: Id, params: &[String], scaled: &dyn Fn(Id) -> bo
         Node::Param(i) => Expr::Param(params[i as usize].clone()),
         Node::Red(j) => Expr::Reduction(j as usize),
         Node::Sum(ref ts) => Expr::Sum(ts.clone()),
-        Node::Prod(ref fs) => Expr::Product(product(g, fs, &is_const, scaled)),
+        Node::Prod(ref fs) => {
+            let param = facts.param_product[id.index()].then_some(params);
+            Expr::Product(product(g, fs, &is_const, scaled, param))
+        }
         Node::Pow(a, k) => Expr::Pow(a, k),
         Node::PowF(a, b) => Expr::PowF(a, b),
         // Arguments whose rounding the tail amplifies, computed compensated.
@@ -540,11 +560,16 @@ fn node_expr(facts: &Facts, id: Id, params: &[String], scaled: &dyn Fn(Id) -> bo
 /// the others' product from overflowing where the whole does not (SwiGLU's `a * b *
 /// sigmoid'(a)` at `a = 1e10`, `b = 1e300` was `∞ · 0`, NaN, where `sigmoid'(a) * a * b` is
 /// 0).
+///
+/// With `params` (a product that can reach the overflow threshold, see [`overflow`]), the
+/// first parameter factor is taken out as [`Product::param`] where the product has no
+/// constant factor and no denominator (the quotient or the constant would round again).
 fn product(
     g: &Graph,
     fs: &[Id],
     is_const: &dyn Fn(Id) -> bool,
     scaled: &dyn Fn(Id) -> bool,
+    params: Option<&[String]>,
 ) -> Product {
     let mut constants = Vec::new();
     let mut num = Vec::new();
@@ -569,8 +594,22 @@ fn product(
             .iter()
             .fold(Dd::from(1.0), |acc, &k| acc * dd::eval(g, k))
     });
+    let mut param = None;
+    if let (Some(names), true, true) = (params, constant.is_none(), den.is_empty()) {
+        let at = num
+            .iter()
+            .position(|&(f, scaled)| !scaled && matches!(g.node(f), Node::Param(_)));
+        if let Some(at) = at {
+            let (f, _) = num.remove(at);
+            let Node::Param(i) = *g.node(f) else {
+                unreachable!("a parameter")
+            };
+            param = Some(names[i as usize].clone());
+        }
+    }
     Product {
         constant,
+        param,
         num,
         den,
         scales,
