@@ -85,13 +85,15 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// overflow where `p · self` rounds to `MAX` (SELU's `scale x` at x = 3.2386221e38 in
     /// `f32`), or the other way round. `f64`: the plain product (`p` is exact). `f32` with
     /// `FMA`: `fma(self, h, self l)`, `p = h + l` with `h` the `f32` value next to `p` towards
-    /// 0 (so that `l` has the sign of `p`, never 0, and `-0 · p` stays `-0`, `±∞ · p` `±∞`);
-    /// the rounding of `self l` moves the sum by at most 2^-47 of it, or 2^-150 in the
-    /// subnormal range (there the result is within one subnormal step). Without `FMA`: the
-    /// product in `f64`, rounded to `f32` (2^-53 from halfway cases aside, the correctly
-    /// rounded product). The plain product where `p` is an `f32` (it rounds once), where
-    /// `|p| <= 1` (it cannot cross the threshold; within an ULP) and where `p` is beyond
-    /// `f32`'s range (±∞): conditions on `p` alone, which leave a slice loop as they were.
+    /// 0, one step further where `p` is an `f32` (so that `l` has the sign of `p`, never 0,
+    /// and `-0 · p` stays `-0`, `±∞ · p` `±∞`; for an `f32` `p`, `l` is a power of two and
+    /// `self l` exact: the correctly rounded product); otherwise the rounding of `self l`
+    /// moves the sum by at most 2^-47 of it, or 2^-150 in the subnormal range (there the
+    /// result is within one subnormal step). Without `FMA`: the product in `f64`, rounded to
+    /// `f32` (2^-53 from halfway cases aside, the correctly rounded product). Where `p` is
+    /// beyond `f32`'s range, as the plain product: ±∞ but for 0 · p (NaN). The same two or
+    /// three instructions per element for every `p`: what depends on `p` alone is computed
+    /// without a branch, once per slice (the loop holds no test on `p`).
     fn __mul_param<const FMA: bool>(self, p: f64) -> Self;
 }
 
@@ -308,22 +310,18 @@ macro_rules! impl_float_kernels {
                 if $t::MANTISSA_DIGITS == 53 {
                     return self * p as $t;
                 }
-                // `p` exact in `f32`: the plain product rounds once. `|p| <= 1`: it cannot
-                // cross the threshold (|p self| <= |self|; within an ULP). A condition on `p`
-                // alone, which the compiler takes out of a slice loop (one loop per side).
-                let h = p as $t;
-                if h as f64 == p || p.abs() <= 1.0 || !h.is_finite() {
-                    return self * h;
-                }
                 if !FMA {
                     return (self as f64 * p) as $t;
                 }
-                // `h` and `l` depend on `p` alone: computed once, outside a slice loop.
-                let h = if (h as f64).abs() > p.abs() {
-                    $t::from_bits(h.to_bits() - 1)
-                } else {
-                    h
-                };
+                // `h`: `p` rounded towards 0, one step further where `p` is an `f32` (so that
+                // `l` is never 0: `∞ · 0` would be NaN), `l = p - h`. Both depend on `p`
+                // alone and without a branch: a slice loop computes them once, before the
+                // loop, and its body is the same for every `p` (no per-element test on `p`,
+                // which kept the loop scalar).
+                let n = p as $t;
+                let towards_0 = (n as f64).abs() >= p.abs() && n != 0.0;
+                let bits = n.to_bits();
+                let h = $t::from_bits(if towards_0 { bits - 1 } else { bits });
                 let l = (p - h as f64) as $t;
                 self.mul_add(h, self * l)
             }

@@ -244,7 +244,7 @@ activation! {
     /// assert!((Selu::default().range().min() - -1.7580993408473766).abs() < 1e-15);
     /// ```
     pub struct Selu(alpha = 1.6732632423543772848170429916717, scale = 1.0507009873554804934193349852946);
-    f(x) = scale * (if x > 0 { x } else { alpha * (exp(x) - 1) });
+    f(x) = if x > 0 { scale * x } else { scale * alpha * (exp(x) - 1) };
     range = (-scale * alpha, inf);
 }
 

@@ -146,7 +146,7 @@ pub(super) fn f32_one_element_only(
             Expr::ErfcProduct(_) | Expr::ExpSquare(_) => false,
             // One rounding by a parameter takes an FMA in the FMA builds: the slices' bits
             // come from the build check.
-            Expr::Product(ref p) => p.param.is_none(),
+            Expr::Product(ref p) => !p.round_once,
             _ => true,
         },
         Binding::SigmoidPair { .. } => true,
@@ -155,7 +155,7 @@ pub(super) fn f32_one_element_only(
             Scaled::ExpSquare(_) | Scaled::ErfcProduct(_) => false,
             Scaled::Kernel { kernel, .. } => one(kernel),
             Scaled::LinearAtZero { func, .. } => one(Kernel::Of(func)),
-            Scaled::Product { ref product, .. } => product.param.is_none(),
+            Scaled::Product { ref product, .. } => !product.round_once,
         },
     })
 }
@@ -451,15 +451,28 @@ fn expression(e: &Expr, ks: Kernels) -> TokenStream {
 /// the product can reach the overflow threshold (`FloatKernels::__mul_param`).
 fn product(p: &Product) -> TokenStream {
     let fl = fl();
-    let mut factors = p.num.iter().map(|&(f, scaled)| {
+    // The parameters' product in `f64`.
+    let params = p
+        .params
+        .iter()
+        .map(|n| {
+            let n = format_ident!("{}", n);
+            quote!(self.#n)
+        })
+        .reduce(|a, b| quote!(#a * #b))
+        .map(|q| quote!((#q)));
+    let lead = params
+        .as_ref()
+        .filter(|_| !p.round_once)
+        .map(|q| quote!(#fl::from_f64(#q)));
+    let mut factors = lead.into_iter().chain(p.num.iter().map(|&(f, scaled)| {
         let f = if scaled { ts(f) } else { t(f) };
         quote!(#f)
-    });
+    }));
     let mut acc = match (p.constant, factors.next()) {
-        (None, first) if p.param.is_some() => {
-            let name = format_ident!("{}", p.param.as_deref().unwrap_or_default());
+        (None, first) if p.round_once => {
             let first = first.unwrap_or(quote!(#fl::ONE));
-            quote!(<F as ::act_core::__private::FloatKernels>::__mul_param::<FMA>(#first, self.#name))
+            quote!(<F as ::act_core::__private::FloatKernels>::__mul_param::<FMA>(#first, #params))
         }
         (None, Some(first)) => first,
         (None, None) => quote!(#fl::ONE),
@@ -675,7 +688,7 @@ mod tests {
         let value = method(selu, "__act_value");
         assert_eq!(value.matches("__mul_param").count(), 1, "{value}");
         assert!(
-            value.contains("__mul_param :: < FMA > (t6 , self . scale)"),
+            value.contains("__mul_param :: < FMA > (t6 , (self . scale))"),
             "{value}"
         );
         assert!(!method(selu, "__act_deriv").contains("__mul_param"));
@@ -687,6 +700,28 @@ mod tests {
         // A constant factor or a denominator rounds again: the plain product stays.
         let scaled = "pub struct C(a = 2.0); f(x) = 3 * a * x;";
         assert!(!method(scaled, "__act_value").contains("__mul_param"));
+    }
+
+    /// Two or more parameter factors multiply in `f64`, rounded to `F` once (SELU's
+    /// `scale alpha` on its bounded side); one rounded once with a growing factor takes the
+    /// others with it; a single bounded one stays a plain factor.
+    #[test]
+    fn parameter_factors_multiply_in_f64() {
+        let selu = "pub struct S(alpha = 1.67, scale = 1.05); \
+                    f(x) = if x > 0 { scale * x } else { scale * alpha * (exp(x) - 1) };";
+        let value = method(selu, "__act_value");
+        assert!(
+            value.contains("from_f64 ((self . scale * self . alpha))")
+                || value.contains("from_f64 ((self . alpha * self . scale))"),
+            "{value}"
+        );
+        assert_eq!(value.matches("__mul_param").count(), 1, "{value}");
+        let grow = "pub struct G(a = 1.5, b = 3.0); f(x) = a * b * x;";
+        let value = method(grow, "__act_value");
+        assert!(value.contains("(x , (self . a * self . b))"), "{value}");
+        let elu = "pub struct E(alpha = 1.0); f(x) = if x > 0 { x } else { alpha * (exp(x) - 1) };";
+        let value = method(elu, "__act_value");
+        assert!(!value.contains("self . alpha *"), "{value}");
     }
 
     /// The f32 scalar methods skip the build check where the formula calls only the

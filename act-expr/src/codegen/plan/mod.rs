@@ -150,16 +150,21 @@ pub(super) enum Expr {
     Affine(Affine),
 }
 
-/// A product `c · num[0] · num[1] ... / (den...)`, or `p · num[0] · num[1] ...` by a
-/// parameter `p` rounded once (see [`overflow`]).
+/// A product `c · p · num[0] · num[1] ... / (den...)`, with `p` the product of parameter
+/// factors taken out (see [`Product::params`]), or `p · num[0] · num[1] ...` rounded once
+/// (see [`overflow`]).
 #[derive(Debug)]
 pub(super) struct Product {
     /// The constant factors as one double-double; `None` without any.
     pub constant: Option<Dd>,
-    /// A parameter factor (by name) multiplied into the first factor with one rounding
+    /// Parameter factors (by name), multiplied together in `f64`: two or more, or one
+    /// with `round_once`.
+    pub params: Vec<String>,
+    /// The parameters' product multiplied into the first factor with one rounding
     /// (`FloatKernels::__mul_param`), where the product can reach the overflow threshold;
-    /// then `constant` is `None` and `den` empty.
-    pub param: Option<String>,
+    /// then `constant` is `None` and `den` empty. Otherwise the parameters' product, rounded
+    /// to `F`, leads the other factors.
+    pub round_once: bool,
     /// The other factors, in order; `true` where the factor is read scaled (`t{f}_s`).
     pub num: Vec<(Id, bool)>,
     /// Negative powers `a^k` (`k < 0`) as `(a, k)`.
@@ -534,7 +539,7 @@ fn node_expr(facts: &Facts, id: Id, params: &[String], scaled: &dyn Fn(Id) -> bo
         Node::Sum(ref ts) => Expr::Sum(ts.clone()),
         Node::Prod(ref fs) => {
             let param = facts.param_product[id.index()].then_some(params);
-            Expr::Product(product(g, fs, &is_const, scaled, param))
+            Expr::Product(product(g, fs, &is_const, scaled, Some(params), param))
         }
         Node::Pow(a, k) => Expr::Pow(a, k),
         Node::PowF(a, b) => Expr::PowF(a, b),
@@ -561,15 +566,18 @@ fn node_expr(facts: &Facts, id: Id, params: &[String], scaled: &dyn Fn(Id) -> bo
 /// sigmoid'(a)` at `a = 1e10`, `b = 1e300` was `∞ · 0`, NaN, where `sigmoid'(a) * a * b` is
 /// 0).
 ///
-/// With `params` (a product that can reach the overflow threshold, see [`overflow`]), the
-/// first parameter factor is taken out as [`Product::param`] where the product has no
-/// constant factor and no denominator (the quotient or the constant would round again).
+/// The parameters' names are `all_names`; with `names` (a product that can reach the overflow
+/// threshold, see [`overflow`]), the parameter factors are taken out as [`Product::params`]
+/// to be multiplied into the first factor with one rounding ([`Product::round_once`]) where
+/// the product has no constant factor and no denominator (the quotient or the constant would
+/// round again).
 fn product(
     g: &Graph,
     fs: &[Id],
     is_const: &dyn Fn(Id) -> bool,
     scaled: &dyn Fn(Id) -> bool,
-    params: Option<&[String]>,
+    all_names: Option<&[String]>,
+    names: Option<&[String]>,
 ) -> Product {
     let mut constants = Vec::new();
     let mut num = Vec::new();
@@ -594,22 +602,29 @@ fn product(
             .iter()
             .fold(Dd::from(1.0), |acc, &k| acc * dd::eval(g, k))
     });
-    let mut param = None;
-    if let (Some(names), true, true) = (params, constant.is_none(), den.is_empty()) {
-        let at = num
-            .iter()
-            .position(|&(f, scaled)| !scaled && matches!(g.node(f), Node::Param(_)));
-        if let Some(at) = at {
-            let (f, _) = num.remove(at);
-            let Node::Param(i) = *g.node(f) else {
-                unreachable!("a parameter")
+    // The parameter factors (read plain), multiplied in `f64`: two or more (SELU's
+    // `scale alpha`, rounded to `F` once rather than each, a rounding of the product saved),
+    // or one rounded once with the first factor (see [`overflow`]).
+    let is_param = |&(f, scaled): &(Id, bool)| !scaled && matches!(g.node(f), Node::Param(_));
+    let n_params = num.iter().filter(|f| is_param(f)).count();
+    let round_once = names.is_some() && constant.is_none() && den.is_empty() && n_params > 0;
+    let mut params = Vec::new();
+    if let (Some(names), true) = (names.or(all_names), round_once || n_params >= 2) {
+        num.retain(|f| {
+            let Node::Param(i) = *g.node(f.0) else {
+                return true;
             };
-            param = Some(names[i as usize].clone());
-        }
+            if !is_param(f) {
+                return true;
+            }
+            params.push(names[i as usize].clone());
+            false
+        });
     }
     Product {
         constant,
-        param,
+        params,
+        round_once,
         num,
         den,
         scales,
