@@ -52,11 +52,12 @@
 //!   `scale x` = 3.402823489e38 rounds to `f32::MAX`), or leave it short of it (leaky ReLU
 //!   with alpha = 1 + 3e-8 gave `-f32::MAX` at `-f32::MAX`). The products that stay bounded
 //!   (ELU's `alpha (exp(x) - 1)` for x <= 0, the derivatives' `scale` and `alpha exp(x)`)
-//!   keep the plain product, within an ULP; so do products by a parameter that is an `f32`
-//!   or at most 1 in magnitude (no crossing is possible: leaky ReLU, PReLU and CELU at their
-//!   defaults). Over every `f32` input, each build: SELU's value within 3.30 ULP (x = -0.824:
-//!   `expm1`'s error and alpha's rounding to `f32`, which the rounding of `scale` had partly
-//!   offset, 2.77 before).
+//!   keep the plain product, within an ULP. With `FMA` the product is `fma(x, h, x l)`,
+//!   `p = h + l` (two instructions where the plain product takes one); without, it is taken
+//!   in `f64` (`FloatKernels::__mul_param`). `h` and `l` depend on the parameter alone and
+//!   are computed once per slice: the same loop for every parameter. Two or more parameter
+//!   factors multiply in `f64` and round to `f32` once (SELU's `scale alpha`). Over every
+//!   `f32` input, each build: SELU's value within SELU_ULP.
 //!
 //! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
 //! [`Softmax`]).
@@ -231,12 +232,12 @@ activation! {
     /// Use it in plain feed-forward networks with LeCun normal initialisation and
     /// AlphaDropout; other initialisations or ordinary dropout break the self-normalisation.
     ///
-    /// Accuracy: within 4 ULP with one known `f32` exception, at x = 3.2386221e38, where the
-    /// value is `inf` though `scale x` rounds to `f32::MAX`: the product by `scale` rounded to
-    /// `f32` crosses the overflow threshold. The same holds for
-    /// any product by a parameter that is not exactly an `f32` and exceeds 1 in magnitude
-    /// (a leaky ReLU slope of `1 + 3e-8` gives `-f32::MAX` at `-f32::MAX`), within an ULP
-    /// of the threshold.
+    /// Accuracy: within 4 ULP, the overflow threshold included: `scale x` for x > 0 rounds
+    /// once in `f32` (`fma(x, h, x l)` with `scale = h + l`, or the product in `f64` without
+    /// FMA), so that x = 3.2386221e38, where `scale x` = 3.402823489e38 lies below the
+    /// threshold, gives `f32::MAX`, not `inf`. The x <= 0 side multiplies `exp(x) - 1` by
+    /// `scale alpha`, formed in `f64` and rounded to `f32` once. Over every `f32` input,
+    /// each build: SELU_DOC. Cost: SELU_COST.
     ///
     /// ```
     /// use act_core::prelude::*;

@@ -718,7 +718,7 @@ mod tests {
         assert_eq!(value.matches("__mul_param").count(), 1, "{value}");
         let grow = "pub struct G(a = 1.5, b = 3.0); f(x) = a * b * x;";
         let value = method(grow, "__act_value");
-        assert!(value.contains("(x , (self . a * self . b))"), "{value}");
+        assert!(value.contains("(t2 , (self . a * self . b))"), "{value}");
         let elu = "pub struct E(alpha = 1.0); f(x) = if x > 0 { x } else { alpha * (exp(x) - 1) };";
         let value = method(elu, "__act_value");
         assert!(!value.contains("self . alpha *"), "{value}");
