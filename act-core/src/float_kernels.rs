@@ -93,8 +93,30 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// `f32` (2^-53 from halfway cases aside, the correctly rounded product). Where `p` is
     /// beyond `f32`'s range, as the plain product: ±∞ but for 0 · p (NaN). The same two or
     /// three instructions per element for every `p`: what depends on `p` alone is computed
-    /// without a branch, once per slice (the loop holds no test on `p`).
+    /// without a branch, once per slice (the loop holds no test on `p`). The generated loops
+    /// take it only where [`FloatKernels::__plain_param`] does not hold (a twin loop with the
+    /// plain product runs otherwise, chosen once per call).
     fn __mul_param<const FMA: bool>(self, p: f64) -> Self;
+    /// Whether the plain product `F::from_f64(p) * a` is as right as
+    /// [`FloatKernels::__mul_param`] for the parameter `p`: the generated slice loops and
+    /// scalar methods test it once per call and then run the plain loop, the code from before
+    /// products rounded once, with nothing added per element. `f64`: always (`p` is exact).
+    /// `f32`:
+    /// - `p` is an `f32` (`p as f32 as f64 == p`): `from_f64(p)` is exact, so the product
+    ///   rounds once, correctly, normal, subnormal, overflowing or not.
+    /// - `2^-126 <= |p| <= 1`: `from_f64(p) = p (1 + e)`, `|e| <= 2^-24`, and
+    ///   `|from_f64(p)| <= 1` (rounding is monotonic and 1 is an `f32`), so neither
+    ///   `|from_f64(p) a| <= |a|` nor the exact `|p a| <= |a|` can reach the overflow threshold
+    ///   for a finite `a`: no crossing. Elsewhere the rounded parameter moves the product by
+    ///   `|p a e| <= 2^-24 |p a|`, less than an ULP of it for a normal result (within 1.5 ULP
+    ///   after the product's rounding), at most 2^-150, half the subnormal step, for a
+    ///   subnormal one (within one step, 0 for 2^-149 included).
+    ///
+    /// Not for `0 < |p| < 2^-126` unless exact (`from_f64(p)` is subnormal, off by up to
+    /// 2^-150; the FMA builds' `h` and `l` are no better there, only the `f64` product is
+    /// right: parameters that small are not treated), `|p| > 1` unless exact (SELU's `scale`: the rounded parameter can carry the
+    /// product across the threshold), NaN. The 16-bit types run the `f32` code.
+    fn __plain_param(p: f64) -> bool;
 }
 
 /// The kernel entries of the scalar methods (`Elementwise::forward` and `derivative`, one
@@ -304,6 +326,12 @@ macro_rules! impl_float_kernels {
             fn split_constant(hi: f64, lo: f64) -> (Self, Self) {
                 let h = hi as $t;
                 (h, ((hi - h as f64) + lo) as $t)
+            }
+            #[inline(always)]
+            fn __plain_param(p: f64) -> bool {
+                $t::MANTISSA_DIGITS == 53
+                    || p as $t as f64 == p
+                    || (p.abs() <= 1.0 && p.abs() >= $t::MIN_POSITIVE as f64)
             }
             #[inline(always)]
             fn __mul_param<const FMA: bool>(self, p: f64) -> Self {

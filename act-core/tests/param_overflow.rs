@@ -2,7 +2,9 @@
 //! to `f32` before the product, it can carry the product across the threshold: SELU's
 //! `scale x` was `∞` at x = 3.2386221e38, where `scale x` = 3.402823489e38 (mpmath) lies below
 //! the threshold 3.402823567e38 and rounds to `f32::MAX`. Such products now round once
-//! (`FloatKernels::__mul_param`), in every build, in the scalar methods and every slice path.
+//! (`FloatKernels::__mul_param`), in every build, in the scalar methods and every slice path,
+//! unless the parameter makes the plain product as right (`FloatKernels::__plain_param`: an
+//! `f32`, or `2^-126 <= |p| <= 1`), where a plain twin of the loop runs.
 //!
 //! The reference is exact: the product of the two significands in integers, rounded to
 //! nearest even (`round_product`), not act's output.
@@ -110,16 +112,20 @@ fn selu_rounds_scale_x_once_at_the_threshold() {
     });
 }
 
-/// Products by a parameter round once at the threshold and elsewhere, on every path in every
-/// build: SELU's `scale x`, and leaky ReLU's and PReLU's `alpha x` for x <= 0 with slopes whose
-/// `f32` rounding lies above (1.1, 3.7), below (1.3, 1e10) or at 1 (1 + 3e-8: the rounded
-/// slope gave `-MAX` at `x = -MAX`, where the product is beyond the threshold), negative ones
-/// too, and slopes below 1 (0.1, and 0.25, an `f32`: rounded once too, as every parameter).
-/// Inputs: the eight `f32` values about the
-/// first one that overflows (or `MAX`), and a spread of ordinary ones (products from 1e-30:
-/// below, the rounding of `x l` in the FMA builds may move a product by up to 2^-150).
+/// Products by a parameter, at the threshold and elsewhere, on every path in every build:
+/// rounded once where the plain product could be wrong at the threshold, plain (the parameter
+/// rounded to `f32` first) where it cannot (`FloatKernels::__plain_param`: the parameter is an
+/// `f32`, or `2^-126 <= |p| <= 1`). SELU's `scale x` (default `scale`, 2, an `f32`, and 0.9),
+/// and leaky ReLU's and PReLU's `alpha x` for x <= 0 with slopes whose `f32` rounding lies
+/// above (1.1, 3.7), below (1.3) or at 1 (1 + 3e-8: the rounded slope gave `-MAX` at
+/// `x = -MAX`, where the product is beyond the threshold), `f32` ones (3, 1e10, 0.25), slopes
+/// at most 1 (0.1), negative ones too. Inputs: the eight `f32` values about the first one that
+/// overflows (or `MAX`), and a spread of ordinary ones (products from 1e-30: below, the
+/// rounding of `x l` in the FMA builds may move a product by up to 2^-150). The two loops
+/// give different results for each inexact parameter at some of these inputs (checked), so
+/// that the results tell which ran.
 #[test]
-fn products_by_a_parameter_round_once() {
+fn products_by_a_parameter_round_once_or_are_plain() {
     let spread: Vec<f32> = (0..400)
         .map(|i| {
             let t = f64::from(i) / 400.0;
@@ -127,8 +133,9 @@ fn products_by_a_parameter_round_once() {
         })
         .collect();
     let mut failures = Vec::new();
-    // Each activation's parameter `p`, the side `sign` of its inputs, and its paths.
-    let mut check = |name: &str, p: f64, sign: f32, act: &Paths<'_>| {
+    // Each activation's parameter `p`, whether its product should be plain, the side `sign`
+    // of its inputs, and its paths.
+    let mut check = |name: &str, p: f64, plain: bool, sign: f32, act: &Paths<'_>| {
         let mut xs: Vec<f32> = match first_overflowing(p) {
             Some(a0) => (0..8)
                 .map(|k| f32::from_bits(a0.to_bits() - 4 + k))
@@ -154,38 +161,98 @@ fn products_by_a_parameter_round_once() {
             "{name} {p}: {} of {n} left out",
             n - xs.len()
         );
-        // Every parameter, `|p| <= 1` and `f32` ones included, rounds once: the same
-        // instructions for every `p`.
-        let want: Vec<f32> = xs.iter().map(|&a| round_product(a, p).0).collect();
+        // The plain product: `p` rounded to `f32`, then the product rounded once.
+        let pf = f64::from(p as f32);
+        let once: Vec<f32> = xs.iter().map(|&a| round_product(a, p).0).collect();
+        let twice: Vec<f32> = xs.iter().map(|&a| round_product(a, pf).0).collect();
+        assert_eq!(
+            once != twice,
+            pf != p,
+            "{name} {p}: the two loops differ at some input exactly when p is not an f32"
+        );
+        let want = if plain { &twice } else { &once };
         for_each_isa(|isa| {
-            if let Err(e) = act(&xs, &want) {
+            if let Err(e) = act(&xs, want) {
                 failures.push(format!("{name}({p}) {isa:?}: {e}"));
             }
         });
     };
-    check("Selu", Selu::default().scale, 1.0, &|xs, want| {
-        paths(&Selu::default(), xs, want)
-    });
-    for alpha in [
-        1.1,
-        3.7,
-        1.3,
-        1e10,
-        1.0 + 3e-8,
-        0.1,
-        0.25,
-        -1.1,
-        -1e10,
-        -(1.0 + 3e-8),
+    for (scale, plain) in [(Selu::default().scale, false), (2.0, true), (0.9, true)] {
+        let selu = Selu {
+            scale,
+            ..Selu::default()
+        };
+        check("Selu", scale, plain, 1.0, &|xs, want| {
+            paths(&selu, xs, want)
+        });
+    }
+    for (alpha, plain) in [
+        (1.1, false),
+        (3.7, false),
+        (1.3, false),
+        (1.0 + 3e-8, false),
+        (3.0, true),
+        (1e10, true),
+        (0.25, true),
+        (0.1, true),
+        (-1.1, false),
+        (-(1.0 + 3e-8), false),
+        (-3.0, true),
+        (-0.1, true),
     ] {
-        check("LeakyRelu", alpha, -1.0, &|xs, want| {
+        check("LeakyRelu", alpha, plain, -1.0, &|xs, want| {
             paths(&LeakyRelu::new(alpha), xs, want)
         });
-        check("PRelu", alpha, -1.0, &|xs, want| {
+        check("PRelu", alpha, plain, -1.0, &|xs, want| {
             paths(&PRelu::new(alpha), xs, want)
         });
     }
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// The choice itself (`FloatKernels::__plain_param`): plain for an `f32` parameter (SELU's
+/// `scale` of 2, 1e10, the smallest subnormal, ±∞) and for `2^-126 <= |p| <= 1` (leaky
+/// ReLU's default 0.1, PReLU's 0.25, CELU's 1, ELU's 1), rounded once for other
+/// parameters beyond 1 (SELU's default `scale`, 1.1, 1 + 3e-8), below 2^-126 (1e-40), beyond
+/// `f32`'s range (1e300) and NaN; `f64` always plain.
+#[test]
+fn the_plain_loop_is_chosen_by_the_parameter() {
+    use act_core::__private::FloatKernels;
+    let plain = |p: f64| <f32 as FloatKernels>::__plain_param(p);
+    for p in [
+        LeakyRelu::default().alpha,
+        PRelu::default().alpha,
+        Celu::default().alpha,
+        Elu::default().alpha,
+        0.1,
+        -0.1,
+        0.999_999_999,
+        -1.0,
+        1e-30,
+        f64::from(f32::MIN_POSITIVE),
+        2.0,
+        1e10,
+        -3.0,
+        0.0,
+        f64::from(f32::from_bits(1)),
+        f64::INFINITY,
+    ] {
+        assert!(plain(p), "{p:e}");
+    }
+    for p in [
+        Selu::default().scale,
+        1.1,
+        -1.1,
+        1.0 + 3e-8,
+        1.000_000_001,
+        1e-40,
+        -1e-40,
+        1e300,
+        f64::NAN,
+    ] {
+        assert!(!plain(p), "{p:e}");
+    }
+    assert!(<f64 as FloatKernels>::__plain_param(Selu::default().scale));
 }
 
 /// `-0 · alpha` stays `-0` (the split parameter's parts share its sign), and the plain

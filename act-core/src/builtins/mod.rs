@@ -46,19 +46,23 @@
 //!   within 2.80, 2.80 and 3.25 ULP.
 //! - A product by a parameter that can grow without bound ([`Selu`]'s `scale x`,
 //!   [`LeakyRelu`]'s and [`PRelu`](crate::builtins::PRelu)'s `alpha x`, [`Celu`]'s
-//!   `alpha (exp(x / alpha) - 1)`, whose alpha may be negative) rounds once in `f32`, not
-//!   after rounding the parameter (an `f64`) to `f32`: that rounding could carry the product
-//!   across the overflow threshold (SELU's value at x = 3.2386221e38 was `inf`, where
-//!   `scale x` = 3.402823489e38 rounds to `f32::MAX`), or leave it short of it (leaky ReLU
-//!   with alpha = 1 + 3e-8 gave `-f32::MAX` at `-f32::MAX`). The products that stay bounded
-//!   (ELU's `alpha (exp(x) - 1)` for x <= 0, the derivatives' `scale` and `alpha exp(x)`)
-//!   keep the plain product, within an ULP. With `FMA` the product is `fma(x, h, x l)`,
-//!   `p = h + l` (two instructions where the plain product takes one); without, it is taken
-//!   in `f64` (`FloatKernels::__mul_param`). `h` and `l` depend on the parameter alone and
-//!   are computed once per slice: the same loop for every parameter. Two or more parameter
-//!   factors multiply in `f64` and round to `f32` once (SELU's `scale alpha`). Over every
-//!   `f32` input, each build: SELU's value within 2.52 ULP (x = -0.818), its derivative
-//!   within 1.84 (2.77 and 2.11 before, with `scale` and `alpha` each rounded to `f32`).
+//!   `alpha (exp(x / alpha) - 1)`, whose alpha may be negative) rounds once in `f32` where
+//!   rounding the parameter (an `f64`) to `f32` first could carry it across the overflow
+//!   threshold (SELU's value at x = 3.2386221e38 was `inf`, where `scale x` = 3.402823489e38
+//!   rounds to `f32::MAX`) or leave it short of it (leaky ReLU with alpha = 1 + 3e-8 gave
+//!   `-f32::MAX` at `-f32::MAX`): with `FMA` as `fma(x, h, x l)`, `p = h + l` (two
+//!   instructions where the plain product takes one), without it in `f64`
+//!   (`FloatKernels::__mul_param`). That is needed only for a parameter that is not an `f32`
+//!   and exceeds 1 in magnitude (or lies below 2^-126): for the others, the defaults of leaky
+//!   ReLU (0.1), PReLU (0.25) and CELU (1) among them, the plain product is as right (exact,
+//!   or unable to reach the threshold and within 1.5 ULP; `FloatKernels::__plain_param`), and
+//!   the slice loops and scalar methods, choosing once per call, run the plain code, the same
+//!   as before the change. The products that stay bounded (ELU's `alpha (exp(x) - 1)` for
+//!   x <= 0, the derivatives' `scale` and `alpha exp(x)`) keep the plain product, within an
+//!   ULP. Two or more parameter factors multiply in `f64` and round to `f32` once (SELU's
+//!   `scale alpha`). Over every `f32` input, each build: SELU's value within 2.52 ULP
+//!   (x = -0.818), its derivative within 1.84 (2.77 and 2.11 before, with `scale` and `alpha`
+//!   each rounded to `f32`).
 //!
 //! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
 //! [`Softmax`]).

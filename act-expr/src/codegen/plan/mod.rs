@@ -280,6 +280,50 @@ impl Body {
         Body::plan_roots(g, roots, params, None, true)
     }
 
+    /// The products this body rounds once ([`Product::round_once`]), each as its parameter
+    /// factors (by name, multiplied in `f64` in this order), in binding order.
+    pub(super) fn round_once_params(&self) -> Vec<Vec<String>> {
+        self.products()
+            .filter(|p| p.round_once)
+            .map(|p| p.params.clone())
+            .collect()
+    }
+
+    /// The body with every product by a parameter plain: `F::from_f64(p) * a`, the
+    /// parameters' product rounded to `F` first (the code before products rounded once; see
+    /// `FloatKernels::__plain_param` for where it is as right).
+    pub(super) fn plain_params(mut self) -> Body {
+        for b in &mut self.bindings {
+            match b {
+                Binding::Let {
+                    expr: Expr::Product(p),
+                    ..
+                }
+                | Binding::Scaled {
+                    source: Scaled::Product { product: p, .. },
+                    ..
+                } => p.round_once = false,
+                _ => {}
+            }
+        }
+        self
+    }
+
+    /// The body's products.
+    fn products(&self) -> impl Iterator<Item = &Product> {
+        self.bindings.iter().filter_map(|b| match b {
+            Binding::Let {
+                expr: Expr::Product(p),
+                ..
+            }
+            | Binding::Scaled {
+                source: Scaled::Product { product: p, .. },
+                ..
+            } => Some(p),
+            _ => None,
+        })
+    }
+
     fn plan_roots(
         g: &Graph,
         roots: &[Id],

@@ -5,7 +5,10 @@
 //! product across it (SELU's `scale x` was `∞` at x = 3.2386221e38 in `f32`, where the exact
 //! value rounds to `f32::MAX`). Such products round once (`FloatKernels::__mul_param`); the
 //! others, bounded for every input (`alpha (exp(x) - 1)` for x <= 0), keep the plain product
-//! and its speed.
+//! and its speed. An elementwise activation's methods with such products also have a plain
+//! twin, which its loops run where the parameters make the plain product as right
+//! (`FloatKernels::__plain_param`: an `f32`, or at most 1 in magnitude; the defaults of leaky
+//! ReLU, PReLU and CELU), chosen once per call (`codegen/elementwise.rs`).
 //!
 //! The inputs where a value is used: the branches of `if x CMP c { .. } else { .. }` (a
 //! constant `c`) see only their side of `c`; every other node, the inputs of its users.
