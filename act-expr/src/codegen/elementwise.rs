@@ -10,6 +10,9 @@ use super::{Kernels, dispatched, method_plain, method_with};
 use crate::isa::TIERS;
 use crate::model::Model;
 
+/// A renaming of the per-element methods (to their plain twins, or none).
+type Rename<'a> = &'a dyn Fn(&Ident) -> Ident;
+
 pub(super) fn expand(m: &Model) -> TokenStream {
     let name = &m.decl.name;
     let (value, deriv) = (names::value(), names::deriv());
@@ -56,8 +59,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     let deriv_plain = plain_test(side_params(m.df, deriv_tail));
     // `body(names)` where the side has no product rounded once, else the choice between
     // `body(plain twins)` and `body(names)`.
-    let choose = |test: &Option<TokenStream>,
-                  body: &dyn Fn(&dyn Fn(&Ident) -> Ident) -> TokenStream| {
+    let choose = |test: &Option<TokenStream>, body: &dyn Fn(Rename<'_>) -> TokenStream| {
         let same = body(&|n: &Ident| n.clone());
         match test {
             None => same,
