@@ -82,6 +82,17 @@ fn reference_log(x: &[f32]) -> Vec<f64> {
     x.iter().map(|&v| v as f64 - m - l).collect()
 }
 
+/// The worst error in ULPs of `LogSoftmax.forward_slice` over the row `x`, against
+/// [`reference_log`].
+fn log_softmax_worst(x: &[f32]) -> f64 {
+    let mut y = vec![0.0f32; x.len()];
+    LogSoftmax.forward_slice(x, &mut y);
+    y.iter()
+        .zip(reference_log(x))
+        .map(|(&g, w)| ulps_log(g, w))
+        .fold(0.0, f64::max)
+}
+
 /// The error of `got` in ULPs of f32 at `want`, both normal (log-softmax).
 fn ulps_log(got: f32, want: f64) -> f64 {
     let w = want.abs().max(f32::MIN_POSITIVE as f64);
@@ -142,13 +153,7 @@ fn long_rows_against_an_f64_reference() {
                     "{isa:?} {lo} {step} {neg}: {near} ULP near the top"
                 );
             }
-            let mut y = vec![0.0f32; n];
-            LogSoftmax.forward_slice(&x, &mut y);
-            let worst = y
-                .iter()
-                .zip(reference_log(&x))
-                .map(|(&g, w)| ulps_log(g, w))
-                .fold(0.0, f64::max);
+            let worst = log_softmax_worst(&x);
             println!("{isa:?} spread {lo} rise {step} log-softmax: worst {worst:.2} ULP");
             assert!(worst <= 4.0, "{isa:?} {lo} {step} log-softmax: {worst} ULP");
         }
@@ -186,13 +191,7 @@ fn log_softmax_ties_and_blocks_without_ties() {
                 for &i in at {
                     x[i] = top as f32;
                 }
-                let mut y = vec![0.0f32; n];
-                LogSoftmax.forward_slice(&x, &mut y);
-                let worst = y
-                    .iter()
-                    .zip(reference_log(&x))
-                    .map(|(&g, w)| ulps_log(g, w))
-                    .fold(0.0, f64::max);
+                let worst = log_softmax_worst(&x);
                 assert!(worst <= 4.0, "{isa:?} top {top} {what}: {worst} ULP");
             }
         }
