@@ -543,7 +543,14 @@ fn self_gated_product(
         // With a scaled kernel, any factor that does not depend on `u` (SwiGLU's `b`, a
         // constant): a factor of `u` may be part of a larger rule's shape (SiLU's and Mish's
         // derivatives hold `u sigmoid(u) sigmoid(-u)`, `u sigmoid(u) tanh'(softplus(u))`).
-        let free = |v: Id| g.is_constant(v) || !g.reachable(&[v]).contains(&u);
+        // Nor a reduction (`x sigmoid(x) / sum(exp(x))`): a vector formula keeps its form as
+        // written, which the interpreter (`act-cli eval --formula`) computes the same way.
+        let free = |v: Id| {
+            g.is_constant(v)
+                || g.reachable(&[v])
+                    .iter()
+                    .all(|&n| n != u && !matches!(g.node(n), Node::Red(_)))
+        };
         let others = all_but(factors, i, j);
         let taken = if kernel.has_tiny_tail() {
             others.iter().all(|&v| free(v))
