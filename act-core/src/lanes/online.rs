@@ -228,7 +228,7 @@ pub fn softmax_forward_online<F: Float, const FMA: bool>(neg: bool, x: &[F], y: 
         let b1 = (b0 + BLOCK).min(n);
         let b2 = (b1 + BLOCK).min(n);
         if hi > m {
-            segments.push((start, m, finish_lanes(&acc, &add)[0]));
+            push_segment(&mut segments, (start, m, finish_lanes(&acc, &add)[0]));
             acc = [[F::ZERO; LANES]; 1];
             m = hi;
             start = b0;
@@ -280,6 +280,16 @@ pub fn softmax_forward_online<F: Float, const FMA: bool>(neg: bool, x: &[F], y: 
     for v in y[start..].iter_mut() {
         *v = *v * inv;
     }
+}
+
+/// Records a finished segment of a long row: `(first element, m_s, S_s)`. Out of line and
+/// cold, so that the block loops keep no call to the vector's growth: it runs once per block
+/// whose maximum is above the running one (at most once per [`BLOCK`] elements, and for most
+/// rows a few times in all), not once per element.
+#[cold]
+#[inline(never)]
+fn push_segment<F: Float>(segments: &mut Vec<(usize, F, F)>, segment: (usize, F, F)) {
+    segments.push(segment);
 }
 
 /// NaN if a NaN is in `p(x)` before its first value above `-∞`, else 0 (the sum of a dead
@@ -396,7 +406,7 @@ pub fn log_softmax_forward_online<F: Float, const FMA: bool>(x: &[F], y: &mut [F
         let b2 = (b1 + BLOCK).min(n);
         if hi > m {
             let [below, ties] = finish_lanes(&acc, &add);
-            segments.push((start, m, below + ties));
+            push_segment(&mut segments, (start, m, below + ties));
             acc = [[F::ZERO; LANES]; 2];
             m = hi;
             start = b0;
