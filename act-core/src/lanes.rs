@@ -127,11 +127,21 @@ fn sum_lanes2_in<F: Float, const L: usize, const M: usize>(
     check_len("x", x.len(), "grad_y", g.len());
     let add = |a: F, b: F| a + b;
     let mut acc = [[F::ZERO; L]; M];
-    for (xc, gc) in x.chunks(L).zip(g.chunks(L)) {
-        let len = xc.len().min(gc.len()).min(L);
-        let (xc, gc) = (&xc[..len], &gc[..len]);
-        fold_block(&mut acc, len, &add, |i| map(xc[i], gc[i]));
+    // Whole blocks with a constant trip count (one sum's lanes then stay in registers, where a
+    // trip count known only at run time kept them in memory: a load and a store per vector),
+    // then the rest: the same lanes in the same order as one loop over `chunks`, so the same
+    // bits.
+    let (mut xs, mut gs) = (x.chunks_exact(L), g.chunks_exact(L));
+    for (xc, gc) in (&mut xs).zip(&mut gs) {
+        let (Ok(xc), Ok(gc)) = (<&[F; L]>::try_from(xc), <&[F; L]>::try_from(gc)) else {
+            unreachable!("chunks_exact gives whole blocks")
+        };
+        fold_block(&mut acc, L, &add, |i| map(xc[i], gc[i]));
     }
+    let (xc, gc) = (xs.remainder(), gs.remainder());
+    let len = xc.len().min(gc.len()).min(L);
+    let (xc, gc) = (&xc[..len], &gc[..len]);
+    fold_block(&mut acc, len, &add, |i| map(xc[i], gc[i]));
     finish_lanes(&acc, &add)
 }
 

@@ -82,6 +82,17 @@ fn reference_log(x: &[f32]) -> Vec<f64> {
     x.iter().map(|&v| v as f64 - m - l).collect()
 }
 
+/// The worst error in ULPs of `LogSoftmax.forward_slice` over the row `x`, against
+/// [`reference_log`].
+fn log_softmax_worst(x: &[f32]) -> f64 {
+    let mut y = vec![0.0f32; x.len()];
+    LogSoftmax.forward_slice(x, &mut y);
+    y.iter()
+        .zip(reference_log(x))
+        .map(|(&g, w)| ulps_log(g, w))
+        .fold(0.0, f64::max)
+}
+
 /// The error of `got` in ULPs of f32 at `want`, both normal (log-softmax).
 fn ulps_log(got: f32, want: f64) -> f64 {
     let w = want.abs().max(f32::MIN_POSITIVE as f64);
@@ -142,15 +153,47 @@ fn long_rows_against_an_f64_reference() {
                     "{isa:?} {lo} {step} {neg}: {near} ULP near the top"
                 );
             }
-            let mut y = vec![0.0f32; n];
-            LogSoftmax.forward_slice(&x, &mut y);
-            let worst = y
-                .iter()
-                .zip(reference_log(&x))
-                .map(|(&g, w)| ulps_log(g, w))
-                .fold(0.0, f64::max);
+            let worst = log_softmax_worst(&x);
             println!("{isa:?} spread {lo} rise {step} log-softmax: worst {worst:.2} ULP");
             assert!(worst <= 4.0, "{isa:?} {lo} {step} log-softmax: {worst} ULP");
+        }
+    });
+}
+
+/// Log-softmax over rows whose other entries are far below the maximum (the sum `t` about
+/// `1e-7`, so that the maximum's own 1 counted in `t`, or a tie left out, moves every output by
+/// thousands of ULP): the maximum alone in a late block (the blocks before it have no ties, the
+/// block that holds it has), tied in the first, a middle and the last block, and every block's
+/// maximum tied with the row's. Each against the f64 reference within 4 ULP.
+#[test]
+fn log_softmax_ties_and_blocks_without_ties() {
+    let n = 2 * ONLINE_FROM + 77;
+    let u = unit(n, 11);
+    let every_block: Vec<usize> = (100..n).step_by(2048).collect();
+    let cases: [(&str, Vec<usize>); 4] = [
+        ("alone, late", vec![n - 1500]),
+        ("alone, last", vec![n - 1]),
+        ("first, middle, last", vec![5, n / 2, n - 3]),
+        ("every block", every_block),
+    ];
+    // (maximum, lowest, highest other entry): each form of the difference's error (TwoSum,
+    // Fast2Sum with `v` first where `m <= 0`, with `-m` first where every `|v|` is below the
+    // power of two above `m`).
+    let rows = [
+        (1.5, -32.0, -24.0),
+        (-0.5, -32.0, -24.0),
+        (20.0, -8.0, -3.0),
+    ];
+    for_each_isa(|isa| {
+        for &(top, lo, hi) in &rows {
+            for (what, at) in &cases {
+                let mut x: Vec<f32> = u.iter().map(|&v| (lo + (hi - lo) * v) as f32).collect();
+                for &i in at {
+                    x[i] = top as f32;
+                }
+                let worst = log_softmax_worst(&x);
+                assert!(worst <= 4.0, "{isa:?} top {top} {what}: {worst} ULP");
+            }
         }
     });
 }

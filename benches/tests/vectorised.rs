@@ -293,12 +293,14 @@ fn packed(insn: &str, reg: &str) -> bool {
 /// (`x sigmoid(x)` at -inf), the length checks' panics, and the sum of a dead segment of a
 /// long softmax row (`nan_or_zero`: entries at -inf before the first finite one, called at
 /// most once per row from the loop over the row's segments, not from the loop over its
-/// elements).
-const COLD_PATHS: [&str; 4] = [
+/// elements), and the record of a long row's segment (`push_segment`: once per block of 256
+/// elements whose maximum is above the running one, from the loop over blocks).
+const COLD_PATHS: [&str; 5] = [
     "<act_core::loops::limit",
     "<act_core::loops::fix_limits",
     "<act_core::checks::",
     "<act_core::lanes::online::nan_or_zero",
+    "<act_core::lanes::online::push_segment",
 ];
 
 /// Whether `insn` calls something other than the [`COLD_PATHS`].
