@@ -18,8 +18,14 @@ fixed seed. Each figure: elements per nanosecond at the median of REPS timed cal
 untimed ones for 10 ms (at least two). Output: a header line
 `# DATE n=N dtype=DTYPE naming=act command: ...`, then
 `PEER FUNCTION DIRECTION ELEMENTS_PER_NS` lines with act's function names (`gelu` is the
-exact erf form, `gelu_tanh` the tanh approximation, `swish` is SiLU). `glu` splits the N
-inputs into halves `[a | b]` (PyTorch's `glu(x, dim=-1)`) and its rate counts the N/2 outputs.
+exact erf form, `gelu_tanh` the tanh approximation, `swish` is SiLU). The gated functions
+split the N inputs into halves `[a | b]` and their rates count the N/2 outputs: `glu` is
+`a sigmoid(b)` (PyTorch's `glu(x, dim=-1)`, a kernel of its own); `swiglu`, `geglu` and `reglu`
+are `silu(a) b`, `gelu(a) b` (erf form) and `relu(a) b`, for which no peer has a fused
+kernel: JAX compiles the expression into one loop, PyTorch runs it as written (the activation's
+kernel, then the product) and its backward as its autograd does (the activation's backward
+kernel on `g b` with the input `a`, and `g` times the saved activation), ONNX Runtime is not
+measured for them.
 
 Run it pinned to the core act's benches use, in the same hour (see benches/README.md):
 
@@ -46,9 +52,12 @@ PRELU_ALPHA = 0.25  # act's default, PyTorch's nn.PReLU initial value
 SQUAREPLUS_B = 4.0
 NAMES = ["sigmoid", "tanh", "softmax", "relu", "leaky_relu", "elu", "selu", "swish", "gelu",
          "gelu_tanh", "softplus", "mish", "hard_sigmoid", "hard_swish", "log_sigmoid", "softsign",
-         "celu", "relu6", "hardtanh", "squareplus", "prelu", "log_softmax", "softmin", "glu"]
+         "celu", "relu6", "hardtanh", "squareplus", "prelu", "log_softmax", "softmin", "glu",
+         "swiglu", "geglu", "reglu"]
+# Gated: x holds [a | b], n/2 outputs.
+GATED = {"glu", "swiglu", "geglu", "reglu"}
 # Not elementwise: no vmap(grad) in JAX.
-VECTOR = {"softmax", "log_softmax", "softmin", "glu"}
+VECTOR = {"softmax", "log_softmax", "softmin"} | GATED
 
 
 # Untimed calls before a figure's timed ones: at least two, and for at least this long (act's
@@ -80,6 +89,11 @@ def jax_rows(x_np, dtype, reps, wanted):
         jax.config.update("jax_enable_x64", True)
     x = jnp.asarray(x_np)
     nn = jax.nn
+
+    def gated(act, v):
+        half = v.shape[0] // 2
+        return act(v[:half]) * v[half:]
+
     table = {
         "sigmoid": nn.sigmoid, "tanh": jnp.tanh, "softmax": nn.softmax, "relu": nn.relu,
         "leaky_relu": lambda v: nn.leaky_relu(v, LEAKY_ALPHA), "elu": nn.elu, "selu": nn.selu,
@@ -93,11 +107,14 @@ def jax_rows(x_np, dtype, reps, wanted):
         "log_softmax": nn.log_softmax, "softmin": lambda v: nn.softmax(-v),
         # x holds [a | b]: n/2 outputs; the rate below counts outputs, as act's medians does.
         "glu": nn.glu,
+        "swiglu": lambda v: gated(nn.silu, v),
+        "geglu": lambda v: gated(lambda a: nn.gelu(a, approximate=False), v),
+        "reglu": lambda v: gated(nn.relu, v),
     }
     for name in wanted:
         f = table[name]
         forward = jax.jit(f)
-        n = len(x_np) // 2 if name == "glu" else len(x_np)
+        n = len(x_np) // 2 if name in GATED else len(x_np)
         yield name, "forward", median_rate(n, lambda: forward(x).block_until_ready(), reps)
         if name not in VECTOR:
             deriv = jax.jit(jax.vmap(jax.grad(f)))
@@ -117,6 +134,9 @@ def torch_rows(x_np, g_np, reps, wanted):
         _, log_sigmoid_buffer = aten.log_sigmoid_forward(x)
         prelu_weight = torch.full((1,), PRELU_ALPHA, dtype=x.dtype)
         half = len(x_np) // 2
+        a, b, g_half = x[:half], x[half:], g[:half]
+        # The saved activations of the gated products (autograd saves mul's inputs).
+        act_a = {"swiglu": F.silu(a), "geglu": F.gelu(a), "reglu": torch.relu(a)}
         table = {
             "sigmoid": (lambda: torch.sigmoid(x, out=out), lambda: aten.sigmoid_backward(g, saved["sigmoid"])),
             "tanh": (lambda: torch.tanh(x, out=out), lambda: aten.tanh_backward(g, saved["tanh"])),
@@ -153,12 +173,20 @@ def torch_rows(x_np, g_np, reps, wanted):
                         lambda: aten._softmax_backward_data(g, saved["softmin"], 0, x.dtype)),
             # x holds [a | b]: n/2 outputs, g's first half the gradient.
             "glu": (lambda: F.glu(x, -1), lambda: aten.glu_backward(g[:half], x, -1)),
+            # Composite: what PyTorch runs for `act(a) * b`, forward and backward (grad_a is
+            # the activation's backward kernel on g b, grad_b is g times the saved act(a)).
+            "swiglu": (lambda: F.silu(a) * b,
+                       lambda: (aten.silu_backward(g_half * b, a), g_half * act_a["swiglu"])),
+            "geglu": (lambda: F.gelu(a) * b,
+                      lambda: (aten.gelu_backward(g_half * b, a), g_half * act_a["geglu"])),
+            "reglu": (lambda: torch.relu(a) * b,
+                      lambda: (aten.threshold_backward(g_half * b, a, 0.0), g_half * act_a["reglu"])),
         }
         for name in wanted:
             if name not in table:  # squareplus: not in PyTorch
                 continue
             forward, backward = table[name]
-            n = half if name == "glu" else len(x_np)
+            n = half if name in GATED else len(x_np)
             yield name, "forward", median_rate(n, forward, reps)
             if backward is not None:
                 yield name, "backward", median_rate(n, backward, reps)
