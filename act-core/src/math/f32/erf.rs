@@ -387,8 +387,13 @@ fn gelu_fma_parts(x: f32, wa: &[f32; 5], wh: &[f32; 5]) -> GeluFmaParts {
     let qw = w2.mul_add(GELU_EXP2[4].mul_add(w2, hi), lo);
     let p2 = w2.mul_add(qw, -w);
     // `u P = u + u^2 A(u)`: `s` for `u^2` (its rounding error is shared by `u P` in the
-    // numerator and the denominator, damped by `H / D`).
-    let a = poly::<true, _>(u, wa);
+    // numerator and the denominator, damped by `H / D`). `A` in Estrin's form, `(a0 + a1 u) +
+    // s ((a2 + a3 u) + s a4)`: three FMAs deep from `u` where Horner's scheme is four, on the
+    // chain to the division.
+    let a = s.mul_add(
+        s.mul_add(wa[4], wa[3].mul_add(u, wa[2])),
+        wa[1].mul_add(u, wa[0]),
+    );
     let up = a.mul_add(s, u);
     let h1 = poly::<true, _>(u, &[wh[1], wh[2], wh[3], wh[4]]);
     // `D = (u H_1 + a) + b`, `a` the smaller of `u P` and `c`, `b` the larger (both positive,
