@@ -350,7 +350,8 @@ pub trait DynActivation: Send + Sync + core::fmt::Debug {
 /// exceeds 2^64 (f32: 2^32): `SwiGlu.forward(-800.0, 1e300)` is -0, exactly -2.9e-45.
 /// (SwiGLU's forward pass carries `silu(a)` itself, in f32 by 2^64 below `a = -69` and by
 /// 2^149 below -131: precise wherever the result is normal, and within its subnormal spacing
-/// below. GLU's `sigmoid'(b)` in f32 is carried by 2^64, as its forward
+/// below. GEGLU's forward pass carries `gelu(a)` itself, in f32 by 2^32 below `a = -10`:
+/// precise down to -14.7 and 0 below. GLU's `sigmoid'(b)` in f32 is carried by 2^64, as its forward
 /// pass's `sigmoid(b)`: precise down to 2^-190, 0 below. SwiGLU's and GEGLU's `∂f/∂a` are
 /// `b silu'(a)` and `b gelu'(a)`, the derivative from one kernel with `∂f/∂b` and carried
 /// scaled in its negative tail: SwiGLU's by 2^64 from `a = -665` (f32: -69, with FMA precise

@@ -130,6 +130,30 @@ pub fn gelu(x: f64) -> f64 {
     0.5 * x * erfc_lo(a, al, 1.0)
 }
 
+/// GELU's left tail as `(c, t)` with `gelu(u) = c e^t` (the interpreter's scaled tails; see
+/// [`crate::functions`]): below `u = -35`, `gelu(u) = u Φ(u) = -φ(u) S(u)` with Mills' ratio
+/// series `S = sum_k (-1)^k (2k-1)!! / u^(2k)` (Abramowitz and Stegun 26.2.12; ten terms, the
+/// first omitted one below 1e-20), `t = -fl(u^2) / 2` and the square's rounding error taken
+/// into `c`, so that `c e^t` holds `gelu(u)` to a few ulp where `e^t` is scaled. Elsewhere
+/// `(gelu(u), 0)`.
+pub fn gelu_tail(u: f64) -> (f64, f64) {
+    if !(u < -35.0) {
+        return (gelu(u), 0.0);
+    }
+    let s = u * u;
+    let sl = u.mul_add(u, -s);
+    let r = 1.0 / s;
+    let mut series = 0.0;
+    for k in (1..=10).rev() {
+        series = 1.0 - f64::from(2 * k - 1) * r * series;
+    }
+    // `e^(-u^2/2) = e^(-s/2) e^(-sl/2)`, `|sl/2|` below 2^-45.
+    let c = -series
+        * (1.0 - 0.5 * sl)
+        * (0.5 * std::f64::consts::FRAC_2_SQRT_PI * std::f64::consts::FRAC_1_SQRT_2);
+    (c, -0.5 * s)
+}
+
 /// GELU's derivative `Φ(x) + x φ(x) = erfc(-x / sqrt 2) / 2 + x e^(-x^2/2) / sqrt(2 pi)`,
 /// the `erfc` as in [`gelu`] and `e^(-x^2/2)` with `x^2` split exactly (the rounding of `x^2`
 /// would cost `x^2 / 2` ulps); both terms scaled together below `x = -36`. Beyond `|x| = 40`
@@ -724,6 +748,34 @@ pub fn eval_reductions(g: &Graph, xs: &[f64], params: &[f64]) -> Vec<f64> {
 mod tests {
     use super::*;
     use crate::graph::Cmp;
+
+    #[test]
+    fn gelu_tail_is_gelu_as_c_times_exp_t() {
+        // `gelu(u) e^(u^2/2)` from mpmath (50 digits) where `u^2` is exact in f64: `c`
+        // itself.
+        for (u, want) in [
+            (-35.5, -0.398_626_472_939_994_737_05),
+            (-36.5, -0.398_643_502_180_890_878_41),
+            (-37.5, -0.398_659_191_182_147_132_97),
+            (-40.0, -0.398_693_407_532_052_399_34),
+            (-60.0, -0.398_831_555_321_059_272_11),
+        ] {
+            let (c, t) = super::gelu_tail(u);
+            assert_eq!(t, -0.5 * u * u);
+            assert!((c / want - 1.0).abs() < 4e-16, "{u}: {c} vs {want}");
+        }
+        // Where `u^2` rounds, its error is in `c`: `c e^t` against mpmath's `gelu(u)` (`e^t`
+        // normal here, within an ulp or two).
+        for (u, want) in [
+            (-36.1, -4.093_752_403_575_981_472e-284),
+            (-36.3, -2.936_521_409_344_357_604_8e-287),
+        ] {
+            let (c, t) = super::gelu_tail(u);
+            assert!((c * t.exp() / want - 1.0).abs() < 1e-14, "{u}");
+        }
+        // Above -35, the value itself.
+        assert_eq!(super::gelu_tail(-3.0), (super::gelu(-3.0), 0.0));
+    }
 
     #[test]
     fn tails_of_the_helpers_are_finite_and_right() {

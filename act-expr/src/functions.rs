@@ -28,8 +28,9 @@
 //! - `linear_at_zero`: `f(u) = u` to the last bit for tiny `u`;
 //! - `eval`: the `f64` interpreter;
 //! - `derivative`: `f'(u)` built in the graph, `|g, u| ...`;
-//! - `leading_term`: `[|u| (c, t)]` where `f(u) = c e^t` to within 1e-289 for `t < -665`, for
-//!   the interpreter's scaled tails;
+//! - `leading_term`: `[|u| (c, t)]` where `f(u) = c e^t` for `t < -665` (to within 1e-289 for
+//!   the `e^u` tails; GELU's, `e^(-u^2/2)` times a series, to a few ulp), for the interpreter's
+//!   scaled tails;
 //! - `spelling`: how the printer writes it ([`Spelling`]).
 
 use crate::graph::{Cmp, Graph, Id, Named};
@@ -278,16 +279,17 @@ macro_rules! __functions {
             }
             /// GELU, `u Φ(u) = 0.5 u erfc(-u / sqrt(2))` (`Φ` the standard normal CDF): the
             /// product as one kernel, which forms it, its tail's scaling and the `u >= 0`
-            /// side's `u - u Φ(-u)` inside (f32; the f64 kernel is the product).
+            /// side's `u - u Φ(-u)` inside (f32; the f64 kernel is the product); scaled
+            /// (`gelu_scaled`) where other factors follow (GEGLU's `b`).
             gelu => Gelu {
                 callable: false,
                 kernel: math,
-                scaled: [],
+                scaled: [gelu_scaled],
                 as_result: [],
                 linear_at_zero: false,
                 eval: $crate::eval::gelu,
                 derivative: |g, u| g.call(Func::GeluPrime, u),
-                leading_term: [],
+                leading_term: [$crate::eval::gelu_tail],
                 spelling: Spelling::Product("{u*} * erfc(-{u} / sqrt(2)) / 2"),
             }
             /// GELU's derivative, `d/du [u Φ(u)] = Φ(u) + u φ(u)`: what differentiating

@@ -205,6 +205,36 @@ mod tests {
         );
     }
 
+    #[test]
+    fn geglus_formula_is_one_gelu_call_times_b() {
+        let m = model("pub gated struct G; f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b;");
+        // One GELU call times `b` (scaled by the code generator, `gelu_scaled`).
+        let Node::Prod(fs) = m.graph.node(m.f) else {
+            panic!("{}", m.formula_text)
+        };
+        assert!(
+            fs.iter()
+                .any(|&f| matches!(m.graph.node(f), Node::Call(Func::Gelu, _))),
+            "{fs:?}"
+        );
+        assert!(
+            !fs.iter()
+                .any(|&f| matches!(m.graph.node(f), Node::Call(Func::Erfc, _)))
+        );
+        // The interpreter takes it scaled as well: `gelu(-38.5)` is -5.4e-323 (f64 subnormal,
+        // 4 bits), `gelu(-38.5) 1e300` is -5.4215024832064925125e-23 (mpmath, 40 digits).
+        let want = -5.421_502_483_206_492_512_5e-23;
+        let got = at(&m, m.f, -38.5, 1e300);
+        assert!(
+            ((got - want) / want).abs() < 1e-13,
+            "{got:e}, want {want:e}"
+        );
+        // And where it is not small, `gelu(a) b` (`Φ(0.8)` from mpmath).
+        let got = at(&m, m.f, 0.8, -3.0);
+        let want = 0.8 * 0.788_144_601_416_603_3 * -3.0;
+        assert!((got - want).abs() < 1e-15, "{got}, want {want}");
+    }
+
     /// `∂f/∂a` takes the form `b g'(a)` for the code where `∂f/∂b` is `g(a)` (SwiGLU, GEGLU),
     /// and keeps differentiation's where it is not (a Swish slope: `∂f/∂b = a σ(βa)` is not
     /// `silu(βa)`, and `b silu'(βa)` would lose the scaling of the tail).

@@ -360,8 +360,23 @@ fn gelu_argument(g: &mut Graph, a: Id) -> Option<Id> {
     (g.prod(vec![m, u, inv_s2]) == a).then_some(u)
 }
 
-/// `k u erfc(-u / sqrt(2))  ->  2k gelu(u)`: its kernel forms the product with `u` and the
-/// scaling of the tail itself.
+/// Whether the factor `v` may stay beside a self-gated kernel of `u` (SiLU, GELU), whose
+/// scaled form carries the product: a constant, or a factor that does not depend on `u` (a
+/// factor of `u` may be part of a larger rule's shape: SiLU's and Mish's derivatives hold `u
+/// sigmoid(u) sigmoid(-u)`, `u sigmoid(u) tanh'(softplus(u))`) and holds no reduction (`x
+/// sigmoid(x) / sum(exp(x))`: a vector formula keeps its form as written, which the
+/// interpreter, `act-cli eval --formula`, computes the same way).
+fn free_of(g: &Graph, v: Id, u: Id) -> bool {
+    g.is_constant(v)
+        || g.reachable(&[v])
+            .iter()
+            .all(|&n| n != u && !matches!(g.node(n), Node::Red(_)))
+}
+
+/// `k u erfc(-u / sqrt(2)) v...  ->  2k gelu(u) v...`, the factors `v` free of `u`
+/// ([`free_of`]): its kernel forms the product with `u` and the scaling of the tail itself.
+/// With other factors (GEGLU's `gelu(a) b`) the code generator computes `gelu(u)` scaled,
+/// `(c gelu(u), 1/c)`, and the product rounds once where `1/c` is applied.
 fn gelu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
     for (i, &f) in factors.iter().enumerate() {
         let Some(a) = call_arg(g, f, Func::Erfc) else {
@@ -373,8 +388,7 @@ fn gelu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
         let Some(j) = factors.iter().position(|&v| v == u) else {
             continue;
         };
-        // Only GELU times a constant (see `others_constant`).
-        if !others_constant(g, factors, (i, j)) {
+        if !all_but(factors, i, j).iter().all(|&v| free_of(g, v, u)) {
             continue;
         }
         let two = g.num(2.0);
@@ -540,20 +554,11 @@ fn self_gated_product(
             continue;
         };
         let small = |v: Id| g.as_const(v).is_some_and(|k| k.abs() <= SILU_MAX_FACTOR);
-        // With a scaled kernel, any factor that does not depend on `u` (SwiGLU's `b`, a
-        // constant): a factor of `u` may be part of a larger rule's shape (SiLU's and Mish's
-        // derivatives hold `u sigmoid(u) sigmoid(-u)`, `u sigmoid(u) tanh'(softplus(u))`).
-        // Nor a reduction (`x sigmoid(x) / sum(exp(x))`): a vector formula keeps its form as
-        // written, which the interpreter (`act-cli eval --formula`) computes the same way.
-        let free = |v: Id| {
-            g.is_constant(v)
-                || g.reachable(&[v])
-                    .iter()
-                    .all(|&n| n != u && !matches!(g.node(n), Node::Red(_)))
-        };
+        // With a scaled kernel, any factor free of `u` ([`free_of`]: SwiGLU's `b`, a
+        // constant).
         let others = all_but(factors, i, j);
         let taken = if kernel.has_tiny_tail() {
-            others.iter().all(|&v| free(v))
+            others.iter().all(|&v| free_of(g, v, u))
         } else {
             others.iter().all(|&v| small(v))
         };

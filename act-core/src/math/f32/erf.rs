@@ -243,8 +243,32 @@ fn gelu_parts<const FMA: bool>(x: f32) -> (f32, u32, f32, f32, f32, f32) {
 #[inline(always)]
 pub fn gelu<const FMA: bool>(x: f32) -> f32 {
     if FMA {
-        return gelu_fma(x);
+        gelu_fma::<false>(x).0
+    } else {
+        gelu_c::<FMA, false>(x).0
     }
+}
+
+/// `(c gelu(x), 1/c)`, for a product with other factors (GEGLU's `gelu(a) b`): [`gelu`]'s
+/// value before its last rounding, `c = 2^32` for `x < -10` (else 1), so that `c gelu(x)` is
+/// normal down to the clamp (`x = -14.7`, `|gelu| = 2^-157`) and the product with `b` rounds
+/// once where `gelu(x)` alone is subnormal (from `x = -13.2`) or 0; below the clamp the scaled
+/// value is -0, as the `erfc` product before this kernel gave (`erfc_mul_scaled`'s `ERFC_MAX`).
+/// For `x >= -10` the bits of [`gelu`]. `c |gelu(x)| < 2^-41` where `c > 1`, so a product with
+/// any finite `b` cannot overflow.
+#[inline(always)]
+pub fn gelu_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
+    if FMA {
+        gelu_fma::<true>(x)
+    } else {
+        gelu_c::<FMA, true>(x)
+    }
+}
+
+/// [`gelu`] without FMA as `(c gelu(x), 1/c)`: with `SCALED`, `c = 2^32` for `x < -10` (and -0
+/// below `-GELU_LIM`), else 1 (see [`gelu_scaled`]).
+#[inline(always)]
+fn gelu_c<const FMA: bool, const SCALED: bool>(x: f32) -> (f32, f32) {
     let (u, s, p, pu, h, e) = gelu_parts::<FMA>(x);
     // `u R / c = u P / (u P + H)`, `u P` rounded once: its error reaches the quotient damped
     // by `H / D`.
@@ -255,7 +279,15 @@ pub fn gelu<const FMA: bool>(x: f32) -> f32 {
     // where `k + 31 < 0` (`u > 6.6`), and `k + 31 >= -125`, so it and the product are normal.
     // Then `c 2^-32` times that.
     let y = f32::from_bits(fm::<FMA>(q, p, q).to_bits().wrapping_add(s));
-    let large = fm::<FMA>(y, -GELU_C_UNSCALE, if x < 0.0 { -0.0 } else { x });
+    // Scaled: `c 2^-32` times `2^32` (exact) for `x < -10`, where the addend is -0.
+    let lift = SCALED && x < -GELU_LIFT_FROM;
+    let k = if lift {
+        GELU_C_UNSCALE * 4_294_967_296.0
+    } else {
+        GELU_C_UNSCALE
+    };
+    let large = fm::<FMA>(y, -k, if x < 0.0 { -0.0 } else { x });
+    let large = if SCALED && x < -GELU_LIM { -0.0 } else { large };
     // `erf(x / sqrt 2)`, `x / sqrt 2 = ah + al`, as in `erfc_mul_scaled`.
     let h = core::f32::consts::FRAC_1_SQRT_2;
     let l = (core::f64::consts::FRAC_1_SQRT_2 - f64::from(h)) as f32;
@@ -263,7 +295,8 @@ pub fn gelu<const FMA: bool>(x: f32) -> f32 {
     let al = fm::<FMA>(x, l, ahe);
     let erf_x = ah + fm::<FMA>(ah, poly::<FMA, _>(e, &ERF_Q), al);
     let small = fm::<FMA>(0.5 * x, erf_x, 0.5 * x);
-    if u < GELU_SMALL_LIM { small } else { large }
+    let inv = if lift { UNSCALE } else { 1.0 };
+    (if u < GELU_SMALL_LIM { small } else { large }, inv)
 }
 
 /// `P` of the FMA builds' GELU, `R(u) = e^(u^2/2) erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))`
@@ -325,8 +358,11 @@ const GELU_FMA_SCALE_EXP: f32 = 47.0;
 ///
 /// `x >= 14.7` gives `x`, `x <= -14.7` gives `-0`, as the exact values round; `gelu(+∞) = +∞`,
 /// `gelu(-∞) = -0`; NaN gives NaN.
+///
+/// With `SCALED` ([`gelu_scaled`]): `(c gelu(x), 1/c)`, the factor `m` times `c = 2^32` (exact)
+/// for `x < -10`, -0 below `-GELU_LIM`; else `1/c = 1` and the bits of the value.
 #[inline(always)]
-fn gelu_fma(x: f32) -> f32 {
+fn gelu_fma<const SCALED: bool>(x: f32) -> (f32, f32) {
     let f = gelu_fma_parts(x, &GELU_WA, &GELU_WH);
     // `D 2^-(k + 47)`: `D >= c` is normal, and below 2^122 (`D` < 2^13 at `u = 14.7`).
     let d = f32::from_bits(f.d.to_bits().wrapping_sub(f.t.to_bits() << 23));
@@ -336,10 +372,18 @@ fn gelu_fma(x: f32) -> f32 {
     // `(u/2) E R = (c 2^-49) (2 + 2p) 2^(k + 47) q`: the factor `m = -(c 2^-49) (2 + 2p)`
     // rounded once, then the value in one FMA (a rounded `2^(k + 48) q (1 + p)`, multiplied
     // by `c 2^-49` last, cost up to 0.2 ulp more).
-    let m = f.p2.mul_add(-GELU_FMA_C, -2.0 * GELU_FMA_C);
+    let lift = SCALED && x < -GELU_LIFT_FROM;
+    let k = if lift {
+        GELU_FMA_C * 4_294_967_296.0
+    } else {
+        GELU_FMA_C
+    };
+    let m = f.p2.mul_add(-k, -2.0 * k);
     // The addend `x` for `x >= 0`, `-0` for `x < 0`: the smaller of the bit patterns of `x`
     // and `-0` as unsigned integers (one instruction; a select takes a comparison and a blend).
-    q.mul_add(m, f32::from_bits(x.to_bits().min((-0.0f32).to_bits())))
+    let y = q.mul_add(m, f32::from_bits(x.to_bits().min((-0.0f32).to_bits())));
+    let y = if SCALED && x < -GELU_LIM { -0.0 } else { y };
+    (y, if lift { UNSCALE } else { 1.0 })
 }
 
 /// `c 2^-49` (`GELU_C_UNSCALE` is `c 2^-32`): the last factor of [`gelu_fma`] and
@@ -387,8 +431,13 @@ fn gelu_fma_parts(x: f32, wa: &[f32; 5], wh: &[f32; 5]) -> GeluFmaParts {
     let qw = w2.mul_add(GELU_EXP2[4].mul_add(w2, hi), lo);
     let p2 = w2.mul_add(qw, -w);
     // `u P = u + u^2 A(u)`: `s` for `u^2` (its rounding error is shared by `u P` in the
-    // numerator and the denominator, damped by `H / D`).
-    let a = poly::<true, _>(u, wa);
+    // numerator and the denominator, damped by `H / D`). `A` in Estrin's form, `(a0 + a1 u) +
+    // s ((a2 + a3 u) + s a4)`: three FMAs deep from `u` where Horner's scheme is four, on the
+    // chain to the division.
+    let a = s.mul_add(
+        s.mul_add(wa[4], wa[3].mul_add(u, wa[2])),
+        wa[1].mul_add(u, wa[0]),
+    );
     let up = a.mul_add(s, u);
     let h1 = poly::<true, _>(u, &[wh[1], wh[2], wh[3], wh[4]]);
     // `D = (u H_1 + a) + b`, `a` the smaller of `u P` and `c`, `b` the larger (both positive,

@@ -11,7 +11,9 @@ mod mish;
 pub(crate) mod scalar;
 mod silu;
 
-pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_pair, gelu_prime};
+pub use erf::{
+    erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_pair, gelu_prime, gelu_scaled,
+};
 pub use final_kernels::{
     sigmoid_final, sigmoid_prime_final, softplus_final, tanh_final, tanh_prime_final,
 };

@@ -122,6 +122,17 @@ pub fn gelu<const FMA: bool>(x: f64) -> f64 {
     0.5 * x * s * inv
 }
 
+/// `(c gelu(x), 1/c)`, for a product with other factors (GEGLU's `gelu(a) b`): [`gelu`]'s
+/// product before its unscaling, `c` that of [`erfc_mul_scaled`] (2^64 in the tail towards 0,
+/// from `x = -36.5`), so that the product with `b` rounds once where `gelu(x)` alone is
+/// subnormal.
+#[inline(always)]
+pub fn gelu_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
+    let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+    let (s, inv) = erfc_mul_scaled::<FMA>(x, h, l);
+    (0.5 * x * s, inv)
+}
+
 /// GELU's derivative `Φ(x) + x φ(x) = erfc(-x / sqrt 2) / 2 + x e^(-x^2/2) / sqrt(2 pi)`
 /// (`Φ`, `φ` the standard normal CDF and density), the sum of the two kernels the formula
 /// calls (`erfc` of `x` times `-1/sqrt 2` carried in two parts, and `e^(-x^2/2)` with `x^2`

@@ -5,7 +5,9 @@ mod gelu_tanh;
 mod mish;
 mod pow;
 
-pub use erf::{erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_pair, gelu_prime};
+pub use erf::{
+    erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_pair, gelu_prime, gelu_scaled,
+};
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::{mish, mish_prime};
 pub use pow::{powf, powi};

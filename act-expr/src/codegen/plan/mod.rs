@@ -402,10 +402,11 @@ impl Body {
             // `exp` of an exact difference or an odd cubic; an exact difference's error also
             // corrects the other tiny-tail functions of it as `exp` (their tails are `e^u`).
             let exp_correction = |a: Id, f: Func| {
-                // Not SiLU's: its value is `u e^u` in the tail but `u` above 0.
+                // Not SiLU's (its value is `u e^u` in the tail but `u` above 0) nor GELU's
+                // (its tail is `e^(-u^2/2)`).
                 let corrected = match f {
                     Func::Exp => has_error(a),
-                    Func::Silu => false,
+                    Func::Silu | Func::Gelu => false,
                     _ => exact[a.index()],
                 };
                 corrected.then_some(a)
