@@ -14,7 +14,7 @@ points.
 """
 import numpy as np
 
-DEGREE = 4
+DEGREE = 3
 Z_MAX = 1.0 / 9.0
 
 

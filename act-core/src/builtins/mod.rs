@@ -356,8 +356,9 @@ activation! {
     ///   error of `2u` (computed in double-double; the literal 0.044715 is carried as the
     ///   double-double of its exact decimal value)
     /// - Accuracy: `f32` value and derivative within 4 ULP with no allowance; over every
-    ///   `f32` input the worst is 2.87 ULP (value, x = -1.37, portable build; 2.85 with FMA)
-    ///   and 3.95 (derivative, x = -3.74, portable; 3.09 with FMA). `f64`: the derivative
+    ///   `f32` input the worst is 2.87 ULP (value, x = -1.37, portable build; 2.68 with FMA,
+    ///   AVX-512, x = -2.75) and 3.95 (derivative, x = -3.74, portable; 3.01 with FMA,
+    ///   AVX-512, x = -8.26). `f64`: the derivative
     ///   within 4 ULP plus κ = |x f''/f'| (its terms cancel in the middle range), the value
     ///   within 4 ULP plus κ = |x f'/f| (κ is 700 at x = -21).
     /// - PyTorch `GELU(approximate="tanh")`.

@@ -35,7 +35,8 @@
 //!   lean forms for the slice loops: `e^-|x|` lifted by 2^64 so that one power of two covers
 //!   the subnormal tail, the lift kept in both terms of the one division, `(1 + E)^2` as one
 //!   FMA, no residual corrections; `softplus_final` is `max(x, 0) + 2 atanh(s)`, `s = E / (2
-//!   + E)`, with a quartic in `s^2`, the lift taken off by the last FMA
+//!   + E)`, with a cubic in `s^2` (Estrin's form), the lift taken off by the FMA that adds
+//!   `max(x, 0)`
 //!   (`math/f32/final_kernels.rs`; worst errors from the exhaustive check in
 //!   `benches/RESULTS.md`); without FMA, the plain kernels. f32's `sigmoid_scaled_lean`, for
 //!   `x sigmoid(x)`, is one division without residual corrections too.

@@ -22,8 +22,8 @@
 //! module above, unchanged.
 
 use super::{
-    LN2_HI, LN2_LO, SHIFT, at_most, exp_neg_single, exp_q, fm, poly, pow2_from_shifted,
-    sigmoid_prime, softplus, tanh, tanh_prime,
+    LN2_HI, LN2_LO, SHIFT, at_most, exp_neg_single, exp_q, fm, pow2_from_shifted, sigmoid_prime,
+    softplus, tanh, tanh_prime,
 };
 
 /// `(p, t)` with `e^-a = 2^k (1 + p)`, `t = k + SHIFT`, for `0 <= a <= 150` (or NaN): the
@@ -128,19 +128,14 @@ pub fn tanh_final<const FMA: bool>(x: f32) -> f32 {
     (em / (em + 2.0)).copysign(x)
 }
 
-/// `(atanh(s) / s - 1) / z` in `z = s^2 <= 1/9`, a quartic minimax fit of its relative error
-/// (`scripts/fit_softplus.py`: 3.0e-8 with these `f32` coefficients).
-const ATANH_R: [f32; 5] = [
-    0.333_333_34,
-    0.199_998_5,
-    0.142_963_19,
-    0.108_512_63,
-    0.116_213,
-];
+/// `(atanh(s) / s - 1) / z` in `z = s^2 <= 1/9`, a cubic minimax fit of its relative error
+/// (`scripts/fit_softplus.py`: 4.2e-7 with these `f32` coefficients; the term it enters is
+/// at most 4% of the result, so that is below 2e-8 of it).
+const ATANH_R: [f32; 4] = [0.333_333_2, 0.200_038_46, 0.141_167_01, 0.134_354_37];
 
 /// `softplus(x) = ln(1 + e^x)` where the result is final: with FMA, `max(x, 0) + ln(1 + E)`,
 /// `E = e^-|x|` in `(0, 1]`, and `ln(1 + E) = 2 atanh(s) = 2s + 2s z R(z)`, `s = E / (2 + E)`
-/// (at most 1/3), `z = s^2`, `R` a quartic (`scripts/fit_softplus.py`). One division and no
+/// (at most 1/3), `z = s^2`, `R` a cubic (`scripts/fit_softplus.py`). One division and no
 /// reduction of the logarithm's argument: `1 + E` is never formed (its rounding would cost
 /// `E`'s low bits in the tail), and `2 + E` rounds by at most half an ulp of a value in
 /// `[2, 3]`. Over every `f32` input (AVX-512; every 16th in AVX2), within 2.8 ULP
@@ -148,9 +143,10 @@ const ATANH_R: [f32; 5] = [
 /// which forms `ln(1 + E)` in double-word arithmetic, within 1.1 and 2.5 times slower
 /// (`benches/RESULTS.md`).
 ///
-/// `E` carries the lift of `exp_neg_lifted` (2^64) through `s` and the sum, and the last FMA
-/// takes it off while it adds `max(x, 0)`: `fma(2^64 L/2, 2^-63, max(x, 0))` rounds once,
-/// so a subnormal result (`x` below about -87.3) is rounded once. `|x|` is clamped at 105,
+/// `E` carries the lift of `exp_neg_lifted` (2^64) into `s`, and an FMA takes it off while
+/// it adds `max(x, 0)`: `fma(2^64 s, 2^-63, max(x, 0))` rounds once, so a subnormal result
+/// (`x` below about -87.3, where `s^3` flushes to 0) is rounded once. That sum is formed beside
+/// the polynomial, which the last FMA adds (`s z 2R`, with `s z` from the unlifted `s`). `|x|` is clamped at 105,
 /// where `e^-105` is below half the smallest subnormal: `softplus(-inf) = 0`,
 /// `softplus(inf) = inf`, NaN gives NaN. Without FMA this is [`softplus`].
 #[inline(always)]
@@ -164,8 +160,13 @@ pub fn softplus_final<const FMA: bool>(x: f32) -> f32 {
     // z = s^2 from the unlifted s: in the far tail it flushes, where 2s z R is negligible.
     let s = sl * UNLIFT;
     let z = s * s;
-    // 2^64 (s + s z R) = 2^64 ln(1 + E) / 2.
-    let half = fm::<FMA>(sl * z, poly::<FMA, _>(z, &ATANH_R), sl);
+    // `max(x, 0) + 2s` (the lift taken off inside the FMA: one rounding, exact for `x <= 0`
+    // where the result is normal) beside the polynomial, then `+ s z 2R`, one FMA after it.
     let pos = if x > 0.0 { x } else { 0.0 };
-    fm::<FMA>(half, 2.0 * UNLIFT, pos)
+    let base = fm::<FMA>(sl, 2.0 * UNLIFT, pos);
+    // `2R` in Estrin's form, `(r0 + r1 z) + z^2 (r2 + r3 z)`: two steps after `z^2`.
+    let r2 = |i: usize| 2.0 * ATANH_R[i];
+    let lo = fm::<FMA>(r2(1), z, r2(0));
+    let hi = fm::<FMA>(r2(3), z, r2(2));
+    fm::<FMA>(s * z, fm::<FMA>(z * z, hi, lo), base)
 }

@@ -33,7 +33,13 @@ fn argument<const FMA: bool>(x: f32) -> (f32, f32, f32) {
     let t = C1.0 + p;
     let (big, small) = if p > C1.0 { (p, C1.0) } else { (C1.0, p) };
     let te = small - (t - big);
-    let tl = fm::<FMA>(C3.0, x2e, pe) + fm::<FMA>(C3.1, x2, C1.1 + te);
+    // With FMA, the terms known early summed first and `te` (the end of the longest path
+    // here) added last: `zl` is then ready before the reduction needs it.
+    let tl = if FMA {
+        (fm::<FMA>(C3.0, x2e, pe) + fm::<FMA>(C3.1, x2, C1.1)) + te
+    } else {
+        fm::<FMA>(C3.0, x2e, pe) + fm::<FMA>(C3.1, x2, C1.1 + te)
+    };
     let (zh, ze) = two_prod::<FMA>(x, t);
     (zh, fm::<FMA>(x, tl, ze), x2)
 }
@@ -49,8 +55,17 @@ fn exp_neg_abs_scaled<const FMA: bool>(zh: f32, zl: f32) -> (f32, f32) {
     // `-|zh|` and `zl` with the sign flipped where `zh >= 0`, by bit operations (no compare).
     let a = f32::from_bits(zh.to_bits() | SIGN);
     let al = f32::from_bits(zl.to_bits() ^ (!zh.to_bits() & SIGN));
-    let (p, _, _) = exp_reduce::<FMA>(a, al);
     let t = fm::<FMA>(a, core::f32::consts::LOG2_E, SHIFT);
+    let p = if FMA {
+        // `exp_reduce`'s reduction as two sums formed side by side, `(a - k ln2_hi) + (al -
+        // k ln2_lo)` (the portable form), where `exp_reduce` adds `al` between its two FMAs:
+        // one FMA latency less before the polynomial, the same operations.
+        let k = t - SHIFT;
+        let r = fm::<FMA>(-k, LN2_HI, a) + fm::<FMA>(-k, LN2_LO, al);
+        fm::<FMA>(r * r, exp_q::<FMA>(r), r)
+    } else {
+        exp_reduce::<FMA>(a, al).0
+    };
     let s = f32::from_bits(t.to_bits().wrapping_add(127 + SCALE_EXP as u32) << 23);
     (p, s)
 }
@@ -140,12 +155,12 @@ pub fn gelu_tanh_prime<const FMA: bool>(x: f32) -> f32 {
     let r = 1.0 / dd;
     let y0 = nb * r;
     let res = if FMA {
-        fm::<FMA>(-y0, dd, nb)
+        // The exact residual and the low parts' term side by side, summed last.
+        fm::<FMA>(-y0, dd, nb) + fm::<FMA>(-y0, dde, nbe)
     } else {
         let (q, qe) = two_prod::<FMA>(y0, dd);
-        (nb - q) - qe
+        fm::<FMA>(-y0, dde, ((nb - q) - qe) + nbe)
     };
-    let res = fm::<FMA>(-y0, dde, res + nbe);
     let y = fm::<FMA>(res, r, y0) * UNSCALE;
     let limit = if x > 0.0 { 1.0 } else { 0.0 };
     if beyond { limit } else { y }

@@ -12,7 +12,7 @@
 //! (down to `x ≈ -108.5`) round once, with no scaling.
 
 use super::final_kernels::{LIFT, UNLIFT, exp_neg_lifted};
-use super::{at_least, at_most, fm};
+use super::{at_least, fm};
 use crate::math::f64::exp as exp64;
 
 /// Mish (Misra, 2019), `x tanh(softplus(x))`: `mish(-inf) = -0`, `mish(inf) = inf`, NaN gives
@@ -56,14 +56,16 @@ pub fn mish<const FMA: bool>(x: f32) -> f32 {
         return (x * n / d) as f32;
     }
     let x = at_least(x, -110.0);
-    let ye = exp_neg_lifted::<FMA>(at_most(x.abs(), 110.0), 64);
+    // No upper clamp: above 110 `E` may be anything, but the result is then `x` (below).
+    let ye = exp_neg_lifted::<FMA>(x.abs(), 64);
     let e = ye * UNLIFT;
-    // x < 0: 2^64 E (E + 2) over 2^64 (E (E + 2) + 2).
+    // x < 0: 2^64 E (E + 2) over 2^64 (E (E + 2) + 2), the denominator's lift inside its FMA
+    // (the same bits as `(E (E + 2) + 2) 2^64`, one step less).
     let ep2 = fm::<FMA>(ye, UNLIFT, 2.0);
     let num_neg = fm::<FMA>(ye, e, 2.0 * ye);
-    let den_neg = fm::<FMA>(e, ep2, 2.0) * LIFT;
-    // x >= 0: (1 + 2E) over (1 + 2E) + 2E^2.
-    let num_pos = fm::<FMA>(2.0, e, 1.0);
+    let den_neg = fm::<FMA>(ye, ep2, 2.0 * LIFT);
+    // x >= 0: (1 + 2E) over (1 + 2E) + 2E^2, `1 + 2E` from the lifted `E` (same bits).
+    let num_pos = fm::<FMA>(ye, 2.0 * UNLIFT, 1.0);
     let den_pos = fm::<FMA>(2.0 * e, e, num_pos);
     let (n, d) = if x < 0.0 {
         (num_neg, den_neg)
