@@ -125,7 +125,10 @@ pub(super) fn by_length(
 /// [`by_length`]; all rows have the same), inlined into the loop as a closure; rows of at
 /// 1 to [`plan::EXACT_UP_TO`] elements take builds of their own in as many lanes, in which
 /// the row's length is a constant and the compiler vectorises the rows loop across rows (the
-/// same bits as the short build's: the lanes past a row hold the folds' identities). `params` are
+/// same bits as the short build's: the lanes past a row hold the folds' identities); with
+/// `across` (the number of reductions `k`, for a member of the softmax family), rows of
+/// `across::FROM` to `across::LEN` take one build for all those lengths, in blocks of rows
+/// side by side ([`Lanes::Across`]). `params` are
 /// the method's, `row_params` the row closure's by build, and `rows` the helper
 /// that loops over the rows and its arguments before the closure (`for_rows`, `x, cols, y`).
 pub(super) fn by_rows(
@@ -135,6 +138,7 @@ pub(super) fn by_rows(
     row_params: impl Fn(Lanes) -> TokenStream,
     (helper, rows_args): (&str, TokenStream),
     body: impl Fn(Lanes) -> TokenStream,
+    across: Option<usize>,
 ) -> TokenStream {
     let helper = quote::format_ident!("{}", helper);
     let short_len = quote!(::act_core::__private::short::LEN);
@@ -144,7 +148,7 @@ pub(super) fn by_rows(
     let call = |lanes: Lanes| {
         let (b, row_params) = (body(lanes), row_params(lanes));
         let path = match lanes {
-            Lanes::Short | Lanes::Medium | Lanes::Exact(_) => lanes.path(),
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) | Lanes::Across(_) => lanes.path(),
             Lanes::Long => quote!(::act_core::__private),
         };
         quote!(#path::#helper(#rows_args, #[inline(always)] |#row_params| { #b }))
@@ -160,12 +164,17 @@ pub(super) fn by_rows(
         };
         quote!(if #n { #b } else)
     });
+    let across = across.map(|k| {
+        let b = call(Lanes::Across(k));
+        let a = quote!(::act_core::__private::across);
+        quote!(if cols >= #a::FROM && cols <= #a::LEN { #b } else)
+    });
     dispatched(
         name,
         params,
         args,
         quote! {
-            #(#exact)* if cols <= #short_len {
+            #(#exact)* #across if cols <= #short_len {
                 #short
             } else if cols <= #medium_len {
                 #medium
