@@ -126,9 +126,10 @@ pub(super) fn by_length(
 /// 1 to [`plan::EXACT_UP_TO`] elements take builds of their own in as many lanes, in which
 /// the row's length is a constant and the compiler vectorises the rows loop across rows (the
 /// same bits as the short build's: the lanes past a row hold the folds' identities); with
-/// `across` (the number of reductions `k`, for a member of the softmax family), rows of
-/// `across::FROM` to `across::LEN` take one build for all those lengths, in blocks of rows
-/// side by side ([`Lanes::Across`]). `params` are
+/// `across` (the number of reductions `k` and the name of a predicate of `act_core`'s
+/// `across` module on `cols`, for a member of the softmax family), the rows it accepts (9 to
+/// 32 at most) take one build for all those lengths, in blocks of rows side by side
+/// ([`Lanes::Across`]). `params` are
 /// the method's, `row_params` the row closure's by build, and `rows` the helper
 /// that loops over the rows and its arguments before the closure (`for_rows`, `x, cols, y`).
 pub(super) fn by_rows(
@@ -138,7 +139,7 @@ pub(super) fn by_rows(
     row_params: impl Fn(Lanes) -> TokenStream,
     (helper, rows_args): (&str, TokenStream),
     body: impl Fn(Lanes) -> TokenStream,
-    across: Option<usize>,
+    across: Option<(usize, &str)>,
 ) -> TokenStream {
     let helper = quote::format_ident!("{}", helper);
     let short_len = quote!(::act_core::__private::short::LEN);
@@ -164,10 +165,10 @@ pub(super) fn by_rows(
         };
         quote!(if #n { #b } else)
     });
-    let across = across.map(|k| {
+    let across = across.map(|(k, takes)| {
         let b = call(Lanes::Across(k));
-        let a = quote!(::act_core::__private::across);
-        quote!(if cols >= #a::FROM && cols <= #a::LEN { #b } else)
+        let takes = format_ident!("{}", takes);
+        quote!(if ::act_core::__private::across::#takes(cols) { #b } else)
     });
     dispatched(
         name,

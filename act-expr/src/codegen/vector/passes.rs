@@ -299,6 +299,6 @@ pub(super) fn forward_rows_method(plan: &Plan) -> TokenStream {
         |lanes| lanes.row_params(&["x"], "y"),
         ("for_rows", quote!(x, cols, y)),
         |lanes| forward_body(plan, lanes),
-        plan.family.map(|_| plan.k()),
+        plan.family.map(|_| (plan.k(), "forward_takes")),
     )
 }

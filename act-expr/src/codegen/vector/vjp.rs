@@ -186,6 +186,6 @@ pub(super) fn backward_rows_method(plan: &Plan) -> TokenStream {
         |lanes| lanes.row_params(&["x", "grad_y"], "grad_x"),
         ("for_rows2", quote!(x, grad_y, cols, grad_x)),
         |lanes| backward_body(plan, lanes),
-        plan.family.map(|_| plan.k()),
+        plan.family.map(|_| (plan.k(), "backward_takes")),
     )
 }
