@@ -1,8 +1,10 @@
 //! The window functions of [`super::window`] for a block of [`ROWS`] rows of 9 to [`LEN`]
-//! elements side by side: the batched methods of a member of the softmax family take these
-//! for rows of that length, one build for every length in the range, vectorised across rows
-//! (each of a vector's lanes one row) where a row in a window of 16 or 64 lanes is one row at a
-//! time, with a tree of lanes to combine per row.
+//! elements side by side: `forward_rows` and `backward_rows` of a member of the softmax
+//! family take these for rows of the lengths [`forward_takes`] and [`backward_takes`] accept,
+//! one build for every length, vectorised across rows (each of a vector's lanes one row)
+//! where a row in a window of 16 or 64 lanes is one row at a time, with a tree of lanes to
+//! combine per row. (`backward_rows_from_output` does not: without an `exp` its rows cost
+//! less than the copies into and out of the blocks.)
 //!
 //! [`for_rows`] copies `ROWS` rows into a block stored by columns (`block[j][b]` is element `j`
 //! of row `b`), runs the row closure once for the block, and copies the block's output back

@@ -1,5 +1,7 @@
 //! The softmax family's batched backward from the input (`backward_rows`), or with
-//! `--direction forward` the batched forward (`forward_rows`), against the naive row-by-row
+//! `--direction forward` the batched forward (`forward_rows`) and with `--direction
+//! from_output` the backward from the output (`backward_rows_from_output`, of the forward's
+//! output), against the naive row-by-row
 //! loop (`act_benches::naive`), interleaved: each round times one call of each,
 //! in alternating order, and the figure is the median over the rounds of the per-round ratio
 //! (naive time / act time: above 1, act is ahead), so that a load that comes and goes
