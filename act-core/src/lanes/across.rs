@@ -245,11 +245,7 @@ fn width(len: usize) -> usize {
 /// `finish_lanes` for each row: columns `0..width` combined pairwise, lane `i` with lane
 /// `i + w/2` (`w` halving from `width`).
 #[inline(always)]
-fn finish<F: Float>(
-    acc: &mut [[F; ROWS]],
-    width: usize,
-    combine: &impl Fn(F, F) -> F,
-) -> [F; ROWS] {
+fn finish<F: Float>(acc: &mut Block<F>, width: usize, combine: &impl Fn(F, F) -> F) -> [F; ROWS] {
     let mut w = width;
     while w > 1 {
         w /= 2;
@@ -270,43 +266,19 @@ fn sums<F: Float, const M: usize>(
     len: usize,
     identity: F,
     combine: &impl Fn(F, F) -> F,
-    m: impl FnMut(usize, usize) -> [F; M],
-) -> [[F; ROWS]; M] {
-    if len <= 16 {
-        sums_half::<F, M, 8>(len, identity, combine, m)
-    } else {
-        sums_half::<F, M, 16>(len, identity, combine, m)
-    }
-}
-
-/// [`sums`] for a tree of width `2 * H`: its first level (column `i` with column `i + H`)
-/// taken as the lanes are made, so that every lane is written once and no lane past `len`
-/// is stored (no block of identities to fill for each block of rows); the same bits.
-#[inline(always)]
-fn sums_half<F: Float, const M: usize, const H: usize>(
-    len: usize,
-    identity: F,
-    combine: &impl Fn(F, F) -> F,
     mut m: impl FnMut(usize, usize) -> [F; M],
 ) -> [[F; ROWS]; M] {
-    let mut lane = |j: usize, b: usize| -> [F; M] {
-        if j < len {
-            m(j, b).map(|v| combine(identity, v))
-        } else {
-            [identity; M]
+    let width = width(len);
+    let mut acc = [[[identity; ROWS]; LEN]; M];
+    for j in 0..len {
+        for b in 0..ROWS {
+            let v = m(j, b);
+            for (a, vm) in acc.iter_mut().zip(v) {
+                a[j][b] = combine(identity, vm);
+            }
         }
-    };
-    let first: [[[F; M]; ROWS]; H] = core::array::from_fn(|i| {
-        core::array::from_fn(|b| {
-            let (lo, hi) = (lane(i, b), lane(i + H, b));
-            core::array::from_fn(|k| combine(lo[k], hi[k]))
-        })
-    });
-    core::array::from_fn(|k| {
-        let mut acc: [[F; ROWS]; H] =
-            core::array::from_fn(|i| core::array::from_fn(|b| first[i][b][k]));
-        finish(&mut acc, H, combine)
-    })
+    }
+    core::array::from_fn(|k| finish(&mut acc[k], width, combine))
 }
 
 /// [`super::short::fold_blocks`] for each row of the block: `combine` folded over
@@ -433,14 +405,14 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool>(
     let m = fold_blocks(x, &none, -F::INFINITY, |v, _| p(v), F::max);
     let (xb, gb, w) = (x.block, g.block, out.block);
     let add = |a: F, b: F| a + b;
-    // e_j of each row, kept for the later steps in the output block (each `w[j][b]` read as
-    // `e_j` before it is written with the result).
+    // e_j of each row, kept for the later steps.
+    let mut e = [[F::ZERO; ROWS]; LEN];
     let [s, d] = sums::<F, 2>(len, F::ZERO, &add, |j, b| {
         let pi = p(xb[j][b]);
         let u = pi - m[b];
         let err = crate::compensated::two_sum_err(pi, -m[b], u);
         let ei = <F as crate::float_kernels::FloatKernels>::__exp_lo::<FMA>(u, err);
-        w[j][b] = ei;
+        e[j][b] = ei;
         [ei, if log { gb[j][b] } else { gb[j][b] * ei }]
     });
     let inv: [F; ROWS] = core::array::from_fn(|b| F::ONE / s[b]);
@@ -463,8 +435,8 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool>(
         let sum_is_number: [bool; ROWS] = core::array::from_fn(|b| !(inv[b] * dd[b]).is_nan());
         for j in 0..len {
             for b in 0..ROWS {
-                let t = w[j][b] * inv[b] * dd[b] * up[b];
-                let zero = (w[j][b] == F::ZERO) & sum_is_number[b];
+                let t = e[j][b] * inv[b] * dd[b] * up[b];
+                let zero = (e[j][b] == F::ZERO) & sum_is_number[b];
                 w[j][b] = gb[j][b] - F::select(zero, F::ZERO, t);
             }
         }
@@ -473,7 +445,7 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool>(
     let mut dot: [F; ROWS] = core::array::from_fn(|b| d[b] * inv[b]);
     if rare {
         // A row's `sum_j g_j e_j` not finite: the sum of the products.
-        let [products] = sums::<F, 1>(len, F::ZERO, &add, |j, b| [gb[j][b] * (w[j][b] * inv[b])]);
+        let [products] = sums::<F, 1>(len, F::ZERO, &add, |j, b| [gb[j][b] * (e[j][b] * inv[b])]);
         for b in 0..ROWS {
             if d[b].is_nan() | d[b].is_infinite() {
                 dot[b] = products[b];
@@ -482,7 +454,7 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool>(
     }
     for j in 0..len {
         for b in 0..ROWS {
-            let y = w[j][b] * inv[b];
+            let y = e[j][b] * inv[b];
             w[j][b] = if neg {
                 y * (dot[b] - gb[j][b])
             } else {
