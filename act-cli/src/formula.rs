@@ -79,7 +79,29 @@ impl Curve for FormulaCurve {
         Some(Range::new(r.min, r.min_attained, r.max, r.max_attained))
     }
     fn properties(&self) -> Option<Properties> {
-        None
+        if self.formula.is_vector() {
+            // Not analysed: a vector formula's outputs are not a function of one input.
+            return None;
+        }
+        // As `activation!` builds its `properties()` from the same analysis.
+        let (r, s) = self.formula.analyse();
+        Some(Properties {
+            monotonic: s.monotonic,
+            bounded_below: r.min.is_finite(),
+            bounded_above: r.max.is_finite(),
+            zero_centred: s.zero_centred,
+            smooth: s.kinks.is_empty(),
+            kinks: s.kinks.into(),
+            value_at_zero: s.value_at_zero,
+            derivative_at_zero: s.derivative_at_zero,
+            saturating: act_core::Saturation {
+                left: s.saturating_left,
+                right: s.saturating_right,
+            },
+        })
+    }
+    fn hazards(&self) -> Option<Vec<act_expr::hazard::Hazard>> {
+        (!self.formula.is_vector()).then(|| self.formula.hazards())
     }
     fn params(&self) -> Vec<(String, f64)> {
         self.params.clone()

@@ -38,6 +38,18 @@ pub trait Curve {
     fn range(&self) -> Option<Range>;
     /// Shape properties, where known.
     fn properties(&self) -> Option<Properties>;
+    /// Where `formula()` and `derivative_formula()` are the textbook forms of a built-in
+    /// declared with `textbook(x)`: the formula and the derivative its code computes.
+    fn implementation(&self) -> Option<(String, String)> {
+        None
+    }
+    /// Tails where the computed value or derivative is wrong (an intermediate overflows or
+    /// cancels; `act_expr::hazard`), for `f64` and `f32`: `None` where not examined
+    /// (built-ins, whose declarations `activation!` examined at compile time at the defaults
+    /// and documents in the type's docs; vector and gated activations).
+    fn hazards(&self) -> Option<Vec<act_expr::hazard::Hazard>> {
+        None
+    }
     /// The inputs where the derivative jumps, where known (plots break their lines there).
     fn kinks(&self) -> Vec<f64> {
         self.properties()
@@ -114,6 +126,11 @@ impl Curve for Builtin {
     }
     fn derivative_formula(&self) -> String {
         self.act.derivative_formula().to_string()
+    }
+    fn implementation(&self) -> Option<(String, String)> {
+        self.act
+            .implementation()
+            .map(|(f, df)| (f.to_string(), df.to_string()))
     }
     fn range(&self) -> Option<Range> {
         Some(self.act.range())

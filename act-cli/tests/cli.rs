@@ -308,11 +308,11 @@ fn json_ranges_have_one_shape_in_every_command() {
 
 #[test]
 fn compare_in_markdown_keeps_the_notes_of_text_output() {
-    let args = ["compare", "mish", "softmax", "--formula", "x * x"];
+    let args = ["compare", "mish", "softmax", "swiglu", "--formula", "x * x"];
     let text = flat(&stdout(&args));
     let md = stdout(&[&args[..], &["--format", "markdown"]].concat());
     for note in [
-        "?: not known for a --formula or a gated activation",
+        "?: not known for a vector --formula or a gated activation",
         "Ranges are rounded outward to 6 digits: a rounded bound prints open even where it is \
          attained (`act-cli show NAME` gives it exactly).",
         "A vector activation (softmax) is applied to the --at inputs as one vector; the \

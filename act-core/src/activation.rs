@@ -143,8 +143,15 @@ pub trait Activation:
     /// as `{ let v1 = ...; ... }` (a declared `let h` prints as `v1`: names are not kept).
     const FORMULA: &'static str;
     /// The derivative `f'(x)`, simplified (for a vector activation: `∂f/∂x` holding the
-    /// reductions fixed).
+    /// reductions fixed). Where the declaration gives `textbook(x)`, these two are the
+    /// textbook formula and its derivative, and [`IMPLEMENTATION`](Activation::IMPLEMENTATION)
+    /// holds what the code computes.
     const DERIVATIVE: &'static str;
+    /// Where the declaration gives `textbook(x) = ...` (the formula as papers write it, `f`
+    /// being an implementation of it: scaled, split into branches): the formula and the
+    /// derivative the code computes, printed as [`FORMULA`](Activation::FORMULA) is
+    /// (`Squareplus`'s scaled square root); `None` otherwise.
+    const IMPLEMENTATION: Option<(&'static str, &'static str)> = None;
     /// The parameters and their defaults, in declaration order.
     const PARAMS: &'static [ParamInfo];
     /// Shape properties at the default parameters.
@@ -288,6 +295,10 @@ pub trait DynActivation: Send + Sync + core::fmt::Debug {
     fn formula(&self) -> &'static str;
     /// See [`Activation::DERIVATIVE`].
     fn derivative_formula(&self) -> &'static str;
+    /// See [`Activation::IMPLEMENTATION`].
+    fn implementation(&self) -> Option<(&'static str, &'static str)> {
+        None
+    }
     /// See [`Activation::PARAMS`].
     fn param_info(&self) -> &'static [ParamInfo];
     /// See [`Activation::params`].

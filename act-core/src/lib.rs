@@ -94,6 +94,10 @@ pub mod __private;
 /// VIS [vector | gated] struct NAME [(PARAM = DEFAULT, ...)];
 /// f(x) = EXPR;                           a gated struct: f(A, B) = EXPR; (any two names)
 /// [df(x) = EXPR;]                        hand-written derivative, checked against the macro's
+/// [textbook(x) = EXPR;]                  the formula as published, where f is an
+///                                        implementation of it (checked against f on
+///                                        |x| <= 100; FORMULA and DERIVATIVE print it, and
+///                                        IMPLEMENTATION what runs)
 /// [range = (LO, HI);]                    checked against the formula
 /// [where COND, COND, ...;]               conditions on the parameters
 /// [vjp(y, g) = EXPR;]                    vector only: the VJP from the output y (see
@@ -252,6 +256,17 @@ pub mod __private;
 /// `1/s - alpha x^2 / s^3`, `s = sqrt(1 + alpha x^2)`, is 3400 ULP off at x = -100 in f32,
 /// and `properties()` reports this ISRLU not monotonic). Give such a derivative in a stable
 /// form with `df(x) = ...`: the macro checks it against its own and uses it.
+///
+/// The macro looks for both at the default parameters, in `f64` and `f32`, over the tails
+/// `1 <= |x| <= 1e300` (`f32`: up to its largest number): where the result its code computes
+/// is wrong (NaN or an infinity where the exact value is a number, or off by more than half the
+/// exact value), it names the first intermediate that went wrong and the input beyond which
+/// the result is wrong, in a `# Numerical limits` section it appends to the type's
+/// documentation (a proc macro cannot warn on stable Rust). The ISRLU above without `df` gets
+/// "f64: f(x) is wrong for x < -1.4e154: `powi(x, 2)` overflows" and "f32: f'(x) has no
+/// correct digit for x beyond about -3800: `1 / sqrt(1 + alpha * powi(x, 2)) - ...` cancels";
+/// with its `df`, the first only.
+/// `act-cli show --formula "..."` prints the same lines (`act_expr::hazard` has the method).
 ///
 /// ```
 /// use act_core::prelude::*;

@@ -66,7 +66,7 @@ pub fn sign_changes(g: &dyn Fn(f64) -> f64, xs: &[f64]) -> Vec<f64> {
 /// The midpoint of `lo < hi` in the order of the floating-point numbers (halving the count of
 /// numbers between them), so that bisection reaches adjacent numbers in about 64 steps even
 /// between 0 and 1e-30 with a root at 1e-300.
-fn midpoint(lo: f64, hi: f64) -> f64 {
+pub(crate) fn midpoint(lo: f64, hi: f64) -> f64 {
     if lo < 0.0 && hi > 0.0 {
         0.0
     } else if lo >= 0.0 {
@@ -160,9 +160,21 @@ fn limit(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, xs: &[f64], side: f64)
 /// or `f'` may jump (branch thresholds), whose values are candidates too.
 pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> RangeInfo {
     let xs = grid();
-    let mut candidates: Vec<f64> = xs.iter().copied().filter(|x| x.abs() <= 16.0).collect();
+    // The kinks first: an extreme is reported at the first candidate giving it, and at a
+    // corner (`sqrt(x^2 + 1) - abs(x)`'s maximum 1 at 0) the grid's inputs next to it
+    // (-1e-30) round to the same value. Reported there, the extreme would be taken for a
+    // smooth turn and settled over rounding noise (0.9999999999999999).
+    // Kinks beyond the grid's [-16, 16] come after it: an extreme first met at a far kink
+    // (`x < 0 ? 0 : limit` with `limit = -1e300` has its maximum 0 at the kink -1e300 too)
+    // would be reported out there, where it is taken for the limit at -∞, not attained.
+    let (near, far): (Vec<f64>, Vec<f64>) = kinks.iter().partition(|k| k.abs() <= 16.0);
+    let mut candidates: Vec<f64> = Vec::new();
+    for &k in &near {
+        candidates.extend([k, k.next_down(), k.next_up()]);
+    }
+    candidates.extend(xs.iter().copied().filter(|x| x.abs() <= 16.0));
     candidates.extend(sign_changes(df, &xs));
-    for &k in kinks {
+    for &k in &far {
         candidates.extend([k, k.next_down(), k.next_up()]);
     }
     let mut lo = (f64::INFINITY, None);
@@ -202,11 +214,11 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
     };
     // `+ 0.0` turns a bound of -0 (ELU with alpha = 0 gives `0 * (e^x - 1) = -0`) into 0.
     let (min, argmin) = match argmin {
-        Some(x) if min_attained && !near_kink(x) => settle(f, x, min, false),
+        Some(x) if min_attained && !near_kink(x) => settle(f, x, min, false, kinks),
         _ => (min, argmin),
     };
     let (max, argmax) = match argmax {
-        Some(x) if max_attained && !near_kink(x) => settle(f, x, max, true),
+        Some(x) if max_attained && !near_kink(x) => settle(f, x, max, true, kinks),
         _ => (max, argmax),
     };
     let (min, max) = (min + 0.0, max + 0.0);
@@ -229,7 +241,17 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
 /// `sigmoid(x) * (1 - sigmoid(x))` one ULP above 0.25 all along [-2.4e-9, -1e-9], though
 /// the exact maximum is 0.25 (at 0) and the generated code never exceeds it. Reporting the
 /// greatest computed value would claim that noise is a value the function attains.
-fn settle(f: &dyn Fn(f64) -> f64, x: f64, y: f64, is_max: bool) -> (f64, Option<f64>) {
+///
+/// Where a kink lies inside that neighbourhood the extreme is a corner, not a turn: the
+/// exact function is not flat there, and the value at the kink (exact where the formula's
+/// pieces meet, as `sqrt(x^2 + 1) - abs(x)`'s 1 at 0) is reported with the kink.
+fn settle(
+    f: &dyn Fn(f64) -> f64,
+    x: f64,
+    y: f64,
+    is_max: bool,
+    kinks: &[f64],
+) -> (f64, Option<f64>) {
     let ulp = y.abs().next_up() - y.abs();
     let within = |t: f64, band: f64| {
         let v = f(t);
@@ -245,6 +267,14 @@ fn settle(f: &dyn Fn(f64) -> f64, x: f64, y: f64, is_max: bool) -> (f64, Option<
         } else {
             break;
         }
+    }
+    let corner = kinks
+        .iter()
+        .copied()
+        .filter(|&k| (k - x).abs() <= w.max(f64::MIN_POSITIVE))
+        .find(|&k| (f(k) - y).abs() <= 3.0 * ulp);
+    if let Some(k) = corner {
+        return (f(k), Some(k));
     }
     let mut near: Vec<(f64, f64)> = (-32..=32)
         // A step that is no power of two: on a dyadic lattice every input would share the
@@ -515,6 +545,25 @@ mod tests {
         let dvee = |x: f64| if x < 0.3 { -1.0 } else { 1.0 };
         let r = range(&vee, &dvee, &[0.3]);
         assert_eq!((r.min, r.min_attained, r.argmin), (-0.3, true, Some(0.3)));
+    }
+
+    #[test]
+    fn an_extreme_at_a_corner_is_the_value_at_the_kink() {
+        // sqrt(x^2 + 1) - |x| = 1 / (sqrt(x^2 + 1) + |x|): its maximum is 1, at the kink 0,
+        // and it falls to 0 at ±∞. The grid's -1e-30 gives 1 too and came first; taken for a
+        // smooth turn, the maximum was settled to 0.9999999999999999 at -5.6e-17.
+        let f = |x: f64| (x * x + 1.0).sqrt() - x.abs();
+        let df = |x: f64| x / (x * x + 1.0).sqrt() - if x >= 0.0 { 1.0 } else { -1.0 };
+        let r = range(&f, &df, &[0.0]);
+        assert_eq!(
+            (r.min, r.max, r.min_attained, r.max_attained, r.argmax),
+            (0.0, 1.0, false, true, Some(0.0))
+        );
+        // The same corner reached from a candidate next to it: settle hands it to the kink.
+        assert_eq!(settle(&f, -1e-30, 1.0, true, &[0.0]), (1.0, Some(0.0)));
+        // A corner minimum likewise: |x| - sqrt(x^2 + 1) is -1 at 0.
+        let r = range(&|x| -f(x), &|x| -df(x), &[0.0]);
+        assert_eq!((r.min, r.min_attained, r.argmin), (-1.0, true, Some(0.0)));
     }
 
     #[test]

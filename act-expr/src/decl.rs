@@ -5,6 +5,7 @@
 //! VIS [vector | gated] struct NAME [(PARAM = DEFAULT, ...)];
 //! f(x) = EXPR;                 (gated: f(A, B) = EXPR; with any two input names)
 //! [df(x) = EXPR;]
+//! [textbook(x) = EXPR;]        (the formula as papers write it, when `f` is a rewrite of it)
 //! [range = (LO, HI);]
 //! [where COND, COND, ...;]
 //! [vjp(Y, G) = EXPR;]          (vector: the VJP from the saved output, checked)
@@ -23,6 +24,7 @@ mod kw {
     syn::custom_keyword!(vjp);
     syn::custom_keyword!(f);
     syn::custom_keyword!(df);
+    syn::custom_keyword!(textbook);
     syn::custom_keyword!(range);
 }
 
@@ -56,6 +58,10 @@ pub struct Decl {
     pub f: Expr,
     /// The hand-written derivative, if any.
     pub df: Option<Expr>,
+    /// `textbook(x) = EXPR;`: the formula as the literature writes it, where `f` is an
+    /// implementation of it (scaled, split into branches); checked against `f`, printed as
+    /// the activation's formula, and differentiated for its printed derivative.
+    pub textbook: Option<Expr>,
     /// The declared range `(LO, HI)`, if any.
     pub range: Option<(Expr, Expr)>,
     /// The `range` keyword (where range errors point).
@@ -135,6 +141,7 @@ impl Parse for Decl {
             params,
             f,
             df: clauses.df,
+            textbook: clauses.textbook,
             range: clauses.range,
             range_kw: clauses.range_kw,
             constraints: clauses.constraints.unwrap_or_default(),
@@ -185,6 +192,7 @@ fn parse_params(content: ParseStream) -> syn::Result<Vec<ParamDecl>> {
 struct Clauses {
     f: Option<Expr>,
     df: Option<Expr>,
+    textbook: Option<Expr>,
     inputs: Vec<Ident>,
     vjp: Option<VjpDecl>,
     range: Option<(Expr, Expr)>,
@@ -196,7 +204,7 @@ impl Clauses {
     /// Parses the next clause into its slot.
     fn parse_one(&mut self, input: ParseStream, gated: bool) -> syn::Result<()> {
         let lookahead = input.lookahead1();
-        if lookahead.peek(kw::f) || lookahead.peek(kw::df) {
+        if lookahead.peek(kw::f) || lookahead.peek(kw::df) || lookahead.peek(kw::textbook) {
             self.parse_formula(input, gated)
         } else if lookahead.peek(kw::vjp) {
             self.parse_vjp(input)
@@ -209,9 +217,11 @@ impl Clauses {
         }
     }
 
-    /// `f(x) = EXPR;` or `df(x) = EXPR;` (`f(a, b)` in a gated activation).
+    /// `f(x) = EXPR;`, `df(x) = EXPR;` or `textbook(x) = EXPR;` (`f(a, b)` in a gated
+    /// activation).
     fn parse_formula(&mut self, input: ParseStream, gated: bool) -> syn::Result<()> {
         let is_df = input.peek(kw::df);
+        let is_textbook = input.peek(kw::textbook);
         let key: Ident = input.call(syn::ext::IdentExt::parse_any)?;
         let content;
         syn::parenthesized!(content in input);
@@ -223,14 +233,26 @@ impl Clauses {
                 "`df` is not supported in a gated activation: the macro derives both partials itself",
             ));
         }
+        if is_textbook && gated {
+            return Err(syn::Error::new(
+                key.span(),
+                "`textbook` is not supported in a gated activation: its formula is printed as declared",
+            ));
+        }
         check_inputs(&key, &vars, gated)?;
-        if !is_df {
+        if !is_df && !is_textbook {
             self.inputs = vars;
         }
         input.parse::<Token![=]>()?;
         let e: Expr = input.parse()?;
         semicolon(input, last_span(&e))?;
-        let slot = if is_df { &mut self.df } else { &mut self.f };
+        let slot = if is_df {
+            &mut self.df
+        } else if is_textbook {
+            &mut self.textbook
+        } else {
+            &mut self.f
+        };
         if slot.is_some() {
             return Err(syn::Error::new(
                 key.span(),

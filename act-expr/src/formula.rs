@@ -368,13 +368,33 @@ impl Formula {
         self.proven
     }
 
+    /// Where the value or the derivative, as the generated code computes them in `f64` and
+    /// in `f32`, is wrong in a tail: an intermediate overflows, underflows or loses all its
+    /// digits ([`crate::hazard`]). Empty for vector formulas (not examined).
+    pub fn hazards(&self) -> Vec<crate::hazard::Hazard> {
+        if self.vector {
+            return Vec::new();
+        }
+        crate::hazard::hazards(&self.graph, (self.f, self.df), &self.values, &self.params)
+    }
+
     /// The range over the real line (elementwise formulas).
     pub fn range(&self) -> RangeInfo {
+        self.analyse().0
+    }
+
+    /// Range and shape (monotonic, zero-centred, kinks, saturation, value and derivative at
+    /// 0) over the real line, by the analysis `activation!` runs for its `range()` and
+    /// `properties()` ([`analysis::analyse`]), so the same formula gets the same facts
+    /// (elementwise formulas).
+    pub fn analyse(&self) -> (RangeInfo, analysis::Shape) {
         let mut g = self.graph.clone();
         let kinks = thresholds(&mut g, &[self.f, self.df], &self.values);
         let f = |x: f64| self.eval(x);
         let df = |x: f64| self.eval_derivative(x);
-        analysis::range(&f, &df, &kinks)
+        let r = analysis::range(&f, &df, &kinks);
+        let s = analysis::shape(&f, &df, &r, &kinks);
+        (r, s)
     }
 }
 

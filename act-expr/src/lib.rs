@@ -32,6 +32,7 @@ pub mod domain;
 pub mod eval;
 pub mod functions;
 pub mod graph;
+pub mod hazard;
 pub mod isa;
 pub mod print;
 pub mod probe;
@@ -80,6 +81,7 @@ pub fn expand_activation(input: proc_macro2::TokenStream) -> proc_macro2::TokenS
             let mut placeholder = decl;
             placeholder.f = syn::parse_quote!(x);
             placeholder.df = None;
+            placeholder.textbook = None;
             placeholder.range = None;
             placeholder.constraints.clear();
             placeholder.vjp = None;
@@ -105,6 +107,7 @@ fn expand_gated(decl: decl::Decl) -> proc_macro2::TokenStream {
             placeholder.inputs = vec![a.clone(), b];
             placeholder.f = syn::parse_quote!(#a);
             placeholder.df = None;
+            placeholder.textbook = None;
             placeholder.range = None;
             placeholder.range_kw = None;
             placeholder.constraints.clear();

@@ -15,7 +15,8 @@ Peers (each skipped with a note on stderr if its package is missing):
 
 Inputs: N values uniform in [-8, 8) (as act's criterion benches), grad_y uniform in [-1, 1),
 fixed seed. Each figure: elements per nanosecond at the median of REPS timed calls, after
-two untimed ones. Output: a header line `# DATE n=N dtype=DTYPE naming=act command: ...`, then
+untimed ones for 10 ms (at least two). Output: a header line
+`# DATE n=N dtype=DTYPE naming=act command: ...`, then
 `PEER FUNCTION DIRECTION ELEMENTS_PER_NS` lines with act's function names (`gelu` is the
 exact erf form, `gelu_tanh` the tanh approximation, `swish` is SiLU). `glu` splits the N
 inputs into halves `[a | b]` (PyTorch's `glu(x, dim=-1)`) and its rate counts the N/2 outputs.
@@ -50,10 +51,19 @@ NAMES = ["sigmoid", "tanh", "softmax", "relu", "leaky_relu", "elu", "selu", "swi
 VECTOR = {"softmax", "log_softmax", "softmin", "glu"}
 
 
+# Untimed calls before a figure's timed ones: at least two, and for at least this long (act's
+# `medians` does the same, act_benches::WARM_UP). A memory-bound call that follows a
+# compute-bound figure runs about 15% slower for its first 1-2 ms on the benches' machine
+# (benches/README.md, "Warm-up"); warming by time keeps the previous figure out of this one.
+WARM_UP_S = 0.010
+
+
 def median_rate(n, call, reps):
-    """Elements per ns at the median of `reps` timed calls of `call`."""
-    call()
-    call()
+    """Elements per ns at the median of `reps` timed calls of `call`, after warming up."""
+    start, calls = time.perf_counter(), 0
+    while calls < 2 or time.perf_counter() - start < WARM_UP_S:
+        call()
+        calls += 1
     times = []
     for _ in range(reps):
         start = time.perf_counter_ns()
@@ -211,14 +221,18 @@ def numpy_rows(x, reps, wanted):
 
 
 def main():
+    global WARM_UP_S
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--n", type=int, default=1_000_000)
     p.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     p.add_argument("--peers", default="jax,torch,ort,numpy")
     p.add_argument("--only", default=",".join(NAMES), help="comma-separated function names")
     p.add_argument("--reps", type=int, default=25)
+    p.add_argument("--warm-up-ms", type=float, default=1000 * WARM_UP_S,
+                   help="untimed calls before each figure for this long (at least two; 0: two)")
     p.add_argument("--out", help="write here instead of standard output")
     a = p.parse_args()
+    WARM_UP_S = a.warm_up_ms / 1000
     wanted = [w for w in a.only.split(",") if w]
     unknown = [w for w in wanted if w not in NAMES]
     if unknown:

@@ -159,6 +159,38 @@ pub(super) fn range_json(r: Option<Range>) -> serde_json::Value {
     })
 }
 
+/// A numerical limit in JSON: the type, the function (`f` or `f'`), the tail (`x < -from`,
+/// `x > from` or `|x| > from`), the cause and its intermediate (`null` where none was
+/// named), and the sentence `show` prints.
+fn hazard_json(h: &act_expr::hazard::Hazard) -> serde_json::Value {
+    use act_expr::hazard::{Cause, Side};
+    let (cause, intermediate) = match &h.cause {
+        Some((c, node)) => {
+            let c = match c {
+                Cause::Overflow => "overflow",
+                Cause::Underflow => "underflow",
+                Cause::Cancellation => "cancellation",
+                Cause::Digits => "digits",
+            };
+            (Some(c), Some(node.as_str()))
+        }
+        None => (None, None),
+    };
+    json!({
+        "type": h.precision.to_string(),
+        "function": if h.derivative { "f'" } else { "f" },
+        "side": match h.side {
+            Side::Left => "left",
+            Side::Right => "right",
+            Side::Both => "both",
+        },
+        "from": json_number(h.from),
+        "cause": cause,
+        "intermediate": intermediate,
+        "text": h.to_string(),
+    })
+}
+
 fn yes_no(b: bool) -> &'static str {
     if b { "yes" } else { "no" }
 }
@@ -367,6 +399,12 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         ));
     }
     let props = c.properties().map(|p| properties(&p, vector));
+    let hazards = c.hazards();
+    // What the code computes, where f(x) above is the published formula (Squareplus).
+    let implementation: Vec<(&str, String)> = c
+        .implementation()
+        .map(|(f, df)| vec![("f(x)", f), ("f'(x)", df)])
+        .unwrap_or_default();
     let mut guide_pairs: Vec<(&str, String)> = Vec::new();
     if !tasks.is_empty() {
         guide_pairs.push(("recommended for", tasks.join(", ")));
@@ -407,6 +445,27 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 s.push_str("\n  properties (yes when, on the right)\n");
                 s.push_str(&property_lines(props, width));
             }
+            if let Some(hs) = hazards.as_ref().filter(|hs| !hs.is_empty()) {
+                s.push('\n');
+                let title = "numerical limits (where the computed result is wrong)";
+                s.push_str(&wrap(title, width, "  ", "  "));
+                for h in hs {
+                    s.push_str(&wrap(&h.to_string(), width, "    ", "      "));
+                }
+            }
+            if !implementation.is_empty() {
+                s.push('\n');
+                let title = "implementation (what the code computes: f(x) and f'(x) above \
+                             are the formula as published)";
+                s.push_str(&wrap(title, width, "  ", "  "));
+                for (k, v) in &implementation {
+                    for line in key_value(k, v, 5, width.saturating_sub(2)).lines() {
+                        s.push_str("  ");
+                        s.push_str(line);
+                        s.push('\n');
+                    }
+                }
+            }
             if !guide_pairs.is_empty() {
                 s.push('\n');
                 s.push_str(&block(&guide_pairs));
@@ -438,6 +497,12 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
             rows.extend(pairs.iter().map(|(k, v)| vec![k.to_string(), v.clone()]));
             for p in props.iter().flatten() {
                 rows.push(vec![p.name.to_string(), p.value.clone()]);
+            }
+            for (k, v) in &implementation {
+                rows.push(vec![format!("implementation {k}"), v.clone()]);
+            }
+            for h in hazards.iter().flatten() {
+                rows.push(vec!["numerical limit".to_string(), h.to_string()]);
             }
             rows.extend(
                 guide_pairs
@@ -484,6 +549,8 @@ pub fn show(args: &ShowArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
                 "params": params_json(&params),
                 "defaults": params_json(&defaults),
                 "properties": properties,
+                "implementation": c.implementation().map(|(f, df)| json!({"formula": f, "derivative": df})),
+                "numerical_limits": hazards.map(|hs| hs.iter().map(hazard_json).collect::<Vec<_>>()),
                 "vector": vector,
                 "recommended_for": tasks,
                 "framework_defaults": notes,

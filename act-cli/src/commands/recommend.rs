@@ -173,19 +173,29 @@ fn text(task: &Task, width: usize) -> String {
     if let Some(g) = gains_text(task) {
         s.push_str(&wrap(&g, width, IND, IND));
     }
-    s.push_str(&format!("{}\n", label("alternatives").trim_end()));
-    for a in task.alternatives {
-        s.push_str(&wrap(
-            &format!("{}: {}", a.activation, a.when),
-            width,
-            &format!("{IND}- "),
-            &format!("{IND}  "),
-        ));
-    }
-    s.push_str(&format!("{}\n", label("pitfalls").trim_end()));
-    for p in task.pitfalls {
-        s.push_str(&wrap(p, width, &format!("{IND}- "), &format!("{IND}  ")));
-    }
+    // A list's first item on its label's line, as every other field's text.
+    let list = |s: &mut String, name: &str, items: Vec<String>| {
+        for (i, item) in items.iter().enumerate() {
+            let head = if i == 0 { label(name) } else { label("") };
+            s.push_str(&wrap(
+                item,
+                width,
+                &format!("{head}- "),
+                &format!("{IND}  "),
+            ));
+        }
+    };
+    let alternatives = task
+        .alternatives
+        .iter()
+        .map(|a| format!("{}: {}", a.activation, a.when))
+        .collect();
+    list(&mut s, "alternatives", alternatives);
+    list(
+        &mut s,
+        "pitfalls",
+        task.pitfalls.iter().map(|p| p.to_string()).collect(),
+    );
     s
 }
 

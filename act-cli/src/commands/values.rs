@@ -456,7 +456,7 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         return csv_table(ctx.out, &["activation", "x", "value", "derivative"], &rows);
     }
     let digits = args.precision.unwrap_or(COMPARE_DIGITS);
-    // "?": not known for a formula; "n/a": not a property of a vector activation, whose
+    // "?": not known for a vector formula or a gated activation; "n/a": not a property of a vector activation, whose
     // outputs each depend on the whole input.
     let yes_no = |b: Option<bool>| b.map_or("?", |b| if b { "yes" } else { "no" }).to_string();
     let header = ["activation", "range", "monotonic", "smooth", "zero-centred"];
@@ -552,7 +552,7 @@ struct CompareNotes {
 fn compare_notes(curves: &[Box<dyn Curve>], digits: usize) -> CompareNotes {
     let mut notes = Vec::new();
     if curves.iter().any(|c| c.properties().is_none()) {
-        notes.push("?: not known for a --formula or a gated activation".to_string());
+        notes.push("?: not known for a vector --formula or a gated activation".to_string());
     }
     // A bound that the rounding moved prints open (the printed interval contains the range),
     // even where the exact bound is attained: say so, with where to read it.

@@ -186,6 +186,8 @@ activation! {
         let h = sqrt(u * u + b * s * s);
         if x >= 0 { (u / 2 + h / 2) * r } else { (b / 2) / (h + u) * s }
     };
+    // What FORMULA and DERIVATIVE print (the paper's form); f and df above are what runs.
+    textbook(x) = (x + sqrt(x * x + b)) / 2;
     df(x) = {
         let a = abs(x);
         let s = if a > 1e150 { 2.913414348125081e-157 } else if a > 1e15 { 1.3552527156068805e-20 } else { 1 };

@@ -27,10 +27,18 @@ pub(super) fn activation_items(m: &Model) -> TokenStream {
     let props_fn = properties_fn(m);
     let is_vector = m.decl.vector;
     let param_items = param_checks(m).trait_items();
+    let implementation = match &m.implementation_text {
+        Some((f, df)) => quote! {
+            const IMPLEMENTATION: ::core::option::Option<(&'static str, &'static str)> =
+                ::core::option::Option::Some((#f, #df));
+        },
+        None => quote!(),
+    };
     quote! {
         const NAME: &'static str = #name_str;
         const FORMULA: &'static str = #formula;
         const DERIVATIVE: &'static str = #derivative;
+        #implementation
         const PARAMS: &'static [::act_core::ParamInfo] = &[
             #( ::act_core::ParamInfo { name: #pstrs, default: #defaults } ),*
         ];

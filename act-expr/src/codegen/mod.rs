@@ -76,6 +76,33 @@ pub(super) fn struct_items(
     }
 }
 
+/// The declaration with a `# Numerical limits` section appended to its documentation where
+/// the analysis found tails in which the generated code's result is wrong (a compile-time
+/// warning is not possible from a proc macro on stable Rust; the docs are where a user reads
+/// about the type).
+fn with_hazards(decl: &crate::decl::Decl, hazards: &[crate::hazard::Hazard]) -> crate::decl::Decl {
+    let mut decl = decl.clone();
+    if hazards.is_empty() {
+        return decl;
+    }
+    let mut lines = vec![
+        String::new(),
+        " # Numerical limits".to_string(),
+        String::new(),
+        " Where the generated code's result is wrong at the default parameters, as \
+         `activation!` found it: an intermediate overflows or cancels there. Beyond these \
+         inputs, rewrite the formula (a branch for large inputs, as act-core's `Squareplus` \
+         has) or give the derivative with `df(x) = ...`."
+            .to_string(),
+        String::new(),
+    ];
+    lines.extend(hazards.iter().map(|h| format!(" - {h}")));
+    for line in lines {
+        decl.attrs.push(syn::parse_quote!(#[doc = #line]));
+    }
+    decl
+}
+
 /// Expands a model into the struct and its trait implementations.
 pub fn expand(m: &Model) -> TokenStream {
     let decl = &m.decl;
@@ -87,7 +114,8 @@ pub fn expand(m: &Model) -> TokenStream {
     let common = metadata::activation_items(m);
     let constructors = metadata::param_checks(m).constructors();
     let switch = metadata::switch_method(m);
-    let structure = struct_items(decl, &m.defaults, quote!(#constructors #switch));
+    let documented = with_hazards(decl, &m.hazards);
+    let structure = struct_items(&documented, &m.defaults, quote!(#constructors #switch));
 
     let (forward, backward) = (names::slice::forward(), names::slice::backward());
     let diagonal = names::jacobian_diagonal();
@@ -128,6 +156,9 @@ pub fn expand(m: &Model) -> TokenStream {
             fn summary(&self) -> &'static str { #summary }
             fn formula(&self) -> &'static str { <Self as ::act_core::Activation>::FORMULA }
             fn derivative_formula(&self) -> &'static str { <Self as ::act_core::Activation>::DERIVATIVE }
+            fn implementation(&self) -> ::core::option::Option<(&'static str, &'static str)> {
+                <Self as ::act_core::Activation>::IMPLEMENTATION
+            }
             fn param_info(&self) -> &'static [::act_core::ParamInfo] { <Self as ::act_core::Activation>::PARAMS }
             fn params(&self) -> ::std::vec::Vec<(&'static str, f64)> { ::act_core::Activation::params(self) }
             fn set_param(&mut self, name: &str, value: f64) -> ::core::result::Result<(), ::act_core::ParamError> {

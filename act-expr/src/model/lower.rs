@@ -23,6 +23,9 @@ pub(super) struct Lowered {
     pub range_bounds: Option<(Id, Id)>,
     /// The formula as written (before the stability rewrites), pretty-printed.
     pub formula_text: String,
+    /// A declared `textbook(x)`: the node, its symbolic derivative, and the text of `f` as
+    /// written (the implementation, which the textbook formula replaces in `formula_text`).
+    pub textbook: Option<(Id, Id, String)>,
     /// A vector formula's range, where its shape as written proves one
     /// ([`crate::reduction::proven_vector_range`]; the stability rewrites hide the shape:
     /// log-softmax becomes a `log1p` of split sums).
@@ -40,7 +43,7 @@ pub(super) fn lower_decl(
 
     let mut written = Graph::new();
     let written_f = lower_as_written(&mut written, &decl.f, &mut scope)?;
-    let formula_text = print(&written, written_f, param_names);
+    let mut formula_text = print(&written, written_f, param_names);
     let proven_range = if decl.vector {
         crate::reduction::proven_vector_range(&written, written_f)
     } else {
@@ -61,6 +64,32 @@ pub(super) fn lower_decl(
             None
         }
         Some(e) => errors.take(lower(&mut g, e, &mut scope)),
+        None => None,
+    };
+
+    let textbook = match &decl.textbook {
+        Some(e) if decl.vector => {
+            errors.push(syn::Error::new(
+                e.span(),
+                "`textbook(x)` is not supported in a vector activation",
+            ));
+            None
+        }
+        Some(e) => {
+            let mut written_t = Graph::new();
+            let mut s = Scope::new(param_names.to_vec(), false);
+            match errors.take(lower_as_written(&mut written_t, e, &mut s)) {
+                Some(wt) => {
+                    let implementation =
+                        std::mem::replace(&mut formula_text, print(&written_t, wt, param_names));
+                    g.keep_decimals(&written_t);
+                    let t = rewrite::run_into(&mut g, written_t, wt);
+                    let dt = diff.diff(&mut g, t, Var::X);
+                    Some((t, dt, implementation))
+                }
+                None => None,
+            }
+        }
         None => None,
     };
 
@@ -89,6 +118,7 @@ pub(super) fn lower_decl(
         user_df,
         range_bounds,
         formula_text,
+        textbook,
         proven_range,
     })
 }

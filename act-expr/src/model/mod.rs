@@ -51,8 +51,12 @@ pub struct Model {
     pub shape: Shape,
     /// The formula as written, pretty-printed.
     pub formula_text: String,
-    /// The derivative, simplified and pretty-printed.
+    /// The derivative, simplified and pretty-printed (of the `textbook(x)` formula where one
+    /// is declared).
     pub derivative_text: String,
+    /// Where a `textbook(x)` is declared: the formula and the derivative the code computes,
+    /// pretty-printed (`formula_text` and `derivative_text` are the textbook's).
+    pub implementation_text: Option<(String, String)>,
     /// Reductions, for vector activations.
     pub reductions: Vec<ReductionModel>,
     /// The straight-line code of the value gives NaN at some huge or infinite input (`∞ * 0`
@@ -70,6 +74,10 @@ pub struct Model {
     /// A vector activation whose outputs do not change when a constant is added to every
     /// input (checked on sample vectors at the default parameters): its Jacobian rows sum to 0.
     pub shift_invariant: bool,
+    /// Tails where the generated code's value or derivative is wrong at the default
+    /// parameters (an intermediate overflows or cancels; [`crate::hazard`]); empty for a
+    /// vector activation (not examined).
+    pub hazards: Vec<crate::hazard::Hazard>,
 }
 
 /// Builds and checks the model of a declaration. Every mistake found is in the error (one
@@ -91,6 +99,7 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         user_df,
         range_bounds,
         formula_text,
+        textbook,
         proven_range,
     } = lowered;
     let df = match (user_df, &decl.df) {
@@ -101,7 +110,15 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         }
         _ => symbolic_df,
     };
-    let derivative_text = print(&graph, df, &param_names);
+    let mut derivative_text = print(&graph, df, &param_names);
+    let mut implementation_text = None;
+    if let (Some((t, dt, implementation)), Some(e)) = (textbook, &decl.textbook) {
+        let checked = validate::textbook(&graph, (f, t), (&param_names, &defaults), e);
+        errors.take(checked);
+        let code_derivative =
+            std::mem::replace(&mut derivative_text, print(&graph, dt, &param_names));
+        implementation_text = Some((implementation, code_derivative));
+    }
     let analysed = if decl.vector {
         Ok(vector_analysis(
             &mut graph,
@@ -139,11 +156,13 @@ pub fn build(decl: Decl) -> syn::Result<Model> {
         shape: a.shape,
         formula_text,
         derivative_text,
+        implementation_text,
         reductions: a.reductions,
         value_needs_limit: a.value_needs_limit,
         deriv_needs_limit: a.deriv_needs_limit,
         switches: a.switches,
         shift_invariant: a.shift_invariant,
+        hazards: a.hazards,
     })
 }
 
@@ -157,6 +176,7 @@ struct Analysis {
     deriv_needs_limit: bool,
     reductions: Vec<ReductionModel>,
     shift_invariant: bool,
+    hazards: Vec<crate::hazard::Hazard>,
 }
 
 fn value(g: &Graph, id: Id, x: f64, params: &[f64]) -> f64 {
@@ -209,6 +229,7 @@ fn scalar_analysis(
         shape,
         value_needs_limit: probe::makes_nan_at_large_inputs(g, f, p),
         deriv_needs_limit: probe::makes_nan_at_large_inputs(g, df, p),
+        hazards: crate::hazard::hazards(g, (f, df), p, &param_names(decl)),
         switches,
         reductions: Vec::new(),
         shift_invariant: false,
@@ -271,5 +292,10 @@ fn vector_analysis(
         deriv_needs_limit: true,
         reductions,
         shift_invariant,
+        hazards: Vec::new(),
     }
+}
+
+fn param_names(decl: &Decl) -> Vec<String> {
+    decl.params.iter().map(|p| p.name.to_string()).collect()
 }

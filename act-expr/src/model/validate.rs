@@ -96,6 +96,38 @@ pub(super) fn df(
     Ok(())
 }
 
+/// A declared `textbook(x)` (node `textbook`, written as `span`) against the formula `f`, on
+/// moderate inputs (|x| <= 100, where the textbook form has not yet lost its digits to the
+/// overflow or cancellation the implementation avoids), at the parameters `params`: the
+/// values must agree to a relative 1e-7.
+pub(super) fn textbook(
+    g: &Graph,
+    (f, textbook): (Id, Id),
+    (names, params): (&[String], &[f64]),
+    span: &syn::Expr,
+) -> syn::Result<()> {
+    let mut points: Vec<f64> = (-400..=400).map(|i| f64::from(i) / 4.0 + 0.0123).collect();
+    points.extend([0.0, 0.5, -0.5, 1e-3, -1e-3, 1.0, -1.0]);
+    for x in points {
+        let a = value(g, f, x, params);
+        let b = value(g, textbook, x, params);
+        if a == b || (a - b).abs() <= 1e-7 * (a.abs() + b.abs()) + 1e-300 {
+            continue;
+        }
+        return Err(syn::Error::new(
+            span.span(),
+            format!(
+                "textbook(x) is not the formula f(x): at x = {}, textbook(x) = {} but f(x) = {} (the textbook formula reads `{}`)",
+                number(x),
+                number(b),
+                number(a),
+                print(g, textbook, names),
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// A witness input where `f` crosses `bound` (below it when `lower`): the one of least
 /// magnitude at least 1/64 (a readable number), else the smallest.
 fn witness(fx: &dyn Fn(f64) -> f64, bound: f64, lower: bool) -> Option<(f64, f64)> {

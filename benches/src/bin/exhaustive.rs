@@ -24,6 +24,18 @@
 //! `--scalar`, the scalar methods (`forward(x)`, `derivative(x)` one element at a time), which
 //! run the same plan but, in `f32`, the sigmoid family's one-element kernels
 //! (`act-core/src/math/f32/scalar.rs`).
+//!
+//! Two more entries check the pair kernels of SwiGLU's and GEGLU's backward pass
+//! (`act_core::math::f32::silu_pair` and `gelu_pair`, rows `SwiGlu` and `GeGlu`), which return
+//! `(g(a), c g'(a), 1/c)` with `c` a power of two above 1 in the derivative's negative tail:
+//! each build's loop over the kernel (compiled with the features of act's tiers, FMA as the
+//! slice loops take it) against Swish's and Gelu's references. The value column is `g(a)`, the
+//! derivative column `c g'(a)` times `1/c` rounded once (GEGLU's `∂f/∂a` at `b = 1`), with
+//! the same root allowance; a third table gives `c g'(a)` itself against `c` times the
+//! reference where `c > 1` (the precision a large cofactor `b` keeps), except where the kernel
+//! returns 0 and the unscaled reference rounds to 0 in `f32` (below the kernel's clamp). That
+//! table is for information: its errors do not fail `--max-ulp` (the gated built-ins' tails
+//! are documented per kernel in `act_core::Gated`).
 
 use std::sync::Mutex;
 use std::time::Instant;
@@ -46,7 +58,8 @@ struct Args {
     /// Builds to check, comma-separated (portable, avx2, avx512) [default: all this CPU runs].
     #[arg(long, value_delimiter = ',')]
     isa: Vec<String>,
-    /// Only these built-ins (act's names, e.g. Sigmoid), comma-separated.
+    /// Only these built-ins (act's names, e.g. Sigmoid; SwiGlu and GeGlu: the pair kernels),
+    /// comma-separated.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Threads [default: the available parallelism].
@@ -65,13 +78,18 @@ struct Args {
     scalar: bool,
 }
 
-type SliceFn = fn(&[f32], &mut [f32]);
+/// `(x, value, derivative, c derivative, 1/c)`: fills the outputs for the inputs `x` (the
+/// last two only for a pair kernel).
+type RunFn = fn(&[f32], &mut [f32], &mut [f32], &mut [f32], &mut [f32]);
 
-/// act's slice methods for one built-in.
+/// act's slice methods for one built-in, or a pair kernel.
 struct Under {
     name: &'static str,
-    value: SliceFn,
-    derivative: SliceFn,
+    /// The name of its reference in `act_benches::reference`.
+    reference: &'static str,
+    run: RunFn,
+    /// A pair kernel: the outputs `c g'` and `1/c` are filled.
+    pair: bool,
 }
 
 /// The built-ins' slice methods, or with `scalar` their scalar methods over each element.
@@ -81,30 +99,115 @@ fn builtins(scalar: bool) -> Vec<Under> {
             if scalar {
                 vec![$(Under {
                     name: stringify!($e),
-                    value: |x, y| {
+                    reference: stringify!($e),
+                    run: |x, y, d, _, _| {
                         let a = $e::default();
-                        for (o, &v) in y.iter_mut().zip(x) {
+                        for ((o, p), &v) in y.iter_mut().zip(d.iter_mut()).zip(x) {
                             *o = a.forward(v);
+                            *p = a.derivative(v);
                         }
                     },
-                    derivative: |x, y| {
-                        let a = $e::default();
-                        for (o, &v) in y.iter_mut().zip(x) {
-                            *o = a.derivative(v);
-                        }
-                    },
+                    pair: false,
                 }),*]
             } else {
                 vec![$(Under {
                     name: stringify!($e),
-                    value: |x, y| $e::default().forward_slice(x, y),
-                    derivative: |x, y| $e::default().derivative_slice(x, y),
+                    reference: stringify!($e),
+                    run: |x, y, d, _, _| {
+                        $e::default().forward_slice(x, y);
+                        $e::default().derivative_slice(x, d);
+                    },
+                    pair: false,
                 }),*]
             }
         };
     }
-    act_core::__for_each_builtin!(list)
+    let mut all = act_core::__for_each_builtin!(list);
+    if !scalar {
+        all.push(Under {
+            name: "SwiGlu",
+            reference: "Swish",
+            run: pairs::silu,
+            pair: true,
+        });
+        all.push(Under {
+            name: "GeGlu",
+            reference: "Gelu",
+            run: pairs::gelu,
+            pair: true,
+        });
+    }
+    all
 }
+
+/// The pair kernels in a loop per build, the build chosen as the slice methods choose theirs
+/// ([`dispatch::active`], which `main` forces in turn).
+mod pairs {
+    use act_core::dispatch::{self, Isa};
+    use act_core::math::f32::{gelu_pair, silu_pair};
+
+    /// The portable build's `FMA`, as act's generated slice loops set it.
+    const PORTABLE_FMA: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
+
+    macro_rules! pair_loop {
+        ($name:ident, $kernel:ident) => {
+            pub fn $name(x: &[f32], v: &mut [f32], d: &mut [f32], cp: &mut [f32], inv: &mut [f32]) {
+                #[inline(always)]
+                fn body<const FMA: bool>(
+                    x: &[f32],
+                    v: &mut [f32],
+                    d: &mut [f32],
+                    cp: &mut [f32],
+                    inv: &mut [f32],
+                ) {
+                    let n = x.len();
+                    let (v, d, cp, inv) = (&mut v[..n], &mut d[..n], &mut cp[..n], &mut inv[..n]);
+                    for i in 0..n {
+                        let (g, c, i_c) = $kernel::<FMA>(x[i]);
+                        v[i] = g;
+                        // `∂f/∂a` at `b = 1`: the scaled derivative unscaled, rounded once.
+                        d[i] = c * i_c;
+                        cp[i] = c;
+                        inv[i] = i_c;
+                    }
+                }
+                // The features of `act_expr::isa::TIERS`, the tiers of act's slice loops.
+                #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+                #[target_feature(enable = "avx2,fma")]
+                fn avx2(x: &[f32], v: &mut [f32], d: &mut [f32], cp: &mut [f32], inv: &mut [f32]) {
+                    body::<true>(x, v, d, cp, inv)
+                }
+                #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+                #[target_feature(enable = "avx512f,avx512vl,avx512dq,avx512bw,avx2,fma")]
+                fn avx512(
+                    x: &[f32],
+                    v: &mut [f32],
+                    d: &mut [f32],
+                    cp: &mut [f32],
+                    inv: &mut [f32],
+                ) {
+                    body::<true>(x, v, d, cp, inv)
+                }
+                match dispatch::active() {
+                    Isa::Portable => body::<PORTABLE_FMA>(x, v, d, cp, inv),
+                    // SAFETY: `dispatch` reports (or is forced to) a build only where the CPU
+                    // has its features.
+                    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+                    Isa::Avx2 => unsafe { avx2(x, v, d, cp, inv) },
+                    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+                    Isa::Avx512 => unsafe { avx512(x, v, d, cp, inv) },
+                    #[cfg(not(any(target_arch = "x86", target_arch = "x86_64")))]
+                    _ => body::<PORTABLE_FMA>(x, v, d, cp, inv),
+                }
+            }
+        };
+    }
+    pair_loop!(silu, silu_pair);
+    pair_loop!(gelu, gelu_pair);
+}
+
+/// The kinds of output checked: value, derivative, and a pair kernel's scaled derivative.
+const KINDS: usize = 3;
 
 /// The worst point of one (function, kind, build).
 #[derive(Clone, Copy, Default)]
@@ -123,6 +226,16 @@ struct Worst {
 }
 
 impl Worst {
+    /// One point's error `e` (ULP): counted above `threshold`, kept if the worst.
+    fn add(&mut self, e: f64, x: f32, got: f32, want: f64, threshold: f64) {
+        if e > threshold {
+            self.over += 1;
+        }
+        if e > self.ulp {
+            (self.ulp, self.x, self.got, self.want) = (e, x, got, want);
+        }
+    }
+
     fn merge(&mut self, o: &Worst) {
         if o.ulp > self.ulp || (self.ulp.is_nan() && !o.ulp.is_nan()) {
             (self.ulp, self.x, self.got, self.want) = (o.ulp, o.x, o.got, o.want);
@@ -141,6 +254,15 @@ const CHUNK: usize = 1 << 16;
 const ROOT_HALF_WIDTH: f64 = 1.5;
 const ROOT_MAX_DERIVATIVE: f64 = 0.25;
 const ROOT_ABS_EPS: f64 = 8.0;
+
+/// The name in the tables: a pair kernel's marked.
+fn label(u: &Under) -> String {
+    if u.pair {
+        format!("{} (pair)", u.name)
+    } else {
+        u.name.to_string()
+    }
+}
 
 fn isa_name(isa: Isa) -> &'static str {
     match isa {
@@ -176,17 +298,22 @@ fn main() -> Result<()> {
     };
     let all = builtins(args.scalar);
     for u in &all {
-        if !REFERENCES.iter().any(|r| r.name == u.name) {
+        if !REFERENCES.iter().any(|r| r.name == u.reference) {
             bail!(
                 "no reference for {}: add it to act_benches::reference",
-                u.name
+                u.reference
             );
         }
     }
     let chosen: Vec<(&Under, Reference)> = all
         .iter()
         .filter(|u| args.only.is_empty() || args.only.iter().any(|o| o == u.name))
-        .map(|u| (u, *REFERENCES.iter().find(|r| r.name == u.name).unwrap()))
+        .map(|u| {
+            (
+                u,
+                *REFERENCES.iter().find(|r| r.name == u.reference).unwrap(),
+            )
+        })
         .collect();
     if chosen.is_empty() {
         bail!(
@@ -214,10 +341,10 @@ fn main() -> Result<()> {
     // worst[f][kind][build]
     let n_fn = chosen.len();
     let worst = Mutex::new(vec![
-        [
-            vec![Worst::default(); isas.len()],
-            vec![Worst::default(); isas.len()]
-        ];
+        std::array::from_fn::<_, KINDS, _>(|_| vec![
+            Worst::default();
+            isas.len()
+        ]);
         n_fn
     ]);
     let threshold = args.max_ulp.unwrap_or(4.0);
@@ -230,23 +357,29 @@ fn main() -> Result<()> {
         let xs: Vec<f32> = (0..len as u64)
             .map(|j| f32::from_bits((args.offset + (done + j) * args.stride) as u32))
             .collect();
-        // outputs[build][f][kind]: each build is forced in turn, process-wide, while every
-        // thread runs its part of the block.
-        let mut outputs: Vec<Vec<[Vec<f32>; 2]>> = Vec::new();
+        // outputs[build][f][output]: value, derivative, and for a pair `c g'` and `1/c`. Each
+        // build is forced in turn, process-wide, while every thread runs its part of the block.
+        let mut outputs: Vec<Vec<[Vec<f32>; 4]>> = Vec::new();
         for &isa in &isas {
             dispatch::force(Some(isa))?;
-            let mut per_fn: Vec<[Vec<f32>; 2]> = (0..n_fn)
-                .map(|_| [vec![0.0; len], vec![0.0; len]])
+            let mut per_fn: Vec<[Vec<f32>; 4]> = chosen
+                .iter()
+                .map(|(u, _)| {
+                    let pair_len = if u.pair { len } else { 0 };
+                    [
+                        vec![0.0; len],
+                        vec![0.0; len],
+                        vec![0.0; pair_len],
+                        vec![0.0; pair_len],
+                    ]
+                })
                 .collect();
             std::thread::scope(|s| {
                 for (f, out) in per_fn.iter_mut().enumerate() {
                     let (u, _) = chosen[f];
-                    let [v, d] = out;
+                    let [v, d, cp, inv] = out;
                     let xs = &xs;
-                    s.spawn(move || {
-                        (u.value)(xs, v);
-                        (u.derivative)(xs, d);
-                    });
+                    s.spawn(move || (u.run)(xs, v, d, cp, inv));
                 }
             });
             outputs.push(per_fn);
@@ -261,15 +394,16 @@ fn main() -> Result<()> {
                 let n_builds = isas.len();
                 s.spawn(move || {
                     let mut local = vec![
-                        [
-                            vec![Worst::default(); n_builds],
-                            vec![Worst::default(); n_builds]
-                        ];
+                        std::array::from_fn::<_, KINDS, _>(|_| vec![
+                            Worst::default(
+                            );
+                            n_builds
+                        ]);
                         n_fn
                     ];
                     for i in lo..hi {
                         let x = xs[i];
-                        for (f, (_, r)) in chosen.iter().enumerate() {
+                        for (f, (u, r)) in chosen.iter().enumerate() {
                             for kind in 0..2 {
                                 let func = if kind == 0 { r.value } else { r.derivative };
                                 let want = at(func, x);
@@ -289,22 +423,33 @@ fn main() -> Result<()> {
                                         if abs > w.root_eps {
                                             (w.root_eps, w.root_x) = (abs, x);
                                         }
+                                    } else {
+                                        w.add(ulp_error(got, want), x, got, want, threshold);
+                                    }
+                                    // A pair's `c g'` against `c` times the reference, where
+                                    // `c > 1` (never in a root zone: the lifts start far below
+                                    // the roots), but for the kernel's zero below its clamp.
+                                    let inv = if u.pair && kind == 1 {
+                                        out[f][3][i]
+                                    } else {
+                                        1.0
+                                    };
+                                    if inv == 1.0 {
+                                        continue;
+                                    }
+                                    let (got, want) = (out[f][2][i], want / f64::from(inv));
+                                    if got == 0.0 && (want * f64::from(inv)) as f32 == 0.0 {
                                         continue;
                                     }
                                     let e = ulp_error(got, want);
-                                    if e > threshold {
-                                        w.over += 1;
-                                    }
-                                    if e > w.ulp {
-                                        (w.ulp, w.x, w.got, w.want) = (e, x, got, want);
-                                    }
+                                    local[f][2][b].add(e, x, got, want, threshold);
                                 }
                             }
                         }
                     }
                     let mut g = worst.lock().unwrap();
                     for (gf, lf) in g.iter_mut().zip(&local) {
-                        for k in 0..2 {
+                        for k in 0..KINDS {
                             for (gb, lb) in gf[k].iter_mut().zip(&lf[k]) {
                                 gb.merge(lb);
                             }
@@ -350,7 +495,7 @@ fn main() -> Result<()> {
             };
             println!(
                 "| {} | {} | {:.3} | {:e} | {} | {:.3} | {:e} | {} | {root} |",
-                u.name,
+                label(u),
                 isa_name(isa),
                 v.ulp,
                 v.x,
@@ -372,15 +517,39 @@ fn main() -> Result<()> {
             }
         }
     }
+    if chosen.iter().any(|(u, _)| u.pair) {
+        println!(
+            "\nPair kernels: `c g'(a)` against `c` times the reference where `c > 1` (not \
+             checked against --max-ulp):\n"
+        );
+        println!("| function | build | scaled derivative ULP | at x | > {threshold} |");
+        println!("|---|---|---:|---:|---:|");
+        for (f, (u, _)) in chosen.iter().enumerate().filter(|(_, (u, _))| u.pair) {
+            for (b, &isa) in isas.iter().enumerate() {
+                let w = &worst[f][2][b];
+                println!(
+                    "| {} | {} | {:.3} | {:e} | {} |",
+                    label(u),
+                    isa_name(isa),
+                    w.ulp,
+                    w.x,
+                    w.over
+                );
+            }
+        }
+    }
     println!("\nWorst points (act's value against the reference):\n");
     for (f, (u, _)) in chosen.iter().enumerate() {
         for (b, &isa) in isas.iter().enumerate() {
-            for (k, kind) in ["value", "derivative"].iter().enumerate() {
+            for (k, kind) in ["value", "derivative", "scaled derivative"]
+                .iter()
+                .enumerate()
+            {
                 let w = &worst[f][k][b];
                 if w.ulp > 1.0 {
                     println!(
                         "- {} {kind}, {}: x = {:e} ({:#010x}): act {:e}, reference {:e}, {:.3} ULP",
-                        u.name,
+                        label(u),
                         isa_name(isa),
                         w.x,
                         w.x.to_bits(),

@@ -1,7 +1,8 @@
 //! act timed the way `benches/peers/throughput.py` times the peers: each slice method over N
 //! `f32` (uniform in [-8, 8), grad_y in [-1, 1); the gated ones (`forward_halves`,
-//! `backward_halves`) over `[a | b]`, 2N inputs and N outputs), two untimed calls, then the
-//! median of 25 timed calls, in elements per nanosecond. The vector activations also get
+//! `backward_halves`) over `[a | b]`, 2N inputs and N outputs), untimed calls for 10 ms
+//! ([`act_benches::WARM_UP`], at least two), then the median of 25 timed calls, in elements
+//! per nanosecond. The vector activations also get
 //! `backward_from_output` and rows of 10 to 1000 (`softmax_rows10`: forward, from the output and
 //! `backward_rows` from the input), next to `naive` lines for
 //! the naive loops (`act_benches::naive`), which `summary` does not read. Prints a file in the
@@ -18,7 +19,7 @@
 //! ```
 
 use std::hint::black_box;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use act_benches::inputs;
 use act_core::prelude::*;
@@ -37,16 +38,21 @@ struct Args {
     /// absent.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
+    /// Untimed calls before each figure's timed ones, for at least this many milliseconds
+    /// (and at least two calls; 0: two calls, the rule before the fourteenth session).
+    #[arg(long, default_value_t = act_benches::WARM_UP.as_millis() as u64)]
+    warm_up_ms: u64,
 }
 
 /// Row widths of the batched vector figures (`softmax_rows10`, ...), as in the criterion
 /// benches.
 const ROW_WIDTHS: [usize; 4] = [10, 32, 100, 1000];
 
-/// Elements per ns at the median of `reps` timed calls of `call`, after two untimed ones.
-fn median_rate(n: usize, reps: usize, mut call: impl FnMut()) -> f64 {
-    call();
-    call();
+/// Elements per ns at the median of `reps` timed calls of `call`, after untimed ones for
+/// `warm_up` (at least two; `act_benches::WARM_UP` unless told), as the peer script warms
+/// each figure.
+fn median_rate(n: usize, reps: usize, warm_up: Duration, mut call: impl FnMut()) -> f64 {
+    act_benches::warm_up(&mut call, warm_up);
     let mut ns: Vec<f64> = (0..reps.max(1))
         .map(|_| {
             let t = Instant::now();
@@ -106,13 +112,15 @@ fn naive_of(name: &str) -> (NaiveForward, NaiveBackward, NaiveBackward) {
 fn main() {
     let args = Args::parse();
     let n = args.n;
+    let warm = Duration::from_millis(args.warm_up_ms);
     let x: Vec<f32> = inputs(n, 1).into_iter().map(|v| v as f32).collect();
     let g: Vec<f32> = inputs(n, 2).into_iter().map(|v| (v / 8.0) as f32).collect();
     let mut out = vec![0.0f32; n];
     println!(
-        "# n={n} dtype=float32 naming=act isa={:?} command: medians --n {n} --reps {}",
+        "# n={n} dtype=float32 naming=act isa={:?} command: medians --n {n} --reps {} --warm-up-ms {}",
         act_core::dispatch::active(),
-        args.reps
+        args.reps,
+        args.warm_up_ms
     );
     let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| *o == snake(name));
     let line = |name: &str, direction: &str, rate: f64| {
@@ -128,43 +136,43 @@ fn main() {
             $(
                 let a = $e::default();
                 if wanted(<$e as Activation>::NAME) {
-                line(<$e as Activation>::NAME, "forward", median_rate(n, args.reps, || a.forward_slice(black_box(&x), black_box(&mut out))));
-                line(<$e as Activation>::NAME, "backward", median_rate(n, args.reps, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
-                line(<$e as Activation>::NAME, "derivative", median_rate(n, args.reps, || a.derivative_slice(black_box(&x), black_box(&mut out))));
+                line(<$e as Activation>::NAME, "forward", median_rate(n, args.reps, warm, || a.forward_slice(black_box(&x), black_box(&mut out))));
+                line(<$e as Activation>::NAME, "backward", median_rate(n, args.reps, warm, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
+                line(<$e as Activation>::NAME, "derivative", median_rate(n, args.reps, warm, || a.derivative_slice(black_box(&x), black_box(&mut out))));
                 }
             )*
             $(
                 let a = $v::default();
                 let name = <$v as Activation>::NAME;
                 if wanted(name) {
-                line(name, "forward", median_rate(n, args.reps, || a.forward_slice(black_box(&x), black_box(&mut out))));
-                line(name, "backward", median_rate(n, args.reps, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
+                line(name, "forward", median_rate(n, args.reps, warm, || a.forward_slice(black_box(&x), black_box(&mut out))));
+                line(name, "backward", median_rate(n, args.reps, warm, || a.backward_slice(black_box(&x), black_box(&g), black_box(&mut out))));
                 // The saved output, as PyTorch's softmax backward reads it.
                 let mut y = vec![0.0f32; n];
                 a.forward_slice(&x, &mut y);
-                line(name, "backward_from_output", median_rate(n, args.reps, || a.backward_from_output(black_box(&y), black_box(&g), black_box(&mut out))));
+                line(name, "backward_from_output", median_rate(n, args.reps, warm, || a.backward_from_output(black_box(&y), black_box(&g), black_box(&mut out))));
                 let naive = naive_of(name);
-                naive_line(name, "forward", median_rate(n, args.reps, || (naive.0)(black_box(&x), black_box(&mut out))));
-                naive_line(name, "backward_from_output", median_rate(n, args.reps, || (naive.1)(black_box(&y), black_box(&g), black_box(&mut out))));
+                naive_line(name, "forward", median_rate(n, args.reps, warm, || (naive.0)(black_box(&x), black_box(&mut out))));
+                naive_line(name, "backward_from_output", median_rate(n, args.reps, warm, || (naive.1)(black_box(&y), black_box(&g), black_box(&mut out))));
                 for cols in ROW_WIDTHS {
                     let m = n / cols * cols;
                     let rows = format!("{}_rows{cols}", snake(name));
                     a.forward_rows(&x[..m], cols, &mut y[..m]);
-                    line(&rows, "forward", median_rate(m, args.reps, || a.forward_rows(black_box(&x[..m]), cols, black_box(&mut out[..m]))));
-                    line(&rows, "backward_from_output", median_rate(m, args.reps, || a.backward_rows_from_output(black_box(&y[..m]), cols, black_box(&g[..m]), black_box(&mut out[..m]))));
-                    naive_line(&rows, "forward", median_rate(m, args.reps, || {
+                    line(&rows, "forward", median_rate(m, args.reps, warm, || a.forward_rows(black_box(&x[..m]), cols, black_box(&mut out[..m]))));
+                    line(&rows, "backward_from_output", median_rate(m, args.reps, warm, || a.backward_rows_from_output(black_box(&y[..m]), cols, black_box(&g[..m]), black_box(&mut out[..m]))));
+                    naive_line(&rows, "forward", median_rate(m, args.reps, warm, || {
                         for (xr, yr) in black_box(&x[..m]).chunks(cols).zip(out.chunks_mut(cols)) {
                             (naive.0)(xr, yr);
                         }
                     }));
-                    naive_line(&rows, "backward_from_output", median_rate(m, args.reps, || {
+                    naive_line(&rows, "backward_from_output", median_rate(m, args.reps, warm, || {
                         let rows = black_box(&y[..m]).chunks(cols).zip(g.chunks(cols));
                         for ((yr, gr), or) in rows.zip(out.chunks_mut(cols)) {
                             (naive.1)(yr, gr, or);
                         }
                     }));
-                    line(&rows, "backward", median_rate(m, args.reps, || a.backward_rows(black_box(&x[..m]), cols, black_box(&g[..m]), black_box(&mut out[..m]))));
-                    naive_line(&rows, "backward", median_rate(m, args.reps, || {
+                    line(&rows, "backward", median_rate(m, args.reps, warm, || a.backward_rows(black_box(&x[..m]), cols, black_box(&g[..m]), black_box(&mut out[..m]))));
+                    naive_line(&rows, "backward", median_rate(m, args.reps, warm, || {
                         let rows = black_box(&x[..m]).chunks(cols).zip(g.chunks(cols));
                         for ((xr, gr), or) in rows.zip(out.chunks_mut(cols)) {
                             (naive.2)(xr, gr, or);
@@ -187,8 +195,8 @@ fn main() {
                 let a = $t::default();
                 let name = <$t as Gated>::NAME.to_ascii_lowercase(); // swiglu, as the CLI names it
                 if wanted(&name) {
-                println!("act {name} forward {:.4}", median_rate(n, args.reps, || a.forward_halves(black_box(&x2), n, black_box(&mut out))));
-                println!("act {name} backward {:.4}", median_rate(n, args.reps, || a.backward_halves(black_box(&x2), n, black_box(&g), black_box(&mut out2))));
+                println!("act {name} forward {:.4}", median_rate(n, args.reps, warm, || a.forward_halves(black_box(&x2), n, black_box(&mut out))));
+                println!("act {name} backward {:.4}", median_rate(n, args.reps, warm, || a.backward_halves(black_box(&x2), n, black_box(&g), black_box(&mut out2))));
                 }
             )*
         };

@@ -8,7 +8,8 @@
 //!
 //! It prints, as medians of 11 timed runs:
 //! - the peak rate of independent 512-bit FMAs, adds and divisions (AVX-512 CPUs only);
-//! - a copy (the memory bound) and act's slice kernels for sigmoid, tanh and swish (values and
+//! - a copy (the memory bound), act's ReLU, ReLU6 and PReLU forwards (the same two streams
+//!   as the copy), and act's slice kernels for sigmoid, tanh and swish (values and
 //!   derivatives) and softmax, over 1M f32 inputs in `[-8, 8)` as in `benches/`;
 //! - a hand-written AVX-512 sigmoid (not part of act) whose `exp` looks `2^(j/16)` up in a
 //!   register with `vpermd`, an instruction the compiler does not generate from scalar code,
@@ -20,25 +21,16 @@
 //! of `t` elements/ns leaves `16 fma / t` slots per 16 elements.
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use act_core::prelude::*;
 
 /// Timed runs per figure; the median is printed.
 const RUNS: usize = 11;
 
-/// Median wall time of `RUNS` calls of `f`, in nanoseconds.
-fn median_ns(mut f: impl FnMut()) -> f64 {
-    f();
-    let mut t: Vec<f64> = (0..RUNS)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_nanos().max(1) as f64
-        })
-        .collect();
-    t.sort_by(f64::total_cmp);
-    t[RUNS / 2]
+/// Median wall time of `RUNS` calls of `f` (after [`act_benches::WARM_UP`] of untimed ones), in
+/// nanoseconds.
+fn median_ns(f: impl FnMut()) -> f64 {
+    act_benches::median_ns(RUNS, act_benches::WARM_UP, f)
 }
 
 fn main() {
@@ -73,6 +65,13 @@ fn main() {
         }
     };
     row("copy", &mut y, &|x, y| y.copy_from_slice(x));
+    // The memory-bound forwards: the same two streams as the copy (`stores` compares them
+    // with it on the same buffers, interleaved).
+    row("act relu", &mut y, &|x, y| Relu.forward_slice(x, y));
+    row("act relu6", &mut y, &|x, y| Relu6.forward_slice(x, y));
+    row("act prelu", &mut y, &|x, y| {
+        PRelu::default().forward_slice(x, y)
+    });
     row("act sigmoid", &mut y, &|x, y| Sigmoid.forward_slice(x, y));
     row("act sigmoid'", &mut y, &|x, y| {
         Sigmoid.derivative_slice(x, y)

@@ -4,8 +4,9 @@
 //! The FMA builds (AVX2, AVX-512) take `E = e^-|x|` from one power of two with no range
 //! tests or with one: [`exp_neg_lifted`] builds `2^64 E`, normal for every `|x| <= 112`, so a
 //! kernel whose result is a multiple of `E` (SiLU for `x < 0`, its derivative for `x < 0`)
-//! carries the factor `2^64` to the end and takes it off in one product: a subnormal result
-//! is rounded there once more (the crate's underflow policy), a normal one is not touched.
+//! carries the factor `2^64` to the end and takes it off in one product (SiLU) or in its
+//! quotient by a lifted denominator (the derivative): a subnormal result is rounded there
+//! once more (the crate's underflow policy), a normal one is not touched.
 //! Clamping `|x|` at 112 costs one `min` where `exp_neg_single` selects its way through the
 //! subnormal range (its second power of two, two range tests and three selects), and gives
 //! the limits at ±∞ (where the formulas have `∞ · 0`) without a select: at 112, `E` (and
@@ -70,11 +71,12 @@ pub fn silu<const FMA: bool>(x: f32) -> f32 {
 /// e^-|x|`: `(1 + E + x E) / (1 + E)^2` for `x >= 0`, `E (1 + E + x) / (1 + E)^2` for `x < 0`
 /// (where the terms are `E / (1 + E)` and `x E / (1 + E)^2`). With FMA the numerator is
 /// `fma(2^64 E, x, m (1 + E))`, `m = 2^64 E` or `2^64`, the product `m (1 + E)` rounded once
-/// in an FMA; the denominator `dd = E (E + 2) + 1`, one FMA, so that `1 + E` is never
-/// rounded on its own (its rounding error, doubled in the square, would cost up to 2 ulp); one
-/// division, corrected for the rounding of `dd` (without it 3.47 ulp at `x = -6.57`, with it
-/// 2.96 at `x = -3.79`: the rounding of `dd` just above 1 is up to 2^-24 relative); then
-/// `2^-64`. The only cancellation is the numerator's `1 + E + x` near the root
+/// in an FMA; the denominator `dd = 2^64 (E (E + 2) + 1)`, one FMA, so that `1 + E` is never
+/// rounded on its own (its rounding error, doubled in the square, would cost up to 2 ulp) and
+/// the quotient of the two lifted terms is the result, with no product by `2^-64` after it;
+/// one division, not corrected for the rounding of `dd` (up to 2^-24 relative just above 1:
+/// 3.47 ulp at `x = -6.57` over every input, `benches/RESULTS.md`; corrected, 2.96 at -3.79,
+/// for five operations more). The only cancellation is the numerator's `1 + E + x` near the root
 /// `x = -1.278`, where the allowance is absolute (`builtins`' module docs). `x` is clamped to
 /// `[-112, 112]`: the limits 1 at ∞ and -0 at -∞ come out of the formula. The portable build
 /// adds `sigmoid(x)` and `x sigmoid'(x)` from [`sigmoid_pair`] (limits selected).
@@ -82,7 +84,7 @@ pub fn silu<const FMA: bool>(x: f32) -> f32 {
 pub fn silu_prime<const FMA: bool>(x: f32) -> f32 {
     if !FMA {
         let (s, p, inv) = sigmoid_pair::<FMA>(x);
-        let y = s + (x * p) * inv;
+        let y = sum_in_f64(s, x, p, inv);
         let limit = if x > 0.0 { 1.0 } else { -0.0 };
         return if x.abs() == f32::INFINITY { limit } else { y };
     }
@@ -92,15 +94,25 @@ pub fn silu_prime<const FMA: bool>(x: f32) -> f32 {
     let m = if x < 0.0 { el } else { LIFT };
     let n = el.mul_add(x, m.mul_add(e, m));
     let e2 = e + 2.0;
-    let dd = e.mul_add(e2, 1.0);
-    // `dd`'s rounding error (less `e` times `e2`'s, below 2^-23 e): `1 - dd` is exact.
-    let ddl = e.mul_add(e2, 1.0 - dd);
-    // `q (1 - ddl / dd)`, `1 / dd` as `1 - 3e/4`, exact at `e` = 0 and 1, off by up to 37%
-    // between: it only scales a term below 2^-23 q, and the worst error is 2.96 ulp (with no
-    // `1 / dd` 3.59 at `x = -0.236`; with `bell_fma_final`'s quadratic, one FMA more, 2.98).
-    let q = n / dd;
-    let g = e.mul_add(-0.75, 1.0);
-    (-q).mul_add(ddl * g, q) * UNLIFT
+    // The denominator lifted as the numerator is, `2^64 (E (E + 2) + 1)` in one FMA, so that
+    // the quotient is the result (rounded once where it is subnormal, with the numerator's
+    // sign: `silu'(-∞) = -0`) with no product by `2^-64` after it. Not corrected for the
+    // rounding of `dd` (up to 2^-24 relative just above 1): a correction after the division
+    // (`q - q ddl / dd`, five operations) brought the worst error from 3.47 to 2.96 ulp, but
+    // turns an underflowed quotient's -0 into +0; made to the numerator before it, it is lost
+    // in the numerator's own rounding (3.47 either way).
+    n / el.mul_add(e2, LIFT)
+}
+
+/// `s + x p c` (`c` a power of two) with one rounding: the portable build's silu' as
+/// `sigmoid(x) + x sigmoid'(x)` from [`sigmoid_pair`]. The two terms cancel by up to 1.7x for
+/// `x < 0` (at `x = -3.86` they are 0.021 and -0.078): in `f32`, the product's and the sum's
+/// roundings, magnified there, took the error to 4.16 ulp over every input (`exhaustive`,
+/// SwiGLU's pair row); in `f64` the product of two `f32` is exact and the sum rounds at
+/// 2^-53, so only the errors of `s` and `p` and the final rounding are left.
+#[inline(always)]
+fn sum_in_f64(s: f32, x: f32, p: f32, c: f32) -> f32 {
+    (s as f64 + (x as f64 * p as f64) * c as f64) as f32
 }
 
 /// The clamp on `|x|` of [`silu_pair`]'s derivative: `2^64 e^-131` is normal (`k >= -190` in
@@ -129,7 +141,16 @@ const PAIR_CLAMP: f32 = 131.0;
 #[inline(always)]
 pub(super) fn silu_pair<const FMA: bool>(x: f32) -> (f32, f32, f32) {
     if !FMA {
-        return super::silu_pair_from_sigmoid_pair(x, sigmoid_pair::<FMA>(x));
+        let (s, cp, inv) = sigmoid_pair::<FMA>(x);
+        let (silu, cd, c) = super::silu_pair_from_sigmoid_pair(x, (s, cp, inv));
+        // Unscaled (`c = 1`), the derivative is `sigmoid + x sigmoid'`: summed in `f64`, as
+        // `silu_prime` does.
+        let cd = if c == 1.0 && x.abs() <= 1e4 {
+            sum_in_f64(s, x, cp, inv)
+        } else {
+            cd
+        };
+        return (silu, cd, c);
     }
     // The derivative's argument, clamped (keeps NaN); `silu` takes `x` above.
     let xc = at_least(at_most(x, PAIR_CLAMP), -PAIR_CLAMP);
