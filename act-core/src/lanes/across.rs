@@ -181,14 +181,9 @@ pub fn for_rows<F: Float>(
 ) {
     check_cols(cols);
     let rows = x.len().min(y.len()) / cols;
-    // Made with ones, not zeros: no element is read before it is written (each block's rows
-    // are copied in, the missing rows of a last block zeroed, and the trees read only lanes
-    // they wrote), and a fill of zeros is a call of `memset`, which the machine-code check
-    // of the slice loops (`benches/tests/vectorised.rs`) counts as a call in the loop over
-    // the blocks where that loop is entered from the dispatch's jump table.
-    let mut xb = [[[F::ONE; ROWS]; LEN]; 2];
-    let mut yb = [[F::ONE; ROWS]; LEN];
-    let mut work = [[[F::ONE; ROWS]; LEN]; 2];
+    let mut xb = [[[F::ZERO; ROWS]; LEN]; 2];
+    let mut yb = [[F::ZERO; ROWS]; LEN];
+    let mut work = [[[F::ZERO; ROWS]; LEN]; 2];
     let mut nb = ROWS.min(rows);
     gather(x, cols, 0, nb, &mut xb[0]);
     let (mut r0, mut cur) = (0, 0);
@@ -225,11 +220,10 @@ pub fn for_rows2<F: Float>(
 ) {
     check_cols(cols);
     let rows = x.len().min(g.len()).min(out.len()) / cols;
-    // Ones, not zeros: see `for_rows`.
-    let mut xb = [[[F::ONE; ROWS]; LEN]; 2];
-    let mut gb = [[[F::ONE; ROWS]; LEN]; 2];
-    let mut ob = [[F::ONE; ROWS]; LEN];
-    let mut work = [[[F::ONE; ROWS]; LEN]; 2];
+    let mut xb = [[[F::ZERO; ROWS]; LEN]; 2];
+    let mut gb = [[[F::ZERO; ROWS]; LEN]; 2];
+    let mut ob = [[F::ZERO; ROWS]; LEN];
+    let mut work = [[[F::ZERO; ROWS]; LEN]; 2];
     let mut nb = ROWS.min(rows);
     gather(x, cols, 0, nb, &mut xb[0]);
     gather(g, cols, 0, nb, &mut gb[0]);
@@ -343,13 +337,7 @@ fn sums<F: Float, const M: usize>(
             }
         }
     }
-    // A plain loop, not `core::array::from_fn`, whose closure (a whole tree) the compiler
-    // may leave out of line, a call in the loop over the blocks.
-    let mut out = [[identity; ROWS]; M];
-    for (o, a) in out.iter_mut().zip(acc.iter_mut()) {
-        *o = tree(a, len, identity, combine);
-    }
-    out
+    core::array::from_fn(|k| tree(&mut acc[k], len, identity, combine))
 }
 
 /// The first `M` (at most 2) blocks of the working lanes.
