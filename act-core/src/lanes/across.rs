@@ -12,13 +12,10 @@
 //! sums give every row the bits of [`super::short`]'s (rows of at most 16) or
 //! [`super::medium`]'s (rows of at most 64): column `j < len` holds `identity ⊕ map(x_j)` of
 //! each row, the columns from `len` to 16 (or to 32, past 16) the identity, and the columns
-//! are combined in `finish_lanes`' tree, the identity's columns taken as the constant in its
-//! first level rather than stored (see [`tree`]); the medium build's tree over 64 lanes
-//! differs from the one over 32 only by combinations with lanes holding the identity, which
-//! change no bit (see the `window` module). The trees' lanes and the blocks are made once
-//! per batch, before the first block ([`Work`]). The reductions already computed reach the
-//! per-element closures as the row's own `[F; K]`, so the generated per-element methods run
-//! unchanged.
+//! are combined in `finish_lanes`' tree; the medium build's tree over 64 lanes differs from
+//! the one over 32 only by combinations with lanes holding the identity, which change no bit
+//! (see the `window` module). The reductions already computed reach the per-element closures
+//! as the row's own `[F; K]`, so the generated per-element methods run unchanged.
 
 use crate::Float;
 use crate::checks::check_len;
@@ -52,13 +49,6 @@ pub const fn backward_takes(cols: usize) -> bool {
 /// A block of [`ROWS`] rows of up to [`LEN`] elements, by columns.
 type Block<F> = [[F; ROWS]; LEN];
 
-/// The lanes of the trees of up to two reductions at a time, one block each, made once per
-/// batch and handed from block to block with the output block: a tree reads only the
-/// columns it has just written, up to the row's length (past it, the identity is a constant:
-/// see [`tree`]), so no block of rows fills arrays of its own (the `memset` of several kB
-/// in the loop over the blocks that zeroed the trees' lanes and the row's `e_j` before).
-type Work<F> = [Block<F>; 2];
-
 /// A block of [`ROWS`] input rows of `len` elements, stored by columns.
 #[derive(Clone, Copy, Debug)]
 pub struct Row<'a, F> {
@@ -66,12 +56,10 @@ pub struct Row<'a, F> {
     len: usize,
 }
 
-/// A block of [`ROWS`] output rows of `len` elements, stored by columns, with the working
-/// lanes of the batch's trees (see [`Work`]).
+/// A block of [`ROWS`] output rows of `len` elements, stored by columns.
 #[derive(Debug)]
 pub struct RowMut<'a, F> {
     block: &'a mut Block<F>,
-    work: &'a mut Work<F>,
     len: usize,
 }
 
@@ -121,27 +109,19 @@ impl<'a, 'b, F> From<&'b mut RowMut<'a, F>> for RowMut<'b, F> {
     fn from(row: &'b mut RowMut<'a, F>) -> Self {
         RowMut {
             block: row.block,
-            work: row.work,
             len: row.len,
         }
     }
 }
 
 /// Rows `r0..r0 + nb` of `x` (rows of `cols`) into `block`, by columns: a row at a time,
-/// element by element (a gather of each column is slower). Where the batch ends first
-/// (`nb < ROWS`), the missing rows' first `cols` columns get zeros, one element at a time
-/// (a store across the columns, which the compiler does not make a `memset`).
+/// element by element (a gather of each column is slower).
 #[inline(always)]
 fn gather<F: Float>(x: &[F], cols: usize, r0: usize, nb: usize, block: &mut Block<F>) {
     let rows = &x[r0 * cols..(r0 + nb) * cols];
     for (b, row) in rows.chunks_exact(cols).enumerate() {
         for (col, &v) in block.iter_mut().zip(row) {
             col[b & (ROWS - 1)] = v;
-        }
-    }
-    for b in nb..ROWS {
-        for col in block.iter_mut().take(cols) {
-            col[b] = F::ZERO;
         }
     }
 }
@@ -157,21 +137,10 @@ fn scatter<F: Float>(block: &Block<F>, cols: usize, r0: usize, nb: usize, y: &mu
     }
 }
 
-/// Panics unless [`FROM`] `<= cols <=` [`LEN`]: the trees (see [`tree`]) take rows longer
-/// than half their width.
-#[inline(always)]
-fn check_cols(cols: usize) {
-    assert!(
-        (FROM..=LEN).contains(&cols),
-        "rows of {FROM} to {LEN}, not {cols}"
-    );
-}
-
 /// `row(x, y)` for each block of [`ROWS`] rows of a row-major batch of rows of `cols`
-/// ([`FROM`] `<= cols <=` [`LEN`], or it panics), the blocks as [`Row`]s (see the module
-/// docs). The next block is copied in before the current one runs, so that its element-wise
-/// stores have drained when the passes read it back in whole vectors. The blocks and the
-/// working lanes ([`Work`]) are made once, before the first block.
+/// (`1 <= cols <= LEN`), the blocks as [`Row`]s (see the module docs). The next block is
+/// copied in before the current one runs, so that its element-wise stores have drained when
+/// the passes read it back in whole vectors.
 #[inline(always)]
 pub fn for_rows<F: Float>(
     x: &[F],
@@ -179,19 +148,18 @@ pub fn for_rows<F: Float>(
     y: &mut [F],
     row: impl Fn(Row<'_, F>, RowMut<'_, F>),
 ) {
-    check_cols(cols);
+    assert!((1..=LEN).contains(&cols), "rows of 1 to {LEN}, not {cols}");
     let rows = x.len().min(y.len()) / cols;
     let mut xb = [[[F::ZERO; ROWS]; LEN]; 2];
     let mut yb = [[F::ZERO; ROWS]; LEN];
-    let mut work = [[[F::ZERO; ROWS]; LEN]; 2];
     let mut nb = ROWS.min(rows);
-    gather(x, cols, 0, nb, &mut xb[0]);
+    load(x, cols, 0, nb, &mut xb[0]);
     let (mut r0, mut cur) = (0, 0);
     while r0 < rows {
         let next = r0 + nb;
         let next_nb = ROWS.min(rows - next);
         if next_nb > 0 {
-            gather(x, cols, next, next_nb, &mut xb[1 - cur]);
+            load(x, cols, next, next_nb, &mut xb[1 - cur]);
         }
         row(
             Row {
@@ -200,13 +168,21 @@ pub fn for_rows<F: Float>(
             },
             RowMut {
                 block: &mut yb,
-                work: &mut work,
                 len: cols,
             },
         );
         scatter(&yb, cols, r0, nb, y);
         (r0, nb, cur) = (next, next_nb, 1 - cur);
     }
+}
+
+/// [`gather`] of a block, zeroed first where the batch ends before it does.
+#[inline(always)]
+fn load<F: Float>(x: &[F], cols: usize, r0: usize, nb: usize, block: &mut Block<F>) {
+    if nb < ROWS {
+        *block = [[F::ZERO; ROWS]; LEN];
+    }
+    gather(x, cols, r0, nb, block);
 }
 
 /// [`for_rows`] over two inputs.
@@ -218,22 +194,21 @@ pub fn for_rows2<F: Float>(
     out: &mut [F],
     row: impl Fn(Row<'_, F>, Row<'_, F>, RowMut<'_, F>),
 ) {
-    check_cols(cols);
+    assert!((1..=LEN).contains(&cols), "rows of 1 to {LEN}, not {cols}");
     let rows = x.len().min(g.len()).min(out.len()) / cols;
     let mut xb = [[[F::ZERO; ROWS]; LEN]; 2];
     let mut gb = [[[F::ZERO; ROWS]; LEN]; 2];
     let mut ob = [[F::ZERO; ROWS]; LEN];
-    let mut work = [[[F::ZERO; ROWS]; LEN]; 2];
     let mut nb = ROWS.min(rows);
-    gather(x, cols, 0, nb, &mut xb[0]);
-    gather(g, cols, 0, nb, &mut gb[0]);
+    load(x, cols, 0, nb, &mut xb[0]);
+    load(g, cols, 0, nb, &mut gb[0]);
     let (mut r0, mut cur) = (0, 0);
     while r0 < rows {
         let next = r0 + nb;
         let next_nb = ROWS.min(rows - next);
         if next_nb > 0 {
-            gather(x, cols, next, next_nb, &mut xb[1 - cur]);
-            gather(g, cols, next, next_nb, &mut gb[1 - cur]);
+            load(x, cols, next, next_nb, &mut xb[1 - cur]);
+            load(g, cols, next, next_nb, &mut gb[1 - cur]);
         }
         row(
             Row {
@@ -246,7 +221,6 @@ pub fn for_rows2<F: Float>(
             },
             RowMut {
                 block: &mut ob,
-                work: &mut work,
                 len: cols,
             },
         );
@@ -285,50 +259,17 @@ fn finish<F: Float>(acc: &mut Block<F>, width: usize, combine: &impl Fn(F, F) ->
     acc[0]
 }
 
-/// The tree of each row over the lanes in `acc`'s first `len` columns and `identity` in the
-/// columns from `len` to the tree's [`width`], without storing those: the first level
-/// (column `i` with column `i + h`, `h` half the width) combines the columns from `len - h`
-/// to `h` with `identity` itself, then [`finish`] over `h`. Rows are longer than `h` (9 or
-/// more for 16 lanes, 17 or more for 32: [`check_cols`]), so every column below `h` holds a
-/// lane.
-#[inline(always)]
-fn tree<F: Float>(
-    acc: &mut Block<F>,
-    len: usize,
-    identity: F,
-    combine: &impl Fn(F, F) -> F,
-) -> [F; ROWS] {
-    let h = width(len) / 2;
-    debug_assert!(
-        h < len && len <= 2 * h,
-        "rows of {len} in a tree of {}",
-        2 * h
-    );
-    let pairs = len - h;
-    let (lo, hi) = acc.split_at_mut(h);
-    for (p, q) in lo.iter_mut().zip(hi.iter()).take(pairs) {
-        for b in 0..ROWS {
-            p[b] = combine(p[b], q[b]);
-        }
-    }
-    for p in lo.iter_mut().skip(pairs) {
-        for b in 0..ROWS {
-            p[b] = combine(p[b], identity);
-        }
-    }
-    finish(acc, h, combine)
-}
-
-/// `M` trees, one in each block of `acc`: `identity ⊕ m(j, b)` in column `j < len` (each
-/// `m(j, b)` called once), then [`tree`].
+/// `M` blocks of lanes: `identity ⊕ m(j, b)` in column `j < len`, `identity` from `len` to the
+/// tree's width; then the tree.
 #[inline(always)]
 fn sums<F: Float, const M: usize>(
-    acc: &mut [Block<F>; M],
     len: usize,
     identity: F,
     combine: &impl Fn(F, F) -> F,
     mut m: impl FnMut(usize, usize) -> [F; M],
 ) -> [[F; ROWS]; M] {
+    let width = width(len);
+    let mut acc = [[[identity; ROWS]; LEN]; M];
     for j in 0..len {
         for b in 0..ROWS {
             let v = m(j, b);
@@ -337,32 +278,7 @@ fn sums<F: Float, const M: usize>(
             }
         }
     }
-    core::array::from_fn(|k| tree(&mut acc[k], len, identity, combine))
-}
-
-/// The first `M` (at most 2) blocks of the working lanes.
-#[inline(always)]
-fn first_blocks<F, const M: usize>(work: &mut Work<F>) -> &mut [Block<F>; M] {
-    work.first_chunk_mut().expect("two blocks of working lanes")
-}
-
-/// [`fold_blocks`] in `acc`.
-#[inline(always)]
-fn fold_in<F: Float, const K: usize>(
-    acc: &mut Block<F>,
-    x: Row<'_, F>,
-    r: &[[F; ROWS]; K],
-    init: F,
-    map: impl Fn(F, [F; K]) -> F,
-    combine: impl Fn(F, F) -> F,
-) -> [F; ROWS] {
-    let xb = x.block;
-    for j in 0..x.len {
-        for b in 0..ROWS {
-            acc[j][b] = map(xb[j][b], row_of(r, b));
-        }
-    }
-    tree(acc, x.len, init, &combine)
+    core::array::from_fn(|k| finish(&mut acc[k], width, combine))
 }
 
 /// [`super::short::fold_blocks`] for each row of the block: `combine` folded over
@@ -376,8 +292,14 @@ pub fn fold_blocks<F: Float, const K: usize>(
     map: impl Fn(F, [F; K]) -> F,
     combine: impl Fn(F, F) -> F,
 ) -> [F; ROWS] {
+    let xb = x.block;
     let mut acc = [[init; ROWS]; LEN];
-    fold_in(&mut acc, x, r, init, map, combine)
+    for j in 0..x.len {
+        for b in 0..ROWS {
+            acc[j][b] = map(xb[j][b], row_of(r, b));
+        }
+    }
+    finish(&mut acc, width(x.len), &combine)
 }
 
 /// [`super::short::sum_lanes`] for each row of the block.
@@ -388,8 +310,7 @@ pub fn sum_lanes<F: Float, const M: usize, const K: usize>(
     map: impl Fn(F, [F; K]) -> [F; M],
 ) -> [[F; ROWS]; M] {
     let xb = x.block;
-    let mut acc = [[[F::ZERO; ROWS]; LEN]; M];
-    sums(&mut acc, x.len, F::ZERO, &|a, b| a + b, |j, b| {
+    sums(x.len, F::ZERO, &|a, b| a + b, |j, b| {
         map(xb[j][b], row_of(r, b))
     })
 }
@@ -406,17 +327,11 @@ pub fn sum_lanes_store<'b, F: Float, const M: usize, const K: usize>(
     let out = out.into();
     check_len("x", x.len, "out", out.len);
     let (xb, w) = (x.block, out.block);
-    sums(
-        first_blocks(out.work),
-        x.len,
-        F::ZERO,
-        &|a, b| a + b,
-        |j, b| {
-            let (s, st) = map(xb[j][b], row_of(r, b));
-            w[j][b] = st;
-            s
-        },
-    )
+    sums(x.len, F::ZERO, &|a, b| a + b, |j, b| {
+        let (s, st) = map(xb[j][b], row_of(r, b));
+        w[j][b] = st;
+        s
+    })
 }
 
 /// [`super::short::sum_lanes2`] for each row of the block.
@@ -429,8 +344,7 @@ pub fn sum_lanes2<F: Float, const M: usize, const K: usize>(
 ) -> [[F; ROWS]; M] {
     check_len("x", x.len, "grad_y", g.len);
     let (xb, gb) = (x.block, g.block);
-    let mut acc = [[[F::ZERO; ROWS]; LEN]; M];
-    sums(&mut acc, x.len, F::ZERO, &|a, b| a + b, |j, b| {
+    sums(x.len, F::ZERO, &|a, b| a + b, |j, b| {
         map(xb[j][b], gb[j][b], row_of(r, b))
     })
 }
@@ -487,18 +401,18 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool>(
     let neg = family == Family::Softmin;
     let log = family == Family::LogSoftmax;
     let p = |v: F| if neg { -v } else { v };
-    let (xb, gb, w, work) = (x.block, g.block, out.block, out.work);
     let none: [[F; ROWS]; 0] = [];
-    let m = fold_in(&mut work[0], x, &none, -F::INFINITY, |v, _| p(v), F::max);
+    let m = fold_blocks(x, &none, -F::INFINITY, |v, _| p(v), F::max);
+    let (xb, gb, w) = (x.block, g.block, out.block);
     let add = |a: F, b: F| a + b;
-    // e_j of each row, kept in the output block for the later steps (each read there before
-    // the result is stored over it).
-    let [s, d] = sums::<F, 2>(work, len, F::ZERO, &add, |j, b| {
+    // e_j of each row, kept for the later steps.
+    let mut e = [[F::ZERO; ROWS]; LEN];
+    let [s, d] = sums::<F, 2>(len, F::ZERO, &add, |j, b| {
         let pi = p(xb[j][b]);
         let u = pi - m[b];
         let err = crate::compensated::two_sum_err(pi, -m[b], u);
         let ei = <F as crate::float_kernels::FloatKernels>::__exp_lo::<FMA>(u, err);
-        w[j][b] = ei;
+        e[j][b] = ei;
         [ei, if log { gb[j][b] } else { gb[j][b] * ei }]
     });
     let inv: [F; ROWS] = core::array::from_fn(|b| F::ONE / s[b]);
@@ -510,9 +424,7 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool>(
         let (mut dd, mut up) = (d, [F::ONE; ROWS]);
         if rare {
             let down = F::from_f64(1.0 / k);
-            let [scaled] = sums::<F, 1>(first_blocks(work), len, F::ZERO, &add, |j, b| {
-                [gb[j][b] * down]
-            });
+            let [scaled] = sums::<F, 1>(len, F::ZERO, &add, |j, b| [gb[j][b] * down]);
             for b in 0..ROWS {
                 if d[b].is_nan() | d[b].is_infinite() {
                     dd[b] = scaled[b];
@@ -523,8 +435,8 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool>(
         let sum_is_number: [bool; ROWS] = core::array::from_fn(|b| !(inv[b] * dd[b]).is_nan());
         for j in 0..len {
             for b in 0..ROWS {
-                let t = w[j][b] * inv[b] * dd[b] * up[b];
-                let zero = (w[j][b] == F::ZERO) & sum_is_number[b];
+                let t = e[j][b] * inv[b] * dd[b] * up[b];
+                let zero = (e[j][b] == F::ZERO) & sum_is_number[b];
                 w[j][b] = gb[j][b] - F::select(zero, F::ZERO, t);
             }
         }
@@ -533,9 +445,7 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool>(
     let mut dot: [F; ROWS] = core::array::from_fn(|b| d[b] * inv[b]);
     if rare {
         // A row's `sum_j g_j e_j` not finite: the sum of the products.
-        let [products] = sums::<F, 1>(first_blocks(work), len, F::ZERO, &add, |j, b| {
-            [gb[j][b] * (w[j][b] * inv[b])]
-        });
+        let [products] = sums::<F, 1>(len, F::ZERO, &add, |j, b| [gb[j][b] * (e[j][b] * inv[b])]);
         for b in 0..ROWS {
             if d[b].is_nan() | d[b].is_infinite() {
                 dot[b] = products[b];
@@ -544,138 +454,12 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool>(
     }
     for j in 0..len {
         for b in 0..ROWS {
-            let y = w[j][b] * inv[b];
+            let y = e[j][b] * inv[b];
             w[j][b] = if neg {
                 y * (dot[b] - gb[j][b])
             } else {
                 y * (gb[j][b] - dot[b])
             };
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `f32` lanes of every kind the trees meet: finite values of both signs and many
-    /// binades, `±0`, `±∞`, NaN, subnormals.
-    fn lanes_of(seed: u64) -> Block<f32> {
-        let special = [
-            0.0,
-            -0.0,
-            f32::INFINITY,
-            -f32::INFINITY,
-            f32::NAN,
-            1e-40,
-            -3e38,
-            3e38,
-        ];
-        let mut s = seed.wrapping_mul(6364136223846793005) | 1;
-        core::array::from_fn(|_| {
-            core::array::from_fn(|_| {
-                s = s
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                let u = (s >> 11) as f64 / (1u64 << 53) as f64;
-                if s & 0xf00 == 0 {
-                    special[(s >> 12) as usize % special.len()]
-                } else {
-                    ((u * 2.0 - 1.0) * 2f64.powi((s >> 40) as i32 % 60 - 30)) as f32
-                }
-            })
-        })
-    }
-
-    /// [`tree`] gives the bits (or a NaN where) of the whole tree of `finish_lanes` over the
-    /// tree's width with the identity stored in the columns from `len`, at every row length
-    /// it takes, for sums (identity 0) and maxima (identity -∞); and it stores nothing past
-    /// `len` (those columns keep what they held). Fails if the first level pairs the wrong
-    /// columns, skips the combinations with the identity, or the width is wrong.
-    #[test]
-    fn the_tree_without_stored_identities_has_the_full_trees_bits() {
-        let add = |a: f32, b: f32| a + b;
-        for len in FROM..=LEN {
-            for seed in 0..40 {
-                let lanes = lanes_of(seed * 100 + len as u64);
-                for (identity, combine) in [
-                    (0.0f32, &add as &dyn Fn(f32, f32) -> f32),
-                    (-f32::INFINITY, &f32::max as &dyn Fn(f32, f32) -> f32),
-                ] {
-                    let mut full = lanes;
-                    for col in &mut full[len..] {
-                        *col = [identity; ROWS];
-                    }
-                    let want = finish(&mut full, width(len), &combine);
-                    let mut acc = lanes;
-                    let got = tree(&mut acc, len, identity, &combine);
-                    for b in 0..ROWS {
-                        assert!(
-                            got[b].to_bits() == want[b].to_bits()
-                                || (got[b].is_nan() && want[b].is_nan()),
-                            "len {len} seed {seed} identity {identity} row {b}: {} not {}",
-                            got[b],
-                            want[b]
-                        );
-                    }
-                    for j in len..LEN {
-                        assert_eq!(
-                            acc[j].map(f32::to_bits),
-                            lanes[j].map(f32::to_bits),
-                            "len {len}: column {j} stored"
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    /// Rows shorter than [`FROM`] (the trees' first level would pair columns past the row)
-    /// or longer than [`LEN`] (past the block) are refused, by both loops over the blocks.
-    #[test]
-    fn rows_outside_9_to_32_panic() {
-        let x = vec![1.0f32; 33 * 20];
-        for cols in [0, 1, 8, 33, 64] {
-            let one = std::panic::catch_unwind(|| {
-                let mut y = vec![0.0f32; x.len()];
-                for_rows(&x, cols, &mut y, |_, _| {});
-            });
-            assert!(one.is_err(), "for_rows at {cols}");
-            let two = std::panic::catch_unwind(|| {
-                let mut y = vec![0.0f32; x.len()];
-                for_rows2(&x, &x, cols, &mut y, |_, _, _| {});
-            });
-            assert!(two.is_err(), "for_rows2 at {cols}");
-        }
-        for cols in [FROM, 20, LEN] {
-            let mut y = vec![0.0f32; x.len()];
-            for_rows(&x, cols, &mut y, |_, _| {});
-            for_rows2(&x, &x, cols, &mut y.clone(), |_, _, _| {});
-        }
-    }
-
-    /// The missing rows of a batch's last block hold zeros in the row's columns, not the rows
-    /// of the block two before it (whose buffer it reuses): 40 rows of 10 are blocks of 16,
-    /// 16 and 8, the last in the first block's buffer.
-    #[test]
-    fn the_last_blocks_missing_rows_hold_zeros() {
-        let cols = 10;
-        let x: Vec<f32> = (0..40 * cols).map(|i| i as f32 + 1.0).collect();
-        let mut y = vec![0.0f32; x.len()];
-        let seen = std::cell::RefCell::new(Vec::new());
-        for_rows(&x, cols, &mut y, |x, _| seen.borrow_mut().push(*x.block));
-        let seen = seen.into_inner();
-        assert_eq!(seen.len(), 3);
-        let last = &seen[2];
-        for (j, col) in last.iter().enumerate().take(cols) {
-            for (b, &v) in col.iter().enumerate() {
-                let want = if b < 8 {
-                    ((32 + b) * cols + j) as f32 + 1.0
-                } else {
-                    0.0
-                };
-                assert_eq!(v, want, "column {j} row {b}");
-            }
         }
     }
 }
