@@ -345,10 +345,12 @@ pub trait DynActivation: Send + Sync + core::fmt::Debug {
 /// `|a · b|` may overflow: the exponentially small factor of a tail (`sigmoid(a)`,
 /// `sigmoid'(a)`, GEGLU's `exp(-a^2 / 2)`) is multiplied in first, so `SwiGlu.partials(1e10,
 /// 1e300)` is `(1e300, 1e10)`, not `∞ · 0`. That factor is carried scaled by 2^64 (f32: 2^32):
-/// it keeps its precision down to 2^-1086 (f32: 2^-158; SwiGLU's `a` above -752, f32 -109),
-/// has fewer bits below and is 0 below 2^-1139 (f32: 2^-182; `a` below -789, f32 -126), which
-/// matters only where `|a · b|` exceeds 2^64 (f32: 2^32): `SwiGlu.forward(-800.0, 1e300)` is
-/// -0, exactly -2.9e-45. (GLU's `sigmoid'(b)` in f32 is carried by 2^64, as its forward
+/// it keeps its precision down to 2^-1086 (f32: 2^-158; SwiGLU's `a` above -752), has fewer
+/// bits below and is 0 below 2^-1139 (`a` below -789), which matters only where `|a · b|`
+/// exceeds 2^64 (f32: 2^32): `SwiGlu.forward(-800.0, 1e300)` is -0, exactly -2.9e-45.
+/// (SwiGLU's forward pass carries `silu(a)` itself, in f32 by 2^64 below `a = -69` and by
+/// 2^149 below -131: precise wherever the result is normal, and within its subnormal spacing
+/// below. GLU's `sigmoid'(b)` in f32 is carried by 2^64, as its forward
 /// pass's `sigmoid(b)`: precise down to 2^-190, 0 below. SwiGLU's and GEGLU's `∂f/∂a` are
 /// `b silu'(a)` and `b gelu'(a)`, the derivative from one kernel with `∂f/∂b` and carried
 /// scaled in its negative tail: SwiGLU's by 2^64 from `a = -665` (f32: -69, with FMA precise

@@ -80,6 +80,43 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// A constant known as the double-double `hi + lo`, as the pair nearest to it in this type
     /// (for `f32`: the rounded value and the rounded remainder).
     fn split_constant(hi: f64, lo: f64) -> (Self, Self);
+    /// `self · p` for a parameter `p` (an `f64`) rounded once, for a product that can reach
+    /// the overflow threshold: `F::from_f64(p) * self` rounds `p` first, and that product may
+    /// overflow where `p · self` rounds to `MAX` (SELU's `scale x` at x = 3.2386221e38 in
+    /// `f32`), or the other way round. `f64`: the plain product (`p` is exact). `f32` with
+    /// `FMA`: `fma(self, h, self l)`, `p = h + l` with `h` the `f32` value next to `p` towards
+    /// 0, one step further where `p` is an `f32` (so that `l` has the sign of `p`, never 0,
+    /// and `-0 · p` stays `-0`, `±∞ · p` `±∞`; for an `f32` `p`, `l` is a power of two and
+    /// `self l` exact: the correctly rounded product); otherwise the rounding of `self l`
+    /// moves the sum by at most 2^-47 of it, or 2^-150 in the subnormal range (there the
+    /// result is within one subnormal step). Without `FMA`: the product in `f64`, rounded to
+    /// `f32` (2^-53 from halfway cases aside, the correctly rounded product). Where `p` is
+    /// beyond `f32`'s range, as the plain product: ±∞ but for 0 · p (NaN). The same two or
+    /// three instructions per element for every `p`: what depends on `p` alone is computed
+    /// without a branch, once per slice (the loop holds no test on `p`). The generated loops
+    /// take it only where [`FloatKernels::__plain_param`] does not hold (a twin loop with the
+    /// plain product runs otherwise, chosen once per call).
+    fn __mul_param<const FMA: bool>(self, p: f64) -> Self;
+    /// Whether the plain product `F::from_f64(p) * a` is as right as
+    /// [`FloatKernels::__mul_param`] for the parameter `p`: the generated slice loops and
+    /// scalar methods test it once per call and then run the plain loop, the code from before
+    /// products rounded once, with nothing added per element. `f64`: always (`p` is exact).
+    /// `f32`:
+    /// - `p` is an `f32` (`p as f32 as f64 == p`): `from_f64(p)` is exact, so the product
+    ///   rounds once, correctly, normal, subnormal, overflowing or not.
+    /// - `2^-126 <= |p| <= 1`: `from_f64(p) = p (1 + e)`, `|e| <= 2^-24`, and
+    ///   `|from_f64(p)| <= 1` (rounding is monotonic and 1 is an `f32`), so neither
+    ///   `|from_f64(p) a| <= |a|` nor the exact `|p a| <= |a|` can reach the overflow threshold
+    ///   for a finite `a`: no crossing. Elsewhere the rounded parameter moves the product by
+    ///   `|p a e| <= 2^-24 |p a|`, less than an ULP of it for a normal result (within 1.5 ULP
+    ///   after the product's rounding), at most 2^-150, half the subnormal step, for a
+    ///   subnormal one (within one step, 0 for 2^-149 included).
+    ///
+    /// Not for `0 < |p| < 2^-126` unless exact (`from_f64(p)` is subnormal, off by up to
+    /// 2^-150; the FMA builds' `h` and `l` are no better there, only the `f64` product is
+    /// right: parameters that small are not treated), `|p| > 1` unless exact (SELU's `scale`: the rounded parameter can carry the
+    /// product across the threshold), NaN. The 16-bit types run the `f32` code.
+    fn __plain_param(p: f64) -> bool;
 }
 
 /// The kernel entries of the scalar methods (`Elementwise::forward` and `derivative`, one
@@ -289,6 +326,32 @@ macro_rules! impl_float_kernels {
             fn split_constant(hi: f64, lo: f64) -> (Self, Self) {
                 let h = hi as $t;
                 (h, ((hi - h as f64) + lo) as $t)
+            }
+            #[inline(always)]
+            fn __plain_param(p: f64) -> bool {
+                $t::MANTISSA_DIGITS == 53
+                    || p as $t as f64 == p
+                    || (p.abs() <= 1.0 && p.abs() >= $t::MIN_POSITIVE as f64)
+            }
+            #[inline(always)]
+            fn __mul_param<const FMA: bool>(self, p: f64) -> Self {
+                if $t::MANTISSA_DIGITS == 53 {
+                    return self * p as $t;
+                }
+                if !FMA {
+                    return (self as f64 * p) as $t;
+                }
+                // `h`: `p` rounded towards 0, one step further where `p` is an `f32` (so that
+                // `l` is never 0: `∞ · 0` would be NaN), `l = p - h`. Both depend on `p`
+                // alone and without a branch: a slice loop computes them once, before the
+                // loop, and its body is the same for every `p` (no per-element test on `p`,
+                // which kept the loop scalar).
+                let n = p as $t;
+                let towards_0 = (n as f64).abs() >= p.abs() && n != 0.0;
+                let bits = n.to_bits();
+                let h = $t::from_bits(if towards_0 { bits - 1 } else { bits });
+                let l = (p - h as f64) as $t;
+                self.mul_add(h, self * l)
             }
         }
     };

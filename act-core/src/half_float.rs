@@ -209,6 +209,14 @@ macro_rules! impl_half_float {
                 let h = $t::from_f64(hi);
                 (h, $t::from_f64((hi - h.to_f64()) + lo))
             }
+            #[inline]
+            fn __plain_param(p: f64) -> bool {
+                <f32 as FloatKernels>::__plain_param(p)
+            }
+            #[inline]
+            fn __mul_param<const FMA: bool>(self, p: f64) -> Self {
+                via(self, |v| FloatKernels::__mul_param::<FMA>(v, p))
+            }
         }
     };
 }

@@ -62,7 +62,8 @@ const CHUNK: usize = 512;
 /// derivative): `f` at the probe inputs of `act_expr::eval::LIMIT_PROBES` no larger than `|x|`
 /// (and finite in `F`), largest first, judged by `act_expr::eval::LimitProbes` as the
 /// interpreter judges them: two that agree give the limit; at ±∞ values that keep growing
-/// with the probe give ±∞, others the largest probe's value; at a finite input, NaN.
+/// with the probe give ±∞, values that keep falling towards 0 give ±0, others the largest
+/// probe's value; at a finite input, NaN.
 #[cold]
 #[inline(never)]
 pub fn limit<F: Float>(x: F, f: impl Fn(F) -> F) -> F {

@@ -392,8 +392,8 @@ fn gated_partials_stay_finite_where_a_times_b_overflows() {
 }
 
 /// The Gated trait's documented reach of the scaled tail factor: SwiGLU keeps its precision
-/// to `a = -752` (f64; f32: -109) and is 0 from `a = -790` (f32: -127), where a huge `b`
-/// makes the exact value representable. Reference: `a σ(a) b = -exp(a + ln(-a b))` for
+/// to `a = -752` (f64; f32: -190, `silu_scaled`'s `2^149`) and is 0 from `a = -790` (f32:
+/// about -198), where a huge `b` makes the exact value representable. Reference: `a σ(a) b = -exp(a + ln(-a b))` for
 /// `a << 0` (`σ(a) = e^a` to 1e-300), in f64 (its error is about `|a|` eps).
 #[test]
 fn gated_tail_factor_reaches_as_documented() {
@@ -406,7 +406,7 @@ fn gated_tail_factor_reaches_as_documented() {
             want(a, b)
         );
     }
-    for a in [-105.0f32, -109.0] {
+    for a in [-105.0f32, -109.0, -127.0, -131.5, -150.0, -189.5] {
         let got = SwiGlu.forward(a, 1e37);
         let w = want(f64::from(a), f64::from(1e37f32)) as f32;
         assert!(
@@ -416,6 +416,104 @@ fn gated_tail_factor_reaches_as_documented() {
     }
     let zero = SwiGlu.forward(-800.0f64, 1e300);
     assert!(zero == 0.0 && zero.is_sign_negative(), "{zero:e}");
-    let zero = SwiGlu.forward(-127.0f32, 1e37);
+    let zero = SwiGlu.forward(-200.5f32, 1e37);
     assert!(zero == 0.0 && zero.is_sign_negative(), "{zero:e}");
+}
+
+/// SwiGLU's f32 forward pass (`silu_scaled` times `b`, `1/c` applied last) sampled densely
+/// in every build against the closed form `a σ(a) b` in f64 (`σ(a) = e^a / (1 + e^a)` for
+/// `a < 0`; f64's error is far below an f32 ulp, and `e^a` is normal in f64 down to -700):
+/// every `STRIDE`-th f32 `a` of `[-200, 200]` (both tails: the subnormal results, the
+/// scaled ranges below -69 and -131, the zeros below -198) times `b` in several binades, the
+/// overflow threshold included (`b` near `f32::MAX`); a subnormal `a` only with `|b| <= 1`,
+/// as the Gated trait documents. Within 4 ULP of the f32-rounded
+/// reference (subnormal results in subnormal spacings; an overflowing reference must give
+/// ∞, a reference that rounds to 0 must give a zero). `ACT_SWIGLU_STRIDE` sets the stride (the
+/// default keeps the debug run short; the figure in benches/RESULTS.md is from 64, release).
+#[test]
+fn swiglu_f32_forward_within_4_ulp_on_a_dense_sample() {
+    let stride: u32 = std::env::var("ACT_SWIGLU_STRIDE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4099);
+    let bs: [f32; 11] = [
+        1e-30,
+        -3e-7,
+        1.0,
+        -3.7,
+        1e10,
+        1e30,
+        -1e36,
+        f32::MAX / 1024.0,
+        f32::MAX / 3.0,
+        -f32::MAX,
+        f32::MAX,
+    ];
+    let mut a = Vec::new();
+    for sign in [0u32, 0x8000_0000] {
+        let mut bits = 0u32;
+        while bits <= 200f32.to_bits() {
+            a.push(f32::from_bits(bits | sign));
+            bits += stride;
+        }
+    }
+    fn reference(a: f64, b: f64) -> f64 {
+        let s = if a < 0.0 {
+            let e = a.exp();
+            e / (1.0 + e)
+        } else {
+            1.0 / (1.0 + (-a).exp())
+        };
+        a * s * b
+    }
+    // `got` against `want` in f32 ULPs at `want` (the subnormal spacing below the normal
+    // range).
+    fn ulps(got: f32, want: f64) -> f64 {
+        let w = want as f32;
+        if w.is_infinite() || got.is_infinite() {
+            return if got == w { 0.0 } else { f64::INFINITY };
+        }
+        let m = want.abs().max(f64::from(f32::MIN_POSITIVE));
+        let ulp = 2f64.powi(m.log2().floor() as i32 - 23);
+        (f64::from(got) - want).abs() / ulp
+    }
+    let _guard = isa_lock();
+    let mut report = Vec::new();
+    for isa in act_core::dispatch::Isa::available() {
+        act_core::dispatch::force(Some(isa)).unwrap();
+        let mut worst = (0.0f64, 0.0f32, 0.0f32);
+        for &b in &bs {
+            let bv = vec![b; a.len()];
+            let mut y = vec![0.0f32; a.len()];
+            SwiGlu.forward_slice(&a, &bv, &mut y);
+            for (&ai, &yi) in a.iter().zip(&y) {
+                // The Gated trait's exception: a subnormal `a`'s first product is rounded in
+                // the subnormal range, then scaled up by `b`.
+                if ai.abs() < f32::MIN_POSITIVE && b.abs() > 1.0 {
+                    continue;
+                }
+                let e = ulps(yi, reference(f64::from(ai), f64::from(b)));
+                if e > worst.0 {
+                    worst = (e, ai, b);
+                }
+            }
+        }
+        act_core::dispatch::force(None).unwrap();
+        report.push(format!(
+            "{isa:?}: worst {:.3} ulp at a = {:e}, b = {:e}",
+            worst.0, worst.1, worst.2
+        ));
+        assert!(worst.0 <= 4.0, "{}", report.last().unwrap());
+    }
+    println!(
+        "SwiGLU f32 forward, every {stride}th a: {}",
+        report.join("; ")
+    );
+    // The limits: -0 times b at a = -∞ and below -200.
+    for a in [f32::NEG_INFINITY, -1e30, -200.5] {
+        assert_eq!(SwiGlu.forward(a, 3.0).to_bits(), (-0.0f32).to_bits(), "{a}");
+        let mut y = [1.0f32; 1];
+        SwiGlu.forward_slice(&[a], &[-3.0], &mut y);
+        assert_eq!(y[0].to_bits(), 0.0f32.to_bits(), "{a}");
+    }
 }

@@ -44,6 +44,12 @@ cases! {
     LogSwish: x * sigmoid(x) * ln(1 + abs(x)) => [0.0, 0.0, INF, INF];
 }
 
+activation! {
+    /// Falls like `1/x`, and its derivative `(3x^2 - x^6) / (1 + x^4)^2` like `-1/x^2`.
+    pub struct CubeOverQuartic;
+    f(x) = powi(x, 3) / (1 + powi(x, 4));
+}
+
 /// `[f(-∞), f'(-∞), f(+∞), f'(+∞)]` from every path of `A` in `F`, against `want`.
 fn check<A: Elementwise, F: Float>(formula: &str, want: [f64; 4]) -> Vec<String> {
     let a = A::default();
@@ -84,6 +90,26 @@ fn check<A: Elementwise, F: Float>(formula: &str, want: [f64; 4]) -> Vec<String>
         }
     }
     out
+}
+
+/// A limit the probes never settle on, falling towards 0 (at 1e30 the value is 1e-30, at 1e75
+/// 1e-75): 0, not the value at the largest probe. `f32`'s derivative is left out: there
+/// `(1 + x^4)^2` overflows for |x| > 6.6e4, below every probe, and the type's docs list it
+/// under "Numerical limits".
+#[test]
+fn a_limit_falling_towards_zero_is_zero() {
+    let mut wrong = check::<CubeOverQuartic, f64>("x^3 / (1 + x^4)", [0.0; 4]);
+    let a = CubeOverQuartic;
+    let x = [-f32::INFINITY, f32::INFINITY];
+    let mut y = [f32::NAN; 2];
+    a.forward_slice(&x, &mut y);
+    let got = [a.forward(x[0]), a.forward(x[1]), y[0], y[1]];
+    if got != [0.0; 4] {
+        wrong.push(format!(
+            "x^3 / (1 + x^4) (f32) f(-inf), f(inf), slice: {got:?}, want 0"
+        ));
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 #[test]

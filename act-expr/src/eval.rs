@@ -567,9 +567,11 @@ pub fn limit(x: f64, f: impl Fn(f64) -> f64) -> f64 {
 ///   one sign and grow in magnitude with the probe, each step by more than the square root of
 ///   the ratio of the probes' logarithms (a function growing at least as fast as
 ///   `sqrt(ln |x|)`; `b · silu'(a)` grows like `b`, by a factor 1e75 a step), the limit is
-///   that sign's infinity; else the value at the largest probe (a limit approached too
-///   slowly for floating point to settle there, like `1 / ln|x|` towards 0, is closest to
-///   it there).
+///   that sign's infinity. If they have one sign and shrink in magnitude by more than that
+///   factor each step (a function falling towards 0 at least as fast as `1 / sqrt(ln |x|)`:
+///   `x^3 / (1 + x^4)` falls like `1 / x`, from 1e-30 at 1e30 to 1e-75 at 1e75), the limit
+///   is 0 with that sign. Else the value at the largest probe (a limit approached too slowly
+///   for floating point to settle there is closest to it there).
 /// - Otherwise, at a finite input: NaN (an unsettled probe is another input's value, not this
 ///   one's).
 ///
@@ -582,6 +584,13 @@ pub fn limit(x: f64, f: impl Fn(f64) -> f64) -> f64 {
 /// }
 /// assert_eq!(p.finish(true), f64::INFINITY);
 /// assert!(p.finish(false).is_nan());
+///
+/// // -x^3 / (1 + x^4) at +∞: falls like -1/x, never settles; the limit is -0.
+/// let mut p = LimitProbes::default();
+/// for m in LIMIT_PROBES {
+///     assert_eq!(p.push(m, -m.powi(3) / (1.0 + m.powi(4))), None);
+/// }
+/// assert_eq!(p.finish(true).to_bits(), (-0.0f64).to_bits());
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct LimitProbes {
@@ -618,15 +627,20 @@ impl LimitProbes {
             return f64::NAN;
         }
         let top = self.largest[0].1;
-        if self.diverges() {
+        if self.steps(|hi, lo, step| hi > lo * step) {
             f64::INFINITY.copysign(top)
+        } else if self.steps(|hi, lo, step| hi * step < lo) {
+            0.0f64.copysign(top)
         } else {
             top
         }
     }
 
-    /// Whether the three largest probes' values grow as [`LimitProbes`] describes.
-    fn diverges(&self) -> bool {
+    /// Whether the three largest probes' values have one sign, none 0, and each step from a
+    /// probe to the next larger one moves their magnitudes as `moves(|v_hi|, |v_lo|, step)`
+    /// says, `step` the square root of the ratio of the probes' logarithms (see
+    /// [`LimitProbes`]).
+    fn steps(&self, moves: impl Fn(f64, f64, f64) -> bool) -> bool {
         if self.count < 3 {
             return false;
         }
@@ -634,8 +648,9 @@ impl LimitProbes {
             let ((p_hi, v_hi), (p_lo, v_lo)) = (w[0], w[1]);
             let step = (p_hi.ln() / p_lo.ln()).sqrt();
             v_lo != 0.0
+                && v_hi != 0.0
                 && v_hi.is_sign_negative() == v_lo.is_sign_negative()
-                && v_hi.abs() > v_lo.abs() * step
+                && moves(v_hi.abs(), v_lo.abs(), step)
         })
     }
 }

@@ -321,16 +321,17 @@ macro_rules! __functions {
             /// SiLU (Swish), `u sigmoid(u)`: the product as one kernel, whose value at
             /// `u = -∞` is the limit -0 (the product as written gives `-∞ · 0`, which needed
             /// the generated code's limit check) and which forms the product with the
-            /// sigmoid's tail scaling inside. Elfwing et al. (2018), Ramachandran et al. (2017).
+            /// sigmoid's tail scaling inside; scaled (`silu_scaled`) where other factors follow
+            /// (SwiGLU's `b`). Elfwing et al. (2018), Ramachandran et al. (2017).
             silu => Silu {
                 callable: false,
                 kernel: math,
-                scaled: [],
+                scaled: [silu_scaled],
                 as_result: [],
                 linear_at_zero: false,
                 eval: $crate::eval::silu,
                 derivative: |g, u| g.call(Func::SiluPrime, u),
-                leading_term: [],
+                leading_term: [|u| (u, u)],
                 spelling: Spelling::Product("{u*} * sigmoid({u})"),
             }
             /// SiLU's derivative, `sigmoid(u) + u sigmoid'(u)`: what differentiating

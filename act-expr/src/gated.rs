@@ -185,6 +185,24 @@ mod tests {
         assert!((at(&m, m.da, a, b) - da).abs() < 1e-15);
         // The code's form of ∂/∂a, `b silu'(a)`, has the same value.
         assert!((at(&m, m.da_code, a, b) - da).abs() < 1e-15);
+        // The formula is one SiLU call times `b` (scaled by the code generator), and the
+        // interpreter takes it scaled as well: at `a = -740`, `silu(a)` is subnormal (2 bits)
+        // and `silu(a) 1e300` is -3.1e-19 (the closed form `-exp(a + ln(-a b))`).
+        let Node::Prod(fs) = m.graph.node(m.f) else {
+            panic!("{}", m.formula_text)
+        };
+        assert!(
+            fs.iter()
+                .any(|&f| matches!(m.graph.node(f), Node::Call(Func::Silu, _))),
+            "{fs:?}"
+        );
+        let (a, b) = (-740.0f64, 1e300);
+        let want = -(a + (-a * b).ln()).exp();
+        let got = at(&m, m.f, a, b);
+        assert!(
+            ((got - want) / want).abs() < 1e-12,
+            "{got:e}, want {want:e}"
+        );
     }
 
     /// `∂f/∂a` takes the form `b g'(a)` for the code where `∂f/∂b` is `g(a)` (SwiGLU, GEGLU),

@@ -21,7 +21,7 @@
 //! | `k tanh(s) + k u tanh'(s) sigmoid(u)`, `s = softplus(u)` | `k mish'(u)` | cancellation between the terms |
 //! | `k erfc(-u / sqrt(2)) + 2k u exp(-u^2 / 2) / sqrt(2 pi)` | `2k gelu'(u)` | `exp(-u^2 / 2)` computed twice |
 //! | `k u erfc(-u / sqrt(2))`            | `2k gelu(u)`     | the product and its scaling in one kernel |
-//! | `k u sigmoid(u)`, `\|k\| <= 4`        | `k silu(u)`      | `-∞ · 0` at `u = -∞`; one kernel |
+//! | `u sigmoid(u) v`, `v` free of `u`    | `silu(u) v`      | `-∞ · 0` at `u = -∞`; one kernel (scaled, with factors `v`) |
 //! | `k sigmoid(u) + k u sigmoid'(u)`, `\|k\| <= 4` | `k silu'(u)` | `∞ · 0` at `u = ±∞`; one kernel |
 //! | `k u tanh(softplus(u))`, `\|k\| <= 4` | `k mish(u)` | `-∞ · 0` at `u = -∞`; one kernel (one exponential in f32) |
 //! | `k u sigmoid(2 sqrt(2 / pi) (u + 0.044715 u^3))` | `k gelu_tanh(u)` | the argument in two parts, the product and its scaling in one kernel |
@@ -495,15 +495,20 @@ fn gelu_derivative(g: &mut Graph, terms: &[Id]) -> Option<Id> {
     None
 }
 
-/// The largest constant factor the SiLU rules take: the kernels' results are final, rounded
-/// once where they are subnormal (`u < -87` in f32), and a factor `k` multiplies that rounding,
-/// to at most `(|k| + 1) / 2` ulp of the result (2.5 for `|k| <= 4`). A product with any
-/// other factor (SwiGLU's `b`) keeps its form as written, whose scaling lasts to its end.
+/// The largest constant factor the Mish rule and the SiLU derivative's rule take: the
+/// kernels' results are final, rounded once where they are subnormal (`u < -87` in f32), and
+/// a factor `k` multiplies that rounding, to at most `(|k| + 1) / 2` ulp of the result (2.5
+/// for `|k| <= 4`). A product with any other factor keeps its form as written, whose scaling
+/// lasts to its end. SiLU itself has a scaled kernel (`silu_scaled`), which carries the
+/// scaling into the product: its rule takes any other factors.
 const SILU_MAX_FACTOR: f64 = 4.0;
 
-/// `k u sigmoid(u)  ->  k silu(u)`: one kernel, whose value at `u = -∞` is the limit (the
-/// product as written is `-∞ · 0` there, which the generated code had to check for on every
-/// element).
+/// `u sigmoid(u) v...  ->  silu(u) v...`, the factors `v` free of `u`: one kernel, whose value
+/// at `u = -∞` is the limit (the product as written is `-∞ · 0` there, which the generated
+/// code had to check for on every element). With other factors (SwiGLU's `silu(a) b`, a
+/// constant beyond 4), the code
+/// generator computes `silu(u)` scaled, `(c silu(u), 1/c)`, and the product rounds once
+/// where `1/c` is applied, as with a scaled sigmoid.
 fn silu_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
     self_gated_product(g, factors, Func::Silu, |g, f| call_arg(g, f, Func::Sigmoid))
 }
@@ -519,7 +524,8 @@ fn mish_product(g: &mut Graph, factors: &[Id]) -> Option<Id> {
 }
 
 /// `k u gate(u)  ->  k kernel(u)`, where `gate` takes a factor to its argument `u` (if it is
-/// the gate's shape) and the other factors are constants of at most [`SILU_MAX_FACTOR`].
+/// the gate's shape) and the other factors are constants of at most [`SILU_MAX_FACTOR`], or,
+/// where the kernel has a scaled form ([`Func::has_tiny_tail`]), any factors free of `u`.
 fn self_gated_product(
     g: &mut Graph,
     factors: &[Id],
@@ -534,7 +540,24 @@ fn self_gated_product(
             continue;
         };
         let small = |v: Id| g.as_const(v).is_some_and(|k| k.abs() <= SILU_MAX_FACTOR);
-        if !all_but(factors, i, j).iter().all(|&v| small(v)) {
+        // With a scaled kernel, any factor that does not depend on `u` (SwiGLU's `b`, a
+        // constant): a factor of `u` may be part of a larger rule's shape (SiLU's and Mish's
+        // derivatives hold `u sigmoid(u) sigmoid(-u)`, `u sigmoid(u) tanh'(softplus(u))`).
+        // Nor a reduction (`x sigmoid(x) / sum(exp(x))`): a vector formula keeps its form as
+        // written, which the interpreter (`act-cli eval --formula`) computes the same way.
+        let free = |v: Id| {
+            g.is_constant(v)
+                || g.reachable(&[v])
+                    .iter()
+                    .all(|&n| n != u && !matches!(g.node(n), Node::Red(_)))
+        };
+        let others = all_but(factors, i, j);
+        let taken = if kernel.has_tiny_tail() {
+            others.iter().all(|&v| free(v))
+        } else {
+            others.iter().all(|&v| small(v))
+        };
+        if !taken {
             continue;
         }
         let call = g.call(kernel, u);
@@ -880,11 +903,26 @@ mod tests {
             "{}",
             print(&g, r, &[])
         );
-        // Not rewritten: another factor (SwiGLU's `b` is one), a constant beyond 4 (it would
-        // multiply the subnormal tail's rounding), another argument, unequal coefficients.
+        // Other factors (SwiGLU's `b`, a constant beyond 4): one call too, times them (the
+        // code generator scales it, `silu_scaled`).
+        for text in ["8 * x * sigmoid(x)", "-1e30 * x * sigmoid(x)"] {
+            let (mut g, r) = rewritten_in_graph(text);
+            let x = g.x();
+            let Node::Prod(fs) = g.node(r) else {
+                panic!("{text}: {}", print(&g, r, &[]))
+            };
+            assert!(
+                fs.iter().any(|&f| *g.node(f) == Node::Call(Func::Silu, x)),
+                "{text}: {}",
+                print(&g, r, &[])
+            );
+            assert!(!calls(&g, r, Func::Sigmoid), "{text}");
+        }
+        // Not rewritten: another factor of `x` (it may belong to a larger rule's shape),
+        // another argument, unequal coefficients, a derivative's terms times a constant beyond
+        // 4 (it would multiply the subnormal tail's rounding).
         for text in [
             "x * sigmoid(x) * exp(x)".to_string(),
-            "8 * x * sigmoid(x)".into(),
             "x * sigmoid(2 * x)".into(),
             "x * sigmoid(-x)".into(),
             format!("sigmoid(x) + 2 * {sp}"),

@@ -67,6 +67,9 @@ fn sech2(x: f64) -> f64 {
 }
 
 const LEAKY_ALPHA: f64 = 0.1;
+/// The slope of the leaky ReLU checked with a parameter other than the default (not an `f32`,
+/// above 1: its product rounds once). `exhaustive` runs `LeakyRelu::new` with it.
+pub const LEAKY_SLOPE_NOT_DEFAULT: f64 = 1.1;
 const SELU_ALPHA: f64 = 1.673_263_242_354_377_3;
 const SELU_SCALE: f64 = 1.050_700_987_355_480_5;
 /// `sqrt(2 / pi)`.
@@ -138,7 +141,7 @@ fn mish_prime(x: f64) -> f64 {
 }
 
 /// Every elementwise built-in, in the order of `act_core::__for_each_builtin!`.
-pub const REFERENCES: [Reference; 21] = [
+pub const REFERENCES: [Reference; 22] = [
     Reference {
         name: "Sigmoid",
         value: sigmoid,
@@ -161,6 +164,26 @@ pub const REFERENCES: [Reference; 21] = [
         name: "LeakyRelu",
         value: |x| if x > 0.0 { x } else { LEAKY_ALPHA * x },
         derivative: |x| if x > 0.0 { 1.0 } else { LEAKY_ALPHA },
+        root: None,
+    },
+    // Not a default: leaky ReLU with slope 1.1 (`exhaustive`'s non-default parameter case,
+    // whose product `1.1 x` reaches the overflow threshold at x = -3.09e38).
+    Reference {
+        name: "LeakyRelu_1.1",
+        value: |x| {
+            if x > 0.0 {
+                x
+            } else {
+                LEAKY_SLOPE_NOT_DEFAULT * x
+            }
+        },
+        derivative: |x| {
+            if x > 0.0 {
+                1.0
+            } else {
+                LEAKY_SLOPE_NOT_DEFAULT
+            }
+        },
         root: None,
     },
     Reference {

@@ -459,3 +459,60 @@ fn loops_of_the_sigmoid_familys_scalar_methods_are_vectorised() {
         "loops of one-element calls not vectorised: {problems:?}"
     );
 }
+
+/// The most loops of packed instructions at the build's width without calls in one instance
+/// of the dispatched function `::{act}::__act_{method}_{build}` (a built-in).
+fn packed_loops(
+    functions: &BTreeMap<String, Vec<Vec<Insn>>>,
+    act: &str,
+    method: &str,
+    build: &str,
+) -> usize {
+    let name = format!("::{act}::__act_{method}_{build}");
+    let (_, bodies) = functions
+        .iter()
+        .find(|(k, _)| k.starts_with("act_core::builtins::") && k.ends_with(&name))
+        .unwrap_or_else(|| panic!("act_core::builtins::..{name} is not in this binary"));
+    let reg = if build == "avx512" { "%zmm" } else { "%ymm" };
+    bodies
+        .iter()
+        .map(|body| {
+            loops(body)
+                .iter()
+                .filter(|l| {
+                    l.iter().any(|(_, i)| packed(i, reg))
+                        && !l.iter().any(|(_, i)| i.starts_with("call"))
+                })
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// An activation with a product by a parameter rounded once (SELU, CELU, leaky ReLU, PReLU)
+/// has two forward loops, the plain one and the one rounding once, chosen once per call by the
+/// parameter: both are packed at the build's width (the `f32` instance has two such loops;
+/// ELU's forward, with one loop, has one).
+#[test]
+fn both_loops_of_a_parameter_choice_are_vectorised() {
+    exercise_all();
+    let functions = dispatched_functions();
+    let mut problems = Vec::new();
+    for build in ["avx2", "avx512"] {
+        for method in ["forward_slice", "forward_in_place"] {
+            for act in ["Selu", "Celu", "LeakyRelu", "PRelu"] {
+                let n = packed_loops(&functions, act, method, build);
+                if n < 2 {
+                    problems.push(format!("{act} {method} {build}: {n} packed loop(s)"));
+                }
+            }
+            let n = packed_loops(&functions, "Elu", method, build);
+            assert_eq!(n, 1, "Elu {method} {build}: the count is not one per loop");
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "a parameter choice's loop not vectorised:\n{}",
+        problems.join("\n")
+    );
+}

@@ -46,6 +46,51 @@ pub(super) fn body_with(
     emit(&plan::Body::plan(g, root, params, stored, final_root), k)
 }
 
+/// [`body_with`] (no stored node) with every product by a parameter plain
+/// ([`plan::Body::plain_params`]): the body an elementwise activation's loops run where
+/// `FloatKernels::__plain_param` holds for the parameters of every product
+/// [`round_once_params`] lists.
+pub(super) fn body_plain(
+    g: &Graph,
+    root: Id,
+    params: &[String],
+    final_root: bool,
+    k: Kernels,
+) -> TokenStream {
+    emit(
+        &plan::Body::plan(g, root, params, None, final_root).plain_params(),
+        k,
+    )
+}
+
+/// The `f64` parameter factor of each product that the body of `root` rounds once
+/// (`(self.a * self.b)`, the expression `FloatKernels::__mul_param` receives); empty where
+/// there is none.
+pub(super) fn round_once_params(
+    g: &Graph,
+    root: Id,
+    params: &[String],
+    final_root: bool,
+) -> Vec<TokenStream> {
+    plan::Body::plan(g, root, params, None, final_root)
+        .round_once_params()
+        .iter()
+        .filter_map(|names| param_product(names))
+        .collect()
+}
+
+/// The product of the parameters `names` in `f64`, `(self.a * self.b)`; None without any.
+fn param_product(names: &[String]) -> Option<TokenStream> {
+    names
+        .iter()
+        .map(|n| {
+            let n = format_ident!("{}", n);
+            quote!(self.#n)
+        })
+        .reduce(|a, b| quote!(#a * #b))
+        .map(|q| quote!((#q)))
+}
+
 /// Statements computing a gated activation's two partials `(da, db)`, ending in the pair of
 /// their values, calling the slice kernel entries: one body ([`plan::Body::plan_joint`],
 /// each node bound once) where the two share a kernel call or pair a `sigmoid` with a
@@ -120,11 +165,14 @@ fn fk(k: Kernels) -> TokenStream {
 /// so that `f32`'s scalar method needs no FMA build and can inline into its caller. If act-core
 /// delegates one of these to a slice kernel after all, the portable build of that kernel runs:
 /// slower, as accurate.
+///
+/// With `plain`, of the body [`body_plain`] (whose products by a parameter are plain).
 pub(super) fn f32_one_element_only(
     g: &Graph,
     root: Id,
     params: &[String],
     final_root: bool,
+    plain: bool,
 ) -> bool {
     let one = |k: Kernel| {
         matches!(
@@ -133,7 +181,10 @@ pub(super) fn f32_one_element_only(
                 | Kernel::Of(Func::Sigmoid | Func::SigmoidPrime | Func::Silu | Func::SiluPrime)
         )
     };
-    let body = plan::Body::plan(g, root, params, None, final_root);
+    let mut body = plan::Body::plan(g, root, params, None, final_root);
+    if plain {
+        body = body.plain_params();
+    }
     body.bindings.iter().all(|b| match *b {
         Binding::Let {
             ref expr,
@@ -144,6 +195,9 @@ pub(super) fn f32_one_element_only(
                 one(k) && (exp_correction.is_none() || k != Kernel::Of(Func::Exp))
             }
             Expr::ErfcProduct(_) | Expr::ExpSquare(_) => false,
+            // One rounding by a parameter takes an FMA in the FMA builds: the slices' bits
+            // come from the build check.
+            Expr::Product(ref p) => !p.round_once,
             _ => true,
         },
         Binding::SigmoidPair { .. } => true,
@@ -152,7 +206,7 @@ pub(super) fn f32_one_element_only(
             Scaled::ExpSquare(_) | Scaled::ErfcProduct(_) => false,
             Scaled::Kernel { kernel, .. } => one(kernel),
             Scaled::LinearAtZero { func, .. } => one(Kernel::Of(func)),
-            Scaled::Product { .. } => true,
+            Scaled::Product { ref product, .. } => !product.round_once,
         },
     })
 }
@@ -444,14 +498,25 @@ fn expression(e: &Expr, ks: Kernels) -> TokenStream {
 
 /// A product. An exact constant leads it (`0.5 * x * erfc(..)`: left to right, so
 /// `x * erfc(..)` cannot overflow first); an inexact one such as 1/sqrt(2) is applied to the
-/// first factor as `a * hi + a * lo`, one rounding instead of two.
+/// first factor as `a * hi + a * lo`, one rounding instead of two; so is a parameter where
+/// the product can reach the overflow threshold (`FloatKernels::__mul_param`).
 fn product(p: &Product) -> TokenStream {
     let fl = fl();
-    let mut factors = p.num.iter().map(|&(f, scaled)| {
+    // The parameters' product in `f64`.
+    let params = param_product(&p.params);
+    let lead = params
+        .as_ref()
+        .filter(|_| !p.round_once)
+        .map(|q| quote!(#fl::from_f64(#q)));
+    let mut factors = lead.into_iter().chain(p.num.iter().map(|&(f, scaled)| {
         let f = if scaled { ts(f) } else { t(f) };
         quote!(#f)
-    });
+    }));
     let mut acc = match (p.constant, factors.next()) {
+        (None, first) if p.round_once => {
+            let first = first.unwrap_or(quote!(#fl::ONE));
+            quote!(<F as ::act_core::__private::FloatKernels>::__mul_param::<FMA>(#first, #params))
+        }
         (None, Some(first)) => first,
         (None, None) => quote!(#fl::ONE),
         (Some(c), first) if c.lo == 0.0 || !c.lo.is_finite() => {
@@ -653,6 +718,112 @@ mod tests {
         );
         assert_eq!(apart.matches(": F = x ;").count(), 2, "{apart}");
         assert_eq!(glu.matches("let t0 : F = x").count(), 1, "{glu}");
+    }
+
+    /// A product by a parameter rounds once where it can grow without bound over the inputs
+    /// of its branch (SELU's `scale x`, leaky ReLU's `alpha x` for x <= 0), and only there:
+    /// the derivatives' `scale` and ELU's `alpha (exp(x) - 1)` keep the plain product. The
+    /// scalar methods of such a formula take the build check (the FMA builds' product).
+    #[test]
+    fn only_growing_products_by_a_parameter_round_once() {
+        let selu = "pub struct S(alpha = 1.67, scale = 1.05); \
+                    f(x) = scale * (if x > 0 { x } else { alpha * (exp(x) - 1) });";
+        let value = method(selu, "__act_value");
+        assert_eq!(value.matches("__mul_param").count(), 1, "{value}");
+        assert!(
+            value.contains("__mul_param :: < FMA > (t6 , (self . scale))"),
+            "{value}"
+        );
+        assert!(!method(selu, "__act_deriv").contains("__mul_param"));
+        let leaky = "pub struct L(alpha = 0.1); f(x) = if x > 0 { x } else { alpha * x };";
+        assert!(method(leaky, "__act_value").contains("__mul_param"));
+        // The f32 scalar method inlines only the plain twin, where the parameter allows it.
+        let one = method(leaky, "__act_forward_one");
+        assert!(
+            one.contains("__ONE_ELEMENT_SIGMOID && < F as :: act_core :: __private :: FloatKernels > :: __plain_param ((self . alpha))"),
+            "{one}"
+        );
+        let elu = "pub struct E(alpha = 1.0); f(x) = if x > 0 { x } else { alpha * (exp(x) - 1) };";
+        assert!(!method(elu, "__act_value").contains("__mul_param"));
+        // A constant factor or a denominator rounds again: the plain product stays.
+        let scaled = "pub struct C(a = 2.0); f(x) = 3 * a * x;";
+        assert!(!method(scaled, "__act_value").contains("__mul_param"));
+    }
+
+    /// Two or more parameter factors multiply in `f64`, rounded to `F` once (SELU's
+    /// `scale alpha` on its bounded side); one rounded once with a growing factor takes the
+    /// others with it; a single bounded one stays a plain factor.
+    #[test]
+    fn parameter_factors_multiply_in_f64() {
+        let selu = "pub struct S(alpha = 1.67, scale = 1.05); \
+                    f(x) = if x > 0 { scale * x } else { scale * alpha * (exp(x) - 1) };";
+        let value = method(selu, "__act_value");
+        assert!(
+            value.contains("from_f64 ((self . scale * self . alpha))")
+                || value.contains("from_f64 ((self . alpha * self . scale))"),
+            "{value}"
+        );
+        assert_eq!(value.matches("__mul_param").count(), 1, "{value}");
+        let grow = "pub struct G(a = 1.5, b = 3.0); f(x) = a * b * x;";
+        let value = method(grow, "__act_value");
+        assert!(value.contains("(t2 , (self . a * self . b))"), "{value}");
+        let elu = "pub struct E(alpha = 1.0); f(x) = if x > 0 { x } else { alpha * (exp(x) - 1) };";
+        let value = method(elu, "__act_value");
+        assert!(!value.contains("self . alpha *"), "{value}");
+    }
+
+    /// A side (value or derivative) with products rounded once has a plain twin of each of
+    /// its methods, and its slice loops and scalar method choose between the two once per call
+    /// by `__plain_param` of each such product's parameter factor; a side without keeps its
+    /// one body, untested.
+    #[test]
+    fn products_rounded_once_have_a_plain_twin_chosen_per_call() {
+        let test = |p: &str| {
+            format!("< F as :: act_core :: __private :: FloatKernels > :: __plain_param (({p}))")
+        };
+        let leaky = "pub struct L(alpha = 0.1); f(x) = if x > 0 { x } else { alpha * x };";
+        let plain = method(leaky, "__act_value_plain");
+        assert!(!plain.contains("__mul_param"), "{plain}");
+        assert!(plain.contains("from_f64 ((self . alpha))"), "{plain}");
+        assert!(method(leaky, "__act_value").contains("__mul_param"));
+        assert!(!method(leaky, "__act_value_one_plain").contains("__mul_param"));
+        for slice in ["__act_forward_slice", "__act_forward_in_place"] {
+            let code = method(leaky, slice);
+            let (at_test, at_plain, at_own) = (
+                code.find(&format!("if {}", test("self . alpha"))),
+                code.find("self . __act_value_plain :: < F , FMA >"),
+                code.find("self . __act_value :: < F , FMA >"),
+            );
+            assert!(
+                at_test.is_some() && at_test < at_plain && at_plain < at_own,
+                "{slice}: {code}"
+            );
+        }
+        let one = method(leaky, "__act_forward_one");
+        assert!(one.contains("__act_value_one_plain"), "{one}");
+        // The derivative (`if x > 0 { 1 } else { alpha }`) has nothing to round once.
+        let tokens = proc_macro2::TokenStream::from_str(leaky).expect("tokens");
+        let code = crate::expand_activation(tokens).to_string();
+        assert!(!code.contains("__act_deriv_plain"), "{code}");
+        assert!(!method(leaky, "__act_backward_slice").contains("__plain_param"));
+        // SELU tests `scale` alone, the factor of its product rounded once.
+        let selu = "pub struct S(alpha = 1.67, scale = 1.05); \
+                    f(x) = if x > 0 { scale * x } else { scale * alpha * (exp(x) - 1) };";
+        let fwd = method(selu, "__act_forward_slice");
+        assert_eq!(fwd.matches("__plain_param").count(), 1, "{fwd}");
+        assert!(fwd.contains(&test("self . scale")), "{fwd}");
+        // Two factors: their product in `f64`, the one `__mul_param` receives.
+        let two = "pub struct G(a = 1.5, b = 3.0); f(x) = a * b * x;";
+        let fwd = method(two, "__act_forward_slice");
+        assert!(fwd.contains(&test("self . a * self . b")), "{fwd}");
+        // ELU rounds nothing once: one body, no test.
+        let elu = "pub struct E(alpha = 1.0); f(x) = if x > 0 { x } else { alpha * (exp(x) - 1) };";
+        let tokens = proc_macro2::TokenStream::from_str(elu).expect("tokens");
+        let code = crate::expand_activation(tokens).to_string();
+        assert!(
+            !code.contains("_plain <") && !code.contains("__plain_param"),
+            "{code}"
+        );
     }
 
     /// The f32 scalar methods skip the build check where the formula calls only the

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::emit::{Kernels, body_with};
+use super::emit::{Kernels, body_plain, body_with};
 use crate::graph::{Graph, Id, Node};
 use crate::model::Model;
 
@@ -16,18 +16,34 @@ pub(super) fn method(m: &Model, name: &Ident, root: Id) -> TokenStream {
 /// [`method`] for an `x` known not to be NaN: without the select that passes NaN through
 /// (softmax-family sums over rows whose maximum the pass before found not NaN).
 pub(super) fn method_not_nan(m: &Model, name: &Ident, root: Id) -> TokenStream {
-    guarded_method(m, name, root, Kernels::Slice, false)
+    guarded_method(m, name, root, Kernels::Slice, false, false)
 }
 
 /// [`method`] calling the kernel entries `k`.
 pub(super) fn method_with(m: &Model, name: &Ident, root: Id, k: Kernels) -> TokenStream {
-    guarded_method(m, name, root, k, true)
+    guarded_method(m, name, root, k, true, false)
 }
 
-fn guarded_method(m: &Model, name: &Ident, root: Id, k: Kernels, guard: bool) -> TokenStream {
+/// [`method_with`] with every product by a parameter plain (see [`body_plain`]).
+pub(super) fn method_plain(m: &Model, name: &Ident, root: Id, k: Kernels) -> TokenStream {
+    guarded_method(m, name, root, k, true, true)
+}
+
+fn guarded_method(
+    m: &Model,
+    name: &Ident,
+    root: Id,
+    k: Kernels,
+    guard: bool,
+    plain: bool,
+) -> TokenStream {
     // An elementwise activation's value and derivative are final results; a vector
     // activation's pieces are combined further.
-    let b = body_with(&m.graph, root, &m.param_names, None, !m.decl.vector, k);
+    let b = if plain {
+        body_plain(&m.graph, root, &m.param_names, !m.decl.vector, k)
+    } else {
+        body_with(&m.graph, root, &m.param_names, None, !m.decl.vector, k)
+    };
     let k = m.graph.reductions().len();
     let red_arg = if m.decl.vector {
         quote!(, r: [F; #k])

@@ -25,6 +25,12 @@ pub(super) fn deriv_lean() -> Ident {
     format_ident!("__act_deriv_lean")
 }
 
+/// A method's twin with every product by a parameter plain, rather than rounded once
+/// (`codegen/elementwise.rs`): `__act_value_plain`.
+pub(super) fn plain(method: &Ident) -> Ident {
+    format_ident!("{}_plain", method)
+}
+
 /// [`value`] in the one-element methods' kernels (`OneKernels`).
 pub(super) fn value_one() -> Ident {
     format_ident!("__act_value_one")

@@ -40,7 +40,7 @@
 use std::sync::Mutex;
 use std::time::Instant;
 
-use act_benches::reference::{REFERENCES, Reference, at, ulp_error};
+use act_benches::reference::{LEAKY_SLOPE_NOT_DEFAULT, REFERENCES, Reference, at, ulp_error};
 use act_core::dispatch::{self, Isa};
 use act_core::prelude::*;
 use anyhow::{Result, bail};
@@ -123,6 +123,27 @@ fn builtins(scalar: bool) -> Vec<Under> {
         };
     }
     let mut all = act_core::__for_each_builtin!(list);
+    // One parameter other than the default: leaky ReLU's slope 1.1, whose product rounds once
+    // (the defaults' products are plain, see `FloatKernels::__plain_param`).
+    all.push(Under {
+        name: "LeakyRelu_1.1",
+        reference: "LeakyRelu_1.1",
+        run: if scalar {
+            (|x, y, d, _, _| {
+                let a = LeakyRelu::new(LEAKY_SLOPE_NOT_DEFAULT);
+                for ((o, p), &v) in y.iter_mut().zip(d.iter_mut()).zip(x) {
+                    *o = a.forward(v);
+                    *p = a.derivative(v);
+                }
+            }) as RunFn
+        } else {
+            |x, y, d, _, _| {
+                LeakyRelu::new(LEAKY_SLOPE_NOT_DEFAULT).forward_slice(x, y);
+                LeakyRelu::new(LEAKY_SLOPE_NOT_DEFAULT).derivative_slice(x, d);
+            }
+        },
+        pair: false,
+    });
     if !scalar {
         all.push(Under {
             name: "SwiGlu",

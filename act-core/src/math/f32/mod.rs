@@ -17,7 +17,7 @@ pub use final_kernels::{
 };
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::{mish, mish_prime};
-pub use silu::{silu, silu_prime};
+pub use silu::{silu, silu_prime, silu_scaled};
 
 /// Adding this (1.5 * 2^23) rounds a value below 2^22 to an integer held in the low mantissa
 /// bits, readable with `to_bits`.

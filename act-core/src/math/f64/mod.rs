@@ -362,6 +362,17 @@ pub fn silu<const FMA: bool>(x: f64) -> f64 {
     if x == f64::NEG_INFINITY { -0.0 } else { y }
 }
 
+/// `(c silu(x), 1/c)`, for a product with other factors (SwiGLU's `silu(a) b`): [`silu`]'s
+/// product before its unscaling, `c = 2^64` where `x < -665` (else 1), as
+/// [`sigmoid_scaled_lean`] scales (`c |silu(x)| < 2^-800` there, so a product with any finite
+/// factor cannot overflow spuriously). At `x = -∞` the scaled value is -0 (the limit).
+#[inline(always)]
+pub fn silu_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
+    let (s, inv) = sigmoid_scaled_lean::<FMA>(x);
+    let y = x * s;
+    (if x == f64::NEG_INFINITY { -0.0 } else { y }, inv)
+}
+
 /// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, from [`sigmoid_pair`] (one exponential;
 /// `sigmoid'` scaled, unscaled after the product with `x`). At `x = ±∞` the product is
 /// `±∞ · 0`; the limits 1 and -0 (approached from below) are selected.

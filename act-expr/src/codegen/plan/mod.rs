@@ -4,6 +4,7 @@
 //! into tokens without looking at the graph's structure again.
 
 mod compensated;
+mod overflow;
 mod scaling;
 
 use crate::dd::{self, Dd};
@@ -149,11 +150,21 @@ pub(super) enum Expr {
     Affine(Affine),
 }
 
-/// A product `c · num[0] · num[1] ... / (den...)`.
+/// A product `c · p · num[0] · num[1] ... / (den...)`, with `p` the product of parameter
+/// factors taken out (see [`Product::params`]), or `p · num[0] · num[1] ...` rounded once
+/// (see [`overflow`]).
 #[derive(Debug)]
 pub(super) struct Product {
     /// The constant factors as one double-double; `None` without any.
     pub constant: Option<Dd>,
+    /// Parameter factors (by name), multiplied together in `f64`: two or more, or one
+    /// with `round_once`.
+    pub params: Vec<String>,
+    /// The parameters' product multiplied into the first factor with one rounding
+    /// (`FloatKernels::__mul_param`), where the product can reach the overflow threshold;
+    /// then `constant` is `None` and `den` empty. Otherwise the parameters' product, rounded
+    /// to `F`, leads the other factors.
+    pub round_once: bool,
     /// The other factors, in order; `true` where the factor is read scaled (`t{f}_s`).
     pub num: Vec<(Id, bool)>,
     /// Negative powers `a^k` (`k < 0`) as `(a, k)`.
@@ -188,6 +199,8 @@ struct Facts<'g> {
     constant: Vec<bool>,
     /// Bound: needed by a non-constant node or the root.
     needed: Vec<bool>,
+    /// A product by a parameter that can reach the overflow threshold (see [`overflow`]).
+    param_product: Vec<bool>,
 }
 
 impl<'g> Facts<'g> {
@@ -216,6 +229,7 @@ impl<'g> Facts<'g> {
                 }
             }
         }
+        let param_product = overflow::param_products(g, roots);
         Facts {
             g,
             roots: roots.to_vec(),
@@ -223,6 +237,7 @@ impl<'g> Facts<'g> {
             live,
             constant,
             needed,
+            param_product,
         }
     }
 
@@ -263,6 +278,50 @@ impl Body {
     /// such a pair.
     pub(super) fn plan_joint(g: &Graph, roots: &[Id], params: &[String]) -> Body {
         Body::plan_roots(g, roots, params, None, true)
+    }
+
+    /// The products this body rounds once ([`Product::round_once`]), each as its parameter
+    /// factors (by name, multiplied in `f64` in this order), in binding order.
+    pub(super) fn round_once_params(&self) -> Vec<Vec<String>> {
+        self.products()
+            .filter(|p| p.round_once)
+            .map(|p| p.params.clone())
+            .collect()
+    }
+
+    /// The body with every product by a parameter plain: `F::from_f64(p) * a`, the
+    /// parameters' product rounded to `F` first (the code before products rounded once; see
+    /// `FloatKernels::__plain_param` for where it is as right).
+    pub(super) fn plain_params(mut self) -> Body {
+        for b in &mut self.bindings {
+            match b {
+                Binding::Let {
+                    expr: Expr::Product(p),
+                    ..
+                }
+                | Binding::Scaled {
+                    source: Scaled::Product { product: p, .. },
+                    ..
+                } => p.round_once = false,
+                _ => {}
+            }
+        }
+        self
+    }
+
+    /// The body's products.
+    fn products(&self) -> impl Iterator<Item = &Product> {
+        self.bindings.iter().filter_map(|b| match b {
+            Binding::Let {
+                expr: Expr::Product(p),
+                ..
+            }
+            | Binding::Scaled {
+                source: Scaled::Product { product: p, .. },
+                ..
+            } => Some(p),
+            _ => None,
+        })
     }
 
     fn plan_roots(
@@ -343,17 +402,24 @@ impl Body {
             // `exp` of an exact difference or an odd cubic; an exact difference's error also
             // corrects the other tiny-tail functions of it as `exp` (their tails are `e^u`).
             let exp_correction = |a: Id, f: Func| {
-                let corrected = if f == Func::Exp {
-                    has_error(a)
-                } else {
-                    exact[a.index()]
+                // Not SiLU's: its value is `u e^u` in the tail but `u` above 0.
+                let corrected = match f {
+                    Func::Exp => has_error(a),
+                    Func::Silu => false,
+                    _ => exact[a.index()],
                 };
                 corrected.then_some(a)
             };
             let sigmoid_correction = |a: Id| cubic[a.index()].is_some().then_some(a);
             if scaling.uses[id.index()] {
-                let source =
-                    scaled_source(&facts, &scaling, id, &exp_correction, &sigmoid_correction);
+                let source = scaled_source(
+                    &facts,
+                    &scaling,
+                    id,
+                    params,
+                    &exp_correction,
+                    &sigmoid_correction,
+                );
                 let plain = scaling.plain[id.index()];
                 bindings.push(Binding::Scaled { id, source, plain });
                 continue;
@@ -457,6 +523,7 @@ fn scaled_source(
     facts: &Facts,
     scaling: &Scaling,
     id: Id,
+    params: &[String],
     exp_correction: &dyn Fn(Id, Func) -> Option<Id>,
     sigmoid_correction: &dyn Fn(Id) -> Option<Id>,
 ) -> Scaled {
@@ -485,7 +552,7 @@ fn scaled_source(
         },
         Node::Call(func, arg) => Scaled::LinearAtZero { func, arg },
         Node::Prod(ref fs) => {
-            let Expr::Product(product) = node_expr(facts, id, &[], &|f| scaling.uses[f.index()])
+            let Expr::Product(product) = node_expr(facts, id, params, &|f| scaling.uses[f.index()])
             else {
                 unreachable!("a product's expression is a product")
             };
@@ -515,7 +582,10 @@ fn node_expr(facts: &Facts, id: Id, params: &[String], scaled: &dyn Fn(Id) -> bo
         Node::Param(i) => Expr::Param(params[i as usize].clone()),
         Node::Red(j) => Expr::Reduction(j as usize),
         Node::Sum(ref ts) => Expr::Sum(ts.clone()),
-        Node::Prod(ref fs) => Expr::Product(product(g, fs, &is_const, scaled)),
+        Node::Prod(ref fs) => {
+            let param = facts.param_product[id.index()].then_some(params);
+            Expr::Product(product(g, fs, &is_const, scaled, Some(params), param))
+        }
         Node::Pow(a, k) => Expr::Pow(a, k),
         Node::PowF(a, b) => Expr::PowF(a, b),
         // Arguments whose rounding the tail amplifies, computed compensated.
@@ -540,11 +610,19 @@ fn node_expr(facts: &Facts, id: Id, params: &[String], scaled: &dyn Fn(Id) -> bo
 /// the others' product from overflowing where the whole does not (SwiGLU's `a * b *
 /// sigmoid'(a)` at `a = 1e10`, `b = 1e300` was `∞ · 0`, NaN, where `sigmoid'(a) * a * b` is
 /// 0).
+///
+/// The parameters' names are `all_names`; with `names` (a product that can reach the overflow
+/// threshold, see [`overflow`]), the parameter factors are taken out as [`Product::params`]
+/// to be multiplied into the first factor with one rounding ([`Product::round_once`]) where
+/// the product has no constant factor and no denominator (the quotient or the constant would
+/// round again).
 fn product(
     g: &Graph,
     fs: &[Id],
     is_const: &dyn Fn(Id) -> bool,
     scaled: &dyn Fn(Id) -> bool,
+    all_names: Option<&[String]>,
+    names: Option<&[String]>,
 ) -> Product {
     let mut constants = Vec::new();
     let mut num = Vec::new();
@@ -569,8 +647,29 @@ fn product(
             .iter()
             .fold(Dd::from(1.0), |acc, &k| acc * dd::eval(g, k))
     });
+    // The parameter factors (read plain), multiplied in `f64`: two or more (SELU's
+    // `scale alpha`, rounded to `F` once rather than each, a rounding of the product saved),
+    // or one rounded once with the first factor (see [`overflow`]).
+    let is_param = |&(f, scaled): &(Id, bool)| !scaled && matches!(g.node(f), Node::Param(_));
+    let n_params = num.iter().filter(|f| is_param(f)).count();
+    let round_once = names.is_some() && constant.is_none() && den.is_empty() && n_params > 0;
+    let mut params = Vec::new();
+    if let (Some(names), true) = (names.or(all_names), round_once || n_params >= 2) {
+        num.retain(|f| {
+            let Node::Param(i) = *g.node(f.0) else {
+                return true;
+            };
+            if !is_param(f) {
+                return true;
+            }
+            params.push(names[i as usize].clone());
+            false
+        });
+    }
     Product {
         constant,
+        params,
+        round_once,
         num,
         den,
         scales,
