@@ -1,10 +1,12 @@
 //! The window functions of [`super::window`] for a block of [`ROWS`] rows of 9 to [`LEN`]
-//! elements side by side: `forward_rows` and `backward_rows` of a member of the softmax
-//! family take these for rows of the lengths [`forward_takes`] and [`backward_takes`] accept,
-//! one build for every length, vectorised across rows (each of a vector's lanes one row)
-//! where a row in a window of 16 or 64 lanes is one row at a time, with a tree of lanes to
-//! combine per row. (`backward_rows_from_output` does not: without an `exp` its rows cost
-//! less than the copies into and out of the blocks.)
+//! elements side by side: `forward_rows` of a member of the softmax family takes these for
+//! rows of the lengths [`forward_takes`] accepts, one build for every length, vectorised
+//! across rows (each of a vector's lanes one row) where a row in a window of 16 or 64 lanes
+//! is one row at a time, with a tree of lanes to combine per row. The backward methods do not
+//! (`backward_rows` and `backward_rows_from_output` run the short and medium builds, one row at
+//! a time): their blocks gained little (`backward_rows` 1.0-1.3x, and `memset` calls came out in
+//! its rows loop; from the output, without an `exp`, the copies into and out of the blocks
+//! cost more than the rows' own work).
 //!
 //! [`for_rows`] copies `ROWS` rows into a block stored by columns (`block[j][b]` is element `j`
 //! of row `b`), runs the row closure once for the block, and copies the block's output back
@@ -20,13 +22,11 @@
 use crate::Float;
 use crate::checks::check_len;
 
-pub use super::window::Family;
-
 /// Rows per block: one AVX-512 register of `f32` holds one element of each.
 pub const ROWS: usize = 16;
 /// The longest rows these functions take.
 pub const LEN: usize = 32;
-/// The shortest rows the batched methods give these functions (shorter ones have builds of
+/// The shortest rows `forward_rows` gives these functions (shorter ones have builds of
 /// their own, `rows1` to `rows8`).
 pub const FROM: usize = 9;
 
@@ -35,15 +35,6 @@ pub const FROM: usize = 9;
 #[inline(always)]
 pub const fn forward_takes(cols: usize) -> bool {
     FROM <= cols && cols <= LEN
-}
-
-/// Whether `backward_rows` takes these functions for rows of `cols`: where the short and
-/// medium builds leave a third or more of their blocks of 16 lanes empty (9 to 11, 17 to
-/// 23). Elsewhere those builds, with the row's exponentials in whole vectors, are as fast
-/// (12 to 16, 24 to 32: 1.6-2.3 times the naive loop against 1.4-1.9 here, AVX-512, `f32`).
-#[inline(always)]
-pub const fn backward_takes(cols: usize) -> bool {
-    (FROM <= cols && cols <= 11) || (17 <= cols && cols <= 23)
 }
 
 /// A block of [`ROWS`] rows of up to [`LEN`] elements, by columns.
@@ -71,7 +62,7 @@ impl<F> Row<'_, F> {
         self.len
     }
 
-    /// Whether the rows are empty (never: the batched methods give rows of [`FROM`] or more).
+    /// Whether the rows are empty (never: `forward_rows` gives rows of [`FROM`] or more).
     #[inline(always)]
     pub fn is_empty(&self) -> bool {
         self.len == 0
@@ -90,17 +81,6 @@ impl<F> RowMut<'_, F> {
     #[inline(always)]
     pub fn is_empty(&self) -> bool {
         self.len == 0
-    }
-}
-
-impl<'a, 'b, F> From<&'b RowMut<'a, F>> for Row<'b, F> {
-    /// An output block read back (the value a pass stored there for the next one).
-    #[inline(always)]
-    fn from(row: &'b RowMut<'a, F>) -> Self {
-        Row {
-            block: row.block,
-            len: row.len,
-        }
     }
 }
 
@@ -183,50 +163,6 @@ fn load<F: Float>(x: &[F], cols: usize, r0: usize, nb: usize, block: &mut Block<
         *block = [[F::ZERO; ROWS]; LEN];
     }
     gather(x, cols, r0, nb, block);
-}
-
-/// [`for_rows`] over two inputs.
-#[inline(always)]
-pub fn for_rows2<F: Float>(
-    x: &[F],
-    g: &[F],
-    cols: usize,
-    out: &mut [F],
-    row: impl Fn(Row<'_, F>, Row<'_, F>, RowMut<'_, F>),
-) {
-    assert!((1..=LEN).contains(&cols), "rows of 1 to {LEN}, not {cols}");
-    let rows = x.len().min(g.len()).min(out.len()) / cols;
-    let mut xb = [[[F::ZERO; ROWS]; LEN]; 2];
-    let mut gb = [[[F::ZERO; ROWS]; LEN]; 2];
-    let mut ob = [[F::ZERO; ROWS]; LEN];
-    let mut nb = ROWS.min(rows);
-    load(x, cols, 0, nb, &mut xb[0]);
-    load(g, cols, 0, nb, &mut gb[0]);
-    let (mut r0, mut cur) = (0, 0);
-    while r0 < rows {
-        let next = r0 + nb;
-        let next_nb = ROWS.min(rows - next);
-        if next_nb > 0 {
-            load(x, cols, next, next_nb, &mut xb[1 - cur]);
-            load(g, cols, next, next_nb, &mut gb[1 - cur]);
-        }
-        row(
-            Row {
-                block: &xb[cur],
-                len: cols,
-            },
-            Row {
-                block: &gb[cur],
-                len: cols,
-            },
-            RowMut {
-                block: &mut ob,
-                len: cols,
-            },
-        );
-        scatter(&ob, cols, r0, nb, out);
-        (r0, nb, cur) = (next, next_nb, 1 - cur);
-    }
 }
 
 /// The reductions of row `b`, from the reductions of the block (`r[k][b]`).
@@ -334,21 +270,6 @@ pub fn sum_lanes_store<'b, F: Float, const M: usize, const K: usize>(
     })
 }
 
-/// [`super::short::sum_lanes2`] for each row of the block.
-#[inline(always)]
-pub fn sum_lanes2<F: Float, const M: usize, const K: usize>(
-    x: Row<'_, F>,
-    g: Row<'_, F>,
-    r: &[[F; ROWS]; K],
-    map: impl Fn(F, F, [F; K]) -> [F; M],
-) -> [[F; ROWS]; M] {
-    check_len("x", x.len, "grad_y", g.len);
-    let (xb, gb) = (x.block, g.block);
-    sums(x.len, F::ZERO, &|a, b| a + b, |j, b| {
-        map(xb[j][b], gb[j][b], row_of(r, b))
-    })
-}
-
 /// `f(x_0, r)` for each row of the block (`r` the row's reductions): a factor of the output
 /// pass that depends on the row alone.
 #[inline(always)]
@@ -377,89 +298,6 @@ pub fn map_out<'c, F: Float, const K: usize>(
     for j in 0..out.len {
         for b in 0..ROWS {
             w[j][b] = f(j, xb[j][b], gb[j][b], w[j][b], row_of(r, b), b);
-        }
-    }
-}
-
-/// [`super::short::softmax_family_backward`] for each row of the block, with its bits (the
-/// medium build's for rows of 17 to 32): the same formulas, and the same rare paths where a
-/// row's `sum_j g_j e_j` or `sum_j g_j` is not finite, taken per row.
-#[inline(always)]
-pub fn softmax_family_backward<'c, F: Float, const FMA: bool>(
-    family: Family,
-    x: Row<'_, F>,
-    g: Row<'_, F>,
-    out: impl Into<RowMut<'c, F>>,
-) {
-    let out = out.into();
-    check_len("x", x.len, "grad_y", g.len);
-    check_len("x", x.len, "grad_x", out.len);
-    let len = x.len;
-    if len == 0 {
-        return;
-    }
-    let neg = family == Family::Softmin;
-    let log = family == Family::LogSoftmax;
-    let p = |v: F| if neg { -v } else { v };
-    let none: [[F; ROWS]; 0] = [];
-    let m = fold_blocks(x, &none, -F::INFINITY, |v, _| p(v), F::max);
-    let (xb, gb, w) = (x.block, g.block, out.block);
-    let add = |a: F, b: F| a + b;
-    // e_j of each row, kept for the later steps.
-    let mut e = [[F::ZERO; ROWS]; LEN];
-    let [s, d] = sums::<F, 2>(len, F::ZERO, &add, |j, b| {
-        let pi = p(xb[j][b]);
-        let u = pi - m[b];
-        let err = crate::compensated::two_sum_err(pi, -m[b], u);
-        let ei = <F as crate::float_kernels::FloatKernels>::__exp_lo::<FMA>(u, err);
-        e[j][b] = ei;
-        [ei, if log { gb[j][b] } else { gb[j][b] * ei }]
-    });
-    let inv: [F; ROWS] = core::array::from_fn(|b| F::ONE / s[b]);
-    let rare = (0..ROWS).fold(false, |a, b| a | d[b].is_nan() | d[b].is_infinite());
-    if log {
-        // Where a row's `sum_j g_j` is not finite, summed again scaled by `1/K` (`K` the
-        // window's lanes: 16, or 64 past 16), as the short and medium builds do.
-        let k = if len <= 16 { 16.0 } else { 64.0 };
-        let (mut dd, mut up) = (d, [F::ONE; ROWS]);
-        if rare {
-            let down = F::from_f64(1.0 / k);
-            let [scaled] = sums::<F, 1>(len, F::ZERO, &add, |j, b| [gb[j][b] * down]);
-            for b in 0..ROWS {
-                if d[b].is_nan() | d[b].is_infinite() {
-                    dd[b] = scaled[b];
-                    up[b] = F::from_f64(k);
-                }
-            }
-        }
-        let sum_is_number: [bool; ROWS] = core::array::from_fn(|b| !(inv[b] * dd[b]).is_nan());
-        for j in 0..len {
-            for b in 0..ROWS {
-                let t = e[j][b] * inv[b] * dd[b] * up[b];
-                let zero = (e[j][b] == F::ZERO) & sum_is_number[b];
-                w[j][b] = gb[j][b] - F::select(zero, F::ZERO, t);
-            }
-        }
-        return;
-    }
-    let mut dot: [F; ROWS] = core::array::from_fn(|b| d[b] * inv[b]);
-    if rare {
-        // A row's `sum_j g_j e_j` not finite: the sum of the products.
-        let [products] = sums::<F, 1>(len, F::ZERO, &add, |j, b| [gb[j][b] * (e[j][b] * inv[b])]);
-        for b in 0..ROWS {
-            if d[b].is_nan() | d[b].is_infinite() {
-                dot[b] = products[b];
-            }
-        }
-    }
-    for j in 0..len {
-        for b in 0..ROWS {
-            let y = e[j][b] * inv[b];
-            w[j][b] = if neg {
-                y * (dot[b] - gb[j][b])
-            } else {
-                y * (gb[j][b] - dot[b])
-            };
         }
     }
 }

@@ -127,11 +127,11 @@ pub(super) fn by_length(
 /// the row's length is a constant and the compiler vectorises the rows loop across rows (the
 /// same bits as the short build's: the lanes past a row hold the folds' identities); with
 /// `across` (the number of reductions `k` and the name of a predicate of `act_core`'s
-/// `across` module on `cols`, for a member of the softmax family), the rows it accepts (9 to
-/// 32 at most) take one build for all those lengths, in blocks of rows side by side
-/// ([`Lanes::Across`]). `params` are
-/// the method's, `row_params` the row closure's by build, and `rows` the helper
-/// that loops over the rows and its arguments before the closure (`for_rows`, `x, cols, y`).
+/// `across` module on `cols`; given for `forward_rows` of a member of the softmax family
+/// only), the rows it accepts (9 to 32 at most) take one build for all those lengths, in
+/// blocks of rows side by side ([`Lanes::Across`]). `params` are the method's, `row_params`
+/// the row closure's by build, and `rows` the helper that loops over the rows and its
+/// arguments before the closure (`for_rows`, `x, cols, y`).
 pub(super) fn by_rows(
     name: Ident,
     params: TokenStream,

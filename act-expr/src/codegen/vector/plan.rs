@@ -57,11 +57,11 @@ pub(in crate::codegen) enum Lanes {
     /// slice that short takes the short build, with the same bits): `n` lanes, in the module
     /// `act_core::__private::rows{n}` (`rows1::LEN` is 1).
     Exact(usize),
-    /// Rows of `across::FROM` to `across::LEN` elements of a member of the softmax family, the
-    /// batched methods only: blocks of `across::ROWS` rows side by side (one row a lane), the
-    /// reductions of the block as `[[F; ROWS]; k]`, each row's given to the per-element
-    /// closures as `r: [F; k]` (`k`, the number of reductions, is the variant's). Same bits as
-    /// the short and medium builds.
+    /// Rows of `across::FROM` to `across::LEN` elements of a member of the softmax family,
+    /// `forward_rows` only (the backward methods keep the short and medium builds): blocks of
+    /// `across::ROWS` rows side by side (one row a lane), the reductions of the block as
+    /// `[[F; ROWS]; k]`, each row's given to the per-element closures as `r: [F; k]` (`k`, the
+    /// number of reductions, is the variant's). Same bits as the short and medium builds.
     Across(usize),
 }
 

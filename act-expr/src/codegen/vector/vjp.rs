@@ -57,11 +57,7 @@ fn backward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
         // passes over a long one.
         let path = lanes.path();
         let family = family.path(&quote!(::act_core::__private::short));
-        return if let Lanes::Across(_) = lanes {
-            quote! {
-                #path::softmax_family_backward::<F, FMA>(#family, x, grad_y, &mut grad_x);
-            }
-        } else if lanes.windowed() {
+        return if lanes.windowed() {
             quote! {
                 #path::softmax_family_backward::<F, FMA, { #path::LEN }>(#family, x, grad_y, &mut grad_x);
             }
@@ -186,6 +182,9 @@ pub(super) fn backward_rows_method(plan: &Plan) -> TokenStream {
         |lanes| lanes.row_params(&["x", "grad_y"], "grad_x"),
         ("for_rows2", quote!(x, grad_y, cols, grad_x)),
         |lanes| backward_body(plan, lanes),
-        plan.family.map(|_| (plan.k(), "backward_takes")),
+        // Not in blocks of rows side by side (`Lanes::Across`, `forward_rows` only): there
+        // the closed form ran 1.0-1.3x the per-row builds, and the blocks' fills left a
+        // `memset` call in the rows loop, which `benches/tests/vectorised.rs` rejects.
+        None,
     )
 }
