@@ -10,7 +10,7 @@ pub use crate::compensated::{
 pub use crate::float_kernels::{FloatKernels, OneKernels};
 pub use crate::kernels::Kernel;
 pub use crate::lanes::{
-    MAX_MIN_FROM, ONLINE_FROM, fold_blocks, log_softmax_forward_online, max_min_blocks,
+    MAX_MIN_FROM, ONLINE_FROM, across, fold_blocks, log_softmax_forward_online, max_min_blocks,
     mean_rescaled, medium, position_of, rows1, rows2, rows3, rows4, rows5, rows6, rows7, rows8,
     short, softmax_family_backward, softmax_forward_online, sum_lanes, sum_lanes_store, sum_lanes2,
     sum_lanes3,

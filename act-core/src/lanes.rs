@@ -285,6 +285,7 @@ pub fn max_min_blocks<F: Float>(x: &[F], map: impl Fn(F) -> F) -> (F, F) {
     (if nan[0].is_nan() { nan[0] } else { hi[0] }, lo[0])
 }
 
+pub mod across;
 mod online;
 mod window;
 

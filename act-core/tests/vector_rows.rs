@@ -12,9 +12,13 @@ use panics::panic_location;
 mod isa;
 use isa::for_each_isa;
 
-/// Row widths taking the batched methods' builds for rows of 1 to 8 (one each), the short
-/// build (at most 16), the medium one (at most 64) and the long one, and their edges.
-const WIDTHS: [usize; 15] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16, 17, 64, 65, 300];
+/// Row widths taking the batched methods' builds for rows of 1 to 8 (one each), the build of
+/// blocks of rows side by side (9 to 32: every width), the short build (at most 16) and the
+/// medium one (at most 64) behind it, and the long one, and their edges.
+const WIDTHS: [usize; 37] = [
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
+    27, 28, 29, 30, 31, 32, 33, 63, 64, 65, 300,
+];
 
 /// Deterministic inputs in about [-spread, spread] (a fixed linear congruential sequence).
 fn inputs(n: usize, seed: u64, spread: f64) -> Vec<f64> {
@@ -44,10 +48,11 @@ fn rows_match_slices<F: Float + core::fmt::Debug, A: VectorActivation + Backward
     isa: Isa,
 ) {
     for cols in WIDTHS {
-        // Many rows where the rows loop may be vectorised across rows (the builds for rows of
-        // 1 to 8): a few hundred, not a multiple of any vector width, so that its main loop
-        // and its remainder both run; with a NaN, an infinity and a -∞ among them.
-        let rows = if cols <= 8 { 301 } else { 5 };
+        // Many rows where the rows loop is vectorised across rows (the builds for rows of 1
+        // to 32): a few hundred, not a multiple of any vector width or of the blocks of 16
+        // rows, so that its main loop and its remainder both run; with a NaN, an infinity and
+        // a -∞ among them.
+        let rows = if cols <= 32 { 301 } else { 5 };
         let conv = |v: Vec<f64>| v.into_iter().map(F::from_f64).collect::<Vec<F>>();
         let mut x = conv(inputs(rows * cols, cols as u64, 30.0));
         if rows > 100 {

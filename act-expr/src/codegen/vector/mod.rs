@@ -125,9 +125,13 @@ pub(super) fn by_length(
 /// [`by_length`]; all rows have the same), inlined into the loop as a closure; rows of at
 /// 1 to [`plan::EXACT_UP_TO`] elements take builds of their own in as many lanes, in which
 /// the row's length is a constant and the compiler vectorises the rows loop across rows (the
-/// same bits as the short build's: the lanes past a row hold the folds' identities). `params` are
-/// the method's, `row_params` the row closure's by build, and `rows` the helper
-/// that loops over the rows and its arguments before the closure (`for_rows`, `x, cols, y`).
+/// same bits as the short build's: the lanes past a row hold the folds' identities); with
+/// `across` (the number of reductions `k` and the name of a predicate of `act_core`'s
+/// `across` module on `cols`; given for `forward_rows` of a member of the softmax family
+/// only), the rows it accepts (9 to 32 at most) take one build for all those lengths, in
+/// blocks of rows side by side ([`Lanes::Across`]). `params` are the method's, `row_params`
+/// the row closure's by build, and `rows` the helper that loops over the rows and its
+/// arguments before the closure (`for_rows`, `x, cols, y`).
 pub(super) fn by_rows(
     name: Ident,
     params: TokenStream,
@@ -135,6 +139,7 @@ pub(super) fn by_rows(
     row_params: impl Fn(Lanes) -> TokenStream,
     (helper, rows_args): (&str, TokenStream),
     body: impl Fn(Lanes) -> TokenStream,
+    across: Option<(usize, &str)>,
 ) -> TokenStream {
     let helper = quote::format_ident!("{}", helper);
     let short_len = quote!(::act_core::__private::short::LEN);
@@ -144,7 +149,7 @@ pub(super) fn by_rows(
     let call = |lanes: Lanes| {
         let (b, row_params) = (body(lanes), row_params(lanes));
         let path = match lanes {
-            Lanes::Short | Lanes::Medium | Lanes::Exact(_) => lanes.path(),
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) | Lanes::Across(_) => lanes.path(),
             Lanes::Long => quote!(::act_core::__private),
         };
         quote!(#path::#helper(#rows_args, #[inline(always)] |#row_params| { #b }))
@@ -160,12 +165,17 @@ pub(super) fn by_rows(
         };
         quote!(if #n { #b } else)
     });
+    let across = across.map(|(k, takes)| {
+        let b = call(Lanes::Across(k));
+        let takes = format_ident!("{}", takes);
+        quote!(if ::act_core::__private::across::#takes(cols) { #b } else)
+    });
     dispatched(
         name,
         params,
         args,
         quote! {
-            #(#exact)* if cols <= #short_len {
+            #(#exact)* #across if cols <= #short_len {
                 #short
             } else if cols <= #medium_len {
                 #medium

@@ -29,6 +29,8 @@ pub(super) fn passes(plan: &Plan, p: &Passes) -> TokenStream {
 fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
     let fl = quote!(<F as ::act_core::Float>);
     let lanes = p.lanes.path();
+    // The block's reductions before a closure, and each row's as its parameter (`Across`).
+    let (r_arg, r_param) = (p.lanes.r_arg(), p.lanes.r_param());
     // The forward pass of the long build over `exp(p - max(p))` (softmax): the max pass also
     // finds `min(p)`, and the exp-and-sum pass runs the `exp` without gradual underflow where
     // the spread keeps every value normal (the same bits).
@@ -127,7 +129,7 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
         };
         extremes.push(quote! {
             r[#j] = #lanes::fold_blocks(
-                x, #init, #[inline(always)] |v| self.#body::<F, FMA>(v, r), #fl::#comb);
+                x, #r_arg #init, #[inline(always)] |v #r_param| self.#body::<F, FMA>(v, r), #fl::#comb);
         });
         if p.with_t && r.needs_arg {
             extremes.push(quote! {
@@ -143,9 +145,10 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
     if m_len == 0 {
         return quote!(#(#extremes)*);
     }
+    let sums_type = p.lanes.sums_type(m_len);
     let sums = match (stored, &p.store) {
         (Some((st, None)), Some((_, buf))) => quote! {
-            let sums: [F; #m_len] = #lanes::sum_lanes_store(x, #buf, #[inline(always)] |v| {
+            let sums: #sums_type = #lanes::sum_lanes_store(x, #buf, #r_arg #[inline(always)] |v #r_param| {
                 let raw: F = #st;
                 ([#(#entries),*], raw)
             });
@@ -173,7 +176,7 @@ fn level(plan: &Plan, level: usize, p: &Passes) -> TokenStream {
             }
         }
         _ => quote! {
-            let sums: [F; #m_len] = #lanes::sum_lanes(x, #[inline(always)] |v| [#(#entries),*]);
+            let sums: #sums_type = #lanes::sum_lanes(x, #r_arg #[inline(always)] |v #r_param| [#(#entries),*]);
         },
     };
     quote!(#(#extremes)* { #sums #(#targets)* } #(#rescale)*)
@@ -190,7 +193,17 @@ pub(super) fn forward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
             lanes,
         },
     );
-    let output_pass = if plan.flushing.is_some() {
+    let output_pass = if let (Some(_), Lanes::Across(k)) = (plan.flushing, lanes) {
+        // The factor of each row of the block, then the products.
+        let value = names::value_stored();
+        let one = quote!(<F as ::act_core::Float>::ONE);
+        let pass = lanes.short_output_pass(["x", "x", "y"], quote!(oi * scale[b]));
+        quote! {
+            let scale = ::act_core::__private::across::per_row(
+                x, &r, #[inline(always)] |x0: F, r: [F; #k]| self.#value::<F, FMA>(x0, #one, r));
+            #pass
+        }
+    } else if plan.flushing.is_some() {
         // The value is the stored body times a factor of the reductions alone (see
         // `plan::flushable_exp`): that factor once, then one product per element, where the
         // general form divides by the sum in every element (one rounding more: the factor's).
@@ -248,6 +261,7 @@ pub(super) fn forward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
         },
         _ => quote!(),
     };
+    let r_init = lanes.reductions(k);
     quote! {
         ::act_core::__private::check_len("x", x.len(), "y", y.len());
         if x.is_empty() {
@@ -255,7 +269,7 @@ pub(super) fn forward_body(plan: &Plan, lanes: Lanes) -> TokenStream {
         }
         #online
         let n = <F as ::act_core::Float>::from_f64(x.len() as f64);
-        let mut r = [<F as ::act_core::Float>::ZERO; #k];
+        let mut r = #r_init;
         #reds
         #output_pass
     }
@@ -285,5 +299,6 @@ pub(super) fn forward_rows_method(plan: &Plan) -> TokenStream {
         |lanes| lanes.row_params(&["x"], "y"),
         ("for_rows", quote!(x, cols, y)),
         |lanes| forward_body(plan, lanes),
+        plan.family.map(|_| (plan.k(), "forward_takes")),
     )
 }

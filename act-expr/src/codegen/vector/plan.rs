@@ -57,6 +57,12 @@ pub(in crate::codegen) enum Lanes {
     /// slice that short takes the short build, with the same bits): `n` lanes, in the module
     /// `act_core::__private::rows{n}` (`rows1::LEN` is 1).
     Exact(usize),
+    /// Rows of `across::FROM` to `across::LEN` elements of a member of the softmax family,
+    /// `forward_rows` only (the backward methods keep the short and medium builds): blocks of
+    /// `across::ROWS` rows side by side (one row a lane), the reductions of the block as
+    /// `[[F; ROWS]; k]`, each row's given to the per-element closures as `r: [F; k]` (`k`, the
+    /// number of reductions, is the variant's). Same bits as the short and medium builds.
+    Across(usize),
 }
 
 impl Lanes {
@@ -70,19 +76,58 @@ impl Lanes {
                 let m = quote::format_ident!("rows{}", n);
                 quote!(::act_core::__private::#m)
             }
+            Lanes::Across(_) => quote!(::act_core::__private::across),
+        }
+    }
+
+    /// The reductions' array: `[F; k]`, or one lane per row of the block for [`Lanes::Across`].
+    pub(in crate::codegen) fn reductions(self, k: usize) -> TokenStream {
+        let zero = quote!(<F as ::act_core::Float>::ZERO);
+        match self {
+            Lanes::Across(_) => quote!([[#zero; ::act_core::__private::across::ROWS]; #k]),
+            _ => quote!([#zero; #k]),
+        }
+    }
+
+    /// The type of `m` sums: `[F; m]`, or one lane per row of the block for [`Lanes::Across`].
+    pub(in crate::codegen) fn sums_type(self, m: usize) -> TokenStream {
+        match self {
+            Lanes::Across(_) => quote!([[F; ::act_core::__private::across::ROWS]; #m]),
+            _ => quote!([F; #m]),
+        }
+    }
+
+    /// The argument a helper of [`Lanes::Across`] takes before its closure (the block's
+    /// reductions, `&r,`); nothing for the others.
+    pub(in crate::codegen) fn r_arg(self) -> TokenStream {
+        match self {
+            Lanes::Across(_) => quote!(&r,),
+            _ => quote!(),
+        }
+    }
+
+    /// The closure parameter after the element(s) for [`Lanes::Across`] (the row's reductions,
+    /// `, r: [F; k]`, shadowing the block's); nothing for the others.
+    pub(in crate::codegen) fn r_param(self) -> TokenStream {
+        match self {
+            Lanes::Across(k) => quote!(, r: [F; #k]),
+            _ => quote!(),
         }
     }
 
     /// Whether the build takes rows as windows (`short::Row`, `medium::Row`, `rows1::Row`, ...).
     pub(in crate::codegen) fn windowed(self) -> bool {
-        matches!(self, Lanes::Short | Lanes::Medium | Lanes::Exact(_))
+        matches!(
+            self,
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) | Lanes::Across(_)
+        )
     }
 
     /// The output buffer `name` as a helper takes it.
     pub(in crate::codegen) fn out_arg(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Exact(_) => quote!(&mut #n),
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) | Lanes::Across(_) => quote!(&mut #n),
             _ => quote!(#n),
         }
     }
@@ -91,7 +136,7 @@ impl Lanes {
     pub(in crate::codegen) fn reread(self, name: &str) -> TokenStream {
         let n = quote::format_ident!("{}", name);
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Exact(_) => quote!(&#n),
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) | Lanes::Across(_) => quote!(&#n),
             _ => quote!(&#n[..]),
         }
     }
@@ -104,7 +149,7 @@ impl Lanes {
             .map(|n| quote::format_ident!("{}", n))
             .collect();
         match self {
-            Lanes::Short | Lanes::Medium | Lanes::Exact(_) => {
+            Lanes::Short | Lanes::Medium | Lanes::Exact(_) | Lanes::Across(_) => {
                 let short = self.path();
                 quote!(#(#ins: #short::Row<'_, F>,)* mut #out: #short::RowMut<'_, F>)
             }
@@ -114,8 +159,9 @@ impl Lanes {
 
     /// The short and medium builds' output pass, `out[i] = f(i, x[i], g[i], out[i])` over the
     /// row in whole vectors (`f` the body of a closure over `i`, `xi`, `gi` and `oi`;
-    /// `g` may be `x` again where there is no second input); `None` for the other builds,
-    /// whose plain loops stay as they are.
+    /// `g` may be `x` again where there is no second input; for [`Lanes::Across`] also over
+    /// `r`, the row's reductions, and `b`, the row in the block); `None` for the other
+    /// builds, whose plain loops stay as they are.
     pub(in crate::codegen) fn short_output_pass(
         self,
         [x, g, out]: [&str; 3],
@@ -130,6 +176,11 @@ impl Lanes {
             quote::format_ident!("{}", out),
         );
         let short = self.path();
+        if let Lanes::Across(k) = self {
+            return Some(quote! {
+                #short::map_out(#xn, #gn, &mut #on, &r, #[inline(always)] |i: usize, xi: F, gi: F, oi: F, r: [F; #k], b: usize| -> F { #f });
+            });
+        }
         Some(quote! {
             #short::map_out(#xn, #gn, &mut #on, #[inline(always)] |i: usize, xi: F, gi: F, oi: F| -> F { #f });
         })
