@@ -215,9 +215,11 @@ const EXP_Q2: [f32; 5] = [
 /// With FMA, `2 h r^2 q(r) + 2 (h r + (h - 1/2))` (`h = 2^(k-1)`) has its dependency chain
 /// cut short after `r`: `q` in Estrin's form (three dependent operations instead of Horner's
 /// four), `h r^2` formed beside it, and the doubling taken into `q`'s coefficients and into
-/// the second term (exact: that term is below the result, so it overflows only where the
-/// result does), so the last step is one FMA. `h r^2` is exact (a power of two times `r^2`)
-/// and `(h r^2) q` is no longer rounded on its own.
+/// the second term (exact: `q > 0` on the range, so that term is below the result and
+/// overflows only where the result does), so the last step is one FMA. `h r^2` is exact (a
+/// power of two times `r^2`) and `(h r^2) q` is no longer rounded on its own. Over every `f32`
+/// input, ELU's value (`expm1` for `x <= 0`) is within 1.249 ULP (x = -0.397; 1.237 at
+/// -0.400 in Horner's form).
 #[inline(always)]
 fn expm1_core<const FMA: bool>(x: f32) -> f32 {
     if FMA {
@@ -225,11 +227,7 @@ fn expm1_core<const FMA: bool>(x: f32) -> f32 {
     }
     let t = fm::<FMA>(x, core::f32::consts::LOG2_E, SHIFT);
     let k = t - SHIFT;
-    let r = if FMA {
-        fm::<FMA>(-k, LN2_LO, fm::<FMA>(-k, LN2_HI, x))
-    } else {
-        (x - k * LN2_HI) - k * LN2_LO
-    };
+    let r = (x - k * LN2_HI) - k * LN2_LO;
     // 2 (h p + (h - 1/2)) with h = 2^(k-1): see the f64 version.
     let h = pow2_from_shifted(t - 1.0);
     // Adding h r before the small h r^2 q term avoids rounding p = e^r - 1 on its own.
