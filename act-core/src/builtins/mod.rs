@@ -61,7 +61,7 @@
 //!   x <= 0, the derivatives' `scale` and `alpha exp(x)`) keep the plain product, within an
 //!   ULP. Two or more parameter factors multiply in `f64` and round to `f32` once (SELU's
 //!   `scale alpha`). Over every `f32` input, each build: SELU's value within 2.52 ULP
-//!   (x = -0.818), its derivative within 1.84 (2.77 and 2.11 before, with `scale` and `alpha`
+//!   (x = -0.818; -0.824 with FMA), its derivative within 1.84 (2.77 and 2.11 before, with `scale` and `alpha`
 //!   each rounded to `f32`).
 //!
 //! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
@@ -242,8 +242,8 @@ activation! {
     /// FMA), so that x = 3.2386221e38, where `scale x` = 3.402823489e38 lies below the
     /// threshold, gives `f32::MAX`, not `inf`. The x <= 0 side multiplies `exp(x) - 1` by
     /// `scale alpha`, formed in `f64` and rounded to `f32` once. Over every `f32` input,
-    /// each build: the value within 2.52 ULP (x = -0.818), the derivative within 1.84 (2.77
-    /// and 2.11 with `scale` and `alpha` each rounded to `f32`). Cost: none with FMA (the
+    /// each build: the value within 2.52 ULP (x = -0.818; -0.824 with FMA), the derivative
+    /// within 1.84 (2.77 and 2.11 with `scale` and `alpha` each rounded to `f32`). Cost: none with FMA (the
     /// x > 0 side's one more instruction is the x <= 0 side's one fewer); without FMA (the
     /// portable build: aarch64 has FMA, x86 CPUs without AVX2 + FMA do not), forward 0.86x
     /// to 0.88x at 1M `f32`, of which about 0.91x is the reformulated body alone (measured

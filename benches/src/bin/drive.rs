@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use act_core::prelude::*;
 
 const WHAT: &str = "sigmoid, sigmoid_d, tanh, tanh_d, swish, swish_ip, swish_d, swish_b, log_sigmoid_d, log_sigmoid_b, glu, glu_b, swiglu, swiglu_b, geglu, geglu_b, softmax, \
-                    softmax_b, softmax_o, softmax_r10, softmax_br10, log_softmax, log_softmax_r10, log_softmax_br10, elu, elu_d, selu, selu_d, selu_b, selu_f32, celu, celu_d, celu_b, celu_15, celu_11, leaky_relu, leaky_relu_b, leaky_relu_11, prelu, prelu_b, relu, mish_d, gelu, gelu_d, gelu_b, \
+                    softmax_b, softmax_o, softmax_r10, softmax_br10, log_softmax, log_softmax_r10, log_softmax_br10, elu, elu_d, elu_b, selu, selu_d, selu_b, selu_f32, celu, celu_d, celu_b, celu_15, celu_11, leaky_relu, leaky_relu_b, leaky_relu_11, prelu, prelu_b, relu, mish_d, gelu, gelu_d, gelu_b, \
                     gelu_tanh, gelu_tanh_d, gelu_tanh_b, softplus, log_sigmoid, mish, squareplus, squareplus_d, squareplus_b, copy";
 
 fn main() -> ExitCode {
@@ -108,6 +108,7 @@ fn main() -> ExitCode {
             }
             "elu" => Elu::default().forward_slice(x, y),
             "elu_d" => Elu::default().derivative_slice(x, y),
+            "elu_b" => Elu::default().backward_slice(x, &g, y),
             "selu" => Selu::default().forward_slice(x, y),
             "selu_d" => Selu::default().derivative_slice(x, y),
             "selu_b" => Selu::default().backward_slice(x, &g, y),
