@@ -1,5 +1,5 @@
-//! The window functions of [`super::window`] for a block of [`ROWS`] rows of 9 to [`LEN`]
-//! elements side by side: `forward_rows` of a member of the softmax family takes these for
+//! The window functions of the short and medium builds (module `window`) for a block of
+//! [`ROWS`] rows of 9 to [`LEN`] elements side by side: `forward_rows` of a member of the softmax family takes these for
 //! rows of the lengths [`forward_takes`] accepts, one build for every length, vectorised
 //! across rows (each of a vector's lanes one row) where a row in a window of 16 or 64 lanes
 //! is one row at a time, with a tree of lanes to combine per row. The backward methods do not
