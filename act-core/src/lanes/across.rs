@@ -1,12 +1,12 @@
-//! The window functions of the short and medium builds (module `window`) for a block of
-//! [`ROWS`] rows of 9 to [`LEN`] elements side by side: `forward_rows` of a member of the softmax family takes these for
-//! rows of the lengths [`forward_takes`] accepts, one build for every length, vectorised
-//! across rows (each of a vector's lanes one row) where a row in a window of 16 or 64 lanes
-//! is one row at a time, with a tree of lanes to combine per row. The backward methods do not
-//! (`backward_rows` and `backward_rows_from_output` run the short and medium builds, one row at
-//! a time): their blocks gained little (`backward_rows` 1.0-1.3x, and `memset` calls came out in
-//! its rows loop; from the output, without an `exp`, the copies into and out of the blocks
-//! cost more than the rows' own work).
+//! The window functions of the short and medium builds (module `window`) for a block of [`ROWS`]
+//! rows of 9 to [`LEN`] elements side by side: `forward_rows` of a member of the softmax family
+//! takes these for rows of the lengths [`forward_takes`] accepts, one build for every length,
+//! vectorised across rows (each of a vector's lanes one row) where a row in a window of 16 or 64
+//! lanes is one row at a time, with a tree of lanes to combine per row. The backward methods do not
+//! (`backward_rows` and `backward_rows_from_output` run the short and medium builds, one row at a
+//! time): their blocks gained little (`backward_rows` 1.0-1.3x, and `memset` calls came out in its
+//! rows loop; from the output, without an `exp`, the copies into and out of the blocks cost more
+//! than the rows' own work).
 //!
 //! [`for_rows`] copies `ROWS` rows into a block stored by columns (`block[j][b]` is element `j`
 //! of row `b`), runs the row closure once for the block, and copies the block's output back
