@@ -67,11 +67,12 @@ activation! {
     ///   1/c)` with `c` a power of two only in the tail (`math::f32::gelu_scaled`: 2^32 below
     ///   `a = -10`; f64: 2^64 below -36.5), and `1/c` is applied last, so the product rounds
     ///   once where `gelu(a)` itself is subnormal (f32: `GeGlu.forward(-14.5f32, 1e35)` is
-    ///   -8.8e-12, where `gelu(-14.5)` alone, -8.8e-47, rounds to 0). f32 below `a = -14.7` (GELU's clamp)
-    ///   gives ±0 whatever `b`: the exact value there is below `2^-157 |b|`. f32 within 3.41 ULP
-    ///   of an f64 reference on a dense sample of `a` in [-16, 16] times `b` from 1e-30 to
-    ///   `f32::MAX` (`act-core/tests/gated.rs`); AVX-512, 63 instructions per 16 elements (the
-    ///   `erfc` product before this kernel took 96; `benches/RESULTS.md`).
+    ///   -8.8e-12, where `gelu(-14.5)` alone, -8.8e-47, rounds to 0). f32 below `a = -14.7`
+    ///   (GELU's clamp) gives ±0 whatever `b`, where the exact value is below `2^-157 |b|` (at
+    ///   `a = -15, b = 1e35` it is -5.5e-15: a limit of this kernel, not a rounding). f32
+    ///   within 3.41 ULP of an f64 reference on a dense sample of `a` in [-14.7, 16] times `b`
+    ///   from 1e-30 to `f32::MAX` (`act-core/tests/gated.rs`); AVX-512, 63 instructions per 16
+    ///   elements (the `erfc` product before this kernel took 96; `benches/RESULTS.md`).
     ///
     /// ```
     /// use act_core::prelude::*;
