@@ -173,4 +173,19 @@ mod tests {
         assert!(!propagates_nan(&g, alpha));
         assert!(propagates_nan(&g, tail));
     }
+
+    /// A gated formula drops its NaN select only where each input on its own propagates.
+    #[test]
+    fn gated_nan_propagation_is_decided_per_input() {
+        let mut g = Graph::new();
+        let (a, b) = (g.x(), g.b());
+        let s = g.call(Func::Sigmoid, b);
+        let glu = g.mul(a, s);
+        let from_a = |n: &Node| matches!(n, Node::X);
+        let from_b = |n: &Node| matches!(n, Node::B);
+        assert!(propagates_nan_of(&g, glu, from_a) && propagates_nan_of(&g, glu, from_b));
+        // `sigmoid(b)` alone is not NaN where only `a` is; the two together are.
+        assert!(!propagates_nan_of(&g, s, from_a) && propagates_nan_of(&g, s, from_b));
+        assert!(propagates_nan(&g, s));
+    }
 }
