@@ -170,46 +170,45 @@ mod peak {
     pub fn rates() -> Vec<Rates> {
         let mut rates = Vec::new();
         if is_x86_feature_detected!("avx512f") {
-            let rate = |op: Op| {
-                // SAFETY: avx512f was detected above.
-                let ns = median_ns(|| {
+            rates.push(measured(
+                512,
+                4 * MIX,
+                // SAFETY (both): avx512f was detected above.
+                |op| {
                     black_box(unsafe { chains(op) });
-                });
-                (CHAINS * STEPS) as f64 / ns
-            };
-            rates.push(Rates {
-                bits: 512,
-                fma: rate(Op::Fma),
-                add: rate(Op::Add),
-                div: rate(Op::Div),
-                // SAFETY: avx512f was detected above.
-                mix: (4 * MIX * STEPS) as f64
-                    / median_ns(|| {
-                        black_box(unsafe { mix() });
-                    }),
-            });
+                },
+                || {
+                    black_box(unsafe { mix() });
+                },
+            ));
         }
         if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
-            let rate = |op: Op| {
-                // SAFETY: avx2 and fma were detected above.
-                let ns = median_ns(|| {
+            rates.push(measured(
+                256,
+                4 * MIX_AVX2,
+                // SAFETY (both): avx2 and fma were detected above.
+                |op| {
                     black_box(unsafe { chains_avx2(op) });
-                });
-                (CHAINS * STEPS) as f64 / ns
-            };
-            rates.push(Rates {
-                bits: 256,
-                fma: rate(Op::Fma),
-                add: rate(Op::Add),
-                div: rate(Op::Div),
-                // SAFETY: avx2 and fma were detected above.
-                mix: (4 * MIX_AVX2 * STEPS) as f64
-                    / median_ns(|| {
-                        black_box(unsafe { mix_avx2() });
-                    }),
-            });
+                },
+                || {
+                    black_box(unsafe { mix_avx2() });
+                },
+            ));
         }
         rates
+    }
+
+    /// One width's rates: `chain(op)` runs `CHAINS` chains of `STEPS` operations, `mix()`
+    /// runs `mix_ops` operations a step for `STEPS` steps.
+    fn measured(bits: usize, mix_ops: usize, chain: impl Fn(Op), mut mix: impl FnMut()) -> Rates {
+        let rate = |op: Op| (CHAINS * STEPS) as f64 / median_ns(|| chain(op));
+        Rates {
+            bits,
+            fma: rate(Op::Fma),
+            add: rate(Op::Add),
+            div: rate(Op::Div),
+            mix: (mix_ops * STEPS) as f64 / median_ns(&mut mix),
+        }
     }
 
     #[derive(Clone, Copy)]
