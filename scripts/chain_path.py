@@ -12,11 +12,10 @@ ns, multiply 0.71, add, maximum, logic, blend 0.47, compare 1.42, division 2.36,
 3.3). A static model, as `window_bound.py`'s: for comparing two versions of one kernel.
 """
 
-import re
 import sys
 
 from loop_sizes import functions, main_loop, FMA_UNIT
-from window_bound import REG, READS_DEST, classify, latencies
+from window_bound import classify, latencies, operands
 
 DEFAULT = {"fma": 0.95, "mul": 0.71, "add": 0.47, "max": 0.47, "logic": 0.47, "int": 0.47,
            "shift": 0.47, "blend": 0.47, "cmp": 1.42, "perm": 0.71, "div": 2.36,
@@ -28,24 +27,10 @@ def path(insns, lat):
     ready, via = {}, {}
     best, best_node = 0.0, None
     for i, text in enumerate(insns):
-        op = text.split()[0]
-        if not op.startswith(("v", "k")):
+        parsed = operands(text)
+        if parsed is None:
             continue
-        operands = text[len(op):].strip()
-        masked = re.search(r"\{%(k[0-7])\}", operands)
-        zeroing = "{z}" in operands
-        plain = re.sub(r"\{[^}]*\}", "", operands)
-        regs = REG.findall(plain)
-        if not regs:
-            continue
-        dest = regs[-1]
-        if op.startswith("vmov") and "(" in plain.split(",")[-1]:
-            continue
-        sources = regs[:-1]
-        if READS_DEST.match(op) or (masked and not zeroing):
-            sources.append(dest)
-        if masked:
-            sources.append(masked.group(1))
+        op, dest, sources, masked, _ = parsed
         if op.startswith("vmov") and not masked:
             cost = 0.0
         else:

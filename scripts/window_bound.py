@@ -97,6 +97,30 @@ def classify(op):
     return None
 
 
+def operands(text):
+    """One vector instruction's `(op, dest, sources, masked, plain)`, or None for scalar loop
+    control, an instruction without registers and a store. AT&T order: the destination is the
+    last register named outside the `{%k}` mask; `sources` include the destination where the
+    instruction reads it (FMA, merge-masking) and the mask register; `masked` is the mask's
+    match, `plain` the operands without `{...}`."""
+    op = text.split()[0]
+    if not op.startswith(("v", "k")):
+        return None
+    ops = text[len(op):].strip()
+    masked = re.search(r"\{%(k[0-7])\}", ops)
+    zeroing = "{z}" in ops
+    plain = re.sub(r"\{[^}]*\}", "", ops)
+    regs = REG.findall(plain)
+    if not regs or (op.startswith("vmov") and "(" in plain.split(",")[-1]):
+        return None
+    dest, sources = regs[-1], regs[:-1]
+    if READS_DEST.match(op) or (masked and not zeroing):
+        sources.append(dest)
+    if masked:
+        sources.append(masked.group(1))
+    return op, dest, sources, masked, plain
+
+
 def chain(insns, lat):
     """Longest register-dependency path through one pass of the loop, in ns, and the
     instructions whose class is unknown (taken as a logic op)."""
@@ -104,29 +128,10 @@ def chain(insns, lat):
     unknown = set()
     longest = 0.0
     for text in insns:
-        op = text.split()[0]
-        if not op.startswith(("v", "k")):
-            continue  # scalar loop control
-        operands = text[len(op):].strip()
-        regs = REG.findall(operands)
-        if not regs:
+        parsed = operands(text)
+        if parsed is None:
             continue
-        # AT&T: the destination is the last register named outside the `{%k}` mask.
-        masked = re.search(r"\{%(k[0-7])\}", operands)
-        zeroing = "{z}" in operands
-        plain = re.sub(r"\{[^}]*\}", "", operands)
-        plain_regs = REG.findall(plain)
-        if not plain_regs:
-            continue
-        dest = plain_regs[-1]
-        stores = op.startswith("vmov") and "(" in plain.split(",")[-1]
-        if stores:
-            continue
-        sources = plain_regs[:-1]
-        if READS_DEST.match(op) or (masked and not zeroing):
-            sources.append(dest)
-        if masked:
-            sources.append(masked.group(1))
+        op, dest, sources, masked, plain = parsed
         cls = classify(op)
         if op in ("vmovaps", "vmovups", "vmovapd") and not masked and "(" not in plain:
             cost = 0.0  # register rename

@@ -47,7 +47,14 @@ pub fn explain(
         } else {
             "the defaults meet them"
         };
-        s.push_str(&format!("\n  {which}: {}", example.join(" ")));
+        let line = format!("  {which}: {}", example.join(" "));
+        // Kept within 80 columns (the caller wraps only the first line): SELU's two defaults
+        // with 17 digits each take 87 on one line.
+        if line.chars().count() <= 80 {
+            s.push_str(&format!("\n{line}"));
+        } else {
+            s.push_str(&format!("\n  {which}:\n    {}", example.join(" ")));
+        }
     }
     s
 }
@@ -127,6 +134,26 @@ fn describe(conditions: &[&str]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_default_examples_go_on_their_own_line() {
+        let err = ParamError::Invalid {
+            condition: "scale * alpha < inf",
+            params: vec![("alpha", 1e300), ("scale", 1e300)],
+        };
+        let defaults = [
+            ("alpha".to_string(), 1.6732632423543772),
+            ("scale".to_string(), 1.0507009873554805),
+        ];
+        let text = explain("selu", &err, &["scale * alpha < inf"], &defaults);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[2], "  the defaults meet them:");
+        assert_eq!(
+            lines[3],
+            "    --param alpha=1.6732632423543772 --param scale=1.0507009873554805"
+        );
+        assert!(lines[1..].iter().all(|l| l.chars().count() <= 80), "{text}");
+    }
 
     #[test]
     fn bounds_on_one_parameter_read_as_an_interval() {

@@ -69,8 +69,10 @@ impl core::fmt::Display for ParamError {
                 write!(f, "parameter '{name}' must be finite, got {value}")
             }
             ParamError::Invalid { condition, params } => {
-                let values: Vec<String> =
-                    params.iter().map(|(n, v)| format!("{n} = {v}")).collect();
+                let values: Vec<String> = params
+                    .iter()
+                    .map(|(n, v)| format!("{n} = {}", short(*v)))
+                    .collect();
                 write!(
                     f,
                     "parameters must satisfy {condition}, got {}",
@@ -82,6 +84,16 @@ impl core::fmt::Display for ParamError {
 }
 
 impl std::error::Error for ParamError {}
+
+/// A parameter value for a message: the shortest decimal that reads back as `v`, in
+/// scientific notation far from 1 (`1e300`, not three hundred digits; `2.5e-7`).
+fn short(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-5..1e16).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
 
 /// Where the derivative of an activation tends to zero.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -540,4 +552,22 @@ pub trait BackwardFromOutput: VectorActivation {
         grad_y: &[F],
         grad_x: &mut [F],
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short;
+
+    #[test]
+    fn parameter_values_in_messages_are_short() {
+        assert_eq!(short(1e300), "1e300");
+        assert_eq!(short(-2.5e-7), "-2.5e-7");
+        assert_eq!(short(1e15), "1000000000000000");
+        assert_eq!(short(1e16), "1e16");
+        assert_eq!(short(3.0), "3");
+        assert_eq!(short(-0.1), "-0.1");
+        assert_eq!(short(0.0), "0");
+        assert_eq!(short(f64::NAN), "NaN");
+        assert_eq!(short(f64::NEG_INFINITY), "-inf");
+    }
 }

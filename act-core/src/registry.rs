@@ -286,6 +286,18 @@ const REFUSALS: &[Refusal] = &[
         reason: "alpha must be nonzero: the formula divides by alpha (PyTorch refuses alpha = 0 too)",
     },
     Refusal {
+        activation: "selu",
+        condition: "scale * alpha < inf",
+        refused: Refused::Any,
+        reason: "the x <= 0 side multiplies by scale * alpha, which must be finite in f64",
+    },
+    Refusal {
+        activation: "selu",
+        condition: "scale * alpha > -inf",
+        refused: Refused::Any,
+        reason: "the x <= 0 side multiplies by scale * alpha, which must be finite in f64",
+    },
+    Refusal {
         activation: "hardtanh",
         condition: "min_val < max_val",
         refused: Refused::Any,

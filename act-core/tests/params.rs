@@ -131,6 +131,45 @@ fn properties_follow_the_parameters() {
     assert!(!Elu::new(2.0).properties().smooth);
 }
 
+/// SELU's x <= 0 side multiplies by `scale * alpha`: where that product overflows `f64`,
+/// f(0) would be `inf * 0 = NaN` (exact: 0), so such values are refused; a huge factor whose
+/// product is finite is accepted, and f(0) is 0 there (the property test's former failure,
+/// alpha = scale = 1e300, which it draws with probability 1/576 per case).
+#[test]
+fn selu_refuses_an_overflowing_scale_alpha_and_keeps_a_finite_one() {
+    for (alpha, scale) in [
+        (1e300, 1e300),
+        (-1e300, 1e300),
+        (1e200, -1e200),
+        (f64::MAX, 2.0),
+    ] {
+        let err = Selu::try_new(alpha, scale).unwrap_err();
+        assert!(
+            matches!(&err, ParamError::Invalid { condition, .. } if condition.starts_with("scale * alpha")),
+            "{alpha} {scale}: {err:?}"
+        );
+        let mut s = Selu::default();
+        assert!(s.set_params(&[("alpha", alpha), ("scale", scale)]).is_err());
+        assert_eq!(s, Selu::default(), "a refused value changes nothing");
+    }
+    assert_eq!(
+        Selu::try_new(-1e300, 1e300).unwrap_err().to_string(),
+        "parameters must satisfy scale * alpha > -inf, got alpha = -1e300, scale = 1e300"
+    );
+    // Finite products, however large their factors: f(0) = 0, f'(0) = scale * alpha.
+    for (alpha, scale) in [
+        (1e300, 1e-300),
+        (1e300, 1.0),
+        (-1e300, 1.5),
+        (f64::MAX, 1.0),
+    ] {
+        let s = Selu::try_new(alpha, scale).unwrap();
+        assert_eq!(s.forward(0.0), 0.0, "{alpha} {scale}");
+        assert_eq!(s.derivative(0.0), scale * alpha, "{alpha} {scale}");
+        check_metadata(&s).unwrap();
+    }
+}
+
 #[test]
 fn invalid_parameters_are_refused_with_the_reason() {
     assert_eq!(Clamped::CONDITIONS, &["min_val < max_val"]);

@@ -254,14 +254,29 @@ activation! {
     /// gradient `g` within an ULP of 3.2386221e38 can still cross the threshold the other
     /// way round.
     ///
+    /// Parameters: any finite `alpha` and `scale` whose product `scale · alpha` is finite in
+    /// `f64` (`|scale · alpha| <= f64::MAX`); `try_new`, `set_param` and `set_params` refuse
+    /// the others with [`ParamError::Invalid`](crate::ParamError::Invalid), and `new` panics
+    /// on them. The x <= 0 side
+    /// multiplies `exp(x) - 1` by that product, so an infinite one would make f(0) = ∞ · 0 =
+    /// NaN where the exact value is 0.
+    ///
     /// ```
     /// use act_core::prelude::*;
     /// assert_eq!(Selu::default().derivative(f64::NEG_INFINITY), 0.0);
     /// assert!((Selu::default().range().min() - -1.7580993408473766).abs() < 1e-15);
+    /// let mut s = Selu::default();
+    /// let err = s.set_params(&[("alpha", 1e300), ("scale", 1e300)]).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "parameters must satisfy scale * alpha < inf, got alpha = 1e300, scale = 1e300"
+    /// );
+    /// assert_eq!(s, Selu::default()); // nothing changed
     /// ```
     pub struct Selu(alpha = 1.6732632423543772848170429916717, scale = 1.0507009873554804934193349852946);
     f(x) = if x > 0 { scale * x } else { scale * alpha * (exp(x) - 1) };
     range = (-scale * alpha, inf);
+    where scale * alpha < inf, scale * alpha > -inf;
 }
 
 activation! {

@@ -7,18 +7,23 @@
 //! ```
 //!
 //! It prints, as medians of 11 timed runs:
-//! - the peak rate of independent 512-bit FMAs, adds and divisions (AVX-512 CPUs only);
+//! - the peak rate, in operations per ns, of independent FMAs, adds and divisions and of a mix
+//!   of FMAs, adds, maxima and ands, at each vector width the CPU has: 512 bits (`avx512f`) and
+//!   256 bits (`avx2` and `fma`), one line per width, the widest first;
 //! - a copy (the memory bound), act's ReLU, ReLU6 and PReLU forwards (the same two streams
 //!   as the copy), and act's slice kernels for sigmoid, tanh and swish (values and
 //!   derivatives) and softmax, over 1M f32 inputs in `[-8, 8)` as in `benches/`;
-//! - a hand-written AVX-512 sigmoid (not part of act) whose `exp` looks `2^(j/16)` up in a
-//!   register with `vpermd`, an instruction the compiler does not generate from scalar code,
-//!   and its worst error against the closed form in `f64` on the same inputs; and the same
-//!   kernel written as scalar code, which the compiler vectorises with a gather for the table.
+//! - on AVX-512 CPUs only (elsewhere a one-line note says they are skipped), a hand-written
+//!   AVX-512 sigmoid (not part of act) whose `exp` looks `2^(j/16)` up in a register with
+//!   `vpermd`, an instruction the compiler does not generate from scalar code, and its worst
+//!   error against the closed form in `f64` on the same inputs; and the same kernel written as
+//!   scalar code, which the compiler vectorises with a gather for the table.
 //!
-//! Each kernel's cost is also given in *FMA slots per 16 elements*: its time per 16 elements
-//! times the FMA rate, i.e. how many FMAs the core could have issued meanwhile. A throughput
-//! of `t` elements/ns leaves `16 fma / t` slots per 16 elements.
+//! Each kernel's cost is also given in *FMA slots per vector* of the widest width measured
+//! (the one act's kernels run at on this CPU: 16 `f32` lanes with AVX-512, 8 with AVX2; the
+//! output says which): its time per vector times that width's FMA rate, i.e. how many FMAs
+//! the core could have issued meanwhile. A throughput of `t` elements/ns leaves
+//! `lanes * fma / t` slots per vector.
 
 use std::hint::black_box;
 
@@ -42,15 +47,26 @@ fn main() {
     let mut y = vec![0.0f32; n];
     let reps = 20;
 
-    let fma = peak::rates();
-    match fma {
-        Some(r) => println!(
-            "one core, 512-bit ops/ns: fma {:.2}, add {:.2}, div {:.3}, mix {:.2}",
-            r.fma, r.add, r.div, r.mix
-        ),
-        None => println!("no AVX-512 here: peak rates and the hand-written kernel are skipped"),
+    let rates = peak::rates();
+    for r in &rates {
+        println!(
+            "one core, {}-bit ops/ns: fma {:.2}, add {:.2}, div {:.3}, mix {:.2}",
+            r.bits, r.fma, r.add, r.div, r.mix
+        );
     }
-    println!("1M f32 in [-8, 8), elements/ns (FMA slots per 16 elements):");
+    // The widest width measured: the one act's kernels run at here.
+    let widest = rates.first().copied();
+    match widest {
+        Some(r) => println!(
+            "1M f32 in [-8, 8), elements/ns (FMA slots per {}-bit vector, {} lanes):",
+            r.bits,
+            r.lanes()
+        ),
+        None => {
+            println!("no AVX2+FMA or AVX-512 here: the peak rates and FMA slots are skipped");
+            println!("1M f32 in [-8, 8), elements/ns:");
+        }
+    }
     let row = |name: &str, y: &mut [f32], f: &dyn Fn(&[f32], &mut [f32])| {
         let ns = median_ns(|| {
             for _ in 0..reps {
@@ -59,8 +75,11 @@ fn main() {
             }
         });
         let rate = (n * reps) as f64 / ns;
-        match fma {
-            Some(r) => println!("  {name:<44} {rate:6.2} ({:.1})", 16.0 * r.fma / rate),
+        match widest {
+            Some(r) => println!(
+                "  {name:<44} {rate:6.2} ({:.1})",
+                r.lanes() as f64 * r.fma / rate
+            ),
             None => println!("  {name:<44} {rate:6.2}"),
         }
     };
@@ -83,7 +102,7 @@ fn main() {
     row("act softmax (one row)", &mut y, &|x, y| {
         Softmax.forward_slice(x, y)
     });
-    if fma.is_some() {
+    if widest.is_some_and(|r| r.bits == 512) {
         row(
             "hand-written AVX-512 sigmoid, table exp",
             &mut y,
@@ -99,6 +118,10 @@ fn main() {
         row("the same as scalar code (a gather)", &mut y, &|x, y| {
             peak::gather_sigmoid(x, y)
         });
+    } else {
+        println!(
+            "  (no AVX-512 here: the hand-written AVX-512 sigmoid and its scalar twin are skipped)"
+        );
     }
 }
 
@@ -109,9 +132,11 @@ fn ulps(got: f32, want: f64) -> f64 {
     (got as f64 - want).abs() / ulp
 }
 
-/// Independent 512-bit operations per nanosecond.
+/// Independent operations per nanosecond at one vector width.
 #[derive(Clone, Copy)]
 struct Rates {
+    /// The vector width: 512 or 256 bits.
+    bits: usize,
     fma: f64,
     add: f64,
     div: f64,
@@ -120,38 +145,70 @@ struct Rates {
     mix: f64,
 }
 
+impl Rates {
+    /// `f32` lanes per vector.
+    fn lanes(&self) -> usize {
+        self.bits / 32
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 mod peak {
     use super::{Rates, median_ns};
+    use std::arch::asm;
     use std::arch::x86_64::*;
     use std::hint::black_box;
 
     /// Chains run side by side: more than the latency times the issue width of any core
-    /// here, so the rate measured is the issue rate.
+    /// here, so the rate measured is the issue rate. With the two constants they fit in 16
+    /// registers, as many as AVX2 has.
     const CHAINS: usize = 12;
     const STEPS: usize = 200_000;
 
-    pub fn rates() -> Option<Rates> {
-        if !is_x86_feature_detected!("avx512f") {
-            return None;
+    /// The rates at each vector width this CPU has, the widest first: 512 bits with avx512f,
+    /// 256 bits with avx2 and fma.
+    pub fn rates() -> Vec<Rates> {
+        let mut rates = Vec::new();
+        if is_x86_feature_detected!("avx512f") {
+            rates.push(measured(
+                512,
+                4 * MIX,
+                // SAFETY (both): avx512f was detected above.
+                |op| {
+                    black_box(unsafe { chains(op) });
+                },
+                || {
+                    black_box(unsafe { mix() });
+                },
+            ));
         }
-        let rate = |op: Op| {
-            // SAFETY: avx512f was detected above.
-            let ns = median_ns(|| {
-                black_box(unsafe { chains(op) });
-            });
-            (CHAINS * STEPS) as f64 / ns
-        };
-        Some(Rates {
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            rates.push(measured(
+                256,
+                4 * MIX_AVX2,
+                // SAFETY (both): avx2 and fma were detected above.
+                |op| {
+                    black_box(unsafe { chains_avx2(op) });
+                },
+                || {
+                    black_box(unsafe { mix_avx2() });
+                },
+            ));
+        }
+        rates
+    }
+
+    /// One width's rates: `chain(op)` runs `CHAINS` chains of `STEPS` operations, `mix()`
+    /// runs `mix_ops` operations a step for `STEPS` steps.
+    fn measured(bits: usize, mix_ops: usize, chain: impl Fn(Op), mut mix: impl FnMut()) -> Rates {
+        let rate = |op: Op| (CHAINS * STEPS) as f64 / median_ns(|| chain(op));
+        Rates {
+            bits,
             fma: rate(Op::Fma),
             add: rate(Op::Add),
             div: rate(Op::Div),
-            // SAFETY: avx512f was detected above.
-            mix: (4 * MIX * STEPS) as f64
-                / median_ns(|| {
-                    black_box(unsafe { mix() });
-                }),
-        })
+            mix: (mix_ops * STEPS) as f64 / median_ns(&mut mix),
+        }
     }
 
     #[derive(Clone, Copy)]
@@ -179,7 +236,7 @@ mod peak {
                 a[j] = _mm512_fmadd_ps(a[j], m, k);
                 b[j] = _mm512_add_ps(b[j], k);
                 c[j] = _mm512_max_ps(c[j], m);
-                d[j] = _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(d[j]), bits));
+                d[j] = and_avx512(d[j], bits);
             }
         }
         let s = a
@@ -189,6 +246,24 @@ mod peak {
             .chain(&d)
             .fold(_mm512_setzero_ps(), |s, &v| _mm512_add_ps(s, v));
         _mm512_reduce_add_ps(s)
+    }
+
+    /// `d & bits`, out of the compiler's sight: as an intrinsic, `(d & k) & k` folds to
+    /// `d & k` and [`mix`]'s ands leave the loop.
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    fn and_avx512(d: __m512, bits: __m512i) -> __m512 {
+        let mut d = _mm512_castps_si512(d);
+        // SAFETY: one AVX-512 instruction on registers.
+        unsafe {
+            asm!(
+                "vpandd {d}, {d}, {bits}",
+                d = inout(zmm_reg) d,
+                bits = in(zmm_reg) bits,
+                options(pure, nomem, nostack, preserves_flags)
+            )
+        };
+        _mm512_castsi512_ps(d)
     }
 
     #[target_feature(enable = "avx512f")]
@@ -209,6 +284,90 @@ mod peak {
             .iter()
             .fold(_mm512_setzero_ps(), |s, &v| _mm512_add_ps(s, v));
         _mm512_reduce_add_ps(s)
+    }
+
+    /// [`chains`] at 256 bits.
+    #[target_feature(enable = "avx2,fma")]
+    fn chains_avx2(op: Op) -> f32 {
+        let mut v = [_mm256_set1_ps(1.0); CHAINS];
+        let m = _mm256_set1_ps(0.999_999);
+        let c = _mm256_set1_ps(1.000_001);
+        for _ in 0..STEPS {
+            for v in v.iter_mut() {
+                *v = match op {
+                    Op::Fma => _mm256_fmadd_ps(*v, m, c),
+                    Op::Add => _mm256_add_ps(*v, c),
+                    Op::Div => _mm256_div_ps(*v, c),
+                };
+            }
+        }
+        sum_avx2(&v)
+    }
+
+    /// Operations of each kind per step in [`mix_avx2`].
+    const MIX_AVX2: usize = 20;
+
+    /// [`mix`] at 256 bits. AVX2 has 16 registers, not 32: 13 chains and two constants, each
+    /// chain stepping often enough per step that every kind issues `MIX_AVX2` operations,
+    /// and each kind has more chains than its latency in cycles (FMA 4, add 3, max and and 1
+    /// on the cores here), so that none runs short of independent work at one issue a cycle.
+    #[target_feature(enable = "avx2,fma")]
+    fn mix_avx2() -> f32 {
+        let one = _mm256_set1_ps(1.0);
+        let mut a = [one; 5];
+        let mut b = [one; 4];
+        let mut c = [one; 2];
+        let mut d = [one; 2];
+        let m = _mm256_set1_ps(0.999_999);
+        let k = _mm256_set1_ps(1.000_001);
+        let bits = _mm256_castps_si256(k);
+        for _ in 0..STEPS {
+            for _ in 0..MIX_AVX2 / a.len() {
+                for a in a.iter_mut() {
+                    *a = _mm256_fmadd_ps(*a, m, k);
+                }
+            }
+            for _ in 0..MIX_AVX2 / b.len() {
+                for b in b.iter_mut() {
+                    *b = _mm256_add_ps(*b, k);
+                }
+            }
+            for _ in 0..MIX_AVX2 / c.len() {
+                for j in 0..c.len() {
+                    c[j] = _mm256_max_ps(c[j], m);
+                    d[j] = and_avx2(d[j], bits);
+                }
+            }
+        }
+        sum_avx2(&a) + sum_avx2(&b) + sum_avx2(&c) + sum_avx2(&d)
+    }
+
+    /// [`and_avx512`] at 256 bits.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn and_avx2(d: __m256, bits: __m256i) -> __m256 {
+        let mut d = _mm256_castps_si256(d);
+        // SAFETY: one AVX2 instruction on registers.
+        unsafe {
+            asm!(
+                "vpand {d}, {d}, {bits}",
+                d = inout(ymm_reg) d,
+                bits = in(ymm_reg) bits,
+                options(pure, nomem, nostack, preserves_flags)
+            )
+        };
+        _mm256_castsi256_ps(d)
+    }
+
+    /// The sum of every lane of `v` (so that no lane's work is dead).
+    #[target_feature(enable = "avx2")]
+    fn sum_avx2(v: &[__m256]) -> f32 {
+        let s = v
+            .iter()
+            .fold(_mm256_setzero_ps(), |s, &v| _mm256_add_ps(s, v));
+        let h = _mm_add_ps(_mm256_castps256_ps128(s), _mm256_extractf128_ps::<1>(s));
+        let h = _mm_hadd_ps(h, h);
+        _mm_cvtss_f32(_mm_hadd_ps(h, h))
     }
 
     /// `2^(j/16)`, `j = 0..16`, as `f32` bits (checked against `powf` in `table_sigmoid`).
@@ -317,8 +476,8 @@ mod peak {
 mod peak {
     use super::Rates;
 
-    pub fn rates() -> Option<Rates> {
-        None
+    pub fn rates() -> Vec<Rates> {
+        Vec::new()
     }
     pub fn table_sigmoid(_: &[f32], _: &mut [f32]) {}
     pub fn gather_sigmoid(_: &[f32], _: &mut [f32]) {}
