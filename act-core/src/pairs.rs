@@ -62,13 +62,18 @@ pub fn map_pairs<F: Float>(a: &[F], b: &[F], y: &mut [F], f: impl Fn(F, F) -> F)
         .zip(b.chunks(CHUNK))
         .zip(y.chunks_mut(CHUNK))
     {
-        let mut bad = false;
+        // A count of the suspect elements (at most `CHUNK`) in 32-bit lanes: the comparison's
+        // mask (-1 or 0) is subtracted from the count, one `vpsubd` per vector in the AVX2
+        // loop. A `bool` flag was packed to bytes each vector (`vextractf128`, `vpackssdw`,
+        // `vpor`); a `u32` ORed with `as u32` takes `vpsrld` + `vpor`; ORed as all ones or 0
+        // (`if .. { !0 } else { 0 }`), LLVM no longer vectorised the loop.
+        let mut bad = 0u32;
         for ((ai, bi), yi) in ac.iter().zip(bc).zip(yc.iter_mut()) {
             let v = f(*ai, *bi);
-            bad |= maybe_artefact2(*ai, *bi, v);
+            bad += maybe_artefact2(*ai, *bi, v) as u32;
             *yi = v;
         }
-        if bad {
+        if bad != 0 {
             for ((ai, bi), yi) in ac.iter().zip(bc).zip(yc.iter_mut()) {
                 if is_limit_artefact2(*ai, *bi, *yi) {
                     *yi = limit2(*ai, *bi, &f);

@@ -578,3 +578,75 @@ fn dense_forward_check(
         report.join("; ")
     );
 }
+
+/// NaN in either input gives NaN, for every gated built-in, build, float type and position in
+/// a slice (the slice loops carry NaN by the formula where each input propagates it on its
+/// own, without a select: `codegen/gated.rs`); the other results stay numbers.
+#[test]
+fn nan_in_either_input_gives_nan_in_every_gated_slice() {
+    fn check<F: Float + core::fmt::Debug, G: Gated>(g: &G, name: &str) {
+        let nan = F::from_f64(f64::NAN);
+        let n = 70;
+        let pick = |i: usize| F::from_f64(((i * 37 % 23) as f64 - 11.0) * 0.7);
+        let specials = [
+            0.0,
+            -0.0,
+            1e30,
+            -1e30,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            3.0,
+            -20.0,
+        ];
+        for (k, &s) in specials.iter().enumerate() {
+            for nan_in_a in [true, false] {
+                let mut a: Vec<F> = (0..n).map(pick).collect();
+                let mut b: Vec<F> = (0..n).map(|i| pick(i + 5)).collect();
+                // NaN in one input at several positions (vector body and tail), the other
+                // input there a special value.
+                let at = [k, 17 + k, 40 + k, n - 1 - k];
+                for &i in &at {
+                    let (nan_side, other) = if nan_in_a {
+                        (&mut a, &mut b)
+                    } else {
+                        (&mut b, &mut a)
+                    };
+                    nan_side[i] = nan;
+                    other[i] = F::from_f64(s);
+                }
+                let g_y: Vec<F> = vec![F::from_f64(1.5); n];
+                let mut y = vec![F::from_f64(0.0); n];
+                let (mut ga, mut gb) = (y.clone(), y.clone());
+                g.forward_slice(&a, &b, &mut y);
+                g.backward_slice(&a, &b, &g_y, &mut ga, &mut gb);
+                for i in 0..n {
+                    let want_nan = at.contains(&i);
+                    let got = (y[i].to_f64(), ga[i].to_f64(), gb[i].to_f64());
+                    assert_eq!(
+                        got.0.is_nan(),
+                        want_nan,
+                        "{name} forward at ({:?}, {:?}): {got:?}",
+                        a[i],
+                        b[i]
+                    );
+                    if want_nan {
+                        assert!(got.1.is_nan() || got.2.is_nan(), "{name} backward: {got:?}");
+                    }
+                }
+            }
+        }
+    }
+    let _guard = isa_lock();
+    for isa in act_core::dispatch::Isa::available() {
+        act_core::dispatch::force(Some(isa)).unwrap();
+        check::<f32, _>(&Glu, "glu");
+        check::<f32, _>(&SwiGlu, "swiglu");
+        check::<f32, _>(&GeGlu, "geglu");
+        check::<f32, _>(&ReGlu, "reglu");
+        check::<f64, _>(&Glu, "glu");
+        check::<f64, _>(&SwiGlu, "swiglu");
+        check::<f64, _>(&GeGlu, "geglu");
+        check::<f64, _>(&ReGlu, "reglu");
+    }
+    act_core::dispatch::force(None).unwrap();
+}

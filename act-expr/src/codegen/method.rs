@@ -78,11 +78,17 @@ fn guarded_method(
 /// else { e }` does where `a` or `b` does and `e` does: every comparison is false for NaN,
 /// so NaN takes the `else` side (`if x > 0 { 1 } else { alpha exp(x) }`).
 fn propagates_nan(g: &Graph, root: Id) -> bool {
+    propagates_nan_of(g, root, |n| matches!(n, Node::X | Node::B))
+}
+
+/// [`propagates_nan`] with NaN in the inputs that `source` picks (a gated activation asks
+/// for `a` and `b` one at a time: `f(a, b) = sigmoid(b)` propagates `b`'s NaN, not `a`'s).
+pub(super) fn propagates_nan_of(g: &Graph, root: Id, source: impl Fn(&Node) -> bool) -> bool {
     let live = g.reachable(&[root]);
     let mut nan = vec![false; root.index() + 1];
     for &id in &live {
         nan[id.index()] = match *g.node(id) {
-            Node::X | Node::B => true,
+            ref n @ (Node::X | Node::B) => source(n),
             Node::Const(_) | Node::Named(_) | Node::Param(_) | Node::Red(_) => false,
             Node::Sum(ref ts) | Node::Prod(ref ts) => ts.iter().any(|t| nan[t.index()]),
             Node::Pow(a, k) => k != 0 && nan[a.index()],
@@ -166,5 +172,20 @@ mod tests {
         assert!(!propagates_nan(&g, pw));
         assert!(!propagates_nan(&g, alpha));
         assert!(propagates_nan(&g, tail));
+    }
+
+    /// A gated formula drops its NaN select only where each input on its own propagates.
+    #[test]
+    fn gated_nan_propagation_is_decided_per_input() {
+        let mut g = Graph::new();
+        let (a, b) = (g.x(), g.b());
+        let s = g.call(Func::Sigmoid, b);
+        let glu = g.mul(a, s);
+        let from_a = |n: &Node| matches!(n, Node::X);
+        let from_b = |n: &Node| matches!(n, Node::B);
+        assert!(propagates_nan_of(&g, glu, from_a) && propagates_nan_of(&g, glu, from_b));
+        // `sigmoid(b)` alone is not NaN where only `a` is; the two together are.
+        assert!(!propagates_nan_of(&g, s, from_a) && propagates_nan_of(&g, s, from_b));
+        assert!(propagates_nan(&g, s));
     }
 }
