@@ -86,7 +86,8 @@ fn csv_values_agree_with_mpmath() {
 
 #[test]
 fn softmax_derivative_column_keeps_relative_accuracy_at_saturation() {
-    // x = [3, -40]: y0 rounds to 1, and the Jacobian's diagonal y0 (1 - y0) = e^-43 / (1 + e^-43)^2.
+    // x = [3, -40]: y0 rounds to 1, and the Jacobian's diagonal y0 (1 - y0) = e^-43 / (1 +
+    // e^-43)^2.
     let out = Command::cargo_bin("act-cli")
         .unwrap()
         .args(["eval", "softmax", "3", "-40", "--format", "csv"])

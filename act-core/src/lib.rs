@@ -229,16 +229,16 @@ pub mod __private;
 /// assert_eq!(y, [-std::f64::consts::LN_2; 2]);
 /// ```
 ///
-/// Formulas may be written as papers write them; the engine rewrites them into stable forms
-/// (the rules are listed in `act_expr`'s `rewrite` module): besides the classic ones (`ln(1 +
-/// exp(x))` is softplus), `exp(x) / sum(exp(x))` and `x - ln(sum(exp(x)))` are shifted by
-/// `max(x)` (no overflow at `[1000, 0]` or `[1e8, 1e8]`), the log of a max-shifted sum is a
-/// `log1p` of the terms below the maximum (log-softmax keeps `-8.76e-8` at `[16.25, 0]`),
-/// `exp(x - max(x))` is corrected by the rounding of the difference (exact in the inputs at any
-/// spread), `exp(x / p)` of the input over a parameter by the rounding of the quotient (CELU's
-/// derivative at any alpha), and an affine `c·u + k` is evaluated as `c·(u - u0) + r` around its rounded root
-/// `u0` (Keras's hard sigmoid `clamp(0.2 * x + 0.5, 0, 1)` is exact next to -2.5). Constants
-/// are the f64 values of the literals.
+/// Formulas may be written as papers write them; the engine rewrites them into stable forms (the
+/// rules are listed in `act_expr`'s `rewrite` module): besides the classic ones (`ln(1 + exp(x))`
+/// is softplus), `exp(x) / sum(exp(x))` and `x - ln(sum(exp(x)))` are shifted by `max(x)` (no
+/// overflow at `[1000, 0]` or `[1e8, 1e8]`), the log of a max-shifted sum is a `log1p` of the terms
+/// below the maximum (log-softmax keeps `-8.76e-8` at `[16.25, 0]`), `exp(x - max(x))` is corrected
+/// by the rounding of the difference (exact in the inputs at any spread), `exp(x / p)` of the input
+/// over a parameter by the rounding of the quotient (CELU's derivative at any alpha), and an affine
+/// `c·u + k` is evaluated as `c·(u - u0) + r` around its rounded root `u0` (Keras's hard sigmoid
+/// `clamp(0.2 * x + 0.5, 0, 1)` is exact next to -2.5). Constants are the f64 values of the
+/// literals.
 ///
 /// Products are simplified (like factors collected into powers), which can move an overflow:
 /// `powi(c * x, n)` becomes `c^n x^n` only where `c^n` is within `2^±64` (so `exp(-powi(x /

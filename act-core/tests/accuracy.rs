@@ -26,10 +26,10 @@
 //! 3. softmax only: `|v|` is below the smallest normal: `|result| <=` the smallest normal (flush
 //!    to zero). The elementwise built-ins return subnormal results (the underflow policy of
 //!    `act_core::math`): their subnormal results are held to rule 2, in subnormal spacings;
-//! 4. derivative of Swish, Gelu, GeluTanh, Mish or HardSwish (`x/3 + 1/2`) at a point with `|x - x0| <= 1.5` and
-//!    `|f'(x)| <= 1/4`, `x0` the interior root of `f'` (marked `root = 1` in the data): absolute
-//!    error at most `8 eps` of the type. There `f'` is a difference of terms of size 0.2-0.5
-//!    (`σ(x) + x σ'(x)`), whose rounding is a few eps in absolute terms.
+//! 4. derivative of Swish, Gelu, GeluTanh, Mish or HardSwish (`x/3 + 1/2`) at a point with `|x -
+//!    x0| <= 1.5` and `|f'(x)| <= 1/4`, `x0` the interior root of `f'` (marked `root = 1` in the
+//!    data): absolute error at most `8 eps` of the type. There `f'` is a difference of terms of
+//!    size 0.2-0.5 (`σ(x) + x σ'(x)`), whose rounding is a few eps in absolute terms.
 //!
 //! NaN never passes. Every path is checked: `forward`, `forward_slice`, `forward_in_place`,
 //! `derivative`, `derivative_slice` and `backward_slice` (with a gradient of ones, and with

@@ -224,14 +224,14 @@ fn subnormal_results_in_every_build() {
 
 /// The scalar methods run the slice loops' per-element plan in the active build, with the
 /// one-element kernel entries (`act_core::__private::OneKernels`). In `f64` those are the slice
-/// kernels: the same bits as the slice methods, for every elementwise built-in, in every
-/// build. In `f32` the sigmoid family (`sigmoid`, `sigmoid'`, `silu`, `silu'`) has a one-element
-/// form (`f64` with a table lookup, no fused multiply-add), so the activations that call them may differ from the slices
-/// (`tests/accuracy.rs` holds both paths to 4 ULP of mpmath): here within 2 ULP, or 8 eps in
-/// absolute terms where a derivative's terms cancel near its root (swish' at x = -1.28), and,
-/// where they call no other kernel, with the same bits in every build. Every other activation
-/// (GELU-tanh too: in `f32` its value and derivative are kernels of their own) gives the
-/// slices' bits.
+/// kernels: the same bits as the slice methods, for every elementwise built-in, in every build. In
+/// `f32` the sigmoid family (`sigmoid`, `sigmoid'`, `silu`, `silu'`) has a one-element form (`f64`
+/// with a table lookup, no fused multiply-add), so the activations that call them may differ from
+/// the slices (`tests/accuracy.rs` holds both paths to 4 ULP of mpmath): here within 2 ULP, or 8
+/// eps in absolute terms where a derivative's terms cancel near its root (swish' at x = -1.28),
+/// and, where they call no other kernel, with the same bits in every build. Every other activation
+/// (GELU-tanh too: in `f32` its value and derivative are kernels of their own) gives the slices'
+/// bits.
 #[test]
 fn scalar_methods_give_the_slice_bits_in_every_build() {
     let _level = hold();

@@ -1,9 +1,9 @@
 //! Gated built-ins and parameter gradients against mpmath, with the criterion of
-//! `tests/accuracy.rs` (4 ULP of the exact value, tails included, subnormal results in
-//! subnormal spacings, no flush; a gated parameter partial below the normal range within 8
-//! subnormal spacings, as the Gated trait documents; Celu's ∂/∂alpha near 0 within
-//! eps · |x/alpha| absolute, as documented; GeGlu `4 + κ` as Gelu; near the interior root of ∂f/∂a, an absolute error of
-//! `8 eps · |b|`, the size of the terms that cancel there, times the factor b).
+//! `tests/accuracy.rs` (4 ULP of the exact value, tails included, subnormal results in subnormal
+//! spacings, no flush; a gated parameter partial below the normal range within 8 subnormal
+//! spacings, as the Gated trait documents; Celu's ∂/∂alpha near 0 within eps · |x/alpha| absolute,
+//! as documented; GeGlu `4 + κ` as Gelu; near the interior root of ∂f/∂a, an absolute error of `8
+//! eps · |b|`, the size of the terms that cancel there, times the factor b).
 //!
 //! The data (`tests/data/gated/`, `tests/data/params/`) comes from
 //! `scripts/gen_gated_reference.py`. Print the table of worst errors with
@@ -391,10 +391,10 @@ fn gated_partials_stay_finite_where_a_times_b_overflows() {
     assert_eq!(d[0], 0.0);
 }
 
-/// The Gated trait's documented reach of the scaled tail factor: SwiGLU keeps its precision
-/// to `a = -752` (f64; f32: -190, `silu_scaled`'s `2^149`) and is 0 from `a = -790` (f32:
-/// about -198), where a huge `b` makes the exact value representable. Reference: `a σ(a) b = -exp(a + ln(-a b))` for
-/// `a << 0` (`σ(a) = e^a` to 1e-300), in f64 (its error is about `|a|` eps).
+/// The Gated trait's documented reach of the scaled tail factor: SwiGLU keeps its precision to `a =
+/// -752` (f64; f32: -190, `silu_scaled`'s `2^149`) and is 0 from `a = -790` (f32: about -198),
+/// where a huge `b` makes the exact value representable. Reference: `a σ(a) b = -exp(a + ln(-a b))`
+/// for `a << 0` (`σ(a) = e^a` to 1e-300), in f64 (its error is about `|a|` eps).
 #[test]
 fn gated_tail_factor_reaches_as_documented() {
     let want = |a: f64, b: f64| -(a + (-a * b).ln()).exp();

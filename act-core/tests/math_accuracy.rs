@@ -440,12 +440,12 @@ fn tail_values<const FMA: bool>() {
     assert!(math::f32::tanh_prime::<FMA>(50.0) > 0.0);
 }
 
-/// The `f32` `_final` kernels in the subnormal tail: near the true value, not 0, and 0 only
-/// below half the smallest subnormal. With FMA, within one spacing (2^-149): the lean
-/// kernels build `E` with one power of two lifted by 2^64 (`exp_neg_lifted`) and round
-/// the tail once, in their division. Without FMA, within two (the portable `tanh'` is
-/// `4 E / (1 + E)^2` with the factor 4 applied to a subnormal). True values: `sigmoid(-100) = sigmoid'(100) = e^-100 / (1 +
-/// e^-100)^k`, `tanh'(50) = 4 e^-100` (`1 + e^-100` is 1 in f64).
+/// The `f32` `_final` kernels in the subnormal tail: near the true value, not 0, and 0 only below
+/// half the smallest subnormal. With FMA, within one spacing (2^-149): the lean kernels build `E`
+/// with one power of two lifted by 2^64 (`exp_neg_lifted`) and round the tail once, in their
+/// division. Without FMA, within two (the portable `tanh'` is `4 E / (1 + E)^2` with the factor 4
+/// applied to a subnormal). True values: `sigmoid(-100) = sigmoid'(100) = e^-100 / (1 + e^-100)^k`,
+/// `tanh'(50) = 4 e^-100` (`1 + e^-100` is 1 in f64).
 #[test]
 fn f32_final_kernels_keep_the_subnormal_tail() {
     let spacing = 2f64.powi(-149);

@@ -101,15 +101,15 @@ fn bisect(g: &dyn Fn(f64) -> f64, mut lo: f64, mut hi: f64, glo: f64) -> f64 {
 /// The limit of `f` at `side` × ∞ (`side` is -1 or 1), or NaN where `f` has no numbers out
 /// there (outside its domain).
 ///
-/// `f(±∞)` is the limit unless an intermediate overflows on the way: `sqrt(x^2 + 1) - x`
-/// computes `∞ - ∞` (NaN) at ∞, and ∞ from x = 1.3e154 on, where `x^2` is ∞, though it falls
-/// towards 0. So the analysis walks out along the grid beyond 16, then to ±∞, while the values
-/// move the way `f'` says they do; the first step against it by more than a relative 1e-6
-/// (rounding noise) is the overflow, and so is a NaN value or derivative. If the walk reaches ±∞, `f(±∞)` is the
-/// limit. Else, where the last two values it trusted agree to a relative 1e-9, `f` has settled
-/// and the limit is that value; where they shrink towards 0, it is 0; where they grow, it is
-/// ±∞ in the direction `f` is still moving: an enclosure, not a guess at a finite bound
-/// (`log1p(x^2) - x`, which falls without bound, is -1.3e154 at the last input trusted).
+/// `f(±∞)` is the limit unless an intermediate overflows on the way: `sqrt(x^2 + 1) - x` computes
+/// `∞ - ∞` (NaN) at ∞, and ∞ from x = 1.3e154 on, where `x^2` is ∞, though it falls towards 0. So
+/// the analysis walks out along the grid beyond 16, then to ±∞, while the values move the way `f'`
+/// says they do; the first step against it by more than a relative 1e-6 (rounding noise) is the
+/// overflow, and so is a NaN value or derivative. If the walk reaches ±∞, `f(±∞)` is the limit.
+/// Else, where the last two values it trusted agree to a relative 1e-9, `f` has settled and the
+/// limit is that value; where they shrink towards 0, it is 0; where they grow, it is ±∞ in the
+/// direction `f` is still moving: an enclosure, not a guess at a finite bound (`log1p(x^2) - x`,
+/// which falls without bound, is -1.3e154 at the last input trusted).
 fn limit(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, xs: &[f64], side: f64) -> f64 {
     let mut tail: Vec<f64> = xs.iter().copied().filter(|&x| x * side > 16.0).collect();
     if side < 0.0 {
@@ -232,15 +232,15 @@ pub fn range(f: &dyn Fn(f64) -> f64, df: &dyn Fn(f64) -> f64, kinks: &[f64]) -> 
     }
 }
 
-/// The value an attained extreme `y` at `x` (a smooth critical point or a flat piece, not a
-/// kink) is reported as, and an input giving it: the value `f` takes most often on 65 evenly
-/// spaced inputs (a step of no power of two) over the middle of the neighbourhood where it stays within 3 ULP of `y`
-/// (a tie goes to the sounder value, the larger for a maximum). There the exact function is
-/// flat to a fraction of an ULP, so the computed values are the rounded extreme plus rounding
-/// noise, and the noise can pass the extreme: the interpreter gives
-/// `sigmoid(x) * (1 - sigmoid(x))` one ULP above 0.25 all along [-2.4e-9, -1e-9], though
-/// the exact maximum is 0.25 (at 0) and the generated code never exceeds it. Reporting the
-/// greatest computed value would claim that noise is a value the function attains.
+/// The value an attained extreme `y` at `x` (a smooth critical point or a flat piece, not a kink)
+/// is reported as, and an input giving it: the value `f` takes most often on 65 evenly spaced
+/// inputs (a step of no power of two) over the middle of the neighbourhood where it stays within 3
+/// ULP of `y` (a tie goes to the sounder value, the larger for a maximum). There the exact function
+/// is flat to a fraction of an ULP, so the computed values are the rounded extreme plus rounding
+/// noise, and the noise can pass the extreme: the interpreter gives `sigmoid(x) * (1 - sigmoid(x))`
+/// one ULP above 0.25 all along [-2.4e-9, -1e-9], though the exact maximum is 0.25 (at 0) and the
+/// generated code never exceeds it. Reporting the greatest computed value would claim that noise is
+/// a value the function attains.
 ///
 /// Where a kink lies inside that neighbourhood the extreme is a corner, not a turn: the
 /// exact function is not flat there, and the value at the kink (exact where the formula's

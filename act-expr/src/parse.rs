@@ -46,8 +46,9 @@ impl Scope {
         }
     }
 
-    /// The scope of a gated activation `f(a, b)`: `a` is lowered to [`Node::X`](crate::graph::Node::X),
-    /// `b` to [`Node::B`](crate::graph::Node::B); there are no reductions.
+    /// The scope of a gated activation `f(a, b)`: `a` is lowered to
+    /// [`Node::X`](crate::graph::Node::X), `b` to [`Node::B`](crate::graph::Node::B); there are no
+    /// reductions.
     pub fn gated(params: Vec<String>, a: String, b: String) -> Self {
         Scope {
             params,

@@ -494,7 +494,8 @@ fn vector_formulas_have_their_jacobian_diagonal() {
     softmax.eval_vector(&xs, &mut y);
     softmax.eval_vector_derivative(&xs, &mut d);
     for i in 0..4 {
-        // Closed forms: softmax' diagonal y (1 - y); log-softmax' diagonal 1 - y; x - mean: 1 - 1/n.
+        // Closed forms: softmax' diagonal y (1 - y); log-softmax' diagonal 1 - y; x - mean: 1 -
+        // 1/n.
         assert!(
             (d[i] - y[i] * (1.0 - y[i])).abs() < 1e-15,
             "{i}: {} vs {}",

@@ -456,8 +456,8 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         return csv_table(ctx.out, &["activation", "x", "value", "derivative"], &rows);
     }
     let digits = args.precision.unwrap_or(COMPARE_DIGITS);
-    // "?": not known for a vector formula or a gated activation; "n/a": not a property of a vector activation, whose
-    // outputs each depend on the whole input.
+    // "?": not known for a vector formula or a gated activation; "n/a": not a property of a vector
+    // activation, whose outputs each depend on the whole input.
     let yes_no = |b: Option<bool>| b.map_or("?", |b| if b { "yes" } else { "no" }).to_string();
     let header = ["activation", "range", "monotonic", "smooth", "zero-centred"];
     let rows: Vec<Vec<String>> = curves

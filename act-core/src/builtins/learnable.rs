@@ -11,8 +11,9 @@ activation! {
     ///
     /// - f(x) = x if x > 0, else alpha * x
     /// - f'(x) = 1 if x > 0, else alpha (alpha at 0, as PyTorch)
-    /// - ∂f/∂alpha = 0 if x > 0, else x: [`ParamGradients::backward_params`](crate::ParamGradients::backward_params)
-    ///   sums it against the incoming gradient over a whole slice (one shared alpha, PyTorch's
+    /// - ∂f/∂alpha = 0 if x > 0, else x:
+    ///   [`ParamGradients::backward_params`](crate::ParamGradients::backward_params) sums it
+    ///   against the incoming gradient over a whole slice (one shared alpha, PyTorch's
     ///   `num_parameters = 1`).
     ///
     /// ```

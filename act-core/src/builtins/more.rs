@@ -157,10 +157,10 @@ activation! {
     ///   divisions by h and h - x in turn); f64 within 4 ULP on the mpmath grid.
     /// - ∂f/∂b = 1 / (4h), within 4 ULP for every x (the scaled square root keeps h's
     ///   dependence on b beyond |x| = 1e15, where h = |x| alone would give 0).
-    /// - range (0, ∞). `b` must lie in [1e-30, 1e14]: b < 0 has no square root of a negative
-    ///   x^2 + b; b = 0 is ReLU (use [`Relu`](crate::builtins::Relu)), and below 1e-30 x^2 underflows in f32 before
-    ///   it is negligible against b, so f and f' would be wrong near 0 (with b = 0, f'(1e-200)
-    ///   would be inf); the upper bound is the range the accuracy tests cover (the paper
+    /// - range (0, ∞). `b` must lie in [1e-30, 1e14]: b < 0 has no square root of a negative x^2 +
+    ///   b; b = 0 is ReLU (use [`Relu`](crate::builtins::Relu)), and below 1e-30 x^2 underflows in
+    ///   f32 before it is negligible against b, so f and f' would be wrong near 0 (with b = 0,
+    ///   f'(1e-200) would be inf); the upper bound is the range the accuracy tests cover (the paper
     ///   uses b = 4).
     ///
     /// ```

@@ -523,9 +523,9 @@ pub fn softmax_family_backward<'c, F: Float, const FMA: bool, const L: usize>(
     }
 }
 
-/// `sum_i g_i (e_i inv)` over the first `len` lanes, in the order of [`sum_lanes`] (the rare case of
-/// [`softmax_family_backward`]; inlined in its branch, so that the builds for short inputs
-/// call nothing).
+/// `sum_i g_i (e_i inv)` over the first `len` lanes, in the order of [`sum_lanes`] (the rare case
+/// of [`softmax_family_backward`]; inlined in its branch, so that the builds for short inputs call
+/// nothing).
 #[inline(always)]
 fn dot_of_products<F: Float, const L: usize>(len: usize, g: &[F; L], e: &[F; L], inv: F) -> F {
     let add = |a: F, b: F| a + b;

@@ -53,21 +53,21 @@
 //!   portable `f32` build form them from `sigmoid_scaled_lean` and `sigmoid_pair` and select
 //!   the limits; the `f32` FMA builds (`math/f32/silu.rs`) from `2^64 e^-|x|` with `|x|`
 //!   clamped at 112, the derivative as one quotient by `(1 + E)^2`.
-//! - `erfc_mul(x, h, l)` is `erfc(x (h + l))` for a constant `h + l`, the product carried as
-//!   `a + al` (f64) or never formed (f32: `a^2 = x^2 (h + l)^2` split exactly, and the
-//!   rational function's coefficients scaled to `x`); `exp_sq(x, c)` is `e^(c x^2)` for a power of two `c` with `x^2` split
-//!   exactly (and their `*_scaled` forms). The codegen uses them for arguments of that shape,
-//!   GELU's `erfc(-x/sqrt 2)` and `e^(-x^2/2)`: in the tails these functions multiply the
-//!   relative error of their argument by `2a^2` and `|c| x^2`, and a rounded argument cost
-//!   GELU 130 ulp (value, `x = -11.9`) and 65 ulp (derivative, `x = -12`) in f32.
+//! - `erfc_mul(x, h, l)` is `erfc(x (h + l))` for a constant `h + l`, the product carried as `a +
+//!   al` (f64) or never formed (f32: `a^2 = x^2 (h + l)^2` split exactly, and the rational
+//!   function's coefficients scaled to `x`); `exp_sq(x, c)` is `e^(c x^2)` for a power of two `c`
+//!   with `x^2` split exactly (and their `*_scaled` forms). The codegen uses them for arguments of
+//!   that shape, GELU's `erfc(-x/sqrt 2)` and `e^(-x^2/2)`: in the tails these functions multiply
+//!   the relative error of their argument by `2a^2` and `|c| x^2`, and a rounded argument cost GELU
+//!   130 ulp (value, `x = -11.9`) and 65 ulp (derivative, `x = -12`) in f32.
 //!
 //! Approach, shared by both types (polynomial degrees given as f64 / f32):
-//! - `exp`: `x = k ln2 + r`, `|r| <= ln2/2`, with a two-part (Cody-Waite) ln 2; `e^r = 1 + r +
-//!   r^2 q(r)`, `q` of degree 9 / 4 fitted with mpmath (Chebyshev), the f32 one in Estrin's
-//!   scheme in the FMA build (a shorter chain for one element, the same instructions). `2^k` is built in the
-//!   exponent bits, in two halves applied in turn, so results near overflow and in the
-//!   subnormal range round once and correctly. `k` comes from the "add 1.5*2^52" trick, which
-//!   leaves it in the low bits: no float-to-int64 conversion (SSE2/AVX2 have none).
+//! - `exp`: `x = k ln2 + r`, `|r| <= ln2/2`, with a two-part (Cody-Waite) ln 2; `e^r = 1 + r + r^2
+//!   q(r)`, `q` of degree 9 / 4 fitted with mpmath (Chebyshev), the f32 one in Estrin's scheme in
+//!   the FMA build (a shorter chain for one element, the same instructions). `2^k` is built in the
+//!   exponent bits, in two halves applied in turn, so results near overflow and in the subnormal
+//!   range round once and correctly. `k` comes from the "add 1.5*2^52" trick, which leaves it in
+//!   the low bits: no float-to-int64 conversion (SSE2/AVX2 have none).
 //! - `expm1`: the same reduction, recombined as `2 (2^(k-1) - 1/2 + 2^(k-1) (e^r - 1))`. In
 //!   the f32 FMA build `q` is in Estrin's scheme, `2^(k-1) r^2` is formed beside it and the
 //!   doubling is taken into `q` and the other term, so one FMA follows `q` (a loop's
@@ -233,15 +233,15 @@ macro_rules! fma_kernels {
             (y, p, s, low)
         }
 
-        /// `(y, d)`: `y` = [`exp_neg_single`]`(a, ce)` and `d = 1 + E` rounded, `E = e^-a`,
-        /// for `ce = -0`, or `ce > 0` only where `a > SCALE_FROM` (there `d = 1`, as `1 + y`).
-        /// With FMA, `d = fma(p, s, 1 + s)` from the polynomial `p` and the power of two `s`
-        /// (`y = s + s p`), beside `y` rather than after it: `1 + s` is formed off the
-        /// dependency chain, which is then 3 cycles shorter for a one-element call
-        /// (`Sigmoid.derivative(x)` in a loop), and `sigmoid_pair` has no product `c E / c`
-        /// before `d` (swish's derivative slice 17% faster). `1 + s` is exact while `s >= 2^-mant` (below,
-        /// `1 + E` rounds to 1 or its successor and `d` may take the other one), so `d` is
-        /// rounded once, where `1 + y` rounds `y` first. Below the normal range `d = 1`.
+        /// `(y, d)`: `y` = [`exp_neg_single`]`(a, ce)` and `d = 1 + E` rounded, `E = e^-a`, for `ce =
+        /// -0`, or `ce > 0` only where `a > SCALE_FROM` (there `d = 1`, as `1 + y`). With FMA, `d =
+        /// fma(p, s, 1 + s)` from the polynomial `p` and the power of two `s` (`y = s + s p`),
+        /// beside `y` rather than after it: `1 + s` is formed off the dependency chain, which is
+        /// then 3 cycles shorter for a one-element call (`Sigmoid.derivative(x)` in a loop), and
+        /// `sigmoid_pair` has no product `c E / c` before `d` (swish's derivative slice 17%
+        /// faster). `1 + s` is exact while `s >= 2^-mant` (below, `1 + E` rounds to 1 or its
+        /// successor and `d` may take the other one), so `d` is rounded once, where `1 + y` rounds
+        /// `y` first. Below the normal range `d = 1`.
         #[inline(always)]
         fn exp_neg_one_plus<const FMA: bool>(a: $t, ce: $t) -> ($t, $t) {
             let (y, p, s, low) = exp_neg_single_parts::<FMA>(a, -0.0, ce);
@@ -523,11 +523,12 @@ macro_rules! final_kernels {
             (-y0).mul_add(ddl * g, y0)
         }
 
-        /// [`sigmoid`] where the result is final (not a term of a larger formula, where a
-        /// flushed term could matter): one scale factor in the normal range, and one correctly rounded division `num / (1 + E)` without the residual
-        /// corrections of the other forms, in both builds: about 1.7 ulp at worst
-        /// (`tests/accuracy.rs`), against at most 1.5 for the corrected [`sigmoid`]
-        /// (`tests/math_accuracy.rs`). The speed this buys: `benches/RESULTS.md`.
+        /// [`sigmoid`] where the result is final (not a term of a larger formula, where a flushed
+        /// term could matter): one scale factor in the normal range, and one correctly rounded
+        /// division `num / (1 + E)` without the residual corrections of the other forms, in both
+        /// builds: about 1.7 ulp at worst (`tests/accuracy.rs`), against at most 1.5 for the
+        /// corrected [`sigmoid`] (`tests/math_accuracy.rs`). The speed this buys:
+        /// `benches/RESULTS.md`.
         #[inline(always)]
         pub fn sigmoid_final<const FMA: bool>(x: $t) -> $t {
             // `1 + E` from the polynomial ([`exp_neg_one_plus`]) would take 3 cycles off a

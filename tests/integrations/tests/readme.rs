@@ -1,8 +1,8 @@
 //! The README's integration examples are this crate's `examples/`, verbatim, and they run.
 //!
-//! In the README each such block follows a comment naming its file:
-//! `<!-- tests/integrations/examples/half.rs -->`, then a ```` ```rust,ignore ```` block (act-core's
-//! own doctests of the README run without the features these need).
+//! In the README each such block follows a comment naming its file: `<!--
+//! tests/integrations/examples/half.rs -->`, then a ```` ```rust,ignore ```` block (act-core's own
+//! doctests of the README run without the features these need).
 
 use std::path::Path;
 

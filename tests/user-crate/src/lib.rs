@@ -1,6 +1,6 @@
-//! A user's crate: activations declared with `act_core::activation!`, exactly as act's documentation and
-//! the macro issue write them, outside the act workspace. `tests/reference.rs` checks them
-//! against mpmath data made by `scripts/gen_reference.py`.
+//! A user's crate: activations declared with `act_core::activation!`, exactly as act's
+//! documentation and the macro issue write them, outside the act workspace. `tests/reference.rs`
+//! checks them against mpmath data made by `scripts/gen_reference.py`.
 
 use act_core::prelude::*;
 

@@ -289,7 +289,8 @@ fn declared_derivative_is_used_and_metadata_exists() {
 /// Value: 4 ULP, or absolute `(4 + n) eps (1 + |x_i - max x|)` (the terms `x - m` and the log of
 /// the rounded sum). VJP `g - softmax(x) sum(g)`: 4 ULP or absolute `(4 + n + max|x - m|) eps s_i`
 /// with `s_i = |g_i| + softmax_i sum|g|`. Jacobian `δ_ij - softmax_j`: `4 + 2(4 + n + max|x - m|)`
-/// ULP of each entry (the diagonal `1 - softmax_i` = the sum of the others, no forced cancellation).
+/// ULP of each entry (the diagonal `1 - softmax_i` = the sum of the others, no forced
+/// cancellation).
 fn check_log_softmax<F: TestFloat>(all: &mut Vec<Stats>) {
     let eps = F::EPSILON.to_f64();
     let mut st = [

@@ -89,14 +89,14 @@ fn rational_r<const FMA: bool>(u: f32, pc: &[f32; 6], hc: &[f32; 5], bh: f32, bl
 /// about `e^-SCALE_FROM` (GELU's `0.5 x erfc(-x/sqrt 2)` is normal down to `x = -13.2`, where
 /// the `erfc` factor alone is subnormal).
 ///
-/// `erfc(a) = e^(-a^2) P(a) / (sqrt(pi) a P(a) + H(a))` for `a >= 0.5` (`2 - ` that for
-/// `a <= -0.5`), one rational function from there to the underflow (fitted by
-/// `scripts/fit_erfc.py`), with one division; `1 -+ erf(|a|)` below 0.5. Branch-free: both are computed and selected. The
-/// argument is never rounded: with `u = |x|`, `a^2 = u^2 m^2` (`m = |h + l|`) is formed
-/// exactly (split products) for `e^(-a^2)`, which multiplies the relative error of `a^2` by
-/// `a^2` (a rounded argument cost GELU 130 ulp at `x = -11.9`), and the rational function is
-/// evaluated in `u`, its coefficients scaled by `m^i` (fitted apart for `m = 1/sqrt 2`,
-/// GELU's). Everything on `h + l` folds at compile time.
+/// `erfc(a) = e^(-a^2) P(a) / (sqrt(pi) a P(a) + H(a))` for `a >= 0.5` (`2 - ` that for `a <=
+/// -0.5`), one rational function from there to the underflow (fitted by `scripts/fit_erfc.py`),
+/// with one division; `1 -+ erf(|a|)` below 0.5. Branch-free: both are computed and selected. The
+/// argument is never rounded: with `u = |x|`, `a^2 = u^2 m^2` (`m = |h + l|`) is formed exactly
+/// (split products) for `e^(-a^2)`, which multiplies the relative error of `a^2` by `a^2` (a
+/// rounded argument cost GELU 130 ulp at `x = -11.9`), and the rational function is evaluated in
+/// `u`, its coefficients scaled by `m^i` (fitted apart for `m = 1/sqrt 2`, GELU's). Everything on
+/// `h + l` folds at compile time.
 #[inline(always)]
 pub fn erfc_mul_scaled<const FMA: bool>(x: f32, h: f32, l: f32) -> (f32, f32) {
     let m = f64::from(h) + f64::from(l);
@@ -183,11 +183,11 @@ const fn one_plus_erf_q_times(c: f64) -> [f32; 5] {
 }
 
 /// `P` of GELU's `R(u) = e^(u^2/2) erfc(u / sqrt 2) = c P(u) / (u P(u) + H(u))` on `[0.7,
-/// GELU_LIM]` (`c` about `sqrt(2/pi)`, [`GELU_C_UNSCALE`] times 2^32), lowest degree first.
-/// `R` is about `c / u` for large `u`, so `H / D` (`D = u P + H`) is small (0.46 at `u =
-/// 0.7`, 0.16 at 2, 0.01 at 10) and the rounding errors of `P` and `H` reach `R` damped by it.
-/// The portable kernels' (the FMA builds' have their own, fitted from 0). Degrees 4 and 4, fitted for minimax relative error of `R` with f32 coefficients by
-/// `scripts/fit_gelu.py` (6.0e-9, 0.10 x 2^-24).
+/// GELU_LIM]` (`c` about `sqrt(2/pi)`, [`GELU_C_UNSCALE`] times 2^32), lowest degree first. `R` is
+/// about `c / u` for large `u`, so `H / D` (`D = u P + H`) is small (0.46 at `u = 0.7`, 0.16 at 2,
+/// 0.01 at 10) and the rounding errors of `P` and `H` reach `R` damped by it. The portable kernels'
+/// (the FMA builds' have their own, fitted from 0). Degrees 4 and 4, fitted for minimax relative
+/// error of `R` with f32 coefficients by `scripts/fit_gelu.py` (6.0e-9, 0.10 x 2^-24).
 const GELU_RP: [f32; 5] = [1.0, 0.944_904_86, 0.420_456_8, 0.100_467_89, 0.011_411_386];
 
 /// `H` of [`GELU_RP`] (`H(0) = c`).
@@ -576,8 +576,8 @@ pub fn gelu_pair<const FMA: bool>(x: f32) -> (f32, f32, f32) {
     (gelu::<FMA>(x), cp, inv)
 }
 
-/// [`gelu_prime`]'s form without FMA as `(c gelu'(x), 1/c)`: with `SCALED`, `c = 2^32` for `x < -10` (and 0
-/// below `-GELU_LIM`), else 1.
+/// [`gelu_prime`]'s form without FMA as `(c gelu'(x), 1/c)`: with `SCALED`, `c = 2^32` for `x <
+/// -10` (and 0 below `-GELU_LIM`), else 1.
 #[inline(always)]
 fn gelu_prime_c<const FMA: bool, const SCALED: bool>(x: f32) -> (f32, f32) {
     let (kh, kl) = GELU_PRIME_K;

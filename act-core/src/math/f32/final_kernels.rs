@@ -143,12 +143,12 @@ const ATANH_R: [f32; 4] = [0.333_333_2, 0.200_038_46, 0.141_167_01, 0.134_354_37
 /// which forms `ln(1 + E)` in double-word arithmetic, within 1.1 and 2.5 times slower
 /// (`benches/RESULTS.md`).
 ///
-/// `E` carries the lift of `exp_neg_lifted` (2^64) into `s`, and an FMA takes it off while
-/// it adds `max(x, 0)`: `fma(2^64 s, 2^-63, max(x, 0))` rounds once, so a subnormal result
-/// (`x` below about -87.3, where `s^3` flushes to 0) is rounded once. That sum is formed beside
-/// the polynomial, which the last FMA adds (`s z 2R`, with `s z` from the unlifted `s`). `|x|` is clamped at 105,
-/// where `e^-105` is below half the smallest subnormal: `softplus(-inf) = 0`,
-/// `softplus(inf) = inf`, NaN gives NaN. Without FMA this is [`softplus`].
+/// `E` carries the lift of `exp_neg_lifted` (2^64) into `s`, and an FMA takes it off while it adds
+/// `max(x, 0)`: `fma(2^64 s, 2^-63, max(x, 0))` rounds once, so a subnormal result (`x` below about
+/// -87.3, where `s^3` flushes to 0) is rounded once. That sum is formed beside the polynomial,
+/// which the last FMA adds (`s z 2R`, with `s z` from the unlifted `s`). `|x|` is clamped at 105,
+/// where `e^-105` is below half the smallest subnormal: `softplus(-inf) = 0`, `softplus(inf) =
+/// inf`, NaN gives NaN. Without FMA this is [`softplus`].
 #[inline(always)]
 pub fn softplus_final<const FMA: bool>(x: f32) -> f32 {
     if !FMA {

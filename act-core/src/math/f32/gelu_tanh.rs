@@ -113,14 +113,14 @@ pub fn gelu_tanh<const FMA: bool>(x: f32) -> f32 {
 /// kernel, one exponential, where the sum computes `σ(z)` and `σ'(z)` apart and its terms
 /// cancel by up to 1.3x for `x < 0`.
 ///
-/// With `E = e^-|z|` and `d = 1 + E`, the closed forms `E (d + x z') / d^2` for `x < 0` and
-/// `(d + x z' E) / d^2` for `x >= 0` (`σ = E / d` or `1 / d`, `σ' = E / d^2`): the only
-/// cancellation left is in `d + x z'` near the interior root (`x = -0.75`), formed with one
-/// rounding. `d` and the numerator `2^32 E b` are carried in two parts, and the quotient is
-/// corrected by its exact residual, so that `z'` and `d + x z'` are the only roundings that
-/// count (at the stride-16 exhaustive check the quotient rounded plainly came to 4.06 ULP).
-/// The result is unscaled last (it is subnormal from `x = -10.1`). `f'(+∞) = 1`, `f'(-∞) = +0` (and beyond `|z| =
-/// 108`); NaN gives NaN.
+/// With `E = e^-|z|` and `d = 1 + E`, the closed forms `E (d + x z') / d^2` for `x < 0` and `(d + x
+/// z' E) / d^2` for `x >= 0` (`σ = E / d` or `1 / d`, `σ' = E / d^2`): the only cancellation left
+/// is in `d + x z'` near the interior root (`x = -0.75`), formed with one rounding. `d` and the
+/// numerator `2^32 E b` are carried in two parts, and the quotient is corrected by its exact
+/// residual, so that `z'` and `d + x z'` are the only roundings that count (at the stride-16
+/// exhaustive check the quotient rounded plainly came to 4.06 ULP). The result is unscaled last (it
+/// is subnormal from `x = -10.1`). `f'(+∞) = 1`, `f'(-∞) = +0` (and beyond `|z| = 108`); NaN gives
+/// NaN.
 #[inline(always)]
 pub fn gelu_tanh_prime<const FMA: bool>(x: f32) -> f32 {
     let neg = x < 0.0;

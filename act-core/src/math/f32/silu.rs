@@ -198,13 +198,13 @@ const PAIR_CLAMP: f32 = 131.0;
 /// so that the product by any finite cofactor stays finite); it is `-0` below -131 (the exact
 /// `|silu'|` is below `2^-182` there).
 ///
-/// With FMA, `silu(x)` is [`silu`]'s value, bit for bit (`q = m / (1 + E)`, `m = 2^64 E` for
-/// `x < -69`, `E` for `-69 <= x < 0` (`2^64 E` scaled exactly), else 1, is `c sigmoid(x)`); `silu'(x) = sigmoid(x) (1 + x sigmoid(-x))` from the
-/// same quotient: `sigmoid(-x) = 1 - sigmoid(x)` for `x < 0` (no cancellation: `sigmoid(x) <=
-/// 1/2`) and `E sigmoid(x)` for `x >= 0`, so that `f = 1 + x sigmoid(-x)` is `|x| q w + (1 +
-/// min(x, 0))`, `w = 2^-64` or `E`, one FMA (`1 + x` is exact for `x <= -1`), and `c silu'(x) =
-/// q f`. The only cancellation is in `f` near the root `x = -1.278` (an absolute allowance,
-/// as for [`silu_prime`]). The portable build takes [`sigmoid_pair`] (see
+/// With FMA, `silu(x)` is [`silu`]'s value, bit for bit (`q = m / (1 + E)`, `m = 2^64 E` for `x <
+/// -69`, `E` for `-69 <= x < 0` (`2^64 E` scaled exactly), else 1, is `c sigmoid(x)`); `silu'(x) =
+/// sigmoid(x) (1 + x sigmoid(-x))` from the same quotient: `sigmoid(-x) = 1 - sigmoid(x)` for `x <
+/// 0` (no cancellation: `sigmoid(x) <= 1/2`) and `E sigmoid(x)` for `x >= 0`, so that `f = 1 + x
+/// sigmoid(-x)` is `|x| q w + (1 + min(x, 0))`, `w = 2^-64` or `E`, one FMA (`1 + x` is exact for
+/// `x <= -1`), and `c silu'(x) = q f`. The only cancellation is in `f` near the root `x = -1.278`
+/// (an absolute allowance, as for [`silu_prime`]). The portable build takes [`sigmoid_pair`] (see
 /// `silu_pair_from_sigmoid_pair` in `math`).
 ///
 /// Error (FMA): `q` has `E`'s and two roundings (`1 + E`, the quotient), `f` one rounding and

@@ -256,10 +256,10 @@ impl<'g> Facts<'g> {
 }
 
 impl Body {
-    /// The plan computing `root`. The node `stored`, when given, is not computed but read from
-    /// the variable `e` (its value stored by an earlier pass). With `final_root`, a root that
-    /// is a kernel call, or the negation of one, uses the kernel's `final` form (which may flush results below the
-    /// normal range to 0: harmless for a final value, not for a term of a sum that stays
+    /// The plan computing `root`. The node `stored`, when given, is not computed but read from the
+    /// variable `e` (its value stored by an earlier pass). With `final_root`, a root that is a
+    /// kernel call, or the negation of one, uses the kernel's `final` form (which may flush results
+    /// below the normal range to 0: harmless for a final value, not for a term of a sum that stays
     /// normal).
     pub(super) fn plan(
         g: &Graph,

@@ -335,15 +335,14 @@ fn stored_body(
     })
 }
 
-/// The argument `u` of the body of sum `j` where the forward pass may compute that body with
-/// the `exp` that flushes below the normal range (`FloatKernels::__exp_nonpositive_final`): softmax.
-/// Safe when the body is `exp(u)` with `u = p - max(p)` (`p` is `x`, or `-x` for softmin), so
-/// that `u <= 0` and the maximum's
-/// term is `exp(0) = 1`, making the sum at least 1; and the forward value is the body times
-/// constants of magnitude at most 1 and negative powers of this sum. A body below the normal
-/// range then changes the sum by less than its rounding (short of 2^100 elements), and the
-/// values it reaches are smaller than it, so below the normal range too, where they may flush.
-/// The backward pass keeps the gradual `exp`: there the body meets the incoming gradient,
+/// The argument `u` of the body of sum `j` where the forward pass may compute that body with the
+/// `exp` that flushes below the normal range (`FloatKernels::__exp_nonpositive_final`): softmax.
+/// Safe when the body is `exp(u)` with `u = p - max(p)` (`p` is `x`, or `-x` for softmin), so that
+/// `u <= 0` and the maximum's term is `exp(0) = 1`, making the sum at least 1; and the forward
+/// value is the body times constants of magnitude at most 1 and negative powers of this sum. A body
+/// below the normal range then changes the sum by less than its rounding (short of 2^100 elements),
+/// and the values it reaches are smaller than it, so below the normal range too, where they may
+/// flush. The backward pass keeps the gradual `exp`: there the body meets the incoming gradient,
 /// which may be large.
 fn flushable_exp(m: &Model, j: usize) -> Option<Flushing> {
     let g = &m.graph;
