@@ -208,6 +208,44 @@ pub fn fmt_digits(v: f64, digits: usize) -> String {
     layout(&format!("{v:.prec$e}", prec = digits - 1))
 }
 
+/// A column of a text table: each value as [`fmt_digits`] writes it, except that where one
+/// nonzero value below 1 in magnitude takes an exponent, every nonzero value below 1e-3 does
+/// too, so that a column does not show `-0.000014293892` beside `-2.866515719e-6`. Values
+/// from 1e-3 up keep their plain form (`0.001007299322`, `-0.3173105079`).
+pub fn fmt_column(values: &[f64], digits: usize) -> Vec<String> {
+    let plain: Vec<String> = values.iter().map(|v| fmt_digits(*v, digits)).collect();
+    let small_with_exponent = values
+        .iter()
+        .zip(&plain)
+        .any(|(v, s)| *v != 0.0 && v.abs() < 1.0 && s.contains('e'));
+    if !small_with_exponent {
+        return plain;
+    }
+    values
+        .iter()
+        .zip(plain)
+        .map(|(v, s)| {
+            if *v != 0.0 && v.abs() < 1e-3 && !s.contains('e') {
+                // The digits `s` shows, with an exponent: the shortest form of the value it
+                // reads back as has exactly those digits.
+                let shown: f64 = s.parse().unwrap_or(*v);
+                format!("{shown:e}")
+            } else {
+                s
+            }
+        })
+        .collect()
+}
+
+/// Rows of a text table from its columns, each formatted by [`fmt_column`].
+pub fn fmt_rows(columns: &[&[f64]], digits: usize) -> Vec<Vec<String>> {
+    let cols: Vec<Vec<String>> = columns.iter().map(|c| fmt_column(c, digits)).collect();
+    let n = columns.first().map_or(0, |c| c.len());
+    (0..n)
+        .map(|i| cols.iter().map(|c| c[i].clone()).collect())
+        .collect()
+}
+
 /// A range in interval notation with [`fmt_number`] bounds: `[0, ∞)`, `(-1e300, ∞)`; `?`
 /// when not known.
 pub fn fmt_range(r: Option<Range>) -> String {
@@ -450,5 +488,35 @@ mod tests {
         );
         assert_eq!(fmt_range(Some(Range::REAL)), "(-∞, ∞)");
         assert_eq!(fmt_range(None), "?");
+    }
+
+    #[test]
+    fn a_column_with_an_exponent_gives_one_to_every_value_below_1e_3() {
+        // GEGLU's value at b = 2 (`table geglu --b 2`): -2.87e-6 took an exponent, and
+        // -2.53e-4 printed as -0.0002533699347 beside it.
+        assert_eq!(
+            fmt_column(
+                &[-2.866515719e-6, -0.0002533699347, -0.00809938819, 0.0, 5.0],
+                10
+            ),
+            [
+                "-2.866515719e-6",
+                "-2.533699347e-4",
+                "-0.00809938819",
+                "0",
+                "5"
+            ]
+        );
+        // No small value with an exponent: the plain forms stay.
+        assert_eq!(
+            fmt_column(&[-0.000014293892, 1.0], 10),
+            ["-0.000014293892", "1"]
+        );
+        // Large values with an exponent do not change the small ones.
+        assert_eq!(fmt_column(&[1e300, 0.0001], 10), ["1e300", "0.0001"]);
+        assert_eq!(
+            fmt_rows(&[&[1.0, 2.0], &[1e-9, 0.0005]], 10),
+            [vec!["1", "1e-9"], vec!["2", "5e-4"]]
+        );
     }
 }

@@ -132,10 +132,20 @@ fn narrow_terminals_get_readable_output() {
             );
         }
     }
-    // The split tables repeat the key: every x of the table appears in both halves.
+    // The split tables repeat the key: every x of the table appears in both halves (17
+    // digits: at the default 10 the table fits in 40 columns).
     let out = act()
         .env("COLUMNS", "40")
-        .args(["table", "sigmoid", "--from", "-12", "--to", "-10"])
+        .args([
+            "table",
+            "sigmoid",
+            "--from",
+            "-12",
+            "--to",
+            "-10",
+            "--precision",
+            "17",
+        ])
         .output()
         .unwrap();
     let out = String::from_utf8(out.stdout).unwrap();

@@ -7,7 +7,7 @@ use super::params_json;
 use super::usage::{Usage, wrap_command, wrap_rust, write_fields};
 use crate::cli::Format;
 use crate::gated::{GatedSource, HEADER, Held, KEYS};
-use crate::number::{fmt_digits, fmt_number, write_number};
+use crate::number::{fmt_number, fmt_rows, write_number};
 use crate::output::{Ctx, Kind, key_value, md_header, text_table_keyed, wrap, write_json_number};
 
 /// Rows of `a, b, value, df/da, df/db` in one format. Text: `note` above an aligned table.
@@ -39,10 +39,11 @@ pub fn write_rows(
             if !text.is_empty() {
                 write!(ctx.out, "{}", wrap(&text, ctx.wrap_width(), "", ""))?;
             }
-            let cells: Vec<Vec<String>> = rows
-                .iter()
-                .map(|r| r.iter().map(|v| fmt_digits(*v, digits)).collect())
+            let columns: Vec<Vec<f64>> = (0..HEADER.len())
+                .map(|k| rows.iter().map(|r| r[k]).collect())
                 .collect();
+            let columns: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+            let cells = fmt_rows(&columns, digits);
             let table =
                 text_table_keyed(&HEADER, &cells, &[Kind::Number; 5], ctx.color, ctx.width, 2);
             write!(ctx.out, "{table}")?;

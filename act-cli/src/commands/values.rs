@@ -11,7 +11,8 @@ use crate::error::usage;
 use crate::gated::{self as two, GatedSource, Held};
 use crate::grid::Grid;
 use crate::number::{
-    TEXT_DIGITS, fmt_digits, fmt_number, fmt_range, fmt_range_digits, parse_numbers, write_number,
+    TEXT_DIGITS, fmt_column, fmt_number, fmt_range, fmt_range_digits, fmt_rows, parse_numbers,
+    write_number,
 };
 use crate::output::{
     Ctx, Kind, csv_table, json_number, md_header, md_table, text_table, wrap, write_json_number,
@@ -220,18 +221,7 @@ fn text_rows(
     derivatives: &[f64],
     digits: usize,
 ) -> anyhow::Result<()> {
-    let rows: Vec<Vec<String>> = xs
-        .iter()
-        .zip(values)
-        .zip(derivatives)
-        .map(|((x, v), d)| {
-            vec![
-                fmt_digits(*x, digits),
-                fmt_digits(*v, digits),
-                fmt_digits(*d, digits),
-            ]
-        })
-        .collect();
+    let rows = fmt_rows(&[xs, values, derivatives], digits);
     write!(
         ctx.out,
         "{}",
@@ -486,11 +476,11 @@ pub fn compare(args: &CompareArgs, ctx: &mut Ctx<'_>) -> anyhow::Result<()> {
         .zip(&results)
         .map(|(c, (v, d))| Column {
             label: c.display_label(),
-            values: v.iter().map(|y| fmt_digits(*y, digits)).collect(),
-            derivatives: d.iter().map(|y| fmt_digits(*y, digits)).collect(),
+            values: fmt_column(v, digits),
+            derivatives: fmt_column(d, digits),
         })
         .collect();
-    let xs: Vec<String> = at.iter().map(|x| fmt_digits(*x, digits)).collect();
+    let xs: Vec<String> = fmt_column(at, digits);
     let variable = match curves.first().map(|c| c.variable()) {
         Some(v) if curves.iter().all(|c| c.variable() == v) => v,
         _ => "x",
