@@ -7,6 +7,13 @@ use crate::math;
 
 /// The kernel entries generated code calls, as `<F as act_core::__private::FloatKernels>`.
 /// Implemented for the types that implement [`Float`](crate::Float), and only for them.
+///
+/// Parameters are `f64`; the code of a narrower type rounds them to it. Where a parameter
+/// constant (a parameter, or a product of parameters formed in `f64`) is beyond that type's
+/// range, rounding to ±∞, 0 or a subnormal, the generated methods run the `f64` code on
+/// widened arguments instead and round each result once, chosen once per call
+/// ([`FloatKernels::__param_in_range`]): results within the accuracy bound, at the `f64`
+/// loop's cost (several times slower) for such parameters, one test per call for the others.
 pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// True for the 16-bit types (`half::f16`, `half::bf16`, feature `half`): the activations'
     /// slice methods widen them to `f32`, run the `f32` code and round each result once.
@@ -91,7 +98,9 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// moves the sum by at most 2^-47 of it, or 2^-150 in the subnormal range (there the
     /// result is within one subnormal step). Without `FMA`: the product in `f64`, rounded to
     /// `f32` (2^-53 from halfway cases aside, the correctly rounded product). Where `p` is
-    /// beyond `f32`'s range, as the plain product: ±∞ but for 0 · p (NaN). The same two or
+    /// beyond `f32`'s range, as the plain product: ±∞ but for 0 · p (NaN); the generated
+    /// code never calls it so, but runs the `f64` code there
+    /// ([`FloatKernels::__param_in_range`]). The same two or
     /// three instructions per element for every `p`: what depends on `p` alone is computed
     /// without a branch, once per slice (the loop holds no test on `p`). The generated loops
     /// take it only where [`FloatKernels::__plain_param`] does not hold (a twin loop with the
@@ -114,9 +123,26 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     ///
     /// Not for `0 < |p| < 2^-126` unless exact (`from_f64(p)` is subnormal, off by up to
     /// 2^-150; the FMA builds' `h` and `l` are no better there, only the `f64` product is
-    /// right: parameters that small are not treated), `|p| > 1` unless exact (SELU's `scale`: the rounded parameter can carry the
-    /// product across the threshold), NaN. The 16-bit types run the `f32` code.
+    /// right: such parameters take the `f64` path, see [`FloatKernels::__param_in_range`]),
+    /// `|p| > 1` unless exact (SELU's `scale`: the rounded parameter can carry the product
+    /// across the threshold), NaN. The 16-bit types run the `f32` code.
     fn __plain_param(p: f64) -> bool;
+    /// Whether the generated code of this type may use the parameter constant `p` (a
+    /// parameter, or a product of parameters formed in `f64`): `p` is 0, or it rounds to a
+    /// normal number of this type (`2^-126 <= |p| <= f32::MAX` after rounding, for `f32`).
+    /// `f64`: always (`p` is exact). Elsewhere the rounded constant is ±∞ (`Elu { alpha:
+    /// 1e300 }` gave `∞ · 0 = NaN` at 0, ±∞ for every x < 0), 0 (CELU with alpha = 1e-300
+    /// gave NaN, `x / 0`) or a subnormal with a few bits (leaky ReLU with alpha = 1e-40 at
+    /// x = -1e30 was 1e-5 off): the generated slice methods, scalar methods and parameter
+    /// gradients test it once per call, for every constant their code uses, and where it
+    /// fails for one run the `f64` code instead on a copy of the arguments widened to `f64`
+    /// and round each result once to this type (the backward pass's `g f'(x)` is then formed
+    /// in `f64` and rounded once too). Cost where every constant is in range: one test per
+    /// call, nothing per element (the loops are the same); otherwise the `f64` loop, the
+    /// conversions and, for the slice methods, a widened copy of each slice. The 16-bit
+    /// types run the `f32` code, so for them too the test is `f32`'s (a parameter beyond
+    /// `f16`'s range but within `f32`'s runs the `f32` code).
+    fn __param_in_range(p: f64) -> bool;
 }
 
 /// The kernel entries of the scalar methods (`Elementwise::forward` and `derivative`, one
@@ -332,6 +358,10 @@ macro_rules! impl_float_kernels {
                 $t::MANTISSA_DIGITS == 53
                     || p as $t as f64 == p
                     || (p.abs() <= 1.0 && p.abs() >= $t::MIN_POSITIVE as f64)
+            }
+            #[inline(always)]
+            fn __param_in_range(p: f64) -> bool {
+                $t::MANTISSA_DIGITS == 53 || p == 0.0 || (p as $t).is_normal()
             }
             #[inline(always)]
             fn __mul_param<const FMA: bool>(self, p: f64) -> Self {

@@ -214,6 +214,10 @@ macro_rules! impl_half_float {
                 <f32 as FloatKernels>::__plain_param(p)
             }
             #[inline]
+            fn __param_in_range(p: f64) -> bool {
+                <f32 as FloatKernels>::__param_in_range(p)
+            }
+            #[inline]
             fn __mul_param<const FMA: bool>(self, p: f64) -> Self {
                 via(self, |v| FloatKernels::__mul_param::<FMA>(v, p))
             }

@@ -179,10 +179,15 @@ impl CompensatedSum {
         self.sum = s;
     }
 
-    /// The sum.
+    /// The sum. Where the running sum is infinite (an infinite term, or an overflow) the
+    /// carry is NaN (`∞ - ∞` in the two-sum) and the running sum is the value.
     #[inline(always)]
     pub fn value(&self) -> f64 {
-        self.sum + self.carry
+        if self.sum.is_finite() {
+            self.sum + self.carry
+        } else {
+            self.sum
+        }
     }
 }
 
@@ -200,10 +205,14 @@ pub fn dot_compensated<F: Float>(g: &[F], d: impl Fn(usize) -> F) -> F {
             lanes[k].add(t);
         }
     }
+    // A lane whose sum is infinite has a NaN carry (see `CompensatedSum::value`): its sum
+    // alone (±∞ at x = ±∞ in PReLU's ∂f/∂alpha = x was NaN).
     let mut total = CompensatedSum::default();
     for l in lanes {
         total.add(l.sum);
-        total.add(l.carry);
+        if l.sum.is_finite() {
+            total.add(l.carry);
+        }
     }
     F::from_f64(total.value())
 }
@@ -266,6 +275,25 @@ mod tests {
             s.add(1e-16);
         }
         assert!((s.value() - (1.0 + 1e-9)).abs() < 1e-15, "{}", s.value());
+    }
+
+    /// An infinite term, or a sum that overflows, gives ±∞, not the NaN of the two-sum's
+    /// `∞ - ∞`; opposite infinities give NaN.
+    #[test]
+    fn infinite_sums_are_infinite() {
+        let mut s = CompensatedSum::default();
+        s.add(1.0);
+        s.add(f64::NEG_INFINITY);
+        assert_eq!(s.value(), f64::NEG_INFINITY);
+        let big = [f64::MAX, f64::MAX, 1.0];
+        assert_eq!(dot_compensated(&[1.0f64; 3], |i| big[i]), f64::INFINITY);
+        let d = [f32::NEG_INFINITY, 3.0];
+        assert_eq!(
+            dot_compensated(&[1.0f32, -2.0], |i| d[i]),
+            f32::NEG_INFINITY
+        );
+        let both = [f64::INFINITY, f64::NEG_INFINITY];
+        assert!(dot_compensated(&[1.0f64; 2], |i| both[i]).is_nan());
     }
 
     #[test]

@@ -61,8 +61,26 @@
 //!   x <= 0, the derivatives' `scale` and `alpha exp(x)`) keep the plain product, within an
 //!   ULP. Two or more parameter factors multiply in `f64` and round to `f32` once (SELU's
 //!   `scale alpha`). Over every `f32` input, each build: SELU's value within 2.52 ULP
-//!   (x = -0.818; -0.824 with FMA), its derivative within 1.84 (2.77 and 2.11 before, with `scale` and `alpha`
-//!   each rounded to `f32`).
+//!   (x = -0.818; -0.824 with FMA), its derivative within 1.84 (2.77 and 2.11 before, with
+//!   `scale` and `alpha` each rounded to `f32`).
+//! - Parameters beyond `f32`'s range: the `f32` code rounds each parameter, and each product
+//!   of parameters formed in `f64` (SELU's `scale alpha`), to `f32`, where one beyond `f32`'s
+//!   range becomes ±∞ (`Elu { alpha: 1e300 }` gave `∞ · 0 = NaN` at 0, leaky ReLU NaN at 0,
+//!   CELU NaN for every x <= 0, SELU with `alpha = scale = 1e20` NaN at 0) and one below
+//!   its normal range 0 or a subnormal with few bits (CELU with alpha = 1e-300 gave NaN, leaky
+//!   ReLU with alpha = 1e-40 was 1e-5 off at x = -1e30). So every generated method of `f32`
+//!   (value, derivative, their slices, in place, backward, parameter gradients; gated ones
+//!   too) tests once per call that each parameter constant its code uses is 0 or rounds to a
+//!   normal `f32` (`FloatKernels::__param_in_range`); where one does not, it runs the `f64`
+//!   code on arguments widened to `f64` and rounds each result once (the backward pass's
+//!   `g f'(x)` and the parameter gradients' sums are formed in `f64` too). The results are
+//!   then the `f64` code's, within 4 ULP of `f32` (tested at ±1e39, ±1e300, ±`f64::MAX` and
+//!   ±1e-300 for every parametric built-in, `act-core/tests/param_range.rs`), with the
+//!   `f64` code's own limits: CELU's value where `x / alpha` underflows `f64` (|alpha| near
+//!   1e300 at |x| = 1e-40: -0 for -1e-40), ELU's derivative where `exp(x)` does (see [`Elu`]).
+//!   Cost: one test per call with the parameters in range, nothing per element (the same
+//!   loops); otherwise the `f64` loop, a widened copy of each slice and the conversions,
+//!   several times slower. `half::f16` and `bf16` run the `f32` code, its test included.
 //!
 //! NaN gives NaN, ±∞ gives the limits (elementwise; a softmax row holding +∞ gives NaN, see
 //! [`Softmax`]).

@@ -3,10 +3,10 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::emit::{f32_one_element_only, round_once_params};
+use super::emit::{f32_one_element_only, in_range_test, param_constants, round_once_params};
 use super::names::{self, slice};
 use super::tail;
-use super::{Kernels, dispatched, method_plain, method_with};
+use super::{Kernels, dispatched_in_range, method_plain, method_with};
 use crate::isa::TIERS;
 use crate::model::Model;
 
@@ -57,6 +57,19 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     };
     let value_plain = plain_test(side_params(m.f, value_tail));
     let deriv_plain = plain_test(side_params(m.df, deriv_tail));
+    // Parameter constants beyond `F`'s range (`FloatKernels::__param_in_range`): each side's
+    // constants (full and lean bodies), tested once per call; where one fails, the `f64` code
+    // runs on widened arguments and each result is rounded once.
+    let side_in_range = |root, lean: Option<(crate::graph::Id, f64)>| {
+        let mut cs = Vec::new();
+        param_constants(&m.graph, &[root], &m.param_names, true, &mut cs);
+        if let Some((r, _)) = lean {
+            param_constants(&lm.graph, &[r], &m.param_names, true, &mut cs);
+        }
+        in_range_test(cs)
+    };
+    let value_in_range = side_in_range(m.f, value_tail);
+    let deriv_in_range = side_in_range(m.df, deriv_tail);
     // `body(names)` where the side has no product rounded once, else the choice between
     // `body(plain twins)` and `body(names)`.
     let choose = |test: &Option<TokenStream>, body: &dyn Fn(Rename<'_>) -> TokenStream| {
@@ -162,29 +175,33 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             }
         }
     });
-    let forward_slice = dispatched(
+    let forward_slice = dispatched_in_range(
         forward.clone(),
         quote!(x: &[F], y: &mut [F]),
         quote!(x, y),
         forward_body,
+        &value_in_range,
     );
-    let backward_slice = dispatched(
+    let backward_slice = dispatched_in_range(
         backward,
         quote!(x: &[F], grad_y: &[F], grad_x: &mut [F]),
         quote!(x, grad_y, grad_x),
         backward_body,
+        &deriv_in_range,
     );
-    let derivative_slice = dispatched(
+    let derivative_slice = dispatched_in_range(
         derivative.clone(),
         quote!(x: &[F], dy: &mut [F]),
         quote!(x, dy),
         derivative_body,
+        &deriv_in_range,
     );
-    let in_place_slice = dispatched(
+    let in_place_slice = dispatched_in_range(
         in_place.clone(),
         quote!(x: &mut [F]),
         quote!(x),
         in_place_body,
+        &value_in_range,
     );
     let (one_value, one_deriv) = (
         if m.value_needs_limit {
@@ -234,11 +251,13 @@ pub(super) fn expand(m: &Model) -> TokenStream {
         &forward_one,
         scalar_body(&one_value, &value_one, &value_plain),
         inline_stmt(m.f, m.value_needs_limit, &value_one, &value_plain),
+        &value_in_range,
     );
     let derivative_one_fn = scalar(
         &derivative_one,
         scalar_body(&one_deriv, &deriv_one, &deriv_plain),
         inline_stmt(m.df, m.deriv_needs_limit, &deriv_one, &deriv_plain),
+        &deriv_in_range,
     );
     let elementwise = elementwise_impl(name);
     quote! {
@@ -273,10 +292,26 @@ pub(super) fn expand(m: &Model) -> TokenStream {
 /// one-element kernels without fused multiply-adds, see [`f32_one_element_only`]), `f32`
 /// skips the check and runs that body: the same in every build, inlined into the caller's
 /// loop.
-fn scalar(plain: &Ident, body: TokenStream, f32_inline: Option<TokenStream>) -> TokenStream {
+///
+/// Where `in_range` (the test of the body's parameter constants, see
+/// `emit::in_range_test`) fails, first: the `f64` method at `x`, rounded once.
+fn scalar(
+    plain: &Ident,
+    body: TokenStream,
+    f32_inline: Option<TokenStream>,
+    in_range: &Option<TokenStream>,
+) -> TokenStream {
     let fma = format_ident!("{}_fma", plain);
     let lowest = &TIERS[0];
     let (variant, features) = (format_ident!("{}", lowest.variant), lowest.target_feature());
+    let wide = in_range.as_ref().map(|t| {
+        quote! {
+            if !(#t) {
+                let wide = self.#plain::<f64>(<F as ::act_core::Float>::to_f64(x));
+                return <F as ::act_core::Float>::from_f64(wide);
+            }
+        }
+    });
     quote! {
         #[doc(hidden)]
         #[inline]
@@ -286,6 +321,7 @@ fn scalar(plain: &Ident, body: TokenStream, f32_inline: Option<TokenStream>) -> 
                 let wide = <F as ::act_core::Float>::to_f64(x) as f32;
                 return <F as ::act_core::Float>::from_f64(f64::from(self.#plain::<f32>(wide)));
             }
+            #wide
             const FMA: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
             #f32_inline
             #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]

@@ -79,6 +79,45 @@ pub(super) fn round_once_params(
         .collect()
 }
 
+/// The parameter constants the bodies of `roots` in `g` round to `F` (see
+/// [`plan::Body::param_constants`]), each planned as an elementwise value or derivative is
+/// (`final_root`), added to `out`.
+pub(super) fn param_constants(
+    g: &Graph,
+    roots: &[Id],
+    params: &[String],
+    final_root: bool,
+    out: &mut Vec<Vec<String>>,
+) {
+    for &r in roots {
+        out.extend(plan::Body::plan(g, r, params, None, final_root).param_constants());
+    }
+}
+
+/// The parameter constants of the joint body [`partials_body`] emits for `(da, db)` (see
+/// [`plan::Body::param_constants`]); the separate bodies are those of [`param_constants`].
+pub(super) fn joint_param_constants(
+    g: &Graph,
+    da: Id,
+    db: Id,
+    params: &[String],
+) -> Vec<Vec<String>> {
+    plan::Body::plan_joint(g, &[da, db], params).param_constants()
+}
+
+/// The test that every parameter constant of `consts` is in `F`'s range
+/// (`FloatKernels::__param_in_range` of each, joined by `&&`, each once); None without any.
+pub(super) fn in_range_test(mut consts: Vec<Vec<String>>) -> Option<TokenStream> {
+    consts.sort();
+    consts.dedup();
+    let tests: Vec<TokenStream> = consts
+        .iter()
+        .filter_map(|c| param_product(c))
+        .map(|p| quote!(<F as ::act_core::__private::FloatKernels>::__param_in_range(#p)))
+        .collect();
+    (!tests.is_empty()).then(|| quote!(#(#tests)&&*))
+}
+
 /// The product of the parameters `names` in `f64`, `(self.a * self.b)`; None without any.
 fn param_product(names: &[String]) -> Option<TokenStream> {
     names
@@ -824,6 +863,83 @@ mod tests {
             !code.contains("_plain <") && !code.contains("__plain_param"),
             "{code}"
         );
+    }
+
+    /// Every method whose code uses a parameter constant tests each constant once per call
+    /// (`__param_in_range`) and, where one fails, runs the `f64` code and rounds once: the
+    /// slices through `__via_f64!` before the choice of build (whose bodies hold no test), the
+    /// scalar methods through the `f64` scalar method. The constants are each parameter read
+    /// alone and each product of parameters, per side (SELU's value: `alpha`, whose binding
+    /// the plan keeps, `alpha * scale` and `scale`); a formula without parameters tests
+    /// nothing.
+    #[test]
+    fn parameters_beyond_the_range_take_the_f64_path() {
+        let test = |p: &str| {
+            let fk = "< F as :: act_core :: __private :: FloatKernels >";
+            format!("if ! ({fk} :: __param_in_range (({p})))")
+        };
+        let selu = "pub struct S(alpha = 1.67, scale = 1.05); \
+                    f(x) = if x > 0 { scale * x } else { scale * alpha * (exp(x) - 1) };";
+        let fwd = method(selu, "__act_forward_slice");
+        let (at_test, at_wide, at_isa) = (
+            fwd.find("__param_in_range"),
+            fwd.find("__via_f64 ! (self . __act_forward_slice (x : & [F] , y : & mut [F]))"),
+            fwd.find(":: act_core :: dispatch :: active ()"),
+        );
+        assert!(
+            at_test.is_some() && at_test < at_wide && at_wide < at_isa,
+            "{fwd}"
+        );
+        for c in [
+            "self . alpha",
+            "self . alpha * self . scale",
+            "self . scale",
+        ] {
+            let t = format!("__param_in_range (({c}))");
+            assert_eq!(fwd.matches(&t).count(), 1, "{c}: {fwd}");
+        }
+        let tokens = proc_macro2::TokenStream::from_str(selu).expect("tokens");
+        let code = crate::expand_activation(tokens).to_string();
+        let at = code
+            .find("unsafe fn __act_forward_slice_avx2")
+            .expect("the AVX2 build");
+        let build = &code[at..at + code[at..].find("# [cfg").unwrap_or(code.len() - at)];
+        assert!(!build.contains("__param_in_range"), "{build}");
+        let one = method(selu, "__act_forward_one");
+        assert!(one.contains("self . __act_forward_one :: < f64 >"), "{one}");
+        let leaky = "pub struct L(alpha = 0.1); f(x) = if x > 0 { x } else { alpha * x };";
+        for name in [
+            "__act_forward_slice",
+            "__act_forward_in_place",
+            "__act_derivative_slice",
+            "__act_backward_slice",
+            "__act_forward_one",
+            "__act_derivative_one",
+        ] {
+            let code = method(leaky, name);
+            assert_eq!(
+                code.matches(&test("self . alpha")).count(),
+                1,
+                "{name}: {code}"
+            );
+        }
+        // The partials' own: leaky ReLU's ∂f/∂alpha (`x` or 0) uses none, SELU's ∂f/∂scale
+        // (`x` or `alpha (exp(x) - 1)`) uses `alpha`.
+        assert!(!method(leaky, "__act_backward_params").contains("__param_in_range"));
+        let params = method(selu, "__act_backward_params");
+        assert!(
+            params.contains("__param_in_range ((self . alpha))"),
+            "{params}"
+        );
+        let relu = "pub struct R; f(x) = max(0, x);";
+        let tokens = proc_macro2::TokenStream::from_str(relu).expect("tokens");
+        let code = crate::expand_activation(tokens).to_string();
+        assert!(!code.contains("__param_in_range"), "{code}");
+        let gated = "pub gated struct G(c = 1.0); f(a, b) = c * a * sigmoid(b);";
+        for name in ["__act_forward_slice", "__act_backward_slice"] {
+            let code = method(gated, name);
+            assert!(code.contains(&test("self . c")), "{name}: {code}");
+        }
     }
 
     /// The f32 scalar methods skip the build check where the formula calls only the

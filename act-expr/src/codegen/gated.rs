@@ -5,11 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::emit::partials_body;
+use super::emit::{in_range_test, joint_param_constants, param_constants, partials_body};
 use super::method::propagates_nan_of;
 use super::names::{self, slice};
 use super::param_checks::ParamChecks;
-use super::{Kernels, body_with, dispatched, lit};
+use super::{Kernels, body_with, dispatched_in_range, lit};
 use crate::gated::GatedModel;
 use crate::graph::{Id, Node};
 
@@ -136,7 +136,28 @@ fn methods(m: &GatedModel) -> TokenStream {
             }
         }
     };
-    let forward_slice = dispatched(
+    // Parameter constants beyond `F`'s range (`FloatKernels::__param_in_range`), per method:
+    // where one fails, the `f64` code on widened slices, each result rounded once.
+    let in_range = |roots: &[Id]| {
+        let mut cs = Vec::new();
+        param_constants(&m.graph, roots, &m.param_names, true, &mut cs);
+        in_range_test(cs)
+    };
+    let mut partials_consts = Vec::new();
+    param_constants(
+        &m.graph,
+        &[m.da_code, m.db],
+        &m.param_names,
+        true,
+        &mut partials_consts,
+    );
+    partials_consts.extend(joint_param_constants(
+        &m.graph,
+        m.da_code,
+        m.db,
+        &m.param_names,
+    ));
+    let forward_slice = dispatched_in_range(
         forward.clone(),
         quote!(a: &[F], b: &[F], y: &mut [F]),
         quote!(a, b, y),
@@ -147,8 +168,9 @@ fn methods(m: &GatedModel) -> TokenStream {
             #[inline(always)]
             |u, v| self.#value::<F, FMA>(u, v)
         )),
+        &in_range(&[m.f]),
     );
-    let backward_slice = dispatched(
+    let backward_slice = dispatched_in_range(
         backward.clone(),
         quote!(a: &[F], b: &[F], grad_y: &[F], grad_a: &mut [F], grad_b: &mut [F]),
         quote!(a, b, grad_y, grad_a, grad_b),
@@ -161,12 +183,14 @@ fn methods(m: &GatedModel) -> TokenStream {
             #[inline(always)]
             |u, v| self.#partials::<F, FMA>(u, v),
         )),
+        &in_range_test(partials_consts),
     );
-    let backward_params_fn = dispatched(
+    let backward_params_fn = dispatched_in_range(
         backward_params.clone(),
         quote!(a: &[F], b: &[F], grad_y: &[F], grad_params: &mut [F]),
         quote!(a, b, grad_y, grad_params),
         quote!(::act_core::__private::backward_params_pairs(a, b, grad_y, grad_params, #dk)),
+        &in_range(&m.param_partials),
     );
 
     quote! {

@@ -37,6 +37,38 @@ pub(super) fn dispatched(
     .expand()
 }
 
+/// [`dispatched`] with the `f64` path for parameters beyond `F`'s range: where `in_range`
+/// (a test of the parameter constants the body uses, see `emit::in_range_test`) fails, the
+/// public method runs the `f64` build on widened copies of the slices and rounds the results
+/// once (`act_core::__via_f64!`), before the choice of build; the builds themselves are
+/// unchanged. Without a test, [`dispatched`].
+pub(super) fn dispatched_in_range(
+    name: Ident,
+    params: TokenStream,
+    args: TokenStream,
+    body: TokenStream,
+    in_range: &Option<TokenStream>,
+) -> TokenStream {
+    let prelude = in_range
+        .as_ref()
+        .map(|t| {
+            quote! {
+                if !(#t) {
+                    return ::act_core::__via_f64!(self.#name(#params));
+                }
+            }
+        })
+        .unwrap_or_default();
+    Dispatched {
+        name,
+        params,
+        args,
+        body,
+        prelude,
+    }
+    .expand()
+}
+
 impl Dispatched {
     /// The public method and one hidden `unsafe` method per tier.
     pub(super) fn expand(&self) -> TokenStream {

@@ -30,7 +30,7 @@ mod vector;
 
 use crate::model::Model;
 use emit::{Kernels, body, body_with, lit};
-use isa::dispatched;
+use isa::dispatched_in_range;
 use method::{method, method_not_nan, method_plain, method_stored, method_with};
 
 /// The declared struct (one public `f64` per parameter, documented with its default, or a

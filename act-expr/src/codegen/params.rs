@@ -4,7 +4,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Kernels, body_with, dispatched, names};
+use super::emit::{in_range_test, param_constants};
+use super::{Kernels, body_with, dispatched_in_range, names};
 use crate::graph::{Id, Var};
 use crate::model::Model;
 use crate::print::print;
@@ -49,7 +50,10 @@ pub(super) fn expand(m: &Model) -> TokenStream {
             quote!(#k => self.#f::<F, FMA>(u),)
         })
         .collect();
-    let backward_params_fn = dispatched(
+    // Parameter constants beyond `F`'s range: the `f64` code, the sums rounded once.
+    let mut consts = Vec::new();
+    param_constants(&g, &ids, &m.param_names, true, &mut consts);
+    let backward_params_fn = dispatched_in_range(
         backward_params.clone(),
         quote!(x: &[F], grad_y: &[F], grad_params: &mut [F]),
         quote!(x, grad_y, grad_params),
@@ -60,6 +64,7 @@ pub(super) fn expand(m: &Model) -> TokenStream {
                 _ => #fl::NAN,
             }
         })),
+        &in_range_test(consts),
     );
     quote! {
         #[allow(clippy::all, clippy::pedantic)]

@@ -289,6 +289,27 @@ impl Body {
             .collect()
     }
 
+    /// The parameter constants this body rounds to `F`, each as its parameter factors (by
+    /// name, multiplied in `f64` in this order): every parameter read alone, and the
+    /// parameter factors of every product (SELU's `scale alpha`, rounded once; a product
+    /// rounded once passes them to `FloatKernels::__mul_param`, which rounds them too where
+    /// they are beyond `F`'s range). The generated code tests them with
+    /// `FloatKernels::__param_in_range`.
+    pub(super) fn param_constants(&self) -> Vec<Vec<String>> {
+        let alone = self.bindings.iter().filter_map(|b| match b {
+            Binding::Let {
+                expr: Expr::Param(name),
+                ..
+            } => Some(vec![name.clone()]),
+            _ => None,
+        });
+        let products = self
+            .products()
+            .filter(|p| !p.params.is_empty())
+            .map(|p| p.params.clone());
+        alone.chain(products).collect()
+    }
+
     /// The body with every product by a parameter plain: `F::from_f64(p) * a`, the
     /// parameters' product rounded to `F` first (the code before products rounded once; see
     /// `FloatKernels::__plain_param` for where it is as right).
