@@ -1,9 +1,9 @@
 //! `half::f16` and `half::bf16` as [`Float`] (feature `half`).
 //!
-//! The activations' slice methods (and so the scalar ones, which run through them) widen the
-//! 16-bit values to `f32` (exactly), run the `f32` code and round each result once
-//! ([`FloatKernels::__COMPUTED_IN_F32`]); the methods below do the same one operation at a time, for
-//! code that is generic over [`Float`].
+//! The activations' slice methods (and so the scalar ones, which run through them) widen the 16-bit
+//! values to `f32` (exactly), run the `f32` code and round each result once
+//! ([`FloatKernels::__COMPUTED_IN_F32`]); the methods below do the same one operation at a time,
+//! for code that is generic over [`Float`].
 
 use half::{bf16, f16};
 

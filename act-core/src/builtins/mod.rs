@@ -138,8 +138,9 @@ activation! {
     ///
     /// - y_i = exp(x_i - max(x)) / sum_j exp(x_j - max(x)) (shifting by the maximum keeps it
     ///   finite for any input: `[1000, 710, 709, -3]` works)
-    /// - Jacobian: dy_i/dx_j = y_i (δ_ij - y_j); [`backward_slice`](crate::Activation::backward_slice)
-    ///   computes the vector-Jacobian product in O(n) without forming it
+    /// - Jacobian: dy_i/dx_j = y_i (δ_ij - y_j);
+    ///   [`backward_slice`](crate::Activation::backward_slice) computes the vector-Jacobian product
+    ///   in O(n) without forming it
     /// - range (0, 1] per component: one element gives exactly 1, and at wide spreads
     ///   computed entries round to exactly 0 or 1 (`[1000, 0]` gives `[1, 0]`). An empty
     ///   input gives an empty output, and a row of all -∞ gives NaN (no distribution is
@@ -255,22 +256,21 @@ activation! {
     /// Use it in plain feed-forward networks with LeCun normal initialisation and
     /// AlphaDropout; other initialisations or ordinary dropout break the self-normalisation.
     ///
-    /// Accuracy: within 4 ULP, the overflow threshold included: `scale x` for x > 0 rounds
-    /// once in `f32` (`fma(x, h, x l)` with `scale = h + l`, or the product in `f64` without
-    /// FMA), so that x = 3.2386221e38, where `scale x` = 3.402823489e38 lies below the
-    /// threshold, gives `f32::MAX`, not `inf`. The x <= 0 side multiplies `exp(x) - 1` by
-    /// `scale alpha`, formed in `f64` and rounded to `f32` once. Over every `f32` input,
-    /// each build: the value within 2.52 ULP (x = -0.818; -0.824 with FMA), the derivative
-    /// within 1.84 (2.77 and 2.11 with `scale` and `alpha` each rounded to `f32`). Cost: none with FMA (the
-    /// x > 0 side's one more instruction is the x <= 0 side's one fewer); without FMA (the
-    /// portable build: aarch64 has FMA, x86 CPUs without AVX2 + FMA do not), forward 0.86x
-    /// to 0.88x at 1M `f32`, of which about 0.91x is the reformulated body alone (measured
-    /// with `scale` an `f32`, which runs the plain loop) and the rest the `f64` product. A
-    /// `scale` that is an `f32` or at most 1 runs the plain loop (see `FloatKernels`'s
-    /// `__plain_param`); the derivative and the backward pass are unchanged. Not treated:
-    /// the backward pass's `g f'(x)` multiplies `g` by `scale` rounded to `f32`, so a
-    /// gradient `g` within an ULP of 3.2386221e38 can still cross the threshold the other
-    /// way round.
+    /// Accuracy: within 4 ULP, the overflow threshold included: `scale x` for x > 0 rounds once in
+    /// `f32` (`fma(x, h, x l)` with `scale = h + l`, or the product in `f64` without FMA), so that
+    /// x = 3.2386221e38, where `scale x` = 3.402823489e38 lies below the threshold, gives
+    /// `f32::MAX`, not `inf`. The x <= 0 side multiplies `exp(x) - 1` by `scale alpha`, formed in
+    /// `f64` and rounded to `f32` once. Over every `f32` input, each build: the value within 2.52
+    /// ULP (x = -0.818; -0.824 with FMA), the derivative within 1.84 (2.77 and 2.11 with `scale`
+    /// and `alpha` each rounded to `f32`). Cost: none with FMA (the x > 0 side's one more
+    /// instruction is the x <= 0 side's one fewer); without FMA (the portable build: aarch64 has
+    /// FMA, x86 CPUs without AVX2 + FMA do not), forward 0.86x to 0.88x at 1M `f32`, of which about
+    /// 0.91x is the reformulated body alone (measured with `scale` an `f32`, which runs the plain
+    /// loop) and the rest the `f64` product. A `scale` that is an `f32` or at most 1 runs the plain
+    /// loop (see `FloatKernels`'s `__plain_param`); the derivative and the backward pass are
+    /// unchanged. Not treated: the backward pass's `g f'(x)` multiplies `g` by `scale` rounded to
+    /// `f32`, so a gradient `g` within an ULP of 3.2386221e38 can still cross the threshold the
+    /// other way round.
     ///
     /// Parameters: any finite `alpha` and `scale` whose product `scale · alpha` is finite in
     /// `f64` (`|scale · alpha| <= f64::MAX`); `try_new`, `set_param` and `set_params` refuse

@@ -233,8 +233,8 @@ macro_rules! fma_kernels {
             (y, p, s, low)
         }
 
-        /// `(y, d)`: `y` = [`exp_neg_single`]`(a, ce)` and `d = 1 + E` rounded, `E = e^-a`, for `ce =
-        /// -0`, or `ce > 0` only where `a > SCALE_FROM` (there `d = 1`, as `1 + y`). With FMA, `d =
+        /// `(y, d)`: `y` = [`exp_neg_single`]`(a, ce)` and `d = 1 + E` rounded, `E = e^-a`, for
+        /// `ce = -0`, or `ce > 0` only where `a > SCALE_FROM` (there `d = 1`, as `1 + y`). With FMA, `d =
         /// fma(p, s, 1 + s)` from the polynomial `p` and the power of two `s` (`y = s + s p`),
         /// beside `y` rather than after it: `1 + s` is formed off the dependency chain, which is
         /// then 3 cycles shorter for a one-element call (`Sigmoid.derivative(x)` in a loop), and

@@ -282,10 +282,10 @@ pub(super) fn expand(m: &Model) -> TokenStream {
     }
 }
 
-/// A scalar method `name(x) -> F` running `body` (which reads `x` and `FMA`) in the build the
-/// slice loops use: the FMA code, compiled for the lowest tier (AVX2 + FMA), where the active
-/// level is that tier or above (for one element the AVX-512 build would be the same
-/// instructions, and every tier gives the same bits), else the portable code. No loop set-up: a scalar call costs a level
+/// A scalar method `name(x) -> F` running `body` (which reads `x` and `FMA`) in the build the slice
+/// loops use: the FMA code, compiled for the lowest tier (AVX2 + FMA), where the active level is
+/// that tier or above (for one element the AVX-512 build would be the same instructions, and every
+/// tier gives the same bits), else the portable code. No loop set-up: a scalar call costs a level
 /// check, a call and the kernel.
 ///
 /// With `f32_inline` (a statement returning early with a body that calls only `f32`
