@@ -42,10 +42,14 @@ pub fn explain(
             .iter()
             .map(|(k, v)| format!("--param {k}={}", fmt_number(*v)))
             .collect();
-        let which = if defaults.len() == 1 {
-            "the default meets it"
-        } else {
-            "the defaults meet them"
+        // "it" for one condition, "them" for several (`describe` may merge two bounds on one
+        // parameter into one interval, still one thing to meet).
+        let described = describe(conditions).len();
+        let which = match (defaults.len() == 1, described == 1) {
+            (true, true) => "the default meets it",
+            (true, false) => "the default meets them",
+            (false, true) => "the defaults meet it",
+            (false, false) => "the defaults meet them",
         };
         let line = format!("  {which}: {}", example.join(" "));
         // Kept within 80 columns (the caller wraps only the first line): SELU's two defaults
@@ -145,9 +149,13 @@ mod tests {
             ("alpha".to_string(), 1.6732632423543772),
             ("scale".to_string(), 1.0507009873554805),
         ];
-        let text = explain("selu", &err, &["scale * alpha < inf"], &defaults);
+        let conditions = ["scale * alpha < inf", "scale * alpha > -inf"];
+        let text = explain("selu", &err, &conditions, &defaults);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[2], "  the defaults meet them:");
+        // One condition met by two defaults: "it".
+        let one = explain("selu", &err, &conditions[..1], &defaults);
+        assert_eq!(one.lines().nth(2), Some("  the defaults meet it:"));
         assert_eq!(
             lines[3],
             "    --param alpha=1.6732632423543772 --param scale=1.0507009873554805"

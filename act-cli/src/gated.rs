@@ -524,7 +524,7 @@ mod tests {
         assert_eq!(
             err,
             "clamp-gate: parameters must satisfy lo < hi, got lo = 3, hi = 1\n  clamp-gate takes \
-             lo < hi\n  the defaults meet them: --param lo=-1 --param hi=1"
+             lo < hi\n  the defaults meet it: --param lo=-1 --param hi=1"
         );
         let err = clamp_gate()
             .set_params(&params(&[("hi", f64::NAN)]))

@@ -289,13 +289,13 @@ const REFUSALS: &[Refusal] = &[
         activation: "selu",
         condition: "scale * alpha < inf",
         refused: Refused::Any,
-        reason: "the x <= 0 side multiplies by scale * alpha, which must be finite in f64",
+        reason: "the x <= 0 side multiplies by it: |scale * alpha| must be at most 1.8e308",
     },
     Refusal {
         activation: "selu",
         condition: "scale * alpha > -inf",
         refused: Refused::Any,
-        reason: "the x <= 0 side multiplies by scale * alpha, which must be finite in f64",
+        reason: "the x <= 0 side multiplies by it: |scale * alpha| must be at most 1.8e308",
     },
     Refusal {
         activation: "hardtanh",
