@@ -27,5 +27,5 @@ pub use crate::pairs::{
 
 /// See `crate::widen`.
 pub mod widen {
-    pub use crate::widen::{round_from_f64, round_into, to_f32, to_f64};
+    pub use crate::widen::{round_back, widen};
 }
