@@ -41,7 +41,8 @@
 //!   these bounds (CI runs every 4096th input with `--max-ulp 4`). Checked over every f32
 //!   input: GELU-tanh is within 2.87 ULP (value) and 3.95 ULP (derivative), GELU within
 //!   3.61 ULP (3.43 with FMA), Squareplus within 2.75 and 3.37; Mish's derivative,
-//!   computed by a kernel of its own, within 0.50 ULP. Softplus', LogSigmoid's and Mish's
+//!   computed by a kernel of its own, within 0.50 ULP (1.87 with FMA, where its exponential
+//!   has been `f32`'s since). Softplus', LogSigmoid's and Mish's
 //!   values have been replaced since by lean kernels: over every input of the AVX-512 build,
 //!   within 2.80, 2.80 and 3.25 ULP.
 //! - A product by a parameter that can grow without bound ([`Selu`]'s `scale x`,
@@ -438,10 +439,11 @@ activation! {
     ///   form in `f64`); `f64` composes its `softplus` and `tanh` kernels
     /// - f'(x) = tanh(s) + x tanh'(s) sigmoid(x), s = softplus(x), derived symbolically; its
     ///   two terms cancel (ratio 1.6 at x = -2.7), so it runs as one kernel (`mish'`,
-    ///   [`crate::math::f32::mish_prime`]): the closed form `E ω / δ^2` (`E = e^x`), in `f64`
-    ///   for `f32` and in double-double for `f64`. Within 0.50 ULP over every 16th `f32` input
-    ///   (the symbolic form in `f32`: 5.56), 2.4 ULP on the `f64` grid; subnormal, not 0, down
-    ///   to x ≈ -108.5 (`f32`) and -751 (`f64`)
+    ///   [`crate::math::f32::mish_prime`]): the closed form `E ω / δ^2` (`E = e^x`), for `f32`
+    ///   in `f64` with `E` from the `f32` exponential where the CPU has FMA (all in `f64`
+    ///   without), and in double-double for `f64`. Within 1.87 ULP over every `f32` input with
+    ///   FMA, 0.50 without (the symbolic form in `f32`: 5.56), 2.4 ULP on the `f64` grid;
+    ///   subnormal, not 0, down to x ≈ -108.5 (`f32`) and -751 (`f64`)
     /// - minimum about -0.3088 at x ≈ -1.19 (attained); no parameters.
     ///
     /// A smooth, non-monotonic alternative to Swish, used in YOLOv4.

@@ -1,18 +1,22 @@
-//! Mish and its derivative, `f32`: the value as a lean kernel with FMA, the derivative computed
-//! in `f64`.
+//! Mish and its derivative, `f32`: the value as a lean kernel with FMA, the derivative's
+//! closed form computed in `f64`.
 //!
 //! The derivative:
 //! The closed form of `math/f64/mish.rs` (`E ω / δ^2`, and its mirror in `e^-x` for
-//! `x >= 0`), evaluated in plain `f64` arithmetic with `f64`'s `exp` and rounded once to
-//! `f32`: its error in `f64` (a few `f64` ulps) is far below an `f32` ulp, so the result is
-//! within about half an `f32` ulp. In `f32`, the symbolic derivative `t + x σ(x) (1 - t^2)`
-//! reached 5.56 ULP (x = -2.71, portable; 4.51 with FMA), and the closed form 6.1 ULP
-//! (x = -0.20): the cancellation between its terms and the roundings of its polynomials
-//! need the wider type. `f64`'s range also holds every `f32` tail: the subnormal results
-//! (down to `x ≈ -108.5`) round once, with no scaling.
+//! `x >= 0`), evaluated in plain `f64` arithmetic and rounded once to `f32`. Without FMA
+//! `E` is `f64`'s `exp`: the error in `f64` (a few `f64` ulps) is far below an `f32` ulp, so
+//! the result is within about half an `f32` ulp (0.50 over every input). With FMA `E` is the
+//! `f32` exponential, lifted by 2^64 (`mish_prime_lifted`): half the vectors and half the
+//! polynomial of `f64`'s, and 1.74x the speed of the all-`f64` kernel (AVX-512, `drive
+//! mish_d`); its error, within an `f32` ulp, passes to the result times the condition number
+//! in `E`, within 1.87 ULP over every input (`benches/RESULTS.md`). In `f32`, the symbolic
+//! derivative `t + x σ(x) (1 - t^2)` reached 5.56 ULP (x = -2.71, portable; 4.51 with FMA),
+//! and the closed form 6.1 ULP (x = -0.20): the cancellation between its terms and the
+//! roundings of its polynomials need the wider type. `f64`'s range also holds every `f32`
+//! tail: the subnormal results (down to `x ≈ -108.5`) round once, with no scaling.
 
 use super::final_kernels::{LIFT, UNLIFT, exp_neg_lifted};
-use super::{at_least, fm};
+use super::{at_least, at_most, fm};
 use crate::math::f64::exp as exp64;
 
 /// Mish (Misra, 2019), `x tanh(softplus(x))`: `mish(-inf) = -0`, `mish(inf) = inf`, NaN gives
@@ -105,6 +109,9 @@ fn fm64<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
 /// ```
 #[inline(always)]
 pub fn mish_prime<const FMA: bool>(x: f32) -> f32 {
+    if FMA {
+        return mish_prime_lifted(x);
+    }
     let x = f64::from(x);
     // Beyond 40, 1 to the last bit; below -120, below half the smallest f32 subnormal. The
     // comparisons are false for NaN, which goes through.
@@ -124,4 +131,30 @@ pub fn mish_prime<const FMA: bool>(x: f32) -> f32 {
     let d = fm64::<FMA>(fm64::<FMA>(d2, g, 2.0), g, d0);
     let pre = if neg { g } else { 1.0 };
     (pre * n / (d * d)) as f32
+}
+
+/// [`mish_prime`] with FMA: `E = e^x` from the `f32` exponential (16 lanes a vector with
+/// AVX-512, where `f64`'s takes two vectors and a polynomial twice as long), lifted by 2^64 so
+/// that it is normal over the whole clamped range `[-112, 40]` (`2^64 e^-112` is 2^-98, `2^64
+/// e^40` is 2^122), then the closed form in `f64`: `E ω / δ^2` with `ω = 4(x + 1) + (4x + 6) E
+/// + 4 E^2 + E^3` and `δ = 2 + 2E + E^2`. One form for both signs: in `f64` neither `E^4`
+/// (at most `e^160`) nor `e^-112` leaves the range, and for `x >= 0` every term is positive.
+///
+/// Error: `f64`'s roundings are far below an `f32` ulp, so the result's error is that of `E`
+/// (the `f32` exponential's, within an ulp) times the condition number of `f'` in `E`,
+/// `S = 1 + E ω'/ω - 2 E δ'/δ` (about 1 for `x` below -3, below 1 for `x >= 0`, large only
+/// near `f'`'s root at -1.19, inside the interior-root allowance), plus the final rounding.
+/// Below `x = -112` the result is below half the smallest subnormal and rounds to -0; above
+/// 40 it is 1 to the last bit. NaN goes through the clamps (their comparisons are false).
+#[inline(always)]
+fn mish_prime_lifted(x: f32) -> f32 {
+    let x = at_least(at_most(x, 40.0), -112.0);
+    // `exp_neg_lifted(-x)`: its reduction and `2^(k + 64)` hold for -40 <= -x <= 112 (k from
+    // -162 to 58).
+    let e = f64::from(exp_neg_lifted::<true>(-x, 64)) * f64::from(UNLIFT);
+    let x = f64::from(x);
+    let x4 = 4.0 * x;
+    let omega = fm64::<true>(fm64::<true>(e + 4.0, e, x4 + 6.0), e, x4 + 4.0);
+    let delta = fm64::<true>(e + 2.0, e, 2.0);
+    (e * omega / (delta * delta)) as f32
 }
