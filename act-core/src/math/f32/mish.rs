@@ -7,7 +7,7 @@
 //! `E` is `f64`'s `exp`: the error in `f64` (a few `f64` ulps) is far below an `f32` ulp, so
 //! the result is within about half an `f32` ulp (0.50 over every input). With FMA `E` is the
 //! `f32` exponential, lifted by 2^64 (`mish_prime_lifted`): half the vectors and half the
-//! polynomial of `f64`'s, and 1.74x the speed of the all-`f64` kernel (AVX-512, `drive
+//! polynomial of `f64`'s, and 1.85x the speed of the all-`f64` kernel (AVX-512, `drive
 //! mish_d`); its error, within an `f32` ulp, passes to the result times the condition number
 //! in `E`, within 1.87 ULP over every input (`benches/RESULTS.md`). In `f32`, the symbolic
 //! derivative `t + x σ(x) (1 - t^2)` reached 5.56 ULP (x = -2.71, portable; 4.51 with FMA),
