@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::plan::{self, Affine, Binding, Expr, Kernel, Product, Scaled};
+use super::plan::{self, Affine, Binding, Expr, Kernel, Near, Product, Scaled};
 use crate::graph::{Func, Graph, Id};
 
 /// An `f64` literal (NaN and the infinities by their constants).
@@ -61,6 +61,20 @@ pub(super) fn body_plain(
         &plan::Body::plan(g, root, params, None, final_root).plain_params(),
         k,
     )
+}
+
+/// [`body_with`] (no stored node, `final_root`) with its one scaled kernel call in the
+/// kernel's near form, and the gate and kernel the slice loop tests ([`plan::Body::near`]);
+/// None where the body has no such call.
+pub(super) fn body_near(g: &Graph, root: Id, params: &[String]) -> Option<(TokenStream, Near)> {
+    let (body, near) = plan::Body::plan(g, root, params, None, true).near(g)?;
+    Some((emit(&body, Kernels::Slice), near))
+}
+
+/// The `act_core::__private::Kernel` tokens of a near form's kernel (for its bound,
+/// `FloatKernels::__near_from`).
+pub(super) fn near_kernel(near: &Near) -> TokenStream {
+    kernel(near.kernel)
 }
 
 /// The `f64` parameter factor of each product that the body of `root` rounds once
@@ -404,15 +418,31 @@ fn scaled(id: Id, source: &Scaled, ks: Kernels) -> TokenStream {
             arg,
             exp_correction: Some(c),
             sigmoid_correction: None,
+            near: false,
         } => {
             let (a, e) = (t(arg), err(c));
             quote!(let (#s, #i): (F, F) = #fk::__exp_scaled_lo::<FMA>(#a, #e);)
+        }
+        // The near form (see `plan::Near`): `c = 1`, so `1/c` is the constant 1, and the
+        // products by it fold away.
+        Scaled::Kernel {
+            kernel: k,
+            arg,
+            near: true,
+            ..
+        } => {
+            let (k, a) = (kernel(k), t(arg));
+            quote! {
+                let #s: F = #fk::__kernel_near::<FMA>(#a, #k);
+                let #i: F = #fl::ONE;
+            }
         }
         Scaled::Kernel {
             kernel: k,
             arg,
             exp_correction,
             sigmoid_correction,
+            near: false,
         } => {
             let k = kernel(k);
             let fixed = exp_corrected(exp_correction, quote!(#s));
