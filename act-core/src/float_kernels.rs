@@ -45,8 +45,8 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// the same operations on it, but which NaN operand an instruction returns depends on
     /// the operand order the compiler chose, so the sign of a NaN result is not a property of
     /// the source (it differs even between a full loop's vector body and its scalar tail).
-    /// A count of the hits in lanes as wide as `Self`: one comparison (with its load) and
-    /// one masked subtraction per vector.
+    /// The AND of the comparisons `x >= from`: with AVX-512 one comparison per vector, under
+    /// the running mask.
     fn __any_below_or_nan(xs: &[Self], from: Self) -> bool;
     /// The kernel `k` at `self` where its value is the final result of an elementwise
     /// activation (not a term of a larger formula): with `FMA`, `sigmoid`, `sigmoid'` and
@@ -295,7 +295,7 @@ impl OneKernels for f32 {
 }
 
 macro_rules! impl_float_kernels {
-    ($t:ident, $m:ident, $bits:ident) => {
+    ($t:ident, $m:ident) => {
         impl FloatKernels for $t {
             const SPLITTER: f64 = if $t::MANTISSA_DIGITS == 53 {
                 134217729.0
@@ -374,13 +374,9 @@ macro_rules! impl_float_kernels {
             }
             #[inline(always)]
             fn __any_below_or_nan(xs: &[Self], from: Self) -> bool {
-                // The count in lanes of `Self`'s width (at most a chunk, 512); a `bool` flag
-                // would be packed to bytes per vector.
-                #[allow(clippy::neg_cmp_op_on_partial_ord)]
-                let n = xs
-                    .iter()
-                    .fold(0 as $bits, |n, &x| n + (!(x >= from)) as $bits);
-                n != 0
+                // All at or above, as the AND of the comparisons: with AVX-512 one compare
+                // under the running mask per vector (`vcmpnltps k1 {k1}`).
+                !xs.iter().fold(true, |ok, &x| ok & (x >= from))
             }
             #[inline(always)]
             fn __plain_param(p: f64) -> bool {
@@ -416,5 +412,5 @@ macro_rules! impl_float_kernels {
     };
 }
 
-impl_float_kernels!(f32, f32, u32);
-impl_float_kernels!(f64, f64, u64);
+impl_float_kernels!(f32, f32);
+impl_float_kernels!(f64, f64);

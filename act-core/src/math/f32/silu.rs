@@ -108,37 +108,30 @@ const SCALED_CLAMP: f32 = 200.0;
 /// the result is normal.
 #[inline(always)]
 pub fn silu_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
-    // Clamped to [-200, 112] (keeps NaN): the lift below stays in the exponent's range.
-    let xc = at_least(x, -SCALED_CLAMP);
-    let far = x < -SCALE_FROM;
-    let deep = x < -DEEP_FROM;
-    let inv = if deep {
-        DEEP_UNLIFT
-    } else if far {
-        UNLIFT
-    } else {
-        1.0
-    };
-    (silu_lifted::<FMA>(xc, far, deep), inv)
+    silu_c::<FMA, true>(x)
 }
 
 /// Where [`silu_scaled_near`] gives [`silu_scaled`]'s bits: `x >= -69`, where `c = 1`.
 pub const SILU_NEAR_FROM: f32 = -SCALE_FROM;
 
-/// [`silu_scaled`]`(x).0` for `x >= -69` (there `1/c = 1`), without the tail's tests
-/// and selects: the same operations with `far` and `deep` false, which they are for such `x`, and without the clamp at -200, which leaves
-/// such `x` unchanged. For the gated slice loops' chunks whose gates are all at or above
-/// [`SILU_NEAR_FROM`].
+/// [`silu_scaled`]`(x).0` for `x >= -69` (there `1/c = 1`), without the tail's tests and
+/// selects: the same operations with `far` and `deep` false, which they are for such `x`, and
+/// without the clamp at -200, which leaves such `x` unchanged. For the gated slice loops'
+/// chunks whose gates are all at or above [`SILU_NEAR_FROM`].
 #[inline(always)]
 pub fn silu_scaled_near<const FMA: bool>(x: f32) -> f32 {
-    silu_lifted::<FMA>(x, false, false)
+    silu_c::<FMA, false>(x).0
 }
 
-/// [`silu_scaled`]'s `c silu(x)` for `x` clamped at -200 (or NaN), `far` (`x < -69`) and
-/// `deep` (`x < -131`) as the kernel's tests found them.
+/// [`silu_scaled`] with `TAIL`; without, its form for `x >= -69` (see [`silu_scaled_near`]).
+/// One body for the two, so that the near form's operations are the scaled kernel's.
 #[inline(always)]
-fn silu_lifted<const FMA: bool>(xc: f32, far: bool, deep: bool) -> f32 {
+fn silu_c<const FMA: bool, const TAIL: bool>(x: f32) -> (f32, f32) {
+    // Clamped to [-200, 112] (keeps NaN): the lift below stays in the exponent's range.
+    let xc = if TAIL { at_least(x, -SCALED_CLAMP) } else { x };
     let a = at_most(xc, CLAMP).abs();
+    let far = TAIL && x < -SCALE_FROM;
+    let deep = TAIL && x < -DEEP_FROM;
     let xn = -a;
     let (p, _, _) = exp_reduce::<FMA>(xn, -0.0);
     let t = fm::<FMA>(xn, core::f32::consts::LOG2_E, SHIFT);
@@ -150,12 +143,19 @@ fn silu_lifted<const FMA: bool>(xc: f32, far: bool, deep: bool) -> f32 {
     let e = el * UNLIFT;
     let num = if far && !deep {
         el
-    } else if xc < 0.0 {
+    } else if x < 0.0 {
         e
     } else {
         1.0
     };
-    xc * (num / (1.0 + e))
+    let inv = if deep {
+        DEEP_UNLIFT
+    } else if far {
+        UNLIFT
+    } else {
+        1.0
+    };
+    (xc * (num / (1.0 + e)), inv)
 }
 
 /// SiLU's derivative `sigmoid(x) + x sigmoid'(x)` as one quotient by `(1 + E)^2`, `E =
@@ -277,23 +277,22 @@ pub(super) fn silu_pair<const FMA: bool>(x: f32) -> (f32, f32, f32) {
 /// finite.
 #[inline(always)]
 pub(super) fn sigmoid_scaled_lean_2_64<const FMA: bool>(x: f32) -> (f32, f32) {
-    let far = x < -SCALE_FROM;
-    (
-        sigmoid_lifted::<FMA>(x, far),
-        if far { UNLIFT } else { 1.0 },
-    )
+    sigmoid_lean_c::<FMA, true>(x)
 }
 
-/// [`sigmoid_scaled_lean_2_64`]`(x).0` for `x >= -69` (there `c = 1`): the same
-/// operations with `far` false, which it is for such `x`, so the same bits; no range test, no select of the lift or of `1/c`.
+/// [`sigmoid_scaled_lean_2_64`]`(x).0` for `x >= -69` (there `c = 1`): the same operations
+/// with `far` false, which it is for such `x`, so the same bits; no range test, no select of
+/// the lift or of `1/c`.
 #[inline(always)]
 pub(super) fn sigmoid_scaled_lean_near<const FMA: bool>(x: f32) -> f32 {
-    sigmoid_lifted::<FMA>(x, false)
+    sigmoid_lean_c::<FMA, false>(x).0
 }
 
-/// [`sigmoid_scaled_lean_2_64`]'s `c sigmoid(x)`, `far` its test `x < -69`.
+/// [`sigmoid_scaled_lean_2_64`] with `TAIL`; without, its form for `x >= -69`. One body for
+/// the two, so that the near form's operations are the scaled kernel's.
 #[inline(always)]
-fn sigmoid_lifted<const FMA: bool>(x: f32, far: bool) -> f32 {
+fn sigmoid_lean_c<const FMA: bool, const TAIL: bool>(x: f32) -> (f32, f32) {
+    let far = TAIL && x < -SCALE_FROM;
     let xn = -x.abs();
     let (p, _, _) = exp_reduce::<FMA>(xn, -0.0);
     let t = fm::<FMA>(xn, core::f32::consts::LOG2_E, SHIFT);
@@ -303,7 +302,7 @@ fn sigmoid_lifted<const FMA: bool>(x: f32, far: bool) -> f32 {
     let e = fm::<FMA>(p, s, s);
     let e = if tc < SHIFT - 126.0 { 0.0 } else { e };
     let num = if x < 0.0 { e } else { 1.0 };
-    num / (1.0 + e)
+    (num / (1.0 + e), if far { UNLIFT } else { 1.0 })
 }
 
 /// `(sigmoid(x), c sigmoid'(x), 1/c)` for a formula that takes both as final factors (GLU's
