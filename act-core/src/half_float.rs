@@ -145,7 +145,7 @@ macro_rules! impl_half_float {
             }
             #[inline]
             fn __any_below_or_nan(xs: &[Self], from: Self) -> bool {
-                xs.iter().any(|&x| !(x >= from))
+                xs.iter().any(|&x| x < from || x.is_nan())
             }
             #[inline]
             fn __kernel_final<const FMA: bool>(self, k: Kernel) -> Self {

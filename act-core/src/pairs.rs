@@ -69,8 +69,8 @@ pub fn map_pairs<F: Float>(a: &[F], b: &[F], y: &mut [F], f: impl Fn(F, F) -> F)
 /// [`map_pairs`] for a formula whose value has a lean form `near` over gates (the argument of
 /// its scaled kernel: `a` or `b`, whichever `gate_is_b` names) at or above `from`: per chunk,
 /// a scan of the gates ([`FloatKernels::__any_below_or_nan`](crate::__private::FloatKernels),
-/// two instructions per vector) chooses `near` where none is below `from` or NaN, and `full`
-/// otherwise.
+/// two integer maxima per vector) chooses `near` where none is below `from` or NaN, and
+/// `full` otherwise.
 /// `near` gives `full`'s bits where it runs, so the result is [`map_pairs`]'s with `full`
 /// (NaN results are NaN, as there, their sign as the compiled code gives it);
 /// the worst case (a gate below the bound in every chunk) costs the scan over it. NaN
