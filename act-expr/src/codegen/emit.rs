@@ -789,6 +789,48 @@ mod tests {
         assert_eq!(glu.matches("let t0 : F = x").count(), 1, "{glu}");
     }
 
+    /// A gated value whose one scaled kernel call reads an input and has a near form (GLU's
+    /// `sigmoid(b)`, SwiGLU's `silu(a)`, GEGLU's `gelu(a)`) has a near twin, which calls
+    /// `__kernel_near` with `1/c` the constant 1, and its forward slice loop scans that input
+    /// (`map_pairs_near`, `true` for `b`); other formulas keep the full loop alone.
+    #[test]
+    fn gated_values_with_a_near_form_get_a_lean_first_pass() {
+        for (decl, gate_is_b) in [
+            ("pub gated struct G; f(a, b) = a * sigmoid(b);", true),
+            ("pub gated struct S; f(a, b) = a * sigmoid(a) * b;", false),
+            (
+                "pub gated struct Gg; f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b;",
+                false,
+            ),
+        ] {
+            let near = method(decl, "__act_value_near");
+            assert_eq!(near.matches("__kernel_near").count(), 1, "{near}");
+            assert!(!near.contains("__kernel_scaled"), "{near}");
+            assert!(
+                near.contains("_i : F = < F as :: act_core :: Float > :: ONE"),
+                "{near}"
+            );
+            let full = method(decl, "__act_value");
+            assert!(full.contains("__kernel_scaled"), "{full}");
+            let slice = method(decl, "__act_forward_slice");
+            assert!(
+                slice.contains(&format!("map_pairs_near (a , b , y , {gate_is_b} ,")),
+                "{slice}"
+            );
+        }
+        // The kernel's argument is not an input, or the kernel has no near form: no twin.
+        for decl in [
+            "pub gated struct T; f(a, b) = a * sigmoid(2 * b);",
+            "pub gated struct E; f(a, b) = a * exp(b);",
+            "pub gated struct R; f(a, b) = max(0, a) * b;",
+        ] {
+            let tokens = proc_macro2::TokenStream::from_str(decl).expect("tokens");
+            let code = crate::expand_activation(tokens).to_string();
+            assert!(!code.contains("__act_value_near"), "{decl}: {code}");
+            assert!(!code.contains("map_pairs_near"), "{decl}");
+        }
+    }
+
     /// A product by a parameter rounds once where it can grow without bound over the inputs
     /// of its branch (SELU's `scale x`, leaky ReLU's `alpha x` for x <= 0), and only there:
     /// the derivatives' `scale` and ELU's `alpha (exp(x) - 1)` keep the plain product. The
