@@ -22,7 +22,7 @@ pub use crate::loops::{
 pub use crate::metadata::Analysed;
 pub use crate::pairs::{
     CompensatedSum, backward_pairs, backward_params, backward_params_pairs, check_halves,
-    dot_compensated, is_limit_artefact2, limit2, map_pairs,
+    dot_compensated, is_limit_artefact2, limit2, map_pairs, map_pairs_near,
 };
 
 /// See `crate::widen`.

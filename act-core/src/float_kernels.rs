@@ -29,6 +29,25 @@ pub trait FloatKernels: crate::float::sealed::Sealed + Copy {
     /// normal number into the normal range (see `act_core::math::f64::exp_scaled`). Only for
     /// the kernels with a tail towards 0; the others return `(k(self), 1)`.
     fn __kernel_scaled<const FMA: bool>(self, k: crate::__private::Kernel) -> (Self, Self);
+    /// The smallest argument from which [`FloatKernels::__kernel_near`] gives the bits of
+    /// [`FloatKernels::__kernel_scaled`]'s first value, whose `1/c` is 1 there (f32: -69 for
+    /// SiLU and the lean sigmoid, -10 for GELU; f64: -665, -665, -36); `+∞` for the kernels
+    /// without a near form (generated code calls none of them so).
+    fn __near_from(k: crate::__private::Kernel) -> Self;
+    /// `c·k(self)` of [`FloatKernels::__kernel_scaled`] for `self >= __near_from(k)`, where
+    /// `c = 1`: the same bits without the tail's range tests and selects (the kernels
+    /// the function table gives a `near` form, and the lean sigmoid). A gated slice loop runs
+    /// it over a chunk whose gates [`FloatKernels::__any_below_or_nan`] found all at or above
+    /// the bound (none NaN), and drops the product by `1/c`.
+    fn __kernel_near<const FMA: bool>(self, k: crate::__private::Kernel) -> Self;
+    /// Whether any of `xs` is below `from` or NaN (`!(x >= from)`), for a negative `from`: the
+    /// scan before a chunk of a gated slice loop. NaN goes to the full path: the near and full kernels compute
+    /// the same operations on it, but which NaN operand an instruction returns depends on
+    /// the operand order the compiler chose, so the sign of a NaN result is not a property of
+    /// the source (it differs even between a full loop's vector body and its scalar tail).
+    /// Two integer maxima of the bit patterns per vector (unsigned for the negative values
+    /// below `from`, signed for the positive NaNs).
+    fn __any_below_or_nan(xs: &[Self], from: Self) -> bool;
     /// The kernel `k` at `self` where its value is the final result of an elementwise
     /// activation (not a term of a larger formula): with `FMA`, `sigmoid`, `sigmoid'` and
     /// `tanh'` then use one scale factor in the normal range (subnormal results stay
@@ -276,7 +295,7 @@ impl OneKernels for f32 {
 }
 
 macro_rules! impl_float_kernels {
-    ($t:ident, $m:ident) => {
+    ($t:ident, $m:ident, $bits:ident, $sbits:ident) => {
         impl FloatKernels for $t {
             const SPLITTER: f64 = if $t::MANTISSA_DIGITS == 53 {
                 134217729.0
@@ -354,6 +373,21 @@ macro_rules! impl_float_kernels {
                 (h, ((hi - h as f64) + lo) as $t)
             }
             #[inline(always)]
+            fn __any_below_or_nan(xs: &[Self], from: Self) -> bool {
+                debug_assert!(from < 0.0);
+                // Over the bit patterns: as unsigned integers, the negative values below
+                // `from` (-∞ and negative NaNs included) are the patterns above `from`'s;
+                // as signed ones, the positive NaNs are the patterns above +∞'s. Two integer
+                // maxima per vector, each a one-cycle dependency (the AND of the float
+                // comparisons, one masked compare per vector, ran 3% slower: its chain
+                // through the mask registers is longer).
+                let (u, s) = xs.iter().fold((0 as $bits, <$sbits>::MIN), |(u, s), x| {
+                    let b = x.to_bits();
+                    (u.max(b), s.max(b as $sbits))
+                });
+                u > from.to_bits() || s > $t::INFINITY.to_bits() as $sbits
+            }
+            #[inline(always)]
             fn __plain_param(p: f64) -> bool {
                 $t::MANTISSA_DIGITS == 53
                     || p as $t as f64 == p
@@ -387,5 +421,5 @@ macro_rules! impl_float_kernels {
     };
 }
 
-impl_float_kernels!(f32, f32);
-impl_float_kernels!(f64, f64);
+impl_float_kernels!(f32, f32, u32, i32);
+impl_float_kernels!(f64, f64, u64, i64);

@@ -134,6 +134,19 @@ macro_rules! impl_half_float {
             fn __kernel_scaled<const FMA: bool>(self, k: Kernel) -> (Self, Self) {
                 (FloatKernels::__kernel::<FMA>(self, k), Self::ONE)
             }
+            // Never called: the gated slice loops run in f32 for these types.
+            #[inline]
+            fn __near_from(_: Kernel) -> Self {
+                Self::INFINITY
+            }
+            #[inline]
+            fn __kernel_near<const FMA: bool>(self, k: Kernel) -> Self {
+                FloatKernels::__kernel_scaled::<FMA>(self, k).0
+            }
+            #[inline]
+            fn __any_below_or_nan(xs: &[Self], from: Self) -> bool {
+                xs.iter().any(|&x| x < from || x.is_nan())
+            }
             #[inline]
             fn __kernel_final<const FMA: bool>(self, k: Kernel) -> Self {
                 via(self, |v| FloatKernels::__kernel_final::<FMA>(v, k))

@@ -3,10 +3,10 @@
 //! `FloatKernels::__kernel*` dispatch to `crate::math`, so that a function without a kernel fails
 //! this crate's build.
 
-/// Expands the function table: `[enum]` defines [`Kernel`]; `[methods T M]` the
-/// `__kernel`, `__kernel_final` and `__kernel_scaled` methods of `FloatKernels for T`, with the
-/// kernels of `crate::math::M`; `[callable_list]` the list of callable functions for the
-/// docs (`` `exp`, `ln`, ``...).
+/// Expands the function table: `[enum]` defines [`Kernel`]; `[methods T M]` the `__kernel`,
+/// `__kernel_final`, `__kernel_scaled`, `__near_from` and `__kernel_near` methods of
+/// `FloatKernels for T`, with the kernels of `crate::math::M`; `[callable_list]` the list of
+/// callable functions for the docs (`` `exp`, `ln`, ``...).
 macro_rules! kernels {
     (
         [$($mode:tt)*]
@@ -17,15 +17,16 @@ macro_rules! kernels {
                 kernel: $kind:ident,
                 scaled: [$($scaled:ident)?],
                 as_result: [$($as_result:ident)?],
+                near: [$($near:ident $near_from:ident)?],
                 $($rest:tt)*
             }
         )*
     ) => {
         $crate::kernels::kernels! {
-            @$($mode)* ; $( $variant $name $callable $kind [$($scaled)?] [$($as_result)?] )*
+            @$($mode)* ; $( $variant $name $callable $kind [$($scaled)?] [$($as_result)?] [$($near $near_from)?] )*
         }
     };
-    (@enum ; $( $variant:ident $name:ident $callable:tt $kind:ident [$($scaled:ident)?] [$($as_result:ident)?] )*) => {
+    (@enum ; $( $variant:ident $name:ident $callable:tt $kind:ident [$($scaled:ident)?] [$($as_result:ident)?] [$($near:ident $near_from:ident)?] )*) => {
         /// The kernels generated code calls through `FloatKernels::__kernel`, one per function of
         /// the formula language (`act_expr::functions`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +40,7 @@ macro_rules! kernels {
             SigmoidLean,
         }
     };
-    (@methods $t:ident $m:ident ; $( $variant:ident $name:ident $callable:tt $kind:ident [$($scaled:ident)?] [$($as_result:ident)?] )*) => {
+    (@methods $t:ident $m:ident ; $( $variant:ident $name:ident $callable:tt $kind:ident [$($scaled:ident)?] [$($as_result:ident)?] [$($near:ident $near_from:ident)?] )*) => {
         #[inline(always)]
         fn __kernel<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
             use crate::__private::Kernel as K;
@@ -66,8 +67,26 @@ macro_rules! kernels {
                 _ => (FloatKernels::__kernel::<FMA>(self, k), 1.0),
             }
         }
+        #[inline(always)]
+        fn __near_from(k: crate::__private::Kernel) -> Self {
+            use crate::__private::Kernel as K;
+            match k {
+                $( $( K::$variant => math::$m::$near_from, )? )*
+                K::SigmoidLean => math::$m::SIGMOID_LEAN_NEAR_FROM,
+                _ => Self::INFINITY,
+            }
+        }
+        #[inline(always)]
+        fn __kernel_near<const FMA: bool>(self, k: crate::__private::Kernel) -> Self {
+            use crate::__private::Kernel as K;
+            match k {
+                $( $( K::$variant => math::$m::$near::<FMA>(self), )? )*
+                K::SigmoidLean => math::$m::sigmoid_scaled_lean_near::<FMA>(self),
+                _ => FloatKernels::__kernel_scaled::<FMA>(self, k).0,
+            }
+        }
     };
-    (@callable_list ; $( $variant:ident $name:ident $callable:tt $kind:ident [$($scaled:ident)?] [$($as_result:ident)?] )*) => {
+    (@callable_list ; $( $variant:ident $name:ident $callable:tt $kind:ident [$($scaled:ident)?] [$($as_result:ident)?] [$($near:ident $near_from:ident)?] )*) => {
         concat!($( $crate::kernels::kernels!(@listed $callable $name), )*)
     };
     (@listed true $name:ident) => {

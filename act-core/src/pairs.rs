@@ -62,22 +62,69 @@ pub fn map_pairs<F: Float>(a: &[F], b: &[F], y: &mut [F], f: impl Fn(F, F) -> F)
         .zip(b.chunks(CHUNK))
         .zip(y.chunks_mut(CHUNK))
     {
-        // A count of the suspect elements (at most `CHUNK`) in 32-bit lanes: the comparison's
-        // mask (-1 or 0) is subtracted from the count, one `vpsubd` per vector in the AVX2
-        // loop. A `bool` flag was packed to bytes each vector (`vextractf128`, `vpackssdw`,
-        // `vpor`); a `u32` ORed with `as u32` takes `vpsrld` + `vpor`; ORed as all ones or 0
-        // (`if .. { !0 } else { 0 }`), LLVM no longer vectorised the loop.
-        let mut bad = 0u32;
-        for ((ai, bi), yi) in ac.iter().zip(bc).zip(yc.iter_mut()) {
-            let v = f(*ai, *bi);
-            bad += maybe_artefact2(*ai, *bi, v) as u32;
-            *yi = v;
+        map_chunk(ac, bc, yc, &f, &f);
+    }
+}
+
+/// [`map_pairs`] for a formula whose value has a lean form `near` over gates (the argument of
+/// its scaled kernel: `a` or `b`, whichever `gate_is_b` names) at or above `from`: per chunk,
+/// a scan of the gates ([`FloatKernels::__any_below_or_nan`](crate::__private::FloatKernels),
+/// two integer maxima per vector) chooses `near` where none is below `from` or NaN, and
+/// `full` otherwise.
+/// `near` gives `full`'s bits where it runs, so the result is [`map_pairs`]'s with `full`
+/// (NaN results are NaN, as there, their sign as the compiled code gives it);
+/// the worst case (a gate below the bound in every chunk) costs the scan over it. NaN
+/// artefacts are replaced by `full`'s limits.
+#[inline(always)]
+pub fn map_pairs_near<F: Float>(
+    a: &[F],
+    b: &[F],
+    y: &mut [F],
+    gate_is_b: bool,
+    from: F,
+    near: impl Fn(F, F) -> F,
+    full: impl Fn(F, F) -> F,
+) {
+    check_len("a", a.len(), "b", b.len());
+    check_len("a", a.len(), "y", y.len());
+    for ((ac, bc), yc) in a
+        .chunks(CHUNK)
+        .zip(b.chunks(CHUNK))
+        .zip(y.chunks_mut(CHUNK))
+    {
+        if F::__any_below_or_nan(if gate_is_b { bc } else { ac }, from) {
+            map_chunk(ac, bc, yc, &full, &full);
+        } else {
+            map_chunk(ac, bc, yc, &near, &full);
         }
-        if bad != 0 {
-            for ((ai, bi), yi) in ac.iter().zip(bc).zip(yc.iter_mut()) {
-                if is_limit_artefact2(*ai, *bi, *yi) {
-                    *yi = limit2(*ai, *bi, &f);
-                }
+    }
+}
+
+/// One chunk of [`map_pairs`]: `y[i] = f(a[i], b[i])`, then the NaN artefacts replaced by the
+/// limits of `limit_f` (the function `f` computes, or a form of it with the same bits).
+#[inline(always)]
+fn map_chunk<F: Float>(
+    ac: &[F],
+    bc: &[F],
+    yc: &mut [F],
+    f: &impl Fn(F, F) -> F,
+    limit_f: &impl Fn(F, F) -> F,
+) {
+    // A count of the suspect elements (at most `CHUNK`) in 32-bit lanes: the comparison's
+    // mask (-1 or 0) is subtracted from the count, one `vpsubd` per vector in the AVX2
+    // loop. A `bool` flag was packed to bytes each vector (`vextractf128`, `vpackssdw`,
+    // `vpor`); a `u32` ORed with `as u32` takes `vpsrld` + `vpor`; ORed as all ones or 0
+    // (`if .. { !0 } else { 0 }`), LLVM no longer vectorised the loop.
+    let mut bad = 0u32;
+    for ((ai, bi), yi) in ac.iter().zip(bc).zip(yc.iter_mut()) {
+        let v = f(*ai, *bi);
+        bad += maybe_artefact2(*ai, *bi, v) as u32;
+        *yi = v;
+    }
+    if bad != 0 {
+        for ((ai, bi), yi) in ac.iter().zip(bc).zip(yc.iter_mut()) {
+            if is_limit_artefact2(*ai, *bi, *yi) {
+                *yi = limit2(*ai, *bi, limit_f);
             }
         }
     }

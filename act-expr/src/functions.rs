@@ -25,6 +25,10 @@
 //! - `scaled`: `[NAME_scaled]` for a function whose value can be exponentially small while the
 //!   argument is moderate (`sigmoid(-720)`): its kernel returning `(c f(u), 1/c)`;
 //! - `as_result`: `[NAME_final]`, a kernel for where the value is the activation's result;
+//! - `near`: `[NAME_scaled_near NAME_NEAR_FROM]`, a form of the scaled kernel for arguments at
+//!   or above the constant, where `c = 1`: `NAME_scaled(u).0`'s bits without the
+//!   tail's tests and selects, returned alone (`1/c` is 1); the gated slice loops run it over
+//!   the chunks whose gates are all at or above the bound;
 //! - `linear_at_zero`: `f(u) = u` to the last bit for tiny `u`;
 //! - `eval`: the `f64` interpreter;
 //! - `derivative`: `f'(u)` built in the graph, `|g, u| ...`;
@@ -50,6 +54,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [exp_scaled],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: |u| u.exp(),
                 derivative: |g, u| g.call(Func::Exp, u),
@@ -62,6 +67,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: |u| u.ln(),
                 derivative: |g, u| g.powi(u, -1),
@@ -74,6 +80,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: true,
                 eval: |u| u.ln_1p(),
                 derivative: |g, u| {
@@ -90,6 +97,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: true,
                 eval: |u| u.exp_m1(),
                 derivative: |g, u| g.call(Func::Exp, u),
@@ -102,6 +110,7 @@ macro_rules! __functions {
                 kernel: inherent,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: |u| u.sqrt(),
                 derivative: |g, u| {
@@ -119,6 +128,7 @@ macro_rules! __functions {
                 kernel: inherent,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: |u| u.abs(),
                 derivative: |g, u| {
@@ -137,6 +147,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [tanh_final],
+                near: [],
                 linear_at_zero: true,
                 eval: |u| u.tanh(),
                 derivative: |g, u| g.call(Func::TanhPrime, u),
@@ -149,6 +160,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [sigmoid_scaled],
                 as_result: [sigmoid_final],
+                near: [],
                 linear_at_zero: false,
                 eval: $crate::eval::sigmoid,
                 derivative: |g, u| g.call(Func::SigmoidPrime, u),
@@ -161,6 +173,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [softplus_scaled],
                 as_result: [softplus_final],
+                near: [],
                 linear_at_zero: false,
                 eval: $crate::eval::softplus,
                 derivative: |g, u| g.call(Func::Sigmoid, u),
@@ -173,6 +186,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: libm::erf,
                 derivative: |g, u| erf_derivative(g, u, 2.0),
@@ -185,6 +199,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [erfc_scaled],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: libm::erfc,
                 derivative: |g, u| erf_derivative(g, u, -2.0),
@@ -197,6 +212,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: true,
                 eval: |u| u.atan(),
                 derivative: |g, u| {
@@ -216,6 +232,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: true,
                 eval: |u| u.asinh(),
                 derivative: |g, u| g.call(Func::AsinhPrime, u),
@@ -228,6 +245,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: |u| 1.0 / 1f64.hypot(u),
                 derivative: |g, u| {
@@ -246,6 +264,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [sigmoid_prime_scaled],
                 as_result: [sigmoid_prime_final],
+                near: [],
                 linear_at_zero: false,
                 eval: $crate::eval::sigmoid_prime,
                 derivative: |g, u| {
@@ -265,6 +284,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [tanh_prime_scaled],
                 as_result: [tanh_prime_final],
+                near: [],
                 linear_at_zero: false,
                 eval: $crate::eval::tanh_prime,
                 derivative: |g, u| {
@@ -286,6 +306,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [gelu_scaled],
                 as_result: [],
+                near: [gelu_scaled_near GELU_NEAR_FROM],
                 linear_at_zero: false,
                 eval: $crate::eval::gelu,
                 derivative: |g, u| g.call(Func::GeluPrime, u),
@@ -301,6 +322,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: $crate::eval::gelu_prime,
                 derivative: |g, u| {
@@ -330,6 +352,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [silu_scaled],
                 as_result: [],
+                near: [silu_scaled_near SILU_NEAR_FROM],
                 linear_at_zero: false,
                 eval: $crate::eval::silu,
                 derivative: |g, u| g.call(Func::SiluPrime, u),
@@ -344,6 +367,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: $crate::eval::silu_prime,
                 derivative: |g, u| {
@@ -370,6 +394,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: $crate::eval::gelu_tanh,
                 derivative: |g, u| g.call(Func::GeluTanhPrime, u),
@@ -388,6 +413,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: $crate::eval::gelu_tanh_prime,
                 derivative: |g, u| {
@@ -430,6 +456,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: $crate::eval::mish,
                 derivative: |g, u| g.call(Func::MishPrime, u),
@@ -445,6 +472,7 @@ macro_rules! __functions {
                 kernel: math,
                 scaled: [],
                 as_result: [],
+                near: [],
                 linear_at_zero: false,
                 eval: $crate::eval::mish_prime,
                 derivative: |g, u| {
@@ -518,6 +546,7 @@ macro_rules! define_func {
                 kernel: $kind:ident,
                 scaled: [$($scaled:ident)?],
                 as_result: [$($as_result:ident)?],
+                near: [$($near:ident $near_from:ident)?],
                 linear_at_zero: $linear:literal,
                 eval: $eval:expr,
                 derivative: $derivative:expr,
@@ -566,6 +595,15 @@ macro_rules! define_func {
             pub fn has_tiny_tail(self) -> bool {
                 match self {
                     $( Func::$variant => present!($($scaled)?), )*
+                }
+            }
+
+            /// Whether its scaled kernel has a near form (the table's `near`): a kernel
+            /// valid from a bound in the tail on, where the scale is 1, with the scaled
+            /// kernel's bits there (act-core's `FloatKernels::__kernel_near`).
+            pub fn has_near_form(self) -> bool {
+                match self {
+                    $( Func::$variant => present!($($near)?), )*
                 }
             }
 

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::plan::{self, Affine, Binding, Expr, Kernel, Product, Scaled};
+use super::plan::{self, Affine, Binding, Expr, Kernel, Near, Product, Scaled};
 use crate::graph::{Func, Graph, Id};
 
 /// An `f64` literal (NaN and the infinities by their constants).
@@ -61,6 +61,20 @@ pub(super) fn body_plain(
         &plan::Body::plan(g, root, params, None, final_root).plain_params(),
         k,
     )
+}
+
+/// [`body_with`] (no stored node, `final_root`) with its one scaled kernel call in the
+/// kernel's near form, and the gate and kernel the slice loop tests ([`plan::Body::near`]);
+/// None where the body has no such call.
+pub(super) fn body_near(g: &Graph, root: Id, params: &[String]) -> Option<(TokenStream, Near)> {
+    let (body, near) = plan::Body::plan(g, root, params, None, true).near(g)?;
+    Some((emit(&body, Kernels::Slice), near))
+}
+
+/// The `act_core::__private::Kernel` tokens of a near form's kernel (for its bound,
+/// `FloatKernels::__near_from`).
+pub(super) fn near_kernel(near: &Near) -> TokenStream {
+    kernel(near.kernel)
 }
 
 /// The `f64` parameter factor of each product that the body of `root` rounds once
@@ -404,15 +418,31 @@ fn scaled(id: Id, source: &Scaled, ks: Kernels) -> TokenStream {
             arg,
             exp_correction: Some(c),
             sigmoid_correction: None,
+            near: false,
         } => {
             let (a, e) = (t(arg), err(c));
             quote!(let (#s, #i): (F, F) = #fk::__exp_scaled_lo::<FMA>(#a, #e);)
+        }
+        // The near form (see `plan::Near`): `c = 1`, so `1/c` is the constant 1, and the
+        // products by it fold away.
+        Scaled::Kernel {
+            kernel: k,
+            arg,
+            near: true,
+            ..
+        } => {
+            let (k, a) = (kernel(k), t(arg));
+            quote! {
+                let #s: F = #fk::__kernel_near::<FMA>(#a, #k);
+                let #i: F = #fl::ONE;
+            }
         }
         Scaled::Kernel {
             kernel: k,
             arg,
             exp_correction,
             sigmoid_correction,
+            near: false,
         } => {
             let k = kernel(k);
             let fixed = exp_corrected(exp_correction, quote!(#s));
@@ -757,6 +787,48 @@ mod tests {
         );
         assert_eq!(apart.matches(": F = x ;").count(), 2, "{apart}");
         assert_eq!(glu.matches("let t0 : F = x").count(), 1, "{glu}");
+    }
+
+    /// A gated value whose one scaled kernel call reads an input and has a near form (GLU's
+    /// `sigmoid(b)`, SwiGLU's `silu(a)`, GEGLU's `gelu(a)`) has a near twin, which calls
+    /// `__kernel_near` with `1/c` the constant 1, and its forward slice loop scans that input
+    /// (`map_pairs_near`, `true` for `b`); other formulas keep the full loop alone.
+    #[test]
+    fn gated_values_with_a_near_form_get_a_lean_first_pass() {
+        for (decl, gate_is_b) in [
+            ("pub gated struct G; f(a, b) = a * sigmoid(b);", true),
+            ("pub gated struct S; f(a, b) = a * sigmoid(a) * b;", false),
+            (
+                "pub gated struct Gg; f(a, b) = 0.5 * a * erfc(-a / sqrt(2)) * b;",
+                false,
+            ),
+        ] {
+            let near = method(decl, "__act_value_near");
+            assert_eq!(near.matches("__kernel_near").count(), 1, "{near}");
+            assert!(!near.contains("__kernel_scaled"), "{near}");
+            assert!(
+                near.contains("_i : F = < F as :: act_core :: Float > :: ONE"),
+                "{near}"
+            );
+            let full = method(decl, "__act_value");
+            assert!(full.contains("__kernel_scaled"), "{full}");
+            let slice = method(decl, "__act_forward_slice");
+            assert!(
+                slice.contains(&format!("map_pairs_near (a , b , y , {gate_is_b} ,")),
+                "{slice}"
+            );
+        }
+        // The kernel's argument is not an input, or the kernel has no near form: no twin.
+        for decl in [
+            "pub gated struct T; f(a, b) = a * sigmoid(2 * b);",
+            "pub gated struct E; f(a, b) = a * exp(b);",
+            "pub gated struct R; f(a, b) = max(0, a) * b;",
+        ] {
+            let tokens = proc_macro2::TokenStream::from_str(decl).expect("tokens");
+            let code = crate::expand_activation(tokens).to_string();
+            assert!(!code.contains("__act_value_near"), "{decl}: {code}");
+            assert!(!code.contains("map_pairs_near"), "{decl}");
+        }
     }
 
     /// A product by a parameter rounds once where it can grow without bound over the inputs

@@ -5,10 +5,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::emit::{in_range_test, joint_param_constants, param_constants, partials_body};
+use super::emit::{
+    body_near, in_range_test, joint_param_constants, near_kernel, param_constants, partials_body,
+};
 use super::method::propagates_nan_of;
 use super::names::{self, slice};
 use super::param_checks::ParamChecks;
+use super::plan::Gate;
 use super::{Kernels, body_with, dispatched_in_range, lit};
 use crate::gated::GatedModel;
 use crate::graph::{Id, Node};
@@ -44,6 +47,16 @@ pub(super) fn doc_summary(attrs: &[syn::Attribute]) -> String {
 /// edges in every combination).
 fn pair_method(m: &GatedModel, name: &proc_macro2::Ident, root: Id) -> TokenStream {
     let b = body_with(&m.graph, root, &m.param_names, None, true, Kernels::Slice);
+    pair_method_with(m, name, root, b)
+}
+
+/// [`pair_method`] with the body `b` of `root` (the value's near body, see [`forward_loop`]).
+fn pair_method_with(
+    m: &GatedModel,
+    name: &proc_macro2::Ident,
+    root: Id,
+    b: TokenStream,
+) -> TokenStream {
     let fl = quote!(<F as ::act_core::Float>);
     let propagates = propagates_nan_of(&m.graph, root, |n| matches!(n, Node::X))
         && propagates_nan_of(&m.graph, root, |n| matches!(n, Node::B));
@@ -157,17 +170,12 @@ fn methods(m: &GatedModel) -> TokenStream {
         m.db,
         &m.param_names,
     ));
+    let (forward_body, value_near_fn) = forward_loop(m);
     let forward_slice = dispatched_in_range(
         forward.clone(),
         quote!(a: &[F], b: &[F], y: &mut [F]),
         quote!(a, b, y),
-        quote!(::act_core::__private::map_pairs(
-            a,
-            b,
-            y,
-            #[inline(always)]
-            |u, v| self.#value::<F, FMA>(u, v)
-        )),
+        forward_body,
         &in_range(&[m.f]),
     );
     let backward_slice = dispatched_in_range(
@@ -197,6 +205,7 @@ fn methods(m: &GatedModel) -> TokenStream {
         #[allow(clippy::all, clippy::pedantic)]
         impl #name {
             #value_fn
+            #value_near_fn
             #partials_fn
             #(#dp_fns)*
             #forward_slice
@@ -204,6 +213,42 @@ fn methods(m: &GatedModel) -> TokenStream {
             #backward_params_fn
         }
     }
+}
+
+/// The forward slice loop, and the near value method it calls if any. Where the value's body
+/// has one scaled kernel call of an input with a near form (GLU's `sigmoid(b)`, SwiGLU's
+/// `silu(a)`, GEGLU's `gelu(a)`; `plan::Body::near`), a lean first pass: per chunk, a scan of
+/// that input for any element below the kernel's bound or NaN (`FloatKernels::__near_from`: f32 -69
+/// for the sigmoid and SiLU, -10 for GELU), then the near body over the chunk where there is
+/// none (no tail tests or selects, no product by `1/c`), the full one otherwise
+/// (`act_core::__private::map_pairs_near`; a NaN gate counts as below). The near kernel gives
+/// the full one's bits at and above its bound, so the results are those of the full loop.
+/// Otherwise the full loop alone (`map_pairs`).
+fn forward_loop(m: &GatedModel) -> (TokenStream, TokenStream) {
+    let value = names::value();
+    let full = quote!(#[inline(always)] |u, v| self.#value::<F, FMA>(u, v));
+    let Some((body, near)) = body_near(&m.graph, m.f, &m.param_names) else {
+        return (
+            quote!(::act_core::__private::map_pairs(a, b, y, #full)),
+            quote!(),
+        );
+    };
+    let value_near = names::value_near();
+    let method = pair_method_with(m, &value_near, m.f, body);
+    let gate_is_b = near.gate == Gate::B;
+    let k = near_kernel(&near);
+    let from = quote!(<F as ::act_core::__private::FloatKernels>::__near_from(#k));
+    let body = quote!(::act_core::__private::map_pairs_near(
+        a,
+        b,
+        y,
+        #gate_is_b,
+        #from,
+        #[inline(always)]
+        |u, v| self.#value_near::<F, FMA>(u, v),
+        #full
+    ));
+    (body, method)
 }
 
 /// The `act_core::Gated` implementation: metadata, parameters, and the trait's methods over

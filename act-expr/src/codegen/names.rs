@@ -10,6 +10,12 @@ pub(super) fn value() -> Ident {
     format_ident!("__act_value")
 }
 
+/// A gated activation's value for one pair with its scaled kernel in the near form, for the
+/// chunks whose gates are all at or above the kernel's bound (see `plan::Near`).
+pub(super) fn value_near() -> Ident {
+    format_ident!("__act_value_near")
+}
+
 /// The derivative for one element (a vector activation's `∂f/∂x` with the reductions fixed).
 pub(super) fn deriv() -> Ident {
     format_ident!("__act_deriv")

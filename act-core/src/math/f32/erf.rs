@@ -265,6 +265,19 @@ pub fn gelu_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
     }
 }
 
+/// Where [`gelu_scaled_near`] gives [`gelu_scaled`]'s bits: `x >= -10`, where `c = 1`.
+pub const GELU_NEAR_FROM: f32 = -GELU_LIFT_FROM;
+
+/// [`gelu_scaled`]`(x).0` for `x >= -10`, where `1/c = 1`: [`gelu`], the same operations
+/// with the tail's tests (`x < -10` for the lift, `x < -14.7` for the clamp to -0) false, as
+/// they are there, and without them and their
+/// selects. For the gated slice loops' chunks whose gates are all at or above
+/// [`GELU_NEAR_FROM`].
+#[inline(always)]
+pub fn gelu_scaled_near<const FMA: bool>(x: f32) -> f32 {
+    gelu::<FMA>(x)
+}
+
 /// [`gelu`] without FMA as `(c gelu(x), 1/c)`: with `SCALED`, `c = 2^32` for `x < -10` (and -0
 /// below `-GELU_LIM`), else 1 (see [`gelu_scaled`]).
 #[inline(always)]

@@ -12,14 +12,15 @@ pub(crate) mod scalar;
 mod silu;
 
 pub use erf::{
-    erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_pair, gelu_prime, gelu_scaled,
+    GELU_NEAR_FROM, erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_pair, gelu_prime,
+    gelu_scaled, gelu_scaled_near,
 };
 pub use final_kernels::{
     sigmoid_final, sigmoid_prime_final, softplus_final, tanh_final, tanh_prime_final,
 };
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::{mish, mish_prime};
-pub use silu::{silu, silu_prime, silu_scaled};
+pub use silu::{SILU_NEAR_FROM, silu, silu_prime, silu_scaled, silu_scaled_near};
 
 /// Adding this (1.5 * 2^23) rounds a value below 2^22 to an integer held in the low mantissa
 /// bits, readable with `to_bits`.
@@ -351,6 +352,19 @@ pub fn sigmoid_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
 #[inline(always)]
 pub fn sigmoid_scaled_lean<const FMA: bool>(x: f32) -> (f32, f32) {
     silu::sigmoid_scaled_lean_2_64::<FMA>(x)
+}
+
+/// Where [`sigmoid_scaled_lean_near`] gives [`sigmoid_scaled_lean`]'s bits: `x >= -69`,
+/// where `c = 1`.
+pub const SIGMOID_LEAN_NEAR_FROM: f32 = -SCALE_FROM;
+
+/// [`sigmoid_scaled_lean`]`(x).0` for `x >= -69`, where `1/c = 1`: the kernel's
+/// operations with its tail test `x < -69` false (as it is there), without that test and its
+/// two selects (`silu.rs`). For the gated slice loops' chunks whose gates are all at or above
+/// [`SIGMOID_LEAN_NEAR_FROM`].
+#[inline(always)]
+pub fn sigmoid_scaled_lean_near<const FMA: bool>(x: f32) -> f32 {
+    silu::sigmoid_scaled_lean_near::<FMA>(x)
 }
 
 /// `(sigmoid(x), c sigmoid'(x), 1/c)` with one division, for final factors (GLU's partials):

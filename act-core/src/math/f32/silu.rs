@@ -108,11 +108,30 @@ const SCALED_CLAMP: f32 = 200.0;
 /// the result is normal.
 #[inline(always)]
 pub fn silu_scaled<const FMA: bool>(x: f32) -> (f32, f32) {
+    silu_c::<FMA, true>(x)
+}
+
+/// Where [`silu_scaled_near`] gives [`silu_scaled`]'s bits: `x >= -69`, where `c = 1`.
+pub const SILU_NEAR_FROM: f32 = -SCALE_FROM;
+
+/// [`silu_scaled`]`(x).0` for `x >= -69` (there `1/c = 1`), without the tail's tests and
+/// selects: the same operations with `far` and `deep` false, which they are for such `x`, and
+/// without the clamp at -200, which leaves such `x` unchanged. For the gated slice loops'
+/// chunks whose gates are all at or above [`SILU_NEAR_FROM`].
+#[inline(always)]
+pub fn silu_scaled_near<const FMA: bool>(x: f32) -> f32 {
+    silu_c::<FMA, false>(x).0
+}
+
+/// [`silu_scaled`] with `TAIL`; without, its form for `x >= -69` (see [`silu_scaled_near`]).
+/// One body for the two, so that the near form's operations are the scaled kernel's.
+#[inline(always)]
+fn silu_c<const FMA: bool, const TAIL: bool>(x: f32) -> (f32, f32) {
     // Clamped to [-200, 112] (keeps NaN): the lift below stays in the exponent's range.
-    let xc = at_least(x, -SCALED_CLAMP);
+    let xc = if TAIL { at_least(x, -SCALED_CLAMP) } else { x };
     let a = at_most(xc, CLAMP).abs();
-    let far = x < -SCALE_FROM;
-    let deep = x < -DEEP_FROM;
+    let far = TAIL && x < -SCALE_FROM;
+    let deep = TAIL && x < -DEEP_FROM;
     let xn = -a;
     let (p, _, _) = exp_reduce::<FMA>(xn, -0.0);
     let t = fm::<FMA>(xn, core::f32::consts::LOG2_E, SHIFT);
@@ -258,7 +277,22 @@ pub(super) fn silu_pair<const FMA: bool>(x: f32) -> (f32, f32, f32) {
 /// finite.
 #[inline(always)]
 pub(super) fn sigmoid_scaled_lean_2_64<const FMA: bool>(x: f32) -> (f32, f32) {
-    let far = x < -SCALE_FROM;
+    sigmoid_lean_c::<FMA, true>(x)
+}
+
+/// [`sigmoid_scaled_lean_2_64`]`(x).0` for `x >= -69` (there `c = 1`): the same operations
+/// with `far` false, which it is for such `x`, so the same bits; no range test, no select of
+/// the lift or of `1/c`.
+#[inline(always)]
+pub(super) fn sigmoid_scaled_lean_near<const FMA: bool>(x: f32) -> f32 {
+    sigmoid_lean_c::<FMA, false>(x).0
+}
+
+/// [`sigmoid_scaled_lean_2_64`] with `TAIL`; without, its form for `x >= -69`. One body for
+/// the two, so that the near form's operations are the scaled kernel's.
+#[inline(always)]
+fn sigmoid_lean_c<const FMA: bool, const TAIL: bool>(x: f32) -> (f32, f32) {
+    let far = TAIL && x < -SCALE_FROM;
     let xn = -x.abs();
     let (p, _, _) = exp_reduce::<FMA>(xn, -0.0);
     let t = fm::<FMA>(xn, core::f32::consts::LOG2_E, SHIFT);

@@ -94,6 +94,14 @@ pub fn erfc_mul<const FMA: bool>(x: f64, h: f64, l: f64) -> f64 {
 /// to `x = -13.2` in f32, where the `erfc` factor alone is subnormal).
 #[inline(always)]
 pub fn erfc_mul_scaled<const FMA: bool>(x: f64, h: f64, l: f64) -> (f64, f64) {
+    erfc_mul_c::<FMA, false>(x, h, l)
+}
+
+/// [`erfc_mul_scaled`]; with `NEAR`, for arguments `a = x (h + l)` with `a^2 <= 665` where
+/// `a > 0`, without the tail's test, whose value is false there: `c = 1`, the same
+/// bits.
+#[inline(always)]
+fn erfc_mul_c<const FMA: bool, const NEAR: bool>(x: f64, h: f64, l: f64) -> (f64, f64) {
     let (p, e) = two_prod::<FMA>(x, h);
     let c = e + x * l;
     let ok = c.abs() <= f64::MAX;
@@ -105,7 +113,7 @@ pub fn erfc_mul_scaled<const FMA: bool>(x: f64, h: f64, l: f64) -> (f64, f64) {
     let m = aa + aa * poly::<FMA, _>(aa * aa, &ERF_Q);
     let small = if a < 0.0 { 1.0 + m } else { 1.0 - m };
     // Only the tail towards 0 (`a > 0`); for `a < 0` erfc is near 2.
-    let (c, inv) = scale_if(a > 0.0 && a * a > SCALE_FROM);
+    let (c, inv) = scale_if(!NEAR && a > 0.0 && a * a > SCALE_FROM);
     let t = erfc_pos_lo::<FMA>(aa, aal, c);
     let large = if a < 0.0 { 2.0 - t } else { t };
     (if aa < 0.5 { small } else { large }, inv)
@@ -131,6 +139,19 @@ pub fn gelu_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
     let (s, inv) = erfc_mul_scaled::<FMA>(x, h, l);
     (0.5 * x * s, inv)
+}
+
+/// Where [`gelu_scaled_near`] gives [`gelu_scaled`]'s bits: `x >= -36`, where `erfc`'s
+/// argument `a = -x / sqrt 2` has `a^2 <= 648 < 665` and `c = 1`.
+pub const GELU_NEAR_FROM: f64 = -36.0;
+
+/// [`gelu_scaled`]`(x).0` for `x >= -36`, where `1/c = 1`: the same operations without
+/// the tail's test (false there). For the gated slice loops' chunks whose gates
+/// are all at or above [`GELU_NEAR_FROM`].
+#[inline(always)]
+pub fn gelu_scaled_near<const FMA: bool>(x: f64) -> f64 {
+    let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+    0.5 * x * erfc_mul_c::<FMA, true>(x, h, l).0
 }
 
 /// GELU's derivative `Φ(x) + x φ(x) = erfc(-x / sqrt 2) / 2 + x e^(-x^2/2) / sqrt(2 pi)`

@@ -6,7 +6,8 @@ mod mish;
 mod pow;
 
 pub use erf::{
-    erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_pair, gelu_prime, gelu_scaled,
+    GELU_NEAR_FROM, erf, erfc, erfc_mul, erfc_mul_scaled, erfc_scaled, gelu, gelu_pair, gelu_prime,
+    gelu_scaled, gelu_scaled_near,
 };
 pub use gelu_tanh::{gelu_tanh, gelu_tanh_prime};
 pub use mish::{mish, mish_prime};
@@ -354,6 +355,25 @@ pub fn sigmoid_scaled_lean<const FMA: bool>(x: f64) -> (f64, f64) {
     sigmoid_scaled::<FMA>(x)
 }
 
+/// Where [`sigmoid_scaled_lean_near`] and [`silu_scaled_near`] give the bits of
+/// [`sigmoid_scaled_lean`] and [`silu_scaled`]: `x >= -665`, where `c = 1`.
+pub const SIGMOID_LEAN_NEAR_FROM: f64 = -SCALE_FROM;
+/// See [`SIGMOID_LEAN_NEAR_FROM`].
+pub const SILU_NEAR_FROM: f64 = -SCALE_FROM;
+
+/// [`sigmoid_scaled_lean`]`(x).0` for `x >= -665`, where `1/c = 1`: the same
+/// operations with the tail test `x < -665` false, as it is there, without that test and its selects. The FMA form adds `-0.0` where the kernel adds
+/// `0.0` to the exponent's shifted sum: that sum is never ±0 (`SHIFT` is 2^52 + 2^51), so
+/// the two additions give the same bits. For the gated slice loops' chunks whose gates are
+/// all at or above [`SIGMOID_LEAN_NEAR_FROM`].
+#[inline(always)]
+pub fn sigmoid_scaled_lean_near<const FMA: bool>(x: f64) -> f64 {
+    if FMA {
+        return sigmoid_fma1(exp_neg_single::<FMA>(x.abs(), -0.0), x < 0.0);
+    }
+    sigmoid_c::<FMA>(x, 1.0)
+}
+
 /// SiLU (Swish) `x sigmoid(x)` (Elfwing et al. 2018; Ramachandran et al. 2017): the product
 /// with [`sigmoid_scaled_lean`]'s scaled factor, unscaled last, so that the subnormal tail is
 /// rounded once. At `x = -∞` the product is `-∞ · 0`; the limit -0 is selected.
@@ -373,6 +393,14 @@ pub fn silu_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
     let (s, inv) = sigmoid_scaled_lean::<FMA>(x);
     let y = x * s;
     (if x == f64::NEG_INFINITY { -0.0 } else { y }, inv)
+}
+
+/// [`silu_scaled`]`(x).0` for `x >= -665`, where `1/c = 1`: `x` times
+/// [`sigmoid_scaled_lean_near`] (the bits of the scaled kernel's factor there), without the
+/// select at `x = -∞` (below the bound).
+#[inline(always)]
+pub fn silu_scaled_near<const FMA: bool>(x: f64) -> f64 {
+    x * sigmoid_scaled_lean_near::<FMA>(x)
 }
 
 /// SiLU's derivative `sigmoid(x) + x sigmoid'(x)`, from [`sigmoid_pair`] (one exponential;

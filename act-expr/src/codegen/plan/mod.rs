@@ -4,6 +4,7 @@
 //! into tokens without looking at the graph's structure again.
 
 mod compensated;
+mod near;
 mod overflow;
 mod scaling;
 
@@ -14,6 +15,7 @@ use compensated::{
     affine_near_root, exact_differences, exp_quotients, odd_cubic, power_of_two_times_square,
     x_times_constant,
 };
+pub(super) use near::{Gate, Near};
 use scaling::{Scaling, lean_pair, sigmoid_pairs};
 
 /// The kernel a call runs: the function's own, or a cheaper variant where its error is not
@@ -94,12 +96,14 @@ pub(super) enum Scaled {
     ErfcProduct(Dd),
     /// A function with a tiny tail, from the act-core kernel's scaled form; `exp` of an exact
     /// difference or an odd cubic corrected by the argument's rounding error, and `sigmoid` of
-    /// an odd cubic (`sigmoid_correction`).
+    /// an odd cubic (`sigmoid_correction`). With `near`, the kernel's near form, for
+    /// arguments where `c = 1` (see [`Body::near`]).
     Kernel {
         kernel: Kernel,
         arg: Id,
         exp_correction: Option<Id>,
         sigmoid_correction: Option<Id>,
+        near: bool,
     },
     /// A function linear at 0 of a scaled argument: where the argument is scaled it is tiny
     /// and `f(a) = a` to the last bit.
@@ -571,6 +575,7 @@ fn scaled_source(
             } else {
                 None
             },
+            near: false,
         },
         Node::Call(func, arg) => Scaled::LinearAtZero { func, arg },
         Node::Prod(ref fs) => {
