@@ -4,6 +4,16 @@
 //! Each takes two inputs of the same shape, `a` (the activated half) and `b`; with one tensor
 //! holding both as `[a | b]` along its last dimension (PyTorch `glu(x, dim=-1)`), use
 //! [`Gated::forward_halves`](crate::Gated::forward_halves).
+//!
+//! `forward_slice` of GLU, SwiGLU and GEGLU runs in chunks of 512 elements. A scan of each
+//! chunk's gates (the argument of the sigmoid, SiLU or GELU kernel: `b` for GLU, `a` for the
+//! other two) chooses between two loops: where no gate is below the kernel's tail bound or NaN
+//! (`f32`: -69 for the sigmoid and SiLU, -10 for GELU; `f64`: -665, -665, -36), the kernel
+//! without its tail scaling, which gives the same bits there; otherwise the full kernel. The
+//! results are the same bits either way (`act-core/tests/gated_near.rs`). Speed, 1M `f32` on
+//! an AMD Zen 5 (`benches/RESULTS.md`): with the AVX2 build GLU 1.14x, SwiGLU 1.25x, GEGLU
+//! 1.12x the single loop; with AVX-512 1.0x, 1.07x, 1.0x; a chunk with a gate beyond the bound
+//! costs the scan (about 7% on AVX-512 when every chunk has one).
 
 use crate::activation;
 
@@ -41,7 +51,8 @@ activation! {
     ///   `SwiGlu.forward(-150.0f32, 1e30)` is -1.1e-33, precise wherever the result is normal).
     ///   f32 within 3.23 ULP of an f64 reference on a dense sample of `a` in [-200, 200] times
     ///   `b` from 1e-30 to `f32::MAX` (`act-core/tests/gated.rs`); AVX-512, 46 instructions per
-    ///   16 elements (the product with the accurate scaled sigmoid took 70; `benches/RESULTS.md`).
+    ///   16 elements, 35 in the chunks whose gates are all at or above -69 (see the module
+    ///   docs; the product with the accurate scaled sigmoid took 70; `benches/RESULTS.md`).
     ///
     /// ```
     /// use act_core::prelude::*;
@@ -71,8 +82,9 @@ activation! {
     ///   (GELU's clamp) gives ±0 whatever `b`, where the exact value is below `2^-157 |b|` (at
     ///   `a = -15, b = 1e35` it is -5.5e-15: a limit of this kernel, not a rounding). f32
     ///   within 3.41 ULP of an f64 reference on a dense sample of `a` in [-14.7, 16] times `b`
-    ///   from 1e-30 to `f32::MAX` (`act-core/tests/gated.rs`); AVX-512, 63 instructions per 16
-    ///   elements (the `erfc` product before this kernel took 96; `benches/RESULTS.md`).
+    ///   from 1e-30 to `f32::MAX` (`act-core/tests/gated.rs`); AVX-512, 63.5 instructions per
+    ///   16 elements, 53 in the chunks whose gates are all at or above -10 (see the module
+    ///   docs; the `erfc` product before this kernel took 96; `benches/RESULTS.md`).
     ///
     /// ```
     /// use act_core::prelude::*;
