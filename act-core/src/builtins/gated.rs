@@ -1,8 +1,9 @@
 //! The gated built-ins: GLU and the variants of Shazeer (2020), "GLU Variants Improve
 //! Transformer" (arXiv:2002.05202), the feed-forward blocks of recent language models.
 //!
-//! Each takes two inputs of the same shape, `a` (the activated half) and `b`; with one tensor
-//! holding both as `[a | b]` along its last dimension (PyTorch `glu(x, dim=-1)`), use
+//! Each takes two inputs of the same shape, `a` and `b` (the activation is applied to `b` in
+//! GLU, to `a` in the others); with one tensor holding both as `[a | b]` along its last
+//! dimension (PyTorch `glu(x, dim=-1)`), use
 //! [`Gated::forward_halves`](crate::Gated::forward_halves).
 //!
 //! `forward_slice` of GLU, SwiGLU and GEGLU runs in chunks of 512 elements. A scan of each
@@ -12,8 +13,9 @@
 //! without its tail scaling, which gives the same bits there; otherwise the full kernel. The
 //! results are the same bits either way (`act-core/tests/gated_near.rs`). Speed, 1M `f32` on
 //! an AMD Zen 5 (`benches/RESULTS.md`): with the AVX2 build GLU 1.14x, SwiGLU 1.25x, GEGLU
-//! 1.12x the single loop; with AVX-512 1.0x, 1.07x, 1.0x; a chunk with a gate beyond the bound
-//! costs the scan (about 7% on AVX-512 when every chunk has one).
+//! 1.12x the former single loop (the full kernel throughout); with AVX-512 1.0x, 1.07x, 1.0x.
+//! A chunk with a gate beyond the bound costs the scan: when every chunk has one, about 7% on
+//! AVX-512 and 7-16% with AVX2 (noisy measurements).
 
 use crate::activation;
 
@@ -50,7 +52,7 @@ activation! {
     ///   product rounds once even where `silu(a)` itself is subnormal or 0 (f32:
     ///   `SwiGlu.forward(-150.0f32, 1e30)` is -1.1e-33, precise wherever the result is normal).
     ///   f32 within 3.23 ULP of an f64 reference on a dense sample of `a` in [-200, 200] times
-    ///   `b` from 1e-30 to `f32::MAX` (`act-core/tests/gated.rs`); AVX-512, 46 instructions per
+    ///   `b` from 1e-30 to `f32::MAX` (`act-core/tests/gated.rs`); AVX-512, 45.5 instructions per
     ///   16 elements, 35 in the chunks whose gates are all at or above -69 (see the module
     ///   docs; the product with the accurate scaled sigmoid took 70; `benches/RESULTS.md`).
     ///

@@ -41,8 +41,8 @@
 //!   these bounds (CI runs every 4096th input with `--max-ulp 4`). Checked over every f32
 //!   input: GELU-tanh is within 2.87 ULP (value) and 3.95 ULP (derivative), GELU within
 //!   3.61 ULP (3.43 with FMA), Squareplus within 2.75 and 3.37; Mish's derivative,
-//!   computed by a kernel of its own, within 0.50 ULP (1.87 with FMA, where its exponential
-//!   has been `f32`'s since). Softplus', LogSigmoid's and Mish's
+//!   computed by a kernel of its own, within 0.50 ULP (1.87 ULP in the FMA builds since its
+//!   exponential became the `f32` one; `benches/RESULTS.md`). Softplus', LogSigmoid's and Mish's
 //!   values have been replaced since by lean kernels: over every input of the AVX-512 build,
 //!   within 2.80, 2.80 and 3.25 ULP.
 //! - A product by a parameter that can grow without bound ([`Selu`]'s `scale x`,

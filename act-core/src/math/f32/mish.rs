@@ -100,9 +100,16 @@ fn fm64<const FMA: bool>(a: f64, b: f64, c: f64) -> f64 {
 /// sign of `f'` there), NaN gives NaN;
 /// subnormal, not 0, down to `x ≈ -108.5`.
 ///
+/// The closed form `E ω / δ^2` (`E = e^x`) evaluated in `f64` and rounded once. Without FMA
+/// `E` is `f64`'s exponential: within 0.50 ULP over every `f32` input. With FMA (the AVX2 and
+/// AVX-512 builds) `E` is the `f32` exponential lifted by 2^64 (normal over the clamped range
+/// `[-112, 40]`), about half the work: within 1.87 ULP over every `f32` input, its error
+/// the exponential's times the condition number of f' in `E` (`benches/RESULTS.md`).
+///
 /// ```
 /// use act_core::math::f32::mish_prime;
 /// assert_eq!(mish_prime::<false>(0.0), 0.6); // tanh(ln 2)
+/// assert_eq!(mish_prime::<true>(0.0), 0.6);
 /// assert_eq!(mish_prime::<false>(-2.706749), -0.10414288); // mpmath: -0.1041428852...
 /// assert_eq!(mish_prime::<false>(f32::INFINITY), 1.0);
 /// assert!(mish_prime::<false>(-100.0) < 0.0); // -99 e^-100, subnormal
