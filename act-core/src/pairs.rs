@@ -55,15 +55,7 @@ pub fn limit2<F: Float>(a: F, b: F, f: impl Fn(F, F) -> F) -> F {
 /// `y[i] = f(a[i], b[i])`, with NaN artefacts at huge inputs replaced by the limit.
 #[inline(always)]
 pub fn map_pairs<F: Float>(a: &[F], b: &[F], y: &mut [F], f: impl Fn(F, F) -> F) {
-    check_len("a", a.len(), "b", b.len());
-    check_len("a", a.len(), "y", y.len());
-    for ((ac, bc), yc) in a
-        .chunks(CHUNK)
-        .zip(b.chunks(CHUNK))
-        .zip(y.chunks_mut(CHUNK))
-    {
-        map_chunk(ac, bc, yc, &f, &f);
-    }
+    for_each_chunk(a, b, y, |ac, bc, yc| map_chunk(ac, bc, yc, &f, &f));
 }
 
 /// [`map_pairs`] for a formula whose value has a lean form `near` over gates (the argument of
@@ -85,6 +77,23 @@ pub fn map_pairs_near<F: Float>(
     near: impl Fn(F, F) -> F,
     full: impl Fn(F, F) -> F,
 ) {
+    for_each_chunk(a, b, y, |ac, bc, yc| {
+        if F::__any_below_or_nan(if gate_is_b { bc } else { ac }, from) {
+            map_chunk(ac, bc, yc, &full, &full);
+        } else {
+            map_chunk(ac, bc, yc, &near, &full);
+        }
+    });
+}
+
+/// The lengths checked (`a`, `b` and `y` alike), then `body` over their chunks of `CHUNK`.
+#[inline(always)]
+fn for_each_chunk<F: Float>(
+    a: &[F],
+    b: &[F],
+    y: &mut [F],
+    mut body: impl FnMut(&[F], &[F], &mut [F]),
+) {
     check_len("a", a.len(), "b", b.len());
     check_len("a", a.len(), "y", y.len());
     for ((ac, bc), yc) in a
@@ -92,11 +101,7 @@ pub fn map_pairs_near<F: Float>(
         .zip(b.chunks(CHUNK))
         .zip(y.chunks_mut(CHUNK))
     {
-        if F::__any_below_or_nan(if gate_is_b { bc } else { ac }, from) {
-            map_chunk(ac, bc, yc, &full, &full);
-        } else {
-            map_chunk(ac, bc, yc, &near, &full);
-        }
+        body(ac, bc, yc);
     }
 }
 

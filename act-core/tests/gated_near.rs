@@ -220,14 +220,21 @@ fn full_path<F: Elem>(g: &dyn DynForward, gate_is_b: bool, a: &[F], b: &[F]) -> 
 
 /// Asserts that the slice `(a, b)` through the forward slice method gives the full loop's bits
 /// for every element (NaN for NaN).
+/// `gates` and `others` are the gate input and the other one, put in `a` and `b` as
+/// `gate_is_b` says.
 fn assert_full_bits<F: Elem>(
     name: &str,
     isa: Isa,
     g: &dyn DynForward,
     gate_is_b: bool,
-    a: &[F],
-    b: &[F],
+    gates: &[F],
+    others: &[F],
 ) {
+    let (a, b) = if gate_is_b {
+        (others, gates)
+    } else {
+        (gates, others)
+    };
     let mut y = vec![F::ZERO; a.len()];
     F::slice(g, a, b, &mut y);
     let want = full_path(g, gate_is_b, a, b);
@@ -279,12 +286,7 @@ fn dense_near_slices<F: Elem>() {
                     gates[2000 + 37 * j] = F::from_f64(s);
                 }
             }
-            let (a, b) = if gate_is_b {
-                (&others, &gates)
-            } else {
-                (&gates, &others)
-            };
-            assert_full_bits(name, isa, g, gate_is_b, a, b);
+            assert_full_bits(name, isa, g, gate_is_b, &gates, &others);
         }
     });
 }
@@ -340,12 +342,7 @@ fn far_gates_at_chunk_edges<F: Elem>() {
                         });
                     }
                 }
-                let (a, b) = if gate_is_b {
-                    (&others, &gates)
-                } else {
-                    (&gates, &others)
-                };
-                assert_full_bits(name, isa, g, gate_is_b, a, b);
+                assert_full_bits(name, isa, g, gate_is_b, &gates, &others);
             }
         }
     });

@@ -119,13 +119,17 @@ fn erfc_mul_c<const FMA: bool, const NEAR: bool>(x: f64, h: f64, l: f64) -> (f64
     (if aa < 0.5 { small } else { large }, inv)
 }
 
+/// `-1/sqrt 2` as a double-double `(hi, lo)`: GELU's argument of `erfc` is `x (hi + lo)`.
+const NEG_FRAC_1_SQRT_2: (f64, f64) =
+    (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+
 /// GELU, `x Φ(x) = x erfc(-x / sqrt 2) / 2`: the kernel the product `0.5 x erfc(-x / sqrt 2)`
 /// becomes, computed as that product was before the kernel (`erfc` of `x` times `-1/sqrt 2`
 /// carried in two parts, scaled in the tail; the product unscaled last). (The `f32` kernel
 /// forms the product and the `x >= 0` side's `x - x Φ(-x)` inside.)
 #[inline(always)]
 pub fn gelu<const FMA: bool>(x: f64) -> f64 {
-    let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+    let (h, l) = NEG_FRAC_1_SQRT_2;
     let (s, inv) = erfc_mul_scaled::<FMA>(x, h, l);
     0.5 * x * s * inv
 }
@@ -136,7 +140,7 @@ pub fn gelu<const FMA: bool>(x: f64) -> f64 {
 /// subnormal.
 #[inline(always)]
 pub fn gelu_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
-    let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+    let (h, l) = NEG_FRAC_1_SQRT_2;
     let (s, inv) = erfc_mul_scaled::<FMA>(x, h, l);
     (0.5 * x * s, inv)
 }
@@ -150,7 +154,7 @@ pub const GELU_NEAR_FROM: f64 = -36.0;
 /// are all at or above [`GELU_NEAR_FROM`].
 #[inline(always)]
 pub fn gelu_scaled_near<const FMA: bool>(x: f64) -> f64 {
-    let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+    let (h, l) = NEG_FRAC_1_SQRT_2;
     0.5 * x * erfc_mul_c::<FMA, true>(x, h, l).0
 }
 
@@ -162,7 +166,7 @@ pub fn gelu_scaled_near<const FMA: bool>(x: f64) -> f64 {
 #[inline(always)]
 pub fn gelu_prime<const FMA: bool>(x: f64) -> f64 {
     // `-1/sqrt 2 = h + l` and `1/sqrt(2 pi)`, from mpmath.
-    let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+    let (h, l) = NEG_FRAC_1_SQRT_2;
     let c = 0.398_942_280_401_432_7;
     let (s1, i1) = erfc_mul_scaled::<FMA>(x, h, l);
     let (s2, i2) = exp_scaled_sq::<FMA>(x, -0.5);
@@ -180,7 +184,7 @@ pub fn gelu_prime<const FMA: bool>(x: f64) -> f64 {
 /// where `gelu'` is subnormal (`x < -37.5`). `gelu` is [`gelu`]'s value, bit for bit.
 #[inline(always)]
 pub fn gelu_pair<const FMA: bool>(x: f64) -> (f64, f64, f64) {
-    let (h, l) = (-core::f64::consts::FRAC_1_SQRT_2, 4.833_646_656_726_457e-17);
+    let (h, l) = NEG_FRAC_1_SQRT_2;
     let c = 0.398_942_280_401_432_7;
     let (s1, i1) = erfc_mul_scaled::<FMA>(x, h, l);
     let (s2, i2) = exp_scaled_sq::<FMA>(x, -0.5);

@@ -338,14 +338,23 @@ pub fn sigmoid<const FMA: bool>(x: f64) -> f64 {
 /// `(c sigmoid(x), 1/c)`, scaled for `x < -665`; see [`exp_scaled`].
 #[inline(always)]
 pub fn sigmoid_scaled<const FMA: bool>(x: f64) -> (f64, f64) {
+    sigmoid_scaled_c::<FMA, true>(x)
+}
+
+/// [`sigmoid_scaled`] with `TAIL`; without, its form for `x >= -665` (see
+/// [`sigmoid_scaled_lean_near`]). One body for the two, so that the near form's operations
+/// are the scaled kernel's.
+#[inline(always)]
+fn sigmoid_scaled_c<const FMA: bool, const TAIL: bool>(x: f64) -> (f64, f64) {
+    let far = TAIL && x < -SCALE_FROM;
     if FMA {
-        let (ce, inv) = scale_exp_if(x < -SCALE_FROM);
+        let (ce, inv) = scale_exp_if(far);
         return (
             sigmoid_fma1(exp_neg_single::<FMA>(x.abs(), ce), x < 0.0),
             inv,
         );
     }
-    let (c, inv) = scale_if(x < -SCALE_FROM);
+    let (c, inv) = scale_if(far);
     (sigmoid_c::<FMA>(x, c), inv)
 }
 
@@ -361,17 +370,13 @@ pub const SIGMOID_LEAN_NEAR_FROM: f64 = -SCALE_FROM;
 /// See [`SIGMOID_LEAN_NEAR_FROM`].
 pub const SILU_NEAR_FROM: f64 = -SCALE_FROM;
 
-/// [`sigmoid_scaled_lean`]`(x).0` for `x >= -665`, where `1/c = 1`: the same
-/// operations with the tail test `x < -665` false, as it is there, without that test and its selects. The FMA form adds `-0.0` where the kernel adds
-/// `0.0` to the exponent's shifted sum: that sum is never ±0 (`SHIFT` is 2^52 + 2^51), so
-/// the two additions give the same bits. For the gated slice loops' chunks whose gates are
-/// all at or above [`SIGMOID_LEAN_NEAR_FROM`].
+/// [`sigmoid_scaled_lean`]`(x).0` for `x >= -665`, where `1/c = 1`: the same operations
+/// with the tail test `x < -665` false, as it is there, without that test and its selects.
+/// For the gated slice loops' chunks whose gates are all at or above
+/// [`SIGMOID_LEAN_NEAR_FROM`].
 #[inline(always)]
 pub fn sigmoid_scaled_lean_near<const FMA: bool>(x: f64) -> f64 {
-    if FMA {
-        return sigmoid_fma1(exp_neg_single::<FMA>(x.abs(), -0.0), x < 0.0);
-    }
-    sigmoid_c::<FMA>(x, 1.0)
+    sigmoid_scaled_c::<FMA, false>(x).0
 }
 
 /// SiLU (Swish) `x sigmoid(x)` (Elfwing et al. 2018; Ramachandran et al. 2017): the product
